@@ -1,0 +1,257 @@
+//! Roles and their scope (SPEC §2, §12): a grant gives a role on a unit's subtree,
+//! optionally only for some regimes. The command × role table lives in README.md and
+//! `tests/cli/permissions.rs` walks it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Kind, Msg, Result};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
+pub enum Role {
+    Sysadmin,
+    UnitAdmin,
+    Aggregator,
+    Approver,
+    DataEntry,
+    Sender,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Sysadmin,
+        Role::UnitAdmin,
+        Role::Aggregator,
+        Role::Approver,
+        Role::DataEntry,
+        Role::Sender,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Sysadmin => "sysadmin",
+            Role::UnitAdmin => "unit_admin",
+            Role::Aggregator => "aggregator",
+            Role::Approver => "approver",
+            Role::DataEntry => "data_entry",
+            Role::Sender => "sender",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Role> {
+        let t = s.trim().to_lowercase().replace('-', "_");
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == t)
+            .ok_or_else(|| {
+                let list = Role::ALL.map(Role::as_str).join(", ");
+                Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("Vai trò không hợp lệ: «{s}» (chọn một trong: {list})"),
+                        format!("Unknown role «{s}» (one of: {list})"),
+                    ),
+                )
+            })
+    }
+}
+
+/// An active grant as permission checks see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub unit_id: i64,
+    /// `None`: every regime.
+    pub regimes: Option<Vec<String>>,
+}
+
+/// The unit tree as parent links, loaded once per command (a province has thousands of
+/// units at most).
+#[derive(Debug, Default, Clone)]
+pub struct UnitTree {
+    pub parent: HashMap<i64, Option<i64>>,
+}
+
+impl UnitTree {
+    /// Is `unit` inside the subtree rooted at `root` (itself included)?
+    pub fn within(&self, unit: i64, root: i64) -> bool {
+        let mut cur = Some(unit);
+        let mut steps = 0;
+        while let Some(u) = cur {
+            if u == root {
+                return true;
+            }
+            steps += 1;
+            if steps > self.parent.len() + 1 {
+                return false; // a cycle written behind our back; never loop forever
+            }
+            cur = self.parent.get(&u).copied().flatten();
+        }
+        false
+    }
+}
+
+/// How the actor proved who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "name")]
+pub enum Via {
+    Session,
+    Token(String),
+    /// `init` and `demo`, before anyone can sign in.
+    Bootstrap,
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub account_id: i64,
+    pub username: String,
+    pub unit_id: i64,
+    pub grants: Vec<Grant>,
+    pub via: Via,
+}
+
+impl Actor {
+    pub fn is_sysadmin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::Sysadmin)
+    }
+
+    /// Does the actor hold `role` on `unit` (sysadmin holds every role everywhere)?
+    pub fn holds(&self, role: Role, unit: i64, tree: &UnitTree) -> bool {
+        self.is_sysadmin()
+            || self
+                .grants
+                .iter()
+                .any(|g| g.role == role && tree.within(unit, g.unit_id))
+    }
+
+    /// Like [`holds`](Self::holds), restricted to grants that cover a regime.
+    pub fn holds_for_regime(&self, role: Role, unit: i64, regime: &str, tree: &UnitTree) -> bool {
+        self.is_sysadmin()
+            || self.grants.iter().any(|g| {
+                g.role == role
+                    && tree.within(unit, g.unit_id)
+                    && g.regimes
+                        .as_ref()
+                        .is_none_or(|rs| rs.iter().any(|r| r == regime))
+            })
+    }
+
+    /// May the actor manage accounts and grants of `unit`? Sysadmin everywhere,
+    /// unit_admin inside its subtree.
+    pub fn manages(&self, unit: i64, tree: &UnitTree) -> bool {
+        self.holds(Role::UnitAdmin, unit, tree)
+    }
+
+    pub fn require(&self, allowed: bool, what: Msg) -> Result<()> {
+        if allowed {
+            return Ok(());
+        }
+        let user = &self.username;
+        Err(Error::new(
+            Kind::Denied,
+            Msg::new(
+                format!("Tài khoản {user} không có quyền {}", what.vi),
+                format!("Account {user} may not {}", what.en),
+            ),
+        ))
+    }
+
+    pub fn require_sysadmin(&self, what: Msg) -> Result<()> {
+        self.require(self.is_sysadmin(), what)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> UnitTree {
+        // 1 province → 2 department, 3 commune; 4 commune under 3 (a former district's ward).
+        UnitTree {
+            parent: HashMap::from([(1, None), (2, Some(1)), (3, Some(1)), (4, Some(3))]),
+        }
+    }
+
+    fn actor(grants: Vec<Grant>) -> Actor {
+        Actor {
+            account_id: 9,
+            username: "u".into(),
+            unit_id: 3,
+            grants,
+            via: Via::Session,
+        }
+    }
+
+    #[test]
+    fn a_grant_covers_its_subtree_only() {
+        let a = actor(vec![Grant {
+            role: Role::UnitAdmin,
+            unit_id: 3,
+            regimes: None,
+        }]);
+        assert!(a.manages(3, &tree()));
+        assert!(a.manages(4, &tree()));
+        assert!(!a.manages(2, &tree()));
+        assert!(!a.manages(1, &tree()));
+    }
+
+    #[test]
+    fn sysadmin_holds_every_role_everywhere() {
+        let a = actor(vec![Grant {
+            role: Role::Sysadmin,
+            unit_id: 1,
+            regimes: None,
+        }]);
+        for r in Role::ALL {
+            assert!(a.holds(r, 2, &tree()));
+        }
+    }
+
+    #[test]
+    fn regime_scoped_grants_cover_only_their_regimes() {
+        let a = actor(vec![Grant {
+            role: Role::DataEntry,
+            unit_id: 3,
+            regimes: Some(vec!["KTXH".into()]),
+        }]);
+        assert!(a.holds_for_regime(Role::DataEntry, 4, "KTXH", &tree()));
+        assert!(!a.holds_for_regime(Role::DataEntry, 4, "NS", &tree()));
+    }
+
+    #[test]
+    fn a_cycle_in_the_tree_does_not_hang() {
+        let t = UnitTree {
+            parent: HashMap::from([(1, Some(2)), (2, Some(1))]),
+        };
+        assert!(!t.within(1, 5));
+    }
+}

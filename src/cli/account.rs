@@ -1,0 +1,387 @@
+//! `baocao account …`
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use super::session::ACCOUNT_FIELDS;
+use crate::account::{self, AccountChange, AccountInput, Lifecycle};
+use crate::auth::{self, permission::Role};
+use crate::context::Ctx;
+use crate::error::{Kind, Msg, Result};
+use crate::fields;
+use crate::output::Field;
+
+/// The official request behind a change (văn bản đề nghị), for the 1-working-day SLA.
+#[derive(Debug, Args, Clone)]
+pub struct RequestArgs {
+    /// The request's number, e.g. `123/UBND-VP`.
+    #[arg(long)]
+    pub request: Option<String>,
+    /// The day the request was received (default: today).
+    #[arg(long)]
+    pub received: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    pub username: String,
+    #[arg(long)]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub req: RequestArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCmd {
+    /// Create an account; its generated initial password is shown once.
+    Add(AddArgs),
+    /// Change name, e-mail or phone.
+    Update {
+        username: String,
+        #[arg(long)]
+        full_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[command(flatten)]
+        req: RequestArgs,
+    },
+    /// List accounts you manage.
+    List {
+        /// Only accounts in this unit's subtree.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, value_enum)]
+        role: Option<Role>,
+    },
+    /// Show one account with its roles.
+    Show { username: String },
+    /// Move an account to another unit (its grants there are revoked unless --keep-grants).
+    Transfer {
+        username: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        keep_grants: bool,
+        #[command(flatten)]
+        req: RequestArgs,
+    },
+    /// Suspend (tạm dừng) an active account.
+    Suspend(StatusArgs),
+    /// Resume a suspended account.
+    Resume(StatusArgs),
+    /// Lock (khoá) an account.
+    Lock(StatusArgs),
+    /// Unlock a locked account, or lift a lock after failed sign-ins.
+    Unlock(StatusArgs),
+    /// Close (chấm dứt) an account for good.
+    Close(StatusArgs),
+    /// Replace the password with a generated one, shown once.
+    ResetPassword {
+        username: String,
+        #[command(flatten)]
+        req: RequestArgs,
+    },
+    /// Grant a role on a unit subtree, optionally only for some regimes.
+    Grant(GrantArgs),
+    /// Revoke a role.
+    Revoke {
+        username: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Create and update accounts from CSV (username,full_name,email,phone,unit,roles).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Passwords older than 180 days, accounts idle 90 days, accounts of dissolved units,
+    /// requests not handled within 1 working day.
+    Audit {
+        /// Exit with status 3 when anything is found.
+        #[arg(long)]
+        exit_code: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub full_name: String,
+    #[arg(long)]
+    pub unit: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Roles on the account's own unit (repeatable).
+    #[arg(long, value_enum)]
+    pub role: Vec<Role>,
+    #[command(flatten)]
+    pub req: RequestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    pub username: String,
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// The unit subtree the role covers (default: the account's unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Limit the role to these regime codes (repeatable).
+    #[arg(long)]
+    pub regime: Vec<String>,
+}
+
+impl AccountCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            AccountCmd::Add(_) => "add",
+            AccountCmd::Update { .. } => "update",
+            AccountCmd::List { .. } => "list",
+            AccountCmd::Show { .. } => "show",
+            AccountCmd::Transfer { .. } => "transfer",
+            AccountCmd::Suspend(_) => "suspend",
+            AccountCmd::Resume(_) => "resume",
+            AccountCmd::Lock(_) => "lock",
+            AccountCmd::Unlock(_) => "unlock",
+            AccountCmd::Close(_) => "close",
+            AccountCmd::ResetPassword { .. } => "reset-password",
+            AccountCmd::Grant(_) => "grant",
+            AccountCmd::Revoke { .. } => "revoke",
+            AccountCmd::Import { .. } => "import",
+            AccountCmd::Audit { .. } => "audit",
+        }
+    }
+}
+
+const LIST_FIELDS: &[Field] = fields![
+    ("username", "Tên đăng nhập", "Username"),
+    ("full_name", "Họ và tên", "Full name"),
+    ("unit", "Đơn vị", "Unit"),
+    ("status", "Trạng thái", "Status"),
+    ("roles", "Vai trò", "Roles"),
+    ("last_login_at", "Đăng nhập gần nhất", "Last sign-in"),
+];
+
+const AUDIT_FIELDS: &[Field] = fields![
+    ("finding", "Phát hiện", "Finding"),
+    ("account", "Tài khoản", "Account"),
+    ("unit", "Đơn vị", "Unit"),
+    ("detail", "Chi tiết", "Detail"),
+];
+
+fn status(ctx: &Ctx, a: StatusArgs, action: Lifecycle) -> Result<()> {
+    let req = super::request(a.req.request, a.req.received, ctx)?;
+    let acc = ctx.write(|tx, actor, rec| {
+        let acc = account::change_status(
+            tx,
+            actor,
+            rec,
+            &a.username,
+            action,
+            a.reason.as_deref(),
+            req.as_ref(),
+        )?;
+        account::view(tx, &acc)
+    })?;
+    ctx.out.emit(&acc, ACCOUNT_FIELDS)
+}
+
+pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
+    match cmd {
+        AccountCmd::Add(a) => {
+            let req = super::request(a.req.request, a.req.received, ctx)?;
+            let input = AccountInput {
+                username: a.username,
+                full_name: a.full_name,
+                email: a.email,
+                phone: a.phone,
+                unit: a.unit,
+                roles: a.role.iter().map(|r| r.as_str().to_string()).collect(),
+            };
+            let password = auth::generate_password();
+            let hash = auth::hash_password(&password)?;
+            let mut v = ctx.write(|tx, actor, rec| {
+                let acc = account::add(tx, actor, rec, &input, &hash, req.as_ref())?;
+                account::view(tx, &acc)
+            })?;
+            v["initial_password"] = json!(password);
+            ctx.out.note(Msg::new(
+                "Mật khẩu khởi tạo chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu",
+                "The initial password is shown once; it must be changed at first sign-in",
+            ));
+            let mut f = vec![Field {
+                key: "initial_password",
+                vi: "Mật khẩu khởi tạo",
+                en: "Initial password",
+            }];
+            f.extend_from_slice(ACCOUNT_FIELDS);
+            ctx.out.emit(&v, &f)
+        }
+        AccountCmd::Update {
+            username,
+            full_name,
+            email,
+            phone,
+            req,
+        } => {
+            let req = super::request(req.request, req.received, ctx)?;
+            let ch = AccountChange {
+                full_name,
+                email,
+                phone,
+            };
+            let v = ctx.write(|tx, actor, rec| {
+                let acc = account::update(tx, actor, rec, &username, &ch, req.as_ref())?;
+                account::view(tx, &acc)
+            })?;
+            ctx.out.emit(&v, ACCOUNT_FIELDS)
+        }
+        AccountCmd::List { unit, status, role } => {
+            let rows = ctx.read(|tx, actor| {
+                account::list(tx, actor, unit.as_deref(), status.as_deref(), role)
+            })?;
+            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)
+        }
+        AccountCmd::Show { username } => {
+            let v = ctx.read(|tx, actor| account::show(tx, actor, &username))?;
+            ctx.out.emit(&v, ACCOUNT_FIELDS)
+        }
+        AccountCmd::Transfer {
+            username,
+            unit,
+            keep_grants,
+            req,
+        } => {
+            let req = super::request(req.request, req.received, ctx)?;
+            let v = ctx.write(|tx, actor, rec| {
+                let acc =
+                    account::transfer(tx, actor, rec, &username, &unit, keep_grants, req.as_ref())?;
+                account::view(tx, &acc)
+            })?;
+            ctx.out.emit(&v, ACCOUNT_FIELDS)
+        }
+        AccountCmd::Suspend(a) => status(ctx, a, Lifecycle::Suspend),
+        AccountCmd::Resume(a) => status(ctx, a, Lifecycle::Resume),
+        AccountCmd::Lock(a) => status(ctx, a, Lifecycle::Lock),
+        AccountCmd::Unlock(a) => status(ctx, a, Lifecycle::Unlock),
+        AccountCmd::Close(a) => status(ctx, a, Lifecycle::Close),
+        AccountCmd::ResetPassword { username, req } => {
+            let req = super::request(req.request, req.received, ctx)?;
+            let password = auth::generate_password();
+            let hash = auth::hash_password(&password)?;
+            let acc = ctx.write(|tx, actor, rec| {
+                account::reset_password(tx, actor, rec, &username, &hash, req.as_ref())
+            })?;
+            ctx.out.note(Msg::new(
+                "Mật khẩu mới chỉ hiện một lần",
+                "The new password is shown once",
+            ));
+            ctx.out.emit(
+                &json!({"username": acc.username, "password": password, "must_change": true}),
+                fields![
+                    ("username", "Tên đăng nhập", "Username"),
+                    ("password", "Mật khẩu mới", "New password"),
+                    ("must_change", "Phải đổi mật khẩu", "Must change")
+                ],
+            )
+        }
+        AccountCmd::Grant(g) => {
+            let regimes = (!g.regime.is_empty()).then_some(g.regime);
+            let v = ctx.write(|tx, actor, rec| {
+                account::grant(
+                    tx,
+                    actor,
+                    rec,
+                    &g.username,
+                    g.role,
+                    g.unit.as_deref(),
+                    regimes.as_deref(),
+                )
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        AccountCmd::Revoke {
+            username,
+            role,
+            unit,
+        } => {
+            let v = ctx.write(|tx, actor, rec| {
+                account::revoke(tx, actor, rec, &username, role, unit.as_deref())
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        AccountCmd::Import { file, dry_run } => {
+            let rows = account::read_file(&file)?;
+            let new = {
+                let mut store = ctx.open()?;
+                store.read(|tx| account::import_plan(tx, &rows))?
+            };
+            // Hash outside the write transaction: argon2 is slow by design.
+            let mut passwords = HashMap::new();
+            if !dry_run {
+                for u in new {
+                    let p = auth::generate_password();
+                    let h = auth::hash_password(&p)?;
+                    passwords.insert(u, (p, h));
+                }
+            }
+            let lang = ctx.lang();
+            let report = ctx.write(|tx, actor, rec| {
+                account::import(tx, actor, rec, &rows, &passwords, dry_run, lang)
+            })?;
+            for c in &report.conflicts {
+                ctx.out.warn(Msg::new(
+                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
+                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
+                ));
+            }
+            if !report.accounts.is_empty() {
+                ctx.out.note(Msg::new(
+                    "Mật khẩu khởi tạo chỉ hiện một lần",
+                    "Initial passwords are shown once",
+                ));
+            }
+            ctx.out.emit(
+                &serde_json::to_value(&report)?,
+                fields![
+                    ("dry_run", "Chạy thử", "Dry run"),
+                    ("created", "Tạo mới", "Created"),
+                    ("updated", "Cập nhật", "Updated"),
+                    ("unchanged", "Không đổi", "Unchanged"),
+                    ("conflicts", "Xung đột", "Conflicts"),
+                    ("accounts", "Tài khoản mới", "New accounts")
+                ],
+            )
+        }
+        AccountCmd::Audit { exit_code } => {
+            let findings = ctx.read(|tx, actor| {
+                let now = ctx.clock.now();
+                let cal = crate::calendar::load(tx)?;
+                account::audit(tx, actor, now, &cal, ctx.lang())
+            })?;
+            let n = findings.len();
+            ctx.out.emit(&Value::Array(findings), AUDIT_FIELDS)?;
+            if exit_code && n > 0 {
+                return Err(crate::error::Error::new(
+                    Kind::Findings,
+                    Msg::new(format!("{n} phát hiện"), format!("{n} findings")),
+                ));
+            }
+            Ok(())
+        }
+    }
+}

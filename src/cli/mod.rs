@@ -1,0 +1,290 @@
+//! The command line (SPEC §13): global options, the noun/verb tree, and thin handlers
+//! that parse, call one library function and render.
+
+mod account;
+mod admin;
+mod session;
+mod unit;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::clock::{self, Clock};
+use crate::context::Ctx;
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::output::{Format, Output};
+
+/// baocao — Hệ thống thông tin báo cáo tỉnh (Decree 09/2019/NĐ-CP): units, accounts,
+/// indicators, forms, regimes, periods and deadlines, the report workflow, aggregation.
+#[derive(Debug, Parser)]
+#[command(
+    name = "baocao",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The database file.
+    #[arg(
+        long,
+        env = "BAOCAO_DB",
+        hide_env_values = true,
+        default_value = "baocao.db",
+        global = true
+    )]
+    pub db: PathBuf,
+    /// Output format: a table for people, JSON or CSV for programs.
+    #[arg(short = 'o', long, value_enum, default_value_t, global = true)]
+    pub format: Format,
+    /// Language of messages and table labels.
+    #[arg(
+        long,
+        value_enum,
+        env = "BAOCAO_LANG",
+        hide_env_values = true,
+        default_value_t,
+        global = true
+    )]
+    pub lang: Lang,
+    /// Compute as of this time (2026-11-23, 23/11/2026, 2026-11-23T16:30). Only a database
+    /// made with `init --simulated-clock` records actions at a simulated time.
+    #[arg(
+        long,
+        env = "BAOCAO_NOW",
+        hide_env_values = true,
+        global = true,
+        value_name = "TIME"
+    )]
+    pub as_of: Option<String>,
+    /// Answer yes to confirmations; never prompt.
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// Mute status messages on stderr (data and warnings still print).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and its first system administrator.
+    Init(session::InitArgs),
+    /// Sign in; the session is kept in a 0600 file under the XDG state directory.
+    Login(session::LoginArgs),
+    /// Sign out of this database.
+    Logout,
+    /// Show who is signed in.
+    Whoami,
+    /// Change your own password.
+    Passwd(session::PasswdArgs),
+    /// Named, expiring API tokens for scripts and cron (`BAOCAO_TOKEN`).
+    #[command(subcommand)]
+    Token(session::TokenCmd),
+    /// Units (cơ quan, đơn vị): the tree, merges, import and export.
+    #[command(subcommand)]
+    Unit(unit::UnitCmd),
+    /// Accounts (tài khoản): lifecycle, roles, import, audit.
+    #[command(subcommand)]
+    Account(account::AccountCmd),
+    /// The hash-chained audit trail.
+    #[command(subcommand)]
+    Audit(admin::AuditCmd),
+    /// Copy the database while others keep working (SQLite online backup).
+    Backup(admin::BackupArgs),
+    /// Replace the database with a backup, after checking it.
+    Restore(admin::RestoreArgs),
+    /// Check integrity, foreign keys and the audit chain (exit 1 on a problem).
+    Check,
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+impl Command {
+    /// The command's name in the audit trail.
+    fn audit_name(&self) -> String {
+        let noun = match self {
+            Command::Init(_) => "init",
+            Command::Login(_) => "login",
+            Command::Logout => "logout",
+            Command::Whoami => "whoami",
+            Command::Passwd(_) => "passwd",
+            Command::Token(c) => return format!("token {}", c.verb()),
+            Command::Unit(c) => return format!("unit {}", c.verb()),
+            Command::Account(c) => return format!("account {}", c.verb()),
+            Command::Audit(_) => "audit",
+            Command::Backup(_) => "backup",
+            Command::Restore(_) => "restore",
+            Command::Check => "check",
+            Command::Completions { .. } => "completions",
+        };
+        noun.to_string()
+    }
+}
+
+/// Parses the command line and runs it; returns the process exit status.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let lang = cli.lang;
+    match run(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprint!("{}", e.render(lang));
+            e.kind.exit_code()
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        out: Output {
+            format: cli.format,
+            lang: cli.lang,
+            quiet: cli.quiet,
+        },
+        db: cli.db.clone(),
+        clock: Clock::from_setting(cli.as_of.as_deref())?,
+        yes: cli.yes,
+        verbose: cli.verbose,
+        command: cli.command.audit_name(),
+    };
+    match cli.command {
+        Command::Init(a) => session::init(&ctx, a),
+        Command::Login(a) => session::login(&ctx, a),
+        Command::Logout => session::logout(&ctx),
+        Command::Whoami => session::whoami(&ctx),
+        Command::Passwd(a) => session::passwd(&ctx, a),
+        Command::Token(c) => session::token(&ctx, c),
+        Command::Unit(c) => unit::run(&ctx, c),
+        Command::Account(c) => account::run(&ctx, c),
+        Command::Audit(c) => admin::audit(&ctx, c),
+        Command::Backup(a) => admin::backup(&ctx, a),
+        Command::Restore(a) => admin::restore(&ctx, a),
+        Command::Check => admin::check(&ctx),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "baocao", &mut std::io::stdout());
+            Ok(())
+        }
+    }
+}
+
+/// The clap definition, for man pages and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Every man page (`baocao.1`, `baocao-unit.1`, `baocao-unit-add.1`, …) as bytes.
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    fn walk(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            walk(sub, out)?;
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut buf = Vec::new();
+        man.render(&mut buf)?;
+        out.push((man.get_filename(), buf));
+        Ok(())
+    }
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut out = Vec::new();
+    walk(cmd, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// Reads a secret: one line from stdin with `--password-stdin`, else a hidden prompt on
+/// a terminal. Never from argv, where `ps` and shell history would see it.
+pub fn read_secret(
+    ctx: &Ctx,
+    from_stdin: bool,
+    prompt: Msg,
+    lines: &mut Option<std::io::Lines<std::io::StdinLock<'static>>>,
+) -> Result<String> {
+    if from_stdin {
+        let it = lines.get_or_insert_with(|| std::io::stdin().lock().lines());
+        return match it.next() {
+            Some(Ok(l)) => Ok(l.trim_end_matches(['\r', '\n']).to_string()),
+            Some(Err(e)) => Err(e.into()),
+            None => Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    "Không đọc được mật khẩu từ stdin (trống)",
+                    "No password on stdin (empty)",
+                ),
+            )),
+        };
+    }
+    if ctx.yes || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "Không có terminal để hỏi mật khẩu",
+                "No terminal to ask for the password",
+            ),
+        )
+        .with_hint(Msg::new("dùng --password-stdin", "use --password-stdin")));
+    }
+    dialoguer::Password::new()
+        .with_prompt(prompt.get(ctx.lang()))
+        .interact()
+        .map_err(|e| {
+            Error::failure(
+                Msg::new("Không đọc được mật khẩu", "Could not read the password"),
+                anyhow::anyhow!("{e}"),
+            )
+        })
+}
+
+/// A `--received` date or a `--request` number alone is a usage error.
+pub fn request(
+    number: Option<String>,
+    received: Option<String>,
+    ctx: &Ctx,
+) -> Result<Option<crate::account::Request>> {
+    match (number, received) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "--received cần đi kèm --request",
+                "--received needs --request",
+            ),
+        )),
+        (Some(n), r) => Ok(Some(crate::account::Request {
+            number: n,
+            received: match r {
+                Some(d) => clock::parse_date(&d)?,
+                None => ctx.clock.today(),
+            },
+        })),
+    }
+}
+
+pub fn parse_date_arg(s: &str) -> Result<jiff::civil::Date> {
+    clock::parse_date(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_clap_definition_is_consistent() {
+        super::command().debug_assert();
+    }
+}

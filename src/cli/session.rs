@@ -1,0 +1,524 @@
+//! `init`, `login`, `logout`, `whoami`, `passwd` and `token`.
+
+use clap::{Args, Subcommand};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::json;
+
+use super::read_secret;
+use crate::account::{self, SignIn};
+use crate::audit::Recorder;
+use crate::auth::permission::{Role, Via};
+use crate::auth::{self, session};
+use crate::clock;
+use crate::context::{simulated, Ctx, Need};
+use crate::error::{Error, Kind, Msg, Result};
+use crate::fields;
+use crate::store::{self, account as accounts, unit as units, Store};
+
+/// How long a sign-in lasts (real time).
+const SESSION_HOURS: i64 = 12;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Username of the first system administrator.
+    #[arg(long, default_value = "admin")]
+    pub admin: String,
+    /// The administrator's full name.
+    #[arg(long, default_value = "Quản trị hệ thống")]
+    pub full_name: String,
+    /// Code of the unit the administrator belongs to (created now).
+    #[arg(long, default_value = "QTHT")]
+    pub unit_code: String,
+    /// Name of that unit.
+    #[arg(long, default_value = "Bộ phận quản trị hệ thống")]
+    pub unit_name: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Make a database whose recorded times follow BAOCAO_NOW / --as-of (demos, tests).
+    #[arg(long)]
+    pub simulated_clock: bool,
+}
+
+pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
+    let username = crate::input::username(&a.admin)?;
+    let full_name = crate::input::name("Họ và tên", "Full name", &a.full_name, 200)?;
+    let unit_code = crate::input::code(&a.unit_code)?;
+    let unit_name = crate::input::name("Tên đơn vị", "Unit name", &a.unit_name, 300)?;
+    if ctx.clock.is_simulated() && !a.simulated_clock {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "--as-of / BAOCAO_NOW chỉ dùng được với --simulated-clock khi khởi tạo",
+                "--as-of / BAOCAO_NOW needs --simulated-clock at init",
+            ),
+        ));
+    }
+    if ctx.db.exists() {
+        let p = ctx.db.display();
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Đã có cơ sở dữ liệu tại {p}"),
+                format!("A database already exists at {p}"),
+            ),
+        ));
+    }
+    let mut lines = None;
+    let password = read_secret(
+        ctx,
+        a.password_stdin,
+        Msg::new("Mật khẩu quản trị", "Administrator password"),
+        &mut lines,
+    )?;
+    auth::check_policy(&password)?;
+    let hash = auth::hash_password(&password)?;
+    let result = (|| -> Result<()> {
+        let mut store = Store::create(&ctx.db)?;
+        store.write(|tx| {
+            if a.simulated_clock {
+                store::set_meta(tx, "simulated_clock", "1")?;
+            }
+            let at = clock::rfc3339(ctx.record_time(tx)?);
+            store::set_meta(tx, "created_at", &at)?;
+            let rec = Recorder {
+                at: at.clone(),
+                actor: username.clone(),
+                command: "init".into(),
+            };
+            units::insert(
+                tx,
+                &units::NewUnit {
+                    code: &unit_code,
+                    name: &unit_name,
+                    kind: "other",
+                    parent_id: None,
+                    valid_from: None,
+                },
+            )?;
+            rec.change(
+                tx,
+                "unit",
+                &unit_code,
+                json!({"name": unit_name, "kind": "other"}),
+            )?;
+            let unit_id = crate::unit::find(tx, &unit_code)?.id;
+            accounts::insert(
+                tx,
+                &accounts::NewAccount {
+                    username: &username,
+                    full_name: &full_name,
+                    email: None,
+                    phone: None,
+                    unit_id,
+                    password_hash: &hash,
+                    must_change: false,
+                    now: &at,
+                },
+            )?;
+            rec.change(
+                tx,
+                "account",
+                &username,
+                json!({"full_name": full_name, "unit": unit_code}),
+            )?;
+            let account_id = account::find(tx, &username)?.id;
+            let gid = accounts::insert_grant(
+                tx,
+                account_id,
+                Role::Sysadmin.as_str(),
+                unit_id,
+                None,
+                &at,
+                &username,
+            )?;
+            rec.change(
+                tx,
+                "grant",
+                &gid.to_string(),
+                json!({"account": username, "role": "sysadmin", "unit": unit_code}),
+            )?;
+            Ok(())
+        })
+    })();
+    if let Err(e) = result {
+        remove_db_files(&ctx.db);
+        return Err(e);
+    }
+    let p = ctx.db.display();
+    ctx.out.note(Msg::new(
+        format!(
+            "Đã tạo cơ sở dữ liệu {p} và tài khoản quản trị {username}{}",
+            if a.simulated_clock {
+                " (đồng hồ giả lập)"
+            } else {
+                ""
+            }
+        ),
+        format!(
+            "Created database {p} and administrator {username}{}",
+            if a.simulated_clock {
+                " (simulated clock)"
+            } else {
+                ""
+            }
+        ),
+    ));
+    if ctx.out.is_json() {
+        ctx.out.emit(
+            &json!({"db": ctx.db, "admin": username, "simulated_clock": a.simulated_clock}),
+            &[],
+        )?;
+    }
+    Ok(())
+}
+
+fn remove_db_files(db: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
+    let mut lines = None;
+    let password = read_secret(
+        ctx,
+        a.password_stdin,
+        Msg::new("Mật khẩu", "Password"),
+        &mut lines,
+    )?;
+    let mut store = ctx.open()?;
+    let secret = auth::generate_secret("bcs");
+    let outcome = store.write(|tx| {
+        let now = ctx.trusted_now(tx)?;
+        let rec = Recorder {
+            at: clock::rfc3339(ctx.record_time(tx)?),
+            actor: a.username.trim().to_lowercase(),
+            command: "login".into(),
+        };
+        let outcome = account::sign_in(tx, &rec, &a.username, &password, now)?;
+        if let SignIn::Ok { account, .. } = &outcome {
+            let real = Timestamp::now();
+            let expires = real + SignedDuration::from_hours(SESSION_HOURS);
+            accounts::insert_session(
+                tx,
+                account.id,
+                &auth::secret_hash(&secret),
+                &clock::rfc3339(real),
+                &clock::rfc3339(expires),
+            )?;
+        }
+        Ok(outcome)
+    })?;
+    match outcome {
+        SignIn::Refused(e) => Err(e),
+        SignIn::Ok {
+            account,
+            must_change,
+        } => {
+            session::write(
+                &ctx.db,
+                &session::SessionFile {
+                    db: ctx.db.display().to_string(),
+                    username: account.username.clone(),
+                    secret,
+                },
+            )?;
+            let (u, n) = (&account.username, &account.full_name);
+            ctx.out.note(Msg::new(
+                format!("Đã đăng nhập: {u} ({n})"),
+                format!("Signed in: {u} ({n})"),
+            ));
+            if must_change {
+                ctx.out.warn(Msg::new(
+                    "Phải đổi mật khẩu ngay: chạy `baocao passwd`",
+                    "The password must be changed now: run `baocao passwd`",
+                ));
+            }
+            if ctx.out.is_json() {
+                ctx.out.emit(
+                    &json!({"username": account.username, "must_change_password": must_change}),
+                    &[],
+                )?;
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn logout(ctx: &Ctx) -> Result<()> {
+    if let Some(file) = session::read(&ctx.db)? {
+        if let Ok(mut store) = ctx.open() {
+            store.write(|tx| {
+                accounts::end_session(
+                    tx,
+                    &auth::secret_hash(&file.secret),
+                    &clock::rfc3339(Timestamp::now()),
+                )?;
+                Ok(())
+            })?;
+        }
+        session::remove(&ctx.db)?;
+        let u = file.username;
+        ctx.out.note(Msg::new(
+            format!("Đã đăng xuất {u}"),
+            format!("Signed out {u}"),
+        ));
+    } else {
+        ctx.out.note(Msg::new("Chưa đăng nhập", "Not signed in"));
+    }
+    Ok(())
+}
+
+pub fn whoami(ctx: &Ctx) -> Result<()> {
+    let mut store = ctx.open()?;
+    let v = store.read(|tx| {
+        let actor = ctx.authenticate(tx, Need::SignedIn)?;
+        let a = account::find(tx, &actor.username)?;
+        let now = ctx.trusted_now(tx)?;
+        let mut v = account::view(tx, &a)?;
+        v["via"] = serde_json::to_value(&actor.via)?;
+        v["must_change_password"] = json!(crate::context::must_change_password(&a, now));
+        v["simulated_clock"] = json!(simulated(tx)?);
+        Ok(v)
+    })?;
+    ctx.out.emit(&v, ACCOUNT_FIELDS)
+}
+
+pub const ACCOUNT_FIELDS: &[crate::output::Field] = fields![
+    ("username", "Tên đăng nhập", "Username"),
+    ("full_name", "Họ và tên", "Full name"),
+    ("unit", "Đơn vị", "Unit"),
+    ("status", "Trạng thái", "Status"),
+    ("status_reason", "Lý do", "Reason"),
+    ("email", "Thư điện tử", "E-mail"),
+    ("phone", "Điện thoại", "Phone"),
+    ("grants", "Vai trò", "Roles"),
+    ("must_change", "Phải đổi mật khẩu", "Must change password"),
+    (
+        "password_changed_at",
+        "Đổi mật khẩu lúc",
+        "Password changed at"
+    ),
+    ("last_login_at", "Đăng nhập gần nhất", "Last sign-in"),
+    ("failed_attempts", "Số lần đăng nhập sai", "Failed attempts"),
+    ("locked_until", "Khoá tạm đến", "Locked until"),
+    ("created_at", "Tạo lúc", "Created at"),
+];
+
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Read the current and the new password from two lines of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+pub fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
+    let mut store = ctx.open()?;
+    let actor = store.read(|tx| ctx.authenticate(tx, Need::SignedIn))?;
+    let mut lines = None;
+    let old = read_secret(
+        ctx,
+        a.password_stdin,
+        Msg::new("Mật khẩu hiện tại", "Current password"),
+        &mut lines,
+    )?;
+    let new = read_secret(
+        ctx,
+        a.password_stdin,
+        Msg::new("Mật khẩu mới", "New password"),
+        &mut lines,
+    )?;
+    if !a.password_stdin {
+        let again = read_secret(
+            ctx,
+            false,
+            Msg::new("Nhập lại mật khẩu mới", "New password again"),
+            &mut lines,
+        )?;
+        if again != new {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    "Hai lần nhập mật khẩu mới không khớp",
+                    "The two new passwords differ",
+                ),
+            ));
+        }
+    }
+    auth::check_policy(&new)?;
+    let hash = auth::hash_password(&new)?;
+    store.write(|tx| {
+        let rec = ctx.recorder(tx, &actor)?;
+        account::change_password(tx, &rec, actor.account_id, &old, &new, &hash)
+    })?;
+    let u = &actor.username;
+    ctx.out.note(Msg::new(
+        format!("Đã đổi mật khẩu của {u}"),
+        format!("Password of {u} changed"),
+    ));
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a token; it is printed once and only its hash is kept.
+    Create {
+        /// A name saying what the token is for (`cron-overdue`).
+        name: String,
+        /// Lifetime: `90d` (days, at most 366) or an expiry date.
+        #[arg(long, default_value = "90d")]
+        expires: String,
+    },
+    /// List your tokens (a sysadmin with --all: everyone's).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Revoke a token by name.
+    Revoke {
+        name: String,
+        /// Whose token (sysadmin only; default: yours).
+        #[arg(long)]
+        user: Option<String>,
+    },
+}
+
+impl TokenCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            TokenCmd::Create { .. } => "create",
+            TokenCmd::List { .. } => "list",
+            TokenCmd::Revoke { .. } => "revoke",
+        }
+    }
+}
+
+const TOKEN_FIELDS: &[crate::output::Field] = fields![
+    ("name", "Tên", "Name"),
+    ("account", "Tài khoản", "Account"),
+    ("created_at", "Tạo lúc", "Created"),
+    ("expires_at", "Hết hạn", "Expires"),
+    ("revoked_at", "Thu hồi lúc", "Revoked"),
+];
+
+pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
+    match cmd {
+        TokenCmd::Create { name, expires } => {
+            let name = crate::input::code(&name)?;
+            let secret = auth::generate_secret("bct");
+            let v = ctx.write(|tx, actor, rec| {
+                if let Via::Token(_) = actor.via {
+                    return Err(Error::new(Kind::Denied, Msg::new("Không dùng mã truy cập để tạo mã truy cập khác; hãy đăng nhập", "A token cannot create tokens; sign in")));
+                }
+                let now = ctx.record_time(tx)?;
+                let until = expiry(&expires, now)?;
+                if accounts::active_token_by_name(tx, actor.account_id, &name)?.is_some() {
+                    return Err(Error::new(Kind::Invalid, Msg::new(format!("Đã có mã truy cập tên «{name}»"), format!("A token named «{name}» exists"))));
+                }
+                let id = accounts::insert_token(tx, actor.account_id, &name, &auth::secret_hash(&secret), &rec.at, &clock::rfc3339(until))?;
+                rec.change(tx, "token", &id.to_string(), json!({"name": name, "expires_at": clock::rfc3339(until)}))?;
+                Ok(json!({"name": name, "account": actor.username, "expires_at": clock::rfc3339(until), "token": secret}))
+            })?;
+            ctx.out.note(Msg::new(
+                "Mã truy cập chỉ hiện một lần; hãy lưu ngay (BAOCAO_TOKEN)",
+                "The token is shown once; store it now (BAOCAO_TOKEN)",
+            ));
+            ctx.out.emit(
+                &v,
+                fields![
+                    ("name", "Tên", "Name"),
+                    ("account", "Tài khoản", "Account"),
+                    ("expires_at", "Hết hạn", "Expires"),
+                    ("token", "Mã truy cập", "Token")
+                ],
+            )
+        }
+        TokenCmd::List { all } => {
+            let rows = ctx.read(|tx, actor| {
+                if all {
+                    actor.require_sysadmin(Msg::new(
+                        "xem mã truy cập của mọi người",
+                        "list everyone's tokens",
+                    ))?;
+                }
+                accounts::tokens(tx, if all { None } else { Some(actor.account_id) })
+            })?;
+            ctx.out.emit(&serde_json::to_value(rows)?, TOKEN_FIELDS)
+        }
+        TokenCmd::Revoke { name, user } => {
+            let v = ctx.write(|tx, actor, rec| {
+                let owner = match &user {
+                    Some(u) => {
+                        let acc = account::find(tx, u)?;
+                        if acc.id != actor.account_id {
+                            actor.require_sysadmin(Msg::new(
+                                "thu hồi mã truy cập của người khác",
+                                "revoke someone else's token",
+                            ))?;
+                        }
+                        acc.id
+                    }
+                    None => actor.account_id,
+                };
+                let Some(t) = accounts::active_token_by_name(tx, owner, name.trim())? else {
+                    let n = name.trim();
+                    return Err(Error::new(
+                        Kind::NotFound,
+                        Msg::new(
+                            format!("Không có mã truy cập đang hiệu lực tên «{n}»"),
+                            format!("No active token named «{n}»"),
+                        ),
+                    ));
+                };
+                accounts::revoke_token(tx, t.id, &rec.at)?;
+                rec.change(
+                    tx,
+                    "token",
+                    &t.id.to_string(),
+                    json!({"name": t.name, "revoked": true}),
+                )?;
+                Ok(json!({"name": t.name, "account": t.account, "revoked_at": rec.at}))
+            })?;
+            ctx.out.emit(&v, TOKEN_FIELDS)
+        }
+    }
+}
+
+fn expiry(s: &str, now: Timestamp) -> Result<Timestamp> {
+    let t = s.trim();
+    let bad = || {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!(
+                    "Thời hạn không hợp lệ: «{t}» (ví dụ 90d hoặc 31/12/2026, tối đa 366 ngày)"
+                ),
+                format!("Invalid lifetime «{t}» (e.g. 90d or 2026-12-31, 366 days at most)"),
+            ),
+        )
+    };
+    let until = if let Some(days) = t.strip_suffix('d').and_then(|d| d.parse::<i64>().ok()) {
+        if !(1..=366).contains(&days) {
+            return Err(bad());
+        }
+        now + SignedDuration::from_hours(24 * days)
+    } else {
+        let date = clock::parse_date(t).map_err(|_| bad())?;
+        clock::local_to_timestamp(date.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0)))?
+    };
+    if until <= now || until.duration_since(now) > SignedDuration::from_hours(24 * 367) {
+        return Err(bad());
+    }
+    Ok(until)
+}

@@ -1,0 +1,5 @@
+//! Pure domain logic: no database, no clock, no I/O. Values in, values out, so it can
+//! be tested exhaustively (unit tests and property tests beside each module).
+
+pub mod calendar;
+pub mod lunar;

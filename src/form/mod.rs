@@ -1,0 +1,21 @@
+//! Forms (biểu mẫu): the versioned definition, its formulas, the `.xlsx` template
+//! importer and the worksheet writer that draws a form back as provinces print it.
+
+pub mod diff;
+pub mod formula;
+pub mod import;
+pub mod model;
+pub mod validate;
+pub mod workbook;
+
+#[cfg(test)]
+mod fixtures;
+
+pub use diff::{Change, ChangeKind, ChangeTarget};
+pub use import::{import_template, Diagnostic, ImportOptions, Imported, TemplateError};
+pub use model::{
+    CellPos, CellRef, Column, ColumnRole, FormDef, FormKind, Layout, LabelRow, LineRole, Relation, Row, RowRole,
+    Span, TableColumn, TableColumnKind, TextLine, ValueType,
+};
+pub use validate::Problem;
+pub use workbook::{export_blank_template, write_form_sheet, SheetLayout, SheetOptions};

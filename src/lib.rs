@@ -1,0 +1,23 @@
+//! baocao — the reporting information system of a Vietnamese province (Hệ thống thông
+//! tin báo cáo tỉnh) under Decree 09/2019/NĐ-CP.
+//!
+//! Layers: `cli` parses and renders; `account`, `unit`, `calendar`, … are the operations
+//! named after the regulation's nouns; `domain` is pure logic; `store` is the only module
+//! that speaks SQL.
+
+pub mod error;
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod cli;
+pub mod clock;
+pub mod context;
+pub mod domain;
+pub mod files;
+pub mod input;
+pub mod maintenance;
+pub mod output;
+pub mod store;
+pub mod unit;

@@ -1,0 +1,289 @@
+//! One renderer for every command: JSON (the contract), CSV (a header row, then data)
+//! and human tables (comfy-table, Vietnamese or English labels, dates as 23/11/2026).
+//!
+//! Commands hand over a `serde_json::Value` and a list of [`Field`] labels; the shape
+//! of the JSON is what `schemas/` describes, and the table is derived from it.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use serde_json::Value;
+
+use crate::error::{Error, Lang, Msg, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+/// A column of a listing: its JSON key and its human labels.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+/// Shorthand for a [`Field`] table: `fields![("code", "Mã", "Code"), ...]`.
+#[macro_export]
+macro_rules! fields {
+    ($(($k:literal, $vi:literal, $en:literal)),* $(,)?) => {
+        &[$($crate::output::Field { key: $k, vi: $vi, en: $en }),*]
+    };
+}
+
+pub struct Output {
+    pub format: Format,
+    pub lang: Lang,
+    pub quiet: bool,
+}
+
+impl Output {
+    /// Prints data to stdout in the chosen format.
+    pub fn emit(&self, value: &Value, fields: &[Field]) -> Result<()> {
+        let text = match self.format {
+            Format::Json => {
+                let mut s = serde_json::to_string_pretty(value)?;
+                s.push('\n');
+                s
+            }
+            Format::Csv => to_csv(value, fields)?,
+            Format::Table => to_table(value, fields, self.lang),
+        };
+        write_stdout(&text)
+    }
+
+    /// Prints free text (a tree, a generated file's content) to stdout.
+    pub fn text(&self, text: &str) -> Result<()> {
+        write_stdout(text)
+    }
+
+    /// A status line on stderr, muted by `-q`.
+    pub fn note(&self, msg: Msg) {
+        if !self.quiet {
+            eprintln!("{}", msg.get(self.lang));
+        }
+    }
+
+    /// A warning on stderr (not muted: warnings matter).
+    pub fn warn(&self, msg: Msg) {
+        let label = match self.lang {
+            Lang::Vi => "Cảnh báo",
+            Lang::En => "Warning",
+        };
+        eprintln!("{label}: {}", msg.get(self.lang));
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+/// Writes to stdout; a closed pipe (`baocao unit list | head`) is not an error.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::from(e)),
+    }
+}
+
+fn label(f: &Field, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => f.vi,
+        Lang::En => f.en,
+    }
+}
+
+fn rows_of(value: &Value) -> Vec<&serde_json::Map<String, Value>> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
+        Value::Object(map) => vec![map],
+        _ => Vec::new(),
+    }
+}
+
+fn keys_of(value: &Value, fields: &[Field]) -> Vec<(String, String, String)> {
+    if !fields.is_empty() {
+        return fields
+            .iter()
+            .map(|f| (f.key.to_string(), f.vi.to_string(), f.en.to_string()))
+            .collect();
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for row in rows_of(value) {
+        for k in row.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+    }
+    keys.into_iter()
+        .map(|k| (k.clone(), k.clone(), k))
+        .collect()
+}
+
+fn to_csv(value: &Value, fields: &[Field]) -> Result<String> {
+    let keys = keys_of(value, fields);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| Error::failure(Msg::new("Lỗi ghi CSV", "CSV write error"), e);
+    w.write_record(keys.iter().map(|k| k.0.as_str()))
+        .map_err(csv_err)?;
+    for row in rows_of(value) {
+        w.write_record(
+            keys.iter()
+                .map(|k| plain(row.get(&k.0).unwrap_or(&Value::Null))),
+        )
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| {
+        Error::failure(
+            Msg::new("Lỗi ghi CSV", "CSV write error"),
+            anyhow::anyhow!("{e}"),
+        )
+    })?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A cell as CSV wants it: strings bare, lists joined by `;`, objects as JSON.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(";"),
+        other => other.to_string(),
+    }
+}
+
+/// A cell as a person reads it: ISO dates become 23/11/2026, times 23/11/2026 16:30.
+fn human(v: &Value, lang: Lang) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Bool(b) => match (b, lang) {
+            (true, Lang::Vi) => "có".into(),
+            (false, Lang::Vi) => "không".into(),
+            (true, Lang::En) => "yes".into(),
+            (false, Lang::En) => "no".into(),
+        },
+        Value::String(s) => human_date(s).unwrap_or_else(|| s.clone()),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| human(i, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", human(v, lang)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Number(n) => n.to_string(),
+    }
+}
+
+/// `2026-11-23` → `23/11/2026`; `2026-11-23T16:30:00+07:00` → `23/11/2026 16:30`.
+pub fn human_date(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let is_date = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[..4]
+            .iter()
+            .chain(&b[5..7])
+            .chain(&b[8..10])
+            .all(u8::is_ascii_digit);
+    if !is_date {
+        return None;
+    }
+    let date = format!("{}/{}/{}", &s[8..10], &s[5..7], &s[..4]);
+    if b.len() == 10 {
+        return Some(date);
+    }
+    if b.len() >= 16 && b[10] == b'T' && b[13] == b':' {
+        return Some(format!("{date} {}", &s[11..16]));
+    }
+    None
+}
+
+fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    match value {
+        Value::Array(items) => {
+            if items.is_empty() {
+                return match lang {
+                    Lang::Vi => "(không có dữ liệu)\n".into(),
+                    Lang::En => "(nothing)\n".into(),
+                };
+            }
+            let keys = keys_of(value, fields);
+            table.set_header(keys.iter().map(|k| {
+                if lang == Lang::Vi {
+                    k.1.clone()
+                } else {
+                    k.2.clone()
+                }
+            }));
+            for row in rows_of(value) {
+                table.add_row(
+                    keys.iter()
+                        .map(|k| human(row.get(&k.0).unwrap_or(&Value::Null), lang)),
+                );
+            }
+        }
+        Value::Object(map) => {
+            let (h1, h2) = match lang {
+                Lang::Vi => ("Trường", "Giá trị"),
+                Lang::En => ("Field", "Value"),
+            };
+            table.set_header(vec![h1, h2]);
+            let mut shown: Vec<&str> = Vec::new();
+            for f in fields {
+                if let Some(v) = map.get(f.key) {
+                    table.add_row(vec![label(f, lang).to_string(), human(v, lang)]);
+                    shown.push(f.key);
+                }
+            }
+            for (k, v) in map {
+                if !shown.contains(&k.as_str()) {
+                    table.add_row(vec![k.clone(), human(v, lang)]);
+                }
+            }
+        }
+        other => return format!("{}\n", human(other, lang)),
+    }
+    format!("{table}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn iso_dates_read_the_vietnamese_way_in_tables() {
+        assert_eq!(human_date("2026-11-23").as_deref(), Some("23/11/2026"));
+        assert_eq!(
+            human_date("2026-11-23T16:30:00+07:00").as_deref(),
+            Some("23/11/2026 16:30")
+        );
+        assert_eq!(human_date("000.01.00.H99"), None);
+    }
+
+    #[test]
+    fn csv_has_a_header_row_and_joins_lists() {
+        let v = json!([{"code": "H1", "roles": ["approver", "sender"]}]);
+        let f: &[Field] = fields![("code", "Mã", "Code"), ("roles", "Vai trò", "Roles")];
+        assert_eq!(to_csv(&v, f).unwrap(), "code,roles\nH1,approver;sender\n");
+    }
+
+    #[test]
+    fn an_empty_list_says_so_in_a_table() {
+        assert_eq!(to_table(&json!([]), &[], Lang::Vi), "(không có dữ liệu)\n");
+    }
+}

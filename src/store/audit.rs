@@ -1,0 +1,290 @@
+//! SQL of the audit trail: appending hash-chained entries and reading them back, and the
+//! canonical snapshot of an audited row that entries record.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::Result;
+
+/// A table whose rows are audited objects: every change to a row is recorded with a
+/// digest of the row, so a change made behind the tool's back shows up in `audit verify`.
+pub struct AuditedTable {
+    /// The object kind in `audit_log.object` (`unit:CODE`).
+    pub kind: &'static str,
+    pub table: &'static str,
+    pub key: &'static str,
+    /// Bookkeeping columns that change without an audited action (last login, …).
+    pub volatile: &'static [&'static str],
+}
+
+pub const AUDITED: &[AuditedTable] = &[
+    AuditedTable {
+        kind: "unit",
+        table: "unit",
+        key: "code",
+        volatile: &[],
+    },
+    AuditedTable {
+        kind: "lineage",
+        table: "unit_lineage",
+        key: "id",
+        volatile: &[],
+    },
+    AuditedTable {
+        kind: "account",
+        table: "account",
+        key: "username",
+        volatile: &["last_login_at", "failed_attempts", "locked_until"],
+    },
+    AuditedTable {
+        kind: "grant",
+        table: "role_grant",
+        key: "id",
+        volatile: &[],
+    },
+    AuditedTable {
+        kind: "request",
+        table: "request",
+        key: "id",
+        volatile: &[],
+    },
+    AuditedTable {
+        kind: "token",
+        table: "api_token",
+        key: "id",
+        volatile: &["last_used_at"],
+    },
+    AuditedTable {
+        kind: "calendar",
+        table: "calendar_override",
+        key: "date",
+        volatile: &[],
+    },
+];
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+fn table_of(kind: &str) -> Option<&'static AuditedTable> {
+    AUDITED.iter().find(|t| t.kind == kind)
+}
+
+fn value_of(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::from(hex::encode(b)),
+    }
+}
+
+/// Digests of every row of an audited table, by key: one query, not one per row.
+pub fn table_digests(conn: &Connection, t: &AuditedTable) -> Result<HashMap<String, String>> {
+    let sql = format!("SELECT * FROM {}", t.table);
+    let mut stmt = conn.prepare(&sql)?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let key_idx = names.iter().position(|n| n == t.key).unwrap_or(0);
+    let mut rows = stmt.query([])?;
+    let mut out = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let mut map = BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            if !t.volatile.contains(&n.as_str()) {
+                map.insert(n.clone(), value_of(row.get_ref(i)?));
+            }
+        }
+        let key = match value_of(row.get_ref(key_idx)?) {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        out.insert(key, sha256_hex(serde_json::to_string(&map)?.as_bytes()));
+    }
+    Ok(out)
+}
+
+/// The digest of one audited row now, or `None` when the row does not exist.
+pub fn row_digest(conn: &Connection, kind: &str, key: &str) -> Result<Option<String>> {
+    let Some(t) = table_of(kind) else {
+        return Ok(None);
+    };
+    let sql = format!("SELECT * FROM {} WHERE {} = ?1", t.table, t.key);
+    let mut stmt = conn.prepare(&sql)?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let mut rows = stmt.query([key])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let mut map = BTreeMap::new();
+    for (i, n) in names.iter().enumerate() {
+        if !t.volatile.contains(&n.as_str()) {
+            map.insert(n.clone(), value_of(row.get_ref(i)?));
+        }
+    }
+    Ok(Some(sha256_hex(serde_json::to_string(&map)?.as_bytes())))
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub command: String,
+    pub object: String,
+    pub detail: Value,
+    pub state: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What an entry's hash covers: everything but the hash itself.
+pub fn entry_hash(e: &Entry) -> Result<String> {
+    let content = serde_json::to_string(&(
+        e.id,
+        &e.at,
+        &e.actor,
+        &e.command,
+        &e.object,
+        &e.detail,
+        &e.state,
+        &e.prev_hash,
+    ))?;
+    Ok(sha256_hex(content.as_bytes()))
+}
+
+fn last_entry(conn: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Appends one entry after the current head.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    command: &str,
+    object: &str,
+    detail: Value,
+    state: Option<String>,
+) -> Result<i64> {
+    let (prev_id, prev_hash) = last_entry(conn)?.unwrap_or((0, GENESIS.to_string()));
+    let mut e = Entry {
+        id: prev_id + 1,
+        at: at.to_string(),
+        actor: actor.to_string(),
+        command: command.to_string(),
+        object: object.to_string(),
+        detail,
+        state,
+        prev_hash,
+        hash: String::new(),
+    };
+    e.hash = entry_hash(&e)?;
+    conn.execute(
+        "INSERT INTO audit_log(id, at, actor, command, object, detail, state, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            e.id,
+            e.at,
+            e.actor,
+            e.command,
+            e.object,
+            serde_json::to_string(&e.detail)?,
+            e.state,
+            e.prev_hash,
+            e.hash
+        ],
+    )?;
+    super::set_meta(conn, "audit_head", &format!("{}:{}", e.id, e.hash))?;
+    Ok(e.id)
+}
+
+fn entry_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let detail: String = r.get(5)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        command: r.get(3)?,
+        object: r.get(4)?,
+        detail: serde_json::from_str(&detail).unwrap_or(Value::String(detail)),
+        state: r.get(6)?,
+        prev_hash: r.get(7)?,
+        hash: r.get(8)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "id, at, actor, command, object, detail, state, prev_hash, hash";
+
+/// Every entry in chain order, handed to `f` one at a time (the log can be long).
+pub fn each_entry(conn: &Connection, mut f: impl FnMut(Entry) -> Result<()>) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(entry_from(r)?)?;
+    }
+    Ok(())
+}
+
+pub struct LogFilter<'a> {
+    pub actor: Option<&'a str>,
+    pub object: Option<&'a str>,
+    pub since: Option<&'a str>,
+    pub limit: Option<i64>,
+}
+
+pub fn log(conn: &Connection, f: &LogFilter<'_>) -> Result<Vec<Entry>> {
+    // Object filter: exact object, or every object of a kind ("unit"), or a prefix.
+    let object_like = f.object.map(|o| {
+        if o.contains(':') {
+            o.to_string()
+        } else {
+            format!("{o}:%")
+        }
+    });
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log
+         WHERE (?1 IS NULL OR actor = ?1)
+           AND (?2 IS NULL OR object LIKE ?2)
+           AND (?3 IS NULL OR at >= ?3)
+         ORDER BY id DESC LIMIT ?4"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(
+        params![f.actor, object_like, f.since, f.limit.unwrap_or(-1)],
+        entry_from,
+    )?;
+    let mut out: Vec<Entry> = rows.collect::<rusqlite::Result<_>>()?;
+    out.reverse();
+    Ok(out)
+}
+
+/// The last recorded state digest of every object that has one.
+pub fn latest_states(conn: &Connection) -> Result<HashMap<String, (i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT object, id, state FROM audit_log a
+         WHERE state IS NOT NULL
+           AND id = (SELECT MAX(id) FROM audit_log b WHERE b.object = a.object AND b.state IS NOT NULL)",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (r.get::<_, i64>(1)?, r.get::<_, String>(2)?),
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,187 @@
+//! The only module that speaks SQL: opening the database, its pragmas, migrations and
+//! one query module per table group.
+//!
+//! Every command runs in one transaction: writers take `BEGIN IMMEDIATE` so two
+//! processes never interleave half-done work, and a writer that waits past the busy
+//! timeout fails with exit 8 without having written anything.
+
+pub mod account;
+pub mod audit;
+pub mod calendar;
+pub mod unit;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::{Error, Kind, Msg, Result};
+
+/// Schema migrations, applied in order; `PRAGMA user_version` says how many ran.
+/// Never edit a released one: add the next.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_foundation.sql"),
+    include_str!("migrations/0002_indexes.sql"),
+];
+
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub struct Store {
+    pub conn: Connection,
+    pub path: PathBuf,
+}
+
+fn busy_timeout() -> Duration {
+    let ms = std::env::var("BAOCAO_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(5000);
+    Duration::from_millis(ms)
+}
+
+impl Store {
+    /// Opens an existing database, upgrading its schema in place.
+    pub fn open(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            let p = path.display();
+            return Err(Error::new(
+                Kind::NotFound,
+                Msg::new(
+                    format!("Không có cơ sở dữ liệu {p}"),
+                    format!("No database at {p}"),
+                ),
+            )
+            .with_hint(Msg::new(
+                "tạo bằng `baocao init`, hoặc chỉ đường dẫn bằng --db / BAOCAO_DB",
+                "create one with `baocao init`, or point --db / BAOCAO_DB at it",
+            )));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Creates a new database; refuses to touch an existing file.
+    pub fn create(path: &Path) -> Result<Store> {
+        if path.exists() {
+            let p = path.display();
+            return Err(Error::new(
+                Kind::State,
+                Msg::new(
+                    format!("Đã có cơ sở dữ liệu tại {p}; không khởi tạo lại"),
+                    format!("A database already exists at {p}; not initialising again"),
+                ),
+            ));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let conn = Connection::open(path)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(busy_timeout())?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if mode != "wal" {
+            return Err(Error::new(
+                Kind::Failure,
+                Msg::new(
+                    format!("Không bật được chế độ WAL (đang là {mode})"),
+                    format!("Could not switch to WAL mode (it is {mode})"),
+                ),
+            ));
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if current == schema_version() {
+            return Ok(());
+        }
+        if current > schema_version() {
+            return Err(Error::new(
+                Kind::State,
+                Msg::new(
+                    format!("Cơ sở dữ liệu có lược đồ phiên bản {current}, mới hơn bản baocao này ({}); hãy cập nhật baocao", schema_version()),
+                    format!("The database has schema version {current}, newer than this baocao ({}); upgrade baocao", schema_version()),
+                ),
+            ));
+        }
+        let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+            tx.execute_batch(sql).map_err(|e| {
+                Error::failure(
+                    Msg::new(
+                        format!("Nâng cấp lược đồ {} thất bại", i + 1),
+                        format!("Schema migration {} failed", i + 1),
+                    ),
+                    e,
+                )
+            })?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Runs `f` in one write transaction: all of it is committed, or none of it.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Runs `f` in one read transaction, so a multi-query answer is consistent.
+    pub fn read<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new(&mut self.conn, TransactionBehavior::Deferred)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        get_meta(&self.conn, key)
+    }
+}
+
+pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real binary in a temporary directory, with Vietnamese data.
+//! One test binary (autotests = false) keeps builds fast on two cores.
+
+mod common;
+
+mod accounts;
+mod audit_trail;
+mod man;
+mod operations;
+mod permissions;
+mod units;
