@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod period;
 mod session;
 mod unit;
 
@@ -92,6 +93,12 @@ pub enum Command {
     /// Accounts (tài khoản): lifecycle, roles, import, audit.
     #[command(subcommand)]
     Account(account::AccountCmd),
+    /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
+    #[command(subcommand)]
+    Period(period::PeriodCmd),
+    /// The Vietnamese lunar and working-day calendar, and its official overrides.
+    #[command(subcommand)]
+    Calendar(period::CalendarCmd),
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(admin::AuditCmd),
@@ -120,6 +127,8 @@ impl Command {
             Command::Token(c) => return format!("token {}", c.verb()),
             Command::Unit(c) => return format!("unit {}", c.verb()),
             Command::Account(c) => return format!("account {}", c.verb()),
+            Command::Period(_) => "period",
+            Command::Calendar(c) => return format!("calendar {}", c.verb()),
             Command::Audit(_) => "audit",
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
@@ -172,6 +181,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Token(c) => session::token(&ctx, c),
         Command::Unit(c) => unit::run(&ctx, c),
         Command::Account(c) => account::run(&ctx, c),
+        Command::Period(c) => period::period(&ctx, c),
+        Command::Calendar(c) => period::calendar_cmd(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Backup(a) => admin::backup(&ctx, a),
         Command::Restore(a) => admin::restore(&ctx, a),

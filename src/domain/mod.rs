@@ -2,4 +2,6 @@
 //! be tested exhaustively (unit tests and property tests beside each module).
 
 pub mod calendar;
+pub mod deadline;
 pub mod lunar;
+pub mod period;

@@ -94,9 +94,13 @@ pub fn parse_vn_number(s: &str) -> Result<Decimal, NumberError> {
             },
         ));
     }
-    let plain = read_digits(mantissa, '.', ',')
-        .or_else(|| read_digits(mantissa, ',', '.'))
-        .ok_or_else(|| invalid(s, "misplaced thousands or decimal separator"))?;
+    // Before an exponent a lone separator is a decimal mark, whichever it is: 1.5E+20.
+    let plain = if exponent.is_some() {
+        read_digits(mantissa, '_', ',').or_else(|| read_digits(mantissa, '_', '.'))
+    } else {
+        read_digits(mantissa, '.', ',').or_else(|| read_digits(mantissa, ',', '.'))
+    }
+    .ok_or_else(|| invalid(s, "misplaced thousands or decimal separator"))?;
     let out_of_range = || NumberError::OutOfRange {
         input: s.to_string(),
     };
@@ -105,7 +109,9 @@ pub fn parse_vn_number(s: &str) -> Result<Decimal, NumberError> {
         .or_else(|_| Decimal::from_str_exact(trim_fraction_zeros(&plain)))
         .map_err(|_| out_of_range())?;
     if let Some(exp) = exponent {
-        value = scale_by_power_of_ten(value, exp).ok_or_else(out_of_range)?;
+        value = scale_by_power_of_ten(value, exp)
+            .ok_or_else(out_of_range)?
+            .normalize();
     }
     if negative {
         value.set_sign_negative(true);
@@ -219,7 +225,6 @@ pub fn from_excel_f64(x: f64) -> Option<Decimal> {
     // Whole numbers below 2^53 are exact; round their 16th digit half away from zero, as
     // Excel does, rather than half to even as formatting would.
     if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
-        #[allow(clippy::cast_possible_truncation)]
         let whole = Decimal::from(x as i64);
         let digits = whole.abs().to_string().len() as u32;
         let value = if digits > 15 {
@@ -385,6 +390,9 @@ mod tests {
         assert_eq!(parsed("1E+20"), dec("100000000000000000000"));
         assert_eq!(parsed("1,5E3"), dec("1500"));
         assert_eq!(parsed("2.5e-3"), dec("0.0025"));
+        assert_eq!(parsed("1.234E3"), dec("1234"));
+        assert_eq!(parsed("1,234E+03"), dec("1234"));
+        assert_eq!(parsed("-1.5E+20").to_string(), "-150000000000000000000");
         assert!(matches!(
             parse_vn_number("1E+40"),
             Err(NumberError::OutOfRange { .. })
@@ -436,6 +444,8 @@ mod tests {
             "1_000",
             "１２",
             "1/2",
+            "1.234,5E3",
+            "E5",
         ] {
             assert!(
                 matches!(parse_vn_number(bad), Err(NumberError::Invalid { .. })),

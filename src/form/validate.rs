@@ -345,27 +345,29 @@ fn find_cycle(graph: &HashMap<&str, Vec<String>>) -> Option<Vec<String>> {
         }
         let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
         state.insert(start, 1);
-        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-            let edges = graph.get(node).map(Vec::as_slice).unwrap_or(&[]);
-            if let Some(target) = edges.get(*next) {
-                *next += 1;
-                let Some((&target, _)) = graph.get_key_value(target.as_str()) else { continue };
-                match state.get(target).copied().unwrap_or(0) {
-                    0 => {
-                        state.insert(target, 1);
-                        stack.push((target, 0));
-                    }
-                    1 => {
-                        let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
-                        let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| n.to_string()).collect();
-                        cycle.push(target.to_string());
-                        return Some(cycle);
-                    }
-                    _ => {}
-                }
-            } else {
+        loop {
+            let Some(top) = stack.last_mut() else { break };
+            let node = top.0;
+            let edge = graph.get(node).and_then(|edges| edges.get(top.1));
+            top.1 += 1;
+            let Some(target) = edge else {
                 state.insert(node, 2);
                 stack.pop();
+                continue;
+            };
+            let Some((&target, _)) = graph.get_key_value(target.as_str()) else { continue };
+            match state.get(target).copied().unwrap_or(0) {
+                0 => {
+                    state.insert(target, 1);
+                    stack.push((target, 0));
+                }
+                1 => {
+                    let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
+                    let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                    cycle.push(target.to_string());
+                    return Some(cycle);
+                }
+                _ => {}
             }
         }
     }

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod audit_trail;
+mod calendar;
 mod man;
 mod operations;
 mod permissions;

@@ -174,6 +174,11 @@ pub fn read_body(grid: &Grid, table: &Table, warnings: &mut Vec<Diagnostic>) -> 
         });
         r += 1;
     }
+    // Footer offsets count from right under the last row, spacer rows included,
+    // so a redrawn form keeps its gap before the signature block.
+    if let Some(last) = rows.last() {
+        end_row = end_row.min(last.sheet_row + 1);
+    }
     if let Some((text, _, at)) = pending_label {
         warnings.push(Diagnostic::new(
             sheet,
