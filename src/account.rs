@@ -659,8 +659,12 @@ pub fn show(conn: &Connection, actor: &Actor, username: &str) -> Result<Value> {
 /// Reads accounts from CSV (`username,full_name,email,phone,unit,roles`) or JSON.
 pub fn read_file(path: &Path) -> Result<Vec<(usize, AccountInput)>> {
     let text = crate::files::read_text(path)?;
-    if crate::files::is_json(path, &text) {
-        let items: Vec<AccountInput> = serde_json::from_str(&text).map_err(|e| {
+    parse(&text, crate::files::is_json(path, &text))
+}
+
+pub fn parse(text: &str, is_json: bool) -> Result<Vec<(usize, AccountInput)>> {
+    if is_json {
+        let items: Vec<AccountInput> = serde_json::from_str(text).map_err(|e| {
             Error::new(
                 Kind::Invalid,
                 Msg::new(
@@ -676,7 +680,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(usize, AccountInput)>> {
             .collect());
     }
     crate::files::read_csv(
-        &text,
+        text,
         &["username", "full_name", "unit"],
         &["email", "phone", "roles"],
         |line, r| {
@@ -753,7 +757,7 @@ pub fn import(
         let a = match clean(raw) {
             Ok(a) => a,
             Err(e) => {
-                report_conflict(*line, raw.username.trim(), e.msg);
+                report_conflict(*line, raw.username.trim(), e.msg.clone());
                 continue;
             }
         };
@@ -967,7 +971,10 @@ pub fn import(
 /// The outcome of a sign-in attempt. A failure is still committed (the failed-attempt
 /// counter and the lock must stick), so it is a value, not an `Err`.
 pub enum SignIn {
-    Ok { account: Account, must_change: bool },
+    Ok {
+        account: Box<Account>,
+        must_change: bool,
+    },
     Refused(Error),
 }
 
@@ -1047,7 +1054,7 @@ pub fn sign_in(
     )?;
     let must_change = crate::context::must_change_password(&a, now);
     Ok(SignIn::Ok {
-        account: a,
+        account: Box::new(a),
         must_change,
     })
 }

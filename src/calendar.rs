@@ -101,8 +101,11 @@ pub fn remove(conn: &Connection, actor: &Actor, rec: &Recorder, date: Date) -> R
 
 /// Reads the official schedule: CSV `date,kind,name`, kind `off` or `workday`.
 pub fn read_file(path: &Path) -> Result<Vec<(usize, Override)>> {
-    let text = crate::files::read_text(path)?;
-    crate::files::read_csv(&text, &["date", "kind"], &["name"], |line, r| {
+    parse(&crate::files::read_text(path)?)
+}
+
+pub fn parse(text: &str) -> Result<Vec<(usize, Override)>> {
+    crate::files::read_csv(text, &["date", "kind"], &["name"], |line, r| {
         let date = crate::clock::parse_date(&r["date"])?;
         let kind = r["kind"].parse::<OverrideKind>().map_err(|_| {
             let k = &r["kind"];

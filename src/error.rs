@@ -100,8 +100,12 @@ macro_rules! bail {
     };
 }
 
+/// An error: boxed so that `Result` stays small on the happy path.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
     pub kind: Kind,
     pub msg: Msg,
     /// Itemised problems (one per CSV line or cell), printed under the message.
@@ -112,29 +116,36 @@ pub struct Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl std::ops::Deref for Error {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
 impl Error {
     pub fn new(kind: Kind, msg: Msg) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             msg,
             details: Vec::new(),
             hint: None,
             cause: None,
-        }
+        }))
     }
 
     pub fn with_details(mut self, details: Vec<Msg>) -> Error {
-        self.details = details;
+        self.0.details = details;
         self
     }
 
     pub fn with_hint(mut self, hint: Msg) -> Error {
-        self.hint = Some(hint);
+        self.0.hint = Some(hint);
         self
     }
 
     pub fn with_cause(mut self, cause: impl Into<anyhow::Error>) -> Error {
-        self.cause = Some(cause.into());
+        self.0.cause = Some(cause.into());
         self
     }
 

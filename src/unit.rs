@@ -494,8 +494,12 @@ pub struct ImportReport {
 /// Reads units from CSV (`code,name,kind,parent[,valid_from]`) or a JSON array.
 pub fn read_file(path: &Path) -> Result<Vec<(usize, UnitInput)>> {
     let text = crate::files::read_text(path)?;
-    if crate::files::is_json(path, &text) {
-        let items: Vec<UnitInput> = serde_json::from_str(&text).map_err(|e| {
+    parse(&text, crate::files::is_json(path, &text))
+}
+
+pub fn parse(text: &str, is_json: bool) -> Result<Vec<(usize, UnitInput)>> {
+    if is_json {
+        let items: Vec<UnitInput> = serde_json::from_str(text).map_err(|e| {
             let (l, c) = (e.line(), e.column());
             Error::new(
                 Kind::Invalid,
@@ -512,7 +516,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(usize, UnitInput)>> {
             .collect());
     }
     crate::files::read_csv(
-        &text,
+        text,
         &["code", "name", "kind"],
         &["parent", "valid_from"],
         |line, rec| {
@@ -556,7 +560,7 @@ pub fn import(
     let mut order = Vec::new();
     for (line, raw) in rows {
         match clean(raw) {
-            Err(e) => conflict(*line, raw.code.trim(), e.msg),
+            Err(e) => conflict(*line, raw.code.trim(), e.msg.clone()),
             Ok(u) => {
                 if let Some((first, prev)) = wanted.get(&u.code) {
                     if prev.name != u.name || prev.kind != u.kind || prev.parent != u.parent {

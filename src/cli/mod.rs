@@ -108,6 +108,12 @@ pub enum Command {
     Restore(admin::RestoreArgs),
     /// Check integrity, foreign keys and the audit chain (exit 1 on a problem).
     Check,
+    /// Build a demo database for the sample province (simulated clock) and show around.
+    Demo {
+        /// Where to put the demo database (replaced if a demo is already there).
+        #[arg(long, default_value = "baocao-demo")]
+        dir: PathBuf,
+    },
     /// Print shell completions.
     Completions {
         #[arg(value_enum)]
@@ -133,6 +139,7 @@ impl Command {
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
             Command::Check => "check",
+            Command::Demo { .. } => "demo",
             Command::Completions { .. } => "completions",
         };
         noun.to_string()
@@ -187,6 +194,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => admin::backup(&ctx, a),
         Command::Restore(a) => admin::restore(&ctx, a),
         Command::Check => admin::check(&ctx),
+        Command::Demo { dir } => demo(&ctx, &dir),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "baocao", &mut std::io::stdout());
@@ -290,6 +298,35 @@ pub fn request(
 
 pub fn parse_date_arg(s: &str) -> Result<jiff::civil::Date> {
     clock::parse_date(s)
+}
+
+fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
+    let report = crate::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
+    let db = report.db.display().to_string();
+    ctx.out.note(Msg::new(
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao period show 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao period show 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+    ));
+    ctx.out.emit(
+        &serde_json::to_value(&report)?,
+        crate::fields![
+            ("db", "Cơ sở dữ liệu", "Database"),
+            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
+            ("admin", "Quản trị", "Administrator"),
+            ("password", "Mật khẩu mẫu", "Demo password"),
+            ("units", "Số đơn vị", "Units"),
+            ("accounts", "Số tài khoản", "Accounts"),
+            ("grants", "Số quyền được cấp", "Role grants"),
+            ("roles", "Theo vai trò", "By role"),
+            (
+                "calendar_overrides",
+                "Ngày điều chỉnh lịch",
+                "Calendar overrides"
+            ),
+            ("audit_entries", "Mục nhật ký", "Audit entries"),
+            ("audit_ok", "Nhật ký toàn vẹn", "Audit intact"),
+        ],
+    )
 }
 
 #[cfg(test)]

@@ -116,7 +116,6 @@ pub fn period_value(
     let (start, end) = p.window(w.window);
     let rule = w
         .deadline
-        .clone()
         .unwrap_or_else(|| deadline::default_rule(p.period_type()));
     let due = deadline::deadline(p, (start, end), &rule, cal);
     json!({
@@ -318,15 +317,17 @@ pub fn calendar_cmd(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
                     day: n[0].clamp(0, 99) as u8,
                     leap,
                 },
-                _ => return Err(Error::new(
-                    Kind::Invalid,
-                    Msg::new(
-                        format!(
+                _ => {
+                    return Err(Error::new(
+                        Kind::Invalid,
+                        Msg::new(
+                            format!(
                             "Ngày âm lịch không hợp lệ: «{t}» (năm-tháng-ngày, ví dụ 2026-01-01)"
                         ),
-                        format!("Invalid lunar date «{t}» (year-month-day, e.g. 2026-01-01)"),
-                    ),
-                )),
+                            format!("Invalid lunar date «{t}» (year-month-day, e.g. 2026-01-01)"),
+                        ),
+                    ))
+                }
             };
             let d = lunar::lunar_to_solar(l).map_err(calendar_error)?;
             ctx.out.emit(&lunar_value(d, l), LUNAR_FIELDS)

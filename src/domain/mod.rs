@@ -4,4 +4,5 @@
 pub mod calendar;
 pub mod deadline;
 pub mod lunar;
+pub mod number;
 pub mod period;

@@ -429,11 +429,11 @@ mod tests {
     fn formulas_must_reference_existing_keys() {
         let f = form(
             r#"[{"key":"a","name":"A","role":"computed","formula":"b+zz"},{"key":"b","name":"B"}]"#,
-            r#"[{"key":"c1"},{"key":"c2","formula":"1/9*100"}]"#,
+            r#"[{"key":"c1"},{"key":"c2","formula":"1/c9*100"}]"#,
         );
         let problems = f.validate();
         assert!(problems.iter().any(|p| p.path == "rows[0].formula" && p.message_en.contains("'zz'")));
-        assert!(problems.iter().any(|p| p.path == "columns[1].formula" && p.message_en.contains("'9'")));
+        assert!(problems.iter().any(|p| p.path == "columns[1].formula" && p.message_en.contains("'c9'")));
     }
 
     #[test]

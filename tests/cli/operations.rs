@@ -195,3 +195,23 @@ fn usage_errors_exit_2_and_broken_pipes_are_quiet() {
         .args(["--version"]);
     assert_eq!(run_command(c, None).code, 0);
 }
+
+#[test]
+fn demo_builds_the_sample_province() {
+    let env = Env::new();
+    let r = env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
+    let v = r.json();
+    assert!(v["units"].as_u64().unwrap() >= 61, "{v}");
+    assert!(v["accounts"].as_u64().unwrap() >= 100, "{v}");
+    assert_eq!(v["audit_ok"], true);
+    assert!(r.stderr.contains("demo.db"), "{}", r.stderr);
+    // The demo database works with the printed password, and a second run replaces it.
+    let mut c = env.cmd();
+    c.env("BAOCAO_DB", env.path("demo/demo.db"))
+        .args(["login", "admin", "--password-stdin"]);
+    assert_eq!(
+        run_command(c, Some(&format!("{}\n", baocao::demo::DEMO_PASSWORD))).code,
+        0
+    );
+    env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
+}

@@ -22,6 +22,7 @@ enum Tok {
     Close,
     Colon,
     Comma,
+    Str(String),
 }
 
 fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
@@ -69,6 +70,15 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
             ',' | ';' => {
                 out.push(Tok::Comma);
                 i += 1;
+            }
+            '"' => {
+                let start = i;
+                i += 1;
+                while i < chars.len() && chars[i] != '"' {
+                    i += 1;
+                }
+                i += 1;
+                out.push(Tok::Str(chars[start..i.min(chars.len())].iter().collect()));
             }
             other => return Err(format!("'{other}'")),
         }

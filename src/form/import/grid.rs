@@ -202,10 +202,6 @@ impl Grid {
         self.cells.is_empty()
     }
 
-    pub fn cell(&self, row: u32, col: u32) -> Option<&Cell> {
-        self.cells.get(&(row, col))
-    }
-
     /// The cell's own text.
     pub fn text(&self, row: u32, col: u32) -> &str {
         self.cells.get(&(row, col)).map_or(EMPTY, |c| c.text.as_str())
@@ -237,6 +233,7 @@ impl Grid {
     }
 
     /// The text shown at a position (a merged range shows its top-left text).
+    #[cfg(test)]
     pub fn shown(&self, row: u32, col: u32) -> &str {
         let (r, c) = self.owner(row, col);
         self.text(r, c)

@@ -115,7 +115,10 @@ pub fn read_body(grid: &Grid, table: &Table, warnings: &mut Vec<Diagnostic>) -> 
             })
             .collect();
         let has_data = data.iter().any(DataCell::has_value);
-        if stt.is_empty() && !has_data && cells.iter().any(|(_, c)| is_table_end(&c.text)) {
+        // Signature lines often sit over data columns, so only formulas and an STT
+        // keep a row that reads like the signature block inside the table.
+        let has_formula = cells.iter().any(|(_, c)| c.formula.is_some());
+        if stt.is_empty() && !has_formula && cells.iter().any(|(_, c)| is_table_end(&c.text)) {
             end_row = r;
             break;
         }
