@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod indicator;
 mod period;
 mod session;
 mod unit;
@@ -93,6 +94,12 @@ pub enum Command {
     /// Accounts (tài khoản): lifecycle, roles, import, audit.
     #[command(subcommand)]
     Account(account::AccountCmd),
+    /// The indicator catalogue (chỉ tiêu).
+    #[command(subcommand)]
+    Indicator(indicator::IndicatorCmd),
+    /// Legacy Vietnamese text: detect and convert TCVN3 (ABC) and VNI to Unicode.
+    #[command(subcommand)]
+    Text(indicator::TextCmd),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -133,6 +140,8 @@ impl Command {
             Command::Token(c) => return format!("token {}", c.verb()),
             Command::Unit(c) => return format!("unit {}", c.verb()),
             Command::Account(c) => return format!("account {}", c.verb()),
+            Command::Indicator(c) => return format!("indicator {}", c.verb()),
+            Command::Text(_) => "text",
             Command::Period(_) => "period",
             Command::Calendar(c) => return format!("calendar {}", c.verb()),
             Command::Audit(_) => "audit",
@@ -188,6 +197,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Token(c) => session::token(&ctx, c),
         Command::Unit(c) => unit::run(&ctx, c),
         Command::Account(c) => account::run(&ctx, c),
+        Command::Indicator(c) => indicator::run(&ctx, c),
+        Command::Text(c) => indicator::text_cmd(&ctx, c),
         Command::Period(c) => period::period(&ctx, c),
         Command::Calendar(c) => period::calendar_cmd(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),

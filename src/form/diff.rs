@@ -101,7 +101,14 @@ impl Collector {
         });
     }
 
-    fn field<T: Serialize + PartialEq>(&mut self, target: ChangeTarget, key: &str, field: &str, a: &T, b: &T) {
+    fn field<T: Serialize + PartialEq>(
+        &mut self,
+        target: ChangeTarget,
+        key: &str,
+        field: &str,
+        a: &T,
+        b: &T,
+    ) {
         if a == b {
             return;
         }
@@ -121,7 +128,10 @@ impl Collector {
             target,
             key: key.to_string(),
             field: Some(field.to_string()),
-            message_vi: format!("{label}: {} đổi từ «{before}» thành «{after}»", field_vi(field)),
+            message_vi: format!(
+                "{label}: {} đổi từ «{before}» thành «{after}»",
+                field_vi(field)
+            ),
             message_en: format!("{label_en}: {field} changed from «{before}» to «{after}»"),
             before: Some(before),
             after: Some(after),
@@ -162,8 +172,10 @@ impl FormDef {
         c.field(form, "", "title", &self.title, &other.title);
         c.field(form, "", "kind", &self.kind, &other.kind);
 
-        let old_cols: HashMap<&str, &Column> = self.columns.iter().map(|x| (x.key.as_str(), x)).collect();
-        let new_cols: HashMap<&str, &Column> = other.columns.iter().map(|x| (x.key.as_str(), x)).collect();
+        let old_cols: HashMap<&str, &Column> =
+            self.columns.iter().map(|x| (x.key.as_str(), x)).collect();
+        let new_cols: HashMap<&str, &Column> =
+            other.columns.iter().map(|x| (x.key.as_str(), x)).collect();
         for col in &self.columns {
             if !new_cols.contains_key(col.key.as_str()) {
                 c.removed(ChangeTarget::Column, &col.key, &column_text(col));
@@ -184,7 +196,8 @@ impl FormDef {
         }
 
         let old_rows: HashMap<&str, &Row> = self.rows.iter().map(|x| (x.key.as_str(), x)).collect();
-        let new_rows: HashMap<&str, &Row> = other.rows.iter().map(|x| (x.key.as_str(), x)).collect();
+        let new_rows: HashMap<&str, &Row> =
+            other.rows.iter().map(|x| (x.key.as_str(), x)).collect();
         for row in &self.rows {
             if !new_rows.contains_key(row.key.as_str()) {
                 c.removed(ChangeTarget::Row, &row.key, &row_text(row));
@@ -209,18 +222,32 @@ impl FormDef {
             c.field(t, &row.key, "indicator", &old.indicator, &row.indicator);
         }
 
-        let old_na: HashSet<(&str, &str)> =
-            self.not_applicable.iter().map(|x| (x.row.as_str(), x.column.as_str())).collect();
-        let new_na: HashSet<(&str, &str)> =
-            other.not_applicable.iter().map(|x| (x.row.as_str(), x.column.as_str())).collect();
+        let old_na: HashSet<(&str, &str)> = self
+            .not_applicable
+            .iter()
+            .map(|x| (x.row.as_str(), x.column.as_str()))
+            .collect();
+        let new_na: HashSet<(&str, &str)> = other
+            .not_applicable
+            .iter()
+            .map(|x| (x.row.as_str(), x.column.as_str()))
+            .collect();
         for cell in &self.not_applicable {
             if !new_na.contains(&(cell.row.as_str(), cell.column.as_str())) {
-                c.removed(ChangeTarget::Cell, &format!("{}/{}", cell.row, cell.column), "x");
+                c.removed(
+                    ChangeTarget::Cell,
+                    &format!("{}/{}", cell.row, cell.column),
+                    "x",
+                );
             }
         }
         for cell in &other.not_applicable {
             if !old_na.contains(&(cell.row.as_str(), cell.column.as_str())) {
-                c.added(ChangeTarget::Cell, &format!("{}/{}", cell.row, cell.column), "x");
+                c.added(
+                    ChangeTarget::Cell,
+                    &format!("{}/{}", cell.row, cell.column),
+                    "x",
+                );
             }
         }
         if self.layout != other.layout {
@@ -232,7 +259,8 @@ impl FormDef {
                 before: None,
                 after: None,
                 message_vi: "bố cục trình bày (tiêu đề, ô gộp, chữ ký) thay đổi".to_string(),
-                message_en: "presentation layout (title block, merges, signatures) changed".to_string(),
+                message_en: "presentation layout (title block, merges, signatures) changed"
+                    .to_string(),
             });
         }
         c.0
@@ -261,7 +289,12 @@ impl FormDef {
                 column_map.insert(col.key.clone(), p.key.clone());
             }
         }
-        fresh_keys(self.columns.iter().map(|c| c.key.as_str()), &mut column_map, &used, "c");
+        fresh_keys(
+            self.columns.iter().map(|c| c.key.as_str()),
+            &mut column_map,
+            &used,
+            "c",
+        );
 
         let old_paths = name_paths(previous);
         let new_paths = name_paths(self);
@@ -287,7 +320,12 @@ impl FormDef {
                 row_map.insert(row.key.clone(), p.key.clone());
             }
         }
-        fresh_keys(self.rows.iter().map(|r| r.key.as_str()), &mut row_map, &used, "r");
+        fresh_keys(
+            self.rows.iter().map(|r| r.key.as_str()),
+            &mut row_map,
+            &used,
+            "r",
+        );
         self.rename(&row_map, &column_map);
     }
 
@@ -301,7 +339,10 @@ impl FormDef {
             row.key = r(&row.key);
             row.parent = row.parent.as_deref().map(r);
             if let Some(f) = &row.formula {
-                if let Some(mapped) = formula::parse_rows(f).ok().and_then(|e| e.map_refs(&mut |x| Some(r(x)))) {
+                if let Some(mapped) = formula::parse_rows(f)
+                    .ok()
+                    .and_then(|e| e.map_refs(&mut |x| Some(r(x))))
+                {
                     row.formula = Some(mapped.to_string());
                 }
             }
@@ -346,7 +387,12 @@ fn fresh_keys<'a>(
 
 /// For each row, its name preceded by its ancestors' names.
 fn name_paths(form: &FormDef) -> Vec<Vec<String>> {
-    let index: HashMap<&str, usize> = form.rows.iter().enumerate().map(|(i, r)| (r.key.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = form
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key.as_str(), i))
+        .collect();
     form.rows
         .iter()
         .map(|row| {
@@ -354,7 +400,9 @@ fn name_paths(form: &FormDef) -> Vec<Vec<String>> {
             let mut at = row.parent.as_deref();
             // Bounded: a cyclic parent chain in a bad document must not loop.
             for _ in 0..form.rows.len() {
-                let Some(&i) = at.and_then(|k| index.get(k)) else { break };
+                let Some(&i) = at.and_then(|k| index.get(k)) else {
+                    break;
+                };
                 path.push(form.rows[i].name.clone());
                 at = form.rows[i].parent.as_deref();
             }
@@ -388,8 +436,11 @@ fn canonical_column(form: &FormDef, c: &Column) -> Option<String> {
 }
 
 fn canonical_row(f: &Option<String>) -> Option<String> {
-    f.as_ref()
-        .map(|text| formula::parse_rows(text).map(|e| e.to_string()).unwrap_or_else(|_| text.clone()))
+    f.as_ref().map(|text| {
+        formula::parse_rows(text)
+            .map(|e| e.to_string())
+            .unwrap_or_else(|_| text.clone())
+    })
 }
 
 #[cfg(test)]
@@ -427,8 +478,10 @@ mod tests {
             formula: None,
         });
         let changes = a.diff(&b);
-        let kinds: Vec<(ChangeKind, ChangeTarget, &str)> =
-            changes.iter().map(|c| (c.kind, c.target, c.key.as_str())).collect();
+        let kinds: Vec<(ChangeKind, ChangeTarget, &str)> = changes
+            .iter()
+            .map(|c| (c.kind, c.target, c.key.as_str()))
+            .collect();
         assert_eq!(
             kinds,
             vec![
@@ -438,8 +491,14 @@ mod tests {
             ],
             "formula written differently but equal must not count"
         );
-        assert_eq!(changes[2].message_vi, "dòng 'r1': đơn vị tính đổi từ «ha» thành «nghìn ha»");
-        assert_eq!(changes[2].message_en, "row 'r1': unit changed from «ha» to «nghìn ha»");
+        assert_eq!(
+            changes[2].message_vi,
+            "dòng 'r1': đơn vị tính đổi từ «ha» thành «nghìn ha»"
+        );
+        assert_eq!(
+            changes[2].message_en,
+            "row 'r1': unit changed from «ha» to «nghìn ha»"
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, text: &str) {
 }
 
 fn merge(ws: &mut Worksheet, r1: u32, c1: u16, r2: u32, c2: u16, text: &str) {
-    ws.merge_range(r1, c1, r2, c2, text, &Format::new()).expect("fixture merge");
+    ws.merge_range(r1, c1, r2, c2, text, &Format::new())
+        .expect("fixture merge");
 }
 
 fn row(ws: &mut Worksheet, r: u32, first_col: u16, cells: &[&str]) {
@@ -50,7 +51,17 @@ pub fn offset_three_levels(dir: &Path) -> PathBuf {
     merge(ws, 6, 9, 8, 9, "Ghi chú");
     merge(ws, 7, 5, 7, 6, "Năm 2025");
     merge(ws, 7, 7, 7, 8, "Năm 2026");
-    row(ws, 8, 5, &["Diện tích (ha)", "Sản lượng (tấn)", "Diện tích (ha)", "Sản lượng (tấn)"]);
+    row(
+        ws,
+        8,
+        5,
+        &[
+            "Diện tích (ha)",
+            "Sản lượng (tấn)",
+            "Diện tích (ha)",
+            "Sản lượng (tấn)",
+        ],
+    );
     row(ws, 9, 2, &["I", "TRỒNG TRỌT"]);
     row(ws, 10, 2, &["1", "Cây lúa", "ha"]);
     row(ws, 11, 2, &["-", "Vụ Đông Xuân", "ha"]);
@@ -75,14 +86,54 @@ pub fn sum_rows(dir: &Path) -> PathBuf {
     put(ws, 0, 1, "Biểu số 02/DS-X");
     put(ws, 0, 4, "Đơn vị báo cáo: UBND xã ..........");
     merge(ws, 2, 1, 2, 6, "BÁO CÁO DÂN SỐ TRUNG BÌNH");
-    row(ws, 4, 1, &["TT", "Nội dung", "Đơn vị tính", "Kế hoạch", "Thực hiện", "Tỷ lệ thực hiện (%)"]);
+    row(
+        ws,
+        4,
+        1,
+        &[
+            "TT",
+            "Nội dung",
+            "Đơn vị tính",
+            "Kế hoạch",
+            "Thực hiện",
+            "Tỷ lệ thực hiện (%)",
+        ],
+    );
     row(ws, 5, 1, &["A", "B", "C", "1", "2", "3=2/1*100"]);
     merge(ws, 6, 1, 6, 2, "TỔNG SỐ");
-    row(ws, 6, 3, &["người", "=E8+E11", "=F8+F11", "=IFERROR(F7/E7*100,\"\")"]);
-    row(ws, 7, 1, &["1", "Khu vực thành thị", "người", "=SUM(E9:E10)", "=SUM(F9:F10)", "=IFERROR(F8/E8*100,\"\")"]);
+    row(
+        ws,
+        6,
+        3,
+        &["người", "=E8+E11", "=F8+F11", "=IFERROR(F7/E7*100,\"\")"],
+    );
+    row(
+        ws,
+        7,
+        1,
+        &[
+            "1",
+            "Khu vực thành thị",
+            "người",
+            "=SUM(E9:E10)",
+            "=SUM(F9:F10)",
+            "=IFERROR(F8/E8*100,\"\")",
+        ],
+    );
     row(ws, 8, 1, &["-", "Nam", "người"]);
     row(ws, 9, 1, &["-", "Nữ", "người"]);
-    row(ws, 10, 1, &["2", "Khu vực nông thôn", "người", "=SUM(E12:E13)", "=SUM(F12:F13)"]);
+    row(
+        ws,
+        10,
+        1,
+        &[
+            "2",
+            "Khu vực nông thôn",
+            "người",
+            "=SUM(E12:E13)",
+            "=SUM(F12:F13)",
+        ],
+    );
     row(ws, 11, 1, &["-", "Nam", "người"]);
     row(ws, 12, 1, &["-", "Nữ", "người"]);
     put(ws, 14, 1, "Ghi chú: số liệu ước tính");
@@ -117,7 +168,12 @@ pub fn indented_names(dir: &Path) -> PathBuf {
     let ws = book.add_worksheet();
     put(ws, 0, 0, "Biểu số 09/GD");
     put(ws, 1, 0, "BÁO CÁO SỐ LIỆU GIÁO DỤC");
-    row(ws, 3, 0, &["Chỉ tiêu", "Đơn vị tính", "Năm học trước", "Năm học này"]);
+    row(
+        ws,
+        3,
+        0,
+        &["Chỉ tiêu", "Đơn vị tính", "Năm học trước", "Năm học này"],
+    );
     let indented = |n: u8| Format::new().set_indent(n);
     let names = [
         ("Số trường học", 0),
@@ -129,7 +185,8 @@ pub fn indented_names(dir: &Path) -> PathBuf {
     ];
     for (i, (name, indent)) in names.iter().enumerate() {
         let r = 4 + i as u32;
-        ws.write_string_with_format(r, 0, *name, &indented(*indent)).expect("cell");
+        ws.write_string_with_format(r, 0, *name, &indented(*indent))
+            .expect("cell");
         put(ws, r, 1, if i == 5 { "học sinh" } else { "trường" });
     }
     save(book, dir, "indented-names.xlsx")
@@ -154,7 +211,10 @@ pub fn decode_legacy(text: &str) -> Option<String> {
         ("D©n sè", "Dân số"),
         ("ng\u{00ad}êi", "người"),
     ];
-    table.iter().find(|(legacy, _)| *legacy == text).map(|(_, unicode)| unicode.to_string())
+    table
+        .iter()
+        .find(|(legacy, _)| *legacy == text)
+        .map(|(_, unicode)| unicode.to_string())
 }
 
 /// A template of `rows` indicator rows in sections of 20, for timing.
@@ -178,10 +238,24 @@ pub fn many_rows(dir: &Path, rows: u32) -> PathBuf {
             section += 1;
             let sum_from = r + 2;
             let sum_to = (r + 20).min(6 + rows);
-            row(ws, r, 0, &[&section.to_string(), &format!("Nhóm chỉ tiêu {section}"), "triệu đồng"]);
+            row(
+                ws,
+                r,
+                0,
+                &[
+                    &section.to_string(),
+                    &format!("Nhóm chỉ tiêu {section}"),
+                    "triệu đồng",
+                ],
+            );
             for c in 3..=5u16 {
                 let letter = (b'A' + c as u8) as char;
-                put(ws, r, c, &format!("=SUM({letter}{sum_from}:{letter}{sum_to})"));
+                put(
+                    ws,
+                    r,
+                    c,
+                    &format!("=SUM({letter}{sum_from}:{letter}{sum_to})"),
+                );
             }
         } else {
             row(ws, r, 0, &["-", &format!("Chỉ tiêu {r}"), "triệu đồng"]);

@@ -99,7 +99,9 @@ impl FormulaError {
         let p = self.position + 1;
         match &self.kind {
             FormulaErrorKind::Empty => "empty formula".to_string(),
-            FormulaErrorKind::UnexpectedChar(c) => format!("invalid character '{c}' at position {p}"),
+            FormulaErrorKind::UnexpectedChar(c) => {
+                format!("invalid character '{c}' at position {p}")
+            }
             FormulaErrorKind::UnexpectedEnd => "formula ends unexpectedly".to_string(),
             FormulaErrorKind::UnexpectedToken(t) => format!("unexpected '{t}' at position {p}"),
             FormulaErrorKind::UnclosedParen => format!("'(' at position {p} is never closed"),
@@ -155,7 +157,12 @@ fn tokenize(src: &str) -> Result<Vec<(usize, Token)>, FormulaError> {
             '/' | ':' | '\u{00f7}' => Token::Op(Op::Div),
             '(' | '[' => Token::Open,
             ')' | ']' => Token::Close,
-            other => return Err(FormulaError::at(start, FormulaErrorKind::UnexpectedChar(other))),
+            other => {
+                return Err(FormulaError::at(
+                    start,
+                    FormulaErrorKind::UnexpectedChar(other),
+                ))
+            }
         };
         out.push((start, token));
         i += 1;
@@ -240,7 +247,10 @@ impl Parser<'_> {
                     _ => Err(FormulaError::at(offset, FormulaErrorKind::UnclosedParen)),
                 }
             }
-            Token::Close => Err(FormulaError::at(offset, FormulaErrorKind::UnexpectedToken(")".into()))),
+            Token::Close => Err(FormulaError::at(
+                offset,
+                FormulaErrorKind::UnexpectedToken(")".into()),
+            )),
             Token::Op(op) => Err(FormulaError::at(
                 offset,
                 FormulaErrorKind::UnexpectedToken(op.symbol().to_string()),
@@ -271,7 +281,10 @@ pub fn parse(src: &str, is_numbered_ref: &dyn Fn(&str) -> bool) -> Result<Expr, 
             Token::Open => "(".into(),
             Token::Close => ")".into(),
         };
-        return Err(FormulaError::at(*offset, FormulaErrorKind::UnexpectedToken(text)));
+        return Err(FormulaError::at(
+            *offset,
+            FormulaErrorKind::UnexpectedToken(text),
+        ));
     }
     Ok(expr)
 }
@@ -377,24 +390,26 @@ impl Expr {
     }
 
     /// The Excel formula text (without `=`), each reference replaced by the cell
-    /// address `address` gives. A sum of three or more contiguous cells of one
-    /// column becomes `SUM(D11:D14)`, as people write it.
-    pub fn to_excel(&self, address: &dyn Fn(&str) -> Option<String>) -> Result<String, FormulaError> {
-        let mapped = self
-            .map_refs(&mut |r| address(r))
-            .ok_or_else(|| {
-                let missing = self
-                    .references()
-                    .into_iter()
-                    .find(|r| address(r).is_none())
-                    .unwrap_or_default()
-                    .to_string();
-                FormulaError::at(0, FormulaErrorKind::UnknownRef(missing))
-            })?;
-        if let Some(range) = mapped.sum_terms().and_then(|t| contiguous_range(&t)) {
-            return Ok(format!("SUM({range})"));
+    /// address `address` gives. A pure sum becomes `SUM(..)` with contiguous cells
+    /// as ranges (`SUM(D11:D14)`, `SUM(D10,D15)`), as people write it and because
+    /// `SUM` skips the `x` of a not-applicable cell where `+` would give `#VALUE!`.
+    pub fn to_excel(
+        &self,
+        address: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<String, FormulaError> {
+        let mapped = self.map_refs(&mut |r| address(r)).ok_or_else(|| {
+            let missing = self
+                .references()
+                .into_iter()
+                .find(|r| address(r).is_none())
+                .unwrap_or_default()
+                .to_string();
+            FormulaError::at(0, FormulaErrorKind::UnknownRef(missing))
+        })?;
+        match mapped.sum_terms() {
+            Some(terms) if terms.len() > 1 => Ok(format!("SUM({})", sum_arguments(&terms))),
+            _ => Ok(mapped.to_string()),
         }
-        Ok(mapped.to_string())
     }
 
     fn write(&self, f: &mut fmt::Formatter<'_>, parent: u8, right_side: bool) -> fmt::Result {
@@ -442,19 +457,39 @@ pub(crate) fn split_a1(address: &str) -> Option<(String, u32)> {
     Some((letters.to_string(), digits.parse().ok()?))
 }
 
-fn contiguous_range(terms: &[&str]) -> Option<String> {
-    if terms.len() < 3 {
-        return None;
-    }
-    let cells: Vec<(String, u32)> = terms.iter().map(|t| split_a1(t)).collect::<Option<_>>()?;
-    let (column, first) = cells.first()?.clone();
-    for (i, (c, r)) in cells.iter().enumerate() {
-        if *c != column || *r != first + i as u32 {
-            return None;
+/// `D11,D12,D13,D15` → `D11:D13,D15`: runs of consecutive rows of one column
+/// become ranges; anything that is not an A1 address stays as it is.
+fn sum_arguments(terms: &[&str]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut run: Option<(String, u32, u32)> = None;
+    let close = |run: &mut Option<(String, u32, u32)>, parts: &mut Vec<String>| {
+        if let Some((col, first, last)) = run.take() {
+            parts.push(if first == last {
+                format!("{col}{first}")
+            } else {
+                format!("{col}{first}:{col}{last}")
+            });
+        }
+    };
+    for term in terms {
+        match split_a1(term) {
+            Some((col, row)) => {
+                let extends = matches!(&run, Some((c, _, last)) if *c == col && last.checked_add(1) == Some(row));
+                if let (true, Some((_, _, last))) = (extends, run.as_mut()) {
+                    *last = row;
+                } else {
+                    close(&mut run, &mut parts);
+                    run = Some((col, row, row));
+                }
+            }
+            None => {
+                close(&mut run, &mut parts);
+                parts.push((*term).to_string());
+            }
         }
     }
-    let last = first + cells.len() as u32 - 1;
-    Some(format!("{column}{first}:{column}{last}"))
+    close(&mut run, &mut parts);
+    parts.join(",")
 }
 
 #[cfg(test)]
@@ -480,7 +515,7 @@ mod tests {
     #[test]
     fn parenthesised_numbers_and_colon_division_read_as_printed_forms_write_them() {
         assert_eq!(cols("(3):(4)").to_string(), "3/4");
-        assert_eq!(cols("(3)/(4) x 100".replace(" x ", "*").as_str()).to_string(), "3/4*100");
+        assert_eq!(cols("(3)/(4)*100").to_string(), "3/4*100");
     }
 
     #[test]
@@ -510,9 +545,18 @@ mod tests {
     #[test]
     fn division_by_zero_and_missing_input_give_none() {
         let e = cols("3/1*100");
-        assert_eq!(e.eval(&|r| Some(if r == "1" { Decimal::ZERO } else { d("5") })), None);
-        assert_eq!(e.eval(&|r| if r == "1" { Some(d("4")) } else { None }), None);
-        assert_eq!(e.eval(&|r| Some(if r == "1" { d("4") } else { d("3") })), Some(d("75")));
+        assert_eq!(
+            e.eval(&|r| Some(if r == "1" { Decimal::ZERO } else { d("5") })),
+            None
+        );
+        assert_eq!(
+            e.eval(&|r| if r == "1" { Some(d("4")) } else { None }),
+            None
+        );
+        assert_eq!(
+            e.eval(&|r| Some(if r == "1" { d("4") } else { d("3") })),
+            Some(d("75"))
+        );
     }
 
     #[test]
@@ -524,35 +568,68 @@ mod tests {
     #[test]
     fn malformed_formulas_are_errors_with_positions() {
         assert_eq!(parse_rows("").unwrap_err().kind, FormulaErrorKind::Empty);
-        assert_eq!(parse_rows("r1+").unwrap_err().kind, FormulaErrorKind::UnexpectedEnd);
-        assert_eq!(parse_rows("(r1+r2").unwrap_err().kind, FormulaErrorKind::UnclosedParen);
+        assert_eq!(
+            parse_rows("r1+").unwrap_err().kind,
+            FormulaErrorKind::UnexpectedEnd
+        );
+        assert_eq!(
+            parse_rows("(r1+r2").unwrap_err().kind,
+            FormulaErrorKind::UnclosedParen
+        );
         let e = parse_rows("r1 # r2").unwrap_err();
-        assert_eq!((e.position, e.kind), (3, FormulaErrorKind::UnexpectedChar('#')));
-        assert!(matches!(parse_rows("r1 r2").unwrap_err().kind, FormulaErrorKind::UnexpectedToken(_)));
-        assert!(matches!(parse_rows("1..2").unwrap_err().kind, FormulaErrorKind::UnexpectedToken(_)));
+        assert_eq!(
+            (e.position, e.kind),
+            (3, FormulaErrorKind::UnexpectedChar('#'))
+        );
+        assert!(matches!(
+            parse_rows("r1 r2").unwrap_err().kind,
+            FormulaErrorKind::UnexpectedToken(_)
+        ));
+        assert!(matches!(
+            parse_rows("1..2").unwrap_err().kind,
+            FormulaErrorKind::UnexpectedToken(_)
+        ));
     }
 
     #[test]
     fn deep_nesting_is_refused_not_a_stack_overflow() {
         let src = format!("{}r1{}", "(".repeat(10_000), ")".repeat(10_000));
-        assert_eq!(parse_rows(&src).unwrap_err().kind, FormulaErrorKind::TooDeep);
+        assert_eq!(
+            parse_rows(&src).unwrap_err().kind,
+            FormulaErrorKind::TooDeep
+        );
     }
 
     #[test]
     fn excel_text_uses_cell_addresses() {
         let e = cols("3/1*100");
-        let f = e.to_excel(&|r| Some(format!("{}10", if r == "3" { "F" } else { "D" }))).unwrap();
+        let f = e
+            .to_excel(&|r| Some(format!("{}10", if r == "3" { "F" } else { "D" })))
+            .unwrap();
         assert_eq!(f, "F10/D10*100");
-        let missing = e.to_excel(&|r| (r == "3").then(|| "F10".to_string())).unwrap_err();
+        let missing = e
+            .to_excel(&|r| (r == "3").then(|| "F10".to_string()))
+            .unwrap_err();
         assert_eq!(missing.kind, FormulaErrorKind::UnknownRef("1".into()));
     }
 
     #[test]
     fn excel_sum_of_contiguous_cells_becomes_a_range() {
         let e = parse_rows("r3+r4+r5+r6").unwrap();
-        let f = e.to_excel(&|r| Some(format!("D{}", 8 + r[1..].parse::<u32>().unwrap()))).unwrap();
+        let f = e
+            .to_excel(&|r| Some(format!("D{}", 8 + r[1..].parse::<u32>().unwrap())))
+            .unwrap();
         assert_eq!(f, "SUM(D11:D14)");
         let gap = parse_rows("r2+r7").unwrap();
-        assert_eq!(gap.to_excel(&|r| Some(format!("D{}", 8 + r[1..].parse::<u32>().unwrap()))).unwrap(), "D10+D15");
+        assert_eq!(
+            gap.to_excel(&|r| Some(format!("D{}", 8 + r[1..].parse::<u32>().unwrap())))
+                .unwrap(),
+            "SUM(D10,D15)"
+        );
+        let mixed = parse_rows("r3+r4+r6+r2").unwrap();
+        let f = mixed
+            .to_excel(&|r| Some(format!("D{}", 8 + r[1..].parse::<u32>().unwrap())))
+            .unwrap();
+        assert_eq!(f, "SUM(D11:D12,D14,D10)");
     }
 }

@@ -14,8 +14,8 @@ mod fixtures;
 pub use diff::{Change, ChangeKind, ChangeTarget};
 pub use import::{import_template, Diagnostic, ImportOptions, Imported, TemplateError};
 pub use model::{
-    CellPos, CellRef, Column, ColumnRole, FormDef, FormKind, Layout, LabelRow, LineRole, Relation, Row, RowRole,
-    Span, TableColumn, TableColumnKind, TextLine, ValueType,
+    CellPos, CellRef, Column, ColumnRole, FormDef, FormKind, LabelRow, Layout, LineRole, Relation,
+    Row, RowRole, Span, TableColumn, TableColumnKind, TextLine, ValueType,
 };
 pub use validate::Problem;
 pub use workbook::{export_blank_template, write_form_sheet, SheetLayout, SheetOptions};

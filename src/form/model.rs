@@ -324,7 +324,8 @@ pub struct Span {
 
 impl Span {
     pub fn contains(&self, row: u32, col: u16) -> bool {
-        (self.first_row..=self.last_row).contains(&row) && (self.first_col..=self.last_col).contains(&col)
+        (self.first_row..=self.last_row).contains(&row)
+            && (self.first_col..=self.last_col).contains(&col)
     }
 
     pub fn overlaps(&self, other: &Span) -> bool {
@@ -347,7 +348,8 @@ impl FormDef {
     /// Reads a form definition (a stored one or a hand-written mapping), fills in
     /// derivable fields and validates it.
     pub fn from_json(text: &str) -> Result<FormDef, Vec<super::validate::Problem>> {
-        let mut form: FormDef = serde_json::from_str(text).map_err(|e| vec![super::validate::Problem::json(&e)])?;
+        let mut form: FormDef =
+            serde_json::from_str(text).map_err(|e| vec![super::validate::Problem::json(&e)])?;
         form.normalize();
         let problems = form.validate();
         if problems.is_empty() {
@@ -376,8 +378,12 @@ impl FormDef {
         }
         // Levels: resolved in passes so a parent listed after its child still works;
         // bounded by the row count so a cycle (reported by validate) cannot loop.
-        let index: std::collections::HashMap<String, usize> =
-            self.rows.iter().enumerate().map(|(i, r)| (r.key.clone(), i)).collect();
+        let index: std::collections::HashMap<String, usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.clone(), i))
+            .collect();
         for _ in 0..self.rows.len().min(255) {
             let mut changed = false;
             for i in 0..self.rows.len() {
@@ -424,10 +430,11 @@ impl FormDef {
     /// The parsed formula of a column, its references being column numbers.
     pub fn column_formula(&self, column: &Column) -> Option<Result<Expr, FormulaError>> {
         let numbers = self.column_numbers();
-        column
-            .formula
-            .as_deref()
-            .map(|f| formula::parse(f, &|n| numbers.contains(&n) || self.columns.iter().any(|c| c.key == n)))
+        column.formula.as_deref().map(|f| {
+            formula::parse(f, &|n| {
+                numbers.contains(&n) || self.columns.iter().any(|c| c.key == n)
+            })
+        })
     }
 
     /// The column a column-formula reference names (by number, or by key).
@@ -455,11 +462,15 @@ impl FormDef {
 
     /// Direct children of a row, in form order.
     pub fn children<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a Row> + 'a {
-        self.rows.iter().filter(move |r| r.parent.as_deref() == Some(key))
+        self.rows
+            .iter()
+            .filter(move |r| r.parent.as_deref() == Some(key))
     }
 
     pub fn is_not_applicable(&self, row: &str, column: &str) -> bool {
-        self.not_applicable.iter().any(|c| c.row == row && c.column == column)
+        self.not_applicable
+            .iter()
+            .any(|c| c.row == row && c.column == column)
     }
 
     /// The form's kind as its columns make it: any text column and any numeric one
@@ -497,7 +508,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_in_a_mapping_are_reported() {
-        let text = r#"{"code":"X","title":"T","columns":[],"rows":[{"key":"a","name":"A","parnet":"b"}]}"#;
+        let text =
+            r#"{"code":"X","title":"T","columns":[],"rows":[{"key":"a","name":"A","parnet":"b"}]}"#;
         let problems = FormDef::from_json(text).unwrap_err();
         assert!(problems[0].message_en.contains("parnet"), "{problems:?}");
     }

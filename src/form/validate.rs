@@ -55,16 +55,32 @@ impl FormDef {
     pub fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         if self.code.trim().is_empty() {
-            out.push(Problem::new("code", "thiếu mã biểu mẫu", "the form code is empty"));
+            out.push(Problem::new(
+                "code",
+                "thiếu mã biểu mẫu",
+                "the form code is empty",
+            ));
         }
         if self.title.trim().is_empty() {
-            out.push(Problem::new("title", "thiếu tên biểu mẫu", "the form title is empty"));
+            out.push(Problem::new(
+                "title",
+                "thiếu tên biểu mẫu",
+                "the form title is empty",
+            ));
         }
         if self.columns.is_empty() {
-            out.push(Problem::new("columns", "biểu mẫu không có cột số liệu nào", "the form has no data column"));
+            out.push(Problem::new(
+                "columns",
+                "biểu mẫu không có cột số liệu nào",
+                "the form has no data column",
+            ));
         }
         if self.rows.is_empty() {
-            out.push(Problem::new("rows", "biểu mẫu không có dòng chỉ tiêu nào", "the form has no row"));
+            out.push(Problem::new(
+                "rows",
+                "biểu mẫu không có dòng chỉ tiêu nào",
+                "the form has no row",
+            ));
         }
         self.check_columns(&mut out);
         self.check_rows(&mut out);
@@ -115,7 +131,9 @@ impl FormDef {
         }
         let mut graph: HashMap<&str, Vec<String>> = HashMap::new();
         for (i, c) in self.columns.iter().enumerate() {
-            let Some(parsed) = self.column_formula(c) else { continue };
+            let Some(parsed) = self.column_formula(c) else {
+                continue;
+            };
             let at = format!("columns[{i}].formula");
             match parsed {
                 Err(e) => out.push(Problem::new(
@@ -130,8 +148,14 @@ impl FormDef {
                             Some(t) => targets.push(t.key.clone()),
                             None => out.push(Problem::new(
                                 at.clone(),
-                                format!("công thức cột '{}' tham chiếu cột '{r}' không tồn tại", c.key),
-                                format!("formula of column '{}' refers to missing column '{r}'", c.key),
+                                format!(
+                                    "công thức cột '{}' tham chiếu cột '{r}' không tồn tại",
+                                    c.key
+                                ),
+                                format!(
+                                    "formula of column '{}' refers to missing column '{r}'",
+                                    c.key
+                                ),
                             )),
                         }
                     }
@@ -149,15 +173,26 @@ impl FormDef {
     }
 
     fn check_rows(&self, out: &mut Vec<Problem>) {
-        let index: HashMap<&str, usize> = self.rows.iter().enumerate().map(|(i, r)| (r.key.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect();
         let mut seen = HashSet::new();
         for (i, r) in self.rows.iter().enumerate() {
             let at = format!("rows[{i}]");
             if !is_identifier(&r.key) {
                 out.push(Problem::new(
                     format!("{at}.key"),
-                    format!("khóa dòng '{}' phải bắt đầu bằng chữ cái và chỉ gồm chữ, số, '_'", r.key),
-                    format!("row key '{}' must start with a letter and hold only letters, digits, '_'", r.key),
+                    format!(
+                        "khóa dòng '{}' phải bắt đầu bằng chữ cái và chỉ gồm chữ, số, '_'",
+                        r.key
+                    ),
+                    format!(
+                        "row key '{}' must start with a letter and hold only letters, digits, '_'",
+                        r.key
+                    ),
                 ));
             }
             if !seen.insert(r.key.as_str()) {
@@ -188,7 +223,10 @@ impl FormDef {
                     )),
                     Some(&j) => {
                         let parent = &self.rows[j];
-                        if parent.level != 0 && r.level != 0 && r.level != parent.level.saturating_add(1) {
+                        if parent.level != 0
+                            && r.level != 0
+                            && r.level != parent.level.saturating_add(1)
+                        {
                             out.push(Problem::new(
                                 format!("{at}.level"),
                                 format!(
@@ -207,7 +245,10 @@ impl FormDef {
                     if r.relation.is_some() {
                         out.push(Problem::new(
                             format!("{at}.relation"),
-                            format!("dòng '{}' có quan hệ với dòng cha nhưng không có dòng cha", r.key),
+                            format!(
+                                "dòng '{}' có quan hệ với dòng cha nhưng không có dòng cha",
+                                r.key
+                            ),
                             format!("row '{}' has a relation to its parent but no parent", r.key),
                         ));
                     }
@@ -243,7 +284,9 @@ impl FormDef {
         }
         let mut graph: HashMap<&str, Vec<String>> = HashMap::new();
         for (i, r) in self.rows.iter().enumerate() {
-            let Some(parsed) = self.row_formula(r) else { continue };
+            let Some(parsed) = self.row_formula(r) else {
+                continue;
+            };
             let at = format!("rows[{i}].formula");
             match parsed {
                 Err(e) => out.push(Problem::new(
@@ -252,7 +295,8 @@ impl FormDef {
                     format!("formula of row '{}': {}", r.key, e.message_en()),
                 )),
                 Ok(expr) => {
-                    let refs: Vec<String> = expr.references().into_iter().map(str::to_string).collect();
+                    let refs: Vec<String> =
+                        expr.references().into_iter().map(str::to_string).collect();
                     for reference in &refs {
                         if !index.contains_key(reference.as_str()) {
                             out.push(Problem::new(
@@ -288,7 +332,10 @@ impl FormDef {
                 out.push(Problem::new(
                     format!("not_applicable[{i}].column"),
                     format!("ô 'x' tham chiếu cột '{}' không tồn tại", cell.column),
-                    format!("not-applicable cell refers to missing column '{}'", cell.column),
+                    format!(
+                        "not-applicable cell refers to missing column '{}'",
+                        cell.column
+                    ),
                 ));
             }
         }
@@ -345,8 +392,7 @@ fn find_cycle(graph: &HashMap<&str, Vec<String>>) -> Option<Vec<String>> {
         }
         let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
         state.insert(start, 1);
-        loop {
-            let Some(top) = stack.last_mut() else { break };
+        while let Some(top) = stack.last_mut() {
             let node = top.0;
             let edge = graph.get(node).and_then(|edges| edges.get(top.1));
             top.1 += 1;
@@ -355,7 +401,9 @@ fn find_cycle(graph: &HashMap<&str, Vec<String>>) -> Option<Vec<String>> {
                 stack.pop();
                 continue;
             };
-            let Some((&target, _)) = graph.get_key_value(target.as_str()) else { continue };
+            let Some((&target, _)) = graph.get_key_value(target.as_str()) else {
+                continue;
+            };
             match state.get(target).copied().unwrap_or(0) {
                 0 => {
                     state.insert(target, 1);
@@ -363,7 +411,8 @@ fn find_cycle(graph: &HashMap<&str, Vec<String>>) -> Option<Vec<String>> {
                 }
                 1 => {
                     let from = stack.iter().position(|(n, _)| *n == target).unwrap_or(0);
-                    let mut cycle: Vec<String> = stack[from..].iter().map(|(n, _)| n.to_string()).collect();
+                    let mut cycle: Vec<String> =
+                        stack[from..].iter().map(|(n, _)| n.to_string()).collect();
                     cycle.push(target.to_string());
                     return Some(cycle);
                 }
@@ -403,7 +452,10 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_reported_where_they_are() {
-        let f = form(r#"[{"key":"a","name":"A"},{"key":"a","name":"B"}]"#, r#"[{"key":"c1"},{"key":"c1"}]"#);
+        let f = form(
+            r#"[{"key":"a","name":"A"},{"key":"a","name":"B"}]"#,
+            r#"[{"key":"c1"},{"key":"c1"}]"#,
+        );
         let p = paths(&f);
         assert!(p.contains(&"rows[1].key".to_string()), "{p:?}");
         assert!(p.contains(&"columns[1].key".to_string()), "{p:?}");
@@ -420,9 +472,15 @@ mod tests {
 
     #[test]
     fn parent_cycles_are_found() {
-        let f = form(r#"[{"key":"a","name":"A","parent":"b"},{"key":"b","name":"B","parent":"a"}]"#, COLS);
+        let f = form(
+            r#"[{"key":"a","name":"A","parent":"b"},{"key":"b","name":"B","parent":"a"}]"#,
+            COLS,
+        );
         let problems = f.validate();
-        assert!(problems.iter().any(|p| p.message_en.contains("cycle")), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.message_en.contains("cycle")),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -432,8 +490,12 @@ mod tests {
             r#"[{"key":"c1"},{"key":"c2","formula":"1/c9*100"}]"#,
         );
         let problems = f.validate();
-        assert!(problems.iter().any(|p| p.path == "rows[0].formula" && p.message_en.contains("'zz'")));
-        assert!(problems.iter().any(|p| p.path == "columns[1].formula" && p.message_en.contains("'c9'")));
+        assert!(problems
+            .iter()
+            .any(|p| p.path == "rows[0].formula" && p.message_en.contains("'zz'")));
+        assert!(problems
+            .iter()
+            .any(|p| p.path == "columns[1].formula" && p.message_en.contains("'c9'")));
     }
 
     #[test]
@@ -443,8 +505,12 @@ mod tests {
             r#"[{"key":"c1","formula":"2+0"},{"key":"c2","formula":"1+0"}]"#,
         );
         let problems = f.validate();
-        assert!(problems.iter().any(|p| p.message_en.starts_with("row formulas form a cycle")));
-        assert!(problems.iter().any(|p| p.message_en.starts_with("column formulas form a cycle")));
+        assert!(problems
+            .iter()
+            .any(|p| p.message_en.starts_with("row formulas form a cycle")));
+        assert!(problems
+            .iter()
+            .any(|p| p.message_en.starts_with("column formulas form a cycle")));
     }
 
     #[test]
@@ -455,7 +521,10 @@ mod tests {
 
     #[test]
     fn keys_must_be_identifiers_for_formulas() {
-        let f = form(r#"[{"key":"1","name":"A"},{"key":"dòng","name":"B"}]"#, COLS);
+        let f = form(
+            r#"[{"key":"1","name":"A"},{"key":"dòng","name":"B"}]"#,
+            COLS,
+        );
         assert_eq!(paths(&f), vec!["rows[0].key", "rows[1].key"]);
     }
 
@@ -466,7 +535,10 @@ mod tests {
                 if i == 0 {
                     r#"{"key":"r0","name":"N","level":1}"#.to_string()
                 } else {
-                    format!(r#"{{"key":"r{i}","name":"N","parent":"r{}","level":1}}"#, i - 1)
+                    format!(
+                        r#"{{"key":"r{i}","name":"N","parent":"r{}","level":1}}"#,
+                        i - 1
+                    )
                 }
             })
             .collect();

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod indicator;
 pub mod unit;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use crate::error::{Error, Kind, Msg, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_indexes.sql"),
+    include_str!("migrations/0003_catalogue.sql"),
 ];
 
 pub fn schema_version() -> i64 {

@@ -18,7 +18,10 @@ fn line(grid: &Grid, row: u32, col: u32, origin: (u32, u32)) -> Option<TextLine>
     if text.is_empty() {
         return None;
     }
-    let width = grid.merge_at(row, col).map_or(1, |m| m.width()).min(u16::MAX as u32) as u16;
+    let width = grid
+        .merge_at(row, col)
+        .map_or(1, |m| m.width())
+        .min(u16::MAX as u32) as u16;
     Some(TextLine {
         role: LineRole::Other,
         text: text.to_string(),
@@ -42,10 +45,15 @@ fn fixed_role(text: &str) -> Option<LineRole> {
     if starts("don vi bao cao") || starts("don vi gui") || starts("co quan bao cao") {
         return Some(LineRole::ReportingUnit);
     }
-    if starts("ban hanh kem theo") || starts("(ban hanh kem theo") || starts("theo thong tu") || starts("theo quyet dinh") {
+    if starts("ban hanh kem theo")
+        || starts("(ban hanh kem theo")
+        || starts("theo thong tu")
+        || starts("theo quyet dinh")
+    {
         return Some(LineRole::LegalBasis);
     }
-    if starts("ngay nhan bao cao") || starts("thoi han") || starts("han gui") || starts("ngay gui") {
+    if starts("ngay nhan bao cao") || starts("thoi han") || starts("han gui") || starts("ngay gui")
+    {
         return Some(LineRole::Deadline);
     }
     if starts("cong hoa xa hoi chu nghia") || starts("doc lap - tu do") || starts("doc lap tu do") {
@@ -56,9 +64,11 @@ fn fixed_role(text: &str) -> Option<LineRole> {
 
 fn looks_like_period(text: &str) -> bool {
     let f = fold(text);
-    ["thang", "quy", "nam", "ky ", "6 thang", "ngay", "tuan", "..."]
-        .iter()
-        .any(|w| f.contains(w))
+    [
+        "thang", "quy", "nam", "ky ", "6 thang", "ngay", "tuan", "...",
+    ]
+    .iter()
+    .any(|w| f.contains(w))
 }
 
 /// The lines above the table, rows relative to its top-left (negative).
@@ -100,7 +110,10 @@ pub fn title_lines(grid: &Grid, header_top: u32, left: u32) -> Vec<TextLine> {
         lines[t].role = LineRole::Title;
         let title_row = lines[t].row;
         if let Some(p) = (0..lines.len()).find(|&i| {
-            lines[i].row > title_row && lines[i].row <= title_row + 2 && free(&lines[i]) && looks_like_period(&lines[i].text)
+            lines[i].row > title_row
+                && lines[i].row <= title_row + 2
+                && free(&lines[i])
+                && looks_like_period(&lines[i].text)
         }) {
             lines[p].role = LineRole::Period;
         }
@@ -122,7 +135,10 @@ pub fn footer_lines(grid: &Grid, end_row: u32, left: u32) -> Vec<TextLine> {
                 let f = fold(&l.text);
                 l.role = if is_signature_date(&l.text) {
                     LineRole::SignatureDate
-                } else if ["ghi chu", "luu y", "chu thich", "nguon"].iter().any(|p| f.starts_with(p)) {
+                } else if ["ghi chu", "luu y", "chu thich", "nguon"]
+                    .iter()
+                    .any(|p| f.starts_with(p))
+                {
                     LineRole::Note
                 } else if [
                     "nguoi lap",

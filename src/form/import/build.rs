@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use crate::form::formula::{split_a1, Expr};
 use crate::form::model::{
-    CellPos, CellRef, Column, ColumnRole, FormDef, Layout, LabelRow, LineRole, Relation, Row, RowRole, Span,
-    TableColumn, TableColumnKind, ValueType,
+    CellPos, CellRef, Column, ColumnRole, FormDef, LabelRow, Layout, LineRole, Relation, Row,
+    RowRole, Span, TableColumn, TableColumnKind, ValueType,
 };
 
 use super::blocks;
@@ -54,7 +54,11 @@ pub fn build_form(
             } else {
                 ValueType::Decimal
             },
-            role: if c.formula.is_some() { ColumnRole::Computed } else { ColumnRole::Input },
+            role: if c.formula.is_some() {
+                ColumnRole::Computed
+            } else {
+                ColumnRole::Input
+            },
             formula: c.formula.clone(),
         })
         .collect();
@@ -74,8 +78,12 @@ pub fn build_form(
         .collect();
     let placements = place(&inputs, unit_column);
     let keys: Vec<String> = (1..=body.rows.len()).map(|i| format!("r{i}")).collect();
-    let index_of_sheet_row: HashMap<u32, usize> =
-        body.rows.iter().enumerate().map(|(i, r)| (r.sheet_row, i)).collect();
+    let index_of_sheet_row: HashMap<u32, usize> = body
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.sheet_row, i))
+        .collect();
 
     // Formulas in cells: same column → the row is computed over other rows; same
     // row → the column is computed over other columns.
@@ -96,7 +104,9 @@ pub fn build_form(
                         sheet,
                         Some(at),
                         format!("không hiểu công thức ={text} ({reason}): coi là ô nhập liệu"),
-                        format!("formula ={text} not understood ({reason}): treated as an input cell"),
+                        format!(
+                            "formula ={text} not understood ({reason}): treated as an input cell"
+                        ),
                     ));
                     continue;
                 }
@@ -104,7 +114,9 @@ pub fn build_form(
             let cells: Vec<(u32, u32)> = expr
                 .references()
                 .iter()
-                .filter_map(|r| split_a1(r).and_then(|(l, n)| Some((n.checked_sub(1)?, column_index(&l)?))))
+                .filter_map(|r| {
+                    split_a1(r).and_then(|(l, n)| Some((n.checked_sub(1)?, column_index(&l)?)))
+                })
                 .collect();
             let this = (row.sheet_row, data_sheet_cols[j]);
             if !cells.is_empty() && cells.iter().all(|&(r, c)| c == this.1 && r != this.0) {
@@ -113,8 +125,12 @@ pub fn build_form(
                     Err(bad) => warnings.push(Diagnostic::new(
                         sheet,
                         Some(at),
-                        format!("công thức ={text} tham chiếu ô {bad} ngoài các dòng chỉ tiêu: bỏ qua"),
-                        format!("formula ={text} refers to {bad}, outside the indicator rows: ignored"),
+                        format!(
+                            "công thức ={text} tham chiếu ô {bad} ngoài các dòng chỉ tiêu: bỏ qua"
+                        ),
+                        format!(
+                            "formula ={text} refers to {bad}, outside the indicator rows: ignored"
+                        ),
                     )),
                 }
             } else if !cells.is_empty() && cells.iter().all(|&(r, c)| r == this.0 && c != this.1) {
@@ -135,7 +151,8 @@ pub fn build_form(
                 ));
             }
         }
-        row_formulas[i] = choose_row_formula(sheet, row.sheet_row, &candidates, &columns, row, warnings);
+        row_formulas[i] =
+            choose_row_formula(sheet, row.sheet_row, &candidates, &columns, row, warnings);
     }
     for (j, found) in column_candidates.into_iter().enumerate() {
         let Some(first) = found.first() else { continue };
@@ -144,7 +161,10 @@ pub fn build_form(
                 sheet,
                 Some(super::grid::column_letters(data_sheet_cols[j])),
                 format!("cột '{}' lấy công thức {first} từ các ô", columns[j].number),
-                format!("column '{}' takes its formula {first} from its cells", columns[j].number),
+                format!(
+                    "column '{}' takes its formula {first} from its cells",
+                    columns[j].number
+                ),
             ));
             if first.ends_with("*100") {
                 columns[j].value_type = ValueType::Percent;
@@ -172,7 +192,10 @@ pub fn build_form(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let bare = !r.cells.iter().any(|c| c.has_value() || c.is_not_applicable());
+            let bare = !r
+                .cells
+                .iter()
+                .any(|c| c.has_value() || c.is_not_applicable());
             let heading_look = if unit_column {
                 r.unit.is_none()
             } else {
@@ -192,7 +215,10 @@ pub fn build_form(
         .map(|f| {
             f.as_deref()
                 .and_then(|f| crate::form::formula::parse_rows(f).ok())
-                .and_then(|e| e.sum_terms().map(|t| t.into_iter().map(str::to_string).collect()))
+                .and_then(|e| {
+                    e.sum_terms()
+                        .map(|t| t.into_iter().map(str::to_string).collect())
+                })
         })
         .collect();
     let mut rows = Vec::with_capacity(body.rows.len());
@@ -214,7 +240,8 @@ pub fn build_form(
             if roles[parent] == RowRole::Heading {
                 return None;
             }
-            (body.rows[parent].unit.is_some() && body.rows[parent].unit == r.unit).then_some(Relation::OfWhich)
+            (body.rows[parent].unit.is_some() && body.rows[parent].unit == r.unit)
+                .then_some(Relation::OfWhich)
         });
         rows.push(Row {
             key: keys[i].clone(),
@@ -281,7 +308,12 @@ pub fn build_form(
 
 /// A same-column formula as a formula over row keys. A sum may include blank
 /// spacer rows (dropped); any other reference outside the body is an error naming it.
-fn row_formula(expr: &Expr, rows: &HashMap<u32, usize>, keys: &[String], grid: &Grid) -> Result<String, String> {
+fn row_formula(
+    expr: &Expr,
+    rows: &HashMap<u32, usize>,
+    keys: &[String],
+    grid: &Grid,
+) -> Result<String, String> {
     let key_of = |r: &str| -> Result<Option<String>, String> {
         let (_, n) = split_a1(r).ok_or_else(|| r.to_string())?;
         let sheet_row = n.checked_sub(1).ok_or_else(|| r.to_string())?;
@@ -311,7 +343,9 @@ fn row_formula(expr: &Expr, rows: &HashMap<u32, usize>, keys: &[String], grid: &
             None
         }
     });
-    mapped.map(|e| e.to_string()).ok_or_else(|| failed.unwrap_or_default())
+    mapped
+        .map(|e| e.to_string())
+        .ok_or_else(|| failed.unwrap_or_default())
 }
 
 /// The row's formula when its cells agree (or by majority, with a warning).
@@ -354,14 +388,26 @@ fn choose_row_formula(
         warnings.push(Diagnostic::new(
             sheet,
             Some(format!("{}", sheet_row + 1)),
-            format!("dòng tính theo công thức {best} nhưng cột {} không có công thức", missing.join(", ")),
-            format!("row computed by {best} but column(s) {} hold no formula", missing.join(", ")),
+            format!(
+                "dòng tính theo công thức {best} nhưng cột {} không có công thức",
+                missing.join(", ")
+            ),
+            format!(
+                "row computed by {best} but column(s) {} hold no formula",
+                missing.join(", ")
+            ),
         ));
     }
     Some((*best).clone())
 }
 
-fn build_layout(grid: &Grid, table: &Table, body: &Body, columns: &[Column], keys: &[String]) -> Layout {
+fn build_layout(
+    grid: &Grid,
+    table: &Table,
+    body: &Body,
+    columns: &[Column],
+    keys: &[String],
+) -> Layout {
     let mut data = columns.iter();
     let table_columns = table
         .columns
@@ -378,8 +424,16 @@ fn build_layout(grid: &Grid, table: &Table, body: &Body, columns: &[Column], key
             let is_data = kind == TableColumnKind::Data;
             TableColumn {
                 kind,
-                key: if is_data { data.next().map(|d| d.key.clone()) } else { None },
-                header: if is_data { Vec::new() } else { c.header.clone() },
+                key: if is_data {
+                    data.next().map(|d| d.key.clone())
+                } else {
+                    None
+                },
+                header: if is_data {
+                    Vec::new()
+                } else {
+                    c.header.clone()
+                },
                 label: if is_data { None } else { c.label.clone() },
                 width: Some(kind.default_width()),
             }

@@ -15,7 +15,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub(crate) fn new(sheet: &str, cells: Option<String>, vi: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        sheet: &str,
+        cells: Option<String>,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             sheet: Some(sheet.to_string()),
             cells,
@@ -70,10 +75,17 @@ pub enum TemplateError {
     /// A zip that is damaged or truncated, or a workbook calamine cannot read.
     Corrupt { reason: String },
     /// A zip whose content would unpack to far more than any template needs.
-    ZipBomb { entry: String, reason_vi: String, reason_en: String },
+    ZipBomb {
+        entry: String,
+        reason_vi: String,
+        reason_en: String,
+    },
     /// The workbook has no worksheet.
     NoSheets,
-    SheetNotFound { sheet: String, available: Vec<String> },
+    SheetNotFound {
+        sheet: String,
+        available: Vec<String>,
+    },
     /// No sheet holds a recognisable form table; one diagnostic per sheet tried.
     NotATemplate { tried: Vec<Diagnostic> },
     /// A table was found but cannot be understood.
@@ -101,8 +113,12 @@ impl TemplateError {
                 "tệp là định dạng Excel 97-2003 (.xls): hãy lưu lại dưới dạng .xlsx".to_string()
             }
             TemplateError::NotXlsx => "tệp không phải bảng tính Excel (.xlsx)".to_string(),
-            TemplateError::Corrupt { reason } => format!("tệp .xlsx bị hỏng hoặc không đầy đủ: {reason}"),
-            TemplateError::ZipBomb { entry, reason_vi, .. } => {
+            TemplateError::Corrupt { reason } => {
+                format!("tệp .xlsx bị hỏng hoặc không đầy đủ: {reason}")
+            }
+            TemplateError::ZipBomb {
+                entry, reason_vi, ..
+            } => {
                 format!("tệp .xlsx bất thường, thành phần '{entry}': {reason_vi}; từ chối đọc")
             }
             TemplateError::NoSheets => "bảng tính không có trang tính nào".to_string(),

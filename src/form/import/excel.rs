@@ -42,7 +42,9 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
             }
             '$' | 'A'..='Z' | 'a'..='z' | '_' => {
                 let start = i;
-                while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '$' | '_' | '.')) {
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '$' | '_' | '.'))
+                {
                     i += 1;
                 }
                 let word: String = chars[start..i].iter().collect();
@@ -87,7 +89,11 @@ fn tokenize(src: &str) -> Result<Vec<Tok>, String> {
 }
 
 fn cell_or_name(word: &str) -> Tok {
-    let cleaned: String = word.chars().filter(|c| *c != '$').collect::<String>().to_ascii_uppercase();
+    let cleaned: String = word
+        .chars()
+        .filter(|c| *c != '$')
+        .collect::<String>()
+        .to_ascii_uppercase();
     let split = cleaned.find(|c: char| c.is_ascii_digit());
     if let Some(at) = split {
         let (letters, digits) = cleaned.split_at(at);
@@ -110,7 +116,11 @@ fn cell_ref(row: u32, col: u32) -> Expr {
 }
 
 fn sum(mut terms: Vec<Expr>) -> Option<Expr> {
-    let first = if terms.is_empty() { return None } else { terms.remove(0) };
+    let first = if terms.is_empty() {
+        return None;
+    } else {
+        terms.remove(0)
+    };
     Some(terms.into_iter().fold(first, |acc, t| Expr::Binary {
         op: Op::Add,
         left: Box::new(acc),
@@ -166,7 +176,10 @@ impl Parser {
         match self.next() {
             Some(Tok::Op('-')) => Ok(Expr::Neg(Box::new(self.factor(depth + 1)?))),
             Some(Tok::Op('+')) => self.factor(depth + 1),
-            Some(Tok::Num(n)) => n.parse::<Decimal>().map(Expr::Number).map_err(|_| format!("số '{n}'")),
+            Some(Tok::Num(n)) => n
+                .parse::<Decimal>()
+                .map(Expr::Number)
+                .map_err(|_| format!("số '{n}'")),
             Some(Tok::Cell(r, c)) => {
                 if self.peek() == Some(&Tok::Colon) {
                     return Err("vùng ô ngoài hàm SUM".into());
@@ -246,8 +259,14 @@ mod tests {
 
     #[test]
     fn sum_ranges_expand_into_cell_additions() {
-        assert_eq!(parse("SUM(D11:D14)").unwrap().to_string(), "D11+D12+D13+D14");
-        assert_eq!(parse("=sum($D$11:D12,D20)").unwrap().to_string(), "D11+D12+D20");
+        assert_eq!(
+            parse("SUM(D11:D14)").unwrap().to_string(),
+            "D11+D12+D13+D14"
+        );
+        assert_eq!(
+            parse("=sum($D$11:D12,D20)").unwrap().to_string(),
+            "D11+D12+D20"
+        );
     }
 
     #[test]
@@ -259,7 +278,9 @@ mod tests {
 
     #[test]
     fn unsupported_formulas_say_what() {
-        assert!(parse("IFERROR(F10/D10*100,\"\")").unwrap_err().contains("IFERROR"));
+        assert!(parse("IFERROR(F10/D10*100,\"\")")
+            .unwrap_err()
+            .contains("IFERROR"));
         assert!(parse("Sheet2!A1").is_err());
         assert!(parse("D1:D3").is_err());
         assert!(parse("SUM(A1:XFD1048576)").is_err());

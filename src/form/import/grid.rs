@@ -91,18 +91,28 @@ impl Grid {
                     return Err(TemplateError::Unreadable(Diagnostic::new(
                         sheet,
                         None,
-                        format!("trang tính có hơn {MAX_CELLS} ô có dữ liệu, không phải một biểu mẫu"),
+                        format!(
+                            "trang tính có hơn {MAX_CELLS} ô có dữ liệu, không phải một biểu mẫu"
+                        ),
                         format!("the sheet holds more than {MAX_CELLS} cells: not a form template"),
                     )));
                 }
                 let mut text = raw;
-                if let (Some(convert), DataRef::String(_) | DataRef::SharedString(_)) = (convert, &record.value) {
+                if let (Some(convert), DataRef::String(_) | DataRef::SharedString(_)) =
+                    (convert, &record.value)
+                {
                     if let Some(converted) = convert(&text) {
                         warnings.push(Diagnostic::new(
                             sheet,
                             Some(a1(row, col)),
-                            format!("đã chuyển mã từ bảng mã cũ (TCVN3/VNI): «{}»", clean(&converted)),
-                            format!("converted from a legacy encoding (TCVN3/VNI): «{}»", clean(&converted)),
+                            format!(
+                                "đã chuyển mã từ bảng mã cũ (TCVN3/VNI): «{}»",
+                                clean(&converted)
+                            ),
+                            format!(
+                                "converted from a legacy encoding (TCVN3/VNI): «{}»",
+                                clean(&converted)
+                            ),
                         ));
                         text = converted;
                     }
@@ -123,7 +133,9 @@ impl Grid {
                 sheet,
                 None,
                 format!("bỏ qua nội dung ngoài {MAX_ROWS} dòng, {MAX_COLS} cột đầu tiên"),
-                format!("content beyond the first {MAX_ROWS} rows and {MAX_COLS} columns was ignored"),
+                format!(
+                    "content beyond the first {MAX_ROWS} rows and {MAX_COLS} columns was ignored"
+                ),
             ));
         }
         let mut indents = HashMap::new();
@@ -155,7 +167,10 @@ impl Grid {
             if m.last_row < m.first_row || m.last_col < m.first_col {
                 continue;
             }
-            if m.first_row >= MAX_ROWS || m.first_col >= MAX_COLS || m.last_row - m.first_row >= MAX_MERGE_HEIGHT {
+            if m.first_row >= MAX_ROWS
+                || m.first_col >= MAX_COLS
+                || m.last_row - m.first_row >= MAX_MERGE_HEIGHT
+            {
                 continue;
             }
             merges.push(Merge {
@@ -204,17 +219,24 @@ impl Grid {
 
     /// The cell's own text.
     pub fn text(&self, row: u32, col: u32) -> &str {
-        self.cells.get(&(row, col)).map_or(EMPTY, |c| c.text.as_str())
+        self.cells
+            .get(&(row, col))
+            .map_or(EMPTY, |c| c.text.as_str())
     }
 
     pub fn formula(&self, row: u32, col: u32) -> Option<&str> {
-        self.cells.get(&(row, col)).and_then(|c| c.formula.as_deref())
+        self.cells
+            .get(&(row, col))
+            .and_then(|c| c.formula.as_deref())
     }
 
     /// Indentation of a cell: the format's indent level, or two typed spaces per level.
     pub fn indent(&self, row: u32, col: u32) -> u8 {
         let styled = self.indents.get(&(row, col)).copied().unwrap_or(0);
-        let typed = self.cells.get(&(row, col)).map_or(0, |c| c.leading_spaces / 2);
+        let typed = self
+            .cells
+            .get(&(row, col))
+            .map_or(0, |c| c.leading_spaces / 2);
         styled.max(typed)
     }
 

@@ -34,7 +34,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, TemplateError> {
     let file = std::fs::File::open(path).map_err(io_error)?;
     let mut bytes = Vec::with_capacity(size as usize);
     // `take`: the file may grow between the size check and the read.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_error)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(TemplateError::TooLarge {
             size: bytes.len() as u64,
@@ -52,7 +54,10 @@ pub fn check_workbook_bytes(bytes: &[u8]) -> Result<(), TemplateError> {
     if bytes.starts_with(&CFB_MAGIC) {
         // Encrypted OOXML is a CFB container with an `EncryptedPackage` stream;
         // directory names are stored in UTF-16LE.
-        let needle: Vec<u8> = "EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let needle: Vec<u8> = "EncryptedPackage"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         if bytes.windows(needle.len()).any(|w| w == needle.as_slice()) {
             return Err(TemplateError::Encrypted);
         }
@@ -61,20 +66,34 @@ pub fn check_workbook_bytes(bytes: &[u8]) -> Result<(), TemplateError> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(TemplateError::NotXlsx);
     }
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| TemplateError::Corrupt {
-        reason: e.to_string(),
-    })?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| TemplateError::Corrupt {
+            reason: e.to_string(),
+        })?;
     if archive.len() > MAX_ENTRIES {
         return Err(TemplateError::ZipBomb {
             entry: format!("{} parts", archive.len()),
-            reason_vi: format!("có {} thành phần, quá giới hạn {MAX_ENTRIES}", archive.len()),
-            reason_en: format!("{} parts, more than the limit of {MAX_ENTRIES}", archive.len()),
+            reason_vi: format!(
+                "có {} thành phần, quá giới hạn {MAX_ENTRIES}",
+                archive.len()
+            ),
+            reason_en: format!(
+                "{} parts, more than the limit of {MAX_ENTRIES}",
+                archive.len()
+            ),
         });
     }
     let mut declared_total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(|e| TemplateError::Corrupt { reason: e.to_string() })?;
-        let name = entry.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"));
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| TemplateError::Corrupt {
+                reason: e.to_string(),
+            })?;
+        let name = entry
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("#{i}"));
         let (size, packed) = (entry.size(), entry.compressed_size());
         declared_total = declared_total.saturating_add(size);
         if declared_total > MAX_UNPACKED_BYTES {
@@ -83,8 +102,14 @@ pub fn check_workbook_bytes(bytes: &[u8]) -> Result<(), TemplateError> {
         if size > RATIO_CHECKED_FROM && size / packed.max(1) > MAX_RATIO {
             return Err(TemplateError::ZipBomb {
                 entry: name,
-                reason_vi: format!("nén {} lần ({size} byte từ {packed} byte)", size / packed.max(1)),
-                reason_en: format!("compressed {}-fold ({size} bytes from {packed})", size / packed.max(1)),
+                reason_vi: format!(
+                    "nén {} lần ({size} byte từ {packed} byte)",
+                    size / packed.max(1)
+                ),
+                reason_en: format!(
+                    "compressed {}-fold ({size} bytes from {packed})",
+                    size / packed.max(1)
+                ),
             });
         }
     }
@@ -92,11 +117,19 @@ pub fn check_workbook_bytes(bytes: &[u8]) -> Result<(), TemplateError> {
     // at the first byte past what it declared or past the total budget.
     let mut budget = MAX_UNPACKED_BYTES;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(|e| TemplateError::Corrupt { reason: e.to_string() })?;
-        let name = entry.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"));
+        let mut entry = archive.by_index(i).map_err(|e| TemplateError::Corrupt {
+            reason: e.to_string(),
+        })?;
+        let name = entry
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("#{i}"));
         let limit = entry.size().min(budget);
-        let read = io::copy(&mut (&mut entry).take(limit + 1), &mut io::sink())
-            .map_err(|e| TemplateError::Corrupt { reason: format!("{name}: {e}") })?;
+        let read = io::copy(&mut (&mut entry).take(limit + 1), &mut io::sink()).map_err(|e| {
+            TemplateError::Corrupt {
+                reason: format!("{name}: {e}"),
+            }
+        })?;
         if read > limit {
             return Err(bomb(&name, MAX_UNPACKED_BYTES - budget + read));
         }

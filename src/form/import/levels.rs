@@ -103,7 +103,11 @@ pub fn classify(stt: &str, ctx: &mut SttContext) -> SttKind {
         return SttKind::Arabic;
     }
     let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() > 1 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+    if parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return SttKind::Dotted((parts.len() - 1).min(16) as u8);
     }
     let mut chars = s.chars();
@@ -236,10 +240,16 @@ pub fn place(rows: &[LevelInput], unit_column: bool) -> Vec<Placement> {
                     if row.indent > rows[p].indent || heading_above {
                         truncate_after(&mut stack, Some(p));
                     } else {
-                        while stack.last().is_some_and(|&(_, s)| rows[s].indent > row.indent) {
+                        while stack
+                            .last()
+                            .is_some_and(|&(_, s)| rows[s].indent > row.indent)
+                        {
                             stack.pop();
                         }
-                        if stack.last().is_some_and(|&(_, s)| rows[s].indent == row.indent) {
+                        if stack
+                            .last()
+                            .is_some_and(|&(_, s)| rows[s].indent == row.indent)
+                        {
                             stack.pop();
                         }
                     }
@@ -306,17 +316,26 @@ mod tests {
         assert_eq!(kinds(&["I", "II", "III", "IV", "V"]), vec![Roman; 5]);
         assert_eq!(kinds(&["A", "B", "C", "D"]), vec![Upper; 4]);
         assert_eq!(kinds(&["G", "H", "I"]), vec![Upper; 3]);
-        assert_eq!(kinds(&["1.", "1.1", "1.1.2", "a)", "-", "+", "(3)"]), vec![Arabic, Dotted(1), Dotted(2), Lower, Dash, Plus, Arabic]);
+        assert_eq!(
+            kinds(&["1.", "1.1", "1.1.2", "a)", "-", "+", "(3)"]),
+            vec![Arabic, Dotted(1), Dotted(2), Lower, Dash, Plus, Arabic]
+        );
     }
 
     #[test]
     fn sections_items_and_bullets_nest() {
-        assert_eq!(levels(&["I", "1", "a", "-", "-", "b", "2", "II", "1"]), vec![1, 2, 3, 4, 4, 3, 2, 1, 2]);
+        assert_eq!(
+            levels(&["I", "1", "a", "-", "-", "b", "2", "II", "1"]),
+            vec![1, 2, 3, 4, 4, 3, 2, 1, 2]
+        );
     }
 
     #[test]
     fn dotted_numbers_go_under_plain_ones() {
-        assert_eq!(levels(&["1", "1.1", "1.2", "1.2.1", "2", "2.1"]), vec![1, 2, 2, 3, 1, 2]);
+        assert_eq!(
+            levels(&["1", "1.1", "1.2", "1.2.1", "2", "2.1"]),
+            vec![1, 2, 2, 3, 1, 2]
+        );
     }
 
     #[test]
@@ -330,23 +349,37 @@ mod tests {
         let mut rows = vec![input(SttKind::Total)];
         rows.extend(kinds(&["A", "1", "2", "B", "1"]).into_iter().map(input));
         let p = place(&rows, true);
-        assert_eq!(p.iter().map(|p| p.level).collect::<Vec<_>>(), vec![1, 2, 3, 3, 2, 3]);
+        assert_eq!(
+            p.iter().map(|p| p.level).collect::<Vec<_>>(),
+            vec![1, 2, 3, 3, 2, 3]
+        );
         assert_eq!(p[4].parent, Some(0));
     }
 
     #[test]
     fn of_which_prefix_rows_hang_under_the_row_above() {
-        let mut rows: Vec<LevelInput> = kinds(&["1", "2", "", "3"]).into_iter().map(input).collect();
+        let mut rows: Vec<LevelInput> =
+            kinds(&["1", "2", "", "3"]).into_iter().map(input).collect();
         rows[2].of_which = true;
         let p = place(&rows, true);
-        assert_eq!(p[2], Placement { level: 2, parent: Some(1), group_relation: Some(Relation::OfWhich) });
+        assert_eq!(
+            p[2],
+            Placement {
+                level: 2,
+                parent: Some(1),
+                group_relation: Some(Relation::OfWhich)
+            }
+        );
         assert_eq!(p[3].level, 1);
         assert_eq!(p[3].group_relation, None);
     }
 
     #[test]
     fn rows_after_a_bare_of_which_label_are_of_which_children() {
-        let mut rows: Vec<LevelInput> = kinds(&["1", "2", "-", "-", "3"]).into_iter().map(input).collect();
+        let mut rows: Vec<LevelInput> = kinds(&["1", "2", "-", "-", "3"])
+            .into_iter()
+            .map(input)
+            .collect();
         rows[2].after_label = Some(Relation::OfWhich);
         let p = place(&rows, true);
         assert_eq!(p[2].parent, Some(1));
@@ -358,18 +391,30 @@ mod tests {
     fn rows_without_stt_follow_indentation() {
         let rows: Vec<LevelInput> = [0u8, 1, 2, 2, 1, 0]
             .iter()
-            .map(|&indent| LevelInput { indent, ..input(SttKind::Blank) })
+            .map(|&indent| LevelInput {
+                indent,
+                ..input(SttKind::Blank)
+            })
             .collect();
         let p = place(&rows, true);
-        assert_eq!(p.iter().map(|p| p.level).collect::<Vec<_>>(), vec![1, 2, 3, 3, 2, 1]);
+        assert_eq!(
+            p.iter().map(|p| p.level).collect::<Vec<_>>(),
+            vec![1, 2, 3, 3, 2, 1]
+        );
         assert_eq!(p[4].parent, Some(0));
     }
 
     #[test]
     fn bullets_typed_in_the_name_are_found() {
         assert_eq!(bullet_in_name("- Lúa"), Some(("-".into(), "Lúa".into())));
-        assert_eq!(bullet_in_name("a) Cây hằng năm"), Some(("a".into(), "Cây hằng năm".into())));
-        assert_eq!(bullet_in_name("1.2. Dân số"), Some(("1.2".into(), "Dân số".into())));
+        assert_eq!(
+            bullet_in_name("a) Cây hằng năm"),
+            Some(("a".into(), "Cây hằng năm".into()))
+        );
+        assert_eq!(
+            bullet_in_name("1.2. Dân số"),
+            Some(("1.2".into(), "Dân số".into()))
+        );
         assert_eq!(bullet_in_name("Dân số"), None);
         assert_eq!(bullet_in_name("-5 độ"), None);
         assert_eq!(bullet_in_name("Tỷ lệ (%)"), None);

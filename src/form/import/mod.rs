@@ -100,7 +100,12 @@ pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, Temp
         let mut warnings = Vec::new();
         let grid = grid::Grid::read(&mut book, name, opts.convert, &mut warnings)?;
         if grid.is_empty() {
-            tried.push(Diagnostic::new(name, None, "trang tính trống", "the sheet is empty"));
+            tried.push(Diagnostic::new(
+                name,
+                None,
+                "trang tính trống",
+                "the sheet is empty",
+            ));
             continue;
         }
         let table = match table::find_table(&grid, &mut warnings) {

@@ -79,7 +79,10 @@ pub fn read_body(grid: &Grid, table: &Table, warnings: &mut Vec<Diagnostic>) -> 
     while r <= last {
         let in_table = |c: u32| c >= table.left && c <= table.right;
         let cells = grid.row_cells(r);
-        if cells.iter().all(|(c, cell)| !in_table(*c) || (cell.text.is_empty() && cell.formula.is_none())) {
+        if cells
+            .iter()
+            .all(|(c, cell)| !in_table(*c) || (cell.text.is_empty() && cell.formula.is_none()))
+        {
             if !cells.is_empty() && cells.iter().any(|(_, c)| is_table_end(&c.text)) {
                 end_row = r;
                 break;
@@ -160,8 +163,8 @@ pub fn read_body(grid: &Grid, table: &Table, warnings: &mut Vec<Diagnostic>) -> 
                 kind = SttKind::Total;
             }
         }
-        let unit = unit_col.map(|c| shown_here(c)).and_then(opt);
-        let code = code_col.map(|c| shown_here(c)).and_then(opt);
+        let unit = unit_col.map(&shown_here).and_then(opt);
+        let code = code_col.map(&shown_here).and_then(opt);
         rows.push(BodyRow {
             sheet_row: r,
             stt: opt(&stt),
@@ -199,8 +202,14 @@ pub fn read_body(grid: &Grid, table: &Table, warnings: &mut Vec<Diagnostic>) -> 
 fn is_total_name(name: &str, first: bool) -> bool {
     let f = fold(name);
     let f = f.trim_end_matches([':', '.', ' ']);
-    if matches!(f, "tong so" | "tong cong" | "cong" | "tong") || f.starts_with("tong so ") || f.starts_with("tong cong ") {
+    if matches!(f, "tong so" | "tong cong" | "cong" | "tong")
+        || f.starts_with("tong so ")
+        || f.starts_with("tong cong ")
+    {
         return true;
     }
-    first && ["tong ", "toan tinh", "toan huyen", "toan xa", "ca nuoc"].iter().any(|p| f.starts_with(p))
+    first
+        && ["tong ", "toan tinh", "toan huyen", "toan xa", "ca nuoc"]
+            .iter()
+            .any(|p| f.starts_with(p))
 }

@@ -53,7 +53,10 @@ impl Table {
     }
 
     pub fn info_col(&self, kind: InfoKind) -> Option<u32> {
-        self.columns.iter().find(|c| c.kind == ColKind::Info(kind)).map(|c| c.col)
+        self.columns
+            .iter()
+            .find(|c| c.kind == ColKind::Info(kind))
+            .map(|c| c.col)
     }
 
     pub fn data_columns(&self) -> impl Iterator<Item = &TableCol> {
@@ -74,15 +77,21 @@ fn parse_label(text: &str) -> Option<Label> {
         Some((l, r)) => (l.trim(), Some(r.trim())),
         None => (t, None),
     };
-    let bare = left.trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']' || c == '*').trim();
+    let bare = left
+        .trim_matches(|c: char| c == '(' || c == ')' || c == '[' || c == ']' || c == '*')
+        .trim();
     if bare.is_empty() {
         return None;
     }
-    if right.is_none() && bare.chars().count() <= 2 && bare.chars().all(|c| c.is_ascii_uppercase()) {
+    if right.is_none() && bare.chars().count() <= 2 && bare.chars().all(|c| c.is_ascii_uppercase())
+    {
         return Some(Label::Letter(bare.to_string()));
     }
     if bare.chars().all(|c| c.is_ascii_digit()) && bare.len() <= 3 {
-        return Some(Label::Number(bare.to_string(), right.map(multiplication_signs)));
+        return Some(Label::Number(
+            bare.to_string(),
+            right.map(multiplication_signs),
+        ));
     }
     None
 }
@@ -127,22 +136,34 @@ fn number_row_labels(grid: &Grid, row: u32) -> Option<Vec<(u32, Label)>> {
 }
 
 fn has_info(grid: &Grid, row: u32, kind: InfoKind) -> bool {
-    grid.row_cells(row).iter().any(|(_, c)| info_kind(&c.text) == Some(kind))
+    grid.row_cells(row)
+        .iter()
+        .any(|(_, c)| info_kind(&c.text) == Some(kind))
 }
 
 /// Finds the header's first row: a row naming the name column next to an STT or
 /// unit column, or one followed within a few rows by a column-number row.
 fn find_header_top(grid: &Grid) -> Option<(u32, Option<u32>)> {
-    let rows: Vec<u32> = grid.used_rows.iter().copied().filter(|&r| r <= HEADER_SCAN_ROWS).collect();
+    let rows: Vec<u32> = grid
+        .used_rows
+        .iter()
+        .copied()
+        .filter(|&r| r <= HEADER_SCAN_ROWS)
+        .collect();
     let number_row_below = |r: u32| {
-        (r + 1..=r + MAX_HEADER_ROWS).find(|&n| grid.used_rows.binary_search(&n).is_ok() && number_row_labels(grid, n).is_some())
+        (r + 1..=r + MAX_HEADER_ROWS).find(|&n| {
+            grid.used_rows.binary_search(&n).is_ok() && number_row_labels(grid, n).is_some()
+        })
     };
     for &r in &rows {
         if !has_info(grid, r, InfoKind::Name) {
             continue;
         }
         let number_row = number_row_below(r);
-        if has_info(grid, r, InfoKind::Stt) || has_info(grid, r, InfoKind::Unit) || number_row.is_some() {
+        if has_info(grid, r, InfoKind::Stt)
+            || has_info(grid, r, InfoKind::Unit)
+            || number_row.is_some()
+        {
             return Some((r, number_row));
         }
     }
@@ -205,7 +226,10 @@ pub fn find_table(grid: &Grid, warnings: &mut Vec<Diagnostic>) -> Result<Table, 
                     let owner = grid.owner(r, c);
                     owner.0 < r || (owner == (r, c) && grid.text(r, c).is_empty())
                 });
-                let has_text = grid.row_cells(r).iter().any(|(_, c)| !c.text.is_empty() && c.formula.is_none());
+                let has_text = grid
+                    .row_cells(r)
+                    .iter()
+                    .any(|(_, c)| !c.text.is_empty() && c.formula.is_none());
                 if name_blank && has_text {
                     end = r;
                 } else {
@@ -235,22 +259,37 @@ pub fn find_table(grid: &Grid, warnings: &mut Vec<Diagnostic>) -> Result<Table, 
         }
     }
     for m in grid.merges() {
-        if m.first_row >= header_top && m.first_row <= header_end && !grid.text(m.first_row, m.first_col).is_empty() {
+        if m.first_row >= header_top
+            && m.first_row <= header_end
+            && !grid.text(m.first_row, m.first_col).is_empty()
+        {
             cols.push(m.first_col);
             cols.push(m.last_col);
         }
     }
     let (Some(&left), Some(&right)) = (cols.iter().min(), cols.iter().max()) else {
-        return Err(Diagnostic::new(sheet, Some(format!("{}", header_top + 1)), "dòng tiêu đề rỗng", "the header row is empty"));
+        return Err(Diagnostic::new(
+            sheet,
+            Some(format!("{}", header_top + 1)),
+            "dòng tiêu đề rỗng",
+            "the header row is empty",
+        ));
     };
 
-    let labels: Vec<(u32, Label)> = number_row.and_then(|n| number_row_labels(grid, n)).unwrap_or_default();
+    let labels: Vec<(u32, Label)> = number_row
+        .and_then(|n| number_row_labels(grid, n))
+        .unwrap_or_default();
     let mut columns = Vec::new();
     let mut seen_name = false;
     for c in left..=right {
         let header = header_path(grid, header_top, header_end, c);
-        let label = labels.iter().find(|(col, _)| *col == c).map(|(_, l)| l.clone());
-        let label_text = number_row.map(|n| grid.text(n, c).to_string()).filter(|t| !t.is_empty());
+        let label = labels
+            .iter()
+            .find(|(col, _)| *col == c)
+            .map(|(_, l)| l.clone());
+        let label_text = number_row
+            .map(|n| grid.text(n, c).to_string())
+            .filter(|t| !t.is_empty());
         let top_kind = header.first().and_then(|h| info_kind(h));
         let kind = match (top_kind, &label) {
             (Some(InfoKind::Name), _) if seen_name => ColKind::Data,
@@ -275,7 +314,9 @@ pub fn find_table(grid: &Grid, warnings: &mut Vec<Diagnostic>) -> Result<Table, 
             number,
             formula,
             percent: folded.contains('%') || folded.contains("ty le") || folded.contains("so sanh"),
-            text: folded.contains("ghi chu") || folded.contains("noi dung") || folded.contains("dien giai"),
+            text: folded.contains("ghi chu")
+                || folded.contains("noi dung")
+                || folded.contains("dien giai"),
         });
     }
     let mut table = Table {
@@ -310,7 +351,11 @@ fn header_path(grid: &Grid, top: u32, bottom: u32, col: u32) -> Vec<String> {
 }
 
 /// Numbers, formulas, the name column and `Chia ra` groups, once all columns are known.
-fn settle_columns(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>) -> Result<(), Diagnostic> {
+fn settle_columns(
+    grid: &Grid,
+    table: &mut Table,
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<(), Diagnostic> {
     let sheet = grid.sheet.as_str();
     let head_range = a1_range(
         (table.header_top, table.left),
@@ -322,9 +367,13 @@ fn settle_columns(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>
         let best = table
             .columns
             .iter()
-            .filter(|c| matches!(c.kind, ColKind::Other | ColKind::Info(_)) || table.number_row.is_none())
+            .filter(|c| {
+                matches!(c.kind, ColKind::Other | ColKind::Info(_)) || table.number_row.is_none()
+            })
             .map(|c| {
-                let total: usize = (table.first_data_row..sample_end).map(|r| grid.text(r, c.col).chars().count()).sum();
+                let total: usize = (table.first_data_row..sample_end)
+                    .map(|r| grid.text(r, c.col).chars().count())
+                    .sum();
                 (c.col, total)
             })
             .filter(|(_, total)| *total > 0)
@@ -397,9 +446,14 @@ fn settle_columns(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>
     }
     let refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
     for c in table.columns.iter_mut().filter(|c| c.kind == ColKind::Data) {
-        let Some(text) = c.formula.take() else { continue };
+        let Some(text) = c.formula.take() else {
+            continue;
+        };
         match formula::parse_columns(&text, &refs) {
-            Ok(expr) if !expr.references().is_empty() && !expr.references().contains(&c.number.as_str()) => {
+            Ok(expr)
+                if !expr.references().is_empty()
+                    && !expr.references().contains(&c.number.as_str()) =>
+            {
                 let canonical = expr.to_string();
                 if canonical.ends_with("*100") {
                     c.percent = true;
@@ -427,11 +481,17 @@ fn settle_columns(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>
 /// `Tổng số | Chia ra: Nam, Nữ`: the total is the sum of the parts. When the
 /// number row does not say so (`1=2+3`), the formula is derived.
 fn split_groups(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>) {
-    let data: Vec<usize> = (0..table.columns.len()).filter(|&i| table.columns[i].kind == ColKind::Data).collect();
+    let data: Vec<usize> = (0..table.columns.len())
+        .filter(|&i| table.columns[i].kind == ColKind::Data)
+        .collect();
     let mut i = 0;
     while i < data.len() {
         let column = &table.columns[data[i]];
-        let Some(depth) = column.header.iter().position(|h| is_split_label(h) || is_of_which_label(h)) else {
+        let Some(depth) = column
+            .header
+            .iter()
+            .position(|h| is_split_label(h) || is_of_which_label(h))
+        else {
             i += 1;
             continue;
         };
@@ -450,15 +510,24 @@ fn split_groups(grid: &Grid, table: &mut Table, warnings: &mut Vec<Diagnostic>) 
         }
         if is_split_label(&group_label) && i > 0 {
             let total = data[i - 1];
-            let parts: Vec<String> = data[i..j].iter().map(|&k| table.columns[k].number.clone()).collect();
+            let parts: Vec<String> = data[i..j]
+                .iter()
+                .map(|&k| table.columns[k].number.clone())
+                .collect();
             if table.columns[total].formula.is_none() && !parts.is_empty() {
                 let formula = parts.join("+");
                 let col = table.columns[total].col;
                 warnings.push(Diagnostic::new(
                     &grid.sheet,
                     Some(column_letters(col)),
-                    format!("cột '{}' là tổng của các cột 'Chia ra': công thức {formula}", table.columns[total].number),
-                    format!("column '{}' is the total of its 'Chia ra' parts: formula {formula}", table.columns[total].number),
+                    format!(
+                        "cột '{}' là tổng của các cột 'Chia ra': công thức {formula}",
+                        table.columns[total].number
+                    ),
+                    format!(
+                        "column '{}' is the total of its 'Chia ra' parts: formula {formula}",
+                        table.columns[total].number
+                    ),
                 ));
                 table.columns[total].formula = Some(formula);
             }
@@ -475,9 +544,18 @@ mod tests {
     fn column_number_labels_carry_formulas() {
         assert_eq!(parse_label("A"), Some(Label::Letter("A".into())));
         assert_eq!(parse_label("(B)"), Some(Label::Letter("B".into())));
-        assert_eq!(parse_label("5=3/1*100"), Some(Label::Number("5".into(), Some("3/1*100".into()))));
-        assert_eq!(parse_label("(5)=(3)/(4)"), Some(Label::Number("5".into(), Some("(3)/(4)".into()))));
-        assert_eq!(parse_label("4 = 3/1 x 100"), Some(Label::Number("4".into(), Some("3/1 * 100".into()))));
+        assert_eq!(
+            parse_label("5=3/1*100"),
+            Some(Label::Number("5".into(), Some("3/1*100".into())))
+        );
+        assert_eq!(
+            parse_label("(5)=(3)/(4)"),
+            Some(Label::Number("5".into(), Some("(3)/(4)".into())))
+        );
+        assert_eq!(
+            parse_label("4 = 3/1 x 100"),
+            Some(Label::Number("4".into(), Some("3/1 * 100".into())))
+        );
         assert_eq!(parse_label("Lúa"), None);
         assert_eq!(parse_label("Kế hoạch"), None);
     }

@@ -36,12 +36,19 @@ fn rows_named<'a>(form: &'a FormDef, name: &str) -> Vec<&'a Row> {
 }
 
 fn parent_name<'a>(form: &'a FormDef, r: &Row) -> Option<&'a str> {
-    r.parent.as_deref().and_then(|p| form.row(p)).map(|p| p.name.as_str())
+    r.parent
+        .as_deref()
+        .and_then(|p| form.row(p))
+        .map(|p| p.name.as_str())
 }
 
 fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -50,7 +57,9 @@ fn strings(v: &Value) -> Vec<String> {
 fn check_expectations(xlsx: &Path, expect: &Value) {
     let form = import(xlsx).form;
     let name = xlsx.display();
-    let Some(fields) = expect.as_object() else { panic!("{name}: expect file is not an object") };
+    let Some(fields) = expect.as_object() else {
+        panic!("{name}: expect file is not an object")
+    };
     for (field, want) in fields {
         match field.as_str() {
             "form_no" => assert_eq!(form.form_no.as_deref(), want.as_str(), "{name}: form_no"),
@@ -68,67 +77,121 @@ fn check_expectations(xlsx: &Path, expect: &Value) {
                     .collect();
                 let want: BTreeMap<String, String> = want
                     .as_object()
-                    .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 assert_eq!(got, want, "{name}: computed_columns");
             }
             "column_labels" => {
                 for (number, path) in want.as_object().into_iter().flatten() {
                     let column = form.columns.iter().find(|c| &c.number == number);
-                    assert_eq!(column.map(|c| c.header.clone()), Some(strings(path)), "{name}: header of {number}");
+                    assert_eq!(
+                        column.map(|c| c.header.clone()),
+                        Some(strings(path)),
+                        "{name}: header of {number}"
+                    );
                 }
             }
             "rows" => assert_eq!(Some(form.rows.len() as u64), want.as_u64(), "{name}: rows"),
             "rows_any" => {
-                let allowed: Vec<u64> = want.as_array().into_iter().flatten().filter_map(Value::as_u64).collect();
-                assert!(allowed.contains(&(form.rows.len() as u64)), "{name}: {} rows, want one of {allowed:?}", form.rows.len());
+                let allowed: Vec<u64> = want
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_u64)
+                    .collect();
+                assert!(
+                    allowed.contains(&(form.rows.len() as u64)),
+                    "{name}: {} rows, want one of {allowed:?}",
+                    form.rows.len()
+                );
             }
             "heading_rows" => {
-                let got: BTreeSet<String> =
-                    form.rows.iter().filter(|r| r.role == RowRole::Heading).map(|r| r.name.clone()).collect();
+                let got: BTreeSet<String> = form
+                    .rows
+                    .iter()
+                    .filter(|r| r.role == RowRole::Heading)
+                    .map(|r| r.name.clone())
+                    .collect();
                 let want: BTreeSet<String> = strings(want).into_iter().collect();
                 assert_eq!(got, want, "{name}: heading_rows");
             }
             "levels" => {
                 for (row_name, level) in want.as_object().into_iter().flatten() {
-                    assert_eq!(Some(u64::from(row(&form, row_name).level)), level.as_u64(), "{name}: level of {row_name}");
+                    assert_eq!(
+                        Some(u64::from(row(&form, row_name).level)),
+                        level.as_u64(),
+                        "{name}: level of {row_name}"
+                    );
                 }
             }
             "subset_of" => {
                 for (child, parent) in want.as_object().into_iter().flatten() {
                     let r = row(&form, child);
-                    assert_eq!(parent_name(&form, r), parent.as_str(), "{name}: parent of {child}");
-                    assert_eq!(r.relation, Some(Relation::OfWhich), "{name}: relation of {child}");
+                    assert_eq!(
+                        parent_name(&form, r),
+                        parent.as_str(),
+                        "{name}: parent of {child}"
+                    );
+                    assert_eq!(
+                        r.relation,
+                        Some(Relation::OfWhich),
+                        "{name}: relation of {child}"
+                    );
                 }
             }
             "units" => {
                 for (row_name, unit) in want.as_object().into_iter().flatten() {
-                    assert_eq!(row(&form, row_name).unit.as_deref(), unit.as_str(), "{name}: unit of {row_name}");
+                    assert_eq!(
+                        row(&form, row_name).unit.as_deref(),
+                        unit.as_str(),
+                        "{name}: unit of {row_name}"
+                    );
                 }
             }
             "codes" => {
                 for (row_name, code) in want.as_object().into_iter().flatten() {
-                    assert_eq!(row(&form, row_name).code.as_deref(), code.as_str(), "{name}: code of {row_name}");
+                    assert_eq!(
+                        row(&form, row_name).code.as_deref(),
+                        code.as_str(),
+                        "{name}: code of {row_name}"
+                    );
                 }
             }
             "computed_rows" => {
                 for (row_name, parts) in want.as_object().into_iter().flatten() {
                     let r = row(&form, row_name);
                     assert_eq!(r.role, RowRole::Computed, "{name}: role of {row_name}");
-                    let formula = crate::form::formula::parse_rows(r.formula.as_deref().unwrap_or("")).expect("formula");
+                    let formula =
+                        crate::form::formula::parse_rows(r.formula.as_deref().unwrap_or(""))
+                            .expect("formula");
                     let got: BTreeSet<&str> = formula
                         .references()
                         .into_iter()
                         .filter_map(|k| form.row(k).map(|x| x.name.as_str()))
                         .collect();
                     let want: BTreeSet<String> = strings(parts).into_iter().collect();
-                    assert_eq!(got, want.iter().map(String::as_str).collect(), "{name}: parts of {row_name}");
+                    assert_eq!(
+                        got,
+                        want.iter().map(String::as_str).collect(),
+                        "{name}: parts of {row_name}"
+                    );
                 }
             }
             "first_data_row" => {
                 let origin = form.layout.origin.expect("origin");
-                let first = origin.row + u32::from(form.layout.header_rows) + u32::from(form.layout.number_row) + 1;
-                assert_eq!(Some(u64::from(first)), want.as_u64(), "{name}: first_data_row");
+                let first = origin.row
+                    + u32::from(form.layout.header_rows)
+                    + u32::from(form.layout.number_row)
+                    + 1;
+                assert_eq!(
+                    Some(u64::from(first)),
+                    want.as_u64(),
+                    "{name}: first_data_row"
+                );
             }
             "note" => {}
             other => panic!("{name}: expectation '{other}' is not checked by this test"),
@@ -169,11 +232,18 @@ fn every_shared_template_has_its_test() {
         eprintln!("note: {SHARED} not found; skipped");
         return;
     };
-    let known = ["bieu-01-ktxh-thang", "bieu-02-dan-so-lao-dong", "bieu-03-thu-ngan-sach"];
+    let known = [
+        "bieu-01-ktxh-thang",
+        "bieu-02-dan-so-lao-dong",
+        "bieu-03-thu-ngan-sach",
+    ];
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().to_string();
         if let Some(stem) = name.strip_suffix(".expect.json") {
-            assert!(known.contains(&stem), "new shared template {stem}: add a test for it");
+            assert!(
+                known.contains(&stem),
+                "new shared template {stem}: add a test for it"
+            );
         }
     }
 }
@@ -187,15 +257,36 @@ fn title_block_and_signature_block_are_kept_for_redrawing() {
     }
     let form = import(&path).form;
     let layout = &form.layout;
-    assert_eq!(layout.line(LineRole::ReportingUnit), Some("Đơn vị báo cáo: UBND xã ......................"));
-    assert_eq!(layout.line(LineRole::ReceivingUnit), Some("Đơn vị nhận báo cáo: Văn phòng UBND tỉnh"));
+    assert_eq!(
+        layout.line(LineRole::ReportingUnit),
+        Some("Đơn vị báo cáo: UBND xã ......................")
+    );
+    assert_eq!(
+        layout.line(LineRole::ReceivingUnit),
+        Some("Đơn vị nhận báo cáo: Văn phòng UBND tỉnh")
+    );
     assert_eq!(layout.line(LineRole::Period), Some("Tháng ..... năm 2026"));
-    let title = layout.title_lines.iter().find(|l| l.role == LineRole::Title).expect("title");
+    let title = layout
+        .title_lines
+        .iter()
+        .find(|l| l.role == LineRole::Title)
+        .expect("title");
     assert_eq!((title.row, title.width), (-3, 9));
-    assert!(layout.footer_lines.iter().any(|l| l.role == LineRole::Signatory && l.text == "Người lập biểu"));
-    assert!(layout.footer_lines.iter().any(|l| l.role == LineRole::SignatureDate));
+    assert!(layout
+        .footer_lines
+        .iter()
+        .any(|l| l.role == LineRole::Signatory && l.text == "Người lập biểu"));
+    assert!(layout
+        .footer_lines
+        .iter()
+        .any(|l| l.role == LineRole::SignatureDate));
     assert_eq!(layout.sheet_name.as_deref(), Some("Biểu 01"));
-    assert!(layout.header_merges.iter().any(|s| (s.first_row, s.first_col, s.last_row, s.last_col) == (0, 4, 0, 5)));
+    assert!(layout.header_merges.iter().any(|s| (
+        s.first_row,
+        s.first_col,
+        s.last_row,
+        s.last_col
+    ) == (0, 4, 0, 5)));
     assert_eq!(form.code, "TEST");
     assert_eq!(form.version, 0);
 }
@@ -210,7 +301,10 @@ fn the_bare_of_which_label_is_kept_as_a_label_row() {
     let form = import(&path).form;
     let label = &form.layout.label_rows[0];
     assert_eq!(label.text, "Trong đó:");
-    assert_eq!(form.row(&label.before).map(|r| r.name.as_str()), Some("Lực lượng lao động"));
+    assert_eq!(
+        form.row(&label.before).map(|r| r.name.as_str()),
+        Some("Lực lượng lao động")
+    );
 }
 
 fn tmp() -> tempfile::TempDir {
@@ -226,7 +320,10 @@ fn a_table_away_from_the_top_left_with_three_header_levels_is_found() {
     assert_eq!(form.layout.header_rows, 3);
     assert_eq!(form.form_no.as_deref(), Some("Biểu số 05/NN-H"));
     assert_eq!(form.title, "BÁO CÁO KẾT QUẢ SẢN XUẤT NÔNG NGHIỆP");
-    assert_eq!(form.columns[2].header, vec!["Thực hiện", "Năm 2026", "Diện tích (ha)"]);
+    assert_eq!(
+        form.columns[2].header,
+        vec!["Thực hiện", "Năm 2026", "Diện tích (ha)"]
+    );
     assert_eq!(form.columns[4].header, vec!["Ghi chú"]);
     assert_eq!(form.columns[4].value_type, ValueType::Text);
 }
@@ -235,10 +332,18 @@ fn a_table_away_from_the_top_left_with_three_header_levels_is_found() {
 fn a_form_without_column_numbers_gets_them_in_order_with_a_warning() {
     let dir = tmp();
     let imported = import(&fixtures::offset_three_levels(dir.path()));
-    let numbers: Vec<&str> = imported.form.columns.iter().map(|c| c.number.as_str()).collect();
+    let numbers: Vec<&str> = imported
+        .form
+        .columns
+        .iter()
+        .map(|c| c.number.as_str())
+        .collect();
     assert_eq!(numbers, vec!["1", "2", "3", "4", "5"]);
     assert!(!imported.form.layout.number_row);
-    assert!(imported.warnings.iter().any(|w| w.message_en.contains("no column-number row")));
+    assert!(imported
+        .warnings
+        .iter()
+        .any(|w| w.message_en.contains("no column-number row")));
 }
 
 #[test]
@@ -246,7 +351,12 @@ fn x_cells_are_not_applicable() {
     let dir = tmp();
     let form = import(&fixtures::offset_three_levels(dir.path())).form;
     let key = &row(&form, "Số hộ chăn nuôi").key;
-    let cells: Vec<&str> = form.not_applicable.iter().filter(|c| &c.row == key).map(|c| c.column.as_str()).collect();
+    let cells: Vec<&str> = form
+        .not_applicable
+        .iter()
+        .filter(|c| &c.row == key)
+        .map(|c| c.column.as_str())
+        .collect();
     assert_eq!(cells, vec!["c2", "c4"]);
     assert_eq!(form.not_applicable.len(), 4);
 }
@@ -257,19 +367,29 @@ fn spacer_rows_are_skipped_and_the_signature_ends_the_table() {
     let form = import(&fixtures::offset_three_levels(dir.path())).form;
     assert_eq!(form.rows.len(), 10);
     assert!(form.rows.iter().all(|r| !r.name.is_empty()));
-    assert!(form.layout.footer_lines.iter().any(|l| l.text == "THỦ TRƯỞNG ĐƠN VỊ"));
+    assert!(form
+        .layout
+        .footer_lines
+        .iter()
+        .any(|l| l.text == "THỦ TRƯỞNG ĐƠN VỊ"));
 }
 
 #[test]
 fn same_names_under_different_parents_are_distinct_rows() {
     let dir = tmp();
     let form = import(&fixtures::offset_three_levels(dir.path())).form;
-    let parents: Vec<Option<&str>> = rows_named(&form, "Vụ Mùa").iter().map(|r| parent_name(&form, r)).collect();
+    let parents: Vec<Option<&str>> = rows_named(&form, "Vụ Mùa")
+        .iter()
+        .map(|r| parent_name(&form, r))
+        .collect();
     assert_eq!(parents, vec![Some("Cây lúa"), Some("Cây ngô")]);
     let lua = row(&form, "Cây lúa");
     assert_eq!((lua.level, lua.role), (2, RowRole::Input));
     assert_eq!(row(&form, "TRỒNG TRỌT").role, RowRole::Heading);
-    assert_eq!(rows_named(&form, "Vụ Mùa")[0].relation, Some(Relation::OfWhich));
+    assert_eq!(
+        rows_named(&form, "Vụ Mùa")[0].relation,
+        Some(Relation::OfWhich)
+    );
     assert_eq!(form.validate(), vec![]);
 }
 
@@ -284,12 +404,25 @@ fn sum_formulas_make_rows_computed_over_row_keys() {
     assert_eq!(total.formula.as_deref(), Some("r2+r5"));
     let urban = row(form, "Khu vực thành thị");
     assert_eq!(urban.formula.as_deref(), Some("r3+r4"));
-    assert_eq!((urban.level, urban.parent.as_deref(), urban.relation), (2, Some("r1"), Some(Relation::PartOfTotal)));
-    assert_eq!(rows_named(form, "Nữ")[1].relation, Some(Relation::PartOfTotal));
+    assert_eq!(
+        (urban.level, urban.parent.as_deref(), urban.relation),
+        (2, Some("r1"), Some(Relation::PartOfTotal))
+    );
+    assert_eq!(
+        rows_named(form, "Nữ")[1].relation,
+        Some(Relation::PartOfTotal)
+    );
     assert_eq!(form.columns[2].formula.as_deref(), Some("2/1*100"));
     assert_eq!(form.columns[2].value_type, ValueType::Percent);
     // The IFERROR cells of the computed column are that column's business.
-    assert!(imported.warnings.iter().all(|w| !w.message_en.contains("IFERROR")), "{:?}", imported.warnings);
+    assert!(
+        imported
+            .warnings
+            .iter()
+            .all(|w| !w.message_en.contains("IFERROR")),
+        "{:?}",
+        imported.warnings
+    );
     assert_eq!(form.layout.origin.map(|o| (o.row, o.col)), Some((4, 1)));
 }
 
@@ -298,9 +431,18 @@ fn chia_ra_columns_make_the_total_column_computed() {
     let dir = tmp();
     let imported = import(&fixtures::split_columns(dir.path()));
     let total = &imported.form.columns[0];
-    assert_eq!((total.role, total.formula.as_deref()), (ColumnRole::Computed, Some("2+3")));
-    assert_eq!(imported.form.columns[1].header, vec!["Chia ra", "Thành thị"]);
-    assert!(imported.warnings.iter().any(|w| w.message_en.contains("'Chia ra' parts")));
+    assert_eq!(
+        (total.role, total.formula.as_deref()),
+        (ColumnRole::Computed, Some("2+3"))
+    );
+    assert_eq!(
+        imported.form.columns[1].header,
+        vec!["Chia ra", "Thành thị"]
+    );
+    assert!(imported
+        .warnings
+        .iter()
+        .any(|w| w.message_en.contains("'Chia ra' parts")));
 }
 
 #[test]
@@ -308,7 +450,10 @@ fn a_bare_chia_ra_label_makes_the_rows_below_parts_of_the_total() {
     let dir = tmp();
     let form = import(&fixtures::split_columns(dir.path())).form;
     let nam = row(&form, "Nam");
-    assert_eq!((parent_name(&form, nam), nam.relation), (Some("Dân số trung bình"), Some(Relation::PartOfTotal)));
+    assert_eq!(
+        (parent_name(&form, nam), nam.relation),
+        (Some("Dân số trung bình"), Some(Relation::PartOfTotal))
+    );
     assert_eq!(row(&form, "Số hộ gia đình").level, 1);
     assert_eq!(form.layout.label_rows[0].text, "Chia ra:");
 }
@@ -317,7 +462,11 @@ fn a_bare_chia_ra_label_makes_the_rows_below_parts_of_the_total() {
 fn indentation_gives_levels_when_there_is_no_stt() {
     let dir = tmp();
     let form = import(&fixtures::indented_names(dir.path())).form;
-    let levels: Vec<(&str, u8)> = form.rows.iter().map(|r| (r.name.as_str(), r.level)).collect();
+    let levels: Vec<(&str, u8)> = form
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.level))
+        .collect();
     assert_eq!(
         levels,
         vec![
@@ -329,7 +478,10 @@ fn indentation_gives_levels_when_there_is_no_stt() {
             ("Số học sinh", 1)
         ]
     );
-    assert_eq!(row(&form, "trường chuẩn quốc gia").relation, Some(Relation::OfWhich));
+    assert_eq!(
+        row(&form, "trường chuẩn quốc gia").relation,
+        Some(Relation::OfWhich)
+    );
 }
 
 #[test]
@@ -343,7 +495,11 @@ fn legacy_text_is_converted_with_a_warning_per_cell() {
     let imported = import_template(&path, &options).expect("import");
     assert_eq!(imported.form.rows[0].name, "Dân số");
     assert_eq!(imported.form.rows[0].unit.as_deref(), Some("người"));
-    let converted = imported.warnings.iter().filter(|w| w.message_en.starts_with("converted")).count();
+    let converted = imported
+        .warnings
+        .iter()
+        .filter(|w| w.message_en.starts_with("converted"))
+        .count();
     assert_eq!(converted, 5);
     assert_eq!(imported.warnings[0].cells.as_deref(), Some("B3"));
 }
@@ -357,7 +513,10 @@ fn error_of(bytes: &[u8]) -> TemplateError {
 
 #[test]
 fn garbage_bytes_are_not_a_workbook() {
-    assert_eq!(error_of(b"\x00\x01 not a spreadsheet at all"), TemplateError::NotXlsx);
+    assert_eq!(
+        error_of(b"\x00\x01 not a spreadsheet at all"),
+        TemplateError::NotXlsx
+    );
     assert_eq!(error_of(b""), TemplateError::EmptyFile);
 }
 
@@ -379,7 +538,10 @@ fn a_truncated_workbook_is_reported_as_damaged() {
     let bytes = std::fs::read(fixtures::sum_rows(dir.path())).expect("read");
     for cut in [bytes.len() / 2, bytes.len() - 10, 30] {
         let e = error_of(&bytes[..cut]);
-        assert!(matches!(e, TemplateError::Corrupt { .. }), "cut at {cut}: {e:?}");
+        assert!(
+            matches!(e, TemplateError::Corrupt { .. }),
+            "cut at {cut}: {e:?}"
+        );
     }
 }
 
@@ -390,7 +552,10 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
     let file = std::fs::File::create(&path).expect("create");
     file.set_len(50 * 1024 * 1024).expect("sparse file");
     let e = import_template(&path, &opts()).unwrap_err();
-    assert!(matches!(e, TemplateError::TooLarge { size, .. } if size == 50 * 1024 * 1024), "{e:?}");
+    assert!(
+        matches!(e, TemplateError::TooLarge { size, .. } if size == 50 * 1024 * 1024),
+        "{e:?}"
+    );
     assert!(e.message_en().contains("50.0 MB"));
 }
 
@@ -398,7 +563,8 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
-        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
         for (name, data) in entries {
             zip.start_file(*name, options).expect("entry");
             zip.write_all(data).expect("write");
@@ -411,10 +577,16 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
 #[test]
 fn a_zip_bomb_is_refused_before_calamine_reads_it() {
     let zeros = vec![0u8; 24 * 1024 * 1024];
-    let bytes = zip_with(&[("[Content_Types].xml", b"<Types/>"), ("xl/worksheets/sheet1.xml", &zeros)]);
+    let bytes = zip_with(&[
+        ("[Content_Types].xml", b"<Types/>"),
+        ("xl/worksheets/sheet1.xml", &zeros),
+    ]);
     assert!(bytes.len() < 1024 * 1024);
     let e = error_of(&bytes);
-    assert!(matches!(&e, TemplateError::ZipBomb { entry, .. } if entry == "xl/worksheets/sheet1.xml"), "{e:?}");
+    assert!(
+        matches!(&e, TemplateError::ZipBomb { entry, .. } if entry == "xl/worksheets/sheet1.xml"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -431,7 +603,9 @@ fn an_empty_workbook_is_not_a_template() {
     book.add_worksheet();
     book.save(&path).expect("save");
     let e = import_template(&path, &opts()).unwrap_err();
-    let TemplateError::NotATemplate { tried } = &e else { panic!("{e:?}") };
+    let TemplateError::NotATemplate { tried } = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(tried[0].message_en, "the sheet is empty");
 }
 
@@ -443,12 +617,15 @@ fn a_sheet_without_a_form_table_gets_a_located_reason() {
     let ws = book.add_worksheet();
     ws.set_name("Danh sách").expect("name");
     for r in 0..5u32 {
-        ws.write_string(r, 0, format!("Nguyễn Văn {r}")).expect("cell");
+        ws.write_string(r, 0, format!("Nguyễn Văn {r}"))
+            .expect("cell");
         ws.write_number(r, 1, f64::from(r)).expect("cell");
     }
     book.save(&path).expect("save");
     let e = import_template(&path, &opts()).unwrap_err();
-    let TemplateError::NotATemplate { tried } = &e else { panic!("{e:?}") };
+    let TemplateError::NotATemplate { tried } = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(tried[0].sheet.as_deref(), Some("Danh sách"));
     assert_eq!(tried[0].cells.as_deref(), Some("A1:B5"));
     assert!(e.message_vi().contains("'STT'"), "{}", e.message_vi());
@@ -457,13 +634,22 @@ fn a_sheet_without_a_form_table_gets_a_located_reason() {
         sheet: Some("danh sách".into()),
         ..opts()
     };
-    assert!(matches!(import_template(&path, &named), Err(TemplateError::Unreadable(_))));
+    assert!(matches!(
+        import_template(&path, &named),
+        Err(TemplateError::Unreadable(_))
+    ));
     let missing = ImportOptions {
         sheet: Some("Biểu 09".into()),
         ..opts()
     };
     let e = import_template(&path, &missing).unwrap_err();
-    assert_eq!(e, TemplateError::SheetNotFound { sheet: "Biểu 09".into(), available: vec!["Danh sách".into()] });
+    assert_eq!(
+        e,
+        TemplateError::SheetNotFound {
+            sheet: "Biểu 09".into(),
+            available: vec!["Danh sách".into()]
+        }
+    );
 }
 
 #[test]
@@ -481,7 +667,9 @@ fn a_header_without_data_columns_is_unreadable_with_its_range() {
         sheet: Some("Sheet1".into()),
         ..opts()
     };
-    let Err(TemplateError::Unreadable(d)) = import_template(&path, &named) else { panic!("expected unreadable") };
+    let Err(TemplateError::Unreadable(d)) = import_template(&path, &named) else {
+        panic!("expected unreadable")
+    };
     assert_eq!(d.cells.as_deref(), Some("A3:C3"));
     assert!(d.message_en.contains("no data column"));
 }
@@ -511,7 +699,16 @@ fn many_rows_import_with_their_sums() {
     let dir = tmp();
     let form = import(&fixtures::many_rows(dir.path(), 60)).form;
     assert_eq!(form.rows.len(), 60);
-    assert_eq!(form.rows[0].formula.as_deref(), Some((2..=20).map(|i| format!("r{i}")).collect::<Vec<_>>().join("+").as_str()));
+    assert_eq!(
+        form.rows[0].formula.as_deref(),
+        Some(
+            (2..=20)
+                .map(|i| format!("r{i}"))
+                .collect::<Vec<_>>()
+                .join("+")
+                .as_str()
+        )
+    );
     assert_eq!(form.rows[1].relation, Some(Relation::PartOfTotal));
     assert_eq!(form.columns[3].formula.as_deref(), Some("3/1*100"));
 }

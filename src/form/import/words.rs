@@ -69,7 +69,10 @@ pub fn info_kind(header: &str) -> Option<InfoKind> {
         "linh vuc",
         "chi so",
     ];
-    if NAMES.iter().any(|n| f == *n || f.starts_with(&format!("{n} ")) || f.starts_with(&format!("{n}/"))) {
+    if NAMES
+        .iter()
+        .any(|n| f == *n || f.starts_with(&format!("{n} ")) || f.starts_with(&format!("{n}/")))
+    {
         return Some(InfoKind::Name);
     }
     None
@@ -84,13 +87,19 @@ pub fn of_which_prefix(text: &str) -> Option<String> {
 pub fn is_split_label(text: &str) -> bool {
     let f = fold(text);
     let f = f.trim_end_matches([':', '.', ' ']);
-    f == "chia ra" || f == "phan theo" || f.starts_with("chia theo") || f.starts_with("chia ra theo")
+    f == "chia ra"
+        || f == "phan theo"
+        || f.starts_with("chia theo")
+        || f.starts_with("chia ra theo")
 }
 
 /// A column-group header meaning "of which" (`Trong đó`).
 pub fn is_of_which_label(text: &str) -> bool {
     let f = fold(text);
-    matches!(f.trim_end_matches([':', '.', ' ']), "trong do" | "trong so do")
+    matches!(
+        f.trim_end_matches([':', '.', ' ']),
+        "trong do" | "trong so do"
+    )
 }
 
 /// Strips a leading phrase (compared folded) and the `:`/`-`/`,` after it from the
@@ -98,7 +107,11 @@ pub fn is_of_which_label(text: &str) -> bool {
 fn strip_words(text: &str, phrases: &[&str]) -> Option<String> {
     let f = fold(text);
     let phrase = phrases.iter().find(|p| {
-        f.starts_with(*p) && f[p.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        f.starts_with(*p)
+            && f[p.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
     })?;
     // Walk the original text until as many letters as the phrase has are consumed.
     let letters = phrase.chars().filter(|c| c.is_alphanumeric()).count();
@@ -114,7 +127,9 @@ fn strip_words(text: &str, phrases: &[&str]) -> Option<String> {
         }
     }
     let rest = text.get(cut..).unwrap_or("");
-    Some(clean(rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | ',' | '.' | '–'))))
+    Some(clean(rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | ',' | '.' | '–')
+    })))
 }
 
 /// A line of the signature block or notes under the table, which ends the table.
@@ -147,7 +162,9 @@ pub fn is_signature_date(text: &str) -> bool {
     let f = fold(text);
     let mut from = 0;
     for word in ["ngay", "thang", "nam"] {
-        let Some(at) = f[from..].find(word).map(|i| i + from) else { return false };
+        let Some(at) = f[from..].find(word).map(|i| i + from) else {
+            return false;
+        };
         let after = f[at + word.len()..].trim_start();
         if !after.starts_with(|c: char| c == '.' || c == '\u{2026}' || c.is_ascii_digit()) {
             return false;
@@ -201,7 +218,10 @@ mod tests {
 
     #[test]
     fn of_which_prefix_keeps_the_original_rest() {
-        assert_eq!(of_which_prefix("Trong đó: Thu nội địa").as_deref(), Some("Thu nội địa"));
+        assert_eq!(
+            of_which_prefix("Trong đó: Thu nội địa").as_deref(),
+            Some("Thu nội địa")
+        );
         assert_eq!(of_which_prefix("Trong đó:").as_deref(), Some(""));
         assert_eq!(of_which_prefix("TRONG ĐÓ - Nữ").as_deref(), Some("Nữ"));
         assert_eq!(of_which_prefix("Trong đóng góp"), None);

@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use crate::form::formula::Expr;
 use crate::form::model::{FormDef, RowRole};
 
+use super::ValueLookup;
+
 /// Parsed formulas of a form, by position.
 pub struct Formulas {
     pub columns: Vec<Option<Expr>>,
@@ -24,10 +26,17 @@ impl Formulas {
                 .iter()
                 .map(|c| form.column_formula(c).and_then(Result::ok))
                 .collect(),
-            rows: form.rows.iter().map(|r| form.row_formula(r).and_then(Result::ok)).collect(),
+            rows: form
+                .rows
+                .iter()
+                .map(|r| form.row_formula(r).and_then(Result::ok))
+                .collect(),
         }
     }
 }
+
+/// A cell being visited: its index, its dependencies, the next one to follow.
+type Frame = (usize, Vec<(usize, usize)>, usize);
 
 /// Values by (row index, column index).
 pub struct Values {
@@ -40,8 +49,13 @@ impl Values {
     }
 
     /// Computes every cell; `input` gives the typed values by keys.
-    pub fn compute(form: &FormDef, formulas: &Formulas, input: Option<&dyn Fn(&str, &str) -> Option<Decimal>>) -> Values {
-        let row_index: HashMap<&str, usize> = form.rows.iter().enumerate().map(|(i, r)| (r.key.as_str(), i)).collect();
+    pub fn compute(form: &FormDef, formulas: &Formulas, input: Option<ValueLookup>) -> Values {
+        let row_index: HashMap<&str, usize> = form
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect();
         let col_index = |reference: &str| {
             form.column_by_ref(reference)
                 .and_then(|c| form.columns.iter().position(|x| x.key == c.key))
@@ -49,18 +63,26 @@ impl Values {
         let col_refs: Vec<Vec<usize>> = formulas
             .columns
             .iter()
-            .map(|e| e.as_ref().map_or_else(Vec::new, |e| e.references().into_iter().filter_map(col_index).collect()))
+            .map(|e| {
+                e.as_ref().map_or_else(Vec::new, |e| {
+                    e.references().into_iter().filter_map(col_index).collect()
+                })
+            })
             .collect();
         let row_refs: Vec<Vec<usize>> = formulas
             .rows
             .iter()
             .map(|e| {
                 e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references().into_iter().filter_map(|r| row_index.get(r).copied()).collect()
+                    e.references()
+                        .into_iter()
+                        .filter_map(|r| row_index.get(r).copied())
+                        .collect()
                 })
             })
             .collect();
-        let na = |r: usize, c: usize| form.is_not_applicable(&form.rows[r].key, &form.columns[c].key);
+        let na =
+            |r: usize, c: usize| form.is_not_applicable(&form.rows[r].key, &form.columns[c].key);
         let deps = |r: usize, c: usize| -> Vec<(usize, usize)> {
             if na(r, c) {
                 Vec::new()
@@ -81,10 +103,9 @@ impl Values {
             if state[start] != 0 {
                 continue;
             }
-            let mut stack: Vec<(usize, Vec<(usize, usize)>, usize)> = vec![(start, deps(start / n_cols, start % n_cols), 0)];
+            let mut stack: Vec<Frame> = vec![(start, deps(start / n_cols, start % n_cols), 0)];
             state[start] = 1;
-            loop {
-                let Some(top) = stack.last_mut() else { break };
+            while let Some(top) = stack.last_mut() {
                 let node = top.0;
                 let edge = top.1.get(top.2).copied();
                 top.2 += 1;
@@ -119,9 +140,26 @@ impl Values {
                 continue;
             }
             let value = if let Some(expr) = &formulas.columns[c] {
-                expr.eval(&|reference| col_index(reference).and_then(|k| values.get(&(r, k)).copied()))
+                expr.eval(&|reference| {
+                    col_index(reference).and_then(|k| values.get(&(r, k)).copied())
+                })
             } else if let Some(expr) = &formulas.rows[r] {
-                expr.eval(&|reference| row_index.get(reference).and_then(|&k| values.get(&(k, c)).copied()))
+                let lookup = |reference: &str| {
+                    row_index
+                        .get(reference)
+                        .and_then(|&k| values.get(&(k, c)).copied())
+                };
+                match expr.sum_terms() {
+                    // As Excel's SUM: blank and `x` cells count for nothing.
+                    Some(terms) => terms
+                        .into_iter()
+                        .filter_map(lookup)
+                        .try_fold(None, |acc: Option<Decimal>, v| {
+                            Some(Some(acc.unwrap_or_default().checked_add(v)?))
+                        })
+                        .flatten(),
+                    None => expr.eval(&lookup),
+                }
             } else if form.rows[r].role == RowRole::Heading {
                 None
             } else {
@@ -166,5 +204,10 @@ mod tests {
         // The total's percentage is recomputed from the totals, not summed.
         assert_eq!(values.get(0, 2), Decimal::from_str("12.75").ok());
         assert_eq!(values.get(1, 2), Decimal::from_str("50").ok());
+        // A sum skips blank inputs, as Excel's SUM does; all blank stays blank.
+        let partial = |r: &str, c: &str| (r == "a" && c == "c1").then(|| Decimal::from(7));
+        let values = Values::compute(&form, &formulas, Some(&partial));
+        assert_eq!(values.get(0, 0), Some(Decimal::from(7)));
+        assert_eq!(values.get(0, 1), None);
     }
 }

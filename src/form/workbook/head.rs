@@ -24,9 +24,14 @@ pub struct DrawnColumn {
 pub fn resolve_columns(form: &FormDef) -> Vec<DrawnColumn> {
     let stored = &form.layout.table_columns;
     let mut seen = vec![0usize; form.columns.len()];
-    let mut consistent = !stored.is_empty() && stored.iter().any(|c| c.kind == TableColumnKind::Name);
+    let mut consistent =
+        !stored.is_empty() && stored.iter().any(|c| c.kind == TableColumnKind::Name);
     for tc in stored.iter().filter(|c| c.kind == TableColumnKind::Data) {
-        match tc.key.as_deref().and_then(|k| form.columns.iter().position(|c| c.key == k)) {
+        match tc
+            .key
+            .as_deref()
+            .and_then(|k| form.columns.iter().position(|c| c.key == k))
+        {
             Some(j) => seen[j] += 1,
             None => consistent = false,
         }
@@ -56,7 +61,10 @@ pub fn resolve_columns(form: &FormDef) -> Vec<DrawnColumn> {
                     None => tc.header.clone(),
                 },
                 label: tc.label.clone().unwrap_or_default(),
-                width: tc.width.filter(|w| w.is_finite() && *w > 0.0 && *w < 255.0).unwrap_or(tc.kind.default_width()),
+                width: tc
+                    .width
+                    .filter(|w| w.is_finite() && *w > 0.0 && *w < 255.0)
+                    .unwrap_or(tc.kind.default_width()),
             });
         }
     } else {
@@ -99,7 +107,12 @@ pub fn resolve_columns(form: &FormDef) -> Vec<DrawnColumn> {
 
 /// Header rows: as stored, or as deep as the deepest header path.
 pub fn header_depth(form: &FormDef, columns: &[DrawnColumn]) -> u32 {
-    let deepest = columns.iter().map(|c| c.header.len()).max().unwrap_or(1).max(1) as u32;
+    let deepest = columns
+        .iter()
+        .map(|c| c.header.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as u32;
     deepest.max(u32::from(form.layout.header_rows)).min(8)
 }
 
@@ -117,12 +130,21 @@ pub fn title_lines(form: &FormDef, opts: &SheetOptions, width: usize) -> Vec<Tex
     if let Some(unit) = &opts.unit_name {
         match lines.iter_mut().find(|l| l.role == LineRole::ReportingUnit) {
             Some(l) => {
-                let prefix = l.text.split_once(':').map_or("Đơn vị báo cáo", |(p, _)| p.trim());
+                let prefix = l
+                    .text
+                    .split_once(':')
+                    .map_or("Đơn vị báo cáo", |(p, _)| p.trim());
                 l.text = format!("{prefix}: {unit}");
             }
             None => {
                 let row = lines.iter().map(|l| l.row).min().unwrap_or(-3).min(-3) - 1;
-                lines.push(line(LineRole::ReportingUnit, &format!("Đơn vị báo cáo: {unit}"), row, 0, width));
+                lines.push(line(
+                    LineRole::ReportingUnit,
+                    &format!("Đơn vị báo cáo: {unit}"),
+                    row,
+                    0,
+                    width,
+                ));
             }
         }
     }
@@ -130,9 +152,15 @@ pub fn title_lines(form: &FormDef, opts: &SheetOptions, width: usize) -> Vec<Tex
         match lines.iter_mut().find(|l| l.role == LineRole::Period) {
             Some(l) => l.text = period.clone(),
             None => {
-                let below_title = lines.iter().find(|l| l.role == LineRole::Title).map(|t| t.row + 1);
+                let below_title = lines
+                    .iter()
+                    .find(|l| l.role == LineRole::Title)
+                    .map(|t| t.row + 1);
                 let free = |row: i32| row < 0 && !lines.iter().any(|l| l.row == row);
-                if let Some(row) = below_title.filter(|&r| free(r)).or_else(|| free(-1).then_some(-1)) {
+                if let Some(row) = below_title
+                    .filter(|&r| free(r))
+                    .or_else(|| free(-1).then_some(-1))
+                {
                     lines.push(line(LineRole::Period, period, row, 0, width));
                 }
             }
@@ -148,7 +176,13 @@ pub fn footer_lines(form: &FormDef, width: usize) -> Vec<TextLine> {
     }
     let right = (width as i32 - 3).max(2);
     vec![
-        line(LineRole::SignatureDate, "......, ngày ..... tháng ..... năm .....", 1, right, 3),
+        line(
+            LineRole::SignatureDate,
+            "......, ngày ..... tháng ..... năm .....",
+            1,
+            right,
+            3,
+        ),
         line(LineRole::Signatory, "Người lập biểu", 2, 1, 1),
         line(LineRole::Signatory, "THỦ TRƯỞNG ĐƠN VỊ", 2, right, 3),
     ]
@@ -166,12 +200,19 @@ fn line(role: LineRole, text: &str, row: i32, col: i32, width: u16) -> TextLine 
 
 /// Draws lines at `base` (row) and `left` (column) offsets; a line that would
 /// overlap an earlier merged one is written unmerged.
-pub fn draw_lines(ws: &mut Worksheet, lines: &[TextLine], base: i64, left: i64) -> Result<(), XlsxError> {
+pub fn draw_lines(
+    ws: &mut Worksheet,
+    lines: &[TextLine],
+    base: i64,
+    left: i64,
+) -> Result<(), XlsxError> {
     let mut merged: Vec<Span> = Vec::new();
     for l in lines {
         let row = base + i64::from(l.row);
         let col = left + i64::from(l.col);
-        if !(0..i64::from(RowNum::MAX)).contains(&row) || !(0..i64::from(ColNum::MAX) - 300).contains(&col) {
+        if !(0..i64::from(RowNum::MAX)).contains(&row)
+            || !(0..i64::from(ColNum::MAX) - 300).contains(&col)
+        {
             continue;
         }
         let (row, col) = (row as RowNum, col as ColNum);
@@ -342,7 +383,11 @@ mod tests {
 
     fn col(header: &[&str], data: bool) -> DrawnColumn {
         DrawnColumn {
-            kind: if data { TableColumnKind::Data } else { TableColumnKind::Stt },
+            kind: if data {
+                TableColumnKind::Data
+            } else {
+                TableColumnKind::Stt
+            },
             data: data.then_some(0),
             header: header.iter().map(|s| s.to_string()).collect(),
             label: String::new(),
@@ -359,7 +404,15 @@ mod tests {
             col(&["Thực hiện", "Lũy kế"], true),
         ];
         let spans = derived_merges(&columns, 2);
-        let span = |r1, c1, r2, c2| Span { first_row: r1, first_col: c1, last_row: r2, last_col: c2 };
-        assert_eq!(spans, vec![span(0, 0, 1, 0), span(0, 1, 1, 1), span(0, 2, 0, 3)]);
+        let span = |r1, c1, r2, c2| Span {
+            first_row: r1,
+            first_col: c1,
+            last_row: r2,
+            last_col: c2,
+        };
+        assert_eq!(
+            spans,
+            vec![span(0, 0, 1, 0), span(0, 1, 1, 1), span(0, 2, 0, 3)]
+        );
     }
 }

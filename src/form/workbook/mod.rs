@@ -27,6 +27,13 @@ use eval::{Formulas, Values};
 use head::resolve_columns;
 use style::{number_format, Align, CellLook, Styles};
 
+/// Values of input cells by (row key, column key).
+pub type ValueLookup<'a> = &'a dyn Fn(&str, &str) -> Option<Decimal>;
+/// Texts of text cells by (row key, column key).
+pub type TextLookup<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+/// Whether a (row key, column key) cell may be filled.
+pub type CellFilter<'a> = &'a dyn Fn(&str, &str) -> bool;
+
 /// How to draw a form.
 #[derive(Default)]
 pub struct SheetOptions<'a> {
@@ -35,14 +42,14 @@ pub struct SheetOptions<'a> {
     /// Replaces the period line, e.g. `Tháng 11 năm 2026`.
     pub period_words: Option<String>,
     /// Values of input cells by (row key, column key); computed cells follow.
-    pub values: Option<&'a dyn Fn(&str, &str) -> Option<Decimal>>,
+    pub values: Option<ValueLookup<'a>>,
     /// Texts of text columns by (row key, column key).
-    pub texts: Option<&'a dyn Fn(&str, &str) -> Option<String>>,
+    pub texts: Option<TextLookup<'a>>,
     /// Fill-in workbook: input cells unlocked and validated by type, the sheet
     /// protected.
     pub unlock_inputs: bool,
     /// Which input cells this unit may fill (an assignment's subset); all by default.
-    pub editable: Option<&'a dyn Fn(&str, &str) -> bool>,
+    pub editable: Option<CellFilter<'a>>,
 }
 
 /// What a data cell of a drawn form is.
@@ -83,7 +90,9 @@ pub struct SheetLayout {
 impl SheetLayout {
     /// The cell of a (row key, column key).
     pub fn cell(&self, row_key: &str, column_key: &str) -> Option<&BoundCell> {
-        self.cells.iter().find(|c| c.row_key == row_key && c.column_key == column_key)
+        self.cells
+            .iter()
+            .find(|c| c.row_key == row_key && c.column_key == column_key)
     }
 
     /// The data cell at a sheet position.
@@ -93,17 +102,31 @@ impl SheetLayout {
 }
 
 /// Draws `form` on `ws`.
-pub fn write_form_sheet(ws: &mut Worksheet, form: &FormDef, opts: &SheetOptions) -> Result<SheetLayout, XlsxError> {
+pub fn write_form_sheet(
+    ws: &mut Worksheet,
+    form: &FormDef,
+    opts: &SheetOptions,
+) -> Result<SheetLayout, XlsxError> {
     let mut styles = Styles::default();
+    // A formula without a result shows blank, not 0, where nothing recalculates.
+    ws.set_formula_result_default("");
     let columns = resolve_columns(form);
     let depth = head::header_depth(form, &columns);
     let title = head::title_lines(form, opts, columns.len());
     let footer = head::footer_lines(form, columns.len());
     let lowest_title = title.iter().map(|l| l.row).min().unwrap_or(0).min(0);
-    let leftmost = title.iter().chain(&footer).map(|l| l.col).min().unwrap_or(0).min(0);
+    let leftmost = title
+        .iter()
+        .chain(&footer)
+        .map(|l| l.col)
+        .min()
+        .unwrap_or(0)
+        .min(0);
     let origin = form.layout.origin.unwrap_or_default();
     let top = origin.row.max(lowest_title.unsigned_abs());
-    let left = u32::from(origin.col).max(leftmost.unsigned_abs()).min(ColNum::MAX as u32 - 200) as ColNum;
+    let left = u32::from(origin.col)
+        .max(leftmost.unsigned_abs())
+        .min(ColNum::MAX as u32 - 200) as ColNum;
 
     head::draw_lines(ws, &title, i64::from(top), i64::from(left))?;
     head::draw_header(ws, &mut styles, form, &columns, depth, top, left)?;
@@ -118,7 +141,12 @@ pub fn write_form_sheet(ws: &mut Worksheet, form: &FormDef, opts: &SheetOptions)
     let mut labels_at: Vec<(u32, &str)> = Vec::new();
     let mut next = first_data_row;
     for row in &form.rows {
-        for label in form.layout.label_rows.iter().filter(|l| l.before == row.key) {
+        for label in form
+            .layout
+            .label_rows
+            .iter()
+            .filter(|l| l.before == row.key)
+        {
             labels_at.push((next, &label.text));
             next += 1;
         }
@@ -162,9 +190,14 @@ pub fn write_form_sheet(ws: &mut Worksheet, form: &FormDef, opts: &SheetOptions)
                 ..CellLook::text()
             };
             match c.kind {
-                TableColumnKind::Stt => {
-                    write_text(ws, &mut styles, r, col, row.stt.as_deref(), look(Align::Center))?
-                }
+                TableColumnKind::Stt => write_text(
+                    ws,
+                    &mut styles,
+                    r,
+                    col,
+                    row.stt.as_deref(),
+                    look(Align::Center),
+                )?,
                 TableColumnKind::Name => {
                     let text = row.label.as_deref().unwrap_or(&row.name);
                     let name_look = CellLook {
@@ -173,13 +206,25 @@ pub fn write_form_sheet(ws: &mut Worksheet, form: &FormDef, opts: &SheetOptions)
                     };
                     write_text(ws, &mut styles, r, col, Some(text), name_look)?
                 }
-                TableColumnKind::Unit => {
-                    write_text(ws, &mut styles, r, col, row.unit.as_deref(), look(Align::Center))?
+                TableColumnKind::Unit => write_text(
+                    ws,
+                    &mut styles,
+                    r,
+                    col,
+                    row.unit.as_deref(),
+                    look(Align::Center),
+                )?,
+                TableColumnKind::Code => write_text(
+                    ws,
+                    &mut styles,
+                    r,
+                    col,
+                    row.code.as_deref(),
+                    look(Align::Center),
+                )?,
+                TableColumnKind::Other => {
+                    write_text(ws, &mut styles, r, col, None, look(Align::Left))?
                 }
-                TableColumnKind::Code => {
-                    write_text(ws, &mut styles, r, col, row.code.as_deref(), look(Align::Center))?
-                }
-                TableColumnKind::Other => write_text(ws, &mut styles, r, col, None, look(Align::Left))?,
                 TableColumnKind::Data => {
                     let Some(j) = c.data else { continue };
                     let ctx = DataCtx {
@@ -224,8 +269,18 @@ pub fn write_form_sheet(ws: &mut Worksheet, form: &FormDef, opts: &SheetOptions)
         left,
         first_data_row,
         last_data_row,
-        rows: form.rows.iter().zip(&row_at).map(|(r, &at)| (r.key.clone(), at)).collect(),
-        columns: form.columns.iter().zip(&data_col).map(|(c, &at)| (c.key.clone(), at)).collect(),
+        rows: form
+            .rows
+            .iter()
+            .zip(&row_at)
+            .map(|(r, &at)| (r.key.clone(), at))
+            .collect(),
+        columns: form
+            .columns
+            .iter()
+            .zip(&data_col)
+            .map(|(c, &at)| (c.key.clone(), at))
+            .collect(),
         cells,
     })
 }
@@ -285,15 +340,24 @@ fn write_data_cell(
     }
     let excel = if let Some(expr) = &ctx.formulas.columns[j] {
         expr.to_excel(&|reference| {
-            let k = form.columns.iter().position(|c| Some(c) == form.column_by_ref(reference))?;
-            Some(rust_xlsxwriter::utility::row_col_to_cell(r, ctx.data_col[k]))
+            let k = form
+                .columns
+                .iter()
+                .position(|c| Some(c) == form.column_by_ref(reference))?;
+            Some(rust_xlsxwriter::utility::row_col_to_cell(
+                r,
+                ctx.data_col[k],
+            ))
         })
         .ok()
         .map(|text| (text, expr.divides()))
     } else if let Some(expr) = &ctx.formulas.rows[i] {
         expr.to_excel(&|reference| {
             let k = form.rows.iter().position(|x| x.key == reference)?;
-            Some(rust_xlsxwriter::utility::row_col_to_cell(ctx.row_at[k], col))
+            Some(rust_xlsxwriter::utility::row_col_to_cell(
+                ctx.row_at[k],
+                col,
+            ))
         })
         .ok()
         .map(|text| (text, expr.divides()))
@@ -302,9 +366,18 @@ fn write_data_cell(
     };
     if let Some((text, divides)) = excel {
         // A plan of 0 must not print #DIV/0! on a form sent upward.
-        let text = if divides { format!("IFERROR({text},\"\")") } else { text };
+        let text = if divides {
+            format!("IFERROR({text},\"\")")
+        } else {
+            text
+        };
         let result = value.map(|v| v.normalize().to_string()).unwrap_or_default();
-        ws.write_formula_with_format(r, col, Formula::new(format!("={text}")).set_result(result), styles.cell(&look))?;
+        ws.write_formula_with_format(
+            r,
+            col,
+            Formula::new(format!("={text}")).set_result(result),
+            styles.cell(&look),
+        )?;
         return Ok(CellRole::Computed);
     }
     let editable = ctx.opts.editable.is_none_or(|f| f(&row.key, &column.key));
@@ -337,15 +410,18 @@ fn add_validations(
         }
         let (rule, message) = match column.value_type {
             ValueType::Integer => (
-                DataValidation::new().allow_whole_number(DataValidationRule::Between(-2_000_000_000, 2_000_000_000)),
+                DataValidation::new()
+                    .allow_whole_number(DataValidationRule::Between(-2_000_000_000, 2_000_000_000)),
                 "Ô này chỉ nhận số nguyên (hoặc để trống).",
             ),
             ValueType::Decimal | ValueType::Percent => (
-                DataValidation::new().allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)),
+                DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::Between(-1e15, 1e15)),
                 "Ô này chỉ nhận số (hoặc để trống).",
             ),
             ValueType::Text => (
-                DataValidation::new().allow_text_length(DataValidationRule::LessThanOrEqualTo(4000)),
+                DataValidation::new()
+                    .allow_text_length(DataValidationRule::LessThanOrEqualTo(4000)),
                 "Nội dung tối đa 4000 ký tự.",
             ),
         };

@@ -108,7 +108,9 @@ pub fn line_format(role: LineRole, merged: bool) -> Format {
     let f = match role {
         LineRole::Title => f.set_bold().set_font_size(14),
         LineRole::FormNo | LineRole::Signatory => f.set_bold(),
-        LineRole::Period | LineRole::SignatureDate | LineRole::LegalBasis | LineRole::Note => f.set_italic(),
+        LineRole::Period | LineRole::SignatureDate | LineRole::LegalBasis | LineRole::Note => {
+            f.set_italic()
+        }
         _ => f,
     };
     let centered = merged

@@ -23,12 +23,26 @@ fn import(path: &Path) -> FormDef {
 }
 
 /// What must survive export and re-import: everything but presentation details.
-fn structure(form: &FormDef) -> (Vec<Column>, Vec<Row>, Vec<crate::form::model::CellRef>, String, Option<String>) {
+fn structure(
+    form: &FormDef,
+) -> (
+    Vec<Column>,
+    Vec<Row>,
+    Vec<crate::form::model::CellRef>,
+    String,
+    Option<String>,
+) {
     let mut rows = form.rows.clone();
     for r in &mut rows {
         r.label = r.label.clone().filter(|l| *l != r.name);
     }
-    (form.columns.clone(), rows, form.not_applicable.clone(), form.title.clone(), form.form_no.clone())
+    (
+        form.columns.clone(),
+        rows,
+        form.not_applicable.clone(),
+        form.title.clone(),
+        form.form_no.clone(),
+    )
 }
 
 fn round_trip(path: &Path) {
@@ -42,8 +56,18 @@ fn round_trip(path: &Path) {
     assert_eq!(first.layout.header_rows, second.layout.header_rows);
     assert_eq!(first.layout.number_row, second.layout.number_row);
     assert_eq!(first.layout.table_columns, second.layout.table_columns);
-    assert_eq!(first.layout.header_merges.len(), second.layout.header_merges.len());
-    assert_eq!(first.diff(&second).iter().filter(|c| c.target != crate::form::ChangeTarget::Layout).count(), 0);
+    assert_eq!(
+        first.layout.header_merges.len(),
+        second.layout.header_merges.len()
+    );
+    assert_eq!(
+        first
+            .diff(&second)
+            .iter()
+            .filter(|c| c.target != crate::form::ChangeTarget::Layout)
+            .count(),
+        0
+    );
 }
 
 #[test]
@@ -87,7 +111,10 @@ fn hand_written() -> FormDef {
 }
 
 fn cell_text(range: &calamine::Range<Data>, row: u32, col: u16) -> String {
-    range.get_value((row, u32::from(col))).map(|d| d.to_string()).unwrap_or_default()
+    range
+        .get_value((row, u32::from(col)))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -120,25 +147,39 @@ fn a_fill_in_sheet_has_live_formulas_with_cached_results() {
     let formulas = xlsx.worksheet_formula("Sheet1").expect("formulas");
     let total_th = layout.cell("tong", "th").expect("bound");
     assert_eq!(total_th.role, CellRole::Computed);
-    let (nam, nu) = (layout.cell("nam", "th").expect("nam"), layout.cell("nu", "th").expect("nu"));
+    let (nam, nu) = (
+        layout.cell("nam", "th").expect("nam"),
+        layout.cell("nu", "th").expect("nu"),
+    );
     let th_letter = rust_xlsxwriter::utility::column_number_to_name(total_th.col);
     assert_eq!(
-        formulas.get_value((total_th.row, u32::from(total_th.col))).map(String::as_str),
-        Some(format!("{th_letter}{}+{th_letter}{}", nam.row + 1, nu.row + 1).as_str())
+        formulas
+            .get_value((total_th.row, u32::from(total_th.col)))
+            .map(String::as_str),
+        Some(format!("SUM({th_letter}{}:{th_letter}{})", nam.row + 1, nu.row + 1).as_str())
     );
     assert_eq!(cell_text(&range, total_th.row, total_th.col), "110.5");
     let ratio = layout.cell("nam", "tl").expect("ratio");
     assert_eq!(cell_text(&range, ratio.row, ratio.col), "50.5");
-    let f = formulas.get_value((ratio.row, u32::from(ratio.col))).cloned().unwrap_or_default();
+    let f = formulas
+        .get_value((ratio.row, u32::from(ratio.col)))
+        .cloned()
+        .unwrap_or_default();
     assert!(f.starts_with("IFERROR("), "{f}");
     // The total's percentage is recomputed, and 0-plan cells print blank, not #DIV/0!.
     let total_ratio = layout.cell("tong", "tl").expect("total ratio");
     assert_eq!(cell_text(&range, total_ratio.row, total_ratio.col), "110.5");
     let na = layout.cell("nu", "kh").expect("x");
-    assert_eq!((na.role, cell_text(&range, na.row, na.col).as_str()), (CellRole::NotApplicable, "x"));
+    assert_eq!(
+        (na.role, cell_text(&range, na.row, na.col).as_str()),
+        (CellRole::NotApplicable, "x")
+    );
 
     let all: Vec<String> = range.used_cells().map(|(_, _, d)| d.to_string()).collect();
-    assert!(all.contains(&"Đơn vị báo cáo: UBND xã Tân Phú".to_string()), "{all:?}");
+    assert!(
+        all.contains(&"Đơn vị báo cáo: UBND xã Tân Phú".to_string()),
+        "{all:?}"
+    );
     assert!(all.contains(&"Tháng 11 năm 2026".to_string()));
     assert!(all.contains(&"3=2/1*100".to_string()));
 
@@ -150,7 +191,10 @@ fn a_fill_in_sheet_has_live_formulas_with_cached_results() {
             .is_none_or(|p| p.locked)
     };
     assert!(!locked(nam.row, nam.col), "inputs are unlocked");
-    assert!(locked(total_th.row, total_th.col), "computed cells stay locked");
+    assert!(
+        locked(total_th.row, total_th.col),
+        "computed cells stay locked"
+    );
     assert!(locked(na.row, na.col));
 }
 
@@ -158,12 +202,16 @@ fn a_fill_in_sheet_has_live_formulas_with_cached_results() {
 fn the_layout_binds_every_data_cell_once() {
     let form = hand_written();
     let mut book = Workbook::new();
-    let layout = write_form_sheet(book.add_worksheet(), &form, &SheetOptions::default()).expect("draw");
+    let layout =
+        write_form_sheet(book.add_worksheet(), &form, &SheetOptions::default()).expect("draw");
     assert_eq!(layout.cells.len(), form.rows.len() * form.columns.len());
     let index = cell_index(&layout);
     assert_eq!(index.len(), layout.cells.len());
     let nam = layout.cell("nam", "th").expect("cell");
-    assert_eq!(layout.at(nam.row, nam.col).map(|c| c.row_key.as_str()), Some("nam"));
+    assert_eq!(
+        layout.at(nam.row, nam.col).map(|c| c.row_key.as_str()),
+        Some("nam")
+    );
     assert_eq!(layout.rows[0], ("tong".to_string(), layout.first_data_row));
 }
 
@@ -176,9 +224,19 @@ fn a_hand_written_mapping_draws_a_form_that_imports_back() {
     let back = import(&path);
     assert_eq!(back.title, "BÁO CÁO DÂN SỐ");
     assert_eq!(back.form_no.as_deref(), Some("Biểu số 01/DS"));
-    let names: Vec<(&str, u8, Option<&str>)> =
-        back.rows.iter().map(|r| (r.name.as_str(), r.level, r.parent.as_deref())).collect();
-    assert_eq!(names, vec![("Tổng số", 1, None), ("Nam", 2, Some("r1")), ("Nữ", 2, Some("r1"))]);
+    let names: Vec<(&str, u8, Option<&str>)> = back
+        .rows
+        .iter()
+        .map(|r| (r.name.as_str(), r.level, r.parent.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            ("Tổng số", 1, None),
+            ("Nam", 2, Some("r1")),
+            ("Nữ", 2, Some("r1"))
+        ]
+    );
     assert_eq!(back.rows[0].formula.as_deref(), Some("r2+r3"));
     assert_eq!(back.columns[2].formula.as_deref(), Some("2/1*100"));
     assert_eq!(back.not_applicable.len(), 1);
@@ -189,5 +247,8 @@ fn sheet_names_are_made_acceptable_to_excel() {
     let mut form = hand_written();
     form.layout.sheet_name = Some("Biểu [01]/2026: tổng hợp dân số toàn tỉnh năm".into());
     let name = sheet_name(&form);
-    assert!(name.chars().count() <= 31 && !name.contains(['[', ']', '/', ':']), "{name}");
+    assert!(
+        name.chars().count() <= 31 && !name.contains(['[', ']', '/', ':']),
+        "{name}"
+    );
 }

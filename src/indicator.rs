@@ -1,0 +1,525 @@
+//! The indicator catalogue (chỉ tiêu, SPEC §2): what each number means, its unit of
+//! measure, and how it aggregates over units and over time. The same indicator in two
+//! forms must mean the same thing, so a conflicting unit of measure is an error that
+//! names both forms.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::audit::Recorder;
+use crate::auth::permission::Actor;
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::input;
+use crate::store::indicator::{self as sql, Indicator};
+use crate::unit::Conflict;
+
+pub const VALUE_TYPES: &[&str] = &["integer", "decimal", "percent", "text"];
+pub const AGGREGATIONS: &[&str] = &["sum", "average", "weighted_average", "min", "max", "none"];
+pub const TIME_AGGREGATIONS: &[&str] = &["flow", "stock", "rate"];
+
+fn one_of(field_vi: &str, field_en: &str, value: &str, allowed: &[&str]) -> Result<String> {
+    let v = value.trim().to_lowercase().replace('-', "_");
+    if allowed.contains(&v.as_str()) {
+        return Ok(v);
+    }
+    let list = allowed.join(", ");
+    Err(Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("{field_vi} «{value}» không hợp lệ (một trong: {list})"),
+            format!("Invalid {field_en} «{value}» (one of: {list})"),
+        ),
+    ))
+}
+
+pub fn find(conn: &Connection, code: &str) -> Result<Indicator> {
+    sql::by_code(conn, code.trim())?.ok_or_else(|| {
+        let c = code.trim();
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có chỉ tiêu mã «{c}»"),
+                format!("No indicator with code «{c}»"),
+            ),
+        )
+    })
+}
+
+fn can_write(actor: &Actor) -> Result<()> {
+    actor.require_sysadmin(Msg::new(
+        "sửa danh mục chỉ tiêu (chỉ quản trị hệ thống)",
+        "change the indicator catalogue (sysadmin only)",
+    ))
+}
+
+/// An indicator as typed or imported; absent optional fields keep their defaults.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IndicatorInput {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub value_type: Option<String>,
+    #[serde(default)]
+    pub decimals: Option<i64>,
+    #[serde(default)]
+    pub aggregation: Option<String>,
+    #[serde(default)]
+    pub time_aggregation: Option<String>,
+    #[serde(default)]
+    pub weight: Option<String>,
+    #[serde(default)]
+    pub definition: Option<String>,
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+/// Validates an input into a full indicator (status active).
+pub fn clean(i: &IndicatorInput) -> Result<Indicator> {
+    let decimals = match i.decimals {
+        Some(d) if !(0..=10).contains(&d) => {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Số chữ số thập phân {d} không hợp lệ (0–10)"),
+                    format!("Invalid decimals {d} (0–10)"),
+                ),
+            ))
+        }
+        d => d,
+    };
+    let ind = Indicator {
+        id: 0,
+        code: input::code(&i.code)?,
+        name: input::name("Tên chỉ tiêu", "Indicator name", &i.name, 500)?,
+        unit: input::optional_name("Đơn vị tính", "Unit of measure", i.unit.as_deref(), 50)?,
+        value_type: one_of(
+            "Kiểu giá trị",
+            "value type",
+            i.value_type.as_deref().unwrap_or("decimal"),
+            VALUE_TYPES,
+        )?,
+        decimals,
+        aggregation: one_of(
+            "Cách tổng hợp",
+            "aggregation",
+            i.aggregation.as_deref().unwrap_or("sum"),
+            AGGREGATIONS,
+        )?,
+        time_aggregation: one_of(
+            "Cách cộng dồn theo thời gian",
+            "time aggregation",
+            i.time_aggregation.as_deref().unwrap_or("flow"),
+            TIME_AGGREGATIONS,
+        )?,
+        weight: i
+            .weight
+            .as_deref()
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(input::code)
+            .transpose()?,
+        definition: input::optional_name(
+            "Khái niệm, phương pháp tính",
+            "Definition",
+            i.definition.as_deref(),
+            5000,
+        )?,
+        field: input::optional_name("Lĩnh vực", "Field", i.field.as_deref(), 200)?,
+        status: "active".into(),
+    };
+    if ind.aggregation == "weighted_average" && ind.weight.is_none() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Bình quân gia quyền cần chỉ tiêu quyền số (--weight)",
+                "A weighted average needs a weight indicator (--weight)",
+            ),
+        ));
+    }
+    if ind.weight.as_deref() == Some(ind.code.as_str()) {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Chỉ tiêu không thể là quyền số của chính nó",
+                "An indicator cannot weigh itself",
+            ),
+        ));
+    }
+    Ok(ind)
+}
+
+fn check_weight(conn: &Connection, ind: &Indicator, pending: &[String]) -> Result<()> {
+    if let Some(w) = &ind.weight {
+        if sql::by_code(conn, w)?.is_none() && !pending.contains(w) {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Chỉ tiêu quyền số «{w}» không tồn tại"),
+                    format!("Weight indicator «{w}» does not exist"),
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A changed unit of measure must agree with every form that uses the indicator.
+fn check_unit_against_forms(
+    conn: &Connection,
+    old: &Indicator,
+    new_unit: &Option<String>,
+) -> Result<()> {
+    if &old.unit == new_unit {
+        return Ok(());
+    }
+    let clashes: Vec<String> = sql::uses(conn, old.id)?
+        .into_iter()
+        .filter(|(_, _, u)| u.is_some() && u != new_unit)
+        .map(|(c, v, u)| format!("{c} v{v} ({})", u.unwrap_or_default()))
+        .collect();
+    if clashes.is_empty() {
+        return Ok(());
+    }
+    let (c, list, nu) = (
+        &old.code,
+        clashes.join(", "),
+        new_unit.clone().unwrap_or_default(),
+    );
+    Err(Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("Chỉ tiêu {c}: đơn vị tính «{nu}» mâu thuẫn với biểu {list}"),
+            format!("Indicator {c}: unit of measure «{nu}» conflicts with form {list}"),
+        ),
+    ))
+}
+
+pub fn add(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    i: &IndicatorInput,
+) -> Result<Indicator> {
+    can_write(actor)?;
+    let ind = clean(i)?;
+    if sql::by_code(conn, &ind.code)?.is_some() {
+        let c = &ind.code;
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Mã chỉ tiêu «{c}» đã tồn tại"),
+                format!("Indicator code «{c}» already exists"),
+            ),
+        ));
+    }
+    check_weight(conn, &ind, &[])?;
+    sql::insert(conn, &ind, &rec.at)?;
+    rec.change(conn, "indicator", &ind.code, serde_json::to_value(&ind)?)?;
+    find(conn, &ind.code)
+}
+
+/// What `indicator update` may change; `None` keeps the current value.
+#[derive(Debug, Default)]
+pub struct IndicatorChange {
+    pub name: Option<String>,
+    pub unit: Option<String>,
+    pub value_type: Option<String>,
+    pub decimals: Option<i64>,
+    pub aggregation: Option<String>,
+    pub time_aggregation: Option<String>,
+    pub weight: Option<String>,
+    pub definition: Option<String>,
+    pub field: Option<String>,
+}
+
+pub fn update(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    ch: &IndicatorChange,
+) -> Result<Indicator> {
+    can_write(actor)?;
+    let old = find(conn, code)?;
+    let merged = IndicatorInput {
+        code: old.code.clone(),
+        name: ch.name.clone().unwrap_or_else(|| old.name.clone()),
+        unit: ch.unit.clone().or_else(|| old.unit.clone()),
+        value_type: Some(
+            ch.value_type
+                .clone()
+                .unwrap_or_else(|| old.value_type.clone()),
+        ),
+        decimals: ch.decimals.or(old.decimals),
+        aggregation: Some(
+            ch.aggregation
+                .clone()
+                .unwrap_or_else(|| old.aggregation.clone()),
+        ),
+        time_aggregation: Some(
+            ch.time_aggregation
+                .clone()
+                .unwrap_or_else(|| old.time_aggregation.clone()),
+        ),
+        weight: ch.weight.clone().or_else(|| old.weight.clone()),
+        definition: ch.definition.clone().or_else(|| old.definition.clone()),
+        field: ch.field.clone().or_else(|| old.field.clone()),
+    };
+    let mut new = clean(&merged)?;
+    new.id = old.id;
+    new.status = old.status.clone();
+    check_weight(conn, &new, &[])?;
+    check_unit_against_forms(conn, &old, &new.unit)?;
+    if new == old {
+        return Ok(old);
+    }
+    sql::save(conn, &new)?;
+    rec.change(conn, "indicator", &new.code, changes(&old, &new)?)?;
+    Ok(new)
+}
+
+fn changes(a: &Indicator, b: &Indicator) -> Result<Value> {
+    let (va, vb) = (serde_json::to_value(a)?, serde_json::to_value(b)?);
+    let mut out = serde_json::Map::new();
+    if let (Value::Object(ma), Value::Object(mb)) = (va, vb) {
+        for (k, v) in mb {
+            let old = ma.get(&k).cloned().unwrap_or(Value::Null);
+            if old != v {
+                out.insert(k, json!([old, v]));
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Retires an indicator: it stays in history and in existing forms, but new forms do
+/// not link to it.
+pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> Result<Indicator> {
+    can_write(actor)?;
+    let mut ind = find(conn, code)?;
+    if ind.status == "retired" {
+        let c = &ind.code;
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Chỉ tiêu {c} đã ngừng sử dụng"),
+                format!("Indicator {c} is already retired"),
+            ),
+        ));
+    }
+    ind.status = "retired".into();
+    sql::save(conn, &ind)?;
+    rec.change(
+        conn,
+        "indicator",
+        &ind.code,
+        json!({"status": ["active", "retired"]}),
+    )?;
+    Ok(ind)
+}
+
+pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+    let ind = find(conn, code)?;
+    let mut v = serde_json::to_value(&ind)?;
+    v["forms"] = json!(sql::uses(conn, ind.id)?
+        .into_iter()
+        .map(|(c, ver, u)| json!({"form": c, "version": ver, "unit": u}))
+        .collect::<Vec<_>>());
+    Ok(v)
+}
+
+pub const CSV_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "unit",
+    "value_type",
+    "decimals",
+    "aggregation",
+    "time_aggregation",
+    "weight",
+    "definition",
+    "field",
+];
+
+pub fn read_file(path: &Path) -> Result<Vec<(usize, IndicatorInput)>> {
+    let text = crate::files::read_text(path)?;
+    if crate::files::is_json(path, &text) {
+        let items: Vec<IndicatorInput> = serde_json::from_str(&text).map_err(|e| {
+            let (l, c) = (e.line(), e.column());
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Tệp JSON không hợp lệ (dòng {l}, cột {c}): {e}"),
+                    format!("Invalid JSON (line {l}, column {c}): {e}"),
+                ),
+            )
+        })?;
+        return Ok(items
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| (i + 1, x))
+            .collect());
+    }
+    crate::files::read_csv(&text, &["code", "name"], &CSV_COLUMNS[2..], |line, r| {
+        let decimals = match r.get("decimals") {
+            Some(d) => Some(d.parse::<i64>().map_err(|_| {
+                Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("số chữ số thập phân «{d}» không phải số"),
+                        format!("decimals «{d}» is not a number"),
+                    ),
+                )
+            })?),
+            None => None,
+        };
+        Ok((
+            line,
+            IndicatorInput {
+                code: r["code"].clone(),
+                name: r["name"].clone(),
+                unit: r.get("unit").cloned(),
+                value_type: r.get("value_type").cloned(),
+                decimals,
+                aggregation: r.get("aggregation").cloned(),
+                time_aggregation: r.get("time_aggregation").cloned(),
+                weight: r.get("weight").cloned(),
+                definition: r.get("definition").cloned(),
+                field: r.get("field").cloned(),
+            },
+        ))
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub conflicts: Vec<Conflict>,
+}
+
+pub fn import(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    rows: &[(usize, IndicatorInput)],
+    dry_run: bool,
+    lang: Lang,
+) -> Result<ImportReport> {
+    can_write(actor)?;
+    let mut report = ImportReport {
+        dry_run,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        conflicts: Vec::new(),
+    };
+    let conflict = |line: usize, code: &str, msg: Msg, report: &mut ImportReport| {
+        report.conflicts.push(Conflict {
+            line,
+            code: code.to_string(),
+            reason: msg.get(lang).to_string(),
+            msg,
+        });
+    };
+    let codes: Vec<String> = rows
+        .iter()
+        .filter_map(|(_, r)| input::code(&r.code).ok())
+        .collect();
+    let mut plan = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (line, raw) in rows {
+        let ind = match clean(raw) {
+            Ok(i) => i,
+            Err(e) => {
+                conflict(*line, raw.code.trim(), e.msg.clone(), &mut report);
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert(ind.code.clone(), *line) {
+            conflict(
+                *line,
+                &ind.code,
+                Msg::new(
+                    format!("mã trùng với dòng {first}"),
+                    format!("code repeats line {first}"),
+                ),
+                &mut report,
+            );
+            continue;
+        }
+        if let Err(e) = check_weight(conn, &ind, &codes) {
+            conflict(*line, &ind.code, e.msg.clone(), &mut report);
+            continue;
+        }
+        match sql::by_code(conn, &ind.code)? {
+            None => report.created += 1,
+            Some(old) => {
+                if let Err(e) = check_unit_against_forms(conn, &old, &ind.unit) {
+                    conflict(*line, &ind.code, e.msg.clone(), &mut report);
+                    continue;
+                }
+                let mut cmp = ind.clone();
+                cmp.id = old.id;
+                cmp.status = old.status.clone();
+                if cmp == old {
+                    report.unchanged += 1;
+                } else {
+                    report.updated += 1;
+                }
+            }
+        }
+        plan.push(ind);
+    }
+    if dry_run {
+        return Ok(report);
+    }
+    if !report.conflicts.is_empty() {
+        let n = report.conflicts.len();
+        let details = report
+            .conflicts
+            .iter()
+            .map(|c| {
+                Msg::new(
+                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
+                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
+                )
+            })
+            .collect();
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp có {n} xung đột; không ghi gì"),
+                format!("The file has {n} conflicts; nothing was written"),
+            ),
+        )
+        .with_details(details));
+    }
+    // Weights first, so every weight exists when its user is written.
+    plan.sort_by_key(|i| i.weight.is_some());
+    for ind in plan {
+        match sql::by_code(conn, &ind.code)? {
+            None => {
+                sql::insert(conn, &ind, &rec.at)?;
+                rec.change(conn, "indicator", &ind.code, serde_json::to_value(&ind)?)?;
+            }
+            Some(old) => {
+                let mut new = ind.clone();
+                new.id = old.id;
+                new.status = old.status.clone();
+                if new != old {
+                    sql::save(conn, &new)?;
+                    rec.change(conn, "indicator", &new.code, changes(&old, &new)?)?;
+                }
+            }
+        }
+    }
+    Ok(report)
+}
