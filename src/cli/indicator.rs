@@ -144,7 +144,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             ctx.out.emit(&serde_json::to_value(ind)?, INDICATOR_FIELDS)
         }
         IndicatorCmd::List { field, all } => {
-            let list = ctx.read(|tx, _| Ok(sql::all(tx)?))?;
+            let list = ctx.read(|tx, _| sql::all(tx))?;
             let want = field.as_deref().map(crate::text::fold_key);
             let rows: Vec<_> = list
                 .into_iter()
@@ -188,7 +188,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             )
         }
         IndicatorCmd::Export => {
-            let list = ctx.read(|tx, _| Ok(sql::all(tx)?))?;
+            let list = ctx.read(|tx, _| sql::all(tx))?;
             let rows: Vec<Value> = list
                 .into_iter()
                 .map(|i| json!({"code": i.code, "name": i.name, "unit": i.unit, "value_type": i.value_type, "decimals": i.decimals, "aggregation": i.aggregation, "time_aggregation": i.time_aggregation, "weight": i.weight, "definition": i.definition, "field": i.field}))
