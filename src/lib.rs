@@ -17,6 +17,7 @@ pub mod context;
 pub mod demo;
 pub mod domain;
 pub mod files;
+pub mod form;
 pub mod indicator;
 pub mod input;
 pub mod maintenance;

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod form;
 mod indicator;
 mod period;
 mod session;
@@ -97,6 +98,9 @@ pub enum Command {
     /// The indicator catalogue (chỉ tiêu).
     #[command(subcommand)]
     Indicator(indicator::IndicatorCmd),
+    /// Forms (biểu mẫu): import real .xlsx templates, versions, blank templates.
+    #[command(subcommand)]
+    Form(form::FormCmd),
     /// Legacy Vietnamese text: detect and convert TCVN3 (ABC) and VNI to Unicode.
     #[command(subcommand)]
     Text(indicator::TextCmd),
@@ -142,6 +146,7 @@ impl Command {
             Command::Account(c) => return format!("account {}", c.verb()),
             Command::Indicator(c) => return format!("indicator {}", c.verb()),
             Command::Text(_) => "text",
+            Command::Form(c) => return format!("form {}", c.verb()),
             Command::Period(_) => "period",
             Command::Calendar(c) => return format!("calendar {}", c.verb()),
             Command::Audit(_) => "audit",
@@ -199,6 +204,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Account(c) => account::run(&ctx, c),
         Command::Indicator(c) => indicator::run(&ctx, c),
         Command::Text(c) => indicator::text_cmd(&ctx, c),
+        Command::Form(c) => form::run(&ctx, c),
         Command::Period(c) => period::period(&ctx, c),
         Command::Calendar(c) => period::calendar_cmd(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),

@@ -5,11 +5,14 @@ pub mod diff;
 pub mod formula;
 pub mod import;
 pub mod model;
+pub mod registry;
 pub mod validate;
 pub mod workbook;
 
 #[cfg(test)]
 mod fixtures;
+#[cfg(test)]
+mod schema_check;
 
 pub use diff::{Change, ChangeKind, ChangeTarget};
 pub use import::{import_template, Diagnostic, ImportOptions, Imported, TemplateError};

@@ -473,15 +473,14 @@ impl FormDef {
             .any(|c| c.row == row && c.column == column)
     }
 
-    /// The form's kind as its columns make it: any text column and any numeric one
-    /// make it combined.
+    /// The form's kind as its columns make it: narrative when every column holds
+    /// text, numeric otherwise (a `Ghi chú` column does not make a table a
+    /// narrative; `combined` is for a mapping to state).
     pub fn kind_from_columns(columns: &[Column]) -> FormKind {
-        let text = columns.iter().any(|c| c.value_type == ValueType::Text);
-        let numeric = columns.iter().any(|c| c.value_type.is_numeric());
-        match (numeric, text) {
-            (true, true) => FormKind::Combined,
-            (false, true) => FormKind::Narrative,
-            _ => FormKind::Numeric,
+        if !columns.is_empty() && columns.iter().all(|c| c.value_type == ValueType::Text) {
+            FormKind::Narrative
+        } else {
+            FormKind::Numeric
         }
     }
 }

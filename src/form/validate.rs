@@ -8,6 +8,11 @@ use serde::Serialize;
 
 use super::model::{ColumnRole, FormDef, RowRole, TableColumnKind};
 
+/// Larger forms are refused: the importer reads at most 10,000 rows, and every
+/// cell of a form is evaluated when it is drawn.
+pub const MAX_ROWS: usize = 20_000;
+pub const MAX_COLUMNS: usize = 500;
+
 /// One thing wrong with a form definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
@@ -81,6 +86,22 @@ impl FormDef {
                 "biểu mẫu không có dòng chỉ tiêu nào",
                 "the form has no row",
             ));
+        }
+        if self.rows.len() > MAX_ROWS || self.columns.len() > MAX_COLUMNS {
+            out.push(Problem::new(
+                "rows",
+                format!(
+                    "biểu mẫu quá lớn: {} dòng, {} cột (tối đa {MAX_ROWS} dòng, {MAX_COLUMNS} cột)",
+                    self.rows.len(),
+                    self.columns.len()
+                ),
+                format!(
+                    "form too large: {} rows, {} columns (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns)",
+                    self.rows.len(),
+                    self.columns.len()
+                ),
+            ));
+            return out;
         }
         self.check_columns(&mut out);
         self.check_rows(&mut out);
@@ -526,6 +547,17 @@ mod tests {
             COLS,
         );
         assert_eq!(paths(&f), vec!["rows[0].key", "rows[1].key"]);
+    }
+
+    #[test]
+    fn oversized_mappings_are_refused_early() {
+        let columns: Vec<String> = (0..501).map(|i| format!(r#"{{"key":"c{i}"}}"#)).collect();
+        let f = form(
+            r#"[{"key":"a","name":"A"}]"#,
+            &format!("[{}]", columns.join(",")),
+        );
+        assert_eq!(paths(&f), vec!["rows"]);
+        assert!(f.validate()[0].message_en.starts_with("form too large"));
     }
 
     #[test]

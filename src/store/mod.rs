@@ -8,6 +8,7 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod form;
 pub mod indicator;
 pub mod unit;
 

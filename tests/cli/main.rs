@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod audit_trail;
 mod calendar;
+mod forms;
 mod indicators;
 mod man;
 mod operations;

@@ -574,6 +574,29 @@ fn zip_with(entries: &[(&str, &[u8])]) -> Vec<u8> {
     out.into_inner()
 }
 
+fn rewrite_zip_entry(bytes: &[u8], name: &str, edit: &dyn Fn(&str) -> String) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("read entry");
+        let entry_name = entry.name().expect("entry name").to_string();
+        if entry_name == name {
+            let edited = edit(&String::from_utf8(data).expect("utf-8"));
+            assert!(edited.contains("GS1048000"), "merge not found in {name}");
+            data = edited.into_bytes();
+        }
+        entries.push((entry_name, data));
+    }
+    let refs: Vec<(&str, &[u8])> = entries
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    zip_with(&refs)
+}
+
 #[test]
 fn a_zip_bomb_is_refused_before_calamine_reads_it() {
     let zeros = vec![0u8; 24 * 1024 * 1024];
@@ -672,6 +695,44 @@ fn a_header_without_data_columns_is_unreadable_with_its_range() {
     };
     assert_eq!(d.cells.as_deref(), Some("A3:C3"));
     assert!(d.message_en.contains("no data column"));
+}
+
+#[test]
+fn far_away_cells_and_huge_merges_are_ignored_not_allocated() {
+    let dir = tmp();
+    let path = dir.path().join("far.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, text) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *text).expect("cell");
+    }
+    for (c, text) in ["1", "Dân số", "người"].iter().enumerate() {
+        ws.write_string(1, c as u16, *text).expect("cell");
+    }
+    ws.write_string(1_048_575, 16_383, "xa").expect("far cell");
+    ws.merge_range(10, 10, 11, 11, "", &rust_xlsxwriter::Format::new())
+        .expect("merge");
+    book.save(&path).expect("save");
+    // rust_xlsxwriter would write every cell of a huge merge; widen it in the XML.
+    let bytes = rewrite_zip_entry(
+        &std::fs::read(&path).expect("read"),
+        "xl/worksheets/sheet1.xml",
+        &|xml| {
+            xml.replace(
+                r#"<mergeCell ref="K11:L12"/>"#,
+                r#"<mergeCell ref="K11:GS1048000"/>"#,
+            )
+        },
+    );
+    let imported = import_bytes(&bytes, &opts()).expect("import");
+    assert_eq!(imported.form.rows.len(), 1);
+    assert!(imported
+        .warnings
+        .iter()
+        .any(|w| w.message_en.contains("beyond the first")));
 }
 
 #[test]

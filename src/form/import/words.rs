@@ -49,6 +49,10 @@ pub enum InfoKind {
 /// The kind of info column a header names, if any.
 pub fn info_kind(header: &str) -> Option<InfoKind> {
     let f = fold(header);
+    // A title such as `Chỉ tiêu kinh tế - xã hội năm 2026` is no column header.
+    if f.chars().count() > 40 {
+        return None;
+    }
     let f = f.trim_matches(|c: char| !c.is_alphanumeric());
     if matches!(f, "stt" | "tt" | "so tt" | "so thu tu" | "s tt") {
         return Some(InfoKind::Stt);
@@ -214,6 +218,10 @@ mod tests {
         assert_eq!(info_kind("Mã số"), Some(InfoKind::Code));
         assert_eq!(info_kind("Kế hoạch năm 2026"), None);
         assert_eq!(info_kind("Tổng số"), None);
+        assert_eq!(
+            info_kind("Chỉ tiêu phát triển kinh tế - xã hội chủ yếu năm 2026"),
+            None
+        );
     }
 
     #[test]

@@ -27,6 +27,10 @@ use eval::{Formulas, Values};
 use head::resolve_columns;
 use style::{number_format, Align, CellLook, Styles};
 
+/// How far a stored layout may place the table from the sheet's top-left.
+const MAX_OFFSET: i32 = 1_000;
+const EXCEL_COLUMNS: usize = 16_384;
+
 /// Values of input cells by (row key, column key).
 pub type ValueLookup<'a> = &'a dyn Fn(&str, &str) -> Option<Decimal>;
 /// Texts of text cells by (row key, column key).
@@ -114,19 +118,32 @@ pub fn write_form_sheet(
     let depth = head::header_depth(form, &columns);
     let title = head::title_lines(form, opts, columns.len());
     let footer = head::footer_lines(form, columns.len());
-    let lowest_title = title.iter().map(|l| l.row).min().unwrap_or(0).min(0);
+    // Stored positions are clamped: a hostile document must not push the table
+    // off the sheet or overflow the arithmetic below.
+    let lowest_title = title
+        .iter()
+        .map(|l| l.row)
+        .min()
+        .unwrap_or(0)
+        .clamp(-MAX_OFFSET, 0);
     let leftmost = title
         .iter()
         .chain(&footer)
         .map(|l| l.col)
         .min()
         .unwrap_or(0)
-        .min(0);
+        .clamp(-MAX_OFFSET, 0);
     let origin = form.layout.origin.unwrap_or_default();
-    let top = origin.row.max(lowest_title.unsigned_abs());
+    let top = origin
+        .row
+        .min(MAX_OFFSET as u32)
+        .max(lowest_title.unsigned_abs());
     let left = u32::from(origin.col)
-        .max(leftmost.unsigned_abs())
-        .min(ColNum::MAX as u32 - 200) as ColNum;
+        .min(MAX_OFFSET as u32)
+        .max(leftmost.unsigned_abs()) as ColNum;
+    if usize::from(left) + columns.len() > EXCEL_COLUMNS {
+        return Err(XlsxError::RowColumnLimitError);
+    }
 
     head::draw_lines(ws, &title, i64::from(top), i64::from(left))?;
     head::draw_header(ws, &mut styles, form, &columns, depth, top, left)?;

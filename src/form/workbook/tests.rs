@@ -191,6 +191,31 @@ fn a_fill_in_sheet_has_live_formulas_with_cached_results() {
             .is_none_or(|p| p.locked)
     };
     assert!(!locked(nam.row, nam.col), "inputs are unlocked");
+    let sheet_xml = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("open")).expect("zip");
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .expect("sheet")
+            .read_to_string(&mut xml)
+            .expect("read");
+        xml
+    };
+    assert!(
+        sheet_xml.contains("<sheetProtection"),
+        "the sheet is protected"
+    );
+    assert_eq!(
+        sheet_xml.matches("<dataValidation ").count(),
+        2,
+        "one validation per input column"
+    );
+    let page = sheet_xml.split("<pageSetup").nth(1).unwrap_or("");
+    assert!(
+        page.contains(r#"paperSize="9""#) && page.contains(r#"orientation="landscape""#),
+        "A4 landscape"
+    );
+    assert!(sheet_xml.contains(r#"state="frozen""#), "frozen panes");
     assert!(
         locked(total_th.row, total_th.col),
         "computed cells stay locked"
@@ -240,6 +265,26 @@ fn a_hand_written_mapping_draws_a_form_that_imports_back() {
     assert_eq!(back.rows[0].formula.as_deref(), Some("r2+r3"));
     assert_eq!(back.columns[2].formula.as_deref(), Some("2/1*100"));
     assert_eq!(back.not_applicable.len(), 1);
+}
+
+#[test]
+fn hostile_layout_positions_do_not_overflow() {
+    let mut form = hand_written();
+    form.layout.origin = Some(crate::form::model::CellPos {
+        row: u32::MAX,
+        col: u16::MAX,
+    });
+    form.layout.title_lines.push(crate::form::model::TextLine {
+        role: crate::form::model::LineRole::Title,
+        text: "T".into(),
+        row: i32::MIN,
+        col: i32::MIN,
+        width: u16::MAX,
+    });
+    let mut book = Workbook::new();
+    let layout =
+        write_form_sheet(book.add_worksheet(), &form, &SheetOptions::default()).expect("drawn");
+    assert!(layout.header_top <= 1_000 && layout.left <= 1_000);
 }
 
 #[test]

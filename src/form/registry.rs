@@ -1,0 +1,421 @@
+//! The form register: importing templates (or hand-written mappings) as versioned forms,
+//! linking their rows to the indicator catalogue, and reading them back.
+//!
+//! Rows are linked by code when the template has a `Mã số` column, else by normalised
+//! name and unit of measure. A name that appears twice in one form (the same `Lúa`
+//! under two parents) is told apart by its parent's name. New indicators are created
+//! with generated codes `FORM.ROWKEY`; a percentage (unit `%`) defaults to averaging
+//! over units and recomputing over time, anything else to sum and flow.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::{FormDef, Imported, RowRole, TemplateError};
+use crate::audit::Recorder;
+use crate::auth::permission::Actor;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::store::form::{self as sql, StoredForm};
+use crate::store::indicator::{self as isql, Indicator};
+use crate::text::fold_key;
+
+pub fn template_error(e: TemplateError) -> Error {
+    let kind = if matches!(e, TemplateError::Io { .. }) {
+        Kind::NotFound
+    } else {
+        Kind::Invalid
+    };
+    Error::new(
+        kind,
+        Msg::new(
+            format!("Không nhập được biểu mẫu: {}", e.message_vi()),
+            format!("Cannot import the template: {}", e.message_en()),
+        ),
+    )
+}
+
+/// The legacy-text hook the importer calls for every cell.
+pub fn convert_legacy(s: &str) -> Option<String> {
+    let c = crate::text::auto_convert(s);
+    (c.from != crate::text::Encoding::Unicode).then_some(c.text)
+}
+
+#[derive(Debug, Serialize)]
+pub struct NewIndicator {
+    pub code: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub row: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub code: String,
+    /// The version stored (or that would be), or the existing one when unchanged.
+    pub version: i64,
+    pub unchanged: bool,
+    pub form_no: Option<String>,
+    pub title: String,
+    pub rows: usize,
+    pub columns: usize,
+    pub computed_columns: Vec<String>,
+    pub computed_rows: usize,
+    pub not_applicable: usize,
+    pub indicators_linked: usize,
+    pub indicators_created: Vec<NewIndicator>,
+    pub changes: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+fn can_write(actor: &Actor) -> Result<()> {
+    actor.require_sysadmin(Msg::new(
+        "nhập biểu mẫu (chỉ quản trị hệ thống)",
+        "import forms (sysadmin only)",
+    ))
+}
+
+/// The structure that decides whether a re-import is a new version: everything but the
+/// version number itself.
+fn digest(form: &FormDef) -> Result<String> {
+    let mut f = form.clone();
+    f.version = 0;
+    Ok(crate::store::audit::sha256_hex(
+        serde_json::to_string(&f)?.as_bytes(),
+    ))
+}
+
+fn unit_key(u: &Option<String>) -> String {
+    u.as_deref().map(fold_key).unwrap_or_default()
+}
+
+/// Registers an imported form: a new version unless nothing changed.
+pub fn register(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    imported: Imported,
+    source: Option<&str>,
+    dry_run: bool,
+    lang: crate::error::Lang,
+) -> Result<ImportReport> {
+    can_write(actor)?;
+    let Imported { mut form, warnings } = imported;
+    let code = crate::input::code(&form.code)?;
+    form.code = code.clone();
+    let problems = form.validate();
+    if !problems.is_empty() {
+        let details = problems
+            .iter()
+            .map(|p| {
+                Msg::new(
+                    format!("{}: {}", p.path, p.message_vi),
+                    format!("{}: {}", p.path, p.message_en),
+                )
+            })
+            .collect();
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Định nghĩa biểu mẫu không hợp lệ; không ghi gì",
+                "The form definition is invalid; nothing was written",
+            ),
+        )
+        .with_details(details));
+    }
+    let previous = sql::latest(conn, &code)?;
+    let prev_form: Option<FormDef> = match &previous {
+        Some(p) => Some(serde_json::from_str(&p.definition)?),
+        None => None,
+    };
+    if let Some(p) = &prev_form {
+        form.align_keys(p);
+    }
+
+    // Link rows to indicators.
+    let catalogue = isql::all(conn)?;
+    let by_code: HashMap<&str, &Indicator> =
+        catalogue.iter().map(|i| (i.code.as_str(), i)).collect();
+    let mut by_name: HashMap<(String, String), &Indicator> = HashMap::new();
+    for i in catalogue.iter().filter(|i| i.status == "active") {
+        by_name
+            .entry((fold_key(&i.name), unit_key(&i.unit)))
+            .or_insert(i);
+    }
+    let names: HashMap<String, String> = form
+        .rows
+        .iter()
+        .map(|r| (r.key.clone(), r.name.clone()))
+        .collect();
+    let mut count: HashMap<(String, String), usize> = HashMap::new();
+    for r in form.rows.iter().filter(|r| r.role != RowRole::Heading) {
+        *count
+            .entry((fold_key(&r.name), unit_key(&r.unit)))
+            .or_default() += 1;
+    }
+    let mut linked = 0;
+    let mut created: Vec<NewIndicator> = Vec::new();
+    let mut conflicts: Vec<Msg> = Vec::new();
+    let mut taken: Vec<String> = catalogue.iter().map(|i| i.code.clone()).collect();
+    for row in form.rows.iter_mut().filter(|r| r.role != RowRole::Heading) {
+        let key = (fold_key(&row.name), unit_key(&row.unit));
+        let unique = count.get(&key).copied().unwrap_or(0) <= 1;
+        // An explicit link (a mapping file) wins; a `Mã số` code links only when the
+        // catalogue's indicator of that code has the same name: template codes are
+        // often form-local numbers (01, 02, …).
+        let explicit = row
+            .indicator
+            .as_deref()
+            .and_then(|c| by_code.get(c))
+            .copied();
+        let by_row_code = row
+            .code
+            .as_deref()
+            .and_then(|c| by_code.get(c))
+            .copied()
+            .filter(|i| fold_key(&i.name) == key.0);
+        let found = match (explicit, by_row_code) {
+            (Some(i), _) | (None, Some(i)) => Some(i),
+            (None, None) if unique => by_name.get(&key).copied(),
+            (None, None) => None,
+        };
+        match found {
+            Some(ind) => {
+                if ind.unit.is_some()
+                    && row.unit.is_some()
+                    && unit_key(&ind.unit) != unit_key(&row.unit)
+                {
+                    let users: Vec<String> = isql::uses(conn, ind.id)?
+                        .into_iter()
+                        .filter(|(c, _, _)| c != &code)
+                        .map(|(c, v, u)| format!("{c} v{v} «{}»", u.unwrap_or_default()))
+                        .collect();
+                    let others = if users.is_empty() {
+                        format!("danh mục «{}»", ind.unit.clone().unwrap_or_default())
+                    } else {
+                        users.join(", ")
+                    };
+                    let others_en = if users.is_empty() {
+                        format!("the catalogue «{}»", ind.unit.clone().unwrap_or_default())
+                    } else {
+                        users.join(", ")
+                    };
+                    let (ic, rk, ru) = (&ind.code, &row.key, row.unit.clone().unwrap_or_default());
+                    conflicts.push(Msg::new(
+                        format!("chỉ tiêu {ic} (dòng {rk} «{}»): biểu {code} dùng đơn vị «{ru}», khác với {others}", row.name),
+                        format!("indicator {ic} (row {rk} «{}»): form {code} uses unit «{ru}», unlike {others_en}", row.name),
+                    ));
+                    continue;
+                }
+                row.indicator = Some(ind.code.clone());
+                linked += 1;
+            }
+            None => {
+                let mut new_code = match (&row.indicator, &row.code) {
+                    (Some(wanted), _) if !taken.contains(wanted) => wanted.clone(),
+                    (_, Some(c)) => format!("{code}.{c}"),
+                    _ => format!("{code}.{}", row.key.to_uppercase()),
+                };
+                let mut n = 2;
+                while taken.contains(&new_code) {
+                    new_code = format!("{code}.{}_{n}", row.key.to_uppercase());
+                    n += 1;
+                }
+                taken.push(new_code.clone());
+                let name = if unique {
+                    row.name.clone()
+                } else {
+                    match row.parent.as_ref().and_then(|p| names.get(p)) {
+                        Some(p) => format!("{} — {p}", row.name),
+                        None => row.name.clone(),
+                    }
+                };
+                row.indicator = Some(new_code.clone());
+                created.push(NewIndicator {
+                    code: new_code,
+                    name,
+                    unit: row.unit.clone(),
+                    row: row.key.clone(),
+                });
+            }
+        }
+    }
+    if !conflicts.is_empty() {
+        let n = conflicts.len();
+        return Err(Error::new(Kind::Invalid, Msg::new(format!("Đơn vị tính mâu thuẫn với danh mục chỉ tiêu ({n}); không ghi gì"), format!("Units of measure conflict with the indicator catalogue ({n}); nothing was written"))).with_details(conflicts));
+    }
+
+    form.version = 0;
+    let dg = digest(&form)?;
+    let unchanged = previous.as_ref().is_some_and(|p| p.digest == dg) && created.is_empty();
+    let version = match (&previous, unchanged) {
+        (Some(p), true) => p.version,
+        (Some(p), false) => p.version + 1,
+        (None, _) => 1,
+    };
+    form.version = version as u32;
+    let changes: Vec<String> = match &prev_form {
+        Some(p) if !unchanged => p
+            .diff(&form)
+            .into_iter()
+            .map(|c| {
+                if lang == crate::error::Lang::Vi {
+                    c.message_vi
+                } else {
+                    c.message_en
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let report = ImportReport {
+        dry_run,
+        code: code.clone(),
+        version,
+        unchanged,
+        form_no: form.form_no.clone(),
+        title: form.title.clone(),
+        rows: form.rows.len(),
+        columns: form.columns.len(),
+        computed_columns: form
+            .columns
+            .iter()
+            .filter(|c| c.formula.is_some())
+            .map(|c| format!("{}={}", c.number, c.formula.clone().unwrap_or_default()))
+            .collect(),
+        computed_rows: form
+            .rows
+            .iter()
+            .filter(|r| r.role == RowRole::Computed)
+            .count(),
+        not_applicable: form.not_applicable.len(),
+        indicators_linked: linked,
+        indicators_created: created,
+        changes,
+        warnings: warnings
+            .iter()
+            .map(|w| {
+                let place = match (&w.sheet, &w.cells) {
+                    (Some(s), Some(c)) => format!("{s}!{c}: "),
+                    (None, Some(c)) => format!("{c}: "),
+                    _ => String::new(),
+                };
+                format!(
+                    "{place}{}",
+                    if lang == crate::error::Lang::Vi {
+                        &w.message_vi
+                    } else {
+                        &w.message_en
+                    }
+                )
+            })
+            .collect(),
+    };
+    if dry_run || unchanged {
+        return Ok(report);
+    }
+    for ni in &report.indicators_created {
+        let pct = ni.unit.as_deref().map(str::trim) == Some("%");
+        let ind = Indicator {
+            id: 0,
+            code: ni.code.clone(),
+            name: ni.name.clone(),
+            unit: ni.unit.clone(),
+            value_type: if pct {
+                "percent".into()
+            } else {
+                "decimal".into()
+            },
+            decimals: None,
+            aggregation: if pct { "average".into() } else { "sum".into() },
+            time_aggregation: if pct { "rate".into() } else { "flow".into() },
+            weight: None,
+            definition: None,
+            field: None,
+            status: "active".into(),
+        };
+        isql::insert(conn, &ind, &rec.at)?;
+        rec.change(
+            conn,
+            "indicator",
+            &ind.code,
+            json!({"name": ind.name, "unit": ind.unit, "from_form": code}),
+        )?;
+    }
+    let stored = StoredForm {
+        id: 0,
+        code: code.clone(),
+        version,
+        form_no: form.form_no.clone(),
+        title: form.title.clone(),
+        kind: serde_json::to_value(form.kind)?
+            .as_str()
+            .unwrap_or("numeric")
+            .to_string(),
+        definition: serde_json::to_string(&form)?,
+        digest: dg,
+        source: source.map(str::to_string),
+        created_at: rec.at.clone(),
+        created_by: rec.actor.clone(),
+    };
+    let id = sql::insert(conn, &stored)?;
+    for row in &form.rows {
+        if let Some(ic) = &row.indicator {
+            if let Some(ind) = isql::by_code(conn, ic)? {
+                sql::link_row(conn, id, &row.key, ind.id, row.unit.as_deref())?;
+            }
+        }
+    }
+    rec.change(conn, "form", &format!("{code}@{version}"), json!({"title": form.title, "rows": form.rows.len(), "columns": form.columns.len(), "source": source}))?;
+    Ok(report)
+}
+
+pub fn load(conn: &Connection, code: &str, version: Option<i64>) -> Result<FormDef> {
+    let c = code.trim();
+    let stored = match version {
+        Some(v) => sql::version(conn, c, v)?,
+        None => sql::latest(conn, c)?,
+    };
+    let Some(s) = stored else {
+        return Err(match version {
+            Some(v) => Error::new(
+                Kind::NotFound,
+                Msg::new(
+                    format!("Không có biểu mẫu {c} phiên bản {v}"),
+                    format!("No form {c} version {v}"),
+                ),
+            ),
+            None => Error::new(
+                Kind::NotFound,
+                Msg::new(
+                    format!("Không có biểu mẫu mã «{c}»"),
+                    format!("No form with code «{c}»"),
+                ),
+            ),
+        });
+    };
+    Ok(serde_json::from_str(&s.definition)?)
+}
+
+pub fn list(conn: &Connection, all_versions: bool) -> Result<Vec<Value>> {
+    let forms = sql::all(conn)?;
+    let mut latest: HashMap<String, i64> = HashMap::new();
+    for f in &forms {
+        let e = latest.entry(f.code.clone()).or_insert(f.version);
+        *e = (*e).max(f.version);
+    }
+    let mut out = Vec::new();
+    for f in forms {
+        if !all_versions && latest.get(&f.code) != Some(&f.version) {
+            continue;
+        }
+        let def: FormDef = serde_json::from_str(&f.definition)?;
+        let mut v = serde_json::to_value(&f)?;
+        v["rows"] = json!(def.rows.len());
+        v["columns"] = json!(def.columns.len());
+        out.push(v);
+    }
+    Ok(out)
+}
