@@ -4,7 +4,7 @@
 //! and what a user writes by hand as `--mapping FILE.json` for a form no heuristic
 //! reads (`schemas/form.schema.json`). Everything but the essentials has a serde
 //! default so a hand-written mapping can stay short; [`FormDef::normalize`] fills in
-//! what can be derived and [`FormDef::validate`](super::validate) checks the rest.
+//! what can be derived and `FormDef::validate` (in `validate.rs`) checks the rest.
 
 use serde::{Deserialize, Serialize};
 

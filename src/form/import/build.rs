@@ -88,6 +88,7 @@ pub fn build_form(
     // Formulas in cells: same column → the row is computed over other rows; same
     // row → the column is computed over other columns.
     let mut row_formulas: Vec<Option<String>> = vec![None; body.rows.len()];
+    let mut partial: std::collections::BTreeMap<Vec<String>, Vec<u32>> = Default::default();
     let mut column_candidates: Vec<Vec<String>> = vec![Vec::new(); columns.len()];
     for (i, row) in body.rows.iter().enumerate() {
         let mut candidates: Vec<(usize, String)> = Vec::new();
@@ -151,8 +152,39 @@ pub fn build_form(
                 ));
             }
         }
-        row_formulas[i] =
-            choose_row_formula(sheet, row.sheet_row, &candidates, &columns, row, warnings);
+        row_formulas[i] = choose_row_formula(sheet, row.sheet_row, &candidates, warnings);
+        if let Some(missing) = row_formulas[i]
+            .as_ref()
+            .and_then(|_| uncovered(&candidates, &columns, row))
+        {
+            partial.entry(missing).or_default().push(row.sheet_row);
+        }
+    }
+    // One warning per set of uncovered columns, not one per row: a template that
+    // sums only its first column would otherwise bury everything else.
+    for (missing, sheet_rows) in partial {
+        let shown: Vec<String> = sheet_rows
+            .iter()
+            .take(8)
+            .map(|r| (r + 1).to_string())
+            .collect();
+        let rows_text = if sheet_rows.len() > shown.len() {
+            format!("{}, … ({})", shown.join(", "), sheet_rows.len())
+        } else {
+            shown.join(", ")
+        };
+        warnings.push(Diagnostic::new(
+            sheet,
+            Some(rows_text),
+            format!(
+                "dòng tính theo công thức ở các cột khác nhưng cột {} không có công thức",
+                missing.join(", ")
+            ),
+            format!(
+                "rows computed by formulas in other columns, but column(s) {} hold no formula",
+                missing.join(", ")
+            ),
+        ));
     }
     for (j, found) in column_candidates.into_iter().enumerate() {
         let Some(first) = found.first() else { continue };
@@ -353,8 +385,6 @@ fn choose_row_formula(
     sheet: &str,
     sheet_row: u32,
     candidates: &[(usize, String)],
-    columns: &[Column],
-    row: &super::rows::BodyRow,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<String> {
     let mut counts: Vec<(&String, usize)> = Vec::new();
@@ -373,7 +403,16 @@ fn choose_row_formula(
             format!("cells of the row hold different formulas: using {best}"),
         ));
     }
-    let missing: Vec<&str> = columns
+    Some((*best).clone())
+}
+
+/// Numeric input columns of a computed row whose cells hold no formula.
+fn uncovered(
+    candidates: &[(usize, String)],
+    columns: &[Column],
+    row: &super::rows::BodyRow,
+) -> Option<Vec<String>> {
+    let missing: Vec<String> = columns
         .iter()
         .enumerate()
         .filter(|(j, c)| {
@@ -382,23 +421,9 @@ fn choose_row_formula(
                 && !candidates.iter().any(|(k, _)| k == j)
                 && !row.cells[*j].is_not_applicable()
         })
-        .map(|(_, c)| c.number.as_str())
+        .map(|(_, c)| c.number.clone())
         .collect();
-    if !missing.is_empty() {
-        warnings.push(Diagnostic::new(
-            sheet,
-            Some(format!("{}", sheet_row + 1)),
-            format!(
-                "dòng tính theo công thức {best} nhưng cột {} không có công thức",
-                missing.join(", ")
-            ),
-            format!(
-                "row computed by {best} but column(s) {} hold no formula",
-                missing.join(", ")
-            ),
-        ));
-    }
-    Some((*best).clone())
+    (!missing.is_empty()).then_some(missing)
 }
 
 fn build_layout(

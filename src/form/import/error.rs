@@ -8,7 +8,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub sheet: Option<String>,
-    /// Cell or range in A1 notation (`B17`, `A7:I9`), or a row (`12`).
+    /// Cell or range in A1 notation (`B17`, `A7:I9`), a row (`12`) or rows
+    /// (`9, 13, … (488)`).
     pub cells: Option<String>,
     pub message_vi: String,
     pub message_en: String,

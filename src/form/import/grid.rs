@@ -192,6 +192,17 @@ impl Grid {
     ) -> Grid {
         let mut merges_by_row: HashMap<u32, Vec<usize>> = HashMap::new();
         for (i, m) in merges.iter().enumerate() {
+            // Merges cannot overlap, so a row holds at most one per column; a file
+            // stacking more is hostile and its extra merges are ignored, which keeps
+            // every lookup short.
+            let full = (m.first_row..=m.last_row).any(|row| {
+                merges_by_row
+                    .get(&row)
+                    .is_some_and(|v| v.len() >= MAX_COLS as usize)
+            });
+            if full {
+                continue;
+            }
             for row in m.first_row..=m.last_row {
                 merges_by_row.entry(row).or_default().push(i);
             }

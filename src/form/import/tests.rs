@@ -427,6 +427,55 @@ fn sum_formulas_make_rows_computed_over_row_keys() {
 }
 
 #[test]
+fn rows_summed_in_one_column_only_get_one_warning_for_all() {
+    let dir = tmp();
+    let path = dir.path().join("partial.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    for (c, text) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *text).expect("cell");
+    }
+    let mut r = 1u32;
+    for group in 1..=12 {
+        ws.write_string(r, 0, group.to_string()).expect("cell");
+        ws.write_string(r, 1, format!("Nhóm {group}"))
+            .expect("cell");
+        ws.write_formula(r, 3, format!("=SUM(D{}:D{})", r + 2, r + 3).as_str())
+            .expect("cell");
+        for part in 1..=2u32 {
+            ws.write_string(r + part, 0, "-").expect("cell");
+            ws.write_string(r + part, 1, format!("Phần {part}"))
+                .expect("cell");
+        }
+        r += 3;
+    }
+    book.save(&path).expect("save");
+    let imported = import(&path);
+    assert_eq!(
+        imported
+            .form
+            .rows
+            .iter()
+            .filter(|r| r.role == RowRole::Computed)
+            .count(),
+        12
+    );
+    let partial: Vec<&Diagnostic> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.message_en.contains("hold no formula"))
+        .collect();
+    assert_eq!(partial.len(), 1, "{partial:?}");
+    assert_eq!(
+        partial[0].cells.as_deref(),
+        Some("2, 5, 8, 11, 14, 17, 20, 23, … (12)")
+    );
+}
+
+#[test]
 fn chia_ra_columns_make_the_total_column_computed() {
     let dir = tmp();
     let imported = import(&fixtures::split_columns(dir.path()));
