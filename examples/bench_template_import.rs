@@ -24,11 +24,23 @@ fn write_template(path: &Path, rows: usize) {
     ws.merge_range(3, 4, 3, 7, "Thực hiện", &bold).unwrap();
     ws.merge_range(4, 4, 4, 5, "Tháng báo cáo", &bold).unwrap();
     ws.merge_range(4, 6, 4, 7, "Lũy kế", &bold).unwrap();
-    for (i, s) in ["Tổng số", "Trong đó: khu vực nhà nước", "Tổng số", "Trong đó: khu vực nhà nước"].iter().enumerate() {
-        ws.write_string_with_format(5, 4 + i as u16, *s, &bold).unwrap();
+    for (i, s) in [
+        "Tổng số",
+        "Trong đó: khu vực nhà nước",
+        "Tổng số",
+        "Trong đó: khu vực nhà nước",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string_with_format(5, 4 + i as u16, *s, &bold)
+            .unwrap();
     }
     ws.merge_range(3, 8, 5, 8, "So sánh (%)", &bold).unwrap();
-    for (i, s) in ["A", "B", "C", "1", "2", "3", "4", "5", "6=4/1*100"].iter().enumerate() {
+    for (i, s) in ["A", "B", "C", "1", "2", "3", "4", "5", "6=4/1*100"]
+        .iter()
+        .enumerate()
+    {
         ws.write_string(6, i as u16, *s).unwrap();
     }
     let mut r = 7u32;
@@ -36,8 +48,9 @@ fn write_template(path: &Path, rows: usize) {
     let mut group = 0;
     while n < rows {
         group += 1;
-        ws.write_string(r, 0, &roman(group)).unwrap();
-        ws.write_string(r, 1, &format!("NHÓM CHỈ TIÊU {group}")).unwrap();
+        ws.write_string(r, 0, roman(group)).unwrap();
+        ws.write_string(r, 1, format!("NHÓM CHỈ TIÊU {group}"))
+            .unwrap();
         r += 1;
         n += 1;
         for k in 1..=10 {
@@ -45,19 +58,29 @@ fn write_template(path: &Path, rows: usize) {
                 break;
             }
             let total = r;
-            ws.write_string(r, 0, &k.to_string()).unwrap();
-            ws.write_string(r, 1, &format!("Chỉ tiêu {group}.{k}")).unwrap();
+            ws.write_string(r, 0, k.to_string()).unwrap();
+            ws.write_string(r, 1, format!("Chỉ tiêu {group}.{k}"))
+                .unwrap();
             ws.write_string(r, 2, "tỷ đồng").unwrap();
             r += 1;
             n += 1;
             for p in 1..=3 {
+                if n >= rows {
+                    break;
+                }
                 ws.write_string(r, 0, "-").unwrap();
-                ws.write_string(r, 1, &format!("Thành phần {p} của {group}.{k}")).unwrap();
+                ws.write_string(r, 1, format!("Thành phần {p} của {group}.{k}"))
+                    .unwrap();
                 ws.write_string(r, 2, "tỷ đồng").unwrap();
                 r += 1;
                 n += 1;
             }
-            ws.write_formula(total, 3, Formula::new(format!("=SUM(D{}:D{})", total + 2, total + 4))).unwrap();
+            ws.write_formula(
+                total,
+                3,
+                Formula::new(format!("=SUM(D{}:D{})", total + 2, total + 4)),
+            )
+            .unwrap();
             ws.write_string(total, 8, "x").unwrap();
         }
     }
@@ -67,7 +90,21 @@ fn write_template(path: &Path, rows: usize) {
 }
 
 fn roman(mut n: usize) -> String {
-    let table = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")];
+    let table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
     let mut s = String::new();
     for (v, r) in table {
         while n >= v {
@@ -83,7 +120,11 @@ fn main() {
     let path = dir.path().join("bieu-2000.xlsx");
     write_template(&path, 2000);
     let size = std::fs::metadata(&path).unwrap().len();
-    let opts = baocao::form::ImportOptions { code: "TH99".into(), sheet: None, convert: Some(baocao::form::registry::convert_legacy) };
+    let opts = baocao::form::ImportOptions {
+        code: "TH99".into(),
+        sheet: None,
+        convert: Some(baocao::form::registry::convert_legacy),
+    };
     let mut best = f64::MAX;
     let mut rows = 0;
     for _ in 0..5 {
@@ -92,7 +133,11 @@ fn main() {
         best = best.min(t.elapsed().as_secs_f64());
         rows = imported.form.rows.len();
     }
-    println!("template reader: {rows} rows from a {} KB workbook in {:.1} ms (best of 5)", size / 1024, best * 1000.0);
+    println!(
+        "template reader: {rows} rows from a {} KB workbook in {:.1} ms (best of 5)",
+        size / 1024,
+        best * 1000.0
+    );
 
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/baocao");
     if !bin.exists() {
@@ -103,16 +148,31 @@ fn main() {
     let run = |args: &[&str], stdin: &str| {
         use std::io::Write;
         let mut c = Command::new(&bin);
-        c.env("BAOCAO_DB", &db).env("HOME", dir.path()).args(args).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+        c.env("BAOCAO_DB", &db)
+            .env("HOME", dir.path())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null());
         let mut child = c.spawn().unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
         assert!(child.wait().unwrap().success(), "{args:?}");
     };
     run(&["-q", "init", "--password-stdin"], "Bench-mark-2026!\n");
-    run(&["-q", "login", "admin", "--password-stdin"], "Bench-mark-2026!\n");
+    run(
+        &["-q", "login", "admin", "--password-stdin"],
+        "Bench-mark-2026!\n",
+    );
     let p = path.to_str().unwrap();
     let t = Instant::now();
-    run(&["-q", "form", "import", p, "--code", "TH99", "--dry-run"], "");
+    run(
+        &["-q", "form", "import", p, "--code", "TH99", "--dry-run"],
+        "",
+    );
     let dry = t.elapsed().as_secs_f64();
     let t = Instant::now();
     run(&["-q", "form", "import", p, "--code", "TH99"], "");

@@ -1,0 +1,1150 @@
+//! The JSON contract: every document a command prints with `-o json` (and every import
+//! file it reads) validates against its `$def` in `schemas/`, formats included
+//! (`date`, `date-time` with +07:00). A change of shape that the schemas do not
+//! describe fails here; `schemas/README.md` says which command uses which `$def`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use jsonschema::{Draft, Registry};
+use serde_json::{json, Value};
+
+use crate::common::{shared, Env, ADMIN_PW};
+
+/// The schema files this test owns, by stem (`unit` → `schemas/unit.schema.json`).
+const FILES: &[&str] = &[
+    "unit",
+    "account",
+    "audit",
+    "period",
+    "calendar",
+    "indicator",
+    "text",
+    "operations",
+];
+
+/// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.
+const BASE: &str = "json-schema:///";
+
+fn schema_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
+}
+
+fn load(stem: &str) -> Value {
+    let p = schema_dir().join(format!("{stem}.schema.json"));
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// The errors of `doc` against `schemas/{stem}.schema.json#/$defs/{def}`; empty when valid.
+fn errors(stem: &str, def: &str, doc: &Value) -> Vec<String> {
+    let mut builder = Registry::new();
+    for f in FILES {
+        builder = builder
+            .add(format!("{BASE}{f}.schema.json"), load(f))
+            .expect("schema URI");
+    }
+    let registry = builder.prepare().expect("schemas resolve");
+    let wrapper = json!({ "$ref": format!("{BASE}{stem}.schema.json#/$defs/{def}") });
+    let validator = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_registry(&registry)
+        .build(&wrapper)
+        .unwrap_or_else(|e| panic!("{stem}#/$defs/{def} does not compile: {e}"));
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+#[track_caller]
+fn assert_valid(stem: &str, def: &str, doc: &Value) {
+    let errs = errors(stem, def, doc);
+    assert!(
+        errs.is_empty(),
+        "output does not match {stem}.schema.json#/$defs/{def}:\n  {}\ndocument:\n{}",
+        errs.join("\n  "),
+        serde_json::to_string_pretty(doc).unwrap()
+    );
+}
+
+#[track_caller]
+fn assert_invalid(stem: &str, def: &str, doc: &Value, why: &str) {
+    assert!(
+        !errors(stem, def, doc).is_empty(),
+        "{stem}.schema.json#/$defs/{def} accepted a document with {why}:\n{doc:#}"
+    );
+}
+
+/// Runs `-o json ARGS` (exit 0), checks the output against its `$def`, returns it.
+#[track_caller]
+fn emits(env: &Env, stem: &str, def: &str, args: &[&str]) -> Value {
+    let v = env.json(args);
+    assert_valid(stem, def, &v);
+    v
+}
+
+fn strings(v: &Value, key: &str) -> BTreeSet<String> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|x| x[key].as_str().expect("a string").to_string())
+        .collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn every_schema_is_draft_2020_12_and_every_def_compiles() {
+    for stem in FILES {
+        let schema = load(stem);
+        assert_eq!(
+            schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+            "{stem}"
+        );
+        assert_eq!(schema["$id"], format!("{stem}.schema.json"));
+        if let Err(e) = jsonschema::meta::validate(&schema) {
+            panic!("{stem}.schema.json is not a valid JSON Schema: {e}");
+        }
+        let defs = schema["$defs"].as_object().expect("$defs");
+        for def in defs.keys() {
+            // Compiling resolves every $ref the $def uses, across files too.
+            errors(stem, def, &Value::Null);
+        }
+        // The root names the documents the file describes.
+        for r in schema["anyOf"].as_array().expect("root anyOf") {
+            let name = r["$ref"].as_str().unwrap().trim_start_matches("#/$defs/");
+            assert!(defs.contains_key(name), "{stem}: root names missing {name}");
+        }
+    }
+}
+
+#[test]
+fn the_readme_names_only_defs_that_exist() {
+    let readme = std::fs::read_to_string(schema_dir().join("README.md")).unwrap();
+    let mut seen = 0;
+    for (i, _) in readme.match_indices(".schema.json#/$defs/") {
+        let stem_start = readme[..i]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .map_or(0, |p| p + 1);
+        let stem = &readme[stem_start..i];
+        let rest = &readme[i + ".schema.json#/$defs/".len()..];
+        let def: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        assert!(
+            FILES.contains(&stem),
+            "README names an unknown schema {stem}"
+        );
+        assert!(
+            load(stem)["$defs"].get(&def).is_some(),
+            "README names {stem}.schema.json#/$defs/{def}, which does not exist"
+        );
+        seen += 1;
+    }
+    assert!(seen > 40, "only {seen} references found in schemas/README.md");
+}
+
+#[test]
+fn documents_of_the_wrong_shape_are_rejected() {
+    let env = Env::with_province();
+    let unit = emits(&env, "unit", "unit", &["unit", "show", "H99.01"]);
+
+    let mut missing = unit.clone();
+    missing.as_object_mut().unwrap().remove("status");
+    assert_invalid("unit", "unit", &missing, "no status");
+
+    let mut bad_kind = unit.clone();
+    bad_kind["kind"] = json!("village");
+    assert_invalid("unit", "unit", &bad_kind, "an unknown kind");
+
+    let mut wrong_type = unit.clone();
+    wrong_type["parent"] = json!(42);
+    assert_invalid("unit", "unit", &wrong_type, "a numeric parent");
+
+    let mut human_date = unit.clone();
+    human_date["valid_from"] = json!("23/11/2026");
+    assert_invalid("unit", "unit", &human_date, "a dd/mm/yyyy date");
+
+    let mut impossible = unit.clone();
+    impossible["valid_from"] = json!("2026-02-30");
+    assert_invalid("unit", "unit", &impossible, "30 February");
+
+    // A list is an array of units, not one unit; a tree node needs its children.
+    assert_invalid("unit", "unit_list", &unit, "an object for a list");
+    let tree = emits(&env, "unit", "unit_tree", &["unit", "tree"]);
+    let mut pruned = tree.clone();
+    pruned[0]["children"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("children");
+    assert_invalid("unit", "unit_tree", &pruned, "a nested node without children");
+
+    let period = emits(&env, "period", "period", &["period", "show", "2026Q1"]);
+    for (field, value) in [
+        ("deadline", "2026-03-20T16:59:59Z"),
+        ("deadline", "2026-03-20T23:59:59"),
+        ("deadline", "2026-03-20"),
+        ("id", "2026-Q1"),
+        ("type", "quarter"),
+        ("window", "nd-09"),
+    ] {
+        let mut p = period.clone();
+        p[field] = json!(value);
+        assert_invalid("period", "period", &p, &format!("{field} = {value}"));
+    }
+
+    let who = emits(&env, "account", "whoami", &["whoami"]);
+    let mut token_without_name = who.clone();
+    token_without_name["via"] = json!({"kind": "token"});
+    assert_invalid("account", "whoami", &token_without_name, "a nameless token");
+    let mut bad_role = who.clone();
+    bad_role["grants"][0]["role"] = json!("admin");
+    assert_invalid("account", "whoami", &bad_role, "an unknown role");
+
+    let verify = emits(&env, "audit", "verification", &["audit", "verify"]);
+    let mut contradiction = verify.clone();
+    contradiction["ok"] = json!(false);
+    assert_invalid("audit", "verification", &contradiction, "ok false without problems");
+
+    let log = emits(&env, "audit", "audit_log", &["audit", "log", "--limit", "1"]);
+    let mut short_hash = log.clone();
+    short_hash[0]["hash"] = json!("abc123");
+    assert_invalid("audit", "audit_log", &short_hash, "a short hash");
+
+    let holidays = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2026"]);
+    let mut bad_day = holidays.clone();
+    bad_day[0]["kind"] = json!("tet");
+    assert_invalid("calendar", "holidays", &bad_day, "an unknown day kind");
+
+    // Import files are inputs: unknown keys (a typo) and missing keys are errors.
+    assert_invalid(
+        "unit",
+        "unit_import_file",
+        &json!([{"code": "H99.09", "name": "Xã Mới", "kind": "commune", "valid-from": "2026-01-01"}]),
+        "a misspelt key",
+    );
+    assert_invalid(
+        "unit",
+        "unit_import_file",
+        &json!([{"code": "H99.09", "kind": "commune"}]),
+        "no name",
+    );
+}
+
+#[test]
+fn unit_commands_print_the_documented_shapes() {
+    let env = Env::with_province();
+    let added = emits(
+        &env,
+        "unit",
+        "unit",
+        &[
+            "unit",
+            "add",
+            "--code",
+            "H99.04",
+            "--name",
+            "Xã Mới",
+            "--kind",
+            "commune",
+            "--parent",
+            "000.00.00.H99",
+            "--valid-from",
+            "01/01/2026",
+        ],
+    );
+    assert_eq!(added["valid_from"], "2026-01-01");
+    assert_eq!(added["valid_to"], Value::Null);
+    let updated = emits(
+        &env,
+        "unit",
+        "unit",
+        &["unit", "update", "H99.04", "--note", "Thành lập theo NQ 1/2026"],
+    );
+    assert_eq!(updated["note"], "Thành lập theo NQ 1/2026");
+    let moved = emits(
+        &env,
+        "unit",
+        "unit",
+        &["unit", "move", "H99.04", "--parent", "000.01.00.H99"],
+    );
+    assert_eq!(moved["parent"], "000.01.00.H99");
+    let dissolved = emits(
+        &env,
+        "unit",
+        "unit",
+        &[
+            "unit",
+            "dissolve",
+            "H99.04",
+            "--date",
+            "2026-11-20",
+            "--decision",
+            "12/QĐ-UBND",
+        ],
+    );
+    assert_eq!(dissolved["status"], "dissolved");
+    assert_eq!(dissolved["valid_to"], "2026-11-20");
+
+    let merge = emits(
+        &env,
+        "unit",
+        "merge_outcome",
+        &[
+            "unit",
+            "merge",
+            "H99.01",
+            "H99.02",
+            "--into",
+            "H99.10",
+            "--name",
+            "Xã Tân Hòa",
+            "--kind",
+            "commune",
+            "--effective",
+            "2026-07-01",
+            "--decision",
+            "1234/NQ-UBTVQH15",
+        ],
+    );
+    assert_eq!(merge["merged"], json!(["H99.01", "H99.02"]));
+    assert_eq!(merge["into"]["valid_from"], "2026-07-01");
+
+    let merged = emits(&env, "unit", "unit_detail", &["unit", "show", "H99.01"]);
+    assert_eq!(merged["status"], "merged");
+    assert_eq!(merged["successor"], "H99.10");
+    assert_eq!(merged["valid_to"], "2026-06-30");
+    assert_eq!(merged["lineage"][0]["kind"], "merge");
+    let gone = emits(&env, "unit", "unit_detail", &["unit", "show", "H99.04"]);
+    assert_eq!(gone["lineage"][0]["kind"], "dissolve");
+    assert_eq!(gone["lineage"][0]["to"], Value::Null);
+    let root = emits(&env, "unit", "unit_detail", &["unit", "show", "000.00.00.H99"]);
+    assert!(root["children"].as_array().unwrap().len() >= 5);
+    assert_eq!(root["accounts"], 0);
+
+    let active = emits(&env, "unit", "unit_list", &["unit", "list"]);
+    let all = emits(&env, "unit", "unit_list", &["unit", "list", "--all"]);
+    assert_eq!(
+        strings(&all, "status"),
+        set(&["active", "dissolved", "merged"])
+    );
+    assert_eq!(strings(&active, "status"), set(&["active"]));
+    emits(
+        &env,
+        "unit",
+        "unit_list",
+        &["unit", "list", "--kind", "commune", "--under", "000.00.00.H99"],
+    );
+
+    let tree = emits(&env, "unit", "unit_tree", &["unit", "tree", "--all"]);
+    let province = tree
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["code"] == "000.00.00.H99")
+        .expect("the province is a root");
+    assert!(province["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["code"] == "000.01.00.H99" && c["children"][0]["code"] == "H99.04"));
+    emits(&env, "unit", "unit_tree", &["unit", "tree", "000.01.00.H99"]);
+}
+
+#[test]
+fn unit_import_reads_and_export_writes_the_documented_file() {
+    let env = Env::with_province();
+    // What export writes is the import file format, and importing it back changes nothing.
+    let exported = emits(&env, "unit", "unit_import_file", &["unit", "export"]);
+    assert!(exported.as_array().unwrap().len() >= 6);
+    let file = env.write("units.json", &exported.to_string());
+    let again = emits(
+        &env,
+        "unit",
+        "unit_import_report",
+        &["unit", "import", file.to_str().unwrap()],
+    );
+    assert_eq!(again["unchanged"], exported.as_array().unwrap().len());
+    assert_eq!(again["created"], 0);
+
+    // A file that follows the schema, with its optional forms, is read without conflicts.
+    let rows = json!([
+        {"code": "H99.20", "name": "Xã Hòa An", "kind": "xã", "parent": "000.00.00.H99", "valid_from": "01/07/2025"},
+        {"code": "H99.21", "name": "Phường Mới", "kind": "commune", "parent": "H99.20", "valid_from": null},
+        {"code": "H99.22", "name": "Ban Dân tộc", "kind": "department", "parent": null},
+        {"code": "H99.23", "name": "Đặc khu Cồn Cỏ", "kind": "Commune", "parent": "", "valid_from": ""}
+    ]);
+    assert_valid("unit", "unit_import_file", &rows);
+    let file = env.write("new-units.json", &rows.to_string());
+    let report = emits(
+        &env,
+        "unit",
+        "unit_import_report",
+        &["unit", "import", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["created"], 4);
+    assert_eq!(report["conflicts"], json!([]));
+
+    // The CSV form of the same format; conflicts come back in the dry-run report.
+    let csv = env.write(
+        "bad.csv",
+        "code,name,kind,parent,valid_from\n\
+         H99.30,Xã A,làng,000.00.00.H99,\n\
+         H99.31,Xã B,xã,KHONGCO,2026-01-01\n\
+         H99.32,Xã C,phường,000.00.00.H99,01/02/2026\n",
+    );
+    let report = emits(
+        &env,
+        "unit",
+        "unit_import_report",
+        &["unit", "import", csv.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(report["created"], 1);
+    let lines: Vec<i64> = report["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3]);
+    // Without --dry-run a file with conflicts writes nothing and prints no JSON.
+    let r = env
+        .run(&["-o", "json", "unit", "import", csv.to_str().unwrap()])
+        .code(5);
+    assert!(r.stdout.is_empty());
+    // A shape the tool refuses is refused by the schema as well.
+    let wrong = json!([{"code": "H99.40", "name": "Xã D", "kind": "commune", "parent": 5}]);
+    assert_invalid("unit", "unit_import_file", &wrong, "a numeric parent");
+    let file = env.write("wrong.json", &wrong.to_string());
+    env.run(&["unit", "import", file.to_str().unwrap(), "--dry-run"])
+        .code(5);
+}
+
+#[test]
+fn account_commands_print_the_documented_shapes() {
+    let mut env = Env::with_province();
+    let added = emits(
+        &env,
+        "account",
+        "account_added",
+        &[
+            "account",
+            "add",
+            "--username",
+            "nva",
+            "--full-name",
+            "Nguyễn Văn A",
+            "--unit",
+            "000.02.00.H99",
+            "--email",
+            "NVA@HaSon.gov.vn",
+            "--phone",
+            "0912 345 678",
+            "--role",
+            "data_entry",
+            "--role",
+            "approver",
+            "--request",
+            "123/UBND-VP",
+            "--received",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(added["email"], "nva@hason.gov.vn");
+    assert_eq!(added["phone"], "0912345678");
+    assert_eq!(added["must_change"], true);
+    assert_eq!(strings(&added["grants"], "role"), set(&["approver", "data_entry"]));
+
+    let shown = emits(&env, "account", "account", &["account", "show", "nva"]);
+    assert!(shown.get("initial_password").is_none(), "shown once only");
+    emits(
+        &env,
+        "account",
+        "account",
+        &["account", "update", "nva", "--phone", "+84 912 000 111"],
+    );
+    for (verb, status) in [
+        ("suspend", "suspended"),
+        ("resume", "active"),
+        ("lock", "locked"),
+        ("unlock", "active"),
+    ] {
+        let a = emits(
+            &env,
+            "account",
+            "account",
+            &["account", verb, "nva", "--reason", "Chuyển công tác"],
+        );
+        assert_eq!(a["status"], status, "after {verb}");
+    }
+
+    let granted = emits(
+        &env,
+        "account",
+        "grant_result",
+        &[
+            "account",
+            "grant",
+            "nva",
+            "--role",
+            "viewer",
+            "--unit",
+            "000.00.00.H99",
+            "--regime",
+            "KTXH",
+            "--regime",
+            "TC",
+        ],
+    );
+    assert_eq!(granted["changed"], true);
+    assert_eq!(granted["regimes"], json!(["KTXH", "TC"]));
+    let same = emits(
+        &env,
+        "account",
+        "grant_result",
+        &[
+            "account",
+            "grant",
+            "nva",
+            "--role",
+            "viewer",
+            "--unit",
+            "000.00.00.H99",
+            "--regime",
+            "KTXH",
+            "--regime",
+            "TC",
+        ],
+    );
+    assert_eq!(same["changed"], false);
+    let sender = emits(
+        &env,
+        "account",
+        "grant_result",
+        &["account", "grant", "nva", "--role", "sender"],
+    );
+    assert_eq!(sender["regimes"], Value::Null);
+    let revoked = emits(
+        &env,
+        "account",
+        "revoke_result",
+        &["account", "revoke", "nva", "--role", "sender"],
+    );
+    assert_eq!(revoked["revoked"], true);
+
+    let shown = emits(&env, "account", "account", &["account", "show", "nva"]);
+    let viewer = shown["grants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["role"] == "viewer")
+        .expect("viewer grant");
+    assert_eq!(viewer["regimes"], json!(["KTXH", "TC"]));
+    let list = emits(&env, "account", "account_list", &["account", "list"]);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["username"] == "nva")
+        .unwrap();
+    assert!(row["roles"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("viewer@000.00.00.H99")));
+    emits(
+        &env,
+        "account",
+        "account_list",
+        &["account", "list", "--role", "viewer", "--unit", "000.00.00.H99"],
+    );
+
+    let reset = emits(
+        &env,
+        "account",
+        "password_reset",
+        &["account", "reset-password", "nva"],
+    );
+    let transferred = emits(
+        &env,
+        "account",
+        "account",
+        &["account", "transfer", "nva", "--unit", "000.01.00.H99"],
+    );
+    assert_eq!(transferred["unit"], "000.01.00.H99");
+
+    // Sign-in as that account: the login result and whoami both say a change is due.
+    let pw = reset["password"].as_str().unwrap().to_string();
+    let login = env
+        .run_in(
+            &["-o", "json", "login", "nva", "--password-stdin"],
+            Some(&format!("{pw}\n")),
+        )
+        .ok()
+        .json();
+    assert_valid("account", "login_result", &login);
+    assert_eq!(login["must_change_password"], true);
+    let who = emits(&env, "account", "whoami", &["whoami"]);
+    assert_eq!(who["via"], json!({"kind": "session"}));
+    assert_eq!(who["must_change_password"], true);
+    assert_eq!(who["simulated_clock"], true);
+    env.login("admin", ADMIN_PW).ok();
+
+    // Through an API token, whoami names it.
+    let token = emits(
+        &env,
+        "account",
+        "token_created",
+        &["token", "create", "cron-audit", "--expires", "30d"],
+    );
+    env.token = Some(token["token"].as_str().unwrap().to_string());
+    env.run(&["logout"]).ok();
+    let who = emits(&env, "account", "whoami", &["whoami"]);
+    assert_eq!(who["via"], json!({"kind": "token", "name": "cron-audit"}));
+    env.token = None;
+    env.login("admin", ADMIN_PW).ok();
+
+    let closed = emits(
+        &env,
+        "account",
+        "account",
+        &["account", "close", "nva", "--reason", "Nghỉ hưu"],
+    );
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(closed["status_reason"], "Nghỉ hưu");
+}
+
+#[test]
+fn account_import_and_audit_print_the_documented_shapes() {
+    let mut env = Env::with_province();
+    let rows = json!([
+        {"username": "ttb", "full_name": "Trần Thị B", "email": "b@hason.gov.vn", "phone": null,
+         "unit": "H99.03", "roles": ["data_entry", "viewer@000.00.00.H99"]},
+        {"username": "lvc", "full_name": "Lê Văn C", "unit": "000.01.00.H99", "roles": ["approver;sender"]},
+        {"username": "pqd", "full_name": "Phạm Quang D", "unit": "H99.01"}
+    ]);
+    assert_valid("account", "account_import_file", &rows);
+    let file = env.write("accounts.json", &rows.to_string());
+    let dry = emits(
+        &env,
+        "account",
+        "account_import_report",
+        &["account", "import", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(dry["created"], 3);
+    assert_eq!(dry["accounts"], json!([]));
+    let done = emits(
+        &env,
+        "account",
+        "account_import_report",
+        &["account", "import", file.to_str().unwrap()],
+    );
+    assert_eq!(strings(&done["accounts"], "username"), set(&["lvc", "pqd", "ttb"]));
+    let again = emits(
+        &env,
+        "account",
+        "account_import_report",
+        &["account", "import", file.to_str().unwrap()],
+    );
+    assert_eq!(again["unchanged"], 3);
+
+    let csv = env.write(
+        "accounts.csv",
+        "username,full_name,unit,roles\n\
+         ma,Ma Văn Ma,KHONGCO,\n\
+         xx,Xa Văn X,H99.03,vua\n",
+    );
+    let bad = emits(
+        &env,
+        "account",
+        "account_import_report",
+        &["account", "import", csv.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(strings(&bad["conflicts"], "code"), set(&["ma", "xx"]));
+    assert_invalid(
+        "account",
+        "account_import_file",
+        &json!([{"username": "xx", "full_name": "Xa Văn X", "unit": "H99.03", "roles": ["vua"]}]),
+        "an unknown role",
+    );
+
+    // Every kind of finding, as tests/cli/accounts.rs sets them up.
+    env.account("cu.ly", "H99.03", &["viewer"]);
+    env.now = Some("2026-11-24T10:00:00+07:00".into());
+    env.run(&[
+        "account",
+        "add",
+        "--username",
+        "cham",
+        "--full-name",
+        "Lê Văn Chậm",
+        "--unit",
+        "H99.02",
+        "--request",
+        "77/UBND-VP",
+        "--received",
+        "2026-11-20",
+    ])
+    .ok();
+    env.run(&["unit", "dissolve", "H99.03", "--date", "2026-11-24"])
+        .ok();
+    env.now = Some("2027-05-31T10:00:00+07:00".into());
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{ADMIN_PW}\nMat-khau-Moi-2027!\n")),
+    )
+    .ok();
+    env.now = Some("2027-06-01T10:00:00+07:00".into());
+    let findings = emits(&env, "account", "account_audit", &["account", "audit"]);
+    assert_eq!(
+        strings(&findings, "finding"),
+        set(&["dissolved_unit", "inactive", "password_age", "request_sla"])
+    );
+    // With --exit-code the findings still print, then exit 3.
+    let r = env
+        .run(&["-o", "json", "account", "audit", "--exit-code"])
+        .code(3);
+    assert_valid("account", "account_audit", &r.json());
+}
+
+#[test]
+fn api_tokens_print_the_documented_shapes() {
+    let env = Env::with_province();
+    let created = emits(
+        &env,
+        "account",
+        "token_created",
+        &["token", "create", "cron-audit", "--expires", "2026-12-31"],
+    );
+    assert_eq!(created["expires_at"], "2026-12-31T23:59:59+07:00");
+    emits(
+        &env,
+        "account",
+        "token_created",
+        &["token", "create", "bao-cao", "--expires", "90d"],
+    );
+    let revoked = emits(
+        &env,
+        "account",
+        "token_revoked",
+        &["token", "revoke", "bao-cao"],
+    );
+    assert_eq!(revoked["revoked_at"], "2026-11-23T09:00:00+07:00");
+    let mine = emits(&env, "account", "token_list", &["token", "list"]);
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+    assert!(mine.as_array().unwrap().iter().all(|t| t.get("token").is_none()));
+    emits(&env, "account", "token_list", &["token", "list", "--all"]);
+}
+
+#[test]
+fn the_audit_trail_prints_the_documented_shapes_intact_or_tampered() {
+    let env = Env::with_province();
+    env.run(&["calendar", "add-off", "2026-12-31"]).ok();
+    env.run(&["calendar", "remove", "2026-12-31"]).ok();
+    let log = emits(&env, "audit", "audit_log", &["audit", "log"]);
+    let entries = log.as_array().unwrap();
+    assert_eq!(entries[0]["id"], 1);
+    assert_eq!(entries[0]["prev_hash"], "0".repeat(64));
+    // All three kinds of state: a row digest, a removed row, an event (the sign-in).
+    assert!(entries.iter().any(|e| e["state"] == "-"));
+    assert!(entries.iter().any(|e| e["state"].is_null()));
+    assert!(entries
+        .iter()
+        .any(|e| e["state"].as_str().is_some_and(|s| s.len() == 64)));
+    let one = emits(
+        &env,
+        "audit",
+        "audit_log",
+        &["audit", "log", "--object", "unit:H99.01", "--since", "2026-11-23"],
+    );
+    assert!(!one.as_array().unwrap().is_empty());
+    let verify = emits(&env, "audit", "verification", &["audit", "verify"]);
+    assert_eq!(verify["ok"], true);
+    let head = emits(&env, "audit", "audit_head", &["audit", "head"]);
+    assert_eq!(head["head"], verify["head"]);
+    let check = emits(&env, "operations", "check_report", &["check"]);
+    assert_eq!(check["ok"], true);
+
+    // Behind the tool's back: a row edited, one inserted, an entry removed.
+    env.sql(
+        "UPDATE unit SET name = 'Giả mạo' WHERE code = 'H99.03';
+         INSERT INTO unit(code, name, kind) VALUES ('ZZ', 'Lạ', 'other');
+         DELETE FROM audit_log WHERE id = 3;",
+    );
+    let r = env.run(&["-o", "json", "audit", "verify"]).code(1);
+    let verify = r.json();
+    assert_valid("audit", "verification", &verify);
+    assert_eq!(verify["ok"], false);
+    let kinds = strings(&verify["problems"], "problem");
+    for k in ["missing_entries", "broken_chain", "row_modified", "unrecorded_row"] {
+        assert!(kinds.contains(k), "{k} not in {kinds:?}");
+    }
+    let r = env.run(&["-o", "json", "check"]).code(1);
+    let check = r.json();
+    assert_valid("operations", "check_report", &check);
+    assert_eq!(check["audit"]["ok"], false);
+}
+
+#[test]
+fn operations_print_the_documented_shapes() {
+    let env = Env::new();
+    let init = env
+        .run_in(
+            &[
+                "-o",
+                "json",
+                "init",
+                "--admin",
+                "admin",
+                "--password-stdin",
+                "--simulated-clock",
+            ],
+            Some(&format!("{ADMIN_PW}\n")),
+        )
+        .ok()
+        .json();
+    assert_valid("operations", "init_result", &init);
+    assert_eq!(init["simulated_clock"], true);
+    env.login("admin", ADMIN_PW).ok();
+
+    let copy = env.path("sao-luu.db");
+    let backup = emits(
+        &env,
+        "operations",
+        "backup_info",
+        &["backup", copy.to_str().unwrap()],
+    );
+    assert!(backup["bytes"].as_u64().unwrap() > 0);
+    let restored = emits(
+        &env,
+        "operations",
+        "restore_result",
+        &["restore", copy.to_str().unwrap()],
+    );
+    assert_eq!(restored["audit_ok"], true);
+    assert_eq!(restored["audit_head"], backup["audit_head"]);
+    let aside = restored["previous_database"].as_str().unwrap();
+    assert!(Path::new(aside).exists(), "{aside} kept aside");
+}
+
+#[test]
+fn the_demo_and_its_database_print_the_documented_shapes() {
+    let mut env = Env::new();
+    let dir = env.path("demo");
+    let report = emits(
+        &env,
+        "operations",
+        "demo_report",
+        &["-q", "demo", "--dir", dir.to_str().unwrap()],
+    );
+    assert_eq!(report["audit_ok"], true);
+    let total: u64 = report["roles"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(json!(total), report["grants"]);
+
+    // A full province: every row of the big listings follows the schemas too.
+    let db = report["db"].as_str().unwrap().to_string();
+    env.now = report["simulated_now"].as_str().map(str::to_string);
+    let on_demo = |args: &[&str]| {
+        let mut a = vec!["--db", db.as_str()];
+        a.extend_from_slice(args);
+        a.into_iter().map(str::to_string).collect::<Vec<_>>()
+    };
+    let pw = format!("{}\n", report["password"].as_str().unwrap());
+    let login = on_demo(&["login", "admin", "--password-stdin"]);
+    let login: Vec<&str> = login.iter().map(String::as_str).collect();
+    env.run_in(&login, Some(&pw)).ok();
+    for (stem, def, args) in [
+        ("unit", "unit_list", &["unit", "list", "--all"][..]),
+        ("unit", "unit_tree", &["unit", "tree"][..]),
+        ("account", "account_list", &["account", "list"][..]),
+        ("account", "account_audit", &["account", "audit"][..]),
+        ("audit", "audit_log", &["audit", "log"][..]),
+        ("audit", "verification", &["audit", "verify"][..]),
+        ("calendar", "holidays", &["calendar", "holidays", "2026"][..]),
+    ] {
+        let a = on_demo(args);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let v = emits(&env, stem, def, &a);
+        if def == "account_list" {
+            assert_eq!(json!(v.as_array().unwrap().len()), report["accounts"]);
+        }
+    }
+}
+
+#[test]
+fn periods_print_the_documented_shapes() {
+    let env = Env::new();
+    let q1 = emits(&env, "period", "period", &["period", "show", "2026q1"]);
+    assert_eq!(q1["id"], "2026Q1");
+    assert_eq!(q1["start"], "2025-12-15");
+    assert_eq!(q1["deadline"], "2026-03-20T23:59:59+07:00");
+    for (ptype, n) in [
+        ("daily", 365),
+        ("weekly", 53),
+        ("half_month", 24),
+        ("monthly", 12),
+        ("quarterly", 4),
+        ("six_monthly", 2),
+        ("yearly", 1),
+        ("school_year", 1),
+    ] {
+        let list = emits(
+            &env,
+            "period",
+            "period_list",
+            &["period", "list", "--type", ptype, "--year", "2026"],
+        );
+        assert_eq!(list.as_array().unwrap().len(), n, "{ptype}");
+        assert_eq!(strings(&list, "type"), set(&[ptype]));
+    }
+    let week = emits(
+        &env,
+        "period",
+        "period",
+        &["period", "current", "--type", "weekly"],
+    );
+    assert_eq!(week["id"], "2026W48");
+    emits(&env, "period", "period", &["period", "next", "2025Sep"]);
+    let cal = emits(
+        &env,
+        "period",
+        "period",
+        &[
+            "period",
+            "previous",
+            "2026-01-01",
+            "--window",
+            "calendar",
+            "--deadline",
+            "workdays:1@16:30",
+        ],
+    );
+    assert_eq!(cal["window"], "calendar");
+    assert_eq!(cal["deadline"], "2026-01-02T16:30:00+07:00");
+    let en = emits(
+        &env,
+        "period",
+        "period",
+        &["--lang", "en", "period", "show", "202611H2"],
+    );
+    assert_eq!(en["type"], "half_month");
+}
+
+#[test]
+fn the_calendar_prints_the_documented_shapes() {
+    let env = Env::with_admin();
+    let tet = emits(
+        &env,
+        "calendar",
+        "lunar_conversion",
+        &["calendar", "lunar", "2026-02-17"],
+    );
+    assert_eq!(tet["lunar"], json!({"year": 2026, "month": 1, "day": 1, "leap": false}));
+    let leap = emits(
+        &env,
+        "calendar",
+        "lunar_conversion",
+        &["calendar", "solar", "2025-06-01", "--leap"],
+    );
+    assert_eq!(leap["lunar"]["leap"], true);
+    let off = emits(
+        &env,
+        "calendar",
+        "day_status",
+        &["calendar", "is-workday", "17/02/2026"],
+    );
+    assert_eq!(off["workday"], false);
+    let ordinary = emits(
+        &env,
+        "calendar",
+        "day_status",
+        &["calendar", "is-workday", "2026-11-23"],
+    );
+    assert_eq!(ordinary["reason"], Value::Null);
+    let next = emits(
+        &env,
+        "calendar",
+        "next_workday",
+        &["calendar", "next-workday", "2026-02-13", "--after", "2"],
+    );
+    assert_eq!(next["date"], "2026-02-24");
+    emits(
+        &env,
+        "calendar",
+        "workdays",
+        &["calendar", "workdays", "--from", "2026-02-01", "--to", "2026-02-28"],
+    );
+
+    // The official schedule: the shared file's records follow the import $def.
+    let schedule = shared("testdata/holidays-2026.csv").unwrap_or_else(|| {
+        env.write(
+            "holidays-2026.csv",
+            "date,kind,name\n2026-01-02,off,Nghỉ bù\n2026-01-10,workday,Làm bù\n",
+        )
+    });
+    let text = std::fs::read_to_string(&schedule).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let records: Vec<Value> = lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let cells: Vec<&str> = l.splitn(header.len(), ',').collect();
+            Value::Object(
+                header
+                    .iter()
+                    .zip(cells)
+                    .map(|(h, c)| (h.to_string(), json!(c)))
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_valid("calendar", "calendar_import_file", &json!(records));
+    let path = schedule.to_str().unwrap();
+    let dry = emits(
+        &env,
+        "calendar",
+        "calendar_import_report",
+        &["calendar", "import", path, "--dry-run"],
+    );
+    assert_eq!(dry["created"], json!(records.len()));
+    emits(
+        &env,
+        "calendar",
+        "calendar_import_report",
+        &["calendar", "import", path],
+    );
+    let conflicting = env.write(
+        "conflict.csv",
+        "date,kind,name\n2026-12-31,off,Nghỉ\n31/12/2026,workday,Làm\n",
+    );
+    let report = emits(
+        &env,
+        "calendar",
+        "calendar_import_report",
+        &["calendar", "import", conflicting.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(report["conflicts"][0]["code"], "2026-12-31");
+
+    let added = emits(
+        &env,
+        "calendar",
+        "override",
+        &["calendar", "add-off", "2026-12-31", "--name", "Nghỉ cuối năm"],
+    );
+    assert_eq!(added["kind"], "off");
+    let workday = emits(
+        &env,
+        "calendar",
+        "override",
+        &["calendar", "add-workday", "2026-12-26"],
+    );
+    assert_eq!(workday["name"], "Ngày làm bù");
+    let removed = emits(
+        &env,
+        "calendar",
+        "override",
+        &["calendar", "remove", "2026-12-26"],
+    );
+    assert_eq!(removed["date"], "2026-12-26");
+    let days = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2026"]);
+    let kinds = strings(&days, "kind");
+    assert!(kinds.contains("override_off") && kinds.contains("override_workday"));
+    let builtin = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2027"]);
+    assert!(strings(&builtin, "kind").contains("holiday"));
+    let compensatory = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2028"]);
+    assert!(
+        strings(&compensatory, "kind").contains("compensatory"),
+        "2028: 1 January is a Saturday"
+    );
+}
+
+#[test]
+fn indicators_and_legacy_text_print_the_documented_shapes() {
+    let env = Env::with_admin();
+    let added = emits(
+        &env,
+        "indicator",
+        "indicator",
+        &[
+            "indicator",
+            "add",
+            "--code",
+            "DT01",
+            "--name",
+            "Diện tích lúa",
+            "--unit",
+            "ha",
+            "--type",
+            "decimal",
+            "--decimals",
+            "1",
+        ],
+    );
+    assert_eq!(added["aggregation"], "sum");
+    let detail = emits(
+        &env,
+        "indicator",
+        "indicator_detail",
+        &["indicator", "show", "DT01"],
+    );
+    assert_eq!(detail["forms"], json!([]));
+    let exported = emits(
+        &env,
+        "indicator",
+        "indicator_import_file",
+        &["indicator", "export"],
+    );
+    let rows = json!([
+        {"code": "NS01", "name": "Năng suất lúa", "unit": "tạ/ha", "value_type": "decimal",
+         "aggregation": "weighted_average", "weight": "DT01", "time_aggregation": "rate"},
+        {"code": "DS01", "name": "Dân số", "unit": "người", "value_type": "integer", "decimals": 0,
+         "time_aggregation": "stock", "field": "Dân số"}
+    ]);
+    assert_valid("indicator", "indicator_import_file", &rows);
+    let file = env.write("indicators.json", &rows.to_string());
+    let report = emits(
+        &env,
+        "indicator",
+        "indicator_import_report",
+        &["indicator", "import", file.to_str().unwrap()],
+    );
+    assert_eq!(report["created"], 2);
+    let file = env.write("export.json", &exported.to_string());
+    let again = emits(
+        &env,
+        "indicator",
+        "indicator_import_report",
+        &["indicator", "import", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(again["unchanged"], 1);
+    let retired = emits(
+        &env,
+        "indicator",
+        "indicator",
+        &["indicator", "retire", "DS01"],
+    );
+    assert_eq!(retired["status"], "retired");
+    let all = emits(
+        &env,
+        "indicator",
+        "indicator_list",
+        &["indicator", "list", "--all"],
+    );
+    assert_eq!(all.as_array().unwrap().len(), 3);
+
+    let detected = emits(&env, "text", "detection", &["text", "detect", "Xin chµo"]);
+    assert_eq!(detected["encoding"], "tcvn3");
+    assert_eq!(detected["unicode"], "Xin chào");
+    let converted = emits(&env, "text", "conversion", &["text", "convert", "Xin chµo"]);
+    assert_eq!(converted["from"], "tcvn3");
+}
