@@ -76,6 +76,7 @@ pub fn view(conn: &Connection, a: &Account) -> Result<Value> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AccountInput {
     pub username: String,
     pub full_name: String,

@@ -176,6 +176,18 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             ));
         }
     }
+    // Report values are audited through their revision's digest of them.
+    for (reference, stored, now) in crate::store::report::value_digests(conn)? {
+        if stored != now {
+            problems.push(row_problem(
+                &format!("revision:{reference}"),
+                None,
+                "values_modified",
+                "số liệu khác với bản đã ghi (bị sửa ngoài công cụ)",
+                "values differ from what was recorded (edited behind the tool's back)",
+            ));
+        }
+    }
     problems.sort_by_key(|p| p.entry.unwrap_or(i64::MAX));
     Ok(Verification {
         ok: problems.is_empty(),

@@ -34,7 +34,7 @@ pub struct DemoReport {
     pub accounts: usize,
     pub grants: usize,
     pub calendar_overrides: usize,
-    pub roles: HashMap<String, usize>,
+    pub roles: std::collections::BTreeMap<String, usize>,
     pub audit_entries: i64,
     pub audit_ok: bool,
 }
@@ -138,7 +138,8 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     let (units, accs, grants, overrides, roles, v) = st.read(|tx| {
         let units = crate::store::unit::all(tx)?.len();
         let accs = accounts::all(tx)?;
-        let mut roles: HashMap<String, usize> = HashMap::new();
+        let mut roles: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
         let mut grants = 0;
         for a in &accs {
             for g in accounts::active_grants(tx, a.id)? {

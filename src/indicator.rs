@@ -57,6 +57,7 @@ fn can_write(actor: &Actor) -> Result<()> {
 
 /// An indicator as typed or imported; absent optional fields keep their defaults.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IndicatorInput {
     pub code: String,
     pub name: String,

@@ -118,6 +118,7 @@ fn can_write(actor: &Actor) -> Result<()> {
 
 /// A unit as typed on the command line or read from an import file.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UnitInput {
     pub code: String,
     pub name: String,

@@ -104,6 +104,9 @@ pub enum AccountCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Your Ed25519 signing key for sending reports.
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Passwords older than 180 days, accounts idle 90 days, accounts of dissolved units,
     /// requests not handled within 1 working day.
     Audit {
@@ -111,6 +114,13 @@ pub enum AccountCmd {
         #[arg(long)]
         exit_code: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCmd {
+    /// Make a new key pair: the private key goes to a 0600 file under your config
+    /// directory, the public key into the database (replacing an older one).
+    Generate,
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +173,7 @@ impl AccountCmd {
             AccountCmd::Revoke { .. } => "revoke",
             AccountCmd::Import { .. } => "import",
             AccountCmd::Audit { .. } => "audit",
+            AccountCmd::Key(_) => "key generate",
         }
     }
 }
@@ -364,6 +375,24 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     ("unchanged", "Không đổi", "Unchanged"),
                     ("conflicts", "Xung đột", "Conflicts"),
                     ("accounts", "Tài khoản mới", "New accounts")
+                ],
+            )
+        }
+        AccountCmd::Key(KeyCmd::Generate) => {
+            let v = ctx.write(|tx, actor, rec| {
+                let (key, public, _) = crate::sign::generate(&ctx.db, &actor.username)?;
+                let id = crate::store::report::insert_key(tx, actor.account_id, &public, &rec.at)?;
+                rec.change(tx, "key", &id.to_string(), json!({"account": actor.username, "public_key": public}))?;
+                let path = crate::sign::save(&ctx.db, &actor.username, id, &key)?;
+                Ok(json!({"username": actor.username, "key_id": id, "public_key": public, "private_key_file": path}))
+            })?;
+            ctx.out.emit(
+                &v,
+                fields![
+                    ("username", "Tài khoản", "Account"),
+                    ("key_id", "Mã khoá", "Key id"),
+                    ("public_key", "Khoá công khai", "Public key"),
+                    ("private_key_file", "Tệp khoá bí mật", "Private key file")
                 ],
             )
         }

@@ -6,6 +6,8 @@ mod admin;
 mod form;
 mod indicator;
 mod period;
+mod regime;
+mod report;
 mod session;
 mod unit;
 
@@ -104,6 +106,21 @@ pub enum Command {
     /// Legacy Vietnamese text: detect and convert TCVN3 (ABC) and VNI to Unicode.
     #[command(subcommand)]
     Text(indicator::TextCmd),
+    /// Regimes (chế độ báo cáo): what is reported, by whom, how often, by when.
+    #[command(subcommand)]
+    Regime(regime::RegimeCmd),
+    /// Assign regimes to reporting units (giao báo cáo).
+    #[command(subcommand)]
+    Assign(regime::AssignCmd),
+    /// Open or close reception, extend deadlines.
+    #[command(subcommand)]
+    Window(regime::WindowCmd),
+    /// Reports: the workflow from draft to accepted, signatures, history.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
+    /// Data entry: fill-in workbooks, import, single cells.
+    #[command(subcommand)]
+    Entry(report::EntryCmd),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -147,6 +164,11 @@ impl Command {
             Command::Indicator(c) => return format!("indicator {}", c.verb()),
             Command::Text(_) => "text",
             Command::Form(c) => return format!("form {}", c.verb()),
+            Command::Regime(c) => return format!("regime {}", c.verb()),
+            Command::Assign(c) => return format!("assign {}", c.verb()),
+            Command::Window(c) => return format!("window {}", c.verb()),
+            Command::Report(c) => return format!("report {}", c.verb()),
+            Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Period(_) => "period",
             Command::Calendar(c) => return format!("calendar {}", c.verb()),
             Command::Audit(_) => "audit",
@@ -205,6 +227,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Indicator(c) => indicator::run(&ctx, c),
         Command::Text(c) => indicator::text_cmd(&ctx, c),
         Command::Form(c) => form::run(&ctx, c),
+        Command::Regime(c) => regime::regime_cmd(&ctx, c),
+        Command::Assign(c) => regime::assign_cmd(&ctx, c),
+        Command::Window(c) => regime::window_cmd(&ctx, c),
+        Command::Report(c) => report::run(&ctx, c),
+        Command::Entry(c) => report::entry(&ctx, c),
         Command::Period(c) => period::period(&ctx, c),
         Command::Calendar(c) => period::calendar_cmd(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),

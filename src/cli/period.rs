@@ -50,6 +50,9 @@ pub enum PeriodCmd {
         id: String,
         #[command(flatten)]
         w: WindowArgs,
+        /// Apply this regime's own window and deadline rule (and its reception windows).
+        #[arg(long)]
+        regime: Option<String>,
     },
     /// Every period of a type in a year.
     List {
@@ -132,7 +135,27 @@ pub fn period_value(
 pub fn period(ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
     let lang = ctx.lang();
     match cmd {
-        PeriodCmd::Show { id, w } => {
+        PeriodCmd::Show {
+            id,
+            regime: Some(code),
+            ..
+        } => {
+            let v = ctx.read(|tx, _| {
+                let r = crate::regime::find(tx, &code)?;
+                let pid = crate::regime::parse_period(&r, &id)?;
+                let cal = calendar::load(tx)?;
+                let events = crate::store::regime::window_events(tx, r.id, Some(&pid))?;
+                let info = crate::regime::period_info(&r, &pid, None, &cal, &events)?;
+                let kind = r.frequency.clone().unwrap_or_else(|| r.kind.clone());
+                Ok(json!({"id": info.period, "type": kind, "start": info.start, "end": info.end, "deadline": info.effective_deadline, "name": info.name, "window": r.window, "regime": r.code, "rule_deadline": info.deadline, "reception_open": info.reception_open}))
+            })?;
+            ctx.out.emit(&v, PERIOD_FIELDS)
+        }
+        PeriodCmd::Show {
+            id,
+            w,
+            regime: None,
+        } => {
             let p = parse_period(&id)?;
             let cal = effective_calendar(ctx)?;
             ctx.out

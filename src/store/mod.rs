@@ -10,6 +10,8 @@ pub mod audit;
 pub mod calendar;
 pub mod form;
 pub mod indicator;
+pub mod regime;
+pub mod report;
 pub mod unit;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_indexes.sql"),
     include_str!("migrations/0003_catalogue.sql"),
+    include_str!("migrations/0004_reporting.sql"),
 ];
 
 pub fn schema_version() -> i64 {

@@ -11,4 +11,5 @@ mod indicators;
 mod man;
 mod operations;
 mod permissions;
+mod schemas;
 mod units;

@@ -146,7 +146,10 @@ fn the_readme_names_only_defs_that_exist() {
         );
         seen += 1;
     }
-    assert!(seen > 40, "only {seen} references found in schemas/README.md");
+    assert!(
+        seen > 40,
+        "only {seen} references found in schemas/README.md"
+    );
 }
 
 #[test]
@@ -182,7 +185,12 @@ fn documents_of_the_wrong_shape_are_rejected() {
         .as_object_mut()
         .unwrap()
         .remove("children");
-    assert_invalid("unit", "unit_tree", &pruned, "a nested node without children");
+    assert_invalid(
+        "unit",
+        "unit_tree",
+        &pruned,
+        "a nested node without children",
+    );
 
     let period = emits(&env, "period", "period", &["period", "show", "2026Q1"]);
     for (field, value) in [
@@ -209,14 +217,29 @@ fn documents_of_the_wrong_shape_are_rejected() {
     let verify = emits(&env, "audit", "verification", &["audit", "verify"]);
     let mut contradiction = verify.clone();
     contradiction["ok"] = json!(false);
-    assert_invalid("audit", "verification", &contradiction, "ok false without problems");
+    assert_invalid(
+        "audit",
+        "verification",
+        &contradiction,
+        "ok false without problems",
+    );
 
-    let log = emits(&env, "audit", "audit_log", &["audit", "log", "--limit", "1"]);
+    let log = emits(
+        &env,
+        "audit",
+        "audit_log",
+        &["audit", "log", "--limit", "1"],
+    );
     let mut short_hash = log.clone();
     short_hash[0]["hash"] = json!("abc123");
     assert_invalid("audit", "audit_log", &short_hash, "a short hash");
 
-    let holidays = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2026"]);
+    let holidays = emits(
+        &env,
+        "calendar",
+        "holidays",
+        &["calendar", "holidays", "2026"],
+    );
     let mut bad_day = holidays.clone();
     bad_day[0]["kind"] = json!("tet");
     assert_invalid("calendar", "holidays", &bad_day, "an unknown day kind");
@@ -264,7 +287,13 @@ fn unit_commands_print_the_documented_shapes() {
         &env,
         "unit",
         "unit",
-        &["unit", "update", "H99.04", "--note", "Thành lập theo NQ 1/2026"],
+        &[
+            "unit",
+            "update",
+            "H99.04",
+            "--note",
+            "Thành lập theo NQ 1/2026",
+        ],
     );
     assert_eq!(updated["note"], "Thành lập theo NQ 1/2026");
     let moved = emits(
@@ -323,7 +352,12 @@ fn unit_commands_print_the_documented_shapes() {
     let gone = emits(&env, "unit", "unit_detail", &["unit", "show", "H99.04"]);
     assert_eq!(gone["lineage"][0]["kind"], "dissolve");
     assert_eq!(gone["lineage"][0]["to"], Value::Null);
-    let root = emits(&env, "unit", "unit_detail", &["unit", "show", "000.00.00.H99"]);
+    let root = emits(
+        &env,
+        "unit",
+        "unit_detail",
+        &["unit", "show", "000.00.00.H99"],
+    );
     assert!(root["children"].as_array().unwrap().len() >= 5);
     assert_eq!(root["accounts"], 0);
 
@@ -338,7 +372,14 @@ fn unit_commands_print_the_documented_shapes() {
         &env,
         "unit",
         "unit_list",
-        &["unit", "list", "--kind", "commune", "--under", "000.00.00.H99"],
+        &[
+            "unit",
+            "list",
+            "--kind",
+            "commune",
+            "--under",
+            "000.00.00.H99",
+        ],
     );
 
     let tree = emits(&env, "unit", "unit_tree", &["unit", "tree", "--all"]);
@@ -353,7 +394,12 @@ fn unit_commands_print_the_documented_shapes() {
         .unwrap()
         .iter()
         .any(|c| c["code"] == "000.01.00.H99" && c["children"][0]["code"] == "H99.04"));
-    emits(&env, "unit", "unit_tree", &["unit", "tree", "000.01.00.H99"]);
+    emits(
+        &env,
+        "unit",
+        "unit_tree",
+        &["unit", "tree", "000.01.00.H99"],
+    );
 }
 
 #[test]
@@ -459,7 +505,10 @@ fn account_commands_print_the_documented_shapes() {
     assert_eq!(added["email"], "nva@hason.gov.vn");
     assert_eq!(added["phone"], "0912345678");
     assert_eq!(added["must_change"], true);
-    assert_eq!(strings(&added["grants"], "role"), set(&["approver", "data_entry"]));
+    assert_eq!(
+        strings(&added["grants"], "role"),
+        set(&["approver", "data_entry"])
+    );
 
     let shown = emits(&env, "account", "account", &["account", "show", "nva"]);
     assert!(shown.get("initial_password").is_none(), "shown once only");
@@ -561,7 +610,14 @@ fn account_commands_print_the_documented_shapes() {
         &env,
         "account",
         "account_list",
-        &["account", "list", "--role", "viewer", "--unit", "000.00.00.H99"],
+        &[
+            "account",
+            "list",
+            "--role",
+            "viewer",
+            "--unit",
+            "000.00.00.H99",
+        ],
     );
 
     let reset = emits(
@@ -644,7 +700,10 @@ fn account_import_and_audit_print_the_documented_shapes() {
         "account_import_report",
         &["account", "import", file.to_str().unwrap()],
     );
-    assert_eq!(strings(&done["accounts"], "username"), set(&["lvc", "pqd", "ttb"]));
+    assert_eq!(
+        strings(&done["accounts"], "username"),
+        set(&["lvc", "pqd", "ttb"])
+    );
     let again = emits(
         &env,
         "account",
@@ -737,7 +796,11 @@ fn api_tokens_print_the_documented_shapes() {
     assert_eq!(revoked["revoked_at"], "2026-11-23T09:00:00+07:00");
     let mine = emits(&env, "account", "token_list", &["token", "list"]);
     assert_eq!(mine.as_array().unwrap().len(), 2);
-    assert!(mine.as_array().unwrap().iter().all(|t| t.get("token").is_none()));
+    assert!(mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t.get("token").is_none()));
     emits(&env, "account", "token_list", &["token", "list", "--all"]);
 }
 
@@ -760,7 +823,14 @@ fn the_audit_trail_prints_the_documented_shapes_intact_or_tampered() {
         &env,
         "audit",
         "audit_log",
-        &["audit", "log", "--object", "unit:H99.01", "--since", "2026-11-23"],
+        &[
+            "audit",
+            "log",
+            "--object",
+            "unit:H99.01",
+            "--since",
+            "2026-11-23",
+        ],
     );
     assert!(!one.as_array().unwrap().is_empty());
     let verify = emits(&env, "audit", "verification", &["audit", "verify"]);
@@ -781,7 +851,12 @@ fn the_audit_trail_prints_the_documented_shapes_intact_or_tampered() {
     assert_valid("audit", "verification", &verify);
     assert_eq!(verify["ok"], false);
     let kinds = strings(&verify["problems"], "problem");
-    for k in ["missing_entries", "broken_chain", "row_modified", "unrecorded_row"] {
+    for k in [
+        "missing_entries",
+        "broken_chain",
+        "row_modified",
+        "unrecorded_row",
+    ] {
         assert!(kinds.contains(k), "{k} not in {kinds:?}");
     }
     let r = env.run(&["-o", "json", "check"]).code(1);
@@ -870,7 +945,11 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
         ("account", "account_audit", &["account", "audit"][..]),
         ("audit", "audit_log", &["audit", "log"][..]),
         ("audit", "verification", &["audit", "verify"][..]),
-        ("calendar", "holidays", &["calendar", "holidays", "2026"][..]),
+        (
+            "calendar",
+            "holidays",
+            &["calendar", "holidays", "2026"][..],
+        ),
     ] {
         let a = on_demo(args);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
@@ -949,7 +1028,10 @@ fn the_calendar_prints_the_documented_shapes() {
         "lunar_conversion",
         &["calendar", "lunar", "2026-02-17"],
     );
-    assert_eq!(tet["lunar"], json!({"year": 2026, "month": 1, "day": 1, "leap": false}));
+    assert_eq!(
+        tet["lunar"],
+        json!({"year": 2026, "month": 1, "day": 1, "leap": false})
+    );
     let leap = emits(
         &env,
         "calendar",
@@ -982,7 +1064,14 @@ fn the_calendar_prints_the_documented_shapes() {
         &env,
         "calendar",
         "workdays",
-        &["calendar", "workdays", "--from", "2026-02-01", "--to", "2026-02-28"],
+        &[
+            "calendar",
+            "workdays",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-02-28",
+        ],
     );
 
     // The official schedule: the shared file's records follow the import $def.
@@ -1031,7 +1120,12 @@ fn the_calendar_prints_the_documented_shapes() {
         &env,
         "calendar",
         "calendar_import_report",
-        &["calendar", "import", conflicting.to_str().unwrap(), "--dry-run"],
+        &[
+            "calendar",
+            "import",
+            conflicting.to_str().unwrap(),
+            "--dry-run",
+        ],
     );
     assert_eq!(report["conflicts"][0]["code"], "2026-12-31");
 
@@ -1039,7 +1133,13 @@ fn the_calendar_prints_the_documented_shapes() {
         &env,
         "calendar",
         "override",
-        &["calendar", "add-off", "2026-12-31", "--name", "Nghỉ cuối năm"],
+        &[
+            "calendar",
+            "add-off",
+            "2026-12-31",
+            "--name",
+            "Nghỉ cuối năm",
+        ],
     );
     assert_eq!(added["kind"], "off");
     let workday = emits(
@@ -1056,12 +1156,27 @@ fn the_calendar_prints_the_documented_shapes() {
         &["calendar", "remove", "2026-12-26"],
     );
     assert_eq!(removed["date"], "2026-12-26");
-    let days = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2026"]);
+    let days = emits(
+        &env,
+        "calendar",
+        "holidays",
+        &["calendar", "holidays", "2026"],
+    );
     let kinds = strings(&days, "kind");
     assert!(kinds.contains("override_off") && kinds.contains("override_workday"));
-    let builtin = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2027"]);
+    let builtin = emits(
+        &env,
+        "calendar",
+        "holidays",
+        &["calendar", "holidays", "2027"],
+    );
     assert!(strings(&builtin, "kind").contains("holiday"));
-    let compensatory = emits(&env, "calendar", "holidays", &["calendar", "holidays", "2028"]);
+    let compensatory = emits(
+        &env,
+        "calendar",
+        "holidays",
+        &["calendar", "holidays", "2028"],
+    );
     assert!(
         strings(&compensatory, "kind").contains("compensatory"),
         "2028: 1 January is a Saturday"
@@ -1119,6 +1234,22 @@ fn indicators_and_legacy_text_print_the_documented_shapes() {
         &["indicator", "import", file.to_str().unwrap()],
     );
     assert_eq!(report["created"], 2);
+    let unweighted =
+        json!([{"code": "TL01", "name": "Tỷ lệ hộ nghèo", "aggregation": "weighted_average"}]);
+    assert_invalid(
+        "indicator",
+        "indicator_import_file",
+        &unweighted,
+        "a weighted average without its weight",
+    );
+    let file = env.write("unweighted.json", &unweighted.to_string());
+    let refused = emits(
+        &env,
+        "indicator",
+        "indicator_import_report",
+        &["indicator", "import", file.to_str().unwrap(), "--dry-run"],
+    );
+    assert_eq!(refused["conflicts"][0]["code"], "TL01");
     let file = env.write("export.json", &exported.to_string());
     let again = emits(
         &env,

@@ -1,0 +1,352 @@
+//! `baocao regime …`, `baocao assign …`, `baocao window …`.
+
+use clap::{Args, Subcommand};
+use serde_json::Value;
+
+use crate::context::Ctx;
+use crate::error::{Msg, Result};
+use crate::fields;
+use crate::output::Field;
+use crate::regime::{self, AssignInput, RegimeInput};
+use crate::store::regime as rsql;
+
+#[derive(Debug, Args)]
+pub struct RegimeAddArgs {
+    #[arg(long)]
+    pub code: String,
+    #[arg(long)]
+    pub name: String,
+    /// periodic (định kỳ) | thematic (chuyên đề) | adhoc (đột xuất)
+    #[arg(long = "type", default_value = "periodic")]
+    pub kind: String,
+    /// The form (biểu mẫu) code; the latest version is used for new reports.
+    #[arg(long)]
+    pub form: String,
+    /// The lead unit (cơ quan chủ trì) that receives and aggregates.
+    #[arg(long)]
+    pub lead: String,
+    /// Period type of a periodic regime: monthly, quarterly, six_monthly, yearly, …
+    #[arg(long)]
+    pub frequency: Option<String>,
+    /// Data window: nd09 (Decree 09 cutoffs, default) or calendar.
+    #[arg(long)]
+    pub window: Option<String>,
+    /// Deadline rule as data (default by frequency), e.g. `day:20:last@23:59:59`.
+    #[arg(long)]
+    pub deadline: Option<String>,
+    /// What the report covers (nội dung).
+    #[arg(long)]
+    pub content: Option<String>,
+    /// The document that requires it (văn bản quy định).
+    #[arg(long)]
+    pub legal_basis: Option<String>,
+    /// How it is sent and received (phương thức gửi, nhận).
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Accounts that receive it (repeatable).
+    #[arg(long)]
+    pub receiver: Vec<String>,
+    /// Thematic/ad hoc: the one period's id (e.g. 2026CD1).
+    #[arg(long)]
+    pub period_id: Option<String>,
+    /// Thematic/ad hoc: first day of the data window.
+    #[arg(long)]
+    pub start: Option<String>,
+    /// Thematic/ad hoc: last day of the data window.
+    #[arg(long)]
+    pub end: Option<String>,
+    /// Thematic/ad hoc: the deadline (2026-12-05T17:00).
+    #[arg(long)]
+    pub deadline_at: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegimeCmd {
+    /// Define a regime with everything Decree 09/2019 Art. 7 asks it to state.
+    Add(Box<RegimeAddArgs>),
+    /// List regimes.
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show a regime with its assigned units.
+    Show { code: String },
+    /// Retire a regime (its reports stay).
+    Retire { code: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssignCmd {
+    /// Assign a regime to units: listed, a subtree (--under), a kind (--kind), or both.
+    Add {
+        regime: String,
+        /// Unit codes, comma-separated or repeated.
+        #[arg(long, value_delimiter = ',')]
+        units: Vec<String>,
+        /// Every active unit below this one.
+        #[arg(long)]
+        under: Option<String>,
+        /// Only units of this kind (with --under, or across the province).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only these rows (keys), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        rows: Option<Vec<String>>,
+        /// Only these columns (keys or numbers), comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        columns: Option<Vec<String>>,
+    },
+    /// List a regime's assigned units.
+    List { regime: String },
+    /// Stop assigning a regime to units.
+    Remove {
+        regime: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        units: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    pub regime: String,
+    #[arg(long)]
+    pub period: String,
+    /// Only this unit (default: every unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Why (it must be announced).
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WindowCmd {
+    /// Open reception, optionally extending the deadline with --until.
+    Open {
+        #[command(flatten)]
+        w: WindowArgs,
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Close reception: sending is refused until it opens again.
+    Close {
+        #[command(flatten)]
+        w: WindowArgs,
+    },
+    /// List a regime's openings and closings.
+    List {
+        regime: String,
+        #[arg(long)]
+        period: Option<String>,
+    },
+}
+
+impl RegimeCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            RegimeCmd::Add(_) => "add",
+            RegimeCmd::List { .. } => "list",
+            RegimeCmd::Show { .. } => "show",
+            RegimeCmd::Retire { .. } => "retire",
+        }
+    }
+}
+
+impl AssignCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            AssignCmd::Add { .. } => "add",
+            AssignCmd::List { .. } => "list",
+            AssignCmd::Remove { .. } => "remove",
+        }
+    }
+}
+
+impl WindowCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            WindowCmd::Open { .. } => "open",
+            WindowCmd::Close { .. } => "close",
+            WindowCmd::List { .. } => "list",
+        }
+    }
+}
+
+const REGIME_FIELDS: &[Field] = fields![
+    ("code", "Mã", "Code"),
+    ("name", "Tên chế độ báo cáo", "Name"),
+    ("type", "Loại", "Type"),
+    ("form", "Biểu mẫu", "Form"),
+    ("frequency", "Kỳ", "Frequency"),
+    ("deadline_rule", "Thời hạn", "Deadline rule"),
+    ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
+    ("status", "Trạng thái", "Status"),
+];
+
+const ASSIGN_FIELDS: &[Field] = fields![
+    ("regime", "Chế độ", "Regime"),
+    ("unit", "Đơn vị", "Unit"),
+    ("unit_name", "Tên đơn vị", "Unit name"),
+    ("rows", "Dòng", "Rows"),
+    ("columns", "Cột", "Columns")
+];
+
+const WINDOW_FIELDS: &[Field] = fields![
+    ("period", "Kỳ", "Period"),
+    ("unit", "Đơn vị", "Unit"),
+    ("action", "Thao tác", "Action"),
+    ("until", "Gia hạn đến", "Until"),
+    ("reason", "Lý do", "Reason"),
+    ("at", "Lúc", "At"),
+    ("actor", "Người thực hiện", "By")
+];
+
+pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
+    match cmd {
+        RegimeCmd::Add(a) => {
+            let a = *a;
+            let input = RegimeInput {
+                code: a.code,
+                name: a.name,
+                kind: a.kind,
+                content: a.content,
+                legal_basis: a.legal_basis,
+                method: a.method,
+                form: a.form,
+                frequency: a.frequency,
+                window: a.window,
+                deadline: a.deadline,
+                lead: a.lead,
+                receivers: a.receiver,
+                period_id: a.period_id,
+                start: a.start,
+                end: a.end,
+                deadline_at: a.deadline_at,
+            };
+            let today = ctx.clock.today();
+            let r = ctx.write(|tx, actor, rec| regime::add(tx, actor, rec, &input, today))?;
+            ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
+        }
+        RegimeCmd::List { all } => {
+            let list: Vec<_> = ctx
+                .read(|tx, _| rsql::all(tx))?
+                .into_iter()
+                .filter(|r| all || r.status == "active")
+                .collect();
+            ctx.out.emit(&serde_json::to_value(list)?, REGIME_FIELDS)
+        }
+        RegimeCmd::Show { code } => {
+            let v = ctx.read(|tx, _| {
+                let r = regime::find(tx, &code)?;
+                let mut v = serde_json::to_value(&r)?;
+                v["assigned_units"] = Value::from(
+                    rsql::assignments(tx, r.id, true)?
+                        .into_iter()
+                        .map(|a| a.unit)
+                        .collect::<Vec<_>>(),
+                );
+                Ok(v)
+            })?;
+            ctx.out.emit(&v, REGIME_FIELDS)
+        }
+        RegimeCmd::Retire { code } => {
+            let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &code))?;
+            ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
+        }
+    }
+}
+
+pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
+    match cmd {
+        AssignCmd::Add {
+            regime: code,
+            units,
+            under,
+            kind,
+            rows,
+            columns,
+        } => {
+            let input = AssignInput {
+                units,
+                under,
+                kind,
+                rows,
+                columns,
+            };
+            let list = ctx.write(|tx, actor, rec| regime::assign(tx, actor, rec, &code, &input))?;
+            let n = list.len();
+            ctx.out.note(Msg::new(
+                format!("Đã giao {code} cho {n} đơn vị"),
+                format!("Assigned {code} to {n} units"),
+            ));
+            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
+        }
+        AssignCmd::List { regime: code } => {
+            let list = ctx.read(|tx, _| {
+                let r = regime::find(tx, &code)?;
+                rsql::assignments(tx, r.id, true)
+            })?;
+            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
+        }
+        AssignCmd::Remove {
+            regime: code,
+            units,
+        } => {
+            let done =
+                ctx.write(|tx, actor, rec| regime::unassign(tx, actor, rec, &code, &units))?;
+            ctx.out
+                .emit(&serde_json::json!({"regime": code, "removed": done}), &[])
+        }
+    }
+}
+
+pub fn window_cmd(ctx: &Ctx, cmd: WindowCmd) -> Result<()> {
+    match cmd {
+        WindowCmd::Open { w, until } => {
+            let e = ctx.write(|tx, actor, rec| {
+                regime::window(
+                    tx,
+                    actor,
+                    rec,
+                    &w.regime,
+                    &w.period,
+                    w.unit.as_deref(),
+                    true,
+                    until.as_deref(),
+                    &w.reason,
+                )
+            })?;
+            ctx.out.emit(&serde_json::to_value(e)?, WINDOW_FIELDS)
+        }
+        WindowCmd::Close { w } => {
+            let e = ctx.write(|tx, actor, rec| {
+                regime::window(
+                    tx,
+                    actor,
+                    rec,
+                    &w.regime,
+                    &w.period,
+                    w.unit.as_deref(),
+                    false,
+                    None,
+                    &w.reason,
+                )
+            })?;
+            ctx.out.emit(&serde_json::to_value(e)?, WINDOW_FIELDS)
+        }
+        WindowCmd::List {
+            regime: code,
+            period,
+        } => {
+            let list = ctx.read(|tx, _| {
+                let r = regime::find(tx, &code)?;
+                let p = period
+                    .as_deref()
+                    .map(|p| regime::parse_period(&r, p))
+                    .transpose()?;
+                rsql::window_events(tx, r.id, p.as_deref())
+            })?;
+            ctx.out.emit(&serde_json::to_value(list)?, WINDOW_FIELDS)
+        }
+    }
+}

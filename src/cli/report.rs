@@ -1,0 +1,459 @@
+//! `baocao report …` and `baocao entry …`: the reporting cycle.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use serde_json::{json, Value};
+
+use crate::context::Ctx;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::fields;
+use crate::output::Field;
+use crate::regime;
+use crate::report::{self, Action, Context, Target};
+use crate::store::regime as rsql;
+use crate::store::report as sql;
+use crate::store::unit as units;
+
+/// Which report: regime, period, and unit (default: your own unit).
+#[derive(Debug, Args, Clone)]
+pub struct Which {
+    /// The regime code.
+    pub regime: String,
+    /// The period (202611, 2026Q1, …).
+    #[arg(long)]
+    pub period: String,
+    /// The reporting unit (default: your account's unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Reports with their status and timeliness (with --regime and --period: every assigned unit).
+    List {
+        #[arg(long)]
+        regime: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+    },
+    /// A report: status, revisions, timeliness, history, values.
+    Show {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Submit the draft to the unit's leader (data entry).
+    Submit(ActArgs),
+    /// Approve (leader).
+    Approve(ActArgs),
+    /// Reject back to draft with a reason (leader).
+    Reject(ActArgs),
+    /// Sign and send to the lead unit (sender).
+    Send(ActArgs),
+    /// Accept a sent report (lead unit's aggregator); its signature is checked first.
+    Accept(ActArgs),
+    /// Return a sent report with a reason (lead unit's aggregator); the unit gets a new draft.
+    Return(ActArgs),
+    /// Open a correction (đính chính) of an accepted report as a new revision.
+    Correct(ActArgs),
+    /// Every transition: who, when, from what to what, why.
+    History {
+        #[command(flatten)]
+        which: Which,
+    },
+    /// Check a sent revision's signature against the database now (exit 1 if it fails).
+    Verify {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        revision: Option<i64>,
+    },
+    /// Register a report sent through the fallback channel during an outage.
+    RecordOffline {
+        #[command(flatten)]
+        which: Which,
+        /// The electronic document's number (số văn bản).
+        #[arg(long)]
+        document: String,
+        /// When that document was sent.
+        #[arg(long)]
+        sent_at: String,
+    },
+    /// The narrative (thuyết minh) of narrative and combined reports.
+    #[command(subcommand)]
+    Narrative(NarrativeCmd),
+    /// Attach a file (stored with SHA-256 and size).
+    Attach {
+        #[command(flatten)]
+        which: Which,
+        file: PathBuf,
+        /// Largest file accepted, in MB.
+        #[arg(long, default_value_t = 20)]
+        max_mb: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NarrativeCmd {
+    /// Set the narrative from a text file (legacy encodings are converted).
+    Set {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ActArgs {
+    #[command(flatten)]
+    pub which: Which,
+    /// The reason (required to reject or return) or a comment.
+    #[arg(long, alias = "comment")]
+    pub reason: Option<String>,
+}
+
+impl ReportCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            ReportCmd::List { .. } => "list",
+            ReportCmd::Show { .. } => "show",
+            ReportCmd::Submit(_) => "submit",
+            ReportCmd::Approve(_) => "approve",
+            ReportCmd::Reject(_) => "reject",
+            ReportCmd::Send(_) => "send",
+            ReportCmd::Accept(_) => "accept",
+            ReportCmd::Return(_) => "return",
+            ReportCmd::Correct(_) => "correct",
+            ReportCmd::History { .. } => "history",
+            ReportCmd::Verify { .. } => "verify",
+            ReportCmd::RecordOffline { .. } => "record-offline",
+            ReportCmd::Narrative(_) => "narrative",
+            ReportCmd::Attach { .. } => "attach",
+        }
+    }
+}
+
+const LIST_FIELDS: &[Field] = fields![
+    ("regime", "Chế độ", "Regime"),
+    ("period", "Kỳ", "Period"),
+    ("unit", "Đơn vị", "Unit"),
+    ("unit_name", "Tên đơn vị", "Unit name"),
+    ("status", "Trạng thái", "Status"),
+    ("revision", "Bản", "Revision"),
+    ("timeliness", "Đúng hạn", "Timeliness"),
+    ("deadline", "Hạn gửi", "Deadline"),
+    ("sent_at", "Gửi lúc", "Sent at"),
+];
+
+/// Resolves the report, defaulting the unit to the actor's own.
+fn target(
+    tx: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    w: &Which,
+) -> Result<Target> {
+    let unit = match &w.unit {
+        Some(u) => u.clone(),
+        None => units::by_id(tx, actor.unit_id)?
+            .map(|u| u.code)
+            .unwrap_or_default(),
+    };
+    report::locate(tx, &w.regime, &unit, &w.period)
+}
+
+fn act(ctx: &Ctx, a: ActArgs, action: Action) -> Result<()> {
+    let rev = ctx.write(|tx, actor, rec| {
+        let t = target(tx, actor, &a.which)?;
+        let cal = crate::calendar::load(tx)?;
+        // Sending is judged at the moment it is recorded.
+        let now = ctx.record_time(tx)?;
+        let cx = Context { db: &ctx.db, now, calendar: &cal };
+        let rev = report::act(tx, actor, rec, &t, action, a.reason.as_deref(), &cx)?;
+        Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "deadline": rev.deadline}))
+    })?;
+    ctx.out.emit(
+        &rev,
+        fields![
+            ("report", "Báo cáo", "Report"),
+            ("revision", "Bản", "Revision"),
+            ("status", "Trạng thái", "Status"),
+            ("timeliness", "Đúng hạn", "Timeliness"),
+            ("sent_at", "Gửi lúc", "Sent at"),
+            ("deadline", "Hạn gửi", "Deadline")
+        ],
+    )
+}
+
+pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    let now = ctx.clock.now();
+    match cmd {
+        ReportCmd::Submit(a) => act(ctx, a, Action::Submit),
+        ReportCmd::Approve(a) => act(ctx, a, Action::Approve),
+        ReportCmd::Reject(a) => act(ctx, a, Action::Reject),
+        ReportCmd::Send(a) => act(ctx, a, Action::Send),
+        ReportCmd::Accept(a) => act(ctx, a, Action::Accept),
+        ReportCmd::Return(a) => act(ctx, a, Action::Return),
+        ReportCmd::Correct(a) => act(ctx, a, Action::Correct),
+        ReportCmd::Show { which } => {
+            let v = ctx.read(|tx, actor| {
+                let t = target(tx, actor, &which)?;
+                let tree = units::tree(tx)?;
+                actor.require(
+                    report::can_read(actor, &tree, &t),
+                    Msg::new(
+                        format!("xem báo cáo {}", t.reference()),
+                        format!("view report {}", t.reference()),
+                    ),
+                )?;
+                let cal = crate::calendar::load(tx)?;
+                Ok(serde_json::to_value(report::view(
+                    tx, &t, now, &cal, true,
+                )?)?)
+            })?;
+            ctx.out.emit(&v, LIST_FIELDS)
+        }
+        ReportCmd::History { which } => {
+            let v = ctx.read(|tx, actor| {
+                let t = target(tx, actor, &which)?;
+                let tree = units::tree(tx)?;
+                actor.require(
+                    report::can_read(actor, &tree, &t),
+                    Msg::new(
+                        format!("xem báo cáo {}", t.reference()),
+                        format!("view report {}", t.reference()),
+                    ),
+                )?;
+                let cal = crate::calendar::load(tx)?;
+                Ok(serde_json::to_value(
+                    report::view(tx, &t, now, &cal, false)?.history,
+                )?)
+            })?;
+            ctx.out.emit(
+                &v,
+                fields![
+                    ("revision", "Bản", "Revision"),
+                    ("action", "Thao tác", "Action"),
+                    ("from", "Từ", "From"),
+                    ("to", "Sang", "To"),
+                    ("actor", "Người thực hiện", "By"),
+                    ("at", "Lúc", "At"),
+                    ("comment", "Ý kiến", "Comment")
+                ],
+            )
+        }
+        ReportCmd::Verify { which, revision } => {
+            let (v, ok) = ctx.read(|tx, actor| {
+                let t = target(tx, actor, &which)?;
+                let tree = units::tree(tx)?;
+                actor.require(report::can_read(actor, &tree, &t), Msg::new(format!("xem báo cáo {}", t.reference()), format!("view report {}", t.reference())))?;
+                let Some(report_id) = sql::report_id(tx, t.regime.id, t.unit.id, &t.period)? else {
+                    return Err(Error::new(Kind::NotFound, Msg::new(format!("Chưa có báo cáo {}", t.reference()), format!("No report {} yet", t.reference()))));
+                };
+                let revs = sql::revisions(tx, report_id)?;
+                let rev = match revision {
+                    Some(n) => revs.into_iter().find(|r| r.number == n),
+                    None => revs.into_iter().rev().find(|r| r.signature.is_some()),
+                }
+                .ok_or_else(|| Error::new(Kind::NotFound, Msg::new("Không có bản báo cáo đã ký", "No signed revision")))?;
+                let ok = report::signature_ok(tx, &t, &rev)?;
+                Ok((json!({"report": t.reference(), "revision": rev.number, "signed_by": rev.signed_by, "sent_at": rev.sent_at, "signature_valid": ok}), ok))
+            })?;
+            ctx.out.emit(&v, &[])?;
+            match ok {
+                Some(true) => Ok(()),
+                Some(false) => Err(Error::new(Kind::Failure, Msg::new("Chữ ký không khớp: nội dung báo cáo đã bị thay đổi sau khi gửi", "The signature does not match: the report's content changed after it was sent"))),
+                None => Err(Error::new(Kind::State, Msg::new("Bản này không có chữ ký số (chưa gửi, hoặc gửi ngoài hệ thống)", "This revision carries no signature (not sent, or sent outside the system)"))),
+            }
+        }
+        ReportCmd::RecordOffline {
+            which,
+            document,
+            sent_at,
+        } => {
+            let sent = crate::clock::parse_instant(&sent_at)?;
+            let v = ctx.write(|tx, actor, rec| {
+                let t = target(tx, actor, &which)?;
+                let cal = crate::calendar::load(tx)?;
+                let cx = Context { db: &ctx.db, now, calendar: &cal };
+                let rev = report::record_offline(tx, actor, rec, &t, &document, sent, &cx)?;
+                Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc}))
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        ReportCmd::Narrative(NarrativeCmd::Set { which, file }) => {
+            let text = crate::files::read_text(&file)?;
+            let v = ctx.write(|tx, actor, rec| {
+                let t = target(tx, actor, &which)?;
+                let rev = report::set_narrative(tx, actor, rec, &t, &text)?;
+                Ok(json!({"report": t.reference(), "revision": rev.number, "characters": rev.narrative.map(|n| n.chars().count())}))
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        ReportCmd::Attach {
+            which,
+            file,
+            max_mb,
+        } => {
+            let limit = max_mb.saturating_mul(1024 * 1024);
+            let meta = std::fs::metadata(&file).map_err(|e| {
+                Error::new(
+                    Kind::NotFound,
+                    Msg::new(
+                        format!("Không đọc được tệp {}", file.display()),
+                        format!("Cannot read {}", file.display()),
+                    ),
+                )
+                .with_cause(e)
+            })?;
+            if meta.len() > limit {
+                let n = meta.len();
+                return Err(Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("Tệp đính kèm {n} byte vượt giới hạn {max_mb} MB"),
+                        format!("The attachment ({n} bytes) exceeds {max_mb} MB"),
+                    ),
+                ));
+            }
+            let content = std::fs::read(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "tep".into());
+            let a = ctx.write(|tx, actor, rec| {
+                let t = target(tx, actor, &which)?;
+                report::attach(tx, actor, rec, &t, &name, &content, limit)
+            })?;
+            ctx.out.emit(&serde_json::to_value(a)?, &[])
+        }
+        ReportCmd::List {
+            regime: regime_code,
+            period,
+            unit,
+            status,
+        } => {
+            let rows = ctx.read(|tx, actor| {
+                let tree = units::tree(tx)?;
+                let cal = crate::calendar::load(tx)?;
+                let regimes = match &regime_code {
+                    Some(c) => vec![regime::find(tx, c)?],
+                    None => rsql::all(tx)?,
+                };
+                let unit_filter = unit.as_deref().map(|c| crate::unit::find(tx, c)).transpose()?;
+                let mut out = Vec::new();
+                for r in &regimes {
+                    // With a period: every assigned unit, sent or not. Without: the reports there are.
+                    let mut keys: Vec<(String, String)> = Vec::new();
+                    match &period {
+                        Some(p) => {
+                            let p = regime::parse_period(r, p)?;
+                            for a in rsql::assignments(tx, r.id, true)? {
+                                keys.push((a.unit, p.clone()));
+                            }
+                        }
+                        None => {
+                            for (_, _, _, u, p) in sql::reports(tx, Some(r.id), None)? {
+                                keys.push((u, p));
+                            }
+                        }
+                    }
+                    for (u, p) in keys {
+                        let t = report::locate(tx, &r.code, &u, &p)?;
+                        if unit_filter.as_ref().is_some_and(|f| !tree.within(t.unit.id, f.id)) || !report::can_read(actor, &tree, &t) {
+                            continue;
+                        }
+                        let v = report::view(tx, &t, now, &cal, false)?;
+                        if status.as_deref().is_some_and(|s| s != v.status && s != v.timeliness) {
+                            continue;
+                        }
+                        out.push(json!({"regime": v.regime, "period": v.period, "unit": v.unit, "unit_name": v.unit_name, "status": v.status, "revision": v.revision, "effective_revision": v.effective_revision, "timeliness": v.timeliness, "deadline": v.deadline, "sent_at": v.sent_at, "channel": v.channel}));
+                    }
+                }
+                Ok(out)
+            })?;
+            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EntryCmd {
+    /// Set one cell of your unit's draft: ROW is a row key or code, COLUMN a column key or number.
+    Set {
+        #[command(flatten)]
+        which: Which,
+        row: String,
+        column: String,
+        value: String,
+    },
+    /// The values of a report (the latest revision unless --revision).
+    Show {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        revision: Option<i64>,
+    },
+}
+
+impl EntryCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            EntryCmd::Set { .. } => "set",
+            EntryCmd::Show { .. } => "show",
+        }
+    }
+}
+
+pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
+    match cmd {
+        EntryCmd::Set {
+            which,
+            row,
+            column,
+            value,
+        } => {
+            let v = ctx.write(|tx, actor, rec| {
+                let t = target(tx, actor, &which)?;
+                let form = crate::form::registry::load(tx, &t.regime.form, None)?;
+                let assigned = rsql::assignment(tx, t.regime.id, t.unit.id)?;
+                let (rk, ck, stored) = crate::entry_cell::parse_cell(&form, assigned.as_ref(), &row, &column, &value)?;
+                let mut map = sql::ValueMap::new();
+                map.insert((rk.clone(), ck.clone()), stored.clone());
+                let s = report::store_values(tx, actor, rec, &t, &map, Vec::new(), true)?;
+                Ok(json!({"report": t.reference(), "revision": s.revision, "row": rk, "column": ck, "value": stored, "unchanged": s.unchanged}))
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        EntryCmd::Show { which, revision } => {
+            let rows = ctx.read(|tx, actor| {
+                let t = target(tx, actor, &which)?;
+                let tree = units::tree(tx)?;
+                actor.require(
+                    report::can_read(actor, &tree, &t),
+                    Msg::new(
+                        format!("xem báo cáo {}", t.reference()),
+                        format!("view report {}", t.reference()),
+                    ),
+                )?;
+                let (rev, values) = report::values_of(tx, &t, revision)?;
+                let form = crate::form::registry::load(tx, &rev.form_code, Some(rev.form_version))?;
+                Ok(crate::entry_cell::listing(&form, &values))
+            })?;
+            ctx.out.emit(
+                &Value::Array(rows),
+                fields![
+                    ("stt", "STT", "No."),
+                    ("name", "Chỉ tiêu", "Indicator"),
+                    ("unit", "ĐVT", "Unit"),
+                    ("column", "Cột", "Column"),
+                    ("value", "Giá trị", "Value"),
+                    ("row", "Khoá dòng", "Row key")
+                ],
+            )
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Data entry (nhập liệu): the fill-in workbook a unit downloads for one regime and
+//! period, reading it back (and the original template filled by hand, and CSV/JSON in
+//! the long format), validating what was read against the form, the soft checks
+//! against the unit's own history, and the canonical bytes a report revision is
+//! signed over.
+//!
+//! Pure library code: nothing here touches the database. The flow of `entry import`:
+//!
+//! 1. [`read_workbook`] (or [`read_original_template`], [`read_long`]) turns a file
+//!    into [`CellInput`]s: where each value was, and what was typed there
+//!    ([`RawValue`]: a number, text, blank or `x`). Numbers typed as numbers are read
+//!    as Excel shows them (15 significant digits), numbers typed as text the
+//!    Vietnamese way (`1.234,5`).
+//! 2. [`validate`] checks them against the form and the unit's assignment and
+//!    returns the exact [`Values`] (computed cells recomputed), the hard errors that
+//!    block the import and the warnings stored with the revision. Legacy TCVN3/VNI
+//!    text is converted there, with a warning, whatever file it came from.
+//! 3. [`outliers`] adds the soft warnings that need the unit's history.
+//! 4. At sending, [`canonical_json`] gives the bytes to sign.
+
+pub mod canonical;
+mod guard;
+pub mod read;
+pub mod validate;
+pub mod workbook;
+
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
+
+pub use canonical::{canonical_json, sha256_hex, Subject};
+pub use read::{
+    read_long, read_original_template, read_workbook, CellInput, Filled, RawValue,
+    MAX_LONG_RECORDS,
+};
+pub use validate::{outliers, recompute, validate, Outcome, Problem, Value, Values};
+pub use workbook::{write_fill_in, Assigned, Identity, IDENTITY_SHEET};

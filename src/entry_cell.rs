@@ -1,0 +1,105 @@
+//! One cell typed on the command line (`entry set`), and the long listing of a
+//! report's values (`entry show`).
+
+use serde_json::{json, Value};
+
+use crate::domain::number::parse_vn_number;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::form::{ColumnRole, FormDef, RowRole, ValueType};
+use crate::store::regime::Assignment;
+use crate::store::report::{Stored, ValueMap};
+
+fn invalid(vi: String, en: String) -> Error {
+    Error::new(Kind::Invalid, Msg::new(vi, en))
+}
+
+/// Resolves and checks one input cell: it must be an assigned input cell, and the value
+/// must suit the column's type. Returns (row key, column key, value).
+pub fn parse_cell(
+    form: &FormDef,
+    assigned: Option<&Assignment>,
+    row: &str,
+    column: &str,
+    value: &str,
+) -> Result<(String, String, Stored)> {
+    let r = form
+        .rows
+        .iter()
+        .find(|r| r.key == row || r.code.as_deref() == Some(row))
+        .ok_or_else(|| {
+            invalid(
+                format!("Biểu {} không có dòng «{row}»", form.code),
+                format!("Form {} has no row «{row}»", form.code),
+            )
+        })?;
+    let c = form
+        .columns
+        .iter()
+        .find(|c| c.key == column || c.number == column)
+        .ok_or_else(|| {
+            invalid(
+                format!("Biểu {} không có cột «{column}»", form.code),
+                format!("Form {} has no column «{column}»", form.code),
+            )
+        })?;
+    let place = format!("{} × {}", r.name, c.number);
+    if r.role != RowRole::Input || c.role != ColumnRole::Input {
+        return Err(invalid(
+            format!("Ô {place} là ô tính toán hoặc tiêu đề, không nhập được"),
+            format!("Cell {place} is computed or a heading; it takes no input"),
+        ));
+    }
+    if form
+        .not_applicable
+        .iter()
+        .any(|x| x.row == r.key && x.column == c.key)
+    {
+        return Err(invalid(
+            format!("Ô {place} không áp dụng (x)"),
+            format!("Cell {place} is not applicable (x)"),
+        ));
+    }
+    if let Some(a) = assigned {
+        if a.rows.as_ref().is_some_and(|rs| !rs.contains(&r.key))
+            || a.columns.as_ref().is_some_and(|cs| !cs.contains(&c.key))
+        {
+            return Err(invalid(
+                format!("Ô {place} không được giao cho đơn vị {}", a.unit),
+                format!("Cell {place} is not assigned to unit {}", a.unit),
+            ));
+        }
+    }
+    let stored = if c.value_type == ValueType::Text {
+        Stored::Text(crate::text::normalize(
+            &crate::text::auto_convert(value).text,
+        ))
+    } else {
+        let d = parse_vn_number(value).map_err(|_| {
+            invalid(
+                format!("Ô {place}: «{value}» không phải là số"),
+                format!("Cell {place}: «{value}» is not a number"),
+            )
+        })?;
+        if c.value_type == ValueType::Integer && !d.fract().is_zero() {
+            return Err(invalid(
+                format!("Ô {place}: cần số nguyên"),
+                format!("Cell {place}: a whole number is needed"),
+            ));
+        }
+        Stored::Num(d.normalize().to_string())
+    };
+    Ok((r.key.clone(), c.key.clone(), stored))
+}
+
+/// One line per stored value, in the form's row and column order.
+pub fn listing(form: &FormDef, values: &ValueMap) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in &form.rows {
+        for c in &form.columns {
+            if let Some(v) = values.get(&(r.key.clone(), c.key.clone())) {
+                out.push(json!({"row": r.key, "stt": r.stt, "name": r.name, "unit": r.unit, "column": c.number, "value": v}));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,648 @@
+//! Regimes (chế độ báo cáo, Decree 09/2019 Art. 7), their assignment to reporting units
+//! (giao báo cáo) and the lead unit's reception windows (mở, đóng hệ thống nhận báo
+//! cáo), which move a unit's effective deadline.
+
+use jiff::civil::{Date, DateTime};
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::audit::Recorder;
+use crate::auth::permission::{Actor, Role};
+use crate::clock;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::deadline::{self, DeadlineRule, Roll};
+use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::error::{Error, Kind, Msg, Result};
+use crate::input;
+use crate::store::regime::{self as sql, Assignment, Regime, WindowEvent};
+use crate::store::unit as units;
+
+pub fn find(conn: &Connection, code: &str) -> Result<Regime> {
+    let c = code.trim();
+    sql::by_code(conn, c)?.ok_or_else(|| {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có chế độ báo cáo mã «{c}»"),
+                format!("No regime with code «{c}»"),
+            ),
+        )
+    })
+}
+
+/// What `regime add` takes.
+#[derive(Debug, Clone, Default)]
+pub struct RegimeInput {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub content: Option<String>,
+    pub legal_basis: Option<String>,
+    pub method: Option<String>,
+    pub form: String,
+    pub frequency: Option<String>,
+    pub window: Option<String>,
+    pub deadline: Option<String>,
+    pub lead: String,
+    pub receivers: Vec<String>,
+    pub period_id: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub deadline_at: Option<String>,
+}
+
+fn invalid(vi: String, en: String) -> Error {
+    Error::new(Kind::Invalid, Msg::new(vi, en))
+}
+
+/// Decree 09/2019 Art. 8(5): at least one working day between the end of the data
+/// window and the deadline. Checked on the rule itself (no roll, weekly rest days only)
+/// over two years of periods, since a holiday that squeezes one period is the
+/// calendar's doing, not the regime's.
+fn check_gap(
+    ptype: PeriodType,
+    window: WindowKind,
+    rule: &DeadlineRule,
+    from_year: i16,
+) -> Result<()> {
+    if !deadline::gap_required(ptype) {
+        return Ok(());
+    }
+    let plain = WorkCalendar::default();
+    let raw = DeadlineRule {
+        roll: Roll::None,
+        ..*rule
+    };
+    for year in from_year..=from_year + 1 {
+        for p in Period::list(ptype, year) {
+            let (start, end) = p.window(window);
+            let due = deadline::deadline(&p, (start, end), &raw, &plain).date();
+            let between = (1..)
+                .map_while(|i| {
+                    end.checked_add(jiff::Span::new().days(i))
+                        .ok()
+                        .filter(|d| *d < due)
+                })
+                .filter(|d| {
+                    !matches!(
+                        d.weekday(),
+                        jiff::civil::Weekday::Saturday | jiff::civil::Weekday::Sunday
+                    )
+                })
+                .count();
+            if between == 0 {
+                let (pid, e, d) = (p.to_string(), end.to_string(), due.to_string());
+                return Err(invalid(
+                    format!("Thời hạn gửi vi phạm Điều 8 khoản 5 Nghị định 09/2019: kỳ {pid} chốt số liệu {e}, hạn {d}, không có ngày làm việc nào ở giữa"),
+                    format!("The deadline breaks Decree 09/2019 Art. 8(5): period {pid} closes its data on {e} and is due {d}, with no working day between"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn add(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    i: &RegimeInput,
+    today: Date,
+) -> Result<Regime> {
+    actor.require_sysadmin(Msg::new(
+        "khai báo chế độ báo cáo (chỉ quản trị hệ thống)",
+        "define regimes (sysadmin only)",
+    ))?;
+    let code = input::code(&i.code)?;
+    if sql::by_code(conn, &code)?.is_some() {
+        return Err(invalid(
+            format!("Mã chế độ báo cáo «{code}» đã tồn tại"),
+            format!("Regime code «{code}» already exists"),
+        ));
+    }
+    let form = crate::form::registry::load(conn, &i.form, None)?;
+    let lead = crate::unit::find(conn, &i.lead)?;
+    if lead.status != "active" {
+        let c = &lead.code;
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Đơn vị chủ trì {c} không còn hoạt động"),
+                format!("Lead unit {c} is no longer active"),
+            ),
+        ));
+    }
+    let kind = match i.kind.trim() {
+        "" | "periodic" | "định kỳ" => "periodic",
+        "thematic" | "chuyên đề" => "thematic",
+        "adhoc" | "ad-hoc" | "đột xuất" => "adhoc",
+        other => {
+            return Err(invalid(
+                format!("Loại chế độ «{other}» không hợp lệ (periodic, thematic, adhoc)"),
+                format!("Invalid regime type «{other}» (periodic, thematic, adhoc)"),
+            ))
+        }
+    };
+    let mut receivers = Vec::new();
+    for r in &i.receivers {
+        let a = crate::account::find(conn, r)?;
+        receivers.push(a.username);
+    }
+    let mut regime = Regime {
+        id: 0,
+        code: code.clone(),
+        name: input::name("Tên chế độ báo cáo", "Regime name", &i.name, 500)?,
+        kind: kind.into(),
+        content: input::optional_name("Nội dung", "Content", i.content.as_deref(), 5000)?,
+        legal_basis: input::optional_name(
+            "Văn bản quy định",
+            "Legal basis",
+            i.legal_basis.as_deref(),
+            500,
+        )?,
+        method: Some(
+            input::optional_name("Phương thức gửi", "Method", i.method.as_deref(), 500)?
+                .unwrap_or_else(|| "Hệ thống thông tin báo cáo của tỉnh".into()),
+        ),
+        form: form.code.clone(),
+        frequency: None,
+        window: "nd09".into(),
+        deadline_rule: None,
+        period_label: None,
+        window_start: None,
+        window_end: None,
+        deadline_at: None,
+        lead_unit: lead.code.clone(),
+        lead_unit_id: lead.id,
+        receivers,
+        status: "active".into(),
+    };
+    if kind == "periodic" {
+        let Some(freq) = i.frequency.as_deref() else {
+            return Err(invalid(
+                "Chế độ định kỳ cần --frequency (monthly, quarterly, …)".into(),
+                "A periodic regime needs --frequency (monthly, quarterly, …)".into(),
+            ));
+        };
+        let ptype: PeriodType = freq.parse().map_err(|_| {
+            invalid(
+                format!("Kỳ báo cáo «{freq}» không hợp lệ"),
+                format!("Invalid frequency «{freq}»"),
+            )
+        })?;
+        let window: WindowKind = i.window.as_deref().unwrap_or("nd09").parse().map_err(|_| {
+            invalid(
+                "Khung thời gian: nd09 hoặc calendar".into(),
+                "Window: nd09 or calendar".into(),
+            )
+        })?;
+        let rule = match i.deadline.as_deref() {
+            Some(r) => r
+                .parse::<DeadlineRule>()
+                .map_err(|e| invalid(e.message_vi(), e.message_en()))?,
+            None => deadline::default_rule(ptype),
+        };
+        check_gap(ptype, window, &rule, today.year())?;
+        regime.frequency = Some(ptype.as_str().into());
+        regime.window = window.to_string();
+        regime.deadline_rule = Some(rule.to_string());
+    } else {
+        let (Some(pid), Some(s), Some(e), Some(d)) =
+            (&i.period_id, &i.start, &i.end, &i.deadline_at)
+        else {
+            return Err(invalid(
+                "Báo cáo chuyên đề, đột xuất cần --period-id, --start, --end và --deadline-at"
+                    .into(),
+                "A thematic or ad hoc regime needs --period-id, --start, --end and --deadline-at"
+                    .into(),
+            ));
+        };
+        let (start, end) = (clock::parse_date(s)?, clock::parse_date(e)?);
+        if end < start {
+            return Err(invalid(
+                "--end phải sau --start".into(),
+                "--end must not be before --start".into(),
+            ));
+        }
+        let due = clock::parse_instant(d)?;
+        if clock::to_local(due).date() <= end {
+            return Err(invalid(
+                "Hạn gửi phải sau ngày chốt số liệu".into(),
+                "The deadline must come after the end of the data window".into(),
+            ));
+        }
+        regime.period_label = Some(input::code(pid)?);
+        regime.window_start = Some(start.to_string());
+        regime.window_end = Some(end.to_string());
+        regime.deadline_at = Some(clock::rfc3339(due));
+    }
+    sql::insert(conn, &regime, &rec.at)?;
+    rec.change(conn, "regime", &code, serde_json::to_value(&regime)?)?;
+    find(conn, &code)
+}
+
+pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> Result<Regime> {
+    actor.require_sysadmin(Msg::new("ngừng chế độ báo cáo", "retire regimes"))?;
+    let mut r = find(conn, code)?;
+    if r.status == "retired" {
+        let c = &r.code;
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Chế độ {c} đã ngừng"),
+                format!("Regime {c} is already retired"),
+            ),
+        ));
+    }
+    r.status = "retired".into();
+    sql::save(conn, &r)?;
+    rec.change(
+        conn,
+        "regime",
+        &r.code,
+        json!({"status": ["active", "retired"]}),
+    )?;
+    Ok(r)
+}
+
+/// The one period of a regime a report id may name, checked against its frequency.
+pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
+    if let Some(label) = &r.period_label {
+        if id.trim().eq_ignore_ascii_case(label) {
+            return Ok(label.clone());
+        }
+        let c = &r.code;
+        return Err(invalid(
+            format!("Chế độ {c} chỉ có kỳ {label}"),
+            format!("Regime {c} has only the period {label}"),
+        ));
+    }
+    let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
+    if let Some(f) = &r.frequency {
+        if p.period_type().as_str() != f {
+            let (c, pt) = (&r.code, p.period_type().as_str());
+            return Err(invalid(
+                format!("Chế độ {c} báo cáo theo kỳ {f}, không theo kỳ {pt}"),
+                format!("Regime {c} reports per {f} period, not per {pt}"),
+            ));
+        }
+    }
+    Ok(p.to_string())
+}
+
+/// A regime's period as the workflow sees it: data window and deadlines.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodInfo {
+    pub regime: String,
+    pub period: String,
+    pub name: String,
+    pub start: String,
+    pub end: String,
+    /// The deadline by the regime's rule.
+    pub deadline: String,
+    /// The deadline that counts for this unit (an extension moves it).
+    pub effective_deadline: String,
+    pub reception_open: bool,
+    #[serde(skip)]
+    pub effective: DateTime,
+}
+
+/// The period's window and deadlines for one unit (or for every unit, `None`).
+pub fn period_info(
+    r: &Regime,
+    period: &str,
+    unit_id: Option<i64>,
+    cal: &WorkCalendar,
+    events: &[WindowEvent],
+) -> Result<PeriodInfo> {
+    let (start, end, due, name) = match &r.period_label {
+        Some(label) => {
+            let due = r
+                .deadline_at
+                .as_deref()
+                .and_then(clock::parse_stored)
+                .map(|t| clock::to_local(t).datetime())
+                .unwrap_or_default();
+            (
+                r.window_start.clone().unwrap_or_default(),
+                r.window_end.clone().unwrap_or_default(),
+                due,
+                label.clone(),
+            )
+        }
+        None => {
+            let p = Period::parse(period).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
+            let kind: WindowKind = r.window.parse().unwrap_or_default();
+            let rule: DeadlineRule = match r.deadline_rule.as_deref() {
+                Some(s) => s.parse().map_err(|e: deadline::RuleParseError| {
+                    invalid(e.message_vi(), e.message_en())
+                })?,
+                None => deadline::default_rule(p.period_type()),
+            };
+            let (s, e) = p.window(kind);
+            (
+                s.to_string(),
+                e.to_string(),
+                deadline::deadline(&p, (s, e), &rule, cal),
+                p.name_vi(),
+            )
+        }
+    };
+    // The latest event for this unit, or for all units, decides.
+    let mut open = true;
+    let mut effective = due;
+    for e in events
+        .iter()
+        .filter(|e| e.period == period && (e.unit_id.is_none() || e.unit_id == unit_id))
+    {
+        open = e.action == "open";
+        if let Some(t) = e.until.as_deref().and_then(clock::parse_stored) {
+            effective = clock::to_local(t).datetime();
+        }
+    }
+    Ok(PeriodInfo {
+        regime: r.code.clone(),
+        period: period.to_string(),
+        name,
+        start,
+        end,
+        deadline: deadline::to_rfc3339(due),
+        effective_deadline: deadline::to_rfc3339(effective),
+        reception_open: open,
+        effective,
+    })
+}
+
+/// Who may manage a regime's assignments and windows: sysadmin, or an aggregator of
+/// the lead unit.
+fn require_lead(actor: &Actor, conn: &Connection, r: &Regime, what: Msg) -> Result<()> {
+    let tree = units::tree(conn)?;
+    actor.require(
+        actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree),
+        what,
+    )
+}
+
+pub struct AssignInput {
+    pub units: Vec<String>,
+    pub under: Option<String>,
+    pub kind: Option<String>,
+    pub rows: Option<Vec<String>>,
+    pub columns: Option<Vec<String>>,
+}
+
+/// Assigns a regime to units (listed, a subtree, and/or a kind), optionally a subset
+/// of rows and columns each.
+pub fn assign(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    a: &AssignInput,
+) -> Result<Vec<Assignment>> {
+    let r = find(conn, code)?;
+    require_lead(
+        actor,
+        conn,
+        &r,
+        Msg::new(
+            format!("giao báo cáo {}", r.code),
+            format!("assign regime {}", r.code),
+        ),
+    )?;
+    if r.status != "active" {
+        let c = &r.code;
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Chế độ {c} đã ngừng"),
+                format!("Regime {c} is retired"),
+            ),
+        ));
+    }
+    let form = crate::form::registry::load(conn, &r.form, None)?;
+    for k in a.rows.iter().flatten() {
+        if !form.rows.iter().any(|x| &x.key == k) {
+            return Err(invalid(
+                format!("Biểu {} không có dòng «{k}»", form.code),
+                format!("Form {} has no row «{k}»", form.code),
+            ));
+        }
+    }
+    for k in a.columns.iter().flatten() {
+        if !form.columns.iter().any(|x| &x.key == k || &x.number == k) {
+            return Err(invalid(
+                format!("Biểu {} không có cột «{k}»", form.code),
+                format!("Form {} has no column «{k}»", form.code),
+            ));
+        }
+    }
+    let columns: Option<Vec<String>> = a.columns.as_ref().map(|cs| {
+        cs.iter()
+            .map(|k| {
+                form.columns
+                    .iter()
+                    .find(|x| &x.key == k || &x.number == k)
+                    .map(|x| x.key.clone())
+                    .unwrap_or_default()
+            })
+            .collect()
+    });
+    let all = units::all(conn)?;
+    let tree = units::tree(conn)?;
+    let mut targets = Vec::new();
+    for c in &a.units {
+        targets.push(crate::unit::find(conn, c)?);
+    }
+    if a.under.is_some() || a.kind.is_some() {
+        let root = a
+            .under
+            .as_deref()
+            .map(|c| crate::unit::find(conn, c))
+            .transpose()?;
+        let kind = a
+            .kind
+            .as_deref()
+            .map(str::parse::<crate::unit::UnitKind>)
+            .transpose()?;
+        for u in &all {
+            let in_tree = root
+                .as_ref()
+                .is_none_or(|r| tree.within(u.id, r.id) && u.id != r.id);
+            let kind_ok = kind.is_none_or(|k| k.as_str() == u.kind);
+            if in_tree
+                && kind_ok
+                && u.status == "active"
+                && !targets
+                    .iter()
+                    .any(|t: &crate::store::unit::Unit| t.id == u.id)
+            {
+                targets.push(u.clone());
+            }
+        }
+    }
+    if targets.is_empty() {
+        return Err(invalid(
+            "Không có đơn vị nào để giao (--units, --under, --kind)".into(),
+            "No units to assign (--units, --under, --kind)".into(),
+        ));
+    }
+    let rows_json = a.rows.as_ref().map(serde_json::to_string).transpose()?;
+    let cols_json = columns.as_ref().map(serde_json::to_string).transpose()?;
+    for u in &targets {
+        if u.status != "active" {
+            let c = &u.code;
+            return Err(Error::new(
+                Kind::State,
+                Msg::new(
+                    format!("Đơn vị {c} không còn hoạt động"),
+                    format!("Unit {c} is no longer active"),
+                ),
+            ));
+        }
+        let before = sql::assignment(conn, r.id, u.id)?;
+        let same = before
+            .as_ref()
+            .is_some_and(|b| b.active && b.rows == a.rows && b.columns == columns);
+        if !same {
+            sql::upsert_assignment(
+                conn,
+                &r.code,
+                r.id,
+                &u.code,
+                u.id,
+                rows_json.as_deref(),
+                cols_json.as_deref(),
+                true,
+                &rec.at,
+            )?;
+            rec.change(
+                conn,
+                "assignment",
+                &format!("{}/{}", r.code, u.code),
+                json!({"rows": a.rows, "columns": columns}),
+            )?;
+        }
+    }
+    sql::assignments(conn, r.id, true).map(|list| {
+        list.into_iter()
+            .filter(|x| targets.iter().any(|t| t.id == x.unit_id))
+            .collect()
+    })
+}
+
+pub fn unassign(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    unit_codes: &[String],
+) -> Result<Vec<String>> {
+    let r = find(conn, code)?;
+    require_lead(
+        actor,
+        conn,
+        &r,
+        Msg::new(
+            format!("thu hồi giao báo cáo {}", r.code),
+            format!("unassign regime {}", r.code),
+        ),
+    )?;
+    let mut done = Vec::new();
+    for c in unit_codes {
+        let u = crate::unit::find(conn, c)?;
+        let Some(a) = sql::assignment(conn, r.id, u.id)?.filter(|a| a.active) else {
+            let (rc, uc) = (&r.code, &u.code);
+            return Err(Error::new(
+                Kind::NotFound,
+                Msg::new(
+                    format!("Đơn vị {uc} chưa được giao chế độ {rc}"),
+                    format!("Unit {uc} is not assigned regime {rc}"),
+                ),
+            ));
+        };
+        let rows = a.rows.as_ref().map(serde_json::to_string).transpose()?;
+        let cols = a.columns.as_ref().map(serde_json::to_string).transpose()?;
+        sql::upsert_assignment(
+            conn,
+            &r.code,
+            r.id,
+            &u.code,
+            u.id,
+            rows.as_deref(),
+            cols.as_deref(),
+            false,
+            &rec.at,
+        )?;
+        rec.change(
+            conn,
+            "assignment",
+            &format!("{}/{}", r.code, u.code),
+            json!({"active": false}),
+        )?;
+        done.push(u.code);
+    }
+    Ok(done)
+}
+
+/// Opens or closes reception for a regime's period, for all units or one; `until`
+/// extends the deadline.
+#[allow(clippy::too_many_arguments)]
+pub fn window(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    period: &str,
+    unit: Option<&str>,
+    open: bool,
+    until: Option<&str>,
+    reason: &str,
+) -> Result<WindowEvent> {
+    let r = find(conn, code)?;
+    require_lead(
+        actor,
+        conn,
+        &r,
+        Msg::new(
+            format!("mở, đóng nhận báo cáo {}", r.code),
+            format!("open or close reception of {}", r.code),
+        ),
+    )?;
+    let period = parse_period(&r, period)?;
+    let reason = input::name("Lý do", "Reason", reason, 1000)?;
+    let unit_id = match unit {
+        Some(c) => Some(crate::unit::find(conn, c)?.id),
+        None => None,
+    };
+    let until = match until {
+        Some(t) if open => Some(clock::rfc3339(clock::parse_instant(t)?)),
+        Some(_) => {
+            return Err(invalid(
+                "--until chỉ dùng khi mở nhận báo cáo".into(),
+                "--until goes with opening reception".into(),
+            ))
+        }
+        None => None,
+    };
+    let id = sql::insert_window(
+        conn,
+        r.id,
+        &period,
+        unit_id,
+        if open { "open" } else { "close" },
+        until.as_deref(),
+        &reason,
+        &rec.at,
+        &rec.actor,
+    )?;
+    rec.change(conn, "window", &id.to_string(), json!({"regime": r.code, "period": period, "unit": unit, "action": if open { "open" } else { "close" }, "until": until, "reason": reason}))?;
+    let events = sql::window_events(conn, r.id, Some(&period))?;
+    events.into_iter().find(|e| e.id == id).ok_or_else(|| {
+        Error::new(
+            Kind::Failure,
+            Msg::new("Không đọc lại được", "Could not read back"),
+        )
+    })
+}

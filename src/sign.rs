@@ -1,0 +1,211 @@
+//! Signing reports (SPEC §12): each sender has an Ed25519 key pair; the public half is
+//! in the database (audited), the private half in a 0600 file under the user's config
+//! directory. Sending signs the canonical JSON of the revision; acceptance and
+//! `report verify` check it, so a value changed in the database afterwards shows.
+
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::error::{Error, Kind, Msg, Result};
+use crate::store::report::ValueMap;
+
+#[derive(Serialize, Deserialize)]
+struct KeyFile {
+    db: String,
+    username: String,
+    key_id: i64,
+    secret: String,
+}
+
+fn config_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("XDG_CONFIG_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join("baocao"));
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(h).join(".config/baocao"));
+    }
+    Err(Error::new(
+        Kind::Failure,
+        Msg::new(
+            "Không xác định được thư mục cấu hình (đặt HOME)",
+            "Cannot find a config directory (set HOME)",
+        ),
+    ))
+}
+
+fn key_path(db: &Path, username: &str) -> Result<PathBuf> {
+    let abs = db.canonicalize().unwrap_or_else(|_| db.to_path_buf());
+    let key = &crate::store::audit::sha256_hex(abs.to_string_lossy().as_bytes())[..20];
+    Ok(config_dir()?
+        .join("keys")
+        .join(format!("{key}-{username}.json")))
+}
+
+/// A fresh key pair: the private key is written to the user's key file, the public key
+/// returned (hex) for the database.
+pub fn generate(db: &Path, username: &str) -> Result<(SigningKey, String, PathBuf)> {
+    let mut seed = [0u8; 32];
+    rand::rng().fill(&mut seed);
+    let key = SigningKey::from_bytes(&seed);
+    let public = hex::encode(key.verifying_key().to_bytes());
+    Ok((key, public, key_path(db, username)?))
+}
+
+pub fn save(db: &Path, username: &str, key_id: i64, key: &SigningKey) -> Result<PathBuf> {
+    let path = key_path(db, username)?;
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    }
+    let file = KeyFile {
+        db: db.display().to_string(),
+        username: username.into(),
+        key_id,
+        secret: hex::encode(key.to_bytes()),
+    };
+    let tmp = path.with_extension("tmp");
+    {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(serde_json::to_string(&file)?.as_bytes())?;
+    }
+    fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// The sender's private key for this database, with the key id it belongs to.
+pub fn load(db: &Path, username: &str) -> Result<(i64, SigningKey)> {
+    let path = key_path(db, username)?;
+    let text = fs::read_to_string(&path).map_err(|_| {
+        Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Tài khoản {username} chưa có khoá ký trên máy này"),
+                format!("Account {username} has no signing key on this machine"),
+            ),
+        )
+        .with_hint(Msg::new(
+            "tạo bằng `baocao account key generate`",
+            "make one with `baocao account key generate`",
+        ))
+    })?;
+    let file: KeyFile = serde_json::from_str(&text)
+        .map_err(|e| Error::failure(Msg::new("Tệp khoá hỏng", "The key file is damaged"), e))?;
+    let bytes: [u8; 32] = hex::decode(&file.secret)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            Error::new(
+                Kind::Failure,
+                Msg::new("Tệp khoá hỏng", "The key file is damaged"),
+            )
+        })?;
+    Ok((file.key_id, SigningKey::from_bytes(&bytes)))
+}
+
+/// What is signed: everything that makes the report what it is, in a fixed order.
+pub struct Content<'a> {
+    pub regime: &'a str,
+    pub form_code: &'a str,
+    pub form_version: i64,
+    pub unit: &'a str,
+    pub period: &'a str,
+    pub revision: i64,
+    pub values: &'a ValueMap,
+    pub narrative: Option<&'a str>,
+    pub attachments: &'a [String],
+}
+
+/// Canonical JSON: keys sorted, values as exact decimal strings, narrative and
+/// attachments by SHA-256.
+pub fn canonical(c: &Content<'_>) -> String {
+    let values: Vec<serde_json::Value> = c
+        .values
+        .iter()
+        .map(|((r, k), v)| json!([r, k, v]))
+        .collect();
+    let mut atts = c.attachments.to_vec();
+    atts.sort();
+    let doc = json!({
+        "attachments": atts,
+        "form_code": c.form_code,
+        "form_version": c.form_version,
+        "narrative_sha256": c.narrative.map(|n| crate::store::audit::sha256_hex(n.as_bytes())),
+        "period": c.period,
+        "regime": c.regime,
+        "revision": c.revision,
+        "unit": c.unit,
+        "values": values,
+    });
+    // serde_json keeps insertion order (preserve_order), which is sorted above.
+    doc.to_string()
+}
+
+pub fn sign(key: &SigningKey, content: &str) -> String {
+    hex::encode(key.sign(content.as_bytes()).to_bytes())
+}
+
+pub fn verify(public_hex: &str, content: &str, signature_hex: &str) -> bool {
+    let Some(pk) = hex::decode(public_hex)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+    else {
+        return false;
+    };
+    let Some(sig) = hex::decode(signature_hex)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+    else {
+        return false;
+    };
+    pk.verify(content.as_bytes(), &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_breaks_when_a_value_changes() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = hex::encode(key.verifying_key().to_bytes());
+        let mut values = ValueMap::new();
+        values.insert(
+            ("r1".into(), "c1".into()),
+            crate::store::report::Stored::Num("1234.5".into()),
+        );
+        let content = |v: &ValueMap| {
+            canonical(&Content {
+                regime: "KTXH",
+                form_code: "KTXH01",
+                form_version: 1,
+                unit: "H99.01",
+                period: "202611",
+                revision: 1,
+                values: v,
+                narrative: None,
+                attachments: &[],
+            })
+        };
+        let sig = sign(&key, &content(&values));
+        assert!(verify(&public, &content(&values), &sig));
+        values.insert(
+            ("r1".into(), "c1".into()),
+            crate::store::report::Stored::Num("1234.6".into()),
+        );
+        assert!(!verify(&public, &content(&values), &sig));
+        assert!(!verify("zz", "x", "yy"));
+    }
+}

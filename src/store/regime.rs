@@ -1,0 +1,249 @@
+//! SQL of regimes, assignments and reception windows.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Regime {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content: Option<String>,
+    pub legal_basis: Option<String>,
+    pub method: Option<String>,
+    pub form: String,
+    pub frequency: Option<String>,
+    pub window: String,
+    pub deadline_rule: Option<String>,
+    pub period_label: Option<String>,
+    pub window_start: Option<String>,
+    pub window_end: Option<String>,
+    pub deadline_at: Option<String>,
+    /// The lead unit's code (cơ quan chủ trì), which receives and aggregates.
+    pub lead_unit: String,
+    #[serde(skip)]
+    pub lead_unit_id: i64,
+    pub receivers: Vec<String>,
+    pub status: String,
+}
+
+const SELECT: &str = "SELECT r.id, r.code, r.name, r.type, r.content, r.legal_basis, r.method, r.form_code, r.frequency, r.window_kind,
+    r.deadline_rule, r.period_label, r.window_start, r.window_end, r.deadline_at, u.code, r.lead_unit_id, r.receivers, r.status
+    FROM regime r JOIN unit u ON u.id = r.lead_unit_id";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Regime> {
+    let receivers: Option<String> = r.get(17)?;
+    Ok(Regime {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+        content: r.get(4)?,
+        legal_basis: r.get(5)?,
+        method: r.get(6)?,
+        form: r.get(7)?,
+        frequency: r.get(8)?,
+        window: r.get(9)?,
+        deadline_rule: r.get(10)?,
+        period_label: r.get(11)?,
+        window_start: r.get(12)?,
+        window_end: r.get(13)?,
+        deadline_at: r.get(14)?,
+        lead_unit: r.get(15)?,
+        lead_unit_id: r.get(16)?,
+        receivers: receivers
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+        status: r.get(18)?,
+    })
+}
+
+pub fn all(conn: &Connection) -> Result<Vec<Regime>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY r.code"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn by_code(conn: &Connection, code: &str) -> Result<Option<Regime>> {
+    Ok(conn
+        .query_row(&format!("{SELECT} WHERE r.code = ?1"), [code], from_row)
+        .optional()?)
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Regime>> {
+    Ok(conn
+        .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
+        .optional()?)
+}
+
+pub fn insert(conn: &Connection, r: &Regime, at: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO regime(code, name, type, content, legal_basis, method, form_code, frequency, window_kind, deadline_rule,
+                            period_label, window_start, window_end, deadline_at, lead_unit_id, receivers, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+        params![
+            r.code, r.name, r.kind, r.content, r.legal_basis, r.method, r.form, r.frequency, r.window, r.deadline_rule,
+            r.period_label, r.window_start, r.window_end, r.deadline_at, r.lead_unit_id, serde_json::to_string(&r.receivers)?, r.status, at
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn save(conn: &Connection, r: &Regime) -> Result<()> {
+    conn.execute(
+        "UPDATE regime SET name = ?2, content = ?3, legal_basis = ?4, method = ?5, form_code = ?6, frequency = ?7, window_kind = ?8,
+            deadline_rule = ?9, period_label = ?10, window_start = ?11, window_end = ?12, deadline_at = ?13, lead_unit_id = ?14,
+            receivers = ?15, status = ?16 WHERE id = ?1",
+        params![
+            r.id, r.name, r.content, r.legal_basis, r.method, r.form, r.frequency, r.window, r.deadline_rule, r.period_label,
+            r.window_start, r.window_end, r.deadline_at, r.lead_unit_id, serde_json::to_string(&r.receivers)?, r.status
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignment {
+    #[serde(skip)]
+    pub id: i64,
+    pub regime: String,
+    pub unit: String,
+    #[serde(skip)]
+    pub unit_id: i64,
+    pub unit_name: String,
+    pub rows: Option<Vec<String>>,
+    pub columns: Option<Vec<String>>,
+    pub active: bool,
+}
+
+const ASSIGN_SELECT: &str =
+    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active
+    FROM assignment a JOIN regime g ON g.id = a.regime_id JOIN unit u ON u.id = a.unit_id";
+
+fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
+    let rows: Option<String> = r.get(5)?;
+    let cols: Option<String> = r.get(6)?;
+    Ok(Assignment {
+        id: r.get(0)?,
+        regime: r.get(1)?,
+        unit: r.get(2)?,
+        unit_id: r.get(3)?,
+        unit_name: r.get(4)?,
+        rows: rows.and_then(|s| serde_json::from_str(&s).ok()),
+        columns: cols.and_then(|s| serde_json::from_str(&s).ok()),
+        active: r.get(7)?,
+    })
+}
+
+pub fn assignments(
+    conn: &Connection,
+    regime_id: i64,
+    only_active: bool,
+) -> Result<Vec<Assignment>> {
+    let mut stmt = conn.prepare(&format!(
+        "{ASSIGN_SELECT} WHERE a.regime_id = ?1 AND (?2 = 0 OR a.active = 1) ORDER BY u.code"
+    ))?;
+    let rows = stmt.query_map(params![regime_id, only_active as i64], assign_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn all_active_assignments(conn: &Connection) -> Result<Vec<Assignment>> {
+    let mut stmt = conn.prepare(&format!(
+        "{ASSIGN_SELECT} WHERE a.active = 1 ORDER BY g.code, u.code"
+    ))?;
+    let rows = stmt.query_map([], assign_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn assignment(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<Option<Assignment>> {
+    Ok(conn
+        .query_row(
+            &format!("{ASSIGN_SELECT} WHERE a.regime_id = ?1 AND a.unit_id = ?2"),
+            params![regime_id, unit_id],
+            assign_from,
+        )
+        .optional()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn upsert_assignment(
+    conn: &Connection,
+    regime: &str,
+    regime_id: i64,
+    unit: &str,
+    unit_id: i64,
+    rows: Option<&str>,
+    cols: Option<&str>,
+    active: bool,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO assignment(ref, regime_id, unit_id, rows, columns, active, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT(ref) DO UPDATE SET rows = excluded.rows, columns = excluded.columns, active = excluded.active, changed_at = excluded.changed_at",
+        params![format!("{regime}/{unit}"), regime_id, unit_id, rows, cols, active, at],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WindowEvent {
+    pub id: i64,
+    pub period: String,
+    pub unit: Option<String>,
+    #[serde(skip)]
+    pub unit_id: Option<i64>,
+    pub action: String,
+    pub until: Option<String>,
+    pub reason: String,
+    pub at: String,
+    pub actor: String,
+}
+
+pub fn window_events(
+    conn: &Connection,
+    regime_id: i64,
+    period: Option<&str>,
+) -> Result<Vec<WindowEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT w.id, w.period, u.code, w.unit_id, w.action, w.until, w.reason, w.at, w.actor FROM reception_window w
+         LEFT JOIN unit u ON u.id = w.unit_id WHERE w.regime_id = ?1 AND (?2 IS NULL OR w.period = ?2) ORDER BY w.id",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok(WindowEvent {
+            id: r.get(0)?,
+            period: r.get(1)?,
+            unit: r.get(2)?,
+            unit_id: r.get(3)?,
+            action: r.get(4)?,
+            until: r.get(5)?,
+            reason: r.get(6)?,
+            at: r.get(7)?,
+            actor: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_window(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+    unit_id: Option<i64>,
+    action: &str,
+    until: Option<&str>,
+    reason: &str,
+    at: &str,
+    actor: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO reception_window(regime_id, period, unit_id, action, until, reason, at, actor) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![regime_id, period, unit_id, action, until, reason, at, actor],
+    )?;
+    Ok(conn.last_insert_rowid())
+}

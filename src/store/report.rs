@@ -1,0 +1,335 @@
+//! SQL of reports, their revisions, values, transitions, attachments and signing keys.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::error::Result;
+
+/// A stored value: an exact decimal as text, or free text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Stored {
+    Num(String),
+    Text(String),
+}
+
+pub type ValueMap = BTreeMap<(String, String), Stored>;
+
+pub fn report_id(
+    conn: &Connection,
+    regime_id: i64,
+    unit_id: i64,
+    period: &str,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM report WHERE regime_id = ?1 AND unit_id = ?2 AND period = ?3",
+            params![regime_id, unit_id, period],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn insert_report(conn: &Connection, regime_id: i64, unit_id: i64, period: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO report(regime_id, unit_id, period) VALUES (?1, ?2, ?3)",
+        params![regime_id, unit_id, period],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub report_id: i64,
+    #[serde(rename = "revision")]
+    pub number: i64,
+    #[serde(skip)]
+    pub reference: String,
+    pub form_code: String,
+    pub form_version: i64,
+    pub status: String,
+    #[serde(skip)]
+    pub values_digest: String,
+    pub narrative: Option<String>,
+    pub warnings: Vec<String>,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+    pub deadline: Option<String>,
+    pub timeliness: Option<String>,
+    pub channel: Option<String>,
+    pub offline_doc: Option<String>,
+    #[serde(skip)]
+    pub signature: Option<String>,
+    pub signed_by: Option<String>,
+    #[serde(skip)]
+    pub key_id: Option<i64>,
+}
+
+const REV_SELECT: &str = "SELECT id, report_id, number, ref, form_code, form_version, status, values_digest, narrative, warnings, created_at,
+    sent_at, deadline, timeliness, channel, offline_doc, signature, signed_by, key_id FROM revision";
+
+fn rev_from(r: &Row<'_>) -> rusqlite::Result<Revision> {
+    let warnings: Option<String> = r.get(9)?;
+    Ok(Revision {
+        id: r.get(0)?,
+        report_id: r.get(1)?,
+        number: r.get(2)?,
+        reference: r.get(3)?,
+        form_code: r.get(4)?,
+        form_version: r.get(5)?,
+        status: r.get(6)?,
+        values_digest: r.get(7)?,
+        narrative: r.get(8)?,
+        warnings: warnings
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default(),
+        created_at: r.get(10)?,
+        sent_at: r.get(11)?,
+        deadline: r.get(12)?,
+        timeliness: r.get(13)?,
+        channel: r.get(14)?,
+        offline_doc: r.get(15)?,
+        signature: r.get(16)?,
+        signed_by: r.get(17)?,
+        key_id: r.get(18)?,
+    })
+}
+
+pub fn revisions(conn: &Connection, report_id: i64) -> Result<Vec<Revision>> {
+    let mut stmt = conn.prepare(&format!(
+        "{REV_SELECT} WHERE report_id = ?1 ORDER BY number"
+    ))?;
+    let rows = stmt.query_map([report_id], rev_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn all_revisions(conn: &Connection) -> Result<Vec<Revision>> {
+    let mut stmt = conn.prepare(&format!("{REV_SELECT} ORDER BY id"))?;
+    let rows = stmt.query_map([], rev_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_revision(conn: &Connection, rev: &Revision) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO revision(ref, report_id, number, form_code, form_version, status, values_digest, narrative, warnings, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![rev.reference, rev.report_id, rev.number, rev.form_code, rev.form_version, rev.status, rev.values_digest, rev.narrative, serde_json::to_string(&rev.warnings)?, rev.created_at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn save_revision(conn: &Connection, rev: &Revision) -> Result<()> {
+    conn.execute(
+        "UPDATE revision SET status = ?2, values_digest = ?3, narrative = ?4, warnings = ?5, sent_at = ?6, deadline = ?7, timeliness = ?8,
+            channel = ?9, offline_doc = ?10, signature = ?11, signed_by = ?12, key_id = ?13 WHERE id = ?1",
+        params![
+            rev.id, rev.status, rev.values_digest, rev.narrative, serde_json::to_string(&rev.warnings)?, rev.sent_at, rev.deadline, rev.timeliness,
+            rev.channel, rev.offline_doc, rev.signature, rev.signed_by, rev.key_id
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
+    let mut stmt =
+        conn.prepare("SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1")?;
+    let rows = stmt.query_map([revision_id], |r| {
+        let (rk, ck, num, txt): (String, String, Option<String>, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        Ok((
+            (rk, ck),
+            match num {
+                Some(n) => Stored::Num(n),
+                None => Stored::Text(txt.unwrap_or_default()),
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn replace_values(conn: &Connection, revision_id: i64, values: &ValueMap) -> Result<()> {
+    conn.execute("DELETE FROM value WHERE revision_id = ?1", [revision_id])?;
+    let mut stmt = conn.prepare(
+        "INSERT INTO value(revision_id, row_key, column_key, num, txt) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for ((r, c), v) in values {
+        match v {
+            Stored::Num(n) => {
+                stmt.execute(params![revision_id, r, c, n, Option::<String>::None])?
+            }
+            Stored::Text(t) => {
+                stmt.execute(params![revision_id, r, c, Option::<String>::None, t])?
+            }
+        };
+    }
+    Ok(())
+}
+
+/// The digest that ties stored values to their revision row (checked by `audit verify`).
+pub fn digest_values(values: &ValueMap) -> String {
+    let text = serde_json::to_string(
+        &values
+            .iter()
+            .map(|((r, c), v)| (r, c, v))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    super::audit::sha256_hex(text.as_bytes())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_transition(
+    conn: &Connection,
+    revision_id: i64,
+    action: &str,
+    from: Option<&str>,
+    to: &str,
+    actor: &str,
+    at: &str,
+    comment: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO transition(revision_id, action, from_status, to_status, actor, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![revision_id, action, from, to, actor, at, comment],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Transition {
+    pub revision: i64,
+    pub action: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub actor: String,
+    pub at: String,
+    pub comment: Option<String>,
+}
+
+pub fn transitions(conn: &Connection, report_id: i64) -> Result<Vec<Transition>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.number, t.action, t.from_status, t.to_status, t.actor, t.at, t.comment FROM transition t
+         JOIN revision v ON v.id = t.revision_id WHERE v.report_id = ?1 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map([report_id], |r| {
+        Ok(Transition {
+            revision: r.get(0)?,
+            action: r.get(1)?,
+            from: r.get(2)?,
+            to: r.get(3)?,
+            actor: r.get(4)?,
+            at: r.get(5)?,
+            comment: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub added_at: String,
+}
+
+pub fn attachments(conn: &Connection, revision_id: i64) -> Result<Vec<Attachment>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, sha256, size, added_at FROM attachment WHERE revision_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([revision_id], |r| {
+        Ok(Attachment {
+            name: r.get(0)?,
+            sha256: r.get(1)?,
+            size: r.get(2)?,
+            added_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn insert_attachment(
+    conn: &Connection,
+    revision_id: i64,
+    name: &str,
+    sha: &str,
+    content: &[u8],
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO attachment(revision_id, name, sha256, size, content, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![revision_id, name, sha, content.len() as i64, content, at],
+    )?;
+    Ok(())
+}
+
+pub fn copy_attachments(conn: &Connection, from: i64, to: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO attachment(revision_id, name, sha256, size, content, added_at) SELECT ?2, name, sha256, size, content, added_at FROM attachment WHERE revision_id = ?1",
+        params![from, to],
+    )?;
+    Ok(())
+}
+
+pub fn active_key(conn: &Connection, account_id: i64) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row("SELECT id, public_key FROM account_key WHERE account_id = ?1 AND revoked_at IS NULL ORDER BY id DESC LIMIT 1", [account_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+pub fn key_by_id(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT public_key FROM account_key WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn insert_key(conn: &Connection, account_id: i64, public_key: &str, at: &str) -> Result<i64> {
+    conn.execute(
+        "UPDATE account_key SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL",
+        params![account_id, at],
+    )?;
+    conn.execute(
+        "INSERT INTO account_key(account_id, public_key, created_at) VALUES (?1, ?2, ?3)",
+        params![account_id, public_key, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// A report's coordinates: (report id, regime id, unit id, unit code, period).
+pub type ReportKey = (i64, i64, i64, String, String);
+
+/// Every report of a regime (or all), with its unit code.
+pub fn reports(
+    conn: &Connection,
+    regime_id: Option<i64>,
+    period: Option<&str>,
+) -> Result<Vec<ReportKey>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.regime_id, r.unit_id, u.code, r.period FROM report r JOIN unit u ON u.id = r.unit_id
+         WHERE (?1 IS NULL OR r.regime_id = ?1) AND (?2 IS NULL OR r.period = ?2) ORDER BY r.regime_id, r.period, u.code",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every revision's stored values digest next to the digest of the values it holds now:
+/// a value edited behind the tool's back makes them differ.
+pub fn value_digests(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut out = Vec::new();
+    for rev in all_revisions(conn)? {
+        let now = digest_values(&values(conn, rev.id)?);
+        out.push((rev.reference, rev.values_digest, now));
+    }
+    Ok(out)
+}
