@@ -9,7 +9,7 @@ use crate::common::{shared, Env};
 
 /// A monthly socio-economic report in the usual provincial layout, starting at `top`
 /// rows and `left` columns from A1. `extra_row` adds one more indicator (a new version).
-fn ktxh_template(path: &Path, top: u32, left: u16, extra_row: bool) {
+pub fn ktxh_template(path: &Path, top: u32, left: u16, extra_row: bool) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Bieu01").unwrap();

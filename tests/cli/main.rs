@@ -13,3 +13,4 @@ mod operations;
 mod permissions;
 mod schemas;
 mod units;
+mod workflow;

@@ -1,0 +1,1020 @@
+//! Checks what a file said against the form and the unit's assignment (SPEC §5
+//! "submit" and §6), recomputes computed cells exactly, and the soft check against
+//! the unit's own history.
+//!
+//! Hard errors block the import (nothing is written): text in a number cell, a value
+//! in an `x` cell or a heading, a computed cell whose value disagrees with its
+//! formula, a negative integer or percentage, an integer with a fractional part,
+//! `Trong đó` parts above their total, `Chia ra` parts that do not add up to it,
+//! values outside the unit's assigned rows and columns, rows or columns the form
+//! does not have, the same cell given twice. Warnings do not block: blank input
+//! cells, legacy TCVN3/VNI text converted to Unicode.
+//!
+//! Computed cells follow the same rules as the workbook's formulas (the cached
+//! results `write_form_sheet` writes): a column formula wins over a row formula
+//! where both apply; a row that is a pure sum skips blank and `x` cells as Excel's
+//! `SUM` does (all blank stays blank); any other formula needs all its inputs and
+//! gives nothing on a division by zero; heading rows hold nothing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::read::{CellInput, RawValue};
+use super::workbook::{covered, Assigned};
+use crate::domain::number::{from_excel_f64, parse_vn_number};
+use crate::form::formula::Expr;
+use crate::form::{ColumnRole, FormDef, FormKind, Relation, RowRole, ValueType};
+use crate::text::{auto_convert, Encoding};
+
+/// Longest text a text cell takes (the workbook's validation says the same).
+pub const MAX_TEXT_CHARS: usize = 4_000;
+/// Blank-cell warnings itemised before one summary warning stands for the rest.
+const MAX_BLANK_WARNINGS: usize = 200;
+/// Modified z-score above which a value is far from its history.
+const Z_LIMIT: &str = "3.5";
+/// A value this many times the previous one (or that fraction of it) is a jump.
+const JUMP_FACTOR: i64 = 10;
+
+/// A stored value: an exact decimal or a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Number(Decimal),
+    Text(String),
+}
+
+/// Values by (row key, column key), computed cells included.
+pub type Values = BTreeMap<(String, String), Value>;
+
+impl Value {
+    pub fn as_number(&self) -> Option<Decimal> {
+        match self {
+            Value::Number(d) => Some(*d),
+            Value::Text(_) => None,
+        }
+    }
+
+    /// Reads a stored string as the column's type says: a number for numeric
+    /// columns (the exact decimal `-1234.50`), the text itself for text columns.
+    pub fn from_stored(s: &str, value_type: ValueType) -> Option<Value> {
+        if value_type.is_numeric() {
+            plain_decimal(s).map(Value::Number)
+        } else {
+            Some(Value::Text(s.to_string()))
+        }
+    }
+}
+
+/// `-1234.50` and nothing else (no exponent, no separators, no `_`).
+fn plain_decimal(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let ok = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && (frac.is_empty() == !body.contains('.'));
+    if !ok {
+        return None;
+    }
+    s.parse().ok()
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Number(d) => write!(f, "{d}"),
+            Value::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// A string: the exact decimal as typed (`1234.50`) or the text.
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A string that is a plain decimal (`-1234.50`) is a number, any other string a
+/// text (use [`Value::from_stored`] where the column type is known); JSON numbers
+/// are accepted too.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Value;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a decimal or a text, as a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+                Ok(plain_decimal(s).map_or_else(|| Value::Text(s.to_string()), Value::Number))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Value, E> {
+                Ok(Value::Number(Decimal::from(n)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Value, E> {
+                Ok(Value::Number(Decimal::from(n)))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Value, E> {
+                from_excel_f64(n)
+                    .map(Value::Number)
+                    .ok_or_else(|| E::custom("number out of range"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A problem found, with the cell it is about when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// `'Biểu 01'!D12`, `data.csv:7`, ... as the reader gave it.
+    pub cell: Option<String>,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl Problem {
+    fn at(cell: Option<&str>, vi: impl Into<String>, en: impl Into<String>) -> Problem {
+        Problem {
+            cell: cell.filter(|c| !c.is_empty()).map(str::to_string),
+            message_vi: vi.into(),
+            message_en: en.into(),
+        }
+    }
+}
+
+/// What validation found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Input values as stored (exact decimals, NFC text) and computed cells.
+    pub values: Values,
+    /// Hard errors: the import is refused when there is any.
+    pub errors: Vec<Problem>,
+    /// Soft warnings, stored with the revision.
+    pub warnings: Vec<Problem>,
+}
+
+impl Outcome {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// What a data cell is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Input,
+    Computed,
+    NotApplicable,
+    Heading,
+}
+
+/// A form prepared for evaluation: indexes and parsed formulas.
+struct Engine<'a> {
+    form: &'a FormDef,
+    row_index: HashMap<&'a str, usize>,
+    col_index: HashMap<&'a str, usize>,
+    col_formulas: Vec<Option<Expr>>,
+    row_formulas: Vec<Option<Expr>>,
+    /// Column-formula references resolved to column indexes.
+    col_refs: Vec<Vec<usize>>,
+    /// Row-formula references resolved to row indexes.
+    row_refs: Vec<Vec<usize>>,
+    na: HashSet<(usize, usize)>,
+}
+
+/// How blanks count while evaluating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Blanks {
+    /// As stored: a formula with a blank input has no value (a sum skips blanks).
+    Missing,
+    /// As Excel computes: a blank is 0.
+    Zero,
+}
+
+impl<'a> Engine<'a> {
+    fn new(form: &'a FormDef) -> Engine<'a> {
+        let row_index: HashMap<&str, usize> = form
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect();
+        let col_index: HashMap<&str, usize> = form
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (c.key.as_str(), j))
+            .collect();
+        let col_formulas: Vec<Option<Expr>> = form
+            .columns
+            .iter()
+            .map(|c| form.column_formula(c).and_then(Result::ok))
+            .collect();
+        let row_formulas: Vec<Option<Expr>> = form
+            .rows
+            .iter()
+            .map(|r| form.row_formula(r).and_then(Result::ok))
+            .collect();
+        let col_refs = col_formulas
+            .iter()
+            .map(|e| {
+                e.as_ref().map_or_else(Vec::new, |e| {
+                    e.references()
+                        .into_iter()
+                        .filter_map(|r| {
+                            let key = form.column_by_ref(r)?.key.as_str();
+                            col_index.get(key).copied()
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        let row_refs = row_formulas
+            .iter()
+            .map(|e| {
+                e.as_ref().map_or_else(Vec::new, |e| {
+                    e.references()
+                        .into_iter()
+                        .filter_map(|r| row_index.get(r).copied())
+                        .collect()
+                })
+            })
+            .collect();
+        let na = form
+            .not_applicable
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    *row_index.get(c.row.as_str())?,
+                    *col_index.get(c.column.as_str())?,
+                ))
+            })
+            .collect();
+        Engine {
+            form,
+            row_index,
+            col_index,
+            col_formulas,
+            row_formulas,
+            col_refs,
+            row_refs,
+            na,
+        }
+    }
+
+    fn role(&self, i: usize, j: usize) -> Role {
+        if self.na.contains(&(i, j)) {
+            Role::NotApplicable
+        } else if self.form.rows[i].role == RowRole::Heading {
+            Role::Heading
+        } else if self.col_formulas[j].is_some() || self.row_formulas[i].is_some() {
+            Role::Computed
+        } else {
+            Role::Input
+        }
+    }
+
+    fn formula(&self, i: usize, j: usize) -> Option<&Expr> {
+        self.col_formulas[j]
+            .as_ref()
+            .or(self.row_formulas[i].as_ref())
+    }
+
+    /// The computed cells a computed cell depends on.
+    fn deps(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
+        let cells: Vec<(usize, usize)> = if self.col_formulas[j].is_some() {
+            self.col_refs[j].iter().map(|&k| (i, k)).collect()
+        } else {
+            self.row_refs[i].iter().map(|&k| (k, j)).collect()
+        };
+        cells
+            .into_iter()
+            .filter(|&(r, c)| self.role(r, c) == Role::Computed)
+            .collect()
+    }
+
+    /// Computed cells in dependency order (iterative post-order), and those caught
+    /// in a cycle.
+    fn order(&self) -> (Vec<(usize, usize)>, HashSet<(usize, usize)>) {
+        let (n_rows, n_cols) = (self.form.rows.len(), self.form.columns.len());
+        let mut state: HashMap<(usize, usize), u8> = HashMap::new();
+        let mut order = Vec::new();
+        let mut cyclic = HashSet::new();
+        for i in 0..n_rows {
+            for j in 0..n_cols {
+                if self.role(i, j) != Role::Computed || state.contains_key(&(i, j)) {
+                    continue;
+                }
+                type Frame = ((usize, usize), Vec<(usize, usize)>, usize);
+                let mut stack: Vec<Frame> = vec![((i, j), self.deps(i, j), 0)];
+                state.insert((i, j), 1);
+                while let Some(top) = stack.last_mut() {
+                    let node = top.0;
+                    let edge = top.1.get(top.2).copied();
+                    top.2 += 1;
+                    match edge {
+                        Some(target) => match state.get(&target).copied().unwrap_or(0) {
+                            0 => {
+                                state.insert(target, 1);
+                                stack.push((target, self.deps(target.0, target.1), 0));
+                            }
+                            1 => {
+                                for (n, _, _) in &stack {
+                                    cyclic.insert(*n);
+                                }
+                            }
+                            _ => {}
+                        },
+                        None => {
+                            state.insert(node, 2);
+                            order.push(node);
+                            stack.pop();
+                        }
+                    }
+                }
+            }
+        }
+        (order, cyclic)
+    }
+
+    /// The values of every computed cell, from the input values in `values`.
+    fn evaluate(&self, values: &Values, blanks: Blanks) -> HashMap<(usize, usize), Decimal> {
+        let (order, cyclic) = self.order();
+        let mut out: HashMap<(usize, usize), Decimal> = HashMap::new();
+        for (i, j) in order {
+            if cyclic.contains(&(i, j)) {
+                continue;
+            }
+            let value = {
+                let get = |r: usize, c: usize| -> Option<Decimal> {
+                    match self.role(r, c) {
+                        Role::Computed => out.get(&(r, c)).copied(),
+                        Role::Input => values
+                            .get(&(
+                                self.form.rows[r].key.clone(),
+                                self.form.columns[c].key.clone(),
+                            ))
+                            .and_then(Value::as_number),
+                        Role::NotApplicable | Role::Heading => None,
+                    }
+                };
+                // A blank counts as 0 in Excel's arithmetic; `x` is text there.
+                let get_or_zero = |r: usize, c: usize| -> Option<Decimal> {
+                    match (get(r, c), blanks, self.role(r, c)) {
+                        (Some(v), _, _) => Some(v),
+                        (None, Blanks::Zero, Role::Input | Role::Computed | Role::Heading) => {
+                            Some(Decimal::ZERO)
+                        }
+                        _ => None,
+                    }
+                };
+                if let Some(expr) = &self.col_formulas[j] {
+                    expr.eval(&|reference| {
+                        let key = self.form.column_by_ref(reference)?.key.as_str();
+                        let k = *self.col_index.get(key)?;
+                        get_or_zero(i, k)
+                    })
+                } else if let Some(expr) = &self.row_formulas[i] {
+                    let lookup = |reference: &str| {
+                        let k = *self.row_index.get(reference)?;
+                        get(k, j)
+                    };
+                    match expr.sum_terms() {
+                        Some(terms) => {
+                            let sum = terms
+                                .into_iter()
+                                .filter_map(lookup)
+                                .try_fold(None, |acc: Option<Decimal>, v| {
+                                    Some(Some(acc.unwrap_or_default().checked_add(v)?))
+                                })
+                                .flatten();
+                            match (sum, blanks) {
+                                (None, Blanks::Zero) => Some(Decimal::ZERO),
+                                (s, _) => s,
+                            }
+                        }
+                        None => expr.eval(&|reference| {
+                            let k = *self.row_index.get(reference)?;
+                            get_or_zero(k, j)
+                        }),
+                    }
+                } else {
+                    None
+                }
+            };
+            if let Some(v) = value {
+                out.insert((i, j), v);
+            }
+        }
+        out
+    }
+
+    fn key(&self, i: usize, j: usize) -> (String, String) {
+        (
+            self.form.rows[i].key.clone(),
+            self.form.columns[j].key.clone(),
+        )
+    }
+}
+
+/// Fills the computed cells of `values` (computed rows: their formula or the sum of
+/// their children; computed columns: their column formula) exactly, from the input
+/// cells; values left in computed, `x` or heading cells are removed first.
+pub fn recompute(form: &FormDef, values: &mut Values) {
+    let engine = Engine::new(form);
+    for i in 0..form.rows.len() {
+        for j in 0..form.columns.len() {
+            if engine.role(i, j) != Role::Input {
+                values.remove(&engine.key(i, j));
+            }
+        }
+    }
+    for ((i, j), v) in engine.evaluate(values, Blanks::Missing) {
+        values.insert(engine.key(i, j), Value::Number(v));
+    }
+}
+
+/// Whether a value a file carries for a computed cell agrees with the recomputed
+/// one: equal, or equal at Excel's 15 significant digits, or, for a formula that
+/// divides, equal once the recomputed value is rounded to the decimals given.
+fn agrees(recomputed: Decimal, given: Decimal, divides: bool) -> bool {
+    let away = RoundingStrategy::MidpointAwayFromZero;
+    recomputed == given
+        || recomputed.round_sf_with_strategy(15, away) == Some(given)
+        || (divides && recomputed.round_dp_with_strategy(given.scale(), away) == given)
+}
+
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(40).collect();
+    if text.chars().count() > 40 {
+        s.push('…');
+    }
+    s
+}
+
+fn type_vi(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Integer => "số nguyên",
+        ValueType::Decimal => "số",
+        ValueType::Percent => "tỷ lệ phần trăm",
+        ValueType::Text => "văn bản",
+    }
+}
+
+fn type_en(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Integer => "an integer",
+        ValueType::Decimal => "a number",
+        ValueType::Percent => "a percentage",
+        ValueType::Text => "text",
+    }
+}
+
+/// Validates the cells read from a file against `form` for a unit assigned
+/// `assigned` (none = everything). See the module documentation for the rules.
+pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>) -> Outcome {
+    let engine = Engine::new(form);
+    let mut out = Outcome::default();
+    let mut refs: HashMap<(usize, usize), &str> = HashMap::new();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut marked_na: HashSet<(usize, usize)> = HashSet::new();
+    let mut given: Vec<((usize, usize), Decimal, &str)> = Vec::new();
+
+    for input in cells {
+        let at = Some(input.cell.as_str());
+        let err = |out: &mut Outcome, vi: String, en: String| out.errors.push(Problem::at(at, vi, en));
+        let (i, j) = match (
+            engine.row_index.get(input.row.as_str()),
+            engine.col_index.get(input.column.as_str()),
+        ) {
+            (Some(&i), Some(&j)) => (i, j),
+            (None, _) => {
+                if !input.raw.is_empty() {
+                    err(
+                        &mut out,
+                        format!("biểu mẫu không có dòng «{}»", input.row),
+                        format!("the form has no row «{}»", input.row),
+                    );
+                }
+                continue;
+            }
+            (_, None) => {
+                if !input.raw.is_empty() {
+                    err(
+                        &mut out,
+                        format!("biểu mẫu không có cột «{}»", input.column),
+                        format!("the form has no column «{}»", input.column),
+                    );
+                }
+                continue;
+            }
+        };
+        let (row, column) = (&form.rows[i], &form.columns[j]);
+        if !seen.insert((i, j)) {
+            if !input.raw.is_empty() {
+                err(
+                    &mut out,
+                    format!("ô (dòng {}, cột {}) được nhập hai lần", row.key, column.number),
+                    format!("the cell (row {}, column {}) is given twice", row.key, column.number),
+                );
+            }
+            continue;
+        }
+        refs.insert((i, j), input.cell.as_str());
+        let role = engine.role(i, j);
+        match (role, &input.raw) {
+            (_, RawValue::Empty) => continue,
+            (Role::NotApplicable, RawValue::NotApplicable) => continue,
+            (Role::NotApplicable, _) => {
+                err(
+                    &mut out,
+                    "ô này không áp dụng (x), phải để trống".into(),
+                    "this cell is not applicable (x) and must stay empty".into(),
+                );
+                continue;
+            }
+            (Role::Heading, RawValue::NotApplicable) => continue,
+            (Role::Heading, _) => {
+                err(
+                    &mut out,
+                    format!("dòng tiêu đề «{}» không nhận số liệu", row.name),
+                    format!("the heading row «{}» takes no values", row.name),
+                );
+                continue;
+            }
+            (Role::Computed, RawValue::Number(d)) => {
+                given.push(((i, j), *d, input.cell.as_str()));
+                continue;
+            }
+            (Role::Computed, RawValue::Text(t)) => {
+                // An Excel error value (`#DIV/0!`): the file has no result here.
+                if t.starts_with('#') {
+                    continue;
+                }
+                match parse_vn_number(t) {
+                    Ok(d) => given.push(((i, j), d, input.cell.as_str())),
+                    Err(_) => err(
+                        &mut out,
+                        format!("ô tính toán chứa chữ «{}»", short(t)),
+                        format!("a computed cell holds the text «{}»", short(t)),
+                    ),
+                }
+                continue;
+            }
+            (Role::Computed, RawValue::NotApplicable) => continue,
+            (Role::Input, RawValue::NotApplicable) => {
+                marked_na.insert((i, j));
+                continue;
+            }
+            (Role::Input, _) => {}
+        }
+        if !covered(assigned, &row.key, &column.key) {
+            err(
+                &mut out,
+                format!(
+                    "ô (dòng «{}», cột {}) không được giao cho đơn vị",
+                    row.name, column.number
+                ),
+                format!(
+                    "the cell (row «{}», column {}) is not assigned to the unit",
+                    row.name, column.number
+                ),
+            );
+            continue;
+        }
+        let key = engine.key(i, j);
+        if column.value_type == ValueType::Text {
+            let text = match &input.raw {
+                RawValue::Number(d) => d.to_string(),
+                RawValue::Text(t) => t.clone(),
+                _ => continue,
+            };
+            let converted = auto_convert(&text);
+            if converted.from != Encoding::Unicode {
+                out.warnings.push(Problem::at(
+                    at,
+                    format!(
+                        "văn bản mã {} đã được chuyển sang Unicode: «{}»",
+                        converted.from.label(),
+                        short(&converted.text)
+                    ),
+                    format!(
+                        "{} text converted to Unicode: «{}»",
+                        converted.from.label(),
+                        short(&converted.text)
+                    ),
+                ));
+            }
+            let text = converted.text.trim().to_string();
+            if text.chars().count() > MAX_TEXT_CHARS {
+                err(
+                    &mut out,
+                    format!("văn bản dài quá {MAX_TEXT_CHARS} ký tự"),
+                    format!("the text is longer than {MAX_TEXT_CHARS} characters"),
+                );
+                continue;
+            }
+            if !text.is_empty() {
+                out.values.insert(key, Value::Text(text));
+            }
+            continue;
+        }
+        let number = match &input.raw {
+            RawValue::Number(d) => *d,
+            RawValue::Text(t) => match parse_vn_number(t) {
+                Ok(d) => d,
+                Err(_) => {
+                    let shown = auto_convert(t).text;
+                    err(
+                        &mut out,
+                        format!(
+                            "ô cần {} nhưng có chữ «{}» (nhập số như 1.234,5, để trống, hoặc x nếu không áp dụng)",
+                            type_vi(column.value_type),
+                            short(&shown)
+                        ),
+                        format!(
+                            "the cell needs {} but holds the text «{}» (type a number such as 1.234,5, leave it blank, or x when not applicable)",
+                            type_en(column.value_type),
+                            short(&shown)
+                        ),
+                    );
+                    continue;
+                }
+            },
+            _ => continue,
+        };
+        let no_negative = matches!(column.value_type, ValueType::Integer | ValueType::Percent);
+        if no_negative && number.is_sign_negative() && !number.is_zero() {
+            err(
+                &mut out,
+                format!("{} không được âm: {number}", type_vi(column.value_type)),
+                format!("{} must not be negative: {number}", type_en(column.value_type)),
+            );
+            continue;
+        }
+        if column.value_type == ValueType::Integer && !number.fract().is_zero() {
+            err(
+                &mut out,
+                format!("ô cần số nguyên nhưng có {number}"),
+                format!("the cell needs an integer but holds {number}"),
+            );
+            continue;
+        }
+        out.values.insert(key, Value::Number(number));
+    }
+
+    recompute(form, &mut out.values);
+    check_computed(&engine, &out.values, &given, &mut out.errors);
+    check_relations(&engine, &refs, assigned, &mut out);
+    warn_blanks(&engine, &refs, &marked_na, assigned, &mut out);
+    out
+}
+
+/// Values a file carries in computed cells must agree with the recomputed ones.
+fn check_computed(
+    engine: &Engine,
+    values: &Values,
+    given: &[((usize, usize), Decimal, &str)],
+    errors: &mut Vec<Problem>,
+) {
+    let mut as_excel: Option<HashMap<(usize, usize), Decimal>> = None;
+    for &((i, j), d, at) in given {
+        let divides = engine.formula(i, j).is_some_and(Expr::divides);
+        let ours = values.get(&engine.key(i, j)).and_then(Value::as_number);
+        let fine = match ours {
+            Some(v) => agrees(v, d, divides),
+            // No value as stored (a blank input): Excel counts blanks as 0.
+            None => {
+                let excel = as_excel.get_or_insert_with(|| engine.evaluate(values, Blanks::Zero));
+                match excel.get(&(i, j)) {
+                    Some(&v) => agrees(v, d, divides),
+                    None => d.is_zero(),
+                }
+            }
+        };
+        if !fine {
+            let expected = ours.map_or_else(|| "(trống)".to_string(), |v| v.normalize().to_string());
+            let expected_en = ours.map_or_else(|| "(blank)".to_string(), |v| v.normalize().to_string());
+            errors.push(Problem::at(
+                Some(at),
+                format!(
+                    "ô tính toán có {} nhưng công thức cho {expected}",
+                    d.normalize()
+                ),
+                format!(
+                    "the computed cell holds {} but its formula gives {expected_en}",
+                    d.normalize()
+                ),
+            ));
+        }
+    }
+}
+
+/// Columns whose values add up across rows: numeric inputs that are not
+/// percentages (rates do not add up).
+fn additive(engine: &Engine, j: usize) -> bool {
+    let c = &engine.form.columns[j];
+    engine.col_formulas[j].is_none()
+        && c.role == ColumnRole::Input
+        && matches!(c.value_type, ValueType::Integer | ValueType::Decimal)
+}
+
+fn check_relations(
+    engine: &Engine,
+    refs: &HashMap<(usize, usize), &str>,
+    assigned: Option<&Assigned>,
+    out: &mut Outcome,
+) {
+    let form = engine.form;
+    let value = |i: usize, j: usize| {
+        out.values
+            .get(&engine.key(i, j))
+            .and_then(Value::as_number)
+    };
+    let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (c, child) in form.rows.iter().enumerate() {
+        let Some(p) = child
+            .parent
+            .as_deref()
+            .and_then(|k| engine.row_index.get(k).copied())
+        else {
+            continue;
+        };
+        match child.relation {
+            Some(Relation::PartOfTotal) => parts.entry(p).or_default().push(c),
+            Some(Relation::OfWhich) => {
+                for j in (0..form.columns.len()).filter(|&j| additive(engine, j)) {
+                    if let (Some(vc), Some(vp)) = (value(c, j), value(p, j)) {
+                        if vc > vp {
+                            problems.push(Problem::at(
+                                refs.get(&(c, j)).copied(),
+                                format!(
+                                    "«Trong đó: {}» ({}) lớn hơn «{}» ({}) ở cột {}",
+                                    child.name,
+                                    vc.normalize(),
+                                    form.rows[p].name,
+                                    vp.normalize(),
+                                    form.columns[j].number
+                                ),
+                                format!(
+                                    "«of which: {}» ({}) exceeds «{}» ({}) in column {}",
+                                    child.name,
+                                    vc.normalize(),
+                                    form.rows[p].name,
+                                    vp.normalize(),
+                                    form.columns[j].number
+                                ),
+                            ));
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+    for (p, children) in parts {
+        for j in (0..form.columns.len()).filter(|&j| additive(engine, j)) {
+            if engine.role(p, j) == Role::NotApplicable {
+                continue;
+            }
+            let Some(total) = value(p, j) else { continue };
+            let cells: Vec<usize> = children
+                .iter()
+                .copied()
+                .filter(|&c| engine.role(c, j) != Role::NotApplicable)
+                .collect();
+            // Parts this unit does not report cannot be expected to add up.
+            let all_ours = cells.iter().all(|&c| {
+                engine.role(c, j) != Role::Input
+                    || covered(assigned, &form.rows[c].key, &form.columns[j].key)
+            });
+            let present: Vec<Decimal> = cells.iter().filter_map(|&c| value(c, j)).collect();
+            if !all_ours || present.is_empty() {
+                continue;
+            }
+            let sum = present
+                .iter()
+                .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v));
+            if sum != Some(total) {
+                let shown = sum.map_or_else(|| "?".to_string(), |s| s.normalize().to_string());
+                problems.push(Problem::at(
+                    refs.get(&(p, j)).copied(),
+                    format!(
+                        "các thành phần của «{}» cộng lại được {shown}, khác tổng số {} ở cột {}",
+                        form.rows[p].name,
+                        total.normalize(),
+                        form.columns[j].number
+                    ),
+                    format!(
+                        "the parts of «{}» add up to {shown}, not the total {} in column {}",
+                        form.rows[p].name,
+                        total.normalize(),
+                        form.columns[j].number
+                    ),
+                ));
+            }
+        }
+    }
+    out.errors.extend(problems);
+}
+
+/// Every assigned numeric input cell of a numeric form is required; blanks (not
+/// `x`) are warned about.
+fn warn_blanks(
+    engine: &Engine,
+    refs: &HashMap<(usize, usize), &str>,
+    marked_na: &HashSet<(usize, usize)>,
+    assigned: Option<&Assigned>,
+    out: &mut Outcome,
+) {
+    let form = engine.form;
+    if form.kind == FormKind::Narrative {
+        return;
+    }
+    let mut blanks = 0usize;
+    for (i, row) in form.rows.iter().enumerate() {
+        for (j, column) in form.columns.iter().enumerate() {
+            if engine.role(i, j) != Role::Input
+                || !column.value_type.is_numeric()
+                || marked_na.contains(&(i, j))
+                || !covered(assigned, &row.key, &column.key)
+                || out.values.contains_key(&engine.key(i, j))
+            {
+                continue;
+            }
+            blanks += 1;
+            if blanks <= MAX_BLANK_WARNINGS {
+                out.warnings.push(Problem::at(
+                    refs.get(&(i, j)).copied(),
+                    format!("«{}», cột {}: chưa nhập số liệu", row.name, column.number),
+                    format!("«{}», column {}: left blank", row.name, column.number),
+                ));
+            }
+        }
+    }
+    if blanks > MAX_BLANK_WARNINGS {
+        let more = blanks - MAX_BLANK_WARNINGS;
+        out.warnings.push(Problem::at(
+            None,
+            format!("và {more} ô bắt buộc khác chưa nhập"),
+            format!("and {more} more required cells left blank"),
+        ));
+    }
+}
+
+fn median(sorted: &[Decimal]) -> Option<Decimal> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    if n % 2 == 1 {
+        Some(sorted[n / 2])
+    } else {
+        sorted[n / 2 - 1]
+            .checked_add(sorted[n / 2])?
+            .checked_div(Decimal::TWO)
+    }
+}
+
+/// The modified z-score of `x` against `history` (Iglewicz–Hoaglin:
+/// 0.6745·(x − median)/MAD); when the MAD is 0, the mean absolute deviation
+/// scaled by 1.253314 stands in; `None` when the history does not vary at all.
+fn modified_z(history: &[Decimal], x: Decimal) -> Option<Decimal> {
+    let mut sorted = history.to_vec();
+    sorted.sort();
+    let med = median(&sorted)?;
+    let mut deviations: Vec<Decimal> = sorted
+        .iter()
+        .map(|v| v.checked_sub(med).map(|d| d.abs()))
+        .collect::<Option<_>>()?;
+    deviations.sort();
+    let mad = median(&deviations)?;
+    let diff = x.checked_sub(med)?;
+    if !mad.is_zero() {
+        return Decimal::new(6745, 4).checked_mul(diff)?.checked_div(mad);
+    }
+    let total = deviations
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, d| acc.checked_add(*d))?;
+    let mean_ad = total.checked_div(Decimal::from(deviations.len()))?;
+    if mean_ad.is_zero() {
+        return None;
+    }
+    diff.checked_div(Decimal::new(1_253_314, 6).checked_mul(mean_ad)?)
+}
+
+/// Soft check (SPEC §6): for each numeric cell of `current`, a warning when it is
+/// far from the same cell's values in `history` (the unit's previous periods,
+/// oldest first): a modified z-score above 3.5 over at least 4 previous values, or
+/// a jump by a factor of 10 or more, up or down, from the latest previous value
+/// (a previous 0, a current 0 or a change of sign are not jumps). Warnings only;
+/// `cell` is `None` (values are keyed by row and column; the message names them).
+pub fn outliers(history: &[Values], current: &Values) -> Vec<Problem> {
+    let limit: Decimal = Z_LIMIT.parse().unwrap_or(Decimal::new(35, 1));
+    let factor = Decimal::from(JUMP_FACTOR);
+    let mut out = Vec::new();
+    for (key, value) in current {
+        let Some(x) = value.as_number() else { continue };
+        let past: Vec<Decimal> = history
+            .iter()
+            .filter_map(|h| h.get(key).and_then(Value::as_number))
+            .collect();
+        let (row, column) = key;
+        let mut reasons_vi = Vec::new();
+        let mut reasons_en = Vec::new();
+        if past.len() >= 4 {
+            if let Some(z) = modified_z(&past, x).filter(|z| z.abs() > limit) {
+                let z = z.round_dp(1);
+                reasons_vi.push(format!(
+                    "lệch xa lịch sử của chính đơn vị (z hiệu chỉnh = {z}, qua {} kỳ)",
+                    past.len()
+                ));
+                reasons_en.push(format!(
+                    "far from the unit's own history (modified z-score {z} over {} periods)",
+                    past.len()
+                ));
+            }
+        }
+        if let Some(&prev) = past.last() {
+            let same_sign = prev.is_sign_negative() == x.is_sign_negative();
+            if !prev.is_zero() && !x.is_zero() && same_sign {
+                let up = x.abs().checked_div(prev.abs());
+                let down = prev.abs().checked_div(x.abs());
+                if up.is_some_and(|r| r >= factor) || down.is_some_and(|r| r >= factor) {
+                    reasons_vi.push(format!(
+                        "thay đổi từ 10 lần trở lên so với kỳ trước ({})",
+                        prev.normalize()
+                    ));
+                    reasons_en.push(format!(
+                        "changed tenfold or more from the previous period ({})",
+                        prev.normalize()
+                    ));
+                }
+            }
+        }
+        if !reasons_vi.is_empty() {
+            out.push(Problem::at(
+                None,
+                format!(
+                    "dòng {row}, cột {column}: giá trị {} {}",
+                    x.normalize(),
+                    reasons_vi.join("; ")
+                ),
+                format!(
+                    "row {row}, column {column}: the value {} is {}",
+                    x.normalize(),
+                    reasons_en.join("; ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().expect("decimal")
+    }
+
+    #[test]
+    fn values_serialize_as_exact_strings_and_read_back() {
+        let v = vec![Value::Number(d("1234.50")), Value::Text("Ghi chú".into())];
+        let json = serde_json::to_string(&v).expect("json");
+        assert_eq!(json, r#"["1234.50","Ghi chú"]"#);
+        let back: Vec<Value> = serde_json::from_str(&json).expect("back");
+        assert_eq!(back, v);
+        let text: Value = serde_json::from_str(r#""1e5""#).expect("text");
+        assert_eq!(text, Value::Text("1e5".into()));
+        assert_eq!(
+            Value::from_stored("12", ValueType::Text),
+            Some(Value::Text("12".into()))
+        );
+        assert_eq!(Value::from_stored("1_000", ValueType::Decimal), None);
+    }
+
+    #[test]
+    fn the_modified_z_score_flags_a_value_far_from_a_steady_history() {
+        let past: Vec<Decimal> = ["100", "104", "98", "101", "99"].iter().map(|s| d(s)).collect();
+        assert!(modified_z(&past, d("102")).is_some_and(|z| z.abs() < d("3.5")));
+        assert!(modified_z(&past, d("150")).is_some_and(|z| z > d("3.5")));
+        // A history that never varied gives no score at all.
+        assert_eq!(modified_z(&[d("5"); 4], d("6")), None);
+    }
+
+    #[test]
+    fn agreement_allows_excel_precision_and_rounded_ratios_only() {
+        assert!(agrees(d("0.3"), d("0.3"), false));
+        let third = d("200") / d("3");
+        assert!(agrees(third, d("66.6666666666667"), true));
+        assert!(agrees(third, d("66.67"), true));
+        assert!(!agrees(d("100.4"), d("100"), false));
+    }
+}

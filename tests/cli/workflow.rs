@@ -1,0 +1,528 @@
+//! The reporting cycle end to end: a province lead unit, communes, their staff, a
+//! monthly regime on a KTXH-style template, and every transition of SPEC §5.
+
+use serde_json::Value;
+
+use crate::common::{Env, ADMIN_PW};
+
+const PW: &str = "Mat-khau-Rieng-2026!";
+
+struct Cycle {
+    env: Env,
+}
+
+impl Cycle {
+    /// Province with three communes, a monthly KTXH regime led by the province, and staff.
+    fn new() -> Cycle {
+        let env = Env::with_province();
+        let t = env.path("ktxh.xlsx");
+        crate::forms::ktxh_template(&t, 0, 0, false);
+        env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+        env.json(&[
+            "regime",
+            "add",
+            "--code",
+            "KTXH",
+            "--name",
+            "Báo cáo tình hình kinh tế - xã hội tháng",
+            "--form",
+            "KTXH01",
+            "--lead",
+            "000.00.00.H99",
+            "--frequency",
+            "monthly",
+            "--legal-basis",
+            "Quyết định 58/2025/QĐ-UBND",
+        ]);
+        env.json(&["assign", "add", "KTXH", "--kind", "commune"]);
+        let c = Cycle { env };
+        let staff = [
+            ("nhap.01", "H99.01", "data_entry"),
+            ("lanhdao.01", "H99.01", "approver"),
+            ("gui.01", "H99.01", "sender"),
+            ("nhap.02", "H99.02", "data_entry"),
+            ("tonghop", "000.00.00.H99", "aggregator"),
+        ];
+        let passwords: Vec<(String, &str)> = staff
+            .iter()
+            .map(|(u, unit, role)| (c.env.account(u, unit, &[role]), *u))
+            .collect();
+        for (pw, u) in passwords {
+            c.env.login(u, &pw).ok();
+            c.env
+                .run_in(
+                    &["passwd", "--password-stdin"],
+                    Some(&format!("{pw}\n{PW}\n")),
+                )
+                .ok();
+        }
+        c.env.login("admin", ADMIN_PW).ok();
+        c
+    }
+
+    fn as_(&self, user: &str) {
+        self.env.login(user, PW).ok();
+    }
+
+    fn key(&self, form: &str, name: &str) -> String {
+        let f = self.env.json(&["form", "show", form]);
+        f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()["key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn report(env: &Env, unit: &str) -> Value {
+    env.json(&[
+        "report", "show", "KTXH", "--period", "202611", "--unit", unit,
+    ])
+}
+
+#[test]
+fn a_report_goes_from_entry_to_acceptance_with_a_valid_signature() {
+    let c = Cycle::new();
+    let env = &c.env;
+    let lua = c.key("KTXH01", "Lúa");
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "1.234,5",
+    ]);
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "2", "250",
+    ]);
+    // Wrong cells and values are refused with the cell named, and nothing is written.
+    let r = env
+        .run(&[
+            "entry",
+            "set",
+            "KTXH",
+            "--period",
+            "202611",
+            &lua,
+            "2",
+            "hai trăm",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("Lúa × 2"), "{}", r.stderr);
+    env.run(&["entry", "set", "KTXH", "--period", "202611", &lua, "4", "5"])
+        .code(5);
+    env.run(&["entry", "set", "KTXH", "--period", "2026Q4", &lua, "1", "5"])
+        .code(5);
+    env.run(&[
+        "entry", "set", "KTXH", "--period", "202611", "--unit", "H99.02", &lua, "1", "5",
+    ])
+    .code(4);
+    let shown = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    assert_eq!(shown.as_array().unwrap().len(), 2);
+    assert_eq!(shown[0]["value"], "1234.5");
+    // Out of order: approve before submit.
+    c.as_("lanhdao.01");
+    env.run(&["report", "approve", "KTXH", "--period", "202611"])
+        .code(7);
+    c.as_("nhap.01");
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    env.run(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "2", "260",
+    ])
+    .code(7);
+    // Every role trying another's step is refused.
+    env.run(&["report", "approve", "KTXH", "--period", "202611"])
+        .code(4);
+    c.as_("lanhdao.01");
+    env.run(&["report", "reject", "KTXH", "--period", "202611"])
+        .code(5);
+    env.json(&[
+        "report",
+        "reject",
+        "KTXH",
+        "--period",
+        "202611",
+        "--reason",
+        "Thiếu số liệu lũy kế",
+    ]);
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "3", "2000",
+    ]);
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    c.as_("lanhdao.01");
+    env.run(&["report", "send", "KTXH", "--period", "202611"])
+        .code(4);
+    env.json(&["report", "approve", "KTXH", "--period", "202611"]);
+    c.as_("gui.01");
+    env.run(&["report", "send", "KTXH", "--period", "202611"])
+        .code(7); // no signing key yet
+    env.json(&["account", "key", "generate"]);
+    let sent = env.json(&[
+        "--as-of",
+        "2026-11-19T15:00",
+        "report",
+        "send",
+        "KTXH",
+        "--period",
+        "202611",
+    ]);
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["timeliness"], "on_time");
+    c.as_("tonghop");
+    env.run(&[
+        "report", "accept", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ])
+    .ok();
+    let v = report(env, "H99.01");
+    assert_eq!(v["status"], "accepted");
+    assert_eq!(v["revision"], 1);
+    assert_eq!(v["timeliness"], "on_time");
+    assert_eq!(v["signature_valid"], true);
+    let actions: Vec<&str> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["create", "submit", "reject", "submit", "approve", "send", "accept"]
+    );
+    assert_eq!(v["history"][2]["comment"], "Thiếu số liệu lũy kế");
+    assert_eq!(v["history"][2]["actor"], "lanhdao.01");
+    // A value changed with the sqlite3 shell breaks the signature and the audit trail.
+    env.sql("UPDATE value SET num = '9999' WHERE column_key = 'c1'");
+    env.run(&[
+        "report", "verify", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(1);
+    env.login("admin", ADMIN_PW).ok();
+    env.run(&["audit", "verify"]).code(1);
+}
+
+#[test]
+fn return_and_correction_open_new_revisions_and_keep_the_old() {
+    let c = Cycle::new();
+    let env = &c.env;
+    let lua = c.key("KTXH01", "Lúa");
+    let send = |at: &str| {
+        c.as_("nhap.01");
+        env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+        c.as_("lanhdao.01");
+        env.json(&["report", "approve", "KTXH", "--period", "202611"]);
+        c.as_("gui.01");
+        env.json(&[
+            "--as-of", at, "report", "send", "KTXH", "--period", "202611",
+        ])
+    };
+    c.as_("gui.01");
+    env.json(&["account", "key", "generate"]);
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "100",
+    ]);
+    send("2026-11-20T10:00");
+    c.as_("tonghop");
+    env.run(&[
+        "report", "return", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(5);
+    let back = env.json(&[
+        "report",
+        "return",
+        "KTXH",
+        "--period",
+        "202611",
+        "--unit",
+        "H99.01",
+        "--reason",
+        "Số liệu lúa chưa khớp với thống kê",
+    ]);
+    assert_eq!(
+        (back["revision"].as_i64(), back["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "120",
+    ]);
+    // Sent again after the deadline: the first sending was on time and stays so.
+    let again = send("2026-11-24T09:00");
+    assert_eq!(again["timeliness"], "late");
+    c.as_("tonghop");
+    env.json(&[
+        "report", "accept", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ]);
+    let v = report(env, "H99.01");
+    let statuses: Vec<&str> = v["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["returned", "accepted"]);
+    assert_eq!(v["timeliness"], "on_time");
+    // A correction: the accepted revision stays effective until the new one is accepted.
+    c.as_("nhap.01");
+    let corr = env.json(&[
+        "report",
+        "correct",
+        "KTXH",
+        "--period",
+        "202611",
+        "--reason",
+        "Đính chính số liệu ngô",
+    ]);
+    assert_eq!(corr["revision"], 3);
+    let v = report(env, "H99.01");
+    assert_eq!(
+        (v["status"].as_str(), v["effective_revision"].as_i64()),
+        (Some("draft"), Some(2))
+    );
+    assert_eq!(v["values"][0]["value"], "120");
+    send("2026-11-26T09:00");
+    c.as_("tonghop");
+    env.json(&[
+        "report", "accept", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ]);
+    let v = report(env, "H99.01");
+    let statuses: Vec<&str> = v["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["returned", "superseded", "accepted"]);
+    assert_eq!(v["effective_revision"], 3);
+}
+
+#[test]
+fn timeliness_windows_and_offline_reports() {
+    let c = Cycle::new();
+    let env = &c.env;
+    // Before the deadline nothing is missing; after it the unsent are.
+    let list = env.json(&[
+        "--as-of",
+        "2026-11-20T12:00",
+        "report",
+        "list",
+        "--regime",
+        "KTXH",
+        "--period",
+        "202611",
+    ]);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["timeliness"] == "not_due"));
+    let list = env.json(&[
+        "--as-of",
+        "2026-11-21T00:00",
+        "report",
+        "list",
+        "--regime",
+        "KTXH",
+        "--period",
+        "202611",
+    ]);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["timeliness"] == "missing" && r["status"] == "not_started"));
+    // An extension for one commune moves its deadline only.
+    c.as_("tonghop");
+    env.json(&[
+        "window",
+        "open",
+        "KTXH",
+        "--period",
+        "202611",
+        "--unit",
+        "H99.02",
+        "--until",
+        "2026-11-27T17:00",
+        "--reason",
+        "Mất điện diện rộng",
+    ]);
+    let list = env.json(&[
+        "--as-of",
+        "2026-11-21T00:00",
+        "report",
+        "list",
+        "--regime",
+        "KTXH",
+        "--period",
+        "202611",
+    ]);
+    let h2 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == "H99.02")
+        .unwrap();
+    assert_eq!(
+        (h2["timeliness"].as_str(), h2["deadline"].as_str()),
+        (Some("not_due"), Some("2026-11-27T17:00:00+07:00"))
+    );
+    // Closed reception refuses sending.
+    env.json(&[
+        "window",
+        "close",
+        "KTXH",
+        "--period",
+        "202611",
+        "--reason",
+        "Đã tổng hợp xong",
+    ]);
+    c.as_("gui.01");
+    env.json(&["account", "key", "generate"]);
+    c.as_("nhap.01");
+    let lua = c.key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "100",
+    ]);
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    c.as_("lanhdao.01");
+    env.json(&["report", "approve", "KTXH", "--period", "202611"]);
+    c.as_("gui.01");
+    env.run(&["report", "send", "KTXH", "--period", "202611"])
+        .code(7);
+    // The lead unit records a report sent by electronic document during an outage.
+    c.as_("tonghop");
+    let off = env.json(&[
+        "report",
+        "record-offline",
+        "KTXH",
+        "--period",
+        "202611",
+        "--unit",
+        "H99.03",
+        "--document",
+        "45/UBND-VP",
+        "--sent-at",
+        "2026-11-20T16:00",
+    ]);
+    assert_eq!(
+        (off["status"].as_str(), off["timeliness"].as_str()),
+        (Some("sent"), Some("on_time"))
+    );
+    let v = report(env, "H99.03");
+    assert_eq!(v["channel"], "offline");
+    assert_eq!(
+        env.json(&["window", "list", "KTXH"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn regimes_are_validated() {
+    let c = Cycle::new();
+    let env = &c.env;
+    // Art. 8(5): no working day between the cutoff and a deadline on day 15.
+    let r = env
+        .run(&[
+            "regime",
+            "add",
+            "--code",
+            "X",
+            "--name",
+            "X",
+            "--form",
+            "KTXH01",
+            "--lead",
+            "000.00.00.H99",
+            "--frequency",
+            "monthly",
+            "--deadline",
+            "day:15:last",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("8"), "{}", r.stderr);
+    env.run(&[
+        "regime",
+        "add",
+        "--code",
+        "X",
+        "--name",
+        "X",
+        "--form",
+        "NOPE",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+    ])
+    .code(6);
+    env.run(&[
+        "regime",
+        "add",
+        "--code",
+        "X",
+        "--name",
+        "X",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+    ])
+    .code(5);
+    env.run(&[
+        "regime",
+        "add",
+        "--code",
+        "KTXH",
+        "--name",
+        "X",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+    ])
+    .code(5);
+    let t = env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "CD1",
+        "--name",
+        "Báo cáo chuyên đề phòng chống bão",
+        "--type",
+        "thematic",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026BAO3",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-10",
+        "--deadline-at",
+        "2026-11-12T17:00",
+    ]);
+    assert_eq!(t["type"], "thematic");
+    let p = env.json(&["period", "show", "2026BAO3", "--regime", "CD1"]);
+    assert_eq!(p["deadline"], "2026-11-12T17:00:00+07:00");
+    let q = env.json(&["period", "show", "202611", "--regime", "KTXH"]);
+    assert_eq!(q["deadline"], "2026-11-20T23:59:59+07:00");
+    env.run(&["period", "show", "2026Q4", "--regime", "KTXH"])
+        .code(5);
+    assert_eq!(
+        env.json(&["regime", "show", "KTXH"])["assigned_units"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
