@@ -17,12 +17,15 @@ use crate::{account, auth, calendar, unit};
 const UNITS: &str = include_str!("../examples/province/units.csv");
 const ACCOUNTS: &str = include_str!("../examples/province/accounts.csv");
 const HOLIDAYS: &str = include_str!("../examples/province/holidays-2026.csv");
+const FORM_KTXH: &str = include_str!("../examples/province/forms/ktxh-xa.json");
 
 /// The password of every demo account (a demo database is for trying things out).
 pub const DEMO_PASSWORD: &str = "Demo-HaSon-2026!";
 pub const DEMO_ADMIN: &str = "admin";
 /// The simulated time the demo starts at: the first working day of November 2026.
 pub const DEMO_START: &str = "2026-11-02T08:00:00+07:00";
+/// Where the demo's clock stands when it is done: the end of November 2026.
+pub const DEMO_END: &str = "2026-11-30T17:00:00+07:00";
 
 #[derive(Debug, Serialize)]
 pub struct DemoReport {
@@ -37,6 +40,21 @@ pub struct DemoReport {
     pub roles: std::collections::BTreeMap<String, usize>,
     pub audit_entries: i64,
     pub audit_ok: bool,
+    /// The simulated month of reporting.
+    pub month: MonthReport,
+}
+
+/// What the simulated month of November 2026 produced.
+#[derive(Debug, Default, Serialize)]
+pub struct MonthReport {
+    pub period: String,
+    pub regimes: Vec<String>,
+    pub reports_expected: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub returned_and_corrected: Vec<String>,
+    pub accepted: usize,
 }
 
 fn remove_db(db: &Path) {
@@ -128,13 +146,21 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             format!("Đã nhập lịch nghỉ chính thức năm 2026 ({} ngày)", c.created),
             format!("Imported the official 2026 schedule ({} days)", c.created),
         ));
-        Ok(())
+        let month = simulate_month(tx, &boot, &db, lang)?;
+        note(Msg::new(
+            format!("Mô phỏng kỳ {}: {} báo cáo phải gửi, {} đúng hạn, {} trễ hạn, {} chưa gửi; {} bị trả lại rồi đính chính", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
+            format!("Simulated {}: {} reports due, {} on time, {} late, {} missing; {} returned and corrected", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
+        ));
+        Ok(month)
     });
-    if let Err(e) = result {
-        drop(st);
-        remove_db(&db);
-        return Err(e);
-    }
+    let month = match result {
+        Ok(m) => m,
+        Err(e) => {
+            drop(st);
+            remove_db(&db);
+            return Err(e);
+        }
+    };
     let (units, accs, grants, overrides, roles, v) = st.read(|tx| {
         let units = crate::store::unit::all(tx)?.len();
         let accs = accounts::all(tx)?;
@@ -159,7 +185,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     })?;
     Ok(DemoReport {
         db: db.canonicalize().unwrap_or(db),
-        simulated_now: DEMO_START.into(),
+        simulated_now: DEMO_END.into(),
         admin: DEMO_ADMIN.into(),
         password: DEMO_PASSWORD.into(),
         units,
@@ -169,5 +195,314 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
         roles,
         audit_entries: v.entries,
         audit_ok: v.ok,
+        month,
     })
+}
+
+/// An actor as if signed in: the account's grants from the database.
+fn actor_for(conn: &rusqlite::Connection, username: &str) -> Result<Actor> {
+    let a = account::find(conn, username)?;
+    Ok(Actor {
+        account_id: a.id,
+        username: a.username.clone(),
+        unit_id: a.unit_id,
+        grants: accounts::grants_for_check(conn, a.id)?,
+        via: Via::Bootstrap,
+    })
+}
+
+/// The first active account holding `role` exactly on `unit`.
+fn holder(conn: &rusqlite::Connection, role: &str, unit_id: i64) -> Result<Option<String>> {
+    for a in accounts::all(conn)? {
+        if a.status == "active"
+            && accounts::grants_for_check(conn, a.id)?
+                .iter()
+                .any(|g| g.role.as_str() == role && g.unit_id == unit_id)
+        {
+            return Ok(Some(a.username));
+        }
+    }
+    Ok(None)
+}
+
+/// A month of reporting in the sample province: two regimes, forty communes; most send
+/// on time, some late, one is returned and corrected, one never sends.
+fn simulate_month(
+    tx: &rusqlite::Connection,
+    boot: &Actor,
+    db: &Path,
+    lang: Lang,
+) -> Result<MonthReport> {
+    use crate::report::{self, Action};
+    use crate::store::report::{Stored, ValueMap};
+    let at = |s: &str| -> Result<(String, jiff::Timestamp)> {
+        let t = crate::clock::parse_instant(s)?;
+        Ok((crate::clock::rfc3339(t), t))
+    };
+    let rec_at = |when: &str, who: &str, cmd: &str| -> Result<Recorder> {
+        Ok(Recorder {
+            at: at(when)?.0,
+            actor: who.into(),
+            command: cmd.into(),
+        })
+    };
+    let setup = rec_at("2026-11-02T08:30", DEMO_ADMIN, "demo")?;
+    let form = crate::form::FormDef::from_json(FORM_KTXH).map_err(|p| {
+        crate::error::Error::new(
+            crate::error::Kind::Failure,
+            Msg::new(
+                format!("Biểu mẫu mẫu hỏng: {}", p.len()),
+                format!("The sample form is broken: {}", p.len()),
+            ),
+        )
+    })?;
+    crate::form::registry::register(
+        tx,
+        boot,
+        &setup,
+        crate::form::Imported {
+            form,
+            warnings: Vec::new(),
+        },
+        Some("ktxh-xa.json"),
+        false,
+        lang,
+    )?;
+    let office = crate::unit::find(tx, "000.01.00.H99")?;
+    let finance = crate::unit::find(tx, "000.03.00.H99")?;
+    let today = jiff::civil::date(2026, 11, 2);
+    crate::regime::add(
+        tx,
+        boot,
+        &setup,
+        &crate::regime::RegimeInput {
+            code: "KTXH-THANG".into(),
+            name: "Báo cáo tình hình kinh tế - xã hội hằng tháng của UBND cấp xã".into(),
+            kind: "periodic".into(),
+            content: Some("Một số chỉ tiêu kinh tế - xã hội chủ yếu trên địa bàn xã".into()),
+            legal_basis: Some("Quyết định 58/2025/QĐ-UBND".into()),
+            form: "KTXH-XA".into(),
+            frequency: Some("monthly".into()),
+            lead: office.code.clone(),
+            ..Default::default()
+        },
+        today,
+    )?;
+    crate::regime::add(
+        tx,
+        boot,
+        &setup,
+        &crate::regime::RegimeInput {
+            code: "THU-NS-THANG".into(),
+            name: "Báo cáo nhanh thu ngân sách nhà nước trên địa bàn xã".into(),
+            kind: "periodic".into(),
+            legal_basis: Some("Quyết định 58/2025/QĐ-UBND".into()),
+            form: "KTXH-XA".into(),
+            frequency: Some("monthly".into()),
+            lead: finance.code.clone(),
+            ..Default::default()
+        },
+        today,
+    )?;
+    let communes: Vec<crate::store::unit::Unit> = crate::store::unit::all(tx)?
+        .into_iter()
+        .filter(|u| u.kind == "commune" && u.status == "active")
+        .collect();
+    crate::regime::assign(
+        tx,
+        boot,
+        &setup,
+        "KTXH-THANG",
+        &crate::regime::AssignInput {
+            units: Vec::new(),
+            under: None,
+            kind: Some("commune".into()),
+            rows: None,
+            columns: None,
+        },
+    )?;
+    let first_ten: Vec<String> = communes.iter().take(10).map(|u| u.code.clone()).collect();
+    crate::regime::assign(
+        tx,
+        boot,
+        &setup,
+        "THU-NS-THANG",
+        &crate::regime::AssignInput {
+            units: first_ten.clone(),
+            under: None,
+            kind: None,
+            rows: Some(vec!["r6".into(), "r7".into()]),
+            columns: None,
+        },
+    )?;
+
+    // Every sender gets a signing key (kept in memory: the demo signs for them).
+    let mut keys = std::collections::HashMap::new();
+    for u in &communes {
+        if let Some(sender) = holder(tx, "sender", u.id)? {
+            if keys.contains_key(&sender) {
+                continue;
+            }
+            let mut seed = [0u8; 32];
+            rand::Rng::fill(&mut rand::rng(), &mut seed);
+            let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+            let public = hex::encode(key.verifying_key().to_bytes());
+            let id = crate::store::report::insert_key(
+                tx,
+                account::find(tx, &sender)?.id,
+                &public,
+                &setup.at,
+            )?;
+            setup.change(
+                tx,
+                "key",
+                &id.to_string(),
+                json!({"account": sender, "public_key": public}),
+            )?;
+            keys.insert(sender, (id, key));
+        }
+    }
+    let cal = calendar::load(tx)?;
+    let mut month = MonthReport {
+        period: "202611".into(),
+        regimes: vec!["KTXH-THANG".into(), "THU-NS-THANG".into()],
+        ..Default::default()
+    };
+    let mut seed: u64 = 20261120;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % 1000
+    };
+    for (regime_code, units_in) in [
+        (
+            "KTXH-THANG",
+            communes.iter().map(|u| u.code.clone()).collect::<Vec<_>>(),
+        ),
+        ("THU-NS-THANG", first_ten),
+    ] {
+        let lead_agg = {
+            let r = crate::regime::find(tx, regime_code)?;
+            holder(tx, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
+        };
+        for (i, code) in units_in.iter().enumerate() {
+            month.reports_expected += 1;
+            let unit = crate::unit::find(tx, code)?;
+            let (Some(entry), Some(leader), Some(sender)) = (
+                holder(tx, "data_entry", unit.id)?,
+                holder(tx, "approver", unit.id)?,
+                holder(tx, "sender", unit.id)?,
+            ) else {
+                continue;
+            };
+            let t = report::locate(tx, regime_code, code, "202611")?;
+            // One commune never sends: it shows in the overdue list.
+            if regime_code == "KTXH-THANG" && i == 7 {
+                continue;
+            }
+            let mut values = ValueMap::new();
+            let rows: &[&str] = if regime_code == "KTXH-THANG" {
+                &["r3", "r4", "r5", "r6", "r7", "r9", "r10"]
+            } else {
+                &["r6", "r7"]
+            };
+            for r in rows {
+                let base = 50 + next();
+                let plan = base * 12;
+                let month_v = base;
+                let ytd = base * 10 + next() % 50;
+                let cols: Vec<(&str, u64)> = if *r == "r9" {
+                    vec![("c2", month_v), ("c3", ytd)]
+                } else {
+                    vec![("c1", plan), ("c2", month_v), ("c3", ytd)]
+                };
+                for (c, v) in cols {
+                    let v = if *r == "r7" { v / 2 } else { v };
+                    values.insert(
+                        (r.to_string(), c.to_string()),
+                        Stored::Num(format!("{v}.{}", next() % 10)),
+                    );
+                }
+            }
+            let entered = rec_at("2026-11-16T09:00", &entry, "entry import")?;
+            report::store_values(
+                tx,
+                &actor_for(tx, &entry)?,
+                &entered,
+                &t,
+                &values,
+                Vec::new(),
+                false,
+            )?;
+            let late = i % 10 == 3;
+            let (send_day, accept_day) = if late {
+                ("2026-11-24T09:30", "2026-11-25T10:00")
+            } else {
+                (
+                    ["2026-11-18T10:00", "2026-11-19T15:00", "2026-11-20T16:00"][i % 3],
+                    "2026-11-23T08:30",
+                )
+            };
+            let step =
+                |when: &str, who: &str, action: Action, comment: Option<&str>| -> Result<()> {
+                    let rec = rec_at(when, who, &format!("report {}", action.as_str()))?;
+                    let cx = report::Context {
+                        db,
+                        now: at(when)?.1,
+                        calendar: &cal,
+                        keys: Some(&keys),
+                    };
+                    report::act(tx, &actor_for(tx, who)?, &rec, &t, action, comment, &cx)?;
+                    Ok(())
+                };
+            step("2026-11-17T08:00", &entry, Action::Submit, None)?;
+            step("2026-11-17T14:00", &leader, Action::Approve, None)?;
+            step(send_day, &sender, Action::Send, None)?;
+            if regime_code == "KTXH-THANG" && i == 5 {
+                // Returned: the rice area does not match the statistics office's figure.
+                step(
+                    "2026-11-21T09:00",
+                    &lead_agg,
+                    Action::Return,
+                    Some("Diện tích lúa chưa khớp số liệu thống kê, đề nghị rà soát"),
+                )?;
+                let mut fixed = values.clone();
+                fixed.insert(("r3".into(), "c2".into()), Stored::Num("312.5".into()));
+                let fix = rec_at("2026-11-21T14:00", &entry, "entry set")?;
+                report::store_values(
+                    tx,
+                    &actor_for(tx, &entry)?,
+                    &fix,
+                    &t,
+                    &fixed,
+                    Vec::new(),
+                    false,
+                )?;
+                step("2026-11-21T15:00", &entry, Action::Submit, None)?;
+                step("2026-11-21T16:00", &leader, Action::Approve, None)?;
+                step("2026-11-23T08:00", &sender, Action::Send, None)?;
+                month
+                    .returned_and_corrected
+                    .push(format!("{regime_code}/{code}"));
+            }
+            step(accept_day, &lead_agg, Action::Accept, None)?;
+            month.accepted += 1;
+        }
+    }
+    // Timeliness as of the end of the simulated month.
+    let end = at("2026-11-30T17:00")?.1;
+    for regime_code in &month.regimes.clone() {
+        let r = crate::regime::find(tx, regime_code)?;
+        for a in crate::store::regime::assignments(tx, r.id, true)? {
+            let t = report::locate(tx, regime_code, &a.unit, "202611")?;
+            match report::view(tx, &t, end, &cal, false)?.timeliness.as_str() {
+                "on_time" => month.on_time += 1,
+                "late" => month.late += 1,
+                "missing" => month.missing += 1,
+                _ => {}
+            }
+        }
+    }
+    Ok(month)
 }

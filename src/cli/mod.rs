@@ -348,8 +348,8 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let report = crate::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao period show 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao period show 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
     ));
     ctx.out.emit(
         &serde_json::to_value(&report)?,
@@ -369,6 +369,7 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
             ),
             ("audit_entries", "Mục nhật ký", "Audit entries"),
             ("audit_ok", "Nhật ký toàn vẹn", "Audit intact"),
+            ("month", "Mô phỏng tháng 11/2026", "Simulated November 2026"),
         ],
     )
 }

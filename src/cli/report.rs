@@ -171,7 +171,7 @@ fn act(ctx: &Ctx, a: ActArgs, action: Action) -> Result<()> {
         let cal = crate::calendar::load(tx)?;
         // Sending is judged at the moment it is recorded.
         let now = ctx.record_time(tx)?;
-        let cx = Context { db: &ctx.db, now, calendar: &cal };
+        let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
         let rev = report::act(tx, actor, rec, &t, action, a.reason.as_deref(), &cx)?;
         Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "deadline": rev.deadline}))
     })?;
@@ -278,7 +278,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
-                let cx = Context { db: &ctx.db, now, calendar: &cal };
+                let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
                 let rev = report::record_offline(tx, actor, rec, &t, &document, sent, &cx)?;
                 Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc}))
             })?;

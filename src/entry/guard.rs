@@ -120,7 +120,7 @@ pub fn check_workbook(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut declared: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(|e| corrupt(path, e))?;
-        let name = entry.name().map(str::to_string).unwrap_or_default();
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let (size, packed) = (entry.size(), entry.compressed_size());
         declared = declared.saturating_add(size);
         if declared > MAX_UNPACKED_BYTES
@@ -133,7 +133,7 @@ pub fn check_workbook(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut budget = MAX_UNPACKED_BYTES;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| corrupt(path, e))?;
-        let name = entry.name().map(str::to_string).unwrap_or_default();
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let limit = entry.size().min(budget);
         let read = io::copy(&mut (&mut entry).take(limit + 1), &mut io::sink())
             .map_err(|e| corrupt(path, format!("{name}: {e}")))?;
