@@ -382,6 +382,26 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
 
 #[derive(Debug, Subcommand)]
 pub enum EntryCmd {
+    /// Write the fill-in workbook of a unit's report: the form's layout, input cells
+    /// unlocked and validated, everything else protected, identity embedded.
+    Template {
+        #[command(flatten)]
+        which: Which,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import filled workbooks (or folders of them), the form's original template filled
+    /// by hand, or CSV/JSON `row_code,column_number,value` (with --regime/--unit/--period).
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        regime: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        period: Option<String>,
+    },
     /// Set one cell of your unit's draft: ROW is a row key or code, COLUMN a column key or number.
     Set {
         #[command(flatten)]
@@ -402,6 +422,8 @@ pub enum EntryCmd {
 impl EntryCmd {
     pub fn verb(&self) -> &'static str {
         match self {
+            EntryCmd::Template { .. } => "template",
+            EntryCmd::Import { .. } => "import",
             EntryCmd::Set { .. } => "set",
             EntryCmd::Show { .. } => "show",
         }
@@ -410,6 +432,32 @@ impl EntryCmd {
 
 pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
     match cmd {
+        EntryCmd::Template { which, out } => {
+            let id = ctx.read(|tx, actor| {
+                let t = target(tx, actor, &which)?;
+                crate::intake::write_template(tx, actor, &t, &out)
+            })?;
+            let p = out.display();
+            ctx.out.note(Msg::new(
+                format!("Đã ghi biểu nhập liệu {p}"),
+                format!("Wrote the fill-in workbook {p}"),
+            ));
+            ctx.out.emit(&serde_json::to_value(id)?, &[])
+        }
+        EntryCmd::Import {
+            files,
+            regime,
+            unit,
+            period,
+        } => import(
+            ctx,
+            &files,
+            crate::intake::Given {
+                regime,
+                unit,
+                period,
+            },
+        ),
         EntryCmd::Set {
             which,
             row,
@@ -456,4 +504,113 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
             )
         }
     }
+}
+
+/// Imports files one by one, each in its own transaction, so one bad file does not
+/// hold back the good ones; the exit status is 5 when any was rejected.
+fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<()> {
+    use std::io::IsTerminal;
+    let files = crate::intake::expand(files)?;
+    let mut store = ctx.open()?;
+    let bar = (std::io::stderr().is_terminal() && files.len() > 1 && !ctx.out.quiet).then(|| {
+        let b = indicatif::ProgressBar::new(files.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let lang = ctx.lang();
+    let mut results = Vec::new();
+    let mut rejected = 0;
+    for f in &files {
+        if let Some(b) = &bar {
+            b.set_message(f.display().to_string());
+        }
+        let outcome = store.write(|tx| {
+            let actor = ctx.authenticate(tx, crate::context::Need::Ready)?;
+            let rec = ctx.recorder(tx, &actor)?;
+            let read = crate::intake::read(tx, f, &given)?;
+            crate::intake::import_one(tx, &actor, &rec, read, lang)
+        });
+        let mut r = match outcome {
+            Ok(r) => r,
+            Err(e)
+                if matches!(
+                    e.kind,
+                    Kind::Denied | Kind::Busy | Kind::Failure | Kind::Usage
+                ) && files.len() == 1 =>
+            {
+                return Err(e)
+            }
+            Err(e) => {
+                rejected += 1;
+                let mut errors = vec![e.msg.get(lang).to_string()];
+                errors.extend(e.details.iter().map(|d| d.get(lang).to_string()));
+                crate::intake::FileResult {
+                    file: String::new(),
+                    report: None,
+                    result: "rejected".into(),
+                    revision: None,
+                    cells: 0,
+                    warnings: Vec::new(),
+                    errors,
+                }
+            }
+        };
+        r.file = f.display().to_string();
+        results.push(r);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    for r in results.iter().filter(|r| r.result == "rejected") {
+        for e in &r.errors {
+            ctx.out.warn(Msg::new(
+                format!("{}: {e}", r.file),
+                format!("{}: {e}", r.file),
+            ));
+        }
+    }
+    let (ok, same) = (
+        results.iter().filter(|r| r.result == "imported").count(),
+        results.iter().filter(|r| r.result == "unchanged").count(),
+    );
+    ctx.out.note(Msg::new(
+        format!("Đã nhập {ok} tệp, {same} không đổi, {rejected} bị từ chối"),
+        format!("Imported {ok} files, {same} unchanged, {rejected} rejected"),
+    ));
+    let mut shown = serde_json::to_value(&results)?;
+    if ctx.out.format == crate::output::Format::Table {
+        // A person reads counts; the warnings themselves are in the JSON and on the report.
+        for r in shown.as_array_mut().into_iter().flatten() {
+            let n = r["warnings"].as_array().map_or(0, Vec::len);
+            r["warnings"] = json!(n);
+        }
+    }
+    ctx.out.emit(
+        &shown,
+        fields![
+            ("file", "Tệp", "File"),
+            ("report", "Báo cáo", "Report"),
+            ("result", "Kết quả", "Result"),
+            ("revision", "Bản", "Revision"),
+            ("cells", "Số ô", "Cells"),
+            ("warnings", "Cảnh báo", "Warnings"),
+            ("errors", "Lỗi", "Errors")
+        ],
+    )?;
+    if rejected > 0 {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("{rejected} tệp bị từ chối; các tệp đó không ghi gì"),
+                format!("{rejected} files rejected; nothing of them was written"),
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -73,8 +73,14 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
 
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> Error {
     invalid(
-        format!("Tệp {} không phải bảng tính .xlsx đọc được: {reason}", path.display()),
-        format!("The file {} is not a readable .xlsx workbook: {reason}", path.display()),
+        format!(
+            "Tệp {} không phải bảng tính .xlsx đọc được: {reason}",
+            path.display()
+        ),
+        format!(
+            "The file {} is not a readable .xlsx workbook: {reason}",
+            path.display()
+        ),
     )
 }
 
@@ -160,11 +166,7 @@ mod tests {
         );
         let mut cfb = CFB_MAGIC.to_vec();
         cfb.extend_from_slice(&[0; 100]);
-        assert!(check_workbook(p, &cfb)
-            .unwrap_err()
-            .msg
-            .en
-            .contains(".xls"));
+        assert!(check_workbook(p, &cfb).unwrap_err().msg.en.contains(".xls"));
         assert_eq!(
             check_workbook(p, b"PK\x03\x04garbage").unwrap_err().kind,
             Kind::Invalid

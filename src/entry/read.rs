@@ -8,10 +8,13 @@
 //! How a cell is read:
 //! - a number cell as Excel shows it (15 significant digits, so a cached
 //!   `0.30000000000000004` is 0.3);
-//! - text: blank after trimming is blank, `x` (either case) is not applicable, a
-//!   number typed as text the Vietnamese way (`1.234,5`, see
-//!   [`parse_vn_number`]) is that number, anything else is text (legacy TCVN3/VNI
-//!   text is converted later, by `validate`, with a warning);
+//! - text: blank after trimming is blank, `x` (either case) is not applicable,
+//!   anything else is text, trimmed. In a numeric cell, `validate` reads a number
+//!   typed as text the Vietnamese way (`1.234,5` = 1234.5, [`RawValue::number`]);
+//!   the reader keeps it as text because a spreadsheet's own formulas skip such a
+//!   cell (Excel's `SUM` ignores text), which tells `validate` not to hold the
+//!   file's cached totals against it, and so that a text column keeps what was
+//!   typed. Legacy TCVN3/VNI text is converted by `validate`, with a warning;
 //! - an Excel error value (`#DIV/0!`) is the text of the error; a date or a boolean
 //!   is text.
 //!
@@ -73,16 +76,15 @@ pub enum RawValue {
 }
 
 impl RawValue {
-    /// Reads typed text: blank, `x`, a number as Vietnamese staff type it, or text.
-    /// With `numbers` false (a text column) only blank and `x` are told apart.
-    pub fn from_text(s: &str, numbers: bool) -> RawValue {
+    /// Typed text: blank after trimming, `x` (either case), or the text, trimmed.
+    /// Whether the text is a number (`1.234,5`) is for [`RawValue::number`] to say,
+    /// once the column is known to be numeric.
+    pub fn from_text(s: &str) -> RawValue {
         let t = s.trim();
         if t.is_empty() {
             RawValue::Empty
         } else if t.eq_ignore_ascii_case("x") {
             RawValue::NotApplicable
-        } else if let (true, Ok(d)) = (numbers, parse_vn_number(t)) {
-            RawValue::Number(d)
         } else {
             RawValue::Text(t.to_string())
         }
@@ -92,8 +94,18 @@ impl RawValue {
         *self == RawValue::Empty
     }
 
+    /// The number this is in a numeric cell: a number as read, or text that reads
+    /// as a number the Vietnamese way (`1.234,5` = 1234.5, see [`parse_vn_number`]).
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            RawValue::Number(d) => Some(*d),
+            RawValue::Text(t) => parse_vn_number(t).ok(),
+            RawValue::Empty | RawValue::NotApplicable => None,
+        }
+    }
+
     /// A spreadsheet cell as described in the module documentation.
-    pub fn from_cell(data: Option<&Data>, numbers: bool) -> RawValue {
+    pub fn from_cell(data: Option<&Data>) -> RawValue {
         match data {
             None | Some(Data::Empty) => RawValue::Empty,
             Some(Data::Float(f)) => match from_excel_f64(*f) {
@@ -101,7 +113,7 @@ impl RawValue {
                 None => RawValue::Text("#NUM!".into()),
             },
             Some(Data::Int(i)) => RawValue::Number(Decimal::from(*i)),
-            Some(Data::String(s)) => RawValue::from_text(s, numbers),
+            Some(Data::String(s)) => RawValue::from_text(s),
             Some(other) => RawValue::Text(other.to_string()),
         }
     }
@@ -144,8 +156,7 @@ pub fn sheet_ref(sheet: &str, row: u32, col: u16) -> String {
 fn parse_a1(address: &str) -> Option<(u32, u16)> {
     let split = address.find(|c: char| c.is_ascii_digit())?;
     let (letters, digits) = address.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase())
-    {
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
         return None;
     }
     if !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
@@ -172,17 +183,10 @@ fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     })
 }
 
-fn sheet_range(
-    book: &mut Xlsx<Cursor<Vec<u8>>>,
-    path: &Path,
-    sheet: &str,
-) -> Result<Range<Data>> {
+fn sheet_range(book: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path, sheet: &str) -> Result<Range<Data>> {
     book.worksheet_range(sheet).map_err(|e| {
         invalid(
-            format!(
-                "Không đọc được trang «{sheet}» của {}: {e}",
-                path.display()
-            ),
+            format!("Không đọc được trang «{sheet}» của {}: {e}", path.display()),
             format!("Cannot read the sheet «{sheet}» of {}: {e}", path.display()),
         )
     })
@@ -260,7 +264,11 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
         })
         .collect();
     let Some(last) = rows.pop() else {
-        return Err(tampered(path, "trang _baocao rỗng", "the _baocao sheet is empty"));
+        return Err(tampered(
+            path,
+            "trang _baocao rỗng",
+            "the _baocao sheet is empty",
+        ));
     };
     let given = match last.as_slice() {
         [key, sum] if key == "checksum" => sum.clone(),
@@ -272,7 +280,8 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
             ))
         }
     };
-    let format_ok = matches!(rows.first().map(Vec::as_slice), Some([k, v]) if k == "format" && v == FORMAT_TAG);
+    let format_ok =
+        matches!(rows.first().map(Vec::as_slice), Some([k, v]) if k == "format" && v == FORMAT_TAG);
     if !format_ok {
         let found = rows
             .first()
@@ -354,7 +363,7 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
             row: r.clone(),
             column: c.clone(),
             cell: sheet_ref(&sheet, row_at, col_at),
-            raw: RawValue::from_cell(data.get_value((row_at, u32::from(col_at))), true),
+            raw: RawValue::from_cell(data.get_value((row_at, u32::from(col_at)))),
         });
     }
     Ok(Filled { identity, cells })
@@ -436,10 +445,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
                 continue;
             };
             let column_known = !column.key.starts_with(UNMATCHED);
-            let numbers = form
-                .column(&column.key)
-                .is_none_or(|c| c.value_type.is_numeric());
-            let raw = RawValue::from_cell(grid.get_value((at, u32::from(col))), numbers);
+            let raw = RawValue::from_cell(grid.get_value((at, u32::from(col))));
             if !(row_known && column_known) && raw.is_empty() {
                 continue;
             }
@@ -507,9 +513,8 @@ impl TablePlace {
             .layout
             .number_row
             .then(|| origin.row + u32::from(form.layout.header_rows));
-        let first_data_row = origin.row
-            + u32::from(form.layout.header_rows)
-            + u32::from(form.layout.number_row);
+        let first_data_row =
+            origin.row + u32::from(form.layout.header_rows) + u32::from(form.layout.number_row);
         let tcs = &form.layout.table_columns;
         let by_index = |i: usize| left.saturating_add(i.min(u16::MAX as usize) as u16);
         // With a column-number row, find each data column under its number (the
@@ -634,7 +639,6 @@ struct Wrapped {
 
 /// Resolves long-format row codes and column numbers against a form.
 struct Resolver<'a> {
-    form: &'a FormDef,
     rows: HashMap<&'a str, &'a str>,
     columns: HashMap<&'a str, &'a str>,
 }
@@ -660,11 +664,7 @@ impl<'a> Resolver<'a> {
                 columns.insert(column.number.as_str(), column.key.as_str());
             }
         }
-        Resolver {
-            form,
-            rows,
-            columns,
-        }
+        Resolver { rows, columns }
     }
 
     fn cell(&self, row_code: &str, column_number: &str, value: Typed, cell: String) -> CellInput {
@@ -676,16 +676,12 @@ impl<'a> Resolver<'a> {
             .columns
             .get(column_number)
             .map_or_else(|| column_number.to_string(), |k| k.to_string());
-        let numbers = self
-            .form
-            .column(&column)
-            .is_none_or(|c| c.value_type.is_numeric());
         CellInput {
             row,
             column,
             cell,
             raw: match value {
-                Typed::Text(t) => RawValue::from_text(t, numbers),
+                Typed::Text(t) => RawValue::from_text(t),
                 Typed::Number(d) => RawValue::Number(d),
             },
         }
@@ -700,10 +696,7 @@ enum Typed<'a> {
 
 fn too_many(path: &Path) -> Error {
     invalid(
-        format!(
-            "Tệp {} có hơn {MAX_LONG_RECORDS} bản ghi",
-            path.display()
-        ),
+        format!("Tệp {} có hơn {MAX_LONG_RECORDS} bản ghi", path.display()),
         format!(
             "The file {} holds more than {MAX_LONG_RECORDS} records",
             path.display()
@@ -750,7 +743,10 @@ fn read_json(path: &Path, name: &str, text: &str, resolver: &Resolver) -> Result
     let records = parsed.map_err(|e| {
         invalid(
             format!("Tệp JSON {} không đúng định dạng dài: {e}", path.display()),
-            format!("The JSON file {} is not in the long format: {e}", path.display()),
+            format!(
+                "The JSON file {} is not in the long format: {e}",
+                path.display()
+            ),
         )
         .with_hint(Msg::new(
             r#"Dạng: [{"row_code": "01", "column_number": "1", "value": "1.234,5"}, ...]"#,
@@ -783,8 +779,14 @@ fn read_json(path: &Path, name: &str, text: &str, resolver: &Resolver) -> Result
             }
             Some(other) => {
                 problems.push(Msg::new(
-                    format!("{name}#{}: giá trị phải là chuỗi, số hoặc null, không phải {other}", i + 1),
-                    format!("{name}#{}: a value must be a string, a number or null, not {other}", i + 1),
+                    format!(
+                        "{name}#{}: giá trị phải là chuỗi, số hoặc null, không phải {other}",
+                        i + 1
+                    ),
+                    format!(
+                        "{name}#{}: a value must be a string, a number or null, not {other}",
+                        i + 1
+                    ),
                 ));
                 continue;
             }
@@ -900,42 +902,31 @@ mod tests {
 
     #[test]
     fn typed_text_is_read_the_vietnamese_way() {
-        assert_eq!(
-            RawValue::from_text(" 1.234,5 ", true),
-            RawValue::Number(d("1234.5"))
-        );
-        assert_eq!(RawValue::from_text("X", true), RawValue::NotApplicable);
-        assert_eq!(RawValue::from_text("  ", true), RawValue::Empty);
-        assert_eq!(
-            RawValue::from_text("abc", true),
-            RawValue::Text("abc".into())
-        );
-        assert_eq!(
-            RawValue::from_text("1.234,5", false),
-            RawValue::Text("1.234,5".into())
-        );
+        let typed = RawValue::from_text(" 1.234,5 ");
+        assert_eq!(typed, RawValue::Text("1.234,5".into()));
+        assert_eq!(typed.number(), Some(d("1234.5")));
+        assert_eq!(RawValue::from_text("X"), RawValue::NotApplicable);
+        assert_eq!(RawValue::from_text("  "), RawValue::Empty);
+        assert_eq!(RawValue::from_text("abc").number(), None);
     }
 
     #[test]
     fn excel_cells_are_read_as_excel_shows_them() {
         let sum = 0.1f64 + 0.2f64;
         assert_eq!(
-            RawValue::from_cell(Some(&Data::Float(sum)), true),
+            RawValue::from_cell(Some(&Data::Float(sum))),
             RawValue::Number(d("0.3"))
         );
         assert_eq!(
-            RawValue::from_cell(Some(&Data::Int(7)), true),
+            RawValue::from_cell(Some(&Data::Int(7))),
             RawValue::Number(d("7"))
         );
         assert_eq!(
-            RawValue::from_cell(Some(&Data::Float(f64::NAN)), true),
+            RawValue::from_cell(Some(&Data::Float(f64::NAN))),
             RawValue::Text("#NUM!".into())
         );
         assert!(matches!(
-            RawValue::from_cell(
-                Some(&Data::Error(calamine::CellErrorType::Div0)),
-                true
-            ),
+            RawValue::from_cell(Some(&Data::Error(calamine::CellErrorType::Div0))),
             RawValue::Text(t) if t.starts_with('#')
         ));
     }
@@ -945,7 +936,9 @@ mod tests {
         assert_eq!(parse_a1("A1"), Some((0, 0)));
         assert_eq!(parse_a1("AB12"), Some((11, 27)));
         assert_eq!(parse_a1("XFD1048576"), Some((1_048_575, 16_383)));
-        for bad in ["", "A0", "a1", "1A", "A01", "XFE1", "A1048577", "A1B", "$A$1"] {
+        for bad in [
+            "", "A0", "a1", "1A", "A01", "XFE1", "A1048577", "A1B", "$A$1",
+        ] {
             assert_eq!(parse_a1(bad), None, "{bad}");
         }
     }

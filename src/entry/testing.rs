@@ -110,7 +110,9 @@ pub fn good_inputs() -> Values {
 /// The rows of the identity sheet of a workbook, as text.
 pub fn identity_rows(path: &Path) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = calamine::open_workbook(path).expect("open");
-    let range = book.worksheet_range(IDENTITY_SHEET).expect("identity sheet");
+    let range = book
+        .worksheet_range(IDENTITY_SHEET)
+        .expect("identity sheet");
     range
         .rows()
         .map(|r| {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use calamine::{Reader, Xlsx};
+use calamine::Xlsx;
 use rust_xlsxwriter::{Format, Formula, Workbook};
 
 use super::testing::*;
@@ -110,10 +110,16 @@ fn the_fill_in_workbook_is_protected_with_the_identity_very_hidden() {
     );
     let data = read("xl/worksheets/sheet1.xml");
     assert!(data.contains("<sheetProtection"));
-    assert!(data.contains("Tháng 11 năm 2026") || read("xl/sharedStrings.xml").contains("Tháng 11 năm 2026"));
+    assert!(
+        data.contains("Tháng 11 năm 2026")
+            || read("xl/sharedStrings.xml").contains("Tháng 11 năm 2026")
+    );
     // Integer and percent columns refuse negatives; the drawer's rule was replaced,
     // not doubled.
-    assert!(data.contains(r#"<formula1>0</formula1>"#), "non-negative rule");
+    assert!(
+        data.contains(r#"<formula1>0</formula1>"#),
+        "non-negative rule"
+    );
     assert_eq!(data.matches("<dataValidation ").count(), 4);
     let identity_sheet = read("xl/worksheets/sheet2.xml");
     assert!(identity_sheet.contains("<sheetProtection"));
@@ -131,7 +137,14 @@ fn an_edited_identity_is_refused() {
             }
         }
     };
-    filled_copy(&blank, &form(), &good_inputs(), &filled, &as_is, &to_other_unit);
+    filled_copy(
+        &blank,
+        &form(),
+        &good_inputs(),
+        &filled,
+        &as_is,
+        &to_other_unit,
+    );
     let e = read_workbook(&filled).expect_err("tampered");
     assert_eq!(e.kind, Kind::Invalid);
     assert!(e.msg.en.contains("checksum"), "{}", e.msg.en);
@@ -178,7 +191,7 @@ fn text_in_a_number_cell_is_reported_with_its_cell_reference() {
     let errors = errors_at(&outcome);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].0, Some(cell_of(&read, "nu", "th")));
-    assert!(cell_of(&read, "nu", "th").starts_with("DS01!E"));
+    assert!(cell_of(&read, "nu", "th").starts_with("DS01!F"));
     assert!(errors[0].1.contains("khoảng 500"), "{}", errors[0].1);
     assert!(outcome.errors[0].message_vi.contains("nhập số như 1.234,5"));
 }
@@ -203,7 +216,7 @@ fn vietnamese_formatted_text_reads_as_the_number() {
         .iter()
         .find(|c| c.row == "nu" && c.column == "th")
         .expect("nu");
-    assert_eq!(nu.raw, RawValue::Number(d("1234.5")));
+    assert_eq!(nu.raw, RawValue::Text("1.234,5".into()));
     let outcome = validate(&form(), &read.cells, None);
     assert!(outcome.is_ok(), "{:?}", outcome.errors);
     assert_eq!(
@@ -233,8 +246,12 @@ fn cached_float_sums_are_read_as_the_exact_decimal() {
             rust_xlsxwriter::utility::row_col_to_cell(b.row, b.col)
         );
         // What Excel caches for 0.1 + 0.2.
-        ws.write_formula(t.row, t.col, Formula::new(f).set_result("0.30000000000000004"))
-            .expect("formula");
+        ws.write_formula(
+            t.row,
+            t.col,
+            Formula::new(f).set_result("0.30000000000000004"),
+        )
+        .expect("formula");
     };
     filled_copy(&blank, &form(), &inputs, &filled, &stale_float, &keep);
     let read = read_workbook(&filled).expect("read");
@@ -349,9 +366,15 @@ fn a_workbook_without_identity_or_garbage_is_invalid_input() {
     assert_eq!(read_long(&empty, &form()).expect("empty"), Vec::new());
     let json = dir.path().join("bad.json");
     std::fs::write(&json, b"[{\"row_code\": 1, \"colum\": 2}]").expect("write");
-    assert_eq!(read_long(&json, &form()).expect_err("bad").kind, Kind::Invalid);
+    assert_eq!(
+        read_long(&json, &form()).expect_err("bad").kind,
+        Kind::Invalid
+    );
     let missing = dir.path().join("missing.xlsx");
-    assert_eq!(read_workbook(&missing).expect_err("missing").kind, Kind::NotFound);
+    assert_eq!(
+        read_workbook(&missing).expect_err("missing").kind,
+        Kind::NotFound
+    );
 }
 
 /// A provincial template drawn by hand: title block, header, column-number row,
@@ -366,7 +389,14 @@ fn hand_template(dir: &Path, name: &str, filled: bool) -> PathBuf {
     let f = Format::new();
     ws.write_string(0, 1, "Biểu số 02/DS-X").expect("w");
     ws.merge_range(2, 1, 2, 6, "BÁO CÁO DÂN SỐ", &f).expect("m");
-    let head = ["STT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch", "Thực hiện", "Tỷ lệ (%)"];
+    let head = [
+        "STT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Kế hoạch",
+        "Thực hiện",
+        "Tỷ lệ (%)",
+    ];
     let numbers = ["A", "B", "C", "1", "2", "3=2/1*100"];
     for (i, (h, n)) in head.iter().zip(numbers).enumerate() {
         ws.write_string(4, 1 + i as u16, *h).expect("w");
@@ -401,7 +431,8 @@ fn hand_template(dir: &Path, name: &str, filled: bool) -> PathBuf {
         ws.write_formula(6, 4, sum("E", "")).expect("f");
         ws.write_formula(6, 5, sum("F", "")).expect("f");
     }
-    ws.write_string(12 + gap, 5, "THỦ TRƯỞNG ĐƠN VỊ").expect("w");
+    ws.write_string(12 + gap, 5, "THỦ TRƯỞNG ĐƠN VỊ")
+        .expect("w");
     let path = dir.join(name);
     book.save(&path).expect("save");
     path
@@ -428,12 +459,14 @@ fn the_original_template_filled_by_hand_is_read_by_row_names_and_column_numbers(
     let find = |row: &str, col: &str| {
         cells
             .iter()
-            .find(|c| c.row == key_of(row) && form.column(&c.column).is_some_and(|x| x.number == col))
+            .find(|c| {
+                c.row == key_of(row) && form.column(&c.column).is_some_and(|x| x.number == col)
+            })
             .unwrap_or_else(|| panic!("{row}/{col} in {cells:?}"))
     };
-    assert_eq!(find("Nông thôn", "2").raw, RawValue::Number(d("210")));
     assert_eq!(find("Nông thôn", "2").cell, "Sheet1!F10");
-    assert_eq!(find("Hộ nghèo", "2").raw, RawValue::Number(d("1234.5")));
+    assert_eq!(find("Hộ nghèo", "2").raw.number(), Some(d("1234.5")));
+    assert_eq!(find("Nông thôn", "2").raw, RawValue::Text("210".into()));
     let outcome = validate(&form, &cells, None);
     // The Trong đó row (1234.5) exceeds its total (311.5): caught, at its cell.
     let errors = errors_at(&outcome);
@@ -458,9 +491,12 @@ fn the_long_csv_format_reads_codes_column_numbers_and_vietnamese_numbers() {
     )
     .expect("write");
     let cells = read_long(&path, &form()).expect("read");
-    assert_eq!(cells[0], num("nam", "kh", "500").with_cell("data.csv:2"));
-    assert_eq!(cells[1].raw, RawValue::Number(d("510.5")));
-    assert_eq!((cells[2].row.as_str(), cells[2].column.as_str()), ("nu", "kh"));
+    assert_eq!(cells[0], text("nam", "kh", "500").with_cell("data.csv:2"));
+    assert_eq!(cells[1].raw.number(), Some(d("510.5")));
+    assert_eq!(
+        (cells[2].row.as_str(), cells[2].column.as_str()),
+        ("nu", "kh")
+    );
     assert_eq!(cells[4].raw, RawValue::Text("Ghi chú".into()));
     assert_eq!(cells[5].raw, RawValue::NotApplicable);
     let outcome = validate(&form(), &cells, None);
@@ -479,11 +515,25 @@ fn the_long_csv_format_reads_codes_column_numbers_and_vietnamese_numbers() {
         ]
     );
 
+    // A total typed in the file must agree with its parts, even beside numbers
+    // typed as text.
+    let totals = dir.path().join("totals.csv");
+    std::fs::write(&totals, "02,1,500\n03,1,\"520,5\"\n01,1,1020\n").expect("write");
+    let outcome = validate(&form(), &read_long(&totals, &form()).expect("read"), None);
+    let errors = errors_at(&outcome);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0.as_deref(), Some("totals.csv:3"));
+    assert!(errors[0].1.contains("1020.5"), "{}", errors[0].1);
+
     let semi = dir.path().join("semi.csv");
     std::fs::write(&semi, "02;2;1.234,5\n02;1\n02;1;2;3\n").expect("write");
     let e = read_long(&semi, &form()).expect_err("bad line");
     assert_eq!(e.kind, Kind::Invalid);
-    assert!(e.details.iter().any(|m| m.en.contains("semi.csv:3")), "{:?}", e.details);
+    assert!(
+        e.details.iter().any(|m| m.en.contains("semi.csv:3")),
+        "{:?}",
+        e.details
+    );
 }
 
 #[test]
@@ -494,7 +544,7 @@ fn the_long_json_format_takes_strings_numbers_and_nulls() {
         &path,
         r#"{"values": [
             {"row_code": "02", "column_number": 1, "value": 1.234},
-            {"row_code": 3, "column_number": "2", "value": "1.234"},
+            {"row_code": "03", "column_number": "2", "value": "1.234"},
             {"row_code": "nu", "column_number": "1", "value": null}
         ]}"#,
     )
@@ -503,7 +553,7 @@ fn the_long_json_format_takes_strings_numbers_and_nulls() {
     // A JSON number is JSON's 1.234; typed text is read the Vietnamese way.
     assert_eq!(cells[0].raw, RawValue::Number(d("1.234")));
     assert_eq!(cells[1].row, "nu");
-    assert_eq!(cells[1].raw, RawValue::Number(d("1234")));
+    assert_eq!(cells[1].raw.number(), Some(d("1234")));
     assert_eq!(cells[1].cell, "data.json#2");
     assert_eq!(cells[2].raw, RawValue::Empty);
 }

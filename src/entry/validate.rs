@@ -284,17 +284,42 @@ impl<'a> Engine<'a> {
             .or(self.row_formulas[i].as_ref())
     }
 
-    /// The computed cells a computed cell depends on.
-    fn deps(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
-        let cells: Vec<(usize, usize)> = if self.col_formulas[j].is_some() {
+    /// The cells a computed cell's formula names.
+    fn refs(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
+        if self.col_formulas[j].is_some() {
             self.col_refs[j].iter().map(|&k| (i, k)).collect()
         } else {
             self.row_refs[i].iter().map(|&k| (k, j)).collect()
-        };
-        cells
+        }
+    }
+
+    /// The computed cells a computed cell depends on.
+    fn deps(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
+        self.refs(i, j)
             .into_iter()
             .filter(|&(r, c)| self.role(r, c) == Role::Computed)
             .collect()
+    }
+
+    /// Whether a computed cell depends, directly or through other computed cells, on
+    /// one of `cells`.
+    fn depends_on(&self, start: (usize, usize), cells: &HashSet<(usize, usize)>) -> bool {
+        if cells.is_empty() {
+            return false;
+        }
+        let mut seen = HashSet::from([start]);
+        let mut stack = vec![start];
+        while let Some((i, j)) = stack.pop() {
+            for cell in self.refs(i, j) {
+                if cells.contains(&cell) {
+                    return true;
+                }
+                if self.role(cell.0, cell.1) == Role::Computed && seen.insert(cell) {
+                    stack.push(cell);
+                }
+            }
+        }
+        false
     }
 
     /// Computed cells in dependency order (iterative post-order), and those caught
@@ -482,11 +507,19 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
     let mut refs: HashMap<(usize, usize), &str> = HashMap::new();
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut marked_na: HashSet<(usize, usize)> = HashSet::new();
-    let mut given: Vec<((usize, usize), Decimal, &str)> = Vec::new();
+    // Values files carry in computed cells, and whether a spreadsheet computed them
+    // (a number cell) rather than someone typing them (text, CSV).
+    let mut given: Vec<Given> = Vec::new();
+    // Inputs a spreadsheet's own formulas did not count as this import does: refused
+    // ones, and numbers typed as text (Excel's SUM skips text).
+    let mut tainted: HashSet<(usize, usize)> = HashSet::new();
+    // Inputs refused: relations over them are not checked (one error is enough).
+    let mut refused: HashSet<(usize, usize)> = HashSet::new();
 
     for input in cells {
         let at = Some(input.cell.as_str());
-        let err = |out: &mut Outcome, vi: String, en: String| out.errors.push(Problem::at(at, vi, en));
+        let err =
+            |out: &mut Outcome, vi: String, en: String| out.errors.push(Problem::at(at, vi, en));
         let (i, j) = match (
             engine.row_index.get(input.row.as_str()),
             engine.col_index.get(input.column.as_str()),
@@ -518,8 +551,14 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
             if !input.raw.is_empty() {
                 err(
                     &mut out,
-                    format!("ô (dòng {}, cột {}) được nhập hai lần", row.key, column.number),
-                    format!("the cell (row {}, column {}) is given twice", row.key, column.number),
+                    format!(
+                        "ô (dòng {}, cột {}) được nhập hai lần",
+                        row.key, column.number
+                    ),
+                    format!(
+                        "the cell (row {}, column {}) is given twice",
+                        row.key, column.number
+                    ),
                 );
             }
             continue;
@@ -547,7 +586,12 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
                 continue;
             }
             (Role::Computed, RawValue::Number(d)) => {
-                given.push(((i, j), *d, input.cell.as_str()));
+                given.push(Given {
+                    cell: (i, j),
+                    value: *d,
+                    at: input.cell.as_str(),
+                    by_spreadsheet: true,
+                });
                 continue;
             }
             (Role::Computed, RawValue::Text(t)) => {
@@ -556,7 +600,12 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
                     continue;
                 }
                 match parse_vn_number(t) {
-                    Ok(d) => given.push(((i, j), d, input.cell.as_str())),
+                    Ok(d) => given.push(Given {
+                        cell: (i, j),
+                        value: d,
+                        at: input.cell.as_str(),
+                        by_spreadsheet: false,
+                    }),
                     Err(_) => err(
                         &mut out,
                         format!("ô tính toán chứa chữ «{}»", short(t)),
@@ -570,9 +619,15 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
                 marked_na.insert((i, j));
                 continue;
             }
-            (Role::Input, _) => {}
+            (Role::Input, raw) => {
+                if matches!(raw, RawValue::Text(_)) {
+                    tainted.insert((i, j));
+                }
+            }
         }
         if !covered(assigned, &row.key, &column.key) {
+            tainted.insert((i, j));
+            refused.insert((i, j));
             err(
                 &mut out,
                 format!(
@@ -586,103 +641,126 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
             );
             continue;
         }
-        let key = engine.key(i, j);
-        if column.value_type == ValueType::Text {
-            let text = match &input.raw {
-                RawValue::Number(d) => d.to_string(),
-                RawValue::Text(t) => t.clone(),
-                _ => continue,
-            };
-            let converted = auto_convert(&text);
-            if converted.from != Encoding::Unicode {
-                out.warnings.push(Problem::at(
-                    at,
-                    format!(
-                        "văn bản mã {} đã được chuyển sang Unicode: «{}»",
-                        converted.from.label(),
-                        short(&converted.text)
-                    ),
-                    format!(
-                        "{} text converted to Unicode: «{}»",
-                        converted.from.label(),
-                        short(&converted.text)
-                    ),
-                ));
-            }
-            let text = converted.text.trim().to_string();
-            if text.chars().count() > MAX_TEXT_CHARS {
-                err(
-                    &mut out,
-                    format!("văn bản dài quá {MAX_TEXT_CHARS} ký tự"),
-                    format!("the text is longer than {MAX_TEXT_CHARS} characters"),
-                );
-                continue;
-            }
-            if !text.is_empty() {
-                out.values.insert(key, Value::Text(text));
-            }
-            continue;
-        }
-        let number = match &input.raw {
-            RawValue::Number(d) => *d,
-            RawValue::Text(t) => match parse_vn_number(t) {
-                Ok(d) => d,
-                Err(_) => {
-                    let shown = auto_convert(t).text;
-                    err(
-                        &mut out,
-                        format!(
-                            "ô cần {} nhưng có chữ «{}» (nhập số như 1.234,5, để trống, hoặc x nếu không áp dụng)",
-                            type_vi(column.value_type),
-                            short(&shown)
-                        ),
-                        format!(
-                            "the cell needs {} but holds the text «{}» (type a number such as 1.234,5, leave it blank, or x when not applicable)",
-                            type_en(column.value_type),
-                            short(&shown)
-                        ),
-                    );
-                    continue;
+        match input_value(column.value_type, &input.raw) {
+            Ok((value, warning)) => {
+                if let Some((vi, en)) = warning {
+                    out.warnings.push(Problem::at(at, vi, en));
                 }
-            },
-            _ => continue,
-        };
-        let no_negative = matches!(column.value_type, ValueType::Integer | ValueType::Percent);
-        if no_negative && number.is_sign_negative() && !number.is_zero() {
-            err(
-                &mut out,
-                format!("{} không được âm: {number}", type_vi(column.value_type)),
-                format!("{} must not be negative: {number}", type_en(column.value_type)),
-            );
-            continue;
+                if let Some(value) = value {
+                    out.values.insert(engine.key(i, j), value);
+                }
+            }
+            Err((vi, en)) => {
+                tainted.insert((i, j));
+                refused.insert((i, j));
+                err(&mut out, vi, en);
+            }
         }
-        if column.value_type == ValueType::Integer && !number.fract().is_zero() {
-            err(
-                &mut out,
-                format!("ô cần số nguyên nhưng có {number}"),
-                format!("the cell needs an integer but holds {number}"),
-            );
-            continue;
-        }
-        out.values.insert(key, Value::Number(number));
     }
-
     recompute(form, &mut out.values);
-    check_computed(&engine, &out.values, &given, &mut out.errors);
-    check_relations(&engine, &refs, assigned, &mut out);
+    check_computed(&engine, &out.values, &given, &tainted, &mut out.errors);
+    check_relations(&engine, &refs, &refused, assigned, &mut out);
     warn_blanks(&engine, &refs, &marked_na, assigned, &mut out);
     out
+}
+
+type Message = (String, String);
+
+/// A value a file carries in a computed cell.
+struct Given<'a> {
+    cell: (usize, usize),
+    value: Decimal,
+    at: &'a str,
+    by_spreadsheet: bool,
+}
+
+/// The value an input cell stores, and a warning about it; or why it is refused.
+fn input_value(
+    value_type: ValueType,
+    raw: &RawValue,
+) -> Result<(Option<Value>, Option<Message>), Message> {
+    if value_type == ValueType::Text {
+        let text = match raw {
+            RawValue::Number(d) => d.to_string(),
+            RawValue::Text(t) => t.clone(),
+            RawValue::Empty | RawValue::NotApplicable => return Ok((None, None)),
+        };
+        let converted = auto_convert(&text);
+        let warning = (converted.from != Encoding::Unicode).then(|| {
+            (
+                format!(
+                    "văn bản mã {} đã được chuyển sang Unicode: «{}»",
+                    converted.from.label(),
+                    short(&converted.text)
+                ),
+                format!(
+                    "{} text converted to Unicode: «{}»",
+                    converted.from.label(),
+                    short(&converted.text)
+                ),
+            )
+        });
+        let text = converted.text.trim().to_string();
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err((
+                format!("văn bản dài quá {MAX_TEXT_CHARS} ký tự"),
+                format!("the text is longer than {MAX_TEXT_CHARS} characters"),
+            ));
+        }
+        let value = (!text.is_empty()).then_some(Value::Text(text));
+        return Ok((value, warning));
+    }
+    let number = match raw {
+        RawValue::Number(d) => *d,
+        RawValue::Text(t) => parse_vn_number(t).map_err(|_| {
+            let shown = auto_convert(t).text;
+            (
+                format!(
+                    "ô cần {} nhưng có chữ «{}» (nhập số như 1.234,5, để trống, hoặc x nếu không áp dụng)",
+                    type_vi(value_type),
+                    short(&shown)
+                ),
+                format!(
+                    "the cell needs {} but holds the text «{}» (type a number such as 1.234,5, leave it blank, or x when not applicable)",
+                    type_en(value_type),
+                    short(&shown)
+                ),
+            )
+        })?,
+        RawValue::Empty | RawValue::NotApplicable => return Ok((None, None)),
+    };
+    let no_negative = matches!(value_type, ValueType::Integer | ValueType::Percent);
+    if no_negative && number.is_sign_negative() && !number.is_zero() {
+        return Err((
+            format!("{} không được âm: {number}", type_vi(value_type)),
+            format!("{} must not be negative: {number}", type_en(value_type)),
+        ));
+    }
+    if value_type == ValueType::Integer && !number.fract().is_zero() {
+        return Err((
+            format!("ô cần số nguyên nhưng có {number}"),
+            format!("the cell needs an integer but holds {number}"),
+        ));
+    }
+    Ok((Some(Value::Number(number)), None))
 }
 
 /// Values a file carries in computed cells must agree with the recomputed ones.
 fn check_computed(
     engine: &Engine,
     values: &Values,
-    given: &[((usize, usize), Decimal, &str)],
+    given: &[Given],
+    tainted: &HashSet<(usize, usize)>,
     errors: &mut Vec<Problem>,
 ) {
     let mut as_excel: Option<HashMap<(usize, usize), Decimal>> = None;
-    for &((i, j), d, at) in given {
+    for g in given {
+        let ((i, j), d, at) = (g.cell, g.value, g.at);
+        // The spreadsheet's formulas saw those inputs differently (skipped a number
+        // typed as text, counted a refused one); the stored value is ours anyway.
+        if g.by_spreadsheet && engine.depends_on((i, j), tainted) {
+            continue;
+        }
         let divides = engine.formula(i, j).is_some_and(Expr::divides);
         let ours = values.get(&engine.key(i, j)).and_then(Value::as_number);
         let fine = match ours {
@@ -697,8 +775,10 @@ fn check_computed(
             }
         };
         if !fine {
-            let expected = ours.map_or_else(|| "(trống)".to_string(), |v| v.normalize().to_string());
-            let expected_en = ours.map_or_else(|| "(blank)".to_string(), |v| v.normalize().to_string());
+            let expected =
+                ours.map_or_else(|| "(trống)".to_string(), |v| v.normalize().to_string());
+            let expected_en =
+                ours.map_or_else(|| "(blank)".to_string(), |v| v.normalize().to_string());
             errors.push(Problem::at(
                 Some(at),
                 format!(
@@ -726,15 +806,12 @@ fn additive(engine: &Engine, j: usize) -> bool {
 fn check_relations(
     engine: &Engine,
     refs: &HashMap<(usize, usize), &str>,
+    refused: &HashSet<(usize, usize)>,
     assigned: Option<&Assigned>,
     out: &mut Outcome,
 ) {
     let form = engine.form;
-    let value = |i: usize, j: usize| {
-        out.values
-            .get(&engine.key(i, j))
-            .and_then(Value::as_number)
-    };
+    let value = |i: usize, j: usize| out.values.get(&engine.key(i, j)).and_then(Value::as_number);
     let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut problems = Vec::new();
     for (c, child) in form.rows.iter().enumerate() {
@@ -794,7 +871,9 @@ fn check_relations(
                     || covered(assigned, &form.rows[c].key, &form.columns[j].key)
             });
             let present: Vec<Decimal> = cells.iter().filter_map(|&c| value(c, j)).collect();
-            if !all_ours || present.is_empty() {
+            let any_refused =
+                refused.contains(&(p, j)) || cells.iter().any(|&c| refused.contains(&(c, j)));
+            if !all_ours || present.is_empty() || any_refused {
                 continue;
             }
             let sum = present
@@ -1002,7 +1081,10 @@ mod tests {
 
     #[test]
     fn the_modified_z_score_flags_a_value_far_from_a_steady_history() {
-        let past: Vec<Decimal> = ["100", "104", "98", "101", "99"].iter().map(|s| d(s)).collect();
+        let past: Vec<Decimal> = ["100", "104", "98", "101", "99"]
+            .iter()
+            .map(|s| d(s))
+            .collect();
         assert!(modified_z(&past, d("102")).is_some_and(|z| z.abs() < d("3.5")));
         assert!(modified_z(&past, d("150")).is_some_and(|z| z > d("3.5")));
         // A history that never varied gives no score at all.

@@ -1,0 +1,352 @@
+//! Taking data in (SPEC §6): fill-in workbooks for a unit's report, and `entry import`
+//! of filled workbooks, the form's original template filled by hand, or the long CSV /
+//! JSON format. Each file is checked whole against the form, the unit's assignment and
+//! the report's state; a rejected file writes nothing, and importing the same file
+//! again changes nothing.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::audit::Recorder;
+use crate::auth::permission::{Actor, Role};
+use crate::entry::{self, Assigned, CellInput, Identity, Value, Values};
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::form::{ColumnRole, FormDef, RowRole};
+use crate::report::{self, Target};
+use crate::store::regime as rsql;
+use crate::store::report::{self as sql, Stored, ValueMap};
+use crate::store::unit as units;
+
+fn assigned_of(conn: &Connection, t: &Target) -> Result<Option<Assigned>> {
+    Ok(rsql::assignment(conn, t.regime.id, t.unit.id)?
+        .filter(|a| a.active)
+        .map(|a| Assigned {
+            rows: a.rows,
+            columns: a.columns,
+        }))
+}
+
+/// The form version a unit fills now: its open draft's, else the regime's latest.
+fn form_for(conn: &Connection, t: &Target) -> Result<FormDef> {
+    if let Some(id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
+        if let Some(rev) = sql::revisions(conn, id)?.pop() {
+            return crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version));
+        }
+    }
+    crate::form::registry::load(conn, &t.regime.form, None)
+}
+
+fn period_words(t: &Target) -> String {
+    match crate::domain::period::Period::parse(&t.period) {
+        Ok(p) if t.regime.period_label.is_none() => p.name_vi(),
+        _ => format!("Kỳ {}", t.period),
+    }
+}
+
+fn to_values(map: &ValueMap) -> Values {
+    map.iter()
+        .filter_map(|(k, v)| {
+            let value = match v {
+                Stored::Num(n) => Value::Number(n.parse().ok()?),
+                Stored::Text(t) => Value::Text(t.clone()),
+            };
+            Some((k.clone(), value))
+        })
+        .collect()
+}
+
+/// Writes the fill-in workbook of a unit's report, with its current draft values.
+pub fn write_template(
+    conn: &Connection,
+    actor: &Actor,
+    t: &Target,
+    out: &Path,
+) -> Result<Identity> {
+    let tree = units::tree(conn)?;
+    actor.require(
+        report::can_read(actor, &tree, t),
+        Msg::new(
+            format!("tải biểu nhập liệu của {}", t.reference()),
+            format!("download the fill-in workbook of {}", t.reference()),
+        ),
+    )?;
+    let assigned = assigned_of(conn, t)?.ok_or_else(|| {
+        let (u, r) = (&t.unit.code, &t.regime.code);
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Đơn vị {u} không được giao chế độ báo cáo {r}"),
+                format!("Unit {u} is not assigned regime {r}"),
+            ),
+        )
+    })?;
+    let form = form_for(conn, t)?;
+    let current = match report::values_of(conn, t, None) {
+        Ok((rev, v)) if rev.status == "draft" => Some(to_values(&v)),
+        _ => None,
+    };
+    let id = Identity {
+        regime: t.regime.code.clone(),
+        form_code: form.code.clone(),
+        form_version: form.version,
+        unit: t.unit.code.clone(),
+        unit_name: t.unit.name.clone(),
+        period: t.period.clone(),
+        period_words: period_words(t),
+    };
+    entry::write_fill_in(&form, &id, Some(&assigned), current.as_ref(), out)?;
+    Ok(id)
+}
+
+/// Where a file's values go when it carries no identity of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Given {
+    pub regime: Option<String>,
+    pub unit: Option<String>,
+    pub period: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileResult {
+    pub file: String,
+    pub report: Option<String>,
+    /// imported | unchanged | rejected
+    pub result: String,
+    pub revision: Option<i64>,
+    pub cells: usize,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// What a file said: the report it is for, and the cells.
+pub struct Read {
+    pub regime: String,
+    pub unit: String,
+    pub period: String,
+    pub form_version: Option<u32>,
+    pub cells: Vec<CellInput>,
+}
+
+fn is_xlsx(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+}
+
+/// Expands folders into the workbooks, CSV and JSON files they hold, sorted.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.is_file()
+                        && f.extension().is_some_and(|e| {
+                            ["xlsx", "xlsm", "csv", "json"]
+                                .iter()
+                                .any(|x| e.eq_ignore_ascii_case(x))
+                        })
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads one file without touching the database beyond the form lookup.
+pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
+    if is_xlsx(path) {
+        match entry::read_workbook(path) {
+            Ok(filled) => {
+                let id = filled.identity;
+                let mismatch = |what_vi: &str, what_en: &str, want: &str, got: &str| {
+                    Error::new(
+                        Kind::Invalid,
+                        Msg::new(
+                            format!("Tệp là biểu của {what_vi} {got}, không phải {want}"),
+                            format!("The workbook is for {what_en} {got}, not {want}"),
+                        ),
+                    )
+                };
+                if let Some(u) = given.unit.as_deref().filter(|u| u.trim() != id.unit) {
+                    return Err(mismatch("đơn vị", "unit", u.trim(), &id.unit));
+                }
+                if let Some(r) = given.regime.as_deref().filter(|r| r.trim() != id.regime) {
+                    return Err(mismatch("chế độ báo cáo", "regime", r.trim(), &id.regime));
+                }
+                if let Some(p) = &given.period {
+                    let r = crate::regime::find(conn, &id.regime)?;
+                    let want = crate::regime::parse_period(&r, p)?;
+                    if want != id.period {
+                        return Err(mismatch("kỳ", "period", &want, &id.period));
+                    }
+                }
+                return Ok(Read {
+                    regime: id.regime,
+                    unit: id.unit,
+                    period: id.period,
+                    form_version: Some(id.form_version),
+                    cells: filled.cells,
+                });
+            }
+            Err(e) if given.regime.is_none() || given.unit.is_none() || given.period.is_none() => {
+                return Err(e)
+            }
+            Err(_) => {}
+        }
+    }
+    let (Some(regime), Some(unit), Some(period)) = (&given.regime, &given.unit, &given.period)
+    else {
+        return Err(Error::new(
+            Kind::Usage,
+            Msg::new("Tệp không mang thông tin biểu (không phải biểu tải từ baocao): cần --regime, --unit và --period", "The file carries no identity (not a baocao fill-in workbook): give --regime, --unit and --period"),
+        ));
+    };
+    let t = report::locate(conn, regime, unit, period)?;
+    let form = form_for(conn, &t)?;
+    let cells = if is_xlsx(path) {
+        entry::read_original_template(path, &form)?
+    } else {
+        entry::read_long(path, &form)?
+    };
+    Ok(Read {
+        regime: t.regime.code,
+        unit: t.unit.code,
+        period: t.period,
+        form_version: None,
+        cells,
+    })
+}
+
+fn problem_text(p: &entry::Problem, lang: Lang) -> String {
+    let m = if lang == Lang::Vi {
+        &p.message_vi
+    } else {
+        &p.message_en
+    };
+    match &p.cell {
+        Some(c) => format!("{c}: {m}"),
+        None => m.clone(),
+    }
+}
+
+/// The unit's accepted values of earlier periods, newest last, for the outlier check.
+fn history(conn: &Connection, t: &Target) -> Result<Vec<Values>> {
+    let mut out = Vec::new();
+    for (report_id, _, unit_id, _, period) in sql::reports(conn, Some(t.regime.id), None)? {
+        if unit_id != t.unit.id || period >= t.period {
+            continue;
+        }
+        if let Some(rev) = sql::revisions(conn, report_id)?
+            .into_iter()
+            .rev()
+            .find(|r| r.status == "accepted")
+        {
+            out.push(to_values(&sql::values(conn, rev.id)?));
+        }
+    }
+    Ok(out
+        .into_iter()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect())
+}
+
+/// Validates and stores one file's values; any hard error rejects the whole file.
+pub fn import_one(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    r: Read,
+    lang: Lang,
+) -> Result<FileResult> {
+    let t = report::locate(conn, &r.regime, &r.unit, &r.period)?;
+    let tree = units::tree(conn)?;
+    actor.require(
+        actor.holds_for_regime(Role::DataEntry, t.unit.id, &t.regime.code, &tree),
+        Msg::new(
+            format!("nhập số liệu báo cáo {}", t.reference()),
+            format!("enter data for report {}", t.reference()),
+        ),
+    )?;
+    let form = form_for(conn, &t)?;
+    if let Some(v) = r.form_version.filter(|v| *v != form.version) {
+        let (c, now) = (&form.code, form.version);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, nay là phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, now version {now}: download a new one (entry template)")),
+        ));
+    }
+    let assigned = assigned_of(conn, &t)?;
+    let outcome = entry::validate(&form, &r.cells, assigned.as_ref());
+    if !outcome.errors.is_empty() {
+        let n = outcome.errors.len();
+        let details = outcome
+            .errors
+            .iter()
+            .map(|p| Msg::new(problem_text(p, Lang::Vi), problem_text(p, Lang::En)))
+            .collect();
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp có {n} lỗi; không ghi gì"),
+                format!("The file has {n} errors; nothing was written"),
+            ),
+        )
+        .with_details(details));
+    }
+    let mut warnings: Vec<String> = outcome
+        .warnings
+        .iter()
+        .map(|p| problem_text(p, lang))
+        .collect();
+    for p in entry::outliers(&history(conn, &t)?, &outcome.values) {
+        warnings.push(problem_text(&p, lang));
+    }
+    // Only input cells are stored: computed ones are recomputed wherever they are shown.
+    let inputs: ValueMap = outcome
+        .values
+        .into_iter()
+        .filter(|((rk, ck), _)| {
+            form.rows
+                .iter()
+                .any(|x| &x.key == rk && x.role == RowRole::Input)
+                && form
+                    .columns
+                    .iter()
+                    .any(|x| &x.key == ck && x.role == ColumnRole::Input)
+        })
+        .map(|(k, v)| {
+            (
+                k,
+                match v {
+                    Value::Number(d) => Stored::Num(d.normalize().to_string()),
+                    Value::Text(s) => Stored::Text(s),
+                },
+            )
+        })
+        .collect();
+    let stored = report::store_values(conn, actor, rec, &t, &inputs, warnings.clone(), false)?;
+    Ok(FileResult {
+        file: String::new(),
+        report: Some(t.reference()),
+        result: if stored.unchanged {
+            "unchanged".into()
+        } else {
+            "imported".into()
+        },
+        revision: Some(stored.revision),
+        cells: stored.cells,
+        warnings,
+        errors: Vec::new(),
+    })
+}
