@@ -195,9 +195,9 @@ pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
                     cells: filled.cells,
                 });
             }
-            Err(e) if given.regime.is_none() || given.unit.is_none() || given.period.is_none() => {
-                return Err(e)
-            }
+            // No identity sheet: the form's own template filled by hand, which needs to be
+            // told whose report it is (below).
+            Err(e) if !e.msg.en.contains(entry::IDENTITY_SHEET) => return Err(e),
             Err(_) => {}
         }
     }

@@ -535,14 +535,8 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
         });
         let mut r = match outcome {
             Ok(r) => r,
-            Err(e)
-                if matches!(
-                    e.kind,
-                    Kind::Denied | Kind::Busy | Kind::Failure | Kind::Usage
-                ) && files.len() == 1 =>
-            {
-                return Err(e)
-            }
+            // One file: its own error and exit status, as any other command.
+            Err(e) if files.len() == 1 => return Err(e),
             Err(e) => {
                 rejected += 1;
                 let mut errors = vec![e.msg.get(lang).to_string()];

@@ -42,7 +42,9 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Xlsx};
+use std::collections::HashSet;
+
+use calamine::{Data, Reader, Xlsx};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -55,6 +57,8 @@ use crate::form::{FormDef, TableColumnKind};
 
 /// Most records a long-format file may hold.
 pub const MAX_LONG_RECORDS: usize = 200_000;
+/// Most cells of a template's table columns read.
+const MAX_TEMPLATE_CELLS: usize = 2_000_000;
 /// Most cells a workbook's layout map may bind.
 const MAX_LAYOUT_CELLS: usize = 500_000;
 /// Most problems itemised in one error.
@@ -183,13 +187,58 @@ fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
     })
 }
 
-fn sheet_range(book: &mut Xlsx<Cursor<Vec<u8>>>, path: &Path, sheet: &str) -> Result<Range<Data>> {
-    book.worksheet_range(sheet).map_err(|e| {
-        invalid(
-            format!("Không đọc được trang «{sheet}» của {}: {e}", path.display()),
-            format!("Cannot read the sheet «{sheet}» of {}: {e}", path.display()),
-        )
-    })
+/// The cells of a sheet that are wanted, read one by one: a sheet's dense range
+/// would allocate every cell between A1 and its farthest cell, which a hostile file
+/// can put at XFD1048576.
+struct Sparse {
+    cells: HashMap<(u32, u32), Data>,
+    max_row: u32,
+}
+
+impl Sparse {
+    fn read(
+        book: &mut Xlsx<Cursor<Vec<u8>>>,
+        path: &Path,
+        sheet: &str,
+        keep: &dyn Fn(u32, u32) -> bool,
+        limit: usize,
+    ) -> Result<Sparse> {
+        let unreadable = |e: calamine::XlsxError| {
+            invalid(
+                format!("Không đọc được trang «{sheet}» của {}: {e}", path.display()),
+                format!("Cannot read the sheet «{sheet}» of {}: {e}", path.display()),
+            )
+        };
+        let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+        let mut cells = HashMap::new();
+        let mut max_row = 0;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (row, col) = cell.get_position();
+            let value = Data::from(cell.get_value().clone());
+            if value == Data::Empty || !keep(row, col) {
+                continue;
+            }
+            if cells.len() >= limit {
+                return Err(invalid(
+                    format!(
+                        "Trang «{sheet}» của {} có quá nhiều ô (giới hạn {limit})",
+                        path.display()
+                    ),
+                    format!(
+                        "The sheet «{sheet}» of {} holds too many cells (limit {limit})",
+                        path.display()
+                    ),
+                ));
+            }
+            max_row = max_row.max(row);
+            cells.insert((row, col), value);
+        }
+        Ok(Sparse { cells, max_row })
+    }
+
+    fn get(&self, row: u32, col: u16) -> Option<&Data> {
+        self.cells.get(&(row, u32::from(col)))
+    }
 }
 
 /// The text of an identity-sheet cell (they are all written as text).
@@ -238,31 +287,37 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
             "An original template filled by hand is read with the original-template option (--template)",
         )));
     }
-    let range = sheet_range(&mut book, path, IDENTITY_SHEET)?;
-    if range.get_size().0 > MAX_LAYOUT_CELLS + IDENTITY_KEYS.len() + 1 {
+    // Four columns (key and up to three values), one row per cell of the form.
+    let max_rows = MAX_LAYOUT_CELLS + IDENTITY_KEYS.len() + 1;
+    let id_cells = Sparse::read(
+        &mut book,
+        path,
+        IDENTITY_SHEET,
+        &|_, col| col < 4,
+        max_rows * 4,
+    )?;
+    if id_cells.max_row as usize >= max_rows {
         return Err(tampered(
             path,
             "trang _baocao quá lớn",
             "the _baocao sheet is too large",
         ));
     }
-    if range.start().is_some_and(|s| s != (0, 0)) {
-        return Err(tampered(
-            path,
-            "trang _baocao bị xê dịch",
-            "the _baocao sheet was moved",
-        ));
-    }
-    let mut rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| {
-            let mut cells: Vec<String> = r.iter().map(plain).collect();
-            while cells.last().is_some_and(String::is_empty) {
-                cells.pop();
-            }
-            cells
-        })
-        .collect();
+    let mut rows: Vec<Vec<String>> = if id_cells.cells.is_empty() {
+        Vec::new()
+    } else {
+        (0..=id_cells.max_row)
+            .map(|r| {
+                let mut cells: Vec<String> = (0..4u16)
+                    .map(|c| id_cells.get(r, c).map(plain).unwrap_or_default())
+                    .collect();
+                while cells.last().is_some_and(String::is_empty) {
+                    cells.pop();
+                }
+                cells
+            })
+            .collect()
+    };
     let Some(last) = rows.pop() else {
         return Err(tampered(
             path,
@@ -338,34 +393,48 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
         period_words: field("period_words"),
     };
     let sheet = field("sheet");
-    if !book.sheet_names().iter().any(|s| *s == sheet) {
+    if !book.sheet_names().contains(&sheet) {
         return Err(tampered(
             path,
             &format!("không có trang dữ liệu «{sheet}»"),
             &format!("the data sheet «{sheet}» is missing"),
         ));
     }
-    let data = sheet_range(&mut book, path, &sheet)?;
-    let mut cells = Vec::with_capacity(rows.len().saturating_sub(IDENTITY_KEYS.len()));
+    let mut map = Vec::with_capacity(rows.len().saturating_sub(IDENTITY_KEYS.len()));
     for (i, row) in rows.iter().enumerate().skip(IDENTITY_KEYS.len()) {
         let parsed = match row.as_slice() {
             [k, r, c, a] if k == "cell" => parse_a1(a).map(|pos| (r, c, pos)),
             _ => None,
         };
-        let Some((r, c, (row_at, col_at))) = parsed else {
+        let Some((r, c, pos)) = parsed else {
             return Err(tampered(
                 path,
                 &format!("dòng {} của trang _baocao không đọc được", i + 1),
                 &format!("row {} of the _baocao sheet is unreadable", i + 1),
             ));
         };
-        cells.push(CellInput {
+        map.push((r, c, pos));
+    }
+    let wanted: HashSet<(u32, u32)> = map
+        .iter()
+        .map(|(_, _, (r, c))| (*r, u32::from(*c)))
+        .collect();
+    let data = Sparse::read(
+        &mut book,
+        path,
+        &sheet,
+        &|r, c| wanted.contains(&(r, c)),
+        wanted.len(),
+    )?;
+    let cells = map
+        .into_iter()
+        .map(|(r, c, (row_at, col_at))| CellInput {
             row: r.clone(),
             column: c.clone(),
             cell: sheet_ref(&sheet, row_at, col_at),
-            raw: RawValue::from_cell(data.get_value((row_at, u32::from(col_at)))),
-        });
-    }
+            raw: RawValue::from_cell(data.get(row_at, col_at)),
+        })
+        .collect();
     Ok(Filled { identity, cells })
 }
 
@@ -428,7 +497,15 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
             format!("Cannot read the workbook {}: {e}", path.display()),
         )
     })?;
-    let grid = sheet_range(&mut book, path, &sheet)?;
+    let left = found.layout.origin.unwrap_or_default().col;
+    let span = TablePlace::span(&found);
+    let grid = Sparse::read(
+        &mut book,
+        path,
+        &sheet,
+        &|_, c| c >= u32::from(left) && c < u32::from(left) + u32::from(span),
+        MAX_TEMPLATE_CELLS,
+    )?;
     let place = TablePlace::locate(&found, &grid);
     let sheet_rows = place.rows(&found, &grid).map_err(|(vi, en)| {
         invalid(
@@ -445,7 +522,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
                 continue;
             };
             let column_known = !column.key.starts_with(UNMATCHED);
-            let raw = RawValue::from_cell(grid.get_value((at, u32::from(col))));
+            let raw = RawValue::from_cell(grid.get(at, col));
             if !(row_known && column_known) && raw.is_empty() {
                 continue;
             }
@@ -506,7 +583,12 @@ struct TablePlace {
 }
 
 impl TablePlace {
-    fn locate(form: &FormDef, grid: &Range<Data>) -> TablePlace {
+    /// How many sheet columns from the table's left edge may belong to it.
+    fn span(form: &FormDef) -> u16 {
+        (form.layout.table_columns.len() + 16).min(usize::from(u16::MAX)) as u16
+    }
+
+    fn locate(form: &FormDef, grid: &Sparse) -> TablePlace {
         let origin = form.layout.origin.unwrap_or_default();
         let left = origin.col;
         let number_row = form
@@ -520,7 +602,7 @@ impl TablePlace {
         // With a column-number row, find each data column under its number (the
         // importer skips empty columns, so an index can be off); else by index.
         let label_at = |col: u16| -> Option<String> {
-            let text = plain(grid.get_value((number_row?, u32::from(col)))?);
+            let text = plain(grid.get(number_row?, col)?);
             let head = text.split('=').next().unwrap_or_default();
             let cleaned: String = head
                 .chars()
@@ -528,7 +610,7 @@ impl TablePlace {
                 .collect();
             (!cleaned.is_empty()).then_some(cleaned)
         };
-        let span = (tcs.len() + 16).min(u16::MAX as usize) as u16;
+        let span = TablePlace::span(form);
         let mut columns = HashMap::new();
         for (i, tc) in tcs.iter().enumerate() {
             if tc.kind != TableColumnKind::Data {
@@ -566,13 +648,13 @@ impl TablePlace {
 
     /// The sheet row of each form row: the next row at or below the previous one
     /// whose STT/name cells contain the row's name (spacer and label rows skipped).
-    fn rows(&self, form: &FormDef, grid: &Range<Data>) -> Result<Vec<u32>, (String, String)> {
-        let last = grid.end().map_or(0, |(r, _)| r);
+    fn rows(&self, form: &FormDef, grid: &Sparse) -> Result<Vec<u32>, (String, String)> {
+        let last = grid.max_row;
         let text_of = |r: u32| -> String {
             let joined: Vec<String> = self
                 .name_cols
                 .iter()
-                .filter_map(|&c| grid.get_value((r, u32::from(c))))
+                .filter_map(|&c| grid.get(r, c))
                 .map(plain)
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| convert_legacy(&t).unwrap_or(t))

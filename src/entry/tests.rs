@@ -382,6 +382,10 @@ fn a_workbook_without_identity_or_garbage_is_invalid_input() {
 /// `filled`, values typed in (one as Vietnamese text), a spacer row, and the
 /// sheet renamed.
 fn hand_template(dir: &Path, name: &str, filled: bool) -> PathBuf {
+    hand_template_with(dir, name, filled, false)
+}
+
+fn hand_template_with(dir: &Path, name: &str, filled: bool, extra_row: bool) -> PathBuf {
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(if filled { "Sheet1" } else { "Dân số" })
@@ -431,7 +435,13 @@ fn hand_template(dir: &Path, name: &str, filled: bool) -> PathBuf {
         ws.write_formula(6, 4, sum("E", "")).expect("f");
         ws.write_formula(6, 5, sum("F", "")).expect("f");
     }
-    ws.write_string(12 + gap, 5, "THỦ TRƯỞNG ĐƠN VỊ")
+    if extra_row {
+        ws.write_string(10 + gap, 1, "II").expect("w");
+        ws.write_string(10 + gap, 2, "Dân số tạm trú").expect("w");
+        ws.write_string(10 + gap, 3, "người").expect("w");
+        ws.write_number(10 + gap, 4, 7.0).expect("n");
+    }
+    ws.write_string(13 + gap, 5, "THỦ TRƯỞNG ĐƠN VỊ")
         .expect("w");
     let path = dir.join(name);
     book.save(&path).expect("save");
@@ -725,4 +735,87 @@ impl WithCell for CellInput {
         self.cell = cell.to_string();
         self
     }
+}
+
+#[test]
+fn a_far_away_cell_does_not_blow_up_reading() {
+    let dir = dir();
+    let blank = blank_workbook(dir.path(), None);
+    let filled = dir.path().join("far.xlsx");
+    let far = |ws: &mut rust_xlsxwriter::Worksheet, _: &crate::form::SheetLayout| {
+        ws.write_string(1_048_575, 16_383, "xa").expect("far cell");
+    };
+    filled_copy(&blank, &form(), &good_inputs(), &filled, &far, &keep);
+    let read = read_workbook(&filled).expect("read");
+    assert!(validate(&form(), &read.cells, None).is_ok());
+}
+
+#[test]
+fn an_identity_with_empty_fields_round_trips() {
+    let dir = dir();
+    let path = dir.path().join("bare.xlsx");
+    let mut id = identity();
+    id.unit_name.clear();
+    id.period_words.clear();
+    write_fill_in(&form(), &id, None, None, &path).expect("write");
+    assert_eq!(read_workbook(&path).expect("read").identity, id);
+}
+
+#[test]
+fn a_workbook_that_is_no_template_is_refused_for_the_original_form() {
+    let dir = dir();
+    let path = dir.path().join("nothing.xlsx");
+    let mut book = Workbook::new();
+    book.add_worksheet()
+        .write_string(0, 0, "không có bảng nào")
+        .expect("write");
+    book.save(&path).expect("save");
+    let e = read_original_template(&path, &form()).expect_err("no table");
+    assert_eq!(e.kind, Kind::Invalid);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn garbage_long_files_never_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+        let dir = dir();
+        for name in ["g.csv", "g.json"] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).expect("write");
+            if let Ok(cells) = read_long(&path, &form()) {
+                let _ = validate(&form(), &cells, None);
+            }
+        }
+    }
+
+    #[test]
+    fn any_typed_text_validates_without_panic(s in "\\PC{0,30}", row in 0usize..8, col in 0usize..5) {
+        let f = form();
+        let cells = vec![text(&f.rows[row].key, &f.columns[col].key, &s)];
+        let outcome = validate(&f, &cells, None);
+        proptest::prop_assert!(outcome.errors.len() <= 1);
+    }
+}
+
+#[test]
+fn a_template_row_the_form_lacks_is_reported_where_it_holds_a_value() {
+    let dir = dir();
+    let blank = hand_template(dir.path(), "blank.xlsx", false);
+    let opts = ImportOptions {
+        code: "DS02".into(),
+        ..ImportOptions::default()
+    };
+    let form = import_template(&blank, &opts).expect("import").form;
+    let filled = hand_template_with(dir.path(), "extra.xlsx", false, true);
+    let cells = read_original_template(&filled, &form).expect("read");
+    let outcome = validate(&form, &cells, None);
+    let errors = errors_at(&outcome);
+    assert_eq!(
+        errors,
+        vec![(
+            Some("'Dân số'!E11".to_string()),
+            "the form has no row «Dân số tạm trú»".to_string()
+        )]
+    );
 }

@@ -74,7 +74,7 @@ fn plain_decimal(s: &str) -> Option<Decimal> {
     let ok = !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !body.contains('.'));
+        && (frac.is_empty() != body.contains('.'));
     if !ok {
         return None;
     }
@@ -162,6 +162,9 @@ impl Outcome {
         self.errors.is_empty()
     }
 }
+
+/// A data cell by (row index, column index).
+type Cell = (usize, usize);
 
 /// What a data cell is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,7 +327,7 @@ impl<'a> Engine<'a> {
 
     /// Computed cells in dependency order (iterative post-order), and those caught
     /// in a cycle.
-    fn order(&self) -> (Vec<(usize, usize)>, HashSet<(usize, usize)>) {
+    fn order(&self) -> (Vec<Cell>, HashSet<Cell>) {
         let (n_rows, n_cols) = (self.form.rows.len(), self.form.columns.len());
         let mut state: HashMap<(usize, usize), u8> = HashMap::new();
         let mut order = Vec::new();

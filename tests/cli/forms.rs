@@ -10,6 +10,11 @@ use crate::common::{shared, Env};
 /// A monthly socio-economic report in the usual provincial layout, starting at `top`
 /// rows and `left` columns from A1. `extra_row` adds one more indicator (a new version).
 pub fn ktxh_template(path: &Path, top: u32, left: u16, extra_row: bool) {
+    ktxh_filled(path, top, left, extra_row, &[]);
+}
+
+/// The same template with values typed in: (row name, data column 1-based, value).
+pub fn ktxh_filled(path: &Path, top: u32, left: u16, extra_row: bool, values: &[(&str, u16, f64)]) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Bieu01").unwrap();
@@ -80,7 +85,11 @@ pub fn ktxh_template(path: &Path, top: u32, left: u16, extra_row: bool) {
         *r += 1;
         *r - 1
     }
-    let mut row = |stt: &str, name: &str, unit: &str, r: &mut u32| put(ws, l, stt, name, unit, r);
+    let mut row_names: Vec<(u32, String)> = Vec::new();
+    let mut row = |stt: &str, name: &str, unit: &str, r: &mut u32| {
+        row_names.push((*r, name.to_string()));
+        put(ws, l, stt, name, unit, r)
+    };
     row("I", "KINH TẾ", "", &mut r);
     let total = row("1", "Diện tích gieo trồng cây hằng năm", "ha", &mut r);
     let lua = row("-", "Lúa", "ha", &mut r);
@@ -102,15 +111,30 @@ pub fn ktxh_template(path: &Path, top: u32, left: u16, extra_row: bool) {
     row("II", "VĂN HÓA - XÃ HỘI", "", &mut r);
     let poor = row("1", "Tỷ lệ hộ nghèo", "%", &mut r);
     let c3 = col(l + 3);
+    let parts_sum: f64 = values
+        .iter()
+        .filter(|(n, c, _)| *c == 1 && ["Lúa", "Ngô", "Rau các loại"].contains(n))
+        .map(|(_, _, v)| v)
+        .sum();
+    // A spreadsheet program saves a formula with its result; so do we.
     ws.write_formula(
         total,
         l + 3,
-        Formula::new(format!("=SUM({c3}{}:{c3}{})", lua + 1, last + 1)),
+        Formula::new(format!("=SUM({c3}{}:{c3}{})", lua + 1, last + 1))
+            .set_result(parts_sum.to_string()),
     )
     .unwrap();
     // A rate has no yearly plan in this form: not applicable.
     ws.write_string(poor, l + 3, "x").unwrap();
     r += 1;
+    for (name, col, v) in values {
+        // Find the row by scanning what was written: rows start below the number row.
+        for rr in h + 3..r {
+            if row_names.iter().any(|(x, n)| *x == rr && n == name) {
+                ws.write_number(rr, l + 2 + col, *v).unwrap();
+            }
+        }
+    }
     ws.write_string(r, l + 1, "Người lập biểu").unwrap();
     ws.write_string(r, l + 5, "Thủ trưởng đơn vị").unwrap();
     wb.save(path).unwrap();

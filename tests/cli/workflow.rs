@@ -526,3 +526,254 @@ fn regimes_are_validated() {
         3
     );
 }
+
+#[test]
+fn data_comes_in_as_long_csv_or_as_the_original_template_filled_by_hand() {
+    let c = Cycle::new();
+    let env = &c.env;
+    let lua = c.key("KTXH01", "Lúa");
+    c.as_("nhap.01");
+    let csv = env.write(
+        "so-lieu.csv",
+        &format!("row_code,column_number,value\n{lua},1,\"1.234,5\"\n{lua},2,250\n"),
+    );
+    let args = [
+        "entry",
+        "import",
+        csv.to_str().unwrap(),
+        "--regime",
+        "KTXH",
+        "--unit",
+        "H99.01",
+        "--period",
+        "202611",
+    ];
+    let first = env.json(&args);
+    assert_eq!(first[0]["result"], "imported");
+    assert_eq!(env.json(&args)[0]["result"], "unchanged");
+    let shown = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    assert_eq!(shown[0]["value"], "1234.5");
+    let bad = env.write(
+        "sai.csv",
+        &format!("row_code,column_number,value\n{lua},1,100\n{lua},2,hai trăm\n"),
+    );
+    let r = env
+        .run(&[
+            "entry",
+            "import",
+            bad.to_str().unwrap(),
+            "--regime",
+            "KTXH",
+            "--unit",
+            "H99.01",
+            "--period",
+            "202611",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("sai.csv:3"), "{}", r.stderr);
+    assert_eq!(
+        env.json(&["entry", "show", "KTXH", "--period", "202611"])[0]["value"],
+        "1234.5"
+    );
+    // The province's own template, typed into by hand.
+    let hand = env.path("bieu-tay.xlsx");
+    crate::forms::ktxh_filled(
+        &hand,
+        0,
+        0,
+        false,
+        &[("Lúa", 1, 300.0), ("Lúa", 2, 25.5), ("Ngô", 1, 40.0)],
+    );
+    env.run(&["entry", "import", hand.to_str().unwrap()])
+        .code(2);
+    let r = env.json(&[
+        "entry",
+        "import",
+        hand.to_str().unwrap(),
+        "--regime",
+        "KTXH",
+        "--unit",
+        "H99.01",
+        "--period",
+        "202611",
+    ]);
+    assert_eq!(r[0]["result"], "imported");
+    let shown = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    let values: Vec<(&str, &str)> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["name"].as_str().unwrap(), v["value"].as_str().unwrap()))
+        .collect();
+    assert!(
+        values.contains(&("Lúa", "25.5")) && values.contains(&("Ngô", "40")),
+        "{values:?}"
+    );
+    // Not a draft any more: importing is refused by state.
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    env.run(&[
+        "entry",
+        "import",
+        csv.to_str().unwrap(),
+        "--regime",
+        "KTXH",
+        "--unit",
+        "H99.01",
+        "--period",
+        "202611",
+    ])
+    .code(7);
+    // Another unit's data entry cannot import into this unit.
+    env.login("nhap.02", PW).ok();
+    env.run(&[
+        "entry",
+        "import",
+        csv.to_str().unwrap(),
+        "--regime",
+        "KTXH",
+        "--unit",
+        "H99.01",
+        "--period",
+        "202611",
+    ])
+    .code(4);
+}
+
+/// Fills a workbook as a person would, with openpyxl; `None` when it is not installed.
+fn fill_with_openpyxl(
+    src: &std::path::Path,
+    dst: &std::path::Path,
+    cells: &[(&str, u16, &str)],
+) -> Option<()> {
+    let script = format!(
+        "import openpyxl,sys\nwb=openpyxl.load_workbook({src:?})\nws=wb.worksheets[0]\nrows={{}}\nfor row in ws.iter_rows():\n    for c in row:\n        if isinstance(c.value,str): rows.setdefault(c.value,c.row)\nfor name,col,val in {cells:?}:\n    r=rows[name]\n    try: v=float(val)\n    except ValueError: v=val\n    ws.cell(row=r,column=3+col).value=v\nwb.save({dst:?})\n",
+        src = src.to_str().unwrap(),
+        dst = dst.to_str().unwrap(),
+        cells = cells.iter().map(|(n, c, v)| (n.to_string(), *c, v.to_string())).collect::<Vec<_>>(),
+    );
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(&script)
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        eprintln!(
+            "skipped: openpyxl is not available ({})",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
+        return None;
+    }
+    Some(())
+}
+
+#[test]
+fn the_fill_in_workbook_goes_out_and_comes_back() {
+    let c = Cycle::new();
+    let env = &c.env;
+    c.as_("nhap.01");
+    let blank = env.path("nhap.xlsx");
+    let id = env.json(&[
+        "entry",
+        "template",
+        "KTXH",
+        "--period",
+        "202611",
+        "--out",
+        blank.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (id["unit"].as_str(), id["period_words"].as_str()),
+        (Some("H99.01"), Some("Tháng 11 năm 2026"))
+    );
+    let filled = env.path("da-nhap.xlsx");
+    if fill_with_openpyxl(
+        &blank,
+        &filled,
+        &[
+            ("Lúa", 1, "1234.5"),
+            ("Lúa", 2, "1.000,25"),
+            ("Ngô", 1, "0.1"),
+        ],
+    )
+    .is_none()
+    {
+        return;
+    }
+    let r = env.json(&["entry", "import", filled.to_str().unwrap()]);
+    assert_eq!(r[0]["result"], "imported");
+    let shown = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    let values: Vec<(&str, &str, &str)> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap(),
+                v["column"].as_str().unwrap(),
+                v["value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        values.contains(&("Lúa", "1", "1234.5"))
+            && values.contains(&("Lúa", "2", "1000.25"))
+            && values.contains(&("Ngô", "1", "0.1")),
+        "{values:?}"
+    );
+    assert_eq!(
+        env.json(&["entry", "import", filled.to_str().unwrap()])[0]["result"],
+        "unchanged"
+    );
+    // For another unit or period: refused, nothing written.
+    env.run(&[
+        "entry",
+        "import",
+        filled.to_str().unwrap(),
+        "--unit",
+        "H99.02",
+    ])
+    .code(5);
+    env.run(&[
+        "entry",
+        "import",
+        filled.to_str().unwrap(),
+        "--period",
+        "202612",
+    ])
+    .code(5);
+    // Text in a number cell: refused, naming the cell.
+    let bad = env.path("sai.xlsx");
+    fill_with_openpyxl(&blank, &bad, &[("Lúa", 1, "một nghìn")]).unwrap();
+    let r = env.run(&["entry", "import", bad.to_str().unwrap()]).code(5);
+    assert!(
+        r.stderr.contains("!D") && r.stderr.contains("một nghìn"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        env.json(&["entry", "show", "KTXH", "--period", "202611"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // A folder of workbooks: one summary line per file, exit 5 when any was refused.
+    let dir = env.path("thu-muc");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::copy(&filled, dir.join("a.xlsx")).unwrap();
+    std::fs::copy(&bad, dir.join("b.xlsx")).unwrap();
+    let r = env
+        .run(&["-o", "json", "entry", "import", dir.to_str().unwrap()])
+        .code(5);
+    let summary = r.json();
+    let results: Vec<&str> = summary
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["unchanged", "rejected"]);
+}
