@@ -31,7 +31,8 @@ mod tests;
 
 pub use canonical::{canonical_json, sha256_hex, Subject};
 pub use read::{
-    read_long, read_original_template, read_workbook, CellInput, Filled, RawValue, MAX_LONG_RECORDS,
+    has_identity_sheet, read_long, read_original_template, read_workbook, CellInput, Filled,
+    RawValue, MAX_LONG_RECORDS,
 };
 pub use validate::{outliers, recompute, validate, Outcome, Problem, Value, Values};
 pub use workbook::{write_fill_in, Assigned, Identity, IDENTITY_SHEET};

@@ -262,9 +262,19 @@ fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
         ),
     )
     .with_hint(Msg::new(
-        "Tải lại mẫu nhập liệu (entry template) và nhập số liệu vào đó; không sửa trang ẩn _baocao",
-        "Download the fill-in workbook again (entry template) and fill that in; do not edit the hidden sheet _baocao",
+        "Tải lại mẫu nhập liệu (entry template) và nhập số liệu vào đó; không sửa trang định danh ẩn",
+        "Download the fill-in workbook again (entry template) and fill that in; do not edit the hidden identity sheet",
     ))
+}
+
+/// Whether the workbook at `path` carries the identity sheet of a fill-in workbook
+/// (if not, it can only be read as the form's original template). Errors of
+/// [`read_workbook`] other than its absence mention the identity sheet without
+/// naming it, so a caller may also tell them apart by [`IDENTITY_SHEET`] in the
+/// message; this is the explicit way.
+pub fn has_identity_sheet(path: &Path) -> Result<bool> {
+    let book = open_xlsx(path)?;
+    Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
 }
 
 /// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
@@ -295,12 +305,15 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
         IDENTITY_SHEET,
         &|_, col| col < 4,
         max_rows * 4,
-    )?;
+    )
+    .map_err(|e| {
+        tampered(path, &e.msg.vi, &e.msg.en).with_cause(anyhow::anyhow!("{}", e.msg.en))
+    })?;
     if id_cells.max_row as usize >= max_rows {
         return Err(tampered(
             path,
-            "trang _baocao quá lớn",
-            "the _baocao sheet is too large",
+            "trang định danh quá lớn",
+            "the identity sheet is too large",
         ));
     }
     let mut rows: Vec<Vec<String>> = if id_cells.cells.is_empty() {
@@ -321,8 +334,8 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
     let Some(last) = rows.pop() else {
         return Err(tampered(
             path,
-            "trang _baocao rỗng",
-            "the _baocao sheet is empty",
+            "trang định danh rỗng",
+            "the identity sheet is empty",
         ));
     };
     let given = match last.as_slice() {
@@ -330,8 +343,8 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
         _ => {
             return Err(tampered(
                 path,
-                "thiếu mã kiểm tra ở dòng cuối trang _baocao",
-                "the checksum is missing from the last row of _baocao",
+                "thiếu mã kiểm tra ở dòng cuối trang định danh",
+                "the checksum is missing from the last row of the identity sheet",
             ))
         }
     };
@@ -352,8 +365,8 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
     if checksum(&rows) != given.trim().to_ascii_lowercase() {
         return Err(tampered(
             path,
-            "mã kiểm tra SHA-256 của định danh và sơ đồ ô không khớp (trang _baocao đã bị sửa hoặc ghép từ tệp khác)",
-            "the SHA-256 checksum of the identity and cell map does not match (the _baocao sheet was edited or taken from another file)",
+            "mã kiểm tra SHA-256 của định danh và sơ đồ ô không khớp (trang định danh đã bị sửa hoặc ghép từ tệp khác)",
+            "the SHA-256 checksum of the identity and cell map does not match (the identity sheet was edited or taken from another file)",
         ));
     }
     let mut fields: HashMap<&str, &str> = HashMap::new();
@@ -409,8 +422,8 @@ pub fn read_workbook(path: &Path) -> Result<Filled> {
         let Some((r, c, pos)) = parsed else {
             return Err(tampered(
                 path,
-                &format!("dòng {} của trang _baocao không đọc được", i + 1),
-                &format!("row {} of the _baocao sheet is unreadable", i + 1),
+                &format!("dòng {} của trang định danh không đọc được", i + 1),
+                &format!("row {} of the identity sheet is unreadable", i + 1),
             ));
         };
         map.push((r, c, pos));

@@ -149,6 +149,9 @@ fn an_edited_identity_is_refused() {
     assert_eq!(e.kind, Kind::Invalid);
     assert!(e.msg.en.contains("checksum"), "{}", e.msg.en);
     assert!(e.hint.is_some());
+    // Callers tell "no identity sheet" from "a broken one" by the sheet's name.
+    assert!(!e.msg.en.contains(IDENTITY_SHEET) && !e.msg.vi.contains(IDENTITY_SHEET));
+    assert!(has_identity_sheet(&filled).expect("sheets"));
 }
 
 #[test]
@@ -356,6 +359,7 @@ fn a_workbook_without_identity_or_garbage_is_invalid_input() {
     crate::form::export_blank_template(&form(), &plain).expect("export");
     let e = read_workbook(&plain).expect_err("no identity");
     assert_eq!(e.kind, Kind::Invalid);
+    assert!(!has_identity_sheet(&plain).expect("sheets"));
     assert!(e.msg.en.contains("_baocao") && e.hint.is_some());
 
     let junk = dir.path().join("junk.xlsx");

@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_indexes.sql"),
     include_str!("migrations/0003_catalogue.sql"),
     include_str!("migrations/0004_reporting.sql"),
+    include_str!("migrations/0005_obligations.sql"),
 ];
 
 pub fn schema_version() -> i64 {

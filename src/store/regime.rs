@@ -119,10 +119,12 @@ pub struct Assignment {
     pub rows: Option<Vec<String>>,
     pub columns: Option<Vec<String>>,
     pub active: bool,
+    /// Since when the unit has had to report (periods due earlier are not its to miss).
+    pub assigned_at: Option<String>,
 }
 
 const ASSIGN_SELECT: &str =
-    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active
+    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active, a.assigned_at
     FROM assignment a JOIN regime g ON g.id = a.regime_id JOIN unit u ON u.id = a.unit_id";
 
 fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
@@ -137,6 +139,7 @@ fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         rows: rows.and_then(|s| serde_json::from_str(&s).ok()),
         columns: cols.and_then(|s| serde_json::from_str(&s).ok()),
         active: r.get(7)?,
+        assigned_at: r.get(8)?,
     })
 }
 
@@ -183,8 +186,9 @@ pub fn upsert_assignment(
     at: &str,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO assignment(ref, regime_id, unit_id, rows, columns, active, changed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT(ref) DO UPDATE SET rows = excluded.rows, columns = excluded.columns, active = excluded.active, changed_at = excluded.changed_at",
+        "INSERT INTO assignment(ref, regime_id, unit_id, rows, columns, active, changed_at, assigned_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+         ON CONFLICT(ref) DO UPDATE SET rows = excluded.rows, columns = excluded.columns, active = excluded.active, changed_at = excluded.changed_at,
+             assigned_at = CASE WHEN assignment.active = 0 AND excluded.active = 1 THEN excluded.changed_at ELSE assignment.assigned_at END",
         params![format!("{regime}/{unit}"), regime_id, unit_id, rows, cols, active, at],
     )?;
     Ok(())

@@ -1,0 +1,854 @@
+//! Benchmark: importing 1,000 filled workbooks (issue: "at least 300 workbooks per
+//! second on this 2-core machine, memory flat, and at least 2× faster than a Python
+//! openpyxl script that merely reads the same files").
+//!
+//! `cargo run --release --example bench_entry_import` builds a fresh simulated-clock
+//! database with the release binary (a province, 1,000 communes, a 100-row × 4-column
+//! monthly form assigned to every commune, one data-entry account holding `data_entry`
+//! on the province's subtree), writes one filled fill-in workbook per commune for
+//! 202611 in process, then times side by side, on the same files:
+//!
+//! - `baocao entry import FOLDER`, one process importing all 1,000 (each file read,
+//!   checked against the form, stored and audited in its own transaction);
+//! - `python3` opening each workbook with `openpyxl.load_workbook(read_only=True,
+//!   data_only=True)` and iterating every cell of every sheet (skipped when python3 or
+//!   openpyxl is absent: `pip install openpyxl`);
+//!
+//! with the peak RSS of each (`/usr/bin/time -v`, else `VmHWM` polled from /proc), the
+//! same import of 250 files to show memory stays flat, a second import of the same
+//! 1,000 files (all unchanged: everything but the writes), and the workbook reader and
+//! the validation alone, in process, to show where the time goes.
+//!
+//! The binary: `BAOCAO_BIN`, else `baocao` beside this example's own target directory,
+//! else `$CARGO_TARGET_DIR/release/baocao`, else `target/release/baocao`. Build it first
+//! (`cargo build --release`); a binary older than `src/` is reported. `BENCH_FILES`
+//! (default 1000) and `BENCH_ROUNDS` (default 2) change the size of the run; `BENCH_KEEP=1`
+//! keeps the temporary directory.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use baocao::entry::{Identity, Value, Values};
+use baocao::form::FormDef;
+use rust_decimal::Decimal;
+use serde_json::{json, Value as Json};
+
+const ADMIN_PW: &str = "Bench-mark-2026!";
+const ENTRY_PW: &str = "Nhap-lieu-2026!";
+const NOW: &str = "2026-11-23T09:00:00+07:00";
+const PROVINCE: &str = "000.00.00.H99";
+const FORM: &str = "KTXH100";
+const REGIME: &str = "KTXHT";
+const PERIOD: &str = "202611";
+const ENTRY_USER: &str = "nhaplieu";
+const GROUPS: usize = 10;
+const TARGET_RATE: f64 = 300.0;
+const TARGET_VS_PYTHON: f64 = 2.0;
+
+const PY_READER: &str = r#"import sys, os, time
+import openpyxl
+t = time.perf_counter()
+folder = sys.argv[1]
+files = sorted(f for f in os.listdir(folder) if f.endswith(".xlsx"))
+cells = 0
+numbers = 0
+for name in files:
+    wb = openpyxl.load_workbook(os.path.join(folder, name), read_only=True, data_only=True)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                cells += 1
+                if isinstance(v, (int, float)):
+                    numbers += 1
+    wb.close()
+print(len(files), cells, numbers, time.perf_counter() - t)
+"#;
+
+/// Where the release binary is.
+fn find_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("BAOCAO_BIN").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    let mut candidates = Vec::new();
+    // This example runs from TARGET/release/examples/: the binary of the same build.
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(profile) = exe.parent().and_then(Path::parent) {
+            candidates.push(profile.join("baocao"));
+        }
+    }
+    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR").filter(|p| !p.is_empty()) {
+        let t = PathBuf::from(t);
+        let t = if t.is_relative() {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(t)
+        } else {
+            t
+        };
+        candidates.push(t.join("release/baocao"));
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/baocao"));
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// The newest modification time of the sources the binary is built from.
+fn newest_source(dir: &Path) -> Option<SystemTime> {
+    let mut newest = None;
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let p = e.path();
+        let t = if p.is_dir() {
+            newest_source(&p)
+        } else {
+            modified(&p)
+        };
+        newest = newest.max(t);
+    }
+    newest
+}
+
+/// Runs the binary against one database, with a clean environment and its own HOME.
+struct Baocao {
+    bin: PathBuf,
+    home: PathBuf,
+}
+
+struct Measured {
+    status: ExitStatus,
+    wall: Duration,
+    /// Peak resident set size, KiB.
+    peak_kib: u64,
+}
+
+impl Baocao {
+    fn cmd(&self, db: &Path) -> Command {
+        let mut c = Command::new(&self.bin);
+        c.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("BAOCAO_DB", db)
+            .env("BAOCAO_NOW", NOW)
+            .env("BAOCAO_LANG", "en")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Runs a set-up command; stdout, or a panic naming the command and its stderr.
+    fn run(&self, db: &Path, args: &[&str], stdin: &str) -> String {
+        let mut child = self.cmd(db).args(args).spawn().expect("spawn baocao");
+        {
+            let mut si = child.stdin.take().expect("stdin");
+            si.write_all(stdin.as_bytes()).expect("write stdin");
+        }
+        let out = child.wait_with_output().expect("wait for baocao");
+        assert!(
+            out.status.success(),
+            "baocao {args:?} failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, db: &Path, args: &[&str], stdin: &str) -> Json {
+        let mut a = vec!["-o", "json"];
+        a.extend_from_slice(args);
+        let out = self.run(db, &a, stdin);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"))
+    }
+
+    fn login(&self, db: &Path, user: &str, pw: &str) {
+        self.run(
+            db,
+            &["-q", "login", user, "--password-stdin"],
+            &format!("{pw}\n"),
+        );
+    }
+}
+
+/// Runs a command with its stdout to `stdout`, timing it and taking its peak RSS.
+fn measure(mut cmd: Command, stdout: &Path, scratch: &Path) -> Measured {
+    let out = std::fs::File::create(stdout).expect("stdout file");
+    let err = std::fs::File::create(stdout.with_extension("stderr")).expect("stderr file");
+    cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+    let gnu_time = Path::new("/usr/bin/time");
+    if gnu_time.is_file() {
+        let report = scratch.join("time-v.txt");
+        let mut wrapped = Command::new(gnu_time);
+        wrapped.arg("-v").arg("-o").arg(&report).arg(cmd.get_program());
+        wrapped.args(cmd.get_args());
+        wrapped.env_clear();
+        for (k, v) in cmd.get_envs() {
+            if let Some(v) = v {
+                wrapped.env(k, v);
+            }
+        }
+        let out = std::fs::File::open(stdout).ok();
+        drop(out);
+        wrapped
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(stdout).expect("stdout file"))
+            .stderr(std::fs::File::create(stdout.with_extension("stderr")).expect("stderr"));
+        let t = Instant::now();
+        let status = wrapped.status().expect("run /usr/bin/time");
+        let wall = t.elapsed();
+        let text = std::fs::read_to_string(&report).unwrap_or_default();
+        let peak_kib = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        return Measured {
+            status,
+            wall,
+            peak_kib,
+        };
+    }
+    // No GNU time: poll the high-water mark while the process runs.
+    let t = Instant::now();
+    let mut child = cmd.spawn().expect("spawn");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak_kib = peak_kib.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Measured {
+        status,
+        wall: t.elapsed(),
+        peak_kib,
+    }
+}
+
+/// The form: 10 groups, each a computed total (sum of its parts) over 9 input rows;
+/// four decimal columns. 100 rows, 360 input cells.
+fn mapping() -> Json {
+    let groups = [
+        ("Thu ngân sách nhà nước trên địa bàn", "triệu đồng"),
+        ("Chi ngân sách địa phương", "triệu đồng"),
+        ("Sản lượng lương thực có hạt", "tấn"),
+        ("Diện tích gieo trồng cây hằng năm", "ha"),
+        ("Tổng đàn gia súc, gia cầm", "con"),
+        ("Vốn đầu tư thực hiện từ ngân sách", "triệu đồng"),
+        ("Giá trị sản xuất công nghiệp", "triệu đồng"),
+        ("Tổng mức bán lẻ hàng hóa và dịch vụ", "triệu đồng"),
+        ("Lao động được giải quyết việc làm", "người"),
+        ("Hộ nghèo, hộ cận nghèo", "hộ"),
+    ];
+    let parts = [
+        "Thôn Đông",
+        "Thôn Tây",
+        "Thôn Nam",
+        "Thôn Bắc",
+        "Thôn Trung",
+        "Thôn Thượng",
+        "Thôn Hạ",
+        "Khu dân cư mới",
+        "Khác",
+    ];
+    let roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+    let mut rows = Vec::new();
+    for (g, (name, unit)) in groups.iter().enumerate() {
+        let key = format!("g{:02}", g + 1);
+        rows.push(json!({
+            "key": key, "stt": roman[g], "name": name, "unit": unit,
+            "role": "computed", "indicator": format!("BENCH_{:02}", g + 1)
+        }));
+        for (k, part) in parts.iter().enumerate() {
+            rows.push(json!({
+                "key": format!("{key}_{}", k + 1), "stt": (k + 1).to_string(),
+                "name": format!("{name}: {part}"), "label": format!("- {part}"),
+                "unit": unit, "parent": key, "relation": "part_of_total",
+                "indicator": format!("BENCH_{:02}_{}", g + 1, k + 1)
+            }));
+        }
+    }
+    json!({
+        "code": FORM,
+        "form_no": "Biểu số 01/KTXH-X",
+        "title": "BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG",
+        "kind": "numeric",
+        "columns": [
+            {"key": "c1", "header": ["Kế hoạch năm"], "type": "decimal"},
+            {"key": "c2", "header": ["Thực hiện", "Tháng báo cáo"], "type": "decimal"},
+            {"key": "c3", "header": ["Thực hiện", "Lũy kế từ đầu năm"], "type": "decimal"},
+            {"key": "c4", "header": ["Cùng kỳ năm trước"], "type": "decimal"}
+        ],
+        "rows": rows,
+        "not_applicable": []
+    })
+}
+
+/// A small deterministic generator (no dependency, the same files every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % below
+    }
+}
+
+/// A commune's report: exact decimals as people type them (plan with one decimal, the
+/// month and the year to date with two, last year's figure whole), some cells left blank.
+fn values_for(form: &FormDef, commune: usize) -> Values {
+    let mut rng = Lcg(0x9e37_79b9_7f4a_7c15 ^ (commune as u64).wrapping_mul(0x1000_0001));
+    let mut v = Values::new();
+    for row in form
+        .rows
+        .iter()
+        .filter(|r| r.role == baocao::form::RowRole::Input)
+    {
+        if rng.next(20) == 0 {
+            continue; // a row this commune has nothing for
+        }
+        let plan = 1_000 + rng.next(5_000_000) as i64; // tenths
+        let month = plan * 10 / 12 * (80 + rng.next(40) as i64) / 100; // hundredths
+        let ytd = month * 10 + rng.next(10_000) as i64;
+        let last = ytd / 100 * (85 + rng.next(20) as i64) / 100;
+        let key = |c: &str| (row.key.clone(), c.to_string());
+        v.insert(key("c1"), Value::Number(Decimal::new(plan, 1)));
+        v.insert(key("c2"), Value::Number(Decimal::new(month, 2)));
+        v.insert(key("c3"), Value::Number(Decimal::new(ytd, 2)));
+        v.insert(key("c4"), Value::Number(Decimal::new(last, 0)));
+    }
+    v
+}
+
+fn commune_code(i: usize) -> String {
+    format!("{:05}", 25001 + i)
+}
+
+fn commune_name(i: usize) -> String {
+    const NAMES: [&str; 12] = [
+        "Tân Phong",
+        "Hòa Bình",
+        "Đồng Tâm",
+        "Yên Thế",
+        "Quỳnh Lưu",
+        "Nghĩa Đàn",
+        "Thạch Hà",
+        "Cẩm Xuyên",
+        "Đức Thọ",
+        "Hương Sơn",
+        "Kỳ Anh",
+        "Lộc Hà",
+    ];
+    let kind = if i % 7 == 3 { "Phường" } else { "Xã" };
+    format!("{kind} {} {}", NAMES[i % NAMES.len()], i / NAMES.len() + 1)
+}
+
+fn write_workbooks(form: &FormDef, communes: &[(String, String)], folder: &Path) {
+    let threads = 2;
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            s.spawn(move || {
+                for (i, (code, name)) in communes.iter().enumerate().skip(t).step_by(threads) {
+                    let identity = Identity {
+                        regime: REGIME.into(),
+                        form_code: form.code.clone(),
+                        form_version: form.version,
+                        unit: code.clone(),
+                        unit_name: name.clone(),
+                        period: PERIOD.into(),
+                        period_words: "Tháng 11 năm 2026".into(),
+                    };
+                    let values = values_for(form, i);
+                    let path = folder.join(format!("{code}-{PERIOD}.xlsx"));
+                    baocao::entry::write_fill_in(form, &identity, None, Some(&values), &path)
+                        .unwrap_or_else(|e| panic!("write {}: {e:?}", path.display()));
+                }
+            });
+        }
+    });
+}
+
+fn copy_db(from: &Path, to_dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(to_dir).expect("run dir");
+    let to = to_dir.join("baocao.db");
+    std::fs::copy(from, &to).expect("copy db");
+    for ext in ["db-wal", "db-shm"] {
+        let side = from.with_extension(ext);
+        if side.exists() {
+            std::fs::copy(&side, to.with_extension(ext)).expect("copy db side file");
+        }
+    }
+    to
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+struct ImportRun {
+    m: Measured,
+    imported: usize,
+    unchanged: usize,
+    rejected: usize,
+}
+
+fn main() {
+    let files: usize = std::env::var("BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    let small = (files / 4).max(1);
+
+    let Some(bin) = find_binary() else {
+        eprintln!(
+            "no baocao binary: build it first (cargo build --release, with the same \
+             CARGO_TARGET_DIR) or set BAOCAO_BIN"
+        );
+        std::process::exit(2);
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    if let (Some(b), Some(s)) = (modified(&bin), newest_source(&src)) {
+        if s > b {
+            eprintln!(
+                "warning: {} is older than src/: rebuild it (cargo build --release)",
+                bin.display()
+            );
+        }
+    }
+    println!("binary: {}", bin.display());
+
+    let tmp = tempfile::Builder::new()
+        .prefix("bench-entry-import-")
+        .tempdir()
+        .expect("tempdir");
+    let dir = tmp.path().to_path_buf();
+    let b = Baocao {
+        bin,
+        home: dir.join("home"),
+    };
+    std::fs::create_dir_all(&b.home).expect("home");
+
+    // 1. The province, its communes, the form, the regime, the data-entry account.
+    let t = Instant::now();
+    let base = dir.join("base/baocao.db");
+    std::fs::create_dir_all(base.parent().unwrap()).expect("base dir");
+    b.run(
+        &base,
+        &[
+            "-q",
+            "init",
+            "--admin",
+            "admin",
+            "--password-stdin",
+            "--simulated-clock",
+        ],
+        &format!("{ADMIN_PW}\n"),
+    );
+    b.login(&base, "admin", ADMIN_PW);
+    let communes: Vec<(String, String)> = (0..files)
+        .map(|i| (commune_code(i), commune_name(i)))
+        .collect();
+    let mut csv = format!("code,name,kind,parent\n{PROVINCE},UBND tỉnh Hà Sơn,province,\n");
+    for (code, name) in &communes {
+        let kind = if name.starts_with("Phường") {
+            "ward"
+        } else {
+            "commune"
+        };
+        csv.push_str(&format!("{code},{name},{kind},{PROVINCE}\n"));
+    }
+    let units_csv = dir.join("units.csv");
+    std::fs::write(&units_csv, csv).expect("units.csv");
+    b.run(
+        &base,
+        &["-q", "unit", "import", units_csv.to_str().unwrap()],
+        "",
+    );
+    let mapping_json = dir.join("ktxh100.json");
+    std::fs::write(&mapping_json, mapping().to_string()).expect("mapping");
+    b.run(
+        &base,
+        &[
+            "-q",
+            "form",
+            "import",
+            mapping_json.to_str().unwrap(),
+            "--code",
+            FORM,
+            "--mapping",
+        ],
+        "",
+    );
+    b.run(
+        &base,
+        &[
+            "-q",
+            "regime",
+            "add",
+            "--code",
+            REGIME,
+            "--name",
+            "Báo cáo tình hình kinh tế - xã hội tháng",
+            "--form",
+            FORM,
+            "--lead",
+            PROVINCE,
+            "--frequency",
+            "monthly",
+            "--legal-basis",
+            "Quyết định 58/2025/QĐ-UBND",
+        ],
+        "",
+    );
+    b.run(&base, &["-q", "assign", "add", REGIME, "--under", PROVINCE], "");
+    let assigned = b.json(&base, &["regime", "show", REGIME], "")["assigned_units"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(assigned, files, "every commune is assigned the regime");
+    let account = b.json(
+        &base,
+        &[
+            "account",
+            "add",
+            "--username",
+            ENTRY_USER,
+            "--full-name",
+            "Nguyễn Thị Lan",
+            "--unit",
+            PROVINCE,
+        ],
+        "",
+    );
+    let initial = account["initial_password"]
+        .as_str()
+        .expect("initial password")
+        .to_string();
+    b.run(
+        &base,
+        &[
+            "-q",
+            "account",
+            "grant",
+            ENTRY_USER,
+            "--role",
+            "data_entry",
+            "--unit",
+            PROVINCE,
+        ],
+        "",
+    );
+    let stored_form = b.run(&base, &["-o", "json", "form", "show", FORM], "");
+    b.login(&base, ENTRY_USER, &initial);
+    b.run(
+        &base,
+        &["-q", "passwd", "--password-stdin"],
+        &format!("{initial}\n{ENTRY_PW}\n"),
+    );
+    let form = FormDef::from_json(&stored_form).unwrap_or_else(|p| panic!("stored form: {p:?}"));
+    assert_eq!(form.rows.len(), 100);
+    assert_eq!(form.columns.len(), 4);
+    println!(
+        "set-up: 1 province, {files} communes, form {FORM} v{} ({} rows × {} columns), \
+         regime {REGIME} assigned to {assigned} units, account {ENTRY_USER} \
+         (data_entry on {PROVINCE}) in {:.1} s",
+        form.version,
+        form.rows.len(),
+        form.columns.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    // 2. One filled workbook per commune, in process.
+    let t = Instant::now();
+    let folder = dir.join("filled");
+    std::fs::create_dir_all(&folder).expect("folder");
+    write_workbooks(&form, &communes, &folder);
+    let folder_small = dir.join("filled-small");
+    std::fs::create_dir_all(&folder_small).expect("folder");
+    for (code, _) in communes.iter().take(small) {
+        let name = format!("{code}-{PERIOD}.xlsx");
+        if std::fs::hard_link(folder.join(&name), folder_small.join(&name)).is_err() {
+            std::fs::copy(folder.join(&name), folder_small.join(&name)).expect("copy");
+        }
+    }
+    let bytes: u64 = std::fs::read_dir(&folder)
+        .expect("folder")
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    let cells: usize = (0..files).map(|i| values_for(&form, i).len()).sum();
+    println!(
+        "workbooks: {files} written in {:.1} s ({:.1} KB each on average, {:.0} values each)",
+        t.elapsed().as_secs_f64(),
+        bytes as f64 / files as f64 / 1024.0,
+        cells as f64 / files as f64
+    );
+
+    let import = |run_dir: &Path, folder: &Path, fresh: bool| -> ImportRun {
+        let db = if fresh {
+            let db = copy_db(&base, run_dir);
+            b.login(&db, ENTRY_USER, ENTRY_PW);
+            db
+        } else {
+            run_dir.join("baocao.db")
+        };
+        let mut cmd = b.cmd(&db);
+        cmd.args(["-o", "json", "entry", "import", folder.to_str().unwrap()]);
+        let out = run_dir.join(if fresh { "import.json" } else { "again.json" });
+        let m = measure(cmd, &out, run_dir);
+        let results: Json = serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_default())
+            .unwrap_or(Json::Null);
+        let count = |what: &str| {
+            results
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|r| r["result"] == what).count())
+        };
+        if !m.status.success() {
+            eprintln!(
+                "entry import exited with {}: {}",
+                m.status,
+                std::fs::read_to_string(out.with_extension("stderr")).unwrap_or_default()
+            );
+        }
+        ImportRun {
+            imported: count("imported"),
+            unchanged: count("unchanged"),
+            rejected: count("rejected"),
+            m,
+        }
+    };
+
+    let python = Command::new("python3")
+        .args(["-c", "import openpyxl; print(openpyxl.__version__)"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let py_script = dir.join("read_openpyxl.py");
+    std::fs::write(&py_script, PY_READER).expect("python script");
+    if python.is_none() {
+        println!("python: skipped (python3 with openpyxl is absent: pip install openpyxl)");
+    }
+
+    // 3. Side by side: baocao imports everything, Python only reads, alternately.
+    let mut imports = Vec::new();
+    let mut pythons = Vec::new();
+    for round in 1..=rounds {
+        let run_dir = dir.join(format!("run-{round}"));
+        let r = import(&run_dir, &folder, true);
+        println!(
+            "round {round}: baocao entry import: {} imported, {} unchanged, {} rejected in \
+             {:.2} s = {:.0} workbooks/s, peak RSS {:.1} MiB",
+            r.imported,
+            r.unchanged,
+            r.rejected,
+            r.m.wall.as_secs_f64(),
+            files as f64 / r.m.wall.as_secs_f64(),
+            mib(r.m.peak_kib)
+        );
+        imports.push(r);
+        if python.is_some() {
+            let mut cmd = Command::new("python3");
+            cmd.arg(&py_script).arg(&folder);
+            let out = run_dir.join("python.txt");
+            let m = measure(cmd, &out, &run_dir);
+            let said = std::fs::read_to_string(&out).unwrap_or_default();
+            let f: Vec<&str> = said.split_whitespace().collect();
+            assert!(
+                m.status.success() && f.len() == 4,
+                "python failed: {}",
+                std::fs::read_to_string(out.with_extension("stderr")).unwrap_or_default()
+            );
+            let inner: f64 = f[3].parse().unwrap_or(0.0);
+            println!(
+                "round {round}: python openpyxl read-only: {} files, {} cells ({} numbers) in \
+                 {:.2} s = {:.0} workbooks/s ({:.2} s after start-up and imports), peak RSS \
+                 {:.1} MiB",
+                f[0],
+                f[1],
+                f[2],
+                m.wall.as_secs_f64(),
+                files as f64 / m.wall.as_secs_f64(),
+                inner,
+                mib(m.peak_kib)
+            );
+            pythons.push(m);
+        }
+    }
+
+    // 4. The values came through exact, for one commune.
+    let db1 = dir.join("run-1/baocao.db");
+    let probe = files / 2;
+    let shown = b.json(
+        &db1,
+        &[
+            "entry",
+            "show",
+            REGIME,
+            "--period",
+            PERIOD,
+            "--unit",
+            &communes[probe].0,
+        ],
+        "",
+    );
+    let want = values_for(&form, probe);
+    let numbers: BTreeMap<&str, &str> = form
+        .columns
+        .iter()
+        .map(|c| (c.number.as_str(), c.key.as_str()))
+        .collect();
+    let mut matched = 0;
+    for v in shown.as_array().into_iter().flatten() {
+        let (Some(row), Some(col), Some(val)) = (
+            v["row"].as_str(),
+            v["column"].as_str().and_then(|c| numbers.get(c)),
+            v["value"].as_str(),
+        ) else {
+            continue;
+        };
+        if let Some(Value::Number(d)) = want.get(&(row.to_string(), col.to_string())) {
+            assert_eq!(
+                val.parse::<Decimal>().ok(),
+                Some(*d),
+                "{row} × {col} of commune {}",
+                communes[probe].0
+            );
+            matched += 1;
+        }
+    }
+    assert_eq!(matched, want.len(), "every value typed is stored");
+    println!(
+        "check: commune {} shows its {matched} values exactly as written",
+        communes[probe].0
+    );
+
+    // 5. Memory: a quarter of the files; and everything again, all unchanged.
+    let quarter = import(&dir.join("run-small"), &folder_small, true);
+    println!(
+        "baocao entry import of {small} files: {:.2} s = {:.0} workbooks/s, peak RSS {:.1} MiB",
+        quarter.m.wall.as_secs_f64(),
+        small as f64 / quarter.m.wall.as_secs_f64(),
+        mib(quarter.m.peak_kib)
+    );
+    let again = import(&dir.join("run-1"), &folder, false);
+    println!(
+        "baocao entry import again (same files into run 1's database): {} unchanged in \
+         {:.2} s = {:.0} workbooks/s, peak RSS {:.1} MiB",
+        again.unchanged,
+        again.m.wall.as_secs_f64(),
+        files as f64 / again.m.wall.as_secs_f64(),
+        mib(again.m.peak_kib)
+    );
+
+    // 6. The library alone, one core: the workbook reader, then the checks.
+    let paths: Vec<PathBuf> = communes
+        .iter()
+        .map(|(code, _)| folder.join(format!("{code}-{PERIOD}.xlsx")))
+        .collect();
+    let t = Instant::now();
+    let read: Vec<_> = paths
+        .iter()
+        .map(|p| baocao::entry::read_workbook(p).expect("read workbook"))
+        .collect();
+    let read_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut errors = 0;
+    for filled in &read {
+        errors += baocao::entry::validate(&form, &filled.cells, None)
+            .errors
+            .len();
+    }
+    let validate_s = t.elapsed().as_secs_f64();
+    assert_eq!(errors, 0);
+    println!(
+        "in process: read_workbook {:.2} ms per file, validate {:.2} ms per file",
+        read_s * 1000.0 / files as f64,
+        validate_s * 1000.0 / files as f64
+    );
+
+    // 7. The verdict.
+    let best = imports
+        .iter()
+        .map(|r| r.m.wall)
+        .min()
+        .expect("a round")
+        .as_secs_f64();
+    let rate = files as f64 / best;
+    let full = imports.iter().map(|r| r.m.peak_kib).max().unwrap_or(0);
+    let all_imported = imports.iter().all(|r| r.imported == files && r.rejected == 0)
+        && quarter.imported == small
+        && again.unchanged == files;
+    let per_file_ms = best * 1000.0 / files as f64;
+    let unchanged_ms = again.m.wall.as_secs_f64() * 1000.0 / files as f64;
+    println!();
+    println!("summary ({files} workbooks, best of {rounds}):");
+    println!(
+        "  baocao entry import     {best:.2} s  {rate:.0} workbooks/s  {per_file_ms:.2} ms/file  \
+         peak RSS {:.1} MiB",
+        mib(full)
+    );
+    println!(
+        "    of which per file: read {:.2} ms, validate {:.2} ms, the rest (process, \
+         sign-in, lookups, storage, audit) {:.2} ms; unchanged re-import {unchanged_ms:.2} ms",
+        read_s * 1000.0 / files as f64,
+        validate_s * 1000.0 / files as f64,
+        per_file_ms - (read_s + validate_s) * 1000.0 / files as f64
+    );
+    let ratio = pythons.iter().map(|m| m.wall).min().map(|py| {
+        let py = py.as_secs_f64();
+        println!(
+            "  python openpyxl (read)  {py:.2} s  {:.0} workbooks/s  peak RSS {:.1} MiB",
+            files as f64 / py,
+            mib(pythons.iter().map(|m| m.peak_kib).max().unwrap_or(0))
+        );
+        py / best
+    });
+    let growth = full as f64 / quarter.m.peak_kib.max(1) as f64;
+    let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
+    println!(
+        "  target ≥ {TARGET_RATE:.0} workbooks/s: {}",
+        verdict(rate >= TARGET_RATE)
+    );
+    match ratio {
+        Some(r) => println!(
+            "  target ≥ {TARGET_VS_PYTHON:.0}× python: {r:.2}× — {}",
+            verdict(r >= TARGET_VS_PYTHON)
+        ),
+        None => println!("  target ≥ {TARGET_VS_PYTHON:.0}× python: not measured (no openpyxl)"),
+    }
+    println!(
+        "  memory flat: peak RSS {:.1} MiB for {small} files, {:.1} MiB for {files} \
+         ({growth:.2}×) — {}",
+        mib(quarter.m.peak_kib),
+        mib(full),
+        verdict(growth <= 1.2)
+    );
+    println!(
+        "  every file imported: {}",
+        if all_imported { "yes" } else { "NO" }
+    );
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("kept: {}", tmp.keep().display());
+    }
+}
