@@ -172,29 +172,36 @@ impl Baocao {
     }
 }
 
-/// Runs a command with its stdout to `stdout`, timing it and taking its peak RSS.
-fn measure(mut cmd: Command, stdout: &Path, scratch: &Path) -> Measured {
-    let out = std::fs::File::create(stdout).expect("stdout file");
-    let err = std::fs::File::create(stdout.with_extension("stderr")).expect("stderr file");
-    cmd.stdin(Stdio::null()).stdout(out).stderr(err);
+/// Runs a command with its stdout to `stdout` (stderr beside it), timing it and
+/// taking its peak RSS. `clean_env`: the command was set up with `env_clear`.
+fn measure(cmd: Command, clean_env: bool, stdout: &Path, scratch: &Path) -> Measured {
+    let outputs = || {
+        (
+            std::fs::File::create(stdout).expect("stdout file"),
+            std::fs::File::create(stdout.with_extension("stderr")).expect("stderr file"),
+        )
+    };
     let gnu_time = Path::new("/usr/bin/time");
     if gnu_time.is_file() {
         let report = scratch.join("time-v.txt");
         let mut wrapped = Command::new(gnu_time);
-        wrapped.arg("-v").arg("-o").arg(&report).arg(cmd.get_program());
-        wrapped.args(cmd.get_args());
-        wrapped.env_clear();
-        for (k, v) in cmd.get_envs() {
-            if let Some(v) = v {
-                wrapped.env(k, v);
-            }
-        }
-        let out = std::fs::File::open(stdout).ok();
-        drop(out);
         wrapped
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(stdout).expect("stdout file"))
-            .stderr(std::fs::File::create(stdout.with_extension("stderr")).expect("stderr"));
+            .arg("-v")
+            .arg("-o")
+            .arg(&report)
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        if clean_env {
+            wrapped.env_clear();
+        }
+        for (k, v) in cmd.get_envs() {
+            match v {
+                Some(v) => wrapped.env(k, v),
+                None => wrapped.env_remove(k),
+            };
+        }
+        let (out, err) = outputs();
+        wrapped.stdin(Stdio::null()).stdout(out).stderr(err);
         let t = Instant::now();
         let status = wrapped.status().expect("run /usr/bin/time");
         let wall = t.elapsed();
@@ -211,6 +218,9 @@ fn measure(mut cmd: Command, stdout: &Path, scratch: &Path) -> Measured {
         };
     }
     // No GNU time: poll the high-water mark while the process runs.
+    let mut cmd = cmd;
+    let (out, err) = outputs();
+    cmd.stdin(Stdio::null()).stdout(out).stderr(err);
     let t = Instant::now();
     let mut child = cmd.spawn().expect("spawn");
     let status_file = format!("/proc/{}/status", child.id());
@@ -470,12 +480,7 @@ fn main() {
         .collect();
     let mut csv = format!("code,name,kind,parent\n{PROVINCE},UBND tỉnh Hà Sơn,province,\n");
     for (code, name) in &communes {
-        let kind = if name.starts_with("Phường") {
-            "ward"
-        } else {
-            "commune"
-        };
-        csv.push_str(&format!("{code},{name},{kind},{PROVINCE}\n"));
+        csv.push_str(&format!("{code},{name},commune,{PROVINCE}\n"));
     }
     let units_csv = dir.join("units.csv");
     std::fs::write(&units_csv, csv).expect("units.csv");
@@ -520,7 +525,11 @@ fn main() {
         ],
         "",
     );
-    b.run(&base, &["-q", "assign", "add", REGIME, "--under", PROVINCE], "");
+    b.run(
+        &base,
+        &["-q", "assign", "add", REGIME, "--under", PROVINCE],
+        "",
+    );
     let assigned = b.json(&base, &["regime", "show", REGIME], "")["assigned_units"]
         .as_array()
         .map_or(0, Vec::len);
@@ -615,9 +624,10 @@ fn main() {
         let mut cmd = b.cmd(&db);
         cmd.args(["-o", "json", "entry", "import", folder.to_str().unwrap()]);
         let out = run_dir.join(if fresh { "import.json" } else { "again.json" });
-        let m = measure(cmd, &out, run_dir);
-        let results: Json = serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_default())
-            .unwrap_or(Json::Null);
+        let m = measure(cmd, true, &out, run_dir);
+        let results: Json =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap_or_default())
+                .unwrap_or(Json::Null);
         let count = |what: &str| {
             results
                 .as_array()
@@ -671,7 +681,7 @@ fn main() {
             let mut cmd = Command::new("python3");
             cmd.arg(&py_script).arg(&folder);
             let out = run_dir.join("python.txt");
-            let m = measure(cmd, &out, &run_dir);
+            let m = measure(cmd, false, &out, &run_dir);
             let said = std::fs::read_to_string(&out).unwrap_or_default();
             let f: Vec<&str> = said.split_whitespace().collect();
             assert!(
@@ -796,7 +806,9 @@ fn main() {
         .as_secs_f64();
     let rate = files as f64 / best;
     let full = imports.iter().map(|r| r.m.peak_kib).max().unwrap_or(0);
-    let all_imported = imports.iter().all(|r| r.imported == files && r.rejected == 0)
+    let all_imported = imports
+        .iter()
+        .all(|r| r.imported == files && r.rejected == 0)
         && quarter.imported == small
         && again.unchanged == files;
     let per_file_ms = best * 1000.0 / files as f64;

@@ -24,6 +24,7 @@ pub mod indicator;
 pub mod input;
 pub mod intake;
 pub mod maintenance;
+pub mod monitor;
 pub mod output;
 pub mod regime;
 pub mod report;

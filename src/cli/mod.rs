@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod form;
 mod indicator;
+mod monitor;
 mod period;
 mod regime;
 mod report;
@@ -121,6 +122,16 @@ pub enum Command {
     /// Data entry: fill-in workbooks, import, single cells.
     #[command(subcommand)]
     Entry(report::EntryCmd),
+    /// Upcoming deadlines per unit and regime.
+    Deadlines(monitor::DeadlinesArgs),
+    /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
+    Overdue(monitor::OverdueArgs),
+    /// Every assigned unit's state for a regime and period.
+    Status(monitor::StatusArgs),
+    /// Due, on time, late, missing and returned per unit or regime over a span, ranked.
+    Compliance(monitor::ComplianceArgs),
+    /// Reminders per responsible account, as JSON or RFC 5322 messages.
+    Remind(monitor::RemindArgs),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -169,6 +180,11 @@ impl Command {
             Command::Window(c) => return format!("window {}", c.verb()),
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
+            Command::Deadlines(_) => "deadlines",
+            Command::Overdue(_) => "overdue",
+            Command::Status(_) => "status",
+            Command::Compliance(_) => "compliance",
+            Command::Remind(_) => "remind",
             Command::Period(_) => "period",
             Command::Calendar(c) => return format!("calendar {}", c.verb()),
             Command::Audit(_) => "audit",
@@ -232,6 +248,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Window(c) => regime::window_cmd(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Entry(c) => report::entry(&ctx, c),
+        Command::Deadlines(a) => monitor::deadlines(&ctx, a),
+        Command::Overdue(a) => monitor::overdue(&ctx, a),
+        Command::Status(a) => monitor::status(&ctx, a),
+        Command::Compliance(a) => monitor::compliance(&ctx, a),
+        Command::Remind(a) => monitor::remind(&ctx, a),
         Command::Period(c) => period::period(&ctx, c),
         Command::Calendar(c) => period::calendar_cmd(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),

@@ -1,0 +1,365 @@
+//! `deadlines`, `overdue`, `status`, `compliance`, `remind`: what cron jobs and offices
+//! run. All read only; `--as-of` sets "now"; `--exit-code` gives 3 when something is found.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{json, Value};
+
+use crate::clock;
+use crate::context::Ctx;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::fields;
+use crate::monitor::{self, Filter};
+use crate::output::Field;
+
+fn span(s: &str) -> Result<SignedDuration> {
+    let t = s.trim();
+    let bad = || {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Khoảng thời gian «{t}» không hợp lệ (ví dụ 7d, 36h)"),
+                format!("Invalid span «{t}» (e.g. 7d, 36h)"),
+            ),
+        )
+    };
+    let (n, unit) = t.split_at(t.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    if !(0..=3660).contains(&n) {
+        return Err(bad());
+    }
+    match unit {
+        "d" => Ok(SignedDuration::from_hours(24 * n)),
+        "h" => Ok(SignedDuration::from_hours(n)),
+        _ => Err(bad()),
+    }
+}
+
+fn findings(exit_code: bool, n: usize, what: Msg) -> Result<()> {
+    if exit_code && n > 0 {
+        return Err(Error::new(
+            Kind::Findings,
+            Msg::new(format!("{n} {}", what.vi), format!("{n} {}", what.en)),
+        ));
+    }
+    Ok(())
+}
+
+const OBLIGATION_FIELDS: &[Field] = fields![
+    ("regime", "Chế độ", "Regime"),
+    ("period", "Kỳ", "Period"),
+    ("unit", "Đơn vị", "Unit"),
+    ("unit_name", "Tên đơn vị", "Unit name"),
+    ("deadline", "Hạn gửi", "Deadline"),
+    ("status", "Trạng thái", "Status"),
+    ("timeliness", "Đúng hạn", "Timeliness"),
+    ("sent_at", "Gửi lúc", "Sent at"),
+    (
+        "working_days_overdue",
+        "Số ngày làm việc quá hạn",
+        "Working days overdue"
+    ),
+    (
+        "working_days_left",
+        "Còn (ngày làm việc)",
+        "Working days left"
+    ),
+];
+
+#[derive(Debug, Args)]
+pub struct DeadlinesArgs {
+    /// How far ahead: 7d, 36h.
+    #[arg(long, default_value = "7d")]
+    pub within: String,
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Also list reports already sent.
+    #[arg(long)]
+    pub all: bool,
+    /// Exit 3 when something unsent is due within the span.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
+    let within = span(&a.within)?;
+    let now = ctx.clock.now();
+    let rows = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        let list = monitor::obligations(
+            tx,
+            actor,
+            &Filter {
+                regime: a.regime.as_deref(),
+                unit: a.unit.as_deref(),
+            },
+            now,
+            now + within,
+            now,
+            &cal,
+        )?;
+        Ok(list
+            .into_iter()
+            .filter(|o| a.all || o.sent_at.is_none())
+            .map(|o| {
+                let left = cal
+                    .workdays_between(clock::to_local(now).date(), clock::to_local(o.due).date());
+                let mut v = serde_json::to_value(&o).unwrap_or_default();
+                v["working_days_left"] = json!(left);
+                v
+            })
+            .collect::<Vec<Value>>())
+    })?;
+    let unsent = rows.iter().filter(|r| r["sent_at"].is_null()).count();
+    ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
+    findings(
+        a.exit_code,
+        unsent,
+        Msg::new(
+            "báo cáo sắp đến hạn chưa gửi",
+            "reports due soon and not sent",
+        ),
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct OverdueArgs {
+    #[arg(long)]
+    pub unit: Option<String>,
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Look back this far for missed deadlines.
+    #[arg(long, default_value = "366d")]
+    pub since: String,
+    /// Only reports still not sent (leave out those sent late).
+    #[arg(long)]
+    pub missing_only: bool,
+    /// Exit 3 when any report is missing (late ones are listed, not counted).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
+    let since = span(&a.since)?;
+    let now = ctx.clock.now();
+    let rows = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        let list = monitor::obligations(
+            tx,
+            actor,
+            &Filter {
+                regime: a.regime.as_deref(),
+                unit: a.unit.as_deref(),
+            },
+            now - since,
+            now,
+            now,
+            &cal,
+        )?;
+        Ok(monitor::overdue(list, now, &cal, !a.missing_only))
+    })?;
+    let missing = rows.iter().filter(|r| r["timeliness"] == "missing").count();
+    ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
+    findings(
+        a.exit_code,
+        missing,
+        Msg::new("báo cáo quá hạn chưa gửi", "reports overdue and not sent"),
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    pub regime: String,
+    pub period: String,
+    /// Exit 3 when any unit is missing.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
+    let now = ctx.clock.now();
+    let rows = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        monitor::status(tx, actor, &a.regime, &a.period, now, &cal)
+    })?;
+    let missing = rows.iter().filter(|r| r.timeliness == "missing").count();
+    ctx.out
+        .emit(&serde_json::to_value(&rows)?, OBLIGATION_FIELDS)?;
+    findings(
+        a.exit_code,
+        missing,
+        Msg::new("đơn vị chưa gửi", "units missing"),
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct ComplianceArgs {
+    /// First period (202601) or date: obligations due from the start of it.
+    #[arg(long)]
+    pub from: String,
+    /// Last period (202611) or date: obligations due by the month after it.
+    #[arg(long)]
+    pub to: String,
+    /// Rank units (default) or regimes.
+    #[arg(long, value_parser = ["unit", "regime"], default_value = "unit")]
+    pub by: String,
+    #[arg(long)]
+    pub regime: Option<String>,
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Exit 3 when any report was missing or late.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+/// A period id or a date as the start (or the end) of a compliance span.
+fn bound(s: &str, end: bool) -> Result<Timestamp> {
+    if let Ok(p) = crate::domain::period::Period::parse(s) {
+        let (start, last) = p.window(crate::domain::period::WindowKind::Calendar);
+        let day = if end {
+            // The deadline of a period comes after it: include the following month.
+            last.checked_add(jiff::Span::new().months(1))
+                .unwrap_or(last)
+        } else {
+            start
+        };
+        let time = if end {
+            jiff::civil::Time::constant(23, 59, 59, 0)
+        } else {
+            jiff::civil::Time::midnight()
+        };
+        return clock::local_to_timestamp(day.to_datetime(time));
+    }
+    let d = clock::parse_date(s)?;
+    let time = if end {
+        jiff::civil::Time::constant(23, 59, 59, 0)
+    } else {
+        jiff::civil::Time::midnight()
+    };
+    clock::local_to_timestamp(d.to_datetime(time))
+}
+
+pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
+    let (from, to) = (bound(&a.from, false)?, bound(&a.to, true)?);
+    if from > to {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new("--from phải trước --to", "--from must come before --to"),
+        ));
+    }
+    let now = ctx.clock.now();
+    let rows = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        let list = monitor::obligations(
+            tx,
+            actor,
+            &Filter {
+                regime: a.regime.as_deref(),
+                unit: a.unit.as_deref(),
+            },
+            from,
+            to,
+            now,
+            &cal,
+        )?;
+        Ok(monitor::compliance(&list, a.by == "regime"))
+    })?;
+    let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();
+    ctx.out.emit(
+        &serde_json::to_value(&rows)?,
+        fields![
+            ("rank", "Hạng", "Rank"),
+            ("key", "Mã", "Code"),
+            ("name", "Tên", "Name"),
+            ("due", "Phải gửi", "Due"),
+            ("on_time", "Đúng hạn", "On time"),
+            ("late", "Trễ hạn", "Late"),
+            ("missing", "Chưa gửi", "Missing"),
+            ("returned", "Bị trả lại", "Returned"),
+            ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
+            ("sent_rate", "Tỷ lệ đã gửi (%)", "Sent rate (%)"),
+        ],
+    )?;
+    findings(
+        a.exit_code,
+        bad,
+        Msg::new(
+            "đơn vị có báo cáo trễ hoặc chưa gửi",
+            "units with late or missing reports",
+        ),
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// Remind of what is due within this span (and everything overdue).
+    #[arg(long, default_value = "3d")]
+    pub within: String,
+    #[arg(long)]
+    pub regime: Option<String>,
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Write one RFC 5322 message per account into this folder (`sendmail -t < FILE`).
+    #[arg(long)]
+    pub mail_dir: Option<PathBuf>,
+    /// The From: address of the messages.
+    #[arg(long, default_value = "baocao@localhost")]
+    pub from: String,
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
+    let within = span(&a.within)?;
+    let now = ctx.clock.now();
+    let reminders = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        let list = monitor::obligations(
+            tx,
+            actor,
+            &Filter {
+                regime: a.regime.as_deref(),
+                unit: a.unit.as_deref(),
+            },
+            now - SignedDuration::from_hours(24 * 366),
+            now + within,
+            now,
+            &cal,
+        )?;
+        let open: Vec<_> = list.into_iter().filter(|o| o.sent_at.is_none()).collect();
+        monitor::reminders(tx, &open)
+    })?;
+    if let Some(dir) = &a.mail_dir {
+        std::fs::create_dir_all(dir)?;
+        for r in &reminders {
+            std::fs::write(
+                dir.join(format!("{}.eml", r.username)),
+                monitor::mail(r, &a.from, now),
+            )?;
+        }
+        let (n, p) = (reminders.len(), dir.display());
+        ctx.out.note(Msg::new(
+            format!("Đã viết {n} thư vào {p}"),
+            format!("Wrote {n} messages into {p}"),
+        ));
+    }
+    let n = reminders.len();
+    ctx.out.emit(
+        &serde_json::to_value(&reminders)?,
+        fields![
+            ("username", "Tài khoản", "Account"),
+            ("full_name", "Họ và tên", "Full name"),
+            ("email", "Thư điện tử", "E-mail"),
+            ("items", "Việc cần làm", "To do")
+        ],
+    )?;
+    findings(
+        a.exit_code,
+        n,
+        Msg::new("tài khoản cần nhắc", "accounts to remind"),
+    )
+}

@@ -1,0 +1,416 @@
+//! Monitoring for cron and people (SPEC §9): upcoming deadlines, overdue reports,
+//! the status matrix of a regime's period, compliance over a span, and reminders.
+//! Everything here only reads, so `--as-of` may set "now" anywhere.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::auth::permission::{Actor, UnitTree};
+use crate::clock;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::error::Result;
+use crate::regime;
+use crate::report::{self, Target};
+use crate::store::regime::{self as rsql, Regime};
+use crate::store::report as sql;
+use crate::store::unit as units;
+
+/// One unit's report for one regime and period, as monitoring sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Obligation {
+    pub regime: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub deadline: String,
+    pub status: String,
+    pub timeliness: String,
+    pub revision: Option<i64>,
+    pub sent_at: Option<String>,
+    /// Returned revisions (trả lại) of this report.
+    pub returned: usize,
+    #[serde(skip)]
+    pub due: Timestamp,
+}
+
+pub struct Filter<'a> {
+    pub regime: Option<&'a str>,
+    pub unit: Option<&'a str>,
+}
+
+/// The periods of a regime whose deadline falls in [from, to], newest last.
+fn periods_due(
+    r: &Regime,
+    from: Timestamp,
+    to: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Vec<String>> {
+    if let Some(label) = &r.period_label {
+        let due = r.deadline_at.as_deref().and_then(clock::parse_stored);
+        return Ok(due
+            .filter(|d| *d >= from && *d <= to)
+            .map(|_| vec![label.clone()])
+            .unwrap_or_default());
+    }
+    let Some(ptype) = r
+        .frequency
+        .as_deref()
+        .and_then(|f| f.parse::<PeriodType>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let kind: WindowKind = r.window.parse().unwrap_or_default();
+    // Start a little before `from`: a period's deadline comes after its window.
+    let start_day = clock::to_local(from)
+        .date()
+        .checked_sub(jiff::Span::new().days(400))
+        .unwrap_or_else(|_| clock::to_local(from).date());
+    let mut p = match (0..400).find_map(|i| {
+        Period::containing(
+            ptype,
+            start_day.checked_add(jiff::Span::new().days(i)).ok()?,
+            kind,
+        )
+    }) {
+        Some(p) => p,
+        None => return Ok(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for _ in 0..5000 {
+        let info = regime::period_info(r, &p.to_string(), None, cal, &[])?;
+        let due = clock::local_to_timestamp(info.effective)?;
+        if due > to {
+            break;
+        }
+        if due >= from {
+            out.push(p.to_string());
+        }
+        match p.next() {
+            Some(n) => p = n,
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// Every obligation of active regimes whose rule deadline falls in [from, to] (a unit's
+/// extension is applied after), for units the actor may see.
+pub fn obligations(
+    conn: &Connection,
+    actor: &Actor,
+    f: &Filter<'_>,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Vec<Obligation>> {
+    let tree: UnitTree = units::tree(conn)?;
+    let regimes = match f.regime {
+        Some(c) => vec![regime::find(conn, c)?],
+        None => rsql::all(conn)?
+            .into_iter()
+            .filter(|r| r.status == "active")
+            .collect(),
+    };
+    let unit_root = f.unit.map(|c| crate::unit::find(conn, c)).transpose()?;
+    let mut out = Vec::new();
+    for r in regimes {
+        let assigned = rsql::assignments(conn, r.id, true)?;
+        if assigned.is_empty() {
+            continue;
+        }
+        let events = rsql::window_events(conn, r.id, None)?;
+        for period in periods_due(&r, from, to, cal)? {
+            for a in &assigned {
+                if unit_root
+                    .as_ref()
+                    .is_some_and(|u| !tree.within(a.unit_id, u.id))
+                {
+                    continue;
+                }
+                let t = Target {
+                    regime: r.clone(),
+                    unit: crate::unit::find(conn, &a.unit)?,
+                    period: period.clone(),
+                };
+                if !report::can_read(actor, &tree, &t) {
+                    continue;
+                }
+                let info = regime::period_info(&r, &period, Some(a.unit_id), cal, &events)?;
+                let due = clock::local_to_timestamp(info.effective)?;
+                // A period due before the unit was assigned is not the unit's to miss.
+                if a.assigned_at
+                    .as_deref()
+                    .and_then(clock::parse_stored)
+                    .is_some_and(|since| due < since)
+                {
+                    continue;
+                }
+                let revs = match sql::report_id(conn, r.id, a.unit_id, &period)? {
+                    Some(id) => sql::revisions(conn, id)?,
+                    None => Vec::new(),
+                };
+                let latest = revs.last();
+                let sent = revs.iter().find(|x| x.sent_at.is_some());
+                out.push(Obligation {
+                    regime: r.code.clone(),
+                    unit: a.unit.clone(),
+                    unit_name: a.unit_name.clone(),
+                    period: period.clone(),
+                    deadline: info.effective_deadline.clone(),
+                    status: latest
+                        .map(|x| x.status.clone())
+                        .unwrap_or_else(|| "not_started".into()),
+                    timeliness: report::timeliness(&revs, &info, now)?,
+                    revision: latest.map(|x| x.number),
+                    sent_at: sent.and_then(|x| x.sent_at.clone()),
+                    returned: revs.iter().filter(|x| x.status == "returned").count(),
+                    due,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.due, &a.regime, &a.unit).cmp(&(b.due, &b.regime, &b.unit)));
+    Ok(out)
+}
+
+/// Working days between a deadline and a later moment (0 when not later).
+pub fn working_days_after(due: Timestamp, at: Timestamp, cal: &WorkCalendar) -> i64 {
+    let (d, a) = (clock::to_local(due).date(), clock::to_local(at).date());
+    match d.tomorrow() {
+        Ok(next) if a >= next => cal.workdays_between(next, a),
+        _ => 0,
+    }
+}
+
+/// Missing and late reports with how many working days overdue.
+pub fn overdue(
+    list: Vec<Obligation>,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    include_late: bool,
+) -> Vec<Value> {
+    list.into_iter()
+        .filter(|o| o.timeliness == "missing" || (include_late && o.timeliness == "late"))
+        .map(|o| {
+            let until = o
+                .sent_at
+                .as_deref()
+                .and_then(clock::parse_stored)
+                .unwrap_or(now);
+            let days = working_days_after(o.due, until, cal);
+            let mut v = serde_json::to_value(&o).unwrap_or_default();
+            v["working_days_overdue"] = json!(days);
+            v
+        })
+        .collect()
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Compliance {
+    pub key: String,
+    pub name: String,
+    pub due: usize,
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub not_due: usize,
+    pub returned: usize,
+    /// On-time reports over reports due, in percent with two decimals.
+    pub on_time_rate: String,
+    pub sent_rate: String,
+    pub rank: usize,
+}
+
+fn percent(n: usize, d: usize) -> String {
+    if d == 0 {
+        return "100.00".into();
+    }
+    let v = rust_decimal::Decimal::from(n as u64 * 100) / rust_decimal::Decimal::from(d as u64);
+    format!("{:.2}", v.round_dp(2))
+}
+
+/// Per unit or per regime over a span: due, on time, late, missing, returned, rates,
+/// ranked by on-time rate (then fewer missing), as administrative-reform scoring uses.
+pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
+    let mut map: BTreeMap<String, Compliance> = BTreeMap::new();
+    for o in list {
+        let (key, name) = if by_regime {
+            (o.regime.clone(), o.regime.clone())
+        } else {
+            (o.unit.clone(), o.unit_name.clone())
+        };
+        let c = map.entry(key.clone()).or_insert_with(|| Compliance {
+            key,
+            name,
+            ..Default::default()
+        });
+        match o.timeliness.as_str() {
+            "on_time" => c.on_time += 1,
+            "late" => c.late += 1,
+            "missing" => c.missing += 1,
+            _ => c.not_due += 1,
+        }
+        if o.timeliness != "not_due" {
+            c.due += 1;
+        }
+        c.returned += o.returned;
+    }
+    let mut out: Vec<Compliance> = map
+        .into_values()
+        .map(|mut c| {
+            c.on_time_rate = percent(c.on_time, c.due);
+            c.sent_rate = percent(c.on_time + c.late, c.due);
+            c
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let ra: rust_decimal::Decimal = a.on_time_rate.parse().unwrap_or_default();
+        let rb: rust_decimal::Decimal = b.on_time_rate.parse().unwrap_or_default();
+        rb.cmp(&ra)
+            .then(a.missing.cmp(&b.missing))
+            .then(a.key.cmp(&b.key))
+    });
+    for (i, c) in out.iter_mut().enumerate() {
+        c.rank = i + 1;
+    }
+    out
+}
+
+/// Who must act next on an obligation: data entry for a draft (or nothing yet),
+/// the leader for a pending approval, the sender for an approved report.
+pub fn responsible_role(status: &str) -> Option<crate::auth::permission::Role> {
+    use crate::auth::permission::Role;
+    match status {
+        "not_started" | "draft" => Some(Role::DataEntry),
+        "pending_approval" => Some(Role::Approver),
+        "approved" => Some(Role::Sender),
+        _ => None,
+    }
+}
+
+/// Every assigned unit's obligation for one regime and period.
+pub fn status(
+    conn: &Connection,
+    actor: &Actor,
+    regime_code: &str,
+    period: &str,
+    now: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Vec<Obligation>> {
+    let r = regime::find(conn, regime_code)?;
+    let period = regime::parse_period(&r, period)?;
+    let info = regime::period_info(&r, &period, None, cal, &[])?;
+    let due = clock::local_to_timestamp(info.effective)?;
+    let day = jiff::SignedDuration::from_hours(24);
+    let f = Filter {
+        regime: Some(&r.code),
+        unit: None,
+    };
+    Ok(
+        obligations(conn, actor, &f, due - day, due + day, now, cal)?
+            .into_iter()
+            .filter(|o| o.period == period)
+            .collect(),
+    )
+}
+
+/// A reminder for one account: what it must act on.
+#[derive(Debug, Serialize)]
+pub struct Reminder {
+    pub username: String,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub items: Vec<Value>,
+}
+
+/// Groups open obligations by the accounts that must act on them next.
+pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>> {
+    let tree = units::tree(conn)?;
+    let accounts = crate::store::account::all(conn)?;
+    let mut grants = Vec::new();
+    for a in accounts.iter().filter(|a| a.status == "active") {
+        grants.push((a, crate::store::account::grants_for_check(conn, a.id)?));
+    }
+    let mut by_user: BTreeMap<String, Reminder> = BTreeMap::new();
+    for o in open {
+        let Some(role) = responsible_role(&o.status) else {
+            continue;
+        };
+        let unit = crate::unit::find(conn, &o.unit)?;
+        for (a, gs) in &grants {
+            let holds = gs.iter().any(|g| {
+                g.role == role
+                    && tree.within(unit.id, g.unit_id)
+                    && g.regimes.as_ref().is_none_or(|rs| rs.contains(&o.regime))
+            });
+            if !holds {
+                continue;
+            }
+            let r = by_user
+                .entry(a.username.clone())
+                .or_insert_with(|| Reminder {
+                    username: a.username.clone(),
+                    full_name: a.full_name.clone(),
+                    email: a.email.clone(),
+                    items: Vec::new(),
+                });
+            r.items.push(json!({"regime": o.regime, "unit": o.unit, "unit_name": o.unit_name, "period": o.period, "deadline": o.deadline, "status": o.status, "timeliness": o.timeliness, "action": role.as_str()}));
+        }
+    }
+    Ok(by_user.into_values().collect())
+}
+
+/// An RFC 5322 message for `sendmail -t`, in Vietnamese (UTF-8, quoted-printable free:
+/// 8-bit body, encoded-word subject).
+pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
+    use base64::Engine;
+    let subject = format!(
+        "[baocao] Nhắc việc báo cáo: {} việc cần xử lý",
+        r.items.len()
+    );
+    let enc = base64::engine::general_purpose::STANDARD.encode(subject.as_bytes());
+    let to = r
+        .email
+        .clone()
+        .unwrap_or_else(|| format!("{}@localhost", r.username));
+    let mut body = format!(
+        "Kính gửi {},\n\nHệ thống thông tin báo cáo nhắc các báo cáo cần xử lý:\n\n",
+        r.full_name
+    );
+    for i in &r.items {
+        let action = match i["action"].as_str() {
+            Some("data_entry") => "nhập số liệu và trình",
+            Some("approver") => "phê duyệt",
+            Some("sender") => "ký số và gửi",
+            _ => "xử lý",
+        };
+        let deadline =
+            crate::output::human_date(i["deadline"].as_str().unwrap_or("")).unwrap_or_default();
+        let late = if i["timeliness"] == "missing" {
+            " — ĐÃ QUÁ HẠN"
+        } else {
+            ""
+        };
+        body.push_str(&format!(
+            "- {} kỳ {}, đơn vị {} ({}): cần {}, hạn {}{}\n",
+            i["regime"].as_str().unwrap_or(""),
+            i["period"].as_str().unwrap_or(""),
+            i["unit_name"].as_str().unwrap_or(""),
+            i["unit"].as_str().unwrap_or(""),
+            action,
+            deadline,
+            late
+        ));
+    }
+    body.push_str("\nThư này do hệ thống gửi tự động.\n");
+    let date = clock::to_local(now)
+        .strftime("%a, %d %b %Y %H:%M:%S %z")
+        .to_string();
+    format!("From: {from}\nTo: {to}\nSubject: =?UTF-8?B?{enc}?=\nDate: {date}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}")
+}
