@@ -55,6 +55,8 @@ pub struct MonthReport {
     pub missing: usize,
     pub returned_and_corrected: Vec<String>,
     pub accepted: usize,
+    /// Missing and late reports at the end of the month (`baocao overdue`).
+    pub overdue: Vec<serde_json::Value>,
 }
 
 fn remove_db(db: &Path) {
@@ -490,19 +492,29 @@ fn simulate_month(
             month.accepted += 1;
         }
     }
-    // Timeliness as of the end of the simulated month.
-    let end = at("2026-11-30T17:00")?.1;
-    for regime_code in &month.regimes.clone() {
-        let r = crate::regime::find(tx, regime_code)?;
-        for a in crate::store::regime::assignments(tx, r.id, true)? {
-            let t = report::locate(tx, regime_code, &a.unit, "202611")?;
-            match report::view(tx, &t, end, &cal, false)?.timeliness.as_str() {
-                "on_time" => month.on_time += 1,
-                "late" => month.late += 1,
-                "missing" => month.missing += 1,
-                _ => {}
-            }
+    // Timeliness as of the end of the simulated month, as `overdue` would print it.
+    let end = at(DEMO_END)?.1;
+    let start = at("2026-11-01T00:00")?.1;
+    let list = crate::monitor::obligations(
+        tx,
+        boot,
+        &crate::monitor::Filter {
+            regime: None,
+            unit: None,
+        },
+        start,
+        end,
+        end,
+        &cal,
+    )?;
+    for o in &list {
+        match o.timeliness.as_str() {
+            "on_time" => month.on_time += 1,
+            "late" => month.late += 1,
+            "missing" => month.missing += 1,
+            _ => {}
         }
     }
+    month.overdue = crate::monitor::overdue(list, end, &cal, true);
     Ok(month)
 }

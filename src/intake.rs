@@ -161,7 +161,9 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// Reads one file without touching the database beyond the form lookup.
 pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
-    if is_xlsx(path) {
+    // A workbook without the identity sheet is the form's own template filled by hand,
+    // which needs to be told whose report it is (below).
+    if is_xlsx(path) && entry::has_identity_sheet(path)? {
         match entry::read_workbook(path) {
             Ok(filled) => {
                 let id = filled.identity;
@@ -195,10 +197,7 @@ pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
                     cells: filled.cells,
                 });
             }
-            // No identity sheet: the form's own template filled by hand, which needs to be
-            // told whose report it is (below).
-            Err(e) if !e.msg.en.contains(entry::IDENTITY_SHEET) => return Err(e),
-            Err(_) => {}
+            Err(e) => return Err(e),
         }
     }
     let (Some(regime), Some(unit), Some(period)) = (&given.regime, &given.unit, &given.period)

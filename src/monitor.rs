@@ -151,10 +151,21 @@ pub fn obligations(
                 {
                     continue;
                 }
-                let revs = match sql::report_id(conn, r.id, a.unit_id, &period)? {
+                let mut revs = match sql::report_id(conn, r.id, a.unit_id, &period)? {
                     Some(id) => sql::revisions(conn, id)?,
                     None => Vec::new(),
                 };
+                // As of `now`: a sending recorded later has not happened yet.
+                for x in revs.iter_mut() {
+                    if x.sent_at
+                        .as_deref()
+                        .and_then(clock::parse_stored)
+                        .is_some_and(|t| t > now)
+                    {
+                        x.sent_at = None;
+                        x.timeliness = None;
+                    }
+                }
                 let latest = revs.last();
                 let sent = revs.iter().find(|x| x.sent_at.is_some());
                 out.push(Obligation {

@@ -369,11 +369,42 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let report = crate::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
     ));
+    let mut summary = serde_json::to_value(&report)?;
+    if !ctx.out.is_json() {
+        // People get the month in brief and the overdue list as its own table, as
+        // `baocao overdue` prints it on the morning after.
+        let m = &report.month;
+        summary["month"] = serde_json::json!(format!(
+            "{}: {} / {} / {} / {} ({} returned and corrected)",
+            m.period,
+            m.reports_expected,
+            m.on_time,
+            m.late,
+            m.missing,
+            m.returned_and_corrected.len()
+        ));
+        ctx.out.emit(
+            &serde_json::Value::Array(m.overdue.clone()),
+            crate::fields![
+                ("regime", "Chế độ", "Regime"),
+                ("unit", "Đơn vị", "Unit"),
+                ("unit_name", "Tên đơn vị", "Unit name"),
+                ("deadline", "Hạn gửi", "Deadline"),
+                ("timeliness", "Đúng hạn", "Timeliness"),
+                ("sent_at", "Gửi lúc", "Sent at"),
+                (
+                    "working_days_overdue",
+                    "Số ngày làm việc quá hạn",
+                    "Working days overdue"
+                ),
+            ],
+        )?;
+    }
     ctx.out.emit(
-        &serde_json::to_value(&report)?,
+        &summary,
         crate::fields![
             ("db", "Cơ sở dữ liệu", "Database"),
             ("simulated_now", "Thời điểm giả lập", "Simulated time"),
@@ -390,7 +421,11 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
             ),
             ("audit_entries", "Mục nhật ký", "Audit entries"),
             ("audit_ok", "Nhật ký toàn vẹn", "Audit intact"),
-            ("month", "Mô phỏng tháng 11/2026", "Simulated November 2026"),
+            (
+                "month",
+                "Tháng 11/2026: phải gửi / đúng hạn / trễ / chưa gửi",
+                "November 2026: due / on time / late / missing"
+            ),
         ],
     )
 }

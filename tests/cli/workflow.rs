@@ -14,7 +14,9 @@ struct Cycle {
 impl Cycle {
     /// Province with three communes, a monthly KTXH regime led by the province, and staff.
     fn new() -> Cycle {
-        let env = Env::with_province();
+        let mut env = Env::with_province();
+        // The regime is set up at the start of the month it is first due in.
+        env.now = Some("2026-11-02T08:00:00+07:00".into());
         let t = env.path("ktxh.xlsx");
         crate::forms::ktxh_template(&t, 0, 0, false);
         env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
@@ -57,6 +59,8 @@ impl Cycle {
                 .ok();
         }
         c.env.login("admin", ADMIN_PW).ok();
+        let mut c = c;
+        c.env.now = Some(crate::common::NOW.into());
         c
     }
 
@@ -776,4 +780,182 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
         .map(|x| x["result"].as_str().unwrap())
         .collect();
     assert_eq!(results, ["unchanged", "rejected"]);
+}
+
+#[test]
+fn cron_sees_deadlines_overdue_status_and_compliance() {
+    let c = Cycle::new();
+    let env = &c.env;
+    let lua = c.key("KTXH01", "Lúa");
+    c.as_("gui.01");
+    env.json(&["account", "key", "generate"]);
+    // H99.01 sends on time; H99.02 and H99.03 send nothing.
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "100",
+    ]);
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    c.as_("lanhdao.01");
+    env.json(&["report", "approve", "KTXH", "--period", "202611"]);
+    c.as_("gui.01");
+    env.json(&[
+        "--as-of",
+        "2026-11-19T10:00",
+        "report",
+        "send",
+        "KTXH",
+        "--period",
+        "202611",
+    ]);
+    env.login("admin", ADMIN_PW).ok();
+    // Before the deadline: upcoming, nothing overdue.
+    let upcoming = env.json(&["--as-of", "2026-11-18T08:00", "deadlines", "--within", "7d"]);
+    assert_eq!(upcoming.as_array().unwrap().len(), 3);
+    env.run(&["--as-of", "2026-11-18T08:00", "overdue", "--exit-code"])
+        .ok();
+    env.run(&[
+        "--as-of",
+        "2026-11-20T12:00",
+        "deadlines",
+        "--within",
+        "1d",
+        "--exit-code",
+    ])
+    .code(3);
+    // The day after the deadline: two missing, exit 3, working days counted.
+    let r = env
+        .run(&[
+            "-o",
+            "json",
+            "--as-of",
+            "2026-11-24T08:00",
+            "overdue",
+            "--exit-code",
+        ])
+        .code(3);
+    let rows = r.json();
+    let units: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["H99.02", "H99.03"]);
+    assert_eq!(rows[0]["working_days_overdue"], 2);
+    let status = env.json(&["--as-of", "2026-11-24T08:00", "status", "KTXH", "202611"]);
+    let t: Vec<(&str, &str)> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["unit"].as_str().unwrap(),
+                x["timeliness"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        t,
+        [
+            ("H99.01", "on_time"),
+            ("H99.02", "missing"),
+            ("H99.03", "missing")
+        ]
+    );
+    let comp = env.json(&[
+        "--as-of",
+        "2026-11-24T08:00",
+        "compliance",
+        "--from",
+        "202611",
+        "--to",
+        "202611",
+    ]);
+    assert_eq!(
+        (
+            comp[0]["key"].as_str(),
+            comp[0]["on_time_rate"].as_str(),
+            comp[0]["rank"].as_u64()
+        ),
+        (Some("H99.01"), Some("100.00"), Some(1))
+    );
+    assert_eq!(
+        (
+            comp[1]["missing"].as_u64(),
+            comp[1]["on_time_rate"].as_str()
+        ),
+        (Some(1), Some("0.00"))
+    );
+    let by_regime = env.json(&[
+        "--as-of",
+        "2026-11-24T08:00",
+        "compliance",
+        "--from",
+        "202611",
+        "--to",
+        "202611",
+        "--by",
+        "regime",
+    ]);
+    assert_eq!(
+        (
+            by_regime[0]["due"].as_u64(),
+            by_regime[0]["on_time"].as_u64(),
+            by_regime[0]["missing"].as_u64()
+        ),
+        (Some(3), Some(1), Some(2))
+    );
+    // Reminders go to whoever must act: the data entry of H99.02 (no one holds it at H99.03).
+    let mail = env.path("thu");
+    let rem = env.json(&[
+        "--as-of",
+        "2026-11-24T08:00",
+        "remind",
+        "--within",
+        "3d",
+        "--mail-dir",
+        mail.to_str().unwrap(),
+    ]);
+    let who: Vec<&str> = rem
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(who, ["nhap.02"]);
+    let msg = std::fs::read_to_string(mail.join("nhap.02.eml")).unwrap();
+    assert!(
+        msg.starts_with("From: baocao@localhost\nTo: ") && msg.contains("ĐÃ QUÁ HẠN"),
+        "{msg}"
+    );
+    env.run(&["overdue", "--since", "forever"]).code(5);
+    // Once everyone has sent, overdue exits 0 again (late ones are listed, not counted).
+    c.as_("tonghop");
+    for u in ["H99.02", "H99.03"] {
+        env.json(&[
+            "report",
+            "record-offline",
+            "KTXH",
+            "--period",
+            "202611",
+            "--unit",
+            u,
+            "--document",
+            "99/UBND",
+            "--sent-at",
+            "2026-11-24T09:00",
+        ]);
+    }
+    env.login("admin", ADMIN_PW).ok();
+    let r = env
+        .run(&[
+            "-o",
+            "json",
+            "--as-of",
+            "2026-11-25T08:00",
+            "overdue",
+            "--exit-code",
+        ])
+        .ok();
+    assert_eq!(r.json().as_array().unwrap().len(), 2);
 }
