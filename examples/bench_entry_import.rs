@@ -44,7 +44,6 @@ const FORM: &str = "KTXH100";
 const REGIME: &str = "KTXHT";
 const PERIOD: &str = "202611";
 const ENTRY_USER: &str = "nhaplieu";
-const GROUPS: usize = 10;
 const TARGET_RATE: f64 = 300.0;
 const TARGET_VS_PYTHON: f64 = 2.0;
 

@@ -903,27 +903,7 @@ pub fn import(
     if dry_run {
         return Ok(report);
     }
-    if !report.conflicts.is_empty() {
-        let n = report.conflicts.len();
-        let details = report
-            .conflicts
-            .iter()
-            .map(|c| {
-                Msg::new(
-                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
-                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
-                )
-            })
-            .collect();
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Tệp có {n} xung đột; không ghi gì"),
-                format!("The file has {n} conflicts; nothing was written"),
-            ),
-        )
-        .with_details(details));
-    }
+    crate::unit::refuse_conflicts(&report.conflicts)?;
     for (_, a, existing) in plan {
         let input = AccountInput {
             username: a.username.clone(),

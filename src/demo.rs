@@ -423,7 +423,12 @@ fn simulate_month(
                     let v = if *r == "r7" { v / 2 } else { v };
                     values.insert(
                         (r.to_string(), c.to_string()),
-                        Stored::Num(format!("{v}.{}", next() % 10)),
+                        Stored::Num(
+                            format!("{v}.{}", next() % 10)
+                                .parse::<rust_decimal::Decimal>()
+                                .map(|d| d.normalize().to_string())
+                                .unwrap_or_default(),
+                        ),
                     );
                 }
             }

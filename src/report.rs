@@ -728,7 +728,7 @@ pub fn record_offline(
     sql::insert_transition(
         conn,
         rev.id,
-        "record-offline",
+        "record_offline",
         Some(&from),
         "sent",
         &rec.actor,

@@ -483,6 +483,32 @@ pub struct Conflict {
     pub msg: Msg,
 }
 
+impl Conflict {
+    /// `dòng 3: CODE: reason`, as people read it beside their file.
+    pub fn line_msg(&self) -> Msg {
+        Msg::new(
+            format!("dòng {}: {}: {}", self.line, self.code, self.msg.vi),
+            format!("line {}: {}: {}", self.line, self.code, self.msg.en),
+        )
+    }
+}
+
+/// Refuses an import that found conflicts: nothing of the file is written.
+pub fn refuse_conflicts(conflicts: &[Conflict]) -> Result<()> {
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    let n = conflicts.len();
+    Err(Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("Tệp có {n} xung đột; không ghi gì"),
+            format!("The file has {n} conflicts; nothing was written"),
+        ),
+    )
+    .with_details(conflicts.iter().map(Conflict::line_msg).collect()))
+}
+
 #[derive(Debug, Serialize)]
 pub struct ImportReport {
     pub dry_run: bool,
@@ -666,27 +692,7 @@ pub fn import(
     if dry_run {
         return Ok(report);
     }
-    if !report.conflicts.is_empty() {
-        let n = report.conflicts.len();
-        let details = report
-            .conflicts
-            .iter()
-            .map(|c| {
-                Msg::new(
-                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
-                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
-                )
-            })
-            .collect();
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Tệp có {n} xung đột; không ghi gì"),
-                format!("The file has {n} conflicts; nothing was written"),
-            ),
-        )
-        .with_details(details));
-    }
+    crate::unit::refuse_conflicts(&report.conflicts)?;
     // Create parents before children: repeat until every new unit found its parent.
     let mut pending: Vec<String> = created.clone();
     while !pending.is_empty() {

@@ -355,10 +355,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                 account::import(tx, actor, rec, &rows, &passwords, dry_run, lang)
             })?;
             for c in &report.conflicts {
-                ctx.out.warn(Msg::new(
-                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
-                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
-                ));
+                ctx.out.warn(c.line_msg());
             }
             if !report.accounts.is_empty() {
                 ctx.out.note(Msg::new(

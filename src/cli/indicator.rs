@@ -171,10 +171,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             let report = ctx
                 .write(|tx, actor, rec| indicator::import(tx, actor, rec, &rows, dry_run, lang))?;
             for c in &report.conflicts {
-                ctx.out.warn(Msg::new(
-                    format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
-                    format!("line {}: {}: {}", c.line, c.code, c.msg.en),
-                ));
+                ctx.out.warn(c.line_msg());
             }
             ctx.out.emit(
                 &serde_json::to_value(report)?,

@@ -296,10 +296,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                 ctx.write(|tx, actor, rec| unit::import(tx, actor, rec, &rows, dry_run, lang))?;
             if !report.conflicts.is_empty() {
                 for c in &report.conflicts {
-                    ctx.out.warn(Msg::new(
-                        format!("dòng {}: {}: {}", c.line, c.code, c.msg.vi),
-                        format!("line {}: {}: {}", c.line, c.code, c.msg.en),
-                    ));
+                    ctx.out.warn(c.line_msg());
                 }
             }
             ctx.out.emit(&serde_json::to_value(&report)?, IMPORT_FIELDS)

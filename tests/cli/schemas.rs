@@ -21,6 +21,9 @@ const FILES: &[&str] = &[
     "indicator",
     "text",
     "operations",
+    "form-register",
+    "regime",
+    "report",
 ];
 
 /// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.
@@ -128,7 +131,7 @@ fn the_readme_names_only_defs_that_exist() {
     let mut seen = 0;
     for (i, _) in readme.match_indices(".schema.json#/$defs/") {
         let stem_start = readme[..i]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             .map_or(0, |p| p + 1);
         let stem = &readme[stem_start..i];
         let rest = &readme[i + ".schema.json#/$defs/".len()..];
@@ -918,6 +921,14 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
         &["-q", "demo", "--dir", dir.to_str().unwrap()],
     );
     assert_eq!(report["audit_ok"], true);
+    let month = &report["month"];
+    assert_eq!(month["period"], "202611");
+    let counted: u64 = ["on_time", "late", "missing"]
+        .iter()
+        .map(|k| month[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(json!(counted), month["reports_expected"]);
+    assert!(!month["overdue"].as_array().unwrap().is_empty());
     let total: u64 = report["roles"]
         .as_object()
         .unwrap()
@@ -950,12 +961,73 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
             "holidays",
             &["calendar", "holidays", "2026"][..],
         ),
+        ("form-register", "form_list", &["form", "list", "--all"][..]),
+        ("regime", "regime_list", &["regime", "list", "--all"][..]),
+        (
+            "regime",
+            "regime_detail",
+            &["regime", "show", "THU-NS-THANG"][..],
+        ),
+        (
+            "regime",
+            "assignment_list",
+            &["assign", "list", "THU-NS-THANG"][..],
+        ),
+        (
+            "regime",
+            "window_list",
+            &["window", "list", "KTXH-THANG"][..],
+        ),
+        (
+            "period",
+            "regime_period",
+            &["period", "show", "202611", "--regime", "KTXH-THANG"][..],
+        ),
+        ("report", "report_list", &["report", "list"][..]),
+        (
+            "report",
+            "report_list",
+            &[
+                "report",
+                "list",
+                "--regime",
+                "KTXH-THANG",
+                "--period",
+                "202611",
+            ][..],
+        ),
     ] {
         let a = on_demo(args);
         let a: Vec<&str> = a.iter().map(String::as_str).collect();
         let v = emits(&env, stem, def, &a);
         if def == "account_list" {
             assert_eq!(json!(v.as_array().unwrap().len()), report["accounts"]);
+        }
+        if def == "report_list" && args.len() > 2 {
+            let missing = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["timeliness"] == "missing")
+                .count();
+            assert!(missing >= 1, "the demo leaves a report unsent");
+        }
+    }
+    // The report that was returned and corrected, with its whole history.
+    let returned = month["returned_and_corrected"][0].as_str().unwrap();
+    let (regime, unit) = returned.split_once('/').unwrap();
+    for (def, verb) in [
+        ("report", "show"),
+        ("history", "history"),
+        ("verification", "verify"),
+    ] {
+        let a = on_demo(&["report", verb, regime, "--period", "202611", "--unit", unit]);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let v = emits(&env, "report", def, &a);
+        if def == "report" {
+            let statuses = strings(&v["revisions"], "status");
+            assert!(statuses.contains("returned"), "{statuses:?}");
+            assert_eq!(v["signature_valid"], true);
         }
     }
 }
@@ -1278,4 +1350,806 @@ fn indicators_and_legacy_text_print_the_documented_shapes() {
     assert_eq!(detected["unicode"], "Xin chào");
     let converted = emits(&env, "text", "conversion", &["text", "convert", "Xin chµo"]);
     assert_eq!(converted["from"], "tcvn3");
+}
+
+/// A province with the KTXH01 form (imported from a template), the monthly regime KTXH
+/// led by the province and assigned to every commune; the admin (sysadmin) signed in.
+fn with_regime() -> Env {
+    let env = Env::with_province();
+    let t = env.path("ktxh.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, false);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "KTXH",
+        "--name",
+        "Báo cáo tình hình kinh tế - xã hội tháng",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+        "--legal-basis",
+        "Quyết định 58/2025/QĐ-UBND",
+    ]);
+    env.json(&["assign", "add", "KTXH", "--kind", "commune"]);
+    env
+}
+
+/// The key of the form's row named `name`.
+fn row_key(env: &Env, form: &str, name: &str) -> String {
+    let f = env.json(&["form", "show", form]);
+    f["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("{form} has no row {name}"))["key"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn the_form_register_prints_the_documented_shapes() {
+    let env = Env::with_admin();
+    let v1 = env.path("ktxh.xlsx");
+    crate::forms::ktxh_template(&v1, 0, 0, false);
+    let v1 = v1.to_str().unwrap();
+    let dry = emits(
+        &env,
+        "form-register",
+        "form_import_report",
+        &["form", "import", v1, "--code", "KTXH01", "--dry-run"],
+    );
+    assert_eq!(
+        (dry["dry_run"].as_bool(), dry["version"].as_i64()),
+        (Some(true), Some(1))
+    );
+    assert!(!dry["indicators_created"].as_array().unwrap().is_empty());
+    assert!(!dry["computed_columns"].as_array().unwrap().is_empty());
+    emits(
+        &env,
+        "form-register",
+        "form_import_report",
+        &["form", "import", v1, "--code", "KTXH01"],
+    );
+    let same = emits(
+        &env,
+        "form-register",
+        "form_import_report",
+        &["form", "import", v1, "--code", "KTXH01"],
+    );
+    assert_eq!(
+        (same["unchanged"].as_bool(), same["version"].as_i64()),
+        (Some(true), Some(1))
+    );
+    assert!(same["indicators_linked"].as_u64().unwrap() > 0);
+
+    // A second version with one more row; its changes are listed as text and as data.
+    let v2 = env.path("ktxh-v2.xlsx");
+    crate::forms::ktxh_template(&v2, 0, 0, true);
+    let second = emits(
+        &env,
+        "form-register",
+        "form_import_report",
+        &[
+            "--lang",
+            "en",
+            "form",
+            "import",
+            v2.to_str().unwrap(),
+            "--code",
+            "KTXH01",
+        ],
+    );
+    assert_eq!(second["version"], 2);
+    assert!(!second["changes"].as_array().unwrap().is_empty());
+    let diff = emits(
+        &env,
+        "form-register",
+        "form_diff",
+        &["form", "diff", "KTXH01", "1", "2"],
+    );
+    assert!(strings(&diff, "kind").contains("added"));
+    let none = emits(
+        &env,
+        "form-register",
+        "form_diff",
+        &["form", "diff", "KTXH01", "2", "2"],
+    );
+    assert_eq!(none, json!([]));
+
+    // A hand-written definition (form.schema.json) goes through the same report.
+    let mut def = env.json(&["form", "show", "KTXH01"]);
+    def["title"] = json!("BÁO CÁO NHANH THU NGÂN SÁCH");
+    def["form_no"] = Value::Null;
+    let mapping = env.write("thu-ns.json", &def.to_string());
+    let mapped = emits(
+        &env,
+        "form-register",
+        "form_import_report",
+        &[
+            "form",
+            "import",
+            mapping.to_str().unwrap(),
+            "--code",
+            "THUNS01",
+            "--mapping",
+        ],
+    );
+    assert_eq!(mapped["form_no"], Value::Null);
+    assert_eq!(mapped["warnings"], json!([]));
+
+    let latest = emits(&env, "form-register", "form_list", &["form", "list"]);
+    assert_eq!(latest.as_array().unwrap().len(), 2);
+    let all = emits(
+        &env,
+        "form-register",
+        "form_list",
+        &["form", "list", "--all"],
+    );
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert!(all
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["source"] == "thu-ns.json"));
+    let out = env.path("mau-trong.xlsx");
+    let written = emits(
+        &env,
+        "form-register",
+        "template_written",
+        &[
+            "form",
+            "export-template",
+            "KTXH01",
+            "--version",
+            "1",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(written["version"], 1);
+    assert!(out.exists());
+}
+
+#[test]
+fn regimes_assignments_and_windows_print_the_documented_shapes() {
+    let env = with_regime();
+    let periodic = emits(&env, "regime", "regime_detail", &["regime", "show", "KTXH"]);
+    assert_eq!(
+        periodic["assigned_units"],
+        json!(["H99.01", "H99.02", "H99.03"])
+    );
+    let lua = row_key(&env, "KTXH01", "Lúa");
+    let thematic = emits(
+        &env,
+        "regime",
+        "regime",
+        &[
+            "regime",
+            "add",
+            "--code",
+            "CD-LUA",
+            "--name",
+            "Báo cáo chuyên đề diện tích lúa",
+            "--type",
+            "thematic",
+            "--form",
+            "KTXH01",
+            "--lead",
+            "000.01.00.H99",
+            "--period-id",
+            "2026CD1",
+            "--start",
+            "01/11/2026",
+            "--end",
+            "2026-11-30",
+            "--deadline-at",
+            "2026-12-05T17:00",
+            "--receiver",
+            "admin",
+            "--content",
+            "Diện tích lúa bị thiệt hại",
+        ],
+    );
+    assert_eq!(thematic["deadline_at"], "2026-12-05T17:00:00+07:00");
+    assert_eq!(thematic["window_start"], "2026-11-01");
+    let assigned = emits(
+        &env,
+        "regime",
+        "assignment_list",
+        &[
+            "assign",
+            "add",
+            "CD-LUA",
+            "--units",
+            "H99.01,H99.02",
+            "--rows",
+            &lua,
+            "--columns",
+            "1,2",
+        ],
+    );
+    assert_eq!(assigned[0]["rows"], json!([lua]));
+    assert_eq!(assigned[0]["columns"].as_array().unwrap().len(), 2);
+    let removed = emits(
+        &env,
+        "regime",
+        "unassign_result",
+        &["assign", "remove", "CD-LUA", "--units", "H99.02"],
+    );
+    assert_eq!(removed["removed"], json!(["H99.02"]));
+    let list = emits(
+        &env,
+        "regime",
+        "assignment_list",
+        &["assign", "list", "CD-LUA"],
+    );
+    assert_eq!(strings(&list, "unit"), set(&["H99.01"]));
+    let all = emits(
+        &env,
+        "regime",
+        "assignment_list",
+        &["assign", "list", "KTXH"],
+    );
+    assert!(all.as_array().unwrap().iter().all(|a| a["rows"].is_null()));
+
+    let ext = emits(
+        &env,
+        "regime",
+        "window_event",
+        &[
+            "window",
+            "open",
+            "KTXH",
+            "--period",
+            "2026-11",
+            "--unit",
+            "H99.02",
+            "--until",
+            "2026-11-27T17:00",
+            "--reason",
+            "Mất điện diện rộng",
+        ],
+    );
+    assert_eq!(ext["until"], "2026-11-27T17:00:00+07:00");
+    let closed = emits(
+        &env,
+        "regime",
+        "window_event",
+        &[
+            "window",
+            "close",
+            "KTXH",
+            "--period",
+            "202611",
+            "--reason",
+            "Đã tổng hợp xong",
+        ],
+    );
+    assert_eq!(
+        (closed["unit"].is_null(), closed["until"].is_null()),
+        (true, true)
+    );
+    let events = emits(
+        &env,
+        "regime",
+        "window_list",
+        &["window", "list", "KTXH", "--period", "202611"],
+    );
+    assert_eq!(strings(&events, "action"), set(&["open", "close"]));
+    emits(&env, "regime", "window_list", &["window", "list", "CD-LUA"]);
+
+    let month = emits(
+        &env,
+        "period",
+        "regime_period",
+        &["period", "show", "2026-11", "--regime", "KTXH"],
+    );
+    assert_eq!(
+        (month["id"].as_str(), month["reception_open"].as_bool()),
+        (Some("202611"), Some(false))
+    );
+    let one = emits(
+        &env,
+        "period",
+        "regime_period",
+        &[
+            "--lang", "en", "period", "show", "2026cd1", "--regime", "CD-LUA",
+        ],
+    );
+    assert_eq!(
+        (one["id"].as_str(), one["type"].as_str()),
+        (Some("2026CD1"), Some("thematic"))
+    );
+    assert_eq!(one["deadline"], "2026-12-05T17:00:00+07:00");
+
+    let retired = emits(&env, "regime", "regime", &["regime", "retire", "CD-LUA"]);
+    assert_eq!(retired["status"], "retired");
+    let active = emits(&env, "regime", "regime_list", &["regime", "list"]);
+    assert_eq!(strings(&active, "code"), set(&["KTXH"]));
+    let every = emits(&env, "regime", "regime_list", &["regime", "list", "--all"]);
+    assert_eq!(strings(&every, "type"), set(&["periodic", "thematic"]));
+}
+
+#[test]
+fn the_reporting_cycle_prints_the_documented_shapes() {
+    let env = with_regime();
+    // A department too, which never reports: missing once the deadline has passed.
+    env.json(&["assign", "add", "KTXH", "--units", "000.02.00.H99"]);
+    let lua = row_key(&env, "KTXH01", "Lúa");
+    let ngo = row_key(&env, "KTXH01", "Ngô");
+    let p = |unit: &'static str| ["KTXH", "--period", "202611", "--unit", unit];
+    let cmd = |verb: &[&str], unit: &'static str, extra: &[&str]| -> Vec<String> {
+        verb.iter()
+            .chain(p(unit).iter())
+            .chain(extra)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let run = |stem: &str, def: &str, a: Vec<String>| -> Value {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        emits(&env, stem, def, &a)
+    };
+
+    let before = emits(
+        &env,
+        "report",
+        "report_list",
+        &["report", "list", "--regime", "KTXH", "--period", "202611"],
+    );
+    assert_eq!(strings(&before, "status"), set(&["not_started"]));
+    emits(
+        &env,
+        "regime",
+        "window_event",
+        &[
+            "window",
+            "open",
+            "KTXH",
+            "--period",
+            "202611",
+            "--unit",
+            "H99.02",
+            "--until",
+            "2026-11-27T17:00",
+            "--reason",
+            "Mất điện diện rộng",
+        ],
+    );
+    let key = emits(
+        &env,
+        "report",
+        "key_generated",
+        &["account", "key", "generate"],
+    );
+    assert!(Path::new(key["private_key_file"].as_str().unwrap()).exists());
+
+    // Data entry: one cell, a fill-in workbook, the long format (JSON here, CSV below).
+    let set1 = run(
+        "report",
+        "entry_set_result",
+        cmd(&["entry", "set"], "H99.01", &[&lua, "1", "1.234,5"]),
+    );
+    assert_eq!(
+        (set1["value"].as_str(), set1["unchanged"].as_bool()),
+        (Some("1234.5"), Some(false))
+    );
+    let again = run(
+        "report",
+        "entry_set_result",
+        cmd(&["entry", "set"], "H99.01", &[&lua, "1", "1234.50"]),
+    );
+    assert_eq!(again["unchanged"], true);
+    let wb = env.path("nhap.xlsx");
+    let id = run(
+        "report",
+        "fill_in_identity",
+        cmd(
+            &["entry", "template"],
+            "H99.01",
+            &["--out", wb.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(id["period_words"], "Tháng 11 năm 2026");
+    let wrapped = json!({"values": [
+        {"row_code": lua, "column_number": 1, "value": "1.234,5"},
+        {"row_code": lua, "column_number": "2", "value": 250},
+        {"row_code": ngo, "column_number": "1", "value": null},
+        {"row_code": ngo, "column_number": "3"}
+    ]});
+    assert_valid("report", "long_values_file", &wrapped);
+    let file = env.write("so-lieu.json", &wrapped.to_string());
+    let given = ["--regime", "KTXH", "--unit", "H99.01", "--period", "202611"];
+    let mut a = vec!["entry", "import", file.to_str().unwrap()];
+    a.extend_from_slice(&given);
+    let imported = emits(&env, "report", "entry_import_summary", &a);
+    assert_eq!(imported[0]["result"], "imported");
+    assert!(!imported[0]["warnings"].as_array().unwrap().is_empty());
+    let unchanged = emits(&env, "report", "entry_import_summary", &a);
+    assert_eq!(unchanged[0]["result"], "unchanged");
+    // A folder with a good and a bad file: the summary is printed, and exit 5.
+    let plain = json!([{"row_code": lua, "column_number": "1", "value": "300"}]);
+    assert_valid("report", "long_values_file", &plain);
+    let dir = env.path("thu-muc");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.json"), plain.to_string()).unwrap();
+    std::fs::write(
+        dir.join("b.csv"),
+        format!("row_code;column_number;value\n{lua};2;hai trăm\n"),
+    )
+    .unwrap();
+    let r = env
+        .run(&[
+            "-o",
+            "json",
+            "entry",
+            "import",
+            dir.to_str().unwrap(),
+            "--regime",
+            "KTXH",
+            "--unit",
+            "H99.03",
+            "--period",
+            "202611",
+        ])
+        .code(5);
+    let summary = r.json();
+    assert_valid("report", "entry_import_summary", &summary);
+    assert_eq!(strings(&summary, "result"), set(&["imported", "rejected"]));
+    let listing = run(
+        "report",
+        "entry_listing",
+        cmd(&["entry", "show"], "H99.01", &[]),
+    );
+    assert!(listing
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["column"] == "2" && c["value"] == "250"));
+
+    let text = env.write("thuyet-minh.txt", "Tình hình sản xuất vụ đông ổn định.\n");
+    let narrative = run(
+        "report",
+        "narrative_result",
+        cmd(
+            &["report", "narrative", "set"],
+            "H99.01",
+            &["--file", text.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(narrative["characters"], 35);
+    let att = run(
+        "report",
+        "attachment",
+        cmd(&["report", "attach"], "H99.01", &[text.to_str().unwrap()]),
+    );
+    assert_eq!(att["name"], "thuyet-minh.txt");
+
+    // The workflow: every step prints the revision after it.
+    let step = |verb: &str, extra: &[&str]| -> Value {
+        let mut a = vec!["report".to_string(), verb.to_string()];
+        a.extend(p("H99.01").iter().chain(extra).map(|s| s.to_string()));
+        run("report", "action_result", a)
+    };
+    assert_eq!(step("submit", &[])["status"], "pending_approval");
+    assert_eq!(
+        step("reject", &["--reason", "Thiếu số liệu lũy kế"])["status"],
+        "draft"
+    );
+    step("submit", &[]);
+    step("approve", &["--comment", "Đồng ý"]);
+    let mut a = vec!["--as-of".to_string(), "2026-11-19T15:00".to_string()];
+    a.extend(cmd(&["report", "send"], "H99.01", &[]));
+    let sent = run("report", "action_result", a);
+    assert_eq!(
+        (sent["status"].as_str(), sent["timeliness"].as_str()),
+        (Some("sent"), Some("on_time"))
+    );
+    let verified = run(
+        "report",
+        "verification",
+        cmd(&["report", "verify"], "H99.01", &[]),
+    );
+    assert_eq!(verified["signature_valid"], true);
+    let back = step("return", &["--reason", "Số liệu lúa chưa khớp"]);
+    assert_eq!(
+        (back["revision"].as_i64(), back["status"].as_str()),
+        (Some(2), Some("draft"))
+    );
+    step("submit", &[]);
+    step("approve", &[]);
+    assert_eq!(step("send", &[])["timeliness"], "late");
+    assert_eq!(step("accept", &[])["status"], "accepted");
+    let corr = step("correct", &["--reason", "Đính chính số liệu ngô"]);
+    assert_eq!(
+        (corr["revision"].as_i64(), corr["status"].as_str()),
+        (Some(3), Some("draft"))
+    );
+    step("submit", &[]);
+    step("approve", &[]);
+    step("send", &[]);
+    step("accept", &[]);
+
+    // The lead unit records a report sent by electronic document during an outage.
+    let off = run(
+        "report",
+        "offline_result",
+        cmd(
+            &["report", "record-offline"],
+            "H99.03",
+            &["--document", "45/UBND-VP", "--sent-at", "2026-11-21T16:00"],
+        ),
+    );
+    assert_eq!(off["timeliness"], "late");
+
+    let shown = run("report", "report", cmd(&["report", "show"], "H99.01", &[]));
+    assert_eq!(
+        strings(&shown["revisions"], "status"),
+        set(&["returned", "superseded", "accepted"])
+    );
+    assert_eq!(shown["timeliness"], "on_time");
+    assert!(!shown["attachments"].as_array().unwrap().is_empty());
+    let actions = strings(&shown["history"], "action");
+    for a in [
+        "create",
+        "submit",
+        "reject",
+        "approve",
+        "send",
+        "return",
+        "accept",
+        "correct",
+        "supersede",
+    ] {
+        assert!(actions.contains(a), "{a} not in {actions:?}");
+    }
+    let offline = run("report", "report", cmd(&["report", "show"], "H99.03", &[]));
+    assert_eq!(
+        (
+            offline["channel"].as_str(),
+            offline["signature_valid"].is_null()
+        ),
+        (Some("offline"), true)
+    );
+    let h3 = run(
+        "report",
+        "history",
+        cmd(&["report", "history"], "H99.03", &[]),
+    );
+    assert!(strings(&h3, "action").contains("record_offline"));
+    let nothing = run("report", "report", cmd(&["report", "show"], "H99.02", &[]));
+    assert_eq!(
+        (nothing["status"].as_str(), nothing["timeliness"].as_str()),
+        (Some("not_started"), Some("not_due"))
+    );
+    assert_eq!(nothing["deadline"], "2026-11-27T17:00:00+07:00");
+    let old = run(
+        "report",
+        "entry_listing",
+        cmd(&["entry", "show"], "H99.01", &["--revision", "1"]),
+    );
+    assert!(!old.as_array().unwrap().is_empty());
+
+    let list = emits(
+        &env,
+        "report",
+        "report_list",
+        &["report", "list", "--regime", "KTXH", "--period", "202611"],
+    );
+    assert_eq!(
+        strings(&list, "timeliness"),
+        set(&["on_time", "late", "missing", "not_due"])
+    );
+    emits(&env, "report", "report_list", &["report", "list"]);
+    let late = emits(
+        &env,
+        "report",
+        "report_list",
+        &["report", "list", "--status", "late"],
+    );
+    assert_eq!(strings(&late, "unit"), set(&["H99.03"]));
+
+    // An unsigned revision is printed, then exit 7; a tampered one, then exit 1.
+    let r = env
+        .run(&[
+            "-o",
+            "json",
+            "report",
+            "verify",
+            "KTXH",
+            "--period",
+            "202611",
+            "--unit",
+            "H99.03",
+            "--revision",
+            "1",
+        ])
+        .code(7);
+    let unsigned = r.json();
+    assert_valid("report", "verification", &unsigned);
+    assert_eq!(unsigned["signature_valid"], Value::Null);
+    env.sql("UPDATE value SET num = '9999' WHERE column_key = 'c1'");
+    let r = env
+        .run(&[
+            "-o", "json", "report", "verify", "KTXH", "--period", "202611", "--unit", "H99.01",
+        ])
+        .code(1);
+    let broken = r.json();
+    assert_valid("report", "verification", &broken);
+    assert_eq!(broken["signature_valid"], false);
+    let shown = run("report", "report", cmd(&["report", "show"], "H99.01", &[]));
+    assert_eq!(shown["signature_valid"], false);
+
+    // Outputs that drift from the schemas are caught.
+    let mut bad = list.clone();
+    bad[0]["timeliness"] = json!("overdue");
+    assert_invalid("report", "report_list", &bad, "an unknown timeliness");
+    let row = shown.clone();
+    let mut bad = row.clone();
+    bad["status"] = json!("submitted");
+    assert_invalid("report", "report", &bad, "an unknown status");
+    let mut bad = row.clone();
+    bad["sent_at"] = json!("2026-11-19T08:00:00Z");
+    assert_invalid("report", "report", &bad, "an instant in UTC");
+    let mut bad = row.clone();
+    bad["sent_at"] = Value::Null;
+    assert_invalid("report", "report", &bad, "on time but never sent");
+    let mut bad = row.clone();
+    bad["revisions"][0]["channel"] = json!("email");
+    assert_invalid("report", "report", &bad, "an unknown channel");
+    let mut bad = row.clone();
+    bad["revisions"][0]["signed_by"] = Value::Null;
+    assert_invalid(
+        "report",
+        "report",
+        &bad,
+        "a system sending without a signer",
+    );
+    let mut bad = row.clone();
+    bad["history"][2]["comment"] = Value::Null;
+    assert_eq!(row["history"][2]["action"], "reject");
+    assert_invalid("report", "report", &bad, "a rejection without its reason");
+    let mut bad = row.clone();
+    bad.as_object_mut().unwrap().remove("signature_valid");
+    assert_invalid("report", "report", &bad, "no signature_valid");
+    let mut bad = sent.clone();
+    bad["deadline"] = Value::Null;
+    assert_invalid(
+        "report",
+        "action_result",
+        &bad,
+        "a sent revision without its deadline",
+    );
+    let mut bad = summary.clone();
+    bad[1]["report"] = json!("KTXH/H99.03/202611");
+    assert_invalid(
+        "report",
+        "entry_import_summary",
+        &bad,
+        "a rejected file with a report",
+    );
+}
+
+#[test]
+fn new_documents_of_the_wrong_shape_are_rejected() {
+    // The long format is an input: strict keys, and only strings, numbers or null.
+    for (doc, why) in [
+        (
+            json!([{"row": "r3", "column_number": "1", "value": "5"}]),
+            "a misspelt key",
+        ),
+        (json!([{"row_code": "r3", "value": "5"}]), "no column"),
+        (
+            json!([{"row_code": "r3", "column_number": "1", "value": true}]),
+            "a boolean value",
+        ),
+        (
+            json!([{"row_code": "", "column_number": "1"}]),
+            "an empty row code",
+        ),
+        (json!({"rows": []}), "the wrong wrapper key"),
+        (
+            json!({"values": [], "unit": "H99.01"}),
+            "an extra key beside values",
+        ),
+    ] {
+        assert_invalid("report", "long_values_file", &doc, why);
+    }
+    let change = json!({
+        "kind": "added", "target": "row", "key": "r11", "field": null, "before": null,
+        "after": "Khoai lang (ha)", "message_vi": "thêm dòng", "message_en": "row added"
+    });
+    assert_valid("form-register", "form_change", &change);
+    let mut bad = change.clone();
+    bad["before"] = json!("Khoai");
+    assert_invalid(
+        "form-register",
+        "form_change",
+        &bad,
+        "an addition with a before",
+    );
+    let mut bad = change.clone();
+    bad["kind"] = json!("changed");
+    assert_invalid(
+        "form-register",
+        "form_change",
+        &bad,
+        "a change without its field",
+    );
+    let mut bad = change.clone();
+    bad["target"] = json!("sheet");
+    assert_invalid("form-register", "form_change", &bad, "an unknown target");
+
+    let regime = json!({
+        "code": "KTXH", "name": "Báo cáo tháng", "type": "periodic", "content": null,
+        "legal_basis": null, "method": "Hệ thống thông tin báo cáo của tỉnh", "form": "KTXH01",
+        "frequency": "monthly", "window": "nd09", "deadline_rule": "day:20:last@23:59:59",
+        "period_label": null, "window_start": null, "window_end": null, "deadline_at": null,
+        "lead_unit": "000.00.00.H99", "receivers": [], "status": "active"
+    });
+    assert_valid("regime", "regime", &regime);
+    let mut bad = regime.clone();
+    bad["frequency"] = Value::Null;
+    assert_invalid(
+        "regime",
+        "regime",
+        &bad,
+        "a periodic regime without frequency",
+    );
+    let mut bad = regime.clone();
+    bad["frequency"] = json!("quarter");
+    assert_invalid("regime", "regime", &bad, "an unknown frequency");
+    let mut bad = regime.clone();
+    bad["type"] = json!("thematic");
+    assert_invalid(
+        "regime",
+        "regime",
+        &bad,
+        "a thematic regime without its period",
+    );
+    let event = json!({
+        "id": 2, "period": "202611", "unit": null, "action": "close",
+        "until": "2026-11-27T17:00:00+07:00", "reason": "Đã tổng hợp",
+        "at": "2026-11-23T09:00:00+07:00", "actor": "admin"
+    });
+    assert_invalid(
+        "regime",
+        "window_event",
+        &event,
+        "a closing with an extension",
+    );
+    let mut by_token = event.clone();
+    by_token["until"] = Value::Null;
+    by_token["actor"] = json!("tonghop~may-chu-tong-hop");
+    assert_valid("regime", "window_event", &by_token);
+
+    let not_started = json!({
+        "regime": "KTXH", "period": "202611", "unit": "H99.01", "unit_name": "Xã Tân Phong",
+        "status": "not_started", "revision": 1, "effective_revision": null,
+        "timeliness": "missing", "deadline": "2026-11-20T23:59:59+07:00", "sent_at": null,
+        "channel": null
+    });
+    assert_invalid(
+        "report",
+        "report_row",
+        &not_started,
+        "a revision of a report not started",
+    );
+    let period = json!({
+        "id": "2026-11", "type": "monthly", "start": "2026-10-15", "end": "2026-11-14",
+        "deadline": "2026-11-20T23:59:59+07:00", "name": "Tháng 11 năm 2026", "window": "nd09",
+        "regime": "KTXH", "rule_deadline": "2026-11-20T23:59:59+07:00", "reception_open": true
+    });
+    assert_invalid(
+        "period",
+        "regime_period",
+        &period,
+        "a monthly period id not canonical",
+    );
 }

@@ -1,0 +1,621 @@
+//! The aggregation engine (SPEC §2 indicator rules, §7 aggregation): pure code, no
+//! database, no clock, no I/O.
+//!
+//! Rules:
+//!
+//! - **Over units** ([`combine`]): each *input* cell (an input row × an input column,
+//!   not `x`, not a heading — the cells [`recompute`] does not compute) is combined
+//!   across the units by its row's [`RowRule::aggregation`]: `sum` (also when a row
+//!   has no rule), `average` (over the units that have a value), `weighted_average`
+//!   (Σ value·weight / Σ weight, the weight being the same unit's value in the weight
+//!   row and the SAME column; a unit without a weight is left out; Σ weight = 0, or no
+//!   `weight_row`, gives no value), `min`, `max`, `none` (no value). An unknown rule
+//!   gives no value rather than a number under a rule not understood. A cell no unit
+//!   has a value for stays blank (never 0). Text cells are not aggregated.
+//!   Then [`recompute`] fills the computed rows (sums of children, row formulas) and
+//!   computed columns (`3/1*100`) from the aggregated inputs: a percentage of the
+//!   total is never the sum nor the average of the units' percentages.
+//! - **Arithmetic** is exact `rust_decimal` (28 significant digits). Only divisions
+//!   produce long fractions: every value the engine returns (averages, weighted
+//!   averages and computed cells, computed at full precision from full-precision
+//!   inputs) is rounded to at most [`MAX_DECIMALS`] = 10 decimal places, half away
+//!   from zero; sums of inputs are exact. An overflow gives no value, never a panic.
+//! - **Coverage** ([`aggregate`]): a unit counts when its `status` is one of
+//!   `statuses`; a unit listed twice counts once (the first). `units_included` is in
+//!   `expected` order, then any included unit that is not expected (a report from a
+//!   unit no longer assigned still counts, so `included` may exceed `expected`);
+//!   `units_missing` is every expected unit not included, in `expected` order.
+//! - **Subtotals** ([`subtotals`]): units and expected units are grouped by
+//!   `level_of(code)` (called once per distinct code; `None` = in no group). Groups come
+//!   in the order their first unit appears in `expected`, then in `units`. A group's
+//!   name is the name `expected` or `units` give its code (a `--by unit` group), else
+//!   its code: the caller may overwrite `Subtotal::unit_name`.
+//! - **Over time** ([`year_to_date`]): each input cell by its row's
+//!   `time_aggregation`: `flow` (also when a row has no rule) = the sum over the
+//!   periods that have a value, `stock` = the last period's value (blank when the last
+//!   period has none), `rate` = the average over the periods that have a value; then
+//!   computed cells are recomputed from those inputs (a ratio column is recomputed from
+//!   the year-to-date totals). An unknown time rule gives no value.
+//! - **Growth** ([`growth`]): per cell `current / previous × 100`, rounded to 2 decimals
+//!   half away from zero; blank when either is blank or text, or previous is 0. Rows
+//!   are matched by row key, cells by column number label.
+//! - **Display** ([`rows_of`]): every form row in form order, headings with blank
+//!   values; values keyed by column number label, decimals normalized (`12.50` →
+//!   `12.5`, `100.00` → `100`).
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::model::{AggRow, Coverage, RowRule, Subtotal, UnitInput};
+use crate::entry::{recompute, Value, Values};
+use crate::form::{FormDef, RowRole};
+
+/// Most decimal places a value computed by division keeps.
+pub const MAX_DECIMALS: u32 = 10;
+/// Decimal places of a growth rate.
+pub const GROWTH_DECIMALS: u32 = 2;
+
+const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// Aggregation over units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Agg {
+    Sum,
+    Average,
+    Weighted,
+    Min,
+    Max,
+    Nothing,
+}
+
+impl Agg {
+    fn of(rule: Option<&RowRule>) -> Agg {
+        match rule.map(|r| r.aggregation.as_str()) {
+            None | Some("sum") => Agg::Sum,
+            Some("average") => Agg::Average,
+            Some("weighted_average") => Agg::Weighted,
+            Some("min") => Agg::Min,
+            Some("max") => Agg::Max,
+            Some(_) => Agg::Nothing,
+        }
+    }
+}
+
+/// Aggregation over time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Time {
+    Flow,
+    Stock,
+    Rate,
+    Nothing,
+}
+
+impl Time {
+    fn of(rule: Option<&RowRule>) -> Time {
+        match rule.map(|r| r.time_aggregation.as_str()) {
+            None | Some("flow") => Time::Flow,
+            Some("stock") => Time::Stock,
+            Some("rate") => Time::Rate,
+            Some(_) => Time::Nothing,
+        }
+    }
+}
+
+/// One input cell to aggregate.
+#[derive(Debug, Clone, Copy)]
+struct InputCell {
+    /// `row index × columns + column index`.
+    slot: usize,
+    agg: Agg,
+    time: Time,
+    /// Slot of the weight for `weighted_average`.
+    weight: Option<usize>,
+}
+
+/// A form prepared once for many aggregations: every cell's slot, sorted by
+/// (row key, column key) as a [`Values`] map iterates, and the input cells.
+struct Plan<'a> {
+    form: &'a FormDef,
+    n_cols: usize,
+    /// (row key, column key, slot), in `Values` order.
+    index: Vec<(&'a str, &'a str, usize)>,
+    inputs: Vec<InputCell>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(form: &'a FormDef, rules: &HashMap<String, RowRule>) -> Plan<'a> {
+        let n_cols = form.columns.len();
+        let row_index: HashMap<&str, usize> = form
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key.as_str(), i))
+            .collect();
+        let col_index: HashMap<&str, usize> = form
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (c.key.as_str(), j))
+            .collect();
+        let mut index: Vec<(&str, &str, usize)> = Vec::with_capacity(form.rows.len() * n_cols);
+        for (i, r) in form.rows.iter().enumerate() {
+            for (j, c) in form.columns.iter().enumerate() {
+                index.push((r.key.as_str(), c.key.as_str(), i * n_cols + j));
+            }
+        }
+        index.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        // The same notion of an input cell as `recompute`: not `x`, not a heading,
+        // no (parsable) column formula and no row formula.
+        let na: HashSet<(usize, usize)> = form
+            .not_applicable
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    *row_index.get(c.row.as_str())?,
+                    *col_index.get(c.column.as_str())?,
+                ))
+            })
+            .collect();
+        let col_input: Vec<bool> = form
+            .columns
+            .iter()
+            .map(|c| form.column_formula(c).and_then(Result::ok).is_none())
+            .collect();
+        let mut inputs = Vec::new();
+        for (i, r) in form.rows.iter().enumerate() {
+            if r.role == RowRole::Heading || form.row_formula(r).and_then(Result::ok).is_some() {
+                continue;
+            }
+            let rule = rules.get(&r.key);
+            let agg = Agg::of(rule);
+            let time = Time::of(rule);
+            let weight_row = rule
+                .and_then(|r| r.weight_row.as_deref())
+                .and_then(|w| row_index.get(w).copied());
+            for (j, &is_input) in col_input.iter().enumerate() {
+                if !is_input || na.contains(&(i, j)) {
+                    continue;
+                }
+                inputs.push(InputCell {
+                    slot: i * n_cols + j,
+                    agg,
+                    time,
+                    weight: weight_row.map(|w| w * n_cols + j),
+                });
+            }
+        }
+        Plan {
+            form,
+            n_cols,
+            index,
+            inputs,
+        }
+    }
+
+    fn n_slots(&self) -> usize {
+        self.form.rows.len() * self.n_cols
+    }
+
+    /// The value of every form cell of `values` by slot, in one merged pass over the
+    /// sorted map and the sorted index (no lookups, no allocation).
+    fn fill<'v>(&self, values: &'v Values, buf: &mut [Option<&'v Value>]) {
+        buf.iter_mut().for_each(|b| *b = None);
+        let mut cells = self.index.iter().peekable();
+        for ((r, c), v) in values {
+            let key = (r.as_str(), c.as_str());
+            while let Some(&&(ir, ic, slot)) = cells.peek() {
+                match (ir, ic).cmp(&key) {
+                    Ordering::Less => {
+                        cells.next();
+                    }
+                    Ordering::Equal => {
+                        if let Some(b) = buf.get_mut(slot) {
+                            *b = Some(v);
+                        }
+                        cells.next();
+                        break;
+                    }
+                    Ordering::Greater => break,
+                }
+            }
+            if cells.peek().is_none() {
+                break;
+            }
+        }
+    }
+
+    /// The (row key, column key) of a slot.
+    fn key(&self, slot: usize) -> Option<(String, String)> {
+        let row = self.form.rows.get(slot / self.n_cols.max(1))?;
+        let col = self.form.columns.get(slot % self.n_cols.max(1))?;
+        Some((row.key.clone(), col.key.clone()))
+    }
+
+    /// Values from the aggregated input cells, with computed cells recomputed and
+    /// everything rounded to [`MAX_DECIMALS`].
+    fn finish(&self, cells: impl Iterator<Item = (usize, Decimal)>) -> Values {
+        let mut out = Values::new();
+        for (slot, d) in cells {
+            if let Some(key) = self.key(slot) {
+                out.insert(key, Value::Number(d));
+            }
+        }
+        recompute(self.form, &mut out);
+        for v in out.values_mut() {
+            if let Value::Number(d) = v {
+                *d = round(*d, MAX_DECIMALS);
+            }
+        }
+        out
+    }
+
+    fn combine(&self, inputs: &[&UnitInput]) -> Values {
+        let mut accs = vec![Acc::default(); self.inputs.len()];
+        let mut buf: Vec<Option<&Value>> = vec![None; self.n_slots()];
+        for unit in inputs {
+            self.fill(&unit.values, &mut buf);
+            for (cell, acc) in self.inputs.iter().zip(accs.iter_mut()) {
+                let Some(v) = number(&buf, cell.slot) else {
+                    continue;
+                };
+                match cell.agg {
+                    Agg::Nothing => {}
+                    Agg::Weighted => {
+                        if let Some(w) = cell.weight.and_then(|w| number(&buf, w)) {
+                            acc.add_weighted(v, w);
+                        }
+                    }
+                    _ => acc.add(v),
+                }
+            }
+        }
+        self.finish(
+            self.inputs
+                .iter()
+                .zip(&accs)
+                .filter_map(|(cell, acc)| Some((cell.slot, acc.result(cell.agg)?))),
+        )
+    }
+
+    fn year_to_date(&self, months: &[Values]) -> Values {
+        let mut accs = vec![Acc::default(); self.inputs.len()];
+        let mut last: Vec<Option<Decimal>> = vec![None; self.inputs.len()];
+        let mut buf: Vec<Option<&Value>> = vec![None; self.n_slots()];
+        for month in months {
+            self.fill(month, &mut buf);
+            for ((cell, acc), last) in self.inputs.iter().zip(accs.iter_mut()).zip(&mut last) {
+                *last = number(&buf, cell.slot);
+                if let Some(v) = *last {
+                    acc.add(v);
+                }
+            }
+        }
+        self.finish(
+            self.inputs
+                .iter()
+                .zip(&accs)
+                .zip(&last)
+                .filter_map(|((cell, acc), last)| {
+                    let v = match cell.time {
+                        Time::Flow => acc.result(Agg::Sum),
+                        Time::Stock => *last,
+                        Time::Rate => acc.result(Agg::Average),
+                        Time::Nothing => None,
+                    }?;
+                    Some((cell.slot, v))
+                }),
+        )
+    }
+}
+
+fn number(buf: &[Option<&Value>], slot: usize) -> Option<Decimal> {
+    buf.get(slot).copied().flatten().and_then(Value::as_number)
+}
+
+/// Running aggregate of one cell.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    /// Values (or weighted values) seen.
+    n: u64,
+    sum: Decimal,
+    weights: Decimal,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+    overflow: bool,
+}
+
+impl Acc {
+    fn add(&mut self, v: Decimal) {
+        self.n += 1;
+        match self.sum.checked_add(v) {
+            Some(s) => self.sum = s,
+            None => self.overflow = true,
+        }
+        self.min = Some(self.min.map_or(v, |m| m.min(v)));
+        self.max = Some(self.max.map_or(v, |m| m.max(v)));
+    }
+
+    fn add_weighted(&mut self, v: Decimal, w: Decimal) {
+        self.n += 1;
+        let sum = v.checked_mul(w).and_then(|p| self.sum.checked_add(p));
+        let weights = self.weights.checked_add(w);
+        match (sum, weights) {
+            (Some(s), Some(w)) => {
+                self.sum = s;
+                self.weights = w;
+            }
+            _ => self.overflow = true,
+        }
+    }
+
+    fn result(&self, agg: Agg) -> Option<Decimal> {
+        if self.n == 0 {
+            return None;
+        }
+        match agg {
+            Agg::Sum => (!self.overflow).then_some(self.sum),
+            Agg::Average if self.overflow => None,
+            Agg::Average => divide(self.sum, Decimal::from(self.n)),
+            Agg::Weighted if self.overflow || self.weights.is_zero() => None,
+            Agg::Weighted => divide(self.sum, self.weights),
+            Agg::Min => self.min,
+            Agg::Max => self.max,
+            Agg::Nothing => None,
+        }
+    }
+}
+
+fn divide(a: Decimal, b: Decimal) -> Option<Decimal> {
+    if b.is_zero() {
+        return None;
+    }
+    a.checked_div(b).map(|q| round(q, MAX_DECIMALS))
+}
+
+/// Rounds half away from zero to at most `dp` decimals, stripping nothing else.
+fn round(d: Decimal, dp: u32) -> Decimal {
+    if d.scale() > dp {
+        d.round_dp_with_strategy(dp, ROUNDING)
+    } else {
+        d
+    }
+}
+
+/// A decimal as the aggregate shows it: exact, without trailing zeros.
+pub fn format_decimal(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Combines the units' values cell by cell by each row's rule (see the module
+/// documentation), then recomputes the computed rows and columns from the result.
+pub fn combine(
+    form: &FormDef,
+    rules: &HashMap<String, RowRule>,
+    inputs: &[&UnitInput],
+) -> Values {
+    Plan::new(form, rules).combine(inputs)
+}
+
+/// The units counted under `statuses`, each code once (the first occurrence).
+fn included<'u>(units: &'u [UnitInput], statuses: &[String]) -> Vec<&'u UnitInput> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    units
+        .iter()
+        .filter(|u| statuses.iter().any(|s| s == &u.status) && seen.insert(u.unit.as_str()))
+        .collect()
+}
+
+fn coverage<'e>(
+    included: &[&UnitInput],
+    expected: impl Iterator<Item = &'e str> + Clone,
+    statuses: &[String],
+) -> Coverage {
+    let inc: HashSet<&str> = included.iter().map(|u| u.unit.as_str()).collect();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut units_included = Vec::new();
+    let mut units_missing = Vec::new();
+    for code in expected.clone() {
+        if !seen.insert(code) {
+            continue;
+        }
+        if inc.contains(code) {
+            units_included.push(code.to_string());
+        } else {
+            units_missing.push(code.to_string());
+        }
+    }
+    let n_expected = seen.len();
+    for u in included {
+        if seen.insert(u.unit.as_str()) {
+            units_included.push(u.unit.clone());
+        }
+    }
+    Coverage {
+        included: units_included.len(),
+        expected: n_expected,
+        statuses: statuses.to_vec(),
+        units_included,
+        units_missing,
+    }
+}
+
+/// Aggregates the units whose status is one of `statuses`: the coverage and the
+/// rows of the form with the aggregated values.
+pub fn aggregate(
+    form: &FormDef,
+    rules: &HashMap<String, RowRule>,
+    units: &[UnitInput],
+    expected: &[(String, String)],
+    statuses: &[String],
+) -> (Coverage, Vec<AggRow>) {
+    let inc = included(units, statuses);
+    let cov = coverage(&inc, expected.iter().map(|(c, _)| c.as_str()), statuses);
+    let values = Plan::new(form, rules).combine(&inc);
+    (cov, rows_of(form, &values))
+}
+
+/// One aggregate per group of units, the group being `level_of(unit code)` (see the
+/// module documentation for the order and the names).
+pub fn subtotals(
+    form: &FormDef,
+    rules: &HashMap<String, RowRule>,
+    units: &[UnitInput],
+    expected: &[(String, String)],
+    statuses: &[String],
+    level_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Subtotal> {
+    let inc = included(units, statuses);
+    // The group of each distinct code, asked once.
+    let mut group_of: HashMap<&str, Option<String>> = HashMap::new();
+    let codes = expected
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .chain(inc.iter().map(|u| u.unit.as_str()));
+    for code in codes.clone() {
+        group_of.entry(code).or_insert_with(|| level_of(code));
+    }
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (c, n) in expected {
+        names.entry(c.as_str()).or_insert(n.as_str());
+    }
+    for u in units {
+        names.entry(u.unit.as_str()).or_insert(u.unit_name.as_str());
+    }
+
+    struct Group<'x> {
+        code: &'x str,
+        expected: Vec<&'x str>,
+        units: Vec<&'x UnitInput>,
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    let mut slot = |code: &str, groups: &mut Vec<Group<'_>>| -> Option<usize> {
+        let g = group_of.get(code)?.as_deref()?;
+        Some(*position.entry(g).or_insert_with(|| {
+            groups.push(Group {
+                code: g,
+                expected: Vec::new(),
+                units: Vec::new(),
+            });
+            groups.len() - 1
+        }))
+    };
+    // Borrow dance: `slot` hands out indexes, the groups are filled afterwards.
+    let expected_slots: Vec<(usize, &str)> = expected
+        .iter()
+        .filter_map(|(c, _)| Some((slot(c, &mut groups)?, c.as_str())))
+        .collect();
+    let unit_slots: Vec<(usize, &UnitInput)> = inc
+        .iter()
+        .filter_map(|u| Some((slot(&u.unit, &mut groups)?, *u)))
+        .collect();
+    for (i, code) in expected_slots {
+        if let Some(g) = groups.get_mut(i) {
+            g.expected.push(code);
+        }
+    }
+    for (i, u) in unit_slots {
+        if let Some(g) = groups.get_mut(i) {
+            g.units.push(u);
+        }
+    }
+
+    let plan = Plan::new(form, rules);
+    groups
+        .into_iter()
+        .map(|g| {
+            let values = plan.combine(&g.units);
+            Subtotal {
+                unit: g.code.to_string(),
+                unit_name: names.get(g.code).copied().unwrap_or(g.code).to_string(),
+                coverage: coverage(&g.units, g.expected.iter().copied(), statuses),
+                rows: rows_of(form, &values),
+            }
+        })
+        .collect()
+}
+
+/// Year to date (lũy kế) from the aggregated values of each period of the year so
+/// far, oldest first, by each row's time rule.
+pub fn year_to_date(
+    form: &FormDef,
+    rules: &HashMap<String, RowRule>,
+    months: &[Values],
+) -> Vec<AggRow> {
+    let values = Plan::new(form, rules).year_to_date(months);
+    rows_of(form, &values)
+}
+
+/// Growth rate per cell: current / previous × 100, rounded to 2 decimals.
+pub fn growth(current: &[AggRow], previous: &[AggRow]) -> Vec<AggRow> {
+    let before: HashMap<&str, &AggRow> = previous.iter().map(|r| (r.row.as_str(), r)).collect();
+    let hundred = Decimal::ONE_HUNDRED;
+    current
+        .iter()
+        .map(|row| {
+            let prev = before.get(row.row.as_str());
+            let values = row
+                .values
+                .iter()
+                .map(|(label, cur)| {
+                    let rate = (|| {
+                        let c: Decimal = cur.as_deref()?.parse().ok()?;
+                        let p: Decimal = prev?.values.get(label)?.as_deref()?.parse().ok()?;
+                        if p.is_zero() {
+                            return None;
+                        }
+                        let q = c.checked_div(p)?.checked_mul(hundred)?;
+                        Some(format_decimal(q.round_dp_with_strategy(GROWTH_DECIMALS, ROUNDING)))
+                    })();
+                    (label.clone(), rate)
+                })
+                .collect();
+            AggRow {
+                values,
+                ..row.clone()
+            }
+        })
+        .collect()
+}
+
+/// The form's rows in form order with `values` keyed by column number label;
+/// headings carry blank values.
+pub fn rows_of(form: &FormDef, values: &Values) -> Vec<AggRow> {
+    let plan = Plan::new(form, &HashMap::new());
+    let mut buf: Vec<Option<&Value>> = vec![None; plan.n_slots()];
+    plan.fill(values, &mut buf);
+    form.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let heading = r.role == RowRole::Heading;
+            let values: BTreeMap<String, Option<String>> = form
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(j, c)| {
+                    let v = if heading {
+                        None
+                    } else {
+                        buf.get(i * plan.n_cols + j).copied().flatten().map(|v| match v {
+                            Value::Number(d) => format_decimal(*d),
+                            Value::Text(t) => t.clone(),
+                        })
+                    };
+                    (c.number.clone(), v)
+                })
+                .collect();
+            AggRow {
+                row: r.key.clone(),
+                code: r.code.clone(),
+                stt: r.stt.clone(),
+                name: r.name.clone(),
+                unit: r.unit.clone(),
+                level: r.level,
+                values,
+            }
+        })
+        .collect()
+}
