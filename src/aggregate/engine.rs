@@ -485,40 +485,35 @@ pub fn subtotals(
     }
 
     struct Group<'x> {
-        code: &'x str,
+        code: String,
         expected: Vec<&'x str>,
         units: Vec<&'x UnitInput>,
     }
     let mut groups: Vec<Group> = Vec::new();
     let mut position: HashMap<&str, usize> = HashMap::new();
-    let mut slot = |code: &str, groups: &mut Vec<Group<'_>>| -> Option<usize> {
+    let mut group_index = |code: &str, groups: &mut Vec<Group>| -> Option<usize> {
         let g = group_of.get(code)?.as_deref()?;
         Some(*position.entry(g).or_insert_with(|| {
             groups.push(Group {
-                code: g,
+                code: g.to_string(),
                 expected: Vec::new(),
                 units: Vec::new(),
             });
             groups.len() - 1
         }))
     };
-    // Borrow dance: `slot` hands out indexes, the groups are filled afterwards.
-    let expected_slots: Vec<(usize, &str)> = expected
-        .iter()
-        .filter_map(|(c, _)| Some((slot(c, &mut groups)?, c.as_str())))
-        .collect();
-    let unit_slots: Vec<(usize, &UnitInput)> = inc
-        .iter()
-        .filter_map(|u| Some((slot(&u.unit, &mut groups)?, *u)))
-        .collect();
-    for (i, code) in expected_slots {
-        if let Some(g) = groups.get_mut(i) {
-            g.expected.push(code);
+    for (code, _) in expected {
+        if let Some(i) = group_index(code, &mut groups) {
+            if let Some(g) = groups.get_mut(i) {
+                g.expected.push(code.as_str());
+            }
         }
     }
-    for (i, u) in unit_slots {
-        if let Some(g) = groups.get_mut(i) {
-            g.units.push(u);
+    for u in &inc {
+        if let Some(i) = group_index(&u.unit, &mut groups) {
+            if let Some(g) = groups.get_mut(i) {
+                g.units.push(*u);
+            }
         }
     }
 
@@ -528,8 +523,12 @@ pub fn subtotals(
         .map(|g| {
             let values = plan.combine(&g.units);
             Subtotal {
-                unit: g.code.to_string(),
-                unit_name: names.get(g.code).copied().unwrap_or(g.code).to_string(),
+                unit_name: names
+                    .get(g.code.as_str())
+                    .copied()
+                    .unwrap_or(g.code.as_str())
+                    .to_string(),
+                unit: g.code,
                 coverage: coverage(&g.units, g.expected.iter().copied(), statuses),
                 rows: rows_of(form, &values),
             }

@@ -959,3 +959,74 @@ fn cron_sees_deadlines_overdue_status_and_compliance() {
         .ok();
     assert_eq!(r.json().as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn narrative_and_attachments_travel_with_the_signed_report() {
+    let c = Cycle::new();
+    let env = &c.env;
+    let lua = c.key("KTXH01", "Lúa");
+    c.as_("gui.01");
+    env.json(&["account", "key", "generate"]);
+    c.as_("nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "100",
+    ]);
+    // A narrative typed in a TCVN3 font arrives as Latin-1 look-alikes: converted to Unicode.
+    let text = env.write("thuyet-minh.txt", "T×nh h×nh s¶n xuÊt n«ng nghiÖp æn ®Þnh.");
+    let n = env.json(&[
+        "report",
+        "narrative",
+        "set",
+        "KTXH",
+        "--period",
+        "202611",
+        "--file",
+        text.to_str().unwrap(),
+    ]);
+    assert!(n["characters"].as_u64().unwrap() > 20);
+    let pdf = env.write("phu-luc.pdf", "%PDF-1.4 phụ lục số liệu");
+    let a = env.json(&[
+        "report",
+        "attach",
+        "KTXH",
+        "--period",
+        "202611",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        a["size"].as_u64(),
+        Some(std::fs::metadata(&pdf).unwrap().len())
+    );
+    assert_eq!(a["sha256"].as_str().unwrap().len(), 64);
+    let big = env.path("lon.bin");
+    std::fs::write(&big, vec![0u8; 2 * 1024 * 1024]).unwrap();
+    env.run(&[
+        "report",
+        "attach",
+        "KTXH",
+        "--period",
+        "202611",
+        big.to_str().unwrap(),
+        "--max-mb",
+        "1",
+    ])
+    .code(5);
+    env.json(&["report", "submit", "KTXH", "--period", "202611"]);
+    c.as_("lanhdao.01");
+    env.json(&["report", "approve", "KTXH", "--period", "202611"]);
+    c.as_("gui.01");
+    env.json(&["report", "send", "KTXH", "--period", "202611"]);
+    let v = report(env, "H99.01");
+    assert_eq!(
+        v["revisions"][0]["narrative"],
+        "Tình hình sản xuất nông nghiệp ổn định."
+    );
+    assert_eq!(v["attachments"][0]["name"], "phu-luc.pdf");
+    assert_eq!(v["signature_valid"], true);
+    // The narrative is signed too: changing it afterwards breaks the signature.
+    env.sql("UPDATE revision SET narrative = 'Đã sửa' WHERE number = 1");
+    env.run(&[
+        "report", "verify", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(1);
+}
