@@ -8,6 +8,7 @@
 pub mod error;
 
 pub mod account;
+pub mod aggregate;
 pub mod audit;
 pub mod auth;
 pub mod calendar;

@@ -36,6 +36,9 @@ pub struct Obligation {
     pub returned: usize,
     #[serde(skip)]
     pub due: Timestamp,
+    /// The last day of the period's data window.
+    #[serde(skip)]
+    pub window_end: String,
 }
 
 pub struct Filter<'a> {
@@ -182,6 +185,7 @@ pub fn obligations(
                     sent_at: sent.and_then(|x| x.sent_at.clone()),
                     returned: revs.iter().filter(|x| x.status == "returned").count(),
                     due,
+                    window_end: info.end.clone(),
                 });
             }
         }

@@ -43,16 +43,29 @@ pub struct Options {
 
 /// Row key → rule, from each row's indicator in the catalogue.
 pub fn rules(conn: &Connection, form: &FormDef) -> Result<HashMap<String, RowRule>> {
-    let catalogue: HashMap<String, isql::Indicator> = isql::all(conn)?.into_iter().map(|i| (i.code.clone(), i)).collect();
-    let row_of_indicator: HashMap<&str, &str> = form.rows.iter().filter_map(|r| Some((r.indicator.as_deref()?, r.key.as_str()))).collect();
+    let catalogue: HashMap<String, isql::Indicator> = isql::all(conn)?
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
+    let row_of_indicator: HashMap<&str, &str> = form
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.indicator.as_deref()?, r.key.as_str())))
+        .collect();
     let mut out = HashMap::new();
     for r in &form.rows {
-        let Some(ind) = r.indicator.as_deref().and_then(|c| catalogue.get(c)) else { continue };
+        let Some(ind) = r.indicator.as_deref().and_then(|c| catalogue.get(c)) else {
+            continue;
+        };
         out.insert(
             r.key.clone(),
             RowRule {
                 aggregation: ind.aggregation.clone(),
-                weight_row: ind.weight.as_deref().and_then(|w| row_of_indicator.get(w)).map(|s| s.to_string()),
+                weight_row: ind
+                    .weight
+                    .as_deref()
+                    .and_then(|w| row_of_indicator.get(w))
+                    .map(|s| s.to_string()),
                 time_aggregation: ind.time_aggregation.clone(),
             },
         );
@@ -64,22 +77,38 @@ fn to_values(form: &FormDef, map: &sql::ValueMap) -> Values {
     let _ = form;
     map.iter()
         .filter_map(|(k, v)| {
-            Some((k.clone(), match v {
-                Stored::Num(n) => Value::Number(n.parse().ok()?),
-                Stored::Text(t) => Value::Text(t.clone()),
-            }))
+            Some((
+                k.clone(),
+                match v {
+                    Stored::Num(n) => Value::Number(n.parse().ok()?),
+                    Stored::Text(t) => Value::Text(t.clone()),
+                },
+            ))
         })
         .collect()
 }
 
+/// The units whose reports count, and every assigned unit as (code, name).
+type Collected = (Vec<UnitInput>, Vec<(String, String)>);
+
 /// Every assigned unit with its report's counting revision for one period.
-fn inputs(conn: &Connection, r: &Regime, form: &FormDef, period: &str, o: &Options) -> Result<(Vec<UnitInput>, Vec<(String, String)>)> {
-    let all_units: HashMap<i64, crate::store::unit::Unit> = units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
-    let by_code: HashMap<&str, &crate::store::unit::Unit> = all_units.values().map(|u| (u.code.as_str(), u)).collect();
+fn inputs(
+    conn: &Connection,
+    r: &Regime,
+    form: &FormDef,
+    period: &str,
+    o: &Options,
+) -> Result<Collected> {
+    let all_units: HashMap<i64, crate::store::unit::Unit> =
+        units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
+    let by_code: HashMap<&str, &crate::store::unit::Unit> =
+        all_units.values().map(|u| (u.code.as_str(), u)).collect();
     let mut expected = Vec::new();
     let mut out = Vec::new();
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
-        let Some(u) = all_units.get(&a.unit_id) else { continue };
+        let Some(u) = all_units.get(&a.unit_id) else {
+            continue;
+        };
         // Under lineage a merged unit's report counts as its successor's.
         let (code, name, parent) = match (&u.successor, o.lineage) {
             (Some(s), true) => match by_code.get(s.as_str()) {
@@ -91,17 +120,24 @@ fn inputs(conn: &Connection, r: &Regime, form: &FormDef, period: &str, o: &Optio
         if a.active && !expected.iter().any(|(c, _): &(String, String)| c == &code) {
             expected.push((code.clone(), name.clone()));
         }
-        let Some(report_id) = sql::report_id(conn, r.id, a.unit_id, period)? else { continue };
+        let Some(report_id) = sql::report_id(conn, r.id, a.unit_id, period)? else {
+            continue;
+        };
         let revs = sql::revisions(conn, report_id)?;
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
-        let chosen = revs.iter().rev().find(|x| o.statuses.iter().any(|s| s == &x.status));
+        let chosen = revs
+            .iter()
+            .rev()
+            .find(|x| o.statuses.iter().any(|s| s == &x.status));
         let Some(rev) = chosen else { continue };
         let values = to_values(form, &sql::values(conn, rev.id)?);
         match out.iter_mut().find(|i: &&mut UnitInput| i.unit == code) {
             // Two merged predecessors: their values add up under the successor.
             Some(existing) => {
                 for (k, v) in values {
-                    if let (Value::Number(d), Some(Value::Number(e))) = (&v, existing.values.get(&k)) {
+                    if let (Value::Number(d), Some(Value::Number(e))) =
+                        (&v, existing.values.get(&k))
+                    {
                         let s = *d + *e;
                         existing.values.insert(k, Value::Number(s));
                     } else {
@@ -109,18 +145,37 @@ fn inputs(conn: &Connection, r: &Regime, form: &FormDef, period: &str, o: &Optio
                     }
                 }
             }
-            None => out.push(UnitInput { unit: code, unit_name: name, parent, status: rev.status.clone(), values }),
+            None => out.push(UnitInput {
+                unit: code,
+                unit_name: name,
+                parent,
+                status: rev.status.clone(),
+                values,
+            }),
         }
     }
     Ok((out, expected))
 }
 
 /// Aggregates a regime's period for the lead unit (or anyone granted over it).
-pub fn aggregate(conn: &Connection, actor: &Actor, regime_code: &str, period: &str, o: &Options) -> Result<(FormDef, Aggregate, Vec<UnitInput>)> {
+pub fn aggregate(
+    conn: &Connection,
+    actor: &Actor,
+    regime_code: &str,
+    period: &str,
+    o: &Options,
+) -> Result<(FormDef, Aggregate, Vec<UnitInput>)> {
     let r = regime::find(conn, regime_code)?;
     let tree = units::tree(conn)?;
-    let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree) || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
-    actor.require(allowed, Msg::new(format!("tổng hợp chế độ {}", r.code), format!("aggregate regime {}", r.code)))?;
+    let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
+        || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
+    actor.require(
+        allowed,
+        Msg::new(
+            format!("tổng hợp chế độ {}", r.code),
+            format!("aggregate regime {}", r.code),
+        ),
+    )?;
     let period = regime::parse_period(&r, period)?;
     let form = crate::form::registry::load(conn, &r.form, None)?;
     let rules = rules(conn, &form)?;
@@ -148,7 +203,18 @@ pub fn aggregate(conn: &Connection, actor: &Actor, regime_code: &str, period: &s
             }
         }
     };
-    let subtotals = if o.grouping == Grouping::None { Vec::new() } else { engine::subtotals(&form, &rules, &inputs_now, &expected, &o.statuses, &level_of) };
+    let subtotals = if o.grouping == Grouping::None {
+        Vec::new()
+    } else {
+        engine::subtotals(
+            &form,
+            &rules,
+            &inputs_now,
+            &expected,
+            &o.statuses,
+            &level_of,
+        )
+    };
     let mut agg = Aggregate {
         regime: r.code.clone(),
         period: period.clone(),
@@ -162,10 +228,17 @@ pub fn aggregate(conn: &Connection, actor: &Actor, regime_code: &str, period: &s
         growth: None,
     };
     if (o.ytd || o.previous_year) && r.period_label.is_some() {
-        return Err(Error::new(Kind::Invalid, Msg::new("Báo cáo chuyên đề, đột xuất không có lũy kế hay cùng kỳ", "Thematic and ad hoc reports have no year-to-date or same period")));
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Báo cáo chuyên đề, đột xuất không có lũy kế hay cùng kỳ",
+                "Thematic and ad hoc reports have no year-to-date or same period",
+            ),
+        ));
     }
     if o.ytd {
-        let p = Period::parse(&period).map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
+        let p = Period::parse(&period)
+            .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
         let mut months = Vec::new();
         let mut cur = Some(p);
         while let Some(q) = cur {
@@ -173,7 +246,10 @@ pub fn aggregate(conn: &Connection, actor: &Actor, regime_code: &str, period: &s
                 break;
             }
             let (ins, _) = inputs(conn, &r, &form, &q.to_string(), o)?;
-            let refs: Vec<&UnitInput> = ins.iter().filter(|i| o.statuses.contains(&i.status)).collect();
+            let refs: Vec<&UnitInput> = ins
+                .iter()
+                .filter(|i| o.statuses.contains(&i.status))
+                .collect();
             months.push(engine::combine(&form, &rules, &refs));
             cur = q.prev();
         }
@@ -181,7 +257,8 @@ pub fn aggregate(conn: &Connection, actor: &Actor, regime_code: &str, period: &s
         agg.ytd = Some(engine::year_to_date(&form, &rules, &months));
     }
     if o.previous_year {
-        let p = Period::parse(&period).map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
+        let p = Period::parse(&period)
+            .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
         let mut q = p;
         let target_year = p.year() - 1;
         let mut steps = 0;

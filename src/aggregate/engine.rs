@@ -114,13 +114,69 @@ struct InputCell {
     weight: Option<usize>,
 }
 
-/// A form prepared once for many aggregations: every cell's slot, sorted by
-/// (row key, column key) as a [`Values`] map iterates, and the input cells.
-struct Plan<'a> {
-    form: &'a FormDef,
+/// Every cell of a form by slot (`row index × columns + column index`), sorted by
+/// (row key, column key) as a [`Values`] map iterates.
+struct Cells<'a> {
+    n_rows: usize,
     n_cols: usize,
     /// (row key, column key, slot), in `Values` order.
     index: Vec<(&'a str, &'a str, usize)>,
+}
+
+impl<'a> Cells<'a> {
+    fn new(form: &'a FormDef) -> Cells<'a> {
+        let n_cols = form.columns.len();
+        let mut index: Vec<(&str, &str, usize)> = Vec::with_capacity(form.rows.len() * n_cols);
+        for (i, r) in form.rows.iter().enumerate() {
+            for (j, c) in form.columns.iter().enumerate() {
+                index.push((r.key.as_str(), c.key.as_str(), i * n_cols + j));
+            }
+        }
+        index.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        Cells {
+            n_rows: form.rows.len(),
+            n_cols,
+            index,
+        }
+    }
+
+    fn n_slots(&self) -> usize {
+        self.n_rows * self.n_cols
+    }
+
+    /// The value of every form cell of `values` by slot, in one merged pass over the
+    /// sorted map and the sorted index (no lookups, no allocation).
+    fn fill<'v>(&self, values: &'v Values, buf: &mut [Option<&'v Value>]) {
+        buf.iter_mut().for_each(|b| *b = None);
+        let mut cells = self.index.iter().peekable();
+        for ((r, c), v) in values {
+            let key = (r.as_str(), c.as_str());
+            while let Some(&&(ir, ic, slot)) = cells.peek() {
+                match (ir, ic).cmp(&key) {
+                    Ordering::Less => {
+                        cells.next();
+                    }
+                    Ordering::Equal => {
+                        if let Some(b) = buf.get_mut(slot) {
+                            *b = Some(v);
+                        }
+                        cells.next();
+                        break;
+                    }
+                    Ordering::Greater => break,
+                }
+            }
+            if cells.peek().is_none() {
+                break;
+            }
+        }
+    }
+}
+
+/// A form prepared once for many aggregations: its cells and its input cells.
+struct Plan<'a> {
+    form: &'a FormDef,
+    cells: Cells<'a>,
     inputs: Vec<InputCell>,
 }
 
@@ -139,13 +195,6 @@ impl<'a> Plan<'a> {
             .enumerate()
             .map(|(j, c)| (c.key.as_str(), j))
             .collect();
-        let mut index: Vec<(&str, &str, usize)> = Vec::with_capacity(form.rows.len() * n_cols);
-        for (i, r) in form.rows.iter().enumerate() {
-            for (j, c) in form.columns.iter().enumerate() {
-                index.push((r.key.as_str(), c.key.as_str(), i * n_cols + j));
-            }
-        }
-        index.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         // The same notion of an input cell as `recompute`: not `x`, not a heading,
         // no (parsable) column formula and no row formula.
         let na: HashSet<(usize, usize)> = form
@@ -188,60 +237,25 @@ impl<'a> Plan<'a> {
         }
         Plan {
             form,
-            n_cols,
-            index,
+            cells: Cells::new(form),
             inputs,
-        }
-    }
-
-    fn n_slots(&self) -> usize {
-        self.form.rows.len() * self.n_cols
-    }
-
-    /// The value of every form cell of `values` by slot, in one merged pass over the
-    /// sorted map and the sorted index (no lookups, no allocation).
-    fn fill<'v>(&self, values: &'v Values, buf: &mut [Option<&'v Value>]) {
-        buf.iter_mut().for_each(|b| *b = None);
-        let mut cells = self.index.iter().peekable();
-        for ((r, c), v) in values {
-            let key = (r.as_str(), c.as_str());
-            while let Some(&&(ir, ic, slot)) = cells.peek() {
-                match (ir, ic).cmp(&key) {
-                    Ordering::Less => {
-                        cells.next();
-                    }
-                    Ordering::Equal => {
-                        if let Some(b) = buf.get_mut(slot) {
-                            *b = Some(v);
-                        }
-                        cells.next();
-                        break;
-                    }
-                    Ordering::Greater => break,
-                }
-            }
-            if cells.peek().is_none() {
-                break;
-            }
         }
     }
 
     /// The (row key, column key) of a slot.
     fn key(&self, slot: usize) -> Option<(String, String)> {
-        let row = self.form.rows.get(slot / self.n_cols.max(1))?;
-        let col = self.form.columns.get(slot % self.n_cols.max(1))?;
+        let n_cols = self.cells.n_cols.max(1);
+        let row = self.form.rows.get(slot / n_cols)?;
+        let col = self.form.columns.get(slot % n_cols)?;
         Some((row.key.clone(), col.key.clone()))
     }
 
     /// Values from the aggregated input cells, with computed cells recomputed and
     /// everything rounded to [`MAX_DECIMALS`].
     fn finish(&self, cells: impl Iterator<Item = (usize, Decimal)>) -> Values {
-        let mut out = Values::new();
-        for (slot, d) in cells {
-            if let Some(key) = self.key(slot) {
-                out.insert(key, Value::Number(d));
-            }
-        }
+        let mut out: Values = cells
+            .filter_map(|(slot, d)| Some((self.key(slot)?, Value::Number(d))))
+            .collect();
         recompute(self.form, &mut out);
         for v in out.values_mut() {
             if let Value::Number(d) = v {
@@ -253,9 +267,9 @@ impl<'a> Plan<'a> {
 
     fn combine(&self, inputs: &[&UnitInput]) -> Values {
         let mut accs = vec![Acc::default(); self.inputs.len()];
-        let mut buf: Vec<Option<&Value>> = vec![None; self.n_slots()];
+        let mut buf: Vec<Option<&Value>> = vec![None; self.cells.n_slots()];
         for unit in inputs {
-            self.fill(&unit.values, &mut buf);
+            self.cells.fill(&unit.values, &mut buf);
             for (cell, acc) in self.inputs.iter().zip(accs.iter_mut()) {
                 let Some(v) = number(&buf, cell.slot) else {
                     continue;
@@ -267,7 +281,7 @@ impl<'a> Plan<'a> {
                             acc.add_weighted(v, w);
                         }
                     }
-                    _ => acc.add(v),
+                    agg => acc.add(v, agg),
                 }
             }
         }
@@ -282,13 +296,13 @@ impl<'a> Plan<'a> {
     fn year_to_date(&self, months: &[Values]) -> Values {
         let mut accs = vec![Acc::default(); self.inputs.len()];
         let mut last: Vec<Option<Decimal>> = vec![None; self.inputs.len()];
-        let mut buf: Vec<Option<&Value>> = vec![None; self.n_slots()];
+        let mut buf: Vec<Option<&Value>> = vec![None; self.cells.n_slots()];
         for month in months {
-            self.fill(month, &mut buf);
+            self.cells.fill(month, &mut buf);
             for ((cell, acc), last) in self.inputs.iter().zip(accs.iter_mut()).zip(&mut last) {
                 *last = number(&buf, cell.slot);
                 if let Some(v) = *last {
-                    acc.add(v);
+                    acc.add(v, Agg::Sum);
                 }
             }
         }
@@ -327,14 +341,17 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, v: Decimal) {
+    /// Adds a value, keeping only what `agg` needs (a sum, or an extreme).
+    fn add(&mut self, v: Decimal, agg: Agg) {
         self.n += 1;
-        match self.sum.checked_add(v) {
-            Some(s) => self.sum = s,
-            None => self.overflow = true,
+        match agg {
+            Agg::Min => self.min = Some(self.min.map_or(v, |m| m.min(v))),
+            Agg::Max => self.max = Some(self.max.map_or(v, |m| m.max(v))),
+            _ => match self.sum.checked_add(v) {
+                Some(s) => self.sum = s,
+                None => self.overflow = true,
+            },
         }
-        self.min = Some(self.min.map_or(v, |m| m.min(v)));
-        self.max = Some(self.max.map_or(v, |m| m.max(v)));
     }
 
     fn add_weighted(&mut self, v: Decimal, w: Decimal) {
@@ -390,11 +407,7 @@ pub fn format_decimal(d: Decimal) -> String {
 
 /// Combines the units' values cell by cell by each row's rule (see the module
 /// documentation), then recomputes the computed rows and columns from the result.
-pub fn combine(
-    form: &FormDef,
-    rules: &HashMap<String, RowRule>,
-    inputs: &[&UnitInput],
-) -> Values {
+pub fn combine(form: &FormDef, rules: &HashMap<String, RowRule>, inputs: &[&UnitInput]) -> Values {
     Plan::new(form, rules).combine(inputs)
 }
 
@@ -452,8 +465,9 @@ pub fn aggregate(
 ) -> (Coverage, Vec<AggRow>) {
     let inc = included(units, statuses);
     let cov = coverage(&inc, expected.iter().map(|(c, _)| c.as_str()), statuses);
-    let values = Plan::new(form, rules).combine(&inc);
-    (cov, rows_of(form, &values))
+    let plan = Plan::new(form, rules);
+    let values = plan.combine(&inc);
+    (cov, rows_with(form, &plan.cells, &values))
 }
 
 /// One aggregate per group of units, the group being `level_of(unit code)` (see the
@@ -530,7 +544,7 @@ pub fn subtotals(
                     .to_string(),
                 unit: g.code,
                 coverage: coverage(&g.units, g.expected.iter().copied(), statuses),
-                rows: rows_of(form, &values),
+                rows: rows_with(form, &plan.cells, &values),
             }
         })
         .collect()
@@ -543,8 +557,9 @@ pub fn year_to_date(
     rules: &HashMap<String, RowRule>,
     months: &[Values],
 ) -> Vec<AggRow> {
-    let values = Plan::new(form, rules).year_to_date(months);
-    rows_of(form, &values)
+    let plan = Plan::new(form, rules);
+    let values = plan.year_to_date(months);
+    rows_with(form, &plan.cells, &values)
 }
 
 /// Growth rate per cell: current / previous × 100, rounded to 2 decimals.
@@ -566,7 +581,9 @@ pub fn growth(current: &[AggRow], previous: &[AggRow]) -> Vec<AggRow> {
                             return None;
                         }
                         let q = c.checked_div(p)?.checked_mul(hundred)?;
-                        Some(format_decimal(q.round_dp_with_strategy(GROWTH_DECIMALS, ROUNDING)))
+                        Some(format_decimal(
+                            q.round_dp_with_strategy(GROWTH_DECIMALS, ROUNDING),
+                        ))
                     })();
                     (label.clone(), rate)
                 })
@@ -582,9 +599,12 @@ pub fn growth(current: &[AggRow], previous: &[AggRow]) -> Vec<AggRow> {
 /// The form's rows in form order with `values` keyed by column number label;
 /// headings carry blank values.
 pub fn rows_of(form: &FormDef, values: &Values) -> Vec<AggRow> {
-    let plan = Plan::new(form, &HashMap::new());
-    let mut buf: Vec<Option<&Value>> = vec![None; plan.n_slots()];
-    plan.fill(values, &mut buf);
+    rows_with(form, &Cells::new(form), values)
+}
+
+fn rows_with(form: &FormDef, cells: &Cells, values: &Values) -> Vec<AggRow> {
+    let mut buf: Vec<Option<&Value>> = vec![None; cells.n_slots()];
+    cells.fill(values, &mut buf);
     form.rows
         .iter()
         .enumerate()
@@ -598,10 +618,13 @@ pub fn rows_of(form: &FormDef, values: &Values) -> Vec<AggRow> {
                     let v = if heading {
                         None
                     } else {
-                        buf.get(i * plan.n_cols + j).copied().flatten().map(|v| match v {
-                            Value::Number(d) => format_decimal(*d),
-                            Value::Text(t) => t.clone(),
-                        })
+                        buf.get(i * cells.n_cols + j)
+                            .copied()
+                            .flatten()
+                            .map(|v| match v {
+                                Value::Number(d) => format_decimal(*d),
+                                Value::Text(t) => t.clone(),
+                            })
                     };
                     (c.number.clone(), v)
                 })

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod aggregate;
 mod form;
 mod indicator;
 mod monitor;
@@ -122,6 +123,9 @@ pub enum Command {
     /// Data entry: fill-in workbooks, import, single cells.
     #[command(subcommand)]
     Entry(report::EntryCmd),
+    /// Aggregate a regime's period over units: coverage, subtotals, year to date,
+    /// the same period last year. Computed cells are recomputed, never summed.
+    Aggregate(aggregate::AggregateArgs),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -180,6 +184,7 @@ impl Command {
             Command::Window(c) => return format!("window {}", c.verb()),
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
+            Command::Aggregate(_) => "aggregate",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
             Command::Status(_) => "status",
@@ -248,6 +253,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Window(c) => regime::window_cmd(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Entry(c) => report::entry(&ctx, c),
+        Command::Aggregate(a) => aggregate::run(&ctx, a),
         Command::Deadlines(a) => monitor::deadlines(&ctx, a),
         Command::Overdue(a) => monitor::overdue(&ctx, a),
         Command::Status(a) => monitor::status(&ctx, a),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde_json::{json, Value};
 
 use crate::clock;
@@ -198,10 +198,10 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
 
 #[derive(Debug, Args)]
 pub struct ComplianceArgs {
-    /// First period (202601) or date: obligations due from the start of it.
+    /// First period (202601) or date: periods whose data window ends from then on.
     #[arg(long)]
     pub from: String,
-    /// Last period (202611) or date: obligations due by the month after it.
+    /// Last period (202611) or date: periods whose data window ends by then.
     #[arg(long)]
     pub to: String,
     /// Rank units (default) or regimes.
@@ -216,36 +216,18 @@ pub struct ComplianceArgs {
     pub exit_code: bool,
 }
 
-/// A period id or a date as the start (or the end) of a compliance span.
-fn bound(s: &str, end: bool) -> Result<Timestamp> {
+/// A period id or a date as the first (or last) day of a compliance span.
+fn bound(s: &str, end: bool) -> Result<jiff::civil::Date> {
     if let Ok(p) = crate::domain::period::Period::parse(s) {
         let (start, last) = p.window(crate::domain::period::WindowKind::Calendar);
-        let day = if end {
-            // The deadline of a period comes after it: include the following month.
-            last.checked_add(jiff::Span::new().months(1))
-                .unwrap_or(last)
-        } else {
-            start
-        };
-        let time = if end {
-            jiff::civil::Time::constant(23, 59, 59, 0)
-        } else {
-            jiff::civil::Time::midnight()
-        };
-        return clock::local_to_timestamp(day.to_datetime(time));
+        return Ok(if end { last } else { start });
     }
-    let d = clock::parse_date(s)?;
-    let time = if end {
-        jiff::civil::Time::constant(23, 59, 59, 0)
-    } else {
-        jiff::civil::Time::midnight()
-    };
-    clock::local_to_timestamp(d.to_datetime(time))
+    clock::parse_date(s)
 }
 
 pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
-    let (from, to) = (bound(&a.from, false)?, bound(&a.to, true)?);
-    if from > to {
+    let (first, last) = (bound(&a.from, false)?, bound(&a.to, true)?);
+    if first > last {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new("--from phải trước --to", "--from must come before --to"),
@@ -254,7 +236,13 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
     let now = ctx.clock.now();
     let rows = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        let list = monitor::obligations(
+        // A period belongs to the span when its data window ends inside it; its
+        // deadline may come some months later (yearly reports).
+        let from = clock::local_to_timestamp(first.to_datetime(jiff::civil::Time::midnight()))?;
+        let to = clock::local_to_timestamp(last.to_datetime(jiff::civil::Time::midnight()))?
+            + SignedDuration::from_hours(24 * 200);
+        let (f, l) = (first.to_string(), last.to_string());
+        let list: Vec<_> = monitor::obligations(
             tx,
             actor,
             &Filter {
@@ -265,7 +253,10 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
             to,
             now,
             &cal,
-        )?;
+        )?
+        .into_iter()
+        .filter(|o| o.window_end >= f && o.window_end <= l)
+        .collect();
         Ok(monitor::compliance(&list, a.by == "regime"))
     })?;
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();

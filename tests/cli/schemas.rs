@@ -24,6 +24,7 @@ const FILES: &[&str] = &[
     "form-register",
     "regime",
     "report",
+    "monitor",
 ];
 
 /// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.
@@ -1030,6 +1031,527 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
             assert_eq!(v["signature_valid"], true);
         }
     }
+}
+
+/// The demo's shared password (`src/demo.rs`, `DEMO_PASSWORD`).
+const DEMO_PW: &str = "Demo-HaSon-2026!";
+
+/// The monitoring commands on the demo province, as of the end of its month: 202611
+/// has 1 report missing and 5 sent late; 202612 is due on 21 December.
+#[test]
+fn monitoring_prints_the_documented_shapes() {
+    let mut env = Env::new();
+    let now = "2026-11-30T17:00:00+07:00";
+    env.now = Some(now.to_string());
+    let dir = env.path("demo");
+    let demo = emits(
+        &env,
+        "operations",
+        "demo_report",
+        &["-q", "demo", "--dir", dir.to_str().unwrap()],
+    );
+    assert_eq!(demo["simulated_now"], now);
+    assert_eq!(demo["password"], DEMO_PW);
+    let month = demo["month"].clone();
+    assert_eq!(
+        (month["missing"].as_u64(), month["late"].as_u64()),
+        (Some(1), Some(5))
+    );
+    let db = demo["db"].as_str().unwrap().to_string();
+    let args = |a: &[&str]| -> Vec<String> {
+        ["-o", "json", "--db", db.as_str()]
+            .iter()
+            .chain(a)
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let run = |a: &[&str], code: i32| -> Value {
+        let a = args(a);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        env.run(&a).code(code).json()
+    };
+    // Runs a monitoring command (exit `code`) and checks it against its $def.
+    let mon = |def: &str, a: &[&str], code: i32| -> Value {
+        let v = run(a, code);
+        assert_valid("monitor", def, &v);
+        v
+    };
+    let login = args(&["login", "admin", "--password-stdin"]);
+    let login: Vec<&str> = login.iter().map(String::as_str).collect();
+    env.run_in(&login, Some(&format!("{DEMO_PW}\n"))).ok();
+    let rows = |v: &Value| v.as_array().expect("an array").clone();
+    let count =
+        |v: &Value, key: &str, value: &str| rows(v).iter().filter(|r| r[key] == value).count();
+
+    // overdue: what the demo ended with; the missing one alone makes --exit-code 3.
+    let overdue = mon("overdue_list", &["overdue"], 0);
+    assert_eq!(overdue, month["overdue"]);
+    assert_eq!(
+        (
+            count(&overdue, "timeliness", "missing"),
+            count(&overdue, "timeliness", "late")
+        ),
+        (1, 5)
+    );
+    for r in rows(&overdue) {
+        assert_eq!(r["period"], "202611");
+        assert!(r["working_days_overdue"].as_i64().unwrap() >= 1, "{r}");
+    }
+    let missing = mon(
+        "overdue_list",
+        &["overdue", "--missing-only", "--exit-code"],
+        3,
+    );
+    assert_eq!(
+        count(&missing, "timeliness", "missing"),
+        rows(&missing).len()
+    );
+    assert_eq!(rows(&missing).len(), 1);
+    assert_eq!(missing[0]["status"], "not_started");
+    let missing_unit = missing[0]["unit"].as_str().unwrap().to_string();
+    let missing_regime = missing[0]["regime"].as_str().unwrap().to_string();
+    assert_eq!(
+        rows(&mon("overdue_list", &["overdue", "--since", "1d"], 0)).len(),
+        0
+    );
+
+    // status: one row per assigned unit; both regimes together make up the month.
+    let mut seen = [0, 0, 0];
+    for regime in month["regimes"].as_array().unwrap() {
+        let regime = regime.as_str().unwrap();
+        let code = if regime == missing_regime { 3 } else { 0 };
+        let status = mon(
+            "status_list",
+            &["status", regime, "202611", "--exit-code"],
+            code,
+        );
+        assert!(!rows(&status).is_empty());
+        for r in rows(&status) {
+            assert_eq!(
+                (r["regime"].as_str(), r["period"].as_str()),
+                (Some(regime), Some("202611"))
+            );
+        }
+        for (i, t) in ["on_time", "late", "missing"].iter().enumerate() {
+            seen[i] += count(&status, "timeliness", t);
+        }
+    }
+    assert_eq!(
+        seen.map(|n| json!(n)),
+        [
+            month["on_time"].clone(),
+            month["late"].clone(),
+            month["missing"].clone()
+        ]
+    );
+    let (regime, unit) = month["returned_and_corrected"][0]
+        .as_str()
+        .unwrap()
+        .split_once('/')
+        .unwrap();
+    let status = mon("status_list", &["status", regime, "202611"], 0);
+    let corrected = rows(&status)
+        .into_iter()
+        .find(|r| r["unit"] == unit)
+        .unwrap();
+    assert!(corrected["returned"].as_i64().unwrap() >= 1, "{corrected}");
+    assert!(corrected["revision"].as_i64().unwrap() >= 2, "{corrected}");
+
+    // deadlines: nothing within a week; 202612 within 30 days, counted in working days.
+    assert_eq!(mon("deadline_list", &["deadlines"], 0), json!([]));
+    let soon = mon(
+        "deadline_list",
+        &["deadlines", "--within", "30d", "--exit-code"],
+        3,
+    );
+    assert!(!rows(&soon).is_empty());
+    for r in rows(&soon) {
+        assert_eq!(
+            (
+                r["period"].as_str(),
+                r["timeliness"].as_str(),
+                r["sent_at"].is_null()
+            ),
+            (Some("202612"), Some("not_due"), true),
+            "{r}"
+        );
+        let day = &r["deadline"].as_str().unwrap()[..10];
+        let workdays = run(
+            &["calendar", "workdays", "--from", "2026-11-30", "--to", day],
+            0,
+        );
+        assert_eq!(r["working_days_left"], workdays["workdays"], "{r}");
+    }
+    let all = mon(
+        "deadline_list",
+        &["deadlines", "--within", "30d", "--all"],
+        0,
+    );
+    assert!(rows(&all).len() >= rows(&soon).len());
+    let one = mon(
+        "deadline_list",
+        &[
+            "deadlines",
+            "--within",
+            "30d",
+            "--unit",
+            &missing_unit,
+            "--regime",
+            &missing_regime,
+        ],
+        0,
+    );
+    assert_eq!(strings(&one, "unit"), set(&[missing_unit.as_str()]));
+
+    // compliance: ranked, counts that add up, rates to two decimals.
+    let by_unit = mon(
+        "compliance_list",
+        &[
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+            "--exit-code",
+        ],
+        3,
+    );
+    let by_regime = mon(
+        "compliance_list",
+        &[
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+            "--by",
+            "regime",
+        ],
+        0,
+    );
+    for list in [&by_unit, &by_regime] {
+        let mut last = f64::INFINITY;
+        for (i, c) in rows(list).iter().enumerate() {
+            assert_eq!(c["rank"], json!(i + 1));
+            let n = |k: &str| c[k].as_u64().unwrap();
+            assert_eq!(n("due"), n("on_time") + n("late") + n("missing"), "{c}");
+            let pct = |x: u64| format!("{:.2}", (x * 100) as f64 / n("due") as f64);
+            assert_eq!(c["on_time_rate"], pct(n("on_time")), "{c}");
+            assert_eq!(c["sent_rate"], pct(n("on_time") + n("late")), "{c}");
+            let rate: f64 = c["on_time_rate"].as_str().unwrap().parse().unwrap();
+            assert!(rate <= last, "ranked by on-time rate: {c}");
+            last = rate;
+        }
+        for k in ["on_time", "late", "missing"] {
+            let total: u64 = rows(list).iter().map(|c| c[k].as_u64().unwrap()).sum();
+            assert_eq!(json!(total), month[k], "{k}");
+        }
+    }
+    let regimes: BTreeSet<String> = month["regimes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(strings(&by_regime, "key"), regimes);
+    let worst = rows(&by_unit)
+        .into_iter()
+        .find(|c| c["key"] == missing_unit.as_str())
+        .unwrap();
+    assert_ne!(worst["sent_rate"], "100.00");
+
+    // remind: the accounts that must act, and their messages for sendmail -t.
+    let overdue_only = mon("reminder_list", &["remind", "--exit-code"], 3);
+    for r in rows(&overdue_only) {
+        for i in r["items"].as_array().unwrap() {
+            assert_eq!(
+                (
+                    i["unit"].as_str(),
+                    i["timeliness"].as_str(),
+                    i["action"].as_str()
+                ),
+                (
+                    Some(missing_unit.as_str()),
+                    Some("missing"),
+                    Some("data_entry")
+                ),
+                "{i}"
+            );
+        }
+    }
+    let mail_dir = env.path("thu");
+    let remind = mon(
+        "reminder_list",
+        &[
+            "remind",
+            "--within",
+            "30d",
+            "--from",
+            "baocao@hason.gov.vn",
+            "--mail-dir",
+            mail_dir.to_str().unwrap(),
+        ],
+        0,
+    );
+    let users: Vec<String> = rows(&remind)
+        .iter()
+        .map(|r| r["username"].as_str().unwrap().to_string())
+        .collect();
+    let mut sorted = users.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(users, sorted, "one entry per account, by username");
+    assert_eq!(std::fs::read_dir(&mail_dir).unwrap().count(), users.len());
+    assert!(rows(&remind).len() > rows(&overdue_only).len());
+    for r in rows(&remind) {
+        let items = r["items"].as_array().unwrap();
+        let user = r["username"].as_str().unwrap();
+        let text = std::fs::read_to_string(mail_dir.join(format!("{user}.eml"))).unwrap();
+        let (head, body) = text
+            .split_once("\n\n")
+            .expect("a header, an empty line, a body");
+        let fields: Vec<(&str, &str)> = head
+            .lines()
+            .map(|l| {
+                l.split_once(": ")
+                    .unwrap_or_else(|| panic!("not a header field: {l}"))
+            })
+            .collect();
+        let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+        assert_eq!(
+            names,
+            [
+                "From",
+                "To",
+                "Subject",
+                "Date",
+                "MIME-Version",
+                "Content-Type",
+                "Content-Transfer-Encoding"
+            ]
+        );
+        let to = r["email"]
+            .as_str()
+            .map_or_else(|| format!("{user}@localhost"), str::to_string);
+        let subject = fields[2]
+            .1
+            .strip_prefix("=?UTF-8?B?")
+            .and_then(|s| s.strip_suffix("?="))
+            .expect("an encoded-word");
+        use base64::Engine;
+        let subject = String::from_utf8(
+            base64::engine::general_purpose::STANDARD
+                .decode(subject)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            fields,
+            [
+                ("From", "baocao@hason.gov.vn"),
+                ("To", to.as_str()),
+                ("Subject", fields[2].1),
+                ("Date", "Mon, 30 Nov 2026 17:00:00 +0700"),
+                ("MIME-Version", "1.0"),
+                ("Content-Type", "text/plain; charset=UTF-8"),
+                ("Content-Transfer-Encoding", "8bit"),
+            ]
+        );
+        assert_eq!(
+            subject,
+            format!("[baocao] Nhắc việc báo cáo: {} việc cần xử lý", items.len())
+        );
+        assert!(head.is_ascii(), "{head}");
+        assert!(!text.contains('\r'));
+        let full_name = r["full_name"].as_str().unwrap();
+        assert!(
+            body.starts_with(&format!("Kính gửi {full_name},\n")),
+            "{body}"
+        );
+        let lines: Vec<&str> = body.lines().filter(|l| l.starts_with("- ")).collect();
+        assert_eq!(lines.len(), items.len());
+        for (line, i) in lines.iter().zip(items) {
+            let code = format!("({})", i["unit"].as_str().unwrap());
+            assert!(line.contains(&code), "{line}");
+            assert_eq!(
+                line.ends_with("ĐÃ QUÁ HẠN"),
+                i["timeliness"] == "missing",
+                "{line}"
+            );
+        }
+    }
+
+    // Outputs that drift from the schemas are caught.
+    let late = rows(&overdue)
+        .into_iter()
+        .find(|r| r["timeliness"] == "late")
+        .unwrap();
+    let gone = missing[0].clone();
+    for (row, field, value, why) in [
+        (&late, "timeliness", json!("on_time"), "an on-time report"),
+        (&late, "sent_at", Value::Null, "a late report never sent"),
+        (&late, "working_days_overdue", json!(-1), "negative days"),
+        (
+            &late,
+            "working_days_overdue",
+            json!("2"),
+            "days as a string",
+        ),
+        (
+            &gone,
+            "sent_at",
+            json!("2026-11-24T09:30:00+07:00"),
+            "a missing report sent",
+        ),
+        (
+            &gone,
+            "deadline",
+            json!("2026-11-20T16:59:59Z"),
+            "a deadline in UTC",
+        ),
+    ] {
+        let mut bad = row.clone();
+        bad[field] = value;
+        assert_invalid("monitor", "overdue_list", &json!([bad]), why);
+    }
+    let mut bad = late.clone();
+    bad.as_object_mut().unwrap().remove("working_days_overdue");
+    assert_invalid(
+        "monitor",
+        "overdue_list",
+        &json!([bad]),
+        "no working_days_overdue",
+    );
+    assert_invalid("monitor", "overdue_list", &late, "a row for a list");
+
+    let due = soon[0].clone();
+    assert_valid("monitor", "status_list", &json!([due]));
+    for (field, value, why) in [
+        ("revision", json!(1), "a revision of a report not started"),
+        ("timeliness", json!("on_time"), "on time but never sent"),
+        ("timeliness", json!("overdue"), "an unknown timeliness"),
+        ("status", json!("submitted"), "an unknown status"),
+        ("returned", json!(1), "a report not started yet returned"),
+        ("period", json!(""), "an empty period"),
+        ("working_days_left", json!(-2), "negative working days left"),
+        ("working_days_left", Value::Null, "no working days left"),
+    ] {
+        let mut bad = due.clone();
+        bad[field] = value;
+        assert_invalid("monitor", "deadline_list", &json!([bad]), why);
+    }
+    let mut bad = due.clone();
+    bad.as_object_mut().unwrap().remove("working_days_left");
+    assert_invalid(
+        "monitor",
+        "deadline_list",
+        &json!([bad]),
+        "no working_days_left",
+    );
+    let mut bad = corrected.clone();
+    bad.as_object_mut().unwrap().remove("returned");
+    assert_invalid("monitor", "status_list", &json!([bad]), "no returned");
+    let mut bad = corrected.clone();
+    bad["revision"] = Value::Null;
+    assert_invalid(
+        "monitor",
+        "status_list",
+        &json!([bad]),
+        "a started report without revision",
+    );
+
+    let top = by_unit[0].clone();
+    assert_eq!(
+        (top["late"].as_u64(), top["missing"].as_u64()),
+        (Some(0), Some(0))
+    );
+    for (field, value, why) in [
+        ("on_time_rate", json!(100), "a numeric rate"),
+        ("on_time_rate", json!("87.5"), "one decimal"),
+        ("on_time_rate", json!("100.50"), "over 100 %"),
+        ("sent_rate", json!("97,50"), "a decimal comma"),
+        (
+            "on_time_rate",
+            json!("90.00"),
+            "a rate below 100 with nothing late or missing",
+        ),
+        ("rank", json!(0), "rank 0"),
+        ("key", json!("Phường Hà Sơn"), "a name as key"),
+        ("not_due", json!(-1), "a negative count"),
+    ] {
+        let mut bad = top.clone();
+        bad[field] = value;
+        assert_invalid("monitor", "compliance_list", &json!([bad]), why);
+    }
+    let mut bad = top.clone();
+    bad.as_object_mut().unwrap().remove("not_due");
+    assert_invalid("monitor", "compliance_list", &json!([bad]), "no not_due");
+    let mut bad = top.clone();
+    bad["due"] = json!(0);
+    bad["on_time"] = json!(0);
+    bad["late"] = json!(1);
+    assert_invalid(
+        "monitor",
+        "compliance_list",
+        &json!([bad]),
+        "late with nothing due",
+    );
+
+    // The demo leaves no report waiting for approval or sending: those items by hand.
+    let entry = remind[0].clone();
+    let item = entry["items"][0].clone();
+    for (action, status) in [
+        ("approver", "pending_approval"),
+        ("sender", "approved"),
+        ("data_entry", "draft"),
+    ] {
+        let mut ok = entry.clone();
+        ok["items"][0]["action"] = json!(action);
+        ok["items"][0]["status"] = json!(status);
+        ok["email"] = Value::Null;
+        assert_valid("monitor", "reminder_list", &json!([ok]));
+    }
+    for (field, value, why) in [
+        ("action", json!("viewer"), "an unknown action"),
+        (
+            "action",
+            json!("approver"),
+            "an approver for a report not started",
+        ),
+        (
+            "action",
+            json!("sender"),
+            "a sender for a report not started",
+        ),
+        ("status", json!("sent"), "a sent report to act on"),
+        ("timeliness", json!("late"), "a report already sent"),
+        ("deadline", json!("21/12/2026"), "a human date"),
+    ] {
+        let mut bad = entry.clone();
+        bad["items"][0][field] = value;
+        assert_invalid("monitor", "reminder_list", &json!([bad]), why);
+    }
+    let mut bad = entry.clone();
+    bad["items"][0].as_object_mut().unwrap().remove("action");
+    assert_invalid(
+        "monitor",
+        "reminder_list",
+        &json!([bad]),
+        "an item without action",
+    );
+    for (field, value, why) in [
+        ("items", json!([]), "nothing to remind of"),
+        ("items", item.clone(), "one item for the list"),
+        ("email", json!(42), "a numeric address"),
+        ("username", json!("Admin User"), "a malformed username"),
+    ] {
+        let mut bad = entry.clone();
+        bad[field] = value;
+        assert_invalid("monitor", "reminder_list", &json!([bad]), why);
+    }
+    let mut bad = entry.clone();
+    bad.as_object_mut().unwrap().remove("full_name");
+    assert_invalid("monitor", "reminder_list", &json!([bad]), "no full_name");
 }
 
 #[test]

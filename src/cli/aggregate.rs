@@ -1,0 +1,140 @@
+//! `baocao aggregate …`: a regime's period over units, with coverage, subtotals,
+//! year to date and the same period last year.
+
+use clap::Args;
+use serde_json::{json, Map, Value};
+
+use crate::aggregate::collect::{self, Grouping, Options};
+use crate::aggregate::model::AggRow;
+use crate::context::Ctx;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::output::Format;
+
+#[derive(Debug, Args, Clone)]
+pub struct AggregateArgs {
+    pub regime: String,
+    pub period: String,
+    /// Subtotals: `unit` (each unit), `parent` (by parent unit), or a tree depth (2, 3…).
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Which reports count: accepted (default) or sent (sent and accepted).
+    #[arg(long, value_parser = ["accepted", "sent"], default_value = "accepted")]
+    pub include: String,
+    /// Add the year to date (lũy kế) by each indicator's time rule.
+    #[arg(long)]
+    pub ytd: bool,
+    /// Add the same period of the previous year and growth rates (previous-year).
+    #[arg(long, value_parser = ["previous-year"])]
+    pub compare: Option<String>,
+    /// Count a merged unit's reports under its successor.
+    #[arg(long)]
+    pub lineage: bool,
+}
+
+impl AggregateArgs {
+    pub fn options(&self) -> Result<Options> {
+        let grouping = match self.by.as_deref() {
+            None => Grouping::None,
+            Some("unit") => Grouping::ByUnit,
+            Some("parent") => Grouping::ByParent,
+            Some(n) => match n.parse::<usize>() {
+                Ok(d) if (1..=10).contains(&d) => Grouping::Level(d),
+                _ => {
+                    return Err(Error::new(
+                        Kind::Usage,
+                        Msg::new(
+                            format!("--by «{n}»: unit, parent hoặc một cấp 1–10"),
+                            format!("--by «{n}»: unit, parent or a level 1–10"),
+                        ),
+                    ))
+                }
+            },
+        };
+        let statuses = if self.include == "sent" {
+            vec!["sent".to_string(), "accepted".to_string()]
+        } else {
+            vec!["accepted".to_string()]
+        };
+        Ok(Options {
+            statuses,
+            grouping,
+            ytd: self.ytd,
+            previous_year: self.compare.is_some(),
+            lineage: self.lineage,
+        })
+    }
+}
+
+/// Rows flattened for tables and CSV: STT, name, unit, then one column per number.
+pub fn flat_rows(rows: &[AggRow], prefix: Option<(&str, &str)>) -> Vec<Value> {
+    rows.iter()
+        .map(|r| {
+            let mut m = Map::new();
+            if let Some((unit, name)) = prefix {
+                m.insert("group".into(), json!(unit));
+                m.insert("group_name".into(), json!(name));
+            }
+            m.insert("row".into(), json!(r.row));
+            m.insert("stt".into(), json!(r.stt));
+            m.insert(
+                "name".into(),
+                json!(format!(
+                    "{}{}",
+                    "  ".repeat(r.level.saturating_sub(1) as usize),
+                    r.name
+                )),
+            );
+            m.insert("unit".into(), json!(r.unit));
+            for (k, v) in &r.values {
+                m.insert(k.clone(), json!(v));
+            }
+            Value::Object(m)
+        })
+        .collect()
+}
+
+pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
+    let o = a.options()?;
+    let (_, agg, _) =
+        ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.regime, &a.period, &o))?;
+    let c = &agg.coverage;
+    ctx.out.note(Msg::new(
+        format!(
+            "{} kỳ {}: tổng hợp {}/{} đơn vị (trạng thái: {})",
+            agg.regime,
+            agg.period,
+            c.included,
+            c.expected,
+            c.statuses.join(", ")
+        ),
+        format!(
+            "{} {}: {}/{} units aggregated (statuses: {})",
+            agg.regime,
+            agg.period,
+            c.included,
+            c.expected,
+            c.statuses.join(", ")
+        ),
+    ));
+    if ctx.out.format == Format::Json {
+        return ctx.out.emit(&serde_json::to_value(&agg)?, &[]);
+    }
+    let mut rows = flat_rows(&agg.rows, None);
+    for s in &agg.subtotals {
+        rows.extend(flat_rows(&s.rows, Some((&s.unit, &s.unit_name))));
+    }
+    ctx.out.emit(&Value::Array(rows), &[])?;
+    if let Some(ytd) = &agg.ytd {
+        ctx.out
+            .note(Msg::new("Lũy kế từ đầu năm:", "Year to date:"));
+        ctx.out.emit(&Value::Array(flat_rows(ytd, None)), &[])?;
+    }
+    if let Some(g) = &agg.growth {
+        ctx.out.note(Msg::new(
+            "So với cùng kỳ năm trước (%):",
+            "Against the same period last year (%):",
+        ));
+        ctx.out.emit(&Value::Array(flat_rows(g, None)), &[])?;
+    }
+    Ok(())
+}
