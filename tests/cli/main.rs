@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod aggregation;
 mod audit_trail;
 mod calendar;
 mod forms;
