@@ -19,6 +19,7 @@ pub mod demo;
 pub mod domain;
 pub mod entry;
 pub mod entry_cell;
+pub mod export;
 pub mod files;
 pub mod form;
 pub mod indicator;

@@ -487,7 +487,7 @@ pub fn subtotals(
         .iter()
         .map(|(c, _)| c.as_str())
         .chain(inc.iter().map(|u| u.unit.as_str()));
-    for code in codes.clone() {
+    for code in codes {
         group_of.entry(code).or_insert_with(|| level_of(code));
     }
     let mut names: HashMap<&str, &str> = HashMap::new();

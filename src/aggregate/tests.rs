@@ -691,23 +691,6 @@ fn three_thousand_communes_aggregate_quickly() {
     let expect = (7 * 3321 * 3320 / 2 + 4 * 3321) as i64;
     assert_eq!(cell(&rows, "r1", "1"), Some(format_tenths(expect).as_str()));
     eprintln!("aggregate: {whole:?}; with 120 district subtotals: {with_districts:?}");
-    let t = std::time::Instant::now();
-    let mut v = Values::new();
-    for _ in 0..20 {
-        v = combine(&f, &HashMap::new(), &[]);
-    }
-    eprintln!("20 empty combines: {:?} {}", t.elapsed(), v.len());
-    let t = std::time::Instant::now();
-    let one: Vec<&UnitInput> = units.iter().take(1).collect();
-    for _ in 0..20 {
-        v = combine(&f, &HashMap::new(), &one);
-    }
-    eprintln!("20 one-unit combines: {:?} {}", t.elapsed(), v.len());
-    let t = std::time::Instant::now();
-    for _ in 0..20 {
-        let _ = rows_of(&f, &v);
-    }
-    eprintln!("20 rows_of: {:?}", t.elapsed());
     // Generous for a debug build on a shared machine; release is far below.
     assert!(whole.as_secs_f64() < 5.0, "{whole:?}");
 }

@@ -138,3 +138,92 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// `export aggregate`: the workbook a provincial office forwards as is (SPEC §8), or its
+/// CSV/JSON with `-o csv|json` and no `--out`.
+#[derive(Debug, Args)]
+pub struct ExportAggregateArgs {
+    #[command(flatten)]
+    pub agg: AggregateArgs,
+    /// The .xlsx to write.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+}
+
+pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
+    let o = a.agg.options()?;
+    let now = ctx.clock.now();
+    let (form, agg, inputs, status, meta) = ctx.read(|tx, actor| {
+        let (form, agg, inputs) = collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o)?;
+        let cal = crate::calendar::load(tx)?;
+        let r = crate::regime::find(tx, &agg.regime)?;
+        let mut status = Vec::new();
+        for ob in crate::monitor::status(tx, actor, &agg.regime, &agg.period, now, &cal)? {
+            let t = crate::report::locate(tx, &agg.regime, &ob.unit, &agg.period)?;
+            let v = crate::report::view(tx, &t, now, &cal, false)?;
+            let who = |action: &str| {
+                v.history
+                    .iter()
+                    .rev()
+                    .find(|h| h.action == action)
+                    .map(|h| h.actor.clone())
+            };
+            status.push(crate::export::StatusRow {
+                unit: ob.unit.clone(),
+                unit_name: ob.unit_name.clone(),
+                status: ob.status.clone(),
+                sent_at: ob.sent_at.clone(),
+                deadline: ob.deadline.clone(),
+                timeliness: ob.timeliness.clone(),
+                approver: who("approve"),
+                sender: who("send"),
+                signature_valid: v.signature_valid,
+            });
+        }
+        let lead = crate::unit::find(tx, &r.lead_unit)?;
+        let words = crate::domain::period::Period::parse(&agg.period)
+            .map(|p| p.name_vi())
+            .unwrap_or_else(|_| agg.period.clone());
+        let meta = crate::export::Meta {
+            regime_name: r.name.clone(),
+            period_words: words,
+            aggregating_unit: lead.name,
+            generated_at: crate::clock::rfc3339(now),
+            generated_by: actor.username.clone(),
+            data_as_of: crate::clock::rfc3339(now),
+            statuses: o.statuses.clone(),
+        };
+        Ok((form, agg, inputs, status, meta))
+    })?;
+    match &a.out {
+        Some(path) => {
+            let detail: Vec<crate::export::UnitDetail> = inputs
+                .into_iter()
+                .filter(|i| o.statuses.contains(&i.status))
+                .map(|i| crate::export::UnitDetail {
+                    unit: i.unit,
+                    unit_name: i.unit_name,
+                    values: i.values,
+                })
+                .collect();
+            crate::export::write_aggregate_workbook(&form, &agg, &detail, &status, &meta, path)?;
+            let p = path.display();
+            ctx.out.note(Msg::new(
+                format!("Đã ghi bảng tổng hợp {p}"),
+                format!("Wrote the aggregated workbook {p}"),
+            ));
+            ctx.out.emit(&json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage}), &[])
+        }
+        None if ctx.out.format == Format::Csv => {
+            ctx.out.text(&crate::export::aggregate_csv(&form, &agg))
+        }
+        None if ctx.out.format == Format::Json => ctx.out.emit(&serde_json::to_value(&agg)?, &[]),
+        None => Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "Cần --out FILE.xlsx, hoặc -o csv / -o json",
+                "Give --out FILE.xlsx, or -o csv / -o json",
+            ),
+        )),
+    }
+}

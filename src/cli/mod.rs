@@ -126,6 +126,9 @@ pub enum Command {
     /// Aggregate a regime's period over units: coverage, subtotals, year to date,
     /// the same period last year. Computed cells are recomputed, never summed.
     Aggregate(aggregate::AggregateArgs),
+    /// Exports for provincial offices and analysts.
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -164,6 +167,13 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// The aggregated workbook: the form reproduced with the aggregate, per-unit detail,
+    /// reporting status per unit, metadata.
+    Aggregate(aggregate::ExportAggregateArgs),
+}
+
 impl Command {
     /// The command's name in the audit trail.
     fn audit_name(&self) -> String {
@@ -185,6 +195,7 @@ impl Command {
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
+            Command::Export(_) => "export aggregate",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
             Command::Status(_) => "status",
@@ -254,6 +265,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(c) => report::run(&ctx, c),
         Command::Entry(c) => report::entry(&ctx, c),
         Command::Aggregate(a) => aggregate::run(&ctx, a),
+        Command::Export(ExportCmd::Aggregate(a)) => aggregate::export(&ctx, a),
         Command::Deadlines(a) => monitor::deadlines(&ctx, a),
         Command::Overdue(a) => monitor::overdue(&ctx, a),
         Command::Status(a) => monitor::status(&ctx, a),

@@ -217,6 +217,40 @@ fn sums_weighted_averages_and_ratios_match_hand_computation() {
     .ok();
     env.run(&["aggregate", "SXLUA", "202611"]).code(4);
     env.login("admin", ADMIN_PW).ok();
+    // The workbook a provincial office forwards: four sheets, the ratio as a formula with its value.
+    let out = env.path("tong-hop.xlsx");
+    env.json(&[
+        "export",
+        "aggregate",
+        "SXLUA",
+        "202611",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Tổng hợp",
+            "Chi tiết đơn vị",
+            "Tình hình gửi báo cáo",
+            "Thông tin"
+        ]
+    );
+    let summary = book.worksheet_range("Tổng hợp").unwrap();
+    assert!(
+        summary.rows().flatten().any(|c| c.to_string() == "90"),
+        "the ratio of totals is cached as 90"
+    );
+    let csv = env
+        .run(&["-o", "csv", "export", "aggregate", "SXLUA", "202611"])
+        .ok()
+        .stdout;
+    assert!(
+        csv.lines().any(|l| l == "r1,1,Diện tích lúa,ha,300,270,90"),
+        "{csv}"
+    );
     env.run(&["aggregate", "SXLUA", "2026Q4"]).code(5);
     env.run(&["aggregate", "NOPE", "202611"]).code(6);
 }
