@@ -349,7 +349,8 @@ mod tests {
     #[test]
     fn recomputes_as_entry_recompute_does() {
         let forms = forms();
-        assert!(forms.len() >= 2);
+        // The hand-made form always; the shared templates when ../shared is there.
+        assert!(!forms.is_empty());
         for form in &forms {
             let formulas = Formulas::of(form);
             let fast = Recomputer::new(form, &formulas);
