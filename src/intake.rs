@@ -163,9 +163,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
     // A workbook without the identity sheet is the form's own template filled by hand,
     // which needs to be told whose report it is (below).
-    if is_xlsx(path) && entry::has_identity_sheet(path)? {
-        match entry::read_workbook(path) {
-            Ok(filled) => {
+    if is_xlsx(path) {
+        match entry::read::read_workbook_if_any(path)? {
+            None => {}
+            Some(filled) => {
                 let id = filled.identity;
                 let mismatch = |what_vi: &str, what_en: &str, want: &str, got: &str| {
                     Error::new(
@@ -197,7 +198,6 @@ pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
                     cells: filled.cells,
                 });
             }
-            Err(e) => return Err(e),
         }
     }
     let (Some(regime), Some(unit), Some(period)) = (&given.regime, &given.unit, &given.period)
@@ -238,8 +238,8 @@ fn problem_text(p: &entry::Problem, lang: Lang) -> String {
 /// The unit's accepted values of earlier periods, newest last, for the outlier check.
 fn history(conn: &Connection, t: &Target) -> Result<Vec<Values>> {
     let mut out = Vec::new();
-    for (report_id, _, unit_id, _, period) in sql::reports(conn, Some(t.regime.id), None)? {
-        if unit_id != t.unit.id || period >= t.period {
+    for (report_id, period) in sql::unit_reports(conn, t.regime.id, t.unit.id)? {
+        if period >= t.period {
             continue;
         }
         if let Some(rev) = sql::revisions(conn, report_id)?

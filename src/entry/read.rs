@@ -272,6 +272,16 @@ fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
 /// [`read_workbook`] other than its absence mention the identity sheet without
 /// naming it, so a caller may also tell them apart by [`IDENTITY_SHEET`] in the
 /// message; this is the explicit way.
+/// Reads a fill-in workbook, or `None` when the file has no identity sheet (the
+/// form's own template filled by hand) — opening the file once.
+pub fn read_workbook_if_any(path: &Path) -> Result<Option<Filled>> {
+    let book = open_xlsx(path)?;
+    if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
+        return Ok(None);
+    }
+    read_opened(path, book).map(Some)
+}
+
 pub fn has_identity_sheet(path: &Path) -> Result<bool> {
     let book = open_xlsx(path)?;
     Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
@@ -280,7 +290,10 @@ pub fn has_identity_sheet(path: &Path) -> Result<bool> {
 /// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
 /// identity (checksum verified) and every cell of its layout map.
 pub fn read_workbook(path: &Path) -> Result<Filled> {
-    let mut book = open_xlsx(path)?;
+    read_opened(path, open_xlsx(path)?)
+}
+
+fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<Filled> {
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Err(invalid(
             format!(

@@ -333,3 +333,12 @@ pub fn value_digests(conn: &Connection) -> Result<Vec<(String, String, String)>>
     }
     Ok(out)
 }
+
+/// One unit's reports of a regime: (report id, period), for its own history.
+pub fn unit_reports(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, period FROM report WHERE regime_id = ?1 AND unit_id = ?2 ORDER BY period",
+    )?;
+    let rows = stmt.query_map(params![regime_id, unit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
