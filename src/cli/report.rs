@@ -165,6 +165,24 @@ fn target(
     report::locate(tx, &w.regime, &unit, &w.period)
 }
 
+/// The report, if the actor may read it (any grant over its unit, or its lead unit's).
+fn readable_target(
+    tx: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    w: &Which,
+) -> Result<Target> {
+    let t = target(tx, actor, w)?;
+    let tree = units::tree(tx)?;
+    actor.require(
+        report::can_read(actor, &tree, &t),
+        Msg::new(
+            format!("xem báo cáo {}", t.reference()),
+            format!("view report {}", t.reference()),
+        ),
+    )?;
+    Ok(t)
+}
+
 fn act(ctx: &Ctx, a: ActArgs, action: Action) -> Result<()> {
     let rev = ctx.write(|tx, actor, rec| {
         let t = target(tx, actor, &a.which)?;
@@ -200,15 +218,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Correct(a) => act(ctx, a, Action::Correct),
         ReportCmd::Show { which } => {
             let v = ctx.read(|tx, actor| {
-                let t = target(tx, actor, &which)?;
-                let tree = units::tree(tx)?;
-                actor.require(
-                    report::can_read(actor, &tree, &t),
-                    Msg::new(
-                        format!("xem báo cáo {}", t.reference()),
-                        format!("view report {}", t.reference()),
-                    ),
-                )?;
+                let t = readable_target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
                 Ok(serde_json::to_value(report::view(
                     tx, &t, now, &cal, true,
@@ -218,15 +228,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         }
         ReportCmd::History { which } => {
             let v = ctx.read(|tx, actor| {
-                let t = target(tx, actor, &which)?;
-                let tree = units::tree(tx)?;
-                actor.require(
-                    report::can_read(actor, &tree, &t),
-                    Msg::new(
-                        format!("xem báo cáo {}", t.reference()),
-                        format!("view report {}", t.reference()),
-                    ),
-                )?;
+                let t = readable_target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
                 Ok(serde_json::to_value(
                     report::view(tx, &t, now, &cal, false)?.history,
@@ -478,15 +480,7 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
         }
         EntryCmd::Show { which, revision } => {
             let rows = ctx.read(|tx, actor| {
-                let t = target(tx, actor, &which)?;
-                let tree = units::tree(tx)?;
-                actor.require(
-                    report::can_read(actor, &tree, &t),
-                    Msg::new(
-                        format!("xem báo cáo {}", t.reference()),
-                        format!("view report {}", t.reference()),
-                    ),
-                )?;
+                let t = readable_target(tx, actor, &which)?;
                 let (rev, values) = report::values_of(tx, &t, revision)?;
                 let form = crate::form::registry::load(tx, &rev.form_code, Some(rev.form_version))?;
                 Ok(crate::entry_cell::listing(&form, &values))
