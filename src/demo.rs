@@ -437,10 +437,13 @@ fn simulate_month(
                 tx,
                 &actor_for(tx, &entry)?,
                 &entered,
+                &crate::store::unit::tree(tx)?,
                 &t,
                 &values,
-                Vec::new(),
-                false,
+                report::Draft {
+                    warnings: Vec::new(),
+                    merge: false,
+                },
             )?;
             let late = i % 10 == 3;
             let (send_day, accept_day) = if late {
@@ -481,10 +484,13 @@ fn simulate_month(
                     tx,
                     &actor_for(tx, &entry)?,
                     &fix,
+                    &crate::store::unit::tree(tx)?,
                     &t,
                     &fixed,
-                    Vec::new(),
-                    false,
+                    report::Draft {
+                        warnings: Vec::new(),
+                        merge: false,
+                    },
                 )?;
                 step("2026-11-21T15:00", &entry, Action::Submit, None)?;
                 step("2026-11-21T16:00", &leader, Action::Approve, None)?;

@@ -4,13 +4,15 @@
 //! the report's state; a rejected file writes nothing, and importing the same file
 //! again changes nothing.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Role};
+use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::entry::{self, Assigned, CellInput, Identity, Value, Values};
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::form::{ColumnRole, FormDef, RowRole};
@@ -159,46 +161,68 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// A file as read from disk, before the database says what it belongs to.
+pub enum Loaded {
+    /// A fill-in workbook made by `entry template`: identity and cells.
+    Filled(entry::read::Filled),
+    /// A workbook without identity: the form's own template filled by hand.
+    Original,
+    /// The long CSV or JSON format.
+    Long,
+}
+
+/// Reads what can be read without the database: a fill-in workbook whole, the rest
+/// later against the form. Pure, so a folder's files can be read on another core
+/// while the previous one is stored.
+pub fn load(path: &Path) -> Result<Loaded> {
+    if !is_xlsx(path) {
+        return Ok(Loaded::Long);
+    }
+    Ok(match entry::read::read_workbook_if_any(path)? {
+        Some(filled) => Loaded::Filled(filled),
+        None => Loaded::Original,
+    })
+}
+
 /// Reads one file without touching the database beyond the form lookup.
 pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
-    // A workbook without the identity sheet is the form's own template filled by hand,
-    // which needs to be told whose report it is (below).
-    if is_xlsx(path) {
-        match entry::read::read_workbook_if_any(path)? {
-            None => {}
-            Some(filled) => {
-                let id = filled.identity;
-                let mismatch = |what_vi: &str, what_en: &str, want: &str, got: &str| {
-                    Error::new(
-                        Kind::Invalid,
-                        Msg::new(
-                            format!("Tệp là biểu của {what_vi} {got}, không phải {want}"),
-                            format!("The workbook is for {what_en} {got}, not {want}"),
-                        ),
-                    )
-                };
-                if let Some(u) = given.unit.as_deref().filter(|u| u.trim() != id.unit) {
-                    return Err(mismatch("đơn vị", "unit", u.trim(), &id.unit));
-                }
-                if let Some(r) = given.regime.as_deref().filter(|r| r.trim() != id.regime) {
-                    return Err(mismatch("chế độ báo cáo", "regime", r.trim(), &id.regime));
-                }
-                if let Some(p) = &given.period {
-                    let r = crate::regime::find(conn, &id.regime)?;
-                    let want = crate::regime::parse_period(&r, p)?;
-                    if want != id.period {
-                        return Err(mismatch("kỳ", "period", &want, &id.period));
-                    }
-                }
-                return Ok(Read {
-                    regime: id.regime,
-                    unit: id.unit,
-                    period: id.period,
-                    form_version: Some(id.form_version),
-                    cells: filled.cells,
-                });
+    resolve(conn, path, load(path)?, given)
+}
+
+/// Says whose report a loaded file is: its identity, checked against what the command
+/// line gave, or the command line's own `--regime/--unit/--period`.
+pub fn resolve(conn: &Connection, path: &Path, loaded: Loaded, given: &Given) -> Result<Read> {
+    if let Loaded::Filled(filled) = loaded {
+        let id = filled.identity;
+        let mismatch = |what_vi: &str, what_en: &str, want: &str, got: &str| {
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Tệp là biểu của {what_vi} {got}, không phải {want}"),
+                    format!("The workbook is for {what_en} {got}, not {want}"),
+                ),
+            )
+        };
+        if let Some(u) = given.unit.as_deref().filter(|u| u.trim() != id.unit) {
+            return Err(mismatch("đơn vị", "unit", u.trim(), &id.unit));
+        }
+        if let Some(r) = given.regime.as_deref().filter(|r| r.trim() != id.regime) {
+            return Err(mismatch("chế độ báo cáo", "regime", r.trim(), &id.regime));
+        }
+        if let Some(p) = &given.period {
+            let r = crate::regime::find(conn, &id.regime)?;
+            let want = crate::regime::parse_period(&r, p)?;
+            if want != id.period {
+                return Err(mismatch("kỳ", "period", &want, &id.period));
             }
         }
+        return Ok(Read {
+            regime: id.regime,
+            unit: id.unit,
+            period: id.period,
+            form_version: Some(id.form_version),
+            cells: filled.cells,
+        });
     }
     let (Some(regime), Some(unit), Some(period)) = (&given.regime, &given.unit, &given.period)
     else {
@@ -209,10 +233,9 @@ pub fn read(conn: &Connection, path: &Path, given: &Given) -> Result<Read> {
     };
     let t = report::locate(conn, regime, unit, period)?;
     let form = form_for(conn, &t)?;
-    let cells = if is_xlsx(path) {
-        entry::read_original_template(path, &form)?
-    } else {
-        entry::read_long(path, &form)?
+    let cells = match loaded {
+        Loaded::Original => entry::read_original_template(path, &form)?,
+        _ => entry::read_long(path, &form)?,
     };
     Ok(Read {
         regime: t.regime.code,
@@ -260,24 +283,106 @@ fn history(conn: &Connection, t: &Target) -> Result<Vec<Values>> {
         .collect())
 }
 
+/// Imports files one by one, each in its own transaction, so one bad file does not hold
+/// back the good ones. The next file is read from disk on another thread while this
+/// one is validated and stored (a bounded queue keeps memory flat), and `each` hears
+/// every file's outcome as soon as it is known, in the files' order. `begin` signs in
+/// and makes the recorder inside each file's transaction.
+pub fn import_files(
+    store: &mut crate::store::Store,
+    files: &[PathBuf],
+    given: &Given,
+    lang: Lang,
+    begin: impl Fn(&Connection) -> Result<(Actor, Recorder)>,
+    mut each: impl FnMut(&Path, Result<FileResult>) -> Result<()>,
+) -> Result<()> {
+    let mut run = store.read(|tx| Run::new(tx))?;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel(4);
+        scope.spawn(move || {
+            for f in files {
+                // The receiver is gone only when the run stopped early.
+                if send.send(load(f)).is_err() {
+                    break;
+                }
+            }
+        });
+        for (f, loaded) in files.iter().zip(receive) {
+            let outcome = loaded.and_then(|loaded| {
+                store.write(|tx| {
+                    let (actor, rec) = begin(tx)?;
+                    let read = resolve(tx, f, loaded, given)?;
+                    import_one(tx, &actor, &rec, &mut run, read, lang)
+                })
+            });
+            each(f, outcome)?;
+        }
+        Ok(())
+    })
+}
+
+/// What stays the same from one file to the next of an import run, loaded once: the
+/// unit tree and the parsed forms (a form's JSON takes longer to parse than a
+/// workbook's values take to store).
+pub struct Run {
+    tree: UnitTree,
+    forms: HashMap<(String, i64), Rc<FormDef>>,
+}
+
+impl Run {
+    pub fn new(conn: &Connection) -> Result<Run> {
+        Ok(Run {
+            tree: units::tree(conn)?,
+            forms: HashMap::new(),
+        })
+    }
+
+    /// The form version the unit fills now, as [`form_for`] says, parsed once per run.
+    fn form(&mut self, conn: &Connection, t: &Target) -> Result<Rc<FormDef>> {
+        let current = match sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
+            Some(id) => sql::revisions(conn, id)?
+                .pop()
+                .map(|rev| (rev.form_code, rev.form_version)),
+            None => None,
+        };
+        let key = match current {
+            Some(k) => k,
+            None => {
+                let code = t.regime.form.trim().to_string();
+                match crate::store::form::latest_version(conn, &code)? {
+                    Some(v) => (code, v),
+                    // No such form: let the registry say so in its own words.
+                    None => return crate::form::registry::load(conn, &code, None).map(Rc::new),
+                }
+            }
+        };
+        if let Some(f) = self.forms.get(&key) {
+            return Ok(f.clone());
+        }
+        let form = Rc::new(crate::form::registry::load(conn, &key.0, Some(key.1))?);
+        self.forms.insert(key, form.clone());
+        Ok(form)
+    }
+}
+
 /// Validates and stores one file's values; any hard error rejects the whole file.
 pub fn import_one(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
+    run: &mut Run,
     r: Read,
     lang: Lang,
 ) -> Result<FileResult> {
     let t = report::locate(conn, &r.regime, &r.unit, &r.period)?;
-    let tree = units::tree(conn)?;
     actor.require(
-        actor.holds_for_regime(Role::DataEntry, t.unit.id, &t.regime.code, &tree),
+        actor.holds_for_regime(Role::DataEntry, t.unit.id, &t.regime.code, &run.tree),
         Msg::new(
             format!("nhập số liệu báo cáo {}", t.reference()),
             format!("enter data for report {}", t.reference()),
         ),
     )?;
-    let form = form_for(conn, &t)?;
+    let form = run.form(conn, &t)?;
     if let Some(v) = r.form_version.filter(|v| *v != form.version) {
         let (c, now) = (&form.code, form.version);
         return Err(Error::new(
@@ -312,17 +417,23 @@ pub fn import_one(
         warnings.push(problem_text(&p, lang));
     }
     // Only input cells are stored: computed ones are recomputed wherever they are shown.
+    let input_rows: HashSet<&str> = form
+        .rows
+        .iter()
+        .filter(|x| x.role == RowRole::Input)
+        .map(|x| x.key.as_str())
+        .collect();
+    let input_columns: HashSet<&str> = form
+        .columns
+        .iter()
+        .filter(|x| x.role == ColumnRole::Input)
+        .map(|x| x.key.as_str())
+        .collect();
     let inputs: ValueMap = outcome
         .values
         .into_iter()
         .filter(|((rk, ck), _)| {
-            form.rows
-                .iter()
-                .any(|x| &x.key == rk && x.role == RowRole::Input)
-                && form
-                    .columns
-                    .iter()
-                    .any(|x| &x.key == ck && x.role == ColumnRole::Input)
+            input_rows.contains(rk.as_str()) && input_columns.contains(ck.as_str())
         })
         .map(|(k, v)| {
             (
@@ -334,7 +445,18 @@ pub fn import_one(
             )
         })
         .collect();
-    let stored = report::store_values(conn, actor, rec, &t, &inputs, warnings.clone(), false)?;
+    let stored = report::store_values(
+        conn,
+        actor,
+        rec,
+        &run.tree,
+        &t,
+        &inputs,
+        report::Draft {
+            warnings: warnings.clone(),
+            merge: false,
+        },
+    )?;
     Ok(FileResult {
         file: String::new(),
         report: Some(t.reference()),

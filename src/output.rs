@@ -82,6 +82,73 @@ impl Output {
     }
 }
 
+/// A listing printed as it is produced, so a long run (a folder of 100,000 workbooks)
+/// holds one row at a time: JSON as one array written element by element, CSV row by
+/// row. A table needs every row for its column widths, so it keeps them; callers keep
+/// table rows small.
+pub struct Stream<'a> {
+    out: &'a Output,
+    fields: &'a [Field],
+    count: usize,
+    csv_keys: Option<Vec<(String, String, String)>>,
+    kept: Vec<Value>,
+}
+
+impl Output {
+    pub fn stream<'a>(&'a self, fields: &'a [Field]) -> Stream<'a> {
+        Stream {
+            out: self,
+            fields,
+            count: 0,
+            csv_keys: None,
+            kept: Vec::new(),
+        }
+    }
+}
+
+impl Stream<'_> {
+    pub fn push(&mut self, value: Value) -> Result<()> {
+        self.count += 1;
+        match self.out.format {
+            Format::Json => {
+                let element = serde_json::to_string_pretty(&value)?;
+                // The same text `emit` gives for the whole array: elements indented by two.
+                let mut text = String::from(if self.count == 1 { "[\n" } else { ",\n" });
+                for (i, line) in element.lines().enumerate() {
+                    if i > 0 {
+                        text.push('\n');
+                    }
+                    text.push_str("  ");
+                    text.push_str(line);
+                }
+                write_stdout(&text)
+            }
+            Format::Csv => {
+                let header = self.csv_keys.is_none();
+                let keys = self
+                    .csv_keys
+                    .get_or_insert_with(|| keys_of(&value, self.fields));
+                let text = csv_text(keys, std::slice::from_ref(&value), header)?;
+                write_stdout(&text)
+            }
+            Format::Table => {
+                self.kept.push(value);
+                Ok(())
+            }
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        match self.out.format {
+            Format::Json if self.count == 0 => write_stdout("[]\n"),
+            Format::Json => write_stdout("\n]\n"),
+            Format::Csv if self.count == 0 => self.out.emit(&Value::Array(Vec::new()), self.fields),
+            Format::Csv => Ok(()),
+            Format::Table => self.out.emit(&Value::Array(self.kept), self.fields),
+        }
+    }
+}
+
 /// Writes to stdout; a closed pipe (`baocao unit list | head`) is not an error.
 fn write_stdout(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
@@ -129,11 +196,18 @@ fn keys_of(value: &Value, fields: &[Field]) -> Vec<(String, String, String)> {
 
 fn to_csv(value: &Value, fields: &[Field]) -> Result<String> {
     let keys = keys_of(value, fields);
+    csv_text(&keys, std::slice::from_ref(value), true)
+}
+
+/// The CSV lines of `values` (arrays or single objects), after a header row if asked.
+fn csv_text(keys: &[(String, String, String)], values: &[Value], header: bool) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::failure(Msg::new("Lỗi ghi CSV", "CSV write error"), e);
-    w.write_record(keys.iter().map(|k| k.0.as_str()))
-        .map_err(csv_err)?;
-    for row in rows_of(value) {
+    if header {
+        w.write_record(keys.iter().map(|k| k.0.as_str()))
+            .map_err(csv_err)?;
+    }
+    for row in values.iter().flat_map(rows_of) {
         w.write_record(
             keys.iter()
                 .map(|k| plain(row.get(&k.0).unwrap_or(&Value::Null))),

@@ -188,15 +188,24 @@ fn current_or_new(conn: &Connection, rec: &Recorder, t: &Target) -> Result<Revis
     if let Some(rev) = sql::revisions(conn, report_id)?.pop() {
         return Ok(rev);
     }
-    let form = crate::form::registry::load(conn, &t.regime.form, None)?;
+    let form = t.regime.form.trim();
+    let Some(version) = crate::store::form::latest_version(conn, form)? else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có biểu mẫu {form}"),
+                format!("No form {form}"),
+            ),
+        ));
+    };
     new_revision(
         conn,
         rec,
         t,
         report_id,
         1,
-        form.code.as_str(),
-        form.version as i64,
+        form,
+        version,
         &ValueMap::new(),
         None,
         None,
@@ -260,21 +269,30 @@ pub struct Stored {
     pub cells: usize,
 }
 
+/// How entered values join the draft.
+pub struct Draft {
+    /// Warnings raised by validation, kept on the revision.
+    pub warnings: Vec<String>,
+    /// Add to the values already entered (`entry set`) instead of replacing them.
+    pub merge: bool,
+}
+
 /// Stores entered values in the report's draft (creating it), replacing what the unit
-/// had entered. `values` are validated by the caller against the form and assignment.
+/// had entered. `values` are validated by the caller against the form and assignment;
+/// `tree` is the unit tree, loaded once by callers storing many reports.
 pub fn store_values(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
+    tree: &UnitTree,
     t: &Target,
     values: &ValueMap,
-    warnings: Vec<String>,
-    merge: bool,
+    draft: Draft,
 ) -> Result<Stored> {
-    let tree = units::tree(conn)?;
+    let Draft { warnings, merge } = draft;
     require_role(
         actor,
-        &tree,
+        tree,
         t,
         Role::DataEntry,
         false,

@@ -473,7 +473,7 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
                 let (rk, ck, stored) = crate::entry_cell::parse_cell(&form, assigned.as_ref(), &row, &column, &value)?;
                 let mut map = sql::ValueMap::new();
                 map.insert((rk.clone(), ck.clone()), stored.clone());
-                let s = report::store_values(tx, actor, rec, &t, &map, Vec::new(), true)?;
+                let s = report::store_values(tx, actor, rec, &crate::store::unit::tree(tx)?, &t, &map, report::Draft { warnings: Vec::new(), merge: true })?;
                 Ok(json!({"report": t.reference(), "revision": s.revision, "row": rk, "column": ck, "value": stored, "unchanged": s.unchanged}))
             })?;
             ctx.out.emit(&v, &[])
@@ -500,8 +500,8 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
     }
 }
 
-/// Imports files one by one, each in its own transaction, so one bad file does not
-/// hold back the good ones; the exit status is 5 when any was rejected.
+/// Imports files one by one (`intake::import_files`), printing each file's line as it
+/// is done; the exit status is 5 when any was rejected.
 fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<()> {
     use std::io::IsTerminal;
     let files = crate::intake::expand(files)?;
@@ -515,82 +515,83 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
         b
     });
     let lang = ctx.lang();
-    let mut results = Vec::new();
-    let mut rejected = 0;
-    for f in &files {
-        if let Some(b) = &bar {
-            b.set_message(f.display().to_string());
-        }
-        let outcome = store.write(|tx| {
+    let fields = fields![
+        ("file", "Tệp", "File"),
+        ("report", "Báo cáo", "Report"),
+        ("result", "Kết quả", "Result"),
+        ("revision", "Bản", "Revision"),
+        ("cells", "Số ô", "Cells"),
+        ("warnings", "Cảnh báo", "Warnings"),
+        ("errors", "Lỗi", "Errors")
+    ];
+    let mut listing = ctx.out.stream(fields);
+    let (mut ok, mut same, mut rejected) = (0, 0, 0);
+    let single = files.len() == 1;
+    crate::intake::import_files(
+        &mut store,
+        &files,
+        &given,
+        lang,
+        |tx| {
             let actor = ctx.authenticate(tx, crate::context::Need::Ready)?;
             let rec = ctx.recorder(tx, &actor)?;
-            let read = crate::intake::read(tx, f, &given)?;
-            crate::intake::import_one(tx, &actor, &rec, read, lang)
-        });
-        let mut r = match outcome {
-            Ok(r) => r,
-            // One file: its own error and exit status, as any other command.
-            Err(e) if files.len() == 1 => return Err(e),
-            Err(e) => {
-                rejected += 1;
-                let mut errors = vec![e.msg.get(lang).to_string()];
-                errors.extend(e.details.iter().map(|d| d.get(lang).to_string()));
-                crate::intake::FileResult {
-                    file: String::new(),
-                    report: None,
-                    result: "rejected".into(),
-                    revision: None,
-                    cells: 0,
-                    warnings: Vec::new(),
-                    errors,
-                }
+            Ok((actor, rec))
+        },
+        |f, outcome| {
+            if let Some(b) = &bar {
+                b.set_message(f.display().to_string());
+                b.inc(1);
             }
-        };
-        r.file = f.display().to_string();
-        results.push(r);
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    }
+            let mut r = match outcome {
+                Ok(r) => r,
+                // One file: its own error and exit status, as any other command.
+                Err(e) if single => return Err(e),
+                Err(e) => {
+                    rejected += 1;
+                    let mut errors = vec![e.msg.get(lang).to_string()];
+                    errors.extend(e.details.iter().map(|d| d.get(lang).to_string()));
+                    for line in &errors {
+                        let text = format!("{}: {line}", f.display());
+                        let warning = Msg::new(text.clone(), text);
+                        match &bar {
+                            Some(b) => b.suspend(|| ctx.out.warn(warning)),
+                            None => ctx.out.warn(warning),
+                        }
+                    }
+                    crate::intake::FileResult {
+                        file: String::new(),
+                        report: None,
+                        result: "rejected".into(),
+                        revision: None,
+                        cells: 0,
+                        warnings: Vec::new(),
+                        errors,
+                    }
+                }
+            };
+            match r.result.as_str() {
+                "imported" => ok += 1,
+                "unchanged" => same += 1,
+                _ => {}
+            }
+            r.file = f.display().to_string();
+            let mut shown = serde_json::to_value(&r)?;
+            if ctx.out.format == crate::output::Format::Table {
+                // A person reads counts; the warnings themselves are in the JSON and on
+                // the report. Only counts are kept, so a long run's memory stays flat.
+                shown["warnings"] = json!(r.warnings.len());
+            }
+            listing.push(shown)
+        },
+    )?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    for r in results.iter().filter(|r| r.result == "rejected") {
-        for e in &r.errors {
-            ctx.out.warn(Msg::new(
-                format!("{}: {e}", r.file),
-                format!("{}: {e}", r.file),
-            ));
-        }
-    }
-    let (ok, same) = (
-        results.iter().filter(|r| r.result == "imported").count(),
-        results.iter().filter(|r| r.result == "unchanged").count(),
-    );
     ctx.out.note(Msg::new(
         format!("Đã nhập {ok} tệp, {same} không đổi, {rejected} bị từ chối"),
         format!("Imported {ok} files, {same} unchanged, {rejected} rejected"),
     ));
-    let mut shown = serde_json::to_value(&results)?;
-    if ctx.out.format == crate::output::Format::Table {
-        // A person reads counts; the warnings themselves are in the JSON and on the report.
-        for r in shown.as_array_mut().into_iter().flatten() {
-            let n = r["warnings"].as_array().map_or(0, Vec::len);
-            r["warnings"] = json!(n);
-        }
-    }
-    ctx.out.emit(
-        &shown,
-        fields![
-            ("file", "Tệp", "File"),
-            ("report", "Báo cáo", "Report"),
-            ("result", "Kết quả", "Result"),
-            ("revision", "Bản", "Revision"),
-            ("cells", "Số ô", "Cells"),
-            ("warnings", "Cảnh báo", "Warnings"),
-            ("errors", "Lỗi", "Errors")
-        ],
-    )?;
+    listing.finish()?;
     if rejected > 0 {
         return Err(Error::new(
             Kind::Invalid,

@@ -73,7 +73,7 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Account>> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Account>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY a.username"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY a.username"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -140,7 +140,7 @@ pub fn add_password_history(
 
 /// The latest `n` password hashes, newest first.
 pub fn recent_passwords(conn: &Connection, account_id: i64, n: usize) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT hash FROM password_history WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![account_id, n as i64], |r| r.get(0))?;
@@ -160,7 +160,7 @@ pub struct GrantRow {
 }
 
 pub fn active_grants(conn: &Connection, account_id: i64) -> Result<Vec<GrantRow>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT g.id, g.role, u.code, g.regimes, g.granted_at, g.granted_by FROM role_grant g JOIN unit u ON u.id = g.unit_id
          WHERE g.account_id = ?1 AND g.revoked_at IS NULL ORDER BY g.id",
     )?;
@@ -180,7 +180,7 @@ pub fn active_grants(conn: &Connection, account_id: i64) -> Result<Vec<GrantRow>
 
 /// Active grants in the form permission checks use.
 pub fn grants_for_check(conn: &Connection, account_id: i64) -> Result<Vec<Grant>> {
-    let mut stmt = conn.prepare("SELECT role, unit_id, regimes FROM role_grant WHERE account_id = ?1 AND revoked_at IS NULL")?;
+    let mut stmt = conn.prepare_cached("SELECT role, unit_id, regimes FROM role_grant WHERE account_id = ?1 AND revoked_at IS NULL")?;
     let rows = stmt.query_map([account_id], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -268,7 +268,7 @@ pub struct RequestRow {
 }
 
 pub fn requests(conn: &Connection) -> Result<Vec<RequestRow>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT r.number, r.received_on, r.handled_at, r.action, a.username, r.actor FROM request r
          LEFT JOIN account a ON a.id = r.account_id ORDER BY r.id",
     )?;
@@ -394,7 +394,7 @@ pub fn active_token_by_name(
 }
 
 pub fn tokens(conn: &Connection, account_id: Option<i64>) -> Result<Vec<TokenRow>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{TOKEN_SELECT} WHERE (?1 IS NULL OR t.account_id = ?1) ORDER BY t.id"
     ))?;
     let rows = stmt.query_map([account_id], token_from)?;

@@ -135,7 +135,7 @@ fn value_of(v: ValueRef<'_>) -> Value {
 /// Digests of every row of an audited table, by key: one query, not one per row.
 pub fn table_digests(conn: &Connection, t: &AuditedTable) -> Result<HashMap<String, String>> {
     let sql = format!("SELECT * FROM {}", t.table);
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let key_idx = names.iter().position(|n| n == t.key).unwrap_or(0);
     let mut rows = stmt.query([])?;
@@ -162,7 +162,7 @@ pub fn row_digest(conn: &Connection, kind: &str, key: &str) -> Result<Option<Str
         return Ok(None);
     };
     let sql = format!("SELECT * FROM {} WHERE {} = ?1", t.table, t.key);
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
     let mut rows = stmt.query([key])?;
     let Some(row) = rows.next()? else {
@@ -276,7 +276,7 @@ const ENTRY_COLUMNS: &str = "id, at, actor, command, object, detail, state, prev
 
 /// Every entry in chain order, handed to `f` one at a time (the log can be long).
 pub fn each_entry(conn: &Connection, mut f: impl FnMut(Entry) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY id"
     ))?;
     let mut rows = stmt.query([])?;
@@ -309,7 +309,7 @@ pub fn log(conn: &Connection, f: &LogFilter<'_>) -> Result<Vec<Entry>> {
            AND (?3 IS NULL OR at >= ?3)
          ORDER BY id DESC LIMIT ?4"
     );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         params![f.actor, object_like, f.since, f.limit.unwrap_or(-1)],
         entry_from,
@@ -321,7 +321,7 @@ pub fn log(conn: &Connection, f: &LogFilter<'_>) -> Result<Vec<Entry>> {
 
 /// The last recorded state digest of every object that has one.
 pub fn latest_states(conn: &Connection) -> Result<HashMap<String, (i64, String)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT object, id, state FROM audit_log a
          WHERE state IS NOT NULL
            AND id = (SELECT MAX(id) FROM audit_log b WHERE b.object = a.object AND b.state IS NOT NULL)",

@@ -12,7 +12,8 @@ pub struct OverrideRow {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<OverrideRow>> {
-    let mut stmt = conn.prepare("SELECT date, kind, name FROM calendar_override ORDER BY date")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT date, kind, name FROM calendar_override ORDER BY date")?;
     let rows = stmt.query_map([], |r| {
         Ok(OverrideRow {
             date: r.get(0)?,

@@ -51,6 +51,13 @@ pub fn latest(conn: &Connection, code: &str) -> Result<Option<StoredForm>> {
         .optional()?)
 }
 
+/// The newest version number of a form, without reading its definition.
+pub fn latest_version(conn: &Connection, code: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT max(version) FROM form WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))?)
+}
+
 pub fn version(conn: &Connection, code: &str, version: i64) -> Result<Option<StoredForm>> {
     Ok(conn
         .query_row(
@@ -62,7 +69,7 @@ pub fn version(conn: &Connection, code: &str, version: i64) -> Result<Option<Sto
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<StoredForm>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY code, version"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY code, version"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -45,7 +45,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Indicator>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY code"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY code"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -76,7 +76,7 @@ pub fn save(conn: &Connection, i: &Indicator) -> Result<()> {
 
 /// The forms (as `CODE vVERSION`) whose rows use an indicator, with the unit each uses.
 pub fn uses(conn: &Connection, indicator_id: i64) -> Result<Vec<(String, i64, Option<String>)>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT f.code, f.version, r.unit FROM form_row r JOIN form f ON f.id = r.form_id
          WHERE r.indicator_id = ?1 ORDER BY f.code, f.version",
     )?;

@@ -64,7 +64,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Regime> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Regime>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY r.code"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY r.code"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -148,7 +148,7 @@ pub fn assignments(
     regime_id: i64,
     only_active: bool,
 ) -> Result<Vec<Assignment>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{ASSIGN_SELECT} WHERE a.regime_id = ?1 AND (?2 = 0 OR a.active = 1) ORDER BY u.code"
     ))?;
     let rows = stmt.query_map(params![regime_id, only_active as i64], assign_from)?;
@@ -156,7 +156,7 @@ pub fn assignments(
 }
 
 pub fn all_active_assignments(conn: &Connection) -> Result<Vec<Assignment>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{ASSIGN_SELECT} WHERE a.active = 1 ORDER BY g.code, u.code"
     ))?;
     let rows = stmt.query_map([], assign_from)?;
@@ -213,7 +213,7 @@ pub fn window_events(
     regime_id: i64,
     period: Option<&str>,
 ) -> Result<Vec<WindowEvent>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT w.id, w.period, u.code, w.unit_id, w.action, w.until, w.reason, w.at, w.actor FROM reception_window w
          LEFT JOIN unit u ON u.id = w.unit_id WHERE w.regime_id = ?1 AND (?2 IS NULL OR w.period = ?2) ORDER BY w.id",
     )?;

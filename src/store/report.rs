@@ -101,7 +101,7 @@ fn rev_from(r: &Row<'_>) -> rusqlite::Result<Revision> {
 }
 
 pub fn revisions(conn: &Connection, report_id: i64) -> Result<Vec<Revision>> {
-    let mut stmt = conn.prepare(&format!(
+    let mut stmt = conn.prepare_cached(&format!(
         "{REV_SELECT} WHERE report_id = ?1 ORDER BY number"
     ))?;
     let rows = stmt.query_map([report_id], rev_from)?;
@@ -109,7 +109,7 @@ pub fn revisions(conn: &Connection, report_id: i64) -> Result<Vec<Revision>> {
 }
 
 pub fn all_revisions(conn: &Connection) -> Result<Vec<Revision>> {
-    let mut stmt = conn.prepare(&format!("{REV_SELECT} ORDER BY id"))?;
+    let mut stmt = conn.prepare_cached(&format!("{REV_SELECT} ORDER BY id"))?;
     let rows = stmt.query_map([], rev_from)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -136,8 +136,8 @@ pub fn save_revision(conn: &Connection, rev: &Revision) -> Result<()> {
 }
 
 pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
-    let mut stmt =
-        conn.prepare("SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1")?;
     let rows = stmt.query_map([revision_id], |r| {
         let (rk, ck, num, txt): (String, String, Option<String>, Option<String>) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -154,7 +154,7 @@ pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
 
 pub fn replace_values(conn: &Connection, revision_id: i64, values: &ValueMap) -> Result<()> {
     conn.execute("DELETE FROM value WHERE revision_id = ?1", [revision_id])?;
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO value(revision_id, row_key, column_key, num, txt) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for ((r, c), v) in values {
@@ -212,7 +212,7 @@ pub struct Transition {
 }
 
 pub fn transitions(conn: &Connection, report_id: i64) -> Result<Vec<Transition>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT v.number, t.action, t.from_status, t.to_status, t.actor, t.at, t.comment FROM transition t
          JOIN revision v ON v.id = t.revision_id WHERE v.report_id = ?1 ORDER BY t.id",
     )?;
@@ -239,7 +239,7 @@ pub struct Attachment {
 }
 
 pub fn attachments(conn: &Connection, revision_id: i64) -> Result<Vec<Attachment>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT name, sha256, size, added_at FROM attachment WHERE revision_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([revision_id], |r| {
@@ -313,7 +313,7 @@ pub fn reports(
     regime_id: Option<i64>,
     period: Option<&str>,
 ) -> Result<Vec<ReportKey>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.regime_id, r.unit_id, u.code, r.period FROM report r JOIN unit u ON u.id = r.unit_id
          WHERE (?1 IS NULL OR r.regime_id = ?1) AND (?2 IS NULL OR r.period = ?2) ORDER BY r.regime_id, r.period, u.code",
     )?;

@@ -47,7 +47,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Unit> {
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Unit>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY u.id"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY u.id"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -65,13 +65,14 @@ pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Unit>> {
 }
 
 pub fn children(conn: &Connection, id: i64) -> Result<Vec<Unit>> {
-    let mut stmt = conn.prepare(&format!("{SELECT} WHERE u.parent_id = ?1 ORDER BY u.code"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{SELECT} WHERE u.parent_id = ?1 ORDER BY u.code"))?;
     let rows = stmt.query_map([id], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn tree(conn: &Connection) -> Result<UnitTree> {
-    let mut stmt = conn.prepare("SELECT id, parent_id FROM unit")?;
+    let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM unit")?;
     let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?))
     })?;
@@ -132,7 +133,7 @@ pub struct Lineage {
 
 /// Lineage rows touching a unit, in either direction.
 pub fn lineage_of(conn: &Connection, id: i64) -> Result<Vec<Lineage>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT f.code, t.code, l.effective, l.kind, l.decision FROM unit_lineage l
          JOIN unit f ON f.id = l.from_unit LEFT JOIN unit t ON t.id = l.to_unit
          WHERE l.from_unit = ?1 OR l.to_unit = ?1 ORDER BY l.id",

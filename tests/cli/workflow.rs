@@ -780,6 +780,21 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
         .map(|x| x["result"].as_str().unwrap())
         .collect();
     assert_eq!(results, ["unchanged", "rejected"]);
+    // Printed file by file: CSV is a header and one line per file, the table lists both.
+    let r = env
+        .run(&["-o", "csv", "entry", "import", dir.to_str().unwrap()])
+        .code(5);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines[0].starts_with("file,report,result"), "{}", lines[0]);
+    assert!(lines[1].contains("unchanged") && lines[2].contains("rejected"));
+    let r = env.run(&["entry", "import", dir.to_str().unwrap()]).code(5);
+    assert!(
+        r.stdout.contains("a.xlsx") && r.stdout.contains("b.xlsx"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("b.xlsx"), "{}", r.stderr);
 }
 
 #[test]
