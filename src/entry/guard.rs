@@ -71,14 +71,24 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A broken workbook; `reason` is the zip reader's own words (English), so the two
+/// messages given here say what is wrong in each language first.
 fn corrupt(path: &Path, reason: impl std::fmt::Display) -> Error {
+    corrupt_because(
+        path,
+        &format!("lỗi nén: {reason}"),
+        &format!("zip error: {reason}"),
+    )
+}
+
+fn corrupt_because(path: &Path, vi: &str, en: &str) -> Error {
     invalid(
         format!(
-            "Tệp {} không phải bảng tính .xlsx đọc được: {reason}",
+            "Tệp {} không phải bảng tính .xlsx đọc được: {vi}",
             path.display()
         ),
         format!(
-            "The file {} is not a readable .xlsx workbook: {reason}",
+            "The file {} is not a readable .xlsx workbook: {en}",
             path.display()
         ),
     )
@@ -102,7 +112,11 @@ fn bomb(path: &Path, part: &str) -> Error {
 /// Checks that `bytes` are a zip-based workbook whose parts unpack to a bounded size.
 pub fn check_workbook(path: &Path, bytes: &[u8]) -> Result<()> {
     if bytes.is_empty() {
-        return Err(corrupt(path, "empty file / tệp rỗng"));
+        return Err(corrupt_because(
+            path,
+            "tệp rỗng (0 byte)",
+            "the file is empty (0 bytes)",
+        ));
     }
     if bytes.starts_with(&CFB_MAGIC) {
         return Err(invalid(
@@ -117,7 +131,11 @@ pub fn check_workbook(path: &Path, bytes: &[u8]) -> Result<()> {
         ));
     }
     if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(corrupt(path, "not a zip container"));
+        return Err(corrupt_because(
+            path,
+            "nội dung không phải tệp nén của bảng tính",
+            "its content is not a workbook's zip container",
+        ));
     }
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(path, e))?;
     if archive.len() > MAX_ENTRIES {
