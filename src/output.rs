@@ -282,6 +282,51 @@ pub fn human_date(s: &str) -> Option<String> {
     None
 }
 
+/// The words a person reads for the codes of state-like fields (`status`, `timeliness`,
+/// `result`); JSON and CSV keep the codes, which are the contract. An unknown code is
+/// shown as it is.
+fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
+    const WORDS: &[(&str, &str, &str)] = &[
+        ("on_time", "đúng hạn", "on time"),
+        ("late", "trễ hạn", "late"),
+        ("missing", "chưa gửi", "missing"),
+        ("not_due", "chưa đến hạn", "not due"),
+        ("not_started", "chưa lập", "not started"),
+        ("draft", "đang soạn", "draft"),
+        ("pending_approval", "chờ phê duyệt", "pending approval"),
+        ("approved", "đã phê duyệt", "approved"),
+        ("sent", "đã gửi", "sent"),
+        ("accepted", "đã tiếp nhận", "accepted"),
+        ("returned", "bị trả lại", "returned"),
+        ("superseded", "đã được thay thế", "superseded"),
+        ("active", "hoạt động", "active"),
+        ("suspended", "tạm dừng", "suspended"),
+        ("locked", "khoá", "locked"),
+        ("closed", "chấm dứt", "closed"),
+        ("retired", "ngừng sử dụng", "retired"),
+        ("dissolved", "giải thể", "dissolved"),
+        ("merged", "sáp nhập", "merged"),
+        ("imported", "đã nhập", "imported"),
+        ("unchanged", "không đổi", "unchanged"),
+        ("rejected", "bị từ chối", "rejected"),
+    ];
+    if !matches!(key, "status" | "timeliness" | "result") {
+        return None;
+    }
+    WORDS
+        .iter()
+        .find(|w| w.0 == code)
+        .map(|w| if lang == Lang::Vi { w.1 } else { w.2 })
+}
+
+/// A cell of a table: a state code in words, anything else as [`human`] shows it.
+fn cell(key: &str, v: &Value, lang: Lang) -> String {
+    match v.as_str().and_then(|code| code_words(key, code, lang)) {
+        Some(words) => words.to_string(),
+        None => human(v, lang),
+    }
+}
+
 fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
     let mut table = Table::new();
     table
@@ -306,7 +351,7 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
             for row in rows_of(value) {
                 table.add_row(
                     keys.iter()
-                        .map(|k| human(row.get(&k.0).unwrap_or(&Value::Null), lang)),
+                        .map(|k| cell(&k.0, row.get(&k.0).unwrap_or(&Value::Null), lang)),
                 );
             }
         }
@@ -319,7 +364,7 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
             let mut shown: Vec<&str> = Vec::new();
             for f in fields {
                 if let Some(v) = map.get(f.key) {
-                    table.add_row(vec![label(f, lang).to_string(), human(v, lang)]);
+                    table.add_row(vec![label(f, lang).to_string(), cell(f.key, v, lang)]);
                     shown.push(f.key);
                 }
             }
@@ -338,6 +383,24 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn tables_show_state_codes_in_words_and_json_keeps_the_codes() {
+        let rows = json!([{"unit": "late", "status": "pending_approval", "timeliness": "late"}]);
+        let fields = fields![
+            ("unit", "Đơn vị", "Unit"),
+            ("status", "Trạng thái", "Status"),
+            ("timeliness", "Đúng hạn", "Timeliness")
+        ];
+        let vi = to_table(&rows, fields, Lang::Vi);
+        assert!(vi.contains("chờ phê duyệt") && vi.contains("trễ hạn"), "{vi}");
+        // Only state fields are translated: a unit code that happens to read "late" stays.
+        assert!(vi.contains("│ late"), "{vi}");
+        let en = to_table(&rows, fields, Lang::En);
+        assert!(en.contains("pending approval"), "{en}");
+        assert_eq!(cell("status", &json!("some_new_state"), Lang::Vi), "some_new_state");
+        assert!(to_csv(&rows, fields).unwrap().contains("pending_approval"));
+    }
 
     #[test]
     fn iso_dates_read_the_vietnamese_way_in_tables() {
