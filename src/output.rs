@@ -393,12 +393,18 @@ mod tests {
             ("timeliness", "Đúng hạn", "Timeliness")
         ];
         let vi = to_table(&rows, fields, Lang::Vi);
-        assert!(vi.contains("chờ phê duyệt") && vi.contains("trễ hạn"), "{vi}");
+        assert!(
+            vi.contains("chờ phê duyệt") && vi.contains("trễ hạn"),
+            "{vi}"
+        );
         // Only state fields are translated: a unit code that happens to read "late" stays.
         assert!(vi.contains("│ late"), "{vi}");
         let en = to_table(&rows, fields, Lang::En);
         assert!(en.contains("pending approval"), "{en}");
-        assert_eq!(cell("status", &json!("some_new_state"), Lang::Vi), "some_new_state");
+        assert_eq!(
+            cell("status", &json!("some_new_state"), Lang::Vi),
+            "some_new_state"
+        );
         assert!(to_csv(&rows, fields).unwrap().contains("pending_approval"));
     }
 
