@@ -97,7 +97,7 @@ pub fn listing(form: &FormDef, values: &ValueMap) -> Vec<Value> {
     for r in &form.rows {
         for c in &form.columns {
             if let Some(v) = values.get(&(r.key.clone(), c.key.clone())) {
-                out.push(json!({"row": r.key, "stt": r.stt, "name": r.name, "unit": r.unit, "column": c.number, "value": v}));
+                out.push(json!({"row": r.key, "code": r.code, "stt": r.stt, "name": r.name, "unit": r.unit, "column": c.number, "value": v}));
             }
         }
     }

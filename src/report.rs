@@ -809,10 +809,11 @@ pub fn view(
     let effective = revs.iter().rev().find(|r| r.status == "accepted");
     let shown = effective.or(latest);
     let values = match (shown, with_values) {
-        (Some(r), true) => sql::values(conn, r.id)?
-            .into_iter()
-            .map(|((rk, ck), v)| json!({"row": rk, "column": ck, "value": v}))
-            .collect(),
+        // As `entry show` lists them: the form's order, column numbers, row labels.
+        (Some(r), true) => {
+            let form = crate::form::registry::load(conn, &r.form_code, Some(r.form_version))?;
+            crate::entry_cell::listing(&form, &sql::values(conn, r.id)?)
+        }
         _ => Vec::new(),
     };
     let last_sent = revs.iter().rev().find(|r| r.sent_at.is_some());

@@ -286,6 +286,14 @@ fn return_and_correction_open_new_revisions_and_keep_the_old() {
         (Some("draft"), Some(2))
     );
     assert_eq!(v["values"][0]["value"], "120");
+    // Listed as `entry show` lists them: column number and the row's labels.
+    assert_eq!(
+        (
+            v["values"][0]["column"].as_str(),
+            v["values"][0]["name"].as_str()
+        ),
+        (Some("1"), Some("Lúa"))
+    );
     send("2026-11-26T09:00");
     c.as_("tonghop");
     env.json(&[
