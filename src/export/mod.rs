@@ -39,7 +39,7 @@ use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
 
 pub use aggregate_csv::aggregate_csv;
-pub use dashboard::write_dashboard;
+pub use dashboard::{write_dashboard, CHART_SHEET, SERIES_SHEET, TIMELINESS_SHEET};
 
 /// Sheet 1: the form reproduced with the aggregated values.
 pub const SUMMARY_SHEET: &str = "Tổng hợp";
@@ -104,6 +104,8 @@ pub struct UnitTimeliness {
     pub on_time: usize,
     pub late: usize,
     pub missing: usize,
+    /// Returned revisions (trả lại) over the span.
+    pub returned: usize,
 }
 
 /// One indicator over periods, for a dashboard line chart.
@@ -122,6 +124,18 @@ pub struct DashboardData {
     pub title: String,
     pub units: Vec<UnitTimeliness>,
     pub indicators: Vec<IndicatorSeries>,
+    /// (label, value) lines of a metadata sheet ([`INFO_SHEET`]): regime, span, as of,
+    /// who made it when. No sheet when empty.
+    pub info: Vec<(String, String)>,
+}
+
+/// What a dashboard workbook holds once written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardWritten {
+    /// Sheet names in order.
+    pub sheets: Vec<String>,
+    /// Native charts drawn.
+    pub charts: usize,
 }
 
 /// Writes the aggregated workbook of `agg` (aggregated over the units of `detail`)
