@@ -109,18 +109,16 @@ fn render(d: &Dashboard, lang: Lang) -> String {
         (Some(c), Some(n)) => format!("{c} — {n}"),
         _ => pick("Mọi chế độ báo cáo", "All regimes").to_string(),
     };
-    let span = if d.from == d.to {
-        d.from.clone()
-    } else {
-        format!("{} → {}", d.from, d.to)
+    let span = match (d.periods.len(), vi) {
+        (1, true) => format!("kỳ {}", d.from),
+        (1, false) => format!("period {}", d.from),
+        (n, true) => format!("kỳ {} → {} ({n} kỳ)", d.from, d.to),
+        (n, false) => format!("periods {} → {} ({n})", d.from, d.to),
     };
     let as_of = crate::output::human_date(&d.as_of).unwrap_or_else(|| d.as_of.clone());
     s.push_str(&format!(
-        "{what}, {} {span} ({} {}), {} {as_of}\n",
-        pick("kỳ", "periods"),
-        d.periods.len(),
-        pick("kỳ", "periods"),
-        pick("tính đến", "as of"),
+        "{what}, {span}, {} {as_of}\n",
+        pick("tính đến", "as of")
     ));
     if d.units.is_empty() {
         s.push_str(pick(
