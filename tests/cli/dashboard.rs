@@ -14,7 +14,7 @@ const AS_OF: &str = "2026-11-30T17:00:00+07:00";
 
 /// SXLUA from September: H99.01 always on time; H99.02 on time but late in October;
 /// H99.03 sends nothing in September and is returned in October and November.
-fn province() -> Env {
+pub fn province() -> Env {
     let mut env = Env::with_province();
     env.now = Some("2026-09-01T08:00:00+07:00".into());
     lua_regime(&env);
