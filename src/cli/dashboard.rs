@@ -277,14 +277,9 @@ fn check_target(path: &Path, force: bool) -> Result<()> {
             ),
         ));
     }
+    // Checked again when the file is put in place (see `write_dashboard_as`).
     if path.exists() && !force {
-        return Err(Error::new(
-            Kind::State,
-            Msg::new(
-                format!("Tệp {p} đã có; dùng --force để ghi đè"),
-                format!("{p} exists; use --force to overwrite"),
-            ),
-        ));
+        return Err(crate::export::exists_error(path));
     }
     Ok(())
 }
@@ -298,7 +293,7 @@ pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
         let d = dashboard::build(tx, actor, &a.choice.request(periods), now, &cal)?;
         Ok((d, actor.username.clone()))
     })?;
-    let written = crate::export::write_dashboard(&d.workbook(&by), &a.out)?;
+    let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;
     let p = a.out.display();
     ctx.out.note(Msg::new(
         format!("Đã ghi bảng theo dõi {p}"),

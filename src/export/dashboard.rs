@@ -18,7 +18,7 @@ use rust_xlsxwriter::{
 
 use super::style::{self, FONT};
 use super::{
-    cell_text, nearest_f64, parse_decimal, save, xlsx_error, DashboardData, DashboardWritten,
+    cell_text, nearest_f64, parse_decimal, save_as, xlsx_error, DashboardData, DashboardWritten,
     IndicatorSeries, UnitTimeliness, INFO_SHEET,
 };
 use crate::error::{Error, Kind, Msg, Result};
@@ -38,6 +38,16 @@ const MAX_CHART_HEIGHT: u32 = 20_000;
 
 /// Writes the dashboard of `series` to `path` (replacing a file there, atomically).
 pub fn write_dashboard(series: &DashboardData, path: &Path) -> Result<DashboardWritten> {
+    write_dashboard_as(series, path, true)
+}
+
+/// [`write_dashboard`]; with `replace` false an existing `path` is kept and the
+/// export fails with [`Kind::State`].
+pub fn write_dashboard_as(
+    series: &DashboardData,
+    path: &Path,
+    replace: bool,
+) -> Result<DashboardWritten> {
     let points = parsed_points(&series.indicators)?;
     let mut book = Workbook::new();
     book.set_default_format(&style::default_format(), ROW_PIXELS, 64)
@@ -65,7 +75,7 @@ pub fn write_dashboard(series: &DashboardData, path: &Path) -> Result<DashboardW
 
     let charts = book.worksheet_from_name(CHART_SHEET).map_err(xlsx_error)?;
     let charts = draw_charts(charts, series, &points).map_err(xlsx_error)?;
-    save(&mut book, path)?;
+    save_as(&mut book, path, replace)?;
     Ok(DashboardWritten { sheets, charts })
 }
 

@@ -619,6 +619,21 @@ fn dashboard_metadata_makes_a_fourth_sheet_and_the_charts_are_counted() {
 }
 
 #[test]
+fn a_dashboard_not_to_replace_keeps_the_file_there_and_leaves_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("there.xlsx");
+    std::fs::write(&path, "giữ nguyên").expect("write");
+    let e = write_dashboard_as(&dashboard(), &path, false).unwrap_err();
+    assert_eq!(e.kind, Kind::State);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "giữ nguyên");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    let fresh = dir.path().join("fresh.xlsx");
+    write_dashboard_as(&dashboard(), &fresh, false).expect("dashboard");
+    write_dashboard_as(&dashboard(), &path, true).expect("replaced");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 2);
+}
+
+#[test]
 fn a_series_value_that_is_not_a_number_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut data = dashboard();
