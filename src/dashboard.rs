@@ -547,6 +547,61 @@ mod tests {
         assert_eq!(span("2026Q4", "2026Q4").unwrap().len(), 1);
     }
 
+    fn form() -> FormDef {
+        let json = serde_json::json!({
+            "code": "LUA", "version": 1, "title": "BÁO CÁO SẢN XUẤT LÚA", "kind": "numeric",
+            "columns": [
+                {"key": "c1", "number": "1", "header": ["Kế hoạch"], "type": "decimal", "role": "input", "formula": null},
+                {"key": "c2", "number": "2", "header": ["Ghi chú"], "type": "text", "role": "input", "formula": null}
+            ],
+            "rows": [
+                {"key": "h", "stt": "I", "name": "Trồng trọt", "level": 1, "role": "heading"},
+                {"key": "r1", "stt": "1", "name": "Diện tích lúa", "unit": "ha", "level": 2, "role": "input", "indicator": "DT_LUA"},
+                {"key": "r2", "stt": "2", "name": "Năng suất lúa", "unit": "tạ/ha", "level": 2, "role": "input", "indicator": "NS_LUA"},
+                {"key": "h2", "stt": "II", "name": "Chăn nuôi", "level": 1, "role": "heading"},
+                {"key": "r3", "stt": "1", "name": "Đàn trâu", "unit": "con", "level": 2, "role": "input", "code": "TRAU"}
+            ],
+            "not_applicable": []
+        });
+        FormDef::from_json(&json.to_string()).expect("form")
+    }
+
+    #[test]
+    fn indicators_are_chosen_by_code_key_or_unambiguous_number() {
+        let f = form();
+        let keys = |chosen: &[&str]| -> Result<Vec<String>> {
+            let chosen: Vec<String> = chosen.iter().map(|s| s.to_string()).collect();
+            Ok(rows(&f, &chosen)?.iter().map(|r| r.key.clone()).collect())
+        };
+        assert_eq!(
+            keys(&[]).unwrap(),
+            ["r1", "r2", "r3"],
+            "headings are not charted"
+        );
+        assert_eq!(
+            keys(&["ns_lua", "TRAU", "r1", "2"]).unwrap(),
+            ["r2", "r3", "r1"]
+        );
+        assert_eq!(
+            code(keys(&["1"]).unwrap_err()),
+            2,
+            "two rows are numbered 1"
+        );
+        assert_eq!(code(keys(&["NOPE"]).unwrap_err()), 6);
+    }
+
+    #[test]
+    fn the_column_is_the_first_numeric_input_unless_chosen() {
+        let f = form();
+        assert_eq!(column(&f, None).unwrap().number, "1");
+        assert_eq!(
+            code(column(&f, Some("2")).unwrap_err()),
+            5,
+            "text is not charted"
+        );
+        assert_eq!(code(column(&f, Some("7")).unwrap_err()), 6);
+    }
+
     #[test]
     fn mixed_types_long_spans_and_bad_ids_are_refused() {
         assert_eq!(code(span("202601", "2026Q2").unwrap_err()), 2);
