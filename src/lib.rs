@@ -15,6 +15,7 @@ pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod context;
+pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod entry;

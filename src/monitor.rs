@@ -194,6 +194,29 @@ pub fn obligations(
     Ok(out)
 }
 
+/// The obligations of a span of days, as `compliance` counts them: a period belongs to
+/// the span when its data window ends inside [first, last]; its deadline may come some
+/// months later (yearly reports), so deadlines up to 200 days after `last` are looked at.
+#[allow(clippy::too_many_arguments)]
+pub fn over_span(
+    conn: &Connection,
+    actor: &Actor,
+    f: &Filter<'_>,
+    first: jiff::civil::Date,
+    last: jiff::civil::Date,
+    now: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Vec<Obligation>> {
+    let from = clock::local_to_timestamp(first.to_datetime(jiff::civil::Time::midnight()))?;
+    let to = clock::local_to_timestamp(last.to_datetime(jiff::civil::Time::midnight()))?
+        + jiff::SignedDuration::from_hours(24 * 200);
+    let (first, last) = (first.to_string(), last.to_string());
+    Ok(obligations(conn, actor, f, from, to, now, cal)?
+        .into_iter()
+        .filter(|o| o.window_end >= first && o.window_end <= last)
+        .collect())
+}
+
 /// Working days between a deadline and a later moment (0 when not later).
 pub fn working_days_after(due: Timestamp, at: Timestamp, cal: &WorkCalendar) -> i64 {
     let (d, a) = (clock::to_local(due).date(), clock::to_local(at).date());
@@ -295,6 +318,26 @@ pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
         c.rank = i + 1;
     }
     out
+}
+
+/// The sum of compliance rows (key `total`), with its rates; rank 0.
+pub fn totals(rows: &[Compliance]) -> Compliance {
+    let mut t = Compliance {
+        key: "total".into(),
+        name: "total".into(),
+        ..Default::default()
+    };
+    for c in rows {
+        t.due += c.due;
+        t.on_time += c.on_time;
+        t.late += c.late;
+        t.missing += c.missing;
+        t.not_due += c.not_due;
+        t.returned += c.returned;
+    }
+    t.on_time_rate = percent(t.on_time, t.due);
+    t.sent_rate = percent(t.on_time + t.late, t.due);
+    t
 }
 
 /// Who must act next on an obligation: data entry for a draft (or nothing yet),

@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod aggregate;
+mod dashboard;
 mod form;
 mod indicator;
 mod monitor;
@@ -139,6 +140,15 @@ pub enum Command {
     Compliance(monitor::ComplianceArgs),
     /// Reminders per responsible account, as JSON or RFC 5322 messages.
     Remind(monitor::RemindArgs),
+    /// A compact summary: timeliness per unit over a span (worst first, as `compliance`
+    /// counts it) and, for a regime, chosen indicators over the periods (as `aggregate`
+    /// computes them from accepted reports).
+    ///
+    /// Exit status: 2 for periods of two types, --to before --from, or more than 120
+    /// periods; 4 when a regime's dashboard is not yours to see (aggregator or viewer of
+    /// its lead unit); 5 for a malformed period, one not of the regime's frequency, or a
+    /// thematic regime; 6 for an unknown regime, indicator or column.
+    Dashboard(dashboard::DashboardArgs),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -172,6 +182,13 @@ pub enum ExportCmd {
     /// The aggregated workbook: the form reproduced with the aggregate, per-unit detail,
     /// reporting status per unit, metadata.
     Aggregate(aggregate::ExportAggregateArgs),
+    /// The dashboard workbook: native Excel charts of timeliness by unit and of indicators
+    /// over periods, on the data sheets behind them, and a metadata sheet.
+    ///
+    /// Exit status as for `dashboard`, and: 5 when --out is a folder or its folder does
+    /// not exist; 7 when --out exists (give --force to replace it); 1 when the file
+    /// cannot be written. A failed export leaves no file behind.
+    Dashboard(dashboard::ExportDashboardArgs),
 }
 
 impl Command {
@@ -195,7 +212,9 @@ impl Command {
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
-            Command::Export(_) => "export aggregate",
+            Command::Export(ExportCmd::Aggregate(_)) => "export aggregate",
+            Command::Export(ExportCmd::Dashboard(_)) => "export dashboard",
+            Command::Dashboard(_) => "dashboard",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
             Command::Status(_) => "status",
@@ -266,6 +285,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Entry(c) => report::entry(&ctx, c),
         Command::Aggregate(a) => aggregate::run(&ctx, a),
         Command::Export(ExportCmd::Aggregate(a)) => aggregate::export(&ctx, a),
+        Command::Export(ExportCmd::Dashboard(a)) => dashboard::export(&ctx, a),
+        Command::Dashboard(a) => dashboard::show(&ctx, a),
         Command::Deadlines(a) => monitor::deadlines(&ctx, a),
         Command::Overdue(a) => monitor::overdue(&ctx, a),
         Command::Status(a) => monitor::status(&ctx, a),

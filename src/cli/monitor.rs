@@ -236,27 +236,11 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
     let now = ctx.clock.now();
     let rows = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        // A period belongs to the span when its data window ends inside it; its
-        // deadline may come some months later (yearly reports).
-        let from = clock::local_to_timestamp(first.to_datetime(jiff::civil::Time::midnight()))?;
-        let to = clock::local_to_timestamp(last.to_datetime(jiff::civil::Time::midnight()))?
-            + SignedDuration::from_hours(24 * 200);
-        let (f, l) = (first.to_string(), last.to_string());
-        let list: Vec<_> = monitor::obligations(
-            tx,
-            actor,
-            &Filter {
-                regime: a.regime.as_deref(),
-                unit: a.unit.as_deref(),
-            },
-            from,
-            to,
-            now,
-            &cal,
-        )?
-        .into_iter()
-        .filter(|o| o.window_end >= f && o.window_end <= l)
-        .collect();
+        let f = Filter {
+            regime: a.regime.as_deref(),
+            unit: a.unit.as_deref(),
+        };
+        let list = monitor::over_span(tx, actor, &f, first, last, now, &cal)?;
         Ok(monitor::compliance(&list, a.by == "regime"))
     })?;
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();

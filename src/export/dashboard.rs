@@ -5,7 +5,9 @@
 //!   missing), then one line chart per indicator over its periods;
 //! - [`TIMELINESS_SHEET`]: the counts behind the bar chart, with totals and the
 //!   on-time rate as formulas carrying their results;
-//! - [`SERIES_SHEET`]: one two-column block (period, value) per indicator.
+//! - [`SERIES_SHEET`]: one two-column block (period, value) per indicator;
+//! - [`INFO_SHEET`](super::INFO_SHEET), when there is metadata: what the dashboard
+//!   covers and who made it when.
 
 use std::path::Path;
 
@@ -16,8 +18,8 @@ use rust_xlsxwriter::{
 
 use super::style::{self, FONT};
 use super::{
-    cell_text, nearest_f64, parse_decimal, save, xlsx_error, DashboardData, IndicatorSeries,
-    UnitTimeliness,
+    cell_text, nearest_f64, parse_decimal, save_as, xlsx_error, DashboardData, DashboardWritten,
+    IndicatorSeries, UnitTimeliness, INFO_SHEET,
 };
 use crate::error::{Error, Kind, Msg, Result};
 
@@ -34,8 +36,18 @@ const LINE_HEIGHT: u32 = 300;
 /// beyond it the bars get thinner.
 const MAX_CHART_HEIGHT: u32 = 20_000;
 
-/// Writes the dashboard of `series` to `path`.
-pub fn write_dashboard(series: &DashboardData, path: &Path) -> Result<()> {
+/// Writes the dashboard of `series` to `path` (replacing a file there, atomically).
+pub fn write_dashboard(series: &DashboardData, path: &Path) -> Result<DashboardWritten> {
+    write_dashboard_as(series, path, true)
+}
+
+/// [`write_dashboard`]; with `replace` false an existing `path` is kept and the
+/// export fails with [`Kind::State`].
+pub fn write_dashboard_as(
+    series: &DashboardData,
+    path: &Path,
+    replace: bool,
+) -> Result<DashboardWritten> {
     let points = parsed_points(&series.indicators)?;
     let mut book = Workbook::new();
     book.set_default_format(&style::default_format(), ROW_PIXELS, 64)
@@ -49,10 +61,41 @@ pub fn write_dashboard(series: &DashboardData, path: &Path) -> Result<()> {
     let data = book.add_worksheet();
     data.set_name(SERIES_SHEET).map_err(xlsx_error)?;
     write_series(data, &series.indicators, &points).map_err(xlsx_error)?;
+    let mut sheets = vec![
+        CHART_SHEET.to_string(),
+        TIMELINESS_SHEET.to_string(),
+        SERIES_SHEET.to_string(),
+    ];
+    if !series.info.is_empty() {
+        let info = book.add_worksheet();
+        info.set_name(INFO_SHEET).map_err(xlsx_error)?;
+        write_info(info, &series.info).map_err(xlsx_error)?;
+        sheets.push(INFO_SHEET.to_string());
+    }
 
     let charts = book.worksheet_from_name(CHART_SHEET).map_err(xlsx_error)?;
-    draw_charts(charts, series, &points).map_err(xlsx_error)?;
-    save(&mut book, path)
+    let charts = draw_charts(charts, series, &points).map_err(xlsx_error)?;
+    save_as(&mut book, path, replace)?;
+    Ok(DashboardWritten { sheets, charts })
+}
+
+fn write_info(ws: &mut Worksheet, lines: &[(String, String)]) -> Result<(), XlsxError> {
+    ws.write_string_with_format(0, 0, "THÔNG TIN VỀ BẢNG THEO DÕI", &style::title())?;
+    let header = style::header();
+    ws.write_string_with_format(2, 0, "Mục", &header)?;
+    ws.write_string_with_format(2, 1, "Nội dung", &header)?;
+    ws.set_column_width(0, 34.0)?;
+    ws.set_column_width(1, 80.0)?;
+    let (label, text) = (style::strong(), style::text().set_text_wrap());
+    for (i, (name, value)) in lines.iter().enumerate() {
+        let r = RowNum::try_from(i + 3).map_err(|_| XlsxError::RowColumnLimitError)?;
+        ws.write_string_with_format(r, 0, cell_text(name), &label)?;
+        ws.write_string_with_format(r, 1, cell_text(value), &text)?;
+    }
+    ws.set_portrait();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
 }
 
 /// Each indicator's values as numbers; a value that is not a decimal is refused.
@@ -101,6 +144,7 @@ fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), 
         ("Chưa gửi", 12.0),
         ("Tổng số", 12.0),
         ("Tỷ lệ đúng hạn (%)", 14.0),
+        ("Số lần bị trả lại", 12.0),
     ];
     let header = style::header();
     for (x, (text, width)) in headers.iter().enumerate() {
@@ -135,6 +179,7 @@ fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), 
             Formula::new(format!("=IFERROR(C{row}/F{row}*100,\"\")")).set_result(share),
             &rate,
         )?;
+        ws.write_number_with_format(r, 7, u.returned as f64, &count)?;
     }
     let last = units.len() as RowNum;
     ws.autofilter(0, 0, last, (headers.len() - 1) as ColNum)?;
@@ -189,7 +234,7 @@ fn draw_charts(
     ws: &mut Worksheet,
     data: &DashboardData,
     points: &[Vec<Option<f64>>],
-) -> Result<(), XlsxError> {
+) -> Result<usize, XlsxError> {
     let title = if data.title.trim().is_empty() {
         "TÌNH HÌNH BÁO CÁO"
     } else {
@@ -199,6 +244,7 @@ fn draw_charts(
     let mut font = ChartFont::new();
     font.set_name(FONT);
     let mut next_row: RowNum = 2;
+    let mut drawn_bar = 0usize;
 
     if data.units.is_empty() {
         ws.write_string_with_format(
@@ -242,6 +288,7 @@ fn draw_charts(
         let height = (n.saturating_mul(22).saturating_add(160)).clamp(320, MAX_CHART_HEIGHT);
         chart.set_width(BAR_WIDTH).set_height(height);
         ws.insert_chart(next_row, 1, &chart)?;
+        drawn_bar = 1;
         next_row = next_row.saturating_add(height / ROW_PIXELS + 2);
     }
 
@@ -286,5 +333,5 @@ fn draw_charts(
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
-    Ok(())
+    Ok(drawn_bar + drawn)
 }

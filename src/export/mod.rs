@@ -39,7 +39,9 @@ use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
 
 pub use aggregate_csv::aggregate_csv;
-pub use dashboard::write_dashboard;
+pub use dashboard::{
+    write_dashboard, write_dashboard_as, CHART_SHEET, SERIES_SHEET, TIMELINESS_SHEET,
+};
 
 /// Sheet 1: the form reproduced with the aggregated values.
 pub const SUMMARY_SHEET: &str = "Tổng hợp";
@@ -104,6 +106,8 @@ pub struct UnitTimeliness {
     pub on_time: usize,
     pub late: usize,
     pub missing: usize,
+    /// Returned revisions (trả lại) over the span.
+    pub returned: usize,
 }
 
 /// One indicator over periods, for a dashboard line chart.
@@ -122,6 +126,18 @@ pub struct DashboardData {
     pub title: String,
     pub units: Vec<UnitTimeliness>,
     pub indicators: Vec<IndicatorSeries>,
+    /// (label, value) lines of a metadata sheet ([`INFO_SHEET`]): regime, span, as of,
+    /// who made it when. No sheet when empty.
+    pub info: Vec<(String, String)>,
+}
+
+/// What a dashboard workbook holds once written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardWritten {
+    /// Sheet names in order.
+    pub sheets: Vec<String>,
+    /// Native charts drawn.
+    pub charts: usize,
 }
 
 /// Writes the aggregated workbook of `agg` (aggregated over the units of `detail`)
@@ -207,6 +223,13 @@ pub fn write_aggregate_workbook(
 /// Saves beside `path` and renames into place, so a failed or interrupted export
 /// never leaves a half-written workbook under the requested name.
 fn save(book: &mut Workbook, path: &Path) -> Result<()> {
+    save_as(book, path, true)
+}
+
+/// [`save`], or with `replace` false, never over an existing file, even one that
+/// appears while the workbook is being written: the finished file is hard-linked into
+/// place, which fails when the name is taken (a rename would replace it).
+fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -215,11 +238,37 @@ fn save(book: &mut Workbook, path: &Path) -> Result<()> {
     let saved = book
         .save(&partial)
         .map_err(|e| save_error(e, path))
-        .and_then(|()| std::fs::rename(&partial, path).map_err(Error::from));
+        .and_then(|()| {
+            if replace {
+                return std::fs::rename(&partial, path).map_err(Error::from);
+            }
+            match std::fs::hard_link(&partial, path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+                // A file system without hard links: check, then rename.
+                Err(_) if path.exists() => Err(exists_error(path)),
+                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
+            }
+        });
     if saved.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
     saved
+}
+
+/// The file is there and may not be replaced (`--force` replaces it).
+pub fn exists_error(path: &Path) -> Error {
+    let p = path.display();
+    Error::new(
+        Kind::State,
+        Msg::new(
+            format!("Tệp {p} đã có; dùng --force để ghi đè"),
+            format!("{p} exists; use --force to overwrite"),
+        ),
+    )
 }
 
 fn xlsx_error(e: XlsxError) -> Error {

@@ -520,6 +520,7 @@ fn dashboard() -> DashboardData {
         on_time,
         late,
         missing,
+        returned: 0,
     };
     let p = |period: &str, v: Option<&str>| (period.to_string(), v.map(String::from));
     DashboardData {
@@ -544,6 +545,7 @@ fn dashboard() -> DashboardData {
                 points: vec![p("2025", Some("3.2")), p("2026", Some("2.9"))],
             },
         ],
+        info: Vec::new(),
     }
 }
 
@@ -595,6 +597,40 @@ fn dashboard_without_units_or_points_still_writes() {
     let path = dir.path().join("empty.xlsx");
     write_dashboard(&DashboardData::default(), &path).expect("dashboard");
     assert!(zip_text(&path, "xl/charts/chart1.xml").is_none());
+}
+
+#[test]
+fn dashboard_metadata_makes_a_fourth_sheet_and_the_charts_are_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("info.xlsx");
+    let mut data = dashboard();
+    data.info = vec![("Chế độ báo cáo".into(), "KTXH".into())];
+    let written = write_dashboard(&data, &path).expect("dashboard");
+    assert_eq!(written.charts, 3);
+    assert_eq!(written.sheets.last().map(String::as_str), Some(INFO_SHEET));
+    let mut book: Xlsx<_> = calamine::open_workbook(&path).expect("open");
+    assert_eq!(book.sheet_names().len(), 4);
+    let info = book.worksheet_range(INFO_SHEET).expect("range");
+    assert_eq!(text_at(&info, 3, 1), "KTXH");
+    let counts = book
+        .worksheet_range(dashboard::TIMELINESS_SHEET)
+        .expect("range");
+    assert_eq!(text_at(&counts, 0, 7), "Số lần bị trả lại");
+}
+
+#[test]
+fn a_dashboard_not_to_replace_keeps_the_file_there_and_leaves_nothing_else() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("there.xlsx");
+    std::fs::write(&path, "giữ nguyên").expect("write");
+    let e = write_dashboard_as(&dashboard(), &path, false).unwrap_err();
+    assert_eq!(e.kind, Kind::State);
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "giữ nguyên");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    let fresh = dir.path().join("fresh.xlsx");
+    write_dashboard_as(&dashboard(), &fresh, false).expect("dashboard");
+    write_dashboard_as(&dashboard(), &path, true).expect("replaced");
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 2);
 }
 
 #[test]

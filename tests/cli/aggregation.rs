@@ -25,19 +25,23 @@ fn mapping() -> String {
 
 /// Enters, approves, signs, sends and accepts one unit's report as the administrator.
 fn report(env: &Env, unit: &str, cells: &[(&str, &str, &str)], accept: bool) {
+    report_in(env, "202611", unit, cells, accept)
+}
+
+/// [`report`] for any period: entered, approved, signed and sent at `env.now`, then
+/// accepted (or returned).
+pub fn report_in(env: &Env, period: &str, unit: &str, cells: &[(&str, &str, &str)], accept: bool) {
     for (r, c, v) in cells {
         env.json(&[
-            "entry", "set", "SXLUA", "--period", "202611", "--unit", unit, r, c, v,
+            "entry", "set", "SXLUA", "--period", period, "--unit", unit, r, c, v,
         ]);
     }
     for step in ["submit", "approve", "send"] {
-        env.json(&[
-            "report", step, "SXLUA", "--period", "202611", "--unit", unit,
-        ]);
+        env.json(&["report", step, "SXLUA", "--period", period, "--unit", unit]);
     }
     if accept {
         env.json(&[
-            "report", "accept", "SXLUA", "--period", "202611", "--unit", unit,
+            "report", "accept", "SXLUA", "--period", period, "--unit", unit,
         ]);
     } else {
         env.json(&[
@@ -45,7 +49,7 @@ fn report(env: &Env, unit: &str, cells: &[(&str, &str, &str)], accept: bool) {
             "return",
             "SXLUA",
             "--period",
-            "202611",
+            period,
             "--unit",
             unit,
             "--reason",
@@ -54,19 +58,10 @@ fn report(env: &Env, unit: &str, cells: &[(&str, &str, &str)], accept: bool) {
     }
 }
 
-fn cell<'a>(agg: &'a Value, row: &str, col: &str) -> &'a Value {
-    &agg["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["row"] == row)
-        .unwrap()["values"][col]
-}
-
-#[test]
-fn sums_weighted_averages_and_ratios_match_hand_computation() {
-    let mut env = Env::with_province();
-    env.now = Some("2026-11-02T08:00:00+07:00".into());
+/// The rice indicators (area, weighted yield, output), the LUA form and the monthly
+/// SXLUA regime led by the province and assigned to the communes, as of `env.now`;
+/// the administrator gets a signing key.
+pub fn lua_regime(env: &Env) {
     env.json(&[
         "indicator",
         "add",
@@ -128,6 +123,22 @@ fn sums_weighted_averages_and_ratios_match_hand_computation() {
     ]);
     env.json(&["assign", "add", "SXLUA", "--kind", "commune"]);
     env.json(&["account", "key", "generate"]);
+}
+
+fn cell<'a>(agg: &'a Value, row: &str, col: &str) -> &'a Value {
+    &agg["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == row)
+        .unwrap()["values"][col]
+}
+
+#[test]
+fn sums_weighted_averages_and_ratios_match_hand_computation() {
+    let mut env = Env::with_province();
+    env.now = Some("2026-11-02T08:00:00+07:00".into());
+    lua_regime(&env);
     env.now = Some("2026-11-18T09:00:00+07:00".into());
     report(
         &env,

@@ -7,6 +7,7 @@ mod accounts;
 mod aggregation;
 mod audit_trail;
 mod calendar;
+mod dashboard;
 mod forms;
 mod indicators;
 mod man;

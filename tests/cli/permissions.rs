@@ -36,6 +36,22 @@ fn the_command_role_table_holds() {
     for r in roles {
         ready(&env, &format!("u.{r}"), r);
     }
+    // A regime led by H99.01, where the roles are granted, and one led by the province.
+    crate::aggregation::lua_regime(&env);
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "SXLUA2",
+        "--name",
+        "Báo cáo sản xuất lúa của xã",
+        "--form",
+        "LUA",
+        "--lead",
+        "H99.01",
+        "--frequency",
+        "monthly",
+    ]);
     let units_csv = env.write("u.csv", "code,name,kind,parent\nZ1,Thôn Z,other,H99.01\n");
     let accounts_csv = env.write(
         "a.csv",
@@ -138,6 +154,74 @@ fn the_command_role_table_holds() {
         (vec!["check"], &[]),
         (vec!["backup", "b.db", "--force"], &[]),
         (vec!["token", "list", "--all"], &[]),
+        (
+            vec!["aggregate", "SXLUA2", "202611"],
+            &["aggregator", "viewer"],
+        ),
+        (
+            vec![
+                "export",
+                "aggregate",
+                "SXLUA2",
+                "202611",
+                "--out",
+                "th.xlsx",
+            ],
+            &["aggregator", "viewer"],
+        ),
+        (
+            vec!["dashboard", "--regime", "SXLUA2"],
+            &["aggregator", "viewer"],
+        ),
+        (
+            vec![
+                "export",
+                "dashboard",
+                "--regime",
+                "SXLUA2",
+                "--from",
+                "202609",
+                "--to",
+                "202611",
+                "--out",
+                "d.xlsx",
+                "--force",
+            ],
+            &["aggregator", "viewer"],
+        ),
+        (vec!["dashboard", "--regime", "SXLUA"], &[]),
+        (
+            vec!["dashboard", "--from", "202609", "--to", "202611"],
+            &[
+                "unit_admin",
+                "aggregator",
+                "approver",
+                "data_entry",
+                "sender",
+                "viewer",
+            ],
+        ),
+        (
+            vec![
+                "export",
+                "dashboard",
+                "--from",
+                "202611",
+                "--to",
+                "202611",
+                "--out",
+                "t.xlsx",
+                "--force",
+            ],
+            &[
+                "unit_admin",
+                "aggregator",
+                "approver",
+                "data_entry",
+                "sender",
+                "viewer",
+            ],
+        ),
         (
             vec!["whoami"],
             &[

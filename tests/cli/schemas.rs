@@ -25,6 +25,7 @@ const FILES: &[&str] = &[
     "regime",
     "report",
     "monitor",
+    "dashboard",
 ];
 
 /// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.
@@ -2674,4 +2675,48 @@ fn new_documents_of_the_wrong_shape_are_rejected() {
         &period,
         "a monthly period id not canonical",
     );
+}
+
+#[test]
+fn the_dashboard_prints_the_documented_shapes() {
+    let env = crate::dashboard::province();
+    let d = emits(
+        &env,
+        "dashboard",
+        "dashboard",
+        &[
+            "dashboard",
+            "--regime",
+            "SXLUA",
+            "--from",
+            "202609",
+            "--to",
+            "202611",
+        ],
+    );
+    assert_eq!(d["indicators"][0]["points"].as_array().unwrap().len(), 3);
+    let all = emits(&env, "dashboard", "dashboard", &["dashboard"]);
+    assert_eq!(all["regime"], Value::Null);
+    let out = env.path("bang.xlsx");
+    for regime in [None, Some("SXLUA")] {
+        let mut args = vec!["export", "dashboard", "--from", "202609", "--to", "202611"];
+        args.extend(regime.map(|r| ["--regime", r]).iter().flatten());
+        args.extend(["--out", out.to_str().unwrap(), "--force"]);
+        let v = emits(&env, "dashboard", "dashboard_export", &args);
+        assert_eq!(v["charts"], if regime.is_some() { 4 } else { 1 });
+    }
+    let mut bad = all.clone();
+    bad["indicators"] = d["indicators"].clone();
+    assert_invalid(
+        "dashboard",
+        "dashboard",
+        &bad,
+        "indicators without a regime",
+    );
+    let mut bad = d.clone();
+    bad["indicators"][0]["points"][0]["value"] = json!(300);
+    assert_invalid("dashboard", "dashboard", &bad, "a value as a number");
+    let mut bad = d.clone();
+    bad["periods"] = json!([]);
+    assert_invalid("dashboard", "dashboard", &bad, "no periods");
 }

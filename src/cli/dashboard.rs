@@ -1,0 +1,331 @@
+//! `dashboard` (a compact summary in the terminal) and `export dashboard` (native Excel
+//! charts over their data sheets). Both only read; `--as-of` sets "now".
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::dashboard::{self, Dashboard, Request};
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::fields;
+use crate::output::Format;
+
+/// Units shown in the terminal before "… N more".
+const SHOWN_UNITS: usize = 15;
+
+/// What both commands show: a regime (or every regime), indicators, a column.
+#[derive(Debug, Args, Clone)]
+pub struct Choice {
+    /// The regime: its timeliness and its indicators. Without it: timeliness over every
+    /// active regime you may see, and no indicator charts (indicators belong to a form).
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// An indicator to follow over the periods: its indicator code, printed code, row
+    /// key or row number (STT). Repeat for several. Default: the form's first 4 rows
+    /// that hold numbers.
+    #[arg(long = "indicator", value_name = "CODE", requires = "regime")]
+    pub indicators: Vec<String>,
+    /// The form column the indicator values come from, by its number (1, 2, …).
+    /// Default: the first numeric input column.
+    #[arg(long, value_name = "N", requires = "regime")]
+    pub column: Option<String>,
+}
+
+impl Choice {
+    fn request(&self, periods: Vec<crate::domain::period::Period>) -> Request {
+        Request {
+            regime: self.regime.clone(),
+            periods,
+            indicators: self.indicators.clone(),
+            column: self.column.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct DashboardArgs {
+    #[command(flatten)]
+    pub choice: Choice,
+    /// First period (202609). Default: the regime's last 3 periods up to today's
+    /// (--as-of), or this month without a regime.
+    #[arg(long, value_name = "PERIOD", requires = "to")]
+    pub from: Option<String>,
+    /// Last period (202611), of the same type as --from.
+    #[arg(long, value_name = "PERIOD", requires = "from")]
+    pub to: Option<String>,
+}
+
+pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
+    let explicit = match (&a.from, &a.to) {
+        (Some(f), Some(t)) => Some(dashboard::span(f, t)?),
+        _ => None,
+    };
+    let now = ctx.clock.now();
+    let today = ctx.clock.today();
+    let d = ctx.read(|tx, actor| {
+        let periods = match explicit {
+            Some(p) => p,
+            None => dashboard::default_span(tx, a.choice.regime.as_deref(), today)?,
+        };
+        let cal = crate::calendar::load(tx)?;
+        dashboard::build(tx, actor, &a.choice.request(periods), now, &cal)
+    })?;
+    match ctx.out.format {
+        Format::Json => ctx.out.emit(&serde_json::to_value(&d)?, &[]),
+        Format::Csv => ctx.out.emit(
+            &serde_json::to_value(&d.units)?,
+            fields![
+                ("key", "Mã", "Code"),
+                ("name", "Tên", "Name"),
+                ("due", "Phải gửi", "Due"),
+                ("on_time", "Đúng hạn", "On time"),
+                ("late", "Trễ hạn", "Late"),
+                ("missing", "Chưa gửi", "Missing"),
+                ("returned", "Bị trả lại", "Returned"),
+                ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
+            ],
+        ),
+        Format::Table => ctx.out.text(&render(&d, ctx.lang())),
+    }
+}
+
+fn table() -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t
+}
+
+/// The terminal summary: a heading, units worst first (at most [`SHOWN_UNITS`]), the
+/// totals, and the indicators over the periods.
+fn render(d: &Dashboard, lang: Lang) -> String {
+    let vi = lang == Lang::Vi;
+    let pick = |v: &'static str, e: &'static str| if vi { v } else { e };
+    let mut s = String::new();
+    let what = match (&d.regime, &d.regime_name) {
+        (Some(c), Some(n)) => format!("{c} — {n}"),
+        _ => pick("Mọi chế độ báo cáo", "All regimes").to_string(),
+    };
+    let span = match (d.periods.len(), vi) {
+        (1, true) => format!("kỳ {}", d.from),
+        (1, false) => format!("period {}", d.from),
+        (n, true) => format!("kỳ {} → {} ({n} kỳ)", d.from, d.to),
+        (n, false) => format!("periods {} → {} ({n})", d.from, d.to),
+    };
+    let as_of = crate::output::human_date(&d.as_of).unwrap_or_else(|| d.as_of.clone());
+    s.push_str(&format!(
+        "{what}, {span}, {} {as_of}\n",
+        pick("tính đến", "as of")
+    ));
+    if d.units.is_empty() {
+        s.push_str(pick(
+            "(không có đơn vị nào phải báo cáo trong khoảng này)\n",
+            "(no unit had a report due in this span)\n",
+        ));
+    } else {
+        let mut t = table();
+        t.set_header(if vi {
+            [
+                "Mã",
+                "Đơn vị",
+                "Phải gửi",
+                "Đúng hạn",
+                "Trễ",
+                "Chưa gửi",
+                "Trả lại",
+                "Tỷ lệ (%)",
+            ]
+        } else {
+            [
+                "Code", "Unit", "Due", "On time", "Late", "Missing", "Returned", "Rate (%)",
+            ]
+        });
+        let row = |key: &str, name: &str, c: &crate::monitor::Compliance| {
+            vec![
+                key.to_string(),
+                name.to_string(),
+                c.due.to_string(),
+                c.on_time.to_string(),
+                c.late.to_string(),
+                c.missing.to_string(),
+                c.returned.to_string(),
+                c.on_time_rate.clone(),
+            ]
+        };
+        for u in d.units.iter().take(SHOWN_UNITS) {
+            t.add_row(row(&u.key, &u.name, u));
+        }
+        let more = d.units.len().saturating_sub(SHOWN_UNITS);
+        if more > 0 {
+            let text = if vi {
+                format!("… {more} đơn vị khác")
+            } else {
+                format!("… {more} more units")
+            };
+            t.add_row(vec![String::new(), text]);
+        }
+        t.add_row(row("", pick("Tổng cộng", "Total"), &d.totals));
+        for c in 2..8 {
+            if let Some(col) = t.column_mut(c) {
+                col.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        s.push_str(&format!("{t}\n"));
+    }
+    if let Some(col) = &d.column {
+        if d.indicators.is_empty() {
+            s.push_str(pick(
+                "(biểu không có chỉ tiêu nào)\n",
+                "(the form has no indicators)\n",
+            ));
+        } else {
+            s.push_str(&format!(
+                "{} {} ({}), {}\n",
+                pick("Chỉ tiêu, cột", "Indicators, column"),
+                col.number,
+                col.header,
+                pick("báo cáo đã tiếp nhận", "accepted reports"),
+            ));
+            let mut t = table();
+            let mut header = vec![
+                pick("Chỉ tiêu", "Indicator").to_string(),
+                pick("ĐVT", "Unit").to_string(),
+            ];
+            header.extend(d.periods.iter().cloned());
+            t.set_header(header);
+            for i in &d.indicators {
+                let mut r = vec![i.name.clone(), i.unit.clone().unwrap_or_default()];
+                r.extend(
+                    i.points
+                        .iter()
+                        .map(|p| p.value.clone().unwrap_or_else(|| "—".into())),
+                );
+                t.add_row(r);
+            }
+            let mut cover = vec![
+                pick("Đơn vị được tổng hợp", "Units aggregated").to_string(),
+                String::new(),
+            ];
+            if let Some(first) = d.indicators.first() {
+                cover.extend(
+                    first
+                        .points
+                        .iter()
+                        .map(|p| format!("{}/{}", p.units_included, p.units_expected)),
+                );
+            }
+            t.add_row(cover);
+            for c in 2..2 + d.periods.len() {
+                if let Some(col) = t.column_mut(c) {
+                    col.set_cell_alignment(CellAlignment::Right);
+                }
+            }
+            s.push_str(&format!("{t}\n"));
+        }
+    }
+    s
+}
+
+#[derive(Debug, Args)]
+pub struct ExportDashboardArgs {
+    #[command(flatten)]
+    pub choice: Choice,
+    /// First period (202601).
+    #[arg(long, value_name = "PERIOD")]
+    pub from: String,
+    /// Last period (202612), of the same type as --from; at most 120 periods in all.
+    #[arg(long, value_name = "PERIOD")]
+    pub to: String,
+    /// The .xlsx to write (written beside it, then renamed into place).
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub out: PathBuf,
+    /// Replace --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Refuses a target that is a folder, in a missing folder, or there already.
+fn check_target(path: &Path, force: bool) -> Result<()> {
+    let p = path.display();
+    if path.is_dir() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("{p} là một thư mục, không phải tệp .xlsx"),
+                format!("{p} is a folder, not an .xlsx file"),
+            ),
+        )
+        .with_hint(Msg::new(
+            "ghi rõ tên tệp, ví dụ --out thu-muc/bang-theo-doi.xlsx",
+            "name the file, e.g. --out folder/dashboard.xlsx",
+        )));
+    }
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        let d = parent.display();
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Không ghi được {p}: thư mục {d} không tồn tại"),
+                format!("Cannot write {p}: the folder {d} does not exist"),
+            ),
+        ));
+    }
+    // Checked again when the file is put in place (see `write_dashboard_as`).
+    if path.exists() && !force {
+        return Err(crate::export::exists_error(path));
+    }
+    Ok(())
+}
+
+pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
+    let periods = dashboard::span(&a.from, &a.to)?;
+    check_target(&a.out, a.force)?;
+    let now = ctx.clock.now();
+    let (d, by) = ctx.read(|tx, actor| {
+        let cal = crate::calendar::load(tx)?;
+        let d = dashboard::build(tx, actor, &a.choice.request(periods), now, &cal)?;
+        Ok((d, actor.username.clone()))
+    })?;
+    let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;
+    let p = a.out.display();
+    ctx.out.note(Msg::new(
+        format!("Đã ghi bảng theo dõi {p}"),
+        format!("Wrote the dashboard {p}"),
+    ));
+    let summary = json!({
+        "out": a.out,
+        "regime": d.regime,
+        "from": d.from,
+        "to": d.to,
+        "periods": d.periods,
+        "units": d.units.len(),
+        "indicators": d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>(),
+        "column": d.column.as_ref().map(|c| &c.number),
+        "sheets": written.sheets,
+        "charts": written.charts,
+        "as_of": d.as_of,
+    });
+    ctx.out.emit(
+        &summary,
+        fields![
+            ("out", "Tệp", "File"),
+            ("regime", "Chế độ", "Regime"),
+            ("from", "Từ kỳ", "From"),
+            ("to", "Đến kỳ", "To"),
+            ("periods", "Các kỳ", "Periods"),
+            ("units", "Số đơn vị", "Units"),
+            ("indicators", "Chỉ tiêu", "Indicators"),
+            ("column", "Cột", "Column"),
+            ("sheets", "Trang tính", "Sheets"),
+            ("charts", "Số biểu đồ", "Charts"),
+            ("as_of", "Tính đến", "As of"),
+        ],
+    )
+}

@@ -1,0 +1,612 @@
+//! The dashboard (SPEC §8, §9): timeliness per unit over a span of periods, as
+//! `compliance` counts it, and chosen indicators of a regime's form over the same
+//! periods, as `aggregate` computes them. `baocao dashboard` prints it; `export
+//! dashboard` draws it as native Excel charts over their data sheets.
+//!
+//! Only reads, so `--as-of` may set "now" anywhere.
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::aggregate::collect::{self, Grouping, Options};
+use crate::auth::permission::{Actor, Role};
+use crate::clock;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::error::{Error, Kind, Msg, Result};
+use crate::export::{DashboardData, IndicatorSeries, UnitTimeliness};
+use crate::form::{ColumnRole, FormDef, RowRole};
+use crate::monitor::{self, Compliance, Filter};
+use crate::regime;
+use crate::store::unit as units;
+
+/// The longest span a dashboard covers: ten years of months.
+pub const MAX_PERIODS: usize = 120;
+/// Indicators charted when none is chosen: the form's first rows that hold numbers.
+pub const DEFAULT_INDICATORS: usize = 4;
+/// Periods `baocao dashboard` shows for a regime when no span is given.
+pub const DEFAULT_PERIODS: usize = 3;
+
+/// What to put on the dashboard.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// A regime: its timeliness and its indicators. None: timeliness over every
+    /// active regime the actor may see, no indicators.
+    pub regime: Option<String>,
+    /// The periods, oldest first, all of one type.
+    pub periods: Vec<Period>,
+    /// Row choices: indicator code, printed code, row key or STT.
+    pub indicators: Vec<String>,
+    /// Column number label; default the form's first numeric input column.
+    pub column: Option<String>,
+}
+
+/// The column the indicator values are read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnChoice {
+    pub number: String,
+    pub header: String,
+}
+
+/// One indicator's value in one period, with the aggregate's coverage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub period: String,
+    /// Exact decimal as `aggregate` prints it; null when no counted report has it.
+    pub value: Option<String>,
+    pub units_included: usize,
+    pub units_expected: usize,
+}
+
+/// One chosen row of the form over the periods.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    pub row: String,
+    pub code: Option<String>,
+    pub name: String,
+    pub unit: Option<String>,
+    pub points: Vec<Point>,
+}
+
+/// The dashboard as `-o json` prints it.
+#[derive(Debug, Serialize)]
+pub struct Dashboard {
+    pub regime: Option<String>,
+    pub regime_name: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub periods: Vec<String>,
+    /// RFC 3339: what was sent by then counts.
+    pub as_of: String,
+    /// Per unit, worst first: the reverse of `compliance`'s ranking.
+    pub units: Vec<Compliance>,
+    pub totals: Compliance,
+    /// The column of the indicator values; null without a regime.
+    pub column: Option<ColumnChoice>,
+    pub indicators: Vec<Series>,
+    /// Revision statuses the indicator values count.
+    pub statuses: Vec<String>,
+}
+
+fn usage(vi: String, en: String) -> Error {
+    Error::new(Kind::Usage, Msg::new(vi, en))
+}
+
+/// The periods from `from` to `to`, both included. A malformed id is invalid input
+/// (exit 5); periods of two types, `to` before `from`, or more than [`MAX_PERIODS`]
+/// periods are usage errors (exit 2).
+pub fn span(from: &str, to: &str) -> Result<Vec<Period>> {
+    let parse = |s: &str| {
+        Period::parse(s.trim())
+            .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))
+    };
+    let (first, last) = (parse(from)?, parse(to)?);
+    if first.period_type() != last.period_type() {
+        let (a, b) = (first.period_type(), last.period_type());
+        return Err(usage(
+            format!(
+                "--from {first} là kỳ {} còn --to {last} là kỳ {}: hai đầu phải cùng loại kỳ",
+                a.name_vi(),
+                b.name_vi()
+            ),
+            format!("--from {first} is a {a} period and --to {last} a {b} period: both ends must be of one type"),
+        ));
+    }
+    if last < first {
+        return Err(usage(
+            format!("--to {last} đứng trước --from {first}: không có kỳ nào"),
+            format!("--to {last} comes before --from {first}: no periods"),
+        ));
+    }
+    let mut out = vec![first];
+    let mut p = first;
+    while p < last {
+        if out.len() >= MAX_PERIODS {
+            return Err(usage(
+                format!("Từ {first} đến {last} là quá {MAX_PERIODS} kỳ; hãy chọn khoảng ngắn hơn"),
+                format!(
+                    "{first} to {last} is more than {MAX_PERIODS} periods; choose a shorter span"
+                ),
+            ));
+        }
+        p = match p.next() {
+            Some(n) => n,
+            None => break,
+        };
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// The span `baocao dashboard` shows without `--from/--to`: the regime's last
+/// [`DEFAULT_PERIODS`] periods up to the one whose calendar days hold `today`, or,
+/// without a regime, this month.
+pub fn default_span(
+    conn: &Connection,
+    regime_code: Option<&str>,
+    today: jiff::civil::Date,
+) -> Result<Vec<Period>> {
+    let (ptype, count) = match regime_code {
+        Some(code) => {
+            let r = regime::find(conn, code)?;
+            (periodic(&r)?, DEFAULT_PERIODS)
+        }
+        None => (PeriodType::Monthly, 1),
+    };
+    let mut p = Period::containing(ptype, today, WindowKind::Calendar).ok_or_else(|| {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Ngày {today} nằm ngoài các kỳ được hỗ trợ"),
+                format!("{today} is outside the supported periods"),
+            ),
+        )
+    })?;
+    let mut out = vec![p];
+    while out.len() < count {
+        match p.prev() {
+            Some(q) => {
+                out.push(q);
+                p = q;
+            }
+            None => break,
+        }
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// A periodic regime's period type; a thematic or ad hoc regime has none.
+fn periodic(r: &crate::store::regime::Regime) -> Result<PeriodType> {
+    r.frequency
+        .as_deref()
+        .and_then(|f| f.parse::<PeriodType>().ok())
+        .filter(|_| r.period_label.is_none())
+        .ok_or_else(|| {
+            let c = &r.code;
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Chế độ {c} là báo cáo chuyên đề hoặc đột xuất, không có chuỗi kỳ để theo dõi"),
+                    format!("Regime {c} is thematic or ad hoc: it has no series of periods to follow"),
+                ),
+            )
+            .with_hint(Msg::new(
+                format!("xem `baocao status {c} KỲ`"),
+                format!("see `baocao status {c} PERIOD`"),
+            ))
+        })
+}
+
+/// Builds the dashboard as `actor` may see it at `now`.
+pub fn build(
+    conn: &Connection,
+    actor: &Actor,
+    req: &Request,
+    now: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Dashboard> {
+    let (Some(first), Some(last)) = (req.periods.first(), req.periods.last()) else {
+        return Err(usage("Không có kỳ nào".into(), "No periods".into()));
+    };
+    let periods: Vec<String> = req.periods.iter().map(Period::to_string).collect();
+    let statuses = vec!["accepted".to_string()];
+    let mut out = Dashboard {
+        regime: None,
+        regime_name: None,
+        from: first.to_string(),
+        to: last.to_string(),
+        periods: periods.clone(),
+        as_of: clock::rfc3339(now),
+        units: Vec::new(),
+        totals: monitor::totals(&[]),
+        column: None,
+        indicators: Vec::new(),
+        statuses: statuses.clone(),
+    };
+    // The indicator rows and column are checked first: a typo fails before any work.
+    let mut chosen = None;
+    if let Some(code) = &req.regime {
+        let r = regime::find(conn, code)?;
+        periodic(&r)?;
+        for p in &periods {
+            regime::parse_period(&r, p)?;
+        }
+        let tree = units::tree(conn)?;
+        let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
+            || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
+        actor.require(
+            allowed,
+            Msg::new(
+                format!("xem bảng theo dõi chế độ {}", r.code),
+                format!("see the dashboard of regime {}", r.code),
+            ),
+        )?;
+        let form = crate::form::registry::load(conn, &r.form, None)?;
+        let column = column(&form, req.column.as_deref())?;
+        let rows: Vec<crate::form::Row> =
+            rows(&form, &req.indicators)?.into_iter().cloned().collect();
+        out.regime = Some(r.code.clone());
+        out.regime_name = Some(r.name.clone());
+        chosen = Some((r, column, rows));
+    }
+
+    // Timeliness exactly as `compliance --from FIRST --to LAST [--regime R]` counts it.
+    let (start, _) = first.window(WindowKind::Calendar);
+    let (_, end) = last.window(WindowKind::Calendar);
+    let f = Filter {
+        regime: out.regime.as_deref(),
+        unit: None,
+    };
+    let list = monitor::over_span(conn, actor, &f, start, end, now, cal)?;
+    let mut ranked = monitor::compliance(&list, false);
+    out.totals = monitor::totals(&ranked);
+    ranked.reverse();
+    out.units = ranked;
+
+    if let Some((r, column, rows)) = chosen {
+        let o = Options {
+            statuses,
+            grouping: Grouping::None,
+            ytd: false,
+            previous_year: false,
+            lineage: false,
+        };
+        let mut series: Vec<Series> = rows
+            .iter()
+            .map(|row| Series {
+                row: row.key.clone(),
+                code: row.indicator.clone().or_else(|| row.code.clone()),
+                name: row.name.clone(),
+                unit: row.unit.clone(),
+                points: Vec::new(),
+            })
+            .collect();
+        for p in &periods {
+            let (_, agg, _) = collect::aggregate(conn, actor, &r.code, p, &o)?;
+            for s in series.iter_mut() {
+                let value = agg
+                    .rows
+                    .iter()
+                    .find(|a| a.row == s.row)
+                    .and_then(|a| a.values.get(&column.number).cloned().flatten());
+                s.points.push(Point {
+                    period: p.clone(),
+                    value,
+                    units_included: agg.coverage.included,
+                    units_expected: agg.coverage.expected,
+                });
+            }
+        }
+        out.column = Some(column);
+        out.indicators = series;
+    }
+    Ok(out)
+}
+
+/// The column of `--column N` (its number label or key), else the first numeric input.
+fn column(form: &FormDef, chosen: Option<&str>) -> Result<ColumnChoice> {
+    let header = |c: &crate::form::Column| c.header.join(" / ");
+    let found = match chosen.map(str::trim) {
+        Some(n) => form
+            .columns
+            .iter()
+            .find(|c| c.number == n || c.key == n)
+            .ok_or_else(|| {
+                let numbers = form
+                    .columns
+                    .iter()
+                    .filter(|c| c.value_type.is_numeric())
+                    .map(|c| c.number.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Error::new(
+                    Kind::NotFound,
+                    Msg::new(
+                        format!("Biểu {} không có cột số {n}", form.code),
+                        format!("Form {} has no column number {n}", form.code),
+                    ),
+                )
+                .with_hint(Msg::new(
+                    format!("các cột số liệu: {numbers}"),
+                    format!("numeric columns: {numbers}"),
+                ))
+            })?,
+        None => form
+            .columns
+            .iter()
+            .find(|c| c.role == ColumnRole::Input && c.value_type.is_numeric())
+            .ok_or_else(|| {
+                Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("Biểu {} không có cột nhập số liệu dạng số", form.code),
+                        format!("Form {} has no numeric input column", form.code),
+                    ),
+                )
+            })?,
+    };
+    if !found.value_type.is_numeric() {
+        let n = &found.number;
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!(
+                    "Cột {n} ({}) là cột chữ, không vẽ được biểu đồ",
+                    header(found)
+                ),
+                format!(
+                    "Column {n} ({}) holds text, not numbers to chart",
+                    header(found)
+                ),
+            ),
+        ));
+    }
+    Ok(ColumnChoice {
+        number: found.number.clone(),
+        header: header(found),
+    })
+}
+
+/// The rows of `--indicator` choices (indicator code, printed code, row key, then STT),
+/// else the form's first [`DEFAULT_INDICATORS`] rows that hold numbers.
+fn rows<'f>(form: &'f FormDef, chosen: &[String]) -> Result<Vec<&'f crate::form::Row>> {
+    let numeric = |r: &&crate::form::Row| r.role != RowRole::Heading;
+    if chosen.is_empty() {
+        return Ok(form
+            .rows
+            .iter()
+            .filter(numeric)
+            .take(DEFAULT_INDICATORS)
+            .collect());
+    }
+    let mut out: Vec<&crate::form::Row> = Vec::new();
+    for c in chosen {
+        let c = c.trim();
+        let same = |s: &Option<String>| s.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(c));
+        let by = |pick: &dyn Fn(&crate::form::Row) -> bool| -> Vec<&crate::form::Row> {
+            form.rows
+                .iter()
+                .filter(numeric)
+                .filter(|r| pick(r))
+                .collect()
+        };
+        let mut hits = by(&|r| same(&r.indicator));
+        if hits.is_empty() {
+            hits = by(&|r| same(&r.code));
+        }
+        if hits.is_empty() {
+            hits = by(&|r| r.key == c);
+        }
+        if hits.is_empty() {
+            hits = by(&|r| same(&r.stt));
+        }
+        match hits.as_slice() {
+            [one] => {
+                if !out.iter().any(|r| r.key == one.key) {
+                    out.push(one);
+                }
+            }
+            [] => {
+                return Err(Error::new(
+                    Kind::NotFound,
+                    Msg::new(
+                        format!("Biểu {} không có chỉ tiêu «{c}»", form.code),
+                        format!("Form {} has no indicator «{c}»", form.code),
+                    ),
+                )
+                .with_hint(Msg::new(
+                    format!(
+                        "xem mã chỉ tiêu và số thứ tự bằng `baocao form show {}`",
+                        form.code
+                    ),
+                    format!(
+                        "see indicator codes and row numbers with `baocao form show {}`",
+                        form.code
+                    ),
+                )))
+            }
+            many => {
+                let keys = many
+                    .iter()
+                    .map(|r| r.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(Error::new(
+                    Kind::Usage,
+                    Msg::new(
+                        format!("«{c}» chỉ nhiều dòng của biểu {} ({keys}): hãy dùng mã chỉ tiêu hoặc khóa dòng", form.code),
+                        format!("«{c}» names several rows of form {} ({keys}): use an indicator code or a row key", form.code),
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+impl Dashboard {
+    /// What the workbook draws: timeliness per unit, the series, and the metadata.
+    pub fn workbook(&self, generated_by: &str) -> DashboardData {
+        let span = if self.from == self.to {
+            format!("KỲ {}", words(&self.from).to_uppercase())
+        } else {
+            format!(
+                "TỪ {} ĐẾN {}",
+                words(&self.from).to_uppercase(),
+                words(&self.to).to_uppercase()
+            )
+        };
+        let title = match &self.regime_name {
+            Some(name) => format!("TÌNH HÌNH BÁO CÁO: {} — {span}", name.to_uppercase()),
+            None => format!("TÌNH HÌNH GỬI BÁO CÁO — {span}"),
+        };
+        let column = self
+            .column
+            .as_ref()
+            .map(|c| format!("Cột {} ({})", c.number, c.header));
+        let mut info = vec![
+            (
+                "Chế độ báo cáo",
+                match (&self.regime, &self.regime_name) {
+                    (Some(c), Some(n)) => format!("{n} ({c})"),
+                    _ => "Mọi chế độ báo cáo đang áp dụng mà người lập được xem".into(),
+                },
+            ),
+            ("Từ kỳ", format!("{} ({})", words(&self.from), self.from)),
+            ("Đến kỳ", format!("{} ({})", words(&self.to), self.to)),
+            ("Số kỳ", self.periods.len().to_string()),
+            ("Số đơn vị", self.units.len().to_string()),
+            ("Số liệu tính đến", self.as_of.clone()),
+        ];
+        if let Some(c) = column {
+            info.push(("Cột số liệu của chỉ tiêu", c));
+            info.push(("Trạng thái báo cáo được tính", "Đã tiếp nhận".into()));
+        }
+        info.push(("Thời điểm lập", self.as_of.clone()));
+        info.push(("Người lập", generated_by.to_string()));
+        info.push(("Phần mềm", format!("baocao {}", env!("CARGO_PKG_VERSION"))));
+        DashboardData {
+            title,
+            units: self
+                .units
+                .iter()
+                .map(|u| UnitTimeliness {
+                    unit: u.key.clone(),
+                    unit_name: u.name.clone(),
+                    on_time: u.on_time,
+                    late: u.late,
+                    missing: u.missing,
+                    returned: u.returned,
+                })
+                .collect(),
+            indicators: self
+                .indicators
+                .iter()
+                .map(|s| IndicatorSeries {
+                    name: s.name.clone(),
+                    unit: s.unit.clone(),
+                    points: s
+                        .points
+                        .iter()
+                        .map(|p| (p.period.clone(), p.value.clone()))
+                        .collect(),
+                })
+                .collect(),
+            info: info.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        }
+    }
+}
+
+/// A period id in Vietnamese words (`Tháng 11 năm 2026`), or the id itself.
+fn words(id: &str) -> String {
+    Period::parse(id)
+        .map(|p| p.name_vi())
+        .unwrap_or_else(|_| id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(e: Error) -> u8 {
+        e.kind.exit_code()
+    }
+
+    #[test]
+    fn a_span_runs_from_the_first_to_the_last_period_included() {
+        let s = span("202610", "202602").map(|_| ()).unwrap_err();
+        assert_eq!(code(s), 2);
+        let s: Vec<String> = span("202611", "2027-01")
+            .unwrap()
+            .iter()
+            .map(Period::to_string)
+            .collect();
+        assert_eq!(s, ["202611", "202612", "202701"]);
+        assert_eq!(span("2026Q4", "2026Q4").unwrap().len(), 1);
+    }
+
+    fn form() -> FormDef {
+        let json = serde_json::json!({
+            "code": "LUA", "version": 1, "title": "BÁO CÁO SẢN XUẤT LÚA", "kind": "numeric",
+            "columns": [
+                {"key": "c1", "number": "1", "header": ["Kế hoạch"], "type": "decimal", "role": "input", "formula": null},
+                {"key": "c2", "number": "2", "header": ["Ghi chú"], "type": "text", "role": "input", "formula": null}
+            ],
+            "rows": [
+                {"key": "h", "stt": "I", "name": "Trồng trọt", "level": 1, "role": "heading"},
+                {"key": "r1", "stt": "1", "name": "Diện tích lúa", "unit": "ha", "level": 2, "role": "input", "indicator": "DT_LUA"},
+                {"key": "r2", "stt": "2", "name": "Năng suất lúa", "unit": "tạ/ha", "level": 2, "role": "input", "indicator": "NS_LUA"},
+                {"key": "h2", "stt": "II", "name": "Chăn nuôi", "level": 1, "role": "heading"},
+                {"key": "r3", "stt": "1", "name": "Đàn trâu", "unit": "con", "level": 2, "role": "input", "code": "TRAU"}
+            ],
+            "not_applicable": []
+        });
+        FormDef::from_json(&json.to_string()).expect("form")
+    }
+
+    #[test]
+    fn indicators_are_chosen_by_code_key_or_unambiguous_number() {
+        let f = form();
+        let keys = |chosen: &[&str]| -> Result<Vec<String>> {
+            let chosen: Vec<String> = chosen.iter().map(|s| s.to_string()).collect();
+            Ok(rows(&f, &chosen)?.iter().map(|r| r.key.clone()).collect())
+        };
+        assert_eq!(
+            keys(&[]).unwrap(),
+            ["r1", "r2", "r3"],
+            "headings are not charted"
+        );
+        assert_eq!(
+            keys(&["ns_lua", "TRAU", "r1", "2"]).unwrap(),
+            ["r2", "r3", "r1"]
+        );
+        assert_eq!(
+            code(keys(&["1"]).unwrap_err()),
+            2,
+            "two rows are numbered 1"
+        );
+        assert_eq!(code(keys(&["NOPE"]).unwrap_err()), 6);
+    }
+
+    #[test]
+    fn the_column_is_the_first_numeric_input_unless_chosen() {
+        let f = form();
+        assert_eq!(column(&f, None).unwrap().number, "1");
+        assert_eq!(
+            code(column(&f, Some("2")).unwrap_err()),
+            5,
+            "text is not charted"
+        );
+        assert_eq!(code(column(&f, Some("7")).unwrap_err()), 6);
+    }
+
+    #[test]
+    fn mixed_types_long_spans_and_bad_ids_are_refused() {
+        assert_eq!(code(span("202601", "2026Q2").unwrap_err()), 2);
+        assert_eq!(code(span("201601", "202701").unwrap_err()), 2);
+        assert_eq!(span("201701", "202612").unwrap().len(), 120);
+        assert_eq!(code(span("202613", "202701").unwrap_err()), 5);
+    }
+}
