@@ -192,3 +192,9 @@ pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Refreshes the query planner's statistics (after a bulk load).
+pub fn analyze(conn: &Connection) -> Result<()> {
+    conn.execute_batch("ANALYZE")?;
+    Ok(())
+}
