@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_catalogue.sql"),
     include_str!("migrations/0004_reporting.sql"),
     include_str!("migrations/0005_obligations.sql"),
+    include_str!("migrations/0006_national_scale.sql"),
 ];
 
 pub fn schema_version() -> i64 {
