@@ -103,8 +103,15 @@ fn inputs(
         units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let by_code: HashMap<&str, &crate::store::unit::Unit> =
         all_units.values().map(|u| (u.code.as_str(), u)).collect();
+    // The period's revisions in one query, by unit code.
+    let mut revisions: HashMap<String, Vec<sql::Revision>> = HashMap::new();
+    for (unit, rev) in sql::period_revisions(conn, r.id, period)? {
+        revisions.entry(unit).or_default().push(rev);
+    }
     let mut expected = Vec::new();
-    let mut out = Vec::new();
+    let mut expected_codes = std::collections::HashSet::new();
+    let mut out: Vec<UnitInput> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
@@ -117,13 +124,12 @@ fn inputs(
             },
             _ => (u.code.clone(), u.name.clone(), u.parent.clone()),
         };
-        if a.active && !expected.iter().any(|(c, _): &(String, String)| c == &code) {
+        if a.active && expected_codes.insert(code.clone()) {
             expected.push((code.clone(), name.clone()));
         }
-        let Some(report_id) = sql::report_id(conn, r.id, a.unit_id, period)? else {
+        let Some(revs) = revisions.get(&u.code) else {
             continue;
         };
-        let revs = sql::revisions(conn, report_id)?;
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
         let chosen = revs
             .iter()
@@ -131,7 +137,7 @@ fn inputs(
             .find(|x| o.statuses.iter().any(|s| s == &x.status));
         let Some(rev) = chosen else { continue };
         let values = to_values(form, &sql::values(conn, rev.id)?);
-        match out.iter_mut().find(|i: &&mut UnitInput| i.unit == code) {
+        match position.get(&code).and_then(|&i| out.get_mut(i)) {
             // Two merged predecessors: their values add up under the successor.
             Some(existing) => {
                 for (k, v) in values {
@@ -145,13 +151,16 @@ fn inputs(
                     }
                 }
             }
-            None => out.push(UnitInput {
-                unit: code,
-                unit_name: name,
-                parent,
-                status: rev.status.clone(),
-                values,
-            }),
+            None => {
+                position.insert(code.clone(), out.len());
+                out.push(UnitInput {
+                    unit: code,
+                    unit_name: name,
+                    parent,
+                    status: rev.status.clone(),
+                    values,
+                })
+            }
         }
     }
     Ok((out, expected))

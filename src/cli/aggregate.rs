@@ -157,17 +157,10 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
         let (form, agg, inputs) = collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o)?;
         let cal = crate::calendar::load(tx)?;
         let r = crate::regime::find(tx, &agg.regime)?;
+        let signoffs = crate::report::signoffs(tx, &r, &agg.period)?;
         let mut status = Vec::new();
         for ob in crate::monitor::status(tx, actor, &agg.regime, &agg.period, now, &cal)? {
-            let t = crate::report::locate(tx, &agg.regime, &ob.unit, &agg.period)?;
-            let v = crate::report::view(tx, &t, now, &cal, false)?;
-            let who = |action: &str| {
-                v.history
-                    .iter()
-                    .rev()
-                    .find(|h| h.action == action)
-                    .map(|h| h.actor.clone())
-            };
+            let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
             status.push(crate::export::StatusRow {
                 unit: ob.unit.clone(),
                 unit_name: ob.unit_name.clone(),
@@ -175,9 +168,9 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
                 sent_at: ob.sent_at.clone(),
                 deadline: ob.deadline.clone(),
                 timeliness: ob.timeliness.clone(),
-                approver: who("approve"),
-                sender: who("send"),
-                signature_valid: v.signature_valid,
+                approver: s.approver,
+                sender: s.sender,
+                signature_valid: s.signature_valid,
             });
         }
         let lead = crate::unit::find(tx, &r.lead_unit)?;

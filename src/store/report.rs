@@ -136,8 +136,8 @@ pub fn save_revision(conn: &Connection, rev: &Revision) -> Result<()> {
 }
 
 pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
-    let mut stmt =
-        conn.prepare("SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1")?;
     let rows = stmt.query_map([revision_id], |r| {
         let (rk, ck, num, txt): (String, String, Option<String>, Option<String>) =
             (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
@@ -239,7 +239,7 @@ pub struct Attachment {
 }
 
 pub fn attachments(conn: &Connection, revision_id: i64) -> Result<Vec<Attachment>> {
-    let mut stmt = conn.prepare(
+    let mut stmt = conn.prepare_cached(
         "SELECT name, sha256, size, added_at FROM attachment WHERE revision_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([revision_id], |r| {
@@ -284,11 +284,8 @@ pub fn active_key(conn: &Connection, account_id: i64) -> Result<Option<(i64, Str
 
 pub fn key_by_id(conn: &Connection, id: i64) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT public_key FROM account_key WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT public_key FROM account_key WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?)
 }
 
@@ -464,4 +461,54 @@ pub fn revisions_by_report(
         revs.sort_by_key(|r| r.number);
     }
     Ok(out)
+}
+
+/// Every revision of a regime's reports for one period with its unit's code, each
+/// report's revisions in order (the status sheet of an export).
+pub fn period_revisions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<(String, Revision)>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.id, v.report_id, v.number, v.ref, v.form_code, v.form_version, v.status, v.values_digest, v.narrative,
+            v.warnings, v.created_at, v.sent_at, v.deadline, v.timeliness, v.channel, v.offline_doc, v.signature, v.signed_by,
+            v.key_id, u.code
+         FROM report r JOIN revision v ON v.report_id = r.id JOIN unit u ON u.id = r.unit_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY v.report_id, v.number",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((r.get::<_, String>(19)?, rev_from(r)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every transition of a regime's reports for one period with its unit's code, in the
+/// order they happened.
+pub fn period_transitions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<(String, Transition)>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.number, t.action, t.from_status, t.to_status, t.actor, t.at, t.comment, u.code
+         FROM report r JOIN revision v ON v.report_id = r.id JOIN transition t ON t.revision_id = v.id
+         JOIN unit u ON u.id = r.unit_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((
+            r.get::<_, String>(7)?,
+            Transition {
+                revision: r.get(0)?,
+                action: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                actor: r.get(4)?,
+                at: r.get(5)?,
+                comment: r.get(6)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
