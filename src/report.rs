@@ -506,13 +506,18 @@ pub fn signoffs(
     for (unit, rev) in sql::period_revisions(conn, regime.id, period)? {
         by_unit.entry(unit).or_default().push(rev);
     }
+    let mut checked = Vec::new();
     for (unit, revs) in &by_unit {
-        let last_sent = revs.iter().rev().find(|r| r.sent_at.is_some());
-        let signature_valid = match last_sent {
-            Some(r) => signature_of(conn, &regime.code, unit, period, r)?,
-            None => None,
+        let Some(rev) = revs.iter().rev().find(|r| r.sent_at.is_some()) else {
+            continue;
         };
-        out.entry(unit.clone()).or_default().signature_valid = signature_valid;
+        checked.push((
+            unit.clone(),
+            signature_of(conn, &regime.code, unit, period, rev)?,
+        ));
+    }
+    for (unit, valid) in checked {
+        out.entry(unit).or_default().signature_valid = valid;
     }
     // The last approval and sending win, as `view`'s history read backwards.
     for (unit, t) in sql::period_transitions(conn, regime.id, period)? {
