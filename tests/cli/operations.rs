@@ -270,9 +270,12 @@ fn demo_national_scale_builds_a_consistent_audited_set() {
         .iter()
         .filter(|s| s["status"] == "accepted")
         .count();
-    let agg = run(&["-o", "json", "aggregate", "KTXH-XA-THANG", "202611"], None)
-        .ok()
-        .json();
+    let agg = run(
+        &["-o", "json", "aggregate", "KTXH-XA-THANG", "202611"],
+        None,
+    )
+    .ok()
+    .json();
     assert_eq!(agg["coverage"]["expected"], 40, "{}", agg["coverage"]);
     assert_eq!(agg["coverage"]["included"], accepted, "{}", agg["coverage"]);
     // A computed total is the sum of its parts, and its ratio column is recomputed.
