@@ -14,9 +14,11 @@ use crate::error::{Lang, Msg, Result};
 use crate::store::{self, account as accounts, Store};
 use crate::{account, auth, calendar, unit};
 
+pub mod national;
+
 const UNITS: &str = include_str!("../examples/province/units.csv");
 const ACCOUNTS: &str = include_str!("../examples/province/accounts.csv");
-const HOLIDAYS: &str = include_str!("../examples/province/holidays-2026.csv");
+pub(crate) const HOLIDAYS: &str = include_str!("../examples/province/holidays-2026.csv");
 const FORM_KTXH: &str = include_str!("../examples/province/forms/ktxh-xa.json");
 
 /// The password of every demo account (a demo database is for trying things out).
@@ -59,7 +61,7 @@ pub struct MonthReport {
     pub overdue: Vec<serde_json::Value>,
 }
 
-fn remove_db(db: &Path) {
+pub(crate) fn remove_db(db: &Path) {
     for suffix in ["", "-wal", "-shm"] {
         let mut p = db.as_os_str().to_owned();
         p.push(suffix);

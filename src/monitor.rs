@@ -121,6 +121,8 @@ pub fn obligations(
             .collect(),
     };
     let unit_root = f.unit.map(|c| crate::unit::find(conn, c)).transpose()?;
+    let unit_by_id: std::collections::HashMap<i64, units::Unit> =
+        units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let mut out = Vec::new();
     for r in regimes {
         let assigned = rsql::assignments(conn, r.id, true)?;
@@ -128,36 +130,57 @@ pub fn obligations(
             continue;
         }
         let events = rsql::window_events(conn, r.id, None)?;
-        for period in periods_due(&r, from, to, cal)? {
-            for a in &assigned {
-                if unit_root
-                    .as_ref()
-                    .is_some_and(|u| !tree.within(a.unit_id, u.id))
-                {
-                    continue;
-                }
-                let t = Target {
-                    regime: r.clone(),
-                    unit: crate::unit::find(conn, &a.unit)?,
-                    period: period.clone(),
+        let periods = periods_due(&r, from, to, cal)?;
+        if periods.is_empty() {
+            continue;
+        }
+        // The deadline of every unit without an extension of its own, once per period.
+        let mut common = Vec::with_capacity(periods.len());
+        for period in &periods {
+            let info = regime::period_info(&r, period, None, cal, &events)?;
+            let due = clock::local_to_timestamp(info.effective)?;
+            common.push((info, due));
+        }
+        // Every revision of those periods in one query, not three per obligation.
+        let mut all_revs = sql::revisions_by_report(conn, r.id, &periods)?;
+        for a in &assigned {
+            if unit_root
+                .as_ref()
+                .is_some_and(|u| !tree.within(a.unit_id, u.id))
+            {
+                continue;
+            }
+            let Some(unit) = unit_by_id.get(&a.unit_id) else {
+                continue;
+            };
+            let t = Target {
+                regime: r.clone(),
+                unit: unit.clone(),
+                period: String::new(),
+            };
+            if !report::can_read(actor, &tree, &t) {
+                continue;
+            }
+            let since = a.assigned_at.as_deref().and_then(clock::parse_stored);
+            for (period, (base, base_due)) in periods.iter().zip(&common) {
+                let own = events
+                    .iter()
+                    .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
+                let own_info;
+                let (info, due) = if own {
+                    own_info = regime::period_info(&r, period, Some(a.unit_id), cal, &events)?;
+                    let due = clock::local_to_timestamp(own_info.effective)?;
+                    (&own_info, due)
+                } else {
+                    (base, *base_due)
                 };
-                if !report::can_read(actor, &tree, &t) {
-                    continue;
-                }
-                let info = regime::period_info(&r, &period, Some(a.unit_id), cal, &events)?;
-                let due = clock::local_to_timestamp(info.effective)?;
                 // A period due before the unit was assigned is not the unit's to miss.
-                if a.assigned_at
-                    .as_deref()
-                    .and_then(clock::parse_stored)
-                    .is_some_and(|since| due < since)
-                {
+                if since.is_some_and(|since| due < since) {
                     continue;
                 }
-                let mut revs = match sql::report_id(conn, r.id, a.unit_id, &period)? {
-                    Some(id) => sql::revisions(conn, id)?,
-                    None => Vec::new(),
-                };
+                let mut revs = all_revs
+                    .remove(&(a.unit_id, period.clone()))
+                    .unwrap_or_default();
                 // As of `now`: a sending recorded later has not happened yet.
                 for x in revs.iter_mut() {
                     if x.sent_at
@@ -180,7 +203,7 @@ pub fn obligations(
                     status: latest
                         .map(|x| x.status.clone())
                         .unwrap_or_else(|| "not_started".into()),
-                    timeliness: report::timeliness(&revs, &info, now)?,
+                    timeliness: report::timeliness(&revs, info, now)?,
                     revision: latest.map(|x| x.number),
                     sent_at: sent.and_then(|x| x.sent_at.clone()),
                     returned: revs.iter().filter(|x| x.status == "returned").count(),

@@ -73,15 +73,15 @@ pub fn rules(conn: &Connection, form: &FormDef) -> Result<HashMap<String, RowRul
     Ok(out)
 }
 
-fn to_values(form: &FormDef, map: &sql::ValueMap) -> Values {
-    let _ = form;
-    map.iter()
+/// Stored values as the engine takes them; the map is consumed, so no key is copied.
+fn to_values(map: sql::ValueMap) -> Values {
+    map.into_iter()
         .filter_map(|(k, v)| {
             Some((
-                k.clone(),
+                k,
                 match v {
                     Stored::Num(n) => Value::Number(n.parse().ok()?),
-                    Stored::Text(t) => Value::Text(t.clone()),
+                    Stored::Text(t) => Value::Text(t),
                 },
             ))
         })
@@ -92,19 +92,20 @@ fn to_values(form: &FormDef, map: &sql::ValueMap) -> Values {
 type Collected = (Vec<UnitInput>, Vec<(String, String)>);
 
 /// Every assigned unit with its report's counting revision for one period.
-fn inputs(
-    conn: &Connection,
-    r: &Regime,
-    form: &FormDef,
-    period: &str,
-    o: &Options,
-) -> Result<Collected> {
+fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Collected> {
     let all_units: HashMap<i64, crate::store::unit::Unit> =
         units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let by_code: HashMap<&str, &crate::store::unit::Unit> =
         all_units.values().map(|u| (u.code.as_str(), u)).collect();
+    // The period's revisions in one query, by unit code.
+    let mut revisions: HashMap<String, Vec<sql::Revision>> = HashMap::new();
+    for (unit, rev) in sql::period_revisions(conn, r.id, period)? {
+        revisions.entry(unit).or_default().push(rev);
+    }
     let mut expected = Vec::new();
-    let mut out = Vec::new();
+    let mut expected_codes = std::collections::HashSet::new();
+    let mut out: Vec<UnitInput> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
@@ -117,21 +118,20 @@ fn inputs(
             },
             _ => (u.code.clone(), u.name.clone(), u.parent.clone()),
         };
-        if a.active && !expected.iter().any(|(c, _): &(String, String)| c == &code) {
+        if a.active && expected_codes.insert(code.clone()) {
             expected.push((code.clone(), name.clone()));
         }
-        let Some(report_id) = sql::report_id(conn, r.id, a.unit_id, period)? else {
+        let Some(revs) = revisions.get(&u.code) else {
             continue;
         };
-        let revs = sql::revisions(conn, report_id)?;
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
         let chosen = revs
             .iter()
             .rev()
             .find(|x| o.statuses.iter().any(|s| s == &x.status));
         let Some(rev) = chosen else { continue };
-        let values = to_values(form, &sql::values(conn, rev.id)?);
-        match out.iter_mut().find(|i: &&mut UnitInput| i.unit == code) {
+        let values = to_values(sql::values(conn, rev.id)?);
+        match position.get(&code).and_then(|&i| out.get_mut(i)) {
             // Two merged predecessors: their values add up under the successor.
             Some(existing) => {
                 for (k, v) in values {
@@ -145,13 +145,16 @@ fn inputs(
                     }
                 }
             }
-            None => out.push(UnitInput {
-                unit: code,
-                unit_name: name,
-                parent,
-                status: rev.status.clone(),
-                values,
-            }),
+            None => {
+                position.insert(code.clone(), out.len());
+                out.push(UnitInput {
+                    unit: code,
+                    unit_name: name,
+                    parent,
+                    status: rev.status.clone(),
+                    values,
+                })
+            }
         }
     }
     Ok((out, expected))
@@ -179,7 +182,7 @@ pub fn aggregate(
     let period = regime::parse_period(&r, period)?;
     let form = crate::form::registry::load(conn, &r.form, None)?;
     let rules = rules(conn, &form)?;
-    let (inputs_now, expected) = inputs(conn, &r, &form, &period, o)?;
+    let (inputs_now, expected) = inputs(conn, &r, &period, o)?;
     let (coverage, rows) = engine::aggregate(&form, &rules, &inputs_now, &expected, &o.statuses);
     let level_of = |code: &str| -> Option<String> {
         let u = units::by_code(conn, code).ok().flatten()?;
@@ -245,7 +248,7 @@ pub fn aggregate(
             if q.year() != p.year() {
                 break;
             }
-            let (ins, _) = inputs(conn, &r, &form, &q.to_string(), o)?;
+            let (ins, _) = inputs(conn, &r, &q.to_string(), o)?;
             let refs: Vec<&UnitInput> = ins
                 .iter()
                 .filter(|i| o.statuses.contains(&i.status))
@@ -273,7 +276,7 @@ pub fn aggregate(
             }
         }
         if q.year() == target_year {
-            let (ins, exp) = inputs(conn, &r, &form, &q.to_string(), o)?;
+            let (ins, exp) = inputs(conn, &r, &q.to_string(), o)?;
             let (_, prev_rows) = engine::aggregate(&form, &rules, &ins, &exp, &o.statuses);
             agg.growth = Some(engine::growth(&agg.rows, &prev_rows));
             agg.previous_year = Some(prev_rows);

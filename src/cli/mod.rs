@@ -165,10 +165,20 @@ pub enum Command {
     /// Check integrity, foreign keys and the audit chain (exit 1 on a problem).
     Check,
     /// Build a demo database for the sample province (simulated clock) and show around.
+    ///
+    /// With `--scale national`, a synthetic national-scale set instead (`national.db`):
+    /// 34 provinces, 3,321 communes, one 100-row × 6-column monthly regime and twelve
+    /// months of accepted reports (202512–202611), for benchmarks and capacity planning.
     Demo {
         /// Where to put the demo database (replaced if a demo is already there).
         #[arg(long, default_value = "baocao-demo")]
         dir: PathBuf,
+        /// `province` (the sample province Hà Sơn) or `national` (the synthetic set).
+        #[arg(long, value_enum, default_value = "province")]
+        scale: DemoScale,
+        /// Communes of the national set (3,321); fewer for a quick run in tests.
+        #[arg(long, hide = true, default_value_t = crate::demo::national::COMMUNES)]
+        communes: usize,
     },
     /// Print shell completions.
     Completions {
@@ -298,7 +308,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => admin::backup(&ctx, a),
         Command::Restore(a) => admin::restore(&ctx, a),
         Command::Check => admin::check(&ctx),
-        Command::Demo { dir } => demo(&ctx, &dir),
+        Command::Demo {
+            dir,
+            scale: DemoScale::Province,
+            ..
+        } => demo(&ctx, &dir),
+        Command::Demo {
+            dir,
+            scale: DemoScale::National,
+            communes,
+        } => demo_national(&ctx, &dir, communes),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "baocao", &mut std::io::stdout());
@@ -402,6 +421,43 @@ pub fn request(
 
 pub fn parse_date_arg(s: &str) -> Result<jiff::civil::Date> {
     clock::parse_date(s)
+}
+
+/// What `demo` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScale {
+    Province,
+    National,
+}
+
+fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
+    let report = crate::demo::national::build(dir, communes, ctx.lang(), &|m| ctx.out.note(m))?;
+    let db = report.db.display().to_string();
+    ctx.out.note(Msg::new(
+        format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
+        format!("National demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
+    ));
+    ctx.out.emit(
+        &serde_json::to_value(&report)?,
+        crate::fields![
+            ("db", "Cơ sở dữ liệu", "Database"),
+            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
+            ("admin", "Quản trị", "Administrator"),
+            ("password", "Mật khẩu mẫu", "Demo password"),
+            ("regime", "Chế độ báo cáo", "Regime"),
+            ("periods", "Các kỳ", "Periods"),
+            ("provinces", "Số tỉnh", "Provinces"),
+            ("communes", "Số xã", "Communes"),
+            ("reports", "Báo cáo đã tiếp nhận", "Accepted reports"),
+            ("values", "Số liệu", "Values"),
+            ("on_time", "Đúng hạn", "On time"),
+            ("late", "Trễ hạn", "Late"),
+            ("missing", "Chưa gửi", "Missing"),
+            ("audit_entries", "Mục nhật ký", "Audit entries"),
+            ("db_bytes", "Dung lượng (byte)", "Size (bytes)"),
+            ("seconds", "Thời gian (giây)", "Time (s)"),
+        ],
+    )
 }
 
 fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {

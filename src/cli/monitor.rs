@@ -284,6 +284,7 @@ pub struct RemindArgs {
     /// The From: address of the messages.
     #[arg(long, default_value = "baocao@localhost")]
     pub from: String,
+    /// Exit 3 when there is anyone to remind.
     #[arg(long)]
     pub exit_code: bool,
 }

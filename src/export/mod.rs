@@ -150,6 +150,20 @@ pub fn write_aggregate_workbook(
     meta: &Meta,
     path: &Path,
 ) -> Result<()> {
+    write_aggregate_workbook_with(form, agg, detail, || Ok(status.to_vec()), meta, path)
+}
+
+/// [`write_aggregate_workbook`] with the reporting status asked for only when its sheet
+/// is due, after the form and the per-unit detail are written: a caller on another
+/// thread can work the status out meanwhile.
+pub fn write_aggregate_workbook_with(
+    form: &FormDef,
+    agg: &Aggregate,
+    detail: &[UnitDetail],
+    status: impl FnOnce() -> Result<Vec<StatusRow>>,
+    meta: &Meta,
+    path: &Path,
+) -> Result<()> {
     if agg.form_code != form.code
         || (agg.form_version != 0 && form.version != 0 && agg.form_version != form.version)
     {
@@ -211,7 +225,8 @@ pub fn write_aggregate_workbook(
 
     let ws = book.add_worksheet();
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
-    status::write(ws, status, meta).map_err(xlsx_error)?;
+    let status = status()?;
+    status::write(ws, &status, meta).map_err(xlsx_error)?;
 
     let ws = book.add_worksheet();
     ws.set_name(INFO_SHEET).map_err(xlsx_error)?;

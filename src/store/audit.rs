@@ -334,3 +334,8 @@ pub fn latest_states(conn: &Connection) -> Result<HashMap<String, (i64, String)>
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// How many entries the audit trail holds.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
+}

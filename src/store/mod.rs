@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_catalogue.sql"),
     include_str!("migrations/0004_reporting.sql"),
     include_str!("migrations/0005_obligations.sql"),
+    include_str!("migrations/0006_national_scale.sql"),
 ];
 
 pub fn schema_version() -> i64 {
@@ -193,5 +194,11 @@ pub fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, value],
     )?;
+    Ok(())
+}
+
+/// Refreshes the query planner's statistics (after a bulk load).
+pub fn analyze(conn: &Connection) -> Result<()> {
+    conn.execute_batch("ANALYZE")?;
     Ok(())
 }

@@ -284,11 +284,8 @@ pub fn active_key(conn: &Connection, account_id: i64) -> Result<Option<(i64, Str
 
 pub fn key_by_id(conn: &Connection, id: i64) -> Result<Option<String>> {
     Ok(conn
-        .query_row(
-            "SELECT public_key FROM account_key WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT public_key FROM account_key WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
         .optional()?)
 }
 
@@ -340,5 +337,178 @@ pub fn unit_reports(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<V
         "SELECT id, period FROM report WHERE regime_id = ?1 AND unit_id = ?2 ORDER BY period",
     )?;
     let rows = stmt.query_map(params![regime_id, unit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// One report to store as already accepted, for generated data sets (`demo --scale
+/// national`): everything the workflow would have written for it, in one call.
+pub struct Accepted<'a> {
+    pub regime_id: i64,
+    pub unit_id: i64,
+    pub period: &'a str,
+    pub revision: &'a Revision,
+    pub values: &'a ValueMap,
+    /// (action, from, to, actor, at), in order.
+    pub transitions: &'a [(&'a str, Option<&'a str>, &'a str, &'a str, &'a str)],
+}
+
+/// Stores a report with one accepted revision, its values and its transitions, with
+/// cached statements (the bulk path); returns the revision id. The caller records the
+/// revision in the audit trail.
+pub fn insert_accepted(conn: &Connection, a: &Accepted<'_>) -> Result<i64> {
+    let mut report = conn.prepare_cached(
+        "INSERT INTO report(regime_id, unit_id, period) VALUES (?1, ?2, ?3) RETURNING id",
+    )?;
+    let report_id: i64 =
+        report.query_row(params![a.regime_id, a.unit_id, a.period], |r| r.get(0))?;
+    let rev = a.revision;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO revision(ref, report_id, number, form_code, form_version, status, values_digest, narrative, warnings,
+            created_at, sent_at, deadline, timeliness, channel, offline_doc, signature, signed_by, key_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) RETURNING id",
+    )?;
+    let revision_id: i64 = insert.query_row(
+        params![
+            rev.reference,
+            report_id,
+            rev.number,
+            rev.form_code,
+            rev.form_version,
+            rev.status,
+            rev.values_digest,
+            rev.narrative,
+            serde_json::to_string(&rev.warnings)?,
+            rev.created_at,
+            rev.sent_at,
+            rev.deadline,
+            rev.timeliness,
+            rev.channel,
+            rev.offline_doc,
+            rev.signature,
+            rev.signed_by,
+            rev.key_id
+        ],
+        |r| r.get(0),
+    )?;
+    let mut value = conn.prepare_cached(
+        "INSERT INTO value(revision_id, row_key, column_key, num, txt) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for ((r, c), v) in a.values {
+        match v {
+            Stored::Num(n) => value.execute(params![revision_id, r, c, n, Option::<&str>::None])?,
+            Stored::Text(t) => {
+                value.execute(params![revision_id, r, c, Option::<&str>::None, t])?
+            }
+        };
+    }
+    let mut transition = conn.prepare_cached(
+        "INSERT INTO transition(revision_id, action, from_status, to_status, actor, at, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
+    )?;
+    for (action, from, to, actor, at) in a.transitions {
+        transition.execute(params![revision_id, action, from, to, actor, at])?;
+    }
+    Ok(revision_id)
+}
+
+/// Every revision of a regime's reports for the given periods, by (unit id, period),
+/// each report's revisions in order: one query for a whole monitoring run. Light
+/// revisions: number, status, sent at and timeliness (what the `revision_monitor`
+/// index covers); the other fields are left empty.
+pub fn revisions_by_report(
+    conn: &Connection,
+    regime_id: i64,
+    periods: &[String],
+) -> Result<std::collections::HashMap<(i64, String), Vec<Revision>>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.report_id, v.number, v.status, v.sent_at, v.timeliness, r.unit_id, r.period
+         FROM report r JOIN revision v INDEXED BY revision_monitor ON v.report_id = r.id
+         WHERE r.regime_id = ?1 AND r.period IN (SELECT value FROM json_each(?2))",
+    )?;
+    let rows = stmt.query_map(params![regime_id, serde_json::to_string(periods)?], |r| {
+        Ok((
+            (r.get::<_, i64>(5)?, r.get::<_, String>(6)?),
+            Revision {
+                id: 0,
+                report_id: r.get(0)?,
+                number: r.get(1)?,
+                reference: String::new(),
+                form_code: String::new(),
+                form_version: 0,
+                status: r.get(2)?,
+                values_digest: String::new(),
+                narrative: None,
+                warnings: Vec::new(),
+                created_at: String::new(),
+                sent_at: r.get(3)?,
+                deadline: None,
+                timeliness: r.get(4)?,
+                channel: None,
+                offline_doc: None,
+                signature: None,
+                signed_by: None,
+                key_id: None,
+            },
+        ))
+    })?;
+    let mut out: std::collections::HashMap<(i64, String), Vec<Revision>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        let (key, rev) = row?;
+        out.entry(key).or_default().push(rev);
+    }
+    // The index gives each report's revisions in order; say so rather than rely on it.
+    for revs in out.values_mut() {
+        revs.sort_by_key(|r| r.number);
+    }
+    Ok(out)
+}
+
+/// Every revision of a regime's reports for one period with its unit's code, each
+/// report's revisions in order (the status sheet of an export).
+pub fn period_revisions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<(String, Revision)>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.id, v.report_id, v.number, v.ref, v.form_code, v.form_version, v.status, v.values_digest, v.narrative,
+            v.warnings, v.created_at, v.sent_at, v.deadline, v.timeliness, v.channel, v.offline_doc, v.signature, v.signed_by,
+            v.key_id, u.code
+         FROM report r JOIN revision v ON v.report_id = r.id JOIN unit u ON u.id = r.unit_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY v.report_id, v.number",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((r.get::<_, String>(19)?, rev_from(r)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every transition of a regime's reports for one period with its unit's code, in the
+/// order they happened.
+pub fn period_transitions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<(String, Transition)>> {
+    let mut stmt = conn.prepare(
+        "SELECT v.number, t.action, t.from_status, t.to_status, t.actor, t.at, t.comment, u.code
+         FROM report r JOIN revision v ON v.report_id = r.id JOIN transition t ON t.revision_id = v.id
+         JOIN unit u ON u.id = r.unit_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((
+            r.get::<_, String>(7)?,
+            Transition {
+                revision: r.get(0)?,
+                action: r.get(1)?,
+                from: r.get(2)?,
+                to: r.get(3)?,
+                actor: r.get(4)?,
+                at: r.get(5)?,
+                comment: r.get(6)?,
+            },
+        ))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -215,3 +215,97 @@ fn demo_builds_the_sample_province() {
     );
     env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
 }
+
+#[test]
+fn demo_national_scale_builds_a_consistent_audited_set() {
+    let mut env = Env::new();
+    env.now = Some(baocao::demo::national::NOW.to_string());
+    let v = env
+        .run(&[
+            "-o",
+            "json",
+            "demo",
+            "--scale",
+            "national",
+            "--communes",
+            "40",
+            "--dir",
+            "nat",
+        ])
+        .ok()
+        .json();
+    assert_eq!(v["communes"], 40, "{v}");
+    assert_eq!(v["provinces"], 34, "{v}");
+    assert_eq!(v["periods"].as_array().unwrap().len(), 12, "{v}");
+    let (reports, missing, late) = (
+        v["reports"].as_u64().unwrap(),
+        v["missing"].as_u64().unwrap(),
+        v["late"].as_u64().unwrap(),
+    );
+    assert_eq!(reports + missing, 40 * 12, "{v}");
+    // 90 input rows × 4 input columns per report; the 10 totals and 2 ratios computed.
+    assert_eq!(v["values"].as_u64().unwrap(), reports * 360, "{v}");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        let mut c = env.cmd();
+        c.env("BAOCAO_DB", env.path("nat/national.db")).args(args);
+        run_command(c, stdin)
+    };
+    assert_eq!(
+        run(
+            &["login", "admin", "--password-stdin"],
+            Some(&format!("{}\n", baocao::demo::DEMO_PASSWORD))
+        )
+        .code,
+        0
+    );
+    let verify = run(&["-o", "json", "audit", "verify"], None).ok().json();
+    assert_eq!(verify["ok"], true, "{verify}");
+    // The aggregate covers every commune that sent 202611, and expects all 40.
+    let status = run(&["-o", "json", "status", "KTXH-XA-THANG", "202611"], None)
+        .ok()
+        .json();
+    let accepted = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "accepted")
+        .count();
+    let agg = run(
+        &["-o", "json", "aggregate", "KTXH-XA-THANG", "202611"],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(agg["coverage"]["expected"], 40, "{}", agg["coverage"]);
+    assert_eq!(agg["coverage"]["included"], accepted, "{}", agg["coverage"]);
+    // A computed total is the sum of its parts, and its ratio column is recomputed.
+    let row = |key: &str| {
+        agg["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["row"] == key)
+            .unwrap()["values"]
+            .clone()
+    };
+    let num = |v: &serde_json::Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    let parts: f64 = (2..=10).map(|k| num(&row(&format!("r{k:03}"))["2"])).sum();
+    assert!((num(&row("r001")["2"]) - parts).abs() < 1e-6);
+    let total = row("r001");
+    let ratio = num(&total["3"]) / num(&total["1"]) * 100.0;
+    assert!((num(&total["5"]) - ratio).abs() < 1e-6, "{total}");
+    // Overdue lists every missing and late report of the year.
+    let overdue = run(&["-o", "json", "overdue", "--exit-code"], None);
+    assert_eq!(overdue.code, if missing > 0 { 3 } else { 0 });
+    let list = overdue.json();
+    let count = |t: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["timeliness"] == t)
+            .count() as u64
+    };
+    assert_eq!((count("missing"), count("late")), (missing, late), "{list}");
+    // An unknown scale is a usage error.
+    env.run(&["demo", "--scale", "world"]).code(2);
+}
