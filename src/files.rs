@@ -200,3 +200,41 @@ mod tests {
         assert!(err.msg.en.contains("code,name,parent"), "{}", err.msg.en);
     }
 }
+
+/// Refuses an output file that is a folder, in a missing folder, or there already
+/// (unless `force`), before any work is done. Writers check again when they put the
+/// file in place.
+pub fn check_output(path: &Path, force: bool) -> Result<()> {
+    let p = path.display();
+    if path.is_dir() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("{p} là một thư mục, không phải tệp .xlsx"),
+                format!("{p} is a folder, not an .xlsx file"),
+            ),
+        )
+        .with_hint(Msg::new(
+            "ghi rõ tên tệp, ví dụ --out thu-muc/bao-cao.xlsx",
+            "name the file, e.g. --out folder/report.xlsx",
+        )));
+    }
+    let parent = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        let d = parent.display();
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Không ghi được {p}: thư mục {d} không tồn tại"),
+                format!("Cannot write {p}: the folder {d} does not exist"),
+            ),
+        ));
+    }
+    if path.exists() && !force {
+        return Err(crate::export::exists_error(path));
+    }
+    Ok(())
+}

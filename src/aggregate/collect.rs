@@ -161,13 +161,9 @@ fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Co
 }
 
 /// Aggregates a regime's period for the lead unit (or anyone granted over it).
-pub fn aggregate(
-    conn: &Connection,
-    actor: &Actor,
-    regime_code: &str,
-    period: &str,
-    o: &Options,
-) -> Result<(FormDef, Aggregate, Vec<UnitInput>)> {
+/// The regime, when the actor may aggregate it: an aggregator or a viewer of its lead
+/// unit.
+pub fn may_aggregate(conn: &Connection, actor: &Actor, regime_code: &str) -> Result<Regime> {
     let r = regime::find(conn, regime_code)?;
     let tree = units::tree(conn)?;
     let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
@@ -179,6 +175,18 @@ pub fn aggregate(
             format!("aggregate regime {}", r.code),
         ),
     )?;
+    Ok(r)
+}
+
+pub fn aggregate(
+    conn: &Connection,
+    actor: &Actor,
+    regime_code: &str,
+    period: &str,
+    o: &Options,
+) -> Result<(FormDef, Aggregate, Vec<UnitInput>)> {
+    let r = may_aggregate(conn, actor, regime_code)?;
+    let tree = units::tree(conn)?;
     let period = regime::parse_period(&r, period)?;
     let form = crate::form::registry::load(conn, &r.form, None)?;
     let rules = rules(conn, &form)?;

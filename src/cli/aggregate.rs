@@ -145,104 +145,46 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
 pub struct ExportAggregateArgs {
     #[command(flatten)]
     pub agg: AggregateArgs,
-    /// The .xlsx to write.
+    /// The .xlsx to write (written beside it, then put in place).
     #[arg(long)]
     pub out: Option<std::path::PathBuf>,
+    /// Replace --out if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }
 
 pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
     let o = a.agg.options()?;
     let now = ctx.clock.now();
-    let (form, agg) = ctx.read(|tx, actor| {
-        let (form, agg, inputs) = collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o)?;
-        let Some(path) = &a.out else {
-            return Ok((form, agg));
-        };
-        let r = crate::regime::find(tx, &agg.regime)?;
-        let lead = crate::unit::find(tx, &r.lead_unit)?;
-        let words = crate::domain::period::Period::parse(&agg.period)
-            .map(|p| p.name_vi())
-            .unwrap_or_else(|_| agg.period.clone());
-        let meta = crate::export::Meta {
-            regime_name: r.name.clone(),
-            period_words: words,
-            aggregating_unit: lead.name,
-            generated_at: crate::clock::rfc3339(now),
-            generated_by: actor.username.clone(),
-            data_as_of: crate::clock::rfc3339(now),
-            statuses: o.statuses.clone(),
-        };
-        let detail: Vec<crate::export::UnitDetail> = inputs
-            .into_iter()
-            .filter(|i| o.statuses.contains(&i.status))
-            .map(|i| crate::export::UnitDetail {
-                unit: i.unit,
-                unit_name: i.unit_name,
-                values: i.values,
-            })
-            .collect();
-        // The workbook is written on a second thread while this one works out the
-        // reporting status (signatures checked), which only the third sheet needs.
-        std::thread::scope(|scope| -> Result<()> {
-            let (send, receive) = std::sync::mpsc::sync_channel(1);
-            let (form, agg, detail, meta) = (&form, &agg, &detail, &meta);
-            let writer = scope.spawn(move || {
-                crate::export::write_aggregate_workbook_with(
-                    form,
-                    agg,
-                    detail,
-                    move || {
-                        receive.recv().unwrap_or_else(|_| {
-                            Err(Error::new(
-                                Kind::Failure,
-                                Msg::new(
-                                    "Không tính được tình hình gửi báo cáo",
-                                    "The reporting status could not be worked out",
-                                ),
-                            ))
-                        })
-                    },
-                    meta,
-                    path,
-                )
-            });
-            let status = status_rows(tx, actor, &r, &agg.period, now);
-            let failed = match status {
-                Ok(rows) => {
-                    let _ = send.send(Ok(rows));
-                    None
-                }
-                // The writer stops at the status sheet; this error is the one to tell.
-                Err(e) => Some(e),
-            };
-            drop(send);
-            let written = writer.join().unwrap_or_else(|_| {
-                Err(Error::new(
-                    Kind::Failure,
-                    Msg::new("Không ghi được bảng tính", "Cannot write the workbook"),
-                ))
-            });
-            match failed {
-                Some(e) => Err(e),
-                None => written,
-            }
+    if let Some(path) = &a.out {
+        let (_, agg) = ctx.read(|tx, actor| {
+            crate::aggregate::workbook::write(
+                tx,
+                actor,
+                &a.agg.regime,
+                &a.agg.period,
+                &o,
+                now,
+                path,
+                a.force,
+            )
         })?;
-        Ok((form, agg))
-    })?;
-    match &a.out {
-        Some(path) => {
-            let p = path.display();
-            ctx.out.note(Msg::new(
-                format!("Đã ghi bảng tổng hợp {p}"),
-                format!("Wrote the aggregated workbook {p}"),
-            ));
-            ctx.out.emit(&json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage}), &[])
-        }
-        None if ctx.out.format == Format::Csv => {
-            ctx.out.text(&crate::export::aggregate_csv(&form, &agg))
-        }
-        None if ctx.out.format == Format::Json => ctx.out.emit(&serde_json::to_value(&agg)?, &[]),
-        None => Err(Error::new(
+        let p = path.display();
+        ctx.out.note(Msg::new(
+            format!("Đã ghi bảng tổng hợp {p}"),
+            format!("Wrote the aggregated workbook {p}"),
+        ));
+        return ctx.out.emit(
+            &json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage}),
+            &[],
+        );
+    }
+    let (form, agg, _) =
+        ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o))?;
+    match ctx.out.format {
+        Format::Csv => ctx.out.text(&crate::export::aggregate_csv(&form, &agg)),
+        Format::Json => ctx.out.emit(&serde_json::to_value(&agg)?, &[]),
+        Format::Table => Err(Error::new(
             Kind::Usage,
             Msg::new(
                 "Cần --out FILE.xlsx, hoặc -o csv / -o json",
@@ -250,33 +192,4 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             ),
         )),
     }
-}
-
-/// Sheet 3 of the aggregated workbook: every assigned unit's status, deadline,
-/// timeliness, approver, sender and signature check.
-fn status_rows(
-    tx: &rusqlite::Connection,
-    actor: &crate::auth::permission::Actor,
-    r: &crate::store::regime::Regime,
-    period: &str,
-    now: jiff::Timestamp,
-) -> Result<Vec<crate::export::StatusRow>> {
-    let cal = crate::calendar::load(tx)?;
-    let signoffs = crate::report::signoffs(tx, r, period)?;
-    let mut status = Vec::new();
-    for ob in crate::monitor::status(tx, actor, &r.code, period, now, &cal)? {
-        let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
-        status.push(crate::export::StatusRow {
-            unit: ob.unit,
-            unit_name: ob.unit_name,
-            status: ob.status,
-            sent_at: ob.sent_at,
-            deadline: ob.deadline,
-            timeliness: ob.timeliness,
-            approver: s.approver,
-            sender: s.sender,
-            signature_valid: s.signature_valid,
-        });
-    }
-    Ok(status)
 }

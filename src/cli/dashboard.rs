@@ -1,7 +1,7 @@
 //! `dashboard` (a compact summary in the terminal) and `export dashboard` (native Excel
 //! charts over their data sheets). Both only read; `--as-of` sets "now".
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::dashboard::{self, Dashboard, Request};
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::error::{Lang, Msg, Result};
 use crate::fields;
 use crate::output::Format;
 
@@ -247,46 +247,9 @@ pub struct ExportDashboardArgs {
     pub force: bool,
 }
 
-/// Refuses a target that is a folder, in a missing folder, or there already.
-fn check_target(path: &Path, force: bool) -> Result<()> {
-    let p = path.display();
-    if path.is_dir() {
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("{p} là một thư mục, không phải tệp .xlsx"),
-                format!("{p} is a folder, not an .xlsx file"),
-            ),
-        )
-        .with_hint(Msg::new(
-            "ghi rõ tên tệp, ví dụ --out thu-muc/bang-theo-doi.xlsx",
-            "name the file, e.g. --out folder/dashboard.xlsx",
-        )));
-    }
-    let parent = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !parent.is_dir() {
-        let d = parent.display();
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Không ghi được {p}: thư mục {d} không tồn tại"),
-                format!("Cannot write {p}: the folder {d} does not exist"),
-            ),
-        ));
-    }
-    // Checked again when the file is put in place (see `write_dashboard_as`).
-    if path.exists() && !force {
-        return Err(crate::export::exists_error(path));
-    }
-    Ok(())
-}
-
 pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
     let periods = dashboard::span(&a.from, &a.to)?;
-    check_target(&a.out, a.force)?;
+    crate::files::check_output(&a.out, a.force)?;
     let now = ctx.clock.now();
     let (d, by) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;

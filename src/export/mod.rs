@@ -150,7 +150,7 @@ pub fn write_aggregate_workbook(
     meta: &Meta,
     path: &Path,
 ) -> Result<()> {
-    write_aggregate_workbook_with(form, agg, detail, || Ok(status.to_vec()), meta, path)
+    write_aggregate_workbook_with(form, agg, detail, || Ok(status.to_vec()), meta, path, true)
 }
 
 /// [`write_aggregate_workbook`] with the reporting status asked for only when its sheet
@@ -163,6 +163,7 @@ pub fn write_aggregate_workbook_with(
     status: impl FnOnce() -> Result<Vec<StatusRow>>,
     meta: &Meta,
     path: &Path,
+    replace: bool,
 ) -> Result<()> {
     if agg.form_code != form.code
         || (agg.form_version != 0 && form.version != 0 && agg.form_version != form.version)
@@ -232,18 +233,14 @@ pub fn write_aggregate_workbook_with(
     ws.set_name(INFO_SHEET).map_err(xlsx_error)?;
     info::write(ws, form, agg, meta).map_err(xlsx_error)?;
 
-    save(&mut book, path)
+    save_as(&mut book, path, replace)
 }
 
 /// Saves beside `path` and renames into place, so a failed or interrupted export
-/// never leaves a half-written workbook under the requested name.
-fn save(book: &mut Workbook, path: &Path) -> Result<()> {
-    save_as(book, path, true)
-}
-
-/// [`save`], or with `replace` false, never over an existing file, even one that
-/// appears while the workbook is being written: the finished file is hard-linked into
-/// place, which fails when the name is taken (a rename would replace it).
+/// never leaves a half-written workbook under the requested name. With `replace`
+/// false, never over an existing file, even one that appears while the workbook is
+/// being written: the finished file is hard-linked into place, which fails when the
+/// name is taken (a rename would replace it).
 fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
     let name = path
         .file_name()

@@ -238,6 +238,18 @@ fn sums_weighted_averages_and_ratios_match_hand_computation() {
         "--out",
         out.to_str().unwrap(),
     ]);
+    // A second export does not replace the first unless told to.
+    let again = [
+        "export",
+        "aggregate",
+        "SXLUA",
+        "202611",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let r = env.run(&again).code(7);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    env.json(&[&again[..], &["--force"]].concat());
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(

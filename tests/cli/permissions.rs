@@ -166,6 +166,7 @@ fn the_command_role_table_holds() {
                 "202611",
                 "--out",
                 "th.xlsx",
+                "--force",
             ],
             &["aggregator", "viewer"],
         ),
