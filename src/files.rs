@@ -175,32 +175,6 @@ pub fn read_csv<T>(
     Ok(items)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_lines_are_reported_with_their_numbers() {
-        let text = "code,name\nA,Một\n,Hai\nC,Ba,extra\n";
-        let err = read_csv(text, &["code", "name"], &[], |_, r| Ok(r["code"].clone())).unwrap_err();
-        assert_eq!(err.kind, Kind::Invalid);
-        let lines: Vec<&str> = err.details.iter().map(|d| d.en.as_str()).collect();
-        assert_eq!(
-            lines,
-            [
-                "line 3: no value for code",
-                "line 4: 3 fields, the header has 2"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_missing_header_names_the_expected_columns() {
-        let err = read_csv("ma,ten\n", &["code", "name"], &["parent"], |_, _| Ok(())).unwrap_err();
-        assert!(err.msg.en.contains("code,name,parent"), "{}", err.msg.en);
-    }
-}
-
 /// Refuses an output file that is a folder, in a missing folder, or there already
 /// (unless `force`), before any work is done. Writers check again when they put the
 /// file in place.
@@ -237,4 +211,30 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
         return Err(crate::export::exists_error(path));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_lines_are_reported_with_their_numbers() {
+        let text = "code,name\nA,Một\n,Hai\nC,Ba,extra\n";
+        let err = read_csv(text, &["code", "name"], &[], |_, r| Ok(r["code"].clone())).unwrap_err();
+        assert_eq!(err.kind, Kind::Invalid);
+        let lines: Vec<&str> = err.details.iter().map(|d| d.en.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "line 3: no value for code",
+                "line 4: 3 fields, the header has 2"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_header_names_the_expected_columns() {
+        let err = read_csv("ma,ten\n", &["code", "name"], &["parent"], |_, _| Ok(())).unwrap_err();
+        assert!(err.msg.en.contains("code,name,parent"), "{}", err.msg.en);
+    }
 }
