@@ -44,6 +44,8 @@ pub struct DemoReport {
     pub audit_ok: bool,
     /// The simulated month of reporting.
     pub month: MonthReport,
+    /// The aggregated workbook and the dashboard written into the demo's folder.
+    pub files: Vec<PathBuf>,
 }
 
 /// What the simulated month of November 2026 produced.
@@ -165,6 +167,11 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             return Err(e);
         }
     };
+    let files = st.read(|tx| write_outputs(tx, dir, &month.period))?;
+    for f in &files {
+        let p = f.display();
+        note(Msg::new(format!("Đã ghi {p}"), format!("Wrote {p}")));
+    }
     let (units, accs, grants, overrides, roles, v) = st.read(|tx| {
         let units = crate::store::unit::all(tx)?.len();
         let accs = accounts::all(tx)?;
@@ -200,7 +207,51 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
         audit_entries: v.entries,
         audit_ok: v.ok,
         month,
+        files,
     })
+}
+
+/// What the province's lead unit forwards after the month: the aggregated workbook of
+/// the socio-economic regime and the dashboard of its reporting, as its aggregator
+/// would export them at the end of the simulated month.
+fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Result<Vec<PathBuf>> {
+    let regime = "KTXH-THANG";
+    let r = crate::regime::find(conn, regime)?;
+    let who = holder(conn, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
+    let actor = actor_for(conn, &who)?;
+    let now = crate::clock::parse_instant(DEMO_END)?;
+    let aggregated = dir.join(format!("tong-hop-{regime}-{period}.xlsx"));
+    let options = crate::aggregate::collect::Options {
+        statuses: vec!["accepted".into()],
+        grouping: crate::aggregate::collect::Grouping::None,
+        ytd: true,
+        previous_year: false,
+        lineage: false,
+    };
+    crate::aggregate::workbook::write(
+        conn,
+        &actor,
+        regime,
+        period,
+        &options,
+        now,
+        &aggregated,
+        true,
+    )?;
+    let cal = crate::calendar::load(conn)?;
+    let request = crate::dashboard::Request {
+        regime: Some(regime.into()),
+        periods: crate::dashboard::span(period, period)?,
+        indicators: Vec::new(),
+        column: None,
+    };
+    let board = crate::dashboard::build(conn, &actor, &request, now, &cal)?;
+    let dashboard = dir.join(format!("bang-theo-doi-{regime}-{period}.xlsx"));
+    crate::export::write_dashboard(&board.workbook(&who), &dashboard)?;
+    Ok([aggregated, dashboard]
+        .into_iter()
+        .map(|f| f.canonicalize().unwrap_or(f))
+        .collect())
 }
 
 /// An actor as if signed in: the account's grants from the database.

@@ -464,22 +464,29 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let report = crate::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
     ));
     let mut summary = serde_json::to_value(&report)?;
     if !ctx.out.is_json() {
         // People get the month in brief and the overdue list as its own table, as
         // `baocao overdue` prints it on the morning after.
         let m = &report.month;
+        let returned = Msg::new(
+            format!(
+                "{} bị trả lại rồi đính chính",
+                m.returned_and_corrected.len()
+            ),
+            format!("{} returned and corrected", m.returned_and_corrected.len()),
+        );
         summary["month"] = serde_json::json!(format!(
-            "{}: {} / {} / {} / {} ({} returned and corrected)",
+            "{}: {} / {} / {} / {} ({})",
             m.period,
             m.reports_expected,
             m.on_time,
             m.late,
             m.missing,
-            m.returned_and_corrected.len()
+            returned.get(ctx.lang())
         ));
         ctx.out.emit(
             &serde_json::Value::Array(m.overdue.clone()),
@@ -521,6 +528,7 @@ fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
                 "Tháng 11/2026: phải gửi / đúng hạn / trễ / chưa gửi",
                 "November 2026: due / on time / late / missing"
             ),
+            ("files", "Tệp đã xuất", "Files written"),
         ],
     )
 }

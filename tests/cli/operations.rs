@@ -205,6 +205,25 @@ fn demo_builds_the_sample_province() {
     assert!(v["accounts"].as_u64().unwrap() >= 100, "{v}");
     assert_eq!(v["audit_ok"], true);
     assert!(r.stderr.contains("demo.db"), "{}", r.stderr);
+    // The month ends with what the lead unit forwards: the aggregated workbook and the
+    // dashboard, in the demo's folder.
+    use calamine::Reader;
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 2, "{v}");
+    let aggregated: calamine::Xlsx<_> = calamine::open_workbook(files[0]).unwrap();
+    assert_eq!(aggregated.sheet_names()[0], "Tổng hợp");
+    assert!(files[0].ends_with("tong-hop-KTXH-THANG-202611.xlsx"));
+    let dashboard: calamine::Xlsx<_> = calamine::open_workbook(files[1]).unwrap();
+    assert!(
+        dashboard.sheet_names().len() >= 3,
+        "{:?}",
+        dashboard.sheet_names()
+    );
     // The demo database works with the printed password, and a second run replaces it.
     let mut c = env.cmd();
     c.env("BAOCAO_DB", env.path("demo/demo.db"))

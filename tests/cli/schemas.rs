@@ -923,6 +923,23 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
         &["-q", "demo", "--dir", dir.to_str().unwrap()],
     );
     assert_eq!(report["audit_ok"], true);
+    let national = env.path("national");
+    let set = emits(
+        &env,
+        "operations",
+        "national_report",
+        &[
+            "-q",
+            "demo",
+            "--scale",
+            "national",
+            "--communes",
+            "12",
+            "--dir",
+            national.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(set["communes"], 12);
     let month = &report["month"];
     assert_eq!(month["period"], "202611");
     let counted: u64 = ["on_time", "late", "missing"]

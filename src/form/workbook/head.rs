@@ -340,7 +340,57 @@ pub fn draw_header(
             };
         }
     }
+    // Heights for the wrapped header text: LibreOffice keeps a row's stored height
+    // when it opens a workbook, so text that needs two lines would overprint.
+    for r in 0..depth {
+        let lines = (0..columns.len())
+            .filter_map(|x| {
+                let span = spans.iter().find(|s| s.contains(r, x as u16));
+                match span {
+                    // A text spanning rows has the height of them all: counted once, in
+                    // its last row, against what the rows above already give.
+                    Some(s) if s.first_row != s.last_row || usize::from(s.first_col) != x => None,
+                    Some(s) => {
+                        let text = header_text(columns, s.first_row, x)?;
+                        let width = (usize::from(s.first_col)..=usize::from(s.last_col))
+                            .filter_map(|c| columns.get(c))
+                            .map(|c| c.width)
+                            .sum();
+                        Some(lines_needed(text, width))
+                    }
+                    None => Some(lines_needed(header_text(columns, r, x)?, columns[x].width)),
+                }
+            })
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(top + r, 15.0 * lines as f64)?;
+        }
+    }
     Ok(())
+}
+
+/// How many lines a bold header text takes in a column `width` characters wide,
+/// breaking at spaces as a spreadsheet does.
+fn lines_needed(text: &str, width: f64) -> usize {
+    // Bold text runs about a tenth wider than the width unit's digit.
+    let room = ((width - 1.0) / 1.1).max(1.0) as usize;
+    text.lines()
+        .map(|line| {
+            let (mut lines, mut used) = (1, 0);
+            for word in line.split_whitespace() {
+                let n = word.chars().count();
+                if used > 0 && used + 1 + n > room {
+                    lines += 1;
+                    used = n;
+                } else {
+                    used += if used > 0 { 1 + n } else { n };
+                }
+            }
+            lines
+        })
+        .sum::<usize>()
+        .max(1)
 }
 
 /// The `A B C 1 2 3 4=3/1*100` row.
@@ -380,6 +430,18 @@ pub fn draw_number_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn header_text_wraps_at_spaces_in_the_column_width() {
+        assert_eq!(lines_needed("STT", 6.0), 1);
+        // "Lũy kế so với kế hoạch năm" in a 14-wide column: three lines.
+        assert_eq!(lines_needed("Lũy kế so với kế hoạch năm", 14.0), 3);
+        assert_eq!(lines_needed("Lũy kế so với kế hoạch năm", 40.0), 1);
+        // A word longer than the column still takes one line of its own.
+        assert_eq!(lines_needed("Mã Siêudàikhôngcắtđược", 8.0), 2);
+        assert_eq!(lines_needed("Dòng một\nDòng hai", 40.0), 2);
+        assert_eq!(lines_needed("", 10.0), 1);
+    }
 
     fn col(header: &[&str], data: bool) -> DrawnColumn {
         DrawnColumn {
