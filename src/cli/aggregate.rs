@@ -15,8 +15,15 @@ pub struct AggregateArgs {
     pub regime: String,
     pub period: String,
     /// Subtotals: `unit` (each unit), `parent` (by parent unit), or a tree depth (2, 3…).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["level", "group_by"])]
     pub by: Option<String>,
+    /// Subtotals by the units at this depth of the tree (the same as `--by N`).
+    #[arg(long, value_name = "N", conflicts_with = "group_by",
+          value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub level: Option<u8>,
+    /// Subtotals by parent unit (`--group-by parent`, the same as `--by parent`).
+    #[arg(long, value_name = "parent", value_parser = ["parent"])]
+    pub group_by: Option<String>,
     /// Which reports count: accepted (default) or sent (sent and accepted).
     #[arg(long, value_parser = ["accepted", "sent"], default_value = "accepted")]
     pub include: String,
@@ -33,7 +40,13 @@ pub struct AggregateArgs {
 
 impl AggregateArgs {
     pub fn options(&self) -> Result<Options> {
-        let grouping = match self.by.as_deref() {
+        let level = self.level.map(|n| n.to_string());
+        let by = self
+            .by
+            .as_deref()
+            .or(level.as_deref())
+            .or(self.group_by.as_deref());
+        let grouping = match by {
             None => Grouping::None,
             Some("unit") => Grouping::ByUnit,
             Some("parent") => Grouping::ByParent,

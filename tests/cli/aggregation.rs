@@ -211,6 +211,27 @@ fn sums_weighted_averages_and_ratios_match_hand_computation() {
     assert_eq!(sent["coverage"]["included"], 2);
     // Subtotals per unit give each unit back.
     let by_unit = env.json(&["aggregate", "SXLUA", "202611", "--by", "unit"]);
+    // The spellings of the issue: --level N is --by N, --group-by parent is --by parent.
+    assert_eq!(
+        env.json(&["aggregate", "SXLUA", "202611", "--level", "2"]),
+        env.json(&["aggregate", "SXLUA", "202611", "--by", "2"])
+    );
+    assert_eq!(
+        env.json(&["aggregate", "SXLUA", "202611", "--group-by", "parent"]),
+        env.json(&["aggregate", "SXLUA", "202611", "--by", "parent"])
+    );
+    env.run(&["aggregate", "SXLUA", "202611", "--level", "0"])
+        .code(2);
+    env.run(&[
+        "aggregate",
+        "SXLUA",
+        "202611",
+        "--level",
+        "2",
+        "--by",
+        "unit",
+    ])
+    .code(2);
     let h1 = by_unit["subtotals"]
         .as_array()
         .unwrap()
