@@ -199,13 +199,15 @@ fn periodic(r: &crate::store::regime::Regime) -> Result<PeriodType> {
         })
 }
 
-/// Builds the dashboard as `actor` may see it at `now`.
+/// Builds the dashboard as `actor` may see it at `now`. `progress` hears each period
+/// as its aggregate is done (a terminal shows a bar: a national span takes seconds).
 pub fn build(
     conn: &Connection,
     actor: &Actor,
     req: &Request,
     now: Timestamp,
     cal: &WorkCalendar,
+    progress: &dyn Fn(&str),
 ) -> Result<Dashboard> {
     let (Some(first), Some(last)) = (req.periods.first(), req.periods.last()) else {
         return Err(usage("Không có kỳ nào".into(), "No periods".into()));
@@ -285,6 +287,7 @@ pub fn build(
             .collect();
         for p in &periods {
             let (_, agg, _) = collect::aggregate(conn, actor, &r.code, p, &o)?;
+            progress(p);
             for s in series.iter_mut() {
                 let value = agg
                     .rows

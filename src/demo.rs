@@ -245,7 +245,7 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
         indicators: Vec::new(),
         column: None,
     };
-    let board = crate::dashboard::build(conn, &actor, &request, now, &cal)?;
+    let board = crate::dashboard::build(conn, &actor, &request, now, &cal, &|_| {})?;
     let dashboard = dir.join(format!("bang-theo-doi-{regime}-{period}.xlsx"));
     crate::export::write_dashboard(&board.workbook(&who), &dashboard)?;
     Ok([aggregated, dashboard]

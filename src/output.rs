@@ -80,6 +80,20 @@ impl Output {
     pub fn is_json(&self) -> bool {
         self.format == Format::Json
     }
+
+    /// A progress bar for long work of `len` steps, on a terminal only (SPEC §13):
+    /// never in a pipe, a cron job's log or with `-q`.
+    pub fn progress(&self, len: usize) -> Option<indicatif::ProgressBar> {
+        use std::io::IsTerminal;
+        (io::stderr().is_terminal() && len > 1 && !self.quiet).then(|| {
+            let b = indicatif::ProgressBar::new(len as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        })
+    }
 }
 
 /// A listing printed as it is produced, so a long run (a folder of 100,000 workbooks)

@@ -58,6 +58,31 @@ pub struct DashboardArgs {
     pub to: Option<String>,
 }
 
+/// [`dashboard::build`] with a progress bar over the periods aggregated.
+fn build(
+    ctx: &Ctx,
+    conn: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    req: &Request,
+    now: jiff::Timestamp,
+    cal: &crate::domain::calendar::WorkCalendar,
+) -> Result<Dashboard> {
+    let bar = match req.regime {
+        Some(_) => ctx.out.progress(req.periods.len()),
+        None => None,
+    };
+    let d = dashboard::build(conn, actor, req, now, cal, &|p| {
+        if let Some(b) = &bar {
+            b.set_message(p.to_string());
+            b.inc(1);
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    d
+}
+
 pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
     let explicit = match (&a.from, &a.to) {
         (Some(f), Some(t)) => Some(dashboard::span(f, t)?),
@@ -71,7 +96,7 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
             None => dashboard::default_span(tx, a.choice.regime.as_deref(), today)?,
         };
         let cal = crate::calendar::load(tx)?;
-        dashboard::build(tx, actor, &a.choice.request(periods), now, &cal)
+        build(ctx, tx, actor, &a.choice.request(periods), now, &cal)
     })?;
     match ctx.out.format {
         Format::Json => ctx.out.emit(&serde_json::to_value(&d)?, &[]),
@@ -253,7 +278,7 @@ pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
     let now = ctx.clock.now();
     let (d, by) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        let d = dashboard::build(tx, actor, &a.choice.request(periods), now, &cal)?;
+        let d = build(ctx, tx, actor, &a.choice.request(periods), now, &cal)?;
         Ok((d, actor.username.clone()))
     })?;
     let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;

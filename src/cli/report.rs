@@ -503,17 +503,9 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
 /// Imports files one by one (`intake::import_files`), printing each file's line as it
 /// is done; the exit status is 5 when any was rejected.
 fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<()> {
-    use std::io::IsTerminal;
     let files = crate::intake::expand(files)?;
     let mut store = ctx.open()?;
-    let bar = (std::io::stderr().is_terminal() && files.len() > 1 && !ctx.out.quiet).then(|| {
-        let b = indicatif::ProgressBar::new(files.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    });
+    let bar = ctx.out.progress(files.len());
     let lang = ctx.lang();
     let fields = fields![
         ("file", "Tệp", "File"),
