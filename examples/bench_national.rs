@@ -256,6 +256,7 @@ fn main() {
             "aggregate",
             REGIME,
             PERIOD,
+            "--force",
             "--out",
         ])
         .arg(&xlsx);
