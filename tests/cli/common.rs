@@ -149,6 +149,45 @@ impl Env {
     }
 
     /// A small province: the UBND, two departments, three communes.
+    /// The KTXH01 form (imported from a KTXH-style template) and the monthly regime KTXH
+    /// on it, led by the province and assigned to every commune; as the signed-in user.
+    pub fn add_ktxh_regime(&self) {
+        let t = self.path("ktxh.xlsx");
+        crate::forms::ktxh_template(&t, 0, 0, false);
+        self.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+        self.json(&[
+            "regime",
+            "add",
+            "--code",
+            "KTXH",
+            "--name",
+            "Báo cáo tình hình kinh tế - xã hội tháng",
+            "--form",
+            "KTXH01",
+            "--lead",
+            "000.00.00.H99",
+            "--frequency",
+            "monthly",
+            "--legal-basis",
+            "Quyết định 58/2025/QĐ-UBND",
+        ]);
+        self.json(&["assign", "add", "KTXH", "--kind", "commune"]);
+    }
+
+    /// The key of `form`'s row named `name`.
+    pub fn row_key(&self, form: &str, name: &str) -> String {
+        let f = self.json(&["form", "show", form]);
+        f["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{form} has no row {name}"))["key"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn with_province() -> Env {
         let env = Env::with_admin();
         let units = "code,name,kind,parent\n\

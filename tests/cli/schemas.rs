@@ -1896,41 +1896,8 @@ fn indicators_and_legacy_text_print_the_documented_shapes() {
 /// led by the province and assigned to every commune; the admin (sysadmin) signed in.
 fn with_regime() -> Env {
     let env = Env::with_province();
-    let t = env.path("ktxh.xlsx");
-    crate::forms::ktxh_template(&t, 0, 0, false);
-    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
-    env.json(&[
-        "regime",
-        "add",
-        "--code",
-        "KTXH",
-        "--name",
-        "Báo cáo tình hình kinh tế - xã hội tháng",
-        "--form",
-        "KTXH01",
-        "--lead",
-        "000.00.00.H99",
-        "--frequency",
-        "monthly",
-        "--legal-basis",
-        "Quyết định 58/2025/QĐ-UBND",
-    ]);
-    env.json(&["assign", "add", "KTXH", "--kind", "commune"]);
+    env.add_ktxh_regime();
     env
-}
-
-/// The key of the form's row named `name`.
-fn row_key(env: &Env, form: &str, name: &str) -> String {
-    let f = env.json(&["form", "show", form]);
-    f["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == name)
-        .unwrap_or_else(|| panic!("{form} has no row {name}"))["key"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 #[test]
@@ -2065,7 +2032,7 @@ fn regimes_assignments_and_windows_print_the_documented_shapes() {
         periodic["assigned_units"],
         json!(["H99.01", "H99.02", "H99.03"])
     );
-    let lua = row_key(&env, "KTXH01", "Lúa");
+    let lua = env.row_key("KTXH01", "Lúa");
     let thematic = emits(
         &env,
         "regime",
@@ -2222,8 +2189,8 @@ fn the_reporting_cycle_prints_the_documented_shapes() {
     let env = with_regime();
     // A department too, which never reports: missing once the deadline has passed.
     env.json(&["assign", "add", "KTXH", "--units", "000.02.00.H99"]);
-    let lua = row_key(&env, "KTXH01", "Lúa");
-    let ngo = row_key(&env, "KTXH01", "Ngô");
+    let lua = env.row_key("KTXH01", "Lúa");
+    let ngo = env.row_key("KTXH01", "Ngô");
     let p = |unit: &'static str| ["KTXH", "--period", "202611", "--unit", unit];
     let cmd = |verb: &[&str], unit: &'static str, extra: &[&str]| -> Vec<String> {
         verb.iter()

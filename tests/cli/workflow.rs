@@ -17,26 +17,7 @@ impl Cycle {
         let mut env = Env::with_province();
         // The regime is set up at the start of the month it is first due in.
         env.now = Some("2026-11-02T08:00:00+07:00".into());
-        let t = env.path("ktxh.xlsx");
-        crate::forms::ktxh_template(&t, 0, 0, false);
-        env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
-        env.json(&[
-            "regime",
-            "add",
-            "--code",
-            "KTXH",
-            "--name",
-            "Báo cáo tình hình kinh tế - xã hội tháng",
-            "--form",
-            "KTXH01",
-            "--lead",
-            "000.00.00.H99",
-            "--frequency",
-            "monthly",
-            "--legal-basis",
-            "Quyết định 58/2025/QĐ-UBND",
-        ]);
-        env.json(&["assign", "add", "KTXH", "--kind", "commune"]);
+        env.add_ktxh_regime();
         let c = Cycle { env };
         let staff = [
             ("nhap.01", "H99.01", "data_entry"),
@@ -69,16 +50,7 @@ impl Cycle {
     }
 
     fn key(&self, form: &str, name: &str) -> String {
-        let f = self.env.json(&["form", "show", form]);
-        f["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["name"] == name)
-            .unwrap()["key"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.env.row_key(form, name)
     }
 }
 
