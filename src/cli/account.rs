@@ -28,6 +28,7 @@ pub struct RequestArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     pub username: String,
+    /// Why (kept in the audit trail).
     #[arg(long)]
     pub reason: Option<String>,
     #[command(flatten)]
@@ -125,14 +126,19 @@ pub enum KeyCmd {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// Sign-in name (lowercase letters, digits, `.`, `_`, `-`).
     #[arg(long)]
     pub username: String,
+    /// Full name, as on the official request.
     #[arg(long)]
     pub full_name: String,
+    /// Code of the unit the account belongs to.
     #[arg(long)]
     pub unit: String,
+    /// E-mail address (where reminders go).
     #[arg(long)]
     pub email: Option<String>,
+    /// Telephone number.
     #[arg(long)]
     pub phone: Option<String>,
     /// Roles on the account's own unit (repeatable).
@@ -145,6 +151,7 @@ pub struct AddArgs {
 #[derive(Debug, Args)]
 pub struct GrantArgs {
     pub username: String,
+    /// The role to grant.
     #[arg(long, value_enum)]
     pub role: Role,
     /// The unit subtree the role covers (default: the account's unit).

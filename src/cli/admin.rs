@@ -136,6 +136,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
 pub struct BackupArgs {
     /// The backup file to write (must not exist unless --force).
     pub file: PathBuf,
+    /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
 }

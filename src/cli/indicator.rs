@@ -22,6 +22,7 @@ pub struct IndicatorFields {
     /// integer | decimal | percent | text
     #[arg(long = "type")]
     pub value_type: Option<String>,
+    /// Decimal places shown (0–6).
     #[arg(long)]
     pub decimals: Option<i64>,
     /// Over units: sum | average | weighted_average | min | max | none

@@ -73,8 +73,10 @@ pub struct DeadlinesArgs {
     /// How far ahead: 7d, 36h.
     #[arg(long, default_value = "7d")]
     pub within: String,
+    /// Only this unit and the units under it.
     #[arg(long)]
     pub unit: Option<String>,
+    /// Only this regime.
     #[arg(long)]
     pub regime: Option<String>,
     /// Also list reports already sent.
@@ -128,8 +130,10 @@ pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
+    /// Only this unit and the units under it.
     #[arg(long)]
     pub unit: Option<String>,
+    /// Only this regime.
     #[arg(long)]
     pub regime: Option<String>,
     /// Look back this far for missed deadlines.
@@ -207,8 +211,10 @@ pub struct ComplianceArgs {
     /// Rank units (default) or regimes.
     #[arg(long, value_parser = ["unit", "regime"], default_value = "unit")]
     pub by: String,
+    /// Only this regime.
     #[arg(long)]
     pub regime: Option<String>,
+    /// Only this unit and the units under it.
     #[arg(long)]
     pub unit: Option<String>,
     /// Exit 3 when any report was missing or late.
@@ -274,8 +280,10 @@ pub struct RemindArgs {
     /// Remind of what is due within this span (and everything overdue).
     #[arg(long, default_value = "3d")]
     pub within: String,
+    /// Only this regime.
     #[arg(long)]
     pub regime: Option<String>,
+    /// Only this unit and the units under it.
     #[arg(long)]
     pub unit: Option<String>,
     /// Write one RFC 5322 message per account into this folder (`sendmail -t < FILE`).

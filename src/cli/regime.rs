@@ -12,8 +12,10 @@ use crate::store::regime as rsql;
 
 #[derive(Debug, Args)]
 pub struct RegimeAddArgs {
+    /// The regime code (e.g. KTXH-THANG).
     #[arg(long)]
     pub code: String,
+    /// The regime name as the regulation states it.
     #[arg(long)]
     pub name: String,
     /// periodic (định kỳ) | thematic (chuyên đề) | adhoc (đột xuất)
@@ -109,6 +111,7 @@ pub enum AssignCmd {
 #[derive(Debug, Args)]
 pub struct WindowArgs {
     pub regime: String,
+    /// The period (202611, 2026Q1, …).
     #[arg(long)]
     pub period: String,
     /// Only this unit (default: every unit).

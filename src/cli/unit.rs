@@ -99,15 +99,19 @@ impl UnitCmd {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
+    /// The unit code (mã định danh, e.g. 000.00.00.H99 or a commune code).
     #[arg(long)]
     pub code: String,
+    /// The official name (Unicode; legacy TCVN3/VNI is converted).
     #[arg(long)]
     pub name: String,
+    /// What kind of unit it is.
     #[arg(long, value_enum)]
     pub kind: UnitKind,
     /// The parent unit's code.
     #[arg(long)]
     pub parent: Option<String>,
+    /// The first day the unit exists (2026-07-01 or 01/07/2026).
     #[arg(long)]
     pub valid_from: Option<String>,
 }
@@ -123,8 +127,10 @@ pub struct MergeArgs {
     /// Name of the successor, when it is created by this merge.
     #[arg(long)]
     pub name: Option<String>,
+    /// Kind of the successor, when it is created by this merge.
     #[arg(long, value_enum)]
     pub kind: Option<UnitKind>,
+    /// The successor's parent unit, when it is created by this merge.
     #[arg(long)]
     pub parent: Option<String>,
     /// The first day the successor replaces the merged units.
