@@ -27,6 +27,7 @@ pub struct RequestArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// The account.
     pub username: String,
     /// Why (kept in the audit trail).
     #[arg(long)]
@@ -150,6 +151,7 @@ pub struct AddArgs {
 
 #[derive(Debug, Args)]
 pub struct GrantArgs {
+    /// The account.
     pub username: String,
     /// The role to grant.
     #[arg(long, value_enum)]

@@ -12,7 +12,9 @@ use crate::output::Format;
 
 #[derive(Debug, Args, Clone)]
 pub struct AggregateArgs {
+    /// The regime code.
     pub regime: String,
+    /// The period (202611, 2026Q1, …).
     pub period: String,
     /// Subtotals: `unit` (each unit), `parent` (by parent unit), or a tree depth (2, 3…).
     #[arg(long, conflicts_with_all = ["level", "group_by"])]

@@ -177,7 +177,9 @@ pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
+    /// The regime code.
     pub regime: String,
+    /// The period (202611, 2026Q1, …).
     pub period: String,
     /// Exit 3 when any unit is missing.
     #[arg(long)]

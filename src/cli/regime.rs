@@ -110,6 +110,7 @@ pub enum AssignCmd {
 
 #[derive(Debug, Args)]
 pub struct WindowArgs {
+    /// The regime code.
     pub regime: String,
     /// The period (202611, 2026Q1, …).
     #[arg(long)]

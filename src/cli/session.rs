@@ -183,6 +183,7 @@ fn remove_db_files(db: &std::path::Path) {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
+    /// The account.
     pub username: String,
     /// Read the password from the first line of standard input.
     #[arg(long)]
