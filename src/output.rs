@@ -333,6 +333,12 @@ fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         .map(|w| if lang == Lang::Vi { w.1 } else { w.2 })
 }
 
+/// A status code (`accepted`, `sent`…) in the reader's words, for notes; an unknown
+/// code as it is.
+pub fn status_words(code: &str, lang: Lang) -> String {
+    code_words("status", code, lang).unwrap_or(code).to_string()
+}
+
 /// A cell of a table: a state code in words, anything else as [`human`] shows it.
 fn cell(key: &str, v: &Value, lang: Lang) -> String {
     match v.as_str().and_then(|code| code_words(key, code, lang)) {

@@ -7,7 +7,8 @@ use serde_json::{json, Map, Value};
 use crate::aggregate::collect::{self, Grouping, Options};
 use crate::aggregate::model::AggRow;
 use crate::context::Ctx;
-use crate::error::{Error, Kind, Msg, Result};
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::form::{FormDef, ValueType};
 use crate::output::Format;
 
 #[derive(Debug, Args, Clone)]
@@ -80,76 +81,150 @@ impl AggregateArgs {
     }
 }
 
-/// Rows flattened for tables and CSV: STT, name, unit, then one column per number.
-pub fn flat_rows(rows: &[AggRow], prefix: Option<(&str, &str)>) -> Vec<Value> {
+/// Rows flattened for tables and CSV: STT, name, unit, then one column per number. For
+/// a table (`people` given) the labels are in the reader's language and the numbers as
+/// the form prints them; CSV keeps the keys and the exact decimals.
+pub fn flat_rows(
+    rows: &[AggRow],
+    prefix: Option<(&str, &str)>,
+    people: Option<(&FormDef, Lang)>,
+) -> Vec<Value> {
+    flat_rows_as(rows, prefix, people.map(|(form, lang)| (form, lang, false)))
+}
+
+/// [`flat_rows`]; `people.2`: every value is a percentage (growth rates).
+fn flat_rows_as(
+    rows: &[AggRow],
+    prefix: Option<(&str, &str)>,
+    people: Option<(&FormDef, Lang, bool)>,
+) -> Vec<Value> {
+    let label = |key: &'static str, vi: &'static str, en: &'static str| match people {
+        Some((_, Lang::Vi, _)) => vi,
+        Some((_, Lang::En, _)) => en,
+        None => key,
+    };
     rows.iter()
         .map(|r| {
             let mut m = Map::new();
             if let Some((unit, name)) = prefix {
-                m.insert("group".into(), json!(unit));
-                m.insert("group_name".into(), json!(name));
+                m.insert(label("group", "Mã nhóm", "Group").into(), json!(unit));
+                m.insert(
+                    label("group_name", "Nhóm", "Group name").into(),
+                    json!(name),
+                );
             }
-            m.insert("row".into(), json!(r.row));
-            m.insert("stt".into(), json!(r.stt));
+            m.insert(label("row", "Dòng", "Row").into(), json!(r.row));
+            m.insert(label("stt", "STT", "No.").into(), json!(r.stt));
             m.insert(
-                "name".into(),
+                label("name", "Chỉ tiêu", "Indicator").into(),
                 json!(format!(
                     "{}{}",
                     "  ".repeat(r.level.saturating_sub(1) as usize),
                     r.name
                 )),
             );
-            m.insert("unit".into(), json!(r.unit));
+            m.insert(label("unit", "ĐVT", "Unit").into(), json!(r.unit));
             for (k, v) in &r.values {
-                m.insert(k.clone(), json!(v));
+                let shown = match (people, v) {
+                    (Some((form, lang, rates)), Some(text)) => {
+                        json!(human_number(form, k, text, lang, rates))
+                    }
+                    _ => json!(v),
+                };
+                m.insert(k.clone(), shown);
             }
             Value::Object(m)
         })
         .collect()
 }
 
+/// A value as the form prints it: percentages to two places, decimals to at most six,
+/// thousands grouped the reader's way (`821.575,6`, `821,575.6`); text as it is.
+fn human_number(form: &FormDef, column: &str, text: &str, lang: Lang, rate: bool) -> String {
+    let Ok(d) = text.parse::<rust_decimal::Decimal>() else {
+        return text.to_string();
+    };
+    let kind = match rate {
+        true => Some(ValueType::Percent),
+        false => form
+            .columns
+            .iter()
+            .find(|c| c.number == column)
+            .map(|c| c.value_type),
+    };
+    let places = match kind {
+        Some(ValueType::Percent) => Some(2),
+        Some(ValueType::Integer) => None,
+        _ => Some(d.normalize().scale().min(6)),
+    };
+    let vn = crate::domain::number::format_vn(&d.normalize(), places);
+    match lang {
+        Lang::Vi => vn,
+        Lang::En => vn
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
 pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     let o = a.options()?;
-    let (_, agg, _) =
+    let (form, agg, _) =
         ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.regime, &a.period, &o))?;
     let c = &agg.coverage;
+    let statuses = |lang| {
+        c.statuses
+            .iter()
+            .map(|s| crate::output::status_words(s, lang))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     ctx.out.note(Msg::new(
         format!(
-            "{} kỳ {}: tổng hợp {}/{} đơn vị (trạng thái: {})",
+            "{} kỳ {}: tổng hợp {}/{} đơn vị (báo cáo {})",
             agg.regime,
             agg.period,
             c.included,
             c.expected,
-            c.statuses.join(", ")
+            statuses(Lang::Vi)
         ),
         format!(
-            "{} {}: {}/{} units aggregated (statuses: {})",
+            "{} {}: {}/{} units aggregated (reports {})",
             agg.regime,
             agg.period,
             c.included,
             c.expected,
-            c.statuses.join(", ")
+            statuses(Lang::En)
         ),
     ));
     if ctx.out.format == Format::Json {
         return ctx.out.emit(&serde_json::to_value(&agg)?, &[]);
     }
-    let mut rows = flat_rows(&agg.rows, None);
+    let people = (ctx.out.format == Format::Table).then_some((&form, ctx.lang()));
+    let mut rows = flat_rows(&agg.rows, None, people);
     for s in &agg.subtotals {
-        rows.extend(flat_rows(&s.rows, Some((&s.unit, &s.unit_name))));
+        rows.extend(flat_rows(&s.rows, Some((&s.unit, &s.unit_name)), people));
     }
     ctx.out.emit(&Value::Array(rows), &[])?;
     if let Some(ytd) = &agg.ytd {
         ctx.out
             .note(Msg::new("Lũy kế từ đầu năm:", "Year to date:"));
-        ctx.out.emit(&Value::Array(flat_rows(ytd, None)), &[])?;
+        ctx.out
+            .emit(&Value::Array(flat_rows(ytd, None, people)), &[])?;
     }
     if let Some(g) = &agg.growth {
         ctx.out.note(Msg::new(
             "So với cùng kỳ năm trước (%):",
             "Against the same period last year (%):",
         ));
-        ctx.out.emit(&Value::Array(flat_rows(g, None)), &[])?;
+        // Growth rates are percentages whatever the column holds.
+        let rates = people.map(|(form, lang)| (form, lang, true));
+        ctx.out
+            .emit(&Value::Array(flat_rows_as(g, None, rates)), &[])?;
     }
     Ok(())
 }

@@ -211,6 +211,31 @@ fn sums_weighted_averages_and_ratios_match_hand_computation() {
     assert_eq!(sent["coverage"]["included"], 2);
     // Subtotals per unit give each unit back.
     let by_unit = env.json(&["aggregate", "SXLUA", "202611", "--by", "unit"]);
+    // People read the table in their language, numbers as the form prints them.
+    insta::assert_snapshot!(env.run(&["aggregate", "SXLUA", "202611"]).snapshot(), @r"
+    ┌──────┬─────┬───────────────┬───────┬───────────┬───────────┬────────┐
+    │ Dòng ┆ STT ┆ Chỉ tiêu      ┆ ĐVT   ┆ 1         ┆ 2         ┆ 3      │
+    ╞══════╪═════╪═══════════════╪═══════╪═══════════╪═══════════╪════════╡
+    │ r1   ┆ 1   ┆ Diện tích lúa ┆ ha    ┆ 300       ┆ 270       ┆ 90,00  │
+    │ r2   ┆ 2   ┆ Năng suất lúa ┆ tạ/ha ┆ 43,333333 ┆ 51,666667 ┆ 119,23 │
+    │ r3   ┆ 3   ┆ Sản lượng lúa ┆ tấn   ┆ 1.300     ┆ 1.395     ┆ 107,31 │
+    └──────┴─────┴───────────────┴───────┴───────────┴───────────┴────────┘
+    ------- stderr -------
+    SXLUA kỳ 202611: tổng hợp 2/3 đơn vị (báo cáo đã tiếp nhận)
+    [exit status: 0]
+    ");
+    insta::assert_snapshot!(env.run(&["--lang", "en", "aggregate", "SXLUA", "202611"]).snapshot(), @r"
+    ┌─────┬─────┬───────────────┬───────┬───────────┬───────────┬────────┐
+    │ Row ┆ No. ┆ Indicator     ┆ Unit  ┆ 1         ┆ 2         ┆ 3      │
+    ╞═════╪═════╪═══════════════╪═══════╪═══════════╪═══════════╪════════╡
+    │ r1  ┆ 1   ┆ Diện tích lúa ┆ ha    ┆ 300       ┆ 270       ┆ 90.00  │
+    │ r2  ┆ 2   ┆ Năng suất lúa ┆ tạ/ha ┆ 43.333333 ┆ 51.666667 ┆ 119.23 │
+    │ r3  ┆ 3   ┆ Sản lượng lúa ┆ tấn   ┆ 1,300     ┆ 1,395     ┆ 107.31 │
+    └─────┴─────┴───────────────┴───────┴───────────┴───────────┴────────┘
+    ------- stderr -------
+    SXLUA 202611: 2/3 units aggregated (reports accepted)
+    [exit status: 0]
+    ");
     // The spellings of the issue: --level N is --by N, --group-by parent is --by parent.
     assert_eq!(
         env.json(&["aggregate", "SXLUA", "202611", "--level", "2"]),
