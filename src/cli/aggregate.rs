@@ -8,6 +8,7 @@ use crate::aggregate::collect::{self, Grouping, Options};
 use crate::aggregate::model::AggRow;
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::fields;
 use crate::form::{FormDef, ValueType};
 use crate::output::Format;
 
@@ -264,9 +265,29 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             format!("Đã ghi bảng tổng hợp {p}"),
             format!("Wrote the aggregated workbook {p}"),
         ));
+        let mut written = json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage});
+        if ctx.out.format == Format::Table {
+            // A person reads the coverage as a count and the units left out.
+            let c = &agg.coverage;
+            let missing = match c.units_missing.len() {
+                0 => String::new(),
+                n if n <= 10 => format!(" ({})", c.units_missing.join(", ")),
+                n => format!(" ({}, … +{})", c.units_missing[..10].join(", "), n - 10),
+            };
+            written["coverage"] = json!(format!("{}/{}{missing}", c.included, c.expected));
+        }
         return ctx.out.emit(
-            &json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage}),
-            &[],
+            &written,
+            fields![
+                ("out", "Tệp", "File"),
+                ("regime", "Chế độ", "Regime"),
+                ("period", "Kỳ", "Period"),
+                (
+                    "coverage",
+                    "Đơn vị được tổng hợp (thiếu)",
+                    "Units aggregated (missing)"
+                )
+            ],
         );
     }
     let (form, agg, _) =
