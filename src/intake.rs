@@ -297,6 +297,10 @@ pub fn import_files(
     mut each: impl FnMut(&Path, Result<FileResult>) -> Result<()>,
 ) -> Result<()> {
     let mut run = store.read(|tx| Run::new(tx))?;
+    // Two files of one run for the same report: a second one with other values would
+    // silently replace the first, so it is refused and the first one stands (an
+    // identical copy changes nothing and passes).
+    let mut seen: HashMap<(String, String, String), &Path> = HashMap::new();
     std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel(4);
         scope.spawn(move || {
@@ -312,13 +316,40 @@ pub fn import_files(
                 store.write(|tx| {
                     let (actor, rec) = begin(tx)?;
                     let read = resolve(tx, f, loaded, given)?;
-                    import_one(tx, &actor, &rec, &mut run, read, lang)
+                    let key = (read.regime.clone(), read.unit.clone(), read.period.clone());
+                    let done = import_one(tx, &actor, &rec, &mut run, read, lang)?;
+                    match seen.get(&key) {
+                        // Rolled back: the transaction is not committed on an error.
+                        Some(first) if done.result != "unchanged" => {
+                            return Err(duplicate(first, &key))
+                        }
+                        Some(_) => {}
+                        None => {
+                            seen.insert(key, f);
+                        }
+                    }
+                    Ok(done)
                 })
             });
             each(f, outcome)?;
         }
         Ok(())
     })
+}
+
+fn duplicate(first: &Path, (regime, unit, period): &(String, String, String)) -> Error {
+    let f = first.display();
+    Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("Tệp là báo cáo {regime}/{unit}/{period}, đã nhập từ {f} trong lần này: không ghi đè"),
+            format!("The file is report {regime}/{unit}/{period}, already imported from {f} in this run: not overwritten"),
+        ),
+    )
+    .with_hint(Msg::new(
+        "bỏ bản thừa khỏi thư mục, hoặc nhập riêng tệp đúng",
+        "remove the extra copy from the folder, or import the right file on its own",
+    ))
 }
 
 /// What stays the same from one file to the next of an import run, loaded once: the

@@ -748,7 +748,11 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
     let dir = env.path("thu-muc");
     std::fs::create_dir(&dir).unwrap();
     std::fs::copy(&filled, dir.join("a.xlsx")).unwrap();
+    // The same report twice in one folder: an identical copy changes nothing; another
+    // version would silently replace the first, so it is refused and the first stands.
+    std::fs::copy(&filled, dir.join("a-ban-sao.xlsx")).unwrap();
     std::fs::copy(&bad, dir.join("b.xlsx")).unwrap();
+    fill_with_openpyxl(&blank, &dir.join("c-ban-khac.xlsx"), &[("Lúa", 1, "999")]).unwrap();
     let r = env
         .run(&["-o", "json", "entry", "import", dir.to_str().unwrap()])
         .code(5);
@@ -759,7 +763,20 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
         .iter()
         .map(|x| x["result"].as_str().unwrap())
         .collect();
-    assert_eq!(results, ["unchanged", "rejected"]);
+    assert_eq!(results, ["unchanged", "unchanged", "rejected", "rejected"]);
+    let twice = summary[3]["errors"][0].as_str().unwrap();
+    assert!(
+        twice.contains("KTXH/H99.01/202611") && twice.contains("a-ban-sao.xlsx"),
+        "{twice}"
+    );
+    assert!(env
+        .json(&["entry", "show", "KTXH", "--period", "202611"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["value"] == "1234.5"));
+    std::fs::remove_file(dir.join("a-ban-sao.xlsx")).unwrap();
+    std::fs::remove_file(dir.join("c-ban-khac.xlsx")).unwrap();
     // Printed file by file: CSV is a header and one line per file, the table lists both.
     let r = env
         .run(&["-o", "csv", "entry", "import", dir.to_str().unwrap()])
