@@ -19,6 +19,7 @@ use crate::export::{DashboardData, IndicatorSeries, UnitTimeliness};
 use crate::form::{ColumnRole, FormDef, RowRole};
 use crate::monitor::{self, Compliance, Filter};
 use crate::regime;
+use crate::store::regime::Regime;
 use crate::store::unit as units;
 
 /// The longest span a dashboard covers: ten years of months.
@@ -199,6 +200,21 @@ fn periodic(r: &crate::store::regime::Regime) -> Result<PeriodType> {
         })
 }
 
+/// A regime's dashboard is for those who may aggregate it: an aggregator or a viewer
+/// of its lead unit.
+pub fn may_see(conn: &Connection, actor: &Actor, r: &Regime) -> Result<()> {
+    let tree = units::tree(conn)?;
+    let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
+        || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
+    actor.require(
+        allowed,
+        Msg::new(
+            format!("xem bảng theo dõi chế độ {}", r.code),
+            format!("see the dashboard of regime {}", r.code),
+        ),
+    )
+}
+
 /// Builds the dashboard as `actor` may see it at `now`. `progress` hears each period
 /// as its aggregate is done (a terminal shows a bar: a national span takes seconds).
 pub fn build(
@@ -235,16 +251,7 @@ pub fn build(
         for p in &periods {
             regime::parse_period(&r, p)?;
         }
-        let tree = units::tree(conn)?;
-        let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
-            || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
-        actor.require(
-            allowed,
-            Msg::new(
-                format!("xem bảng theo dõi chế độ {}", r.code),
-                format!("see the dashboard of regime {}", r.code),
-            ),
-        )?;
+        may_see(conn, actor, &r)?;
         let form = crate::form::registry::load(conn, &r.form, None)?;
         let column = column(&form, req.column.as_deref())?;
         let rows: Vec<crate::form::Row> =

@@ -274,9 +274,13 @@ pub struct ExportDashboardArgs {
 
 pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
     let periods = dashboard::span(&a.from, &a.to)?;
-    crate::files::check_output(&a.out, a.force)?;
     let now = ctx.clock.now();
     let (d, by) = ctx.read(|tx, actor| {
+        // Who may see it first, then whether the file may be written, then the work.
+        if let Some(code) = &a.choice.regime {
+            dashboard::may_see(tx, actor, &crate::regime::find(tx, code)?)?;
+        }
+        crate::files::check_output(&a.out, a.force)?;
         let cal = crate::calendar::load(tx)?;
         let d = build(ctx, tx, actor, &a.choice.request(periods), now, &cal)?;
         Ok((d, actor.username.clone()))
