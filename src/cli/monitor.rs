@@ -68,17 +68,33 @@ const OBLIGATION_FIELDS: &[Field] = fields![
     ),
 ];
 
+/// `--regime` and `--unit`, as every monitoring command narrows its list.
+#[derive(Debug, Args)]
+pub struct ScopeArgs {
+    /// Only this regime.
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Only this unit and the units under it.
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+impl ScopeArgs {
+    pub fn filter(&self) -> Filter<'_> {
+        Filter {
+            regime: self.regime.as_deref(),
+            unit: self.unit.as_deref(),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DeadlinesArgs {
     /// How far ahead: 7d, 36h.
     #[arg(long, default_value = "7d")]
     pub within: String,
-    /// Only this unit and the units under it.
-    #[arg(long)]
-    pub unit: Option<String>,
-    /// Only this regime.
-    #[arg(long)]
-    pub regime: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Also list reports already sent.
     #[arg(long)]
     pub all: bool,
@@ -92,18 +108,8 @@ pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
     let now = ctx.clock.now();
     let rows = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        let list = monitor::obligations(
-            tx,
-            actor,
-            &Filter {
-                regime: a.regime.as_deref(),
-                unit: a.unit.as_deref(),
-            },
-            now,
-            now + within,
-            now,
-            &cal,
-        )?;
+        let list =
+            monitor::obligations(tx, actor, &a.scope.filter(), now, now + within, now, &cal)?;
         Ok(list
             .into_iter()
             .filter(|o| a.all || o.sent_at.is_none())
@@ -130,12 +136,8 @@ pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
 
 #[derive(Debug, Args)]
 pub struct OverdueArgs {
-    /// Only this unit and the units under it.
-    #[arg(long)]
-    pub unit: Option<String>,
-    /// Only this regime.
-    #[arg(long)]
-    pub regime: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Look back this far for missed deadlines.
     #[arg(long, default_value = "366d")]
     pub since: String,
@@ -152,18 +154,7 @@ pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
     let now = ctx.clock.now();
     let rows = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        let list = monitor::obligations(
-            tx,
-            actor,
-            &Filter {
-                regime: a.regime.as_deref(),
-                unit: a.unit.as_deref(),
-            },
-            now - since,
-            now,
-            now,
-            &cal,
-        )?;
+        let list = monitor::obligations(tx, actor, &a.scope.filter(), now - since, now, now, &cal)?;
         Ok(monitor::overdue(list, now, &cal, !a.missing_only))
     })?;
     let missing = rows.iter().filter(|r| r["timeliness"] == "missing").count();
@@ -213,12 +204,8 @@ pub struct ComplianceArgs {
     /// Rank units (default) or regimes.
     #[arg(long, value_parser = ["unit", "regime"], default_value = "unit")]
     pub by: String,
-    /// Only this regime.
-    #[arg(long)]
-    pub regime: Option<String>,
-    /// Only this unit and the units under it.
-    #[arg(long)]
-    pub unit: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Exit 3 when any report was missing or late.
     #[arg(long)]
     pub exit_code: bool,
@@ -244,11 +231,7 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
     let now = ctx.clock.now();
     let rows = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
-        let f = Filter {
-            regime: a.regime.as_deref(),
-            unit: a.unit.as_deref(),
-        };
-        let list = monitor::over_span(tx, actor, &f, first, last, now, &cal)?;
+        let list = monitor::over_span(tx, actor, &a.scope.filter(), first, last, now, &cal)?;
         Ok(monitor::compliance(&list, a.by == "regime"))
     })?;
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();
@@ -282,12 +265,8 @@ pub struct RemindArgs {
     /// Remind of what is due within this span (and everything overdue).
     #[arg(long, default_value = "3d")]
     pub within: String,
-    /// Only this regime.
-    #[arg(long)]
-    pub regime: Option<String>,
-    /// Only this unit and the units under it.
-    #[arg(long)]
-    pub unit: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Write one RFC 5322 message per account into this folder (`sendmail -t < FILE`).
     #[arg(long)]
     pub mail_dir: Option<PathBuf>,
@@ -307,10 +286,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
         let list = monitor::obligations(
             tx,
             actor,
-            &Filter {
-                regime: a.regime.as_deref(),
-                unit: a.unit.as_deref(),
-            },
+            &a.scope.filter(),
             now - SignedDuration::from_hours(24 * 366),
             now + within,
             now,
