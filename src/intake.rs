@@ -312,9 +312,12 @@ pub fn import_files(
             }
         });
         for (f, loaded) in files.iter().zip(receive) {
+            // Not signed in (any more): the run stops there, with that error, rather
+            // than refusing every remaining file for the same reason.
+            let mut signed_out = false;
             let outcome = loaded.and_then(|loaded| {
                 store.write(|tx| {
-                    let (actor, rec) = begin(tx)?;
+                    let (actor, rec) = begin(tx).inspect_err(|_| signed_out = true)?;
                     let read = resolve(tx, f, loaded, given)?;
                     let key = (read.regime.clone(), read.unit.clone(), read.period.clone());
                     let done = import_one(tx, &actor, &rec, &mut run, read, lang)?;
@@ -331,6 +334,9 @@ pub fn import_files(
                     Ok(done)
                 })
             });
+            if signed_out {
+                return outcome.map(|_| ());
+            }
             each(f, outcome)?;
         }
         Ok(())

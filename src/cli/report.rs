@@ -516,10 +516,12 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
         ("warnings", "Cảnh báo", "Warnings"),
         ("errors", "Lỗi", "Errors")
     ];
+    // Signed in before anything is read: a run that cannot write stops at once.
+    ctx.read(|_, _| Ok(()))?;
     let mut listing = ctx.out.stream(fields);
     let (mut ok, mut same, mut rejected) = (0, 0, 0);
     let single = files.len() == 1;
-    crate::intake::import_files(
+    let run = crate::intake::import_files(
         &mut store,
         &files,
         &given,
@@ -575,9 +577,16 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
             }
             listing.push(shown)
         },
-    )?;
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if let Err(e) = run {
+        // What was done stays listed, as a whole document, before the error.
+        if !single {
+            listing.finish()?;
+        }
+        return Err(e);
     }
     ctx.out.note(Msg::new(
         format!("Đã nhập {ok} tệp, {same} không đổi, {rejected} bị từ chối"),

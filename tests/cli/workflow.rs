@@ -792,6 +792,12 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
         r.stdout
     );
     assert!(r.stderr.contains("b.xlsx"), "{}", r.stderr);
+    // Signed out: the run stops before reading anything, exit 4, not one refusal per file.
+    env.run(&["logout"]).ok();
+    let r = env
+        .run(&["-o", "json", "entry", "import", dir.to_str().unwrap()])
+        .code(4);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
 }
 
 #[test]
