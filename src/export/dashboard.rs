@@ -276,11 +276,26 @@ fn draw_charts(
         // In a bar chart the y axis holds the categories: units top to bottom in
         // the table's order.
         chart.y_axis().set_reverse().set_font(&font);
+        // Counts of reports: whole numbers from zero, not 0.2 steps to 1.2.
+        let most = data
+            .units
+            .iter()
+            .map(|u| u.on_time + u.late + u.missing)
+            .max()
+            .unwrap_or(0);
         chart
             .x_axis()
             .set_name("Số báo cáo")
             .set_name_font(&font)
-            .set_font(&font);
+            .set_font(&font)
+            .set_min(0.0)
+            .set_num_format("0");
+        if most <= 12 {
+            chart
+                .x_axis()
+                .set_max(most.max(1) as f64)
+                .set_major_unit(1.0);
+        }
         chart
             .legend()
             .set_position(ChartLegendPosition::Bottom)
