@@ -482,6 +482,31 @@ pub fn reset_password(
     Ok(a)
 }
 
+/// The unit a grant covers (the account's own unless `scope` names one), once the
+/// actor is shown to manage it, and a sysadmin grant to be a sysadmin's doing; with the
+/// tree and what is being done, for further checks.
+fn grant_scope(
+    conn: &Connection,
+    actor: &Actor,
+    a: &Account,
+    role: Role,
+    scope: Option<&str>,
+    (verb_vi, verb_en): (&str, &str),
+) -> Result<(UnitTree, crate::store::unit::Unit, Msg)> {
+    let tree = units::tree(conn)?;
+    let scope_unit = unit::find(conn, scope.unwrap_or(&a.unit))?;
+    let (r, c) = (role.as_str(), &scope_unit.code);
+    let what = Msg::new(
+        format!("{verb_vi} vai trò {r} tại {c}"),
+        format!("{verb_en} role {r} on {c}"),
+    );
+    if role == Role::Sysadmin {
+        actor.require_sysadmin(what.clone())?;
+    }
+    must_manage(actor, &tree, scope_unit.id, what.clone())?;
+    Ok((tree, scope_unit, what))
+}
+
 pub fn grant(
     conn: &Connection,
     actor: &Actor,
@@ -495,20 +520,7 @@ pub fn grant(
     if a.status == "closed" {
         return Err(closed_error(&a));
     }
-    let tree = units::tree(conn)?;
-    let scope_unit = match scope {
-        Some(c) => unit::find(conn, c)?,
-        None => unit::find(conn, &a.unit)?,
-    };
-    let (r, c) = (role.as_str(), &scope_unit.code);
-    let what = Msg::new(
-        format!("cấp vai trò {r} tại {c}"),
-        format!("grant role {r} on {c}"),
-    );
-    if role == Role::Sysadmin {
-        actor.require_sysadmin(what.clone())?;
-    }
-    must_manage(actor, &tree, scope_unit.id, what.clone())?;
+    let (tree, scope_unit, what) = grant_scope(conn, actor, &a, role, scope, ("cấp", "grant"))?;
     must_manage(actor, &tree, a.unit_id, what)?;
     let regimes_json = match regimes.filter(|r| !r.is_empty()) {
         Some(list) => Some(serde_json::to_string(
@@ -564,20 +576,8 @@ pub fn revoke(
     scope: Option<&str>,
 ) -> Result<Value> {
     let a = find(conn, username)?;
-    let tree = units::tree(conn)?;
-    let scope_unit = match scope {
-        Some(c) => unit::find(conn, c)?,
-        None => unit::find(conn, &a.unit)?,
-    };
+    let (_, scope_unit, _) = grant_scope(conn, actor, &a, role, scope, ("thu hồi", "revoke"))?;
     let (r, c) = (role.as_str(), &scope_unit.code);
-    let what = Msg::new(
-        format!("thu hồi vai trò {r} tại {c}"),
-        format!("revoke role {r} on {c}"),
-    );
-    if role == Role::Sysadmin {
-        actor.require_sysadmin(what.clone())?;
-    }
-    must_manage(actor, &tree, scope_unit.id, what)?;
     let Some(id) = sql::find_active_grant(conn, a.id, role.as_str(), scope_unit.id)? else {
         let u = &a.username;
         return Err(Error::new(
