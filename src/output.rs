@@ -81,6 +81,18 @@ impl Output {
         self.format == Format::Json
     }
 
+    /// A spinner with `msg` for long work that has no steps to count (an export), on a
+    /// terminal only; finish it with `finish_and_clear`.
+    pub fn spinner(&self, msg: Msg) -> Option<indicatif::ProgressBar> {
+        use std::io::IsTerminal;
+        (io::stderr().is_terminal() && !self.quiet).then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.set_message(msg.get(self.lang).to_string());
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        })
+    }
+
     /// A progress bar for long work of `len` steps, on a terminal only (SPEC §13):
     /// never in a pipe, a cron job's log or with `-q`.
     pub fn progress(&self, len: usize) -> Option<indicatif::ProgressBar> {
@@ -347,11 +359,23 @@ fn cell(key: &str, v: &Value, lang: Lang) -> String {
     }
 }
 
-fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
+/// An empty table in the house style: fitted to the terminal, unless the terminal
+/// reports no usable width (a pseudo-terminal without a size), where squeezing every
+/// column to one letter would be worse than lines that wrap.
+pub fn new_table() -> Table {
     let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    let usable = table.width().is_none_or(|w| w >= 40);
+    table.set_content_arrangement(if usable {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
     table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+}
+
+fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
+    let mut table = new_table();
     match value {
         Value::Array(items) => {
             if items.is_empty() {

@@ -248,7 +248,11 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
     let o = a.agg.options()?;
     let now = ctx.clock.now();
     if let Some(path) = &a.out {
-        let (_, agg) = ctx.read(|tx, actor| {
+        let spinner = ctx.out.spinner(Msg::new(
+            format!("Đang tổng hợp và ghi {}…", path.display()),
+            format!("Aggregating and writing {}…", path.display()),
+        ));
+        let written = ctx.read(|tx, actor| {
             crate::aggregate::workbook::write(
                 tx,
                 actor,
@@ -259,7 +263,11 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
                 path,
                 a.force,
             )
-        })?;
+        });
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        let (_, agg) = written?;
         let p = path.display();
         ctx.out.note(Msg::new(
             format!("Đã ghi bảng tổng hợp {p}"),

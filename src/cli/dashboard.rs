@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, CellAlignment, ContentArrangement, Table};
+use comfy_table::{CellAlignment, Table};
 use serde_json::json;
 
 use crate::context::Ctx;
@@ -118,10 +118,7 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
 }
 
 fn table() -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    t
+    crate::output::new_table()
 }
 
 /// The terminal summary: a heading, units worst first (at most [`SHOWN_UNITS`]), the
