@@ -25,7 +25,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::read::{CellInput, RawValue};
 use super::workbook::{covered, Assigned};
 use crate::domain::number::{from_excel_f64, parse_vn_number};
-use crate::form::formula::Expr;
+use crate::form::formula::{Expr, Formulas};
 use crate::form::{ColumnRole, FormDef, FormKind, Relation, RowRole, ValueType};
 use crate::text::{auto_convert, Encoding};
 
@@ -180,12 +180,7 @@ struct Engine<'a> {
     form: &'a FormDef,
     row_index: HashMap<&'a str, usize>,
     col_index: HashMap<&'a str, usize>,
-    col_formulas: Vec<Option<Expr>>,
-    row_formulas: Vec<Option<Expr>>,
-    /// Column-formula references resolved to column indexes.
-    col_refs: Vec<Vec<usize>>,
-    /// Row-formula references resolved to row indexes.
-    row_refs: Vec<Vec<usize>>,
+    formulas: Formulas,
     na: HashSet<(usize, usize)>,
 }
 
@@ -212,41 +207,6 @@ impl<'a> Engine<'a> {
             .enumerate()
             .map(|(j, c)| (c.key.as_str(), j))
             .collect();
-        let col_formulas: Vec<Option<Expr>> = form
-            .columns
-            .iter()
-            .map(|c| form.column_formula(c).and_then(Result::ok))
-            .collect();
-        let row_formulas: Vec<Option<Expr>> = form
-            .rows
-            .iter()
-            .map(|r| form.row_formula(r).and_then(Result::ok))
-            .collect();
-        let col_refs = col_formulas
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references()
-                        .into_iter()
-                        .filter_map(|r| {
-                            let key = form.column_by_ref(r)?.key.as_str();
-                            col_index.get(key).copied()
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        let row_refs = row_formulas
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references()
-                        .into_iter()
-                        .filter_map(|r| row_index.get(r).copied())
-                        .collect()
-                })
-            })
-            .collect();
         let na = form
             .not_applicable
             .iter()
@@ -261,10 +221,7 @@ impl<'a> Engine<'a> {
             form,
             row_index,
             col_index,
-            col_formulas,
-            row_formulas,
-            col_refs,
-            row_refs,
+            formulas: Formulas::of(form),
             na,
         }
     }
@@ -274,7 +231,7 @@ impl<'a> Engine<'a> {
             Role::NotApplicable
         } else if self.form.rows[i].role == RowRole::Heading {
             Role::Heading
-        } else if self.col_formulas[j].is_some() || self.row_formulas[i].is_some() {
+        } else if self.formulas.columns[j].is_some() || self.formulas.rows[i].is_some() {
             Role::Computed
         } else {
             Role::Input
@@ -282,17 +239,20 @@ impl<'a> Engine<'a> {
     }
 
     fn formula(&self, i: usize, j: usize) -> Option<&Expr> {
-        self.col_formulas[j]
+        self.formulas.columns[j]
             .as_ref()
-            .or(self.row_formulas[i].as_ref())
+            .or(self.formulas.rows[i].as_ref())
     }
 
     /// The cells a computed cell's formula names.
     fn refs(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
-        if self.col_formulas[j].is_some() {
-            self.col_refs[j].iter().map(|&k| (i, k)).collect()
+        if self.formulas.columns[j].is_some() {
+            self.formulas.column_refs[j]
+                .iter()
+                .map(|&k| (i, k))
+                .collect()
         } else {
-            self.row_refs[i].iter().map(|&k| (k, j)).collect()
+            self.formulas.row_refs[i].iter().map(|&k| (k, j)).collect()
         }
     }
 
@@ -400,13 +360,13 @@ impl<'a> Engine<'a> {
                         _ => None,
                     }
                 };
-                if let Some(expr) = &self.col_formulas[j] {
+                if let Some(expr) = &self.formulas.columns[j] {
                     expr.eval(&|reference| {
                         let key = self.form.column_by_ref(reference)?.key.as_str();
                         let k = *self.col_index.get(key)?;
                         get_or_zero(i, k)
                     })
-                } else if let Some(expr) = &self.row_formulas[i] {
+                } else if let Some(expr) = &self.formulas.rows[i] {
                     let lookup = |reference: &str| {
                         let k = *self.row_index.get(reference)?;
                         get(k, j)
@@ -801,7 +761,7 @@ fn check_computed(
 /// percentages (rates do not add up).
 fn additive(engine: &Engine, j: usize) -> bool {
     let c = &engine.form.columns[j];
-    engine.col_formulas[j].is_none()
+    engine.formulas.columns[j].is_none()
         && c.role == ColumnRole::Input
         && matches!(c.value_type, ValueType::Integer | ValueType::Decimal)
 }

@@ -92,27 +92,7 @@ impl<'f> Recomputer<'f> {
             }
         }
         // The cells a computed cell's formula names, in the formula's order.
-        let col_refs: Vec<Vec<usize>> = formulas
-            .columns
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references().into_iter().filter_map(col_of).collect()
-                })
-            })
-            .collect();
-        let row_refs: Vec<Vec<usize>> = formulas
-            .rows
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references()
-                        .into_iter()
-                        .filter_map(|r| row_index.get(r).copied())
-                        .collect()
-                })
-            })
-            .collect();
+        let (col_refs, row_refs) = (&formulas.column_refs, &formulas.row_refs);
         let refs = |cell: usize| -> Vec<usize> {
             let (i, j) = (cell / n_cols, cell % n_cols);
             if formulas.columns[j].is_some() {
@@ -253,28 +233,7 @@ impl<'f> Recomputer<'f> {
     }
 }
 
-/// A form's parsed formulas, by position.
-pub struct Formulas {
-    pub columns: Vec<Option<Expr>>,
-    pub rows: Vec<Option<Expr>>,
-}
-
-impl Formulas {
-    pub fn of(form: &FormDef) -> Formulas {
-        Formulas {
-            columns: form
-                .columns
-                .iter()
-                .map(|c| form.column_formula(c).and_then(Result::ok))
-                .collect(),
-            rows: form
-                .rows
-                .iter()
-                .map(|r| form.row_formula(r).and_then(Result::ok))
-                .collect(),
-        }
-    }
-}
+pub use crate::form::formula::Formulas;
 
 #[cfg(test)]
 mod tests {

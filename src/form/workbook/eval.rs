@@ -7,33 +7,11 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::form::formula::Expr;
 use crate::form::model::{FormDef, RowRole};
 
 use super::ValueLookup;
 
-/// Parsed formulas of a form, by position.
-pub struct Formulas {
-    pub columns: Vec<Option<Expr>>,
-    pub rows: Vec<Option<Expr>>,
-}
-
-impl Formulas {
-    pub fn of(form: &FormDef) -> Formulas {
-        Formulas {
-            columns: form
-                .columns
-                .iter()
-                .map(|c| form.column_formula(c).and_then(Result::ok))
-                .collect(),
-            rows: form
-                .rows
-                .iter()
-                .map(|r| form.row_formula(r).and_then(Result::ok))
-                .collect(),
-        }
-    }
-}
+pub use crate::form::formula::Formulas;
 
 /// A cell being visited: its index, its dependencies, the next one to follow.
 type Frame = (usize, Vec<(usize, usize)>, usize);
@@ -60,36 +38,15 @@ impl Values {
             form.column_by_ref(reference)
                 .and_then(|c| form.columns.iter().position(|x| x.key == c.key))
         };
-        let col_refs: Vec<Vec<usize>> = formulas
-            .columns
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references().into_iter().filter_map(col_index).collect()
-                })
-            })
-            .collect();
-        let row_refs: Vec<Vec<usize>> = formulas
-            .rows
-            .iter()
-            .map(|e| {
-                e.as_ref().map_or_else(Vec::new, |e| {
-                    e.references()
-                        .into_iter()
-                        .filter_map(|r| row_index.get(r).copied())
-                        .collect()
-                })
-            })
-            .collect();
         let na =
             |r: usize, c: usize| form.is_not_applicable(&form.rows[r].key, &form.columns[c].key);
         let deps = |r: usize, c: usize| -> Vec<(usize, usize)> {
             if na(r, c) {
                 Vec::new()
             } else if formulas.columns[c].is_some() {
-                col_refs[c].iter().map(|&k| (r, k)).collect()
+                formulas.column_refs[c].iter().map(|&k| (r, k)).collect()
             } else if formulas.rows[r].is_some() {
-                row_refs[r].iter().map(|&k| (k, c)).collect()
+                formulas.row_refs[r].iter().map(|&k| (k, c)).collect()
             } else {
                 Vec::new()
             }
