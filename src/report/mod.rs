@@ -1,0 +1,455 @@
+//! Reports and their workflow (SPEC §5): a unit's report for a regime and period moves
+//! draft → pending_approval → approved → sent → accepted, with reject and return
+//! (reasons required) and corrections as new revisions. Nothing submitted is deleted:
+//! a returned revision stays `returned` and the unit works on a new draft revision; a
+//! correction's revision replaces the accepted one only when it is accepted itself.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::audit::Recorder;
+use crate::auth::permission::{Actor, Role, UnitTree};
+use crate::clock;
+use crate::domain::calendar::WorkCalendar;
+use crate::error::{Error, Kind, Msg, Result};
+use crate::regime::{self, PeriodInfo};
+use crate::sign;
+use crate::store::regime::{self as rsql, Regime};
+use crate::store::report::{self as sql, Revision, ValueMap};
+use crate::store::unit::{self as units, Unit};
+
+mod signature;
+mod view;
+mod workflow;
+
+pub use signature::*;
+pub use view::*;
+pub use workflow::*;
+
+/// A report's coordinates, resolved.
+pub struct Target {
+    pub regime: Regime,
+    pub unit: Unit,
+    pub period: String,
+}
+
+pub fn locate(
+    conn: &Connection,
+    regime_code: &str,
+    unit_code: &str,
+    period: &str,
+) -> Result<Target> {
+    let regime = regime::find(conn, regime_code)?;
+    let unit = crate::unit::find(conn, unit_code)?;
+    let period = regime::parse_period(&regime, period)?;
+    Ok(Target {
+        regime,
+        unit,
+        period,
+    })
+}
+
+impl Target {
+    pub fn reference(&self) -> String {
+        format!("{}/{}/{}", self.regime.code, self.unit.code, self.period)
+    }
+}
+
+/// The actions of SPEC §5's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Submit,
+    Approve,
+    Reject,
+    Send,
+    Accept,
+    Return,
+    Correct,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Send => "send",
+            Action::Accept => "accept",
+            Action::Return => "return",
+            Action::Correct => "correct",
+        }
+    }
+
+    fn verb(self) -> Msg {
+        match self {
+            Action::Submit => Msg::new("trình", "submit"),
+            Action::Approve => Msg::new("phê duyệt", "approve"),
+            Action::Reject => Msg::new("từ chối", "reject"),
+            Action::Send => Msg::new("gửi", "send"),
+            Action::Accept => Msg::new("tiếp nhận", "accept"),
+            Action::Return => Msg::new("trả lại", "return"),
+            Action::Correct => Msg::new("đính chính", "correct"),
+        }
+    }
+
+    /// The role it takes, and on which unit: the report's, or the lead unit's.
+    fn role(self) -> (Role, bool) {
+        match self {
+            Action::Submit | Action::Correct => (Role::DataEntry, false),
+            Action::Approve | Action::Reject => (Role::Approver, false),
+            Action::Send => (Role::Sender, false),
+            Action::Accept | Action::Return => (Role::Aggregator, true),
+        }
+    }
+}
+
+fn require_role(
+    actor: &Actor,
+    tree: &UnitTree,
+    t: &Target,
+    role: Role,
+    on_lead: bool,
+    what: Msg,
+) -> Result<()> {
+    let unit = if on_lead {
+        t.regime.lead_unit_id
+    } else {
+        t.unit.id
+    };
+    actor.require(
+        actor.holds_for_regime(role, unit, &t.regime.code, tree),
+        what,
+    )
+}
+
+/// May the actor read this report? Any grant over the unit, or aggregating it.
+pub fn can_read(actor: &Actor, tree: &UnitTree, t: &Target) -> bool {
+    actor.is_sysadmin()
+        || actor.grants.iter().any(|g| {
+            tree.within(t.unit.id, g.unit_id)
+                && g.regimes
+                    .as_ref()
+                    .is_none_or(|rs| rs.contains(&t.regime.code))
+        })
+        || actor.holds_for_regime(
+            Role::Aggregator,
+            t.regime.lead_unit_id,
+            &t.regime.code,
+            tree,
+        )
+}
+
+fn state_error(rev: &Revision, action: Action) -> Error {
+    let (n, s, v) = (rev.number, &rev.status, action.verb());
+    Error::new(
+        Kind::State,
+        Msg::new(
+            format!(
+                "Không thể {} báo cáo: bản số {n} đang ở trạng thái {}",
+                v.vi,
+                status_vi(s)
+            ),
+            format!("Cannot {} the report: revision {n} is {s}", v.en),
+        ),
+    )
+}
+
+pub fn status_vi(s: &str) -> &'static str {
+    match s {
+        "draft" => "đang soạn",
+        "pending_approval" => "chờ phê duyệt",
+        "approved" => "đã phê duyệt",
+        "sent" => "đã gửi",
+        "accepted" => "đã tiếp nhận",
+        "returned" => "bị trả lại",
+        "superseded" => "đã được thay thế",
+        "not_started" => "chưa lập",
+        _ => "không rõ",
+    }
+}
+
+fn require_assigned(conn: &Connection, t: &Target) -> Result<rsql::Assignment> {
+    rsql::assignment(conn, t.regime.id, t.unit.id)?
+        .filter(|a| a.active)
+        .ok_or_else(|| {
+            let (u, r) = (&t.unit.code, &t.regime.code);
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Đơn vị {u} không được giao chế độ báo cáo {r}"),
+                    format!("Unit {u} is not assigned regime {r}"),
+                ),
+            )
+        })
+}
+
+/// The latest revision, creating the report and its first draft on first use.
+fn current_or_new(conn: &Connection, rec: &Recorder, t: &Target) -> Result<Revision> {
+    let report_id = match sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
+        Some(id) => id,
+        None => sql::insert_report(conn, t.regime.id, t.unit.id, &t.period)?,
+    };
+    if let Some(rev) = sql::revisions(conn, report_id)?.pop() {
+        return Ok(rev);
+    }
+    let form = t.regime.form.trim();
+    let Some(version) = crate::store::form::latest_version(conn, form)? else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có biểu mẫu {form}"),
+                format!("No form {form}"),
+            ),
+        ));
+    };
+    new_revision(
+        conn,
+        rec,
+        t,
+        report_id,
+        1,
+        form,
+        version,
+        &ValueMap::new(),
+        None,
+        None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_revision(
+    conn: &Connection,
+    rec: &Recorder,
+    t: &Target,
+    report_id: i64,
+    number: i64,
+    form_code: &str,
+    form_version: i64,
+    values: &ValueMap,
+    narrative: Option<String>,
+    copy_from: Option<i64>,
+) -> Result<Revision> {
+    let mut rev = Revision {
+        id: 0,
+        report_id,
+        number,
+        reference: format!("{}#{number}", t.reference()),
+        form_code: form_code.into(),
+        form_version,
+        status: "draft".into(),
+        values_digest: sql::digest_values(values),
+        narrative,
+        warnings: Vec::new(),
+        created_at: rec.at.clone(),
+        sent_at: None,
+        deadline: None,
+        timeliness: None,
+        channel: None,
+        offline_doc: None,
+        signature: None,
+        signed_by: None,
+        key_id: None,
+    };
+    rev.id = sql::insert_revision(conn, &rev)?;
+    sql::replace_values(conn, rev.id, values)?;
+    if let Some(from) = copy_from {
+        sql::copy_attachments(conn, from, rev.id)?;
+    }
+    sql::insert_transition(
+        conn, rev.id, "create", None, "draft", &rec.actor, &rec.at, None,
+    )?;
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"status": "draft", "form": format!("{form_code} v{form_version}")}),
+    )?;
+    Ok(rev)
+}
+
+pub struct Stored {
+    pub revision: i64,
+    pub unchanged: bool,
+    pub cells: usize,
+}
+
+/// How entered values join the draft.
+pub struct Draft {
+    /// Warnings raised by validation, kept on the revision.
+    pub warnings: Vec<String>,
+    /// Add to the values already entered (`entry set`) instead of replacing them.
+    pub merge: bool,
+}
+
+/// Stores entered values in the report's draft (creating it), replacing what the unit
+/// had entered. `values` are validated by the caller against the form and assignment;
+/// `tree` is the unit tree, loaded once by callers storing many reports.
+pub fn store_values(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    tree: &UnitTree,
+    t: &Target,
+    values: &ValueMap,
+    draft: Draft,
+) -> Result<Stored> {
+    let Draft { warnings, merge } = draft;
+    require_role(
+        actor,
+        tree,
+        t,
+        Role::DataEntry,
+        false,
+        Msg::new(
+            format!("nhập số liệu báo cáo {}", t.reference()),
+            format!("enter data for report {}", t.reference()),
+        ),
+    )?;
+    require_assigned(conn, t)?;
+    let mut rev = current_or_new(conn, rec, t)?;
+    if rev.status != "draft" {
+        let (n, s) = (rev.number, &rev.status);
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!(
+                    "Báo cáo {} bản số {n} đang ở trạng thái {}: chỉ nhập được khi đang soạn",
+                    t.reference(),
+                    status_vi(s)
+                ),
+                format!(
+                    "Report {} revision {n} is {s}: data can be entered only in draft",
+                    t.reference()
+                ),
+            ),
+        ));
+    }
+    let mut all = if merge {
+        sql::values(conn, rev.id)?
+    } else {
+        ValueMap::new()
+    };
+    all.extend(values.clone());
+    let digest = sql::digest_values(&all);
+    if digest == rev.values_digest && rev.warnings == warnings {
+        return Ok(Stored {
+            revision: rev.number,
+            unchanged: true,
+            cells: all.len(),
+        });
+    }
+    sql::replace_values(conn, rev.id, &all)?;
+    rev.values_digest = digest;
+    rev.warnings = warnings;
+    sql::save_revision(conn, &rev)?;
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"values": all.len(), "warnings": rev.warnings.len()}),
+    )?;
+    Ok(Stored {
+        revision: rev.number,
+        unchanged: false,
+        cells: all.len(),
+    })
+}
+
+/// Sets the narrative (thuyết minh) of the draft.
+pub fn set_narrative(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    text: &str,
+) -> Result<Revision> {
+    let tree = units::tree(conn)?;
+    require_role(
+        actor,
+        &tree,
+        t,
+        Role::DataEntry,
+        false,
+        Msg::new("soạn thuyết minh", "write the narrative"),
+    )?;
+    require_assigned(conn, t)?;
+    let mut rev = current_or_new(conn, rec, t)?;
+    if rev.status != "draft" {
+        return Err(state_error(&rev, Action::Submit));
+    }
+    let clean = crate::text::auto_convert(text).text;
+    let clean = unicode_normalization::UnicodeNormalization::nfc(clean.trim()).collect::<String>();
+    if clean.len() > 1_000_000 {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Thuyết minh dài quá 1 MB",
+                "The narrative is longer than 1 MB",
+            ),
+        ));
+    }
+    rev.narrative = Some(clean);
+    sql::save_revision(conn, &rev)?;
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"narrative": rev.narrative.as_ref().map(|n| n.chars().count())}),
+    )?;
+    Ok(rev)
+}
+
+/// Adds an attachment (stored with its SHA-256 and size) to the draft.
+pub fn attach(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    name: &str,
+    content: &[u8],
+    limit: u64,
+) -> Result<sql::Attachment> {
+    let tree = units::tree(conn)?;
+    require_role(
+        actor,
+        &tree,
+        t,
+        Role::DataEntry,
+        false,
+        Msg::new("đính kèm tệp", "attach files"),
+    )?;
+    require_assigned(conn, t)?;
+    if content.len() as u64 > limit {
+        let (n, l) = (content.len(), limit);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp đính kèm {n} byte vượt giới hạn {l} byte"),
+                format!("The attachment ({n} bytes) exceeds the limit of {l} bytes"),
+            ),
+        ));
+    }
+    let rev = current_or_new(conn, rec, t)?;
+    if rev.status != "draft" {
+        return Err(state_error(&rev, Action::Submit));
+    }
+    let name = crate::input::name("Tên tệp", "File name", name, 255)?;
+    let sha = crate::store::audit::sha256_hex(content);
+    sql::insert_attachment(conn, rev.id, &name, &sha, content, &rec.at)?;
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"attachment": name, "sha256": sha, "size": content.len()}),
+    )?;
+    Ok(sql::Attachment {
+        name,
+        sha256: sha,
+        size: content.len() as i64,
+        added_at: rec.at.clone(),
+    })
+}

@@ -1,0 +1,123 @@
+//! What a report looks like now: its timeliness, revisions, history and values.
+
+use super::*;
+
+/// A report's timeliness now (SPEC §3): from its first sending, else missing once the
+/// effective deadline has passed, else not due.
+pub fn timeliness(revs: &[Revision], info: &PeriodInfo, now: Timestamp) -> Result<String> {
+    if let Some(first) = revs.iter().find(|r| r.timeliness.is_some()) {
+        return Ok(first.timeliness.clone().unwrap_or_default());
+    }
+    let due = clock::local_to_timestamp(info.effective)?;
+    Ok(if now > due {
+        "missing".into()
+    } else {
+        "not_due".into()
+    })
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportView {
+    pub regime: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub status: String,
+    pub revision: Option<i64>,
+    pub effective_revision: Option<i64>,
+    pub timeliness: String,
+    pub deadline: String,
+    pub sent_at: Option<String>,
+    pub channel: Option<String>,
+    pub revisions: Vec<Revision>,
+    pub history: Vec<sql::Transition>,
+    pub values: Vec<Value>,
+    pub attachments: Vec<sql::Attachment>,
+    pub signature_valid: Option<bool>,
+}
+
+pub fn view(
+    conn: &Connection,
+    t: &Target,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    with_values: bool,
+) -> Result<ReportView> {
+    let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
+    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), cal, &events)?;
+    let report_id = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)?;
+    let revs = match report_id {
+        Some(id) => sql::revisions(conn, id)?,
+        None => Vec::new(),
+    };
+    let latest = revs.last();
+    let effective = revs.iter().rev().find(|r| r.status == "accepted");
+    let shown = effective.or(latest);
+    let values = match (shown, with_values) {
+        // As `entry show` lists them: the form's order, column numbers, row labels.
+        (Some(r), true) => {
+            let form = crate::form::registry::load(conn, &r.form_code, Some(r.form_version))?;
+            crate::entry_cell::listing(&form, &sql::values(conn, r.id)?)
+        }
+        _ => Vec::new(),
+    };
+    let last_sent = revs.iter().rev().find(|r| r.sent_at.is_some());
+    Ok(ReportView {
+        regime: t.regime.code.clone(),
+        unit: t.unit.code.clone(),
+        unit_name: t.unit.name.clone(),
+        period: t.period.clone(),
+        status: latest
+            .map(|r| r.status.clone())
+            .unwrap_or_else(|| "not_started".into()),
+        revision: latest.map(|r| r.number),
+        effective_revision: effective.map(|r| r.number),
+        timeliness: timeliness(&revs, &info, now)?,
+        deadline: info.effective_deadline.clone(),
+        sent_at: last_sent.and_then(|r| r.sent_at.clone()),
+        channel: last_sent.and_then(|r| r.channel.clone()),
+        signature_valid: match last_sent {
+            Some(r) => signature_ok(conn, t, r)?,
+            None => None,
+        },
+        attachments: match shown {
+            Some(r) => sql::attachments(conn, r.id)?,
+            None => Vec::new(),
+        },
+        history: match report_id {
+            Some(id) => sql::transitions(conn, id)?,
+            None => Vec::new(),
+        },
+        revisions: revs,
+        values,
+    })
+}
+
+pub fn values_of(
+    conn: &Connection,
+    t: &Target,
+    revision: Option<i64>,
+) -> Result<(Revision, ValueMap)> {
+    let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        ));
+    };
+    let revs = sql::revisions(conn, report_id)?;
+    let rev = match revision {
+        Some(n) => revs.into_iter().find(|r| r.number == n),
+        None => revs.into_iter().last(),
+    }
+    .ok_or_else(|| {
+        Error::new(
+            Kind::NotFound,
+            Msg::new("Không có bản báo cáo này", "No such revision"),
+        )
+    })?;
+    let values = sql::values(conn, rev.id)?;
+    Ok((rev, values))
+}

@@ -1,0 +1,284 @@
+//! The transitions of SPEC §5 (`act`): who may do what in which state, signing at
+//! sending, verifying at acceptance; and reports sent through the fallback channel.
+
+use super::*;
+
+pub struct Context<'a> {
+    pub db: &'a Path,
+    pub now: Timestamp,
+    pub calendar: &'a WorkCalendar,
+    /// Signing keys held in memory (the demo's senders); otherwise each sender's key
+    /// file is read.
+    pub keys: Option<&'a std::collections::HashMap<String, (i64, ed25519_dalek::SigningKey)>>,
+}
+
+/// Performs a workflow action on the latest revision.
+pub fn act(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    action: Action,
+    comment: Option<&str>,
+    cx: &Context<'_>,
+) -> Result<Revision> {
+    let tree = units::tree(conn)?;
+    let (role, on_lead) = action.role();
+    let v = action.verb();
+    require_role(
+        actor,
+        &tree,
+        t,
+        role,
+        on_lead,
+        Msg::new(
+            format!("{} báo cáo {}", v.vi, t.reference()),
+            format!("{} report {}", v.en, t.reference()),
+        ),
+    )?;
+    let comment = crate::input::optional_name("Ý kiến", "Comment", comment, 2000)?;
+    if matches!(action, Action::Reject | Action::Return) && comment.is_none() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Cần nêu lý do khi {} (--reason)", v.vi),
+                format!("A reason is required to {} (--reason)", v.en),
+            ),
+        ));
+    }
+    let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        ));
+    };
+    let revs = sql::revisions(conn, report_id)?;
+    let Some(mut rev) = revs.last().cloned() else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        ));
+    };
+    let from = rev.status.clone();
+    let to = match (action, from.as_str()) {
+        (Action::Submit, "draft") => "pending_approval",
+        (Action::Approve, "pending_approval") => "approved",
+        (Action::Reject, "pending_approval") => "draft",
+        (Action::Send, "approved") => "sent",
+        (Action::Accept, "sent") => "accepted",
+        (Action::Return, "sent") => "returned",
+        (Action::Correct, "accepted") => "accepted",
+        _ => return Err(state_error(&rev, action)),
+    };
+    match action {
+        Action::Submit => {
+            require_assigned(conn, t)?;
+            let values = sql::values(conn, rev.id)?;
+            let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+            if values.is_empty()
+                && rev.narrative.is_none()
+                && form.kind != crate::form::FormKind::Narrative
+            {
+                return Err(Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        "Báo cáo chưa có số liệu; không trình được",
+                        "The report has no data; it cannot be submitted",
+                    ),
+                ));
+            }
+        }
+        Action::Send => {
+            let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
+            let info =
+                regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
+            if !info.reception_open {
+                return Err(Error::new(
+                    Kind::State,
+                    Msg::new(
+                        format!(
+                            "Cơ quan chủ trì đã đóng nhận báo cáo {} kỳ {}",
+                            t.regime.code, t.period
+                        ),
+                        format!(
+                            "The lead unit has closed reception of {} for {}",
+                            t.regime.code, t.period
+                        ),
+                    ),
+                ));
+            }
+            let (key_id, key) = match cx.keys.and_then(|k| k.get(&actor.username)) {
+                Some((id, k)) => (*id, k.clone()),
+                None => sign::load(cx.db, &actor.username)?,
+            };
+            match sql::active_key(conn, actor.account_id)? {
+                Some((id, _)) if id == key_id => {}
+                _ => {
+                    return Err(Error::new(
+                        Kind::State,
+                        Msg::new(
+                            "Khoá ký trên máy này không phải khoá đang hiệu lực của tài khoản",
+                            "The signing key on this machine is not the account's current key",
+                        ),
+                    )
+                    .with_hint(Msg::new(
+                        "tạo lại bằng `baocao account key generate`",
+                        "make a new one with `baocao account key generate`",
+                    )))
+                }
+            }
+            rev.sent_at = Some(rec.at.clone());
+            rev.deadline = Some(info.effective_deadline.clone());
+            let due = clock::local_to_timestamp(info.effective)?;
+            rev.timeliness = Some(if cx.now <= due { "on_time" } else { "late" }.into());
+            rev.channel = Some("system".into());
+            rev.signed_by = Some(actor.username.clone());
+            rev.key_id = Some(key_id);
+            let content = canonical(conn, t, &rev)?;
+            rev.signature = Some(sign::sign(&key, &content));
+        }
+        Action::Accept => {
+            if rev.channel.as_deref() == Some("system")
+                && signature_ok(conn, t, &rev)? != Some(true)
+            {
+                return Err(Error::new(Kind::State, Msg::new("Chữ ký số của báo cáo không hợp lệ: nội dung đã bị thay đổi sau khi gửi; không tiếp nhận", "The report's signature does not verify: its content changed after sending; not accepted")));
+            }
+            for mut old in revs.iter().filter(|r| r.status == "accepted").cloned() {
+                old.status = "superseded".into();
+                sql::save_revision(conn, &old)?;
+                sql::insert_transition(
+                    conn,
+                    old.id,
+                    "supersede",
+                    Some("accepted"),
+                    "superseded",
+                    &rec.actor,
+                    &rec.at,
+                    None,
+                )?;
+                rec.change(
+                    conn,
+                    "revision",
+                    &old.reference,
+                    json!({"status": ["accepted", "superseded"]}),
+                )?;
+            }
+        }
+        _ => {}
+    }
+    if action != Action::Correct {
+        rev.status = to.into();
+        sql::save_revision(conn, &rev)?;
+        sql::insert_transition(
+            conn,
+            rev.id,
+            action.as_str(),
+            Some(&from),
+            to,
+            &rec.actor,
+            &rec.at,
+            comment.as_deref(),
+        )?;
+        rec.change(
+            conn,
+            "revision",
+            &rev.reference,
+            json!({"status": [from, to], "comment": comment}),
+        )?;
+    }
+    if matches!(action, Action::Return | Action::Correct) {
+        // The unit works on a new revision; the old one stays as it was.
+        let values = sql::values(conn, rev.id)?;
+        let next = new_revision(
+            conn,
+            rec,
+            t,
+            report_id,
+            rev.number + 1,
+            &rev.form_code,
+            rev.form_version,
+            &values,
+            rev.narrative.clone(),
+            Some(rev.id),
+        )?;
+        if action == Action::Correct {
+            sql::insert_transition(
+                conn,
+                next.id,
+                "correct",
+                None,
+                "draft",
+                &rec.actor,
+                &rec.at,
+                comment.as_deref(),
+            )?;
+        }
+        return Ok(next);
+    }
+    Ok(rev)
+}
+
+/// Registers a report sent through the fallback channel during an outage (văn bản điện
+/// tử): it counts as sent when that document was sent.
+pub fn record_offline(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    document: &str,
+    sent: Timestamp,
+    cx: &Context<'_>,
+) -> Result<Revision> {
+    let tree = units::tree(conn)?;
+    let allowed = actor.holds_for_regime(
+        Role::Aggregator,
+        t.regime.lead_unit_id,
+        &t.regime.code,
+        &tree,
+    ) || actor.holds_for_regime(Role::Sender, t.unit.id, &t.regime.code, &tree);
+    actor.require(
+        allowed,
+        Msg::new(
+            "ghi nhận báo cáo gửi ngoài hệ thống",
+            "record a report sent outside the system",
+        ),
+    )?;
+    require_assigned(conn, t)?;
+    let document = crate::input::name("Số văn bản", "Document number", document, 100)?;
+    let mut rev = current_or_new(conn, rec, t)?;
+    if !matches!(
+        rev.status.as_str(),
+        "draft" | "pending_approval" | "approved"
+    ) {
+        return Err(state_error(&rev, Action::Send));
+    }
+    let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
+    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
+    let due = clock::local_to_timestamp(info.effective)?;
+    let from = rev.status.clone();
+    rev.status = "sent".into();
+    rev.sent_at = Some(clock::rfc3339(sent));
+    rev.deadline = Some(info.effective_deadline);
+    rev.timeliness = Some(if sent <= due { "on_time" } else { "late" }.into());
+    rev.channel = Some("offline".into());
+    rev.offline_doc = Some(document.clone());
+    sql::save_revision(conn, &rev)?;
+    sql::insert_transition(
+        conn,
+        rev.id,
+        "record_offline",
+        Some(&from),
+        "sent",
+        &rec.actor,
+        &rec.at,
+        Some(&document),
+    )?;
+    rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "sent_at": rev.sent_at}))?;
+    Ok(rev)
+}
