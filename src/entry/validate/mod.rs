@@ -29,14 +29,16 @@ use crate::form::formula::{Expr, Formulas};
 use crate::form::{ColumnRole, FormDef, FormKind, Relation, RowRole, ValueType};
 use crate::text::{auto_convert, Encoding};
 
+mod outlier;
+#[cfg(test)]
+mod tests;
+
+pub use outlier::outliers;
+
 /// Longest text a text cell takes (the workbook's validation says the same).
 pub const MAX_TEXT_CHARS: usize = 4_000;
 /// Blank-cell warnings itemised before one summary warning stands for the rest.
 const MAX_BLANK_WARNINGS: usize = 200;
-/// Modified z-score above which a value is far from its history.
-const Z_LIMIT: &str = "3.5";
-/// A value this many times the previous one (or that fraction of it) is a jump.
-const JUMP_FACTOR: i64 = 10;
 
 /// A stored value: an exact decimal or a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -906,160 +908,5 @@ fn warn_blanks(
             format!("và {more} ô bắt buộc khác chưa nhập"),
             format!("and {more} more required cells left blank"),
         ));
-    }
-}
-
-fn median(sorted: &[Decimal]) -> Option<Decimal> {
-    let n = sorted.len();
-    if n == 0 {
-        return None;
-    }
-    if n % 2 == 1 {
-        Some(sorted[n / 2])
-    } else {
-        sorted[n / 2 - 1]
-            .checked_add(sorted[n / 2])?
-            .checked_div(Decimal::TWO)
-    }
-}
-
-/// The modified z-score of `x` against `history` (Iglewicz–Hoaglin:
-/// 0.6745·(x − median)/MAD); when the MAD is 0, the mean absolute deviation
-/// scaled by 1.253314 stands in; `None` when the history does not vary at all.
-fn modified_z(history: &[Decimal], x: Decimal) -> Option<Decimal> {
-    let mut sorted = history.to_vec();
-    sorted.sort();
-    let med = median(&sorted)?;
-    let mut deviations: Vec<Decimal> = sorted
-        .iter()
-        .map(|v| v.checked_sub(med).map(|d| d.abs()))
-        .collect::<Option<_>>()?;
-    deviations.sort();
-    let mad = median(&deviations)?;
-    let diff = x.checked_sub(med)?;
-    if !mad.is_zero() {
-        return Decimal::new(6745, 4).checked_mul(diff)?.checked_div(mad);
-    }
-    let total = deviations
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, d| acc.checked_add(*d))?;
-    let mean_ad = total.checked_div(Decimal::from(deviations.len()))?;
-    if mean_ad.is_zero() {
-        return None;
-    }
-    diff.checked_div(Decimal::new(1_253_314, 6).checked_mul(mean_ad)?)
-}
-
-/// Soft check (SPEC §6): for each numeric cell of `current`, a warning when it is
-/// far from the same cell's values in `history` (the unit's previous periods,
-/// oldest first): a modified z-score above 3.5 over at least 4 previous values, or
-/// a jump by a factor of 10 or more, up or down, from the latest previous value
-/// (a previous 0, a current 0 or a change of sign are not jumps). Warnings only;
-/// `cell` is `None` (values are keyed by row and column; the message names them).
-pub fn outliers(history: &[Values], current: &Values) -> Vec<Problem> {
-    let limit: Decimal = Z_LIMIT.parse().unwrap_or(Decimal::new(35, 1));
-    let factor = Decimal::from(JUMP_FACTOR);
-    let mut out = Vec::new();
-    for (key, value) in current {
-        let Some(x) = value.as_number() else { continue };
-        let past: Vec<Decimal> = history
-            .iter()
-            .filter_map(|h| h.get(key).and_then(Value::as_number))
-            .collect();
-        let (row, column) = key;
-        let mut reasons_vi = Vec::new();
-        let mut reasons_en = Vec::new();
-        if past.len() >= 4 {
-            if let Some(z) = modified_z(&past, x).filter(|z| z.abs() > limit) {
-                let z = z.round_dp(1);
-                reasons_vi.push(format!(
-                    "lệch xa lịch sử của chính đơn vị (z hiệu chỉnh = {z}, qua {} kỳ)",
-                    past.len()
-                ));
-                reasons_en.push(format!(
-                    "far from the unit's own history (modified z-score {z} over {} periods)",
-                    past.len()
-                ));
-            }
-        }
-        if let Some(&prev) = past.last() {
-            let same_sign = prev.is_sign_negative() == x.is_sign_negative();
-            if !prev.is_zero() && !x.is_zero() && same_sign {
-                let up = x.abs().checked_div(prev.abs());
-                let down = prev.abs().checked_div(x.abs());
-                if up.is_some_and(|r| r >= factor) || down.is_some_and(|r| r >= factor) {
-                    reasons_vi.push(format!(
-                        "thay đổi từ 10 lần trở lên so với kỳ trước ({})",
-                        prev.normalize()
-                    ));
-                    reasons_en.push(format!(
-                        "changed tenfold or more from the previous period ({})",
-                        prev.normalize()
-                    ));
-                }
-            }
-        }
-        if !reasons_vi.is_empty() {
-            out.push(Problem::at(
-                None,
-                format!(
-                    "dòng {row}, cột {column}: giá trị {} {}",
-                    x.normalize(),
-                    reasons_vi.join("; ")
-                ),
-                format!(
-                    "row {row}, column {column}: the value {} is {}",
-                    x.normalize(),
-                    reasons_en.join("; ")
-                ),
-            ));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> Decimal {
-        s.parse().expect("decimal")
-    }
-
-    #[test]
-    fn values_serialize_as_exact_strings_and_read_back() {
-        let v = vec![Value::Number(d("1234.50")), Value::Text("Ghi chú".into())];
-        let json = serde_json::to_string(&v).expect("json");
-        assert_eq!(json, r#"["1234.50","Ghi chú"]"#);
-        let back: Vec<Value> = serde_json::from_str(&json).expect("back");
-        assert_eq!(back, v);
-        let text: Value = serde_json::from_str(r#""1e5""#).expect("text");
-        assert_eq!(text, Value::Text("1e5".into()));
-        assert_eq!(
-            Value::from_stored("12", ValueType::Text),
-            Some(Value::Text("12".into()))
-        );
-        assert_eq!(Value::from_stored("1_000", ValueType::Decimal), None);
-    }
-
-    #[test]
-    fn the_modified_z_score_flags_a_value_far_from_a_steady_history() {
-        let past: Vec<Decimal> = ["100", "104", "98", "101", "99"]
-            .iter()
-            .map(|s| d(s))
-            .collect();
-        assert!(modified_z(&past, d("102")).is_some_and(|z| z.abs() < d("3.5")));
-        assert!(modified_z(&past, d("150")).is_some_and(|z| z > d("3.5")));
-        // A history that never varied gives no score at all.
-        assert_eq!(modified_z(&[d("5"); 4], d("6")), None);
-    }
-
-    #[test]
-    fn agreement_allows_excel_precision_and_rounded_ratios_only() {
-        assert!(agrees(d("0.3"), d("0.3"), false));
-        let third = d("200") / d("3");
-        assert!(agrees(third, d("66.6666666666667"), true));
-        assert!(agrees(third, d("66.67"), true));
-        assert!(!agrees(d("100.4"), d("100"), false));
     }
 }
