@@ -1,0 +1,473 @@
+//! Reading what a unit filled in: the fill-in workbook made by
+//! [`write_fill_in`](super::write_fill_in) (identity and layout map verified), the
+//! form's original template filled by hand, and CSV/JSON in the long format.
+//!
+//! Readers only say what was typed where ([`RawValue`]); whether it fits the form is
+//! [`validate`](super::validate)'s business, so every problem there can name its cell.
+//!
+//! How a cell is read:
+//! - a number cell as Excel shows it (15 significant digits, so a cached
+//!   `0.30000000000000004` is 0.3);
+//! - text: blank after trimming is blank, `x` (either case) is not applicable,
+//!   anything else is text, trimmed. In a numeric cell, `validate` reads a number
+//!   typed as text the Vietnamese way (`1.234,5` = 1234.5, [`RawValue::number`]);
+//!   the reader keeps it as text because a spreadsheet's own formulas skip such a
+//!   cell (Excel's `SUM` ignores text), which tells `validate` not to hold the
+//!   file's cached totals against it, and so that a text column keeps what was
+//!   typed. Legacy TCVN3/VNI text is converted by `validate`, with a warning;
+//! - an Excel error value (`#DIV/0!`) is the text of the error; a date or a boolean
+//!   is text.
+//!
+//! # The long format (`read_long`)
+//!
+//! One value per record: `row_code,column_number,value`.
+//! - `row_code`: the row's indicator code (`code`, the `Mã số` column) when some
+//!   row has that code, otherwise the row's key (`r12`, as `form show` prints it);
+//!   STT labels are not accepted (they repeat: `1`, `-`, `a` occur many times).
+//! - `column_number`: the column-number label printed under the header (`1`, `2`,
+//!   ...), or else the column's key.
+//! - `value`: as a cell's text above (`1.234,5`, `12.5`, `x`, blank, text).
+//!
+//! CSV: UTF-8 (a BOM is skipped; bytes that are not UTF-8 are read as
+//! Windows-1252/Latin-1, which is how legacy TCVN3/VNI text arrives), comma or
+//! semicolon separated (as Excel writes CSV under a Vietnamese locale), an optional
+//! header row `row_code,column_number,value`. JSON: an array of
+//! `{"row_code": "...", "column_number": "1", "value": "1.234,5"}` objects, or an
+//! object with such an array under `values`; codes and column numbers may be JSON
+//! numbers, values may be strings, numbers (give long or exact decimals as strings:
+//! JSON numbers pass through a binary float) or `null`. A record's `cell` is
+//! `FILE:LINE` for CSV and `FILE#N` (1-based record number) for JSON.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::Path;
+
+use std::collections::HashSet;
+
+use calamine::{Data, Reader, Xlsx};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::guard::{self, invalid};
+use super::workbook::{checksum, Identity, FORMAT_TAG, IDENTITY_KEYS, IDENTITY_SHEET};
+use crate::domain::number::{from_excel_f64, parse_vn_number};
+use crate::error::{Error, Msg, Result};
+use crate::form::import::{import_bytes, ImportOptions};
+use crate::form::{FormDef, TableColumnKind};
+
+mod long;
+mod original;
+#[cfg(test)]
+mod tests;
+
+pub use long::read_long;
+pub use original::read_original_template;
+
+/// Most records a long-format file may hold.
+pub const MAX_LONG_RECORDS: usize = 200_000;
+/// Most cells of a template's table columns read.
+const MAX_TEMPLATE_CELLS: usize = 2_000_000;
+/// Most cells a workbook's layout map may bind.
+const MAX_LAYOUT_CELLS: usize = 500_000;
+/// Most problems itemised in one error.
+const MAX_DETAILS: usize = 50;
+/// How far below the previous row the next row of a template is looked for.
+const MAX_ROW_GAP: u32 = 200;
+/// Prefix given to the keys of an imported template before aligning it with the
+/// stored form, so rows and columns that match nothing stay recognisable.
+const UNMATCHED: &str = "\u{1}?";
+
+/// What was typed in a cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    Empty,
+    Number(Decimal),
+    Text(String),
+    /// `x`: not applicable.
+    NotApplicable,
+}
+
+impl RawValue {
+    /// Typed text: blank after trimming, `x` (either case), or the text, trimmed.
+    /// Whether the text is a number (`1.234,5`) is for [`RawValue::number`] to say,
+    /// once the column is known to be numeric.
+    pub fn from_text(s: &str) -> RawValue {
+        let t = s.trim();
+        if t.is_empty() {
+            RawValue::Empty
+        } else if t.eq_ignore_ascii_case("x") {
+            RawValue::NotApplicable
+        } else {
+            RawValue::Text(t.to_string())
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == RawValue::Empty
+    }
+
+    /// The number this is in a numeric cell: a number as read, or text that reads
+    /// as a number the Vietnamese way (`1.234,5` = 1234.5, see [`parse_vn_number`]).
+    pub fn number(&self) -> Option<Decimal> {
+        match self {
+            RawValue::Number(d) => Some(*d),
+            RawValue::Text(t) => parse_vn_number(t).ok(),
+            RawValue::Empty | RawValue::NotApplicable => None,
+        }
+    }
+
+    /// A spreadsheet cell as described in the module documentation.
+    pub fn from_cell(data: Option<&Data>) -> RawValue {
+        match data {
+            None | Some(Data::Empty) => RawValue::Empty,
+            Some(Data::Float(f)) => match from_excel_f64(*f) {
+                Some(d) => RawValue::Number(d),
+                None => RawValue::Text("#NUM!".into()),
+            },
+            Some(Data::Int(i)) => RawValue::Number(Decimal::from(*i)),
+            Some(Data::String(s)) => RawValue::from_text(s),
+            Some(other) => RawValue::Text(other.to_string()),
+        }
+    }
+}
+
+/// A value read from a file: the form cell it is for and where it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellInput {
+    /// Row key (or, for a row the form does not have, what the file called it).
+    pub row: String,
+    /// Column key (likewise).
+    pub column: String,
+    /// Where it was: `'Sheet name'!D12`, `FILE:LINE` or `FILE#N`.
+    pub cell: String,
+    pub raw: RawValue,
+}
+
+/// A fill-in workbook read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filled {
+    pub identity: Identity,
+    /// Every cell of the layout map, blank ones included, in map order.
+    pub cells: Vec<CellInput>,
+}
+
+/// `Sheet1!D12`, `'Biểu 01'!D12`: quoted unless the name is plain ASCII.
+pub fn sheet_ref(sheet: &str, row: u32, col: u16) -> String {
+    let address = rust_xlsxwriter::utility::row_col_to_cell(row, col);
+    let plain = !sheet.is_empty()
+        && sheet.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !sheet.starts_with(|c: char| c.is_ascii_digit());
+    if plain {
+        format!("{sheet}!{address}")
+    } else {
+        format!("'{}'!{address}", sheet.replace('\'', "''"))
+    }
+}
+
+/// `D12` → (11, 3), 0-based; `None` for anything else.
+fn parse_a1(address: &str) -> Option<(u32, u16)> {
+    let split = address.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = address.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
+        return None;
+    }
+    let row: u32 = digits.parse().ok()?;
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
+    if row == 0 || row > 1_048_576 || col == 0 || col > 16_384 {
+        return None;
+    }
+    Some((row - 1, (col - 1) as u16))
+}
+
+fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+    let bytes = guard::read_file(path)?;
+    guard::check_workbook(path, &bytes)?;
+    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        invalid(
+            format!("Không đọc được bảng tính {}: {e}", path.display()),
+            format!("Cannot read the workbook {}: {e}", path.display()),
+        )
+    })
+}
+
+/// The cells of a sheet that are wanted, read one by one: a sheet's dense range
+/// would allocate every cell between A1 and its farthest cell, which a hostile file
+/// can put at XFD1048576.
+struct Sparse {
+    cells: HashMap<(u32, u32), Data>,
+    max_row: u32,
+}
+
+impl Sparse {
+    fn read(
+        book: &mut Xlsx<Cursor<Vec<u8>>>,
+        path: &Path,
+        sheet: &str,
+        keep: &dyn Fn(u32, u32) -> bool,
+        limit: usize,
+    ) -> Result<Sparse> {
+        let unreadable = |e: calamine::XlsxError| {
+            invalid(
+                format!("Không đọc được trang «{sheet}» của {}: {e}", path.display()),
+                format!("Cannot read the sheet «{sheet}» of {}: {e}", path.display()),
+            )
+        };
+        let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
+        let mut cells = HashMap::new();
+        let mut max_row = 0;
+        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+            let (row, col) = cell.get_position();
+            let value = Data::from(cell.get_value().clone());
+            if value == Data::Empty || !keep(row, col) {
+                continue;
+            }
+            if cells.len() >= limit {
+                return Err(invalid(
+                    format!(
+                        "Trang «{sheet}» của {} có quá nhiều ô (giới hạn {limit})",
+                        path.display()
+                    ),
+                    format!(
+                        "The sheet «{sheet}» of {} holds too many cells (limit {limit})",
+                        path.display()
+                    ),
+                ));
+            }
+            max_row = max_row.max(row);
+            cells.insert((row, col), value);
+        }
+        Ok(Sparse { cells, max_row })
+    }
+
+    fn get(&self, row: u32, col: u16) -> Option<&Data> {
+        self.cells.get(&(row, u32::from(col)))
+    }
+}
+
+/// The text of an identity-sheet cell (they are all written as text).
+fn plain(data: &Data) -> String {
+    match data {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
+    invalid(
+        format!(
+            "Tệp {} không phải bảng tính nhập liệu nguyên vẹn do hệ thống tạo: {why_vi}",
+            path.display()
+        ),
+        format!(
+            "The file {} is not an intact fill-in workbook made by this system: {why_en}",
+            path.display()
+        ),
+    )
+    .with_hint(Msg::new(
+        "Tải lại mẫu nhập liệu (entry template) và nhập số liệu vào đó; không sửa trang định danh ẩn",
+        "Download the fill-in workbook again (entry template) and fill that in; do not edit the hidden identity sheet",
+    ))
+}
+
+/// Whether the workbook at `path` carries the identity sheet of a fill-in workbook
+/// (if not, it can only be read as the form's original template). Errors of
+/// [`read_workbook`] other than its absence mention the identity sheet without
+/// naming it, so a caller may also tell them apart by [`IDENTITY_SHEET`] in the
+/// message; this is the explicit way.
+/// Reads a fill-in workbook, or `None` when the file has no identity sheet (the
+/// form's own template filled by hand) — opening the file once.
+pub fn read_workbook_if_any(path: &Path) -> Result<Option<Filled>> {
+    let book = open_xlsx(path)?;
+    if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
+        return Ok(None);
+    }
+    read_opened(path, book).map(Some)
+}
+
+pub fn has_identity_sheet(path: &Path) -> Result<bool> {
+    let book = open_xlsx(path)?;
+    Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
+}
+
+/// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
+/// identity (checksum verified) and every cell of its layout map.
+pub fn read_workbook(path: &Path) -> Result<Filled> {
+    read_opened(path, open_xlsx(path)?)
+}
+
+fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<Filled> {
+    if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
+        return Err(invalid(
+            format!(
+                "Tệp {} không phải bảng tính nhập liệu do hệ thống tạo (không có trang {IDENTITY_SHEET})",
+                path.display()
+            ),
+            format!(
+                "The file {} is not a fill-in workbook made by this system (no {IDENTITY_SHEET} sheet)",
+                path.display()
+            ),
+        )
+        .with_hint(Msg::new(
+            "Biểu mẫu gốc điền tay được nhập bằng tùy chọn đọc biểu mẫu gốc (--template)",
+            "An original template filled by hand is read with the original-template option (--template)",
+        )));
+    }
+    // Four columns (key and up to three values), one row per cell of the form.
+    let max_rows = MAX_LAYOUT_CELLS + IDENTITY_KEYS.len() + 1;
+    let id_cells = Sparse::read(
+        &mut book,
+        path,
+        IDENTITY_SHEET,
+        &|_, col| col < 4,
+        max_rows * 4,
+    )
+    .map_err(|e| {
+        tampered(path, &e.msg.vi, &e.msg.en).with_cause(anyhow::anyhow!("{}", e.msg.en))
+    })?;
+    if id_cells.max_row as usize >= max_rows {
+        return Err(tampered(
+            path,
+            "trang định danh quá lớn",
+            "the identity sheet is too large",
+        ));
+    }
+    let mut rows: Vec<Vec<String>> = if id_cells.cells.is_empty() {
+        Vec::new()
+    } else {
+        (0..=id_cells.max_row)
+            .map(|r| {
+                let mut cells: Vec<String> = (0..4u16)
+                    .map(|c| id_cells.get(r, c).map(plain).unwrap_or_default())
+                    .collect();
+                while cells.last().is_some_and(String::is_empty) {
+                    cells.pop();
+                }
+                cells
+            })
+            .collect()
+    };
+    let Some(last) = rows.pop() else {
+        return Err(tampered(
+            path,
+            "trang định danh rỗng",
+            "the identity sheet is empty",
+        ));
+    };
+    let given = match last.as_slice() {
+        [key, sum] if key == "checksum" => sum.clone(),
+        _ => {
+            return Err(tampered(
+                path,
+                "thiếu mã kiểm tra ở dòng cuối trang định danh",
+                "the checksum is missing from the last row of the identity sheet",
+            ))
+        }
+    };
+    let format_ok =
+        matches!(rows.first().map(Vec::as_slice), Some([k, v]) if k == "format" && v == FORMAT_TAG);
+    if !format_ok {
+        let found = rows
+            .first()
+            .and_then(|r| r.get(1))
+            .cloned()
+            .unwrap_or_default();
+        return Err(tampered(
+            path,
+            &format!("định dạng «{found}» không được hỗ trợ (cần {FORMAT_TAG})"),
+            &format!("format «{found}» is not supported (expected {FORMAT_TAG})"),
+        ));
+    }
+    if checksum(&rows) != given.trim().to_ascii_lowercase() {
+        return Err(tampered(
+            path,
+            "mã kiểm tra SHA-256 của định danh và sơ đồ ô không khớp (trang định danh đã bị sửa hoặc ghép từ tệp khác)",
+            "the SHA-256 checksum of the identity and cell map does not match (the identity sheet was edited or taken from another file)",
+        ));
+    }
+    let mut fields: HashMap<&str, &str> = HashMap::new();
+    for (i, key) in IDENTITY_KEYS.iter().enumerate() {
+        match rows.get(i).map(Vec::as_slice) {
+            Some([k, v]) if k == key => {
+                fields.insert(key, v.as_str());
+            }
+            // A checksummed row with an empty value has no second cell.
+            Some([k]) if k == key => {
+                fields.insert(key, "");
+            }
+            _ => {
+                return Err(tampered(
+                    path,
+                    &format!("thiếu khóa «{key}» ở dòng {}", i + 1),
+                    &format!("key «{key}» missing at row {}", i + 1),
+                ))
+            }
+        }
+    }
+    let field = |k: &str| fields.get(k).copied().unwrap_or_default().to_string();
+    let form_version: u32 = field("form_version").parse().map_err(|_| {
+        tampered(
+            path,
+            "phiên bản biểu mẫu không phải số",
+            "the form version is not a number",
+        )
+    })?;
+    let identity = Identity {
+        regime: field("regime"),
+        form_code: field("form_code"),
+        form_version,
+        unit: field("unit"),
+        unit_name: field("unit_name"),
+        period: field("period"),
+        period_words: field("period_words"),
+    };
+    let sheet = field("sheet");
+    if !book.sheet_names().contains(&sheet) {
+        return Err(tampered(
+            path,
+            &format!("không có trang dữ liệu «{sheet}»"),
+            &format!("the data sheet «{sheet}» is missing"),
+        ));
+    }
+    let mut map = Vec::with_capacity(rows.len().saturating_sub(IDENTITY_KEYS.len()));
+    for (i, row) in rows.iter().enumerate().skip(IDENTITY_KEYS.len()) {
+        let parsed = match row.as_slice() {
+            [k, r, c, a] if k == "cell" => parse_a1(a).map(|pos| (r, c, pos)),
+            _ => None,
+        };
+        let Some((r, c, pos)) = parsed else {
+            return Err(tampered(
+                path,
+                &format!("dòng {} của trang định danh không đọc được", i + 1),
+                &format!("row {} of the identity sheet is unreadable", i + 1),
+            ));
+        };
+        map.push((r, c, pos));
+    }
+    let wanted: HashSet<(u32, u32)> = map
+        .iter()
+        .map(|(_, _, (r, c))| (*r, u32::from(*c)))
+        .collect();
+    let data = Sparse::read(
+        &mut book,
+        path,
+        &sheet,
+        &|r, c| wanted.contains(&(r, c)),
+        wanted.len(),
+    )?;
+    let cells = map
+        .into_iter()
+        .map(|(r, c, (row_at, col_at))| CellInput {
+            row: r.clone(),
+            column: c.clone(),
+            cell: sheet_ref(&sheet, row_at, col_at),
+            raw: RawValue::from_cell(data.get(row_at, col_at)),
+        })
+        .collect();
+    Ok(Filled { identity, cells })
+}
