@@ -154,8 +154,17 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                 .collect();
             found.sort();
             out.extend(found);
-        } else {
+        } else if p.exists() {
             out.push(p.clone());
+        } else {
+            let f = p.display();
+            return Err(Error::new(
+                Kind::NotFound,
+                Msg::new(
+                    format!("Không có tệp hay thư mục {f}"),
+                    format!("No such file or folder {f}"),
+                ),
+            ));
         }
     }
     Ok(out)

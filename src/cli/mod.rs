@@ -177,7 +177,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "province")]
         scale: DemoScale,
         /// Communes of the national set (3,321); fewer for a quick run in tests.
-        #[arg(long, hide = true, default_value_t = crate::demo::national::COMMUNES)]
+        #[arg(long, hide = true, default_value_t = crate::demo::national::COMMUNES,
+              value_parser = communes_arg)]
         communes: usize,
     },
     /// Print shell completions.
@@ -430,6 +431,15 @@ pub enum DemoScale {
     National,
 }
 
+/// `--communes N`: 1 to the country's 3,321.
+fn communes_arg(s: &str) -> std::result::Result<usize, String> {
+    let max = crate::demo::national::COMMUNES;
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("1..={max}")),
+    }
+}
+
 fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
     let report = crate::demo::national::build(dir, communes, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
@@ -454,6 +464,8 @@ fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()
             ("late", "Trễ hạn", "Late"),
             ("missing", "Chưa gửi", "Missing"),
             ("audit_entries", "Mục nhật ký", "Audit entries"),
+            ("form_rows", "Số dòng của biểu", "Form rows"),
+            ("form_columns", "Số cột của biểu", "Form columns"),
             ("db_bytes", "Dung lượng (byte)", "Size (bytes)"),
             ("seconds", "Thời gian (giây)", "Time (s)"),
         ],

@@ -504,6 +504,12 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
 /// is done; the exit status is 5 when any was rejected.
 fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<()> {
     let files = crate::intake::expand(files)?;
+    if files.is_empty() {
+        ctx.out.warn(Msg::new(
+            "Không có tệp .xlsx, .xlsm, .csv hay .json nào để nhập",
+            "No .xlsx, .xlsm, .csv or .json file to import",
+        ));
+    }
     let mut store = ctx.open()?;
     let bar = ctx.out.progress(files.len());
     let lang = ctx.lang();

@@ -327,4 +327,17 @@ fn demo_national_scale_builds_a_consistent_audited_set() {
     assert_eq!((count("missing"), count("late")), (missing, late), "{list}");
     // An unknown scale is a usage error.
     env.run(&["demo", "--scale", "world"]).code(2);
+    for n in ["0", "3322", "-1", ""] {
+        let r = env.run(&[
+            "demo",
+            "--scale",
+            "national",
+            "--communes",
+            n,
+            "--dir",
+            "nat0",
+        ]);
+        assert_eq!(r.code, 2, "--communes {n:?}: {}", r.stderr);
+    }
+    assert!(!env.path("nat0").exists());
 }

@@ -792,6 +792,18 @@ fn the_fill_in_workbook_goes_out_and_comes_back() {
         r.stdout
     );
     assert!(r.stderr.contains("b.xlsx"), "{}", r.stderr);
+    // A path that is not there, or a folder with nothing to import.
+    let r = env
+        .run(&["entry", "import", env.path("khong-co").to_str().unwrap()])
+        .code(6);
+    assert!(r.stderr.contains("khong-co"), "{}", r.stderr);
+    let empty = env.path("rong");
+    std::fs::create_dir(&empty).unwrap();
+    let r = env
+        .run(&["-o", "json", "entry", "import", empty.to_str().unwrap()])
+        .ok();
+    assert_eq!(r.json(), serde_json::json!([]));
+    assert!(r.stderr.contains(".xlsx"), "{}", r.stderr);
     // Signed out: the run stops before reading anything, exit 4, not one refusal per file.
     env.run(&["logout"]).ok();
     let r = env
