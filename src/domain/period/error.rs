@@ -25,13 +25,18 @@ pub struct PeriodParseError {
 
 impl PeriodParseError {
     pub(super) fn new(input: &str, problem: Problem) -> Self {
+        // A message quotes what was typed, not a pasted page of it.
+        let mut shown: String = input.chars().take(40).collect();
+        if input.chars().nth(40).is_some() {
+            shown.push('…');
+        }
         Self {
-            input: input.to_string(),
+            input: shown,
             problem,
         }
     }
 
-    /// The rejected input.
+    /// The rejected input (its first 40 characters).
     pub fn input(&self) -> &str {
         &self.input
     }

@@ -465,3 +465,11 @@ proptest! {
         let _ = s.parse::<Period>();
     }
 }
+
+#[test]
+fn a_huge_id_is_quoted_short_in_the_message() {
+    let huge = "9".repeat(3000);
+    let e = Period::parse(&huge).unwrap_err();
+    assert!(e.message_vi().len() < 600, "{}", e.message_vi());
+    assert!(e.input().ends_with('…') && e.input().chars().count() == 41);
+}
