@@ -149,6 +149,22 @@ impl Error {
         self
     }
 
+    /// Did SQLite refuse a write for a UNIQUE (or primary key) constraint? Lets a caller
+    /// turn a lost race into the same state conflict its own check reports.
+    pub fn is_unique_violation(&self) -> bool {
+        self.0.cause.as_ref().is_some_and(|c| {
+            matches!(
+                c.downcast_ref::<rusqlite::Error>(),
+                Some(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(
+                        f.extended_code,
+                        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                            | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    )
+            )
+        })
+    }
+
     /// An internal failure with an English technical cause.
     pub fn failure(what: Msg, cause: impl Into<anyhow::Error>) -> Error {
         Error::new(Kind::Failure, what).with_cause(cause)
@@ -247,6 +263,23 @@ mod tests {
             None,
         );
         assert_eq!(Error::from(e).kind.exit_code(), 8);
+    }
+
+    #[test]
+    fn a_unique_violation_is_recognised() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t(name TEXT UNIQUE); INSERT INTO t VALUES ('a');")
+            .unwrap();
+        let dup: Error = conn
+            .execute("INSERT INTO t VALUES ('a')", [])
+            .unwrap_err()
+            .into();
+        assert!(dup.is_unique_violation());
+        let other: Error = conn
+            .execute("INSERT INTO nope VALUES (1)", [])
+            .unwrap_err()
+            .into();
+        assert!(!other.is_unique_violation());
     }
 
     #[test]

@@ -200,6 +200,20 @@ pub fn import(
             continue;
         }
         let existing = sql::by_username(conn, &a.username)?;
+        if let Some(e) = &existing {
+            // An existing account the actor could not act on refuses the whole file
+            // with "not permitted" (issue 10), before anything is written.
+            must_act_on(
+                conn,
+                actor,
+                &tree,
+                e,
+                Msg::new(
+                    format!("sửa tài khoản {} (dòng {line})", e.username),
+                    format!("change account {} (line {line})", e.username),
+                ),
+            )?;
+        }
         if existing.as_ref().is_some_and(|e| e.status == "closed") {
             report_conflict(
                 *line,

@@ -75,6 +75,45 @@ fn must_manage(actor: &Actor, tree: &UnitTree, unit_id: i64, what: Msg) -> Resul
     actor.require(actor.manages(unit_id, tree), what)
 }
 
+/// Refuses, before anything is written, unless the actor may act on account `a`: it
+/// manages the account's unit and could have granted every grant the account holds
+/// ([`Actor::may_act_on`]). The message names the grant that is out of reach.
+pub fn must_act_on(
+    conn: &Connection,
+    actor: &Actor,
+    tree: &UnitTree,
+    a: &Account,
+    what: Msg,
+) -> Result<()> {
+    let grants = sql::grants_for_check(conn, a.id)?;
+    if actor.may_act_on(tree, a.unit_id, &grants) {
+        return Ok(());
+    }
+    let beyond = grants
+        .iter()
+        .find(|g| actor.manages(a.unit_id, tree) && !actor.could_grant(g, tree));
+    let Some(g) = beyond else {
+        return actor.require(false, what);
+    };
+    let code = units::by_id(conn, g.unit_id)?
+        .map(|u| u.code)
+        .unwrap_or_else(|| g.unit_id.to_string());
+    let (u, r) = (&a.username, g.role.as_str());
+    actor.require(
+        false,
+        Msg::new(
+            format!(
+                "{}: {u} giữ vai trò {r} tại {code}, vượt quá quyền cấp của bạn",
+                what.vi
+            ),
+            format!(
+                "{}: {u} holds role {r} on {code}, which you could not have granted",
+                what.en
+            ),
+        ),
+    )
+}
+
 /// The JSON view of an account: its row and its active grants.
 pub fn view(conn: &Connection, a: &Account) -> Result<Value> {
     let mut v = serde_json::to_value(a)?;
@@ -167,14 +206,7 @@ pub fn add(
         ));
     }
     if sql::by_username(conn, &a.username)?.is_some() {
-        let n = &a.username;
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Tên đăng nhập «{n}» đã có"),
-                format!("Username «{n}» is taken"),
-            ),
-        ));
+        return Err(username_taken(&a.username));
     }
     sql::insert(
         conn,
@@ -188,7 +220,15 @@ pub fn add(
             must_change: true,
             now: &rec.at,
         },
-    )?;
+    )
+    .map_err(|e| {
+        // Another process created the same username between our check and our insert.
+        if e.is_unique_violation() {
+            username_taken(&a.username)
+        } else {
+            e
+        }
+    })?;
     rec.change(
         conn,
         "account",
@@ -201,6 +241,18 @@ pub fn add(
     let acc = find(conn, &a.username)?;
     record_request(conn, rec, req, "add", &acc)?;
     Ok(acc)
+}
+
+/// The username exists already: a state conflict (exit 7), whether found by the check
+/// or by the UNIQUE constraint when two `account add` race.
+fn username_taken(n: &str) -> Error {
+    Error::new(
+        Kind::State,
+        Msg::new(
+            format!("Tên đăng nhập «{n}» đã có"),
+            format!("Username «{n}» is taken"),
+        ),
+    )
 }
 
 #[derive(Debug, Default)]
@@ -221,13 +273,18 @@ pub fn update(
     let mut a = find(conn, username)?;
     let tree = units::tree(conn)?;
     let self_service = a.id == actor.account_id;
-    actor.require(
-        self_service || actor.manages(a.unit_id, &tree),
-        Msg::new(
-            format!("sửa tài khoản {}", a.username),
-            format!("edit account {}", a.username),
-        ),
-    )?;
+    if !self_service {
+        must_act_on(
+            conn,
+            actor,
+            &tree,
+            &a,
+            Msg::new(
+                format!("sửa tài khoản {}", a.username),
+                format!("edit account {}", a.username),
+            ),
+        )?;
+    }
     let before = a.clone();
     if let Some(n) = &ch.full_name {
         a.full_name = input::name("Họ và tên", "Full name", n, 200)?;
@@ -261,10 +318,11 @@ pub fn transfer(
     let mut a = find(conn, username)?;
     let tree = units::tree(conn)?;
     let dest = unit::find(conn, to)?;
-    must_manage(
+    must_act_on(
+        conn,
         actor,
         &tree,
-        a.unit_id,
+        &a,
         Msg::new(
             format!("chuyển tài khoản {}", a.username),
             format!("transfer account {}", a.username),
@@ -372,10 +430,11 @@ pub fn change_status(
     let mut a = find(conn, username)?;
     let tree = units::tree(conn)?;
     let verb = action.verb();
-    must_manage(
+    must_act_on(
+        conn,
         actor,
         &tree,
-        a.unit_id,
+        &a,
         Msg::new(
             format!("{} tài khoản {}", verb.vi, a.username),
             format!("{} account {}", verb.en, a.username),
@@ -458,10 +517,11 @@ pub fn reset_password(
 ) -> Result<Account> {
     let mut a = find(conn, username)?;
     let tree = units::tree(conn)?;
-    must_manage(
+    must_act_on(
+        conn,
         actor,
         &tree,
-        a.unit_id,
+        &a,
         Msg::new(
             format!("đặt lại mật khẩu của {}", a.username),
             format!("reset the password of {}", a.username),
@@ -517,11 +577,11 @@ pub fn grant(
     regimes: Option<&[String]>,
 ) -> Result<Value> {
     let a = find(conn, username)?;
+    let (tree, scope_unit, what) = grant_scope(conn, actor, &a, role, scope, ("cấp", "grant"))?;
+    must_act_on(conn, actor, &tree, &a, what)?;
     if a.status == "closed" {
         return Err(closed_error(&a));
     }
-    let (tree, scope_unit, what) = grant_scope(conn, actor, &a, role, scope, ("cấp", "grant"))?;
-    must_manage(actor, &tree, a.unit_id, what)?;
     let regimes_json = match regimes.filter(|r| !r.is_empty()) {
         Some(list) => Some(serde_json::to_string(
             &list
@@ -576,7 +636,9 @@ pub fn revoke(
     scope: Option<&str>,
 ) -> Result<Value> {
     let a = find(conn, username)?;
-    let (_, scope_unit, _) = grant_scope(conn, actor, &a, role, scope, ("thu hồi", "revoke"))?;
+    let (tree, scope_unit, what) =
+        grant_scope(conn, actor, &a, role, scope, ("thu hồi", "revoke"))?;
+    must_act_on(conn, actor, &tree, &a, what)?;
     let (r, c) = (role.as_str(), &scope_unit.code);
     let Some(id) = sql::find_active_grant(conn, a.id, role.as_str(), scope_unit.id)? else {
         let u = &a.username;

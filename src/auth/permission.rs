@@ -171,6 +171,21 @@ impl Actor {
         self.holds(Role::UnitAdmin, unit, tree)
     }
 
+    /// Could the actor have granted `g`? A sysadmin grants anything; a unit_admin grants
+    /// any role but `sysadmin`, on a unit inside its subtree.
+    pub fn could_grant(&self, g: &Grant, tree: &UnitTree) -> bool {
+        self.is_sysadmin() || (g.role != Role::Sysadmin && self.manages(g.unit_id, tree))
+    }
+
+    /// May the actor act on (change the lifecycle, credentials, grants or profile of) an
+    /// account of `unit` holding `grants`? Only if it manages the account's unit and could
+    /// have granted every grant the account holds: a unit_admin never touches an account
+    /// holding `sysadmin` or a grant reaching outside its subtree (issue 10).
+    pub fn may_act_on(&self, tree: &UnitTree, unit: i64, grants: &[Grant]) -> bool {
+        self.is_sysadmin()
+            || (self.manages(unit, tree) && grants.iter().all(|g| self.could_grant(g, tree)))
+    }
+
     pub fn require(&self, allowed: bool, what: Msg) -> Result<()> {
         if allowed {
             return Ok(());
@@ -245,6 +260,36 @@ mod tests {
         }]);
         assert!(a.holds_for_regime(Role::DataEntry, 4, "KTXH", &tree()));
         assert!(!a.holds_for_regime(Role::DataEntry, 4, "NS", &tree()));
+    }
+
+    fn grant(role: Role, unit_id: i64) -> Grant {
+        Grant {
+            role,
+            unit_id,
+            regimes: None,
+        }
+    }
+
+    #[test]
+    fn a_unit_admin_acts_only_on_accounts_whose_every_grant_it_could_give() {
+        let a = actor(vec![grant(Role::UnitAdmin, 3)]);
+        let t = tree();
+        // Inside the subtree, with grants inside it (or none): allowed.
+        assert!(a.may_act_on(&t, 4, &[]));
+        assert!(a.may_act_on(&t, 4, &[grant(Role::Viewer, 4), grant(Role::UnitAdmin, 3)]));
+        // A sysadmin in the subtree: never.
+        assert!(!a.may_act_on(&t, 4, &[grant(Role::Sysadmin, 4)]));
+        assert!(!a.may_act_on(&t, 4, &[grant(Role::Viewer, 4), grant(Role::Sysadmin, 1)]));
+        // A grant reaching outside the subtree: never.
+        assert!(!a.may_act_on(&t, 4, &[grant(Role::Approver, 1)]));
+        assert!(!a.may_act_on(&t, 4, &[grant(Role::Viewer, 2)]));
+        // An account outside the subtree: never.
+        assert!(!a.may_act_on(&t, 2, &[]));
+        // Nobody else acts on accounts; a sysadmin acts on every one.
+        let v = actor(vec![grant(Role::Viewer, 1)]);
+        assert!(!v.may_act_on(&t, 4, &[]));
+        let s = actor(vec![grant(Role::Sysadmin, 1)]);
+        assert!(s.may_act_on(&t, 2, &[grant(Role::Sysadmin, 1)]));
     }
 
     #[test]
