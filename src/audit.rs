@@ -35,6 +35,29 @@ impl Recorder {
             detail,
             Some(state),
         )?;
+        // Rows kept as groups under this object (its transitions, its password
+        // history, ...) are recorded when they changed with it.
+        for g in sql::groups_of(kind) {
+            let now = sql::row_digest(conn, g.kind, key)?;
+            let object = format!("{}:{key}", g.kind);
+            let last = sql::latest_state(conn, &object)?;
+            let changed = match (&now, &last) {
+                (None, None) => false,
+                (None, Some(l)) => l != "-",
+                (Some(n), l) => l.as_ref() != Some(n),
+            };
+            if changed {
+                sql::append(
+                    conn,
+                    &self.at,
+                    &self.actor,
+                    &self.command,
+                    &object,
+                    serde_json::json!({"with": format!("{kind}:{key}")}),
+                    Some(now.unwrap_or_else(|| "-".to_string())),
+                )?;
+            }
+        }
         Ok(())
     }
 
@@ -143,13 +166,12 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
 
     let states = sql::latest_states(conn)?;
     let mut objects = 0;
-    for t in sql::AUDITED {
-        let digests = sql::table_digests(conn, t)?;
+    for (kind, digests) in sql::all_digests(conn)? {
         objects += digests.len();
         let mut keys: Vec<&String> = digests.keys().collect();
         keys.sort();
         for key in keys {
-            let object = format!("{}:{key}", t.kind);
+            let object = format!("{kind}:{key}");
             let now = &digests[key];
             match states.get(&object) {
                 None => problems.push(row_problem(&object, None, "unrecorded_row", "có trong cơ sở dữ liệu nhưng không có trong nhật ký (thêm ngoài công cụ?)", "exists in the database but not in the audit trail (inserted behind the tool's back?)")),
@@ -158,7 +180,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 Some(_) => {}
             }
         }
-        let prefix = format!("{}:", t.kind);
+        let prefix = format!("{kind}:");
         let mut missing: Vec<(&String, &(i64, String))> = states
             .iter()
             .filter(|(o, (_, s))| {

@@ -142,11 +142,27 @@ impl Ctx {
             let Some(file) = session::read(&self.db)? else {
                 return Err(not_signed_in());
             };
-            let Some((account_id, expires_at)) =
+            let Some((session_id, account_id, expires_at)) =
                 accounts::session(conn, &auth::secret_hash(&file.secret))?
             else {
                 return Err(not_signed_in());
             };
+            // Only a session started by `login` counts: one planted with the sqlite3
+            // shell (or edited since) is not what the audit trail recorded.
+            let object = format!("session:{session_id}");
+            let recorded = store::audit::latest_state(conn, &object)?;
+            if recorded.is_none()
+                || recorded != store::audit::row_digest(conn, "session", &session_id.to_string())?
+            {
+                return Err(denied(
+                    &format!("Phiên đăng nhập {object} không khớp nhật ký kiểm toán (tạo hoặc sửa ngoài công cụ); không chấp nhận"),
+                    &format!("Session {object} does not match the audit trail (created or edited behind the tool's back); refused"),
+                )
+                .with_hint(Msg::new(
+                    "báo quản trị hệ thống chạy `baocao audit verify`; đăng nhập lại bằng `baocao login`",
+                    "have a sysadmin run `baocao audit verify`; sign in again with `baocao login`",
+                )));
+            }
             // Sessions live in real time even on simulated databases: a sign-in is a
             // security fact of the real world.
             if clock::parse_stored(&expires_at).is_none_or(|e| e <= Timestamp::now()) {

@@ -479,7 +479,7 @@ pub fn change_status(
         sql::save_sign_in(conn, a.id, None, 0, None)?;
     }
     if next != "active" {
-        sql::end_all_sessions(conn, a.id, &rec.at)?;
+        end_sessions(conn, rec, &a)?;
     }
     rec.change(
         conn,
@@ -489,6 +489,19 @@ pub fn change_status(
     )?;
     record_request(conn, rec, req, action.as_str(), &a)?;
     find(conn, &a.username)
+}
+
+/// Ends the account's live sessions, each recorded in the audit trail.
+fn end_sessions(conn: &Connection, rec: &Recorder, a: &Account) -> Result<()> {
+    for id in sql::end_all_sessions(conn, a.id, &rec.at)? {
+        rec.change(
+            conn,
+            "session",
+            &id.to_string(),
+            json!({"event": "ended", "account": a.username}),
+        )?;
+    }
+    Ok(())
 }
 
 fn is_last_sysadmin(conn: &Connection, a: &Account) -> Result<bool> {
@@ -536,7 +549,7 @@ pub fn reset_password(
     sql::save(conn, &a)?;
     sql::add_password_history(conn, a.id, new_hash, &rec.at)?;
     sql::save_sign_in(conn, a.id, None, 0, None)?;
-    sql::end_all_sessions(conn, a.id, &rec.at)?;
+    end_sessions(conn, rec, &a)?;
     rec.change(conn, "account", &a.username, json!({"password": "reset"}))?;
     record_request(conn, rec, req, "reset-password", &a)?;
     Ok(a)

@@ -80,12 +80,8 @@ pub fn sign_in(
             ),
         )));
     }
+    // The successful sign-in is recorded by the caller with the session it starts.
     sql::save_sign_in(conn, a.id, Some(&rec.at), 0, None)?;
-    rec.event(
-        conn,
-        &format!("account:{}", a.username),
-        json!({"event": "login"}),
-    )?;
     let must_change = crate::context::must_change_password(&a, now);
     Ok(SignIn::Ok {
         account: Box::new(a),

@@ -387,6 +387,10 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
         AccountCmd::Key(KeyCmd::Generate) => {
             let v = ctx.write(|tx, actor, rec| {
                 let (key, public, _) = crate::sign::generate(&ctx.db, &actor.username)?;
+                // A rotation: the previous key is revoked, and that is recorded too.
+                for old in crate::store::report::revoke_keys(tx, actor.account_id, &rec.at)? {
+                    rec.change(tx, "key", &old.to_string(), json!({"account": actor.username, "revoked": true}))?;
+                }
                 let id = crate::store::report::insert_key(tx, actor.account_id, &public, &rec.at)?;
                 rec.change(tx, "key", &id.to_string(), json!({"account": actor.username, "public_key": public}))?;
                 let path = crate::sign::save(&ctx.db, &actor.username, id, &key)?;

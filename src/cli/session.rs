@@ -211,12 +211,18 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
         if let SignIn::Ok { account, .. } = &outcome {
             let real = Timestamp::now();
             let expires = real + SignedDuration::from_hours(SESSION_HOURS);
-            accounts::insert_session(
+            let id = accounts::insert_session(
                 tx,
                 account.id,
                 &auth::secret_hash(&secret),
                 &clock::rfc3339(real),
                 &clock::rfc3339(expires),
+            )?;
+            rec.change(
+                tx,
+                "session",
+                &id.to_string(),
+                json!({"event": "login", "account": account.username}),
             )?;
         }
         Ok(outcome)
@@ -261,11 +267,24 @@ pub fn logout(ctx: &Ctx) -> Result<()> {
     if let Some(file) = session::read(&ctx.db)? {
         if let Ok(mut store) = ctx.open() {
             store.write(|tx| {
-                accounts::end_session(
+                let ended = accounts::end_session(
                     tx,
                     &auth::secret_hash(&file.secret),
                     &clock::rfc3339(Timestamp::now()),
                 )?;
+                if let Some(id) = ended {
+                    let rec = Recorder {
+                        at: clock::rfc3339(ctx.record_time(tx)?),
+                        actor: file.username.clone(),
+                        command: "logout".into(),
+                    };
+                    rec.change(
+                        tx,
+                        "session",
+                        &id.to_string(),
+                        json!({"event": "logout", "account": file.username}),
+                    )?;
+                }
                 Ok(())
             })?;
         }

@@ -16,10 +16,8 @@ fn canonical_of(
     rev: &Revision,
 ) -> Result<String> {
     let values = sql::values(conn, rev.id)?;
-    let atts: Vec<String> = sql::attachments(conn, rev.id)?
-        .into_iter()
-        .map(|a| a.sha256)
-        .collect();
+    // The bytes themselves, hashed now: an attachment changed after signing breaks it.
+    let atts = sql::attachment_digests(conn, rev.id)?;
     Ok(sign::canonical(&sign::Content {
         regime,
         form_code: &rev.form_code,

@@ -218,6 +218,12 @@ pub fn act(
                 &rec.at,
                 comment.as_deref(),
             )?;
+            rec.change(
+                conn,
+                "revision",
+                &next.reference,
+                json!({"action": "correct", "comment": comment}),
+            )?;
         }
         return Ok(next);
     }

@@ -285,44 +285,52 @@ pub fn requests(conn: &Connection) -> Result<Vec<RequestRow>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Starts a session; returns its id.
 pub fn insert_session(
     conn: &Connection,
     account_id: i64,
     token_hash: &str,
     created_at: &str,
     expires_at: &str,
-) -> Result<()> {
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO session(account_id, token_hash, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![account_id, token_hash, created_at, expires_at],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }
 
-/// The account and expiry of a live session.
-pub fn session(conn: &Connection, token_hash: &str) -> Result<Option<(i64, String)>> {
+/// The id, account and expiry of a live session.
+pub fn session(conn: &Connection, token_hash: &str) -> Result<Option<(i64, i64, String)>> {
     Ok(conn
         .query_row(
-            "SELECT account_id, expires_at FROM session WHERE token_hash = ?1 AND ended_at IS NULL",
+            "SELECT id, account_id, expires_at FROM session WHERE token_hash = ?1 AND ended_at IS NULL",
             [token_hash],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?)
 }
 
-pub fn end_session(conn: &Connection, token_hash: &str, at: &str) -> Result<bool> {
-    Ok(conn.execute(
-        "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL",
-        params![token_hash, at],
-    )? > 0)
+/// Ends a live session; returns its id, or `None` when it was not live.
+pub fn end_session(conn: &Connection, token_hash: &str, at: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "UPDATE session SET ended_at = ?2 WHERE token_hash = ?1 AND ended_at IS NULL RETURNING id",
+            params![token_hash, at],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
-pub fn end_all_sessions(conn: &Connection, account_id: i64, at: &str) -> Result<()> {
-    conn.execute(
-        "UPDATE session SET ended_at = ?2 WHERE account_id = ?1 AND ended_at IS NULL",
-        params![account_id, at],
+/// Ends every live session of an account; returns their ids (to be audited).
+pub fn end_all_sessions(conn: &Connection, account_id: i64, at: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE session SET ended_at = ?2 WHERE account_id = ?1 AND ended_at IS NULL RETURNING id",
     )?;
-    Ok(())
+    let ids = stmt
+        .query_map(params![account_id, at], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -110,6 +110,56 @@ pub const AUDITED: &[AuditedTable] = &[
         key: "id",
         volatile: &[],
     },
+    // A sign-in: recorded when it starts and ends, so a session row planted with the
+    // sqlite3 shell is found (and refused when used).
+    AuditedTable {
+        kind: "session",
+        table: "session",
+        key: "id",
+        volatile: &[],
+    },
+];
+
+/// Rows audited as groups owned by an audited object: the digest of all of one owner's
+/// rows (`transition:REVISION`). Every change recorded for the owner also records its
+/// groups whose digest changed, so the code that adds such rows needs no audit call of
+/// its own beyond the owner's.
+pub struct AuditedGroup {
+    /// The object kind in `audit_log.object` (`transition:REF`).
+    pub kind: &'static str,
+    /// The kind of the owning object (`revision`).
+    pub owner: &'static str,
+    /// Every row with its owner's key first (`owner`), in a stable order.
+    pub all: &'static str,
+    /// The same for one owner (`?1`).
+    pub one: &'static str,
+}
+
+pub const AUDITED_GROUPS: &[AuditedGroup] = &[
+    AuditedGroup {
+        kind: "password_history",
+        owner: "account",
+        all: "SELECT a.username AS owner, p.* FROM password_history p JOIN account a ON a.id = p.account_id ORDER BY p.id",
+        one: "SELECT a.username AS owner, p.* FROM password_history p JOIN account a ON a.id = p.account_id WHERE a.username = ?1 ORDER BY p.id",
+    },
+    AuditedGroup {
+        kind: "form_row",
+        owner: "form",
+        all: "SELECT f.ref AS owner, r.* FROM form_row r JOIN form f ON f.id = r.form_id ORDER BY r.form_id, r.row_key",
+        one: "SELECT f.ref AS owner, r.* FROM form_row r JOIN form f ON f.id = r.form_id WHERE f.ref = ?1 ORDER BY r.form_id, r.row_key",
+    },
+    AuditedGroup {
+        kind: "transition",
+        owner: "revision",
+        all: "SELECT v.ref AS owner, t.* FROM transition t JOIN revision v ON v.id = t.revision_id ORDER BY t.id",
+        one: "SELECT v.ref AS owner, t.* FROM transition t JOIN revision v ON v.id = t.revision_id WHERE v.ref = ?1 ORDER BY t.id",
+    },
+    AuditedGroup {
+        kind: "attachment",
+        owner: "revision",
+        all: "SELECT v.ref AS owner, a.* FROM attachment a JOIN revision v ON v.id = a.revision_id ORDER BY a.id",
+        one: "SELECT v.ref AS owner, a.* FROM attachment a JOIN revision v ON v.id = a.revision_id WHERE v.ref = ?1 ORDER BY a.id",
+    },
 ];
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -130,6 +180,76 @@ fn value_of(v: ValueRef<'_>) -> Value {
         ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Blob(b) => Value::from(hex::encode(b)),
     }
+}
+
+/// A group row's value: a blob (an attachment's bytes) by its SHA-256, not spelled out.
+fn group_value_of(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Blob(b) => Value::from(format!("sha256:{}", sha256_hex(b))),
+        other => value_of(other),
+    }
+}
+
+/// Digests of the groups a query returns (owner key first), by owner key.
+fn group_digests_of(
+    conn: &Connection,
+    sql: &str,
+    owner: Option<&str>,
+) -> Result<HashMap<String, String>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let mut rows = match owner {
+        Some(o) => stmt.query([o])?,
+        None => stmt.query([])?,
+    };
+    let mut groups: HashMap<String, Vec<BTreeMap<String, Value>>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let key = match value_of(row.get_ref(0)?) {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+        let mut map = BTreeMap::new();
+        for (i, n) in names.iter().enumerate().skip(1) {
+            map.insert(n.clone(), group_value_of(row.get_ref(i)?));
+        }
+        groups.entry(key).or_default().push(map);
+    }
+    groups
+        .into_iter()
+        .map(|(k, rows)| Ok((k, sha256_hex(serde_json::to_string(&rows)?.as_bytes()))))
+        .collect()
+}
+
+/// Digests of every group of one kind, by owner key.
+pub fn group_digests(conn: &Connection, g: &AuditedGroup) -> Result<HashMap<String, String>> {
+    group_digests_of(conn, g.all, None)
+}
+
+/// Digests of every audited object, kind by kind: rows of audited tables and groups.
+pub fn all_digests(conn: &Connection) -> Result<Vec<(&'static str, HashMap<String, String>)>> {
+    let mut out = Vec::new();
+    for t in AUDITED {
+        out.push((t.kind, table_digests(conn, t)?));
+    }
+    for g in AUDITED_GROUPS {
+        out.push((g.kind, group_digests(conn, g)?));
+    }
+    Ok(out)
+}
+
+/// The groups owned by objects of `owner_kind`.
+pub fn groups_of(owner_kind: &str) -> impl Iterator<Item = &'static AuditedGroup> + '_ {
+    AUDITED_GROUPS.iter().filter(move |g| g.owner == owner_kind)
+}
+
+/// The state last recorded for an object, if any.
+pub fn latest_state(conn: &Connection, object: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT state FROM audit_log WHERE object = ?1 AND state IS NOT NULL ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([object], |r| r.get(0))
+        .optional()?)
 }
 
 /// Digests of every row of an audited table, by key: one query, not one per row.
@@ -158,6 +278,9 @@ pub fn table_digests(conn: &Connection, t: &AuditedTable) -> Result<HashMap<Stri
 
 /// The digest of one audited row now, or `None` when the row does not exist.
 pub fn row_digest(conn: &Connection, kind: &str, key: &str) -> Result<Option<String>> {
+    if let Some(g) = AUDITED_GROUPS.iter().find(|g| g.kind == kind) {
+        return Ok(group_digests_of(conn, g.one, Some(key))?.remove(key));
+    }
     let Some(t) = table_of(kind) else {
         return Ok(None);
     };
@@ -338,4 +461,71 @@ pub fn latest_states(conn: &Connection) -> Result<HashMap<String, (i64, String)>
 /// How many entries the audit trail holds.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0))?)
+}
+
+/// Migration 0007 brought sessions, password history, form rows, transitions and
+/// attachments under the audit trail: records the rows already there as they are, so an
+/// upgraded database verifies clean (and its live sessions keep working). Also records
+/// signing keys revoked by a key rotation that, before 0007, wrote no entry: a key whose
+/// only difference from its recorded state is `revoked_at` is recorded as revoked.
+pub fn baseline_0007(conn: &Connection) -> Result<()> {
+    let at = crate::clock::rfc3339(jiff::Timestamp::now());
+    let record = |object: String, state: String, detail: Value| -> Result<()> {
+        append(
+            conn,
+            &at,
+            "baocao",
+            "migrate 0007",
+            &object,
+            detail,
+            Some(state),
+        )?;
+        Ok(())
+    };
+    let mut kinds: Vec<(&str, HashMap<String, String>)> = Vec::new();
+    if let Some(t) = table_of("session") {
+        kinds.push((t.kind, table_digests(conn, t)?));
+    }
+    for g in AUDITED_GROUPS {
+        kinds.push((g.kind, group_digests(conn, g)?));
+    }
+    for (kind, digests) in kinds {
+        let mut keys: Vec<(String, String)> = digests.into_iter().collect();
+        keys.sort();
+        for (key, digest) in keys {
+            let object = format!("{kind}:{key}");
+            if latest_state(conn, &object)?.as_deref() != Some(digest.as_str()) {
+                record(object, digest, serde_json::json!({"baseline": true}))?;
+            }
+        }
+    }
+    // Keys revoked by a rotation before 0007.
+    let mut stmt =
+        conn.prepare("SELECT * FROM account_key WHERE revoked_at IS NOT NULL ORDER BY id")?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let mut rows = stmt.query([])?;
+    let mut revoked = Vec::new();
+    while let Some(row) = rows.next()? {
+        let mut map = BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            map.insert(n.clone(), value_of(row.get_ref(i)?));
+        }
+        let now = sha256_hex(serde_json::to_string(&map)?.as_bytes());
+        map.insert("revoked_at".to_string(), Value::Null);
+        let before = sha256_hex(serde_json::to_string(&map)?.as_bytes());
+        let id: i64 = row.get("id")?;
+        revoked.push((id, before, now));
+    }
+    drop(rows);
+    for (id, before, now) in revoked {
+        let object = format!("key:{id}");
+        if latest_state(conn, &object)?.as_deref() == Some(before.as_str()) {
+            record(
+                object,
+                now,
+                serde_json::json!({"revoked": true, "baseline": true}),
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_reporting.sql"),
     include_str!("migrations/0005_obligations.sql"),
     include_str!("migrations/0006_national_scale.sql"),
+    include_str!("migrations/0007_audit_coverage.sql"),
 ];
 
 pub fn schema_version() -> i64 {
@@ -156,6 +157,9 @@ impl Store {
                 )
             })?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            if i + 1 == 7 {
+                audit::baseline_0007(&tx)?;
+            }
         }
         tx.commit()?;
         Ok(())

@@ -238,6 +238,18 @@ pub struct Attachment {
     pub added_at: String,
 }
 
+/// The SHA-256 of each attachment's bytes as stored now, in order: what a signature
+/// covers (not the recorded `sha256` column, which could be edited to match).
+pub fn attachment_digests(conn: &Connection, revision_id: i64) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT content FROM attachment WHERE revision_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([revision_id], |r| {
+        let bytes: Vec<u8> = r.get(0)?;
+        Ok(super::audit::sha256_hex(&bytes))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn attachments(conn: &Connection, revision_id: i64) -> Result<Vec<Attachment>> {
     let mut stmt = conn.prepare_cached(
         "SELECT name, sha256, size, added_at FROM attachment WHERE revision_id = ?1 ORDER BY id",
@@ -289,11 +301,20 @@ pub fn key_by_id(conn: &Connection, id: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
-pub fn insert_key(conn: &Connection, account_id: i64, public_key: &str, at: &str) -> Result<i64> {
-    conn.execute(
-        "UPDATE account_key SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL",
-        params![account_id, at],
+/// Revokes an account's active signing keys; returns their ids (to be audited).
+pub fn revoke_keys(conn: &Connection, account_id: i64, at: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE account_key SET revoked_at = ?2 WHERE account_id = ?1 AND revoked_at IS NULL RETURNING id",
     )?;
+    let ids = stmt
+        .query_map(params![account_id, at], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// Adds a signing key; the caller revokes the previous ones first ([`revoke_keys`]) and
+/// records both in the audit trail.
+pub fn insert_key(conn: &Connection, account_id: i64, public_key: &str, at: &str) -> Result<i64> {
     conn.execute(
         "INSERT INTO account_key(account_id, public_key, created_at) VALUES (?1, ?2, ?3)",
         params![account_id, public_key, at],

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod aggregation;
+mod audit_coverage;
 mod audit_trail;
 mod calendar;
 mod dashboard;
