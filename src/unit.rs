@@ -493,6 +493,22 @@ impl Conflict {
     }
 }
 
+/// The verdict of an import's dry run, after its report was printed: a dry run that
+/// found conflicts exits as the real import would refuse the file (5, nothing
+/// written), so unit, account, indicator and calendar imports keep one contract.
+pub fn dry_run_verdict(dry_run: bool, conflicts: usize) -> Result<()> {
+    if !dry_run || conflicts == 0 {
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("Chạy thử: tệp có {conflicts} xung đột; nhập thật sẽ bị từ chối; không ghi gì"),
+            format!("Dry run: the file has {conflicts} conflicts; the import would be refused; nothing was written"),
+        ),
+    ))
+}
+
 /// Refuses an import that found conflicts: nothing of the file is written.
 pub fn refuse_conflicts(conflicts: &[Conflict]) -> Result<()> {
     if conflicts.is_empty() {

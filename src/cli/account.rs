@@ -382,7 +382,8 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     ("conflicts", "Xung đột", "Conflicts"),
                     ("accounts", "Tài khoản mới", "New accounts")
                 ],
-            )
+            )?;
+            crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
         AccountCmd::Key(KeyCmd::Generate) => {
             let v = ctx.write(|tx, actor, rec| {

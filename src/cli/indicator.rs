@@ -174,6 +174,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());
             }
+            let verdict = crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
             ctx.out.emit(
                 &serde_json::to_value(report)?,
                 fields![
@@ -183,7 +184,8 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
                     ("unchanged", "Không đổi", "Unchanged"),
                     ("conflicts", "Xung đột", "Conflicts")
                 ],
-            )
+            )?;
+            verdict
         }
         IndicatorCmd::Export => {
             let list = ctx.read(|tx, _| sql::all(tx))?;

@@ -427,6 +427,7 @@ pub fn calendar_cmd(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
             let lang = ctx.lang();
             let report =
                 ctx.write(|tx, actor, rec| calendar::import(tx, actor, rec, &rows, dry_run, lang))?;
+            let verdict = crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
             ctx.out.emit(
                 &serde_json::to_value(report)?,
                 fields![
@@ -436,7 +437,8 @@ pub fn calendar_cmd(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
                     ("unchanged", "Không đổi", "Unchanged"),
                     ("conflicts", "Xung đột", "Conflicts")
                 ],
-            )
+            )?;
+            verdict
         }
     }
 }

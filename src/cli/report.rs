@@ -599,6 +599,17 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
         format!("Imported {ok} files, {same} unchanged, {rejected} rejected"),
     ));
     listing.finish()?;
+    if rejected > 0 && ok + same > 0 {
+        // Each file is all-or-nothing: those imported stay, the refused wrote nothing.
+        let done = ok + same;
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Nhập một phần: {done} tệp đã nhập, {rejected} tệp bị từ chối; các tệp bị từ chối không ghi gì"),
+                format!("Partial import: {done} files imported, {rejected} files refused; the refused files wrote nothing"),
+            ),
+        ));
+    }
     if rejected > 0 {
         return Err(Error::new(
             Kind::Invalid,

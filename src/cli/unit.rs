@@ -305,7 +305,9 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                     ctx.out.warn(c.line_msg());
                 }
             }
-            ctx.out.emit(&serde_json::to_value(&report)?, IMPORT_FIELDS)
+            ctx.out
+                .emit(&serde_json::to_value(&report)?, IMPORT_FIELDS)?;
+            unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
         UnitCmd::Export { all } => {
             let rows = ctx.read(|tx, _| unit::export_rows(tx, all))?;

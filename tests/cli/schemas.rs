@@ -90,6 +90,16 @@ fn emits(env: &Env, stem: &str, def: &str, args: &[&str]) -> Value {
     v
 }
 
+/// As [`emits`], for a dry run that found conflicts: the report is printed and the
+/// exit status is 5, as the real import would refuse the file.
+fn emits_refused(env: &Env, stem: &str, def: &str, args: &[&str]) -> Value {
+    let mut a = vec!["-o", "json"];
+    a.extend_from_slice(args);
+    let v = env.run(&a).code(5).json();
+    assert_valid(stem, def, &v);
+    v
+}
+
 fn strings(v: &Value, key: &str) -> BTreeSet<String> {
     v.as_array()
         .expect("an array")
@@ -450,7 +460,7 @@ fn unit_import_reads_and_export_writes_the_documented_file() {
          H99.31,Xã B,xã,KHONGCO,2026-01-01\n\
          H99.32,Xã C,phường,000.00.00.H99,01/02/2026\n",
     );
-    let report = emits(
+    let report = emits_refused(
         &env,
         "unit",
         "unit_import_report",
@@ -723,7 +733,7 @@ fn account_import_and_audit_print_the_documented_shapes() {
          ma,Ma Văn Ma,KHONGCO,\n\
          xx,Xa Văn X,H99.03,vua\n",
     );
-    let bad = emits(
+    let bad = emits_refused(
         &env,
         "account",
         "account_import_report",
@@ -1728,7 +1738,7 @@ fn the_calendar_prints_the_documented_shapes() {
         "conflict.csv",
         "date,kind,name\n2026-12-31,off,Nghỉ\n31/12/2026,workday,Làm\n",
     );
-    let report = emits(
+    let report = emits_refused(
         &env,
         "calendar",
         "calendar_import_report",
@@ -1855,7 +1865,7 @@ fn indicators_and_legacy_text_print_the_documented_shapes() {
         "a weighted average without its weight",
     );
     let file = env.write("unweighted.json", &unweighted.to_string());
-    let refused = emits(
+    let refused = emits_refused(
         &env,
         "indicator",
         "indicator_import_report",

@@ -178,7 +178,7 @@ fn malformed_import_rows_are_reported_by_line_and_nothing_is_written() {
             f.to_str().unwrap(),
             "--dry-run",
         ])
-        .ok();
+        .code(5);
     let conflicts = r.json()["conflicts"].as_array().unwrap().len();
     assert_eq!(conflicts, 2);
     env.run(&["unit", "import", f.to_str().unwrap()]).code(5);
