@@ -6,3 +6,4 @@ pub mod deadline;
 pub mod lunar;
 pub mod number;
 pub mod period;
+pub mod worktime;
