@@ -8,6 +8,7 @@ mod aggregation;
 mod audit_trail;
 mod calendar;
 mod dashboard;
+mod deadline_rules;
 mod forms;
 mod indicators;
 mod man;
