@@ -193,14 +193,23 @@ pub fn add(
         })?;
         let window: WindowKind = i.window.as_deref().unwrap_or("nd09").parse().map_err(|_| {
             invalid(
-                "Khung thời gian: nd09 hoặc calendar".into(),
-                "Window: nd09 or calendar".into(),
+                "Khung thời gian: nd09, calendar hoặc school_start (số liệu đầu năm học)".into(),
+                "Window: nd09, calendar or school_start (start-of-school-year data)".into(),
             )
         })?;
+        if window == WindowKind::SchoolStart && ptype != PeriodType::SchoolYear {
+            return Err(invalid(
+                format!("Khung school_start (số liệu đầu năm học, 01/9 – 15/9) chỉ dùng cho kỳ năm học, không cho kỳ {}", ptype.name_vi()),
+                format!("The school_start window (start-of-school-year data, 1–15 September) is for school_year regimes only, not {ptype}"),
+            ));
+        }
         let rule = match i.deadline.as_deref() {
             Some(r) => r
                 .parse::<DeadlineRule>()
                 .map_err(|e| invalid(e.message_vi(), e.message_en()))?,
+            // Start-of-year data is due by 20 September, the rest by day 20 of the
+            // period's last month.
+            None if window == WindowKind::SchoolStart => deadline::school_year_start_rule(),
             None => deadline::default_rule(ptype),
         };
         check_gap(ptype, window, &rule, today.year())?;
@@ -225,11 +234,14 @@ pub fn add(
                 "--end must not be before --start".into(),
             ));
         }
-        let due = clock::parse_instant(d)?;
-        if clock::to_local(due).date() <= end {
+        let due = parse_deadline_at(d)?;
+        // Decree 09 Art. 8(5)'s working day between the data window and the deadline
+        // binds periodic regimes only: an ad hoc or thematic request may be due the
+        // day its data ends, never before.
+        if clock::to_local(due).date() < end {
             return Err(invalid(
-                "Hạn gửi phải sau ngày chốt số liệu".into(),
-                "The deadline must come after the end of the data window".into(),
+                format!("Hạn gửi ({}) không được trước ngày chốt số liệu {end} (báo cáo chuyên đề, đột xuất được hạn ngay trong ngày chốt số liệu; khoảng một ngày làm việc của Điều 8 khoản 5 Nghị định 09/2019 chỉ áp dụng cho báo cáo định kỳ)", clock::rfc3339(due)),
+                format!("The deadline ({}) must not come before the data window's last day {end} (a thematic or ad hoc report may be due the day its data ends; Decree 09/2019 Art. 8(5)'s working-day gap binds periodic regimes only)", clock::rfc3339(due)),
             ));
         }
         regime.period_label = Some(input::code(pid)?);
@@ -240,6 +252,17 @@ pub fn add(
     sql::insert(conn, &regime, &rec.at)?;
     rec.change(conn, "regime", &code, serde_json::to_value(&regime)?)?;
     find(conn, &code)
+}
+
+/// `--deadline-at`: a date alone means the end of that day (23:59:59, local time), a
+/// date with a time or an RFC 3339 instant means that moment.
+fn parse_deadline_at(s: &str) -> Result<jiff::Timestamp> {
+    match clock::parse_date(s) {
+        Ok(day) => {
+            clock::local_to_timestamp(day.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0)))
+        }
+        Err(_) => clock::parse_instant(s),
+    }
 }
 
 pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> Result<Regime> {

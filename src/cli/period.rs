@@ -21,18 +21,20 @@ use crate::output::Field;
 
 #[derive(Debug, Args)]
 pub struct WindowArgs {
-    /// Data window: Decree 09's cutoff windows (nd09) or calendar months.
+    /// Data window: Decree 09's cutoff windows (nd09), calendar months, or school_start
+    /// (a school year's start-of-year data, 1–15 September).
     #[arg(long, default_value = "nd09", value_parser = parse_window)]
     pub window: WindowKind,
     /// A deadline rule instead of the period type's default, e.g. `day:20:last@23:59:59`,
-    /// `workdays:3@16:30`, `day:5:next,roll=none`.
+    /// `workdays:3@16:30`, `day:5:next,roll=none`, `day:20:before` (before the 20th: due
+    /// the 19th).
     #[arg(long, value_parser = parse_rule)]
     pub deadline: Option<DeadlineRule>,
 }
 
 fn parse_window(s: &str) -> std::result::Result<WindowKind, String> {
     s.parse::<WindowKind>()
-        .map_err(|_| format!("«{s}»: nd09 | calendar"))
+        .map_err(|_| format!("«{s}»: nd09 | calendar | school_start"))
 }
 
 fn parse_rule(s: &str) -> std::result::Result<DeadlineRule, String> {

@@ -30,10 +30,13 @@ pub struct RegimeAddArgs {
     /// Period type of a periodic regime: monthly, quarterly, six_monthly, yearly, …
     #[arg(long)]
     pub frequency: Option<String>,
-    /// Data window: nd09 (Decree 09 cutoffs, default) or calendar.
+    /// Data window: nd09 (Decree 09 cutoffs, default), calendar, or school_start (a
+    /// school year's start-of-year data, 1–15 September; school_year only).
     #[arg(long)]
     pub window: Option<String>,
-    /// Deadline rule as data (default by frequency), e.g. `day:20:last@23:59:59`.
+    /// Deadline rule as data (default by frequency), e.g. `day:20:last@23:59:59`;
+    /// `:before` means "before day D" (due on the day before), e.g. `day:20:before`,
+    /// `day:20:first:before` (before 20 September for a school year's start-of-year data).
     #[arg(long)]
     pub deadline: Option<String>,
     /// What the report covers (nội dung).
@@ -57,7 +60,8 @@ pub struct RegimeAddArgs {
     /// Thematic/ad hoc: last day of the data window.
     #[arg(long)]
     pub end: Option<String>,
-    /// Thematic/ad hoc: the deadline (2026-12-05T17:00).
+    /// Thematic/ad hoc: the deadline (2026-12-05T17:00; a date alone means 23:59:59 of
+    /// that day). It may fall on the data window's last day, not before.
     #[arg(long)]
     pub deadline_at: Option<String>,
 }

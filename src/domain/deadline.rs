@@ -6,18 +6,25 @@
 //!
 //! ```text
 //! rule   = anchor [ "@" time ] [ ",roll=" roll ]
-//! anchor = "day:" D [ ":" ( "first" | "last" | "next" ) ]  day D (1..=31) of the period's
+//! anchor = "day:" D [ ":" ( "first" | "last" | "next" ) ] [ ":before" ]
+//!                                                          day D (1..=31) of the period's
 //!                                                          first / last (default) / next month
 //!        | "days:" K                                       K (0..=366) days after the window's end
 //!        | "workdays:" K                                   K (0..=366) working days after it
-//!        | "half:" D1 ":" D2                               half-month: H1 → day D1 of its month,
+//!        | "half:" D1 ":" D2 [ ":before" ]                 half-month: H1 → day D1 of its month,
 //!                                                          H2 → day D2 of the next month
 //! time   = HH:MM | HH:MM:SS                                default 23:59:59
 //! roll   = "next_workday" (default) | "none" | "previous_workday"   ("next", "prev" too)
 //! ```
 //!
 //! Examples: `day:20:last@23:59:59`, `days:5`, `workdays:1@16:30`,
-//! `day:20,roll=none`, `half:20:5`.
+//! `day:20,roll=none`, `half:20:5`, `day:20:before`, `day:20:first:before`.
+//!
+//! `:before` says "before day D" (Thanh Hóa Art. 7: "gửi trước ngày 20"), as against
+//! "at the latest on day D" (Ninh Bình Art. 14: "chậm nhất vào ngày 20"): the last
+//! allowed day is the day before D, and the roll for rest days and holidays starts from
+//! that last allowed day. So `day:20:before` is due on the 19th at 23:59:59, or, when
+//! the 19th is a Saturday, on the next working day (`roll=prev` keeps it on the Friday).
 //!
 //! Months are those the period id names ([`Period::first_month`], [`Period::last_month`]):
 //! for 2026Q1 First = Jan 2026, Last = Mar 2026, Next = Apr 2026; for a school year
@@ -101,6 +108,15 @@ pub struct DeadlineRule {
     pub time: Time,
     #[serde(default)]
     pub roll: Roll,
+    /// "Before day D" (`:before`): the last allowed day is the day before the anchor's
+    /// day; only day-of-month and half-month anchors take it. Omitted from JSON when
+    /// false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub before: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 const END_OF_DAY: Time = Time::constant(23, 59, 59, 0);
@@ -147,6 +163,7 @@ pub fn default_rule(pt: PeriodType) -> DeadlineRule {
         anchor,
         time,
         roll: Roll::NextWorkday,
+        before: false,
     }
 }
 
@@ -159,6 +176,7 @@ pub fn school_year_start_rule() -> DeadlineRule {
         },
         time: END_OF_DAY,
         roll: Roll::NextWorkday,
+        before: false,
     }
 }
 
@@ -172,6 +190,7 @@ pub fn upward_report_rule() -> DeadlineRule {
         },
         time: END_OF_DAY,
         roll: Roll::NextWorkday,
+        before: false,
     }
 }
 
@@ -185,6 +204,16 @@ pub fn gap_required(pt: PeriodType) -> bool {
             | PeriodType::Yearly
             | PeriodType::SchoolYear
     )
+}
+
+impl DeadlineRule {
+    /// Whether the anchor names a day of a month, which `:before` may qualify.
+    pub fn takes_before(&self) -> bool {
+        matches!(
+            self.anchor,
+            Anchor::DayOfMonth { .. } | Anchor::HalfMonth { .. }
+        )
+    }
 }
 
 /// The deadline of `period` whose data window is `window` (inclusive), in local
@@ -208,6 +237,12 @@ pub fn deadline(
                 day_of(month_of(period, MonthRef::Next), h2_day)
             }
         }
+    };
+    // "Before day D": the last allowed day is D - 1, and the roll starts from there.
+    let day = if rule.before && rule.takes_before() {
+        add_days(day, -1)
+    } else {
+        day
     };
     let day = match rule.roll {
         Roll::NextWorkday if !cal.is_workday(day) => cal.next_workday(day),
@@ -275,13 +310,15 @@ pub struct RuleParseError {
 }
 
 const GRAMMAR_EN: &str = "expected ANCHOR[@HH:MM[:SS]][,roll=next_workday|none|previous_workday] \
-    where ANCHOR is day:D[:first|last|next], days:K, workdays:K or half:D1:D2 \
-    (e.g. day:20:last@23:59:59, workdays:1@16:30)";
+    where ANCHOR is day:D[:first|last|next][:before], days:K, workdays:K or \
+    half:D1:D2[:before] (:before = before day D, so the day before it is the last allowed \
+    day) (e.g. day:20:last@23:59:59, day:20:before, workdays:1@16:30)";
 
 const GRAMMAR_VI: &str = "dạng đúng: MỐC[@GG:PP[:GG]][,roll=next_workday|none|previous_workday] \
-    với MỐC là day:N[:first|last|next] (ngày N của tháng đầu/cuối/sau kỳ), days:K (K ngày \
-    sau kỳ), workdays:K (K ngày làm việc sau kỳ) hoặc half:N1:N2 (nửa tháng) \
-    (ví dụ day:20:last@23:59:59, workdays:1@16:30)";
+    với MỐC là day:N[:first|last|next][:before] (ngày N của tháng đầu/cuối/sau kỳ), days:K \
+    (K ngày sau kỳ), workdays:K (K ngày làm việc sau kỳ) hoặc half:N1:N2[:before] (nửa \
+    tháng); :before nghĩa là «trước ngày N», ngày cuối cùng được gửi là ngày N-1 \
+    (ví dụ day:20:last@23:59:59, day:20:before, workdays:1@16:30)";
 
 impl RuleParseError {
     fn new(input: &str, reason: &'static str) -> Self {
@@ -343,7 +380,11 @@ impl FromStr for DeadlineRule {
             ),
             None => (head, END_OF_DAY),
         };
-        let fields: Vec<&str> = anchor_text.split(':').map(str::trim).collect();
+        let mut fields: Vec<&str> = anchor_text.split(':').map(str::trim).collect();
+        let before = fields.len() > 2 && fields.last() == Some(&"before");
+        if before {
+            fields.pop();
+        }
         let number = |s: &str, max: u32| s.parse::<u32>().ok().filter(|n| *n <= max);
         let day = |s: &str| number(s, 31).filter(|d| *d >= 1).map(|d| d as u8);
         let anchor = match fields.as_slice() {
@@ -371,7 +412,16 @@ impl FromStr for DeadlineRule {
             },
             _ => return Err(err("unknown anchor")),
         };
-        Ok(DeadlineRule { anchor, time, roll })
+        let rule = DeadlineRule {
+            anchor,
+            time,
+            roll,
+            before,
+        };
+        if before && !rule.takes_before() {
+            return Err(err(":before goes with day: and half: anchors only"));
+        }
+        Ok(rule)
     }
 }
 
@@ -390,6 +440,9 @@ impl fmt::Display for DeadlineRule {
             Anchor::DaysAfterEnd(k) => write!(f, "days:{k}")?,
             Anchor::WorkdaysAfterEnd(k) => write!(f, "workdays:{k}")?,
             Anchor::HalfMonth { h1_day, h2_day } => write!(f, "half:{h1_day}:{h2_day}")?,
+        }
+        if self.before {
+            f.write_str(":before")?;
         }
         write!(f, "@{}", format_time(self.time))?;
         if self.roll != Roll::NextWorkday {
@@ -607,6 +660,72 @@ mod tests {
     }
 
     #[test]
+    fn before_day_d_is_due_the_day_before_then_rolls() {
+        let cal = official_2026();
+        let at = |id: &str, rule: &str| {
+            let period = p(id);
+            let w = period.window(WindowKind::Nd09);
+            to_rfc3339(deadline(&period, w, &rule.parse().unwrap(), &cal))
+        };
+        // Thanh Hóa Art. 7(3): "gửi trước ngày 20" — 19 Mar 2026 is a Thursday.
+        assert_eq!(at("202603", "day:20:before"), "2026-03-19T23:59:59+07:00");
+        // Ninh Bình Art. 14: "chậm nhất vào ngày 20" is the plain rule.
+        assert_eq!(at("202603", "day:20"), "2026-03-20T23:59:59+07:00");
+        // 19 Sep 2026 is a Saturday: the roll starts from the last allowed day.
+        assert_eq!(at("202609", "day:20:before"), "2026-09-21T23:59:59+07:00");
+        assert_eq!(
+            at("202609", "day:20:before,roll=prev"),
+            "2026-09-18T23:59:59+07:00"
+        );
+        assert_eq!(
+            at("202609", "day:20:before,roll=none"),
+            "2026-09-19T23:59:59+07:00"
+        );
+        // Half-months (Thanh Hóa Art. 7(2)): before the 20th, before the 5th of the next month.
+        assert_eq!(
+            at("202611H1", "half:20:5:before"),
+            "2026-11-19T23:59:59+07:00"
+        );
+        assert_eq!(
+            at("202610H2", "half:20:5:before"),
+            "2026-11-04T23:59:59+07:00"
+        );
+        // "Before the 1st of next month" is the last day of this one.
+        assert_eq!(
+            at("202602", "day:1:next:before,roll=none"),
+            "2026-02-28T23:59:59+07:00"
+        );
+    }
+
+    #[test]
+    fn school_year_start_and_end_before_the_20th() {
+        // Thanh Hóa Art. 7(6): before 20/9 (start-of-year data), before 20/6 (end of year).
+        let cal = WorkCalendar::default();
+        let sy = p("2025Sep");
+        let end = sy.window(WindowKind::Nd09);
+        let rule = |s: &str| s.parse::<DeadlineRule>().unwrap();
+        assert_eq!(
+            to_rfc3339(deadline(&sy, end, &rule("day:20:last:before"), &cal)),
+            "2026-06-19T23:59:59+07:00"
+        );
+        let start = sy.window(WindowKind::SchoolStart);
+        assert_eq!(start, (date(2025, 9, 1), date(2025, 9, 15)));
+        let due = deadline(&sy, start, &rule("day:20:first:before"), &cal);
+        assert_eq!(to_rfc3339(due), "2025-09-19T23:59:59+07:00");
+        assert!(gap_ok(start.1, due.date(), &cal));
+    }
+
+    #[test]
+    fn before_is_kept_in_json_only_when_set() {
+        let rule: DeadlineRule = "day:20:before".parse().unwrap();
+        let json = serde_json::to_string(&rule).unwrap();
+        assert!(json.ends_with(r#","before":true}"#), "{json}");
+        assert_eq!(serde_json::from_str::<DeadlineRule>(&json).unwrap(), rule);
+        let plain = serde_json::to_string(&default_rule(PeriodType::Monthly)).unwrap();
+        assert!(!plain.contains("before"));
+    }
+
+    #[test]
     fn month_refs_follow_the_period_id() {
         let cal = WorkCalendar::default();
         let q1 = p("2026Q1");
@@ -647,6 +766,7 @@ mod tests {
             anchor: Anchor::WorkdaysAfterEnd(u32::MAX),
             time: END_OF_DAY,
             roll: Roll::None,
+            before: false,
         };
         assert!(deadline(&m, w, &rule, &cal).date() < date(2028, 1, 1));
     }
@@ -697,6 +817,13 @@ mod tests {
             ),
             ("half:20:5", "half:20:5@23:59:59"),
             ("days:1@7:05", "days:1@07:05"),
+            ("day:20:before", "day:20:last:before@23:59:59"),
+            ("day:20:first:BEFORE", "day:20:first:before@23:59:59"),
+            (
+                "day:20:last:before@17:00,roll=prev",
+                "day:20:last:before@17:00,roll=previous_workday",
+            ),
+            ("half:20:5:before", "half:20:5:before@23:59:59"),
         ] {
             let rule: DeadlineRule = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(rule.to_string(), canonical);
@@ -723,6 +850,11 @@ mod tests {
             "day:20,roll=later",
             "day:20,foo=bar",
             "day:20:last:x",
+            "day:before",
+            "days:5:before",
+            "workdays:1:before@16:30",
+            "day:20:before:last",
+            "day:20:last:before:before",
         ] {
             let e = bad.parse::<DeadlineRule>().expect_err(bad);
             assert!(e.to_string().contains("workdays:1@16:30"), "{bad}");
@@ -774,11 +906,20 @@ mod tests {
             Just(Roll::None),
             Just(Roll::PreviousWorkday)
         ];
-        (anchor, 0i8..24, 0i8..60, 0i8..60, roll).prop_map(|(anchor, h, m, s, roll)| DeadlineRule {
-            anchor,
-            time: Time::new(h, m, s, 0).unwrap(),
-            roll,
-        })
+        (anchor, 0i8..24, 0i8..60, 0i8..60, roll, any::<bool>()).prop_map(
+            |(anchor, h, m, s, roll, before)| {
+                let rule = DeadlineRule {
+                    anchor,
+                    time: Time::new(h, m, s, 0).unwrap(),
+                    roll,
+                    before: false,
+                };
+                DeadlineRule {
+                    before: before && rule.takes_before(),
+                    ..rule
+                }
+            },
+        )
     }
 
     fn any_period() -> impl Strategy<Value = Period> {
@@ -802,6 +943,19 @@ mod tests {
                 };
                 prop_assert!(bad, "{}", rule);
             }
+        }
+
+        #[test]
+        fn before_is_the_day_before_the_plain_rule(period in any_period(), rule in any_rule()) {
+            let cal = official_2026();
+            let w = period.window(WindowKind::Nd09);
+            let plain = DeadlineRule { roll: Roll::None, before: false, ..rule };
+            let before = DeadlineRule { before: plain.takes_before(), ..plain };
+            let shift = if before.before { -1 } else { 0 };
+            prop_assert_eq!(
+                deadline(&period, w, &before, &cal).date(),
+                add_days(deadline(&period, w, &plain, &cal).date(), shift)
+            );
         }
 
         #[test]

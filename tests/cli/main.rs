@@ -9,6 +9,7 @@ mod audit_coverage;
 mod audit_trail;
 mod calendar;
 mod dashboard;
+mod deadline_rules;
 mod forms;
 mod indicators;
 mod man;

@@ -126,6 +126,11 @@ pub enum WindowKind {
     Nd09,
     /// Natural calendar boundaries (1st → month end, ...).
     Calendar,
+    /// A school year's start-of-year data (số liệu đầu năm học, Thanh Hóa Art. 7(6)):
+    /// 1 → 15 September, due before 20 September. Only school-year regimes use it;
+    /// other period types read it as [`WindowKind::Nd09`].
+    #[serde(rename = "school_start")]
+    SchoolStart,
 }
 
 impl fmt::Display for WindowKind {
@@ -133,6 +138,7 @@ impl fmt::Display for WindowKind {
         f.write_str(match self {
             Self::Nd09 => "nd09",
             Self::Calendar => "calendar",
+            Self::SchoolStart => "school_start",
         })
     }
 }
@@ -141,13 +147,20 @@ impl FromStr for WindowKind {
     type Err = UnknownNameError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_lowercase().as_str() {
+        let key: String = s
+            .trim()
+            .to_lowercase()
+            .chars()
+            .map(|c| if c == '-' || c == ' ' { '_' } else { c })
+            .collect();
+        match key.as_str() {
             "nd09" | "nđ09" | "decree09" => Ok(Self::Nd09),
             "calendar" | "lich" | "lịch" => Ok(Self::Calendar),
+            "school_start" | "đầu_năm_học" | "dau_nam_hoc" => Ok(Self::SchoolStart),
             _ => Err(UnknownNameError {
                 what: "window kind",
                 input: s.to_string(),
-                expected: "nd09, calendar",
+                expected: "nd09, calendar, school_start",
             }),
         }
     }

@@ -18,6 +18,10 @@
 //! The Nd09 school-year windows leave 16 Jun – 31 Aug uncovered (summer holidays), so
 //! [`Period::containing`] is None there; every other type and kind tiles time exactly.
 //!
+//! A third kind, `SchoolStart`, is a school year's start-of-year data (Thanh Hóa Art.
+//! 7(6): "số liệu đầu năm học", due before 20/9): 1 Sep Y → 15 Sep Y. Every other type
+//! reads it as `Nd09`.
+//!
 //! Supported id years: 1900..=2100, the range of the lunar calendar that working days
 //! (and so deadlines) depend on.
 
@@ -200,7 +204,7 @@ impl Period {
 
     /// The data window, first and last day inclusive (see the module table).
     pub fn window(&self, kind: WindowKind) -> (Date, Date) {
-        let nd09 = kind == WindowKind::Nd09;
+        let nd09 = kind != WindowKind::Calendar;
         match self.ptype {
             PeriodType::Daily => {
                 let d = self.calendar_start();
@@ -218,6 +222,9 @@ impl Period {
                 } else {
                     (ymd(self.year, first.month(), split), first.last_of_month())
                 }
+            }
+            PeriodType::SchoolYear if kind == WindowKind::SchoolStart => {
+                (ymd(self.year, 9, 1), ymd(self.year, 9, 15))
             }
             PeriodType::SchoolYear => {
                 let end = if nd09 {
@@ -246,10 +253,11 @@ impl Period {
     }
 
     /// The period of type `ptype` whose `kind` window contains `d`. None outside the
-    /// supported years, and for `SchoolYear` with `Nd09` windows between 16 Jun and
-    /// 31 Aug, which no school year covers.
+    /// supported years, for `SchoolYear` with `Nd09` windows between 16 Jun and
+    /// 31 Aug, which no school year covers, and with `SchoolStart` windows outside
+    /// 1–15 September.
     pub fn containing(ptype: PeriodType, d: Date, kind: WindowKind) -> Option<Period> {
-        let nd09 = kind == WindowKind::Nd09;
+        let nd09 = kind != WindowKind::Calendar;
         let (year, month, day) = (d.year(), d.month(), d.day());
         // Nd09 windows of monthly and longer periods start on the 15th: from then on a
         // date belongs to the next month's period.
@@ -279,7 +287,9 @@ impl Period {
             PeriodType::SchoolYear => {
                 let start = if month >= 9 { year } else { year - 1 };
                 let summer = month == 7 || month == 8 || (month == 6 && day > 15);
-                if nd09 && summer {
+                if kind == WindowKind::SchoolStart && !(month == 9 && day <= 15) {
+                    None
+                } else if nd09 && summer {
                     None
                 } else {
                     Period::school_year(start)

@@ -200,6 +200,37 @@ fn school_year_runs_september_to_june() {
 }
 
 #[test]
+fn school_start_is_the_first_half_of_september() {
+    let kind = WindowKind::SchoolStart;
+    assert_eq!(
+        p("2025Sep").window(kind),
+        (date(2025, 9, 1), date(2025, 9, 15))
+    );
+    assert_eq!(
+        Period::containing(PeriodType::SchoolYear, date(2025, 9, 15), kind),
+        Some(p("2025Sep"))
+    );
+    assert_eq!(
+        Period::containing(PeriodType::SchoolYear, date(2025, 9, 16), kind),
+        None
+    );
+    // Other period types read it as Nd09.
+    assert_eq!(
+        p("2026Q1").window(kind),
+        p("2026Q1").window(WindowKind::Nd09)
+    );
+    assert_eq!(
+        Period::containing(PeriodType::Monthly, date(2026, 11, 15), kind),
+        Some(p("202612"))
+    );
+    for name in ["school_start", "School-Start", "đầu năm học", "dau_nam_hoc"] {
+        assert_eq!(name.parse::<WindowKind>(), Ok(kind), "{name}");
+    }
+    assert_eq!(kind.to_string(), "school_start");
+    assert_eq!(serde_json::to_string(&kind).unwrap(), "\"school_start\"");
+}
+
+#[test]
 fn short_period_windows() {
     assert_eq!(
         p("20261123").window(WindowKind::Nd09),
@@ -439,6 +470,19 @@ proptest! {
                 prop_assert!(start <= d && d <= end);
             }
             None => prop_assert!((6..=8).contains(&d.month())),
+        }
+    }
+
+    #[test]
+    fn school_start_covers_1_to_15_september(d in any_date()) {
+        let kind = WindowKind::SchoolStart;
+        match Period::containing(PeriodType::SchoolYear, d, kind) {
+            Some(p) => {
+                let (start, end) = p.window(kind);
+                prop_assert!(start <= d && d <= end);
+                prop_assert_eq!(p.year(), d.year());
+            }
+            None => prop_assert!(d.month() != 9 || d.day() > 15),
         }
     }
 
