@@ -340,7 +340,13 @@ fn escalation_is_refused(env: &Env, ua: &str, victim: &str, victim_unit: &str, e
         vec!["account", "close", victim],
         vec!["account", "transfer", victim, "--unit", elsewhere],
         vec!["account", "transfer", victim, "--unit", victim_unit],
-        vec!["account", "update", victim, "--email", "ke.gian@example.com"],
+        vec![
+            "account",
+            "update",
+            victim,
+            "--email",
+            "ke.gian@example.com",
+        ],
         vec!["account", "update", victim, "--full-name", "Kẻ Gian"],
         vec!["account", "grant", victim, "--role", "viewer"],
         vec!["account", "revoke", victim, "--role", "sysadmin"],
@@ -349,7 +355,13 @@ fn escalation_is_refused(env: &Env, ua: &str, victim: &str, victim_unit: &str, e
     ];
     let before = db_bytes(&env.db());
     for args in &steps {
-        let r = env.run(&["--lang", "en"].iter().chain(args).copied().collect::<Vec<_>>());
+        let r = env.run(
+            &["--lang", "en"]
+                .iter()
+                .chain(args)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
         assert_eq!(r.code, 4, "{args:?} should be refused\n{}", r.stderr);
         assert!(r.stderr.contains("may not"), "{}", r.stderr);
         assert!(
@@ -368,7 +380,15 @@ fn a_unit_admin_cannot_take_over_a_sysadmin_of_its_subtree() {
     env.account("quan.tri2", "H99.01", &["sysadmin"]);
     // An account of the subtree with a grant reaching outside it, one wholly inside it.
     env.account("rong", "H99.01", &["viewer"]);
-    env.json(&["account", "grant", "rong", "--role", "approver", "--unit", "000.00.00.H99"]);
+    env.json(&[
+        "account",
+        "grant",
+        "rong",
+        "--role",
+        "approver",
+        "--unit",
+        "000.00.00.H99",
+    ]);
     env.account("trong", "H99.01", &["viewer"]);
     let pw = env.account("qt.xa", "H99.01", &["unit_admin"]);
     sign_in_ready(&env, "qt.xa", &pw, "Mat-khau-QT-2026!");
@@ -381,7 +401,13 @@ fn a_unit_admin_cannot_take_over_a_sysadmin_of_its_subtree() {
         vec!["account", "update", "rong", "--phone", "0912345678"],
         vec!["account", "revoke", "rong", "--role", "viewer"],
     ] {
-        let r = env.run(&["--lang", "en"].iter().chain(&args).copied().collect::<Vec<_>>());
+        let r = env.run(
+            &["--lang", "en"]
+                .iter()
+                .chain(&args)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
         assert_eq!(r.code, 4, "{args:?}\n{}", r.stderr);
         assert!(
             r.stderr.contains("holds role approver on 000.00.00.H99"),
