@@ -562,6 +562,7 @@ fn the_whole_command_role_table_holds() {
         row(&["period", "current", "--type", "monthly"], ALL),
         row(&["calendar", "holidays", "2026"], ALL),
         row(&["whoami"], ALL),
+        row(&["account", "key", "generate"], ALL),
         row(&["token", "list"], ALL),
     ];
     // Every role may see and edit its own account; the unit_admin of H99.01 sees every
