@@ -304,3 +304,187 @@ fn account_audit_finds_old_passwords_idle_accounts_dissolved_units_and_slow_requ
     }
     env.run(&["account", "audit", "--exit-code"]).code(3);
 }
+
+/// The database's bytes, with its WAL if one is left (a refused write must change neither).
+fn db_bytes(db: &std::path::Path) -> (Vec<u8>, Vec<u8>) {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    (
+        std::fs::read(db).expect("read db"),
+        std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default(),
+    )
+}
+
+/// Signs `user` in with `pw`, changes the password to `new`, and stays signed in.
+fn sign_in_ready(env: &Env, user: &str, pw: &str, new: &str) {
+    env.login(user, pw).ok();
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{pw}\n{new}\n")),
+    )
+    .ok();
+}
+
+/// Issue 10's escalation, step by step, as the signed-in unit_admin `ua` whose subtree
+/// holds `victim` (a sysadmin): every step is refused with exit 4 and the database's
+/// bytes do not change.
+fn escalation_is_refused(env: &Env, ua: &str, victim: &str, victim_unit: &str, elsewhere: &str) {
+    let rows = env.write(
+        "esc.csv",
+        &format!("username,full_name,unit,roles\n{victim},Kẻ Giả Danh,{victim_unit},viewer\n"),
+    );
+    let steps: Vec<Vec<&str>> = vec![
+        vec!["account", "reset-password", victim],
+        vec!["account", "lock", victim],
+        vec!["account", "suspend", victim],
+        vec!["account", "close", victim],
+        vec!["account", "transfer", victim, "--unit", elsewhere],
+        vec!["account", "transfer", victim, "--unit", victim_unit],
+        vec![
+            "account",
+            "update",
+            victim,
+            "--email",
+            "ke.gian@example.com",
+        ],
+        vec!["account", "update", victim, "--full-name", "Kẻ Gian"],
+        vec!["account", "grant", victim, "--role", "viewer"],
+        vec!["account", "revoke", victim, "--role", "sysadmin"],
+        vec!["account", "import", rows.to_str().unwrap()],
+        vec!["account", "grant", ua, "--role", "sysadmin"],
+    ];
+    let before = db_bytes(&env.db());
+    for args in &steps {
+        let r = env.run(
+            &["--lang", "en"]
+                .iter()
+                .chain(args)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(r.code, 4, "{args:?} should be refused\n{}", r.stderr);
+        assert!(r.stderr.contains("may not"), "{}", r.stderr);
+        assert!(
+            db_bytes(&env.db()) == before,
+            "{args:?} changed the database"
+        );
+    }
+    // The password is still the sysadmin's alone: nobody got to sign in as it.
+    assert_eq!(env.json(&["whoami"])["username"], ua);
+}
+
+#[test]
+fn a_unit_admin_cannot_take_over_a_sysadmin_of_its_subtree() {
+    let env = Env::with_province();
+    // A sysadmin's account lies in H99.01, as does the unit_admin's subtree.
+    env.account("quan.tri2", "H99.01", &["sysadmin"]);
+    // An account of the subtree with a grant reaching outside it, one wholly inside it.
+    env.account("rong", "H99.01", &["viewer"]);
+    env.json(&[
+        "account",
+        "grant",
+        "rong",
+        "--role",
+        "approver",
+        "--unit",
+        "000.00.00.H99",
+    ]);
+    env.account("trong", "H99.01", &["viewer"]);
+    let pw = env.account("qt.xa", "H99.01", &["unit_admin"]);
+    sign_in_ready(&env, "qt.xa", &pw, "Mat-khau-QT-2026!");
+    escalation_is_refused(&env, "qt.xa", "quan.tri2", "H99.01", "H99.02");
+    // A grant outside the subtree protects the account the same way.
+    let before = db_bytes(&env.db());
+    for args in [
+        vec!["account", "reset-password", "rong"],
+        vec!["account", "lock", "rong"],
+        vec!["account", "update", "rong", "--phone", "0912345678"],
+        vec!["account", "revoke", "rong", "--role", "viewer"],
+    ] {
+        let r = env.run(
+            &["--lang", "en"]
+                .iter()
+                .chain(&args)
+                .copied()
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(r.code, 4, "{args:?}\n{}", r.stderr);
+        assert!(
+            r.stderr.contains("holds role approver on 000.00.00.H99"),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(db_bytes(&env.db()) == before);
+    // Inside its subtree the unit_admin still does its job.
+    env.json(&["account", "reset-password", "trong"]);
+    env.json(&["account", "lock", "trong"]);
+    env.json(&["account", "unlock", "trong"]);
+    env.json(&["account", "grant", "trong", "--role", "data_entry"]);
+    env.json(&["account", "revoke", "trong", "--role", "viewer"]);
+    env.json(&["account", "update", "trong", "--phone", "0912345678"]);
+    // And its own profile is its own.
+    env.json(&["account", "update", "qt.xa", "--phone", "0912345679"]);
+}
+
+#[test]
+fn the_escalation_is_refused_in_the_demo_province_too() {
+    let env = Env::new();
+    env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
+    std::fs::copy(env.path("demo/demo.db"), env.db()).unwrap();
+    let pw = baocao::demo::DEMO_PASSWORD;
+    let admin = baocao::demo::DEMO_ADMIN;
+    env.login(admin, pw).ok();
+    let unit = env.json(&["account", "show", admin])["unit"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let root = env.json(&["unit", "list"])[0]["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ua_pw = env.account("qt.vanphong", &unit, &["unit_admin"]);
+    sign_in_ready(&env, "qt.vanphong", &ua_pw, "Mat-khau-QT-2026!");
+    escalation_is_refused(&env, "qt.vanphong", admin, &unit, &root);
+}
+
+#[test]
+fn a_taken_username_is_a_state_conflict() {
+    let env = Env::with_province();
+    env.account("trung.ten", "H99.01", &[]);
+    let r = env
+        .run(&[
+            "--lang",
+            "en",
+            "account",
+            "add",
+            "--username",
+            "Trung.Ten",
+            "--full-name",
+            "Trùng Tên",
+            "--unit",
+            "H99.02",
+        ])
+        .code(7);
+    assert!(r.stderr.contains("is taken"), "{}", r.stderr);
+    // Two adds of one new name at once: one wins, the other meets the same conflict.
+    let racers: Vec<_> = (0..2)
+        .map(|i| {
+            let mut c = env.cmd();
+            c.args([
+                "account",
+                "add",
+                "--username",
+                "dua.nhau",
+                "--full-name",
+                "Đua Nhau",
+                "--unit",
+                if i == 0 { "H99.01" } else { "H99.02" },
+            ]);
+            std::thread::spawn(move || crate::common::run_command(c, None).code)
+        })
+        .collect();
+    let mut codes: Vec<i32> = racers.into_iter().map(|h| h.join().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, vec![0, 7]);
+}
