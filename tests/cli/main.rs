@@ -13,6 +13,7 @@ mod indicators;
 mod man;
 mod operations;
 mod permissions;
+mod restore;
 mod schemas;
 mod units;
 mod workflow;
