@@ -21,36 +21,28 @@ pub struct BackupInfo {
 
 /// Copies the database with SQLite's online backup in a single step, which is one read
 /// transaction: a consistent snapshot even while another process writes (WAL mode).
+/// The copy is created owner-only (0600), beside the destination, then renamed.
 pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupInfo> {
     if dest.exists() && !force {
-        let p = dest.display();
-        return Err(Error::new(
-            Kind::State,
-            Msg::new(
-                format!("Tệp {p} đã có; dùng --force để ghi đè"),
-                format!("{p} exists; use --force to overwrite"),
-            ),
-        ));
+        return Err(crate::export::exists_error(dest));
     }
-    let tmp = sibling(dest, ".part");
+    let tmp = sibling(dest, &format!(".{}.part", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
-    {
-        let mut dst = Connection::open(&tmp)?;
-        let b = rusqlite::backup::Backup::new(&store.conn, &mut dst)?;
-        loop {
-            match b.step(-1)? {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => continue,
-                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
-            }
-        }
-    }
-    // The copy is a plain rollback-journal file: one file to move around.
-    {
+    let made = (|| -> Result<()> {
+        drop(store::create_private(&tmp)?);
+        copy_into(&store.conn, &tmp)?;
+        // The copy is a plain rollback-journal file: one file to move around.
         let dst = Connection::open(&tmp)?;
         dst.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(dst);
+        std::fs::File::open(&tmp)?.sync_all()?;
+        std::fs::rename(&tmp, dest)?;
+        Ok(())
+    })();
+    if let Err(e) = made {
+        remove_db_files(&tmp);
+        return Err(e);
     }
-    std::fs::rename(&tmp, dest)?;
     let info = inspect_backup(dest)?;
     Ok(BackupInfo {
         file: dest.display().to_string(),
@@ -60,10 +52,31 @@ pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupInfo> {
     })
 }
 
+/// Copies every page of `src` into the (empty) database file `dest` in one step.
+fn copy_into(src: &Connection, dest: &Path) -> Result<()> {
+    let mut dst = Connection::open(dest)?;
+    let b = rusqlite::backup::Backup::new(src, &mut dst)?;
+    loop {
+        match b.step(-1)? {
+            rusqlite::backup::StepResult::Done => break,
+            rusqlite::backup::StepResult::More => continue,
+            _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    Ok(())
+}
+
 fn sibling(p: &Path, suffix: &str) -> PathBuf {
     let mut s = p.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
+}
+
+/// Removes a database file with its WAL and SHM sidecars (errors ignored).
+fn remove_db_files(p: &Path) {
+    for s in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(sibling(p, s));
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -75,39 +88,48 @@ pub struct Inspection {
     pub audit_head: Option<String>,
 }
 
-/// Checks that a file is a healthy baocao database this version can use.
-pub fn inspect_backup(path: &Path) -> Result<Inspection> {
+fn not_restorable(path: &Path, why: Msg) -> Error {
     let p = path.display();
-    let bad = |why_vi: String, why_en: String| {
-        Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("{p} không dùng được để khôi phục: {why_vi}"),
-                format!("{p} cannot be restored: {why_en}"),
-            ),
-        )
-    };
-    if !path.is_file() {
-        return Err(Error::new(
+    Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("{p} không dùng được để khôi phục: {}", why.vi),
+            format!("{p} cannot be restored: {}", why.en),
+        ),
+    )
+}
+
+fn require_file(path: &Path) -> Result<()> {
+    let p = path.display();
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(_) => Err(not_restorable(
+            path,
+            Msg::new("không phải tệp thường", "not a regular file"),
+        )),
+        Err(_) => Err(Error::new(
             Kind::NotFound,
             Msg::new(format!("Không có tệp {p}"), format!("No file {p}")),
-        ));
+        )),
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| bad("không mở được".into(), format!("cannot open ({e})")))?;
+}
+
+/// The integrity, version and identity of a baocao database file.
+fn identify(conn: &Connection, path: &Path) -> Result<(String, i64)> {
+    let bad = |m: Msg| not_restorable(path, m);
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| {
-            bad(
+            bad(Msg::new(
                 format!("không phải cơ sở dữ liệu SQLite ({e})"),
                 format!("not an SQLite database ({e})"),
-            )
+            ))
         })?;
     if integrity != "ok" {
-        return Err(bad(
+        return Err(bad(Msg::new(
             format!("tệp hỏng ({integrity})"),
             format!("damaged ({integrity})"),
-        ));
+        )));
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let has_tables: i64 = conn.query_row(
@@ -116,20 +138,34 @@ pub fn inspect_backup(path: &Path) -> Result<Inspection> {
         |r| r.get(0),
     )?;
     if version < 1 || has_tables != 4 {
-        return Err(bad(
-            "không phải cơ sở dữ liệu baocao".into(),
-            "not a baocao database".into(),
-        ));
+        return Err(bad(Msg::new(
+            "không phải cơ sở dữ liệu baocao",
+            "not a baocao database",
+        )));
     }
     if version > store::schema_version() {
-        return Err(bad(
+        return Err(bad(Msg::new(
             format!("lược đồ phiên bản {version} mới hơn bản baocao này"),
             format!("schema version {version} is newer than this baocao"),
-        ));
+        )));
     }
+    Ok((integrity, version))
+}
+
+/// Checks that a file is a healthy baocao database this version can use.
+pub fn inspect_backup(path: &Path) -> Result<Inspection> {
+    require_file(path)?;
+    let conn =
+        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+            not_restorable(
+                path,
+                Msg::new("không mở được", format!("cannot open ({e})")),
+            )
+        })?;
+    let (integrity, version) = identify(&conn, path)?;
     let v: Verification = audit::verify(&conn)?;
     Ok(Inspection {
-        file: p.to_string(),
+        file: path.display().to_string(),
         integrity,
         schema_version: version,
         audit_ok: v.ok,
@@ -137,28 +173,215 @@ pub fn inspect_backup(path: &Path) -> Result<Inspection> {
     })
 }
 
-/// Replaces `db` with `backup`, keeping the old database aside; returns where it went.
-pub fn restore(backup: &Path, db: &Path) -> Result<Option<String>> {
-    let mut aside = None;
-    if db.exists() {
-        if let Ok(c) = Connection::open(db) {
-            // Fold the WAL into the main file so the copy kept aside is whole.
-            let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+/// A backup copied beside the live database and checked there, ready to be put in
+/// place. Dropped without [`Prepared::install`], the copy is removed.
+pub struct Prepared {
+    pub inspection: Inspection,
+    copy: PathBuf,
+    installed: bool,
+}
+
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        if !self.installed {
+            remove_db_files(&self.copy);
         }
-        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
-        let dest = sibling(db, &format!(".before-restore-{stamp}"));
-        std::fs::rename(db, &dest)?;
-        for s in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(sibling(db, s));
-        }
-        aside = Some(dest.display().to_string());
     }
-    let tmp = sibling(db, ".restoring");
-    std::fs::copy(backup, &tmp)?;
-    std::fs::rename(&tmp, db)?;
-    // Opening upgrades an older schema in place.
-    Store::open(db)?;
-    Ok(aside)
+}
+
+/// Whether two paths name the same file (device and inode, so symbolic links,
+/// `./` spellings and hard links are all seen through).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+/// Stops the process at a named step of a restore when `BAOCAO_FAULT_RESTORE` names
+/// it: the tests' way to prove a kill at that moment loses nothing.
+fn fault_point(step: &str) {
+    if std::env::var("BAOCAO_FAULT_RESTORE").is_ok_and(|v| v == step) {
+        std::process::abort();
+    }
+}
+
+fn sync_dir(file: &Path) {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Copies `backup` beside `db` (owner-only), upgrades an older schema on the copy,
+/// and checks the copy as `check` does: file integrity, foreign keys, the audit
+/// trail and the schema. Anything wrong refuses the backup (exit 5) with the live
+/// database untouched.
+pub fn prepare_restore(backup: &Path, db: &Path) -> Result<Prepared> {
+    require_file(backup)?;
+    if same_file(backup, db) {
+        let (b, d) = (backup.display(), db.display());
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("{b} chính là cơ sở dữ liệu đang dùng ({d}); không khôi phục lên chính nó"),
+                format!("{b} is the live database ({d}); it cannot be restored onto itself"),
+            ),
+        ));
+    }
+    let copy = sibling(db, &format!(".restoring-{}", std::process::id()));
+    remove_db_files(&copy);
+    let mut prepared = Prepared {
+        inspection: Inspection {
+            file: backup.display().to_string(),
+            integrity: String::new(),
+            schema_version: 0,
+            audit_ok: false,
+            audit_head: None,
+        },
+        copy,
+        installed: false,
+    };
+    drop(store::create_private(&prepared.copy)?);
+    {
+        let src =
+            Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+                not_restorable(
+                    backup,
+                    Msg::new("không mở được", format!("cannot open ({e})")),
+                )
+            })?;
+        let (integrity, version) = identify(&src, backup)?;
+        prepared.inspection.integrity = integrity;
+        prepared.inspection.schema_version = version;
+        copy_into(&src, &prepared.copy).map_err(|e| {
+            not_restorable(
+                backup,
+                Msg::new(
+                    format!("không sao chép được ({})", e.msg.vi),
+                    format!("cannot be copied ({})", e.msg.en),
+                ),
+            )
+        })?;
+    }
+    {
+        // Opening upgrades an older schema, on the copy only.
+        let mut st =
+            Store::open(&prepared.copy).map_err(|e| not_restorable(backup, e.msg.clone()))?;
+        let report = st.read(|tx| check(tx))?;
+        if let Some(why) = report.first_problem() {
+            let n = report.problem_count();
+            return Err(not_restorable(backup, why).with_details(report.details(n)));
+        }
+        prepared.inspection.audit_ok = report.audit.ok;
+        prepared.inspection.audit_head = report.audit.head.clone();
+    }
+    std::fs::File::open(&prepared.copy)?.sync_all()?;
+    sync_dir(&prepared.copy);
+    Ok(prepared)
+}
+
+impl Prepared {
+    /// Puts the checked copy in place of `db`, keeping the old database aside under a
+    /// name never used before; returns that name. A kill at any step leaves either
+    /// the old or the new database at `db`: the old one is hard-linked aside, then
+    /// the copy is renamed over it in one step.
+    pub fn install(mut self, db: &Path) -> Result<Option<String>> {
+        fault_point("copied");
+        let mut aside = None;
+        if db.exists() {
+            fold_wal(db)?;
+            let dest = keep_aside(db)?;
+            sync_dir(db);
+            fault_point("aside");
+            // The WAL is empty (folded above): nothing of the old database is lost.
+            for s in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(sibling(db, s));
+            }
+            aside = Some(dest.display().to_string());
+        }
+        std::fs::rename(&self.copy, db)?;
+        self.installed = true;
+        sync_dir(db);
+        fault_point("renamed");
+        Ok(aside)
+    }
+}
+
+/// Folds the live database's WAL into its main file, and makes sure no other
+/// process is using it (the swap would lose what it writes).
+fn fold_wal(db: &Path) -> Result<()> {
+    let busy = || {
+        Error::new(
+            Kind::Busy,
+            Msg::new(
+                "Cơ sở dữ liệu đang được tiến trình khác dùng; dừng các tiến trình đó rồi khôi phục lại",
+                "The database is in use by another process; stop it and restore again",
+            ),
+        )
+    };
+    let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if mode == "wal" {
+        let (blocked, _log, _done): (i64, i64, i64) = c
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(|_| busy())?;
+        if blocked != 0 {
+            return Err(busy());
+        }
+    }
+    drop(c);
+    let wal = sibling(db, "-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(busy());
+    }
+    Ok(())
+}
+
+/// Links the live database to `DB.before-restore-YYYYMMDDTHHMMSS-PID[-N]`, a name
+/// created exclusively (never overwriting an earlier kept-aside copy), owner-only.
+fn keep_aside(db: &Path) -> Result<PathBuf> {
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S").to_string();
+    let base = format!(".before-restore-{stamp}-{}", std::process::id());
+    for n in 1..1000 {
+        let suffix = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let dest = sibling(db, &suffix);
+        match std::fs::hard_link(db, &dest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            // A file system without hard links: an exclusive copy.
+            Err(_) => {
+                let mut out = match store::create_private(&dest) {
+                    Ok(f) => f,
+                    Err(_) if dest.exists() => continue,
+                    Err(e) => return Err(e),
+                };
+                std::io::copy(&mut std::fs::File::open(db)?, &mut out)?;
+                out.sync_all()?;
+            }
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o600))?;
+        return Ok(dest);
+    }
+    Err(Error::new(
+        Kind::State,
+        Msg::new(
+            "Không đặt được tên cho bản cũ giữ lại",
+            "Could not name the copy of the old database",
+        ),
+    ))
 }
 
 #[derive(Debug, Serialize)]
@@ -167,6 +390,60 @@ pub struct CheckReport {
     pub integrity: String,
     pub foreign_keys: Vec<Value>,
     pub audit: Verification,
+    /// How the schema differs from the one this binary expects (tables, columns,
+    /// indexes, triggers); empty when it matches.
+    pub schema: Vec<SchemaProblem>,
+}
+
+impl CheckReport {
+    /// The first thing wrong, in the order `check` reports them.
+    pub fn first_problem(&self) -> Option<Msg> {
+        if self.integrity != "ok" {
+            let i = &self.integrity;
+            return Some(Msg::new(
+                format!("tệp hỏng ({i})"),
+                format!("the file is damaged ({i})"),
+            ));
+        }
+        if !self.foreign_keys.is_empty() {
+            let n = self.foreign_keys.len();
+            return Some(Msg::new(
+                format!("{n} lỗi khoá ngoại"),
+                format!("{n} foreign key violations"),
+            ));
+        }
+        if let Some(p) = self.schema.first() {
+            let m = &p.msg;
+            return Some(Msg::new(
+                format!("lược đồ không đúng: {}", m.vi),
+                format!("the schema is not as expected: {}", m.en),
+            ));
+        }
+        self.audit.problems.first().map(|p| {
+            Msg::new(
+                format!("nhật ký kiểm tra không toàn vẹn: {}", p.msg.vi),
+                format!("the audit trail is not intact: {}", p.msg.en),
+            )
+        })
+    }
+
+    pub fn problem_count(&self) -> usize {
+        usize::from(self.integrity != "ok")
+            + self.foreign_keys.len()
+            + self.audit.problems.len()
+            + self.schema.len()
+    }
+
+    /// Every schema and audit problem after the first, at most `max`.
+    pub fn details(&self, max: usize) -> Vec<Msg> {
+        self.schema
+            .iter()
+            .map(|p| p.msg.clone())
+            .chain(self.audit.problems.iter().map(|p| p.msg.clone()))
+            .skip(1)
+            .take(max)
+            .collect()
+    }
 }
 
 pub fn check(conn: &Connection) -> Result<CheckReport> {
@@ -175,11 +452,174 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
     let fk: Vec<Value> = stmt
         .query_map([], |r| Ok(serde_json::json!({"table": r.get::<_, String>(0)?, "rowid": r.get::<_, Option<i64>>(1)?, "parent": r.get::<_, String>(2)?})))?
         .collect::<rusqlite::Result<_>>()?;
-    let audit = audit::verify(conn)?;
+    let schema = schema_problems(conn)?;
+    let audit = match audit::verify(conn) {
+        Ok(v) => v,
+        // A schema this binary does not know can make the verification itself fail:
+        // the schema problems say why.
+        Err(e) if !schema.is_empty() => Verification {
+            ok: false,
+            entries: 0,
+            objects: 0,
+            head: None,
+            problems: vec![audit::Problem {
+                entry: None,
+                object: None,
+                problem: format!("the audit trail cannot be verified: {}", e.msg.en),
+                msg: Msg::new(
+                    format!("không kiểm được nhật ký: {}", e.msg.vi),
+                    format!("the audit trail cannot be verified: {}", e.msg.en),
+                ),
+            }],
+        },
+        Err(e) => return Err(e),
+    };
     Ok(CheckReport {
-        ok: integrity == "ok" && fk.is_empty() && audit.ok,
+        ok: integrity == "ok" && fk.is_empty() && audit.ok && schema.is_empty(),
         integrity,
         foreign_keys: fk,
         audit,
+        schema,
     })
+}
+
+/// One schema object as `sqlite_master` has it: its SQL, whitespace collapsed.
+#[derive(PartialEq)]
+struct Object {
+    kind: String,
+    table: String,
+    sql: String,
+}
+
+fn objects(conn: &Connection) -> Result<std::collections::BTreeMap<String, Object>> {
+    let mut stmt = conn.prepare(
+        "SELECT name, type, tbl_name, COALESCE(sql, '') FROM sqlite_master \
+         WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let sql: String = r.get(3)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            Object {
+                kind: r.get(1)?,
+                table: r.get(2)?,
+                sql: sql.split_whitespace().collect::<Vec<_>>().join(" "),
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn columns(conn: &Connection, table: &str) -> Result<Vec<(String, String, bool, i64)>> {
+    let mut stmt = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)")?;
+    let rows = stmt.query_map([table], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Compares the schema with a fresh database migrated by this binary: every table,
+/// column, index and trigger it expects, and no trigger or view it does not know.
+pub fn schema_problems(conn: &Connection) -> Result<Vec<SchemaProblem>> {
+    let expected_conn = Store::expected_schema()?;
+    let expected = objects(&expected_conn)?;
+    let found = objects(conn)?;
+    let mut problems = Vec::new();
+    let kind_word = |k: &str| match k {
+        "table" => ("bảng", "table"),
+        "index" => ("chỉ mục", "index"),
+        "trigger" => ("trigger", "trigger"),
+        "view" => ("khung nhìn", "view"),
+        _ => ("đối tượng", "object"),
+    };
+    for (name, want) in &expected {
+        let (vi, en) = kind_word(&want.kind);
+        let Some(have) = found.get(name) else {
+            problems.push(SchemaProblem::new(
+                name,
+                Msg::new(
+                    format!("thiếu {vi} {name}"),
+                    format!("the {en} {name} is missing"),
+                ),
+            ));
+            continue;
+        };
+        if want.kind == "table" {
+            let want_cols = columns(&expected_conn, name)?;
+            let have_cols = columns(conn, name)?;
+            let mut column_problem = false;
+            for col in &want_cols {
+                let c = &col.0;
+                match have_cols.iter().find(|h| h.0 == col.0) {
+                    None => {
+                        column_problem = true;
+                        problems.push(SchemaProblem::new(
+                            name,
+                            Msg::new(
+                                format!("bảng {name} thiếu cột {c}"),
+                                format!("the table {name} has no column {c}"),
+                            ),
+                        ));
+                    }
+                    Some(h) if h != col => {
+                        column_problem = true;
+                        problems.push(SchemaProblem::new(
+                            name,
+                            Msg::new(
+                                format!("cột {name}.{c} khác định nghĩa"),
+                                format!("the column {name}.{c} is defined differently"),
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            if column_problem {
+                continue;
+            }
+        }
+        if have != want {
+            problems.push(SchemaProblem::new(
+                name,
+                Msg::new(
+                    format!("{vi} {name} khác định nghĩa"),
+                    format!("the {en} {name} is defined differently"),
+                ),
+            ));
+        }
+    }
+    for (name, have) in &found {
+        if (have.kind == "trigger" || have.kind == "view") && !expected.contains_key(name) {
+            let (vi, en) = kind_word(&have.kind);
+            let t = &have.table;
+            problems.push(SchemaProblem::new(
+                name,
+                Msg::new(
+                    format!("có {vi} lạ {name} (trên {t})"),
+                    format!("an unknown {en} {name} (on {t})"),
+                ),
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// One way the schema differs from the expected one.
+#[derive(Debug, Clone, Serialize)]
+pub struct SchemaProblem {
+    /// The table, index, trigger or view concerned.
+    pub object: String,
+    pub problem: String,
+    #[serde(skip)]
+    pub msg: Msg,
+}
+
+impl SchemaProblem {
+    fn new(object: &str, msg: Msg) -> SchemaProblem {
+        SchemaProblem {
+            object: object.to_string(),
+            problem: msg.en.clone(),
+            msg,
+        }
+    }
 }

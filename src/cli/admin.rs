@@ -163,7 +163,19 @@ pub struct RestoreArgs {
 }
 
 pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
-    let checked = maintenance::inspect_backup(&a.file)?;
+    let p = a.file.display();
+    let question = Msg::new(
+        format!(
+            "Thay cơ sở dữ liệu {} bằng bản sao lưu {p}?",
+            ctx.db.display()
+        ),
+        format!(
+            "Replace the database {} with the backup {p}?",
+            ctx.db.display()
+        ),
+    );
+    // No terminal to ask and no --yes: refuse before doing anything.
+    super::require_consent(ctx)?;
     if ctx.db.exists() {
         // Whoever restores must be a sysadmin of the database being replaced.
         match ctx.open() {
@@ -178,13 +190,21 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
             )),
         }
     }
-    let aside = maintenance::restore(&a.file, &ctx.db)?;
-    let p = a.file.display();
+    let prepared = maintenance::prepare_restore(&a.file, &ctx.db)?;
+    super::confirm(ctx, question)?;
+    let checked = serde_json::to_value(&prepared.inspection)?;
+    let aside = prepared.install(&ctx.db)?;
     ctx.out.note(Msg::new(
         format!("Đã khôi phục từ {p}"),
         format!("Restored from {p}"),
     ));
-    let mut v = serde_json::to_value(checked)?;
+    if let Some(old) = &aside {
+        ctx.out.note(Msg::new(
+            format!("Cơ sở dữ liệu cũ được giữ ở {old}"),
+            format!("The previous database is kept at {old}"),
+        ));
+    }
+    let mut v = checked;
     v["previous_database"] = json!(aside);
     ctx.out.emit(&v, &[])
 }
@@ -224,6 +244,30 @@ pub fn check(ctx: &Ctx) -> Result<()> {
                 format!("{n} lỗi khoá ngoại"),
                 format!("{n} foreign key violations"),
             ),
+        ));
+    }
+    if let Some(first) = report.schema.first() {
+        let n = report.schema.len();
+        return Err(Error::new(
+            Kind::Failure,
+            Msg::new(
+                format!(
+                    "Lược đồ cơ sở dữ liệu không đúng ({n} chỗ); đầu tiên: {}",
+                    first.msg.vi
+                ),
+                format!(
+                    "The database schema is not as expected ({n} differences); first: {}",
+                    first.msg.en
+                ),
+            ),
+        )
+        .with_details(
+            report
+                .schema
+                .iter()
+                .skip(1)
+                .map(|p| p.msg.clone())
+                .collect(),
         ));
     }
     report_problems(ctx, &problems)

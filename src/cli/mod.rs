@@ -395,6 +395,55 @@ pub fn read_secret(
         })
 }
 
+fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// A command that asks first cannot run unattended without `--yes`: with no terminal
+/// to ask on, it is a usage error (exit 2) before anything is done.
+pub fn require_consent(ctx: &Ctx) -> Result<()> {
+    if ctx.yes || interactive() {
+        return Ok(());
+    }
+    Err(Error::new(
+        Kind::Usage,
+        Msg::new(
+            "Không có terminal để xác nhận; không làm gì",
+            "No terminal to confirm on; nothing was done",
+        ),
+    )
+    .with_hint(Msg::new(
+        "thêm --yes để xác nhận trước",
+        "add --yes to confirm in advance",
+    )))
+}
+
+/// Asks `question` on the terminal (`--yes` answers it); a "no" changes nothing.
+pub fn confirm(ctx: &Ctx, question: Msg) -> Result<()> {
+    require_consent(ctx)?;
+    if ctx.yes {
+        return Ok(());
+    }
+    let yes = dialoguer::Confirm::new()
+        .with_prompt(question.get(ctx.lang()))
+        .default(false)
+        .interact()
+        .map_err(|e| {
+            Error::failure(
+                Msg::new("Không đọc được câu trả lời", "Could not read the answer"),
+                anyhow::anyhow!("{e}"),
+            )
+        })?;
+    if yes {
+        Ok(())
+    } else {
+        Err(Error::new(
+            Kind::State,
+            Msg::new("Đã huỷ; không thay đổi gì", "Cancelled; nothing changed"),
+        ))
+    }
+}
+
 /// A `--received` date or a `--request` number alone is a usage error.
 pub fn request(
     number: Option<String>,

@@ -96,6 +96,9 @@ impl Store {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        // Owner-only from the first byte: SQLite gives the WAL and SHM files the
+        // database file's permissions.
+        create_private(path)?;
         let conn = Connection::open(path)?;
         let mut store = Store {
             conn,
@@ -104,6 +107,17 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// An in-memory database with every migration applied: the schema this binary
+    /// expects, to compare a database against.
+    pub fn expected_schema() -> Result<Connection> {
+        let mut store = Store {
+            conn: Connection::open_in_memory()?,
+            path: PathBuf::from(":memory:"),
+        };
+        store.migrate()?;
+        Ok(store.conn)
     }
 
     fn configure(&mut self) -> Result<()> {
@@ -185,6 +199,17 @@ impl Store {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         get_meta(&self.conn, key)
     }
+}
+
+/// Creates an empty file readable and writable by its owner only (mode 0600);
+/// fails when the name is taken.
+pub fn create_private(path: &Path) -> Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    Ok(std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?)
 }
 
 pub fn get_meta(conn: &Connection, key: &str) -> Result<Option<String>> {

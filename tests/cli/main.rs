@@ -15,6 +15,7 @@ mod indicators;
 mod man;
 mod operations;
 mod permissions;
+mod restore;
 mod schemas;
 mod units;
 mod workflow;

@@ -105,7 +105,8 @@ fn backup_is_consistent_while_another_process_writes_and_restore_checks_first() 
     env.run(&["backup", backup.to_str().unwrap()]).code(7);
     // Restore refuses garbage, and restores a good copy keeping the old one aside.
     let junk = env.write("junk.db", "không phải cơ sở dữ liệu");
-    env.run(&["restore", junk.to_str().unwrap()]).code(5);
+    env.run(&["--yes", "restore", junk.to_str().unwrap()])
+        .code(5);
     env.run(&[
         "unit",
         "add",
@@ -117,7 +118,7 @@ fn backup_is_consistent_while_another_process_writes_and_restore_checks_first() 
         "other",
     ])
     .ok();
-    let v = env.json(&["restore", backup.to_str().unwrap()]);
+    let v = env.json(&["--yes", "restore", backup.to_str().unwrap()]);
     assert!(v["previous_database"]
         .as_str()
         .unwrap()

@@ -914,7 +914,7 @@ fn operations_print_the_documented_shapes() {
         &env,
         "operations",
         "restore_result",
-        &["restore", copy.to_str().unwrap()],
+        &["--yes", "restore", copy.to_str().unwrap()],
     );
     assert_eq!(restored["audit_ok"], true);
     assert_eq!(restored["audit_head"], backup["audit_head"]);
