@@ -11,7 +11,8 @@
 //! workflow leaves (report, revision with deadline, timeliness, sent at, the sender's
 //! Ed25519 signature over the canonical content, values and their digest, the
 //! create → submit → approve → send → accept transitions), each revision recorded in the
-//! audit trail with its row digest, and one audit event per month's batch. `audit
+//! audit trail with its row digest (and its transitions' digest, as every revision
+//! change records), and one audit event per month's batch. `audit
 //! verify` passes on the result.
 
 use std::path::{Path, PathBuf};

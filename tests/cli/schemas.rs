@@ -824,11 +824,12 @@ fn the_audit_trail_prints_the_documented_shapes_intact_or_tampered() {
     let env = Env::with_province();
     env.run(&["calendar", "add-off", "2026-12-31"]).ok();
     env.run(&["calendar", "remove", "2026-12-31"]).ok();
+    env.login("admin", "Sai-mat-khau-2026!").code(4);
     let log = emits(&env, "audit", "audit_log", &["audit", "log"]);
     let entries = log.as_array().unwrap();
     assert_eq!(entries[0]["id"], 1);
     assert_eq!(entries[0]["prev_hash"], "0".repeat(64));
-    // All three kinds of state: a row digest, a removed row, an event (the sign-in).
+    // All three kinds of state: a row digest, a removed row, an event (the refused sign-in).
     assert!(entries.iter().any(|e| e["state"] == "-"));
     assert!(entries.iter().any(|e| e["state"].is_null()));
     assert!(entries
