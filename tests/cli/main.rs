@@ -9,6 +9,7 @@ mod audit_trail;
 mod calendar;
 mod dashboard;
 mod forms;
+mod import_contract;
 mod indicators;
 mod man;
 mod operations;

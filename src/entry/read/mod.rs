@@ -55,6 +55,7 @@ use crate::error::{Error, Msg, Result};
 use crate::form::import::{import_bytes, ImportOptions};
 use crate::form::{FormDef, TableColumnKind};
 
+mod eval;
 mod long;
 mod original;
 #[cfg(test)]
@@ -184,22 +185,65 @@ fn parse_a1(address: &str) -> Option<(u32, u16)> {
     Some((row - 1, (col - 1) as u16))
 }
 
-fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+/// Opens a workbook, and says whether it asks for a full recalculation on opening.
+fn open_xlsx(path: &Path) -> Result<(Xlsx<Cursor<Vec<u8>>>, bool)> {
     let bytes = guard::read_file(path)?;
     guard::check_workbook(path, &bytes)?;
-    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    let recalculate = asks_recalculation(&bytes);
+    let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         invalid(
             format!("Không đọc được bảng tính {}: {e}", path.display()),
             format!("Cannot read the workbook {}: {e}", path.display()),
         )
-    })
+    })?;
+    Ok((book, recalculate))
 }
+
+/// Whether `xl/workbook.xml` says `fullCalcOnLoad`: the file was written by
+/// something that did not calculate (rust_xlsxwriter writes a placeholder result
+/// and asks the spreadsheet to recalculate), so no cached formula result is trusted.
+fn asks_recalculation(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(entry) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    // The workbook part is small; a hostile one is read no further than this.
+    if entry.take(16 << 20).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    xml.split("<")
+        .filter(|t| {
+            let t = t.trim_start();
+            t.starts_with("calcPr") || t.contains(":calcPr")
+        })
+        .any(|t| {
+            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            t.contains("fullCalcOnLoad=\"1\"")
+                || t.contains("fullCalcOnLoad=\"true\"")
+                || t.contains("fullCalcOnLoad='1'")
+                || t.contains("fullCalcOnLoad='true'")
+        })
+}
+
+/// Most cells outside those wanted kept to compute formulas from.
+const MAX_OTHER_CELLS: usize = 200_000;
 
 /// The cells of a sheet that are wanted, read one by one: a sheet's dense range
 /// would allocate every cell between A1 and its farthest cell, which a hostile file
-/// can put at XFD1048576.
+/// can put at XFD1048576. With formulas, the sheet's other cells are kept as well
+/// (up to [`MAX_OTHER_CELLS`]), so a formula whose result the file did not cache
+/// can be computed from them.
 struct Sparse {
-    cells: HashMap<(u32, u32), Data>,
+    cells: HashMap<(u32, u32), eval::Stored>,
+    /// Every non-empty cell of the sheet was kept.
+    complete: bool,
+    /// The workbook asks for a recalculation: cached results are not trusted.
+    recalculate: bool,
+    /// The last row of a wanted cell.
     max_row: u32,
 }
 
@@ -210,6 +254,7 @@ impl Sparse {
         sheet: &str,
         keep: &dyn Fn(u32, u32) -> bool,
         limit: usize,
+        others: bool,
     ) -> Result<Sparse> {
         let unreadable = |e: calamine::XlsxError| {
             invalid(
@@ -219,14 +264,25 @@ impl Sparse {
         };
         let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
         let mut cells = HashMap::new();
+        let (mut kept, mut other, mut complete) = (0usize, 0usize, true);
         let mut max_row = 0;
-        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-            let (row, col) = cell.get_position();
-            let value = Data::from(cell.get_value().clone());
-            if value == Data::Empty || !keep(row, col) {
+        while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
+            let (row, col) = cell.pos;
+            let value = Data::from(cell.value);
+            let formula = cell.formula.filter(|f| !f.trim().is_empty());
+            if value == Data::Empty && formula.is_none() {
                 continue;
             }
-            if cells.len() >= limit {
+            if !keep(row, col) {
+                if others && other < MAX_OTHER_CELLS {
+                    other += 1;
+                    cells.insert((row, col), eval::Stored { value, formula });
+                } else {
+                    complete = false;
+                }
+                continue;
+            }
+            if kept >= limit {
                 return Err(invalid(
                     format!(
                         "Trang «{sheet}» của {} có quá nhiều ô (giới hạn {limit})",
@@ -238,15 +294,64 @@ impl Sparse {
                     ),
                 ));
             }
+            kept += 1;
             max_row = max_row.max(row);
-            cells.insert((row, col), value);
+            cells.insert((row, col), eval::Stored { value, formula });
         }
-        Ok(Sparse { cells, max_row })
+        Ok(Sparse {
+            cells,
+            complete,
+            recalculate: false,
+            max_row,
+        })
     }
 
     fn get(&self, row: u32, col: u16) -> Option<&Data> {
-        self.cells.get(&(row, u32::from(col)))
+        self.cells
+            .get(&(row, u32::from(col)))
+            .map(|c| &c.value)
+            .filter(|v| **v != Data::Empty)
     }
+
+    fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// What the sheet's cells read as, formulas the file did not calculate
+    /// computed (see [`eval`]).
+    fn values(&self) -> eval::Sheet<'_> {
+        eval::Sheet::new(&self.cells, self.complete, self.recalculate)
+    }
+}
+
+/// A cell's value as read, or the file refused naming the cell whose formula could
+/// not be computed.
+fn read_cell(
+    values: &eval::Sheet,
+    path: &Path,
+    sheet: &str,
+    row: u32,
+    col: u16,
+) -> Result<RawValue> {
+    values.value(row, u32::from(col)).map_err(|e| {
+        let at = sheet_ref(sheet, row, col);
+        invalid(
+            format!(
+                "Tệp {}: ô {at} có công thức mà tệp không lưu kết quả, và hệ thống không tính được: {}",
+                path.display(),
+                e.vi
+            ),
+            format!(
+                "The file {}: cell {at} holds a formula whose result the file does not store, and it cannot be computed here: {}",
+                path.display(),
+                e.en
+            ),
+        )
+        .with_hint(Msg::new(
+            "Mở tệp bằng Excel hoặc LibreOffice và lưu lại (để lưu kết quả công thức), hoặc nhập số thay cho công thức",
+            "Open the file in Excel or LibreOffice and save it (so formula results are stored), or type the number instead of the formula",
+        ))
+    })
 }
 
 /// The text of an identity-sheet cell (they are all written as text).
@@ -283,25 +388,30 @@ fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
 /// Reads a fill-in workbook, or `None` when the file has no identity sheet (the
 /// form's own template filled by hand) — opening the file once.
 pub fn read_workbook_if_any(path: &Path) -> Result<Option<Filled>> {
-    let book = open_xlsx(path)?;
+    let (book, recalculate) = open_xlsx(path)?;
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Ok(None);
     }
-    read_opened(path, book).map(Some)
+    read_opened(path, book, recalculate).map(Some)
 }
 
 pub fn has_identity_sheet(path: &Path) -> Result<bool> {
-    let book = open_xlsx(path)?;
+    let (book, _) = open_xlsx(path)?;
     Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
 }
 
 /// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
 /// identity (checksum verified) and every cell of its layout map.
 pub fn read_workbook(path: &Path) -> Result<Filled> {
-    read_opened(path, open_xlsx(path)?)
+    let (book, recalculate) = open_xlsx(path)?;
+    read_opened(path, book, recalculate)
 }
 
-fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<Filled> {
+fn read_opened(
+    path: &Path,
+    mut book: Xlsx<std::io::Cursor<Vec<u8>>>,
+    recalculate: bool,
+) -> Result<Filled> {
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Err(invalid(
             format!(
@@ -326,6 +436,7 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
         IDENTITY_SHEET,
         &|_, col| col < 4,
         max_rows * 4,
+        false,
     )
     .map_err(|e| {
         tampered(path, &e.msg.vi, &e.msg.en).with_cause(anyhow::anyhow!("{}", e.msg.en))
@@ -337,7 +448,7 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
             "the identity sheet is too large",
         ));
     }
-    let mut rows: Vec<Vec<String>> = if id_cells.cells.is_empty() {
+    let mut rows: Vec<Vec<String>> = if id_cells.is_empty() {
         Vec::new()
     } else {
         (0..=id_cells.max_row)
@@ -453,21 +564,26 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
         .iter()
         .map(|(_, _, (r, c))| (*r, u32::from(*c)))
         .collect();
-    let data = Sparse::read(
+    let mut data = Sparse::read(
         &mut book,
         path,
         &sheet,
         &|r, c| wanted.contains(&(r, c)),
         wanted.len(),
+        true,
     )?;
+    data.recalculate = recalculate;
+    let values = data.values();
     let cells = map
         .into_iter()
-        .map(|(r, c, (row_at, col_at))| CellInput {
-            row: r.clone(),
-            column: c.clone(),
-            cell: sheet_ref(&sheet, row_at, col_at),
-            raw: RawValue::from_cell(data.get(row_at, col_at)),
+        .map(|(r, c, (row_at, col_at))| {
+            Ok(CellInput {
+                row: r.clone(),
+                column: c.clone(),
+                cell: sheet_ref(&sheet, row_at, col_at),
+                raw: read_cell(&values, path, &sheet, row_at, col_at)?,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(Filled { identity, cells })
 }
