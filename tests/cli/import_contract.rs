@@ -355,3 +355,95 @@ fn a_formula_without_a_cached_result_in_an_input_cell_is_computed_or_refused() {
         r.stderr
     );
 }
+
+/// `path` with the text of every `<v>FROM</v>` in its sheets replaced by `to`.
+fn patch_values(path: &Path, from: &str, to: &str) {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(path).unwrap();
+    let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut entry = zin.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(data).unwrap();
+            data = text
+                .replace(&format!("<v>{from}</v>"), &format!("<v>{to}</v>"))
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    std::fs::write(path, out.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn out_of_range_numbers_are_refused_from_a_workbook_as_from_csv() {
+    let env = with_regime();
+    let lua = env.row_key("KTXH01", "Lúa");
+    let template = env.path("nhap.xlsx");
+    env.json(&[
+        "entry",
+        "template",
+        "KTXH",
+        "--period",
+        "202611",
+        "--unit",
+        "H99.01",
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    let (rows, sheet) = identity(&template);
+    let form = env.json(&["form", "show", "KTXH01"]);
+    let c1 = form["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["number"] == "1")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lua1 = address(&rows, &lua, &c1);
+    let given = ["--regime", "KTXH", "--unit", "H99.01", "--period", "202611"];
+    for typed in ["1e-400", "1E+400", "1E-30"] {
+        let csv = env.write("so-lieu.csv", &format!("{lua},1,{typed}\n"));
+        let mut a = vec!["--lang", "en", "entry", "import", csv.to_str().unwrap()];
+        a.extend_from_slice(&given);
+        let from_csv = env.run(&a).code(5);
+        let book = env.path("so-lieu.xlsx");
+        rewrite(&book, &rows, &sheet, &[(&lua1, "123456.789")], false);
+        patch_values(&book, "123456.789", typed);
+        let mut a = vec!["--lang", "en", "entry", "import", book.to_str().unwrap()];
+        a.extend_from_slice(&given);
+        let from_xlsx = env.run(&a).code(5);
+        assert!(
+            from_xlsx.stderr.contains(&lua1) && from_xlsx.stderr.contains(typed),
+            "{typed}: {}",
+            from_xlsx.stderr
+        );
+        // The same reason as from CSV, only the place differs.
+        let reason = |s: &str| -> String {
+            s.lines()
+                .find(|l| l.contains(typed))
+                .and_then(|l| l.split_once(typed))
+                .map(|(_, after)| after.to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            reason(&from_xlsx.stderr),
+            reason(&from_csv.stderr),
+            "{}\n{}",
+            from_xlsx.stderr,
+            from_csv.stderr
+        );
+    }
+    // Nothing was written: there is no report at all.
+    env.run(&[
+        "entry", "show", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(6);
+}

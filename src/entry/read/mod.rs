@@ -186,17 +186,22 @@ fn parse_a1(address: &str) -> Option<(u32, u16)> {
 }
 
 /// Opens a workbook, and says whether it asks for a full recalculation on opening.
-fn open_xlsx(path: &Path) -> Result<(Xlsx<Cursor<Vec<u8>>>, bool)> {
+/// A workbook opened, whether it asks for a recalculation, and its bytes (for
+/// [`out_of_range_numbers`]).
+type Opened = (Xlsx<Cursor<Vec<u8>>>, bool, Vec<u8>);
+
+/// The bytes are returned too, for [`out_of_range_numbers`].
+fn open_xlsx(path: &Path) -> Result<Opened> {
     let bytes = guard::read_file(path)?;
     guard::check_workbook(path, &bytes)?;
     let recalculate = asks_recalculation(&bytes);
-    let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    let book = Xlsx::new(Cursor::new(bytes.clone())).map_err(|e| {
         invalid(
             format!("Không đọc được bảng tính {}: {e}", path.display()),
             format!("Cannot read the workbook {}: {e}", path.display()),
         )
     })?;
-    Ok((book, recalculate))
+    Ok((book, recalculate, bytes))
 }
 
 /// Whether `xl/workbook.xml` says `fullCalcOnLoad`: the file was written by
@@ -313,6 +318,18 @@ impl Sparse {
             .filter(|v| **v != Data::Empty)
     }
 
+    /// Number cells whose stored text is out of range read as that text (see
+    /// [`out_of_range_numbers`]).
+    fn keep_typed_text(&mut self, found: HashMap<(u32, u32), String>) {
+        for (pos, text) in found {
+            if let Some(cell) = self.cells.get_mut(&pos) {
+                if cell.formula.is_none() {
+                    cell.value = Data::String(text);
+                }
+            }
+        }
+    }
+
     fn is_empty(&self) -> bool {
         self.cells.is_empty()
     }
@@ -388,29 +405,30 @@ fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
 /// Reads a fill-in workbook, or `None` when the file has no identity sheet (the
 /// form's own template filled by hand) — opening the file once.
 pub fn read_workbook_if_any(path: &Path) -> Result<Option<Filled>> {
-    let (book, recalculate) = open_xlsx(path)?;
+    let (book, recalculate, bytes) = open_xlsx(path)?;
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Ok(None);
     }
-    read_opened(path, book, recalculate).map(Some)
+    read_opened(path, book, recalculate, &bytes).map(Some)
 }
 
 pub fn has_identity_sheet(path: &Path) -> Result<bool> {
-    let (book, _) = open_xlsx(path)?;
+    let (book, _, _) = open_xlsx(path)?;
     Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
 }
 
 /// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
 /// identity (checksum verified) and every cell of its layout map.
 pub fn read_workbook(path: &Path) -> Result<Filled> {
-    let (book, recalculate) = open_xlsx(path)?;
-    read_opened(path, book, recalculate)
+    let (book, recalculate, bytes) = open_xlsx(path)?;
+    read_opened(path, book, recalculate, &bytes)
 }
 
 fn read_opened(
     path: &Path,
     mut book: Xlsx<std::io::Cursor<Vec<u8>>>,
     recalculate: bool,
+    bytes: &[u8],
 ) -> Result<Filled> {
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Err(invalid(
@@ -573,6 +591,7 @@ fn read_opened(
         true,
     )?;
     data.recalculate = recalculate;
+    data.keep_typed_text(out_of_range_numbers(bytes, &sheet));
     let values = data.values();
     let cells = map
         .into_iter()
@@ -586,4 +605,110 @@ fn read_opened(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Filled { identity, cells })
+}
+
+/// The number cells of `sheet` whose stored text is out of range (`1e-400`,
+/// `1E+400`): the spreadsheet reader turns them into 0 or infinity, so they are
+/// found in the sheet's XML and read as the text typed, which `validate` refuses
+/// as it refuses the same text from CSV. Formula cells are left out (their results
+/// are computed, not typed).
+fn out_of_range_numbers(bytes: &[u8], sheet: &str) -> HashMap<(u32, u32), String> {
+    use crate::domain::number::NumberError;
+    use std::io::Read;
+    let mut found = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return found;
+    };
+    let mut part = |name: &str| -> Option<String> {
+        let entry = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        entry
+            .take(1 << 30)
+            .read_to_string(&mut text)
+            .ok()
+            .map(|_| text)
+    };
+    let Some(workbook) = part("xl/workbook.xml") else {
+        return found;
+    };
+    let Some(rels) = part("xl/_rels/workbook.xml.rels") else {
+        return found;
+    };
+    let rid = workbook
+        .split("<sheet ")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+        .find(|t| attr(t, "name").is_some_and(|n| unescape(&n) == sheet))
+        .and_then(|t| attr(t, "r:id"));
+    let Some(rid) = rid else { return found };
+    let target = rels
+        .split("<Relationship ")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+        .find(|t| attr(t, "Id").as_deref() == Some(rid.as_str()))
+        .and_then(|t| attr(t, "Target"));
+    let Some(target) = target else { return found };
+    let path = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let Some(xml) = part(&path) else { return found };
+    for cell in xml.split("<c ").skip(1) {
+        let Some((attrs, rest)) = cell.split_once('>') else {
+            continue;
+        };
+        if attrs.ends_with('/') || attr(attrs, "t").is_some_and(|t| t != "n") {
+            continue;
+        }
+        let body = rest.split("</c>").next().unwrap_or_default();
+        if body.contains("<f") {
+            continue;
+        }
+        let Some(text) = body
+            .split_once("<v>")
+            .and_then(|(_, v)| v.split_once("</v>"))
+            .map(|(v, _)| v.trim())
+        else {
+            continue;
+        };
+        let out_of_range = matches!(
+            crate::domain::number::parse_vn_number(text),
+            Err(NumberError::OutOfRange { .. })
+        );
+        if let (true, Some(pos)) = (out_of_range, attr(attrs, "r").and_then(|r| parse_a1(&r))) {
+            found.insert((pos.0, u32::from(pos.1)), text.to_string());
+        }
+    }
+    found
+}
+
+/// The value of the attribute `name` in the text of a start tag.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(i) = rest.find(name) {
+        let before = rest[..i].chars().last();
+        let after = &rest[i + name.len()..];
+        rest = after;
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let Some(after) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let quote = after.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            return None;
+        }
+        return after[1..].split(quote).next().map(str::to_string);
+    }
+    None
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }

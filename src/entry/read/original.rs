@@ -57,7 +57,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
 
     let sheet = found.layout.sheet_name.clone().unwrap_or_default();
     let recalculate = asks_recalculation(&bytes);
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    let mut book = Xlsx::new(Cursor::new(bytes.clone())).map_err(|e| {
         invalid(
             format!("Không đọc được bảng tính {}: {e}", path.display()),
             format!("Cannot read the workbook {}: {e}", path.display()),
@@ -74,6 +74,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
         true,
     )?;
     grid.recalculate = recalculate;
+    grid.keep_typed_text(out_of_range_numbers(&bytes, &sheet));
     let place = TablePlace::locate(&found, &grid);
     let sheet_rows = place.rows(&found, &grid).map_err(|(vi, en)| {
         invalid(
