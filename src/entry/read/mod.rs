@@ -16,7 +16,15 @@
 //!   file's cached totals against it, and so that a text column keeps what was
 //!   typed. Legacy TCVN3/VNI text is converted by `validate`, with a warning;
 //! - an Excel error value (`#DIV/0!`) is the text of the error; a date or a boolean
-//!   is text.
+//!   is text;
+//! - a formula cell is read by its cached result, unless the file has none (written
+//!   by a library that does not calculate) or asks for a recalculation on opening
+//!   (`fullCalcOnLoad`): then the formula is computed from the sheet's own values
+//!   ([`eval`]: references, `+ - * /`, parentheses, `SUM`, `IFERROR`), and a formula
+//!   that cannot be computed there refuses the file, naming the cell — never read
+//!   as blank or as the placeholder 0;
+//! - a number whose stored text is out of range (`1e-400`, `1E+400`, `1E-30`) is
+//!   read as that text, so it is refused exactly as the same text from CSV is.
 //!
 //! # The long format (`read_long`)
 //!
