@@ -20,7 +20,7 @@
 //! - a formula cell is read by its cached result, unless the file has none (written
 //!   by a library that does not calculate) or asks for a recalculation on opening
 //!   (`fullCalcOnLoad`): then the formula is computed from the sheet's own values
-//!   ([`eval`]: references, `+ - * /`, parentheses, `SUM`, `IFERROR`), and a formula
+//!   (the `eval` module: references, `+ - * /`, parentheses, `SUM`, `IFERROR`), and a formula
 //!   that cannot be computed there refuses the file, naming the cell — never read
 //!   as blank or as the placeholder 0;
 //! - a number whose stored text is out of range (`1e-400`, `1E+400`, `1E-30`) is
