@@ -11,6 +11,7 @@ mod calendar;
 mod dashboard;
 mod deadline_rules;
 mod forms;
+mod import_contract;
 mod indicators;
 mod man;
 mod operations;

@@ -16,7 +16,15 @@
 //!   file's cached totals against it, and so that a text column keeps what was
 //!   typed. Legacy TCVN3/VNI text is converted by `validate`, with a warning;
 //! - an Excel error value (`#DIV/0!`) is the text of the error; a date or a boolean
-//!   is text.
+//!   is text;
+//! - a formula cell is read by its cached result, unless the file has none (written
+//!   by a library that does not calculate) or asks for a recalculation on opening
+//!   (`fullCalcOnLoad`): then the formula is computed from the sheet's own values
+//!   (the `eval` module: references, `+ - * /`, parentheses, `SUM`, `IFERROR`), and a formula
+//!   that cannot be computed there refuses the file, naming the cell — never read
+//!   as blank or as the placeholder 0;
+//! - a number whose stored text is out of range (`1e-400`, `1E+400`, `1E-30`) is
+//!   read as that text, so it is refused exactly as the same text from CSV is.
 //!
 //! # The long format (`read_long`)
 //!
@@ -55,6 +63,7 @@ use crate::error::{Error, Msg, Result};
 use crate::form::import::{import_bytes, ImportOptions};
 use crate::form::{FormDef, TableColumnKind};
 
+mod eval;
 mod long;
 mod original;
 #[cfg(test)]
@@ -184,22 +193,70 @@ fn parse_a1(address: &str) -> Option<(u32, u16)> {
     Some((row - 1, (col - 1) as u16))
 }
 
-fn open_xlsx(path: &Path) -> Result<Xlsx<Cursor<Vec<u8>>>> {
+/// Opens a workbook, and says whether it asks for a full recalculation on opening.
+/// A workbook opened, whether it asks for a recalculation, and its bytes (for
+/// [`out_of_range_numbers`]).
+type Opened = (Xlsx<Cursor<Vec<u8>>>, bool, Vec<u8>);
+
+/// The bytes are returned too, for [`out_of_range_numbers`].
+fn open_xlsx(path: &Path) -> Result<Opened> {
     let bytes = guard::read_file(path)?;
     guard::check_workbook(path, &bytes)?;
-    Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    let recalculate = asks_recalculation(&bytes);
+    let book = Xlsx::new(Cursor::new(bytes.clone())).map_err(|e| {
         invalid(
             format!("Không đọc được bảng tính {}: {e}", path.display()),
             format!("Cannot read the workbook {}: {e}", path.display()),
         )
-    })
+    })?;
+    Ok((book, recalculate, bytes))
 }
+
+/// Whether `xl/workbook.xml` says `fullCalcOnLoad`: the file was written by
+/// something that did not calculate (rust_xlsxwriter writes a placeholder result
+/// and asks the spreadsheet to recalculate), so no cached formula result is trusted.
+fn asks_recalculation(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(entry) = zip.by_name("xl/workbook.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    // The workbook part is small; a hostile one is read no further than this.
+    if entry.take(16 << 20).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    xml.split("<")
+        .filter(|t| {
+            let t = t.trim_start();
+            t.starts_with("calcPr") || t.contains(":calcPr")
+        })
+        .any(|t| {
+            let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            t.contains("fullCalcOnLoad=\"1\"")
+                || t.contains("fullCalcOnLoad=\"true\"")
+                || t.contains("fullCalcOnLoad='1'")
+                || t.contains("fullCalcOnLoad='true'")
+        })
+}
+
+/// Most cells outside those wanted kept to compute formulas from.
+const MAX_OTHER_CELLS: usize = 200_000;
 
 /// The cells of a sheet that are wanted, read one by one: a sheet's dense range
 /// would allocate every cell between A1 and its farthest cell, which a hostile file
-/// can put at XFD1048576.
+/// can put at XFD1048576. With formulas, the sheet's other cells are kept as well
+/// (up to [`MAX_OTHER_CELLS`]), so a formula whose result the file did not cache
+/// can be computed from them.
 struct Sparse {
-    cells: HashMap<(u32, u32), Data>,
+    cells: HashMap<(u32, u32), eval::Stored>,
+    /// Every non-empty cell of the sheet was kept.
+    complete: bool,
+    /// The workbook asks for a recalculation: cached results are not trusted.
+    recalculate: bool,
+    /// The last row of a wanted cell.
     max_row: u32,
 }
 
@@ -210,6 +267,7 @@ impl Sparse {
         sheet: &str,
         keep: &dyn Fn(u32, u32) -> bool,
         limit: usize,
+        others: bool,
     ) -> Result<Sparse> {
         let unreadable = |e: calamine::XlsxError| {
             invalid(
@@ -219,14 +277,25 @@ impl Sparse {
         };
         let mut reader = book.worksheet_cells_reader(sheet).map_err(unreadable)?;
         let mut cells = HashMap::new();
+        let (mut kept, mut other, mut complete) = (0usize, 0usize, true);
         let mut max_row = 0;
-        while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-            let (row, col) = cell.get_position();
-            let value = Data::from(cell.get_value().clone());
-            if value == Data::Empty || !keep(row, col) {
+        while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
+            let (row, col) = cell.pos;
+            let value = Data::from(cell.value);
+            let formula = cell.formula.filter(|f| !f.trim().is_empty());
+            if value == Data::Empty && formula.is_none() {
                 continue;
             }
-            if cells.len() >= limit {
+            if !keep(row, col) {
+                if others && other < MAX_OTHER_CELLS {
+                    other += 1;
+                    cells.insert((row, col), eval::Stored { value, formula });
+                } else {
+                    complete = false;
+                }
+                continue;
+            }
+            if kept >= limit {
                 return Err(invalid(
                     format!(
                         "Trang «{sheet}» của {} có quá nhiều ô (giới hạn {limit})",
@@ -238,15 +307,76 @@ impl Sparse {
                     ),
                 ));
             }
+            kept += 1;
             max_row = max_row.max(row);
-            cells.insert((row, col), value);
+            cells.insert((row, col), eval::Stored { value, formula });
         }
-        Ok(Sparse { cells, max_row })
+        Ok(Sparse {
+            cells,
+            complete,
+            recalculate: false,
+            max_row,
+        })
     }
 
     fn get(&self, row: u32, col: u16) -> Option<&Data> {
-        self.cells.get(&(row, u32::from(col)))
+        self.cells
+            .get(&(row, u32::from(col)))
+            .map(|c| &c.value)
+            .filter(|v| **v != Data::Empty)
     }
+
+    /// Number cells whose stored text is out of range read as that text (see
+    /// [`out_of_range_numbers`]).
+    fn keep_typed_text(&mut self, found: HashMap<(u32, u32), String>) {
+        for (pos, text) in found {
+            if let Some(cell) = self.cells.get_mut(&pos) {
+                if cell.formula.is_none() {
+                    cell.value = Data::String(text);
+                }
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// What the sheet's cells read as, formulas the file did not calculate
+    /// computed (see [`eval`]).
+    fn values(&self) -> eval::Sheet<'_> {
+        eval::Sheet::new(&self.cells, self.complete, self.recalculate)
+    }
+}
+
+/// A cell's value as read, or the file refused naming the cell whose formula could
+/// not be computed.
+fn read_cell(
+    values: &eval::Sheet,
+    path: &Path,
+    sheet: &str,
+    row: u32,
+    col: u16,
+) -> Result<RawValue> {
+    values.value(row, u32::from(col)).map_err(|e| {
+        let at = sheet_ref(sheet, row, col);
+        invalid(
+            format!(
+                "Tệp {}: ô {at} có công thức mà tệp không lưu kết quả, và hệ thống không tính được: {}",
+                path.display(),
+                e.vi
+            ),
+            format!(
+                "The file {}: cell {at} holds a formula whose result the file does not store, and it cannot be computed here: {}",
+                path.display(),
+                e.en
+            ),
+        )
+        .with_hint(Msg::new(
+            "Mở tệp bằng Excel hoặc LibreOffice và lưu lại (để lưu kết quả công thức), hoặc nhập số thay cho công thức",
+            "Open the file in Excel or LibreOffice and save it (so formula results are stored), or type the number instead of the formula",
+        ))
+    })
 }
 
 /// The text of an identity-sheet cell (they are all written as text).
@@ -283,25 +413,31 @@ fn tampered(path: &Path, why_vi: &str, why_en: &str) -> Error {
 /// Reads a fill-in workbook, or `None` when the file has no identity sheet (the
 /// form's own template filled by hand) — opening the file once.
 pub fn read_workbook_if_any(path: &Path) -> Result<Option<Filled>> {
-    let book = open_xlsx(path)?;
+    let (book, recalculate, bytes) = open_xlsx(path)?;
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Ok(None);
     }
-    read_opened(path, book).map(Some)
+    read_opened(path, book, recalculate, &bytes).map(Some)
 }
 
 pub fn has_identity_sheet(path: &Path) -> Result<bool> {
-    let book = open_xlsx(path)?;
+    let (book, _, _) = open_xlsx(path)?;
     Ok(book.sheet_names().iter().any(|s| s == IDENTITY_SHEET))
 }
 
 /// Reads a fill-in workbook made by [`write_fill_in`](super::write_fill_in): the
 /// identity (checksum verified) and every cell of its layout map.
 pub fn read_workbook(path: &Path) -> Result<Filled> {
-    read_opened(path, open_xlsx(path)?)
+    let (book, recalculate, bytes) = open_xlsx(path)?;
+    read_opened(path, book, recalculate, &bytes)
 }
 
-fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<Filled> {
+fn read_opened(
+    path: &Path,
+    mut book: Xlsx<std::io::Cursor<Vec<u8>>>,
+    recalculate: bool,
+    bytes: &[u8],
+) -> Result<Filled> {
     if !book.sheet_names().iter().any(|s| s == IDENTITY_SHEET) {
         return Err(invalid(
             format!(
@@ -326,6 +462,7 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
         IDENTITY_SHEET,
         &|_, col| col < 4,
         max_rows * 4,
+        false,
     )
     .map_err(|e| {
         tampered(path, &e.msg.vi, &e.msg.en).with_cause(anyhow::anyhow!("{}", e.msg.en))
@@ -337,7 +474,7 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
             "the identity sheet is too large",
         ));
     }
-    let mut rows: Vec<Vec<String>> = if id_cells.cells.is_empty() {
+    let mut rows: Vec<Vec<String>> = if id_cells.is_empty() {
         Vec::new()
     } else {
         (0..=id_cells.max_row)
@@ -453,21 +590,133 @@ fn read_opened(path: &Path, mut book: Xlsx<std::io::Cursor<Vec<u8>>>) -> Result<
         .iter()
         .map(|(_, _, (r, c))| (*r, u32::from(*c)))
         .collect();
-    let data = Sparse::read(
+    let mut data = Sparse::read(
         &mut book,
         path,
         &sheet,
         &|r, c| wanted.contains(&(r, c)),
         wanted.len(),
+        true,
     )?;
+    data.recalculate = recalculate;
+    data.keep_typed_text(out_of_range_numbers(bytes, &sheet));
+    let values = data.values();
     let cells = map
         .into_iter()
-        .map(|(r, c, (row_at, col_at))| CellInput {
-            row: r.clone(),
-            column: c.clone(),
-            cell: sheet_ref(&sheet, row_at, col_at),
-            raw: RawValue::from_cell(data.get(row_at, col_at)),
+        .map(|(r, c, (row_at, col_at))| {
+            Ok(CellInput {
+                row: r.clone(),
+                column: c.clone(),
+                cell: sheet_ref(&sheet, row_at, col_at),
+                raw: read_cell(&values, path, &sheet, row_at, col_at)?,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     Ok(Filled { identity, cells })
+}
+
+/// The number cells of `sheet` whose stored text is out of range (`1e-400`,
+/// `1E+400`): the spreadsheet reader turns them into 0 or infinity, so they are
+/// found in the sheet's XML and read as the text typed, which `validate` refuses
+/// as it refuses the same text from CSV. Formula cells are left out (their results
+/// are computed, not typed).
+fn out_of_range_numbers(bytes: &[u8], sheet: &str) -> HashMap<(u32, u32), String> {
+    use crate::domain::number::NumberError;
+    use std::io::Read;
+    let mut found = HashMap::new();
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return found;
+    };
+    let mut part = |name: &str| -> Option<String> {
+        let entry = zip.by_name(name).ok()?;
+        let mut text = String::new();
+        entry
+            .take(1 << 30)
+            .read_to_string(&mut text)
+            .ok()
+            .map(|_| text)
+    };
+    let Some(workbook) = part("xl/workbook.xml") else {
+        return found;
+    };
+    let Some(rels) = part("xl/_rels/workbook.xml.rels") else {
+        return found;
+    };
+    let rid = workbook
+        .split("<sheet ")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+        .find(|t| attr(t, "name").is_some_and(|n| unescape(&n) == sheet))
+        .and_then(|t| attr(t, "r:id"));
+    let Some(rid) = rid else { return found };
+    let target = rels
+        .split("<Relationship ")
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or_default())
+        .find(|t| attr(t, "Id").as_deref() == Some(rid.as_str()))
+        .and_then(|t| attr(t, "Target"));
+    let Some(target) = target else { return found };
+    let path = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("xl/{target}"),
+    };
+    let Some(xml) = part(&path) else { return found };
+    for cell in xml.split("<c ").skip(1) {
+        let Some((attrs, rest)) = cell.split_once('>') else {
+            continue;
+        };
+        if attrs.ends_with('/') || attr(attrs, "t").is_some_and(|t| t != "n") {
+            continue;
+        }
+        let body = rest.split("</c>").next().unwrap_or_default();
+        if body.contains("<f") {
+            continue;
+        }
+        let Some(text) = body
+            .split_once("<v>")
+            .and_then(|(_, v)| v.split_once("</v>"))
+            .map(|(v, _)| v.trim())
+        else {
+            continue;
+        };
+        let out_of_range = matches!(
+            crate::domain::number::parse_vn_number(text),
+            Err(NumberError::OutOfRange { .. })
+        );
+        if let (true, Some(pos)) = (out_of_range, attr(attrs, "r").and_then(|r| parse_a1(&r))) {
+            found.insert((pos.0, u32::from(pos.1)), text.to_string());
+        }
+    }
+    found
+}
+
+/// The value of the attribute `name` in the text of a start tag.
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(i) = rest.find(name) {
+        let before = rest[..i].chars().last();
+        let after = &rest[i + name.len()..];
+        rest = after;
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let Some(after) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let quote = after.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            return None;
+        }
+        return after[1..].split(quote).next().map(str::to_string);
+    }
+    None
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
 }

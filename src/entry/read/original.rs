@@ -56,7 +56,8 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
     found.align_keys(form);
 
     let sheet = found.layout.sheet_name.clone().unwrap_or_default();
-    let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+    let recalculate = asks_recalculation(&bytes);
+    let mut book = Xlsx::new(Cursor::new(bytes.clone())).map_err(|e| {
         invalid(
             format!("Không đọc được bảng tính {}: {e}", path.display()),
             format!("Cannot read the workbook {}: {e}", path.display()),
@@ -64,13 +65,16 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
     })?;
     let left = found.layout.origin.unwrap_or_default().col;
     let span = TablePlace::span(&found);
-    let grid = Sparse::read(
+    let mut grid = Sparse::read(
         &mut book,
         path,
         &sheet,
         &|_, c| c >= u32::from(left) && c < u32::from(left) + u32::from(span),
         MAX_TEMPLATE_CELLS,
+        true,
     )?;
+    grid.recalculate = recalculate;
+    grid.keep_typed_text(out_of_range_numbers(&bytes, &sheet));
     let place = TablePlace::locate(&found, &grid);
     let sheet_rows = place.rows(&found, &grid).map_err(|(vi, en)| {
         invalid(
@@ -79,6 +83,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
         )
     })?;
 
+    let values = grid.values();
     let mut out = Vec::new();
     for (row, &at) in found.rows.iter().zip(&sheet_rows) {
         let row_known = !row.key.starts_with(UNMATCHED);
@@ -87,7 +92,7 @@ pub fn read_original_template(path: &Path, form: &FormDef) -> Result<Vec<CellInp
                 continue;
             };
             let column_known = !column.key.starts_with(UNMATCHED);
-            let raw = RawValue::from_cell(grid.get(at, col));
+            let raw = read_cell(&values, path, &sheet, at, col)?;
             if !(row_known && column_known) && raw.is_empty() {
                 continue;
             }

@@ -53,3 +53,33 @@ fn sheet_references_are_quoted_when_excel_would() {
     assert_eq!(sheet_ref("Biểu 01", 0, 0), "'Biểu 01'!A1");
     assert_eq!(sheet_ref("O'Neil", 0, 0), "'O''Neil'!A1");
 }
+
+#[test]
+fn start_tag_attributes_are_read_by_exact_name() {
+    let tag = r#"sheet name="Bi&amp;ểu 01" sheetId="1" r:id="rId3""#;
+    assert_eq!(
+        attr(tag, "name").map(|n| unescape(&n)),
+        Some("Bi&ểu 01".into())
+    );
+    assert_eq!(attr(tag, "r:id"), Some("rId3".into()));
+    // `id` is not the tail of `sheetId` or `r:id`.
+    assert_eq!(attr(tag, "id"), None);
+    assert_eq!(attr(r#"c r='D12' t="n""#, "r"), Some("D12".into()));
+    assert_eq!(attr(r#"c r="D12""#, "t"), None);
+}
+
+#[test]
+fn a_workbook_asking_for_recalculation_is_recognised() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("b.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet();
+    book.save(&path).expect("save");
+    assert!(asks_recalculation(&std::fs::read(&path).expect("read")));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.set_calculation_mode(rust_xlsxwriter::CalculationMode::Manual);
+    book.add_worksheet();
+    book.save(&path).expect("save");
+    assert!(!asks_recalculation(&std::fs::read(&path).expect("read")));
+    assert!(!asks_recalculation(b"not a zip"));
+}
