@@ -501,6 +501,7 @@ fn fill(
                 kind: Some("commune".into()),
                 rows: None,
                 columns: None,
+                from: None,
             },
         )?;
         Ok((senders, n))

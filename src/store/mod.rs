@@ -30,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_reporting.sql"),
     include_str!("migrations/0005_obligations.sql"),
     include_str!("migrations/0006_national_scale.sql"),
+    include_str!("migrations/0008_assignment_from.sql"),
 ];
 
 pub fn schema_version() -> i64 {
