@@ -83,6 +83,9 @@ pub struct Dashboard {
     /// Per unit, worst first: the reverse of `compliance`'s ranking.
     pub units: Vec<Compliance>,
     pub totals: Compliance,
+    /// Unit periods the obligation rule leaves out (assigned after the deadline, nothing
+    /// sent): counted nowhere above, named here.
+    pub excluded: Vec<monitor::Excluded>,
     /// The column of the indicator values; null without a regime.
     pub column: Option<ColumnChoice>,
     pub indicators: Vec<Series>,
@@ -239,6 +242,7 @@ pub fn build(
         as_of: clock::rfc3339(now),
         units: Vec::new(),
         totals: monitor::totals(&[]),
+        excluded: Vec::new(),
         column: None,
         indicators: Vec::new(),
         statuses: statuses.clone(),
@@ -269,7 +273,8 @@ pub fn build(
         unit: None,
     };
     let list = monitor::over_span(conn, actor, &f, start, end, now, cal)?;
-    let mut ranked = monitor::compliance(&list, false);
+    let mut ranked = monitor::compliance(&list.obligations, false);
+    out.excluded = list.excluded;
     out.totals = monitor::totals(&ranked);
     ranked.reverse();
     out.units = ranked;

@@ -374,6 +374,7 @@ fn simulate_month(
             kind: Some("commune".into()),
             rows: None,
             columns: None,
+            from: None,
         },
     )?;
     let first_ten: Vec<String> = communes.iter().take(10).map(|u| u.code.clone()).collect();
@@ -388,6 +389,7 @@ fn simulate_month(
             kind: None,
             rows: Some(vec!["r6".into(), "r7".into()]),
             columns: None,
+            from: None,
         },
     )?;
 
@@ -570,7 +572,8 @@ fn simulate_month(
         end,
         end,
         &cal,
-    )?;
+    )?
+    .obligations;
     for o in &list {
         match o.timeliness.as_str() {
             "on_time" => month.on_time += 1,

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::auth::permission::{Actor, UnitTree};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
+use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::Result;
 use crate::regime;
@@ -39,6 +40,168 @@ pub struct Obligation {
     /// The last day of the period's data window.
     #[serde(skip)]
     pub window_end: String,
+}
+
+/// A unit's period left out by the obligation rule ([`crate::domain::obligation`]):
+/// assigned after its deadline (or before its `--from` period), and nothing sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Excluded {
+    pub regime: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    /// The period's deadline by the regime's rule.
+    pub deadline: String,
+    /// `assigned_after_deadline` or `before_from_period`.
+    pub reason: &'static str,
+    pub assigned_at: Option<String>,
+    /// The first period given to `assign add --from`, if any.
+    pub from_period: Option<String>,
+    #[serde(skip)]
+    pub window_end: String,
+}
+
+/// The obligations a command counts and the unit periods it leaves out, by one rule.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub obligations: Vec<Obligation>,
+    pub excluded: Vec<Excluded>,
+}
+
+impl Listing {
+    /// "N đơn vị được giao sau hạn, không tính: …" naming every unit left out, or None.
+    pub fn note(&self) -> Option<crate::error::Msg> {
+        excluded_note(&self.excluded)
+    }
+}
+
+/// The note naming units left out by the obligation rule (None when there are none):
+/// each unit once, with its periods.
+pub fn excluded_note(excluded: &[Excluded]) -> Option<crate::error::Msg> {
+    if excluded.is_empty() {
+        return None;
+    }
+    // unit → regime → periods, in order.
+    type Periods<'a> = BTreeMap<&'a str, std::collections::BTreeSet<&'a str>>;
+    let mut by_unit: BTreeMap<(&str, &str), Periods<'_>> = BTreeMap::new();
+    for x in excluded {
+        by_unit
+            .entry((&x.unit, &x.unit_name))
+            .or_default()
+            .entry(&x.regime)
+            .or_default()
+            .insert(&x.period);
+    }
+    let n = by_unit.len();
+    let shown = |vi: bool| {
+        let mut parts: Vec<String> = by_unit
+            .iter()
+            .take(NOTE_UNITS)
+            .map(|((code, name), regimes)| {
+                let what = regimes
+                    .iter()
+                    .map(|(r, ps)| match (ps.first(), ps.last()) {
+                        (Some(a), Some(b)) if ps.len() > 3 => {
+                            let k = ps.len();
+                            format!("{r} {a}…{b}, {k} {}", if vi { "kỳ" } else { "periods" })
+                        }
+                        _ => format!("{r} {}", ps.iter().copied().collect::<Vec<_>>().join(", ")),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" / ");
+                format!("{code} {name} ({what})")
+            })
+            .collect();
+        let more = n.saturating_sub(NOTE_UNITS);
+        if more > 0 {
+            parts.push(if vi {
+                format!("và {more} đơn vị khác")
+            } else {
+                format!("and {more} more units")
+            });
+        }
+        parts.join("; ")
+    };
+    Some(crate::error::Msg::new(
+        format!("{n} đơn vị được giao sau hạn, không tính: {}", shown(true)),
+        format!(
+            "{n} units assigned after the deadline, not counted: {}",
+            shown(false)
+        ),
+    ))
+}
+
+/// Units a note names before "and N more" (JSON objects list them all).
+const NOTE_UNITS: usize = 50;
+
+/// The rule deadline of a regime's period (no extension): what an assignment's default
+/// start is measured against.
+pub fn rule_due(r: &Regime, period: &str, cal: &WorkCalendar) -> Result<Timestamp> {
+    let info = regime::period_info(r, period, None, cal, &[])?;
+    clock::local_to_timestamp(info.effective)
+}
+
+/// Where an assignment's obligation starts.
+pub fn start_of(a: &rsql::Assignment) -> Start {
+    Start::of(
+        a.from_period.as_deref(),
+        a.assigned_at.as_deref().and_then(clock::parse_stored),
+    )
+}
+
+/// The unit's period as left out, when the rule leaves it out (`sent`: a revision had
+/// been sent by "now").
+pub fn exclusion(
+    r: &Regime,
+    a: &rsql::Assignment,
+    period: &str,
+    sent: bool,
+    cal: &WorkCalendar,
+) -> Result<Option<Excluded>> {
+    let due = rule_due(r, period, cal)?;
+    excluded_if(r, a, period, due, sent, cal)
+}
+
+fn excluded_if(
+    r: &Regime,
+    a: &rsql::Assignment,
+    period: &str,
+    due: Timestamp,
+    sent: bool,
+    cal: &WorkCalendar,
+) -> Result<Option<Excluded>> {
+    let Decision::Excluded(reason) = obligation::decide(&start_of(a), period, due, sent) else {
+        return Ok(None);
+    };
+    let info = regime::period_info(r, period, None, cal, &[])?;
+    Ok(Some(Excluded {
+        regime: r.code.clone(),
+        unit: a.unit.clone(),
+        unit_name: a.unit_name.clone(),
+        period: period.to_string(),
+        deadline: info.deadline,
+        reason: reason.as_str(),
+        assigned_at: a.assigned_at.clone(),
+        from_period: a.from_period.clone(),
+        window_end: info.end,
+    }))
+}
+
+/// The first period an assignment owes: its `--from` period, else the first period whose
+/// rule deadline is at or after the moment it was made (None: none left, or no record).
+pub fn first_period(
+    r: &Regime,
+    a: &rsql::Assignment,
+    cal: &WorkCalendar,
+) -> Result<Option<String>> {
+    if let Some(p) = &a.from_period {
+        return Ok(Some(p.clone()));
+    }
+    let Some(at) = a.assigned_at.as_deref().and_then(clock::parse_stored) else {
+        return Ok(None);
+    };
+    let far = at + jiff::SignedDuration::from_hours(24 * 800);
+    Ok(periods_due(r, at, far, cal)?.into_iter().next())
 }
 
 pub struct Filter<'a> {
@@ -102,7 +265,8 @@ fn periods_due(
 }
 
 /// Every obligation of active regimes whose rule deadline falls in [from, to] (a unit's
-/// extension is applied after), for units the actor may see.
+/// extension is applied after), for units the actor may see; the obligation rule
+/// ([`crate::domain::obligation`]) decides which count and which are left out.
 pub fn obligations(
     conn: &Connection,
     actor: &Actor,
@@ -111,7 +275,7 @@ pub fn obligations(
     to: Timestamp,
     now: Timestamp,
     cal: &WorkCalendar,
-) -> Result<Vec<Obligation>> {
+) -> Result<Listing> {
     let tree: UnitTree = units::tree(conn)?;
     let regimes = match f.regime {
         Some(c) => vec![regime::find(conn, c)?],
@@ -124,6 +288,7 @@ pub fn obligations(
     let unit_by_id: std::collections::HashMap<i64, units::Unit> =
         units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let mut out = Vec::new();
+    let mut excluded = Vec::new();
     for r in regimes {
         let assigned = rsql::assignments(conn, r.id, true)?;
         if assigned.is_empty() {
@@ -141,6 +306,11 @@ pub fn obligations(
             let due = clock::local_to_timestamp(info.effective)?;
             common.push((info, due));
         }
+        // The rule deadlines (no extension), which assignments' default start is measured against.
+        let rule: Vec<Timestamp> = periods
+            .iter()
+            .map(|p| rule_due(&r, p, cal))
+            .collect::<Result<_>>()?;
         // Every revision of those periods in one query, not three per obligation.
         let mut all_revs = sql::revisions_by_report(conn, r.id, &periods)?;
         for a in &assigned {
@@ -161,8 +331,7 @@ pub fn obligations(
             if !report::can_read(actor, &tree, &t) {
                 continue;
             }
-            let since = a.assigned_at.as_deref().and_then(clock::parse_stored);
-            for (period, (base, base_due)) in periods.iter().zip(&common) {
+            for ((period, (base, base_due)), rule_due) in periods.iter().zip(&common).zip(&rule) {
                 let own = events
                     .iter()
                     .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
@@ -174,10 +343,6 @@ pub fn obligations(
                 } else {
                     (base, *base_due)
                 };
-                // A period due before the unit was assigned is not the unit's to miss.
-                if since.is_some_and(|since| due < since) {
-                    continue;
-                }
                 let mut revs = all_revs
                     .remove(&(a.unit_id, period.clone()))
                     .unwrap_or_default();
@@ -194,6 +359,12 @@ pub fn obligations(
                 }
                 let latest = revs.last();
                 let sent = revs.iter().find(|x| x.sent_at.is_some());
+                // A period due before the unit was assigned is not the unit's to miss,
+                // but what it sent counts; what is left out is named.
+                if let Some(x) = excluded_if(&r, a, period, *rule_due, sent.is_some(), cal)? {
+                    excluded.push(x);
+                    continue;
+                }
                 out.push(Obligation {
                     regime: r.code.clone(),
                     unit: a.unit.clone(),
@@ -214,7 +385,11 @@ pub fn obligations(
         }
     }
     out.sort_by(|a, b| (a.due, &a.regime, &a.unit).cmp(&(b.due, &b.regime, &b.unit)));
-    Ok(out)
+    excluded.sort_by(|a, b| (&a.regime, &a.period, &a.unit).cmp(&(&b.regime, &b.period, &b.unit)));
+    Ok(Listing {
+        obligations: out,
+        excluded,
+    })
 }
 
 /// The obligations of a span of days, as `compliance` counts them: a period belongs to
@@ -229,15 +404,16 @@ pub fn over_span(
     last: jiff::civil::Date,
     now: Timestamp,
     cal: &WorkCalendar,
-) -> Result<Vec<Obligation>> {
+) -> Result<Listing> {
     let from = clock::local_to_timestamp(first.to_datetime(jiff::civil::Time::midnight()))?;
     let to = clock::local_to_timestamp(last.to_datetime(jiff::civil::Time::midnight()))?
         + jiff::SignedDuration::from_hours(24 * 200);
     let (first, last) = (first.to_string(), last.to_string());
-    Ok(obligations(conn, actor, f, from, to, now, cal)?
-        .into_iter()
-        .filter(|o| o.window_end >= first && o.window_end <= last)
-        .collect())
+    let mut l = obligations(conn, actor, f, from, to, now, cal)?;
+    let inside = |end: &String| *end >= first && *end <= last;
+    l.obligations.retain(|o| inside(&o.window_end));
+    l.excluded.retain(|x| inside(&x.window_end));
+    Ok(l)
 }
 
 /// Working days between a deadline and a later moment (0 when not later).
@@ -383,7 +559,7 @@ pub fn status(
     period: &str,
     now: Timestamp,
     cal: &WorkCalendar,
-) -> Result<Vec<Obligation>> {
+) -> Result<Listing> {
     let r = regime::find(conn, regime_code)?;
     let period = regime::parse_period(&r, period)?;
     let info = regime::period_info(&r, &period, None, cal, &[])?;
@@ -393,12 +569,10 @@ pub fn status(
         regime: Some(&r.code),
         unit: None,
     };
-    Ok(
-        obligations(conn, actor, &f, due - day, due + day, now, cal)?
-            .into_iter()
-            .filter(|o| o.period == period)
-            .collect(),
-    )
+    let mut l = obligations(conn, actor, &f, due - day, due + day, now, cal)?;
+    l.obligations.retain(|o| o.period == period);
+    l.excluded.retain(|x| x.period == period);
+    Ok(l)
 }
 
 /// A reminder for one account: what it must act on.

@@ -413,6 +413,9 @@ pub struct AssignInput {
     pub kind: Option<String>,
     pub rows: Option<Vec<String>>,
     pub columns: Option<Vec<String>>,
+    /// The first period the units report (`--from`); None: the default, the first
+    /// period whose rule deadline has not passed now.
+    pub from: Option<String>,
 }
 
 /// Assigns a regime to units (listed, a subtree, and/or a kind), optionally a subset
@@ -444,6 +447,7 @@ pub fn assign(
             ),
         ));
     }
+    let from = a.from.as_deref().map(|p| parse_period(&r, p)).transpose()?;
     let form = crate::form::registry::load(conn, &r.form, None)?;
     for k in a.rows.iter().flatten() {
         if !form.rows.iter().any(|x| &x.key == k) {
@@ -525,9 +529,12 @@ pub fn assign(
             ));
         }
         let before = sql::assignment(conn, r.id, u.id)?;
-        let same = before
-            .as_ref()
-            .is_some_and(|b| b.active && b.rows == a.rows && b.columns == columns);
+        let same = before.as_ref().is_some_and(|b| {
+            b.active
+                && b.rows == a.rows
+                && b.columns == columns
+                && (from.is_none() || b.from_period == from)
+        });
         if !same {
             sql::upsert_assignment(
                 conn,
@@ -539,12 +546,13 @@ pub fn assign(
                 cols_json.as_deref(),
                 true,
                 &rec.at,
+                from.as_deref(),
             )?;
             rec.change(
                 conn,
                 "assignment",
                 &format!("{}/{}", r.code, u.code),
-                json!({"rows": a.rows, "columns": columns}),
+                json!({"rows": a.rows, "columns": columns, "from_period": from}),
             )?;
         }
     }
@@ -597,6 +605,7 @@ pub fn unassign(
             cols.as_deref(),
             false,
             &rec.at,
+            None,
         )?;
         rec.change(
             conn,

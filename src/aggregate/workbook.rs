@@ -113,7 +113,7 @@ fn status_rows(
     let cal = crate::calendar::load(conn)?;
     let signoffs = crate::report::signoffs(conn, r, period)?;
     let mut status = Vec::new();
-    for ob in crate::monitor::status(conn, actor, &r.code, period, now, &cal)? {
+    for ob in crate::monitor::status(conn, actor, &r.code, period, now, &cal)?.obligations {
         let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
         status.push(crate::export::StatusRow {
             unit: ob.unit,

@@ -100,19 +100,22 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
     })?;
     match ctx.out.format {
         Format::Json => ctx.out.emit(&serde_json::to_value(&d)?, &[]),
-        Format::Csv => ctx.out.emit(
-            &serde_json::to_value(&d.units)?,
-            fields![
-                ("key", "Mã", "Code"),
-                ("name", "Tên", "Name"),
-                ("due", "Phải gửi", "Due"),
-                ("on_time", "Đúng hạn", "On time"),
-                ("late", "Trễ hạn", "Late"),
-                ("missing", "Chưa gửi", "Missing"),
-                ("returned", "Bị trả lại", "Returned"),
-                ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
-            ],
-        ),
+        Format::Csv => {
+            crate::cli::monitor::note_excluded(ctx, &d.excluded);
+            ctx.out.emit(
+                &serde_json::to_value(&d.units)?,
+                fields![
+                    ("key", "Mã", "Code"),
+                    ("name", "Tên", "Name"),
+                    ("due", "Phải gửi", "Due"),
+                    ("on_time", "Đúng hạn", "On time"),
+                    ("late", "Trễ hạn", "Late"),
+                    ("missing", "Chưa gửi", "Missing"),
+                    ("returned", "Bị trả lại", "Returned"),
+                    ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
+                ],
+            )
+        }
         Format::Table => ctx.out.text(&render(&d, ctx.lang())),
     }
 }
@@ -196,6 +199,9 @@ fn render(d: &Dashboard, lang: Lang) -> String {
             }
         }
         s.push_str(&format!("{t}\n"));
+    }
+    if let Some(m) = crate::monitor::excluded_note(&d.excluded) {
+        s.push_str(&format!("{}\n", m.get(lang)));
     }
     if let Some(col) = &d.column {
         if d.indicators.is_empty() {

@@ -47,6 +47,14 @@ fn findings(exit_code: bool, n: usize, what: Msg) -> Result<()> {
     Ok(())
 }
 
+/// Names on stderr the unit periods the obligation rule left out (the JSON stays the
+/// documented array): nothing is dropped silently.
+pub fn note_excluded(ctx: &Ctx, excluded: &[monitor::Excluded]) {
+    if let Some(m) = monitor::excluded_note(excluded) {
+        ctx.out.note(m);
+    }
+}
+
 const OBLIGATION_FIELDS: &[Field] = fields![
     ("regime", "Chế độ", "Regime"),
     ("period", "Kỳ", "Period"),
@@ -106,11 +114,12 @@ pub struct DeadlinesArgs {
 pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
     let within = span(&a.within)?;
     let now = ctx.clock.now();
-    let rows = ctx.read(|tx, actor| {
+    let (rows, excluded) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
         let list =
             monitor::obligations(tx, actor, &a.scope.filter(), now, now + within, now, &cal)?;
-        Ok(list
+        let rows = list
+            .obligations
             .into_iter()
             .filter(|o| a.all || o.sent_at.is_none())
             .map(|o| {
@@ -120,10 +129,12 @@ pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
                 v["working_days_left"] = json!(left);
                 v
             })
-            .collect::<Vec<Value>>())
+            .collect::<Vec<Value>>();
+        Ok((rows, list.excluded))
     })?;
     let unsent = rows.iter().filter(|r| r["sent_at"].is_null()).count();
     ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
+    note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
         unsent,
@@ -152,13 +163,17 @@ pub struct OverdueArgs {
 pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
     let since = span(&a.since)?;
     let now = ctx.clock.now();
-    let rows = ctx.read(|tx, actor| {
+    let (rows, excluded) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
         let list = monitor::obligations(tx, actor, &a.scope.filter(), now - since, now, now, &cal)?;
-        Ok(monitor::overdue(list, now, &cal, !a.missing_only))
+        Ok((
+            monitor::overdue(list.obligations, now, &cal, !a.missing_only),
+            list.excluded,
+        ))
     })?;
     let missing = rows.iter().filter(|r| r["timeliness"] == "missing").count();
     ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
+    note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
         missing,
@@ -179,13 +194,15 @@ pub struct StatusArgs {
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     let now = ctx.clock.now();
-    let rows = ctx.read(|tx, actor| {
+    let list = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
         monitor::status(tx, actor, &a.regime, &a.period, now, &cal)
     })?;
+    let rows = &list.obligations;
     let missing = rows.iter().filter(|r| r.timeliness == "missing").count();
     ctx.out
-        .emit(&serde_json::to_value(&rows)?, OBLIGATION_FIELDS)?;
+        .emit(&serde_json::to_value(rows)?, OBLIGATION_FIELDS)?;
+    note_excluded(ctx, &list.excluded);
     findings(
         a.exit_code,
         missing,
@@ -229,10 +246,13 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
         ));
     }
     let now = ctx.clock.now();
-    let rows = ctx.read(|tx, actor| {
+    let (rows, excluded) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
         let list = monitor::over_span(tx, actor, &a.scope.filter(), first, last, now, &cal)?;
-        Ok(monitor::compliance(&list, a.by == "regime"))
+        Ok((
+            monitor::compliance(&list.obligations, a.by == "regime"),
+            list.excluded,
+        ))
     })?;
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();
     ctx.out.emit(
@@ -250,6 +270,7 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
             ("sent_rate", "Tỷ lệ đã gửi (%)", "Sent rate (%)"),
         ],
     )?;
+    note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
         bad,
@@ -281,7 +302,7 @@ pub struct RemindArgs {
 pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
     let within = span(&a.within)?;
     let now = ctx.clock.now();
-    let reminders = ctx.read(|tx, actor| {
+    let (reminders, excluded) = ctx.read(|tx, actor| {
         let cal = crate::calendar::load(tx)?;
         let list = monitor::obligations(
             tx,
@@ -292,8 +313,12 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
             now,
             &cal,
         )?;
-        let open: Vec<_> = list.into_iter().filter(|o| o.sent_at.is_none()).collect();
-        monitor::reminders(tx, &open)
+        let open: Vec<_> = list
+            .obligations
+            .into_iter()
+            .filter(|o| o.sent_at.is_none())
+            .collect();
+        Ok((monitor::reminders(tx, &open)?, list.excluded))
     })?;
     if let Some(dir) = &a.mail_dir {
         std::fs::create_dir_all(dir)?;
@@ -319,6 +344,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
             ("items", "Việc cần làm", "To do")
         ],
     )?;
+    note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
         n,

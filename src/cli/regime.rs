@@ -101,6 +101,10 @@ pub enum AssignCmd {
         /// Only these columns (keys or numbers), comma-separated.
         #[arg(long, value_delimiter = ',')]
         columns: Option<Vec<String>>,
+        /// The first period the units report (202611, 2026Q1, …). Default: the first
+        /// period whose deadline has not passed yet; earlier ones are not theirs to miss.
+        #[arg(long, value_name = "PERIOD")]
+        from: Option<String>,
     },
     /// List a regime's assigned units.
     List { regime: String },
@@ -196,8 +200,27 @@ const ASSIGN_FIELDS: &[Field] = fields![
     ("unit", "Đơn vị", "Unit"),
     ("unit_name", "Tên đơn vị", "Unit name"),
     ("rows", "Dòng", "Rows"),
-    ("columns", "Cột", "Columns")
+    ("columns", "Cột", "Columns"),
+    ("first_period", "Báo cáo từ kỳ", "First period")
 ];
+
+/// Assignments as printed: each with the first period it owes (`--from`, else the
+/// first whose rule deadline had not passed when it was made).
+fn with_first_period(tx: &rusqlite::Connection, list: Vec<rsql::Assignment>) -> Result<Value> {
+    let cal = crate::calendar::load(tx)?;
+    let mut out = Vec::with_capacity(list.len());
+    let mut regimes: std::collections::HashMap<String, rsql::Regime> = Default::default();
+    for a in list {
+        if !regimes.contains_key(&a.regime) {
+            regimes.insert(a.regime.clone(), regime::find(tx, &a.regime)?);
+        }
+        let first = crate::monitor::first_period(&regimes[&a.regime], &a, &cal)?;
+        let mut v = serde_json::to_value(&a)?;
+        v["first_period"] = Value::from(first);
+        out.push(v);
+    }
+    Ok(Value::Array(out))
+}
 
 const WINDOW_FIELDS: &[Field] = fields![
     ("period", "Kỳ", "Period"),
@@ -273,6 +296,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
             kind,
             rows,
             columns,
+            from,
         } => {
             let input = AssignInput {
                 units,
@@ -280,21 +304,26 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
                 kind,
                 rows,
                 columns,
+                from,
             };
-            let list = ctx.write(|tx, actor, rec| regime::assign(tx, actor, rec, &code, &input))?;
-            let n = list.len();
+            let list = ctx.write(|tx, actor, rec| {
+                let list = regime::assign(tx, actor, rec, &code, &input)?;
+                let n = list.len();
+                Ok((n, with_first_period(tx, list)?))
+            })?;
+            let (n, list) = list;
             ctx.out.note(Msg::new(
                 format!("Đã giao {code} cho {n} đơn vị"),
                 format!("Assigned {code} to {n} units"),
             ));
-            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
+            ctx.out.emit(&list, ASSIGN_FIELDS)
         }
         AssignCmd::List { regime: code } => {
             let list = ctx.read(|tx, _| {
                 let r = regime::find(tx, &code)?;
-                rsql::assignments(tx, r.id, true)
+                with_first_period(tx, rsql::assignments(tx, r.id, true)?)
             })?;
-            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
+            ctx.out.emit(&list, ASSIGN_FIELDS)
         }
         AssignCmd::Remove {
             regime: code,

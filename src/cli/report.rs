@@ -338,9 +338,10 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             unit,
             status,
         } => {
-            let rows = ctx.read(|tx, actor| {
+            let (rows, excluded) = ctx.read(|tx, actor| {
                 let tree = units::tree(tx)?;
                 let cal = crate::calendar::load(tx)?;
+                let mut excluded = Vec::new();
                 let regimes = match &regime_code {
                     Some(c) => vec![regime::find(tx, c)?],
                     None => rsql::all(tx)?,
@@ -369,15 +370,26 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                             continue;
                         }
                         let v = report::view(tx, &t, now, &cal, false)?;
+                        // The obligation rule `status`, `overdue` and `compliance` apply:
+                        // a period due before the unit was assigned, with nothing sent, is
+                        // left out and named, not listed as missing.
+                        if let Some(a) = rsql::assignment(tx, r.id, t.unit.id)?.filter(|a| a.active) {
+                            if let Some(x) = crate::monitor::exclusion(r, &a, &t.period, v.sent_at.is_some(), &cal)? {
+                                excluded.push(x);
+                                continue;
+                            }
+                        }
                         if status.as_deref().is_some_and(|s| s != v.status && s != v.timeliness) {
                             continue;
                         }
                         out.push(json!({"regime": v.regime, "period": v.period, "unit": v.unit, "unit_name": v.unit_name, "status": v.status, "revision": v.revision, "effective_revision": v.effective_revision, "timeliness": v.timeliness, "deadline": v.deadline, "sent_at": v.sent_at, "channel": v.channel}));
                     }
                 }
-                Ok(out)
+                Ok((out, excluded))
             })?;
-            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)
+            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)?;
+            super::monitor::note_excluded(ctx, &excluded);
+            Ok(())
         }
     }
 }

@@ -502,6 +502,7 @@ fn fill(
                 kind: Some("commune".into()),
                 rows: None,
                 columns: None,
+                from: None,
             },
         )?;
         Ok((senders, n))

@@ -5,5 +5,6 @@ pub mod calendar;
 pub mod deadline;
 pub mod lunar;
 pub mod number;
+pub mod obligation;
 pub mod period;
 pub mod worktime;

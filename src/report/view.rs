@@ -50,6 +50,22 @@ pub fn view(
         Some(id) => sql::revisions(conn, id)?,
         None => Vec::new(),
     };
+    // As of `now`: a sending recorded later has not happened yet (as monitoring sees it).
+    let seen: Vec<Revision> = revs
+        .iter()
+        .cloned()
+        .map(|mut x| {
+            if x.sent_at
+                .as_deref()
+                .and_then(clock::parse_stored)
+                .is_some_and(|t| t > now)
+            {
+                x.sent_at = None;
+                x.timeliness = None;
+            }
+            x
+        })
+        .collect();
     let latest = revs.last();
     let effective = revs.iter().rev().find(|r| r.status == "accepted");
     let shown = effective.or(latest);
@@ -61,7 +77,7 @@ pub fn view(
         }
         _ => Vec::new(),
     };
-    let last_sent = revs.iter().rev().find(|r| r.sent_at.is_some());
+    let last_sent = seen.iter().rev().find(|r| r.sent_at.is_some());
     Ok(ReportView {
         regime: t.regime.code.clone(),
         unit: t.unit.code.clone(),
@@ -72,7 +88,7 @@ pub fn view(
             .unwrap_or_else(|| "not_started".into()),
         revision: latest.map(|r| r.number),
         effective_revision: effective.map(|r| r.number),
-        timeliness: timeliness(&revs, &info, now)?,
+        timeliness: timeliness(&seen, &info, now)?,
         deadline: info.effective_deadline.clone(),
         sent_at: last_sent.and_then(|r| r.sent_at.clone()),
         channel: last_sent.and_then(|r| r.channel.clone()),

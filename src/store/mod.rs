@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_obligations.sql"),
     include_str!("migrations/0006_national_scale.sql"),
     include_str!("migrations/0007_audit_coverage.sql"),
+    include_str!("migrations/0008_assignment_from.sql"),
     include_str!("migrations/0010_school_start_window.sql"),
 ];
 

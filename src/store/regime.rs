@@ -121,10 +121,13 @@ pub struct Assignment {
     pub active: bool,
     /// Since when the unit has had to report (periods due earlier are not its to miss).
     pub assigned_at: Option<String>,
+    /// The first period the unit reports, when `assign add --from` set it; null: the
+    /// first period whose rule deadline had not passed at `assigned_at`.
+    pub from_period: Option<String>,
 }
 
 const ASSIGN_SELECT: &str =
-    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active, a.assigned_at
+    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active, a.assigned_at, a.from_period
     FROM assignment a JOIN regime g ON g.id = a.regime_id JOIN unit u ON u.id = a.unit_id";
 
 fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
@@ -140,6 +143,7 @@ fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         columns: cols.and_then(|s| serde_json::from_str(&s).ok()),
         active: r.get(7)?,
         assigned_at: r.get(8)?,
+        from_period: r.get(9)?,
     })
 }
 
@@ -184,12 +188,18 @@ pub fn upsert_assignment(
     cols: Option<&str>,
     active: bool,
     at: &str,
+    from_period: Option<&str>,
 ) -> Result<()> {
+    // `from_period`: set when given; a re-assignment starts over from the default (NULL)
+    // unless given; otherwise an update keeps the one recorded.
     conn.execute(
-        "INSERT INTO assignment(ref, regime_id, unit_id, rows, columns, active, changed_at, assigned_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+        "INSERT INTO assignment(ref, regime_id, unit_id, rows, columns, active, changed_at, assigned_at, from_period) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)
          ON CONFLICT(ref) DO UPDATE SET rows = excluded.rows, columns = excluded.columns, active = excluded.active, changed_at = excluded.changed_at,
-             assigned_at = CASE WHEN assignment.active = 0 AND excluded.active = 1 THEN excluded.changed_at ELSE assignment.assigned_at END",
-        params![format!("{regime}/{unit}"), regime_id, unit_id, rows, cols, active, at],
+             assigned_at = CASE WHEN assignment.active = 0 AND excluded.active = 1 THEN excluded.changed_at ELSE assignment.assigned_at END,
+             from_period = CASE WHEN excluded.from_period IS NOT NULL THEN excluded.from_period
+                                WHEN assignment.active = 0 AND excluded.active = 1 THEN NULL
+                                ELSE assignment.from_period END",
+        params![format!("{regime}/{unit}"), regime_id, unit_id, rows, cols, active, at, from_period],
     )?;
     Ok(())
 }

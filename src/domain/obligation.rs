@@ -1,0 +1,183 @@
+//! Who has to report: whether a unit assigned a regime owes one of its periods.
+//!
+//! One rule for every command that says who has (not) reported (`report list`, `status`,
+//! `overdue`, `deadlines`, `compliance`, `remind`, `dashboard`):
+//!
+//! - an assignment starts at a first period: the one given to `assign add --from`, else
+//!   the first period whose rule deadline had not passed when the assignment was made
+//!   (a unit cannot miss a deadline that was over before it was asked to report);
+//! - a period from the first one on is owed: sent, late or missing, it counts;
+//! - an earlier period is not owed, but a report actually sent for it still counts (with
+//!   its own timeliness): what was done never vanishes;
+//! - an earlier period with nothing sent is excluded, and the commands name it.
+
+use std::cmp::Ordering;
+
+use jiff::Timestamp;
+
+use crate::domain::period::Period;
+
+/// Where an assignment's obligation starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// `assign add --from`: this period and the later ones.
+    FromPeriod(String),
+    /// The default: periods whose rule deadline is at or after this moment.
+    Since(Timestamp),
+    /// No record of when the assignment began: every period.
+    Always,
+}
+
+impl Start {
+    /// The start of an assignment: its `--from` period, else the moment it was made.
+    pub fn of(from_period: Option<&str>, assigned_at: Option<Timestamp>) -> Start {
+        match (from_period, assigned_at) {
+            (Some(p), _) => Start::FromPeriod(p.to_string()),
+            (None, Some(at)) => Start::Since(at),
+            (None, None) => Start::Always,
+        }
+    }
+}
+
+/// Why a period is not counted for a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// Assigned after the period's rule deadline (the default start).
+    AssignedAfterDeadline,
+    /// Before the first period given to `assign add --from`.
+    BeforeFromPeriod,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AssignedAfterDeadline => "assigned_after_deadline",
+            Reason::BeforeFromPeriod => "before_from_period",
+        }
+    }
+}
+
+/// What the rule says of one unit and one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Owed: counted whether sent, late or missing.
+    Obliged,
+    /// Not owed, but sent anyway: counted with its timeliness.
+    SentBeforeStart,
+    /// Not owed and not sent: left out, and named as left out.
+    Excluded(Reason),
+}
+
+impl Decision {
+    /// Whether the period counts among the unit's reports.
+    pub fn counts(self) -> bool {
+        !matches!(self, Decision::Excluded(_))
+    }
+}
+
+/// `period` against `first`: periods of one type by their order, anything else (an ad
+/// hoc regime's single label) by equality, unequal labels counting as earlier.
+fn compare(period: &str, first: &str) -> Ordering {
+    match (Period::parse(period), Period::parse(first)) {
+        (Ok(p), Ok(f)) if p.period_type() == f.period_type() => p.cmp(&f),
+        _ if period.eq_ignore_ascii_case(first) => Ordering::Equal,
+        _ => Ordering::Less,
+    }
+}
+
+/// The rule: `rule_due` is the period's deadline by the regime's rule (before any
+/// extension), `sent` whether a revision of the report had been sent by "now".
+pub fn decide(start: &Start, period: &str, rule_due: Timestamp, sent: bool) -> Decision {
+    let before = match start {
+        Start::FromPeriod(first) => {
+            (compare(period, first) == Ordering::Less).then_some(Reason::BeforeFromPeriod)
+        }
+        Start::Since(at) => (rule_due < *at).then_some(Reason::AssignedAfterDeadline),
+        Start::Always => None,
+    };
+    match (before, sent) {
+        (None, _) => Decision::Obliged,
+        (Some(_), true) => Decision::SentBeforeStart,
+        (Some(r), false) => Decision::Excluded(r),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_default_start_excludes_deadlines_over_before_the_assignment() {
+        let start = Start::of(None, Some(ts("2026-11-12T03:00:00Z")));
+        let past = ts("2026-11-10T10:00:00Z");
+        let future = ts("2026-12-10T10:00:00Z");
+        assert_eq!(
+            decide(&start, "202610", past, false),
+            Decision::Excluded(Reason::AssignedAfterDeadline)
+        );
+        assert_eq!(
+            decide(&start, "202610", past, true),
+            Decision::SentBeforeStart
+        );
+        assert_eq!(decide(&start, "202611", future, false), Decision::Obliged);
+        // A deadline at the very moment of assignment is still owed.
+        let at = ts("2026-11-12T03:00:00Z");
+        assert_eq!(decide(&start, "202610", at, false), Decision::Obliged);
+    }
+
+    #[test]
+    fn an_explicit_first_period_wins_over_the_assignment_moment() {
+        let start = Start::of(Some("202609"), Some(ts("2026-11-12T03:00:00Z")));
+        let past = ts("2026-10-10T10:00:00Z");
+        assert_eq!(decide(&start, "202609", past, false), Decision::Obliged);
+        assert_eq!(
+            decide(&start, "202608", past, false),
+            Decision::Excluded(Reason::BeforeFromPeriod)
+        );
+        let later = Start::of(Some("2027Q1"), None);
+        assert_eq!(
+            decide(&later, "2026Q4", past, false),
+            Decision::Excluded(Reason::BeforeFromPeriod)
+        );
+        assert_eq!(decide(&later, "2027Q2", past, false), Decision::Obliged);
+        // An ad hoc regime's single label.
+        let adhoc = Start::of(Some("BC-LU-2026"), None);
+        assert_eq!(decide(&adhoc, "bc-lu-2026", past, false), Decision::Obliged);
+    }
+
+    #[test]
+    fn without_a_record_of_when_every_period_is_owed() {
+        let s = Start::of(None, None);
+        assert_eq!(
+            decide(&s, "202001", ts("2020-02-10T10:00:00Z"), false),
+            Decision::Obliged
+        );
+    }
+
+    proptest! {
+        /// Whatever the dates, a sent report always counts, and only unsent reports
+        /// before the start are left out.
+        #[test]
+        fn sent_reports_never_vanish(at in 0i64..2_000_000_000, due in 0i64..2_000_000_000,
+                                     m in 1u8..=12, from_m in proptest::option::of(1u8..=12),
+                                     sent: bool) {
+            let period = format!("2026{m:02}");
+            let from = from_m.map(|f| format!("2026{f:02}"));
+            let start = Start::of(from.as_deref(), Some(Timestamp::from_second(at).unwrap()));
+            let d = decide(&start, &period, Timestamp::from_second(due).unwrap(), sent);
+            if sent {
+                prop_assert!(d.counts());
+            }
+            let before = match from_m {
+                Some(f) => m < f,
+                None => due < at,
+            };
+            prop_assert_eq!(d.counts(), sent || !before);
+        }
+    }
+}
