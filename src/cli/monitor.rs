@@ -293,7 +293,11 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
             &cal,
         )?;
         let open: Vec<_> = list.into_iter().filter(|o| o.sent_at.is_none()).collect();
-        monitor::reminders(tx, &open)
+        let mut reminders = monitor::reminders(tx, &open)?;
+        for r in reminders.iter_mut() {
+            r.notices = crate::notice::for_reminder(tx, &cal, now, &r.items)?;
+        }
+        Ok(reminders)
     })?;
     if let Some(dir) = &a.mail_dir {
         std::fs::create_dir_all(dir)?;

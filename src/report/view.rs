@@ -27,6 +27,13 @@ pub struct ReportView {
     pub effective_revision: Option<i64>,
     pub timeliness: String,
     pub deadline: String,
+    /// The deadline by the regime's rule, when an outage or an extension moved it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_deadline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outage_extension: Option<regime::OutageExtension>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<regime::Extension>,
     pub sent_at: Option<String>,
     pub channel: Option<String>,
     pub revisions: Vec<Revision>,
@@ -74,6 +81,9 @@ pub fn view(
         effective_revision: effective.map(|r| r.number),
         timeliness: timeliness(&revs, &info, now)?,
         deadline: info.effective_deadline.clone(),
+        rule_deadline: (info.deadline != info.effective_deadline).then(|| info.deadline.clone()),
+        outage_extension: info.outage_extension.clone(),
+        extension: info.extension.clone(),
         sent_at: last_sent.and_then(|r| r.sent_at.clone()),
         channel: last_sent.and_then(|r| r.channel.clone()),
         signature_valid: match last_sent {

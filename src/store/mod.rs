@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod form;
 pub mod indicator;
+pub mod notice;
 pub mod regime;
 pub mod report;
 pub mod unit;
@@ -30,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_reporting.sql"),
     include_str!("migrations/0005_obligations.sql"),
     include_str!("migrations/0006_national_scale.sql"),
+    include_str!("migrations/0009_notices_outages.sql"),
 ];
 
 pub fn schema_version() -> i64 {

@@ -11,6 +11,7 @@ mod dashboard;
 mod forms;
 mod indicators;
 mod man;
+mod notices;
 mod operations;
 mod permissions;
 mod schemas;
