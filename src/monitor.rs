@@ -28,12 +28,9 @@ pub struct Obligation {
     pub unit_name: String,
     pub period: String,
     pub deadline: String,
-    /// The deadline by the regime's rule, when an outage or an extension moved it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_deadline: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The deadline by the regime's rule (`deadline` is the unit's effective one).
+    pub rule_deadline: String,
     pub outage_extension: Option<regime::OutageExtension>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<regime::Extension>,
     pub status: String,
     pub timeliness: String,
@@ -207,8 +204,7 @@ pub fn obligations(
                     unit_name: a.unit_name.clone(),
                     period: period.clone(),
                     deadline: info.effective_deadline.clone(),
-                    rule_deadline: (info.deadline != info.effective_deadline)
-                        .then(|| info.deadline.clone()),
+                    rule_deadline: info.deadline.clone(),
                     outage_extension: info.outage_extension.clone(),
                     extension: info.extension.clone(),
                     status: latest

@@ -305,10 +305,8 @@ pub struct PeriodInfo {
     pub effective_deadline: String,
     pub reception_open: bool,
     /// The outages the rule deadline fell inside, which move it by their working time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outage_extension: Option<OutageExtension>,
     /// The lead unit's extension of reception (gia hạn), with its reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<Extension>,
     #[serde(skip)]
     pub effective: DateTime,

@@ -27,12 +27,9 @@ pub struct ReportView {
     pub effective_revision: Option<i64>,
     pub timeliness: String,
     pub deadline: String,
-    /// The deadline by the regime's rule, when an outage or an extension moved it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule_deadline: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The deadline by the regime's rule (`deadline` is the unit's effective one).
+    pub rule_deadline: String,
     pub outage_extension: Option<regime::OutageExtension>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<regime::Extension>,
     pub sent_at: Option<String>,
     pub channel: Option<String>,
@@ -81,7 +78,7 @@ pub fn view(
         effective_revision: effective.map(|r| r.number),
         timeliness: timeliness(&revs, &info, now)?,
         deadline: info.effective_deadline.clone(),
-        rule_deadline: (info.deadline != info.effective_deadline).then(|| info.deadline.clone()),
+        rule_deadline: info.deadline.clone(),
         outage_extension: info.outage_extension.clone(),
         extension: info.extension.clone(),
         sent_at: last_sent.and_then(|r| r.sent_at.clone()),
