@@ -29,7 +29,7 @@ pub fn load(conn: &Connection) -> Result<WorkCalendar> {
             name: r.name,
         });
     }
-    Ok(WorkCalendar::new(list))
+    Ok(WorkCalendar::new(list).with_outages(crate::notice::outage_spans(conn)?))
 }
 
 /// Built-in rules only, for commands run without a database.

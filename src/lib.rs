@@ -28,6 +28,7 @@ pub mod input;
 pub mod intake;
 pub mod maintenance;
 pub mod monitor;
+pub mod notice;
 pub mod output;
 pub mod regime;
 pub mod report;

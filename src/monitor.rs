@@ -29,6 +29,10 @@ pub struct Obligation {
     pub unit_name: String,
     pub period: String,
     pub deadline: String,
+    /// The deadline by the regime's rule (`deadline` is the unit's effective one).
+    pub rule_deadline: String,
+    pub outage_extension: Option<regime::OutageExtension>,
+    pub extension: Option<regime::Extension>,
     pub status: String,
     pub timeliness: String,
     pub revision: Option<i64>,
@@ -371,6 +375,9 @@ pub fn obligations(
                     unit_name: a.unit_name.clone(),
                     period: period.clone(),
                     deadline: info.effective_deadline.clone(),
+                    rule_deadline: info.deadline.clone(),
+                    outage_extension: info.outage_extension.clone(),
+                    extension: info.extension.clone(),
                     status: latest
                         .map(|x| x.status.clone())
                         .unwrap_or_else(|| "not_started".into()),
@@ -454,6 +461,8 @@ pub struct Compliance {
     pub name: String,
     pub due: usize,
     pub on_time: usize,
+    /// Sent within an extension granted after the deadline (counted apart from on time).
+    pub extended: usize,
     pub late: usize,
     pub missing: usize,
     pub not_due: usize,
@@ -489,6 +498,7 @@ pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
         });
         match o.timeliness.as_str() {
             "on_time" => c.on_time += 1,
+            "extended" => c.extended += 1,
             "late" => c.late += 1,
             "missing" => c.missing += 1,
             _ => c.not_due += 1,
@@ -502,7 +512,7 @@ pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
         .into_values()
         .map(|mut c| {
             c.on_time_rate = percent(c.on_time, c.due);
-            c.sent_rate = percent(c.on_time + c.late, c.due);
+            c.sent_rate = percent(c.on_time + c.extended + c.late, c.due);
             c
         })
         .collect();
@@ -529,13 +539,14 @@ pub fn totals(rows: &[Compliance]) -> Compliance {
     for c in rows {
         t.due += c.due;
         t.on_time += c.on_time;
+        t.extended += c.extended;
         t.late += c.late;
         t.missing += c.missing;
         t.not_due += c.not_due;
         t.returned += c.returned;
     }
     t.on_time_rate = percent(t.on_time, t.due);
-    t.sent_rate = percent(t.on_time + t.late, t.due);
+    t.sent_rate = percent(t.on_time + t.extended + t.late, t.due);
     t
 }
 
@@ -582,6 +593,8 @@ pub struct Reminder {
     pub full_name: String,
     pub email: Option<String>,
     pub items: Vec<Value>,
+    /// Suspensions, outages and reception announcements that concern these items.
+    pub notices: Vec<Value>,
 }
 
 /// Groups open obligations by the accounts that must act on them next.
@@ -614,6 +627,7 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
                     full_name: a.full_name.clone(),
                     email: a.email.clone(),
                     items: Vec::new(),
+                    notices: Vec::new(),
                 });
             r.items.push(json!({"regime": o.regime, "unit": o.unit, "unit_name": o.unit_name, "period": o.period, "deadline": o.deadline, "status": o.status, "timeliness": o.timeliness, "action": role.as_str()}));
         }
@@ -662,6 +676,15 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
             deadline,
             late
         ));
+    }
+    if !r.notices.is_empty() {
+        body.push_str("\nThông báo:\n\n");
+        for n in &r.notices {
+            body.push_str(&format!(
+                "- {}\n",
+                crate::notice::line(n, crate::error::Lang::Vi)
+            ));
+        }
     }
     body.push_str("\nThư này do hệ thống gửi tự động.\n");
     let date = clock::to_local(now)

@@ -324,11 +324,57 @@ pub struct PeriodInfo {
     pub end: String,
     /// The deadline by the regime's rule.
     pub deadline: String,
-    /// The deadline that counts for this unit (an extension moves it).
+    /// The deadline that counts for this unit (an outage or an extension moves it).
     pub effective_deadline: String,
     pub reception_open: bool,
+    /// The outages the rule deadline fell inside, which move it by their working time.
+    pub outage_extension: Option<OutageExtension>,
+    /// The lead unit's extension of reception (gia hạn), with its reason.
+    pub extension: Option<Extension>,
     #[serde(skip)]
     pub effective: DateTime,
+    /// The rule deadline after outages: reports sent by it are on time.
+    #[serde(skip)]
+    pub due: DateTime,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OutageExtension {
+    pub outages: Vec<i64>,
+    pub working_minutes: i64,
+    pub reasons: Vec<String>,
+    /// The rule deadline moved by the outages' working time.
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Extension {
+    pub until: String,
+    pub reason: String,
+    pub granted_at: String,
+    /// Granted after the deadline had passed: reports sent within it are `extended`,
+    /// not `on_time` (SPEC §3).
+    pub granted_after_deadline: bool,
+}
+
+impl PeriodInfo {
+    /// The timeliness of a report sent at `sent`: `on_time` by the (outage-moved) rule
+    /// deadline or an extension granted before it, `extended` within an extension
+    /// granted after it, else `late`.
+    pub fn judge(&self, sent: jiff::Timestamp) -> Result<&'static str> {
+        let due = clock::local_to_timestamp(self.due)?;
+        let effective = clock::local_to_timestamp(self.effective)?;
+        Ok(if sent <= due {
+            "on_time"
+        } else if sent <= effective {
+            match &self.extension {
+                Some(x) if x.granted_after_deadline => "extended",
+                _ => "on_time",
+            }
+        } else {
+            "late"
+        })
+    }
 }
 
 /// The period's window and deadlines for one unit (or for every unit, `None`).
@@ -372,9 +418,20 @@ pub fn period_info(
             )
         }
     };
+    let rule_due = due;
+    // A deadline inside a recorded outage moves by the outage's working time.
+    let (hit, minutes) = crate::domain::worktime::outage_extension(cal, &r.code, rule_due);
+    let due = crate::domain::worktime::extend_deadline(cal, rule_due, minutes);
+    let outage_extension = (!hit.is_empty()).then(|| OutageExtension {
+        outages: hit.iter().map(|o| o.id).collect(),
+        working_minutes: minutes,
+        reasons: hit.iter().map(|o| o.reason.clone()).collect(),
+        deadline: deadline::to_rfc3339(due),
+    });
     // The latest event for this unit, or for all units, decides.
     let mut open = true;
     let mut effective = due;
+    let mut extension = None;
     for e in events
         .iter()
         .filter(|e| e.period == period && (e.unit_id.is_none() || e.unit_id == unit_id))
@@ -382,6 +439,13 @@ pub fn period_info(
         open = e.action == "open";
         if let Some(t) = e.until.as_deref().and_then(clock::parse_stored) {
             effective = clock::to_local(t).datetime();
+            let granted = clock::parse_stored(&e.at).map(|g| clock::to_local(g).datetime());
+            extension = Some(Extension {
+                until: deadline::to_rfc3339(effective),
+                reason: e.reason.clone(),
+                granted_at: e.at.clone(),
+                granted_after_deadline: granted.is_some_and(|g| g > due),
+            });
         }
     }
     Ok(PeriodInfo {
@@ -390,10 +454,13 @@ pub fn period_info(
         name,
         start,
         end,
-        deadline: deadline::to_rfc3339(due),
+        deadline: deadline::to_rfc3339(rule_due),
         effective_deadline: deadline::to_rfc3339(effective),
         reception_open: open,
+        outage_extension,
+        extension,
         effective,
+        due,
     })
 }
 

@@ -8,6 +8,7 @@ mod dashboard;
 mod form;
 mod indicator;
 mod monitor;
+mod notice;
 mod period;
 mod regime;
 mod report;
@@ -118,6 +119,12 @@ pub enum Command {
     /// Open or close reception, extend deadlines.
     #[command(subcommand)]
     Window(regime::WindowCmd),
+    /// Maintenance notices (thông báo tạm ngừng) and the notice rule; announcements.
+    #[command(subcommand)]
+    Notice(notice::NoticeCmd),
+    /// Outages (sự cố): reception closed, deadlines moved by their working time.
+    #[command(subcommand)]
+    Outage(notice::OutageCmd),
     /// Reports: the workflow from draft to accepted, signatures, history.
     #[command(subcommand)]
     Report(report::ReportCmd),
@@ -220,6 +227,8 @@ impl Command {
             Command::Regime(c) => return format!("regime {}", c.verb()),
             Command::Assign(c) => return format!("assign {}", c.verb()),
             Command::Window(c) => return format!("window {}", c.verb()),
+            Command::Notice(c) => return format!("notice {}", c.verb()),
+            Command::Outage(c) => return format!("outage {}", c.verb()),
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
@@ -292,6 +301,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Regime(c) => regime::regime_cmd(&ctx, c),
         Command::Assign(c) => regime::assign_cmd(&ctx, c),
         Command::Window(c) => regime::window_cmd(&ctx, c),
+        Command::Notice(c) => notice::notice_cmd(&ctx, c),
+        Command::Outage(c) => notice::outage_cmd(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Entry(c) => report::entry(&ctx, c),
         Command::Aggregate(a) => aggregate::run(&ctx, a),

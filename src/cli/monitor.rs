@@ -318,7 +318,11 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
             .into_iter()
             .filter(|o| o.sent_at.is_none())
             .collect();
-        Ok((monitor::reminders(tx, &open)?, list.excluded))
+        let mut reminders = monitor::reminders(tx, &open)?;
+        for r in reminders.iter_mut() {
+            r.notices = crate::notice::for_reminder(tx, &cal, now, &r.items)?;
+        }
+        Ok((reminders, list.excluded))
     })?;
     if let Some(dir) = &a.mail_dir {
         std::fs::create_dir_all(dir)?;

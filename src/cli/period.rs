@@ -149,7 +149,11 @@ pub fn period(ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
                 let events = crate::store::regime::window_events(tx, r.id, Some(&pid))?;
                 let info = crate::regime::period_info(&r, &pid, None, &cal, &events)?;
                 let kind = r.frequency.clone().unwrap_or_else(|| r.kind.clone());
-                Ok(json!({"id": info.period, "type": kind, "start": info.start, "end": info.end, "deadline": info.effective_deadline, "name": info.name, "window": r.window, "regime": r.code, "rule_deadline": info.deadline, "reception_open": info.reception_open}))
+                let mut v = json!({"id": info.period, "type": kind, "start": info.start, "end": info.end, "deadline": info.effective_deadline, "name": info.name, "window": r.window, "regime": r.code, "rule_deadline": info.deadline, "reception_open": info.reception_open});
+                // Why the deadline moved: the outages it fell in, the lead unit's extension.
+                v["outage_extension"] = serde_json::to_value(&info.outage_extension)?;
+                v["extension"] = serde_json::to_value(&info.extension)?;
+                Ok(v)
             })?;
             ctx.out.emit(&v, PERIOD_FIELDS)
         }

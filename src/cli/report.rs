@@ -73,12 +73,20 @@ pub enum ReportCmd {
         revision: Option<i64>,
     },
     /// Register a report sent through the fallback channel during an outage.
+    ///
+    /// Only for a period whose deadline fell inside a recorded outage (else exit 7), by an
+    /// aggregator of the regime's lead unit who received the document (else exit 4). The
+    /// report is judged by when the document was sent; it can be accepted only once its
+    /// figures are entered.
     RecordOffline {
         #[command(flatten)]
         which: Which,
         /// The electronic document's number (số văn bản).
         #[arg(long)]
         document: String,
+        /// The document's date (ngày văn bản).
+        #[arg(long)]
+        document_date: String,
         /// When that document was sent.
         #[arg(long)]
         sent_at: String,
@@ -274,15 +282,18 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::RecordOffline {
             which,
             document,
+            document_date,
             sent_at,
         } => {
             let sent = crate::clock::parse_instant(&sent_at)?;
+            let document_date = crate::clock::parse_date(&document_date)?;
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
                 let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
-                let rev = report::record_offline(tx, actor, rec, &t, &document, sent, &cx)?;
-                Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc}))
+                let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, &cx)?;
+                let figures = rev.narrative.is_some() || !crate::store::report::values(tx, rev.id)?.is_empty();
+                Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc, "figures_entered": figures}))
             })?;
             ctx.out.emit(&v, &[])
         }

@@ -208,7 +208,18 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
             command: "login".into(),
         };
         let outcome = account::sign_in(tx, &rec, &a.username, &password, now)?;
+        let mut notices = Vec::new();
         if let SignIn::Ok { account, .. } = &outcome {
+            // What every signed-in user is shown: suspensions, outages, reception.
+            let actor = crate::auth::permission::Actor {
+                account_id: account.id,
+                username: account.username.clone(),
+                unit_id: account.unit_id,
+                grants: accounts::grants_for_check(tx, account.id)?,
+                via: crate::auth::permission::Via::Session,
+            };
+            let cal = crate::calendar::load(tx)?;
+            notices = crate::notice::visible(tx, &actor, &cal, ctx.clock.now(), false)?;
             let real = Timestamp::now();
             let expires = real + SignedDuration::from_hours(SESSION_HOURS);
             let id = accounts::insert_session(
@@ -225,8 +236,9 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
                 json!({"event": "login", "account": account.username}),
             )?;
         }
-        Ok(outcome)
+        Ok((outcome, notices))
     })?;
+    let (outcome, notices) = outcome;
     match outcome {
         SignIn::Refused(e) => Err(e),
         SignIn::Ok {
@@ -252,9 +264,10 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
                     "The password must be changed now: run `baocao passwd`",
                 ));
             }
+            notice_lines(ctx, &notices);
             if ctx.out.is_json() {
                 ctx.out.emit(
-                    &json!({"username": account.username, "must_change_password": must_change}),
+                    &json!({"username": account.username, "must_change_password": must_change, "notices": notices}),
                     &[],
                 )?;
             }
@@ -310,9 +323,37 @@ pub fn whoami(ctx: &Ctx) -> Result<()> {
         v["via"] = serde_json::to_value(&actor.via)?;
         v["must_change_password"] = json!(crate::context::must_change_password(&a, now));
         v["simulated_clock"] = json!(simulated(tx)?);
+        let cal = crate::calendar::load(tx)?;
+        v["notices"] = json!(crate::notice::visible(
+            tx,
+            &actor,
+            &cal,
+            ctx.clock.now(),
+            false
+        )?);
         Ok(v)
     })?;
-    ctx.out.emit(&v, ACCOUNT_FIELDS)
+    ctx.out.emit(&v, ACCOUNT_FIELDS)?;
+    if !ctx.out.is_json() {
+        notice_lines(
+            ctx,
+            v["notices"].as_array().map(|a| a.as_slice()).unwrap_or(&[]),
+        );
+    }
+    Ok(())
+}
+
+/// Announcements for people, on stderr: "Thông báo: Tạm ngừng hệ thống từ …".
+fn notice_lines(ctx: &Ctx, notices: &[serde_json::Value]) {
+    for n in notices {
+        ctx.out.note(Msg::new(
+            format!(
+                "Thông báo: {}",
+                crate::notice::line(n, crate::error::Lang::Vi)
+            ),
+            format!("Notice: {}", crate::notice::line(n, crate::error::Lang::En)),
+        ));
+    }
 }
 
 pub const ACCOUNT_FIELDS: &[crate::output::Field] = fields![

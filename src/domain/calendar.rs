@@ -121,6 +121,8 @@ pub struct WorkCalendar {
     overrides: BTreeMap<Date, Override>,
     /// Mutex rather than RefCell so that the calendar can be shared across threads.
     cache: Mutex<HashMap<i16, YearDays>>,
+    /// Recorded outages of the system: deadlines inside one move (SPEC §3).
+    outages: Vec<super::worktime::Outage>,
 }
 
 impl Clone for WorkCalendar {
@@ -128,6 +130,7 @@ impl Clone for WorkCalendar {
         Self {
             overrides: self.overrides.clone(),
             cache: Mutex::new(self.lock_cache().clone()),
+            outages: self.outages.clone(),
         }
     }
 }
@@ -138,7 +141,19 @@ impl WorkCalendar {
         Self {
             overrides: overrides.into_iter().map(|o| (o.date, o)).collect(),
             cache: Mutex::new(HashMap::new()),
+            outages: Vec::new(),
         }
+    }
+
+    /// The same calendar with the system's recorded outages.
+    pub fn with_outages(mut self, outages: Vec<super::worktime::Outage>) -> Self {
+        self.outages = outages;
+        self
+    }
+
+    /// The recorded outages, oldest first.
+    pub fn outages(&self) -> &[super::worktime::Outage] {
+        &self.outages
     }
 
     /// The overrides in date order.

@@ -119,6 +119,43 @@ pub fn extend_deadline(cal: &WorkCalendar, deadline: DateTime, minutes: i64) -> 
     add_working_minutes(cal, d, rest)
 }
 
+/// A recorded outage (sự cố, tạm ngừng): the system was out from `from` to `to`, for
+/// every regime or only `regime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outage {
+    pub id: i64,
+    pub from: DateTime,
+    pub to: DateTime,
+    pub regime: Option<String>,
+    pub reason: String,
+}
+
+impl Outage {
+    pub fn affects(&self, regime: &str) -> bool {
+        self.regime.as_deref().is_none_or(|r| r == regime)
+    }
+
+    pub fn covers(&self, at: DateTime) -> bool {
+        self.from <= at && at <= self.to
+    }
+}
+
+/// The outages of `regime` that a deadline falls inside, and their working time in
+/// minutes: the deadline moves by that much (`extend_deadline`).
+pub fn outage_extension<'a>(
+    cal: &'a WorkCalendar,
+    regime: &str,
+    deadline: DateTime,
+) -> (Vec<&'a Outage>, i64) {
+    let hit: Vec<&Outage> = cal
+        .outages()
+        .iter()
+        .filter(|o| o.affects(regime) && o.covers(deadline))
+        .collect();
+    let minutes = hit.iter().map(|o| working_minutes(cal, o.from, o.to)).sum();
+    (hit, minutes)
+}
+
 /// How far ahead a planned suspension must be announced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeRule {
@@ -173,9 +210,7 @@ impl NoticeRule {
             NoticeRule::WorkingDays(n) => cal
                 .add_workdays(announced.date(), i64::from(n))
                 .to_datetime(Time::MIN),
-            NoticeRule::WorkingHours(n) => {
-                add_working_minutes(cal, announced, i64::from(n) * 60)
-            }
+            NoticeRule::WorkingHours(n) => add_working_minutes(cal, announced, i64::from(n) * 60),
         }
     }
 
@@ -268,7 +303,11 @@ mod tests {
         let start = at(2026, 12, 4, 9, 17);
         for m in [1, 59, 240, 480, 481, 1000, 4800] {
             let end = add_working_minutes(&c, start, m);
-            assert_eq!(working_minutes(&c, start, end), m, "{m} minutes from {start}");
+            assert_eq!(
+                working_minutes(&c, start, end),
+                m,
+                "{m} minutes from {start}"
+            );
         }
     }
 
@@ -291,6 +330,31 @@ mod tests {
         let h = at(2026, 12, 21, 16, 30);
         assert_eq!(extend_deadline(&c, h, 240), at(2026, 12, 22, 11, 0));
         assert_eq!(extend_deadline(&c, h, 0), h);
+    }
+
+    #[test]
+    fn an_outage_over_a_deadline_extends_it_by_its_working_time() {
+        let o = Outage {
+            id: 1,
+            from: at(2026, 12, 21, 8, 0),
+            to: at(2026, 12, 22, 12, 0),
+            regime: None,
+            reason: "x".into(),
+        };
+        let c = cal().with_outages(vec![o.clone()]);
+        let d = date(2026, 12, 21).at(23, 59, 59, 0);
+        let (hit, m) = outage_extension(&c, "KTXH", d);
+        // Monday 08:00–17:00 (7.5 h) and Tuesday 07:30–11:30 (4 h).
+        assert_eq!((hit.len(), m), (1, 690));
+        // One office day and 210 minutes: Wednesday 11:00.
+        assert_eq!(extend_deadline(&c, d, m), at(2026, 12, 23, 11, 0));
+        // Outside the outage, or another regime's outage: nothing.
+        assert_eq!(outage_extension(&c, "KTXH", at(2026, 12, 23, 0, 0)).1, 0);
+        let only = cal().with_outages(vec![Outage {
+            regime: Some("OTHER".into()),
+            ..o
+        }]);
+        assert_eq!(outage_extension(&only, "KTXH", d).1, 0);
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct ReportView {
     pub effective_revision: Option<i64>,
     pub timeliness: String,
     pub deadline: String,
+    /// The deadline by the regime's rule (`deadline` is the unit's effective one).
+    pub rule_deadline: String,
+    pub outage_extension: Option<regime::OutageExtension>,
+    pub extension: Option<regime::Extension>,
     pub sent_at: Option<String>,
     pub channel: Option<String>,
     pub revisions: Vec<Revision>,
@@ -90,6 +94,9 @@ pub fn view(
         effective_revision: effective.map(|r| r.number),
         timeliness: timeliness(&seen, &info, now)?,
         deadline: info.effective_deadline.clone(),
+        rule_deadline: info.deadline.clone(),
+        outage_extension: info.outage_extension.clone(),
+        extension: info.extension.clone(),
         sent_at: last_sent.and_then(|r| r.sent_at.clone()),
         channel: last_sent.and_then(|r| r.channel.clone()),
         signature_valid: match last_sent {

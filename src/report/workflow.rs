@@ -98,6 +98,18 @@ pub fn act(
             let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
             let info =
                 regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
+            if let Some(o) = crate::notice::outage_at(cx.calendar, &t.regime.code, cx.now) {
+                return Err(Error::new(
+                    Kind::State,
+                    Msg::new(
+                        format!("Hệ thống đang tạm ngừng nhận báo cáo ({}) đến {}", o.reason, crate::clock::rfc3339_local(o.to)),
+                        format!("The system is not receiving reports ({}) until {}", o.reason, crate::clock::rfc3339_local(o.to)),
+                    ),
+                ).with_hint(Msg::new(
+                    "hạn báo cáo trong thời gian tạm ngừng được lùi tương ứng; gửi lại khi hệ thống hoạt động",
+                    "deadlines inside the outage move by its length; send again once the system is back",
+                )));
+            }
             if !info.reception_open {
                 return Err(Error::new(
                     Kind::State,
@@ -135,8 +147,7 @@ pub fn act(
             }
             rev.sent_at = Some(rec.at.clone());
             rev.deadline = Some(info.effective_deadline.clone());
-            let due = clock::local_to_timestamp(info.effective)?;
-            rev.timeliness = Some(if cx.now <= due { "on_time" } else { "late" }.into());
+            rev.timeliness = Some(info.judge(cx.now)?.into());
             rev.channel = Some("system".into());
             rev.signed_by = Some(actor.username.clone());
             rev.key_id = Some(key_id);
@@ -148,6 +159,20 @@ pub fn act(
                 && signature_ok(conn, t, &rev)? != Some(true)
             {
                 return Err(Error::new(Kind::State, Msg::new("Chữ ký số của báo cáo không hợp lệ: nội dung đã bị thay đổi sau khi gửi; không tiếp nhận", "The report's signature does not verify: its content changed after sending; not accepted")));
+            }
+            // A report received on paper or by e-mail counts in an aggregate only with
+            // its figures entered.
+            if rev.channel.as_deref() == Some("offline")
+                && rev.narrative.is_none()
+                && sql::values(conn, rev.id)?.is_empty()
+            {
+                return Err(Error::new(Kind::State, Msg::new(
+                    format!("Báo cáo gửi ngoài hệ thống (văn bản {}) chưa có số liệu; không tiếp nhận", rev.offline_doc.clone().unwrap_or_default()),
+                    format!("The report sent outside the system (document {}) has no figures yet; not accepted", rev.offline_doc.clone().unwrap_or_default()),
+                )).with_hint(Msg::new(
+                    "trả lại (`baocao report return`) để đơn vị nhập số liệu theo văn bản đã gửi; thời điểm gửi văn bản vẫn được giữ",
+                    "return it (`baocao report return`) so the unit enters the document's figures; the document's sending time still counts",
+                )));
             }
             for mut old in revs.iter().filter(|r| r.status == "accepted").cloned() {
                 old.status = "superseded".into();
@@ -230,33 +255,73 @@ pub fn act(
     Ok(rev)
 }
 
-/// Registers a report sent through the fallback channel during an outage (văn bản điện
-/// tử): it counts as sent when that document was sent.
+/// Registers a report sent through the fallback channel (văn bản điện tử, Thái Bình Art.
+/// 10(2d), Đồng Tháp Art. 11(2)): only for a period whose deadline fell inside a
+/// recorded outage, by an aggregator of the lead unit who received the document, with
+/// the document's number and date. It counts as sent when that document was sent; its
+/// figures (the unit's draft) must be entered before it can be accepted.
+#[allow(clippy::too_many_arguments)]
 pub fn record_offline(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
     t: &Target,
     document: &str,
+    document_date: jiff::civil::Date,
     sent: Timestamp,
     cx: &Context<'_>,
 ) -> Result<Revision> {
     let tree = units::tree(conn)?;
-    let allowed = actor.holds_for_regime(
-        Role::Aggregator,
-        t.regime.lead_unit_id,
-        &t.regime.code,
-        &tree,
-    ) || actor.holds_for_regime(Role::Sender, t.unit.id, &t.regime.code, &tree);
     actor.require(
-        allowed,
+        actor.holds_for_regime(
+            Role::Aggregator,
+            t.regime.lead_unit_id,
+            &t.regime.code,
+            &tree,
+        ),
         Msg::new(
-            "ghi nhận báo cáo gửi ngoài hệ thống",
-            "record a report sent outside the system",
+            "ghi nhận báo cáo gửi ngoài hệ thống (chỉ người tổng hợp của cơ quan chủ trì, nơi nhận văn bản; đơn vị gửi không tự ghi được)",
+            "record a report sent outside the system (only an aggregator of the lead unit, which received the document; the sending unit cannot)",
         ),
     )?;
     require_assigned(conn, t)?;
     let document = crate::input::name("Số văn bản", "Document number", document, 100)?;
+    let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
+    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
+    let Some(outage) = info.outage_extension.as_ref() else {
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Hạn {} kỳ {} ({}) không rơi vào thời gian sự cố nào đã ghi nhận: không ghi nhận báo cáo gửi ngoài hệ thống", t.regime.code, t.period, info.deadline),
+                format!("The deadline of {} for {} ({}) fell within no recorded outage: a report sent outside the system cannot be recorded", t.regime.code, t.period, info.deadline),
+            ),
+        )
+        .with_hint(Msg::new(
+            "sự cố được quản trị hệ thống ghi bằng `baocao outage add`",
+            "outages are recorded by the sysadmin with `baocao outage add`",
+        )));
+    };
+    if sent > cx.now {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "--sent-at ở tương lai: chỉ ghi nhận văn bản đã gửi",
+                "--sent-at is in the future: only a document already sent is recorded",
+            ),
+        ));
+    }
+    if document_date > clock::to_local(cx.now).date()
+        || document_date > clock::to_local(sent).date()
+    {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Ngày văn bản phải không sau ngày gửi và không ở tương lai",
+                "The document's date may be neither after its sending nor in the future",
+            ),
+        ));
+    }
+    let outages = outage.outages.clone();
     let mut rev = current_or_new(conn, rec, t)?;
     if !matches!(
         rev.status.as_str(),
@@ -264,17 +329,15 @@ pub fn record_offline(
     ) {
         return Err(state_error(&rev, Action::Send));
     }
-    let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
-    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
-    let due = clock::local_to_timestamp(info.effective)?;
     let from = rev.status.clone();
     rev.status = "sent".into();
     rev.sent_at = Some(clock::rfc3339(sent));
-    rev.deadline = Some(info.effective_deadline);
-    rev.timeliness = Some(if sent <= due { "on_time" } else { "late" }.into());
+    rev.deadline = Some(info.effective_deadline.clone());
+    rev.timeliness = Some(info.judge(sent)?.into());
     rev.channel = Some("offline".into());
-    rev.offline_doc = Some(document.clone());
+    rev.offline_doc = Some(format!("{document} ({document_date})"));
     sql::save_revision(conn, &rev)?;
+    let note = rev.offline_doc.clone();
     sql::insert_transition(
         conn,
         rev.id,
@@ -283,8 +346,8 @@ pub fn record_offline(
         "sent",
         &rec.actor,
         &rec.at,
-        Some(&document),
+        note.as_deref(),
     )?;
-    rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "sent_at": rev.sent_at}))?;
+    rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "document_date": document_date.to_string(), "sent_at": rev.sent_at, "outages": outages}))?;
     Ok(rev)
 }

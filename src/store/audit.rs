@@ -105,6 +105,18 @@ pub const AUDITED: &[AuditedTable] = &[
         volatile: &[],
     },
     AuditedTable {
+        kind: "notice",
+        table: "notice",
+        key: "id",
+        volatile: &[],
+    },
+    AuditedTable {
+        kind: "outage",
+        table: "outage",
+        key: "id",
+        volatile: &[],
+    },
+    AuditedTable {
         kind: "key",
         table: "account_key",
         key: "id",

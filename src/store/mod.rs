@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod form;
 pub mod indicator;
+pub mod notice;
 pub mod regime;
 pub mod report;
 pub mod unit;
@@ -32,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_national_scale.sql"),
     include_str!("migrations/0007_audit_coverage.sql"),
     include_str!("migrations/0008_assignment_from.sql"),
+    include_str!("migrations/0009_notices_outages.sql"),
     include_str!("migrations/0010_school_start_window.sql"),
 ];
 

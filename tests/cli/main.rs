@@ -14,6 +14,7 @@ mod forms;
 mod import_contract;
 mod indicators;
 mod man;
+mod notices;
 mod obligations;
 mod operations;
 mod permissions;

@@ -26,6 +26,7 @@ const FILES: &[&str] = &[
     "report",
     "monitor",
     "dashboard",
+    "notice",
 ];
 
 /// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.
@@ -2397,14 +2398,41 @@ fn the_reporting_cycle_prints_the_documented_shapes() {
     step("send", &[]);
     step("accept", &[]);
 
-    // The lead unit records a report sent by electronic document during an outage.
+    // The system was out over the deadline (one working hour, so it moved to Monday
+    // 08:30); the lead unit records a report sent by electronic document meanwhile.
+    emits(
+        &env,
+        "notice",
+        "outage",
+        &[
+            "outage",
+            "add",
+            "--from",
+            "2026-11-20T16:00",
+            "--to",
+            "2026-11-21T10:00",
+            "--reason",
+            "Mất kết nối",
+            "--document",
+            "7/BC-STTTT",
+            "--document-date",
+            "2026-11-21",
+        ],
+    );
     let off = run(
         "report",
         "offline_result",
         cmd(
             &["report", "record-offline"],
             "H99.03",
-            &["--document", "45/UBND-VP", "--sent-at", "2026-11-21T16:00"],
+            &[
+                "--document",
+                "45/UBND-VP",
+                "--document-date",
+                "2026-11-23",
+                "--sent-at",
+                "2026-11-23T08:45",
+            ],
         ),
     );
     assert_eq!(off["timeliness"], "late");
@@ -2717,4 +2745,117 @@ fn the_dashboard_prints_the_documented_shapes() {
     let mut bad = d.clone();
     bad["periods"] = json!([]);
     assert_invalid("dashboard", "dashboard", &bad, "no periods");
+}
+
+#[test]
+fn notices_and_outages_print_the_documented_shapes() {
+    let env = with_regime();
+    // Monday 23/11 09:00: Thursday is three working days ahead.
+    let rule = emits(&env, "notice", "notice_rule", &["notice", "rule"]);
+    assert_eq!(rule["rule"], "3wd");
+    emits(&env, "notice", "notice_rule", &["notice", "rule", "10wh"]);
+    emits(&env, "notice", "notice_rule", &["notice", "rule", "3wd"]);
+    let n = emits(
+        &env,
+        "notice",
+        "maintenance",
+        &[
+            "notice",
+            "add",
+            "--from",
+            "2026-11-26T18:00",
+            "--to",
+            "2026-11-26T22:00",
+            "--reason",
+            "Nâng cấp máy chủ",
+        ],
+    );
+    emits(
+        &env,
+        "notice",
+        "outage",
+        &["outage", "add", "--notice", &n["id"].to_string()],
+    );
+    emits(
+        &env,
+        "notice",
+        "outage",
+        &[
+            "outage",
+            "add",
+            "--from",
+            "2026-11-20T16:00",
+            "--to",
+            "2026-11-21T10:00",
+            "--reason",
+            "Mất kết nối",
+            "--document",
+            "7/BC-STTTT",
+            "--document-date",
+            "2026-11-21",
+            "--regime",
+            "KTXH",
+        ],
+    );
+    let outages = emits(&env, "notice", "outage_list", &["outage", "list"]);
+    assert_eq!(outages.as_array().unwrap().len(), 2);
+    emits(
+        &env,
+        "regime",
+        "window_event",
+        &[
+            "window",
+            "open",
+            "KTXH",
+            "--period",
+            "202611",
+            "--unit",
+            "H99.02",
+            "--until",
+            "2026-11-27T17:00",
+            "--reason",
+            "Mất điện diện rộng",
+        ],
+    );
+    let list = emits(&env, "notice", "announcement_list", &["notice", "list"]);
+    assert_eq!(
+        strings(&list, "kind"),
+        set(&["maintenance", "outage", "reception"])
+    );
+    emits(
+        &env,
+        "notice",
+        "announcement_list",
+        &["notice", "list", "--all"],
+    );
+    let who = emits(&env, "account", "whoami", &["whoami"]);
+    assert!(!who["notices"].as_array().unwrap().is_empty());
+    let p = emits(
+        &env,
+        "period",
+        "regime_period",
+        &["period", "show", "202611", "--regime", "KTXH"],
+    );
+    assert_eq!(p["outage_extension"]["working_minutes"], 60);
+    let r = emits(
+        &env,
+        "report",
+        "report",
+        &[
+            "report", "show", "KTXH", "--period", "202611", "--unit", "H99.02",
+        ],
+    );
+    assert_eq!(r["extension"]["granted_after_deadline"], true);
+    emits(
+        &env,
+        "monitor",
+        "status_list",
+        &["status", "KTXH", "202611"],
+    );
+    emits(
+        &env,
+        "monitor",
+        "compliance_list",
+        &["compliance", "--from", "202611", "--to", "202611"],
+    );
 }

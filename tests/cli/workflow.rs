@@ -376,7 +376,23 @@ fn timeliness_windows_and_offline_reports() {
     c.as_("gui.01");
     env.run(&["report", "send", "KTXH", "--period", "202611"])
         .code(7);
-    // The lead unit records a report sent by electronic document during an outage.
+    // The system was out over the deadline (recorded from the incident's document); the
+    // lead unit records a report sent by electronic document meanwhile.
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&[
+        "outage",
+        "add",
+        "--from",
+        "2026-11-20T14:00",
+        "--to",
+        "2026-11-21T10:00",
+        "--reason",
+        "Mất kết nối",
+        "--document",
+        "7/BC-STTTT",
+        "--document-date",
+        "2026-11-21",
+    ]);
     c.as_("tonghop");
     let off = env.json(&[
         "report",
@@ -388,6 +404,8 @@ fn timeliness_windows_and_offline_reports() {
         "H99.03",
         "--document",
         "45/UBND-VP",
+        "--document-date",
+        "2026-11-20",
         "--sent-at",
         "2026-11-20T16:00",
     ]);
@@ -960,6 +978,22 @@ fn cron_sees_deadlines_overdue_status_and_compliance() {
     );
     env.run(&["overdue", "--since", "forever"]).code(5);
     // Once everyone has sent, overdue exits 0 again (late ones are listed, not counted).
+    // (The system was out over the deadline, so the lead unit records them.)
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&[
+        "outage",
+        "add",
+        "--from",
+        "2026-11-20T16:00",
+        "--to",
+        "2026-11-21T10:00",
+        "--reason",
+        "Mất kết nối",
+        "--document",
+        "7/BC-STTTT",
+        "--document-date",
+        "2026-11-21",
+    ]);
     c.as_("tonghop");
     for u in ["H99.02", "H99.03"] {
         env.json(&[
@@ -972,8 +1006,10 @@ fn cron_sees_deadlines_overdue_status_and_compliance() {
             u,
             "--document",
             "99/UBND",
+            "--document-date",
+            "2026-11-23",
             "--sent-at",
-            "2026-11-24T09:00",
+            "2026-11-23T08:45",
         ]);
     }
     env.login("admin", ADMIN_PW).ok();

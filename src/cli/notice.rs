@@ -1,0 +1,173 @@
+//! `baocao notice …` and `baocao outage …`: planned suspensions announced ahead under the
+//! installation's notice rule, outages that close reception and move deadlines, and the
+//! announcements every signed-in user sees.
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::fields;
+use crate::notice::{self, OutageInput};
+use crate::output::Field;
+
+#[derive(Debug, Subcommand)]
+pub enum NoticeCmd {
+    /// Announce a planned suspension (sysadmin). It must start at least the notice rule
+    /// ahead of now (exit 5 otherwise, naming the earliest start).
+    Add {
+        /// Start of the suspension (e.g. 2026-12-21T08:00).
+        #[arg(long)]
+        from: String,
+        /// End of the suspension.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Announcements: suspensions and outages not yet over, and the opening, closing and
+    /// extending of reception of your reports in the last 30 days.
+    List {
+        /// Every announcement, past ones included.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show the notice rule, or set it (sysadmin): `3wd` (3 working days, Bắc Ninh
+    /// Art. 9) or `10wh` (10 working hours of the office day, Đồng Tháp Art. 20(3)).
+    Rule { rule: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutageCmd {
+    /// Record an outage (sysadmin): planned, `--notice ID`; or after the fact, with the
+    /// incident's `--document` and `--document-date`, `--from`, `--to` and `--reason`.
+    /// Reception is closed while it lasts; deadlines inside it move by its working time.
+    Add {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        /// The notice that announced it.
+        #[arg(long)]
+        notice: Option<i64>,
+        /// The incident's document number (văn bản).
+        #[arg(long)]
+        document: Option<String>,
+        #[arg(long)]
+        document_date: Option<String>,
+        /// Only this regime was out (default: the whole system).
+        #[arg(long)]
+        regime: Option<String>,
+    },
+    /// Every recorded outage (sysadmin).
+    List,
+}
+
+impl NoticeCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            NoticeCmd::Add { .. } => "add",
+            NoticeCmd::List { .. } => "list",
+            NoticeCmd::Rule { .. } => "rule",
+        }
+    }
+}
+
+impl OutageCmd {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            OutageCmd::Add { .. } => "add",
+            OutageCmd::List => "list",
+        }
+    }
+}
+
+pub const NOTICE_FIELDS: &[Field] = fields![
+    ("kind", "Loại", "Kind"),
+    ("id", "Số", "No."),
+    ("from", "Từ", "From"),
+    ("to", "Đến", "To"),
+    ("regime", "Chế độ", "Regime"),
+    ("period", "Kỳ", "Period"),
+    ("unit", "Đơn vị", "Unit"),
+    ("action", "Việc", "Action"),
+    ("until", "Gia hạn đến", "Extended to"),
+    ("document", "Văn bản", "Document"),
+    ("reason", "Lý do", "Reason"),
+    ("at", "Lúc", "At")
+];
+
+const RULE_FIELDS: &[Field] = fields![
+    ("rule", "Quy tắc", "Rule"),
+    ("description_vi", "Nghĩa", "Meaning"),
+];
+
+pub fn notice_cmd(ctx: &Ctx, cmd: NoticeCmd) -> Result<()> {
+    match cmd {
+        NoticeCmd::Add { from, to, reason } => {
+            let v = ctx.write(|tx, actor, rec| {
+                let cal = crate::calendar::load(tx)?;
+                notice::add(tx, actor, rec, &cal, &from, &to, &reason)
+            })?;
+            ctx.out.emit(&v, NOTICE_FIELDS)
+        }
+        NoticeCmd::List { all } => {
+            let now = ctx.clock.now();
+            let v = ctx.read(|tx, actor| {
+                let cal = crate::calendar::load(tx)?;
+                notice::visible(tx, actor, &cal, now, all)
+            })?;
+            ctx.out.emit(&json!(v), NOTICE_FIELDS)
+        }
+        NoticeCmd::Rule { rule: None } => {
+            let v = ctx.read(|tx, _| Ok(notice::rule_view(notice::rule(tx)?)))?;
+            ctx.out.emit(&v, RULE_FIELDS)
+        }
+        NoticeCmd::Rule { rule: Some(r) } => {
+            let v = ctx.write(|tx, actor, rec| notice::set_rule(tx, actor, rec, &r))?;
+            ctx.out.emit(&v, RULE_FIELDS)
+        }
+    }
+}
+
+pub fn outage_cmd(ctx: &Ctx, cmd: OutageCmd) -> Result<()> {
+    match cmd {
+        OutageCmd::Add {
+            from,
+            to,
+            reason,
+            notice,
+            document,
+            document_date,
+            regime,
+        } => {
+            let v = ctx.write(|tx, actor, rec| {
+                let cal = crate::calendar::load(tx)?;
+                let i = OutageInput {
+                    from: from.as_deref(),
+                    to: to.as_deref(),
+                    reason: reason.as_deref(),
+                    notice,
+                    document: document.as_deref(),
+                    document_date: document_date.as_deref(),
+                    regime: regime.as_deref(),
+                };
+                notice::add_outage(tx, actor, rec, &cal, &i)
+            })?;
+            ctx.out.emit(&v, NOTICE_FIELDS)
+        }
+        OutageCmd::List => {
+            let v = ctx.read(|tx, actor| {
+                actor.require_sysadmin(crate::error::Msg::new(
+                    "xem sự cố (chỉ quản trị hệ thống)",
+                    "list outages (sysadmin only)",
+                ))?;
+                let cal = crate::calendar::load(tx)?;
+                notice::outages(tx, &cal)
+            })?;
+            ctx.out.emit(&json!(v), NOTICE_FIELDS)
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! Maintenance notices and outages (Bắc Ninh Art. 9, Đồng Tháp Art. 20(3), Thái Bình
+//! Art. 10(2d), Đồng Tháp Art. 11(2)), and the announcements every signed-in user sees:
+//! planned suspensions, outages, and the lead units' opening, closing and extending of
+//! reception (Ninh Bình Art. 14(4), Đồng Tháp Art. 17(3)).
+
+use jiff::civil::DateTime;
+use jiff::{SignedDuration, Timestamp};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+
+use crate::audit::Recorder;
+use crate::auth::permission::Actor;
+use crate::clock;
+use crate::domain::calendar::WorkCalendar;
+use crate::domain::worktime::{self, NoticeRule, Outage};
+use crate::error::{Error, Kind, Msg, Result};
+use crate::input;
+use crate::report::{self, Target};
+use crate::store::notice::{self as sql, NoticeRow, OutageRow};
+use crate::store::regime as rsql;
+use crate::store::unit as units;
+
+/// How long an announcement of reception stays in `notice list` and `whoami`.
+const RECENT_DAYS: i64 = 30;
+
+fn invalid(vi: String, en: String) -> Error {
+    Error::new(Kind::Invalid, Msg::new(vi, en))
+}
+
+fn local(ts: Timestamp) -> DateTime {
+    clock::to_local(ts).datetime()
+}
+
+/// The installation's notice rule (`3wd` unless set).
+pub fn rule(conn: &Connection) -> Result<NoticeRule> {
+    Ok(sql::rule(conn)?
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default())
+}
+
+pub fn parse_rule(s: &str) -> Result<NoticeRule> {
+    s.parse().map_err(|_| {
+        let t: String = s.chars().take(40).collect();
+        invalid(
+            format!("Quy tắc thông báo không hợp lệ: «{t}» (ví dụ 3wd: 3 ngày làm việc, 10wh: 10 giờ làm việc)"),
+            format!("Invalid notice rule «{t}» (e.g. 3wd: 3 working days, 10wh: 10 working hours)"),
+        )
+    })
+}
+
+fn require_sysadmin(actor: &Actor, vi: &str, en: &str) -> Result<()> {
+    actor.require_sysadmin(Msg::new(
+        format!("{vi} (chỉ quản trị hệ thống)"),
+        format!("{en} (sysadmin only)"),
+    ))
+}
+
+pub fn rule_view(r: NoticeRule) -> Value {
+    let (vi, en) = r.describe();
+    json!({"rule": r.to_string(), "description_vi": vi, "description_en": en})
+}
+
+pub fn set_rule(conn: &Connection, actor: &Actor, rec: &Recorder, spec: &str) -> Result<Value> {
+    require_sysadmin(actor, "đặt quy tắc thông báo", "set the notice rule")?;
+    let r = parse_rule(spec)?;
+    let old = rule(conn)?;
+    if sql::rule(conn)?.as_deref() != Some(r.to_string().as_str()) {
+        sql::set_rule(conn, &r.to_string())?;
+        rec.event(
+            conn,
+            "notice_rule",
+            json!({"rule": [old.to_string(), r.to_string()]}),
+        )?;
+    }
+    Ok(rule_view(r))
+}
+
+fn span(from: &str, to: &str) -> Result<(Timestamp, Timestamp)> {
+    let (f, t) = (clock::parse_instant(from)?, clock::parse_instant(to)?);
+    if t <= f {
+        return Err(invalid(
+            "--to phải sau --from".into(),
+            "--to must come after --from".into(),
+        ));
+    }
+    Ok((f, t))
+}
+
+fn notice_view(n: &NoticeRow) -> Value {
+    json!({"kind": "maintenance", "id": n.id, "from": n.starts_at, "to": n.ends_at, "reason": n.reason,
+           "rule": n.rule, "at": n.at, "actor": n.actor})
+}
+
+/// Announces a planned suspension, at least the notice rule ahead of its start.
+pub fn add(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    cal: &WorkCalendar,
+    from: &str,
+    to: &str,
+    reason: &str,
+) -> Result<Value> {
+    require_sysadmin(
+        actor,
+        "thông báo tạm ngừng hệ thống",
+        "announce a suspension",
+    )?;
+    let (f, t) = span(from, to)?;
+    let reason = input::name("Lý do", "Reason", reason, 1000)?;
+    let now = clock::parse_stored(&rec.at).unwrap_or_else(Timestamp::now);
+    let r = rule(conn)?;
+    if !r.allows(cal, local(now), local(f)) {
+        let earliest = clock::rfc3339_local(r.earliest_start(cal, local(now)));
+        let (vi, en) = r.describe();
+        return Err(invalid(
+            format!("Phải thông báo tạm ngừng trước ít nhất {vi}: bắt đầu sớm nhất {earliest}"),
+            format!("A suspension must be announced at least {en} ahead: the earliest start is {earliest}"),
+        )
+        .with_hint(Msg::new(
+            "quy tắc của hệ thống: `baocao notice rule`; sự cố đột xuất ghi bằng `baocao outage add --document …`",
+            "the installation's rule: `baocao notice rule`; an unplanned incident is recorded with `baocao outage add --document …`",
+        )));
+    }
+    let mut row = NoticeRow {
+        id: 0,
+        starts_at: clock::rfc3339(f),
+        ends_at: clock::rfc3339(t),
+        reason,
+        rule: r.to_string(),
+        at: rec.at.clone(),
+        actor: rec.actor.clone(),
+    };
+    row.id = sql::insert_notice(conn, &row)?;
+    rec.change(
+        conn,
+        "notice",
+        &row.id.to_string(),
+        json!({"from": row.starts_at, "to": row.ends_at, "reason": row.reason, "rule": row.rule}),
+    )?;
+    Ok(notice_view(&row))
+}
+
+pub struct OutageInput<'a> {
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    pub notice: Option<i64>,
+    pub document: Option<&'a str>,
+    pub document_date: Option<&'a str>,
+    pub regime: Option<&'a str>,
+}
+
+fn outage_view(o: &OutageRow, cal: &WorkCalendar) -> Value {
+    let minutes = match (
+        clock::parse_stored(&o.starts_at),
+        clock::parse_stored(&o.ends_at),
+    ) {
+        (Some(f), Some(t)) => worktime::working_minutes(cal, local(f), local(t)),
+        _ => 0,
+    };
+    json!({"kind": "outage", "id": o.id, "from": o.starts_at, "to": o.ends_at, "reason": o.reason,
+           "notice": o.notice, "document": o.document, "document_date": o.document_date,
+           "regime": o.regime, "working_minutes": minutes, "at": o.at, "actor": o.actor})
+}
+
+/// Records an outage: planned (from a notice) or after the fact (with the incident's
+/// document). Reception is closed while it lasts and deadlines inside it move.
+pub fn add_outage(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    cal: &WorkCalendar,
+    i: &OutageInput<'_>,
+) -> Result<Value> {
+    require_sysadmin(actor, "ghi nhận sự cố, tạm ngừng", "record an outage")?;
+    let now = clock::parse_stored(&rec.at).unwrap_or_else(Timestamp::now);
+    let (f, t, reason, document, document_date) = match (i.notice, i.document) {
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "Chỉ dùng một trong --notice (theo thông báo) và --document (sự cố đã xảy ra)".into(),
+                "Give either --notice (planned) or --document (after the fact), not both".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(invalid(
+                "Cần --notice (tạm ngừng đã thông báo) hoặc --document và --document-date (văn bản về sự cố)".into(),
+                "Give --notice (an announced suspension) or --document and --document-date (the incident's document)".into(),
+            ))
+        }
+        (Some(id), None) => {
+            let n = sql::notice(conn, id)?.ok_or_else(|| {
+                Error::new(
+                    Kind::NotFound,
+                    Msg::new(format!("Không có thông báo số {id}"), format!("No notice {id}")),
+                )
+            })?;
+            let f = i.from.unwrap_or(&n.starts_at);
+            let t = i.to.unwrap_or(&n.ends_at);
+            let (f, t) = span(f, t)?;
+            let reason = match i.reason {
+                Some(r) => input::name("Lý do", "Reason", r, 1000)?,
+                None => n.reason,
+            };
+            (f, t, reason, None, None)
+        }
+        (None, Some(doc)) => {
+            let (Some(from), Some(to), Some(reason), Some(date)) =
+                (i.from, i.to, i.reason, i.document_date)
+            else {
+                return Err(invalid(
+                    "Sự cố ghi sau khi xảy ra cần --from, --to, --reason và --document-date".into(),
+                    "An outage recorded after the fact needs --from, --to, --reason and --document-date".into(),
+                ));
+            };
+            let (f, t) = span(from, to)?;
+            if f > now {
+                return Err(invalid(
+                    "Sự cố chưa xảy ra; tạm ngừng theo kế hoạch phải thông báo trước (`baocao notice add`)".into(),
+                    "That outage has not begun; a planned suspension is announced first (`baocao notice add`)".into(),
+                ));
+            }
+            let doc = input::name("Số văn bản", "Document number", doc, 100)?;
+            let date = clock::parse_date(date)?;
+            (f, t, input::name("Lý do", "Reason", reason, 1000)?, Some(doc), Some(date.to_string()))
+        }
+    };
+    let regime = match i.regime {
+        Some(c) => Some(crate::regime::find(conn, c)?),
+        None => None,
+    };
+    let id = sql::insert_outage(
+        conn,
+        &clock::rfc3339(f),
+        &clock::rfc3339(t),
+        &reason,
+        i.notice,
+        document.as_deref(),
+        document_date.as_deref(),
+        regime.as_ref().map(|r| r.id),
+        &rec.at,
+        &rec.actor,
+    )?;
+    rec.change(
+        conn,
+        "outage",
+        &id.to_string(),
+        json!({"from": clock::rfc3339(f), "to": clock::rfc3339(t), "reason": reason, "notice": i.notice,
+               "document": document, "document_date": document_date, "regime": regime.as_ref().map(|r| &r.code)}),
+    )?;
+    let row = sql::outages(conn)?
+        .into_iter()
+        .find(|o| o.id == id)
+        .ok_or_else(|| {
+            Error::new(
+                Kind::Failure,
+                Msg::new("Không đọc lại được", "Could not read back"),
+            )
+        })?;
+    Ok(outage_view(&row, cal))
+}
+
+/// The outages as the calendar carries them (recorded outages only).
+pub fn outage_spans(conn: &Connection) -> Result<Vec<Outage>> {
+    Ok(sql::outages(conn)?
+        .into_iter()
+        .filter_map(|o| {
+            Some(Outage {
+                id: o.id,
+                from: local(clock::parse_stored(&o.starts_at)?),
+                to: local(clock::parse_stored(&o.ends_at)?),
+                regime: o.regime,
+                reason: o.reason,
+            })
+        })
+        .collect())
+}
+
+pub fn outages(conn: &Connection, cal: &WorkCalendar) -> Result<Vec<Value>> {
+    Ok(sql::outages(conn)?
+        .iter()
+        .map(|o| outage_view(o, cal))
+        .collect())
+}
+
+/// The outage of `regime` in progress at `now`, if any: reception is closed.
+pub fn outage_at<'a>(cal: &'a WorkCalendar, regime: &str, now: Timestamp) -> Option<&'a Outage> {
+    let at = local(now);
+    cal.outages()
+        .iter()
+        .find(|o| o.affects(regime) && o.covers(at))
+}
+
+/// Announcements an account sees: maintenance notices and outages not yet over at
+/// `now` (every one with `all`), and the opening, closing and extending of reception of
+/// the reports it takes part in, made in the last 30 days (every one with `all`).
+/// Nothing recorded after `now` is shown.
+pub fn visible(
+    conn: &Connection,
+    actor: &Actor,
+    cal: &WorkCalendar,
+    now: Timestamp,
+    all: bool,
+) -> Result<Vec<Value>> {
+    let stamp = clock::rfc3339(now);
+    let recent = clock::rfc3339(now - SignedDuration::from_hours(24 * RECENT_DAYS));
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for n in sql::notices(conn)? {
+        if n.at <= stamp && (all || n.ends_at >= stamp) {
+            out.push((n.at.clone(), notice_view(&n)));
+        }
+    }
+    for o in sql::outages(conn)? {
+        if o.at <= stamp && (all || o.ends_at >= stamp) {
+            out.push((o.at.clone(), outage_view(&o, cal)));
+        }
+    }
+    let tree = units::tree(conn)?;
+    let by_id: std::collections::HashMap<i64, units::Unit> =
+        units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
+    for r in rsql::all(conn)? {
+        let events = rsql::window_events(conn, r.id, None)?;
+        if events.is_empty() {
+            continue;
+        }
+        let assigned = rsql::assignments(conn, r.id, true)?;
+        let concerns = |unit_id: Option<i64>| -> bool {
+            let lead = by_id.get(&r.lead_unit_id);
+            let mut units: Vec<&units::Unit> = assigned
+                .iter()
+                .filter(|a| unit_id.is_none_or(|u| u == a.unit_id))
+                .filter_map(|a| by_id.get(&a.unit_id))
+                .collect();
+            units.extend(lead);
+            units.into_iter().any(|u| {
+                report::can_read(
+                    actor,
+                    &tree,
+                    &Target {
+                        regime: r.clone(),
+                        unit: u.clone(),
+                        period: String::new(),
+                    },
+                )
+            })
+        };
+        for e in events {
+            if e.at > stamp || (!all && e.at < recent) || !concerns(e.unit_id) {
+                continue;
+            }
+            let action = match (e.action.as_str(), e.until.is_some()) {
+                ("open", true) => "extend",
+                (a, _) => a,
+            };
+            out.push((
+                e.at.clone(),
+                json!({"kind": "reception", "id": e.id, "regime": r.code, "period": e.period, "unit": e.unit,
+                       "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor}),
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// One line per announcement, for people: login, reminders.
+pub fn line(v: &Value, lang: crate::error::Lang) -> String {
+    let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    let day =
+        |k: &str| crate::output::human_date(v[k].as_str().unwrap_or("")).unwrap_or_else(|| s(k));
+    let vi = lang == crate::error::Lang::Vi;
+    match v["kind"].as_str() {
+        Some("maintenance") if vi => format!(
+            "Tạm ngừng hệ thống từ {} đến {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("maintenance") => format!(
+            "System suspended from {} to {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("outage") if vi => format!(
+            "Sự cố hệ thống từ {} đến {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("outage") => format!(
+            "System outage from {} to {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        _ => {
+            let unit = v["unit"]
+                .as_str()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            let until = v["until"].as_str().map(|_| day("until"));
+            let (what_vi, what_en) = match v["action"].as_str() {
+                Some("extend") => (
+                    format!("gia hạn đến {}", until.clone().unwrap_or_default()),
+                    format!("extended to {}", until.unwrap_or_default()),
+                ),
+                Some("open") => (
+                    "mở nhận báo cáo".to_string(),
+                    "reception opened".to_string(),
+                ),
+                _ => (
+                    "đóng nhận báo cáo".to_string(),
+                    "reception closed".to_string(),
+                ),
+            };
+            if vi {
+                format!(
+                    "{} kỳ {}{}: {} — {}",
+                    s("regime"),
+                    s("period"),
+                    unit,
+                    what_vi,
+                    s("reason")
+                )
+            } else {
+                format!(
+                    "{} period {}{}: {} — {}",
+                    s("regime"),
+                    s("period"),
+                    unit,
+                    what_en,
+                    s("reason")
+                )
+            }
+        }
+    }
+}
+
+/// What a reminder carries besides its items: suspensions and outages not yet over at
+/// `now`, and the announcements of reception (opening, closing, extending) of the
+/// regimes and periods of its items, for the unit or for every unit.
+pub fn for_reminder(
+    conn: &Connection,
+    cal: &WorkCalendar,
+    now: Timestamp,
+    items: &[Value],
+) -> Result<Vec<Value>> {
+    let stamp = clock::rfc3339(now);
+    let mut out: Vec<(String, Value)> = Vec::new();
+    for n in sql::notices(conn)? {
+        if n.at <= stamp && n.ends_at >= stamp {
+            out.push((n.at.clone(), notice_view(&n)));
+        }
+    }
+    for o in sql::outages(conn)? {
+        if o.at <= stamp && o.ends_at >= stamp {
+            out.push((o.at.clone(), outage_view(&o, cal)));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for i in items {
+        let (Some(code), Some(period)) = (i["regime"].as_str(), i["period"].as_str()) else {
+            continue;
+        };
+        let r = crate::regime::find(conn, code)?;
+        for e in rsql::window_events(conn, r.id, Some(period))? {
+            let for_unit = e
+                .unit
+                .as_deref()
+                .is_none_or(|u| Some(u) == i["unit"].as_str());
+            if e.at > stamp || !for_unit || !seen.insert(e.id) {
+                continue;
+            }
+            let action = match (e.action.as_str(), e.until.is_some()) {
+                ("open", true) => "extend",
+                (a, _) => a,
+            };
+            out.push((
+                e.at.clone(),
+                json!({"kind": "reception", "id": e.id, "regime": r.code, "period": e.period, "unit": e.unit,
+                       "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor}),
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out.into_iter().map(|(_, v)| v).collect())
+}
