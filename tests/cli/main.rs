@@ -11,6 +11,7 @@ mod dashboard;
 mod forms;
 mod indicators;
 mod man;
+mod one_validation;
 mod operations;
 mod permissions;
 mod schemas;
