@@ -8,6 +8,7 @@ mod aggregation;
 mod audit_trail;
 mod calendar;
 mod dashboard;
+mod data_use;
 mod forms;
 mod indicators;
 mod man;
