@@ -95,14 +95,31 @@ impl Ctx {
     }
 
     pub fn recorder(&self, conn: &Connection, actor: &Actor) -> Result<Recorder> {
+        Ok(self.recorder_at(actor, self.record_time(conn)?))
+    }
+
+    fn recorder_at(&self, actor: &Actor, at: Timestamp) -> Recorder {
         let actor_name = match &actor.via {
             Via::Token(name) => format!("{}~{name}", actor.username),
             _ => actor.username.clone(),
         };
-        Ok(Recorder {
-            at: clock::rfc3339(self.record_time(conn)?),
+        Recorder {
+            at: clock::rfc3339(at),
             actor: actor_name,
             command: self.command.clone(),
+        }
+    }
+
+    /// Logs one use of report data by a read-only command (`crate::data_use`), in a
+    /// short write transaction of its own, as the signed-in account. Recorded at the
+    /// trusted time: `--as-of` may drive the read on a real-clock database, and the
+    /// entry still says when the data was really taken.
+    pub fn log_data_use(&self, usage: &crate::data_use::DataUse) -> Result<()> {
+        let mut store = self.open()?;
+        store.write(|tx| {
+            let actor = self.authenticate(tx, Need::Ready)?;
+            let rec = self.recorder_at(&actor, self.trusted_now(tx)?);
+            crate::data_use::record(tx, &rec, usage)
         })
     }
 

@@ -464,6 +464,9 @@ fn simulate_month(
             } else {
                 &["r6", "r7"]
             };
+            // Thu nội địa (r7) is "of which" of Thu ngân sách (r6): half of it, so the
+            // draft passes the submit's validation like an imported file.
+            let mut budget: std::collections::HashMap<&str, u64> = Default::default();
             for r in rows {
                 let base = 50 + next();
                 let plan = base * 12;
@@ -475,7 +478,14 @@ fn simulate_month(
                     vec![("c1", plan), ("c2", month_v), ("c3", ytd)]
                 };
                 for (c, v) in cols {
-                    let v = if *r == "r7" { v / 2 } else { v };
+                    if *r == "r6" {
+                        budget.insert(c, v);
+                    }
+                    let v = match (*r, budget.get(c)) {
+                        ("r7", Some(total)) => total / 2,
+                        ("r7", None) => v / 2,
+                        _ => v,
+                    };
                     values.insert(
                         (r.to_string(), c.to_string()),
                         Stored::Num(

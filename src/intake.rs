@@ -13,22 +13,14 @@ use serde::Serialize;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Role, UnitTree};
-use crate::entry::{self, Assigned, CellInput, Identity, Value, Values};
+use crate::entry::{self, CellInput, Identity, Value};
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::form::{ColumnRole, FormDef, RowRole};
 use crate::report::{self, Target};
-use crate::store::regime as rsql;
 use crate::store::report::{self as sql, Stored, ValueMap};
 use crate::store::unit as units;
 
-fn assigned_of(conn: &Connection, t: &Target) -> Result<Option<Assigned>> {
-    Ok(rsql::assignment(conn, t.regime.id, t.unit.id)?
-        .filter(|a| a.active)
-        .map(|a| Assigned {
-            rows: a.rows,
-            columns: a.columns,
-        }))
-}
+use crate::report::check::{assigned_of, to_values};
 
 /// The form version a unit fills now: its open draft's, else the regime's latest.
 fn form_for(conn: &Connection, t: &Target) -> Result<FormDef> {
@@ -45,18 +37,6 @@ fn period_words(t: &Target) -> String {
         Ok(p) if t.regime.period_label.is_none() => p.name_vi(),
         _ => format!("Kỳ {}", t.period),
     }
-}
-
-fn to_values(map: &ValueMap) -> Values {
-    map.iter()
-        .filter_map(|(k, v)| {
-            let value = match v {
-                Stored::Num(n) => Value::Number(n.parse().ok()?),
-                Stored::Text(t) => Value::Text(t.clone()),
-            };
-            Some((k.clone(), value))
-        })
-        .collect()
 }
 
 /// Writes the fill-in workbook of a unit's report, with its current draft values.
@@ -255,43 +235,6 @@ pub fn resolve(conn: &Connection, path: &Path, loaded: Loaded, given: &Given) ->
     })
 }
 
-fn problem_text(p: &entry::Problem, lang: Lang) -> String {
-    let m = if lang == Lang::Vi {
-        &p.message_vi
-    } else {
-        &p.message_en
-    };
-    match &p.cell {
-        Some(c) => format!("{c}: {m}"),
-        None => m.clone(),
-    }
-}
-
-/// The unit's accepted values of earlier periods, newest last, for the outlier check.
-fn history(conn: &Connection, t: &Target) -> Result<Vec<Values>> {
-    let mut out = Vec::new();
-    for (report_id, period) in sql::unit_reports(conn, t.regime.id, t.unit.id)? {
-        if period >= t.period {
-            continue;
-        }
-        if let Some(rev) = sql::revisions(conn, report_id)?
-            .into_iter()
-            .rev()
-            .find(|r| r.status == "accepted")
-        {
-            out.push(to_values(&sql::values(conn, rev.id)?));
-        }
-    }
-    Ok(out
-        .into_iter()
-        .rev()
-        .take(24)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect())
-}
-
 /// Imports files one by one, each in its own transaction, so one bad file does not hold
 /// back the good ones. The next file is read from disk on another thread while this
 /// one is validated and stored (a bounded queue keeps memory flat), and `each` hears
@@ -436,32 +379,15 @@ pub fn import_one(
             Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, nay là phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, now version {now}: download a new one (entry template)")),
         ));
     }
-    let assigned = assigned_of(conn, &t)?;
-    let outcome = entry::validate(&form, &r.cells, assigned.as_ref());
-    if !outcome.errors.is_empty() {
-        let n = outcome.errors.len();
-        let details = outcome
-            .errors
-            .iter()
-            .map(|p| Msg::new(problem_text(p, Lang::Vi), problem_text(p, Lang::En)))
-            .collect();
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Tệp có {n} lỗi; không ghi gì"),
-                format!("The file has {n} errors; nothing was written"),
-            ),
-        )
-        .with_details(details));
+    let checked = crate::report::check::check(conn, &t, &form, &r.cells)?;
+    let n = checked.errors.len();
+    if let Some(refused) = checked.refusal(Msg::new(
+        format!("Tệp có {n} lỗi; không ghi gì"),
+        format!("The file has {n} errors; nothing was written"),
+    )) {
+        return Err(refused);
     }
-    let mut warnings: Vec<String> = outcome
-        .warnings
-        .iter()
-        .map(|p| problem_text(p, lang))
-        .collect();
-    for p in entry::outliers(&history(conn, &t)?, &outcome.values) {
-        warnings.push(problem_text(&p, lang));
-    }
+    let warnings = checked.warnings;
     // Only input cells are stored: computed ones are recomputed wherever they are shown.
     let input_rows: HashSet<&str> = form
         .rows
@@ -475,7 +401,7 @@ pub fn import_one(
         .filter(|x| x.role == ColumnRole::Input)
         .map(|x| x.key.as_str())
         .collect();
-    let inputs: ValueMap = outcome
+    let inputs: ValueMap = checked
         .values
         .into_iter()
         .filter(|((rk, ck), _)| {
@@ -513,7 +439,7 @@ pub fn import_one(
         },
         revision: Some(stored.revision),
         cells: stored.cells,
-        warnings,
+        warnings: warnings.iter().map(|w| w.text(lang)).collect(),
         errors: Vec::new(),
     })
 }

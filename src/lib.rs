@@ -16,6 +16,7 @@ pub mod cli;
 pub mod clock;
 pub mod context;
 pub mod dashboard;
+pub mod data_use;
 pub mod demo;
 pub mod domain;
 pub mod entry;

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::aggregate::collect::{self, Grouping, Options};
 use crate::aggregate::model::AggRow;
 use crate::context::Ctx;
+use crate::data_use::DataUse;
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::fields;
 use crate::form::{FormDef, ValueType};
@@ -172,10 +173,40 @@ fn human_number(form: &FormDef, column: &str, text: &str, lang: Lang, rate: bool
     }
 }
 
+/// The audit entry of one aggregate taken out (`crate::data_use`).
+fn data_use(
+    what: &'static str,
+    a: &AggregateArgs,
+    agg: &crate::aggregate::model::Aggregate,
+    format: &'static str,
+) -> DataUse {
+    let c = &agg.coverage;
+    DataUse::new(what, Some(&agg.regime), &agg.period)
+        .format(format)
+        .with("include", json!(a.include))
+        .with("units_included", json!(c.included))
+        .with("units_expected", json!(c.expected))
+}
+
+pub fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Table => "table",
+        Format::Json => "json",
+        Format::Csv => "csv",
+    }
+}
+
 pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     let o = a.options()?;
     let (form, agg, _) =
         ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.regime, &a.period, &o))?;
+    // Logged before anything is shown: no figures leave unlogged.
+    ctx.log_data_use(&data_use(
+        "aggregate",
+        &a,
+        &agg,
+        format_name(ctx.out.format),
+    ))?;
     let c = &agg.coverage;
     let statuses = |lang| {
         c.statuses
@@ -268,6 +299,12 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             s.finish_and_clear();
         }
         let (_, agg) = written?;
+        let usage = data_use("export_aggregate", &a.agg, &agg, "xlsx").to_file(path);
+        if let Err(e) = ctx.log_data_use(&usage) {
+            // Not logged, not handed out.
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
         let p = path.display();
         ctx.out.note(Msg::new(
             format!("Đã ghi bảng tổng hợp {p}"),
@@ -300,6 +337,14 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
     }
     let (form, agg, _) =
         ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o))?;
+    if ctx.out.format != Format::Table {
+        ctx.log_data_use(&data_use(
+            "export_aggregate",
+            &a.agg,
+            &agg,
+            format_name(ctx.out.format),
+        ))?;
+    }
     match ctx.out.format {
         Format::Csv => ctx.out.text(&crate::export::aggregate_csv(&form, &agg)),
         Format::Json => ctx.out.emit(&serde_json::to_value(&agg)?, &[]),

@@ -289,6 +289,23 @@ pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
         Ok((d, actor.username.clone()))
     })?;
     let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;
+    let usage = crate::data_use::DataUse::new(
+        "export_dashboard",
+        d.regime.as_deref(),
+        &format!("{}..{}", d.from, d.to),
+    )
+    .format("xlsx")
+    .to_file(&a.out)
+    .with("units", json!(d.units.len()))
+    .with(
+        "indicators",
+        json!(d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>()),
+    );
+    if let Err(e) = ctx.log_data_use(&usage) {
+        // Not logged, not handed out.
+        let _ = std::fs::remove_file(&a.out);
+        return Err(e);
+    }
     let p = a.out.display();
     ctx.out.note(Msg::new(
         format!("Đã ghi bảng theo dõi {p}"),

@@ -228,9 +228,15 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             let v = ctx.read(|tx, actor| {
                 let t = readable_target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
-                Ok(serde_json::to_value(report::view(
-                    tx, &t, now, &cal, true,
-                )?)?)
+                let view = report::view(tx, &t, now, &cal, true)?;
+                let mut shown = serde_json::to_value(&view)?;
+                // Warnings are stored language-neutrally: shown in the reader's language.
+                for (i, rev) in view.revisions.iter().enumerate() {
+                    let texts: Vec<String> =
+                        rev.warnings.iter().map(|w| w.text(ctx.lang())).collect();
+                    shown["revisions"][i]["warnings"] = json!(texts);
+                }
+                Ok(shown)
             })?;
             ctx.out.emit(&v, LIST_FIELDS)
         }

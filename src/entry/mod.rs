@@ -22,6 +22,7 @@ pub mod canonical;
 mod guard;
 pub mod read;
 pub mod validate;
+pub mod warning;
 pub mod workbook;
 
 #[cfg(test)]
@@ -35,4 +36,5 @@ pub use read::{
     RawValue, MAX_LONG_RECORDS,
 };
 pub use validate::{outliers, recompute, validate, Outcome, Problem, Value, Values};
+pub use warning::Warning;
 pub use workbook::{write_fill_in, Assigned, Identity, IDENTITY_SHEET};

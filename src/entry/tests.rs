@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Formula, Workbook};
 
 use super::testing::*;
 use super::*;
-use crate::error::Kind;
+use crate::error::{Kind, Lang};
 use crate::form::import::{import_template, ImportOptions};
 
 fn dir() -> tempfile::TempDir {
@@ -353,7 +353,7 @@ fn cells_not_assigned_are_greyed_locked_and_refused_on_import() {
     assert!(outcome
         .warnings
         .iter()
-        .all(|w| !w.message_en.contains("Nông nghiệp")));
+        .all(|w| !w.text(Lang::En).contains("Nông nghiệp")));
 }
 
 #[test]
@@ -667,7 +667,7 @@ fn blank_required_cells_are_warned_about_and_x_counts_as_an_answer() {
     cells.push(cell("cn", "ho", RawValue::NotApplicable));
     let outcome = validate(&form(), &cells, None);
     assert_eq!(outcome.warnings.len(), 1, "{:?}", outcome.warnings);
-    assert!(outcome.warnings[0].message_en.contains("Nông nghiệp"));
+    assert!(outcome.warnings[0].text(Lang::En).contains("Nông nghiệp"));
 }
 
 #[test]
@@ -679,10 +679,10 @@ fn legacy_text_is_converted_with_a_warning() {
         outcome.values.get(&("nam".into(), "gc".into())),
         Some(&Value::Text("Số liệu ước tính của xã".into()))
     );
-    let w: Vec<&Problem> = outcome
+    let w: Vec<&Warning> = outcome
         .warnings
         .iter()
-        .filter(|w| w.message_en.contains("TCVN3"))
+        .filter(|w| w.text(Lang::En).contains("TCVN3"))
         .collect();
     assert_eq!(w.len(), 1);
     assert_eq!(w[0].cell.as_deref(), Some("T!nam.gc"));
@@ -721,17 +721,17 @@ fn a_planted_tenfold_jump_is_flagged_and_a_steady_history_is_not() {
     assert!(outliers(&history, &period("507")).is_empty());
     let jumped = outliers(&history, &period("5020"));
     assert_eq!(jumped.len(), 1, "{jumped:?}");
-    assert!(jumped[0].message_en.contains("row nam, column th"));
-    assert!(jumped[0].message_en.contains("tenfold"));
-    assert!(jumped[0].message_en.contains("modified z-score"));
+    assert!(jumped[0].text(Lang::En).contains("row nam, column th"));
+    assert!(jumped[0].text(Lang::En).contains("tenfold"));
+    assert!(jumped[0].text(Lang::En).contains("modified z-score"));
     // A digit dropped is a jump too, even with a short history.
     let short = outliers(&history[..1], &period("50"));
     assert_eq!(short.len(), 1);
-    assert!(!short[0].message_en.contains("z-score"));
+    assert!(!short[0].text(Lang::En).contains("z-score"));
     // Moderate drift over a long history: z-score only.
     let drift = outliers(&history, &period("700"));
     assert_eq!(drift.len(), 1);
-    assert!(!drift[0].message_en.contains("tenfold"));
+    assert!(!drift[0].text(Lang::En).contains("tenfold"));
 }
 
 trait WithCell {

@@ -22,6 +22,7 @@ use crate::store::regime::{self as rsql, Regime};
 use crate::store::report::{self as sql, Revision, ValueMap};
 use crate::store::unit::{self as units, Unit};
 
+pub mod check;
 mod signature;
 mod view;
 mod workflow;
@@ -280,7 +281,7 @@ pub struct Stored {
 /// How entered values join the draft.
 pub struct Draft {
     /// Warnings raised by validation, kept on the revision.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::entry::Warning>,
     /// Add to the values already entered (`entry set`) instead of replacing them.
     pub merge: bool,
 }

@@ -93,6 +93,21 @@ pub fn act(
                     ),
                 ));
             }
+            // The rules `entry import` applies, whatever way the values came in.
+            let checked = check::check_stored(conn, t, &form, &values)?;
+            let n = checked.errors.len();
+            if let Some(refused) = checked.refusal(Msg::new(
+                format!("Báo cáo {} có {n} lỗi; không trình được", t.reference()),
+                format!(
+                    "Report {} has {n} errors; it cannot be submitted",
+                    t.reference()
+                ),
+            )) {
+                return Err(refused.with_hint(Msg::new(
+                    "sửa các ô nêu trên (entry set hoặc entry import) rồi trình lại",
+                    "correct the cells named above (entry set or entry import), then submit again",
+                )));
+            }
         }
         Action::Send => {
             let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;

@@ -56,7 +56,7 @@ pub struct Revision {
     #[serde(skip)]
     pub values_digest: String,
     pub narrative: Option<String>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::entry::Warning>,
     pub created_at: String,
     pub sent_at: Option<String>,
     pub deadline: Option<String>,

@@ -23,6 +23,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::read::{CellInput, RawValue};
+use super::warning::Warning;
 use super::workbook::{covered, Assigned};
 use crate::domain::number::{from_excel_f64, parse_vn_number};
 use crate::form::formula::{Expr, Formulas};
@@ -156,7 +157,7 @@ pub struct Outcome {
     /// Hard errors: the import is refused when there is any.
     pub errors: Vec<Problem>,
     /// Soft warnings, stored with the revision.
-    pub warnings: Vec<Problem>,
+    pub warnings: Vec<Warning>,
 }
 
 impl Outcome {
@@ -608,8 +609,8 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
         }
         match input_value(column.value_type, &input.raw) {
             Ok((value, warning)) => {
-                if let Some((vi, en)) = warning {
-                    out.warnings.push(Problem::at(at, vi, en));
+                if let Some(args) = warning {
+                    out.warnings.push(Warning::new(at, "legacy_text", &args));
                 }
                 if let Some(value) = value {
                     out.values.insert(engine.key(i, j), value);
@@ -639,11 +640,14 @@ struct Given<'a> {
     by_spreadsheet: bool,
 }
 
+/// The arguments of a `legacy_text` warning.
+type LegacyText = [(&'static str, String); 2];
+
 /// The value an input cell stores, and a warning about it; or why it is refused.
 fn input_value(
     value_type: ValueType,
     raw: &RawValue,
-) -> Result<(Option<Value>, Option<Message>), Message> {
+) -> Result<(Option<Value>, Option<LegacyText>), Message> {
     if value_type == ValueType::Text {
         let text = match raw {
             RawValue::Number(d) => d.to_string(),
@@ -652,18 +656,10 @@ fn input_value(
         };
         let converted = auto_convert(&text);
         let warning = (converted.from != Encoding::Unicode).then(|| {
-            (
-                format!(
-                    "văn bản mã {} đã được chuyển sang Unicode: «{}»",
-                    converted.from.label(),
-                    short(&converted.text)
-                ),
-                format!(
-                    "{} text converted to Unicode: «{}»",
-                    converted.from.label(),
-                    short(&converted.text)
-                ),
-            )
+            [
+                ("encoding", converted.from.label().to_string()),
+                ("text", short(&converted.text)),
+            ]
         });
         let text = converted.text.trim().to_string();
         if text.chars().count() > MAX_TEXT_CHARS {
@@ -893,20 +889,20 @@ fn warn_blanks(
             }
             blanks += 1;
             if blanks <= MAX_BLANK_WARNINGS {
-                out.warnings.push(Problem::at(
+                out.warnings.push(Warning::new(
                     refs.get(&(i, j)).copied(),
-                    format!("«{}», cột {}: chưa nhập số liệu", row.name, column.number),
-                    format!("«{}», column {}: left blank", row.name, column.number),
+                    "blank",
+                    &[("row", row.name.clone()), ("column", column.number.clone())],
                 ));
             }
         }
     }
     if blanks > MAX_BLANK_WARNINGS {
         let more = blanks - MAX_BLANK_WARNINGS;
-        out.warnings.push(Problem::at(
+        out.warnings.push(Warning::new(
             None,
-            format!("và {more} ô bắt buộc khác chưa nhập"),
-            format!("and {more} more required cells left blank"),
+            "blank_more",
+            &[("count", more.to_string())],
         ));
     }
 }

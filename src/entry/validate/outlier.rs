@@ -53,9 +53,10 @@ pub(super) fn modified_z(history: &[Decimal], x: Decimal) -> Option<Decimal> {
 /// far from the same cell's values in `history` (the unit's previous periods,
 /// oldest first): a modified z-score above 3.5 over at least 4 previous values, or
 /// a jump by a factor of 10 or more, up or down, from the latest previous value
-/// (a previous 0, a current 0 or a change of sign are not jumps). Warnings only;
-/// `cell` is `None` (values are keyed by row and column; the message names them).
-pub fn outliers(history: &[Values], current: &Values) -> Vec<Problem> {
+/// (a previous 0, a current 0 or a change of sign are not jumps). Warnings only
+/// (key `outlier`); `cell` is `None` (values are keyed by row and column; the
+/// arguments name them).
+pub fn outliers(history: &[Values], current: &Values) -> Vec<Warning> {
     let limit: Decimal = Z_LIMIT.parse().unwrap_or(Decimal::new(35, 1));
     let factor = Decimal::from(JUMP_FACTOR);
     let mut out = Vec::new();
@@ -66,19 +67,17 @@ pub fn outliers(history: &[Values], current: &Values) -> Vec<Problem> {
             .filter_map(|h| h.get(key).and_then(Value::as_number))
             .collect();
         let (row, column) = key;
-        let mut reasons_vi = Vec::new();
-        let mut reasons_en = Vec::new();
+        let mut args = vec![
+            ("row", row.clone()),
+            ("column", column.clone()),
+            ("value", x.normalize().to_string()),
+        ];
+        let mut flagged = false;
         if past.len() >= 4 {
             if let Some(z) = modified_z(&past, x).filter(|z| z.abs() > limit) {
-                let z = z.round_dp(1);
-                reasons_vi.push(format!(
-                    "lệch xa lịch sử của chính đơn vị (z hiệu chỉnh = {z}, qua {} kỳ)",
-                    past.len()
-                ));
-                reasons_en.push(format!(
-                    "far from the unit's own history (modified z-score {z} over {} periods)",
-                    past.len()
-                ));
+                args.push(("z", z.round_dp(1).to_string()));
+                args.push(("periods", past.len().to_string()));
+                flagged = true;
             }
         }
         if let Some(&prev) = past.last() {
@@ -87,31 +86,13 @@ pub fn outliers(history: &[Values], current: &Values) -> Vec<Problem> {
                 let up = x.abs().checked_div(prev.abs());
                 let down = prev.abs().checked_div(x.abs());
                 if up.is_some_and(|r| r >= factor) || down.is_some_and(|r| r >= factor) {
-                    reasons_vi.push(format!(
-                        "thay đổi từ 10 lần trở lên so với kỳ trước ({})",
-                        prev.normalize()
-                    ));
-                    reasons_en.push(format!(
-                        "changed tenfold or more from the previous period ({})",
-                        prev.normalize()
-                    ));
+                    args.push(("previous", prev.normalize().to_string()));
+                    flagged = true;
                 }
             }
         }
-        if !reasons_vi.is_empty() {
-            out.push(Problem::at(
-                None,
-                format!(
-                    "dòng {row}, cột {column}: giá trị {} {}",
-                    x.normalize(),
-                    reasons_vi.join("; ")
-                ),
-                format!(
-                    "row {row}, column {column}: the value {} is {}",
-                    x.normalize(),
-                    reasons_en.join("; ")
-                ),
-            ));
+        if flagged {
+            out.push(Warning::new(None, "outlier", &args));
         }
     }
     out
