@@ -130,6 +130,88 @@ pub fn encoding_of_font(font_name: &str) -> Option<(Encoding, bool)> {
     }
 }
 
+/// What a whole workbook says about its text: the encoding its cells read as together,
+/// and the legacy fonts its cells are shown in. A short cell is often ambiguous on its
+/// own ("hé" is a Unicode word and TCVN3 for "hộ"); the workbook is not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkbookEvidence {
+    text: detect::Scores,
+    /// Cells with non-ASCII text shown in a TCVN3 font (.VnTime, ...) and in a VNI font.
+    tcvn3_font_cells: usize,
+    vni_font_cells: usize,
+}
+
+impl WorkbookEvidence {
+    /// Adds one text cell and the encoding its font implies ([`encoding_of_font`]).
+    pub fn add(&mut self, s: &str, font: Option<Encoding>) {
+        self.text.add(detect::score(s));
+        if !s.is_ascii() {
+            match font {
+                Some(Encoding::Tcvn3) => self.tcvn3_font_cells += 1,
+                Some(Encoding::Vni) => self.vni_font_cells += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// The workbook's encoding: what its text reads as taken together; or, when the text
+    /// cannot tell (its legacy reading is as good as its reading as it is, as with a
+    /// sheet of short cells like "hé"), the legacy encoding of the fonts most of its
+    /// non-ASCII cells are shown in. Text that reads better as it is stays Unicode
+    /// whatever its fonts say (a converted workbook often keeps its old .VnTime).
+    pub fn verdict(&self) -> Encoding {
+        let by_text = self.text.verdict();
+        if by_text != Encoding::Unicode || self.tcvn3_font_cells + self.vni_font_cells == 0 {
+            return by_text;
+        }
+        let (font, points, syllables) = if self.tcvn3_font_cells >= self.vni_font_cells {
+            (Encoding::Tcvn3, self.text.tcvn3, self.text.tcvn3_syllables)
+        } else {
+            (Encoding::Vni, self.text.vni, self.text.vni_syllables)
+        };
+        let vietnamese = (syllables + self.text.ascii_syllables) * 10 >= self.text.words * 6;
+        if points >= self.text.unicode && vietnamese {
+            font
+        } else {
+            Encoding::Unicode
+        }
+    }
+}
+
+/// Converts one cell of a workbook whose text reads as `workbook`
+/// ([`WorkbookEvidence::verdict`]) and whose own font implies `font`
+/// ([`encoding_of_font`]). In a legacy workbook the cell's legacy font says which
+/// encoding (and whether in capitals, .VnTimeH), else the workbook's; it is converted
+/// when its legacy reading is at least as good as its reading as it is, so a tie ("hé")
+/// goes to the workbook ("hộ"), while text with letters only Unicode has ("Hà Nội")
+/// stays. In a Unicode workbook each cell is detected alone ([`auto_convert`]).
+/// `None` when the cell stays as it is.
+pub fn convert_cell(
+    s: &str,
+    font: Option<(Encoding, bool)>,
+    workbook: Encoding,
+) -> Option<Converted> {
+    if workbook == Encoding::Unicode {
+        let c = auto_convert(s);
+        return (c.from != Encoding::Unicode).then_some(c);
+    }
+    let (from, upper) = match font {
+        Some((e, upper)) if e != Encoding::Unicode => (e, upper),
+        _ => (workbook, false),
+    };
+    let scores = detect::score(s);
+    let legacy = match from {
+        Encoding::Vni => scores.vni,
+        _ => scores.tcvn3,
+    };
+    if legacy < scores.unicode {
+        return None;
+    }
+    let text = to_unicode(s, from, upper);
+    let same: String = s.nfc().collect();
+    (text != same).then_some(Converted { text, from })
+}
+
 /// Text after conversion, and what it was converted from (so the caller can warn).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Converted {
@@ -252,6 +334,71 @@ mod tests {
         "Thủ trưởng đơn vị",
         "Đơn vị tính",
     ];
+
+    #[test]
+    fn a_workbook_settles_the_short_cells_a_cell_alone_cannot() {
+        // "hé" is a Unicode word and TCVN3 for "hộ": alone it stays.
+        assert_eq!(detect("hé"), Encoding::Unicode);
+        assert_eq!(convert_cell("hé", None, Encoding::Unicode), None);
+        let mut book = WorkbookEvidence::default();
+        for cell in ["Sè hé ch¨n nu«i", "§¬n vÞ tÝnh", "hé", "con", "ng\u{ad}êi"] {
+            book.add(cell, None);
+        }
+        assert_eq!(book.verdict(), Encoding::Tcvn3);
+        let c = convert_cell("hé", None, book.verdict()).expect("converted");
+        assert_eq!((c.text.as_str(), c.from), ("hộ", Encoding::Tcvn3));
+        // ASCII and text only Unicode can hold stay as they are.
+        assert_eq!(convert_cell("con", None, Encoding::Tcvn3), None);
+        assert_eq!(convert_cell("Hà Nội", None, Encoding::Tcvn3), None);
+        // A cell that is no word either way goes with the workbook: "§VT" is "ĐVT".
+        let c = convert_cell("§VT", None, Encoding::Tcvn3).expect("converted");
+        assert_eq!(c.text, "ĐVT");
+    }
+
+    #[test]
+    fn the_cell_font_decides_before_the_workbook() {
+        let font = encoding_of_font(".VnTime");
+        assert_eq!(font, Some((Encoding::Tcvn3, false)));
+        let c = convert_cell("hé", font, Encoding::Tcvn3).expect("converted");
+        assert_eq!(c.text, "hộ");
+        // A workbook whose text reads as Unicode keeps its short cells, fonts or not.
+        assert_eq!(convert_cell("hé", font, Encoding::Unicode), None);
+        // A VNI cell in a workbook otherwise TCVN3.
+        let vni = from_unicode("Số hộ", Encoding::Vni);
+        let c = convert_cell(&vni, encoding_of_font("VNI-Times"), Encoding::Tcvn3).unwrap();
+        assert_eq!((c.text.as_str(), c.from), ("Số hộ", Encoding::Vni));
+        // An upper-case TCVN3 font draws capitals on the lower-case codes.
+        let c = convert_cell("sè hé", encoding_of_font(".VnTimeH"), Encoding::Tcvn3).unwrap();
+        assert_eq!(c.text, "SỐ HỘ");
+        // Unicode text left in a .VnTime cell is not converted again.
+        assert_eq!(convert_cell("Số hộ", font, Encoding::Tcvn3), None);
+    }
+
+    #[test]
+    fn fonts_speak_when_the_text_of_a_workbook_cannot() {
+        let mut book = WorkbookEvidence::default();
+        book.add("hé", Some(Encoding::Tcvn3));
+        assert_eq!(book.verdict(), Encoding::Tcvn3);
+        let mut book = WorkbookEvidence::default();
+        book.add("hé", None);
+        book.add("con", Some(Encoding::Vni)); // ASCII cells do not vote
+        assert_eq!(book.verdict(), Encoding::Unicode);
+        // Text that reads better as Unicode outweighs fonts (a converted workbook that
+        // kept its .VnTime).
+        let mut book = WorkbookEvidence::default();
+        book.add("Số hộ chăn nuôi", Some(Encoding::Tcvn3));
+        book.add("hé", Some(Encoding::Tcvn3));
+        assert_eq!(book.verdict(), Encoding::Unicode);
+        // Text that reads as one legacy encoding outweighs fonts.
+        let mut book = WorkbookEvidence::default();
+        book.add(
+            &from_unicode("Cộng hòa xã hội chủ nghĩa Việt Nam", Encoding::Vni),
+            None,
+        );
+        book.add("hé", Some(Encoding::Tcvn3));
+        assert_eq!(book.verdict(), Encoding::Vni);
+        assert_eq!(WorkbookEvidence::default().verdict(), Encoding::Unicode);
+    }
 
     #[test]
     fn every_letter_and_tone_round_trips_in_vni_in_both_cases() {

@@ -352,3 +352,121 @@ fn databases_of_the_previous_schema_keep_their_regimes_and_reports() {
     assert!(conn.execute("DELETE FROM regime WHERE id = 7", []).is_err());
 }
 
+// Legacy text detected per workbook (issue 11 item 8).
+
+/// A small template typed in TCVN3 with short unit cells ("hé" is TCVN3 for "hộ", and a
+/// Unicode word too), every cell in `font`.
+fn tcvn3_template(path: &std::path::Path, font: &str) {
+    use baocao::text::{from_unicode, Encoding};
+    use rust_xlsxwriter::{Format, Workbook};
+    let f = Format::new().set_font_name(font);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let t = |s: &str| from_unicode(s, Encoding::Tcvn3);
+    ws.write_string_with_format(0, 0, t("BÁO CÁO CHĂN NUÔI"), &f)
+        .unwrap();
+    for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(2, c as u16, t(h), &f).unwrap();
+    }
+    let rows = [
+        ("1", "Số hộ chăn nuôi", "hộ"),
+        ("2", "Đàn trâu", "con"),
+        ("3", "Lao động", "người"),
+        ("4", "Diện tích", "ha"),
+        ("5", "Sản lượng thịt", "tấn"),
+    ];
+    for (i, (stt, name, unit)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string_with_format(r, 0, *stt, &f).unwrap();
+        ws.write_string_with_format(r, 1, t(name), &f).unwrap();
+        ws.write_string_with_format(r, 2, t(unit), &f).unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+fn units_of(env: &Env, code: &str) -> Vec<(String, String)> {
+    env.json(&["form", "show", code])["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap_or_default().to_string(),
+                r["unit"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_tcvn3_workbook_converts_its_short_cells_too() {
+    let env = Env::with_province();
+    let path = env.path("channuoi.xlsx");
+    tcvn3_template(&path, ".VnTime");
+    // Alone, "hé" reads as a Unicode word; the workbook and its font say TCVN3.
+    assert_eq!(baocao::text::detect("hé"), baocao::text::Encoding::Unicode);
+    env.json(&["form", "import", path.to_str().unwrap(), "--code", "CN01"]);
+    let rows = units_of(&env, "CN01");
+    assert_eq!(
+        rows,
+        [
+            ("Số hộ chăn nuôi", "hộ"),
+            ("Đàn trâu", "con"),
+            ("Lao động", "người"),
+            ("Diện tích", "ha"),
+            ("Sản lượng thịt", "tấn"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}
+
+#[test]
+fn the_workbook_text_decides_when_the_font_says_nothing() {
+    let env = Env::with_province();
+    let path = env.path("channuoi-arial.xlsx");
+    tcvn3_template(&path, "Arial");
+    env.json(&["form", "import", path.to_str().unwrap(), "--code", "CN02"]);
+    let rows = units_of(&env, "CN02");
+    assert_eq!(rows[0], ("Số hộ chăn nuôi".to_string(), "hộ".to_string()));
+}
+
+#[test]
+fn a_unicode_workbook_in_a_tcvn3_font_is_left_alone() {
+    // Text already in Unicode, though the cells still name .VnTime: letters only
+    // Unicode has keep every cell as it is.
+    use rust_xlsxwriter::{Format, Workbook};
+    let env = Env::with_province();
+    let path = env.path("unicode-vntime.xlsx");
+    let f = Format::new().set_font_name(".VnTime");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["STT", "Chỉ tiêu", "Đơn vị tính", "Số liệu"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(2, c as u16, *h, &f).unwrap();
+    }
+    let rows = [
+        ("Số hộ chăn nuôi", "hộ"),
+        ("Cà phê", "tấn"),
+        ("Tháng cao điểm", "tháng"),
+        ("Giá bán", "nghìn đồng"),
+        ("Con giống", "con"),
+    ];
+    for (i, (name, unit)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string_with_format(r, 0, (i + 1).to_string(), &f)
+            .unwrap();
+        ws.write_string_with_format(r, 1, *name, &f).unwrap();
+        ws.write_string_with_format(r, 2, *unit, &f).unwrap();
+    }
+    wb.save(&path).unwrap();
+    env.json(&["form", "import", path.to_str().unwrap(), "--code", "CN03"]);
+    assert_eq!(
+        units_of(&env, "CN03"),
+        rows.map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}

@@ -287,9 +287,12 @@ impl Period {
             PeriodType::SchoolYear => {
                 let start = if month >= 9 { year } else { year - 1 };
                 let summer = month == 7 || month == 8 || (month == 6 && day > 15);
-                if kind == WindowKind::SchoolStart && !(month == 9 && day <= 15) {
-                    None
-                } else if nd09 && summer {
+                let uncovered = match kind {
+                    WindowKind::SchoolStart => !(month == 9 && day <= 15),
+                    WindowKind::Nd09 => summer,
+                    WindowKind::Calendar => false,
+                };
+                if uncovered {
                     None
                 } else {
                     Period::school_year(start)

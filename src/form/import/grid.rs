@@ -12,6 +12,7 @@ use calamine::{DataRef, Xlsx};
 
 use super::error::{Diagnostic, TemplateError};
 use super::words::clean;
+use crate::text::Encoding;
 
 pub const MAX_ROWS: u32 = 10_000;
 pub const MAX_COLS: u32 = 100;
@@ -62,11 +63,16 @@ pub struct Grid {
 const EMPTY: &str = "";
 
 impl Grid {
-    /// Reads `sheet`; `convert` turns legacy TCVN3/VNI text into Unicode.
+    /// Reads `sheet`; `convert` turns legacy TCVN3/VNI text into Unicode. `workbook` is
+    /// the encoding the whole workbook's text reads as ([`survey`]): with a legacy one,
+    /// or a cell shown in a legacy font (.VnTime, VNI-Times, ...), the cell is converted
+    /// by [`crate::text::convert_cell`], which settles short cells that are ambiguous
+    /// alone ("hé" → "hộ"); other cells go to `convert` one by one.
     pub fn read<RS: Read + Seek>(
         book: &mut Xlsx<RS>,
         sheet: &str,
         convert: Option<fn(&str) -> Option<String>>,
+        workbook: Encoding,
         warnings: &mut Vec<Diagnostic>,
     ) -> Result<Grid, TemplateError> {
         let corrupt = |e: calamine::XlsxError| TemplateError::Corrupt {
@@ -74,6 +80,11 @@ impl Grid {
         };
         let mut cells: HashMap<(u32, u32), Cell> = HashMap::new();
         let mut beyond = false;
+        let fonts = if convert.is_some() {
+            legacy_fonts(book, sheet).map_err(corrupt)?
+        } else {
+            CellFonts::default()
+        };
         {
             let mut reader = book.worksheet_cells_reader(sheet).map_err(corrupt)?;
             while let Some(record) = reader.next_cell_with_formula().map_err(corrupt)? {
@@ -101,7 +112,13 @@ impl Grid {
                 if let (Some(convert), DataRef::String(_) | DataRef::SharedString(_)) =
                     (convert, &record.value)
                 {
-                    if let Some(converted) = convert(&text) {
+                    let font = fonts.of(row, col);
+                    let converted = if font.is_some() || workbook != Encoding::Unicode {
+                        crate::text::convert_cell(&text, font, workbook).map(|c| c.text)
+                    } else {
+                        convert(&text)
+                    };
+                    if let Some(converted) = converted {
                         warnings.push(Diagnostic::new(
                             sheet,
                             Some(a1(row, col)),
@@ -313,6 +330,92 @@ impl Grid {
 }
 
 /// Text of a cell value as a person reads it: `1.0` is `1`, `1.1` stays `1.1`.
+/// The cells of a sheet shown in a legacy font, with the encoding it implies and whether
+/// it draws capitals (.VnTimeH); the sheet's default font covers cells without a style.
+#[derive(Debug, Default)]
+struct CellFonts {
+    cells: HashMap<(u32, u32), (Encoding, bool)>,
+    default: Option<(Encoding, bool)>,
+    styled: std::collections::HashSet<(u32, u32)>,
+}
+
+impl CellFonts {
+    fn of(&self, row: u32, col: u32) -> Option<(Encoding, bool)> {
+        match self.cells.get(&(row, col)) {
+            Some(f) => Some(*f),
+            None if self.styled.contains(&(row, col)) => None,
+            None => self.default,
+        }
+    }
+}
+
+fn legacy_fonts<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    sheet: &str,
+) -> Result<CellFonts, calamine::XlsxError> {
+    let mut reader = book.worksheet_cells_reader(sheet)?;
+    let font_of = |style: Option<&calamine::Style>| {
+        style
+            .and_then(|s| s.font.as_ref())
+            .and_then(|f| f.name.as_deref())
+            .and_then(crate::text::encoding_of_font)
+    };
+    let mut fonts = CellFonts {
+        default: font_of(reader.styles().first()),
+        ..CellFonts::default()
+    };
+    while let Some((row, col, style)) = reader.next_style_id()? {
+        if row >= MAX_ROWS || col >= MAX_COLS || fonts.styled.len() >= MAX_CELLS {
+            continue;
+        }
+        fonts.styled.insert((row, col));
+        if let Some(f) = font_of(reader.styles().get(style)) {
+            fonts.cells.insert((row, col), f);
+        }
+    }
+    Ok(fonts)
+}
+
+/// What the text of the whole workbook (its first [`MAX_SURVEYED_SHEETS`] worksheets)
+/// and the fonts it is shown in say its encoding is.
+pub fn survey<RS: Read + Seek>(
+    book: &mut Xlsx<RS>,
+    sheets: &[String],
+) -> Result<Encoding, TemplateError> {
+    let mut evidence = crate::text::WorkbookEvidence::default();
+    for sheet in sheets.iter().take(MAX_SURVEYED_SHEETS) {
+        let corrupt = |e: calamine::XlsxError| TemplateError::Corrupt {
+            reason: format!("'{sheet}': {e}"),
+        };
+        let fonts = legacy_fonts(book, sheet).map_err(corrupt)?;
+        let mut reader = book.worksheet_cells_reader(sheet).map_err(corrupt)?;
+        let mut seen = 0usize;
+        while let Some(record) = reader.next_cell().map_err(corrupt)? {
+            let (row, col) = record.get_position();
+            if row >= MAX_ROWS || col >= MAX_COLS {
+                continue;
+            }
+            let text = match record.get_value() {
+                DataRef::String(s) => s.as_str(),
+                DataRef::SharedString(s) => s,
+                _ => continue,
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            evidence.add(text, fonts.of(row, col).map(|(e, _)| e));
+            seen += 1;
+            if seen >= MAX_CELLS {
+                break;
+            }
+        }
+    }
+    Ok(evidence.verdict())
+}
+
+/// Sheets whose text [`survey`] weighs.
+const MAX_SURVEYED_SHEETS: usize = 30;
+
 fn value_text(value: &DataRef<'_>) -> String {
     match value {
         DataRef::Empty => String::new(),
@@ -396,5 +499,58 @@ mod tests {
         assert_eq!(g.shown(1, 1), "Chỉ tiêu");
         assert_eq!(g.text(1, 1), "");
         assert_eq!(g.owner(1, 0), (0, 0));
+    }
+
+    /// A workbook of short cells, each in the font given, saved to memory.
+    fn book_of(cells: &[(&str, &str)]) -> Xlsx<std::io::Cursor<Vec<u8>>> {
+        use calamine::Reader;
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (i, (text, font)) in cells.iter().enumerate() {
+            let f = Format::new().set_font_name(*font);
+            ws.write_string_with_format(i as u32, 0, *text, &f).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        Xlsx::new(std::io::Cursor::new(bytes)).unwrap()
+    }
+
+    #[test]
+    fn cells_are_mapped_to_their_legacy_fonts() {
+        let mut book = book_of(&[
+            ("hé", ".VnTime"),
+            ("HÖ", ".VnTimeH"),
+            ("hoä", "VNI-Times"),
+            ("hộ", "Times New Roman"),
+        ]);
+        let fonts = legacy_fonts(&mut book, "Sheet1").unwrap();
+        assert_eq!(fonts.of(0, 0), Some((Encoding::Tcvn3, false)));
+        assert_eq!(fonts.of(1, 0), Some((Encoding::Tcvn3, true)));
+        assert_eq!(fonts.of(2, 0), Some((Encoding::Vni, false)));
+        assert_eq!(fonts.of(3, 0), None);
+    }
+
+    #[test]
+    fn short_cells_in_a_tcvn3_font_are_converted_and_alone_they_are_not() {
+        let cells = [("hé", ".VnTime"), ("sè", ".VnTime"), ("con", ".VnTime")];
+        let mut book = book_of(&cells);
+        let sheets = vec!["Sheet1".to_string()];
+        let workbook = survey(&mut book, &sheets).unwrap();
+        assert_eq!(workbook, Encoding::Tcvn3);
+        let mut warnings = Vec::new();
+        let hook: fn(&str) -> Option<String> = |_| None;
+        let g = Grid::read(&mut book, "Sheet1", Some(hook), workbook, &mut warnings).unwrap();
+        assert_eq!(
+            (g.text(0, 0), g.text(1, 0), g.text(2, 0)),
+            ("hộ", "số", "con")
+        );
+        assert_eq!(warnings.len(), 2);
+        // The same cells in Times New Roman: nothing says they are TCVN3.
+        let cells = cells.map(|(t, _)| (t, "Times New Roman"));
+        let mut book = book_of(&cells);
+        let workbook = survey(&mut book, &sheets).unwrap();
+        assert_eq!(workbook, Encoding::Unicode);
+        let g = Grid::read(&mut book, "Sheet1", Some(hook), workbook, &mut warnings).unwrap();
+        assert_eq!(g.text(0, 0), "hé");
     }
 }

@@ -95,10 +95,23 @@ pub fn import_bytes(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, Temp
         }
         None => sheets.into_iter().take(MAX_SHEETS_TRIED).collect(),
     };
+    // Legacy text is told from the whole workbook and its fonts, not cell by cell.
+    let workbook = match opts.convert {
+        Some(_) => {
+            let all: Vec<String> = book
+                .sheets_metadata()
+                .iter()
+                .filter(|s| s.typ == SheetType::WorkSheet)
+                .map(|s| s.name.clone())
+                .collect();
+            grid::survey(&mut book, &all)?
+        }
+        None => crate::text::Encoding::Unicode,
+    };
     let mut tried = Vec::new();
     for name in &candidates {
         let mut warnings = Vec::new();
-        let grid = grid::Grid::read(&mut book, name, opts.convert, &mut warnings)?;
+        let grid = grid::Grid::read(&mut book, name, opts.convert, workbook, &mut warnings)?;
         if grid.is_empty() {
             tried.push(Diagnostic::new(
                 name,
