@@ -8,6 +8,7 @@ mod aggregation;
 mod audit_trail;
 mod calendar;
 mod dashboard;
+mod files;
 mod forms;
 mod indicators;
 mod man;

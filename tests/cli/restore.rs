@@ -223,9 +223,15 @@ fn a_kill_at_any_step_of_the_swap_leaves_a_whole_database() {
             "{step}"
         );
         env.run(&["check"]).ok();
-        // A new restore after the interrupted one works.
+        // A new restore after the interrupted one works, and clears what it left.
         env.run(&["--yes", "restore", b.to_str().unwrap()]).ok();
         assert!(!units(&env.db()).contains(&"SAU".to_string()), "{step}");
         env.run(&["check"]).ok();
+        let left: Vec<String> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("restoring"))
+            .collect();
+        assert!(left.is_empty(), "{step}: {left:?}");
     }
 }
