@@ -71,11 +71,32 @@ pub(crate) fn remove_db(db: &Path) {
     }
 }
 
+/// A database being built: removed when the build fails part-way.
+pub(crate) struct Building<'a> {
+    pub db: &'a Path,
+    pub done: bool,
+}
+
+impl Drop for Building<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            remove_db(self.db);
+        }
+    }
+}
+
 /// Builds the demo database in `dir` (replacing an earlier demo there).
 pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     std::fs::create_dir_all(dir)?;
-    let db = dir.join("demo.db");
+    let final_db = dir.join("demo.db");
+    // Built beside the previous demo and renamed over it at the end: a demo killed
+    // half-way leaves the previous one whole.
+    let db = crate::maintenance::building_path(&final_db);
     remove_db(&db);
+    let mut building = Building {
+        db: &db,
+        done: false,
+    };
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let unit_rows = unit::parse(UNITS, false)?;
     let account_rows = account::parse(ACCOUNTS, false)?;
@@ -194,6 +215,10 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             crate::audit::verify(tx)?,
         ))
     })?;
+    drop(st);
+    crate::maintenance::replace_db(&db, &final_db)?;
+    building.done = true;
+    let db = final_db;
     Ok(DemoReport {
         db: db.canonicalize().unwrap_or(db),
         simulated_now: DEMO_END.into(),

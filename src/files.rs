@@ -55,6 +55,65 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// Reads a regular file of at most `limit` bytes (`limit_mb` in messages). A folder,
+/// device or pipe is refused (exit 5) before it is opened, and the size is taken from
+/// the file's metadata, so `/dev/zero` or a FIFO is refused at once, never read.
+pub fn read_regular(path: &Path, limit: u64, limit_mb: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let p = path.display();
+    let not_regular = || {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("{p} không phải tệp thường (là thư mục, thiết bị hay ống dẫn)"),
+                format!("{p} is not a regular file (it is a folder, device or pipe)"),
+            ),
+        )
+    };
+    let too_big = |n: u64| {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp {p} ({n} byte) vượt giới hạn {limit_mb} MB"),
+                format!("The file {p} ({n} bytes) exceeds {limit_mb} MB"),
+            ),
+        )
+    };
+    let cannot_read = |e: std::io::Error| {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không đọc được tệp {p}"),
+                format!("Cannot read {p}"),
+            ),
+        )
+        .with_cause(e)
+    };
+    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    // The name may have been swapped since: check what was opened.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > limit {
+        return Err(too_big(meta.len()));
+    }
+    let mut content = Vec::with_capacity(meta.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut content)?;
+    if content.len() as u64 > limit {
+        return Err(too_big(content.len() as u64));
+    }
+    Ok(content)
+}
+
 pub fn is_json(path: &Path, text: &str) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))

@@ -45,6 +45,7 @@ pub fn write_template(
     actor: &Actor,
     t: &Target,
     out: &Path,
+    replace: bool,
 ) -> Result<Identity> {
     let tree = units::tree(conn)?;
     actor.require(
@@ -78,7 +79,7 @@ pub fn write_template(
         period: t.period.clone(),
         period_words: period_words(t),
     };
-    entry::write_fill_in(&form, &id, Some(&assigned), current.as_ref(), out)?;
+    entry::write_fill_in_as(&form, &id, Some(&assigned), current.as_ref(), out, replace)?;
     Ok(id)
 }
 

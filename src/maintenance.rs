@@ -233,7 +233,7 @@ pub fn prepare_restore(backup: &Path, db: &Path) -> Result<Prepared> {
             ),
         ));
     }
-    let copy = sibling(db, &format!(".restoring-{}", std::process::id()));
+    let copy = work_path(db, "restoring");
     remove_db_files(&copy);
     let mut prepared = Prepared {
         inspection: Inspection {
@@ -310,6 +310,59 @@ impl Prepared {
         fault_point("renamed");
         Ok(aside)
     }
+}
+
+/// Puts a freshly built, closed database `new` in place of `db` in one rename (the
+/// demo's way to never destroy the previous demo). The old database's WAL is folded
+/// first when it can be, and its sidecars removed, so they are never read against
+/// the new file.
+pub fn replace_db(new: &Path, db: &Path) -> Result<()> {
+    std::fs::File::open(new)?.sync_all()?;
+    if db.exists() {
+        let _ = fold_wal(db);
+    }
+    for s in ["-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(sibling(db, s));
+    }
+    std::fs::rename(new, db)?;
+    sync_dir(db);
+    Ok(())
+}
+
+/// Where a database is built before [`replace_db`] puts it in place. What a killed
+/// earlier build left there (its process gone) is removed.
+pub fn building_path(db: &Path) -> PathBuf {
+    work_path(db, "building")
+}
+
+/// `DB.TAG-PID`, this process's working file beside `db`, after removing those of
+/// processes that are gone (killed part-way), with their sidecars.
+fn work_path(db: &Path, tag: &str) -> PathBuf {
+    let prefix = format!(
+        "{}.{tag}-",
+        db.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Only where processes can be seen (/proc): never guess that one is gone.
+    if let (true, Ok(entries)) = (Path::new("/proc/self").exists(), std::fs::read_dir(dir)) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(&prefix) else {
+                continue;
+            };
+            let pid = rest.split('-').next().unwrap_or_default();
+            let gone = pid.parse::<u32>().is_ok_and(|pid| {
+                pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+            });
+            if gone {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    sibling(db, &format!(".{tag}-{}", std::process::id()))
 }
 
 /// Folds the live database's WAL into its main file, and makes sure no other

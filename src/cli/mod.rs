@@ -167,9 +167,10 @@ pub enum Command {
     Audit(admin::AuditCmd),
     /// Copy the database while others keep working (SQLite online backup).
     Backup(admin::BackupArgs),
-    /// Replace the database with a backup, after checking it.
+    /// Replace the database with a backup after checking it as `check` does; the old
+    /// one is kept aside. Asks first (`--yes` without a terminal).
     Restore(admin::RestoreArgs),
-    /// Check integrity, foreign keys and the audit chain (exit 1 on a problem).
+    /// Check integrity, foreign keys, the audit chain and the schema (exit 1 on a problem).
     Check,
     /// Build a demo database for the sample province (simulated clock) and show around.
     ///

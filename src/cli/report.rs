@@ -318,27 +318,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             max_mb,
         } => {
             let limit = max_mb.saturating_mul(1024 * 1024);
-            let meta = std::fs::metadata(&file).map_err(|e| {
-                Error::new(
-                    Kind::NotFound,
-                    Msg::new(
-                        format!("Không đọc được tệp {}", file.display()),
-                        format!("Cannot read {}", file.display()),
-                    ),
-                )
-                .with_cause(e)
-            })?;
-            if meta.len() > limit {
-                let n = meta.len();
-                return Err(Error::new(
-                    Kind::Invalid,
-                    Msg::new(
-                        format!("Tệp đính kèm {n} byte vượt giới hạn {max_mb} MB"),
-                        format!("The attachment ({n} bytes) exceeds {max_mb} MB"),
-                    ),
-                ));
-            }
-            let content = std::fs::read(&file)?;
+            let content = crate::files::read_regular(&file, limit, max_mb)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -418,8 +398,13 @@ pub enum EntryCmd {
     Template {
         #[command(flatten)]
         which: Which,
+        /// The workbook to write (must not exist unless --force; never written
+        /// through a symbolic link).
         #[arg(long)]
         out: PathBuf,
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
     },
     /// Import filled workbooks (or folders of them), the form's original template filled
     /// by hand, or CSV/JSON `row_code,column_number,value` (with --regime/--unit/--period).
@@ -463,10 +448,11 @@ impl EntryCmd {
 
 pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
     match cmd {
-        EntryCmd::Template { which, out } => {
+        EntryCmd::Template { which, out, force } => {
+            crate::files::check_output(&out, force)?;
             let id = ctx.read(|tx, actor| {
                 let t = target(tx, actor, &which)?;
-                crate::intake::write_template(tx, actor, &t, &out)
+                crate::intake::write_template(tx, actor, &t, &out, force)
             })?;
             let p = out.display();
             ctx.out.note(Msg::new(

@@ -318,9 +318,13 @@ pub fn build(
 ) -> Result<NationalReport> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
-    let db = dir.join("national.db");
+    let final_db = dir.join("national.db");
+    // Built beside the previous set and renamed over it: a killed run loses nothing.
+    let db = crate::maintenance::building_path(&final_db);
     remove_db(&db);
-    let result = fill(&db, communes, lang, note, started);
+    let result = fill(&db, communes, lang, note, started)
+        .and_then(|r| crate::maintenance::replace_db(&db, &final_db).map(|()| r));
+    let db = final_db;
     match result {
         Ok(mut r) => {
             r.db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
@@ -329,7 +333,7 @@ pub fn build(
             Ok(r)
         }
         Err(e) => {
-            remove_db(&db);
+            remove_db(&crate::maintenance::building_path(&db));
             Err(e)
         }
     }

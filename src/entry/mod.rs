@@ -37,4 +37,4 @@ pub use read::{
 };
 pub use validate::{outliers, recompute, validate, Outcome, Problem, Value, Values};
 pub use warning::Warning;
-pub use workbook::{write_fill_in, Assigned, Identity, IDENTITY_SHEET};
+pub use workbook::{write_fill_in, write_fill_in_as, Assigned, Identity, IDENTITY_SHEET};

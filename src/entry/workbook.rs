@@ -119,6 +119,20 @@ pub fn write_fill_in(
     current: Option<&Values>,
     path: &Path,
 ) -> Result<()> {
+    write_fill_in_as(form, id, assigned, current, path, true)
+}
+
+/// [`write_fill_in`] by the exports' output-file rule: written beside `path` and
+/// renamed into place; an existing file (or symbolic link) is replaced only with
+/// `replace`, and then the link itself, never what it points to.
+pub fn write_fill_in_as(
+    form: &FormDef,
+    id: &Identity,
+    assigned: Option<&Assigned>,
+    current: Option<&Values>,
+    path: &Path,
+    replace: bool,
+) -> Result<()> {
     let mut book = Workbook::new();
     let sheet = data_sheet_name(form);
     let numbers = |r: &str, c: &str| match current?.get(&(r.to_string(), c.to_string())) {
@@ -162,15 +176,7 @@ pub fn write_fill_in(
     ws.set_column_width(1, 40).map_err(xlsx_error)?;
     ws.protect();
     ws.set_very_hidden(true);
-    book.save(path).map_err(|e| {
-        Error::failure(
-            Msg::new(
-                format!("Không ghi được tệp {}", path.display()),
-                format!("Cannot write the file {}", path.display()),
-            ),
-            e,
-        )
-    })
+    crate::export::save_as(&mut book, path, replace)
 }
 
 /// The rows of the identity sheet, checksum last.

@@ -241,7 +241,7 @@ pub fn write_aggregate_workbook_with(
 /// false, never over an existing file, even one that appears while the workbook is
 /// being written: the finished file is hard-linked into place, which fails when the
 /// name is taken (a rename would replace it).
-fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
+pub(crate) fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -11,6 +11,7 @@ mod calendar;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
+mod files;
 mod forms;
 mod import_contract;
 mod indicators;

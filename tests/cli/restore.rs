@@ -223,9 +223,47 @@ fn a_kill_at_any_step_of_the_swap_leaves_a_whole_database() {
             "{step}"
         );
         env.run(&["check"]).ok();
-        // A new restore after the interrupted one works.
+        // A new restore after the interrupted one works, and clears what it left.
         env.run(&["--yes", "restore", b.to_str().unwrap()]).ok();
         assert!(!units(&env.db()).contains(&"SAU".to_string()), "{step}");
         env.run(&["check"]).ok();
+        let left: Vec<String> = std::fs::read_dir(env.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("restoring"))
+            .collect();
+        assert!(left.is_empty(), "{step}: {left:?}");
     }
+}
+
+#[test]
+fn a_backup_of_an_older_schema_is_upgraded_on_the_copy() {
+    let env = Env::with_province();
+    let old = env.path("cu.db");
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        for (i, sql) in [
+            include_str!("../../src/store/migrations/0001_foundation.sql"),
+            include_str!("../../src/store/migrations/0002_indexes.sql"),
+            include_str!("../../src/store/migrations/0003_catalogue.sql"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+    }
+    let before = std::fs::read(&old).unwrap();
+    let v = env.json(&["--yes", "restore", old.to_str().unwrap()]);
+    assert_eq!(v["schema_version"], 3);
+    // The backup itself is left as it was; the database in place is upgraded.
+    assert_eq!(std::fs::read(&old).unwrap(), before);
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert!(version > 3, "{version}");
+    assert!(units(&env.db()).is_empty());
 }
