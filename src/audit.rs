@@ -76,6 +76,14 @@ impl Recorder {
     }
 }
 
+/// Whether an audited object is as the trail last recorded it (and was recorded at all).
+/// A session row that is not is refused when used, and ending it does not record it:
+/// the difference stays for `audit verify` to report.
+pub fn matches_record(conn: &Connection, kind: &str, key: &str) -> Result<bool> {
+    let recorded = sql::latest_state(conn, &format!("{kind}:{key}"))?;
+    Ok(recorded.is_some() && recorded == sql::row_digest(conn, kind, key)?)
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     /// The audit entry concerned, when the problem is in the chain itself.

@@ -167,10 +167,7 @@ impl Ctx {
             // Only a session started by `login` counts: one planted with the sqlite3
             // shell (or edited since) is not what the audit trail recorded.
             let object = format!("session:{session_id}");
-            let recorded = store::audit::latest_state(conn, &object)?;
-            if recorded.is_none()
-                || recorded != store::audit::row_digest(conn, "session", &session_id.to_string())?
-            {
+            if !crate::audit::matches_record(conn, "session", &session_id.to_string())? {
                 return Err(denied(
                     &format!("Phiên đăng nhập {object} không khớp nhật ký kiểm toán (tạo hoặc sửa ngoài công cụ); không chấp nhận"),
                     &format!("Session {object} does not match the audit trail (created or edited behind the tool's back); refused"),

@@ -280,6 +280,14 @@ pub fn logout(ctx: &Ctx) -> Result<()> {
     if let Some(file) = session::read(&ctx.db)? {
         if let Ok(mut store) = ctx.open() {
             store.write(|tx| {
+                // A session the trail does not match is left as it is, for `audit
+                // verify` to report; only the local file goes.
+                let live = accounts::session(tx, &auth::secret_hash(&file.secret))?;
+                match live {
+                    Some((id, ..))
+                        if crate::audit::matches_record(tx, "session", &id.to_string())? => {}
+                    _ => return Ok(()),
+                }
                 let ended = accounts::end_session(
                     tx,
                     &auth::secret_hash(&file.secret),

@@ -322,6 +322,16 @@ pub fn end_session(conn: &Connection, token_hash: &str, at: &str) -> Result<Opti
         .optional()?)
 }
 
+/// The ids of an account's live sessions.
+pub fn live_sessions(conn: &Connection, account_id: i64) -> Result<Vec<i64>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id FROM session WHERE account_id = ?1 AND ended_at IS NULL")?;
+    let ids = stmt
+        .query_map([account_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
 /// Ends every live session of an account; returns their ids (to be audited).
 pub fn end_all_sessions(conn: &Connection, account_id: i64, at: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(

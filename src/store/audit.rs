@@ -552,3 +552,61 @@ pub fn baseline_0007(conn: &Connection) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, crate::store::Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let st = crate::store::Store::create(&dir.path().join("t.db")).unwrap();
+        st.conn
+            .execute_batch(
+                "INSERT INTO unit(id, code, name, kind) VALUES (1, 'U', 'Đơn vị', 'other');
+                 INSERT INTO account(id, username, full_name, unit_id, password_hash, password_changed_at, created_at)
+                   VALUES (1, 'nva', 'Nguyễn Văn A', 1, 'h0', 't', 't'), (2, 'ttb', 'Trần Thị B', 1, 'h0', 't', 't');
+                 INSERT INTO password_history(account_id, hash, changed_at) VALUES (1, 'h1', 't1'), (1, 'h2', 't2'), (2, 'h3', 't3');",
+            )
+            .unwrap();
+        (dir, st)
+    }
+
+    fn history() -> &'static AuditedGroup {
+        AUDITED_GROUPS
+            .iter()
+            .find(|g| g.kind == "password_history")
+            .unwrap()
+    }
+
+    #[test]
+    fn a_group_digest_is_per_owner_and_moves_with_any_row() {
+        let (_dir, st) = db();
+        let c = &st.conn;
+        let all = group_digests(c, history()).unwrap();
+        assert_eq!(all.len(), 2);
+        // One owner's digest read alone is the same as read with all the others.
+        assert_eq!(
+            row_digest(c, "password_history", "nva").unwrap().as_ref(),
+            all.get("nva")
+        );
+        c.execute("DELETE FROM password_history WHERE hash = 'h1'", [])
+            .unwrap();
+        let after = group_digests(c, history()).unwrap();
+        assert_ne!(after["nva"], all["nva"]);
+        assert_eq!(after["ttb"], all["ttb"]);
+        c.execute("DELETE FROM password_history WHERE account_id = 2", [])
+            .unwrap();
+        assert_eq!(row_digest(c, "password_history", "ttb").unwrap(), None);
+    }
+
+    #[test]
+    fn a_blob_in_a_group_row_counts_by_its_bytes() {
+        let a = group_value_of(ValueRef::Blob(b"%PDF-1.4"));
+        let b = group_value_of(ValueRef::Blob(b"%PDF-1.5"));
+        assert_ne!(a, b);
+        assert_eq!(
+            a,
+            Value::from(format!("sha256:{}", sha256_hex(b"%PDF-1.4")))
+        );
+    }
+}

@@ -142,9 +142,26 @@ fn a_planted_session_is_refused_and_recorded_ones_work() {
         r.stderr
     );
     env.run(&["account", "list"]).code(4);
+    // Signing out removes the file but leaves the planted row as evidence.
+    env.run(&["logout"]).ok();
     // A real sign-in works; the planted row is still reported.
     env.login("admin", ADMIN_PW).ok();
     env.run(&["whoami"]).ok();
+    tampering_found(&env, "planted session", "session:2");
+    // Locking the account a session was planted for ends it without recording it.
+    env.sql(
+        "INSERT INTO session(account_id, token_hash, created_at, expires_at) \
+         SELECT id, 'other', '2026-11-23T02:00:00Z', '2099-01-01T00:00:00Z' FROM account WHERE username = 'nva'",
+    );
+    env.run(&["account", "lock", "nva"]).ok();
+    let ended: Option<String> = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row("SELECT ended_at FROM session WHERE id = 4", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(ended.is_some());
+    tampering_found(&env, "planted session, ended", "session:4");
     tampering_found(&env, "planted session", "session:2");
 }
 
