@@ -15,7 +15,7 @@ use crate::domain::calendar::WorkCalendar;
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::Result;
-use crate::regime;
+use crate::regime::{self, PeriodInfo};
 use crate::report::{self, Target};
 use crate::store::regime::{self as rsql, Regime};
 use crate::store::report as sql;
@@ -140,9 +140,10 @@ const NOTE_UNITS: usize = 50;
 
 /// The rule deadline of a regime's period (no extension): what an assignment's default
 /// start is measured against.
-pub fn rule_due(r: &Regime, period: &str, cal: &WorkCalendar) -> Result<Timestamp> {
+pub fn rule_due(r: &Regime, period: &str, cal: &WorkCalendar) -> Result<(PeriodInfo, Timestamp)> {
     let info = regime::period_info(r, period, None, cal, &[])?;
-    clock::local_to_timestamp(info.effective)
+    let due = clock::local_to_timestamp(info.effective)?;
+    Ok((info, due))
 }
 
 /// Where an assignment's obligation starts.
@@ -162,33 +163,33 @@ pub fn exclusion(
     sent: bool,
     cal: &WorkCalendar,
 ) -> Result<Option<Excluded>> {
-    let due = rule_due(r, period, cal)?;
-    excluded_if(r, a, period, due, sent, cal)
+    let (info, due) = rule_due(r, period, cal)?;
+    Ok(excluded_if(r, a, &info, due, sent))
 }
 
+/// `rule`: the period as every unit without an extension sees it, `due` its deadline.
 fn excluded_if(
     r: &Regime,
     a: &rsql::Assignment,
-    period: &str,
+    rule: &PeriodInfo,
     due: Timestamp,
     sent: bool,
-    cal: &WorkCalendar,
-) -> Result<Option<Excluded>> {
-    let Decision::Excluded(reason) = obligation::decide(&start_of(a), period, due, sent) else {
-        return Ok(None);
+) -> Option<Excluded> {
+    let Decision::Excluded(reason) = obligation::decide(&start_of(a), &rule.period, due, sent)
+    else {
+        return None;
     };
-    let info = regime::period_info(r, period, None, cal, &[])?;
-    Ok(Some(Excluded {
+    Some(Excluded {
         regime: r.code.clone(),
         unit: a.unit.clone(),
         unit_name: a.unit_name.clone(),
-        period: period.to_string(),
-        deadline: info.deadline,
+        period: rule.period.clone(),
+        deadline: rule.deadline.clone(),
         reason: reason.as_str(),
         assigned_at: a.assigned_at.clone(),
         from_period: a.from_period.clone(),
-        window_end: info.end,
-    }))
+        window_end: rule.end.clone(),
+    })
 }
 
 /// The first period an assignment owes: its `--from` period, else the first period whose
@@ -311,7 +312,7 @@ pub fn obligations(
             common.push((info, due));
         }
         // The rule deadlines (no extension), which assignments' default start is measured against.
-        let rule: Vec<Timestamp> = periods
+        let rule: Vec<(PeriodInfo, Timestamp)> = periods
             .iter()
             .map(|p| rule_due(&r, p, cal))
             .collect::<Result<_>>()?;
@@ -335,7 +336,9 @@ pub fn obligations(
             if !report::can_read(actor, &tree, &t) {
                 continue;
             }
-            for ((period, (base, base_due)), rule_due) in periods.iter().zip(&common).zip(&rule) {
+            for ((period, (base, base_due)), (rule_info, rule_due)) in
+                periods.iter().zip(&common).zip(&rule)
+            {
                 let own = events
                     .iter()
                     .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
@@ -365,7 +368,7 @@ pub fn obligations(
                 let sent = revs.iter().find(|x| x.sent_at.is_some());
                 // A period due before the unit was assigned is not the unit's to miss,
                 // but what it sent counts; what is left out is named.
-                if let Some(x) = excluded_if(&r, a, period, *rule_due, sent.is_some(), cal)? {
+                if let Some(x) = excluded_if(&r, a, rule_info, *rule_due, sent.is_some()) {
                     excluded.push(x);
                     continue;
                 }

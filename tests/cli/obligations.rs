@@ -399,3 +399,87 @@ proptest! {
         }
     }
 }
+
+fn first_periods(env: &Env) -> BTreeMap<String, (Value, Value)> {
+    env.json(&["assign", "list", "SXLUA"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                s(&a["unit"]),
+                (a["from_period"].clone(), a["first_period"].clone()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn assign_from_sets_the_first_period_and_is_audited() {
+    let mut env = Env::with_province();
+    at(&mut env, "2026-10-25T09:00:00+07:00");
+    lua_regime(&env);
+    // The default: the first period whose deadline had not passed (21/10 had).
+    let firsts = first_periods(&env);
+    for u in UNITS {
+        assert_eq!(firsts[u], (Value::Null, Value::from("202611")), "{u}");
+    }
+    // The admin says H99.01 owes September on, H99.03 only from December.
+    let a = env.json(&[
+        "assign", "add", "SXLUA", "--units", "H99.01", "--from", "202609",
+    ]);
+    assert_eq!(a[0]["first_period"], "202609");
+    env.json(&[
+        "assign", "add", "SXLUA", "--units", "H99.03", "--from", "202612",
+    ]);
+    // A period of another type, or no period at all: refused, nothing written.
+    for bad in ["2026Q1", "tháng 9", ""] {
+        env.run(&["assign", "add", "SXLUA", "--units", "H99.02", "--from", bad])
+            .code(5);
+    }
+    let firsts = first_periods(&env);
+    assert_eq!(firsts["H99.01"], ("202609".into(), "202609".into()));
+    assert_eq!(firsts["H99.02"], (Value::Null, "202611".into()));
+    assert_eq!(firsts["H99.03"], ("202612".into(), "202612".into()));
+
+    at(&mut env, "2026-11-30T17:00:00+07:00");
+    let status = by_status(&env, &PERIODS);
+    let t = |u: &str, p: &str| status.get(&(u.to_string(), p.to_string())).cloned();
+    assert_eq!(t("H99.01", "202609").as_deref(), Some("missing"));
+    assert_eq!(t("H99.02", "202610"), None);
+    assert_eq!(t("H99.02", "202611").as_deref(), Some("missing"));
+    assert_eq!(t("H99.03", "202611"), None);
+    assert_agree(&env, &PERIODS);
+    let d = env.json(&[
+        "dashboard",
+        "--regime",
+        "SXLUA",
+        "--from",
+        "202611",
+        "--to",
+        "202611",
+    ]);
+    assert_eq!(
+        d["excluded"],
+        serde_json::json!([{
+            "regime": "SXLUA", "unit": "H99.03", "unit_name": "Xã Đồng Tâm", "period": "202611",
+            "deadline": d["excluded"][0]["deadline"], "reason": "before_from_period",
+            "assigned_at": d["excluded"][0]["assigned_at"], "from_period": "202612"
+        }])
+    );
+
+    // Removed and assigned again: the default again, from the new moment.
+    env.json(&["assign", "remove", "SXLUA", "--units", "H99.03"]);
+    env.json(&["assign", "add", "SXLUA", "--units", "H99.03"]);
+    assert_eq!(
+        first_periods(&env)["H99.03"],
+        (Value::Null, "202612".into())
+    );
+
+    // The first period is part of the audited assignment: changing it behind the
+    // tool's back shows.
+    assert_eq!(env.json(&["audit", "verify"])["ok"], true);
+    env.sql("UPDATE assignment SET from_period = '202612' WHERE ref = 'SXLUA/H99.01'");
+    let r = env.run(&["--lang", "en", "audit", "verify"]).code(1);
+    assert!(r.stderr.contains("SXLUA/H99.01"), "{}", r.stderr);
+}

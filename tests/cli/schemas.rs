@@ -2202,8 +2202,18 @@ fn the_reporting_cycle_prints_the_documented_shapes() {
     // A department too, which never reports: missing once the deadline has passed.
     env.json(&["assign", "add", "KTXH", "--units", "000.02.00.H99"]);
     // Assigned after 202611's deadline (21/11): owed only because the admin says so.
-    env.json(&["assign", "add", "KTXH", "--kind", "commune", "--from", "202611"]);
-    env.json(&["assign", "add", "KTXH", "--units", "000.02.00.H99", "--from", "202611"]);
+    env.json(&[
+        "assign", "add", "KTXH", "--kind", "commune", "--from", "202611",
+    ]);
+    env.json(&[
+        "assign",
+        "add",
+        "KTXH",
+        "--units",
+        "000.02.00.H99",
+        "--from",
+        "202611",
+    ]);
     let lua = env.row_key("KTXH01", "Lúa");
     let ngo = env.row_key("KTXH01", "Ngô");
     let p = |unit: &'static str| ["KTXH", "--period", "202611", "--unit", unit];
