@@ -188,7 +188,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             return Err(e);
         }
     };
-    let files = st.read(|tx| write_outputs(tx, dir, &month.period))?;
+    let files = st.write(|tx| write_outputs(tx, dir, &month.period))?;
     for f in &files {
         let p = f.display();
         note(Msg::new(format!("Đã ghi {p}"), format!("Wrote {p}")));
@@ -273,6 +273,31 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
     let board = crate::dashboard::build(conn, &actor, &request, now, &cal, &|_| {})?;
     let dashboard = dir.join(format!("bang-theo-doi-{regime}-{period}.xlsx"));
     crate::export::write_dashboard(&board.workbook(&who), &dashboard)?;
+    // Data taken out is logged, as `export aggregate` and `export dashboard` do.
+    let used = |command: &str, usage: crate::data_use::DataUse| {
+        let rec = Recorder {
+            at: crate::clock::rfc3339(now),
+            actor: who.clone(),
+            command: command.into(),
+        };
+        crate::data_use::record(conn, &rec, &usage)
+    };
+    used(
+        "export aggregate",
+        crate::data_use::DataUse::new("export_aggregate", Some(regime), period)
+            .format("xlsx")
+            .to_file(&aggregated),
+    )?;
+    used(
+        "export dashboard",
+        crate::data_use::DataUse::new(
+            "export_dashboard",
+            Some(regime),
+            &format!("{period}..{period}"),
+        )
+        .format("xlsx")
+        .to_file(&dashboard),
+    )?;
     Ok([aggregated, dashboard]
         .into_iter()
         .map(|f| f.canonicalize().unwrap_or(f))

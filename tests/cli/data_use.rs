@@ -111,3 +111,28 @@ fn the_entry_names_who_and_a_refused_or_failed_use_leaves_none() {
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0]["actor"], "tonghop");
 }
+
+#[test]
+fn on_a_real_clock_database_an_as_of_read_still_works_and_is_logged_at_the_real_time() {
+    let mut env = Env::new();
+    env.now = None;
+    env.run_in(
+        &["init", "--admin", "admin", "--password-stdin"],
+        Some(&format!("{ADMIN_PW}\n")),
+    )
+    .ok();
+    env.login("admin", ADMIN_PW).ok();
+    let units = "code,name,kind,parent\n\
+        000.00.00.H99,UBND tỉnh Mẫu,province,\n\
+        H99.01,Xã Tân Phong,commune,000.00.00.H99\n";
+    let f = env.write("units.csv", units);
+    env.run(&["unit", "import", f.to_str().unwrap()]).ok();
+    env.add_ktxh_regime();
+    // A past as-of drives the read; the entry says when the data was really taken.
+    env.run(&["--as-of", "2026-11-23T09:00", "aggregate", "KTXH", "202611"])
+        .ok();
+    let log = uses(&env);
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_ne!(log[0]["at"], "2026-11-23T09:00:00+07:00");
+    env.run(&["audit", "verify"]).ok();
+}
