@@ -101,6 +101,13 @@ fn prepare() -> Prepared {
         "--unit",
         "000.00.00.H99",
     ]);
+    // A suspended and a locked account of H99.01, and a locked sysadmin there.
+    env.account("tam.dung", "H99.01", &["viewer"]);
+    env.json(&["account", "suspend", "tam.dung"]);
+    env.account("bi.khoa", "H99.01", &["viewer"]);
+    env.json(&["account", "lock", "bi.khoa"]);
+    env.account("qt.khoa", "H99.01", &["sysadmin"]);
+    env.json(&["account", "lock", "qt.khoa"]);
     env.json(&["calendar", "add-off", "2026-12-31", "--name", "Nghỉ bù"]);
     env.run(&["backup", "sao-luu.db"]).ok();
     // One account per role on H99.01, ready to work, acting through an API token.
@@ -292,6 +299,8 @@ fn the_whole_command_role_table_holds() {
         row(&["account", "lock", "dich"], ua),
         row(&["account", "close", "dich"], ua),
         row(&["account", "reset-password", "dich"], ua),
+        row(&["account", "resume", "tam.dung"], ua),
+        row(&["account", "unlock", "bi.khoa"], ua),
         row(&["account", "grant", "dich", "--role", "approver"], ua),
         row(&["account", "revoke", "dich", "--role", "viewer"], ua),
         cell(&["account", "import"], &[&accounts_csv], ua),
@@ -336,6 +345,7 @@ fn the_whole_command_role_table_holds() {
         row(&["account", "lock", "qt.bi"], NONE),
         row(&["account", "suspend", "qt.bi"], NONE),
         row(&["account", "close", "qt.bi"], NONE),
+        row(&["account", "unlock", "qt.khoa"], NONE),
         row(&["account", "transfer", "qt.bi", "--unit", "Z1"], NONE),
         row(
             &["account", "update", "qt.bi", "--email", "x@example.com"],
