@@ -267,3 +267,19 @@ fn a_backup_of_an_older_schema_is_upgraded_on_the_copy() {
     assert!(version > 3, "{version}");
     assert!(units(&env.db()).is_empty());
 }
+
+#[test]
+fn a_database_another_process_is_writing_is_not_swapped() {
+    let (env, b) = province_with_backup();
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('dang-ghi', '1');")
+        .unwrap();
+    let r = env
+        .run(&["--lang", "en", "--yes", "restore", b.to_str().unwrap()])
+        .code(8);
+    assert!(r.stderr.contains("in use"), "{}", r.stderr);
+    conn.execute_batch("COMMIT").unwrap();
+    drop(conn);
+    assert!(units(&env.db()).contains(&"SAU".to_string()));
+    assert!(asides(&env).is_empty());
+}
