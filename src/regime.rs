@@ -209,8 +209,7 @@ pub fn add(
                 .map_err(|e| invalid(e.message_vi(), e.message_en()))?,
             // Start-of-year data is due by 20 September, the rest by day 20 of the
             // period's last month.
-            None if window == WindowKind::SchoolStart => deadline::school_year_start_rule(),
-            None => deadline::default_rule(ptype),
+            None => deadline::default_rule_for(ptype, window),
         };
         check_gap(ptype, window, &rule, today.year())?;
         regime.frequency = Some(ptype.as_str().into());
@@ -407,7 +406,7 @@ pub fn period_info(
                 Some(s) => s.parse().map_err(|e: deadline::RuleParseError| {
                     invalid(e.message_vi(), e.message_en())
                 })?,
-                None => deadline::default_rule(p.period_type()),
+                None => deadline::default_rule_for(p.period_type(), kind),
             };
             let (s, e) = p.window(kind);
             (

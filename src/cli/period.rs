@@ -121,7 +121,7 @@ pub fn period_value(
     let (start, end) = p.window(w.window);
     let rule = w
         .deadline
-        .unwrap_or_else(|| deadline::default_rule(p.period_type()));
+        .unwrap_or_else(|| deadline::default_rule_for(p.period_type(), w.window));
     let due = deadline::deadline(p, (start, end), &rule, cal);
     json!({
         "id": p.to_string(),

@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::WorkCalendar;
 use super::lunar::{date_from_julian_day, julian_day_number};
-use super::period::{Period, PeriodType};
+use super::period::{Period, PeriodType, WindowKind};
 
 /// Vietnam's UTC offset; the country has had no daylight saving time since 1975.
 pub const VN_OFFSET: Offset = jiff::tz::offset(7);
@@ -164,6 +164,17 @@ pub fn default_rule(pt: PeriodType) -> DeadlineRule {
         time,
         roll: Roll::NextWorkday,
         before: false,
+    }
+}
+
+/// The default rule of a period type read through a window kind: a school year's
+/// start-of-year window (`school_start`) is due on 20 September
+/// ([`school_year_start_rule`]), everything else by [`default_rule`].
+pub fn default_rule_for(pt: PeriodType, window: WindowKind) -> DeadlineRule {
+    if pt == PeriodType::SchoolYear && window == WindowKind::SchoolStart {
+        school_year_start_rule()
+    } else {
+        default_rule(pt)
     }
 }
 
@@ -713,6 +724,18 @@ mod tests {
         let due = deadline(&sy, start, &rule("day:20:first:before"), &cal);
         assert_eq!(to_rfc3339(due), "2025-09-19T23:59:59+07:00");
         assert!(gap_ok(start.1, due.date(), &cal));
+        assert_eq!(
+            default_rule_for(PeriodType::SchoolYear, WindowKind::SchoolStart),
+            school_year_start_rule()
+        );
+        assert_eq!(
+            default_rule_for(PeriodType::SchoolYear, WindowKind::Nd09),
+            default_rule(PeriodType::SchoolYear)
+        );
+        assert_eq!(
+            default_rule_for(PeriodType::Monthly, WindowKind::SchoolStart),
+            default_rule(PeriodType::Monthly)
+        );
     }
 
     #[test]

@@ -140,12 +140,13 @@ fn thanh_hoa_school_year_start_and_end_of_year_reports() {
     let p = period(&env, "2026Sep", "GD-DAUNAM2");
     assert_eq!(p["deadline"], "2026-09-21T23:59:59+07:00"); // 20 Sep 2026 is a Sunday
                                                             // The window alone, without a regime.
-    let w = Env::new().json(&["period", "show", "2026Sep", "--window", "school_start"]);
+    let w = Env::new().json(&["period", "show", "2025Sep", "--window", "school_start"]);
     assert_eq!(
         (w["start"].as_str(), w["end"].as_str()),
-        (Some("2026-09-01"), Some("2026-09-15"))
+        (Some("2025-09-01"), Some("2025-09-15"))
     );
-    // Start-of-year windows are for school years only.
+    assert_eq!(w["deadline"], "2025-09-22T23:59:59+07:00"); // 20 Sep 2025 is a Saturday
+                                                            // Start-of-year windows are for school years only.
     let bad = add(
         &env,
         "KTXH-X",
