@@ -457,7 +457,19 @@ fn an_extension_granted_after_the_deadline_is_extended_not_on_time() {
     assert_eq!(list[0]["reason"], "Mất điện diện rộng");
     as_(&env, "gui.01");
     env.json(&["account", "key", "generate"]);
-    let rem = env.json(&["remind", "--within", "7d"]);
+    let mail = env.path("mail");
+    let rem = env.json(&[
+        "remind",
+        "--within",
+        "7d",
+        "--mail-dir",
+        mail.to_str().unwrap(),
+    ]);
+    let msg = std::fs::read_to_string(mail.join("gui.01.eml")).unwrap();
+    assert!(
+        msg.contains("KTXH kỳ 202611 (H99.01): gia hạn đến 27/11/2026 17:00 — Mất điện diện rộng"),
+        "{msg}"
+    );
     let me = rem
         .as_array()
         .unwrap()
