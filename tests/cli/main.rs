@@ -25,4 +25,3 @@ mod restore;
 mod schemas;
 mod units;
 mod workflow;
-

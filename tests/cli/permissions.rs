@@ -109,6 +109,22 @@ fn prepare() -> Prepared {
     env.account("qt.khoa", "H99.01", &["sysadmin"]);
     env.json(&["account", "lock", "qt.khoa"]);
     env.json(&["calendar", "add-off", "2026-12-31", "--name", "Nghỉ bù"]);
+    // The system was out over R's deadline for 202611 (20/11 23:59), recorded after
+    // the fact, so the lead unit's aggregator may record a paper report (record-offline).
+    env.json(&[
+        "outage",
+        "add",
+        "--from",
+        "2026-11-20T08:00",
+        "--to",
+        "2026-11-21T08:00",
+        "--reason",
+        "Mất điện",
+        "--document",
+        "12/BC-STTTT",
+        "--document-date",
+        "2026-11-21",
+    ]);
     env.run(&["backup", "sao-luu.db"]).ok();
     // One account per role on H99.01, ready to work, acting through an API token.
     let mut tokens = Vec::new();
@@ -502,11 +518,54 @@ fn the_whole_command_role_table_holds() {
             &["report", "record-offline", "R"],
             &[
                 &r("Z6")[..],
-                &["--document", "12/BC-UBND", "--sent-at", "2026-11-20T10:00"],
+                &[
+                    "--document",
+                    "12/BC-UBND",
+                    "--document-date",
+                    "2026-11-20",
+                    "--sent-at",
+                    "2026-11-20T10:00",
+                ],
             ]
             .concat(),
-            &["aggregator", "sender"],
+            &["aggregator"],
         ),
+        // Notices and outages: announcing and recording are the sysadmin's; reading
+        // the notices and the rule is everyone's.
+        row(
+            &[
+                "notice",
+                "add",
+                "--from",
+                "2026-12-01T18:00",
+                "--to",
+                "2026-12-01T20:00",
+                "--reason",
+                "Nâng cấp máy chủ",
+            ],
+            NONE,
+        ),
+        row(&["notice", "rule", "10wh"], NONE),
+        row(&["notice", "rule"], ALL),
+        row(&["notice", "list"], ALL),
+        row(
+            &[
+                "outage",
+                "add",
+                "--from",
+                "2026-11-23T07:30",
+                "--to",
+                "2026-11-23T08:30",
+                "--reason",
+                "Mất kết nối",
+                "--document",
+                "13/BC-STTTT",
+                "--document-date",
+                "2026-11-23",
+            ],
+            NONE,
+        ),
+        row(&["outage", "list"], NONE),
         // Reading reports and monitoring: what the grants cover (all of them cover Z1).
         row(&["report", "list"], ALL),
         cell(&["report", "show", "R"], &r("Z1"), ALL),
