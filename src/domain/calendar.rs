@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::{Date, DateTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 pub use super::lunar::CalendarError;
@@ -122,7 +122,7 @@ pub struct WorkCalendar {
     /// Mutex rather than RefCell so that the calendar can be shared across threads.
     cache: Mutex<HashMap<i16, YearDays>>,
     /// Recorded outages of the system: deadlines inside one move (SPEC §3).
-    outages: Vec<super::worktime::Outage>,
+    outages: Vec<Outage>,
 }
 
 impl Clone for WorkCalendar {
@@ -146,13 +146,13 @@ impl WorkCalendar {
     }
 
     /// The same calendar with the system's recorded outages.
-    pub fn with_outages(mut self, outages: Vec<super::worktime::Outage>) -> Self {
+    pub fn with_outages(mut self, outages: Vec<Outage>) -> Self {
         self.outages = outages;
         self
     }
 
     /// The recorded outages, oldest first.
-    pub fn outages(&self) -> &[super::worktime::Outage] {
+    pub fn outages(&self) -> &[Outage] {
         &self.outages
     }
 
@@ -452,6 +452,27 @@ pub(crate) mod date_serde {
     pub fn deserialize<'de, D: Deserializer<'de>>(de: D) -> Result<Date, D::Error> {
         let text = String::deserialize(de)?;
         text.trim().parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A recorded outage (sự cố, tạm ngừng): the system was out from `from` to `to`, for
+/// every regime or only `regime`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outage {
+    pub id: i64,
+    pub from: DateTime,
+    pub to: DateTime,
+    pub regime: Option<String>,
+    pub reason: String,
+}
+
+impl Outage {
+    pub fn affects(&self, regime: &str) -> bool {
+        self.regime.as_deref().is_none_or(|r| r == regime)
+    }
+
+    pub fn covers(&self, at: DateTime) -> bool {
+        self.from <= at && at <= self.to
     }
 }
 

@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use jiff::civil::{Date, DateTime, Time};
 
+pub use super::calendar::Outage;
 use super::calendar::WorkCalendar;
 
 /// The office day's sessions (morning, afternoon), start inclusive, end exclusive.
@@ -117,27 +118,6 @@ pub fn extend_deadline(cal: &WorkCalendar, deadline: DateTime, minutes: i64) -> 
         d = day.to_datetime(deadline.time());
     }
     add_working_minutes(cal, d, rest)
-}
-
-/// A recorded outage (sự cố, tạm ngừng): the system was out from `from` to `to`, for
-/// every regime or only `regime`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outage {
-    pub id: i64,
-    pub from: DateTime,
-    pub to: DateTime,
-    pub regime: Option<String>,
-    pub reason: String,
-}
-
-impl Outage {
-    pub fn affects(&self, regime: &str) -> bool {
-        self.regime.as_deref().is_none_or(|r| r == regime)
-    }
-
-    pub fn covers(&self, at: DateTime) -> bool {
-        self.from <= at && at <= self.to
-    }
 }
 
 /// The outages of `regime` that a deadline falls inside, and their working time in
