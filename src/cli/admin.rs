@@ -223,7 +223,9 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         fields![
             ("ok", "Đạt", "OK"),
             ("integrity", "Toàn vẹn tệp", "Integrity"),
-            ("foreign_keys", "Lỗi khoá ngoại", "Foreign key errors")
+            ("foreign_keys", "Lỗi khoá ngoại", "Foreign key errors"),
+            ("audit", "Nhật ký", "Audit trail"),
+            ("schema", "Lược đồ", "Schema")
         ],
     )?;
     if report.integrity != "ok" {

@@ -101,7 +101,8 @@ pub const NOTICE_FIELDS: &[Field] = fields![
 
 const RULE_FIELDS: &[Field] = fields![
     ("rule", "Quy tắc", "Rule"),
-    ("description_vi", "Nghĩa", "Meaning"),
+    ("description_vi", "Nghĩa", "Meaning (Vietnamese)"),
+    ("description_en", "Nghĩa (tiếng Anh)", "Meaning"),
 ];
 
 pub fn notice_cmd(ctx: &Ctx, cmd: NoticeCmd) -> Result<()> {

@@ -383,6 +383,14 @@ pub const ACCOUNT_FIELDS: &[crate::output::Field] = fields![
     ("failed_attempts", "Số lần đăng nhập sai", "Failed attempts"),
     ("locked_until", "Khoá tạm đến", "Locked until"),
     ("created_at", "Tạo lúc", "Created at"),
+    ("via", "Đăng nhập qua", "Signed in via"),
+    (
+        "must_change_password",
+        "Phải đổi mật khẩu",
+        "Must change password"
+    ),
+    ("simulated_clock", "Đồng hồ giả lập", "Simulated clock"),
+    ("notices", "Thông báo", "Notices"),
 ];
 
 #[derive(Debug, Args)]
