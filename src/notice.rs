@@ -348,19 +348,21 @@ pub fn visible(
             if e.at > stamp || (!all && e.at < recent) || !concerns(e.unit_id) {
                 continue;
             }
-            let action = match (e.action.as_str(), e.until.is_some()) {
-                ("open", true) => "extend",
-                (a, _) => a,
-            };
-            out.push((
-                e.at.clone(),
-                json!({"kind": "reception", "id": e.id, "regime": r.code, "period": e.period, "unit": e.unit,
-                       "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor}),
-            ));
+            out.push((e.at.clone(), reception(&r.code, &e)));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out.into_iter().map(|(_, v)| v).collect())
+}
+
+/// A reception event (closing, opening, extending) as an announcement.
+fn reception(regime: &str, e: &rsql::WindowEvent) -> Value {
+    let action = match (e.action.as_str(), e.until.is_some()) {
+        ("open", true) => "extend",
+        (a, _) => a,
+    };
+    json!({"kind": "reception", "id": e.id, "regime": regime, "period": e.period, "unit": e.unit,
+           "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor})
 }
 
 /// One line per announcement, for people: login, reminders.
@@ -472,15 +474,7 @@ pub fn for_reminder(
             if e.at > stamp || !for_unit || !seen.insert(e.id) {
                 continue;
             }
-            let action = match (e.action.as_str(), e.until.is_some()) {
-                ("open", true) => "extend",
-                (a, _) => a,
-            };
-            out.push((
-                e.at.clone(),
-                json!({"kind": "reception", "id": e.id, "regime": r.code, "period": e.period, "unit": e.unit,
-                       "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor}),
-            ));
+            out.push((e.at.clone(), reception(&r.code, &e)));
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));

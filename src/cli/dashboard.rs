@@ -109,6 +109,7 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
                     ("name", "Tên", "Name"),
                     ("due", "Phải gửi", "Due"),
                     ("on_time", "Đúng hạn", "On time"),
+                    ("extended", "Trong gia hạn", "Within extension"),
                     ("late", "Trễ hạn", "Late"),
                     ("missing", "Chưa gửi", "Missing"),
                     ("returned", "Bị trả lại", "Returned"),
@@ -158,6 +159,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
                 "Đơn vị",
                 "Phải gửi",
                 "Đúng hạn",
+                "Gia hạn",
                 "Trễ",
                 "Chưa gửi",
                 "Trả lại",
@@ -165,7 +167,8 @@ fn render(d: &Dashboard, lang: Lang) -> String {
             ]
         } else {
             [
-                "Code", "Unit", "Due", "On time", "Late", "Missing", "Returned", "Rate (%)",
+                "Code", "Unit", "Due", "On time", "Extended", "Late", "Missing", "Returned",
+                "Rate (%)",
             ]
         });
         let row = |key: &str, name: &str, c: &crate::monitor::Compliance| {
@@ -174,6 +177,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
                 name.to_string(),
                 c.due.to_string(),
                 c.on_time.to_string(),
+                c.extended.to_string(),
                 c.late.to_string(),
                 c.missing.to_string(),
                 c.returned.to_string(),
@@ -193,7 +197,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
             t.add_row(vec![String::new(), text]);
         }
         t.add_row(row("", pick("Tổng cộng", "Total"), &d.totals));
-        for c in 2..8 {
+        for c in 2..9 {
             if let Some(col) = t.column_mut(c) {
                 col.set_cell_alignment(CellAlignment::Right);
             }

@@ -263,6 +263,7 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
             ("name", "Tên", "Name"),
             ("due", "Phải gửi", "Due"),
             ("on_time", "Đúng hạn", "On time"),
+            ("extended", "Trong gia hạn", "Within extension"),
             ("late", "Trễ hạn", "Late"),
             ("missing", "Chưa gửi", "Missing"),
             ("returned", "Bị trả lại", "Returned"),
