@@ -511,6 +511,7 @@ impl Dashboard {
                     unit: u.key.clone(),
                     unit_name: u.name.clone(),
                     on_time: u.on_time,
+                    extended: u.extended,
                     late: u.late,
                     missing: u.missing,
                     returned: u.returned,

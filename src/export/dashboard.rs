@@ -1,7 +1,8 @@
 //! The dashboard workbook (SPEC §8): native Excel charts over data sheets, so the
 //! charts stay live when someone edits or extends the numbers.
 //!
-//! - [`CHART_SHEET`]: a stacked bar chart of timeliness by unit (on time, late,
+//! - [`CHART_SHEET`]: a stacked bar chart of timeliness by unit (on time, within an
+//!   extension, late,
 //!   missing), then one line chart per indicator over its periods;
 //! - [`TIMELINESS_SHEET`]: the counts behind the bar chart, with totals and the
 //!   on-time rate as formulas carrying their results;
@@ -140,6 +141,7 @@ fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), 
         ("Mã đơn vị", 16.0),
         ("Tên đơn vị", 40.0),
         ("Đúng hạn", 12.0),
+        ("Trong gia hạn", 12.0),
         ("Trễ hạn", 12.0),
         ("Chưa gửi", 12.0),
         ("Tổng số", 12.0),
@@ -157,15 +159,15 @@ fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), 
         let r = RowNum::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
         ws.write_string_with_format(r, 0, cell_text(&u.unit), &centered)?;
         ws.write_string_with_format(r, 1, cell_text(&u.unit_name), &text)?;
-        for (col, n) in [(2, u.on_time), (3, u.late), (4, u.missing)] {
+        for (col, n) in [(2, u.on_time), (3, u.extended), (4, u.late), (5, u.missing)] {
             ws.write_number_with_format(r, col, n as f64, &count)?;
         }
-        let total = u.on_time + u.late + u.missing;
+        let total = u.on_time + u.extended + u.late + u.missing;
         let row = r + 1;
         ws.write_formula_with_format(
             r,
-            5,
-            Formula::new(format!("=SUM(C{row}:E{row})")).set_result(total.to_string()),
+            6,
+            Formula::new(format!("=SUM(C{row}:F{row})")).set_result(total.to_string()),
             &count,
         )?;
         let share = if total == 0 {
@@ -175,11 +177,11 @@ fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), 
         };
         ws.write_formula_with_format(
             r,
-            6,
-            Formula::new(format!("=IFERROR(C{row}/F{row}*100,\"\")")).set_result(share),
+            7,
+            Formula::new(format!("=IFERROR(C{row}/G{row}*100,\"\")")).set_result(share),
             &rate,
         )?;
-        ws.write_number_with_format(r, 7, u.returned as f64, &count)?;
+        ws.write_number_with_format(r, 8, u.returned as f64, &count)?;
     }
     let last = units.len() as RowNum;
     ws.autofilter(0, 0, last, (headers.len() - 1) as ColNum)?;
@@ -257,7 +259,7 @@ fn draw_charts(
     } else {
         let n = RowNum::try_from(data.units.len()).map_err(|_| XlsxError::RowColumnLimitError)?;
         let mut chart = Chart::new(ChartType::BarStacked);
-        for (col, color) in [(2, 0x70AD47), (3, 0xFFC000), (4, 0xC00000)] {
+        for (col, color) in [(2, 0x70AD47), (3, 0x5B9BD5), (4, 0xFFC000), (5, 0xC00000)] {
             chart
                 .add_series()
                 .set_name((TIMELINESS_SHEET, 0, col))
@@ -280,7 +282,7 @@ fn draw_charts(
         let most = data
             .units
             .iter()
-            .map(|u| u.on_time + u.late + u.missing)
+            .map(|u| u.on_time + u.extended + u.late + u.missing)
             .max()
             .unwrap_or(0);
         chart

@@ -104,6 +104,8 @@ pub struct UnitTimeliness {
     pub unit: String,
     pub unit_name: String,
     pub on_time: usize,
+    /// Sent within an extension granted after the deadline (neither on time nor late).
+    pub extended: usize,
     pub late: usize,
     pub missing: usize,
     /// Returned revisions (trả lại) over the span.

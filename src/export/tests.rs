@@ -518,6 +518,7 @@ fn dashboard() -> DashboardData {
         unit: unit.into(),
         unit_name: name.into(),
         on_time,
+        extended: 0,
         late,
         missing,
         returned: 0,
@@ -581,7 +582,7 @@ fn dashboard_has_a_stacked_bar_and_a_line_per_indicator_over_its_data() {
     let counts = book
         .worksheet_range(dashboard::TIMELINESS_SHEET)
         .expect("range");
-    assert_eq!(text_at(&counts, 2, 5), "12");
+    assert_eq!(text_at(&counts, 2, 6), "12");
     let series = book
         .worksheet_range(dashboard::SERIES_SHEET)
         .expect("range");
@@ -615,7 +616,8 @@ fn dashboard_metadata_makes_a_fourth_sheet_and_the_charts_are_counted() {
     let counts = book
         .worksheet_range(dashboard::TIMELINESS_SHEET)
         .expect("range");
-    assert_eq!(text_at(&counts, 0, 7), "Số lần bị trả lại");
+    assert_eq!(text_at(&counts, 0, 3), "Trong gia hạn");
+    assert_eq!(text_at(&counts, 0, 8), "Số lần bị trả lại");
 }
 
 #[test]

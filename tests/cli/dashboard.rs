@@ -124,7 +124,13 @@ fn the_workbook_agrees_with_compliance_and_aggregate() {
             .iter()
             .find(|c| c["key"] == unit.as_str())
             .unwrap_or_else(|| panic!("{unit} is not in compliance"));
-        for (col, key) in [(2, "on_time"), (3, "late"), (4, "missing"), (7, "returned")] {
+        for (col, key) in [
+            (2, "on_time"),
+            (3, "extended"),
+            (4, "late"),
+            (5, "missing"),
+            (8, "returned"),
+        ] {
             assert_eq!(
                 number(counts.get_value((r, col))),
                 c[key].as_u64().unwrap() as f64,
@@ -132,7 +138,7 @@ fn the_workbook_agrees_with_compliance_and_aggregate() {
             );
         }
         assert_eq!(
-            number(counts.get_value((r, 5))),
+            number(counts.get_value((r, 6))),
             c["due"].as_u64().unwrap() as f64
         );
         seen += 1;
