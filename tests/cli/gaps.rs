@@ -89,3 +89,96 @@ fn the_dashboard_view_of_a_regime_logs_its_data_use() {
     assert_eq!(uses(&env).len(), 2);
     env.run(&["audit", "verify"]).ok();
 }
+
+/// `report attach` looks at the path, then opens it: a FIFO renamed over the path in
+/// between must not block the command (it opens without waiting and checks what it
+/// opened). A second thread keeps swapping a regular file and a FIFO under one name
+/// while attach runs again and again: every run ends at once, attached or refused.
+#[test]
+fn attach_never_blocks_on_a_fifo_swapped_in_after_its_first_look() {
+    use std::process::Stdio;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    let env = Env::with_province();
+    env.add_ktxh_regime();
+    let dir = env.path("doi-cho");
+    std::fs::create_dir(&dir).unwrap();
+    const N: usize = 400;
+    let fifos: Vec<_> = (0..N).map(|i| dir.join(format!("ong-{i}"))).collect();
+    assert!(std::process::Command::new("mkfifo")
+        .args(&fifos)
+        .status()
+        .unwrap()
+        .success());
+    let target = env.path("phu-luc.txt");
+    std::fs::write(&target, "Phụ lục số liệu").unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let (stop, dir, target) = (stop.clone(), dir.clone(), target.clone());
+        std::thread::spawn(move || {
+            for (i, fifo) in fifos.iter().enumerate() {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                std::fs::rename(fifo, &target).unwrap();
+                std::thread::sleep(Duration::from_millis(1));
+                let file = dir.join(format!("tep-{i}"));
+                std::fs::write(&file, "Phụ lục số liệu").unwrap();
+                std::fs::rename(&file, &target).unwrap();
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })
+    };
+    for _ in 0..12 {
+        let started = Instant::now();
+        let mut child = env
+            .cmd()
+            .args([
+                "--lang",
+                "en",
+                "report",
+                "attach",
+                "KTXH",
+                "--unit",
+                "H99.01",
+                "--period",
+                "202611",
+                target.to_str().unwrap(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let code = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status.code();
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                let _ = child.wait();
+                stop.store(true, Ordering::Relaxed);
+                panic!("report attach blocked on the swapped path");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let mut err = String::new();
+        use std::io::Read;
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        match code {
+            Some(0) => {}
+            Some(5) => assert!(err.contains("not a regular file"), "{err}"),
+            other => panic!("exit {other:?}: {err}"),
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    swapper.join().unwrap();
+}
