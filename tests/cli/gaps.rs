@@ -182,3 +182,43 @@ fn attach_never_blocks_on_a_fifo_swapped_in_after_its_first_look() {
     stop.store(true, Ordering::Relaxed);
     swapper.join().unwrap();
 }
+
+/// Restore folds the live database's WAL before swapping it, waiting for another
+/// process's lock as long as every other command does: `BAOCAO_BUSY_TIMEOUT_MS`, not
+/// a fixed 5 s.
+#[test]
+fn restore_waits_for_a_lock_as_long_as_the_busy_timeout_says() {
+    use std::time::{Duration, Instant};
+
+    let env = Env::with_province();
+    let backup = env.path("sao-luu.db");
+    env.run(&["backup", backup.to_str().unwrap()]).ok();
+    let writer = rusqlite::Connection::open(env.db()).unwrap();
+    writer
+        .execute_batch("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('dang-ghi', '1');")
+        .unwrap();
+    let started = Instant::now();
+    let mut c = env.cmd();
+    c.env("BAOCAO_BUSY_TIMEOUT_MS", "200").args([
+        "--lang",
+        "en",
+        "--yes",
+        "restore",
+        backup.to_str().unwrap(),
+    ]);
+    let r = crate::common::run_command(c, None).code(8);
+    let took = started.elapsed();
+    assert!(r.stderr.contains("in use"), "{}", r.stderr);
+    // The old fixed wait was 5 s; 200 ms asked for.
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    writer.execute_batch("COMMIT").unwrap();
+    drop(writer);
+    // Nothing was swapped: the write made meanwhile is still there.
+    let conn = rusqlite::Connection::open(env.db()).unwrap();
+    let kept: String = conn
+        .query_row("SELECT value FROM meta WHERE key = 'dang-ghi'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(kept, "1");
+}
