@@ -1,7 +1,7 @@
 //! Data use is logged (Ninh Bình Art. 4(2) forbids copying, showing or moving report
 //! data without authority; Art. 4(4) using it without permission): every command that
-//! takes report data out — `aggregate`, `export aggregate` (workbook, CSV or JSON) and
-//! `export dashboard` — leaves one audit entry, `data_use:REGIME/PERIOD`, saying who
+//! takes report data out — `aggregate`, `export aggregate` (workbook, CSV or JSON),
+//! `export dashboard` and `dashboard --regime` (the view) — leaves one audit entry, `data_use:REGIME/PERIOD`, saying who
 //! (the entry's actor), what (the command and the kind of use), which regime and
 //! period(s), and where the data went (the file written, or standard output).
 //!
@@ -20,7 +20,7 @@ use crate::error::Result;
 /// One use of report data.
 #[derive(Debug, Clone)]
 pub struct DataUse {
-    /// `aggregate`, `export_aggregate`, `export_dashboard`.
+    /// `aggregate`, `export_aggregate`, `export_dashboard`, `dashboard`.
     pub what: &'static str,
     /// The regime (`None`: every regime the actor may see, as `dashboard` allows).
     pub regime: Option<String>,

@@ -57,19 +57,12 @@ pub fn read_text(path: &Path) -> Result<String> {
 
 /// Reads a regular file of at most `limit` bytes (`limit_mb` in messages). A folder,
 /// device or pipe is refused (exit 5) before it is opened, and the size is taken from
-/// the file's metadata, so `/dev/zero` or a FIFO is refused at once, never read.
+/// the file's metadata, so `/dev/zero` or a FIFO is refused at once, never read. The
+/// name may be swapped between that look and the opening: the file is opened without
+/// blocking (a FIFO opens at once) and what was opened is checked again.
 pub fn read_regular(path: &Path, limit: u64, limit_mb: u64) -> Result<Vec<u8>> {
     use std::io::Read;
     let p = path.display();
-    let not_regular = || {
-        Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("{p} không phải tệp thường (là thư mục, thiết bị hay ống dẫn)"),
-                format!("{p} is not a regular file (it is a folder, device or pipe)"),
-            ),
-        )
-    };
     let too_big = |n: u64| {
         Error::new(
             Kind::Invalid,
@@ -79,39 +72,68 @@ pub fn read_regular(path: &Path, limit: u64, limit_mb: u64) -> Result<Vec<u8>> {
             ),
         )
     };
-    let cannot_read = |e: std::io::Error| {
-        Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Không đọc được tệp {p}"),
-                format!("Cannot read {p}"),
-            ),
-        )
-        .with_cause(e)
-    };
-    let meta = std::fs::metadata(path).map_err(cannot_read)?;
+    let meta = std::fs::metadata(path).map_err(|e| cannot_read(path, e))?;
     if !meta.is_file() {
-        return Err(not_regular());
+        return Err(not_regular(path));
     }
     if meta.len() > limit {
         return Err(too_big(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    // The name may have been swapped since: check what was opened.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(not_regular());
+    let (file, len) = open_regular(path)?;
+    if len > limit {
+        return Err(too_big(len));
     }
-    if meta.len() > limit {
-        return Err(too_big(meta.len()));
-    }
-    let mut content = Vec::with_capacity(meta.len() as usize);
+    let mut content = Vec::with_capacity(len as usize);
     file.take(limit.saturating_add(1))
         .read_to_end(&mut content)?;
     if content.len() as u64 > limit {
         return Err(too_big(content.len() as u64));
     }
     Ok(content)
+}
+
+fn not_regular(path: &Path) -> Error {
+    let p = path.display();
+    Error::new(
+        Kind::Invalid,
+        Msg::new(
+            format!("{p} không phải tệp thường (là thư mục, thiết bị hay ống dẫn)"),
+            format!("{p} is not a regular file (it is a folder, device or pipe)"),
+        ),
+    )
+}
+
+fn cannot_read(path: &Path, e: std::io::Error) -> Error {
+    let p = path.display();
+    Error::new(
+        Kind::NotFound,
+        Msg::new(
+            format!("Không đọc được tệp {p}"),
+            format!("Cannot read {p}"),
+        ),
+    )
+    .with_cause(e)
+}
+
+/// Opens `path` for reading without blocking (`O_NONBLOCK`: a FIFO without a writer
+/// opens at once instead of waiting for one), then checks the opened handle itself
+/// (`fstat`): anything but a regular file is refused (exit 5). Returns the file and
+/// its size.
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| cannot_read(path, e))?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(path));
+    }
+    // O_NONBLOCK changes nothing for a regular file's reads: the file is read as is.
+    Ok((file, meta.len()))
 }
 
 pub fn is_json(path: &Path, text: &str) -> bool {
@@ -275,6 +297,36 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `read_regular` opens after its first look: a FIFO swapped in by then (no
+    /// writer at its other end) is opened without waiting and refused; a regular file
+    /// is opened and sized from the handle.
+    #[cfg(unix)]
+    #[test]
+    fn the_opened_handle_is_checked_and_a_fifo_never_blocks_the_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("ong");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(open_regular(&path).map(|(_, n)| n).map_err(|e| e.kind));
+        });
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("opening a FIFO blocked");
+        assert_eq!(got, Err(Kind::Invalid));
+
+        let file = dir.path().join("so-lieu.txt");
+        std::fs::write(&file, "Số liệu").unwrap();
+        assert_eq!(open_regular(&file).map(|(_, n)| n).ok(), Some(11));
+        let missing = open_regular(&dir.path().join("khong-co")).map(|_| ());
+        assert_eq!(missing.map_err(|e| e.kind), Err(Kind::NotFound));
+    }
 
     #[test]
     fn bad_lines_are_reported_with_their_numbers() {

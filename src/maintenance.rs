@@ -366,7 +366,8 @@ fn work_path(db: &Path, tag: &str) -> PathBuf {
 }
 
 /// Folds the live database's WAL into its main file, and makes sure no other
-/// process is using it (the swap would lose what it writes).
+/// process is using it (the swap would lose what it writes). Waits for another
+/// process's lock as long as every command does (`BAOCAO_BUSY_TIMEOUT_MS`).
 fn fold_wal(db: &Path) -> Result<()> {
     let busy = || {
         Error::new(
@@ -378,7 +379,7 @@ fn fold_wal(db: &Path) -> Result<()> {
         )
     };
     let c = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
-    c.busy_timeout(std::time::Duration::from_secs(5))?;
+    c.busy_timeout(store::busy_timeout())?;
     let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
     if mode == "wal" {
         let (blocked, _log, _done): (i64, i64, i64) = c

@@ -253,8 +253,8 @@ pub fn add(
     find(conn, &code)
 }
 
-/// `--deadline-at`: a date alone means the end of that day (23:59:59, local time), a
-/// date with a time or an RFC 3339 instant means that moment.
+/// `--deadline-at` and `window open --until`: a date alone means the end of that day
+/// (23:59:59, local time), a date with a time or an RFC 3339 instant means that moment.
 fn parse_deadline_at(s: &str) -> Result<jiff::Timestamp> {
     match clock::parse_date(s) {
         Ok(day) => {
@@ -715,7 +715,7 @@ pub fn window(
         None => None,
     };
     let until = match until {
-        Some(t) if open => Some(clock::rfc3339(clock::parse_instant(t)?)),
+        Some(t) if open => Some(clock::rfc3339(parse_deadline_at(t)?)),
         Some(_) => {
             return Err(invalid(
                 "--until chỉ dùng khi mở nhận báo cáo".into(),

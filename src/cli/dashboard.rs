@@ -1,5 +1,6 @@
 //! `dashboard` (a compact summary in the terminal) and `export dashboard` (native Excel
-//! charts over their data sheets). Both only read; `--as-of` sets "now".
+//! charts over their data sheets). Both only read; `--as-of` sets "now". Both log a
+//! data use (`data_use:REGIME/FROM..TO`) when they show a regime's figures.
 
 use std::path::PathBuf;
 
@@ -98,6 +99,23 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
         let cal = crate::calendar::load(tx)?;
         build(ctx, tx, actor, &a.choice.request(periods), now, &cal)
     })?;
+    // With a regime the view shows its indicator figures: logged before anything is
+    // shown, like the exports. Without one it shows timeliness only, no report data.
+    if d.regime.is_some() {
+        ctx.log_data_use(
+            &crate::data_use::DataUse::new(
+                "dashboard",
+                d.regime.as_deref(),
+                &format!("{}..{}", d.from, d.to),
+            )
+            .format(crate::cli::aggregate::format_name(ctx.out.format))
+            .with("units", json!(d.units.len()))
+            .with(
+                "indicators",
+                json!(d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>()),
+            ),
+        )?;
+    }
     match ctx.out.format {
         Format::Json => ctx.out.emit(&serde_json::to_value(&d)?, &[]),
         Format::Csv => {

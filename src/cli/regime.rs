@@ -137,6 +137,7 @@ pub enum WindowCmd {
     Open {
         #[command(flatten)]
         w: WindowArgs,
+        /// The extended deadline (2026-11-27T17:00; a date alone means 23:59:59 of that day).
         #[arg(long)]
         until: Option<String>,
     },

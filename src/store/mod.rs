@@ -46,7 +46,8 @@ pub struct Store {
     pub path: PathBuf,
 }
 
-fn busy_timeout() -> Duration {
+/// How long to wait for another process's lock: `BAOCAO_BUSY_TIMEOUT_MS`, default 5 s.
+pub(crate) fn busy_timeout() -> Duration {
     let ms = std::env::var("BAOCAO_BUSY_TIMEOUT_MS")
         .ok()
         .and_then(|v| v.parse::<u64>().ok())

@@ -13,6 +13,7 @@ mod data_use;
 mod deadline_rules;
 mod files;
 mod forms;
+mod gaps;
 mod import_contract;
 mod indicators;
 mod man;

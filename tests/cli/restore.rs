@@ -274,9 +274,16 @@ fn a_database_another_process_is_writing_is_not_swapped() {
     let conn = rusqlite::Connection::open(env.db()).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE; INSERT INTO meta(key, value) VALUES ('dang-ghi', '1');")
         .unwrap();
-    let r = env
-        .run(&["--lang", "en", "--yes", "restore", b.to_str().unwrap()])
-        .code(8);
+    // Restore waits BAOCAO_BUSY_TIMEOUT_MS (10 s in these tests) for the lock: not here.
+    let mut c = env.cmd();
+    c.env("BAOCAO_BUSY_TIMEOUT_MS", "200").args([
+        "--lang",
+        "en",
+        "--yes",
+        "restore",
+        b.to_str().unwrap(),
+    ]);
+    let r = crate::common::run_command(c, None).code(8);
     assert!(r.stderr.contains("in use"), "{}", r.stderr);
     conn.execute_batch("COMMIT").unwrap();
     drop(conn);
