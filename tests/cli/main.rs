@@ -13,6 +13,7 @@ mod data_use;
 mod deadline_rules;
 mod files;
 mod forms;
+mod help_texts;
 mod import_contract;
 mod indicators;
 mod man;
