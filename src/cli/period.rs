@@ -286,7 +286,7 @@ pub enum CalendarCmd {
     AddOff {
         /// The date (2026-11-23 or 23/11/2026).
         date: String,
-        /// What the day is, e.g. the announcement that grants it.
+        /// A name for the day off (e.g. `Nghỉ bù Quốc khánh`; default: Ngày nghỉ theo thông báo).
         #[arg(long)]
         name: Option<String>,
     },
@@ -294,7 +294,7 @@ pub enum CalendarCmd {
     AddWorkday {
         /// The date (2026-11-23 or 23/11/2026).
         date: String,
-        /// What the day is, e.g. the day off it makes up for.
+        /// A name for the working day (default: Ngày làm bù).
         #[arg(long)]
         name: Option<String>,
     },
