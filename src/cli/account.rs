@@ -42,11 +42,15 @@ pub enum AccountCmd {
     Add(AddArgs),
     /// Change name, e-mail or phone.
     Update {
+        /// The account.
         username: String,
+        /// The new full name, as on the official request.
         #[arg(long)]
         full_name: Option<String>,
+        /// The new e-mail address (where reminders go).
         #[arg(long)]
         email: Option<String>,
+        /// The new telephone number.
         #[arg(long)]
         phone: Option<String>,
         #[command(flatten)]
@@ -57,18 +61,26 @@ pub enum AccountCmd {
         /// Only accounts in this unit's subtree.
         #[arg(long)]
         unit: Option<String>,
+        /// Only accounts in this state: active, suspended, locked or closed.
         #[arg(long)]
         status: Option<String>,
+        /// Only accounts holding this role.
         #[arg(long, value_enum)]
         role: Option<Role>,
     },
     /// Show one account with its roles.
-    Show { username: String },
+    Show {
+        /// The account.
+        username: String,
+    },
     /// Move an account to another unit (its grants there are revoked unless --keep-grants).
     Transfer {
+        /// The account.
         username: String,
+        /// Code of the unit the account moves to.
         #[arg(long)]
         unit: String,
+        /// Keep the roles granted on the old unit (default: revoke them).
         #[arg(long)]
         keep_grants: bool,
         #[command(flatten)]
@@ -86,6 +98,7 @@ pub enum AccountCmd {
     Close(StatusArgs),
     /// Replace the password with a generated one, shown once.
     ResetPassword {
+        /// The account.
         username: String,
         #[command(flatten)]
         req: RequestArgs,
@@ -94,15 +107,20 @@ pub enum AccountCmd {
     Grant(GrantArgs),
     /// Revoke a role.
     Revoke {
+        /// The account.
         username: String,
+        /// The role to revoke.
         #[arg(long, value_enum)]
         role: Role,
+        /// The unit subtree the grant covers (default: the account's unit).
         #[arg(long)]
         unit: Option<String>,
     },
     /// Create and update accounts from CSV (username,full_name,email,phone,unit,roles).
     Import {
+        /// The CSV or JSON file to read (in CSV, several roles are separated by `;`).
         file: PathBuf,
+        /// Report created / updated / unchanged / conflicts; write nothing.
         #[arg(long)]
         dry_run: bool,
     },

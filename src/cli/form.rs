@@ -33,6 +33,7 @@ pub enum FormCmd {
     /// Show a form's definition (the latest version unless --version).
     #[command(disable_version_flag = true)]
     Show {
+        /// The form code.
         code: String,
         /// The form version (default: the latest).
         #[arg(long, value_name = "N")]
@@ -40,18 +41,28 @@ pub enum FormCmd {
     },
     /// List forms (latest versions unless --all).
     List {
+        /// Every version of every form, not only the latest.
         #[arg(long)]
         all: bool,
     },
     /// What changed between two versions of a form.
-    Diff { code: String, from: i64, to: i64 },
+    Diff {
+        /// The form code.
+        code: String,
+        /// The older version number.
+        from: i64,
+        /// The newer version number.
+        to: i64,
+    },
     /// Write a clean blank template workbook in the form's layout.
     #[command(disable_version_flag = true)]
     ExportTemplate {
+        /// The form code.
         code: String,
         /// The form version (default: the latest).
         #[arg(long, value_name = "N")]
         version: Option<i64>,
+        /// The .xlsx file to write (replaced if it exists).
         #[arg(long)]
         out: PathBuf,
     },

@@ -46,8 +46,10 @@ pub struct IndicatorFields {
 pub enum IndicatorCmd {
     /// Add an indicator to the catalogue.
     Add {
+        /// The indicator's code (mã chỉ tiêu), unique in the catalogue.
         #[arg(long)]
         code: String,
+        /// The indicator's name (Unicode; legacy TCVN3/VNI is converted).
         #[arg(long)]
         name: String,
         #[command(flatten)]
@@ -55,7 +57,9 @@ pub enum IndicatorCmd {
     },
     /// Change an indicator (a unit of measure that clashes with a form is refused).
     Update {
+        /// The indicator's code.
         code: String,
+        /// The new name.
         #[arg(long)]
         name: Option<String>,
         #[command(flatten)]
@@ -63,18 +67,28 @@ pub enum IndicatorCmd {
     },
     /// List indicators (active ones unless --all).
     List {
+        /// Only indicators of this field (lĩnh vực); letter case is ignored.
         #[arg(long)]
         field: Option<String>,
+        /// Include retired indicators.
         #[arg(long)]
         all: bool,
     },
     /// Show an indicator and the forms that use it.
-    Show { code: String },
+    Show {
+        /// The indicator's code.
+        code: String,
+    },
     /// Retire an indicator (kept in history and in existing forms).
-    Retire { code: String },
+    Retire {
+        /// The indicator's code.
+        code: String,
+    },
     /// Create and update indicators from CSV or JSON.
     Import {
+        /// The CSV or JSON file to read (an `indicator export` file imports back).
         file: PathBuf,
+        /// Report created / updated / unchanged / conflicts; write nothing.
         #[arg(long)]
         dry_run: bool,
     },
@@ -225,12 +239,15 @@ pub enum TextCmd {
     Detect {
         /// The text (default: standard input).
         text: Option<String>,
+        /// Read the text from this file instead.
         #[arg(long)]
         file: Option<PathBuf>,
     },
     /// Convert TCVN3 or VNI text to Unicode NFC (TCVN 6909:2001).
     Convert {
+        /// The text (default: standard input).
         text: Option<String>,
+        /// Read the text from this file instead.
         #[arg(long)]
         file: Option<PathBuf>,
         /// tcvn3 | vni | auto

@@ -191,6 +191,7 @@ pub enum Command {
     },
     /// Print shell completions.
     Completions {
+        /// The shell to write completions for.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },

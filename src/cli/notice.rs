@@ -22,6 +22,7 @@ pub enum NoticeCmd {
         /// End of the suspension.
         #[arg(long)]
         to: String,
+        /// Why the system is suspended (shown to every user).
         #[arg(long)]
         reason: String,
     },
@@ -34,7 +35,10 @@ pub enum NoticeCmd {
     },
     /// Show the notice rule, or set it (sysadmin): `3wd` (3 working days, Bắc Ninh
     /// Art. 9) or `10wh` (10 working hours of the office day, Đồng Tháp Art. 20(3)).
-    Rule { rule: Option<String> },
+    Rule {
+        /// The new rule: `<N>wd` (working days) or `<N>wh` (working hours); omit to show.
+        rule: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,10 +47,13 @@ pub enum OutageCmd {
     /// incident's `--document` and `--document-date`, `--from`, `--to` and `--reason`.
     /// Reception is closed while it lasts; deadlines inside it move by its working time.
     Add {
+        /// Start of the outage (e.g. 2026-12-21T08:00; default with --notice: the notice's).
         #[arg(long)]
         from: Option<String>,
+        /// End of the outage (default with --notice: the notice's).
         #[arg(long)]
         to: Option<String>,
+        /// What happened (default with --notice: the notice's reason).
         #[arg(long)]
         reason: Option<String>,
         /// The notice that announced it.
@@ -55,6 +62,7 @@ pub enum OutageCmd {
         /// The incident's document number (văn bản).
         #[arg(long)]
         document: Option<String>,
+        /// The date of the incident's document (2026-12-22 or 22/12/2026).
         #[arg(long)]
         document_date: Option<String>,
         /// Only this regime was out (default: the whole system).

@@ -49,6 +49,7 @@ fn parse_type(s: &str) -> std::result::Result<PeriodType, String> {
 pub enum PeriodCmd {
     /// A period's data window and deadline: `period show 2026Q1`.
     Show {
+        /// The period id: 20261123, 2026W48, 202611H1, 202611, 2026Q1, 2026S1, 2026, 2025Sep.
         id: String,
         #[command(flatten)]
         w: WindowArgs,
@@ -58,8 +59,11 @@ pub enum PeriodCmd {
     },
     /// Every period of a type in a year.
     List {
+        /// The period type: daily, weekly, half_month, monthly, quarterly, six_monthly,
+        /// yearly or school_year.
         #[arg(long = "type", value_parser = parse_type)]
         ptype: PeriodType,
+        /// The year (1900–2100; a school year is listed under the year it starts).
         #[arg(long)]
         year: i16,
         #[command(flatten)]
@@ -67,8 +71,11 @@ pub enum PeriodCmd {
     },
     /// The period of a type whose data window holds today (or --as-of, or --date).
     Current {
+        /// The period type: daily, weekly, half_month, monthly, quarterly, six_monthly,
+        /// yearly or school_year.
         #[arg(long = "type", value_parser = parse_type)]
         ptype: PeriodType,
+        /// The day to look up (2026-11-23 or 23/11/2026; default: today, or --as-of).
         #[arg(long)]
         date: Option<String>,
         #[command(flatten)]
@@ -76,12 +83,14 @@ pub enum PeriodCmd {
     },
     /// The period after this one.
     Next {
+        /// The period id: 20261123, 2026W48, 202611H1, 202611, 2026Q1, 2026S1, 2026, 2025Sep.
         id: String,
         #[command(flatten)]
         w: WindowArgs,
     },
     /// The period before this one.
     Previous {
+        /// The period id: 20261123, 2026W48, 202611H1, 202611, 2026Q1, 2026S1, 2026, 2025Sep.
         id: String,
         #[command(flatten)]
         w: WindowArgs,
@@ -234,48 +243,71 @@ fn out_of_range() -> Error {
 #[derive(Debug, Subcommand)]
 pub enum CalendarCmd {
     /// Solar date → Vietnamese lunar date: `calendar lunar 2026-02-17`.
-    Lunar { date: String },
+    Lunar {
+        /// The solar date (2026-02-17 or 17/02/2026).
+        date: String,
+    },
     /// Lunar date (year-month-day) → solar date: `calendar solar 2026-01-01 [--leap]`.
     Solar {
+        /// The lunar date, year-month-day (2026-01-01) or day/month/year (01/01/2026).
         date: String,
         /// The lunar month is the leap (nhuận) month.
         #[arg(long)]
         leap: bool,
     },
     /// Is this a working day, and if not, why.
-    IsWorkday { date: String },
+    IsWorkday {
+        /// The date (2026-11-23 or 23/11/2026).
+        date: String,
+    },
     /// Days off of a year: holidays, compensatory days and overrides.
-    Holidays { year: i16 },
+    Holidays {
+        /// The year (1900–2100).
+        year: i16,
+    },
     /// The first working day after a date (or the N-th with --after N).
     NextWorkday {
+        /// The date to count from (2026-11-23 or 23/11/2026).
         date: String,
+        /// Count this many working days after the date (1–3660).
         #[arg(long, default_value_t = 1)]
         after: i64,
     },
     /// Count working days between two dates, both included.
     Workdays {
+        /// The first day (2026-11-23 or 23/11/2026).
         #[arg(long)]
         from: String,
+        /// The last day, not before --from.
         #[arg(long)]
         to: String,
     },
     /// Declare a day off (an announced extra holiday).
     AddOff {
+        /// The date (2026-11-23 or 23/11/2026).
         date: String,
+        /// A name for the day off (e.g. `Nghỉ bù Quốc khánh`; default: Ngày nghỉ theo thông báo).
         #[arg(long)]
         name: Option<String>,
     },
     /// Declare a working day (a làm bù Saturday).
     AddWorkday {
+        /// The date (2026-11-23 or 23/11/2026).
         date: String,
+        /// A name for the working day (default: Ngày làm bù).
         #[arg(long)]
         name: Option<String>,
     },
     /// Remove an override; the built-in rules apply again.
-    Remove { date: String },
+    Remove {
+        /// The date of the override (2026-11-23 or 23/11/2026).
+        date: String,
+    },
     /// Import the official yearly schedule: CSV `date,kind,name`, kind `off|workday`.
     Import {
+        /// The CSV file to read.
         file: PathBuf,
+        /// Report created / updated / unchanged / conflicts; write nothing.
         #[arg(long)]
         dry_run: bool,
     },

@@ -72,19 +72,27 @@ pub enum RegimeCmd {
     Add(Box<RegimeAddArgs>),
     /// List regimes.
     List {
+        /// Include retired regimes.
         #[arg(long)]
         all: bool,
     },
     /// Show a regime with its assigned units.
-    Show { code: String },
+    Show {
+        /// The regime code.
+        code: String,
+    },
     /// Retire a regime (its reports stay).
-    Retire { code: String },
+    Retire {
+        /// The regime code.
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AssignCmd {
     /// Assign a regime to units: listed, a subtree (--under), a kind (--kind), or both.
     Add {
+        /// The regime code.
         regime: String,
         /// Unit codes, comma-separated or repeated.
         #[arg(long, value_delimiter = ',')]
@@ -107,10 +115,15 @@ pub enum AssignCmd {
         from: Option<String>,
     },
     /// List a regime's assigned units.
-    List { regime: String },
+    List {
+        /// The regime code.
+        regime: String,
+    },
     /// Stop assigning a regime to units.
     Remove {
+        /// The regime code.
         regime: String,
+        /// Unit codes, comma-separated or repeated.
         #[arg(long, value_delimiter = ',', required = true)]
         units: Vec<String>,
     },
@@ -137,7 +150,7 @@ pub enum WindowCmd {
     Open {
         #[command(flatten)]
         w: WindowArgs,
-        /// The extended deadline (2026-11-27T17:00; a date alone means 23:59:59 of that day).
+        /// The extended deadline (2026-12-20T17:00, 20/12/2026; a date alone means 23:59:59 of that day).
         #[arg(long)]
         until: Option<String>,
     },
@@ -148,7 +161,9 @@ pub enum WindowCmd {
     },
     /// List a regime's openings and closings.
     List {
+        /// The regime code.
         regime: String,
+        /// Only this period (202611, 2026Q1, …).
         #[arg(long)]
         period: Option<String>,
     },

@@ -32,12 +32,17 @@ pub struct Which {
 pub enum ReportCmd {
     /// Reports with their status and timeliness (with --regime and --period: every assigned unit).
     List {
+        /// Only this regime's reports (default: every regime's).
         #[arg(long)]
         regime: Option<String>,
+        /// Only this period (202611, 2026Q1, …), listing every assigned unit, sent or not.
         #[arg(long)]
         period: Option<String>,
+        /// Only reports of units in this unit's subtree.
         #[arg(long)]
         unit: Option<String>,
+        /// Only reports in this status (draft, pending_approval, approved, sent, accepted,
+        /// returned, not_started) or timeliness (on_time, late, missing, not_due).
         #[arg(long)]
         status: Option<String>,
     },
@@ -69,6 +74,7 @@ pub enum ReportCmd {
     Verify {
         #[command(flatten)]
         which: Which,
+        /// The revision number to check (default: the latest signed one).
         #[arg(long)]
         revision: Option<i64>,
     },
@@ -98,6 +104,7 @@ pub enum ReportCmd {
     Attach {
         #[command(flatten)]
         which: Which,
+        /// The file to attach.
         file: PathBuf,
         /// Largest file accepted, in MB.
         #[arg(long, default_value_t = 20)]
@@ -111,6 +118,7 @@ pub enum NarrativeCmd {
     Set {
         #[command(flatten)]
         which: Which,
+        /// The text file holding the narrative (UTF-8, TCVN3 or VNI).
         #[arg(long)]
         file: PathBuf,
     },
@@ -409,12 +417,16 @@ pub enum EntryCmd {
     /// Import filled workbooks (or folders of them), the form's original template filled
     /// by hand, or CSV/JSON `row_code,column_number,value` (with --regime/--unit/--period).
     Import {
+        /// The files to import (.xlsx, .xlsm, .csv, .json), or folders holding them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// The regime code, for files that do not carry their own identity.
         #[arg(long)]
         regime: Option<String>,
+        /// The reporting unit, for files that do not carry their own identity.
         #[arg(long)]
         unit: Option<String>,
+        /// The period (202611, 2026Q1, …), for files that do not carry their own identity.
         #[arg(long)]
         period: Option<String>,
     },
@@ -422,14 +434,19 @@ pub enum EntryCmd {
     Set {
         #[command(flatten)]
         which: Which,
+        /// The row key or row code (mã số) of an input row.
         row: String,
+        /// The column key or column number of an input column.
         column: String,
+        /// The value: a number as typed in Vietnamese (`1.234,5`) or English (`1234.5`), or
+        /// text for a text column.
         value: String,
     },
     /// The values of a report (the latest revision unless --revision).
     Show {
         #[command(flatten)]
         which: Which,
+        /// The revision number (default: the latest).
         #[arg(long)]
         revision: Option<i64>,
     },

@@ -459,11 +459,13 @@ pub enum TokenCmd {
     },
     /// List your tokens (a sysadmin with --all: everyone's).
     List {
+        /// Everyone's tokens, not only yours (sysadmin only).
         #[arg(long)]
         all: bool,
     },
     /// Revoke a token by name.
     Revoke {
+        /// The token's name, as given to `token create`.
         name: String,
         /// Whose token (sysadmin only; default: yours).
         #[arg(long)]

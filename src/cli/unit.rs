@@ -18,18 +18,24 @@ pub enum UnitCmd {
     Add(AddArgs),
     /// Change a unit's name, kind, start date or note.
     Update {
+        /// The unit's code.
         code: String,
+        /// The new official name (Unicode; legacy TCVN3/VNI is converted).
         #[arg(long)]
         name: Option<String>,
+        /// The new kind of unit.
         #[arg(long, value_enum)]
         kind: Option<UnitKind>,
+        /// The new first day the unit exists (2026-07-01 or 01/07/2026).
         #[arg(long)]
         valid_from: Option<String>,
+        /// A free-text note kept with the unit.
         #[arg(long)]
         note: Option<String>,
     },
     /// List units (active ones unless --all).
     List {
+        /// Only units of this kind.
         #[arg(long, value_enum)]
         kind: Option<UnitKind>,
         /// Only units under this one (itself included).
@@ -40,22 +46,29 @@ pub enum UnitCmd {
         all: bool,
     },
     /// Show one unit with its subordinates and lineage.
-    Show { code: String },
+    Show {
+        /// The unit's code.
+        code: String,
+    },
     /// Draw the hierarchy.
     Tree {
         /// Start from this unit (default: every top-level unit).
         code: Option<String>,
+        /// Include dissolved and merged units.
         #[arg(long)]
         all: bool,
     },
     /// Move a unit under another parent.
     Move {
+        /// The code of the unit to move (its subordinates move with it).
         code: String,
+        /// The code of its new parent unit.
         #[arg(long)]
         parent: String,
     },
     /// Dissolve a unit (it stays in history; it must have no active subordinates).
     Dissolve {
+        /// The code of the unit to dissolve.
         code: String,
         /// Last day of the unit (default: today).
         #[arg(long)]
@@ -68,6 +81,7 @@ pub enum UnitCmd {
     Merge(MergeArgs),
     /// Create and update units from CSV (code,name,kind,parent[,valid_from]) or JSON.
     Import {
+        /// The CSV or JSON file to read (a `unit export` file imports back).
         file: PathBuf,
         /// Report created / updated / unchanged / conflicts; write nothing.
         #[arg(long)]
@@ -75,6 +89,7 @@ pub enum UnitCmd {
     },
     /// Write units in the import format (CSV by default, JSON with -o json).
     Export {
+        /// Include dissolved and merged units (default: active ones only).
         #[arg(long)]
         all: bool,
     },

@@ -14,6 +14,7 @@ mod deadline_rules;
 mod files;
 mod forms;
 mod gaps;
+mod help_texts;
 mod import_contract;
 mod indicators;
 mod man;
@@ -26,3 +27,4 @@ mod restore;
 mod schemas;
 mod units;
 mod workflow;
+
