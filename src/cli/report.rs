@@ -77,7 +77,9 @@ pub enum ReportCmd {
     /// Only for a period whose deadline fell inside a recorded outage (else exit 7), by an
     /// aggregator of the regime's lead unit who received the document (else exit 4). The
     /// report is judged by when the document was sent; it can be accepted only once its
-    /// figures are entered.
+    /// figures are entered: by the unit before it is recorded, or by the aggregator from
+    /// the document with --values (checked as `entry import` checks a file; any error
+    /// refuses the whole recording, exit 5).
     RecordOffline {
         #[command(flatten)]
         which: Which,
@@ -90,6 +92,11 @@ pub enum ReportCmd {
         /// When that document was sent.
         #[arg(long)]
         sent_at: String,
+        /// The document's figures, entered by the aggregator: a fill-in workbook of this
+        /// report (`entry template`), the form's template filled by hand, or CSV/JSON
+        /// `row_code,column_number,value`. They replace the unit's draft values.
+        #[arg(long, value_name = "FILE")]
+        values: Option<PathBuf>,
     },
     /// The narrative (thuyết minh) of narrative and combined reports.
     #[command(subcommand)]
@@ -290,14 +297,34 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             document,
             document_date,
             sent_at,
+            values,
         } => {
             let sent = crate::clock::parse_instant(&sent_at)?;
             let document_date = crate::clock::parse_date(&document_date)?;
+            // Read from disk before the transaction; whose report it is, inside it.
+            let loaded = values
+                .as_deref()
+                .map(|p| crate::intake::load(p).map(|l| (p, l)))
+                .transpose()?;
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
                 let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
-                let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, &cx)?;
+                let read = match loaded {
+                    Some((path, l)) => {
+                        // Who may, before what the file holds.
+                        report::require_offline_recorder(tx, actor, &t)?;
+                        let given = crate::intake::Given {
+                            regime: Some(t.regime.code.clone()),
+                            unit: Some(t.unit.code.clone()),
+                            period: Some(t.period.clone()),
+                        };
+                        Some(crate::intake::resolve(tx, path, l, &given)?)
+                    }
+                    None => None,
+                };
+                let figures = read.as_ref().map(|r| report::DocumentFigures { cells: &r.cells, form_version: r.form_version });
+                let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, figures.as_ref(), &cx)?;
                 let figures = rev.narrative.is_some() || !crate::store::report::values(tx, rev.id)?.is_empty();
                 Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc, "figures_entered": figures}))
             })?;

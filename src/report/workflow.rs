@@ -270,22 +270,9 @@ pub fn act(
     Ok(rev)
 }
 
-/// Registers a report sent through the fallback channel (văn bản điện tử, Thái Bình Art.
-/// 10(2d), Đồng Tháp Art. 11(2)): only for a period whose deadline fell inside a
-/// recorded outage, by an aggregator of the lead unit who received the document, with
-/// the document's number and date. It counts as sent when that document was sent; its
-/// figures (the unit's draft) must be entered before it can be accepted.
-#[allow(clippy::too_many_arguments)]
-pub fn record_offline(
-    conn: &Connection,
-    actor: &Actor,
-    rec: &Recorder,
-    t: &Target,
-    document: &str,
-    document_date: jiff::civil::Date,
-    sent: Timestamp,
-    cx: &Context<'_>,
-) -> Result<Revision> {
+/// Only an aggregator of the regime's lead unit, which received the document, records a
+/// report sent outside the system and enters its figures; the sending unit cannot.
+pub fn require_offline_recorder(conn: &Connection, actor: &Actor, t: &Target) -> Result<()> {
     let tree = units::tree(conn)?;
     actor.require(
         actor.holds_for_regime(
@@ -295,10 +282,40 @@ pub fn record_offline(
             &tree,
         ),
         Msg::new(
-            "ghi nhận báo cáo gửi ngoài hệ thống (chỉ người tổng hợp của cơ quan chủ trì, nơi nhận văn bản; đơn vị gửi không tự ghi được)",
-            "record a report sent outside the system (only an aggregator of the lead unit, which received the document; the sending unit cannot)",
+            "ghi nhận báo cáo gửi ngoài hệ thống và số liệu của văn bản (chỉ người tổng hợp của cơ quan chủ trì, nơi nhận văn bản; đơn vị gửi không tự ghi được)",
+            "record a report sent outside the system and its document's figures (only an aggregator of the lead unit, which received the document; the sending unit cannot)",
         ),
-    )?;
+    )
+}
+
+/// The figures of a document received outside the system, as read from a file
+/// (`entry import`'s formats) for `record-offline --values`.
+pub struct DocumentFigures<'a> {
+    pub cells: &'a [crate::entry::CellInput],
+    /// The form version a fill-in workbook was made for (none for CSV/JSON).
+    pub form_version: Option<u32>,
+}
+
+/// Registers a report sent through the fallback channel (văn bản điện tử, Thái Bình Art.
+/// 10(2d), Đồng Tháp Art. 11(2)): only for a period whose deadline fell inside a
+/// recorded outage, by an aggregator of the lead unit who received the document, with
+/// the document's number and date. It counts as sent when that document was sent; its
+/// figures must be entered before it can be accepted: the unit's draft, or `figures`,
+/// which the aggregator enters from the document (checked as `entry import` checks a
+/// file, replacing the draft's values; any error refuses the whole recording).
+#[allow(clippy::too_many_arguments)]
+pub fn record_offline(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    document: &str,
+    document_date: jiff::civil::Date,
+    sent: Timestamp,
+    figures: Option<&DocumentFigures<'_>>,
+    cx: &Context<'_>,
+) -> Result<Revision> {
+    require_offline_recorder(conn, actor, t)?;
     require_assigned(conn, t)?;
     let document = crate::input::name("Số văn bản", "Document number", document, 100)?;
     let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
@@ -345,12 +362,51 @@ pub fn record_offline(
         return Err(state_error(&rev, Action::Send));
     }
     let from = rev.status.clone();
+    let doc = format!("{document} ({document_date})");
+    if let Some(f) = figures {
+        let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+        if let Some(v) = f.form_version.filter(|v| *v != form.version) {
+            let (c, now) = (&form.code, form.version);
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, báo cáo dùng phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, the report uses version {now}: download a new one (entry template)")),
+            ));
+        }
+        let checked = check::check(conn, t, &form, f.cells)?;
+        let n = checked.errors.len();
+        if let Some(refused) = checked.refusal(Msg::new(
+            format!("Số liệu của văn bản {doc} có {n} lỗi; không ghi nhận gì"),
+            format!("The figures of document {doc} have {n} errors; nothing was recorded"),
+        )) {
+            return Err(refused);
+        }
+        let values = check::inputs(&form, checked.values);
+        if values.is_empty() {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Tệp số liệu không có ô nhập nào của biểu {}", form.code),
+                    format!("The figures file has no input cell of form {}", form.code),
+                ),
+            ));
+        }
+        sql::replace_values(conn, rev.id, &values)?;
+        rev.values_digest = sql::digest_values(&values);
+        rev.warnings = checked.warnings;
+        // Who entered these figures, and from what: the aggregator, from the document.
+        rec.change(
+            conn,
+            "revision",
+            &rev.reference,
+            json!({"values": values.len(), "warnings": rev.warnings.len(), "entered_by": actor.username, "role": "aggregator", "from_document": doc}),
+        )?;
+    }
     rev.status = "sent".into();
     rev.sent_at = Some(clock::rfc3339(sent));
     rev.deadline = Some(info.effective_deadline.clone());
     rev.timeliness = Some(info.judge(sent)?.into());
     rev.channel = Some("offline".into());
-    rev.offline_doc = Some(format!("{document} ({document_date})"));
+    rev.offline_doc = Some(doc);
     sql::save_revision(conn, &rev)?;
     let note = rev.offline_doc.clone();
     sql::insert_transition(
