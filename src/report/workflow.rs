@@ -364,42 +364,7 @@ pub fn record_offline(
     let from = rev.status.clone();
     let doc = format!("{document} ({document_date})");
     if let Some(f) = figures {
-        let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
-        if let Some(v) = f.form_version.filter(|v| *v != form.version) {
-            let (c, now) = (&form.code, form.version);
-            return Err(Error::new(
-                Kind::Invalid,
-                Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, báo cáo dùng phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, the report uses version {now}: download a new one (entry template)")),
-            ));
-        }
-        let checked = check::check(conn, t, &form, f.cells)?;
-        let n = checked.errors.len();
-        if let Some(refused) = checked.refusal(Msg::new(
-            format!("Số liệu của văn bản {doc} có {n} lỗi; không ghi nhận gì"),
-            format!("The figures of document {doc} have {n} errors; nothing was recorded"),
-        )) {
-            return Err(refused);
-        }
-        let values = check::inputs(&form, checked.values);
-        if values.is_empty() {
-            return Err(Error::new(
-                Kind::Invalid,
-                Msg::new(
-                    format!("Tệp số liệu không có ô nhập nào của biểu {}", form.code),
-                    format!("The figures file has no input cell of form {}", form.code),
-                ),
-            ));
-        }
-        sql::replace_values(conn, rev.id, &values)?;
-        rev.values_digest = sql::digest_values(&values);
-        rev.warnings = checked.warnings;
-        // Who entered these figures, and from what: the aggregator, from the document.
-        rec.change(
-            conn,
-            "revision",
-            &rev.reference,
-            json!({"values": values.len(), "warnings": rev.warnings.len(), "entered_by": actor.username, "role": "aggregator", "from_document": doc}),
-        )?;
+        enter_document_figures(conn, actor, rec, t, &mut rev, f, &doc)?;
     }
     rev.status = "sent".into();
     rev.sent_at = Some(clock::rfc3339(sent));
@@ -420,5 +385,112 @@ pub fn record_offline(
         note.as_deref(),
     )?;
     rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "document_date": document_date.to_string(), "sent_at": rev.sent_at, "outages": outages}))?;
+    Ok(rev)
+}
+
+/// Stores a document's figures in `rev` (not saved here), checked as `entry import`
+/// checks a file: any error refuses them (exit 5, naming each cell). Audited as entered
+/// by the aggregator from the document `doc`.
+fn enter_document_figures(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    rev: &mut Revision,
+    f: &DocumentFigures<'_>,
+    doc: &str,
+) -> Result<()> {
+    let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+    if let Some(v) = f.form_version.filter(|v| *v != form.version) {
+        let (c, now) = (&form.code, form.version);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, báo cáo dùng phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, the report uses version {now}: download a new one (entry template)")),
+        ));
+    }
+    let checked = check::check(conn, t, &form, f.cells)?;
+    let n = checked.errors.len();
+    if let Some(refused) = checked.refusal(Msg::new(
+        format!("Số liệu của văn bản {doc} có {n} lỗi; không ghi nhận gì"),
+        format!("The figures of document {doc} have {n} errors; nothing was recorded"),
+    )) {
+        return Err(refused);
+    }
+    let values = check::inputs(&form, checked.values);
+    if values.is_empty() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp số liệu không có ô nhập nào của biểu {}", form.code),
+                format!("The figures file has no input cell of form {}", form.code),
+            ),
+        ));
+    }
+    sql::replace_values(conn, rev.id, &values)?;
+    rev.values_digest = sql::digest_values(&values);
+    rev.warnings = checked.warnings;
+    // Who entered these figures, and from what: the aggregator, from the document.
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"values": values.len(), "warnings": rev.warnings.len(), "entered_by": actor.username, "role": "aggregator", "from_document": doc}),
+    )?;
+    Ok(())
+}
+
+/// Enters the figures of a report already recorded as sent outside the system (by
+/// `record_offline` without them), from its document: only by an aggregator of the lead
+/// unit, only before it is accepted. The report stays sent, judged as it was.
+pub fn enter_offline_figures(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    figures: &DocumentFigures<'_>,
+) -> Result<Revision> {
+    require_offline_recorder(conn, actor, t)?;
+    let last = match sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
+        Some(id) => sql::revisions(conn, id)?.pop(),
+        None => None,
+    };
+    let Some(mut rev) = last else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        ));
+    };
+    let (true, Some(doc)) = (
+        rev.status == "sent" && rev.channel.as_deref() == Some("offline"),
+        rev.offline_doc.clone(),
+    ) else {
+        let (n, st) = (rev.number, &rev.status);
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Báo cáo {} bản số {n} ({}) không phải báo cáo gửi ngoài hệ thống đang chờ tiếp nhận: người tổng hợp chỉ nhập số liệu của văn bản cho báo cáo đó", t.reference(), status_vi(st)),
+                format!("Report {} revision {n} ({st}) is not a report sent outside the system awaiting acceptance: the aggregator enters a document's figures only for such a report", t.reference()),
+            ),
+        )
+        .with_hint(Msg::new(
+            "báo cáo gửi trong hệ thống do đơn vị nhập số liệu (entry set, entry import)",
+            "reports sent in the system get their figures from the unit (entry set, entry import)",
+        )));
+    };
+    enter_document_figures(conn, actor, rec, t, &mut rev, figures, &doc)?;
+    sql::save_revision(conn, &rev)?;
+    sql::insert_transition(
+        conn,
+        rev.id,
+        "offline_figures",
+        Some("sent"),
+        "sent",
+        &rec.actor,
+        &rec.at,
+        Some(&doc),
+    )?;
     Ok(rev)
 }

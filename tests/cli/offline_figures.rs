@@ -262,3 +262,155 @@ fn the_lead_units_aggregator_enters_the_documents_figures() {
         .unwrap();
     assert_eq!(row["values"]["1"], "150");
 }
+
+#[test]
+fn figures_come_later_for_a_report_recorded_without_them() {
+    let mut env = province();
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.now = Some("2026-12-28T09:00:00+07:00".into());
+    env.json(&[
+        "outage",
+        "add",
+        "--from",
+        "2026-12-21T13:00",
+        "--to",
+        "2026-12-22T10:00",
+        "--reason",
+        "Sự cố đường truyền",
+        "--document",
+        "15/BC-STTTT",
+        "--document-date",
+        "2026-12-22",
+    ]);
+    let file = env.write(
+        "van-ban.csv",
+        &format!("row_code,column_number,value\n{lua},1,75\n"),
+    );
+    let bad = env.write(
+        "sai.csv",
+        &format!("row_code,column_number,value\n{lua},1,bay lam\n"),
+    );
+    let figures = |unit: &str, f: &std::path::Path| -> Vec<String> {
+        [
+            "report",
+            "offline-figures",
+            "KTXH",
+            "--period",
+            "202612",
+            "--unit",
+            unit,
+            "--values",
+            f.to_str().unwrap(),
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    // Before anything is recorded offline there is no such report: not for the
+    // aggregator to fill (the unit enters its own figures).
+    as_(&env, "tonghop");
+    env.run(&args(&figures("H99.01", &file))).code(6);
+    // Recorded from the document without its figures: it cannot be accepted yet.
+    env.json(&[
+        "report",
+        "record-offline",
+        "KTXH",
+        "--period",
+        "202612",
+        "--unit",
+        "H99.01",
+        "--document",
+        "45/UBND-VP",
+        "--document-date",
+        "2026-12-21",
+        "--sent-at",
+        "2026-12-21T16:00",
+    ]);
+    let accept = [
+        "report", "accept", "KTXH", "--period", "202612", "--unit", "H99.01",
+    ];
+    env.run(&accept).code(7);
+    // The unit's own staff and another unit's aggregator cannot use this path.
+    for user in ["nhap.01", "lanhdao.01", "gui.01", "tonghop.02"] {
+        as_(&env, user);
+        env.run(&args(&figures("H99.01", &file))).code(4);
+        env.run(&args(&figures("H99.01", &bad))).code(4);
+    }
+    // Text where a number belongs is refused, naming the cell; nothing written.
+    as_(&env, "tonghop");
+    let r = env.run(&args(&figures("H99.01", &bad))).code(5);
+    assert!(r.stderr.contains("sai.csv:2"), "{}", r.stderr);
+    assert_eq!(lua_value(&env, "H99.01", &lua), None);
+    env.run(&accept).code(7);
+    // The document's figures: the report stays sent, judged as it was.
+    let v = env.json(&args(&figures("H99.01", &file)));
+    assert_eq!(
+        (
+            v["status"].as_str(),
+            v["timeliness"].as_str(),
+            v["document"].as_str(),
+            v["figures_entered"].as_bool()
+        ),
+        (
+            Some("sent"),
+            Some("on_time"),
+            Some("45/UBND-VP (2026-12-21)"),
+            Some(true)
+        )
+    );
+    assert_eq!(lua_value(&env, "H99.01", &lua).as_deref(), Some("75"));
+    let history = env.json(&[
+        "report", "history", "KTXH", "--period", "202612", "--unit", "H99.01",
+    ]);
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (
+            last["action"].as_str(),
+            last["actor"].as_str(),
+            last["comment"].as_str()
+        ),
+        (
+            Some("offline_figures"),
+            Some("tonghop"),
+            Some("45/UBND-VP (2026-12-21)")
+        )
+    );
+    env.json(&accept);
+    let agg = env.json(&["aggregate", "KTXH", "202612"]);
+    let row = agg["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["row"] == lua.as_str())
+        .unwrap();
+    assert_eq!(row["values"]["1"], "75");
+    // Once accepted, or for a report sent in the system, the path is closed: the
+    // aggregator gains no data entry on normal reports.
+    env.run(&args(&figures("H99.01", &file))).code(7);
+    env.now = Some("2027-01-05T09:00:00+07:00".into());
+    as_(&env, "nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202701", &lua, "1", "10",
+    ]);
+    as_(&env, "tonghop");
+    let jan = |f: &std::path::Path| {
+        let mut a = figures("H99.01", f);
+        a[4] = "202701".into();
+        a
+    };
+    let r = env.run(&args(&jan(&file))).code(7);
+    assert!(r.stderr.contains("gửi ngoài hệ thống"), "{}", r.stderr);
+    as_(&env, "nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202701", &lua, "1", "10",
+    ]);
+    assert_eq!(
+        env.json(&["entry", "show", "KTXH", "--period", "202701"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["row"] == lua.as_str() && r["column"] == "1")
+            .unwrap()["value"],
+        "10"
+    );
+}
