@@ -185,8 +185,8 @@ pub fn act(
                     format!("Báo cáo gửi ngoài hệ thống (văn bản {}) chưa có số liệu; không tiếp nhận", rev.offline_doc.clone().unwrap_or_default()),
                     format!("The report sent outside the system (document {}) has no figures yet; not accepted", rev.offline_doc.clone().unwrap_or_default()),
                 )).with_hint(Msg::new(
-                    "trả lại (`baocao report return`) để đơn vị nhập số liệu theo văn bản đã gửi; thời điểm gửi văn bản vẫn được giữ",
-                    "return it (`baocao report return`) so the unit enters the document's figures; the document's sending time still counts",
+                    "nhập số liệu của văn bản (`baocao report offline-figures … --values TỆP`), hoặc trả lại (`baocao report return`) để đơn vị nhập; thời điểm gửi văn bản vẫn được giữ",
+                    "enter the document's figures (`baocao report offline-figures … --values FILE`), or return it (`baocao report return`) so the unit enters them; the document's sending time still counts",
                 )));
             }
             for mut old in revs.iter().filter(|r| r.status == "accepted").cloned() {
