@@ -4,7 +4,7 @@
 //! the report's state; a rejected file writes nothing, and importing the same file
 //! again changes nothing.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -13,11 +13,11 @@ use serde::Serialize;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Role, UnitTree};
-use crate::entry::{self, CellInput, Identity, Value};
+use crate::entry::{self, CellInput, Identity};
 use crate::error::{Error, Kind, Lang, Msg, Result};
-use crate::form::{ColumnRole, FormDef, RowRole};
+use crate::form::FormDef;
 use crate::report::{self, Target};
-use crate::store::report::{self as sql, Stored, ValueMap};
+use crate::store::report as sql;
 use crate::store::unit as units;
 
 use crate::report::check::{assigned_of, to_values};
@@ -389,35 +389,7 @@ pub fn import_one(
         return Err(refused);
     }
     let warnings = checked.warnings;
-    // Only input cells are stored: computed ones are recomputed wherever they are shown.
-    let input_rows: HashSet<&str> = form
-        .rows
-        .iter()
-        .filter(|x| x.role == RowRole::Input)
-        .map(|x| x.key.as_str())
-        .collect();
-    let input_columns: HashSet<&str> = form
-        .columns
-        .iter()
-        .filter(|x| x.role == ColumnRole::Input)
-        .map(|x| x.key.as_str())
-        .collect();
-    let inputs: ValueMap = checked
-        .values
-        .into_iter()
-        .filter(|((rk, ck), _)| {
-            input_rows.contains(rk.as_str()) && input_columns.contains(ck.as_str())
-        })
-        .map(|(k, v)| {
-            (
-                k,
-                match v {
-                    Value::Number(d) => Stored::Num(d.normalize().to_string()),
-                    Value::Text(s) => Stored::Text(s),
-                },
-            )
-        })
-        .collect();
+    let inputs = crate::report::check::inputs(&form, checked.values);
     let stored = report::store_values(
         conn,
         actor,

@@ -83,7 +83,9 @@ pub enum ReportCmd {
     /// Only for a period whose deadline fell inside a recorded outage (else exit 7), by an
     /// aggregator of the regime's lead unit who received the document (else exit 4). The
     /// report is judged by when the document was sent; it can be accepted only once its
-    /// figures are entered.
+    /// figures are entered: by the unit before it is recorded, or by the aggregator from
+    /// the document with --values (checked as `entry import` checks a file; any error
+    /// refuses the whole recording, exit 5).
     RecordOffline {
         #[command(flatten)]
         which: Which,
@@ -96,6 +98,25 @@ pub enum ReportCmd {
         /// When that document was sent.
         #[arg(long)]
         sent_at: String,
+        /// The document's figures, entered by the aggregator: a fill-in workbook of this
+        /// report (`entry template`), the form's template filled by hand, or CSV/JSON
+        /// `row_code,column_number,value`. They replace the unit's draft values.
+        #[arg(long, value_name = "FILE")]
+        values: Option<PathBuf>,
+    },
+    /// Enter the figures of a report recorded as sent outside the system, from its document.
+    ///
+    /// For a report `record-offline` recorded without figures and not yet accepted (else
+    /// exit 7), by an aggregator of the regime's lead unit (else exit 4). The figures are
+    /// checked as `entry import` checks a file (any error: exit 5, nothing written) and
+    /// replace the revision's values; the report stays sent, judged as it was.
+    OfflineFigures {
+        #[command(flatten)]
+        which: Which,
+        /// The document's figures: a fill-in workbook of this report (`entry template`),
+        /// the form's template filled by hand, or CSV/JSON `row_code,column_number,value`.
+        #[arg(long, value_name = "FILE")]
+        values: PathBuf,
     },
     /// The narrative (thuyết minh) of narrative and combined reports.
     #[command(subcommand)]
@@ -148,6 +169,7 @@ impl ReportCmd {
             ReportCmd::History { .. } => "history",
             ReportCmd::Verify { .. } => "verify",
             ReportCmd::RecordOffline { .. } => "record-offline",
+            ReportCmd::OfflineFigures { .. } => "offline-figures",
             ReportCmd::Narrative(_) => "narrative",
             ReportCmd::Attach { .. } => "attach",
         }
@@ -179,6 +201,25 @@ fn target(
             .unwrap_or_default(),
     };
     report::locate(tx, &w.regime, &unit, &w.period)
+}
+
+/// The figures of a document received outside the system, read from `path` as
+/// `entry import` reads a file for report `t`; only the lead unit's aggregator gets as
+/// far as what the file holds.
+fn document_figures(
+    tx: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    t: &Target,
+    path: &std::path::Path,
+    loaded: crate::intake::Loaded,
+) -> Result<crate::intake::Read> {
+    report::require_offline_recorder(tx, actor, t)?;
+    let given = crate::intake::Given {
+        regime: Some(t.regime.code.clone()),
+        unit: Some(t.unit.code.clone()),
+        period: Some(t.period.clone()),
+    };
+    crate::intake::resolve(tx, path, loaded, &given)
 }
 
 /// The report, if the actor may read it (any grant over its unit, or its lead unit's).
@@ -298,16 +339,38 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             document,
             document_date,
             sent_at,
+            values,
         } => {
             let sent = crate::clock::parse_instant(&sent_at)?;
             let document_date = crate::clock::parse_date(&document_date)?;
+            // Read from disk before the transaction; whose report it is, inside it.
+            let loaded = values
+                .as_deref()
+                .map(|p| crate::intake::load(p).map(|l| (p, l)))
+                .transpose()?;
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
                 let cal = crate::calendar::load(tx)?;
                 let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
-                let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, &cx)?;
+                let read = match loaded {
+                    Some((path, l)) => Some(document_figures(tx, actor, &t, path, l)?),
+                    None => None,
+                };
+                let figures = read.as_ref().map(|r| report::DocumentFigures { cells: &r.cells, form_version: r.form_version });
+                let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, figures.as_ref(), &cx)?;
                 let figures = rev.narrative.is_some() || !crate::store::report::values(tx, rev.id)?.is_empty();
                 Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc, "figures_entered": figures}))
+            })?;
+            ctx.out.emit(&v, &[])
+        }
+        ReportCmd::OfflineFigures { which, values } => {
+            let loaded = crate::intake::load(&values)?;
+            let v = ctx.write(|tx, actor, rec| {
+                let t = target(tx, actor, &which)?;
+                let read = document_figures(tx, actor, &t, &values, loaded)?;
+                let figures = report::DocumentFigures { cells: &read.cells, form_version: read.form_version };
+                let rev = report::enter_offline_figures(tx, actor, rec, &t, &figures)?;
+                Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc, "figures_entered": true}))
             })?;
             ctx.out.emit(&v, &[])
         }

@@ -145,6 +145,37 @@ pub fn check(
     })
 }
 
+/// The input cells of checked values, as they are stored: computed cells are not
+/// stored but recomputed wherever they are shown.
+pub fn inputs(form: &FormDef, values: Values) -> ValueMap {
+    use crate::form::{ColumnRole, RowRole};
+    let rows: std::collections::HashSet<&str> = form
+        .rows
+        .iter()
+        .filter(|x| x.role == RowRole::Input)
+        .map(|x| x.key.as_str())
+        .collect();
+    let columns: std::collections::HashSet<&str> = form
+        .columns
+        .iter()
+        .filter(|x| x.role == ColumnRole::Input)
+        .map(|x| x.key.as_str())
+        .collect();
+    values
+        .into_iter()
+        .filter(|((rk, ck), _)| rows.contains(rk.as_str()) && columns.contains(ck.as_str()))
+        .map(|(k, v)| {
+            (
+                k,
+                match v {
+                    entry::Value::Number(d) => Stored::Num(d.normalize().to_string()),
+                    entry::Value::Text(s) => Stored::Text(s),
+                },
+            )
+        })
+        .collect()
+}
+
 /// Checks a revision's stored values as [`check`] does a file's: the gate of
 /// `report submit`.
 pub fn check_stored(

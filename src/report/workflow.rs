@@ -185,8 +185,8 @@ pub fn act(
                     format!("Báo cáo gửi ngoài hệ thống (văn bản {}) chưa có số liệu; không tiếp nhận", rev.offline_doc.clone().unwrap_or_default()),
                     format!("The report sent outside the system (document {}) has no figures yet; not accepted", rev.offline_doc.clone().unwrap_or_default()),
                 )).with_hint(Msg::new(
-                    "trả lại (`baocao report return`) để đơn vị nhập số liệu theo văn bản đã gửi; thời điểm gửi văn bản vẫn được giữ",
-                    "return it (`baocao report return`) so the unit enters the document's figures; the document's sending time still counts",
+                    "nhập số liệu của văn bản (`baocao report offline-figures … --values TỆP`), hoặc trả lại (`baocao report return`) để đơn vị nhập; thời điểm gửi văn bản vẫn được giữ",
+                    "enter the document's figures (`baocao report offline-figures … --values FILE`), or return it (`baocao report return`) so the unit enters them; the document's sending time still counts",
                 )));
             }
             for mut old in revs.iter().filter(|r| r.status == "accepted").cloned() {
@@ -270,22 +270,9 @@ pub fn act(
     Ok(rev)
 }
 
-/// Registers a report sent through the fallback channel (văn bản điện tử, Thái Bình Art.
-/// 10(2d), Đồng Tháp Art. 11(2)): only for a period whose deadline fell inside a
-/// recorded outage, by an aggregator of the lead unit who received the document, with
-/// the document's number and date. It counts as sent when that document was sent; its
-/// figures (the unit's draft) must be entered before it can be accepted.
-#[allow(clippy::too_many_arguments)]
-pub fn record_offline(
-    conn: &Connection,
-    actor: &Actor,
-    rec: &Recorder,
-    t: &Target,
-    document: &str,
-    document_date: jiff::civil::Date,
-    sent: Timestamp,
-    cx: &Context<'_>,
-) -> Result<Revision> {
+/// Only an aggregator of the regime's lead unit, which received the document, records a
+/// report sent outside the system and enters its figures; the sending unit cannot.
+pub fn require_offline_recorder(conn: &Connection, actor: &Actor, t: &Target) -> Result<()> {
     let tree = units::tree(conn)?;
     actor.require(
         actor.holds_for_regime(
@@ -295,10 +282,40 @@ pub fn record_offline(
             &tree,
         ),
         Msg::new(
-            "ghi nhận báo cáo gửi ngoài hệ thống (chỉ người tổng hợp của cơ quan chủ trì, nơi nhận văn bản; đơn vị gửi không tự ghi được)",
-            "record a report sent outside the system (only an aggregator of the lead unit, which received the document; the sending unit cannot)",
+            "ghi nhận báo cáo gửi ngoài hệ thống và số liệu của văn bản (chỉ người tổng hợp của cơ quan chủ trì, nơi nhận văn bản; đơn vị gửi không tự ghi được)",
+            "record a report sent outside the system and its document's figures (only an aggregator of the lead unit, which received the document; the sending unit cannot)",
         ),
-    )?;
+    )
+}
+
+/// The figures of a document received outside the system, as read from a file
+/// (`entry import`'s formats) for `record-offline --values`.
+pub struct DocumentFigures<'a> {
+    pub cells: &'a [crate::entry::CellInput],
+    /// The form version a fill-in workbook was made for (none for CSV/JSON).
+    pub form_version: Option<u32>,
+}
+
+/// Registers a report sent through the fallback channel (văn bản điện tử, Thái Bình Art.
+/// 10(2d), Đồng Tháp Art. 11(2)): only for a period whose deadline fell inside a
+/// recorded outage, by an aggregator of the lead unit who received the document, with
+/// the document's number and date. It counts as sent when that document was sent; its
+/// figures must be entered before it can be accepted: the unit's draft, or `figures`,
+/// which the aggregator enters from the document (checked as `entry import` checks a
+/// file, replacing the draft's values; any error refuses the whole recording).
+#[allow(clippy::too_many_arguments)]
+pub fn record_offline(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    document: &str,
+    document_date: jiff::civil::Date,
+    sent: Timestamp,
+    figures: Option<&DocumentFigures<'_>>,
+    cx: &Context<'_>,
+) -> Result<Revision> {
+    require_offline_recorder(conn, actor, t)?;
     require_assigned(conn, t)?;
     let document = crate::input::name("Số văn bản", "Document number", document, 100)?;
     let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
@@ -345,12 +362,16 @@ pub fn record_offline(
         return Err(state_error(&rev, Action::Send));
     }
     let from = rev.status.clone();
+    let doc = format!("{document} ({document_date})");
+    if let Some(f) = figures {
+        enter_document_figures(conn, actor, rec, t, &mut rev, f, &doc)?;
+    }
     rev.status = "sent".into();
     rev.sent_at = Some(clock::rfc3339(sent));
     rev.deadline = Some(info.effective_deadline.clone());
     rev.timeliness = Some(info.judge(sent)?.into());
     rev.channel = Some("offline".into());
-    rev.offline_doc = Some(format!("{document} ({document_date})"));
+    rev.offline_doc = Some(doc);
     sql::save_revision(conn, &rev)?;
     let note = rev.offline_doc.clone();
     sql::insert_transition(
@@ -364,5 +385,112 @@ pub fn record_offline(
         note.as_deref(),
     )?;
     rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "document_date": document_date.to_string(), "sent_at": rev.sent_at, "outages": outages}))?;
+    Ok(rev)
+}
+
+/// Stores a document's figures in `rev` (not saved here), checked as `entry import`
+/// checks a file: any error refuses them (exit 5, naming each cell). Audited as entered
+/// by the aggregator from the document `doc`.
+fn enter_document_figures(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    rev: &mut Revision,
+    f: &DocumentFigures<'_>,
+    doc: &str,
+) -> Result<()> {
+    let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+    if let Some(v) = f.form_version.filter(|v| *v != form.version) {
+        let (c, now) = (&form.code, form.version);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, báo cáo dùng phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, the report uses version {now}: download a new one (entry template)")),
+        ));
+    }
+    let checked = check::check(conn, t, &form, f.cells)?;
+    let n = checked.errors.len();
+    if let Some(refused) = checked.refusal(Msg::new(
+        format!("Số liệu của văn bản {doc} có {n} lỗi; không ghi nhận gì"),
+        format!("The figures of document {doc} have {n} errors; nothing was recorded"),
+    )) {
+        return Err(refused);
+    }
+    let values = check::inputs(&form, checked.values);
+    if values.is_empty() {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp số liệu không có ô nhập nào của biểu {}", form.code),
+                format!("The figures file has no input cell of form {}", form.code),
+            ),
+        ));
+    }
+    sql::replace_values(conn, rev.id, &values)?;
+    rev.values_digest = sql::digest_values(&values);
+    rev.warnings = checked.warnings;
+    // Who entered these figures, and from what: the aggregator, from the document.
+    rec.change(
+        conn,
+        "revision",
+        &rev.reference,
+        json!({"values": values.len(), "warnings": rev.warnings.len(), "entered_by": actor.username, "role": "aggregator", "from_document": doc}),
+    )?;
+    Ok(())
+}
+
+/// Enters the figures of a report already recorded as sent outside the system (by
+/// `record_offline` without them), from its document: only by an aggregator of the lead
+/// unit, only before it is accepted. The report stays sent, judged as it was.
+pub fn enter_offline_figures(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    t: &Target,
+    figures: &DocumentFigures<'_>,
+) -> Result<Revision> {
+    require_offline_recorder(conn, actor, t)?;
+    let last = match sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
+        Some(id) => sql::revisions(conn, id)?.pop(),
+        None => None,
+    };
+    let Some(mut rev) = last else {
+        return Err(Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        ));
+    };
+    let (true, Some(doc)) = (
+        rev.status == "sent" && rev.channel.as_deref() == Some("offline"),
+        rev.offline_doc.clone(),
+    ) else {
+        let (n, st) = (rev.number, &rev.status);
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Báo cáo {} bản số {n} ({}) không phải báo cáo gửi ngoài hệ thống đang chờ tiếp nhận: người tổng hợp chỉ nhập số liệu của văn bản cho báo cáo đó", t.reference(), status_vi(st)),
+                format!("Report {} revision {n} ({st}) is not a report sent outside the system awaiting acceptance: the aggregator enters a document's figures only for such a report", t.reference()),
+            ),
+        )
+        .with_hint(Msg::new(
+            "báo cáo gửi trong hệ thống do đơn vị nhập số liệu (entry set, entry import)",
+            "reports sent in the system get their figures from the unit (entry set, entry import)",
+        )));
+    };
+    enter_document_figures(conn, actor, rec, t, &mut rev, figures, &doc)?;
+    sql::save_revision(conn, &rev)?;
+    sql::insert_transition(
+        conn,
+        rev.id,
+        "offline_figures",
+        Some("sent"),
+        "sent",
+        &rec.actor,
+        &rec.at,
+        Some(&doc),
+    )?;
     Ok(rev)
 }

@@ -20,6 +20,7 @@ mod indicators;
 mod man;
 mod notices;
 mod obligations;
+mod offline_figures;
 mod one_validation;
 mod operations;
 mod permissions;

@@ -530,6 +530,25 @@ fn the_whole_command_role_table_holds() {
             .concat(),
             &["aggregator"],
         ),
+        // With the document's figures: the lead unit's aggregator enters them.
+        cell(
+            &["report", "record-offline", "R"],
+            &[
+                &r("Z6")[..],
+                &[
+                    "--document",
+                    "12/BC-UBND",
+                    "--document-date",
+                    "2026-11-20",
+                    "--sent-at",
+                    "2026-11-20T10:00",
+                    "--values",
+                    &data_csv,
+                ],
+            ]
+            .concat(),
+            &["aggregator"],
+        ),
         // Notices and outages: announcing and recording are the sysadmin's; reading
         // the notices and the rule is everyone's.
         row(

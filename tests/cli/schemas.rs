@@ -2446,6 +2446,21 @@ fn the_reporting_cycle_prints_the_documented_shapes() {
         ),
     );
     assert_eq!(off["timeliness"], "late");
+    // Its figures, entered afterwards by the aggregator from the document.
+    let doc_values = env.write(
+        "van-ban.csv",
+        &format!("row_code,column_number,value\n{lua},1,90\n"),
+    );
+    let figures = run(
+        "report",
+        "offline_result",
+        cmd(
+            &["report", "offline-figures"],
+            "H99.03",
+            &["--values", doc_values.to_str().unwrap()],
+        ),
+    );
+    assert_eq!(figures["figures_entered"], true);
 
     let shown = run("report", "report", cmd(&["report", "show"], "H99.01", &[]));
     assert_eq!(
@@ -2482,6 +2497,7 @@ fn the_reporting_cycle_prints_the_documented_shapes() {
         cmd(&["report", "history"], "H99.03", &[]),
     );
     assert!(strings(&h3, "action").contains("record_offline"));
+    assert!(strings(&h3, "action").contains("offline_figures"));
     let nothing = run("report", "report", cmd(&["report", "show"], "H99.02", &[]));
     assert_eq!(
         (nothing["status"].as_str(), nothing["timeliness"].as_str()),
