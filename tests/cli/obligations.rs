@@ -398,6 +398,11 @@ fn a_regime_assigned_mid_cycle_gets_one_answer() {
         let text: Vec<String> = status.cells().map(|(_, _, c)| c.to_string()).collect();
         assert!(text.iter().any(|t| t == "H99.02"), "{text:?}");
         assert!(!text.iter().any(|t| t == "H99.03"), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("không tính: H99.01 Xã Tân Phong (SXLUA 202610); H99.03")),
+            "{text:?}"
+        );
     }
 
     // The note, in both languages, on `status` and `report list`.
