@@ -48,7 +48,7 @@ pub struct Obligation {
 
 /// A unit's period left out by the obligation rule ([`crate::domain::obligation`]):
 /// assigned after its deadline (or before its `--from` period), and nothing sent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Excluded {
     pub regime: String,
     pub unit: String,
@@ -168,7 +168,7 @@ pub fn exclusion(
 }
 
 /// `rule`: the period as every unit without an extension sees it, `due` its deadline.
-fn excluded_if(
+pub fn excluded_if(
     r: &Regime,
     a: &rsql::Assignment,
     rule: &PeriodInfo,

@@ -88,11 +88,25 @@ fn to_values(map: sql::ValueMap) -> Values {
         .collect()
 }
 
-/// The units whose reports count, and every assigned unit as (code, name).
-type Collected = (Vec<UnitInput>, Vec<(String, String)>);
+/// The units whose reports count, every unit expected as (code, name), and the
+/// units the obligation rule leaves out of the expected ones.
+struct Collected {
+    inputs: Vec<UnitInput>,
+    expected: Vec<(String, String)>,
+    excluded: Vec<crate::monitor::Excluded>,
+}
 
-/// Every assigned unit with its report's counting revision for one period.
-fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Collected> {
+/// Every assigned unit with its report's counting revision for one period. A unit is
+/// expected by the obligation rule ([`crate::domain::obligation`]), as `status` counts
+/// it: an active assignment owing the period, or one that sent a report for it anyway;
+/// the others are left out and returned as excluded.
+fn inputs(
+    conn: &Connection,
+    r: &Regime,
+    period: &str,
+    o: &Options,
+    cal: &crate::domain::calendar::WorkCalendar,
+) -> Result<Collected> {
     let all_units: HashMap<i64, crate::store::unit::Unit> =
         units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let by_code: HashMap<&str, &crate::store::unit::Unit> =
@@ -104,8 +118,11 @@ fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Co
     }
     let mut expected = Vec::new();
     let mut expected_codes = std::collections::HashSet::new();
+    let mut excluded = Vec::new();
     let mut out: Vec<UnitInput> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
+    // The period's deadline by the regime's rule, which assignments' start is measured against.
+    let (rule_info, rule_due) = crate::monitor::rule_due(r, period, cal)?;
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
@@ -118,8 +135,18 @@ fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Co
             },
             _ => (u.code.clone(), u.name.clone(), u.parent.clone()),
         };
-        if a.active && expected_codes.insert(code.clone()) {
-            expected.push((code.clone(), name.clone()));
+        if a.active {
+            let sent = revisions
+                .get(&u.code)
+                .is_some_and(|revs| revs.iter().any(|x| x.sent_at.is_some()));
+            match crate::monitor::excluded_if(r, &a, &rule_info, rule_due, sent) {
+                Some(x) => excluded.push(x),
+                None => {
+                    if expected_codes.insert(code.clone()) {
+                        expected.push((code.clone(), name.clone()));
+                    }
+                }
+            }
         }
         let Some(revs) = revisions.get(&u.code) else {
             continue;
@@ -157,7 +184,12 @@ fn inputs(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Co
             }
         }
     }
-    Ok((out, expected))
+    excluded.sort_by(|a, b| a.unit.cmp(&b.unit));
+    Ok(Collected {
+        inputs: out,
+        expected,
+        excluded,
+    })
 }
 
 /// Aggregates a regime's period for the lead unit (or anyone granted over it).
@@ -190,7 +222,12 @@ pub fn aggregate(
     let period = regime::parse_period(&r, period)?;
     let form = crate::form::registry::load(conn, &r.form, None)?;
     let rules = rules(conn, &form)?;
-    let (inputs_now, expected) = inputs(conn, &r, &period, o)?;
+    let cal = crate::calendar::load(conn)?;
+    let Collected {
+        inputs: inputs_now,
+        expected,
+        excluded,
+    } = inputs(conn, &r, &period, o, &cal)?;
     let (coverage, rows) = engine::aggregate(&form, &rules, &inputs_now, &expected, &o.statuses);
     let level_of = |code: &str| -> Option<String> {
         let u = units::by_code(conn, code).ok().flatten()?;
@@ -232,6 +269,7 @@ pub fn aggregate(
         form_code: form.code.clone(),
         form_version: form.version,
         coverage,
+        excluded,
         rows,
         subtotals,
         ytd: None,
@@ -256,7 +294,7 @@ pub fn aggregate(
             if q.year() != p.year() {
                 break;
             }
-            let (ins, _) = inputs(conn, &r, &q.to_string(), o)?;
+            let ins = inputs(conn, &r, &q.to_string(), o, &cal)?.inputs;
             let refs: Vec<&UnitInput> = ins
                 .iter()
                 .filter(|i| o.statuses.contains(&i.status))
@@ -284,8 +322,9 @@ pub fn aggregate(
             }
         }
         if q.year() == target_year {
-            let (ins, exp) = inputs(conn, &r, &q.to_string(), o)?;
-            let (_, prev_rows) = engine::aggregate(&form, &rules, &ins, &exp, &o.statuses);
+            let prev = inputs(conn, &r, &q.to_string(), o, &cal)?;
+            let (_, prev_rows) =
+                engine::aggregate(&form, &rules, &prev.inputs, &prev.expected, &o.statuses);
             agg.growth = Some(engine::growth(&agg.rows, &prev_rows));
             agg.previous_year = Some(prev_rows);
         }

@@ -67,6 +67,9 @@ pub struct Aggregate {
     pub form_code: String,
     pub form_version: u32,
     pub coverage: Coverage,
+    /// Assigned units the obligation rule leaves out of `coverage.expected` (assigned
+    /// after the period's deadline, or before their `--from` period, and nothing sent).
+    pub excluded: Vec<crate::monitor::Excluded>,
     pub rows: Vec<AggRow>,
     pub subtotals: Vec<Subtotal>,
     pub ytd: Option<Vec<AggRow>>,

@@ -568,6 +568,17 @@ fn an_aggregate_serializes_to_the_documented_json_shape() {
         form_code: f.code.clone(),
         form_version: f.version,
         coverage,
+        excluded: vec![crate::monitor::Excluded {
+            regime: "KTXH".into(),
+            unit: "X09".into(),
+            unit_name: "Xã Chín".into(),
+            period: "2026-11".into(),
+            deadline: "2026-12-10T10:00:00+07:00".into(),
+            reason: "assigned_after_deadline",
+            assigned_at: Some("2026-12-12T09:00:00+07:00".into()),
+            from_period: None,
+            window_end: "2026-11-30".into(),
+        }],
         rows: rows.clone(),
         subtotals: Vec::new(),
         ytd: None,
@@ -576,22 +587,32 @@ fn an_aggregate_serializes_to_the_documented_json_shape() {
     };
     let json = serde_json::to_value(&agg).expect("json");
     assert_eq!(json["coverage"]["included"], 3);
+    assert_eq!(json["excluded"][0]["reason"], "assigned_after_deadline");
+    assert!(json["excluded"][0].get("window_end").is_none());
     assert_eq!(json["rows"][2]["values"]["1"], "500");
     assert!(json["rows"][3]["values"]["2"].is_null());
     assert!(json["ytd"].is_null());
     assert_eq!(json["growth"][2]["values"]["1"], "100");
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schemas/aggregate.schema.json"
-        ))
-        .expect("schema file"),
-    )
-    .expect("schema json");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let load = |stem: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.join(format!("{stem}.schema.json")));
+        serde_json::from_str(&text.expect("schema file")).expect("schema json")
+    };
+    let schema = load("aggregate");
     assert!(jsonschema::meta::validate(&schema).is_ok());
+    // `excluded` refers to monitor's definition (which refers to report's).
+    let base = "json-schema:///";
+    let mut registry = jsonschema::Registry::new();
+    for stem in ["aggregate", "monitor", "report", "notice"] {
+        registry = registry
+            .add(format!("{base}{stem}.schema.json"), load(stem))
+            .expect("schema URI");
+    }
+    let registry = registry.prepare().expect("schemas resolve");
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
-        .build(&schema)
+        .with_registry(&registry)
+        .build(&serde_json::json!({ "$ref": format!("{base}aggregate.schema.json") }))
         .expect("schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(&json)

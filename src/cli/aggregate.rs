@@ -233,6 +233,8 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
             statuses(Lang::En)
         ),
     ));
+    // Units the obligation rule leaves out of the expected ones are named, as `status` does.
+    crate::cli::monitor::note_excluded(ctx, &agg.excluded);
     if ctx.out.format == Format::Json {
         return ctx.out.emit(&serde_json::to_value(&agg)?, &[]);
     }
@@ -310,7 +312,8 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             format!("Đã ghi bảng tổng hợp {p}"),
             format!("Wrote the aggregated workbook {p}"),
         ));
-        let mut written = json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage});
+        crate::cli::monitor::note_excluded(ctx, &agg.excluded);
+        let mut written = json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage, "excluded": agg.excluded});
         if ctx.out.format == Format::Table {
             // A person reads the coverage as a count and the units left out.
             let c = &agg.coverage;
@@ -320,6 +323,10 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
                 n => format!(" ({}, … +{})", c.units_missing[..10].join(", "), n - 10),
             };
             written["coverage"] = json!(format!("{}/{}{missing}", c.included, c.expected));
+            // Named in the note above; the table shows the fields below.
+            if let Some(o) = written.as_object_mut() {
+                o.remove("excluded");
+            }
         }
         return ctx.out.emit(
             &written,
@@ -344,6 +351,9 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             &agg,
             format_name(ctx.out.format),
         ))?;
+    }
+    if ctx.out.format != Format::Table {
+        crate::cli::monitor::note_excluded(ctx, &agg.excluded);
     }
     match ctx.out.format {
         Format::Csv => ctx.out.text(&crate::export::aggregate_csv(&form, &agg)),

@@ -71,6 +71,10 @@ pub fn write(
             Shown::Text(listed(&coverage.units_missing)),
         ),
     ];
+    // Units the obligation rule leaves out: neither expected nor on the status sheet.
+    if let Some(note) = crate::monitor::excluded_note(&agg.excluded) {
+        lines.push(("Đơn vị không tính (giao sau hạn)", Shown::Text(note.vi)));
+    }
     if !agg.subtotals.is_empty() {
         lines.push(("Số nhóm tổng hợp con", Shown::Count(agg.subtotals.len())));
     }

@@ -229,7 +229,9 @@ pub fn write_aggregate_workbook_with(
     let ws = book.add_worksheet();
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
     let status = status()?;
-    status::write(ws, &status, meta).map_err(xlsx_error)?;
+    // The units the obligation rule leaves out are on no row: the sheet says so.
+    let left_out = crate::monitor::excluded_note(&agg.excluded).map(|m| m.vi);
+    status::write(ws, &status, left_out.as_deref(), meta).map_err(xlsx_error)?;
 
     let ws = book.add_worksheet();
     ws.set_name(INFO_SHEET).map_err(xlsx_error)?;

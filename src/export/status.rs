@@ -58,7 +58,13 @@ fn signature_vi(valid: Option<bool>) -> &'static str {
     }
 }
 
-pub fn write(ws: &mut Worksheet, status: &[StatusRow], meta: &Meta) -> Result<(), XlsxError> {
+/// `left_out`: the note naming the assigned units not owing the period (not listed).
+pub fn write(
+    ws: &mut Worksheet,
+    status: &[StatusRow],
+    left_out: Option<&str>,
+    meta: &Meta,
+) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, "TÌNH HÌNH GỬI BÁO CÁO", &style::title())?;
     let subtitle = [meta.regime_name.as_str(), meta.period_words.as_str()]
         .iter()
@@ -165,6 +171,10 @@ pub fn write(ws: &mut Worksheet, status: &[StatusRow], meta: &Meta) -> Result<()
             )?,
             None => ws.write_number_with_format(r, 3, *n as f64, &bold_count)?,
         };
+    }
+    if let Some(note) = left_out {
+        r = r.saturating_add(2);
+        ws.write_string_with_format(r, 2, cell_text(note), &label)?;
     }
 
     ws.set_freeze_panes(HEADER_ROW + 1, 0)?;

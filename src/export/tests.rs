@@ -110,6 +110,7 @@ fn aggregate() -> Aggregate {
         form_code: "DS01".into(),
         form_version: 2,
         coverage,
+        excluded: Vec::new(),
         rows,
         subtotals: Vec::new(),
         ytd: None,
@@ -701,6 +702,7 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
             units_included: detail.iter().map(|u| u.unit.clone()).collect(),
             units_missing: Vec::new(),
         },
+        excluded: Vec::new(),
         rows: form
             .rows
             .iter()

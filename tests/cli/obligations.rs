@@ -1,9 +1,10 @@
 //! One answer to "who has not reported" (issue 11 item 1): a regime assigned mid-cycle,
 //! units sending on time, late, within an extension and never; `report list`, `status`,
 //! `overdue`, `deadlines`, `compliance`, `remind` and `dashboard` agree at the same
-//! `--as-of`, and what the obligation rule leaves out is named, never dropped.
+//! `--as-of`, `aggregate`'s coverage with them, and what the obligation rule leaves out
+//! is named, never dropped.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use serde_json::Value;
@@ -246,6 +247,91 @@ fn assert_agree(env: &Env, periods: &[&str]) {
     }
 }
 
+/// `aggregate` (and the dashboard's indicator points) against `status`, period by
+/// period: the units expected are the units `status` lists, those aggregated with
+/// `--include sent` the ones it shows as sent, and the units it leaves out are the
+/// aggregate's `excluded`, named on stderr. `aggregate` reads what the database holds,
+/// so every sending of `periods` must be before the env's "now".
+fn assert_aggregate_agrees(env: &Env, periods: &[&str]) {
+    let (first, last) = (periods[0], periods[periods.len() - 1]);
+    let dashboard = env.json(&[
+        "dashboard",
+        "--regime",
+        "SXLUA",
+        "--from",
+        first,
+        "--to",
+        last,
+    ]);
+    let series = dashboard["indicators"].as_array().unwrap();
+    assert!(!series.is_empty(), "{dashboard}");
+    for p in periods {
+        let rows = env.json(&["status", "SXLUA", p]);
+        let listed: BTreeSet<String> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| s(&o["unit"]))
+            .collect();
+        let sent: BTreeSet<String> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| !o["sent_at"].is_null())
+            .map(|o| s(&o["unit"]))
+            .collect();
+        let left_out: BTreeSet<String> = UNITS
+            .iter()
+            .map(|u| u.to_string())
+            .filter(|u| !listed.contains(u))
+            .collect();
+
+        let (agg, note) = json_and_note(env, &["aggregate", "SXLUA", p, "--include", "sent"]);
+        let c = &agg["coverage"];
+        let codes =
+            |k: &str| -> BTreeSet<String> { c[k].as_array().unwrap().iter().map(s).collect() };
+        assert_eq!(c["expected"], listed.len(), "{p}: expected vs status {agg}");
+        assert_eq!(c["included"], sent.len(), "{p}: included vs status {agg}");
+        assert_eq!(codes("units_included"), sent, "{p}");
+        let mut expected = codes("units_included");
+        expected.extend(codes("units_missing"));
+        assert_eq!(expected, listed, "{p}: included + missing = status");
+        let excluded: BTreeSet<String> = agg["excluded"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                assert_eq!(x["period"], *p, "{x}");
+                s(&x["unit"])
+            })
+            .collect();
+        assert_eq!(
+            excluded, left_out,
+            "{p}: aggregate excluded = assigned, not listed"
+        );
+        for u in &left_out {
+            assert!(note.contains(u.as_str()), "aggregate names {u}: {note}");
+        }
+        if left_out.is_empty() {
+            assert!(!note.contains("không tính"), "{note}");
+        }
+        // Accepted only (nothing is accepted here): the same units expected.
+        let accepted = env.json(&["aggregate", "SXLUA", p]);
+        assert_eq!(accepted["coverage"]["expected"], listed.len(), "{p}");
+        assert_eq!(accepted["coverage"]["included"], 0, "{p}");
+        // The dashboard's indicator points expect the same units.
+        for serie in series {
+            let point = serie["points"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["period"] == *p)
+                .unwrap_or_else(|| panic!("{p} in {serie}"));
+            assert_eq!(point["units_expected"], listed.len(), "{p}: {point}");
+        }
+    }
+}
+
 #[test]
 fn a_regime_assigned_mid_cycle_gets_one_answer() {
     let env = mid_cycle();
@@ -266,6 +352,58 @@ fn a_regime_assigned_mid_cycle_gets_one_answer() {
     assert_eq!(t("H99.03", "202611").as_deref(), Some("missing"));
 
     assert_agree(&env, &PERIODS);
+    assert_aggregate_agrees(&env, &PERIODS);
+    // H99.01 sent September though assigned after its deadline: aggregated, and expected.
+    let sept = env.json(&["aggregate", "SXLUA", "202609", "--include", "sent"]);
+    assert_eq!(
+        sept["coverage"]["units_included"],
+        serde_json::json!(["H99.01"])
+    );
+    assert_eq!(sept["coverage"]["expected"], 1);
+    // The table says who is left out, and so does the workbook's metadata sheet.
+    let run = env.run(&["aggregate", "SXLUA", "202610"]).ok();
+    assert!(run.stderr.contains("tổng hợp 0/1 đơn vị"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("2 đơn vị được giao sau hạn, không tính: H99.01 Xã Tân Phong (SXLUA 202610); H99.03 Xã Đồng Tâm (SXLUA 202610)"),
+        "{}",
+        run.stderr
+    );
+    let out = env.path("tong-hop-202610.xlsx");
+    let written = env.json(&[
+        "export",
+        "aggregate",
+        "SXLUA",
+        "202610",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(written["coverage"]["expected"], 1);
+    assert_eq!(
+        written["excluded"].as_array().unwrap().len(),
+        2,
+        "{written}"
+    );
+    {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+        let info = book.worksheet_range("Thông tin").unwrap();
+        let text: Vec<String> = info.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.contains("2 đơn vị được giao sau hạn, không tính: H99.01")),
+            "{text:?}"
+        );
+        let status = book.worksheet_range("Tình hình gửi báo cáo").unwrap();
+        let text: Vec<String> = status.cells().map(|(_, _, c)| c.to_string()).collect();
+        assert!(text.iter().any(|t| t == "H99.02"), "{text:?}");
+        assert!(!text.iter().any(|t| t == "H99.03"), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.contains("không tính: H99.01 Xã Tân Phong (SXLUA 202610); H99.03")),
+            "{text:?}"
+        );
+    }
 
     // The note, in both languages, on `status` and `report list`.
     let run = env.run(&["status", "SXLUA", "202610"]).ok();
@@ -311,6 +449,7 @@ fn a_regime_assigned_mid_cycle_gets_one_answer() {
     let mut early = env;
     at(&mut early, "2026-10-26T17:00:00+07:00");
     assert_agree(&early, &PERIODS[..2]);
+    assert_aggregate_agrees(&early, &PERIODS[..2]);
     let run = early.run(&["overdue", "--exit-code"]);
     assert_eq!(run.code, 0);
     assert!(
@@ -388,6 +527,15 @@ proptest! {
         }
         env.now = Some(moment(as_of));
         assert_agree(&env, &PERIODS);
+        // `aggregate` has no "as of": compared where every sending came before it.
+        let settled: Vec<&str> = PERIODS
+            .iter()
+            .copied()
+            .filter(|p| plan.iter().all(|(h, q, _)| q != p || *h <= as_of))
+            .collect();
+        if !settled.is_empty() {
+            assert_aggregate_agrees(&env, &settled);
+        }
         // A report sent by then never vanishes.
         let status = by_status(&env, &PERIODS);
         for (h, period, unit) in &plan {
@@ -449,6 +597,7 @@ fn assign_from_sets_the_first_period_and_is_audited() {
     assert_eq!(t("H99.02", "202611").as_deref(), Some("missing"));
     assert_eq!(t("H99.03", "202611"), None);
     assert_agree(&env, &PERIODS);
+    assert_aggregate_agrees(&env, &PERIODS);
     let d = env.json(&[
         "dashboard",
         "--regime",
