@@ -309,11 +309,12 @@ pub fn human_date(s: &str) -> Option<String> {
 }
 
 /// The words a person reads for the codes of state-like fields (`status`, `timeliness`,
-/// `result`); JSON and CSV keep the codes, which are the contract. An unknown code is
+/// `result`, an announcement's `kind`); JSON and CSV keep the codes, which are the contract. An unknown code is
 /// shown as it is.
 fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
     const WORDS: &[(&str, &str, &str)] = &[
         ("on_time", "đúng hạn", "on time"),
+        ("extended", "trong gia hạn", "within extension"),
         ("late", "trễ hạn", "late"),
         ("missing", "chưa gửi", "missing"),
         ("not_due", "chưa đến hạn", "not due"),
@@ -335,8 +336,12 @@ fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("imported", "đã nhập", "imported"),
         ("unchanged", "không đổi", "unchanged"),
         ("rejected", "bị từ chối", "rejected"),
+        // Kinds of announcement (`notice list`, login, whoami, remind).
+        ("maintenance", "tạm ngừng để bảo trì", "maintenance"),
+        ("outage", "sự cố", "outage"),
+        ("reception", "tiếp nhận báo cáo", "reception"),
     ];
-    if !matches!(key, "status" | "timeliness" | "result") {
+    if !matches!(key, "status" | "timeliness" | "result" | "kind") {
         return None;
     }
     WORDS
