@@ -289,9 +289,21 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
         ));
     }
     if path.exists() && !force {
-        return Err(crate::export::exists_error(path));
+        return Err(exists_error(path));
     }
     Ok(())
+}
+
+/// The file is there and may not be replaced (`--force` replaces it).
+pub fn exists_error(path: &Path) -> Error {
+    let p = path.display();
+    Error::new(
+        Kind::State,
+        Msg::new(
+            format!("Tệp {p} đã có; dùng --force để ghi đè"),
+            format!("{p} exists; use --force to overwrite"),
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::aggregate::model::Aggregate;
 use crate::error::{Error, Kind, Msg, Result};
+use crate::files;
 use crate::form::FormDef;
 
 pub use aggregate_csv::aggregate_csv;
@@ -230,7 +231,7 @@ pub fn write_aggregate_workbook_with(
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
     let status = status()?;
     // The units the obligation rule leaves out are on no row: the sheet says so.
-    let left_out = crate::monitor::excluded_note(&agg.excluded).map(|m| m.vi);
+    let left_out = crate::exclusion::excluded_note(&agg.excluded).map(|m| m.vi);
     status::write(ws, &status, left_out.as_deref(), meta).map_err(xlsx_error)?;
 
     let ws = book.add_worksheet();
@@ -263,9 +264,11 @@ pub(crate) fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result
                     let _ = std::fs::remove_file(&partial);
                     Ok(())
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(files::exists_error(path))
+                }
                 // A file system without hard links: check, then rename.
-                Err(_) if path.exists() => Err(exists_error(path)),
+                Err(_) if path.exists() => Err(files::exists_error(path)),
                 Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
             }
         });
@@ -273,18 +276,6 @@ pub(crate) fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result
         let _ = std::fs::remove_file(&partial);
     }
     saved
-}
-
-/// The file is there and may not be replaced (`--force` replaces it).
-pub fn exists_error(path: &Path) -> Error {
-    let p = path.display();
-    Error::new(
-        Kind::State,
-        Msg::new(
-            format!("Tệp {p} đã có; dùng --force để ghi đè"),
-            format!("{p} exists; use --force to overwrite"),
-        ),
-    )
 }
 
 fn xlsx_error(e: XlsxError) -> Error {
