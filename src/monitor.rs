@@ -608,7 +608,7 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         for n in &r.notices {
             body.push_str(&format!(
                 "- {}\n",
-                crate::notice::line(n, crate::error::Lang::Vi)
+                crate::output::notice_line(n, crate::error::Lang::Vi)
             ));
         }
     }
