@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
 use crate::domain::calendar::{Override, OverrideKind, WorkCalendar};
+use crate::domain::worktime::Outage;
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::input;
 use crate::store::calendar::{self as sql, OverrideRow};
@@ -29,7 +30,25 @@ pub fn load(conn: &Connection) -> Result<WorkCalendar> {
             name: r.name,
         });
     }
-    Ok(WorkCalendar::new(list).with_outages(crate::notice::outage_spans(conn)?))
+    Ok(WorkCalendar::new(list).with_outages(outage_spans(conn)?))
+}
+
+/// The outages as the calendar carries them (recorded outages only).
+fn outage_spans(conn: &Connection) -> Result<Vec<Outage>> {
+    let local =
+        |stored: &str| Some(crate::clock::to_local(crate::clock::parse_stored(stored)?).datetime());
+    Ok(crate::store::notice::outages(conn)?
+        .into_iter()
+        .filter_map(|o| {
+            Some(Outage {
+                id: o.id,
+                from: local(&o.starts_at)?,
+                to: local(&o.ends_at)?,
+                regime: o.regime,
+                reason: o.reason,
+            })
+        })
+        .collect())
 }
 
 /// Built-in rules only, for commands run without a database.

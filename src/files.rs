@@ -1,8 +1,12 @@
 //! Reading the CSV and JSON files administrators import: size limits, a UTF-8 check
 //! (Excel's BOM tolerated), headers checked, and every bad line reported with its number.
+//! Also the rules for the files commands write: the output path checked, nothing
+//! overwritten without `--force`, and workbooks saved whole or not at all.
 
 use std::collections::HashMap;
 use std::path::Path;
+
+use rust_xlsxwriter::{Workbook, XlsxError};
 
 use crate::error::{Error, Kind, Msg, Result};
 
@@ -289,9 +293,67 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
         ));
     }
     if path.exists() && !force {
-        return Err(crate::export::exists_error(path));
+        return Err(exists_error(path));
     }
     Ok(())
+}
+
+/// The file is there and may not be replaced (`--force` replaces it).
+pub fn exists_error(path: &Path) -> Error {
+    let p = path.display();
+    Error::new(
+        Kind::State,
+        Msg::new(
+            format!("Tệp {p} đã có; dùng --force để ghi đè"),
+            format!("{p} exists; use --force to overwrite"),
+        ),
+    )
+}
+
+/// Saves beside `path` and renames into place, so a failed or interrupted export
+/// never leaves a half-written workbook under the requested name. With `replace`
+/// false, never over an existing file, even one that appears while the workbook is
+/// being written: the finished file is hard-linked into place, which fails when the
+/// name is taken (a rename would replace it).
+pub fn save_workbook(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "baocao.xlsx".into());
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let saved = book
+        .save(&partial)
+        .map_err(|e| save_error(e, path))
+        .and_then(|()| {
+            if replace {
+                return std::fs::rename(&partial, path).map_err(Error::from);
+            }
+            match std::fs::hard_link(&partial, path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+                // A file system without hard links: check, then rename.
+                Err(_) if path.exists() => Err(exists_error(path)),
+                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
+            }
+        });
+    if saved.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    saved
+}
+
+fn save_error(e: XlsxError, path: &Path) -> Error {
+    let p = path.display();
+    Error::failure(
+        Msg::new(
+            format!("Không ghi được tệp {p}"),
+            format!("Cannot write the file {p}"),
+        ),
+        e,
+    )
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub struct BackupInfo {
 /// The copy is created owner-only (0600), beside the destination, then renamed.
 pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupInfo> {
     if dest.exists() && !force {
-        return Err(crate::export::exists_error(dest));
+        return Err(crate::files::exists_error(dest));
     }
     let tmp = sibling(dest, &format!(".{}.part", std::process::id()));
     let _ = std::fs::remove_file(&tmp);

@@ -15,6 +15,7 @@ use crate::domain::calendar::WorkCalendar;
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::Result;
+pub use crate::exclusion::{excluded_note, Excluded};
 use crate::regime::{self, PeriodInfo};
 use crate::report::{self, Target};
 use crate::store::regime::{self as rsql, Regime};
@@ -46,25 +47,6 @@ pub struct Obligation {
     pub window_end: String,
 }
 
-/// A unit's period left out by the obligation rule ([`crate::domain::obligation`]):
-/// assigned after its deadline (or before its `--from` period), and nothing sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Excluded {
-    pub regime: String,
-    pub unit: String,
-    pub unit_name: String,
-    pub period: String,
-    /// The period's deadline by the regime's rule.
-    pub deadline: String,
-    /// `assigned_after_deadline` or `before_from_period`.
-    pub reason: &'static str,
-    pub assigned_at: Option<String>,
-    /// The first period given to `assign add --from`, if any.
-    pub from_period: Option<String>,
-    #[serde(skip)]
-    pub window_end: String,
-}
-
 /// The obligations a command counts and the unit periods it leaves out, by one rule.
 #[derive(Debug, Default)]
 pub struct Listing {
@@ -78,65 +60,6 @@ impl Listing {
         excluded_note(&self.excluded)
     }
 }
-
-/// The note naming units left out by the obligation rule (None when there are none):
-/// each unit once, with its periods.
-pub fn excluded_note(excluded: &[Excluded]) -> Option<crate::error::Msg> {
-    if excluded.is_empty() {
-        return None;
-    }
-    // unit → regime → periods, in order.
-    type Periods<'a> = BTreeMap<&'a str, std::collections::BTreeSet<&'a str>>;
-    let mut by_unit: BTreeMap<(&str, &str), Periods<'_>> = BTreeMap::new();
-    for x in excluded {
-        by_unit
-            .entry((&x.unit, &x.unit_name))
-            .or_default()
-            .entry(&x.regime)
-            .or_default()
-            .insert(&x.period);
-    }
-    let n = by_unit.len();
-    let shown = |vi: bool| {
-        let mut parts: Vec<String> = by_unit
-            .iter()
-            .take(NOTE_UNITS)
-            .map(|((code, name), regimes)| {
-                let what = regimes
-                    .iter()
-                    .map(|(r, ps)| match (ps.first(), ps.last()) {
-                        (Some(a), Some(b)) if ps.len() > 3 => {
-                            let k = ps.len();
-                            format!("{r} {a}…{b}, {k} {}", if vi { "kỳ" } else { "periods" })
-                        }
-                        _ => format!("{r} {}", ps.iter().copied().collect::<Vec<_>>().join(", ")),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" / ");
-                format!("{code} {name} ({what})")
-            })
-            .collect();
-        let more = n.saturating_sub(NOTE_UNITS);
-        if more > 0 {
-            parts.push(if vi {
-                format!("và {more} đơn vị khác")
-            } else {
-                format!("and {more} more units")
-            });
-        }
-        parts.join("; ")
-    };
-    Some(crate::error::Msg::new(
-        format!("{n} đơn vị được giao sau hạn, không tính: {}", shown(true)),
-        format!(
-            "{n} units assigned after the deadline, not counted: {}",
-            shown(false)
-        ),
-    ))
-}
-
-/// Units a note names before "and N more" (JSON objects list them all).
-const NOTE_UNITS: usize = 50;
 
 /// The rule deadline of a regime's period (no extension): what an assignment's default
 /// start is measured against.
@@ -685,7 +608,7 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         for n in &r.notices {
             body.push_str(&format!(
                 "- {}\n",
-                crate::notice::line(n, crate::error::Lang::Vi)
+                crate::output::notice_line(n, crate::error::Lang::Vi)
             ));
         }
     }

@@ -12,9 +12,10 @@ use crate::audit::Recorder;
 use crate::auth::permission::Actor;
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
-use crate::domain::worktime::{self, NoticeRule, Outage};
+use crate::domain::worktime::{self, NoticeRule};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
+pub use crate::output::notice_line as line;
 use crate::report::{self, Target};
 use crate::store::notice::{self as sql, NoticeRow, OutageRow};
 use crate::store::regime as rsql;
@@ -260,35 +261,11 @@ pub fn add_outage(
     Ok(outage_view(&row, cal))
 }
 
-/// The outages as the calendar carries them (recorded outages only).
-pub fn outage_spans(conn: &Connection) -> Result<Vec<Outage>> {
-    Ok(sql::outages(conn)?
-        .into_iter()
-        .filter_map(|o| {
-            Some(Outage {
-                id: o.id,
-                from: local(clock::parse_stored(&o.starts_at)?),
-                to: local(clock::parse_stored(&o.ends_at)?),
-                regime: o.regime,
-                reason: o.reason,
-            })
-        })
-        .collect())
-}
-
 pub fn outages(conn: &Connection, cal: &WorkCalendar) -> Result<Vec<Value>> {
     Ok(sql::outages(conn)?
         .iter()
         .map(|o| outage_view(o, cal))
         .collect())
-}
-
-/// The outage of `regime` in progress at `now`, if any: reception is closed.
-pub fn outage_at<'a>(cal: &'a WorkCalendar, regime: &str, now: Timestamp) -> Option<&'a Outage> {
-    let at = local(now);
-    cal.outages()
-        .iter()
-        .find(|o| o.affects(regime) && o.covers(at))
 }
 
 /// Announcements an account sees: maintenance notices and outages not yet over at
@@ -363,80 +340,6 @@ fn reception(regime: &str, e: &rsql::WindowEvent) -> Value {
     };
     json!({"kind": "reception", "id": e.id, "regime": regime, "period": e.period, "unit": e.unit,
            "action": action, "until": e.until, "reason": e.reason, "at": e.at, "actor": e.actor})
-}
-
-/// One line per announcement, for people: login, reminders.
-pub fn line(v: &Value, lang: crate::error::Lang) -> String {
-    let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
-    let day =
-        |k: &str| crate::output::human_date(v[k].as_str().unwrap_or("")).unwrap_or_else(|| s(k));
-    let vi = lang == crate::error::Lang::Vi;
-    match v["kind"].as_str() {
-        Some("maintenance") if vi => format!(
-            "Tạm ngừng hệ thống từ {} đến {}: {}",
-            day("from"),
-            day("to"),
-            s("reason")
-        ),
-        Some("maintenance") => format!(
-            "System suspended from {} to {}: {}",
-            day("from"),
-            day("to"),
-            s("reason")
-        ),
-        Some("outage") if vi => format!(
-            "Sự cố hệ thống từ {} đến {}: {}",
-            day("from"),
-            day("to"),
-            s("reason")
-        ),
-        Some("outage") => format!(
-            "System outage from {} to {}: {}",
-            day("from"),
-            day("to"),
-            s("reason")
-        ),
-        _ => {
-            let unit = v["unit"]
-                .as_str()
-                .map(|u| format!(" ({u})"))
-                .unwrap_or_default();
-            let until = v["until"].as_str().map(|_| day("until"));
-            let (what_vi, what_en) = match v["action"].as_str() {
-                Some("extend") => (
-                    format!("gia hạn đến {}", until.clone().unwrap_or_default()),
-                    format!("extended to {}", until.unwrap_or_default()),
-                ),
-                Some("open") => (
-                    "mở nhận báo cáo".to_string(),
-                    "reception opened".to_string(),
-                ),
-                _ => (
-                    "đóng nhận báo cáo".to_string(),
-                    "reception closed".to_string(),
-                ),
-            };
-            if vi {
-                format!(
-                    "{} kỳ {}{}: {} — {}",
-                    s("regime"),
-                    s("period"),
-                    unit,
-                    what_vi,
-                    s("reason")
-                )
-            } else {
-                format!(
-                    "{} period {}{}: {} — {}",
-                    s("regime"),
-                    s("period"),
-                    unit,
-                    what_en,
-                    s("reason")
-                )
-            }
-        }
-    }
 }
 
 /// What a reminder carries besides its items: suspensions and outages not yet over at

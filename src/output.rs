@@ -428,6 +428,79 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
     format!("{table}\n")
 }
 
+/// One line per announcement, for people: login, reminders.
+pub fn notice_line(v: &Value, lang: Lang) -> String {
+    let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
+    let day = |k: &str| human_date(v[k].as_str().unwrap_or("")).unwrap_or_else(|| s(k));
+    let vi = lang == Lang::Vi;
+    match v["kind"].as_str() {
+        Some("maintenance") if vi => format!(
+            "Tạm ngừng hệ thống từ {} đến {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("maintenance") => format!(
+            "System suspended from {} to {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("outage") if vi => format!(
+            "Sự cố hệ thống từ {} đến {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        Some("outage") => format!(
+            "System outage from {} to {}: {}",
+            day("from"),
+            day("to"),
+            s("reason")
+        ),
+        _ => {
+            let unit = v["unit"]
+                .as_str()
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            let until = v["until"].as_str().map(|_| day("until"));
+            let (what_vi, what_en) = match v["action"].as_str() {
+                Some("extend") => (
+                    format!("gia hạn đến {}", until.clone().unwrap_or_default()),
+                    format!("extended to {}", until.unwrap_or_default()),
+                ),
+                Some("open") => (
+                    "mở nhận báo cáo".to_string(),
+                    "reception opened".to_string(),
+                ),
+                _ => (
+                    "đóng nhận báo cáo".to_string(),
+                    "reception closed".to_string(),
+                ),
+            };
+            if vi {
+                format!(
+                    "{} kỳ {}{}: {} — {}",
+                    s("regime"),
+                    s("period"),
+                    unit,
+                    what_vi,
+                    s("reason")
+                )
+            } else {
+                format!(
+                    "{} period {}{}: {} — {}",
+                    s("regime"),
+                    s("period"),
+                    unit,
+                    what_en,
+                    s("reason")
+                )
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,7 +146,7 @@ pub fn add(
     };
     let mut receivers = Vec::new();
     for r in &i.receivers {
-        let a = crate::account::find(conn, r)?;
+        let a = crate::store::account::find(conn, r)?;
         receivers.push(a.username);
     }
     let mut regime = Regime {

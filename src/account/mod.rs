@@ -28,18 +28,7 @@ pub use audit::*;
 pub use import::*;
 pub use sign_in::*;
 
-pub fn find(conn: &Connection, username: &str) -> Result<Account> {
-    let u = username.trim().to_lowercase();
-    sql::by_username(conn, &u)?.ok_or_else(|| {
-        Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Không có tài khoản «{u}»"),
-                format!("No account «{u}»"),
-            ),
-        )
-    })
-}
+pub use crate::store::account::find;
 
 /// The official request (văn bản đề nghị) behind a change.
 #[derive(Debug, Clone)]

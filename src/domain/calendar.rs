@@ -156,6 +156,13 @@ impl WorkCalendar {
         &self.outages
     }
 
+    /// The outage of `regime` in progress at `at` (local time), if any: reception is closed.
+    pub fn outage_at(&self, regime: &str, at: DateTime) -> Option<&Outage> {
+        self.outages
+            .iter()
+            .find(|o| o.affects(regime) && o.covers(at))
+    }
+
     /// The overrides in date order.
     pub fn overrides(&self) -> impl Iterator<Item = &Override> {
         self.overrides.values()

@@ -176,7 +176,7 @@ pub fn write_fill_in_as(
     ws.set_column_width(1, 40).map_err(xlsx_error)?;
     ws.protect();
     ws.set_very_hidden(true);
-    crate::export::save_as(&mut book, path, replace)
+    crate::files::save_workbook(&mut book, path, replace)
 }
 
 /// The rows of the identity sheet, checksum last.

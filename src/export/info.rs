@@ -3,11 +3,11 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, RowNum, Worksheet, XlsxError};
 
-use super::status::status_label;
 use super::style;
 use super::{cell_text, excel_datetime, Meta};
 use crate::aggregate::model::Aggregate;
 use crate::form::FormDef;
+use crate::glossary::status_label;
 
 /// Unit codes listed by name before the rest are only counted.
 const LISTED_UNITS: usize = 200;
@@ -72,7 +72,7 @@ pub fn write(
         ),
     ];
     // Units the obligation rule leaves out: neither expected nor on the status sheet.
-    if let Some(note) = crate::monitor::excluded_note(&agg.excluded) {
+    if let Some(note) = crate::exclusion::excluded_note(&agg.excluded) {
         lines.push(("Đơn vị không tính (giao sau hạn)", Shown::Text(note.vi)));
     }
     if !agg.subtotals.is_empty() {

@@ -36,6 +36,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
 use crate::aggregate::model::Aggregate;
 use crate::error::{Error, Kind, Msg, Result};
+pub(crate) use crate::files::save_workbook as save_as;
 use crate::form::FormDef;
 
 pub use aggregate_csv::aggregate_csv;
@@ -230,7 +231,7 @@ pub fn write_aggregate_workbook_with(
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
     let status = status()?;
     // The units the obligation rule leaves out are on no row: the sheet says so.
-    let left_out = crate::monitor::excluded_note(&agg.excluded).map(|m| m.vi);
+    let left_out = crate::exclusion::excluded_note(&agg.excluded).map(|m| m.vi);
     status::write(ws, &status, left_out.as_deref(), meta).map_err(xlsx_error)?;
 
     let ws = book.add_worksheet();
@@ -240,67 +241,9 @@ pub fn write_aggregate_workbook_with(
     save_as(&mut book, path, replace)
 }
 
-/// Saves beside `path` and renames into place, so a failed or interrupted export
-/// never leaves a half-written workbook under the requested name. With `replace`
-/// false, never over an existing file, even one that appears while the workbook is
-/// being written: the finished file is hard-linked into place, which fails when the
-/// name is taken (a rename would replace it).
-pub(crate) fn save_as(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baocao.xlsx".into());
-    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let saved = book
-        .save(&partial)
-        .map_err(|e| save_error(e, path))
-        .and_then(|()| {
-            if replace {
-                return std::fs::rename(&partial, path).map_err(Error::from);
-            }
-            match std::fs::hard_link(&partial, path) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
-                // A file system without hard links: check, then rename.
-                Err(_) if path.exists() => Err(exists_error(path)),
-                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
-            }
-        });
-    if saved.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    saved
-}
-
-/// The file is there and may not be replaced (`--force` replaces it).
-pub fn exists_error(path: &Path) -> Error {
-    let p = path.display();
-    Error::new(
-        Kind::State,
-        Msg::new(
-            format!("Tệp {p} đã có; dùng --force để ghi đè"),
-            format!("{p} exists; use --force to overwrite"),
-        ),
-    )
-}
-
 fn xlsx_error(e: XlsxError) -> Error {
     Error::failure(
         Msg::new("Không ghi được bảng tính", "Cannot write the workbook"),
-        e,
-    )
-}
-
-fn save_error(e: XlsxError, path: &Path) -> Error {
-    let p = path.display();
-    Error::failure(
-        Msg::new(
-            format!("Không ghi được tệp {p}"),
-            format!("Cannot write the file {p}"),
-        ),
         e,
     )
 }

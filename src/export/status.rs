@@ -5,7 +5,7 @@ use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
 
 use super::style;
 use super::{cell_text, excel_datetime, Meta, StatusRow};
-use crate::report::status_vi;
+use crate::glossary::{status_label, timeliness_vi};
 
 const HEADER_ROW: RowNum = 3;
 const HEADERS: [(&str, f64); 10] = [
@@ -22,33 +22,6 @@ const HEADERS: [(&str, f64); 10] = [
 ];
 const TIMELINESS_COL: ColNum = 6;
 const SIGNATURE_COL: ColNum = 9;
-
-/// Timeliness as a table prints it.
-pub fn timeliness_vi(t: &str) -> &str {
-    match t {
-        "on_time" => "Đúng hạn",
-        "late" => "Trễ hạn",
-        "missing" => "Chưa gửi",
-        "not_due" => "Chưa đến hạn",
-        other => other,
-    }
-}
-
-/// A revision status with a capital first letter; an unknown code as is.
-pub fn status_label(s: &str) -> String {
-    match status_vi(s) {
-        "không rõ" => s.to_string(),
-        vi => capitalize(vi),
-    }
-}
-
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
 
 fn signature_vi(valid: Option<bool>) -> &'static str {
     match valid {

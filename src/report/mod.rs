@@ -16,6 +16,7 @@ use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::error::{Error, Kind, Msg, Result};
+use crate::glossary::status_vi;
 use crate::regime::{self, PeriodInfo};
 use crate::sign;
 use crate::store::regime::{self as rsql, Regime};
@@ -157,20 +158,6 @@ fn state_error(rev: &Revision, action: Action) -> Error {
             format!("Cannot {} the report: revision {n} is {s}", v.en),
         ),
     )
-}
-
-pub fn status_vi(s: &str) -> &'static str {
-    match s {
-        "draft" => "đang soạn",
-        "pending_approval" => "chờ phê duyệt",
-        "approved" => "đã phê duyệt",
-        "sent" => "đã gửi",
-        "accepted" => "đã tiếp nhận",
-        "returned" => "bị trả lại",
-        "superseded" => "đã được thay thế",
-        "not_started" => "chưa lập",
-        _ => "không rõ",
-    }
 }
 
 fn require_assigned(conn: &Connection, t: &Target) -> Result<rsql::Assignment> {

@@ -113,7 +113,10 @@ pub fn act(
             let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
             let info =
                 regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
-            if let Some(o) = crate::notice::outage_at(cx.calendar, &t.regime.code, cx.now) {
+            if let Some(o) = cx
+                .calendar
+                .outage_at(&t.regime.code, clock::to_local(cx.now).datetime())
+            {
                 return Err(Error::new(
                     Kind::State,
                     Msg::new(

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
 use crate::auth::permission::{Grant, Role};
-use crate::error::Result;
+use crate::error::{Error, Kind, Msg, Result};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
@@ -53,6 +53,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Account> {
         last_login_at: r.get(13)?,
         failed_attempts: r.get(14)?,
         locked_until: r.get(15)?,
+    })
+}
+
+pub fn find(conn: &Connection, username: &str) -> Result<Account> {
+    let u = username.trim().to_lowercase();
+    by_username(conn, &u)?.ok_or_else(|| {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có tài khoản «{u}»"),
+                format!("No account «{u}»"),
+            ),
+        )
     })
 }
 
