@@ -14,6 +14,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::Result;
 use crate::regime::{self, PeriodInfo};
 use crate::report::{self, Target};
@@ -34,7 +35,7 @@ pub struct Obligation {
     pub outage_extension: Option<regime::OutageExtension>,
     pub extension: Option<regime::Extension>,
     pub status: String,
-    pub timeliness: String,
+    pub timeliness: Timeliness,
     pub revision: Option<i64>,
     pub sent_at: Option<String>,
     /// Returned revisions (trả lại) of this report.
@@ -382,12 +383,14 @@ pub fn obligations(
                     outage_extension: info.outage_extension.clone(),
                     extension: info.extension.clone(),
                     status: latest
-                        .map(|x| x.status.clone())
-                        .unwrap_or_else(|| "not_started".into()),
+                        .map_or_else(|| "not_started".into(), |x| x.status.as_str().into()),
                     timeliness: report::timeliness(&revs, info, now)?,
                     revision: latest.map(|x| x.number),
                     sent_at: sent.and_then(|x| x.sent_at.clone()),
-                    returned: revs.iter().filter(|x| x.status == "returned").count(),
+                    returned: revs
+                        .iter()
+                        .filter(|x| x.status == RevisionStatus::Returned)
+                        .count(),
                     due,
                     window_end: info.end.clone(),
                 });
@@ -443,7 +446,10 @@ pub fn overdue(
     include_late: bool,
 ) -> Vec<Value> {
     list.into_iter()
-        .filter(|o| o.timeliness == "missing" || (include_late && o.timeliness == "late"))
+        .filter(|o| {
+            o.timeliness == Timeliness::Missing
+                || (include_late && o.timeliness == Timeliness::Late)
+        })
         .map(|o| {
             let until = o
                 .sent_at
@@ -499,14 +505,14 @@ pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
             name,
             ..Default::default()
         });
-        match o.timeliness.as_str() {
-            "on_time" => c.on_time += 1,
-            "extended" => c.extended += 1,
-            "late" => c.late += 1,
-            "missing" => c.missing += 1,
-            _ => c.not_due += 1,
+        match o.timeliness {
+            Timeliness::OnTime => c.on_time += 1,
+            Timeliness::Extended => c.extended += 1,
+            Timeliness::Late => c.late += 1,
+            Timeliness::Missing => c.missing += 1,
+            Timeliness::NotDue => c.not_due += 1,
         }
-        if o.timeliness != "not_due" {
+        if o.timeliness != Timeliness::NotDue {
             c.due += 1;
         }
         c.returned += o.returned;

@@ -23,6 +23,7 @@ use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::{Lang, Msg, Result};
 use crate::store::report::{Accepted, Revision, Stored, ValueMap};
 use crate::store::{self, Store};
@@ -607,14 +608,18 @@ fn fill(
                     reference: reference.clone(),
                     form_code: form.code.clone(),
                     form_version: form.version as i64,
-                    status: "accepted".into(),
+                    status: RevisionStatus::Accepted,
                     values_digest: store::report::digest_values(&values),
                     narrative: None,
                     warnings: Vec::new(),
                     created_at: clock::rfc3339(created),
                     sent_at: Some(clock::rfc3339(sent)),
                     deadline: Some(info.effective_deadline.clone()),
-                    timeliness: Some(if is_late { "late" } else { "on_time" }.into()),
+                    timeliness: Some(if is_late {
+                        Timeliness::Late
+                    } else {
+                        Timeliness::OnTime
+                    }),
                     channel: Some("system".into()),
                     offline_doc: None,
                     signature: None,
