@@ -121,7 +121,7 @@ fn status_rows(
             status: ob.status,
             sent_at: ob.sent_at,
             deadline: ob.deadline,
-            timeliness: ob.timeliness.as_str().into(),
+            timeliness: ob.timeliness,
             approver: s.approver,
             sender: s.sender,
             signature_valid: s.signature_valid,

@@ -645,12 +645,13 @@ fn fill(
                     clock::rfc3339(accepted),
                 );
                 let sent_at = rev.sent_at.clone().unwrap_or_default();
+                use RevisionStatus as S;
                 let transitions = [
-                    ("create", None, "draft", "nhap.lieu", c.as_str()),
-                    ("submit", Some("draft"), "pending_approval", "nhap.lieu", s.as_str()),
-                    ("approve", Some("pending_approval"), "approved", "lanh.dao", ap.as_str()),
-                    ("send", Some("approved"), "sent", sender.as_str(), sent_at.as_str()),
-                    ("accept", Some("sent"), "accepted", aggregator, ac.as_str()),
+                    ("create", None, S::Draft, "nhap.lieu", c.as_str()),
+                    ("submit", Some(S::Draft), S::PendingApproval, "nhap.lieu", s.as_str()),
+                    ("approve", Some(S::PendingApproval), S::Approved, "lanh.dao", ap.as_str()),
+                    ("send", Some(S::Approved), S::Sent, sender.as_str(), sent_at.as_str()),
+                    ("accept", Some(S::Sent), S::Accepted, aggregator, ac.as_str()),
                 ];
                 store::report::insert_accepted(
                     tx,

@@ -371,7 +371,13 @@ pub struct Accepted<'a> {
     pub revision: &'a Revision,
     pub values: &'a ValueMap,
     /// (action, from, to, actor, at), in order.
-    pub transitions: &'a [(&'a str, Option<&'a str>, &'a str, &'a str, &'a str)],
+    pub transitions: &'a [(
+        &'a str,
+        Option<RevisionStatus>,
+        RevisionStatus,
+        &'a str,
+        &'a str,
+    )],
 }
 
 /// Stores a report with one accepted revision, its values and its transitions, with
