@@ -14,7 +14,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
-use crate::domain::workflow::{RevisionStatus, Timeliness};
+use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
 use crate::error::Result;
 use crate::regime::{self, PeriodInfo};
 use crate::report::{self, Target};
@@ -34,7 +34,7 @@ pub struct Obligation {
     pub rule_deadline: String,
     pub outage_extension: Option<regime::OutageExtension>,
     pub extension: Option<regime::Extension>,
-    pub status: String,
+    pub status: ReportStatus,
     pub timeliness: Timeliness,
     pub revision: Option<i64>,
     pub sent_at: Option<String>,
@@ -382,8 +382,7 @@ pub fn obligations(
                     rule_deadline: info.deadline.clone(),
                     outage_extension: info.outage_extension.clone(),
                     extension: info.extension.clone(),
-                    status: latest
-                        .map_or_else(|| "not_started".into(), |x| x.status.as_str().into()),
+                    status: ReportStatus::of(latest.map(|x| x.status)),
                     timeliness: report::timeliness(&revs, info, now)?,
                     revision: latest.map(|x| x.number),
                     sent_at: sent.and_then(|x| x.sent_at.clone()),
@@ -561,14 +560,8 @@ pub fn totals(rows: &[Compliance]) -> Compliance {
 
 /// Who must act next on an obligation: data entry for a draft (or nothing yet),
 /// the leader for a pending approval, the sender for an approved report.
-pub fn responsible_role(status: &str) -> Option<crate::auth::permission::Role> {
-    use crate::auth::permission::Role;
-    match status {
-        "not_started" | "draft" => Some(Role::DataEntry),
-        "pending_approval" => Some(Role::Approver),
-        "approved" => Some(Role::Sender),
-        _ => None,
-    }
+pub fn responsible_role(status: ReportStatus) -> Option<crate::auth::permission::Role> {
+    status.waiting_on()
 }
 
 /// Every assigned unit's obligation for one regime and period.
@@ -616,7 +609,7 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
     }
     let mut by_user: BTreeMap<String, Reminder> = BTreeMap::new();
     for o in open {
-        let Some(role) = responsible_role(&o.status) else {
+        let Some(role) = responsible_role(o.status) else {
             continue;
         };
         let unit = crate::unit::find(conn, &o.unit)?;

@@ -56,6 +56,64 @@ impl RevisionStatus {
     }
 }
 
+/// A report's status as listed: its latest revision's, or `not_started` before any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReportStatus {
+    NotStarted,
+    Revision(RevisionStatus),
+}
+
+impl ReportStatus {
+    /// The status of a report whose latest revision is `latest`.
+    pub fn of(latest: Option<RevisionStatus>) -> ReportStatus {
+        latest.map_or(ReportStatus::NotStarted, ReportStatus::Revision)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::NotStarted => "not_started",
+            ReportStatus::Revision(s) => s.as_str(),
+        }
+    }
+
+    /// Who must act next: data entry before submitting, the approver on a pending
+    /// approval, the sender on an approved report; nobody once it is sent.
+    pub fn waiting_on(self) -> Option<Role> {
+        use RevisionStatus as S;
+        match self {
+            ReportStatus::NotStarted | ReportStatus::Revision(S::Draft) => Some(Role::DataEntry),
+            ReportStatus::Revision(S::PendingApproval) => Some(Role::Approver),
+            ReportStatus::Revision(S::Approved) => Some(Role::Sender),
+            ReportStatus::Revision(S::Sent | S::Accepted | S::Returned | S::Superseded) => None,
+        }
+    }
+}
+
+impl Serialize for ReportStatus {
+    fn serialize<Z: serde::Serializer>(&self, z: Z) -> Result<Z::Ok, Z::Error> {
+        z.serialize_str(self.as_str())
+    }
+}
+
+impl FromStr for ReportStatus {
+    type Err = Unknown;
+    fn from_str(s: &str) -> Result<Self, Unknown> {
+        if s == "not_started" {
+            return Ok(ReportStatus::NotStarted);
+        }
+        s.parse().map(ReportStatus::Revision).map_err(|_| Unknown {
+            what: "report status",
+            value: s.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for ReportStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How a report stands against its deadline. A sent revision is `on_time`, `extended`
 /// or `late`; a period's obligation also `missing` (due, nothing sent) or `not_due`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -310,6 +368,37 @@ mod tests {
         }
         assert!("submitted".parse::<RevisionStatus>().is_err());
         assert!("".parse::<Timeliness>().is_err());
+    }
+
+    #[test]
+    fn report_status_and_who_acts_next() {
+        use RevisionStatus as S;
+        assert_eq!(ReportStatus::of(None).as_str(), "not_started");
+        assert_eq!(
+            serde_json::to_value(ReportStatus::of(Some(S::PendingApproval))).unwrap(),
+            "pending_approval"
+        );
+        let waiting: Vec<_> = std::iter::once(ReportStatus::NotStarted)
+            .chain(RevisionStatus::ALL.map(ReportStatus::Revision))
+            .map(|s| {
+                assert_eq!(s.as_str().parse::<ReportStatus>(), Ok(s));
+                (s.as_str(), s.waiting_on())
+            })
+            .collect();
+        assert_eq!(
+            waiting,
+            [
+                ("not_started", Some(Role::DataEntry)),
+                ("draft", Some(Role::DataEntry)),
+                ("pending_approval", Some(Role::Approver)),
+                ("approved", Some(Role::Sender)),
+                ("sent", None),
+                ("accepted", None),
+                ("returned", None),
+                ("superseded", None),
+            ]
+        );
+        assert!("started".parse::<ReportStatus>().is_err());
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub struct StatusRow {
     pub unit: String,
     pub unit_name: String,
     /// Revision status (`accepted`, `sent`, `draft`, `not_started`, ...).
-    pub status: String,
+    pub status: crate::domain::workflow::ReportStatus,
     /// RFC 3339 (or a local date-time) of sending.
     pub sent_at: Option<String>,
     /// The unit's effective deadline, RFC 3339 (or a local date-time).

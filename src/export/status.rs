@@ -92,7 +92,7 @@ pub fn write(
         ws.write_number_with_format(r, 0, (n + 1) as f64, &count)?;
         ws.write_string_with_format(r, 1, cell_text(&s.unit), &centered)?;
         ws.write_string_with_format(r, 2, cell_text(&s.unit_name), &text)?;
-        ws.write_string_with_format(r, 3, status_label(&s.status), &centered)?;
+        ws.write_string_with_format(r, 3, status_label(s.status.as_str()), &centered)?;
         for (col, when) in [(4, s.sent_at.as_deref()), (5, Some(s.deadline.as_str()))] {
             match when.filter(|w| !w.trim().is_empty()) {
                 Some(w) => match excel_datetime(w) {

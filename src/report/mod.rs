@@ -60,7 +60,7 @@ impl Target {
     }
 }
 
-pub use crate::domain::workflow::{Action, RevisionStatus, Timeliness};
+pub use crate::domain::workflow::{Action, ReportStatus, RevisionStatus, Timeliness};
 
 /// The action's verb, for messages.
 fn verb(action: Action) -> Msg {
