@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
 use crate::store::{self, account as accounts, Store};
 use crate::{account, auth, calendar, unit};
@@ -635,11 +636,11 @@ fn simulate_month(
     )?
     .obligations;
     for o in &list {
-        match o.timeliness.as_str() {
-            "on_time" => month.on_time += 1,
-            "late" => month.late += 1,
-            "missing" => month.missing += 1,
-            _ => {}
+        match o.timeliness {
+            Timeliness::OnTime => month.on_time += 1,
+            Timeliness::Late => month.late += 1,
+            Timeliness::Missing => month.missing += 1,
+            Timeliness::Extended | Timeliness::NotDue => {}
         }
     }
     month.overdue = crate::monitor::overdue(list, end, &cal, true);

@@ -67,7 +67,9 @@ pub fn write_template(
     })?;
     let form = form_for(conn, t)?;
     let current = match report::values_of(conn, t, None) {
-        Ok((rev, v)) if rev.status == "draft" => Some(to_values(&v)),
+        Ok((rev, v)) if rev.status == crate::domain::workflow::RevisionStatus::Draft => {
+            Some(to_values(&v))
+        }
         _ => None,
     };
     let id = Identity {

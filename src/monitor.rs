@@ -14,6 +14,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
 use crate::error::Result;
 pub use crate::exclusion::{excluded_note, Excluded};
 use crate::regime::{self, PeriodInfo};
@@ -34,8 +35,8 @@ pub struct Obligation {
     pub rule_deadline: String,
     pub outage_extension: Option<regime::OutageExtension>,
     pub extension: Option<regime::Extension>,
-    pub status: String,
-    pub timeliness: String,
+    pub status: ReportStatus,
+    pub timeliness: Timeliness,
     pub revision: Option<i64>,
     pub sent_at: Option<String>,
     /// Returned revisions (trả lại) of this report.
@@ -304,13 +305,14 @@ pub fn obligations(
                     rule_deadline: info.deadline.clone(),
                     outage_extension: info.outage_extension.clone(),
                     extension: info.extension.clone(),
-                    status: latest
-                        .map(|x| x.status.clone())
-                        .unwrap_or_else(|| "not_started".into()),
+                    status: ReportStatus::of(latest.map(|x| x.status)),
                     timeliness: report::timeliness(&revs, info, now)?,
                     revision: latest.map(|x| x.number),
                     sent_at: sent.and_then(|x| x.sent_at.clone()),
-                    returned: revs.iter().filter(|x| x.status == "returned").count(),
+                    returned: revs
+                        .iter()
+                        .filter(|x| x.status == RevisionStatus::Returned)
+                        .count(),
                     due,
                     window_end: info.end.clone(),
                 });
@@ -366,7 +368,10 @@ pub fn overdue(
     include_late: bool,
 ) -> Vec<Value> {
     list.into_iter()
-        .filter(|o| o.timeliness == "missing" || (include_late && o.timeliness == "late"))
+        .filter(|o| {
+            o.timeliness == Timeliness::Missing
+                || (include_late && o.timeliness == Timeliness::Late)
+        })
         .map(|o| {
             let until = o
                 .sent_at
@@ -422,14 +427,14 @@ pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
             name,
             ..Default::default()
         });
-        match o.timeliness.as_str() {
-            "on_time" => c.on_time += 1,
-            "extended" => c.extended += 1,
-            "late" => c.late += 1,
-            "missing" => c.missing += 1,
-            _ => c.not_due += 1,
+        match o.timeliness {
+            Timeliness::OnTime => c.on_time += 1,
+            Timeliness::Extended => c.extended += 1,
+            Timeliness::Late => c.late += 1,
+            Timeliness::Missing => c.missing += 1,
+            Timeliness::NotDue => c.not_due += 1,
         }
-        if o.timeliness != "not_due" {
+        if o.timeliness != Timeliness::NotDue {
             c.due += 1;
         }
         c.returned += o.returned;
@@ -478,14 +483,8 @@ pub fn totals(rows: &[Compliance]) -> Compliance {
 
 /// Who must act next on an obligation: data entry for a draft (or nothing yet),
 /// the leader for a pending approval, the sender for an approved report.
-pub fn responsible_role(status: &str) -> Option<crate::auth::permission::Role> {
-    use crate::auth::permission::Role;
-    match status {
-        "not_started" | "draft" => Some(Role::DataEntry),
-        "pending_approval" => Some(Role::Approver),
-        "approved" => Some(Role::Sender),
-        _ => None,
-    }
+pub fn responsible_role(status: ReportStatus) -> Option<crate::auth::permission::Role> {
+    status.waiting_on()
 }
 
 /// Every assigned unit's obligation for one regime and period.
@@ -533,7 +532,7 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
     }
     let mut by_user: BTreeMap<String, Reminder> = BTreeMap::new();
     for o in open {
-        let Some(role) = responsible_role(&o.status) else {
+        let Some(role) = responsible_role(o.status) else {
             continue;
         };
         let unit = crate::unit::find(conn, &o.unit)?;

@@ -13,6 +13,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::deadline::{self, DeadlineRule, Roll};
 use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::store::regime::{self as sql, Assignment, Regime, WindowEvent};
@@ -360,18 +361,18 @@ impl PeriodInfo {
     /// The timeliness of a report sent at `sent`: `on_time` by the (outage-moved) rule
     /// deadline or an extension granted before it, `extended` within an extension
     /// granted after it, else `late`.
-    pub fn judge(&self, sent: jiff::Timestamp) -> Result<&'static str> {
+    pub fn judge(&self, sent: jiff::Timestamp) -> Result<Timeliness> {
         let due = clock::local_to_timestamp(self.due)?;
         let effective = clock::local_to_timestamp(self.effective)?;
         Ok(if sent <= due {
-            "on_time"
+            Timeliness::OnTime
         } else if sent <= effective {
             match &self.extension {
-                Some(x) if x.granted_after_deadline => "extended",
-                _ => "on_time",
+                Some(x) if x.granted_after_deadline => Timeliness::Extended,
+                _ => Timeliness::OnTime,
             }
         } else {
-            "late"
+            Timeliness::Late
         })
     }
 }

@@ -155,7 +155,7 @@ fn inputs(
         let chosen = revs
             .iter()
             .rev()
-            .find(|x| o.statuses.iter().any(|s| s == &x.status));
+            .find(|x| o.statuses.iter().any(|s| s == x.status.as_str()));
         let Some(rev) = chosen else { continue };
         let values = to_values(sql::values(conn, rev.id)?);
         match position.get(&code).and_then(|&i| out.get_mut(i)) {
@@ -178,7 +178,7 @@ fn inputs(
                     unit: code,
                     unit_name: name,
                     parent,
-                    status: rev.status.clone(),
+                    status: rev.status.as_str().into(),
                     values,
                 })
             }

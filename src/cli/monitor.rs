@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use crate::clock;
 use crate::context::Ctx;
+use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
 use crate::monitor::{self, Filter};
@@ -199,7 +200,10 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
         monitor::status(tx, actor, &a.regime, &a.period, now, &cal)
     })?;
     let rows = &list.obligations;
-    let missing = rows.iter().filter(|r| r.timeliness == "missing").count();
+    let missing = rows
+        .iter()
+        .filter(|r| r.timeliness == Timeliness::Missing)
+        .count();
     ctx.out
         .emit(&serde_json::to_value(rows)?, OBLIGATION_FIELDS)?;
     note_excluded(ctx, &list.excluded);

@@ -447,7 +447,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                                 continue;
                             }
                         }
-                        if status.as_deref().is_some_and(|s| s != v.status && s != v.timeliness) {
+                        if status.as_deref().is_some_and(|s| s != v.status.as_str() && s != v.timeliness.as_str()) {
                             continue;
                         }
                         out.push(json!({"regime": v.regime, "period": v.period, "unit": v.unit, "unit_name": v.unit_name, "status": v.status, "revision": v.revision, "effective_revision": v.effective_revision, "timeliness": v.timeliness, "deadline": v.deadline, "sent_at": v.sent_at, "channel": v.channel}));

@@ -23,6 +23,7 @@ use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::{Lang, Msg, Result};
 use crate::store::report::{Accepted, Revision, Stored, ValueMap};
 use crate::store::{self, Store};
@@ -607,14 +608,18 @@ fn fill(
                     reference: reference.clone(),
                     form_code: form.code.clone(),
                     form_version: form.version as i64,
-                    status: "accepted".into(),
+                    status: RevisionStatus::Accepted,
                     values_digest: store::report::digest_values(&values),
                     narrative: None,
                     warnings: Vec::new(),
                     created_at: clock::rfc3339(created),
                     sent_at: Some(clock::rfc3339(sent)),
                     deadline: Some(info.effective_deadline.clone()),
-                    timeliness: Some(if is_late { "late" } else { "on_time" }.into()),
+                    timeliness: Some(if is_late {
+                        Timeliness::Late
+                    } else {
+                        Timeliness::OnTime
+                    }),
                     channel: Some("system".into()),
                     offline_doc: None,
                     signature: None,
@@ -640,12 +645,13 @@ fn fill(
                     clock::rfc3339(accepted),
                 );
                 let sent_at = rev.sent_at.clone().unwrap_or_default();
+                use RevisionStatus as S;
                 let transitions = [
-                    ("create", None, "draft", "nhap.lieu", c.as_str()),
-                    ("submit", Some("draft"), "pending_approval", "nhap.lieu", s.as_str()),
-                    ("approve", Some("pending_approval"), "approved", "lanh.dao", ap.as_str()),
-                    ("send", Some("approved"), "sent", sender.as_str(), sent_at.as_str()),
-                    ("accept", Some("sent"), "accepted", aggregator, ac.as_str()),
+                    ("create", None, S::Draft, "nhap.lieu", c.as_str()),
+                    ("submit", Some(S::Draft), S::PendingApproval, "nhap.lieu", s.as_str()),
+                    ("approve", Some(S::PendingApproval), S::Approved, "lanh.dao", ap.as_str()),
+                    ("send", Some(S::Approved), S::Sent, sender.as_str(), sent_at.as_str()),
+                    ("accept", Some(S::Sent), S::Accepted, aggregator, ac.as_str()),
                 ];
                 store::report::insert_accepted(
                     tx,

@@ -7,4 +7,5 @@ pub mod lunar;
 pub mod number;
 pub mod obligation;
 pub mod period;
+pub mod workflow;
 pub mod worktime;

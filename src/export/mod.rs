@@ -68,13 +68,13 @@ pub struct StatusRow {
     pub unit: String,
     pub unit_name: String,
     /// Revision status (`accepted`, `sent`, `draft`, `not_started`, ...).
-    pub status: String,
+    pub status: crate::domain::workflow::ReportStatus,
     /// RFC 3339 (or a local date-time) of sending.
     pub sent_at: Option<String>,
     /// The unit's effective deadline, RFC 3339 (or a local date-time).
     pub deadline: String,
-    /// `on_time` | `late` | `missing` | `not_due`.
-    pub timeliness: String,
+    /// `on_time` | `extended` | `late` | `missing` | `not_due`.
+    pub timeliness: crate::domain::workflow::Timeliness,
     pub approver: Option<String>,
     pub sender: Option<String>,
     /// Whether the sent revision's signature verified; `None` when nothing was signed.

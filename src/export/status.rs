@@ -5,6 +5,7 @@ use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
 
 use super::style;
 use super::{cell_text, excel_datetime, Meta, StatusRow};
+use crate::domain::workflow::Timeliness;
 use crate::glossary::{status_label, timeliness_vi};
 
 const HEADER_ROW: RowNum = 3;
@@ -64,7 +65,7 @@ pub fn write(
         ws.write_number_with_format(r, 0, (n + 1) as f64, &count)?;
         ws.write_string_with_format(r, 1, cell_text(&s.unit), &centered)?;
         ws.write_string_with_format(r, 2, cell_text(&s.unit_name), &text)?;
-        ws.write_string_with_format(r, 3, status_label(&s.status), &centered)?;
+        ws.write_string_with_format(r, 3, status_label(s.status.as_str()), &centered)?;
         for (col, when) in [(4, s.sent_at.as_deref()), (5, Some(s.deadline.as_str()))] {
             match when.filter(|w| !w.trim().is_empty()) {
                 Some(w) => match excel_datetime(w) {
@@ -77,7 +78,7 @@ pub fn write(
         ws.write_string_with_format(
             r,
             TIMELINESS_COL,
-            cell_text(timeliness_vi(&s.timeliness)),
+            cell_text(timeliness_vi(s.timeliness.as_str())),
             &centered,
         )?;
         for (col, who) in [(7, &s.approver), (8, &s.sender)] {
@@ -99,7 +100,7 @@ pub fn write(
         });
         (shown, formula, n)
     };
-    let tally = |t: &str| status.iter().filter(|s| s.timeliness == t).count();
+    let tally = |t: Timeliness| status.iter().filter(|s| s.timeliness == t).count();
     let signed = |v: bool| {
         status
             .iter()
@@ -112,14 +113,29 @@ pub fn write(
     });
     let lines = [
         ("Tổng số đơn vị", total_formula, status.len()),
-        counted("Đúng hạn", TIMELINESS_COL, "Đúng hạn", tally("on_time")),
-        counted("Trễ hạn", TIMELINESS_COL, "Trễ hạn", tally("late")),
-        counted("Chưa gửi", TIMELINESS_COL, "Chưa gửi", tally("missing")),
+        counted(
+            "Đúng hạn",
+            TIMELINESS_COL,
+            "Đúng hạn",
+            tally(Timeliness::OnTime),
+        ),
+        counted(
+            "Trễ hạn",
+            TIMELINESS_COL,
+            "Trễ hạn",
+            tally(Timeliness::Late),
+        ),
+        counted(
+            "Chưa gửi",
+            TIMELINESS_COL,
+            "Chưa gửi",
+            tally(Timeliness::Missing),
+        ),
         counted(
             "Chưa đến hạn",
             TIMELINESS_COL,
             "Chưa đến hạn",
-            tally("not_due"),
+            tally(Timeliness::NotDue),
         ),
         counted("Chữ ký số hợp lệ", SIGNATURE_COL, "Hợp lệ", signed(true)),
         counted(

@@ -123,10 +123,10 @@ fn status() -> Vec<StatusRow> {
     let row = |unit: &str, name: &str, status: &str, sent: Option<&str>, t: &str| StatusRow {
         unit: unit.into(),
         unit_name: name.into(),
-        status: status.into(),
+        status: status.parse().expect("status"),
         sent_at: sent.map(String::from),
         deadline: "2026-11-20T16:30:00+07:00".into(),
-        timeliness: t.into(),
+        timeliness: t.parse().expect("timeliness"),
         approver: sent.map(|_| "Nguyễn Văn An".into()),
         sender: sent.map(|_| "Trần Thị Bình".into()),
         signature_valid: sent.map(|_| true),
@@ -733,10 +733,12 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
         .map(|u| StatusRow {
             unit: u.unit.clone(),
             unit_name: u.unit_name.clone(),
-            status: "accepted".into(),
+            status: crate::domain::workflow::ReportStatus::Revision(
+                crate::domain::workflow::RevisionStatus::Accepted,
+            ),
             sent_at: Some("2026-11-19T09:15:00+07:00".into()),
             deadline: "2026-11-20T16:30:00+07:00".into(),
-            timeliness: "on_time".into(),
+            timeliness: crate::domain::workflow::Timeliness::OnTime,
             approver: Some("Lãnh đạo".into()),
             sender: Some("Văn thư".into()),
             signature_valid: Some(true),

@@ -115,7 +115,7 @@ pub fn history(conn: &Connection, t: &Target) -> Result<Vec<Values>> {
         if let Some(rev) = sql::revisions(conn, report_id)?
             .into_iter()
             .rev()
-            .find(|r| r.status == "accepted")
+            .find(|r| r.status == crate::domain::workflow::RevisionStatus::Accepted)
         {
             out.push(to_values(&sql::values(conn, rev.id)?));
         }

@@ -61,51 +61,18 @@ impl Target {
     }
 }
 
-/// The actions of SPEC §5's table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Submit,
-    Approve,
-    Reject,
-    Send,
-    Accept,
-    Return,
-    Correct,
-}
+pub use crate::domain::workflow::{Action, ReportStatus, RevisionStatus, Timeliness};
 
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Submit => "submit",
-            Action::Approve => "approve",
-            Action::Reject => "reject",
-            Action::Send => "send",
-            Action::Accept => "accept",
-            Action::Return => "return",
-            Action::Correct => "correct",
-        }
-    }
-
-    fn verb(self) -> Msg {
-        match self {
-            Action::Submit => Msg::new("trình", "submit"),
-            Action::Approve => Msg::new("phê duyệt", "approve"),
-            Action::Reject => Msg::new("từ chối", "reject"),
-            Action::Send => Msg::new("gửi", "send"),
-            Action::Accept => Msg::new("tiếp nhận", "accept"),
-            Action::Return => Msg::new("trả lại", "return"),
-            Action::Correct => Msg::new("đính chính", "correct"),
-        }
-    }
-
-    /// The role it takes, and on which unit: the report's, or the lead unit's.
-    fn role(self) -> (Role, bool) {
-        match self {
-            Action::Submit | Action::Correct => (Role::DataEntry, false),
-            Action::Approve | Action::Reject => (Role::Approver, false),
-            Action::Send => (Role::Sender, false),
-            Action::Accept | Action::Return => (Role::Aggregator, true),
-        }
+/// The action's verb, for messages.
+fn verb(action: Action) -> Msg {
+    match action {
+        Action::Submit => Msg::new("trình", "submit"),
+        Action::Approve => Msg::new("phê duyệt", "approve"),
+        Action::Reject => Msg::new("từ chối", "reject"),
+        Action::Send => Msg::new("gửi", "send"),
+        Action::Accept => Msg::new("tiếp nhận", "accept"),
+        Action::Return => Msg::new("trả lại", "return"),
+        Action::Correct => Msg::new("đính chính", "correct"),
     }
 }
 
@@ -146,7 +113,7 @@ pub fn can_read(actor: &Actor, tree: &UnitTree, t: &Target) -> bool {
 }
 
 fn state_error(rev: &Revision, action: Action) -> Error {
-    let (n, s, v) = (rev.number, &rev.status, action.verb());
+    let (n, s, v) = (rev.number, rev.status.as_str(), verb(action));
     Error::new(
         Kind::State,
         Msg::new(
@@ -228,7 +195,7 @@ fn new_revision(
         reference: format!("{}#{number}", t.reference()),
         form_code: form_code.into(),
         form_version,
-        status: "draft".into(),
+        status: RevisionStatus::Draft,
         values_digest: sql::digest_values(values),
         narrative,
         warnings: Vec::new(),
@@ -248,13 +215,20 @@ fn new_revision(
         sql::copy_attachments(conn, from, rev.id)?;
     }
     sql::insert_transition(
-        conn, rev.id, "create", None, "draft", &rec.actor, &rec.at, None,
+        conn,
+        rev.id,
+        "create",
+        None,
+        RevisionStatus::Draft,
+        &rec.actor,
+        &rec.at,
+        None,
     )?;
     rec.change(
         conn,
         "revision",
         &rev.reference,
-        json!({"status": "draft", "form": format!("{form_code} v{form_version}")}),
+        json!({"status": RevisionStatus::Draft, "form": format!("{form_code} v{form_version}")}),
     )?;
     Ok(rev)
 }
@@ -299,8 +273,8 @@ pub fn store_values(
     )?;
     require_assigned(conn, t)?;
     let mut rev = current_or_new(conn, rec, t)?;
-    if rev.status != "draft" {
-        let (n, s) = (rev.number, &rev.status);
+    if rev.status != RevisionStatus::Draft {
+        let (n, s) = (rev.number, rev.status.as_str());
         return Err(Error::new(
             Kind::State,
             Msg::new(
@@ -366,7 +340,7 @@ pub fn set_narrative(
     )?;
     require_assigned(conn, t)?;
     let mut rev = current_or_new(conn, rec, t)?;
-    if rev.status != "draft" {
+    if rev.status != RevisionStatus::Draft {
         return Err(state_error(&rev, Action::Submit));
     }
     let clean = crate::text::auto_convert(text).text;
@@ -422,7 +396,7 @@ pub fn attach(
         ));
     }
     let rev = current_or_new(conn, rec, t)?;
-    if rev.status != "draft" {
+    if rev.status != RevisionStatus::Draft {
         return Err(state_error(&rev, Action::Submit));
     }
     let name = crate::input::name("Tên tệp", "File name", name, 255)?;

@@ -4,15 +4,15 @@ use super::*;
 
 /// A report's timeliness now (SPEC §3): from its first sending, else missing once the
 /// effective deadline has passed, else not due.
-pub fn timeliness(revs: &[Revision], info: &PeriodInfo, now: Timestamp) -> Result<String> {
-    if let Some(first) = revs.iter().find(|r| r.timeliness.is_some()) {
-        return Ok(first.timeliness.clone().unwrap_or_default());
+pub fn timeliness(revs: &[Revision], info: &PeriodInfo, now: Timestamp) -> Result<Timeliness> {
+    if let Some(sent) = revs.iter().find_map(|r| r.timeliness) {
+        return Ok(sent);
     }
     let due = clock::local_to_timestamp(info.effective)?;
     Ok(if now > due {
-        "missing".into()
+        Timeliness::Missing
     } else {
-        "not_due".into()
+        Timeliness::NotDue
     })
 }
 
@@ -22,10 +22,10 @@ pub struct ReportView {
     pub unit: String,
     pub unit_name: String,
     pub period: String,
-    pub status: String,
+    pub status: ReportStatus,
     pub revision: Option<i64>,
     pub effective_revision: Option<i64>,
-    pub timeliness: String,
+    pub timeliness: Timeliness,
     pub deadline: String,
     /// The deadline by the regime's rule (`deadline` is the unit's effective one).
     pub rule_deadline: String,
@@ -71,7 +71,10 @@ pub fn view(
         })
         .collect();
     let latest = revs.last();
-    let effective = revs.iter().rev().find(|r| r.status == "accepted");
+    let effective = revs
+        .iter()
+        .rev()
+        .find(|r| r.status == RevisionStatus::Accepted);
     let shown = effective.or(latest);
     let values = match (shown, with_values) {
         // As `entry show` lists them: the form's order, column numbers, row labels.
@@ -87,9 +90,7 @@ pub fn view(
         unit: t.unit.code.clone(),
         unit_name: t.unit.name.clone(),
         period: t.period.clone(),
-        status: latest
-            .map(|r| r.status.clone())
-            .unwrap_or_else(|| "not_started".into()),
+        status: ReportStatus::of(latest.map(|r| r.status)),
         revision: latest.map(|r| r.number),
         effective_revision: effective.map(|r| r.number),
         timeliness: timeliness(&seen, &info, now)?,

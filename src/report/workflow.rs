@@ -2,6 +2,7 @@
 //! sending, verifying at acceptance; and reports sent through the fallback channel.
 
 use super::*;
+use crate::domain::workflow::{next, On};
 
 pub struct Context<'a> {
     pub db: &'a Path,
@@ -23,21 +24,21 @@ pub fn act(
     cx: &Context<'_>,
 ) -> Result<Revision> {
     let tree = units::tree(conn)?;
-    let (role, on_lead) = action.role();
-    let v = action.verb();
+    let need = action.needs();
+    let v = verb(action);
     require_role(
         actor,
         &tree,
         t,
-        role,
-        on_lead,
+        need.role,
+        need.on == On::LeadUnit,
         Msg::new(
             format!("{} báo cáo {}", v.vi, t.reference()),
             format!("{} report {}", v.en, t.reference()),
         ),
     )?;
     let comment = crate::input::optional_name("Ý kiến", "Comment", comment, 2000)?;
-    if matches!(action, Action::Reject | Action::Return) && comment.is_none() {
+    if action.needs_reason() && comment.is_none() {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
@@ -65,16 +66,9 @@ pub fn act(
             ),
         ));
     };
-    let from = rev.status.clone();
-    let to = match (action, from.as_str()) {
-        (Action::Submit, "draft") => "pending_approval",
-        (Action::Approve, "pending_approval") => "approved",
-        (Action::Reject, "pending_approval") => "draft",
-        (Action::Send, "approved") => "sent",
-        (Action::Accept, "sent") => "accepted",
-        (Action::Return, "sent") => "returned",
-        (Action::Correct, "accepted") => "accepted",
-        _ => return Err(state_error(&rev, action)),
+    let from = rev.status;
+    let Some(to) = next(from, action) else {
+        return Err(state_error(&rev, action));
     };
     match action {
         Action::Submit => {
@@ -165,7 +159,7 @@ pub fn act(
             }
             rev.sent_at = Some(rec.at.clone());
             rev.deadline = Some(info.effective_deadline.clone());
-            rev.timeliness = Some(info.judge(cx.now)?.into());
+            rev.timeliness = Some(info.judge(cx.now)?);
             rev.channel = Some("system".into());
             rev.signed_by = Some(actor.username.clone());
             rev.key_id = Some(key_id);
@@ -192,15 +186,19 @@ pub fn act(
                     "enter the document's figures (`baocao report offline-figures … --values FILE`), or return it (`baocao report return`) so the unit enters them; the document's sending time still counts",
                 )));
             }
-            for mut old in revs.iter().filter(|r| r.status == "accepted").cloned() {
-                old.status = "superseded".into();
+            for mut old in revs
+                .iter()
+                .filter(|r| r.status == RevisionStatus::Accepted)
+                .cloned()
+            {
+                old.status = RevisionStatus::Superseded;
                 sql::save_revision(conn, &old)?;
                 sql::insert_transition(
                     conn,
                     old.id,
                     "supersede",
-                    Some("accepted"),
-                    "superseded",
+                    Some(RevisionStatus::Accepted),
+                    RevisionStatus::Superseded,
                     &rec.actor,
                     &rec.at,
                     None,
@@ -209,20 +207,20 @@ pub fn act(
                     conn,
                     "revision",
                     &old.reference,
-                    json!({"status": ["accepted", "superseded"]}),
+                    json!({"status": [RevisionStatus::Accepted, RevisionStatus::Superseded]}),
                 )?;
             }
         }
         _ => {}
     }
     if action != Action::Correct {
-        rev.status = to.into();
+        rev.status = to;
         sql::save_revision(conn, &rev)?;
         sql::insert_transition(
             conn,
             rev.id,
             action.as_str(),
-            Some(&from),
+            Some(from),
             to,
             &rec.actor,
             &rec.at,
@@ -256,7 +254,7 @@ pub fn act(
                 next.id,
                 "correct",
                 None,
-                "draft",
+                RevisionStatus::Draft,
                 &rec.actor,
                 &rec.at,
                 comment.as_deref(),
@@ -358,21 +356,18 @@ pub fn record_offline(
     }
     let outages = outage.outages.clone();
     let mut rev = current_or_new(conn, rec, t)?;
-    if !matches!(
-        rev.status.as_str(),
-        "draft" | "pending_approval" | "approved"
-    ) {
+    if !rev.status.before_sending() {
         return Err(state_error(&rev, Action::Send));
     }
-    let from = rev.status.clone();
+    let from = rev.status;
     let doc = format!("{document} ({document_date})");
     if let Some(f) = figures {
         enter_document_figures(conn, actor, rec, t, &mut rev, f, &doc)?;
     }
-    rev.status = "sent".into();
+    rev.status = RevisionStatus::Sent;
     rev.sent_at = Some(clock::rfc3339(sent));
     rev.deadline = Some(info.effective_deadline.clone());
-    rev.timeliness = Some(info.judge(sent)?.into());
+    rev.timeliness = Some(info.judge(sent)?);
     rev.channel = Some("offline".into());
     rev.offline_doc = Some(doc);
     sql::save_revision(conn, &rev)?;
@@ -381,13 +376,13 @@ pub fn record_offline(
         conn,
         rev.id,
         "record_offline",
-        Some(&from),
-        "sent",
+        Some(from),
+        RevisionStatus::Sent,
         &rec.actor,
         &rec.at,
         note.as_deref(),
     )?;
-    rec.change(conn, "revision", &rev.reference, json!({"status": [from, "sent"], "channel": "offline", "document": document, "document_date": document_date.to_string(), "sent_at": rev.sent_at, "outages": outages}))?;
+    rec.change(conn, "revision", &rev.reference, json!({"status": [from, RevisionStatus::Sent], "channel": "offline", "document": document, "document_date": document_date.to_string(), "sent_at": rev.sent_at, "outages": outages}))?;
     Ok(rev)
 }
 
@@ -467,10 +462,10 @@ pub fn enter_offline_figures(
         ));
     };
     let (true, Some(doc)) = (
-        rev.status == "sent" && rev.channel.as_deref() == Some("offline"),
+        rev.status == RevisionStatus::Sent && rev.channel.as_deref() == Some("offline"),
         rev.offline_doc.clone(),
     ) else {
-        let (n, st) = (rev.number, &rev.status);
+        let (n, st) = (rev.number, rev.status.as_str());
         return Err(Error::new(
             Kind::State,
             Msg::new(
@@ -489,8 +484,8 @@ pub fn enter_offline_figures(
         conn,
         rev.id,
         "offline_figures",
-        Some("sent"),
-        "sent",
+        Some(RevisionStatus::Sent),
+        RevisionStatus::Sent,
         &rec.actor,
         &rec.at,
         Some(&doc),

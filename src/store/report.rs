@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
 
+use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::Result;
 
 /// A stored value: an exact decimal as text, or free text.
@@ -52,7 +53,7 @@ pub struct Revision {
     pub reference: String,
     pub form_code: String,
     pub form_version: i64,
-    pub status: String,
+    pub status: RevisionStatus,
     #[serde(skip)]
     pub values_digest: String,
     pub narrative: Option<String>,
@@ -60,7 +61,7 @@ pub struct Revision {
     pub created_at: String,
     pub sent_at: Option<String>,
     pub deadline: Option<String>,
-    pub timeliness: Option<String>,
+    pub timeliness: Option<Timeliness>,
     pub channel: Option<String>,
     pub offline_doc: Option<String>,
     #[serde(skip)]
@@ -187,8 +188,8 @@ pub fn insert_transition(
     conn: &Connection,
     revision_id: i64,
     action: &str,
-    from: Option<&str>,
-    to: &str,
+    from: Option<RevisionStatus>,
+    to: RevisionStatus,
     actor: &str,
     at: &str,
     comment: Option<&str>,
@@ -370,7 +371,13 @@ pub struct Accepted<'a> {
     pub revision: &'a Revision,
     pub values: &'a ValueMap,
     /// (action, from, to, actor, at), in order.
-    pub transitions: &'a [(&'a str, Option<&'a str>, &'a str, &'a str, &'a str)],
+    pub transitions: &'a [(
+        &'a str,
+        Option<RevisionStatus>,
+        RevisionStatus,
+        &'a str,
+        &'a str,
+    )],
 }
 
 /// Stores a report with one accepted revision, its values and its transitions, with
