@@ -28,4 +28,3 @@ mod restore;
 mod schemas;
 mod units;
 mod workflow;
-
