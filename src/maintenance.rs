@@ -678,6 +678,23 @@ impl SchemaProblem {
     }
 }
 
+/// What every new database records of itself, first thing in its first transaction
+/// (`init`, `demo`, `demo --scale national`): whether it runs on the simulated clock,
+/// then when it was made, as `created_at` gives it (which may read the former).
+/// Returns the creation time.
+pub fn stamp_new(
+    conn: &Connection,
+    simulated_clock: bool,
+    created_at: impl FnOnce(&Connection) -> Result<String>,
+) -> Result<String> {
+    if simulated_clock {
+        store::set_meta(conn, "simulated_clock", "1")?;
+    }
+    let at = created_at(conn)?;
+    store::set_meta(conn, "created_at", &at)?;
+    Ok(at)
+}
+
 /// What `init` is given, already checked.
 pub struct InitInput<'a> {
     pub username: &'a str,
@@ -699,11 +716,9 @@ pub fn init(
     let result = (|| -> Result<()> {
         let mut st = Store::create(db)?;
         st.write(|tx| {
-            if i.simulated_clock {
-                store::set_meta(tx, "simulated_clock", "1")?;
-            }
-            let at = crate::clock::rfc3339(record_time(tx)?);
-            store::set_meta(tx, "created_at", &at)?;
+            let at = stamp_new(tx, i.simulated_clock, |tx| {
+                Ok(crate::clock::rfc3339(record_time(tx)?))
+            })?;
             let rec = audit::Recorder {
                 at: at.clone(),
                 actor: i.username.to_string(),
