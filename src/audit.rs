@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Msg, Result};
+pub use crate::store::audit::LogFilter;
 use crate::store::audit::{self as sql, Entry, GENESIS};
 
 /// Who does what, when: shared by every entry a command appends.
@@ -235,4 +236,14 @@ fn row_problem(object: &str, entry: Option<i64>, problem: &str, vi: &str, en: &s
         problem: problem.to_string(),
         msg: Msg::new(format!("{object}: {vi}"), format!("{object}: {en}")),
     }
+}
+
+/// `audit log`: the entries matching the filter.
+pub fn log(conn: &Connection, filter: &LogFilter<'_>) -> Result<Vec<Entry>> {
+    sql::log(conn, filter)
+}
+
+/// `audit head`: the hash at the head of the chain, if any entry was written.
+pub fn head(conn: &Connection) -> Result<Option<String>> {
+    crate::store::get_meta(conn, "audit_head")
 }

@@ -12,7 +12,7 @@ use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Grant, Role, Via};
 use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
-use crate::store::{self, account as accounts, Store};
+use crate::store::{account as accounts, Store};
 use crate::{account, auth, calendar, unit};
 
 pub mod national;
@@ -104,8 +104,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     let holidays = calendar::parse(HOLIDAYS)?;
     let mut st = Store::create(&db)?;
     let result = st.write(|tx| {
-        store::set_meta(tx, "simulated_clock", "1")?;
-        store::set_meta(tx, "created_at", DEMO_START)?;
+        crate::maintenance::stamp_new(tx, true, |_| Ok(DEMO_START.into()))?;
         let rec = Recorder {
             at: DEMO_START.into(),
             actor: DEMO_ADMIN.into(),

@@ -504,3 +504,17 @@ pub fn import(
     }
     Ok(report)
 }
+
+/// `indicator list`: indicators (active only unless `all`), optionally of one
+/// field, compared case- and accent-insensitively.
+pub fn list(conn: &Connection, field: Option<&str>, all: bool) -> Result<Vec<Indicator>> {
+    let want = field.map(crate::text::fold_key);
+    Ok(sql::all(conn)?
+        .into_iter()
+        .filter(|i| all || i.status == "active")
+        .filter(|i| {
+            want.as_ref()
+                .is_none_or(|w| i.field.as_deref().map(crate::text::fold_key).as_ref() == Some(w))
+        })
+        .collect())
+}

@@ -617,3 +617,24 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         .to_string();
     format!("From: {from}\nTo: {to}\nSubject: =?UTF-8?B?{enc}?=\nDate: {date}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}")
 }
+
+/// Assignments as printed: each with the first period it owes (`--from`, else the
+/// first whose rule deadline had not passed when it was made).
+pub fn with_first_period(
+    conn: &rusqlite::Connection,
+    list: Vec<rsql::Assignment>,
+) -> Result<serde_json::Value> {
+    let cal = crate::calendar::load(conn)?;
+    let mut out = Vec::with_capacity(list.len());
+    let mut regimes: std::collections::HashMap<String, Regime> = Default::default();
+    for a in list {
+        if !regimes.contains_key(&a.regime) {
+            regimes.insert(a.regime.clone(), regime::find(conn, &a.regime)?);
+        }
+        let first = first_period(&regimes[&a.regime], &a, &cal)?;
+        let mut v = serde_json::to_value(&a)?;
+        v["first_period"] = serde_json::Value::from(first);
+        out.push(v);
+    }
+    Ok(serde_json::Value::Array(out))
+}

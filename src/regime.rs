@@ -745,3 +745,41 @@ pub fn window(
         )
     })
 }
+
+/// `regime list`: regimes (active only unless `all`).
+pub fn list(conn: &Connection, all: bool) -> Result<Vec<Regime>> {
+    Ok(sql::all(conn)?
+        .into_iter()
+        .filter(|r| all || r.status == "active")
+        .collect())
+}
+
+/// `regime show`: the regime with the codes of the units it is assigned to.
+pub fn show(conn: &Connection, code: &str) -> Result<serde_json::Value> {
+    let r = find(conn, code)?;
+    let mut v = serde_json::to_value(&r)?;
+    v["assigned_units"] = serde_json::Value::from(
+        sql::assignments(conn, r.id, true)?
+            .into_iter()
+            .map(|a| a.unit)
+            .collect::<Vec<_>>(),
+    );
+    Ok(v)
+}
+
+/// The current assignments of a regime.
+pub fn assignments(conn: &Connection, code: &str) -> Result<Vec<Assignment>> {
+    let r = find(conn, code)?;
+    sql::assignments(conn, r.id, true)
+}
+
+/// `window list`: the window events of a regime, optionally for one period.
+pub fn window_events(
+    conn: &Connection,
+    code: &str,
+    period: Option<&str>,
+) -> Result<Vec<WindowEvent>> {
+    let r = find(conn, code)?;
+    let p = period.map(|p| parse_period(&r, p)).transpose()?;
+    sql::window_events(conn, r.id, p.as_deref())
+}

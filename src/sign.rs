@@ -173,6 +173,48 @@ pub fn verify(public_hex: &str, content: &str, signature_hex: &str) -> bool {
     pk.verify(content.as_bytes(), &sig).is_ok()
 }
 
+/// A key pair made by [`rotate`]: the public half stored, the private half saved.
+#[derive(Debug, Serialize)]
+pub struct NewKey {
+    pub username: String,
+    pub key_id: i64,
+    pub public_key: String,
+    pub private_key_file: PathBuf,
+}
+
+/// `account key generate`: a new key pair for the signed-in user. A rotation: the
+/// previous keys are revoked, and that is recorded too.
+pub fn rotate(
+    conn: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    rec: &crate::audit::Recorder,
+    db: &Path,
+) -> Result<NewKey> {
+    let (key, public, _) = generate(db, &actor.username)?;
+    for old in crate::store::report::revoke_keys(conn, actor.account_id, &rec.at)? {
+        rec.change(
+            conn,
+            "key",
+            &old.to_string(),
+            json!({"account": actor.username, "revoked": true}),
+        )?;
+    }
+    let id = crate::store::report::insert_key(conn, actor.account_id, &public, &rec.at)?;
+    rec.change(
+        conn,
+        "key",
+        &id.to_string(),
+        json!({"account": actor.username, "public_key": public}),
+    )?;
+    let path = save(db, &actor.username, id, &key)?;
+    Ok(NewKey {
+        username: actor.username.clone(),
+        key_id: id,
+        public_key: public,
+        private_key_file: path,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

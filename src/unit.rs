@@ -879,6 +879,42 @@ pub fn draw(nodes: &[TreeNode], lang: Lang) -> String {
     out
 }
 
+/// `unit list`: units (active only unless `all`), optionally of one kind and
+/// under one unit (itself included).
+pub fn list(
+    conn: &Connection,
+    kind: Option<UnitKind>,
+    under: Option<&str>,
+    all: bool,
+) -> Result<Vec<Unit>> {
+    let tree = sql::tree(conn)?;
+    let root = under.map(|c| find(conn, c)).transpose()?;
+    Ok(sql::all(conn)?
+        .into_iter()
+        .filter(|u| all || u.status == "active")
+        .filter(|u| kind.is_none_or(|k| k.as_str() == u.kind))
+        .filter(|u| root.as_ref().is_none_or(|r| tree.within(u.id, r.id)))
+        .collect())
+}
+
+/// `unit show`: the unit with its children's codes, account count and lineage.
+pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+    let u = find(conn, code)?;
+    let mut v = serde_json::to_value(&u)?;
+    v["children"] = json!(sql::children(conn, u.id)?
+        .into_iter()
+        .map(|c| c.code)
+        .collect::<Vec<_>>());
+    v["accounts"] = json!(sql::count_accounts(conn, u.id)?);
+    v["lineage"] = serde_json::to_value(sql::lineage_of(conn, u.id)?)?;
+    Ok(v)
+}
+
+/// Whether a unit with this code exists (in any status).
+pub fn exists(conn: &Connection, code: &str) -> Result<bool> {
+    Ok(sql::by_code(conn, code.trim())?.is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

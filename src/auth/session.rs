@@ -79,3 +79,78 @@ pub fn remove(db: &Path) -> Result<()> {
         Err(e) => Err(e.into()),
     }
 }
+
+/// How long a signed-in session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The actor a signed-in account acts as, with its grants.
+pub fn actor_of(
+    conn: &rusqlite::Connection,
+    account: &crate::store::account::Account,
+) -> Result<crate::auth::permission::Actor> {
+    Ok(crate::auth::permission::Actor {
+        account_id: account.id,
+        username: account.username.clone(),
+        unit_id: account.unit_id,
+        grants: crate::store::account::grants_for_check(conn, account.id)?,
+        via: crate::auth::permission::Via::Session,
+    })
+}
+
+/// Opens a session for the account, keyed by the hash of `secret`, lasting
+/// [`SESSION_HOURS`] of real time; recorded.
+pub fn open(
+    conn: &rusqlite::Connection,
+    rec: &crate::audit::Recorder,
+    account: &crate::store::account::Account,
+    secret: &str,
+) -> Result<()> {
+    let real = jiff::Timestamp::now();
+    let expires = real + jiff::SignedDuration::from_hours(SESSION_HOURS);
+    let id = crate::store::account::insert_session(
+        conn,
+        account.id,
+        &super::secret_hash(secret),
+        &crate::clock::rfc3339(real),
+        &crate::clock::rfc3339(expires),
+    )?;
+    rec.change(
+        conn,
+        "session",
+        &id.to_string(),
+        serde_json::json!({"event": "login", "account": account.username}),
+    )
+}
+
+/// Ends the session of a local session file, recorded at `record_time`. A session
+/// the trail does not match is left as it is, for `audit verify` to report.
+pub fn close(
+    conn: &rusqlite::Connection,
+    file: &SessionFile,
+    record_time: &dyn Fn(&rusqlite::Connection) -> Result<jiff::Timestamp>,
+) -> Result<()> {
+    let hash = super::secret_hash(&file.secret);
+    match crate::store::account::session(conn, &hash)? {
+        Some((id, ..)) if crate::audit::matches_record(conn, "session", &id.to_string())? => {}
+        _ => return Ok(()),
+    }
+    let ended = crate::store::account::end_session(
+        conn,
+        &hash,
+        &crate::clock::rfc3339(jiff::Timestamp::now()),
+    )?;
+    if let Some(id) = ended {
+        let rec = crate::audit::Recorder {
+            at: crate::clock::rfc3339(record_time(conn)?),
+            actor: file.username.clone(),
+            command: "logout".into(),
+        };
+        rec.change(
+            conn,
+            "session",
+            &id.to_string(),
+            serde_json::json!({"event": "logout", "account": file.username}),
+        )?;
+    }
+    Ok(())
+}

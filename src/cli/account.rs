@@ -404,17 +404,8 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
             crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
         AccountCmd::Key(KeyCmd::Generate) => {
-            let v = ctx.write(|tx, actor, rec| {
-                let (key, public, _) = crate::sign::generate(&ctx.db, &actor.username)?;
-                // A rotation: the previous key is revoked, and that is recorded too.
-                for old in crate::store::report::revoke_keys(tx, actor.account_id, &rec.at)? {
-                    rec.change(tx, "key", &old.to_string(), json!({"account": actor.username, "revoked": true}))?;
-                }
-                let id = crate::store::report::insert_key(tx, actor.account_id, &public, &rec.at)?;
-                rec.change(tx, "key", &id.to_string(), json!({"account": actor.username, "public_key": public}))?;
-                let path = crate::sign::save(&ctx.db, &actor.username, id, &key)?;
-                Ok(json!({"username": actor.username, "key_id": id, "public_key": public, "private_key_file": path}))
-            })?;
+            let k = ctx.write(|tx, actor, rec| crate::sign::rotate(tx, actor, rec, &ctx.db))?;
+            let v = serde_json::to_value(&k)?;
             ctx.out.emit(
                 &v,
                 fields![

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
+use crate::audit::LogFilter;
 use crate::context::{Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
 use crate::maintenance;
 use crate::output::Field;
-use crate::store::audit::{self as audit_sql, LogFilter};
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
@@ -88,7 +88,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 .map(crate::clock::rfc3339);
             let entries = ctx.read(|tx, a| {
                 a.require_sysadmin(Msg::new("xem nhật ký kiểm tra", "read the audit trail"))?;
-                audit_sql::log(
+                crate::audit::log(
                     tx,
                     &LogFilter {
                         actor: actor.as_deref(),
@@ -122,7 +122,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
         AuditCmd::Head => {
             let head = ctx.read(|tx, a| {
                 a.require_sysadmin(Msg::new("xem đầu chuỗi nhật ký", "read the audit head"))?;
-                crate::store::get_meta(tx, "audit_head")
+                crate::audit::head(tx)
             })?;
             ctx.out.emit(
                 &json!({"head": head}),

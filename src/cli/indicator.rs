@@ -11,7 +11,6 @@ use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
 use crate::indicator::{self, IndicatorChange, IndicatorInput};
 use crate::output::{Field, Format, Output};
-use crate::store::indicator as sql;
 use crate::text::{self, Encoding};
 
 #[derive(Debug, Args)]
@@ -159,17 +158,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             ctx.out.emit(&serde_json::to_value(ind)?, INDICATOR_FIELDS)
         }
         IndicatorCmd::List { field, all } => {
-            let list = ctx.read(|tx, _| sql::all(tx))?;
-            let want = field.as_deref().map(crate::text::fold_key);
-            let rows: Vec<_> = list
-                .into_iter()
-                .filter(|i| all || i.status == "active")
-                .filter(|i| {
-                    want.as_ref().is_none_or(|w| {
-                        i.field.as_deref().map(crate::text::fold_key).as_ref() == Some(w)
-                    })
-                })
-                .collect();
+            let rows = ctx.read(|tx, _| indicator::list(tx, field.as_deref(), all))?;
             ctx.out.emit(&serde_json::to_value(rows)?, INDICATOR_FIELDS)
         }
         IndicatorCmd::Show { code } => {
@@ -202,7 +191,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             verdict
         }
         IndicatorCmd::Export => {
-            let list = ctx.read(|tx, _| sql::all(tx))?;
+            let list = ctx.read(|tx, _| indicator::list(tx, None, true))?;
             let rows: Vec<Value> = list
                 .into_iter()
                 .map(|i| json!({"code": i.code, "name": i.name, "unit": i.unit, "value_type": i.value_type, "decimals": i.decimals, "aggregation": i.aggregation, "time_aggregation": i.time_aggregation, "weight": i.weight, "definition": i.definition, "field": i.field}))

@@ -155,7 +155,7 @@ pub fn period(ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
                 let r = crate::regime::find(tx, &code)?;
                 let pid = crate::regime::parse_period(&r, &id)?;
                 let cal = calendar::load(tx)?;
-                let events = crate::store::regime::window_events(tx, r.id, Some(&pid))?;
+                let events = crate::regime::window_events(tx, &code, Some(&id))?;
                 let info = crate::regime::period_info(&r, &pid, None, &cal, &events)?;
                 let kind = r.frequency.clone().unwrap_or_else(|| r.kind.clone());
                 let mut v = json!({"id": info.period, "type": kind, "start": info.start, "end": info.end, "deadline": info.effective_deadline, "name": info.name, "window": r.window, "regime": r.code, "rule_deadline": info.deadline, "reception_open": info.reception_open});

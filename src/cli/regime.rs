@@ -1,14 +1,12 @@
 //! `baocao regime …`, `baocao assign …`, `baocao window …`.
 
 use clap::{Args, Subcommand};
-use serde_json::Value;
 
 use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
 use crate::output::Field;
 use crate::regime::{self, AssignInput, RegimeInput};
-use crate::store::regime as rsql;
 
 #[derive(Debug, Args)]
 pub struct RegimeAddArgs {
@@ -220,24 +218,6 @@ const ASSIGN_FIELDS: &[Field] = fields![
     ("first_period", "Báo cáo từ kỳ", "First period")
 ];
 
-/// Assignments as printed: each with the first period it owes (`--from`, else the
-/// first whose rule deadline had not passed when it was made).
-fn with_first_period(tx: &rusqlite::Connection, list: Vec<rsql::Assignment>) -> Result<Value> {
-    let cal = crate::calendar::load(tx)?;
-    let mut out = Vec::with_capacity(list.len());
-    let mut regimes: std::collections::HashMap<String, rsql::Regime> = Default::default();
-    for a in list {
-        if !regimes.contains_key(&a.regime) {
-            regimes.insert(a.regime.clone(), regime::find(tx, &a.regime)?);
-        }
-        let first = crate::monitor::first_period(&regimes[&a.regime], &a, &cal)?;
-        let mut v = serde_json::to_value(&a)?;
-        v["first_period"] = Value::from(first);
-        out.push(v);
-    }
-    Ok(Value::Array(out))
-}
-
 const WINDOW_FIELDS: &[Field] = fields![
     ("period", "Kỳ", "Period"),
     ("unit", "Đơn vị", "Unit"),
@@ -275,25 +255,11 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
         }
         RegimeCmd::List { all } => {
-            let list: Vec<_> = ctx
-                .read(|tx, _| rsql::all(tx))?
-                .into_iter()
-                .filter(|r| all || r.status == "active")
-                .collect();
+            let list = ctx.read(|tx, _| regime::list(tx, all))?;
             ctx.out.emit(&serde_json::to_value(list)?, REGIME_FIELDS)
         }
         RegimeCmd::Show { code } => {
-            let v = ctx.read(|tx, _| {
-                let r = regime::find(tx, &code)?;
-                let mut v = serde_json::to_value(&r)?;
-                v["assigned_units"] = Value::from(
-                    rsql::assignments(tx, r.id, true)?
-                        .into_iter()
-                        .map(|a| a.unit)
-                        .collect::<Vec<_>>(),
-                );
-                Ok(v)
-            })?;
+            let v = ctx.read(|tx, _| regime::show(tx, &code))?;
             ctx.out.emit(&v, REGIME_FIELDS)
         }
         RegimeCmd::Retire { code } => {
@@ -325,7 +291,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
             let list = ctx.write(|tx, actor, rec| {
                 let list = regime::assign(tx, actor, rec, &code, &input)?;
                 let n = list.len();
-                Ok((n, with_first_period(tx, list)?))
+                Ok((n, crate::monitor::with_first_period(tx, list)?))
             })?;
             let (n, list) = list;
             ctx.out.note(Msg::new(
@@ -336,8 +302,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
         }
         AssignCmd::List { regime: code } => {
             let list = ctx.read(|tx, _| {
-                let r = regime::find(tx, &code)?;
-                with_first_period(tx, rsql::assignments(tx, r.id, true)?)
+                crate::monitor::with_first_period(tx, regime::assignments(tx, &code)?)
             })?;
             ctx.out.emit(&list, ASSIGN_FIELDS)
         }
@@ -391,14 +356,7 @@ pub fn window_cmd(ctx: &Ctx, cmd: WindowCmd) -> Result<()> {
             regime: code,
             period,
         } => {
-            let list = ctx.read(|tx, _| {
-                let r = regime::find(tx, &code)?;
-                let p = period
-                    .as_deref()
-                    .map(|p| regime::parse_period(&r, p))
-                    .transpose()?;
-                rsql::window_events(tx, r.id, p.as_deref())
-            })?;
+            let list = ctx.read(|tx, _| regime::window_events(tx, &code, period.as_deref()))?;
             ctx.out.emit(&serde_json::to_value(list)?, WINDOW_FIELDS)
         }
     }

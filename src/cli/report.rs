@@ -9,11 +9,7 @@ use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
 use crate::output::Field;
-use crate::regime;
 use crate::report::{self, Action, Context, Target};
-use crate::store::regime as rsql;
-use crate::store::report as sql;
-use crate::store::unit as units;
 
 /// Which report: regime, period, and unit (default: your own unit).
 #[derive(Debug, Args, Clone)]
@@ -194,13 +190,7 @@ fn target(
     actor: &crate::auth::permission::Actor,
     w: &Which,
 ) -> Result<Target> {
-    let unit = match &w.unit {
-        Some(u) => u.clone(),
-        None => units::by_id(tx, actor.unit_id)?
-            .map(|u| u.code)
-            .unwrap_or_default(),
-    };
-    report::locate(tx, &w.regime, &unit, &w.period)
+    report::locate_for(tx, actor, &w.regime, w.unit.as_deref(), &w.period)
 }
 
 /// The figures of a document received outside the system, read from `path` as
@@ -229,14 +219,7 @@ fn readable_target(
     w: &Which,
 ) -> Result<Target> {
     let t = target(tx, actor, w)?;
-    let tree = units::tree(tx)?;
-    actor.require(
-        report::can_read(actor, &tree, &t),
-        Msg::new(
-            format!("xem báo cáo {}", t.reference()),
-            format!("view report {}", t.reference()),
-        ),
-    )?;
+    report::require_readable(tx, actor, &t)?;
     Ok(t)
 }
 
@@ -312,20 +295,10 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         }
         ReportCmd::Verify { which, revision } => {
             let (v, ok) = ctx.read(|tx, actor| {
-                let t = target(tx, actor, &which)?;
-                let tree = units::tree(tx)?;
-                actor.require(report::can_read(actor, &tree, &t), Msg::new(format!("xem báo cáo {}", t.reference()), format!("view report {}", t.reference())))?;
-                let Some(report_id) = sql::report_id(tx, t.regime.id, t.unit.id, &t.period)? else {
-                    return Err(Error::new(Kind::NotFound, Msg::new(format!("Chưa có báo cáo {}", t.reference()), format!("No report {} yet", t.reference()))));
-                };
-                let revs = sql::revisions(tx, report_id)?;
-                let rev = match revision {
-                    Some(n) => revs.into_iter().find(|r| r.number == n),
-                    None => revs.into_iter().rev().find(|r| r.signature.is_some()),
-                }
-                .ok_or_else(|| Error::new(Kind::NotFound, Msg::new("Không có bản báo cáo đã ký", "No signed revision")))?;
-                let ok = report::signature_ok(tx, &t, &rev)?;
-                Ok((json!({"report": t.reference(), "revision": rev.number, "signed_by": rev.signed_by, "sent_at": rev.sent_at, "signature_valid": ok}), ok))
+                let t = readable_target(tx, actor, &which)?;
+                let v = report::verify(tx, &t, revision)?;
+                let ok = v.signature_valid;
+                Ok((serde_json::to_value(&v)?, ok))
             })?;
             ctx.out.emit(&v, &[])?;
             match ok {
@@ -358,7 +331,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 };
                 let figures = read.as_ref().map(|r| report::DocumentFigures { cells: &r.cells, form_version: r.form_version });
                 let rev = report::record_offline(tx, actor, rec, &t, &document, document_date, sent, figures.as_ref(), &cx)?;
-                let figures = rev.narrative.is_some() || !crate::store::report::values(tx, rev.id)?.is_empty();
+                let figures = report::has_figures(tx, &rev)?;
                 Ok(json!({"report": t.reference(), "revision": rev.number, "status": rev.status, "timeliness": rev.timeliness, "sent_at": rev.sent_at, "document": rev.offline_doc, "figures_entered": figures}))
             })?;
             ctx.out.emit(&v, &[])
@@ -406,54 +379,15 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             unit,
             status,
         } => {
+            let filter = report::ListFilter {
+                regime: regime_code.as_deref(),
+                period: period.as_deref(),
+                unit: unit.as_deref(),
+                status: status.as_deref(),
+            };
             let (rows, excluded) = ctx.read(|tx, actor| {
-                let tree = units::tree(tx)?;
                 let cal = crate::calendar::load(tx)?;
-                let mut excluded = Vec::new();
-                let regimes = match &regime_code {
-                    Some(c) => vec![regime::find(tx, c)?],
-                    None => rsql::all(tx)?,
-                };
-                let unit_filter = unit.as_deref().map(|c| crate::unit::find(tx, c)).transpose()?;
-                let mut out = Vec::new();
-                for r in &regimes {
-                    // With a period: every assigned unit, sent or not. Without: the reports there are.
-                    let mut keys: Vec<(String, String)> = Vec::new();
-                    match &period {
-                        Some(p) => {
-                            let p = regime::parse_period(r, p)?;
-                            for a in rsql::assignments(tx, r.id, true)? {
-                                keys.push((a.unit, p.clone()));
-                            }
-                        }
-                        None => {
-                            for (_, _, _, u, p) in sql::reports(tx, Some(r.id), None)? {
-                                keys.push((u, p));
-                            }
-                        }
-                    }
-                    for (u, p) in keys {
-                        let t = report::locate(tx, &r.code, &u, &p)?;
-                        if unit_filter.as_ref().is_some_and(|f| !tree.within(t.unit.id, f.id)) || !report::can_read(actor, &tree, &t) {
-                            continue;
-                        }
-                        let v = report::view(tx, &t, now, &cal, false)?;
-                        // The obligation rule `status`, `overdue` and `compliance` apply:
-                        // a period due before the unit was assigned, with nothing sent, is
-                        // left out and named, not listed as missing.
-                        if let Some(a) = rsql::assignment(tx, r.id, t.unit.id)?.filter(|a| a.active) {
-                            if let Some(x) = crate::monitor::exclusion(r, &a, &t.period, v.sent_at.is_some(), &cal)? {
-                                excluded.push(x);
-                                continue;
-                            }
-                        }
-                        if status.as_deref().is_some_and(|s| s != v.status.as_str() && s != v.timeliness.as_str()) {
-                            continue;
-                        }
-                        out.push(json!({"regime": v.regime, "period": v.period, "unit": v.unit, "unit_name": v.unit_name, "status": v.status, "revision": v.revision, "effective_revision": v.effective_revision, "timeliness": v.timeliness, "deadline": v.deadline, "sent_at": v.sent_at, "channel": v.channel}));
-                    }
-                }
-                Ok((out, excluded))
+                report::list(tx, actor, &filter, now, &cal)
             })?;
             ctx.out.emit(&Value::Array(rows), LIST_FIELDS)?;
             super::monitor::note_excluded(ctx, &excluded);
@@ -563,13 +497,8 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
         } => {
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
-                let form = crate::form::registry::load(tx, &t.regime.form, None)?;
-                let assigned = rsql::assignment(tx, t.regime.id, t.unit.id)?;
-                let (rk, ck, stored) = crate::entry_cell::parse_cell(&form, assigned.as_ref(), &row, &column, &value)?;
-                let mut map = sql::ValueMap::new();
-                map.insert((rk.clone(), ck.clone()), stored.clone());
-                let s = report::store_values(tx, actor, rec, &crate::store::unit::tree(tx)?, &t, &map, report::Draft { warnings: Vec::new(), merge: true })?;
-                Ok(json!({"report": t.reference(), "revision": s.revision, "row": rk, "column": ck, "value": stored, "unchanged": s.unchanged}))
+                let c = report::set_cell(tx, actor, rec, &t, &row, &column, &value)?;
+                Ok(serde_json::to_value(&c)?)
             })?;
             ctx.out.emit(&v, &[])
         }

@@ -7,16 +7,13 @@ use serde_json::json;
 use super::read_secret;
 use crate::account::{self, SignIn};
 use crate::audit::Recorder;
-use crate::auth::permission::{Role, Via};
 use crate::auth::{self, session};
 use crate::clock;
 use crate::context::{simulated, Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::store::{self, account as accounts, unit as units, Store};
 
 /// How long a sign-in lasts (real time).
-const SESSION_HOURS: i64 = 12;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -73,78 +70,18 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     )?;
     auth::check_policy(&password)?;
     let hash = auth::hash_password(&password)?;
-    let result = (|| -> Result<()> {
-        let mut store = Store::create(&ctx.db)?;
-        store.write(|tx| {
-            if a.simulated_clock {
-                store::set_meta(tx, "simulated_clock", "1")?;
-            }
-            let at = clock::rfc3339(ctx.record_time(tx)?);
-            store::set_meta(tx, "created_at", &at)?;
-            let rec = Recorder {
-                at: at.clone(),
-                actor: username.clone(),
-                command: "init".into(),
-            };
-            units::insert(
-                tx,
-                &units::NewUnit {
-                    code: &unit_code,
-                    name: &unit_name,
-                    kind: "other",
-                    parent_id: None,
-                    valid_from: None,
-                },
-            )?;
-            rec.change(
-                tx,
-                "unit",
-                &unit_code,
-                json!({"name": unit_name, "kind": "other"}),
-            )?;
-            let unit_id = crate::unit::find(tx, &unit_code)?.id;
-            accounts::insert(
-                tx,
-                &accounts::NewAccount {
-                    username: &username,
-                    full_name: &full_name,
-                    email: None,
-                    phone: None,
-                    unit_id,
-                    password_hash: &hash,
-                    must_change: false,
-                    now: &at,
-                },
-            )?;
-            rec.change(
-                tx,
-                "account",
-                &username,
-                json!({"full_name": full_name, "unit": unit_code}),
-            )?;
-            let account_id = account::find(tx, &username)?.id;
-            let gid = accounts::insert_grant(
-                tx,
-                account_id,
-                Role::Sysadmin.as_str(),
-                unit_id,
-                None,
-                &at,
-                &username,
-            )?;
-            rec.change(
-                tx,
-                "grant",
-                &gid.to_string(),
-                json!({"account": username, "role": "sysadmin", "unit": unit_code}),
-            )?;
-            Ok(())
-        })
-    })();
-    if let Err(e) = result {
-        remove_db_files(&ctx.db);
-        return Err(e);
-    }
+    crate::maintenance::init(
+        &ctx.db,
+        &crate::maintenance::InitInput {
+            username: &username,
+            full_name: &full_name,
+            unit_code: &unit_code,
+            unit_name: &unit_name,
+            password_hash: &hash,
+            simulated_clock: a.simulated_clock,
+        },
+        &|tx| ctx.record_time(tx),
+    )?;
     let p = ctx.db.display();
     ctx.out.note(Msg::new(
         format!(
@@ -171,14 +108,6 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         )?;
     }
     Ok(())
-}
-
-fn remove_db_files(db: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
 }
 
 #[derive(Debug, Args)]
@@ -211,30 +140,10 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
         let mut notices = Vec::new();
         if let SignIn::Ok { account, .. } = &outcome {
             // What every signed-in user is shown: suspensions, outages, reception.
-            let actor = crate::auth::permission::Actor {
-                account_id: account.id,
-                username: account.username.clone(),
-                unit_id: account.unit_id,
-                grants: accounts::grants_for_check(tx, account.id)?,
-                via: crate::auth::permission::Via::Session,
-            };
+            let actor = session::actor_of(tx, account)?;
             let cal = crate::calendar::load(tx)?;
             notices = crate::notice::visible(tx, &actor, &cal, ctx.clock.now(), false)?;
-            let real = Timestamp::now();
-            let expires = real + SignedDuration::from_hours(SESSION_HOURS);
-            let id = accounts::insert_session(
-                tx,
-                account.id,
-                &auth::secret_hash(&secret),
-                &clock::rfc3339(real),
-                &clock::rfc3339(expires),
-            )?;
-            rec.change(
-                tx,
-                "session",
-                &id.to_string(),
-                json!({"event": "login", "account": account.username}),
-            )?;
+            session::open(tx, &rec, account, &secret)?;
         }
         Ok((outcome, notices))
     })?;
@@ -279,35 +188,7 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
 pub fn logout(ctx: &Ctx) -> Result<()> {
     if let Some(file) = session::read(&ctx.db)? {
         if let Ok(mut store) = ctx.open() {
-            store.write(|tx| {
-                // A session the trail does not match is left as it is, for `audit
-                // verify` to report; only the local file goes.
-                let live = accounts::session(tx, &auth::secret_hash(&file.secret))?;
-                match live {
-                    Some((id, ..))
-                        if crate::audit::matches_record(tx, "session", &id.to_string())? => {}
-                    _ => return Ok(()),
-                }
-                let ended = accounts::end_session(
-                    tx,
-                    &auth::secret_hash(&file.secret),
-                    &clock::rfc3339(Timestamp::now()),
-                )?;
-                if let Some(id) = ended {
-                    let rec = Recorder {
-                        at: clock::rfc3339(ctx.record_time(tx)?),
-                        actor: file.username.clone(),
-                        command: "logout".into(),
-                    };
-                    rec.change(
-                        tx,
-                        "session",
-                        &id.to_string(),
-                        json!({"event": "logout", "account": file.username}),
-                    )?;
-                }
-                Ok(())
-            })?;
+            store.write(|tx| session::close(tx, &file, &|tx| ctx.record_time(tx)))?;
         }
         session::remove(&ctx.db)?;
         let u = file.username;
@@ -497,18 +378,10 @@ pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
             let name = crate::input::code(&name)?;
             let secret = auth::generate_secret("bct");
             let v = ctx.write(|tx, actor, rec| {
-                if let Via::Token(_) = actor.via {
-                    return Err(Error::new(Kind::Denied, Msg::new("Không dùng mã truy cập để tạo mã truy cập khác; hãy đăng nhập", "A token cannot create tokens; sign in")));
-                }
-                let now = ctx.record_time(tx)?;
-                let until = expiry(&expires, now)?;
-                if accounts::active_token_by_name(tx, actor.account_id, &name)?.is_some() {
-                    return Err(Error::new(Kind::Invalid, Msg::new(format!("Đã có mã truy cập tên «{name}»"), format!("A token named «{name}» exists"))));
-                }
-                let id = accounts::insert_token(tx, actor.account_id, &name, &auth::secret_hash(&secret), &rec.at, &clock::rfc3339(until))?;
-                rec.change(tx, "token", &id.to_string(), json!({"name": name, "expires_at": clock::rfc3339(until)}))?;
-                Ok(json!({"name": name, "account": actor.username, "expires_at": clock::rfc3339(until), "token": secret}))
+                let until = |tx: &rusqlite::Connection| expiry(&expires, ctx.record_time(tx)?);
+                auth::token::create(tx, actor, rec, &name, until, &secret)
             })?;
+            let v = serde_json::to_value(&v)?;
             ctx.out.note(Msg::new(
                 "Mã truy cập chỉ hiện một lần; hãy lưu ngay (BAOCAO_TOKEN)",
                 "The token is shown once; store it now (BAOCAO_TOKEN)",
@@ -524,51 +397,14 @@ pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
             )
         }
         TokenCmd::List { all } => {
-            let rows = ctx.read(|tx, actor| {
-                if all {
-                    actor.require_sysadmin(Msg::new(
-                        "xem mã truy cập của mọi người",
-                        "list everyone's tokens",
-                    ))?;
-                }
-                accounts::tokens(tx, if all { None } else { Some(actor.account_id) })
-            })?;
+            let rows = ctx.read(|tx, actor| auth::token::list(tx, actor, all))?;
             ctx.out.emit(&serde_json::to_value(rows)?, TOKEN_FIELDS)
         }
         TokenCmd::Revoke { name, user } => {
             let v = ctx.write(|tx, actor, rec| {
-                let owner = match &user {
-                    Some(u) => {
-                        let acc = account::find(tx, u)?;
-                        if acc.id != actor.account_id {
-                            actor.require_sysadmin(Msg::new(
-                                "thu hồi mã truy cập của người khác",
-                                "revoke someone else's token",
-                            ))?;
-                        }
-                        acc.id
-                    }
-                    None => actor.account_id,
-                };
-                let Some(t) = accounts::active_token_by_name(tx, owner, name.trim())? else {
-                    let n = name.trim();
-                    return Err(Error::new(
-                        Kind::NotFound,
-                        Msg::new(
-                            format!("Không có mã truy cập đang hiệu lực tên «{n}»"),
-                            format!("No active token named «{n}»"),
-                        ),
-                    ));
-                };
-                accounts::revoke_token(tx, t.id, &rec.at)?;
-                rec.change(
-                    tx,
-                    "token",
-                    &t.id.to_string(),
-                    json!({"name": t.name, "revoked": true}),
-                )?;
-                Ok(json!({"name": t.name, "account": t.account, "revoked_at": rec.at}))
+                auth::token::revoke(tx, actor, rec, &name, user.as_deref())
             })?;
+            let v = serde_json::to_value(&v)?;
             ctx.out.emit(&v, TOKEN_FIELDS)
         }
     }

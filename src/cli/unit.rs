@@ -3,13 +3,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::json;
 
 use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
 use crate::output::{Field, Format};
-use crate::store::unit as units;
 use crate::unit::{self, UnitChange, UnitInput, UnitKind};
 
 #[derive(Debug, Subcommand)]
@@ -213,30 +211,11 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
             ctx.out.emit(&serde_json::to_value(&u)?, UNIT_FIELDS)
         }
         UnitCmd::List { kind, under, all } => {
-            let list = ctx.read(|tx, _| {
-                let tree = units::tree(tx)?;
-                let root = under.as_deref().map(|c| unit::find(tx, c)).transpose()?;
-                Ok(units::all(tx)?
-                    .into_iter()
-                    .filter(|u| all || u.status == "active")
-                    .filter(|u| kind.is_none_or(|k| k.as_str() == u.kind))
-                    .filter(|u| root.as_ref().is_none_or(|r| tree.within(u.id, r.id)))
-                    .collect::<Vec<_>>())
-            })?;
+            let list = ctx.read(|tx, _| unit::list(tx, kind, under.as_deref(), all))?;
             ctx.out.emit(&serde_json::to_value(list)?, UNIT_FIELDS)
         }
         UnitCmd::Show { code } => {
-            let v = ctx.read(|tx, _| {
-                let u = unit::find(tx, &code)?;
-                let mut v = serde_json::to_value(&u)?;
-                v["children"] = json!(units::children(tx, u.id)?
-                    .into_iter()
-                    .map(|c| c.code)
-                    .collect::<Vec<_>>());
-                v["accounts"] = json!(units::count_accounts(tx, u.id)?);
-                v["lineage"] = serde_json::to_value(units::lineage_of(tx, u.id)?)?;
-                Ok(v)
-            })?;
+            let v = ctx.read(|tx, _| unit::show(tx, &code))?;
             ctx.out.emit(&v, UNIT_FIELDS)
         }
         UnitCmd::Tree { code, all } => {
@@ -278,7 +257,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                 valid_from: None,
             };
             let out = ctx.write(|tx, actor, rec| {
-                if units::by_code(tx, a.into.trim())?.is_none() && a.name.is_none() {
+                if !unit::exists(tx, &a.into)? && a.name.is_none() {
                     let c = a.into.trim();
                     return Err(crate::err!(
                         NotFound,

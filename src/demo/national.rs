@@ -369,8 +369,7 @@ fn fill(
     };
     // The catalogue, through the library functions.
     let (senders, total_communes) = st.write(|tx| {
-        store::set_meta(tx, "simulated_clock", "1")?;
-        store::set_meta(tx, "created_at", SETUP_AT)?;
+        crate::maintenance::stamp_new(tx, true, |_| Ok(SETUP_AT.into()))?;
         let mut rows = vec![(
             1,
             unit::UnitInput {

@@ -24,10 +24,12 @@ use crate::store::report::{self as sql, Revision, ValueMap};
 use crate::store::unit::{self as units, Unit};
 
 pub mod check;
+mod ops;
 mod signature;
 mod view;
 mod workflow;
 
+pub use ops::*;
 pub use signature::*;
 pub use view::*;
 pub use workflow::*;

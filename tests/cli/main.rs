@@ -17,6 +17,7 @@ mod gaps;
 mod help_texts;
 mod import_contract;
 mod indicators;
+mod layers;
 mod man;
 mod notices;
 mod obligations;
