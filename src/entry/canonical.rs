@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::identity::Identity;
 use super::validate::{Value, Values};
-use super::workbook::Identity;
 
 /// The format tag inside the canonical JSON.
 pub const CANONICAL_FORMAT: &str = "baocao-report/1";

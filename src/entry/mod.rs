@@ -20,6 +20,7 @@
 
 pub mod canonical;
 mod guard;
+pub mod identity;
 pub mod read;
 pub mod validate;
 pub mod warning;
@@ -31,10 +32,11 @@ mod testing;
 mod tests;
 
 pub use canonical::{canonical_json, sha256_hex, Subject};
+pub use identity::{Identity, IDENTITY_SHEET};
 pub use read::{
     has_identity_sheet, read_long, read_original_template, read_workbook, CellInput, Filled,
     RawValue, MAX_LONG_RECORDS,
 };
-pub use validate::{outliers, recompute, validate, Outcome, Problem, Value, Values};
+pub use validate::{outliers, recompute, validate, Assigned, Outcome, Problem, Value, Values};
 pub use warning::Warning;
-pub use workbook::{write_fill_in, write_fill_in_as, Assigned, Identity, IDENTITY_SHEET};
+pub use workbook::{write_fill_in, write_fill_in_as};

@@ -6,9 +6,9 @@ use calamine::{Data, Reader, Xlsx};
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Workbook, Worksheet};
 
+use super::identity::IDENTITY_SHEET;
 use super::read::{CellInput, RawValue};
 use super::validate::{Value, Values};
-use super::workbook::IDENTITY_SHEET;
 use crate::form::workbook::{write_form_sheet, SheetLayout, SheetOptions};
 use crate::form::FormDef;
 

@@ -27,69 +27,16 @@ use rust_xlsxwriter::{
     DataValidation, DataValidationRule, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
-use sha2::{Digest, Sha256};
 
-use super::validate::{recompute, Value, Values};
+use super::identity::{checksum, Identity, FORMAT_TAG, IDENTITY_SHEET};
+use super::validate::{covered, recompute, Assigned, Value, Values};
 use crate::error::{Error, Msg, Result};
 use crate::form::workbook::{sheet_name, write_form_sheet, CellRole, SheetLayout, SheetOptions};
 use crate::form::{ColumnRole, FormDef, RowRole, ValueType};
 
-/// The name of the hidden sheet holding the identity and the layout map.
-pub const IDENTITY_SHEET: &str = "_baocao";
-/// The format tag written first in the identity sheet.
-pub(crate) const FORMAT_TAG: &str = "baocao-fill-in/1";
-
 const FONT: &str = "Times New Roman";
 /// Grey of cells nobody fills here.
 const GREY: u32 = 0xD9D9D9;
-
-/// Who a workbook is for: written into it, read back on import.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Identity {
-    /// Regime code.
-    pub regime: String,
-    pub form_code: String,
-    pub form_version: u32,
-    /// Reporting unit code.
-    pub unit: String,
-    /// The unit's name as printed after `Đơn vị báo cáo:`.
-    pub unit_name: String,
-    /// Canonical period id (`202611`).
-    pub period: String,
-    /// The period in words as printed (`Tháng 11 năm 2026`).
-    pub period_words: String,
-}
-
-/// The rows and columns assigned to a unit (giao chỉ tiêu, thuộc tính); `None` = all.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Assigned {
-    pub rows: Option<Vec<String>>,
-    pub columns: Option<Vec<String>>,
-}
-
-impl Assigned {
-    pub fn has_row(&self, row: &str) -> bool {
-        self.rows
-            .as_ref()
-            .is_none_or(|rows| rows.iter().any(|r| r == row))
-    }
-
-    pub fn has_column(&self, column: &str) -> bool {
-        self.columns
-            .as_ref()
-            .is_none_or(|cols| cols.iter().any(|c| c == column))
-    }
-
-    /// Whether the unit may fill the cell (row key, column key).
-    pub fn covers(&self, row: &str, column: &str) -> bool {
-        self.has_row(row) && self.has_column(column)
-    }
-}
-
-/// Whether `assigned` (none = everything) covers a cell.
-pub(crate) fn covered(assigned: Option<&Assigned>, row: &str, column: &str) -> bool {
-    assigned.is_none_or(|a| a.covers(row, column))
-}
 
 fn xlsx_error(e: XlsxError) -> Error {
     Error::failure(
@@ -206,20 +153,6 @@ pub(crate) fn identity_rows(id: &Identity, sheet: &str, layout: &SheetLayout) ->
     rows
 }
 
-/// SHA-256 (hex) of the rows as a JSON array of arrays of strings, trailing empty
-/// strings of each row left out (a sheet does not keep empty cells).
-pub(crate) fn checksum(rows: &[Vec<String>]) -> String {
-    let trimmed: Vec<&[String]> = rows
-        .iter()
-        .map(|r| {
-            let keep = r.iter().rposition(|s| !s.is_empty()).map_or(0, |i| i + 1);
-            &r[..keep]
-        })
-        .collect();
-    let json = serde_json::to_string(&trimmed).unwrap_or_default();
-    hex::encode(Sha256::digest(json.as_bytes()))
-}
-
 /// Greys `x` cells and the cells of rows and columns not assigned to this unit;
 /// they stay locked.
 fn grey_cells(
@@ -321,16 +254,3 @@ fn non_negative_validations(
     }
     Ok(())
 }
-
-/// The keys of the identity sheet's single-valued rows, in order.
-pub(crate) const IDENTITY_KEYS: [&str; 9] = [
-    "format",
-    "regime",
-    "form_code",
-    "form_version",
-    "unit",
-    "unit_name",
-    "period",
-    "period_words",
-    "sheet",
-];

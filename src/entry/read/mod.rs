@@ -57,7 +57,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::guard::{self, invalid};
-use super::workbook::{checksum, Identity, FORMAT_TAG, IDENTITY_KEYS, IDENTITY_SHEET};
+use super::identity::{checksum, Identity, FORMAT_TAG, IDENTITY_KEYS, IDENTITY_SHEET};
 use crate::domain::number::{from_excel_f64, parse_vn_number};
 use crate::error::{Error, Msg, Result};
 use crate::form::import::{import_bytes, ImportOptions};

@@ -24,7 +24,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::read::{CellInput, RawValue};
 use super::warning::Warning;
-use super::workbook::{covered, Assigned};
 use crate::domain::number::{from_excel_f64, parse_vn_number};
 use crate::form::formula::{Expr, Formulas};
 use crate::form::{ColumnRole, FormDef, FormKind, Relation, RowRole, ValueType};
@@ -463,6 +462,37 @@ fn type_en(t: ValueType) -> &'static str {
         ValueType::Percent => "a percentage",
         ValueType::Text => "text",
     }
+}
+
+/// The rows and columns assigned to a unit (giao chỉ tiêu, thuộc tính); `None` = all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Assigned {
+    pub rows: Option<Vec<String>>,
+    pub columns: Option<Vec<String>>,
+}
+
+impl Assigned {
+    pub fn has_row(&self, row: &str) -> bool {
+        self.rows
+            .as_ref()
+            .is_none_or(|rows| rows.iter().any(|r| r == row))
+    }
+
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns
+            .as_ref()
+            .is_none_or(|cols| cols.iter().any(|c| c == column))
+    }
+
+    /// Whether the unit may fill the cell (row key, column key).
+    pub fn covers(&self, row: &str, column: &str) -> bool {
+        self.has_row(row) && self.has_column(column)
+    }
+}
+
+/// Whether `assigned` (none = everything) covers a cell.
+pub(crate) fn covered(assigned: Option<&Assigned>, row: &str, column: &str) -> bool {
+    assigned.is_none_or(|a| a.covers(row, column))
 }
 
 /// Validates the cells read from a file against `form` for a unit assigned
