@@ -90,7 +90,7 @@ pub struct Dashboard {
     pub column: Option<ColumnChoice>,
     pub indicators: Vec<Series>,
     /// Revision statuses the indicator values count.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
 }
 
 fn usage(vi: String, en: String) -> Error {
@@ -232,7 +232,7 @@ pub fn build(
         return Err(usage("Không có kỳ nào".into(), "No periods".into()));
     };
     let periods: Vec<String> = req.periods.iter().map(Period::to_string).collect();
-    let statuses = vec!["accepted".to_string()];
+    let statuses = vec![crate::domain::workflow::RevisionStatus::Accepted];
     let mut out = Dashboard {
         regime: None,
         regime_name: None,

@@ -247,7 +247,7 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
     let now = crate::clock::parse_instant(DEMO_END)?;
     let aggregated = dir.join(format!("tong-hop-{regime}-{period}.xlsx"));
     let options = crate::aggregate::collect::Options {
-        statuses: vec!["accepted".into()],
+        statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
         grouping: crate::aggregate::collect::Grouping::None,
         ytd: true,
         previous_year: false,

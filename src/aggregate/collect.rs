@@ -33,7 +33,7 @@ pub enum Grouping {
 
 pub struct Options {
     /// Which revision statuses count: `accepted` (default), or `sent` too.
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
     pub grouping: Grouping,
     pub ytd: bool,
     pub previous_year: bool,
@@ -152,10 +152,7 @@ fn inputs(
             continue;
         };
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
-        let chosen = revs
-            .iter()
-            .rev()
-            .find(|x| o.statuses.iter().any(|s| s == x.status.as_str()));
+        let chosen = revs.iter().rev().find(|x| o.statuses.contains(&x.status));
         let Some(rev) = chosen else { continue };
         let values = to_values(sql::values(conn, rev.id)?);
         match position.get(&code).and_then(|&i| out.get_mut(i)) {
@@ -178,7 +175,7 @@ fn inputs(
                     unit: code,
                     unit_name: name,
                     parent,
-                    status: rev.status.as_str().into(),
+                    status: rev.status,
                     values,
                 })
             }

@@ -49,6 +49,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::model::{AggRow, Coverage, RowRule, Subtotal, UnitInput};
+use crate::domain::workflow::RevisionStatus;
 use crate::entry::{recompute, Value, Values};
 use crate::form::{FormDef, RowRole};
 
@@ -412,18 +413,18 @@ pub fn combine(form: &FormDef, rules: &HashMap<String, RowRule>, inputs: &[&Unit
 }
 
 /// The units counted under `statuses`, each code once (the first occurrence).
-fn included<'u>(units: &'u [UnitInput], statuses: &[String]) -> Vec<&'u UnitInput> {
+fn included<'u>(units: &'u [UnitInput], statuses: &[RevisionStatus]) -> Vec<&'u UnitInput> {
     let mut seen: HashSet<&str> = HashSet::new();
     units
         .iter()
-        .filter(|u| statuses.iter().any(|s| s == &u.status) && seen.insert(u.unit.as_str()))
+        .filter(|u| statuses.contains(&u.status) && seen.insert(u.unit.as_str()))
         .collect()
 }
 
 fn coverage<'e>(
     included: &[&UnitInput],
     expected: impl Iterator<Item = &'e str> + Clone,
-    statuses: &[String],
+    statuses: &[RevisionStatus],
 ) -> Coverage {
     let inc: HashSet<&str> = included.iter().map(|u| u.unit.as_str()).collect();
     let mut seen: HashSet<&str> = HashSet::new();
@@ -461,7 +462,7 @@ pub fn aggregate(
     rules: &HashMap<String, RowRule>,
     units: &[UnitInput],
     expected: &[(String, String)],
-    statuses: &[String],
+    statuses: &[RevisionStatus],
 ) -> (Coverage, Vec<AggRow>) {
     let inc = included(units, statuses);
     let cov = coverage(&inc, expected.iter().map(|(c, _)| c.as_str()), statuses);
@@ -477,7 +478,7 @@ pub fn subtotals(
     rules: &HashMap<String, RowRule>,
     units: &[UnitInput],
     expected: &[(String, String)],
-    statuses: &[String],
+    statuses: &[RevisionStatus],
     level_of: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Subtotal> {
     let inc = included(units, statuses);

@@ -23,7 +23,7 @@ pub struct UnitInput {
     pub unit_name: String,
     /// Unit code of the parent, for subtotals.
     pub parent: Option<String>,
-    pub status: String,
+    pub status: crate::domain::workflow::RevisionStatus,
     pub values: crate::entry::Values,
 }
 
@@ -32,7 +32,7 @@ pub struct UnitInput {
 pub struct Coverage {
     pub included: usize,
     pub expected: usize,
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
     pub units_included: Vec<String>,
     pub units_missing: Vec<String>,
 }

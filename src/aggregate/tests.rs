@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::engine::{aggregate, combine, growth, rows_of, subtotals, year_to_date};
 use super::model::{AggRow, Aggregate, RowRule, UnitInput};
+use crate::domain::workflow::RevisionStatus;
 use crate::entry::{Value, Values};
 use crate::form::FormDef;
 
@@ -78,7 +79,7 @@ fn unit(code: &str, parent: &str, status: &str, cells: &[(&str, &str, &str)]) ->
         unit: code.into(),
         unit_name: format!("Xã {code}"),
         parent: Some(parent.into()),
-        status: status.into(),
+        status: status.parse().expect("revision status"),
         values: values(cells),
     }
 }
@@ -96,8 +97,8 @@ fn cell<'a>(rows: &'a [AggRow], row: &str, number: &str) -> Option<&'a str> {
         .and_then(|v| v.as_deref())
 }
 
-fn accepted() -> Vec<String> {
-    vec!["accepted".to_string()]
+fn accepted() -> Vec<RevisionStatus> {
+    vec![RevisionStatus::Accepted]
 }
 
 /// Two communes of district D1 and one of D2.
@@ -311,7 +312,7 @@ fn decimal_arithmetic_is_exact_point_one_plus_point_two_is_point_three() {
 #[test]
 fn units_returned_or_only_sent_are_left_out_under_accepted_and_coverage_says_so() {
     let mut units = three_units();
-    units[1].status = "returned".into();
+    units[1].status = RevisionStatus::Returned;
     units.push(unit("X4", "D2", "sent", &[("lua", "c1", "1000")]));
     let mut expected = expected3();
     expected.push(("X4".into(), "Xã X4".into()));
@@ -319,14 +320,14 @@ fn units_returned_or_only_sent_are_left_out_under_accepted_and_coverage_says_so(
     let (cov, rows) = aggregate(&form(), &rules(), &units, &expected, &accepted());
     assert_eq!(cov.included, 2);
     assert_eq!(cov.expected, 5);
-    assert_eq!(cov.statuses, vec!["accepted"]);
+    assert_eq!(cov.statuses, vec![RevisionStatus::Accepted]);
     assert_eq!(cov.units_included, vec!["X1", "X3"]);
     assert_eq!(cov.units_missing, vec!["X2", "X4", "X5"]);
     // 100 + 100: neither X2's 300 nor X4's 1000.
     assert_eq!(cell(&rows, "lua", "1"), Some("200"));
 
     // Counting sent reports too takes X4 in.
-    let both = vec!["accepted".to_string(), "sent".to_string()];
+    let both = vec![RevisionStatus::Accepted, RevisionStatus::Sent];
     let (cov, rows) = aggregate(&form(), &rules(), &units, &expected, &both);
     assert_eq!(cov.units_included, vec!["X1", "X3", "X4"]);
     assert_eq!(cov.units_missing, vec!["X2", "X5"]);
@@ -380,7 +381,7 @@ fn rows_come_in_form_order_with_headings_blank_and_numbers_normalized() {
 #[test]
 fn subtotals_group_units_by_their_parent_with_their_own_coverage() {
     let mut units = three_units();
-    units[2].status = "sent".into();
+    units[2].status = RevisionStatus::Sent;
     let mut expected = expected3();
     expected.push(("X4".into(), "Xã X4".into()));
     let parents: HashMap<String, String> = units
@@ -680,7 +681,7 @@ fn three_thousand_communes_aggregate_quickly() {
                 unit: format!("U{u:04}"),
                 unit_name: format!("Xã {u}"),
                 parent: Some(format!("D{}", u % 120)),
-                status: "accepted".into(),
+                status: RevisionStatus::Accepted,
                 values: v,
             }
         })

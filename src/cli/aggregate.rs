@@ -69,9 +69,12 @@ impl AggregateArgs {
             },
         };
         let statuses = if self.include == "sent" {
-            vec!["sent".to_string(), "accepted".to_string()]
+            vec![
+                crate::domain::workflow::RevisionStatus::Sent,
+                crate::domain::workflow::RevisionStatus::Accepted,
+            ]
         } else {
-            vec!["accepted".to_string()]
+            vec![crate::domain::workflow::RevisionStatus::Accepted]
         };
         Ok(Options {
             statuses,
@@ -211,7 +214,7 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     let statuses = |lang| {
         c.statuses
             .iter()
-            .map(|s| crate::output::status_words(s, lang))
+            .map(|s| crate::output::status_words(s.as_str(), lang))
             .collect::<Vec<_>>()
             .join(", ")
     };

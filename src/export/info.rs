@@ -34,7 +34,7 @@ pub fn write(
     };
     let statuses = statuses
         .iter()
-        .map(|s| status_label(s))
+        .map(|s| status_label(s.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
     let form_name = match &form.form_no {

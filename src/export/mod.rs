@@ -96,7 +96,7 @@ pub struct Meta {
     /// RFC 3339: the data reflect reports received up to this time.
     pub data_as_of: String,
     /// Revision statuses counted in the aggregate (`accepted`, ...).
-    pub statuses: Vec<String>,
+    pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
 }
 
 /// Timeliness counts of one unit over a span, for the dashboard.

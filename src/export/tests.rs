@@ -100,7 +100,7 @@ fn aggregate() -> Aggregate {
     let coverage = Coverage {
         included: 2,
         expected: 3,
-        statuses: vec!["accepted".into()],
+        statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
         units_included: vec!["H01".into(), "H02".into()],
         units_missing: vec!["H03".into()],
     };
@@ -158,7 +158,7 @@ fn meta() -> Meta {
         generated_at: "2026-11-25T08:00:00+07:00".into(),
         generated_by: "tonghop.tanchau".into(),
         data_as_of: "2026-11-25T07:59:00+07:00".into(),
-        statuses: vec!["accepted".into()],
+        statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
     }
 }
 
@@ -698,7 +698,7 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
         coverage: Coverage {
             included: detail.len(),
             expected: detail.len(),
-            statuses: vec!["accepted".into()],
+            statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
             units_included: detail.iter().map(|u| u.unit.clone()).collect(),
             units_missing: Vec::new(),
         },
