@@ -656,10 +656,10 @@ fn main() {
         .map(|(code, _)| folder.join(format!("{code}-{PERIOD}.xlsx")))
         .collect();
     let conn = rusqlite::Connection::open(&db1).expect("open run 1's database");
-    let given = baocao::intake::Given::default();
+    let given = baocao::ops::entry::import::Given::default();
     let t = Instant::now();
     for p in &paths {
-        baocao::intake::read(&conn, p, &given).expect("read step");
+        baocao::ops::entry::import::read(&conn, p, &given).expect("read step");
     }
     let step_ms = t.elapsed().as_secs_f64() * 1000.0 / files as f64;
     let t = Instant::now();

@@ -123,7 +123,7 @@ fn main() {
     let opts = baocao::form::ImportOptions {
         code: "TH99".into(),
         sheet: None,
-        convert: Some(baocao::form::registry::convert_legacy),
+        convert: Some(baocao::ops::form::convert_legacy),
     };
     let mut best = f64::MAX;
     let mut rows = 0;

@@ -110,16 +110,16 @@ impl Ctx {
         }
     }
 
-    /// Logs one use of report data by a read-only command (`crate::data_use`), in a
+    /// Logs one use of report data by a read-only command (`crate::audit::data_use`), in a
     /// short write transaction of its own, as the signed-in account. Recorded at the
     /// trusted time: `--as-of` may drive the read on a real-clock database, and the
     /// entry still says when the data was really taken.
-    pub fn log_data_use(&self, usage: &crate::data_use::DataUse) -> Result<()> {
+    pub fn log_data_use(&self, usage: &crate::audit::data_use::DataUse) -> Result<()> {
         let mut store = self.open()?;
         store.write(|tx| {
             let actor = self.authenticate(tx, Need::Ready)?;
             let rec = self.recorder_at(&actor, self.trusted_now(tx)?);
-            crate::data_use::record(tx, &rec, usage)
+            crate::audit::data_use::record(tx, &rec, usage)
         })
     }
 

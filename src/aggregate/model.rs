@@ -69,7 +69,7 @@ pub struct Aggregate {
     pub coverage: Coverage,
     /// Assigned units the obligation rule leaves out of `coverage.expected` (assigned
     /// after the period's deadline, or before their `--from` period, and nothing sent).
-    pub excluded: Vec<crate::exclusion::Excluded>,
+    pub excluded: Vec<crate::domain::exclusion::Excluded>,
     pub rows: Vec<AggRow>,
     pub subtotals: Vec<Subtotal>,
     pub ytd: Option<Vec<AggRow>>,

@@ -569,7 +569,7 @@ fn an_aggregate_serializes_to_the_documented_json_shape() {
         form_code: f.code.clone(),
         form_version: f.version,
         coverage,
-        excluded: vec![crate::monitor::Excluded {
+        excluded: vec![crate::ops::monitor::Excluded {
             regime: "KTXH".into(),
             unit: "X09".into(),
             unit_name: "Xã Chín".into(),

@@ -103,7 +103,7 @@ pub fn revoke(
 ) -> Result<Revoked> {
     let owner = match user {
         Some(u) => {
-            let acc = crate::account::find(conn, u)?;
+            let acc = crate::ops::account::find(conn, u)?;
             if acc.id != actor.account_id {
                 actor.require_sysadmin(Msg::new(
                     "thu hồi mã truy cập của người khác",

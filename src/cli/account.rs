@@ -7,11 +7,11 @@ use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 
 use super::session::ACCOUNT_FIELDS;
-use crate::account::{self, AccountChange, AccountInput, Lifecycle};
 use crate::auth::{self, permission::Role};
 use crate::context::Ctx;
 use crate::error::{Kind, Msg, Result};
 use crate::fields;
+use crate::ops::account::{self, AccountChange, AccountInput, Lifecycle};
 use crate::output::Field;
 
 /// The official request behind a change (văn bản đề nghị), for the 1-working-day SLA.
@@ -401,7 +401,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     ("accounts", "Tài khoản mới", "New accounts")
                 ],
             )?;
-            crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len())
+            crate::ops::unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
         AccountCmd::Key(KeyCmd::Generate) => {
             let k = ctx.write(|tx, actor, rec| crate::sign::rotate(tx, actor, rec, &ctx.db))?;
@@ -419,7 +419,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
         AccountCmd::Audit { exit_code } => {
             let findings = ctx.read(|tx, actor| {
                 let now = ctx.clock.now();
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 account::audit(tx, actor, now, &cal, ctx.lang())
             })?;
             let n = findings.len();

@@ -9,7 +9,7 @@ use crate::audit::LogFilter;
 use crate::context::{Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::maintenance;
+use crate::ops::backup;
 use crate::output::Field;
 
 #[derive(Debug, Subcommand)]
@@ -147,7 +147,7 @@ pub fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
         ctx.authenticate(tx, Need::Ready)?
             .require_sysadmin(Msg::new("sao lưu", "back up the database"))
     })?;
-    let info = maintenance::backup(&store, &a.file, a.force)?;
+    let info = backup::backup(&store, &a.file, a.force)?;
     let p = a.file.display();
     ctx.out.note(Msg::new(
         format!("Đã sao lưu vào {p}"),
@@ -190,7 +190,7 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
             )),
         }
     }
-    let prepared = maintenance::prepare_restore(&a.file, &ctx.db)?;
+    let prepared = backup::prepare_restore(&a.file, &ctx.db)?;
     super::confirm(ctx, question)?;
     let checked = serde_json::to_value(&prepared.inspection)?;
     let aside = prepared.install(&ctx.db)?;
@@ -214,7 +214,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
     let report = store.read(|tx| {
         ctx.authenticate(tx, Need::Ready)?
             .require_sysadmin(Msg::new("kiểm tra cơ sở dữ liệu", "check the database"))?;
-        maintenance::check(tx)
+        backup::check(tx)
     })?;
     let problems = report.audit.problems.clone();
     let fk: Vec<Value> = report.foreign_keys.clone();

@@ -4,13 +4,13 @@
 use clap::Args;
 use serde_json::{json, Map, Value};
 
-use crate::aggregate::collect::{self, Grouping, Options};
 use crate::aggregate::model::AggRow;
+use crate::audit::data_use::DataUse;
 use crate::context::Ctx;
-use crate::data_use::DataUse;
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::fields;
 use crate::form::{FormDef, ValueType};
+use crate::ops::aggregate::collect::{self, Grouping, Options};
 use crate::output::Format;
 
 #[derive(Debug, Args, Clone)]
@@ -176,7 +176,7 @@ fn human_number(form: &FormDef, column: &str, text: &str, lang: Lang, rate: bool
     }
 }
 
-/// The audit entry of one aggregate taken out (`crate::data_use`).
+/// The audit entry of one aggregate taken out (`crate::audit::data_use`).
 fn data_use(
     what: &'static str,
     a: &AggregateArgs,
@@ -289,7 +289,7 @@ pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
             format!("Aggregating and writing {}…", path.display()),
         ));
         let written = ctx.read(|tx, actor| {
-            crate::aggregate::workbook::write(
+            crate::ops::aggregate::workbook::write(
                 tx,
                 actor,
                 &a.agg.regime,

@@ -9,9 +9,9 @@ use comfy_table::{CellAlignment, Table};
 use serde_json::json;
 
 use crate::context::Ctx;
-use crate::dashboard::{self, Dashboard, Request};
 use crate::error::{Lang, Msg, Result};
 use crate::fields;
+use crate::ops::dashboard::{self, Dashboard, Request};
 use crate::output::Format;
 
 /// Units shown in the terminal before "… N more".
@@ -96,14 +96,14 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
             Some(p) => p,
             None => dashboard::default_span(tx, a.choice.regime.as_deref(), today)?,
         };
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         build(ctx, tx, actor, &a.choice.request(periods), now, &cal)
     })?;
     // With a regime the view shows its indicator figures: logged before anything is
     // shown, like the exports. Without one it shows timeliness only, no report data.
     if d.regime.is_some() {
         ctx.log_data_use(
-            &crate::data_use::DataUse::new(
+            &crate::audit::data_use::DataUse::new(
                 "dashboard",
                 d.regime.as_deref(),
                 &format!("{}..{}", d.from, d.to),
@@ -189,7 +189,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
                 "Rate (%)",
             ]
         });
-        let row = |key: &str, name: &str, c: &crate::monitor::Compliance| {
+        let row = |key: &str, name: &str, c: &crate::ops::monitor::Compliance| {
             vec![
                 key.to_string(),
                 name.to_string(),
@@ -222,7 +222,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
         }
         s.push_str(&format!("{t}\n"));
     }
-    if let Some(m) = crate::monitor::excluded_note(&d.excluded) {
+    if let Some(m) = crate::ops::monitor::excluded_note(&d.excluded) {
         s.push_str(&format!("{}\n", m.get(lang)));
     }
     if let Some(col) = &d.column {
@@ -303,15 +303,15 @@ pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
     let (d, by) = ctx.read(|tx, actor| {
         // Who may see it first, then whether the file may be written, then the work.
         if let Some(code) = &a.choice.regime {
-            dashboard::may_see(tx, actor, &crate::regime::find(tx, code)?)?;
+            dashboard::may_see(tx, actor, &crate::ops::regime::find(tx, code)?)?;
         }
         crate::files::check_output(&a.out, a.force)?;
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         let d = build(ctx, tx, actor, &a.choice.request(periods), now, &cal)?;
         Ok((d, actor.username.clone()))
     })?;
     let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;
-    let usage = crate::data_use::DataUse::new(
+    let usage = crate::audit::data_use::DataUse::new(
         "export_dashboard",
         d.regime.as_deref(),
         &format!("{}..{}", d.from, d.to),

@@ -8,8 +8,8 @@ use serde_json::Value;
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::form::registry;
 use crate::form::{FormDef, ImportOptions, Imported};
+use crate::ops;
 
 #[derive(Debug, Subcommand)]
 pub enum FormCmd {
@@ -120,14 +120,14 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<()> {
                 let opts = ImportOptions {
                     code: code.clone(),
                     sheet,
-                    convert: Some(registry::convert_legacy),
+                    convert: Some(ops::form::convert_legacy),
                 };
-                crate::form::import_template(&file, &opts).map_err(registry::template_error)?
+                crate::form::import_template(&file, &opts).map_err(ops::form::template_error)?
             };
             let source = file.file_name().map(|n| n.to_string_lossy().into_owned());
             let lang = ctx.lang();
             let report = ctx.write(|tx, actor, rec| {
-                registry::register(tx, actor, rec, imported, source.as_deref(), dry_run, lang)
+                ops::form::register(tx, actor, rec, imported, source.as_deref(), dry_run, lang)
             })?;
             for w in &report.warnings {
                 ctx.out.warn(Msg::new(w.clone(), w.clone()));
@@ -166,7 +166,7 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<()> {
             )
         }
         FormCmd::Show { code, version } => {
-            let form = ctx.read(|tx, _| registry::load(tx, &code, version))?;
+            let form = ctx.read(|tx, _| ops::form::load(tx, &code, version))?;
             let v = serde_json::to_value(&form)?;
             if ctx.out.is_json() {
                 return ctx.out.emit(&v, &[]);
@@ -199,7 +199,7 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<()> {
             )
         }
         FormCmd::List { all } => {
-            let list = ctx.read(|tx, _| registry::list(tx, all))?;
+            let list = ctx.read(|tx, _| ops::form::list(tx, all))?;
             ctx.out.emit(
                 &Value::Array(list),
                 fields![
@@ -217,8 +217,8 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<()> {
         FormCmd::Diff { code, from, to } => {
             let (a, b) = ctx.read(|tx, _| {
                 Ok((
-                    registry::load(tx, &code, Some(from))?,
-                    registry::load(tx, &code, Some(to))?,
+                    ops::form::load(tx, &code, Some(from))?,
+                    ops::form::load(tx, &code, Some(to))?,
                 ))
             })?;
             let changes = a.diff(&b);
@@ -236,7 +236,7 @@ pub fn run(ctx: &Ctx, cmd: FormCmd) -> Result<()> {
             )
         }
         FormCmd::ExportTemplate { code, version, out } => {
-            let form = ctx.read(|tx, _| registry::load(tx, &code, version))?;
+            let form = ctx.read(|tx, _| ops::form::load(tx, &code, version))?;
             crate::form::export_blank_template(&form, &out).map_err(|e| {
                 Error::failure(
                     Msg::new(

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::indicator::{self, IndicatorChange, IndicatorInput};
+use crate::ops::indicator::{self, IndicatorChange, IndicatorInput};
 use crate::output::{Field, Format, Output};
 use crate::text::{self, Encoding};
 
@@ -177,7 +177,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());
             }
-            let verdict = crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
+            let verdict = crate::ops::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
             ctx.out.emit(
                 &serde_json::to_value(report)?,
                 fields![

@@ -185,7 +185,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "province")]
         scale: DemoScale,
         /// Communes of the national set (3,321); fewer for a quick run in tests.
-        #[arg(long, hide = true, default_value_t = crate::demo::national::COMMUNES,
+        #[arg(long, hide = true, default_value_t = crate::ops::demo::national::COMMUNES,
               value_parser = communes_arg)]
         communes: usize,
     },
@@ -462,7 +462,7 @@ pub fn request(
     number: Option<String>,
     received: Option<String>,
     ctx: &Ctx,
-) -> Result<Option<crate::account::Request>> {
+) -> Result<Option<crate::ops::account::Request>> {
     match (number, received) {
         (None, None) => Ok(None),
         (None, Some(_)) => Err(Error::new(
@@ -472,7 +472,7 @@ pub fn request(
                 "--received needs --request",
             ),
         )),
-        (Some(n), r) => Ok(Some(crate::account::Request {
+        (Some(n), r) => Ok(Some(crate::ops::account::Request {
             number: n,
             received: match r {
                 Some(d) => clock::parse_date(&d)?,
@@ -495,7 +495,7 @@ pub enum DemoScale {
 
 /// `--communes N`: 1 to the country's 3,321.
 fn communes_arg(s: &str) -> std::result::Result<usize, String> {
-    let max = crate::demo::national::COMMUNES;
+    let max = crate::ops::demo::national::COMMUNES;
     match s.trim().parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(format!("1..={max}")),
@@ -503,7 +503,8 @@ fn communes_arg(s: &str) -> std::result::Result<usize, String> {
 }
 
 fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
-    let report = crate::demo::national::build(dir, communes, ctx.lang(), &|m| ctx.out.note(m))?;
+    let report =
+        crate::ops::demo::national::build(dir, communes, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
         format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
@@ -535,7 +536,7 @@ fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()
 }
 
 fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
-    let report = crate::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
+    let report = crate::ops::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
         format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),

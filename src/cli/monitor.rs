@@ -12,7 +12,7 @@ use crate::context::Ctx;
 use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::monitor::{self, Filter};
+use crate::ops::monitor::{self, Filter};
 use crate::output::Field;
 
 fn span(s: &str) -> Result<SignedDuration> {
@@ -116,7 +116,7 @@ pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
     let within = span(&a.within)?;
     let now = ctx.clock.now();
     let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         let list =
             monitor::obligations(tx, actor, &a.scope.filter(), now, now + within, now, &cal)?;
         let rows = list
@@ -165,7 +165,7 @@ pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
     let since = span(&a.since)?;
     let now = ctx.clock.now();
     let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         let list = monitor::obligations(tx, actor, &a.scope.filter(), now - since, now, now, &cal)?;
         Ok((
             monitor::overdue(list.obligations, now, &cal, !a.missing_only),
@@ -196,7 +196,7 @@ pub struct StatusArgs {
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     let now = ctx.clock.now();
     let list = ctx.read(|tx, actor| {
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         monitor::status(tx, actor, &a.regime, &a.period, now, &cal)
     })?;
     let rows = &list.obligations;
@@ -251,7 +251,7 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
     }
     let now = ctx.clock.now();
     let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         let list = monitor::over_span(tx, actor, &a.scope.filter(), first, last, now, &cal)?;
         Ok((
             monitor::compliance(&list.obligations, a.by == "regime"),
@@ -308,7 +308,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
     let within = span(&a.within)?;
     let now = ctx.clock.now();
     let (reminders, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         let list = monitor::obligations(
             tx,
             actor,
@@ -325,7 +325,7 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
             .collect();
         let mut reminders = monitor::reminders(tx, &open)?;
         for r in reminders.iter_mut() {
-            r.notices = crate::notice::for_reminder(tx, &cal, now, &r.items)?;
+            r.notices = crate::ops::notice::for_reminder(tx, &cal, now, &r.items)?;
         }
         Ok((reminders, list.excluded))
     })?;

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::context::Ctx;
 use crate::error::Result;
 use crate::fields;
-use crate::notice::{self, OutageInput};
+use crate::ops::notice::{self, OutageInput};
 use crate::output::Field;
 
 #[derive(Debug, Subcommand)]
@@ -117,7 +117,7 @@ pub fn notice_cmd(ctx: &Ctx, cmd: NoticeCmd) -> Result<()> {
     match cmd {
         NoticeCmd::Add { from, to, reason } => {
             let v = ctx.write(|tx, actor, rec| {
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 notice::add(tx, actor, rec, &cal, &from, &to, &reason)
             })?;
             ctx.out.emit(&v, NOTICE_FIELDS)
@@ -125,7 +125,7 @@ pub fn notice_cmd(ctx: &Ctx, cmd: NoticeCmd) -> Result<()> {
         NoticeCmd::List { all } => {
             let now = ctx.clock.now();
             let v = ctx.read(|tx, actor| {
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 notice::visible(tx, actor, &cal, now, all)
             })?;
             ctx.out.emit(&json!(v), NOTICE_FIELDS)
@@ -153,7 +153,7 @@ pub fn outage_cmd(ctx: &Ctx, cmd: OutageCmd) -> Result<()> {
             regime,
         } => {
             let v = ctx.write(|tx, actor, rec| {
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 let i = OutageInput {
                     from: from.as_deref(),
                     to: to.as_deref(),
@@ -173,7 +173,7 @@ pub fn outage_cmd(ctx: &Ctx, cmd: OutageCmd) -> Result<()> {
                     "xem sự cố (chỉ quản trị hệ thống)",
                     "list outages (sysadmin only)",
                 ))?;
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 notice::outages(tx, &cal)
             })?;
             ctx.out.emit(&json!(v), NOTICE_FIELDS)

@@ -8,7 +8,6 @@ use clap::{Args, Subcommand};
 use jiff::civil::Date;
 use serde_json::{json, Value};
 
-use crate::calendar;
 use crate::clock;
 use crate::context::Ctx;
 use crate::domain::calendar::{OverrideKind, WorkCalendar};
@@ -17,6 +16,7 @@ use crate::domain::lunar::{self, LunarDate};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
+use crate::ops::calendar;
 use crate::output::Field;
 
 #[derive(Debug, Args)]
@@ -152,11 +152,11 @@ pub fn period(ctx: &Ctx, cmd: PeriodCmd) -> Result<()> {
             ..
         } => {
             let v = ctx.read(|tx, _| {
-                let r = crate::regime::find(tx, &code)?;
-                let pid = crate::regime::parse_period(&r, &id)?;
+                let r = crate::ops::regime::find(tx, &code)?;
+                let pid = crate::ops::regime::parse_period(&r, &id)?;
                 let cal = calendar::load(tx)?;
-                let events = crate::regime::window_events(tx, &code, Some(&id))?;
-                let info = crate::regime::period_info(&r, &pid, None, &cal, &events)?;
+                let events = crate::ops::regime::window_events(tx, &code, Some(&id))?;
+                let info = crate::ops::regime::period_info(&r, &pid, None, &cal, &events)?;
                 let kind = r.frequency.clone().unwrap_or_else(|| r.kind.clone());
                 let mut v = json!({"id": info.period, "type": kind, "start": info.start, "end": info.end, "deadline": info.effective_deadline, "name": info.name, "window": r.window, "regime": r.code, "rule_deadline": info.deadline, "reception_open": info.reception_open});
                 // Why the deadline moved: the outages it fell in, the lead unit's extension.
@@ -465,7 +465,7 @@ pub fn calendar_cmd(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
             let lang = ctx.lang();
             let report =
                 ctx.write(|tx, actor, rec| calendar::import(tx, actor, rec, &rows, dry_run, lang))?;
-            let verdict = crate::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
+            let verdict = crate::ops::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
             ctx.out.emit(
                 &serde_json::to_value(report)?,
                 fields![

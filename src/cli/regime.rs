@@ -5,8 +5,8 @@ use clap::{Args, Subcommand};
 use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
+use crate::ops::regime::{self, AssignInput, RegimeInput};
 use crate::output::Field;
-use crate::regime::{self, AssignInput, RegimeInput};
 
 #[derive(Debug, Args)]
 pub struct RegimeAddArgs {
@@ -291,7 +291,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
             let list = ctx.write(|tx, actor, rec| {
                 let list = regime::assign(tx, actor, rec, &code, &input)?;
                 let n = list.len();
-                Ok((n, crate::monitor::with_first_period(tx, list)?))
+                Ok((n, crate::ops::monitor::with_first_period(tx, list)?))
             })?;
             let (n, list) = list;
             ctx.out.note(Msg::new(
@@ -302,7 +302,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
         }
         AssignCmd::List { regime: code } => {
             let list = ctx.read(|tx, _| {
-                crate::monitor::with_first_period(tx, regime::assignments(tx, &code)?)
+                crate::ops::monitor::with_first_period(tx, regime::assignments(tx, &code)?)
             })?;
             ctx.out.emit(&list, ASSIGN_FIELDS)
         }

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
+use crate::ops::report::{self, Action, Context, Target};
 use crate::output::Field;
-use crate::report::{self, Action, Context, Target};
 
 /// Which report: regime, period, and unit (default: your own unit).
 #[derive(Debug, Args, Clone)]
@@ -201,15 +201,15 @@ fn document_figures(
     actor: &crate::auth::permission::Actor,
     t: &Target,
     path: &std::path::Path,
-    loaded: crate::intake::Loaded,
-) -> Result<crate::intake::Read> {
+    loaded: crate::ops::entry::import::Loaded,
+) -> Result<crate::ops::entry::import::Read> {
     report::require_offline_recorder(tx, actor, t)?;
-    let given = crate::intake::Given {
+    let given = crate::ops::entry::import::Given {
         regime: Some(t.regime.code.clone()),
         unit: Some(t.unit.code.clone()),
         period: Some(t.period.clone()),
     };
-    crate::intake::resolve(tx, path, loaded, &given)
+    crate::ops::entry::import::resolve(tx, path, loaded, &given)
 }
 
 /// The report, if the actor may read it (any grant over its unit, or its lead unit's).
@@ -226,7 +226,7 @@ fn readable_target(
 fn act(ctx: &Ctx, a: ActArgs, action: Action) -> Result<()> {
     let rev = ctx.write(|tx, actor, rec| {
         let t = target(tx, actor, &a.which)?;
-        let cal = crate::calendar::load(tx)?;
+        let cal = crate::ops::calendar::load(tx)?;
         // Sending is judged at the moment it is recorded.
         let now = ctx.record_time(tx)?;
         let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
@@ -259,7 +259,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Show { which } => {
             let v = ctx.read(|tx, actor| {
                 let t = readable_target(tx, actor, &which)?;
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 let view = report::view(tx, &t, now, &cal, true)?;
                 let mut shown = serde_json::to_value(&view)?;
                 // Warnings are stored language-neutrally: shown in the reader's language.
@@ -275,7 +275,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::History { which } => {
             let v = ctx.read(|tx, actor| {
                 let t = readable_target(tx, actor, &which)?;
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 Ok(serde_json::to_value(
                     report::view(tx, &t, now, &cal, false)?.history,
                 )?)
@@ -319,11 +319,11 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             // Read from disk before the transaction; whose report it is, inside it.
             let loaded = values
                 .as_deref()
-                .map(|p| crate::intake::load(p).map(|l| (p, l)))
+                .map(|p| crate::ops::entry::import::load(p).map(|l| (p, l)))
                 .transpose()?;
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 let cx = Context { db: &ctx.db, now, calendar: &cal, keys: None };
                 let read = match loaded {
                     Some((path, l)) => Some(document_figures(tx, actor, &t, path, l)?),
@@ -337,7 +337,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             ctx.out.emit(&v, &[])
         }
         ReportCmd::OfflineFigures { which, values } => {
-            let loaded = crate::intake::load(&values)?;
+            let loaded = crate::ops::entry::import::load(&values)?;
             let v = ctx.write(|tx, actor, rec| {
                 let t = target(tx, actor, &which)?;
                 let read = document_figures(tx, actor, &t, &values, loaded)?;
@@ -386,7 +386,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 status: status.as_deref(),
             };
             let (rows, excluded) = ctx.read(|tx, actor| {
-                let cal = crate::calendar::load(tx)?;
+                let cal = crate::ops::calendar::load(tx)?;
                 report::list(tx, actor, &filter, now, &cal)
             })?;
             ctx.out.emit(&Value::Array(rows), LIST_FIELDS)?;
@@ -466,7 +466,7 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
             crate::files::check_output(&out, force)?;
             let id = ctx.read(|tx, actor| {
                 let t = target(tx, actor, &which)?;
-                crate::intake::write_template(tx, actor, &t, &out, force)
+                crate::ops::entry::import::write_template(tx, actor, &t, &out, force)
             })?;
             let p = out.display();
             ctx.out.note(Msg::new(
@@ -483,7 +483,7 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
         } => import(
             ctx,
             &files,
-            crate::intake::Given {
+            crate::ops::entry::import::Given {
                 regime,
                 unit,
                 period,
@@ -506,8 +506,8 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
             let rows = ctx.read(|tx, actor| {
                 let t = readable_target(tx, actor, &which)?;
                 let (rev, values) = report::values_of(tx, &t, revision)?;
-                let form = crate::form::registry::load(tx, &rev.form_code, Some(rev.form_version))?;
-                Ok(crate::entry_cell::listing(&form, &values))
+                let form = crate::ops::form::load(tx, &rev.form_code, Some(rev.form_version))?;
+                Ok(crate::ops::entry::cell::listing(&form, &values))
             })?;
             ctx.out.emit(
                 &Value::Array(rows),
@@ -526,8 +526,8 @@ pub fn entry(ctx: &Ctx, cmd: EntryCmd) -> Result<()> {
 
 /// Imports files one by one (`intake::import_files`), printing each file's line as it
 /// is done; the exit status is 5 when any was rejected.
-fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<()> {
-    let files = crate::intake::expand(files)?;
+fn import(ctx: &Ctx, files: &[PathBuf], given: crate::ops::entry::import::Given) -> Result<()> {
+    let files = crate::ops::entry::import::expand(files)?;
     if files.is_empty() {
         ctx.out.warn(Msg::new(
             "Không có tệp .xlsx, .xlsm, .csv hay .json nào để nhập",
@@ -551,7 +551,7 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
     let mut listing = ctx.out.stream(fields);
     let (mut ok, mut same, mut rejected) = (0, 0, 0);
     let single = files.len() == 1;
-    let run = crate::intake::import_files(
+    let run = crate::ops::entry::import::import_files(
         &mut store,
         &files,
         &given,
@@ -582,7 +582,7 @@ fn import(ctx: &Ctx, files: &[PathBuf], given: crate::intake::Given) -> Result<(
                             None => ctx.out.warn(warning),
                         }
                     }
-                    crate::intake::FileResult {
+                    crate::ops::entry::import::FileResult {
                         file: String::new(),
                         report: None,
                         result: "rejected".into(),

@@ -5,13 +5,13 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use super::read_secret;
-use crate::account::{self, SignIn};
 use crate::audit::Recorder;
 use crate::auth::{self, session};
 use crate::clock;
 use crate::context::{simulated, Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
+use crate::ops::account::{self, SignIn};
 
 /// How long a sign-in lasts (real time).
 
@@ -70,9 +70,9 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     )?;
     auth::check_policy(&password)?;
     let hash = auth::hash_password(&password)?;
-    crate::maintenance::init(
+    crate::ops::bootstrap::init(
         &ctx.db,
-        &crate::maintenance::InitInput {
+        &crate::ops::bootstrap::InitInput {
             username: &username,
             full_name: &full_name,
             unit_code: &unit_code,
@@ -141,8 +141,8 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
         if let SignIn::Ok { account, .. } = &outcome {
             // What every signed-in user is shown: suspensions, outages, reception.
             let actor = session::actor_of(tx, account)?;
-            let cal = crate::calendar::load(tx)?;
-            notices = crate::notice::visible(tx, &actor, &cal, ctx.clock.now(), false)?;
+            let cal = crate::ops::calendar::load(tx)?;
+            notices = crate::ops::notice::visible(tx, &actor, &cal, ctx.clock.now(), false)?;
             session::open(tx, &rec, account, &secret)?;
         }
         Ok((outcome, notices))
@@ -212,8 +212,8 @@ pub fn whoami(ctx: &Ctx) -> Result<()> {
         v["via"] = serde_json::to_value(&actor.via)?;
         v["must_change_password"] = json!(crate::context::must_change_password(&a, now));
         v["simulated_clock"] = json!(simulated(tx)?);
-        let cal = crate::calendar::load(tx)?;
-        v["notices"] = json!(crate::notice::visible(
+        let cal = crate::ops::calendar::load(tx)?;
+        v["notices"] = json!(crate::ops::notice::visible(
             tx,
             &actor,
             &cal,
@@ -238,9 +238,12 @@ fn notice_lines(ctx: &Ctx, notices: &[serde_json::Value]) {
         ctx.out.note(Msg::new(
             format!(
                 "Thông báo: {}",
-                crate::notice::line(n, crate::error::Lang::Vi)
+                crate::ops::notice::line(n, crate::error::Lang::Vi)
             ),
-            format!("Notice: {}", crate::notice::line(n, crate::error::Lang::En)),
+            format!(
+                "Notice: {}",
+                crate::ops::notice::line(n, crate::error::Lang::En)
+            ),
         ));
     }
 }

@@ -7,8 +7,8 @@ use clap::{Args, Subcommand};
 use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
+use crate::ops::unit::{self, UnitChange, UnitInput, UnitKind};
 use crate::output::{Field, Format};
-use crate::unit::{self, UnitChange, UnitInput, UnitKind};
 
 #[derive(Debug, Subcommand)]
 pub enum UnitCmd {

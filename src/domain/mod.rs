@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod deadline;
+pub mod exclusion;
 pub mod lunar;
 pub mod number;
 pub mod obligation;

@@ -72,7 +72,7 @@ pub fn write(
         ),
     ];
     // Units the obligation rule leaves out: neither expected nor on the status sheet.
-    if let Some(note) = crate::exclusion::excluded_note(&agg.excluded) {
+    if let Some(note) = crate::domain::exclusion::excluded_note(&agg.excluded) {
         lines.push(("Đơn vị không tính (giao sau hạn)", Shown::Text(note.vi)));
     }
     if !agg.subtotals.is_empty() {

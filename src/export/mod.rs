@@ -231,7 +231,7 @@ pub fn write_aggregate_workbook_with(
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
     let status = status()?;
     // The units the obligation rule leaves out are on no row: the sheet says so.
-    let left_out = crate::exclusion::excluded_note(&agg.excluded).map(|m| m.vi);
+    let left_out = crate::domain::exclusion::excluded_note(&agg.excluded).map(|m| m.vi);
     status::write(ws, &status, left_out.as_deref(), meta).map_err(xlsx_error)?;
 
     let ws = book.add_worksheet();

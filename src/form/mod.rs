@@ -5,7 +5,7 @@ pub mod diff;
 pub mod formula;
 pub mod import;
 pub mod model;
-pub mod registry;
+
 pub mod validate;
 pub mod workbook;
 

@@ -432,8 +432,8 @@ fn the_escalation_is_refused_in_the_demo_province_too() {
     let env = Env::new();
     env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
     std::fs::copy(env.path("demo/demo.db"), env.db()).unwrap();
-    let pw = baocao::demo::DEMO_PASSWORD;
-    let admin = baocao::demo::DEMO_ADMIN;
+    let pw = baocao::ops::demo::DEMO_PASSWORD;
+    let admin = baocao::ops::demo::DEMO_ADMIN;
     env.login(admin, pw).ok();
     let unit = env.json(&["account", "show", admin])["unit"]
         .as_str()

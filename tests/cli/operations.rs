@@ -230,7 +230,7 @@ fn demo_builds_the_sample_province() {
     c.env("BAOCAO_DB", env.path("demo/demo.db"))
         .args(["login", "admin", "--password-stdin"]);
     assert_eq!(
-        run_command(c, Some(&format!("{}\n", baocao::demo::DEMO_PASSWORD))).code,
+        run_command(c, Some(&format!("{}\n", baocao::ops::demo::DEMO_PASSWORD))).code,
         0
     );
     env.run(&["-o", "json", "demo", "--dir", "demo"]).ok();
@@ -239,7 +239,7 @@ fn demo_builds_the_sample_province() {
 #[test]
 fn demo_national_scale_builds_a_consistent_audited_set() {
     let mut env = Env::new();
-    env.now = Some(baocao::demo::national::NOW.to_string());
+    env.now = Some(baocao::ops::demo::national::NOW.to_string());
     let v = env
         .run(&[
             "-o",
@@ -273,7 +273,7 @@ fn demo_national_scale_builds_a_consistent_audited_set() {
     assert_eq!(
         run(
             &["login", "admin", "--password-stdin"],
-            Some(&format!("{}\n", baocao::demo::DEMO_PASSWORD))
+            Some(&format!("{}\n", baocao::ops::demo::DEMO_PASSWORD))
         )
         .code,
         0

@@ -9,18 +9,19 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::Recorder;
+use crate::auth;
 use crate::auth::permission::{Actor, Grant, Role, Via};
 use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
+use crate::ops::{account, calendar, unit};
 use crate::store::{account as accounts, Store};
-use crate::{account, auth, calendar, unit};
 
 pub mod national;
 
-const UNITS: &str = include_str!("../examples/province/units.csv");
-const ACCOUNTS: &str = include_str!("../examples/province/accounts.csv");
-pub(crate) const HOLIDAYS: &str = include_str!("../examples/province/holidays-2026.csv");
-const FORM_KTXH: &str = include_str!("../examples/province/forms/ktxh-xa.json");
+const UNITS: &str = include_str!("../../../examples/province/units.csv");
+const ACCOUNTS: &str = include_str!("../../../examples/province/accounts.csv");
+pub(crate) const HOLIDAYS: &str = include_str!("../../../examples/province/holidays-2026.csv");
+const FORM_KTXH: &str = include_str!("../../../examples/province/forms/ktxh-xa.json");
 
 /// The password of every demo account (a demo database is for trying things out).
 pub const DEMO_PASSWORD: &str = "Demo-HaSon-2026!";
@@ -92,7 +93,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     let final_db = dir.join("demo.db");
     // Built beside the previous demo and renamed over it at the end: a demo killed
     // half-way leaves the previous one whole.
-    let db = crate::maintenance::building_path(&final_db);
+    let db = crate::ops::backup::building_path(&final_db);
     remove_db(&db);
     let mut building = Building {
         db: &db,
@@ -104,7 +105,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     let holidays = calendar::parse(HOLIDAYS)?;
     let mut st = Store::create(&db)?;
     let result = st.write(|tx| {
-        crate::maintenance::stamp_new(tx, true, |_| Ok(DEMO_START.into()))?;
+        crate::ops::bootstrap::stamp_new(tx, true, |_| Ok(DEMO_START.into()))?;
         let rec = Recorder {
             at: DEMO_START.into(),
             actor: DEMO_ADMIN.into(),
@@ -216,7 +217,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
         ))
     })?;
     drop(st);
-    crate::maintenance::replace_db(&db, &final_db)?;
+    crate::ops::backup::replace_db(&db, &final_db)?;
     building.done = true;
     let db = final_db;
     Ok(DemoReport {
@@ -241,19 +242,19 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
 /// would export them at the end of the simulated month.
 fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Result<Vec<PathBuf>> {
     let regime = "KTXH-THANG";
-    let r = crate::regime::find(conn, regime)?;
+    let r = crate::ops::regime::find(conn, regime)?;
     let who = holder(conn, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
     let actor = actor_for(conn, &who)?;
     let now = crate::clock::parse_instant(DEMO_END)?;
     let aggregated = dir.join(format!("tong-hop-{regime}-{period}.xlsx"));
-    let options = crate::aggregate::collect::Options {
+    let options = crate::ops::aggregate::collect::Options {
         statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
-        grouping: crate::aggregate::collect::Grouping::None,
+        grouping: crate::ops::aggregate::collect::Grouping::None,
         ytd: true,
         previous_year: false,
         lineage: false,
     };
-    crate::aggregate::workbook::write(
+    crate::ops::aggregate::workbook::write(
         conn,
         &actor,
         regime,
@@ -263,34 +264,34 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
         &aggregated,
         true,
     )?;
-    let cal = crate::calendar::load(conn)?;
-    let request = crate::dashboard::Request {
+    let cal = crate::ops::calendar::load(conn)?;
+    let request = crate::ops::dashboard::Request {
         regime: Some(regime.into()),
-        periods: crate::dashboard::span(period, period)?,
+        periods: crate::ops::dashboard::span(period, period)?,
         indicators: Vec::new(),
         column: None,
     };
-    let board = crate::dashboard::build(conn, &actor, &request, now, &cal, &|_| {})?;
+    let board = crate::ops::dashboard::build(conn, &actor, &request, now, &cal, &|_| {})?;
     let dashboard = dir.join(format!("bang-theo-doi-{regime}-{period}.xlsx"));
     crate::export::write_dashboard(&board.workbook(&who), &dashboard)?;
     // Data taken out is logged, as `export aggregate` and `export dashboard` do.
-    let used = |command: &str, usage: crate::data_use::DataUse| {
+    let used = |command: &str, usage: crate::audit::data_use::DataUse| {
         let rec = Recorder {
             at: crate::clock::rfc3339(now),
             actor: who.clone(),
             command: command.into(),
         };
-        crate::data_use::record(conn, &rec, &usage)
+        crate::audit::data_use::record(conn, &rec, &usage)
     };
     used(
         "export aggregate",
-        crate::data_use::DataUse::new("export_aggregate", Some(regime), period)
+        crate::audit::data_use::DataUse::new("export_aggregate", Some(regime), period)
             .format("xlsx")
             .to_file(&aggregated),
     )?;
     used(
         "export dashboard",
-        crate::data_use::DataUse::new(
+        crate::audit::data_use::DataUse::new(
             "export_dashboard",
             Some(regime),
             &format!("{period}..{period}"),
@@ -338,7 +339,7 @@ fn simulate_month(
     db: &Path,
     lang: Lang,
 ) -> Result<MonthReport> {
-    use crate::report::{self, Action};
+    use crate::ops::report::{self, Action};
     use crate::store::report::{Stored, ValueMap};
     let at = |s: &str| -> Result<(String, jiff::Timestamp)> {
         let t = crate::clock::parse_instant(s)?;
@@ -361,7 +362,7 @@ fn simulate_month(
             ),
         )
     })?;
-    crate::form::registry::register(
+    crate::ops::form::register(
         tx,
         boot,
         &setup,
@@ -373,14 +374,14 @@ fn simulate_month(
         false,
         lang,
     )?;
-    let office = crate::unit::find(tx, "000.01.00.H99")?;
-    let finance = crate::unit::find(tx, "000.03.00.H99")?;
+    let office = crate::ops::unit::find(tx, "000.01.00.H99")?;
+    let finance = crate::ops::unit::find(tx, "000.03.00.H99")?;
     let today = jiff::civil::date(2026, 11, 2);
-    crate::regime::add(
+    crate::ops::regime::add(
         tx,
         boot,
         &setup,
-        &crate::regime::RegimeInput {
+        &crate::ops::regime::RegimeInput {
             code: "KTXH-THANG".into(),
             name: "Báo cáo tình hình kinh tế - xã hội hằng tháng của UBND cấp xã".into(),
             kind: "periodic".into(),
@@ -393,11 +394,11 @@ fn simulate_month(
         },
         today,
     )?;
-    crate::regime::add(
+    crate::ops::regime::add(
         tx,
         boot,
         &setup,
-        &crate::regime::RegimeInput {
+        &crate::ops::regime::RegimeInput {
             code: "THU-NS-THANG".into(),
             name: "Báo cáo nhanh thu ngân sách nhà nước trên địa bàn xã".into(),
             kind: "periodic".into(),
@@ -413,12 +414,12 @@ fn simulate_month(
         .into_iter()
         .filter(|u| u.kind == "commune" && u.status == "active")
         .collect();
-    crate::regime::assign(
+    crate::ops::regime::assign(
         tx,
         boot,
         &setup,
         "KTXH-THANG",
-        &crate::regime::AssignInput {
+        &crate::ops::regime::AssignInput {
             units: Vec::new(),
             under: None,
             kind: Some("commune".into()),
@@ -428,12 +429,12 @@ fn simulate_month(
         },
     )?;
     let first_ten: Vec<String> = communes.iter().take(10).map(|u| u.code.clone()).collect();
-    crate::regime::assign(
+    crate::ops::regime::assign(
         tx,
         boot,
         &setup,
         "THU-NS-THANG",
-        &crate::regime::AssignInput {
+        &crate::ops::regime::AssignInput {
             units: first_ten.clone(),
             under: None,
             kind: None,
@@ -490,12 +491,12 @@ fn simulate_month(
         ("THU-NS-THANG", first_ten),
     ] {
         let lead_agg = {
-            let r = crate::regime::find(tx, regime_code)?;
+            let r = crate::ops::regime::find(tx, regime_code)?;
             holder(tx, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
         };
         for (i, code) in units_in.iter().enumerate() {
             month.reports_expected += 1;
-            let unit = crate::unit::find(tx, code)?;
+            let unit = crate::ops::unit::find(tx, code)?;
             let (Some(entry), Some(leader), Some(sender)) = (
                 holder(tx, "data_entry", unit.id)?,
                 holder(tx, "approver", unit.id)?,
@@ -621,10 +622,10 @@ fn simulate_month(
     // Timeliness as of the end of the simulated month, as `overdue` would print it.
     let end = at(DEMO_END)?.1;
     let start = at("2026-11-01T00:00")?.1;
-    let list = crate::monitor::obligations(
+    let list = crate::ops::monitor::obligations(
         tx,
         boot,
-        &crate::monitor::Filter {
+        &crate::ops::monitor::Filter {
             regime: None,
             unit: None,
         },
@@ -642,6 +643,6 @@ fn simulate_month(
             Timeliness::Extended | Timeliness::NotDue => {}
         }
     }
-    month.overdue = crate::monitor::overdue(list, end, &cal, true);
+    month.overdue = crate::ops::monitor::overdue(list, end, &cal, true);
     Ok(month)
 }

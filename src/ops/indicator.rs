@@ -13,8 +13,8 @@ use crate::audit::Recorder;
 use crate::auth::permission::Actor;
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::input;
+use crate::ops::unit::Conflict;
 use crate::store::indicator::{self as sql, Indicator};
-use crate::unit::Conflict;
 
 pub const VALUE_TYPES: &[&str] = &["integer", "decimal", "percent", "text"];
 pub const AGGREGATIONS: &[&str] = &["sum", "average", "weighted_average", "min", "max", "none"];
@@ -482,7 +482,7 @@ pub fn import(
     if dry_run {
         return Ok(report);
     }
-    crate::unit::refuse_conflicts(&report.conflicts)?;
+    crate::ops::unit::refuse_conflicts(&report.conflicts)?;
     // Weights first, so every weight exists when its user is written.
     plan.sort_by_key(|i| i.weight.is_some());
     for ind in plan {

@@ -12,13 +12,13 @@ use serde_json::{json, Value};
 use crate::auth::permission::{Actor, UnitTree};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
+pub use crate::domain::exclusion::{excluded_note, Excluded};
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
 use crate::error::Result;
-pub use crate::exclusion::{excluded_note, Excluded};
-use crate::regime::{self, PeriodInfo};
-use crate::report::{self, Target};
+use crate::ops::regime::{self, PeriodInfo};
+use crate::ops::report::{self, Target};
 use crate::store::regime::{self as rsql, Regime};
 use crate::store::report as sql;
 use crate::store::unit as units;
@@ -213,7 +213,10 @@ pub fn obligations(
             .filter(|r| r.status == "active")
             .collect(),
     };
-    let unit_root = f.unit.map(|c| crate::unit::find(conn, c)).transpose()?;
+    let unit_root = f
+        .unit
+        .map(|c| crate::ops::unit::find(conn, c))
+        .transpose()?;
     let unit_by_id: std::collections::HashMap<i64, units::Unit> =
         units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
     let mut out = Vec::new();
@@ -535,7 +538,7 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
         let Some(role) = responsible_role(o.status) else {
             continue;
         };
-        let unit = crate::unit::find(conn, &o.unit)?;
+        let unit = crate::ops::unit::find(conn, &o.unit)?;
         for (a, gs) in &grants {
             let holds = gs.iter().any(|g| {
                 g.role == role
@@ -624,7 +627,7 @@ pub fn with_first_period(
     conn: &rusqlite::Connection,
     list: Vec<rsql::Assignment>,
 ) -> Result<serde_json::Value> {
-    let cal = crate::calendar::load(conn)?;
+    let cal = crate::ops::calendar::load(conn)?;
     let mut out = Vec::with_capacity(list.len());
     let mut regimes: std::collections::HashMap<String, Regime> = Default::default();
     for a in list {

@@ -9,7 +9,6 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::aggregate::collect::{self, Grouping, Options};
 use crate::auth::permission::{Actor, Role};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
@@ -17,8 +16,9 @@ use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::export::{DashboardData, IndicatorSeries, UnitTimeliness};
 use crate::form::{ColumnRole, FormDef, RowRole};
-use crate::monitor::{self, Compliance, Filter};
-use crate::regime;
+use crate::ops::aggregate::collect::{self, Grouping, Options};
+use crate::ops::monitor::{self, Compliance, Filter};
+use crate::ops::regime;
 use crate::store::regime::Regime;
 use crate::store::unit as units;
 
@@ -256,7 +256,7 @@ pub fn build(
             regime::parse_period(&r, p)?;
         }
         may_see(conn, actor, &r)?;
-        let form = crate::form::registry::load(conn, &r.form, None)?;
+        let form = crate::ops::form::load(conn, &r.form, None)?;
         let column = column(&form, req.column.as_deref())?;
         let rows: Vec<crate::form::Row> =
             rows(&form, &req.indicators)?.into_iter().cloned().collect();

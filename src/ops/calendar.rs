@@ -155,7 +155,7 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
-    pub conflicts: Vec<crate::unit::Conflict>,
+    pub conflicts: Vec<crate::ops::unit::Conflict>,
 }
 
 pub fn import(
@@ -182,7 +182,7 @@ pub fn import(
                     format!("ngày trùng với dòng {first} nhưng khác loại"),
                     format!("date repeats line {first} with another kind"),
                 );
-                report.conflicts.push(crate::unit::Conflict {
+                report.conflicts.push(crate::ops::unit::Conflict {
                     line: *line,
                     code: o.date.to_string(),
                     reason: msg.get(lang).to_string(),

@@ -13,10 +13,10 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{FormDef, Imported, RowRole, TemplateError};
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
 use crate::error::{Error, Kind, Msg, Result};
+use crate::form::{FormDef, Imported, RowRole, TemplateError};
 use crate::store::form::{self as sql, StoredForm};
 use crate::store::indicator::{self as isql, Indicator};
 use crate::text::fold_key;

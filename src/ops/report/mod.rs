@@ -17,7 +17,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::glossary::status_vi;
-use crate::regime::{self, PeriodInfo};
+use crate::ops::regime::{self, PeriodInfo};
 use crate::sign;
 use crate::store::regime::{self as rsql, Regime};
 use crate::store::report::{self as sql, Revision, ValueMap};
@@ -48,7 +48,7 @@ pub fn locate(
     period: &str,
 ) -> Result<Target> {
     let regime = regime::find(conn, regime_code)?;
-    let unit = crate::unit::find(conn, unit_code)?;
+    let unit = crate::ops::unit::find(conn, unit_code)?;
     let period = regime::parse_period(&regime, period)?;
     Ok(Target {
         regime,

@@ -16,20 +16,20 @@ use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::entry::{self, CellInput, Identity};
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::form::FormDef;
-use crate::report::{self, Target};
+use crate::ops::report::{self, Target};
 use crate::store::report as sql;
 use crate::store::unit as units;
 
-use crate::report::check::{assigned_of, to_values};
+use crate::ops::report::check::{assigned_of, to_values};
 
 /// The form version a unit fills now: its open draft's, else the regime's latest.
 fn form_for(conn: &Connection, t: &Target) -> Result<FormDef> {
     if let Some(id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? {
         if let Some(rev) = sql::revisions(conn, id)?.pop() {
-            return crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version));
+            return crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version));
         }
     }
-    crate::form::registry::load(conn, &t.regime.form, None)
+    crate::ops::form::load(conn, &t.regime.form, None)
 }
 
 fn period_words(t: &Target) -> String {
@@ -202,8 +202,8 @@ pub fn resolve(conn: &Connection, path: &Path, loaded: Loaded, given: &Given) ->
             return Err(mismatch("chế độ báo cáo", "regime", r.trim(), &id.regime));
         }
         if let Some(p) = &given.period {
-            let r = crate::regime::find(conn, &id.regime)?;
-            let want = crate::regime::parse_period(&r, p)?;
+            let r = crate::ops::regime::find(conn, &id.regime)?;
+            let want = crate::ops::regime::parse_period(&r, p)?;
             if want != id.period {
                 return Err(mismatch("kỳ", "period", &want, &id.period));
             }
@@ -344,14 +344,14 @@ impl Run {
                 match crate::store::form::latest_version(conn, &code)? {
                     Some(v) => (code, v),
                     // No such form: let the registry say so in its own words.
-                    None => return crate::form::registry::load(conn, &code, None).map(Rc::new),
+                    None => return crate::ops::form::load(conn, &code, None).map(Rc::new),
                 }
             }
         };
         if let Some(f) = self.forms.get(&key) {
             return Ok(f.clone());
         }
-        let form = Rc::new(crate::form::registry::load(conn, &key.0, Some(key.1))?);
+        let form = Rc::new(crate::ops::form::load(conn, &key.0, Some(key.1))?);
         self.forms.insert(key, form.clone());
         Ok(form)
     }
@@ -382,7 +382,7 @@ pub fn import_one(
             Msg::new(format!("Tệp được tạo theo biểu {c} phiên bản {v}, nay là phiên bản {now}: hãy tải biểu mới (entry template)"), format!("The workbook was made for form {c} version {v}, now version {now}: download a new one (entry template)")),
         ));
     }
-    let checked = crate::report::check::check(conn, &t, &form, &r.cells)?;
+    let checked = crate::ops::report::check::check(conn, &t, &form, &r.cells)?;
     let n = checked.errors.len();
     if let Some(refused) = checked.refusal(Msg::new(
         format!("Tệp có {n} lỗi; không ghi gì"),
@@ -391,7 +391,7 @@ pub fn import_one(
         return Err(refused);
     }
     let warnings = checked.warnings;
-    let inputs = crate::report::check::inputs(&form, checked.values);
+    let inputs = crate::ops::report::check::inputs(&form, checked.values);
     let stored = report::store_values(
         conn,
         actor,

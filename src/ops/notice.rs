@@ -15,8 +15,8 @@ use crate::domain::calendar::WorkCalendar;
 use crate::domain::worktime::{self, NoticeRule};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
+use crate::ops::report::{self, Target};
 pub use crate::output::notice_line as line;
-use crate::report::{self, Target};
 use crate::store::notice::{self as sql, NoticeRow, OutageRow};
 use crate::store::regime as rsql;
 use crate::store::unit as units;
@@ -227,7 +227,7 @@ pub fn add_outage(
         }
     };
     let regime = match i.regime {
-        Some(c) => Some(crate::regime::find(conn, c)?),
+        Some(c) => Some(crate::ops::regime::find(conn, c)?),
         None => None,
     };
     let id = sql::insert_outage(
@@ -368,7 +368,7 @@ pub fn for_reminder(
         let (Some(code), Some(period)) = (i["regime"].as_str(), i["period"].as_str()) else {
             continue;
         };
-        let r = crate::regime::find(conn, code)?;
+        let r = crate::ops::regime::find(conn, code)?;
         for e in rsql::window_events(conn, r.id, Some(period))? {
             let for_unit = e
                 .unit

@@ -79,8 +79,8 @@ pub fn view(
     let values = match (shown, with_values) {
         // As `entry show` lists them: the form's order, column numbers, row labels.
         (Some(r), true) => {
-            let form = crate::form::registry::load(conn, &r.form_code, Some(r.form_version))?;
-            crate::entry_cell::listing(&form, &sql::values(conn, r.id)?)
+            let form = crate::ops::form::load(conn, &r.form_code, Some(r.form_version))?;
+            crate::ops::entry::cell::listing(&form, &sql::values(conn, r.id)?)
         }
         _ => Vec::new(),
     };

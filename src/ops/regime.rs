@@ -122,8 +122,8 @@ pub fn add(
             format!("Regime code «{code}» already exists"),
         ));
     }
-    let form = crate::form::registry::load(conn, &i.form, None)?;
-    let lead = crate::unit::find(conn, &i.lead)?;
+    let form = crate::ops::form::load(conn, &i.form, None)?;
+    let lead = crate::ops::unit::find(conn, &i.lead)?;
     if lead.status != "active" {
         let c = &lead.code;
         return Err(Error::new(
@@ -515,7 +515,7 @@ pub fn assign(
         ));
     }
     let from = a.from.as_deref().map(|p| parse_period(&r, p)).transpose()?;
-    let form = crate::form::registry::load(conn, &r.form, None)?;
+    let form = crate::ops::form::load(conn, &r.form, None)?;
     for k in a.rows.iter().flatten() {
         if !form.rows.iter().any(|x| &x.key == k) {
             return Err(invalid(
@@ -547,18 +547,18 @@ pub fn assign(
     let tree = units::tree(conn)?;
     let mut targets = Vec::new();
     for c in &a.units {
-        targets.push(crate::unit::find(conn, c)?);
+        targets.push(crate::ops::unit::find(conn, c)?);
     }
     if a.under.is_some() || a.kind.is_some() {
         let root = a
             .under
             .as_deref()
-            .map(|c| crate::unit::find(conn, c))
+            .map(|c| crate::ops::unit::find(conn, c))
             .transpose()?;
         let kind = a
             .kind
             .as_deref()
-            .map(str::parse::<crate::unit::UnitKind>)
+            .map(str::parse::<crate::ops::unit::UnitKind>)
             .transpose()?;
         for u in &all {
             let in_tree = root
@@ -649,7 +649,7 @@ pub fn unassign(
     )?;
     let mut done = Vec::new();
     for c in unit_codes {
-        let u = crate::unit::find(conn, c)?;
+        let u = crate::ops::unit::find(conn, c)?;
         let Some(a) = sql::assignment(conn, r.id, u.id)?.filter(|a| a.active) else {
             let (rc, uc) = (&r.code, &u.code);
             return Err(Error::new(
@@ -712,7 +712,7 @@ pub fn window(
     let period = parse_period(&r, period)?;
     let reason = input::name("Lý do", "Reason", reason, 1000)?;
     let unit_id = match unit {
-        Some(c) => Some(crate::unit::find(conn, c)?.id),
+        Some(c) => Some(crate::ops::unit::find(conn, c)?.id),
         None => None,
     };
     let until = match until {

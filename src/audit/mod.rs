@@ -7,6 +7,8 @@
 //! hash; `audit head` prints the head so it can be anchored elsewhere (a log server, a
 //! signed e-mail), which closes that gap.
 
+pub mod data_use;
+
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;

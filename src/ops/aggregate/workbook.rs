@@ -6,11 +6,11 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::Connection;
 
-use crate::aggregate::collect::{self, Options};
 use crate::aggregate::Aggregate;
 use crate::auth::permission::Actor;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
+use crate::ops::aggregate::collect::{self, Options};
 
 /// Aggregates `regime`'s `period` and writes the workbook to `path` (beside it, then
 /// put in place; an existing file is replaced only when `replace`, and is refused
@@ -31,8 +31,8 @@ pub fn write(
     collect::may_aggregate(conn, actor, regime)?;
     crate::files::check_output(path, replace)?;
     let (form, agg, inputs) = collect::aggregate(conn, actor, regime, period, o)?;
-    let r = crate::regime::find(conn, &agg.regime)?;
-    let lead = crate::unit::find(conn, &r.lead_unit)?;
+    let r = crate::ops::regime::find(conn, &agg.regime)?;
+    let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
     let words = crate::domain::period::Period::parse(&agg.period)
         .map(|p| p.name_vi())
         .unwrap_or_else(|_| agg.period.clone());
@@ -110,10 +110,10 @@ fn status_rows(
     period: &str,
     now: Timestamp,
 ) -> Result<Vec<crate::export::StatusRow>> {
-    let cal = crate::calendar::load(conn)?;
-    let signoffs = crate::report::signoffs(conn, r, period)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let signoffs = crate::ops::report::signoffs(conn, r, period)?;
     let mut status = Vec::new();
-    for ob in crate::monitor::status(conn, actor, &r.code, period, now, &cal)?.obligations {
+    for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now, &cal)?.obligations {
         let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
         status.push(crate::export::StatusRow {
             unit: ob.unit,

@@ -708,7 +708,7 @@ pub fn import(
     if dry_run {
         return Ok(report);
     }
-    crate::unit::refuse_conflicts(&report.conflicts)?;
+    crate::ops::unit::refuse_conflicts(&report.conflicts)?;
     // Create parents before children: repeat until every new unit found its parent.
     let mut pending: Vec<String> = created.clone();
     while !pending.is_empty() {

@@ -74,7 +74,7 @@ pub fn act(
         Action::Submit => {
             require_assigned(conn, t)?;
             let values = sql::values(conn, rev.id)?;
-            let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+            let form = crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version))?;
             if values.is_empty()
                 && rev.narrative.is_none()
                 && form.kind != crate::form::FormKind::Narrative
@@ -398,7 +398,7 @@ fn enter_document_figures(
     f: &DocumentFigures<'_>,
     doc: &str,
 ) -> Result<()> {
-    let form = crate::form::registry::load(conn, &rev.form_code, Some(rev.form_version))?;
+    let form = crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version))?;
     if let Some(v) = f.form_version.filter(|v| *v != form.version) {
         let (c, now) = (&form.code, form.version);
         return Err(Error::new(

@@ -10,8 +10,8 @@ use crate::audit::Recorder;
 use crate::auth::permission::Actor;
 use crate::domain::calendar::WorkCalendar;
 use crate::error::{Error, Kind, Msg, Result};
-use crate::monitor::Excluded;
-use crate::regime;
+use crate::ops::monitor::Excluded;
+use crate::ops::regime;
 use crate::store::regime as rsql;
 use crate::store::report::{self as sql, Revision, Stored, ValueMap};
 use crate::store::unit as units;
@@ -121,7 +121,10 @@ pub fn list(
         Some(c) => vec![regime::find(conn, c)?],
         None => rsql::all(conn)?,
     };
-    let unit_filter = f.unit.map(|c| crate::unit::find(conn, c)).transpose()?;
+    let unit_filter = f
+        .unit
+        .map(|c| crate::ops::unit::find(conn, c))
+        .transpose()?;
     let mut out = Vec::new();
     for r in &regimes {
         // With a period: every assigned unit, sent or not. Without: the reports there are.
@@ -154,7 +157,7 @@ pub fn list(
             // left out and named, not listed as missing.
             if let Some(a) = rsql::assignment(conn, r.id, t.unit.id)?.filter(|a| a.active) {
                 if let Some(x) =
-                    crate::monitor::exclusion(r, &a, &t.period, v.sent_at.is_some(), cal)?
+                    crate::ops::monitor::exclusion(r, &a, &t.period, v.sent_at.is_some(), cal)?
                 {
                     excluded.push(x);
                     continue;
@@ -193,10 +196,10 @@ pub fn set_cell(
     column: &str,
     value: &str,
 ) -> Result<CellSet> {
-    let form = crate::form::registry::load(conn, &t.regime.form, None)?;
+    let form = crate::ops::form::load(conn, &t.regime.form, None)?;
     let assigned = rsql::assignment(conn, t.regime.id, t.unit.id)?;
     let (rk, ck, stored) =
-        crate::entry_cell::parse_cell(&form, assigned.as_ref(), row, column, value)?;
+        crate::ops::entry::cell::parse_cell(&form, assigned.as_ref(), row, column, value)?;
     let mut map = ValueMap::new();
     map.insert((rk.clone(), ck.clone()), stored.clone());
     let s = super::store_values(

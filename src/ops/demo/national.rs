@@ -25,9 +25,10 @@ use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Grant, Role, Via};
 use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::{Lang, Msg, Result};
+use crate::ops::{account, calendar, unit};
 use crate::store::report::{Accepted, Revision, Stored, ValueMap};
 use crate::store::{self, Store};
-use crate::{account, auth, calendar, clock, unit};
+use crate::{auth, clock};
 
 use super::{remove_db, DEMO_ADMIN, DEMO_PASSWORD, HOLIDAYS};
 
@@ -176,11 +177,11 @@ pub fn form_json() -> serde_json::Value {
 }
 
 /// The indicators of the form's rows, with their rules.
-fn indicators() -> Vec<crate::indicator::IndicatorInput> {
+fn indicators() -> Vec<crate::ops::indicator::IndicatorInput> {
     let mut out = Vec::new();
     for (g, (name, measure, rule)) in GROUPS.iter().enumerate() {
         if *rule == "sum" {
-            out.push(crate::indicator::IndicatorInput {
+            out.push(crate::ops::indicator::IndicatorInput {
                 code: format!("QG_{:02}", g + 1),
                 name: name.to_string(),
                 unit: Some(measure.to_string()),
@@ -198,7 +199,7 @@ fn indicators() -> Vec<crate::indicator::IndicatorInput> {
                 "average" => ("average", "stock", None),
                 _ => ("sum", "flow", None),
             };
-            out.push(crate::indicator::IndicatorInput {
+            out.push(crate::ops::indicator::IndicatorInput {
                 code: format!("QG_{:02}_{}", g + 1, k + 1),
                 name: format!("{name}: {part}"),
                 unit: Some(measure.to_string()),
@@ -321,10 +322,10 @@ pub fn build(
     std::fs::create_dir_all(dir)?;
     let final_db = dir.join("national.db");
     // Built beside the previous set and renamed over it: a killed run loses nothing.
-    let db = crate::maintenance::building_path(&final_db);
+    let db = crate::ops::backup::building_path(&final_db);
     remove_db(&db);
     let result = fill(&db, communes, lang, note, started)
-        .and_then(|r| crate::maintenance::replace_db(&db, &final_db).map(|()| r));
+        .and_then(|r| crate::ops::backup::replace_db(&db, &final_db).map(|()| r));
     let db = final_db;
     match result {
         Ok(mut r) => {
@@ -334,7 +335,7 @@ pub fn build(
             Ok(r)
         }
         Err(e) => {
-            remove_db(&crate::maintenance::building_path(&db));
+            remove_db(&crate::ops::backup::building_path(&db));
             Err(e)
         }
     }
@@ -369,7 +370,7 @@ fn fill(
     };
     // The catalogue, through the library functions.
     let (senders, total_communes) = st.write(|tx| {
-        crate::maintenance::stamp_new(tx, true, |_| Ok(SETUP_AT.into()))?;
+        crate::ops::bootstrap::stamp_new(tx, true, |_| Ok(SETUP_AT.into()))?;
         let mut rows = vec![(
             1,
             unit::UnitInput {
@@ -455,7 +456,7 @@ fn fill(
         }
         calendar::import(tx, &boot, &rec, &holidays, false, lang)?;
         for i in indicators() {
-            crate::indicator::add(tx, &boot, &rec, &i)?;
+            crate::ops::indicator::add(tx, &boot, &rec, &i)?;
         }
         let form = crate::form::FormDef::from_json(&form_json().to_string()).map_err(|p| {
             crate::error::Error::new(
@@ -466,7 +467,7 @@ fn fill(
                 ),
             )
         })?;
-        crate::form::registry::register(
+        crate::ops::form::register(
             tx,
             &boot,
             &rec,
@@ -478,11 +479,11 @@ fn fill(
             false,
             lang,
         )?;
-        crate::regime::add(
+        crate::ops::regime::add(
             tx,
             &boot,
             &rec,
-            &crate::regime::RegimeInput {
+            &crate::ops::regime::RegimeInput {
                 code: REGIME.into(),
                 name: "Báo cáo tình hình kinh tế - xã hội hằng tháng của UBND cấp xã".into(),
                 kind: "periodic".into(),
@@ -495,12 +496,12 @@ fn fill(
             },
             jiff::civil::date(2025, 11, 3),
         )?;
-        crate::regime::assign(
+        crate::ops::regime::assign(
             tx,
             &boot,
             &rec,
             REGIME,
-            &crate::regime::AssignInput {
+            &crate::ops::regime::AssignInput {
                 units: Vec::new(),
                 under: None,
                 kind: Some("commune".into()),
@@ -548,10 +549,10 @@ fn fill(
     };
     let (regime, form, cal, unit_list) = st.read(|tx| {
         Ok((
-            crate::regime::find(tx, REGIME)?,
-            crate::form::registry::load(tx, FORM, None)?,
+            crate::ops::regime::find(tx, REGIME)?,
+            crate::ops::form::load(tx, FORM, None)?,
             calendar::load(tx)?,
-            crate::store::regime::assignments(tx, crate::regime::find(tx, REGIME)?.id, true)?,
+            crate::store::regime::assignments(tx, crate::ops::regime::find(tx, REGIME)?.id, true)?,
         ))
     })?;
     let province_of = |unit_code: &str| -> usize {
@@ -568,7 +569,7 @@ fn fill(
     let aggregator = DEMO_ADMIN;
     for month in 0..MONTHS {
         let period = period_of(month);
-        let info = crate::regime::period_info(&regime, &period, None, &cal, &[])?;
+        let info = crate::ops::regime::period_info(&regime, &period, None, &cal, &[])?;
         let due = clock::local_to_timestamp(info.effective)?;
         let at = |t: jiff::Timestamp, hours: i64| -> String {
             clock::rfc3339(t + jiff::SignedDuration::from_hours(hours))

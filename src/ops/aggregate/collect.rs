@@ -6,14 +6,14 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
-use super::engine;
-use super::model::{Aggregate, RowRule, UnitInput};
+use crate::aggregate::engine;
+use crate::aggregate::model::{Aggregate, RowRule, UnitInput};
 use crate::auth::permission::{Actor, Role};
 use crate::domain::period::Period;
 use crate::entry::{Value, Values};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
-use crate::regime;
+use crate::ops::regime;
 use crate::store::indicator as isql;
 use crate::store::regime::{self as rsql, Regime};
 use crate::store::report::{self as sql, Stored};
@@ -93,7 +93,7 @@ fn to_values(map: sql::ValueMap) -> Values {
 struct Collected {
     inputs: Vec<UnitInput>,
     expected: Vec<(String, String)>,
-    excluded: Vec<crate::monitor::Excluded>,
+    excluded: Vec<crate::ops::monitor::Excluded>,
 }
 
 /// Every assigned unit with its report's counting revision for one period. A unit is
@@ -122,7 +122,7 @@ fn inputs(
     let mut out: Vec<UnitInput> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     // The period's deadline by the regime's rule, which assignments' start is measured against.
-    let (rule_info, rule_due) = crate::monitor::rule_due(r, period, cal)?;
+    let (rule_info, rule_due) = crate::ops::monitor::rule_due(r, period, cal)?;
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
@@ -139,7 +139,7 @@ fn inputs(
             let sent = revisions
                 .get(&u.code)
                 .is_some_and(|revs| revs.iter().any(|x| x.sent_at.is_some()));
-            match crate::monitor::excluded_if(r, &a, &rule_info, rule_due, sent) {
+            match crate::ops::monitor::excluded_if(r, &a, &rule_info, rule_due, sent) {
                 Some(x) => excluded.push(x),
                 None => {
                     if expected_codes.insert(code.clone()) {
@@ -217,9 +217,9 @@ pub fn aggregate(
     let r = may_aggregate(conn, actor, regime_code)?;
     let tree = units::tree(conn)?;
     let period = regime::parse_period(&r, period)?;
-    let form = crate::form::registry::load(conn, &r.form, None)?;
+    let form = crate::ops::form::load(conn, &r.form, None)?;
     let rules = rules(conn, &form)?;
-    let cal = crate::calendar::load(conn)?;
+    let cal = crate::ops::calendar::load(conn)?;
     let Collected {
         inputs: inputs_now,
         expected,

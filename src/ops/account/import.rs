@@ -263,7 +263,7 @@ pub fn import(
     if dry_run {
         return Ok(report);
     }
-    crate::unit::refuse_conflicts(&report.conflicts)?;
+    crate::ops::unit::refuse_conflicts(&report.conflicts)?;
     for (_, a, existing) in plan {
         let input = AccountInput {
             username: a.username.clone(),

@@ -16,9 +16,9 @@ use crate::auth::{self, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, PASSWORD_HISTORY};
 use crate::clock;
 use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::input;
+use crate::ops::unit;
 use crate::store::account::{self as sql, Account, NewAccount};
 use crate::store::unit as units;
-use crate::unit;
 
 mod audit;
 mod import;

@@ -1,0 +1,23 @@
+//! The operations, one module per noun of the command tree. Each takes typed input
+//! (the context's signed-in actor and a transaction, or plain values) and returns a
+//! typed result that both faces, the command line and HTTP, render. An operation never
+//! prints and never picks a language: messages travel as [`crate::error::Msg`] (both
+//! languages) and are chosen where they are shown.
+//!
+//! To find a feature: `cli/<noun>` parses it, `ops/<noun>` does it, `store/<noun>` keeps it.
+
+pub mod account;
+pub mod aggregate;
+pub mod backup;
+pub mod bootstrap;
+pub mod calendar;
+pub mod dashboard;
+pub mod demo;
+pub mod entry;
+pub mod form;
+pub mod indicator;
+pub mod monitor;
+pub mod notice;
+pub mod regime;
+pub mod report;
+pub mod unit;
