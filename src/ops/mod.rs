@@ -21,3 +21,6 @@ pub mod notice;
 pub mod regime;
 pub mod report;
 pub mod unit;
+
+#[cfg(test)]
+pub mod testing;
