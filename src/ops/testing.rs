@@ -32,6 +32,12 @@ pub struct Province {
     pub db: PathBuf,
 }
 
+impl Default for Province {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Province {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
