@@ -522,18 +522,20 @@ mod tests {
         }
     }
 
-    /// The 5,000 published cases of hungtrd/amlich, in both directions; skipped when
-    /// `../shared/testdata` is absent (a clone of the project alone).
+    /// The 5,000 published cases of hungtrd/amlich, in both directions. The suite is
+    /// not ours to copy (MIT, kept in `../shared/testdata`): where that folder was absent
+    /// at build time the test is listed as ignored, with the reason, never passed.
     #[test]
+    #[cfg_attr(
+        not(shared_testdata),
+        ignore = "../shared/testdata/amlich-testcase.json is absent"
+    )]
     fn matches_amlich_reference_cases() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/testdata/amlich-testcase.json"
         );
-        let Ok(text) = std::fs::read_to_string(path) else {
-            eprintln!("note: {path} not found; reference cases skipped");
-            return;
-        };
+        let text = std::fs::read_to_string(path).expect("the amlich reference cases");
         let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(cases.len(), 5000);
         let num = |v: &serde_json::Value, i: usize| v[i].as_i64().expect("number");

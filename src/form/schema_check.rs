@@ -158,15 +158,17 @@ fn imported_forms_satisfy_the_published_schema() {
         fixtures::split_columns(dir.path()),
         fixtures::indented_names(dir.path()),
     ];
-    let shared = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/templates"));
-    if let Ok(entries) = std::fs::read_dir(shared) {
-        paths.extend(
-            entries
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "xlsx")),
-        );
-    }
+    let templates = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/templates"
+    ));
+    paths.extend(
+        std::fs::read_dir(templates)
+            .expect("the template fixtures")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "xlsx")),
+    );
     for path in paths {
         let document = serde_json::to_value(import(&path)).expect("serialize");
         assert_eq!(

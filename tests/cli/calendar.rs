@@ -1,6 +1,8 @@
+use std::path::Path;
+
 use serde_json::json;
 
-use crate::common::{shared, Env};
+use crate::common::Env;
 
 const SCHEDULE_2026: &str = "date,kind,name\n\
 2026-01-01,off,Tết Dương lịch\n\
@@ -240,9 +242,7 @@ fn bad_calendar_input_is_refused_and_nothing_written() {
 
 #[test]
 fn the_real_2026_schedule_imports() {
-    let Some(csv) = shared("testdata/holidays-2026.csv") else {
-        return;
-    };
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/province/holidays-2026.csv");
     let env = Env::with_admin();
     env.json(&["calendar", "import", csv.to_str().unwrap()]);
     assert_eq!(

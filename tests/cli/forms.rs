@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use rust_xlsxwriter::{Format, Formula, Workbook};
 use serde_json::{json, Value};
 
-use crate::common::{shared, Env};
+use crate::common::{fixture, Env};
 
 /// A monthly socio-economic report in the usual provincial layout, starting at `top`
 /// rows and `left` columns from A1. `extra_row` adds one more indicator (a new version).
@@ -487,10 +487,8 @@ fn legacy_tcvn3_text_in_a_template_is_converted_with_a_warning() {
 }
 
 #[test]
-fn the_shared_ktxh_template_meets_its_expectations() {
-    let Some(dir) = shared("templates") else {
-        return;
-    };
+fn the_real_ktxh_template_meets_its_expectations() {
+    let dir = fixture("templates");
     let env = Env::with_province();
     let f = dir.join("bieu-01-ktxh-thang.xlsx");
     let expect: Value = serde_json::from_str(

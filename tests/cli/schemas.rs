@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use jsonschema::{Draft, Registry};
 use serde_json::{json, Value};
 
-use crate::common::{shared, Env, ADMIN_PW};
+use crate::common::{Env, ADMIN_PW};
 
 /// The schema files this test owns, by stem (`unit` → `schemas/unit.schema.json`).
 const FILES: &[&str] = &[
@@ -1063,7 +1063,7 @@ fn the_demo_and_its_database_print_the_documented_shapes() {
     }
 }
 
-/// The demo's shared password (`src/demo.rs`, `DEMO_PASSWORD`).
+/// The demo's shared password (`src/ops/demo/mod.rs`, `DEMO_PASSWORD`).
 const DEMO_PW: &str = "Demo-HaSon-2026!";
 
 /// The monitoring commands on the demo province, as of the end of its month: 202611
@@ -1698,13 +1698,9 @@ fn the_calendar_prints_the_documented_shapes() {
         ],
     );
 
-    // The official schedule: the shared file's records follow the import $def.
-    let schedule = shared("testdata/holidays-2026.csv").unwrap_or_else(|| {
-        env.write(
-            "holidays-2026.csv",
-            "date,kind,name\n2026-01-02,off,Nghỉ bù\n2026-01-10,workday,Làm bù\n",
-        )
-    });
+    // The official schedule: the announced file's records follow the import $def.
+    let schedule = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/province/holidays-2026.csv");
     let text = std::fs::read_to_string(&schedule).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
