@@ -1,8 +1,7 @@
 //! Data entry (nhập liệu): the fill-in workbook a unit downloads for one regime and
 //! period, reading it back (and the original template filled by hand, and CSV/JSON in
-//! the long format), validating what was read against the form, the soft checks
-//! against the unit's own history, and the canonical bytes a report revision is
-//! signed over.
+//! the long format), validating what was read against the form, and the soft checks
+//! against the unit's own history. (What a sending signs is `crate::sign::canonical`.)
 //!
 //! Pure library code: nothing here touches the database. The flow of `entry import`:
 //!
@@ -16,9 +15,7 @@
 //!    block the import and the warnings stored with the revision. Legacy TCVN3/VNI
 //!    text is converted there, with a warning, whatever file it came from.
 //! 3. [`outliers`] adds the soft warnings that need the unit's history.
-//! 4. At sending, [`canonical_json`] gives the bytes to sign.
 
-pub mod canonical;
 mod guard;
 pub mod identity;
 pub mod read;
@@ -31,7 +28,6 @@ mod testing;
 #[cfg(test)]
 mod tests;
 
-pub use canonical::{canonical_json, sha256_hex, Subject};
 pub use identity::{Identity, IDENTITY_SHEET};
 pub use read::{
     has_identity_sheet, read_long, read_original_template, read_workbook, CellInput, Filled,
