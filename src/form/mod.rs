@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod formula;
+pub mod grid;
 pub mod import;
 pub mod model;
 
