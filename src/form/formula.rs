@@ -261,8 +261,9 @@ impl Parser<'_> {
 
 /// Parses a formula. A bare number is a reference when `is_numbered_ref` says so
 /// (column formulas: the form's column numbers), otherwise a literal; identifiers
-/// (`r12`, `c3`) are always references.
-pub fn parse(src: &str, is_numbered_ref: &dyn Fn(&str) -> bool) -> Result<Expr, FormulaError> {
+/// (`r12`, `c3`) are always references. Private so that rows and columns are each
+/// read one way: [`parse_rows`] and [`parse_columns`].
+fn parse(src: &str, is_numbered_ref: &dyn Fn(&str) -> bool) -> Result<Expr, FormulaError> {
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
         return Err(FormulaError::at(0, FormulaErrorKind::Empty));

@@ -21,12 +21,14 @@
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
+use serde::Serialize;
 
 use super::formula::{self, Expr, FormulaError};
 use super::model::{Column, FormDef, Row, RowRole};
 
 /// What a data cell is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CellRole {
     Input,
     Computed,

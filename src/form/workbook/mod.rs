@@ -57,15 +57,8 @@ pub struct SheetOptions<'a> {
     pub editable: Option<CellFilter<'a>>,
 }
 
-/// What a data cell of a drawn form is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CellRole {
-    Input,
-    Computed,
-    NotApplicable,
-    Heading,
-}
+/// What a data cell of a drawn form is: the grid's role.
+pub use super::grid::CellRole;
 
 /// A data cell of a drawn form, 0-based position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -339,7 +332,8 @@ fn write_data_cell(
 ) -> Result<CellRole, XlsxError> {
     let form = ctx.form;
     let (row, column) = (&form.rows[i], &form.columns[j]);
-    if form.is_not_applicable(&row.key, &column.key) {
+    let role = ctx.grid.role(i, j);
+    if role == CellRole::NotApplicable {
         let look = CellLook {
             bold: ctx.strong,
             ..CellLook::centered()
@@ -352,7 +346,7 @@ fn write_data_cell(
         bold: ctx.strong,
         ..CellLook::number(number_format(column.value_type, value))
     };
-    if row.role == RowRole::Heading {
+    if role == CellRole::Heading {
         ws.write_blank(r, col, styles.cell(&look))?;
         return Ok(CellRole::Heading);
     }
