@@ -321,6 +321,207 @@ mod oracle {
     }
 }
 
+/// The evaluation entry validation had before the grid (entry/validate), kept as an
+/// independent oracle for both ways of counting blanks.
+mod validation_oracle {
+    use std::collections::{HashMap, HashSet};
+
+    use super::*;
+    use CellRole as Role;
+
+    type Cell = (usize, usize);
+
+    /// A form prepared for evaluation: indexes and parsed formulas.
+    pub struct Engine<'a> {
+        form: &'a FormDef,
+        row_index: HashMap<&'a str, usize>,
+        col_index: HashMap<&'a str, usize>,
+        formulas: super::oracle::Formulas,
+        na: HashSet<(usize, usize)>,
+    }
+
+    impl<'a> Engine<'a> {
+        pub fn new(form: &'a FormDef) -> Engine<'a> {
+            let row_index: HashMap<&str, usize> = form
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.key.as_str(), i))
+                .collect();
+            let col_index: HashMap<&str, usize> = form
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(j, c)| (c.key.as_str(), j))
+                .collect();
+            let na = form
+                .not_applicable
+                .iter()
+                .filter_map(|c| {
+                    Some((
+                        *row_index.get(c.row.as_str())?,
+                        *col_index.get(c.column.as_str())?,
+                    ))
+                })
+                .collect();
+            Engine {
+                form,
+                row_index,
+                col_index,
+                formulas: super::oracle::Formulas::of(form),
+                na,
+            }
+        }
+
+        fn role(&self, i: usize, j: usize) -> Role {
+            if self.na.contains(&(i, j)) {
+                Role::NotApplicable
+            } else if self.form.rows[i].role == RowRole::Heading {
+                Role::Heading
+            } else if self.formulas.columns[j].is_some() || self.formulas.rows[i].is_some() {
+                Role::Computed
+            } else {
+                Role::Input
+            }
+        }
+
+        /// The cells a computed cell's formula names.
+        fn refs(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
+            if self.formulas.columns[j].is_some() {
+                self.formulas.column_refs[j]
+                    .iter()
+                    .map(|&k| (i, k))
+                    .collect()
+            } else {
+                self.formulas.row_refs[i].iter().map(|&k| (k, j)).collect()
+            }
+        }
+
+        /// The computed cells a computed cell depends on.
+        fn deps(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
+            self.refs(i, j)
+                .into_iter()
+                .filter(|&(r, c)| self.role(r, c) == Role::Computed)
+                .collect()
+        }
+
+        /// Computed cells in dependency order (iterative post-order), and those caught
+        /// in a cycle.
+        fn order(&self) -> (Vec<Cell>, HashSet<Cell>) {
+            let (n_rows, n_cols) = (self.form.rows.len(), self.form.columns.len());
+            let mut state: HashMap<(usize, usize), u8> = HashMap::new();
+            let mut order = Vec::new();
+            let mut cyclic = HashSet::new();
+            for i in 0..n_rows {
+                for j in 0..n_cols {
+                    if self.role(i, j) != Role::Computed || state.contains_key(&(i, j)) {
+                        continue;
+                    }
+                    type Frame = ((usize, usize), Vec<(usize, usize)>, usize);
+                    let mut stack: Vec<Frame> = vec![((i, j), self.deps(i, j), 0)];
+                    state.insert((i, j), 1);
+                    while let Some(top) = stack.last_mut() {
+                        let node = top.0;
+                        let edge = top.1.get(top.2).copied();
+                        top.2 += 1;
+                        match edge {
+                            Some(target) => match state.get(&target).copied().unwrap_or(0) {
+                                0 => {
+                                    state.insert(target, 1);
+                                    stack.push((target, self.deps(target.0, target.1), 0));
+                                }
+                                1 => {
+                                    for (n, _, _) in &stack {
+                                        cyclic.insert(*n);
+                                    }
+                                }
+                                _ => {}
+                            },
+                            None => {
+                                state.insert(node, 2);
+                                order.push(node);
+                                stack.pop();
+                            }
+                        }
+                    }
+                }
+            }
+            (order, cyclic)
+        }
+
+        /// The values of every computed cell, from the input values in `values`.
+        pub fn evaluate(
+            &self,
+            values: &HashMap<(usize, usize), Decimal>,
+            blanks: Blanks,
+        ) -> HashMap<(usize, usize), Decimal> {
+            let (order, cyclic) = self.order();
+            let mut out: HashMap<(usize, usize), Decimal> = HashMap::new();
+            for (i, j) in order {
+                if cyclic.contains(&(i, j)) {
+                    continue;
+                }
+                let value = {
+                    let get = |r: usize, c: usize| -> Option<Decimal> {
+                        match self.role(r, c) {
+                            Role::Computed => out.get(&(r, c)).copied(),
+                            Role::Input => values.get(&(r, c)).copied(),
+                            Role::NotApplicable | Role::Heading => None,
+                        }
+                    };
+                    // A blank counts as 0 in Excel's arithmetic; `x` is text there.
+                    let get_or_zero = |r: usize, c: usize| -> Option<Decimal> {
+                        match (get(r, c), blanks, self.role(r, c)) {
+                            (Some(v), _, _) => Some(v),
+                            (None, Blanks::Zero, Role::Input | Role::Computed | Role::Heading) => {
+                                Some(Decimal::ZERO)
+                            }
+                            _ => None,
+                        }
+                    };
+                    if let Some(expr) = &self.formulas.columns[j] {
+                        expr.eval(&|reference| {
+                            let key = self.form.column_by_ref(reference)?.key.as_str();
+                            let k = *self.col_index.get(key)?;
+                            get_or_zero(i, k)
+                        })
+                    } else if let Some(expr) = &self.formulas.rows[i] {
+                        let lookup = |reference: &str| {
+                            let k = *self.row_index.get(reference)?;
+                            get(k, j)
+                        };
+                        match expr.sum_terms() {
+                            Some(terms) => {
+                                let sum = terms
+                                    .into_iter()
+                                    .filter_map(lookup)
+                                    .try_fold(None, |acc: Option<Decimal>, v| {
+                                        Some(Some(acc.unwrap_or_default().checked_add(v)?))
+                                    })
+                                    .flatten();
+                                match (sum, blanks) {
+                                    (None, Blanks::Zero) => Some(Decimal::ZERO),
+                                    (s, _) => s,
+                                }
+                            }
+                            None => expr.eval(&|reference| {
+                                let k = *self.row_index.get(reference)?;
+                                get_or_zero(k, j)
+                            }),
+                        }
+                    } else {
+                        None
+                    }
+                };
+                if let Some(v) = value {
+                    out.insert((i, j), v);
+                }
+            }
+            out
+        }
+    }
+}
+
 /// A form of 1..6 rows and 1..5 columns: headings, computed rows (sums of
 /// children or formulas, cycles possible), computed columns over other columns
 /// (cycles possible), `x` cells. Formulas always name at least one cell.
@@ -415,6 +616,43 @@ proptest! {
                     expected.get(&(i, j)).copied(),
                     "cell ({}, {})", i, j
                 );
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn the_grid_evaluates_as_validation_did_before_it(
+        form in arbitrary_form(),
+        values in proptest::collection::vec(proptest::option::of(-50i64..50), 30),
+        zero in any::<bool>(),
+    ) {
+        let blanks = if zero { Blanks::Zero } else { Blanks::Missing };
+        let grid = Grid::new(&form);
+        let n_cols = form.columns.len();
+        let mut given: HashMap<(usize, usize), Decimal> = HashMap::new();
+        let mut cells = vec![None; grid.len()];
+        for i in 0..form.rows.len() {
+            for j in 0..n_cols {
+                let k = i * n_cols + j;
+                if let Some(v) = values[k % values.len()].map(|v| Decimal::new(v, 1)) {
+                    // Values anywhere: the old engine read inputs only, the grid clears the rest.
+                    given.insert((i, j), v);
+                    cells[k] = Some(v);
+                }
+            }
+        }
+        let expected = validation_oracle::Engine::new(&form).evaluate(&given, blanks);
+        grid.evaluate(&mut cells, blanks);
+        for i in 0..form.rows.len() {
+            for j in 0..n_cols {
+                let want = if grid.is_input(i, j) {
+                    given.get(&(i, j)).copied()
+                } else {
+                    expected.get(&(i, j)).copied()
+                };
+                prop_assert_eq!(cells[grid.cell(i, j)], want, "cell ({}, {})", i, j);
             }
         }
     }
