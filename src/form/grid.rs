@@ -450,7 +450,9 @@ impl<'f> Grid<'f> {
                     }
                 }
             };
-            cells[*cell] = value;
+            if let Some(slot) = cells.get_mut(*cell) {
+                *slot = value;
+            }
         }
     }
 }
