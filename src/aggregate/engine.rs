@@ -4,7 +4,7 @@
 //! Rules:
 //!
 //! - **Over units** ([`combine`]): each *input* cell (an input row × an input column,
-//!   not `x`, not a heading — the cells [`recompute`] does not compute) is combined
+//!   not `x`, not a heading — the form [`Grid`]'s input cells) is combined
 //!   across the units by its row's [`RowRule::aggregation`]: `sum` (also when a row
 //!   has no rule), `average` (over the units that have a value), `weighted_average`
 //!   (Σ value·weight / Σ weight, the weight being the same unit's value in the weight
@@ -12,7 +12,7 @@
 //!   `weight_row`, gives no value), `min`, `max`, `none` (no value). An unknown rule
 //!   gives no value rather than a number under a rule not understood. A cell no unit
 //!   has a value for stays blank (never 0). Text cells are not aggregated.
-//!   Then [`recompute`] fills the computed rows (sums of children, row formulas) and
+//!   Then the grid's evaluation fills the computed rows (sums of children, row formulas) and
 //!   computed columns (`3/1*100`) from the aggregated inputs: a percentage of the
 //!   total is never the sum nor the average of the units' percentages.
 //! - **Arithmetic** is exact `rust_decimal` (28 significant digits). Only divisions
@@ -50,7 +50,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::model::{AggRow, Coverage, RowRule, Subtotal, UnitInput};
 use crate::domain::workflow::RevisionStatus;
-use crate::entry::{recompute, Value, Values};
+use crate::entry::{Value, Values};
+use crate::form::grid::{Blanks, Grid};
 use crate::form::{FormDef, RowRole};
 
 /// Most decimal places a value computed by division keeps.
@@ -177,6 +178,7 @@ impl<'a> Cells<'a> {
 /// A form prepared once for many aggregations: its cells and its input cells.
 struct Plan<'a> {
     form: &'a FormDef,
+    grid: Grid<'a>,
     cells: Cells<'a>,
     inputs: Vec<InputCell>,
 }
@@ -184,48 +186,17 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(form: &'a FormDef, rules: &HashMap<String, RowRule>) -> Plan<'a> {
         let n_cols = form.columns.len();
-        let row_index: HashMap<&str, usize> = form
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key.as_str(), i))
-            .collect();
-        let col_index: HashMap<&str, usize> = form
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (c.key.as_str(), j))
-            .collect();
-        // The same notion of an input cell as `recompute`: not `x`, not a heading,
-        // no (parsable) column formula and no row formula.
-        let na: HashSet<(usize, usize)> = form
-            .not_applicable
-            .iter()
-            .filter_map(|c| {
-                Some((
-                    *row_index.get(c.row.as_str())?,
-                    *col_index.get(c.column.as_str())?,
-                ))
-            })
-            .collect();
-        let col_input: Vec<bool> = form
-            .columns
-            .iter()
-            .map(|c| form.column_formula(c).and_then(Result::ok).is_none())
-            .collect();
+        let grid = Grid::new(form);
         let mut inputs = Vec::new();
         for (i, r) in form.rows.iter().enumerate() {
-            if r.role == RowRole::Heading || form.row_formula(r).and_then(Result::ok).is_some() {
-                continue;
-            }
             let rule = rules.get(&r.key);
             let agg = Agg::of(rule);
             let time = Time::of(rule);
             let weight_row = rule
                 .and_then(|r| r.weight_row.as_deref())
-                .and_then(|w| row_index.get(w).copied());
-            for (j, &is_input) in col_input.iter().enumerate() {
-                if !is_input || na.contains(&(i, j)) {
+                .and_then(|w| grid.row_index(w));
+            for j in 0..n_cols {
+                if !grid.is_input(i, j) {
                     continue;
                 }
                 inputs.push(InputCell {
@@ -238,6 +209,7 @@ impl<'a> Plan<'a> {
         }
         Plan {
             form,
+            grid,
             cells: Cells::new(form),
             inputs,
         }
@@ -254,16 +226,18 @@ impl<'a> Plan<'a> {
     /// Values from the aggregated input cells, with computed cells recomputed and
     /// everything rounded to [`MAX_DECIMALS`].
     fn finish(&self, cells: impl Iterator<Item = (usize, Decimal)>) -> Values {
-        let mut out: Values = cells
-            .filter_map(|(slot, d)| Some((self.key(slot)?, Value::Number(d))))
-            .collect();
-        recompute(self.form, &mut out);
-        for v in out.values_mut() {
-            if let Value::Number(d) = v {
-                *d = round(*d, MAX_DECIMALS);
+        let mut numbers: Vec<Option<Decimal>> = vec![None; self.grid.len()];
+        for (slot, d) in cells {
+            if let Some(n) = numbers.get_mut(slot) {
+                *n = Some(d);
             }
         }
-        out
+        self.grid.evaluate(&mut numbers, Blanks::Missing);
+        numbers
+            .into_iter()
+            .enumerate()
+            .filter_map(|(slot, d)| Some((self.key(slot)?, Value::Number(round(d?, MAX_DECIMALS)))))
+            .collect()
     }
 
     fn combine(&self, inputs: &[&UnitInput]) -> Values {

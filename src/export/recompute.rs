@@ -1,36 +1,12 @@
-//! Computed cells of many units' reports, fast: the form's formulas are resolved to
-//! cell positions once, then each unit is a pass over a dense grid.
-//!
-//! This is [`crate::entry::recompute`] (which prepares the form again on every
-//! call, too slow for 3,321 units) with the same rules, the same dependency order
-//! and the same treatment of cycles; a test holds the two to the same results.
-
-use std::collections::HashMap;
+//! Computed cells of many units' reports, fast: the form is compiled to a
+//! [`Grid`] once, then each unit is one evaluation over a dense grid of cells,
+//! the same evaluation entry validation and the workbook writer use.
 
 use rust_decimal::Decimal;
 
 use crate::entry::{Value, Values};
-use crate::form::formula::Expr;
-use crate::form::{FormDef, RowRole};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Input,
-    Computed,
-    /// Not applicable (`x`) or a heading: never a value.
-    Empty,
-}
-
-/// How a computed cell gets its value.
-enum Plan<'f> {
-    /// A row formula that is a pure sum: the cells present, added (blanks skipped).
-    Sum(Vec<usize>),
-    /// Any other formula; each reference resolved to a cell (or to nothing).
-    Eval {
-        expr: &'f Expr,
-        refs: Vec<(&'f str, Option<usize>)>,
-    },
-}
+use crate::form::grid::{Blanks, Grid};
+use crate::form::FormDef;
 
 /// A cell of one unit's grid.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -40,151 +16,28 @@ pub enum Cell<'v> {
     Text(&'v str),
 }
 
+/// A form compiled once for many units (the name `detail.rs` knows it by).
+pub struct Formulas<'f> {
+    grid: Grid<'f>,
+}
+
+impl<'f> Formulas<'f> {
+    pub fn of(form: &'f FormDef) -> Formulas<'f> {
+        Formulas {
+            grid: Grid::new(form),
+        }
+    }
+}
+
 /// A form's formulas, resolved once.
 pub struct Recomputer<'f> {
-    n_cols: usize,
-    row_index: HashMap<&'f str, usize>,
-    col_index: HashMap<&'f str, usize>,
-    roles: Vec<Role>,
-    /// Computed cells in evaluation order with their plans; cells caught in a
-    /// cycle are left out, so they (and what depends on them) have no value.
-    plans: Vec<(usize, Plan<'f>)>,
+    grid: &'f Grid<'f>,
 }
 
 impl<'f> Recomputer<'f> {
-    pub fn new(form: &'f FormDef, formulas: &'f Formulas) -> Recomputer<'f> {
-        let n_cols = form.columns.len();
-        let row_index: HashMap<&str, usize> = form
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key.as_str(), i))
-            .collect();
-        let col_index: HashMap<&str, usize> = form
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (c.key.as_str(), j))
-            .collect();
-        let col_of = |reference: &str| -> Option<usize> {
-            col_index
-                .get(form.column_by_ref(reference)?.key.as_str())
-                .copied()
-        };
-        let mut roles = vec![Role::Input; form.rows.len() * n_cols];
-        for (i, row) in form.rows.iter().enumerate() {
-            for j in 0..n_cols {
-                roles[i * n_cols + j] = if row.role == RowRole::Heading {
-                    Role::Empty
-                } else if formulas.columns[j].is_some() || formulas.rows[i].is_some() {
-                    Role::Computed
-                } else {
-                    Role::Input
-                };
-            }
-        }
-        for c in &form.not_applicable {
-            if let (Some(&i), Some(&j)) = (
-                row_index.get(c.row.as_str()),
-                col_index.get(c.column.as_str()),
-            ) {
-                roles[i * n_cols + j] = Role::Empty;
-            }
-        }
-        // The cells a computed cell's formula names, in the formula's order.
-        let (col_refs, row_refs) = (&formulas.column_refs, &formulas.row_refs);
-        let refs = |cell: usize| -> Vec<usize> {
-            let (i, j) = (cell / n_cols, cell % n_cols);
-            if formulas.columns[j].is_some() {
-                col_refs[j].iter().map(|&k| i * n_cols + k).collect()
-            } else {
-                row_refs[i].iter().map(|&k| k * n_cols + j).collect()
-            }
-        };
-        let deps = |cell: usize| -> Vec<usize> {
-            refs(cell)
-                .into_iter()
-                .filter(|&c| roles[c] == Role::Computed)
-                .collect()
-        };
-
-        // Iterative post-order, row by row: 0 new, 1 on the path, 2 done. Every
-        // cell on the path when a cycle closes counts as cyclic.
-        let mut state = vec![0u8; roles.len()];
-        let mut cyclic = vec![false; roles.len()];
-        let mut order = Vec::new();
-        for start in 0..roles.len() {
-            if roles[start] != Role::Computed || state[start] != 0 {
-                continue;
-            }
-            let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(start, deps(start), 0)];
-            state[start] = 1;
-            while let Some(top) = stack.last_mut() {
-                let node = top.0;
-                let edge = top.1.get(top.2).copied();
-                top.2 += 1;
-                match edge {
-                    Some(target) => match state[target] {
-                        0 => {
-                            state[target] = 1;
-                            stack.push((target, deps(target), 0));
-                        }
-                        1 => {
-                            for (n, _, _) in &stack {
-                                cyclic[*n] = true;
-                            }
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        state[node] = 2;
-                        order.push(node);
-                        stack.pop();
-                    }
-                }
-            }
-        }
-
-        let mut plans = Vec::with_capacity(order.len());
-        for cell in order.into_iter().filter(|&c| !cyclic[c]) {
-            let (i, j) = (cell / n_cols, cell % n_cols);
-            let plan = if let Some(expr) = &formulas.columns[j] {
-                Plan::Eval {
-                    expr,
-                    refs: expr
-                        .references()
-                        .into_iter()
-                        .map(|r| (r, col_of(r).map(|k| i * n_cols + k)))
-                        .collect(),
-                }
-            } else if let Some(expr) = &formulas.rows[i] {
-                match expr.sum_terms() {
-                    Some(terms) => Plan::Sum(
-                        terms
-                            .into_iter()
-                            .filter_map(|r| row_index.get(r).map(|&k| k * n_cols + j))
-                            .collect(),
-                    ),
-                    None => Plan::Eval {
-                        expr,
-                        refs: expr
-                            .references()
-                            .into_iter()
-                            .map(|r| (r, row_index.get(r).map(|&k| k * n_cols + j)))
-                            .collect(),
-                    },
-                }
-            } else {
-                continue;
-            };
-            plans.push((cell, plan));
-        }
+    pub fn new(_form: &'f FormDef, formulas: &'f Formulas<'f>) -> Recomputer<'f> {
         Recomputer {
-            n_cols,
-            row_index,
-            col_index,
-            roles,
-            plans,
+            grid: &formulas.grid,
         }
     }
 
@@ -192,48 +45,31 @@ impl<'f> Recomputer<'f> {
     /// cells as given and its computed cells recomputed.
     pub fn fill<'v>(&self, values: &'v Values, grid: &mut Vec<Cell<'v>>) {
         grid.clear();
-        grid.resize(self.roles.len(), Cell::Empty);
+        grid.resize(self.grid.len(), Cell::Empty);
+        let mut numbers: Vec<Option<Decimal>> = vec![None; self.grid.len()];
         for ((row, column), value) in values {
-            let (Some(&i), Some(&j)) = (
-                self.row_index.get(row.as_str()),
-                self.col_index.get(column.as_str()),
-            ) else {
+            let Some(cell) = self.grid.cell_of(row, column) else {
                 continue;
             };
-            let cell = i * self.n_cols + j;
-            if self.roles[cell] == Role::Input {
+            let (i, j) = self.grid.position(cell);
+            if self.grid.is_input(i, j) {
                 grid[cell] = match value {
-                    Value::Number(d) => Cell::Number(*d),
+                    Value::Number(d) => {
+                        numbers[cell] = Some(*d);
+                        Cell::Number(*d)
+                    }
                     Value::Text(t) => Cell::Text(t),
                 };
             }
         }
-        let number = |grid: &[Cell], c: usize| match grid[c] {
-            Cell::Number(d) => Some(d),
-            _ => None,
-        };
-        for (cell, plan) in &self.plans {
-            let value = match plan {
-                Plan::Sum(terms) => terms
-                    .iter()
-                    .filter_map(|&c| number(grid, c))
-                    .try_fold(None, |acc: Option<Decimal>, v| {
-                        Some(Some(acc.unwrap_or_default().checked_add(v)?))
-                    })
-                    .flatten(),
-                Plan::Eval { expr, refs } => expr.eval(&|reference| {
-                    let (_, c) = refs.iter().find(|(r, _)| *r == reference)?;
-                    number(grid, (*c)?)
-                }),
-            };
-            if let Some(v) = value {
-                grid[*cell] = Cell::Number(v);
+        self.grid.evaluate(&mut numbers, Blanks::Missing);
+        for (slot, number) in grid.iter_mut().zip(&numbers) {
+            if let Some(v) = number {
+                *slot = Cell::Number(*v);
             }
         }
     }
 }
-
-pub use crate::form::formula::Formulas;
 
 #[cfg(test)]
 mod tests {

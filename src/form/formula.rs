@@ -261,8 +261,9 @@ impl Parser<'_> {
 
 /// Parses a formula. A bare number is a reference when `is_numbered_ref` says so
 /// (column formulas: the form's column numbers), otherwise a literal; identifiers
-/// (`r12`, `c3`) are always references.
-pub fn parse(src: &str, is_numbered_ref: &dyn Fn(&str) -> bool) -> Result<Expr, FormulaError> {
+/// (`r12`, `c3`) are always references. Private so that rows and columns are each
+/// read one way: [`parse_rows`] and [`parse_columns`].
+fn parse(src: &str, is_numbered_ref: &dyn Fn(&str) -> bool) -> Result<Expr, FormulaError> {
     let tokens = tokenize(src)?;
     if tokens.is_empty() {
         return Err(FormulaError::at(0, FormulaErrorKind::Empty));
@@ -490,65 +491,6 @@ fn sum_arguments(terms: &[&str]) -> String {
     }
     close(&mut run, &mut parts);
     parts.join(",")
-}
-
-/// A form's formulas parsed once, by position (`columns[j]`, `rows[i]`), with the
-/// positions each one names, for the evaluators that compute a form's cells: the
-/// workbook writer, entry validation and the aggregated workbook's detail.
-pub struct Formulas {
-    pub columns: Vec<Option<Expr>>,
-    pub rows: Vec<Option<Expr>>,
-    /// The column indexes each column formula names, in the formula's order.
-    pub column_refs: Vec<Vec<usize>>,
-    /// The row indexes each row formula names, in the formula's order.
-    pub row_refs: Vec<Vec<usize>>,
-}
-
-impl Formulas {
-    pub fn of(form: &crate::form::model::FormDef) -> Formulas {
-        let columns: Vec<Option<Expr>> = form
-            .columns
-            .iter()
-            .map(|c| form.column_formula(c).and_then(Result::ok))
-            .collect();
-        let rows: Vec<Option<Expr>> = form
-            .rows
-            .iter()
-            .map(|r| form.row_formula(r).and_then(Result::ok))
-            .collect();
-        let col_index: std::collections::HashMap<&str, usize> = form
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (c.key.as_str(), j))
-            .collect();
-        let row_index: std::collections::HashMap<&str, usize> = form
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key.as_str(), i))
-            .collect();
-        let refs = |formulas: &[Option<Expr>], index: &dyn Fn(&str) -> Option<usize>| {
-            formulas
-                .iter()
-                .map(|e| {
-                    e.as_ref().map_or_else(Vec::new, |e| {
-                        e.references().into_iter().filter_map(index).collect()
-                    })
-                })
-                .collect()
-        };
-        let column_refs = refs(&columns, &|r| {
-            col_index.get(form.column_by_ref(r)?.key.as_str()).copied()
-        });
-        let row_refs = refs(&rows, &|r| row_index.get(r).copied());
-        Formulas {
-            columns,
-            rows,
-            column_refs,
-            row_refs,
-        }
-    }
 }
 
 #[cfg(test)]

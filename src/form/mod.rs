@@ -1,8 +1,10 @@
-//! Forms (biểu mẫu): the versioned definition, its formulas, the `.xlsx` template
-//! importer and the worksheet writer that draws a form back as provinces print it.
+//! Forms (biểu mẫu): the versioned definition, its formulas, the compiled formula
+//! grid every evaluator shares, the `.xlsx` template importer and the worksheet
+//! writer that draws a form back as provinces print it.
 
 pub mod diff;
 pub mod formula;
+pub mod grid;
 pub mod import;
 pub mod model;
 

@@ -4,11 +4,10 @@
 //! and what a user writes by hand as `--mapping FILE.json` for a form no heuristic
 //! reads (`schemas/form.schema.json`). Everything but the essentials has a serde
 //! default so a hand-written mapping can stay short; [`FormDef::normalize`] fills in
-//! what can be derived and `FormDef::validate` (in `validate.rs`) checks the rest.
+//! what can be derived and `FormDef::validate` (in `validate.rs`) checks the rest;
+//! the formulas are parsed in `grid.rs`. This file imports nothing else of `form`.
 
 use serde::{Deserialize, Serialize};
-
-use super::formula::{self, Expr, FormulaError};
 
 /// A form definition, one version of one form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -345,20 +344,6 @@ pub struct LabelRow {
 }
 
 impl FormDef {
-    /// Reads a form definition (a stored one or a hand-written mapping), fills in
-    /// derivable fields and validates it.
-    pub fn from_json(text: &str) -> Result<FormDef, Vec<super::validate::Problem>> {
-        let mut form: FormDef =
-            serde_json::from_str(text).map_err(|e| vec![super::validate::Problem::json(&e)])?;
-        form.normalize();
-        let problems = form.validate();
-        if problems.is_empty() {
-            Ok(form)
-        } else {
-            Err(problems)
-        }
-    }
-
     /// Fills in what a hand-written mapping may leave out: column numbers (1..n in
     /// order), levels from parents, computed roles where a formula is given.
     pub fn normalize(&mut self) {
@@ -422,42 +407,12 @@ impl FormDef {
         self.rows.iter().find(|r| r.key == key)
     }
 
-    /// Column numbers, for parsing column formulas.
-    pub fn column_numbers(&self) -> Vec<&str> {
-        self.columns.iter().map(|c| c.number.as_str()).collect()
-    }
-
-    /// The parsed formula of a column, its references being column numbers.
-    pub fn column_formula(&self, column: &Column) -> Option<Result<Expr, FormulaError>> {
-        let numbers = self.column_numbers();
-        column.formula.as_deref().map(|f| {
-            formula::parse(f, &|n| {
-                numbers.contains(&n) || self.columns.iter().any(|c| c.key == n)
-            })
-        })
-    }
-
     /// The column a column-formula reference names (by number, or by key).
     pub fn column_by_ref(&self, reference: &str) -> Option<&Column> {
         self.columns
             .iter()
             .find(|c| c.number == reference)
             .or_else(|| self.column(reference))
-    }
-
-    /// The formula of a computed row: its own, or the sum of its children.
-    pub fn row_formula(&self, row: &Row) -> Option<Result<Expr, FormulaError>> {
-        if let Some(f) = &row.formula {
-            return Some(formula::parse_rows(f));
-        }
-        if row.role != RowRole::Computed {
-            return None;
-        }
-        let children: Vec<&str> = self.children(&row.key).map(|r| r.key.as_str()).collect();
-        if children.is_empty() {
-            return None;
-        }
-        Some(formula::parse_rows(&children.join("+")))
     }
 
     /// Direct children of a row, in form order.

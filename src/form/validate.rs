@@ -56,6 +56,19 @@ fn is_identifier(key: &str) -> bool {
 }
 
 impl FormDef {
+    /// Reads a form definition (a stored one or a hand-written mapping), fills in
+    /// derivable fields and validates it.
+    pub fn from_json(text: &str) -> Result<FormDef, Vec<Problem>> {
+        let mut form: FormDef = serde_json::from_str(text).map_err(|e| vec![Problem::json(&e)])?;
+        form.normalize();
+        let problems = form.validate();
+        if problems.is_empty() {
+            Ok(form)
+        } else {
+            Err(problems)
+        }
+    }
+
     /// Every problem found; empty when the form is usable.
     pub fn validate(&self) -> Vec<Problem> {
         let mut out = Vec::new();

@@ -25,8 +25,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::read::{CellInput, RawValue};
 use super::warning::Warning;
 use crate::domain::number::{from_excel_f64, parse_vn_number};
-use crate::form::formula::{Expr, Formulas};
-use crate::form::{ColumnRole, FormDef, FormKind, Relation, RowRole, ValueType};
+use crate::form::formula::Expr;
+use crate::form::grid::{Blanks, CellRole as Role, Grid};
+use crate::form::{ColumnRole, FormDef, FormKind, Relation, ValueType};
 use crate::text::{auto_convert, Encoding};
 
 mod outlier;
@@ -165,242 +166,37 @@ impl Outcome {
     }
 }
 
-/// A data cell by (row index, column index).
-type Cell = (usize, usize);
-
-/// What a data cell is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Input,
-    Computed,
-    NotApplicable,
-    Heading,
-}
-
-/// A form prepared for evaluation: indexes and parsed formulas.
+/// A form compiled for evaluation, and the keys of its cells.
 struct Engine<'a> {
     form: &'a FormDef,
-    row_index: HashMap<&'a str, usize>,
-    col_index: HashMap<&'a str, usize>,
-    formulas: Formulas,
-    na: HashSet<(usize, usize)>,
-}
-
-/// How blanks count while evaluating.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Blanks {
-    /// As stored: a formula with a blank input has no value (a sum skips blanks).
-    Missing,
-    /// As Excel computes: a blank is 0.
-    Zero,
+    grid: Grid<'a>,
 }
 
 impl<'a> Engine<'a> {
     fn new(form: &'a FormDef) -> Engine<'a> {
-        let row_index: HashMap<&str, usize> = form
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.key.as_str(), i))
-            .collect();
-        let col_index: HashMap<&str, usize> = form
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(j, c)| (c.key.as_str(), j))
-            .collect();
-        let na = form
-            .not_applicable
-            .iter()
-            .filter_map(|c| {
-                Some((
-                    *row_index.get(c.row.as_str())?,
-                    *col_index.get(c.column.as_str())?,
-                ))
-            })
-            .collect();
         Engine {
             form,
-            row_index,
-            col_index,
-            formulas: Formulas::of(form),
-            na,
+            grid: Grid::new(form),
         }
     }
 
     fn role(&self, i: usize, j: usize) -> Role {
-        if self.na.contains(&(i, j)) {
-            Role::NotApplicable
-        } else if self.form.rows[i].role == RowRole::Heading {
-            Role::Heading
-        } else if self.formulas.columns[j].is_some() || self.formulas.rows[i].is_some() {
-            Role::Computed
-        } else {
-            Role::Input
-        }
-    }
-
-    fn formula(&self, i: usize, j: usize) -> Option<&Expr> {
-        self.formulas.columns[j]
-            .as_ref()
-            .or(self.formulas.rows[i].as_ref())
-    }
-
-    /// The cells a computed cell's formula names.
-    fn refs(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
-        if self.formulas.columns[j].is_some() {
-            self.formulas.column_refs[j]
-                .iter()
-                .map(|&k| (i, k))
-                .collect()
-        } else {
-            self.formulas.row_refs[i].iter().map(|&k| (k, j)).collect()
-        }
-    }
-
-    /// The computed cells a computed cell depends on.
-    fn deps(&self, i: usize, j: usize) -> Vec<(usize, usize)> {
-        self.refs(i, j)
-            .into_iter()
-            .filter(|&(r, c)| self.role(r, c) == Role::Computed)
-            .collect()
-    }
-
-    /// Whether a computed cell depends, directly or through other computed cells, on
-    /// one of `cells`.
-    fn depends_on(&self, start: (usize, usize), cells: &HashSet<(usize, usize)>) -> bool {
-        if cells.is_empty() {
-            return false;
-        }
-        let mut seen = HashSet::from([start]);
-        let mut stack = vec![start];
-        while let Some((i, j)) = stack.pop() {
-            for cell in self.refs(i, j) {
-                if cells.contains(&cell) {
-                    return true;
-                }
-                if self.role(cell.0, cell.1) == Role::Computed && seen.insert(cell) {
-                    stack.push(cell);
-                }
-            }
-        }
-        false
-    }
-
-    /// Computed cells in dependency order (iterative post-order), and those caught
-    /// in a cycle.
-    fn order(&self) -> (Vec<Cell>, HashSet<Cell>) {
-        let (n_rows, n_cols) = (self.form.rows.len(), self.form.columns.len());
-        let mut state: HashMap<(usize, usize), u8> = HashMap::new();
-        let mut order = Vec::new();
-        let mut cyclic = HashSet::new();
-        for i in 0..n_rows {
-            for j in 0..n_cols {
-                if self.role(i, j) != Role::Computed || state.contains_key(&(i, j)) {
-                    continue;
-                }
-                type Frame = ((usize, usize), Vec<(usize, usize)>, usize);
-                let mut stack: Vec<Frame> = vec![((i, j), self.deps(i, j), 0)];
-                state.insert((i, j), 1);
-                while let Some(top) = stack.last_mut() {
-                    let node = top.0;
-                    let edge = top.1.get(top.2).copied();
-                    top.2 += 1;
-                    match edge {
-                        Some(target) => match state.get(&target).copied().unwrap_or(0) {
-                            0 => {
-                                state.insert(target, 1);
-                                stack.push((target, self.deps(target.0, target.1), 0));
-                            }
-                            1 => {
-                                for (n, _, _) in &stack {
-                                    cyclic.insert(*n);
-                                }
-                            }
-                            _ => {}
-                        },
-                        None => {
-                            state.insert(node, 2);
-                            order.push(node);
-                            stack.pop();
-                        }
-                    }
-                }
-            }
-        }
-        (order, cyclic)
+        self.grid.role(i, j)
     }
 
     /// The values of every computed cell, from the input values in `values`.
     fn evaluate(&self, values: &Values, blanks: Blanks) -> HashMap<(usize, usize), Decimal> {
-        let (order, cyclic) = self.order();
-        let mut out: HashMap<(usize, usize), Decimal> = HashMap::new();
-        for (i, j) in order {
-            if cyclic.contains(&(i, j)) {
-                continue;
-            }
-            let value = {
-                let get = |r: usize, c: usize| -> Option<Decimal> {
-                    match self.role(r, c) {
-                        Role::Computed => out.get(&(r, c)).copied(),
-                        Role::Input => values
-                            .get(&(
-                                self.form.rows[r].key.clone(),
-                                self.form.columns[c].key.clone(),
-                            ))
-                            .and_then(Value::as_number),
-                        Role::NotApplicable | Role::Heading => None,
-                    }
-                };
-                // A blank counts as 0 in Excel's arithmetic; `x` is text there.
-                let get_or_zero = |r: usize, c: usize| -> Option<Decimal> {
-                    match (get(r, c), blanks, self.role(r, c)) {
-                        (Some(v), _, _) => Some(v),
-                        (None, Blanks::Zero, Role::Input | Role::Computed | Role::Heading) => {
-                            Some(Decimal::ZERO)
-                        }
-                        _ => None,
-                    }
-                };
-                if let Some(expr) = &self.formulas.columns[j] {
-                    expr.eval(&|reference| {
-                        let key = self.form.column_by_ref(reference)?.key.as_str();
-                        let k = *self.col_index.get(key)?;
-                        get_or_zero(i, k)
-                    })
-                } else if let Some(expr) = &self.formulas.rows[i] {
-                    let lookup = |reference: &str| {
-                        let k = *self.row_index.get(reference)?;
-                        get(k, j)
-                    };
-                    match expr.sum_terms() {
-                        Some(terms) => {
-                            let sum = terms
-                                .into_iter()
-                                .filter_map(lookup)
-                                .try_fold(None, |acc: Option<Decimal>, v| {
-                                    Some(Some(acc.unwrap_or_default().checked_add(v)?))
-                                })
-                                .flatten();
-                            match (sum, blanks) {
-                                (None, Blanks::Zero) => Some(Decimal::ZERO),
-                                (s, _) => s,
-                            }
-                        }
-                        None => expr.eval(&|reference| {
-                            let k = *self.row_index.get(reference)?;
-                            get_or_zero(k, j)
-                        }),
-                    }
-                } else {
-                    None
-                }
-            };
-            if let Some(v) = value {
-                out.insert((i, j), v);
+        let mut cells: Vec<Option<Decimal>> = vec![None; self.grid.len()];
+        for ((row, column), value) in values {
+            if let (Some(cell), Value::Number(d)) = (self.grid.cell_of(row, column), value) {
+                cells[cell] = Some(*d);
             }
         }
-        out
+        self.grid.evaluate(&mut cells, blanks);
+        self.grid
+            .order_of_evaluation()
+            .filter_map(|(i, j)| Some(((i, j), cells[self.grid.cell(i, j)]?)))
+            .collect()
     }
 
     fn key(&self, i: usize, j: usize) -> (String, String) {
@@ -517,10 +313,10 @@ pub fn validate(form: &FormDef, cells: &[CellInput], assigned: Option<&Assigned>
         let err =
             |out: &mut Outcome, vi: String, en: String| out.errors.push(Problem::at(at, vi, en));
         let (i, j) = match (
-            engine.row_index.get(input.row.as_str()),
-            engine.col_index.get(input.column.as_str()),
+            engine.grid.row_index(&input.row),
+            engine.grid.column_index(&input.column),
         ) {
-            (Some(&i), Some(&j)) => (i, j),
+            (Some(i), Some(j)) => (i, j),
             (None, _) => {
                 if !input.raw.is_empty() {
                     err(
@@ -749,10 +545,10 @@ fn check_computed(
         let ((i, j), d, at) = (g.cell, g.value, g.at);
         // The spreadsheet's formulas saw those inputs differently (skipped a number
         // typed as text, counted a refused one); the stored value is ours anyway.
-        if g.by_spreadsheet && engine.depends_on((i, j), tainted) {
+        if g.by_spreadsheet && engine.grid.depends_on((i, j), tainted) {
             continue;
         }
-        let divides = engine.formula(i, j).is_some_and(Expr::divides);
+        let divides = engine.grid.formula(i, j).is_some_and(Expr::divides);
         let ours = values.get(&engine.key(i, j)).and_then(Value::as_number);
         let fine = match ours {
             Some(v) => agrees(v, d, divides),
@@ -789,7 +585,7 @@ fn check_computed(
 /// percentages (rates do not add up).
 fn additive(engine: &Engine, j: usize) -> bool {
     let c = &engine.form.columns[j];
-    engine.formulas.columns[j].is_none()
+    engine.grid.column_formula(j).is_none()
         && c.role == ColumnRole::Input
         && matches!(c.value_type, ValueType::Integer | ValueType::Decimal)
 }
@@ -809,7 +605,7 @@ fn check_relations(
         let Some(p) = child
             .parent
             .as_deref()
-            .and_then(|k| engine.row_index.get(k).copied())
+            .and_then(|k| engine.grid.row_index(k))
         else {
             continue;
         };

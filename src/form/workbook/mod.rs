@@ -23,7 +23,8 @@ use serde::Serialize;
 
 use super::model::{ColumnRole, FormDef, RowRole, TableColumnKind, ValueType};
 
-use eval::{Formulas, Values};
+use super::grid::Grid;
+use eval::Values;
 use head::resolve_columns;
 use style::{number_format, Align, CellLook, Styles};
 
@@ -56,15 +57,8 @@ pub struct SheetOptions<'a> {
     pub editable: Option<CellFilter<'a>>,
 }
 
-/// What a data cell of a drawn form is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CellRole {
-    Input,
-    Computed,
-    NotApplicable,
-    Heading,
-}
+/// What a data cell of a drawn form is: the grid's role.
+pub use super::grid::CellRole;
 
 /// A data cell of a drawn form, 0-based position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -193,8 +187,8 @@ pub fn write_form_sheet(
         }
     }
 
-    let formulas = Formulas::of(form);
-    let values = Values::compute(form, &formulas, opts.values);
+    let grid = Grid::new(form);
+    let values = Values::compute(&grid, opts.values);
     let mut cells = Vec::new();
     for (i, row) in form.rows.iter().enumerate() {
         let r = row_at[i];
@@ -247,7 +241,7 @@ pub fn write_form_sheet(
                     let ctx = DataCtx {
                         form,
                         opts,
-                        formulas: &formulas,
+                        grid: &grid,
                         values: &values,
                         row_at: &row_at,
                         data_col: &data_col,
@@ -320,7 +314,7 @@ fn write_text(
 struct DataCtx<'a> {
     form: &'a FormDef,
     opts: &'a SheetOptions<'a>,
-    formulas: &'a Formulas,
+    grid: &'a Grid<'a>,
     values: &'a Values,
     row_at: &'a [u32],
     data_col: &'a [ColNum],
@@ -338,7 +332,8 @@ fn write_data_cell(
 ) -> Result<CellRole, XlsxError> {
     let form = ctx.form;
     let (row, column) = (&form.rows[i], &form.columns[j]);
-    if form.is_not_applicable(&row.key, &column.key) {
+    let role = ctx.grid.role(i, j);
+    if role == CellRole::NotApplicable {
         let look = CellLook {
             bold: ctx.strong,
             ..CellLook::centered()
@@ -351,11 +346,11 @@ fn write_data_cell(
         bold: ctx.strong,
         ..CellLook::number(number_format(column.value_type, value))
     };
-    if row.role == RowRole::Heading {
+    if role == CellRole::Heading {
         ws.write_blank(r, col, styles.cell(&look))?;
         return Ok(CellRole::Heading);
     }
-    let excel = if let Some(expr) = &ctx.formulas.columns[j] {
+    let excel = if let Some(expr) = ctx.grid.column_formula(j) {
         expr.to_excel(&|reference| {
             let k = form
                 .columns
@@ -368,7 +363,7 @@ fn write_data_cell(
         })
         .ok()
         .map(|text| (text, expr.divides()))
-    } else if let Some(expr) = &ctx.formulas.rows[i] {
+    } else if let Some(expr) = ctx.grid.row_formula(i) {
         expr.to_excel(&|reference| {
             let k = form.rows.iter().position(|x| x.key == reference)?;
             Some(rust_xlsxwriter::utility::row_col_to_cell(

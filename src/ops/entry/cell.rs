@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 
 use crate::domain::number::parse_vn_number;
 use crate::error::{Error, Kind, Msg, Result};
-use crate::form::{ColumnRole, FormDef, RowRole, ValueType};
+use crate::form::grid::{CellRole, Grid};
+use crate::form::{FormDef, ValueType};
 use crate::store::regime::Assignment;
 use crate::store::report::{Stored, ValueMap};
 
@@ -43,17 +44,15 @@ pub fn parse_cell(
             )
         })?;
     let place = format!("{} × {}", r.name, c.number);
-    if r.role != RowRole::Input || c.role != ColumnRole::Input {
+    let grid = Grid::new(form);
+    let cell = grid.row_index(&r.key).zip(grid.column_index(&c.key));
+    if cell.is_none_or(|(i, j)| grid.is_computed_or_heading(i, j)) {
         return Err(invalid(
             format!("Ô {place} là ô tính toán hoặc tiêu đề, không nhập được"),
             format!("Cell {place} is computed or a heading; it takes no input"),
         ));
     }
-    if form
-        .not_applicable
-        .iter()
-        .any(|x| x.row == r.key && x.column == c.key)
-    {
+    if cell.is_some_and(|(i, j)| grid.role(i, j) == CellRole::NotApplicable) {
         return Err(invalid(
             format!("Ô {place} không áp dụng (x)"),
             format!("Cell {place} is not applicable (x)"),
