@@ -16,6 +16,9 @@ use crate::store::unit as units;
 pub mod cell;
 pub mod import;
 
+#[cfg(test)]
+mod tests;
+
 /// One cell typed on the command line: ROW is a row key or code, COLUMN a column key or
 /// number, the value as typed.
 #[derive(Debug, Clone)]

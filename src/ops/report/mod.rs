@@ -29,6 +29,9 @@ mod signature;
 mod view;
 mod workflow;
 
+#[cfg(test)]
+mod tests;
+
 pub use ops::*;
 pub use signature::*;
 pub use view::*;
