@@ -121,13 +121,17 @@ pub struct FileResult {
     pub errors: Vec<Msg>,
 }
 
+/// Messages as `{"vi": …, "en": …}`: the reader's language is the face's to pick.
 fn bilingual<S: serde::Serializer>(msgs: &[Msg], s: S) -> std::result::Result<S::Ok, S::Error> {
-    use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(msgs.len()))?;
-    for m in msgs {
-        seq.serialize_element(&serde_json::json!({"vi": m.vi, "en": m.en}))?;
+    #[derive(Serialize)]
+    struct Both<'a> {
+        vi: &'a str,
+        en: &'a str,
     }
-    seq.end()
+    s.collect_seq(msgs.iter().map(|m| Both {
+        vi: &m.vi,
+        en: &m.en,
+    }))
 }
 
 impl FileResult {
