@@ -566,3 +566,62 @@ fn a_reports_figures_are_entered_from_a_document_only_when_it_was_sent_outside()
     assert_eq!(e.kind, Kind::State);
     assert!(p.audit_ok());
 }
+
+#[test]
+fn a_draft_breaking_the_forms_rules_is_not_submitted_and_each_cell_is_named() {
+    let p = Province::new();
+    // Thu nội địa is "of which" Thu ngân sách: typed cell by cell, the draft holds it;
+    // submitting checks it as an imported file would be.
+    enter(&p, "r6", "2", "100");
+    enter(&p, "r7", "2", "900");
+    let e = step_as(
+        &p,
+        who::COMMUNE_CLERK,
+        which(None, FRESH),
+        Action::Submit,
+        None,
+    )
+    .expect_err("the part is larger than its total");
+    assert_eq!(e.kind, Kind::Invalid);
+    assert!(!e.details.is_empty());
+    assert!(e.hint.is_some());
+    assert_eq!(
+        status_of(&p, &which(Some(COMMUNE), FRESH)),
+        ReportStatus::Revision(RevisionStatus::Draft)
+    );
+    assert!(p.audit_ok());
+}
+
+#[test]
+fn a_report_changed_after_sending_is_not_accepted_and_fails_verification() {
+    let p = Province::new();
+    let rev = sent(&p);
+    // Someone with the database file alters a sent figure behind the system's back.
+    p.write(who::SYSADMIN, "test", |tx, _, _| {
+        let mut values = sql::values(tx, rev.id)?;
+        values.insert(("r3".into(), "c2".into()), sql::Stored::Num("9999".into()));
+        sql::replace_values(tx, rev.id, &values)
+    })
+    .expect("tamper");
+    let w = which(Some(COMMUNE), FRESH);
+    let e = step_as(
+        &p,
+        who::PROVINCE_AGGREGATOR,
+        w.clone(),
+        Action::Accept,
+        None,
+    )
+    .expect_err("the signature no longer verifies");
+    assert_eq!(e.kind, Kind::State);
+    let v = p
+        .read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+            verify(tx, actor, &w, None)
+        })
+        .expect("verify");
+    assert_eq!(v.signature_valid, Some(false));
+    assert_eq!(v.outcome().expect_err("tampered").kind, Kind::Failure);
+    assert_eq!(
+        status_of(&p, &w),
+        ReportStatus::Revision(RevisionStatus::Sent)
+    );
+}
