@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod aggregate;
 mod dashboard;
+mod entry;
 mod form;
 mod indicator;
 mod monitor;
@@ -130,7 +131,7 @@ pub enum Command {
     Report(report::ReportCmd),
     /// Data entry: fill-in workbooks, import, single cells.
     #[command(subcommand)]
-    Entry(report::EntryCmd),
+    Entry(entry::EntryCmd),
     /// Aggregate a regime's period over units: coverage, subtotals, year to date,
     /// the same period last year. Computed cells are recomputed, never summed.
     Aggregate(aggregate::AggregateArgs),
@@ -306,7 +307,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Notice(c) => notice::notice_cmd(&ctx, c),
         Command::Outage(c) => notice::outage_cmd(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
-        Command::Entry(c) => report::entry(&ctx, c),
+        Command::Entry(c) => entry::run(&ctx, c),
         Command::Aggregate(a) => aggregate::run(&ctx, a),
         Command::Export(ExportCmd::Aggregate(a)) => aggregate::export(&ctx, a),
         Command::Export(ExportCmd::Dashboard(a)) => dashboard::export(&ctx, a),

@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(test)]
 use crate::error::Lang;
+use crate::error::Msg;
 
 /// One soft warning: where (when known), what (`key`) and the values it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,75 +66,89 @@ impl Warning {
         self.args.get(name).map_or("?", String::as_str)
     }
 
-    /// The message alone, in `lang`.
-    pub fn message(&self, lang: Lang) -> String {
-        let vi = lang == Lang::Vi;
+    /// `CELL: message` in both languages (the message alone when there is no cell): the
+    /// face picks the reader's.
+    pub fn msg(&self) -> Msg {
+        let m = self.message();
+        match &self.cell {
+            Some(c) => Msg::new(format!("{c}: {}", m.vi), format!("{c}: {}", m.en)),
+            None => m,
+        }
+    }
+
+    /// The message alone.
+    pub fn message(&self) -> Msg {
         let a = |name: &str| self.arg(name);
         match self.key.as_str() {
-            "blank" if vi => format!("«{}», cột {}: chưa nhập số liệu", a("row"), a("column")),
-            "blank" => format!("«{}», column {}: left blank", a("row"), a("column")),
-            "blank_more" if vi => format!("và {} ô bắt buộc khác chưa nhập", a("count")),
-            "blank_more" => format!("and {} more required cells left blank", a("count")),
-            "legacy_text" if vi => format!(
-                "văn bản mã {} đã được chuyển sang Unicode: «{}»",
-                a("encoding"),
-                a("text")
+            "blank" => Msg::new(
+                format!("«{}», cột {}: chưa nhập số liệu", a("row"), a("column")),
+                format!("«{}», column {}: left blank", a("row"), a("column")),
             ),
-            "legacy_text" => format!(
-                "{} text converted to Unicode: «{}»",
-                a("encoding"),
-                a("text")
+            "blank_more" => Msg::new(
+                format!("và {} ô bắt buộc khác chưa nhập", a("count")),
+                format!("and {} more required cells left blank", a("count")),
             ),
-            "outlier" => self.outlier(vi),
-            "text" => a("text").to_string(),
+            "legacy_text" => Msg::new(
+                format!(
+                    "văn bản mã {} đã được chuyển sang Unicode: «{}»",
+                    a("encoding"),
+                    a("text")
+                ),
+                format!(
+                    "{} text converted to Unicode: «{}»",
+                    a("encoding"),
+                    a("text")
+                ),
+            ),
+            "outlier" => self.outlier(),
+            // Written before warnings had keys: as stored, in the language it was.
+            "text" => Msg::new(a("text"), a("text")),
             // A key this version does not know (written by a newer one): as stored.
             other => {
                 let args: Vec<String> = self.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                format!("{other} ({})", args.join(", "))
+                let text = format!("{other} ({})", args.join(", "));
+                Msg::new(text.clone(), text)
             }
         }
     }
 
-    fn outlier(&self, vi: bool) -> String {
+    fn outlier(&self) -> Msg {
         let a = |name: &str| self.arg(name);
-        let mut reasons = Vec::new();
+        let (mut vi, mut en) = (Vec::new(), Vec::new());
         if let Some(z) = self.args.get("z") {
             let periods = a("periods");
-            reasons.push(if vi {
-                format!("lệch xa lịch sử của chính đơn vị (z hiệu chỉnh = {z}, qua {periods} kỳ)")
-            } else {
-                format!(
-                    "far from the unit's own history (modified z-score {z} over {periods} periods)"
-                )
-            });
+            vi.push(format!(
+                "lệch xa lịch sử của chính đơn vị (z hiệu chỉnh = {z}, qua {periods} kỳ)"
+            ));
+            en.push(format!(
+                "far from the unit's own history (modified z-score {z} over {periods} periods)"
+            ));
         }
         if let Some(prev) = self.args.get("previous") {
-            reasons.push(if vi {
-                format!("thay đổi từ 10 lần trở lên so với kỳ trước ({prev})")
-            } else {
-                format!("changed tenfold or more from the previous period ({prev})")
-            });
+            vi.push(format!(
+                "thay đổi từ 10 lần trở lên so với kỳ trước ({prev})"
+            ));
+            en.push(format!(
+                "changed tenfold or more from the previous period ({prev})"
+            ));
         }
         let (row, column, value) = (a("row"), a("column"), a("value"));
-        if vi {
+        Msg::new(
             format!(
                 "dòng {row}, cột {column}: giá trị {value} {}",
-                reasons.join("; ")
-            )
-        } else {
+                vi.join("; ")
+            ),
             format!(
                 "row {row}, column {column}: the value {value} is {}",
-                reasons.join("; ")
-            )
-        }
+                en.join("; ")
+            ),
+        )
     }
 
-    /// `CELL: message` in `lang` (the message alone when there is no cell).
+    /// [`Warning::msg`] in one language, for tests that read it.
+    #[cfg(test)]
     pub fn text(&self, lang: Lang) -> String {
-        match &self.cell {
-            Some(c) => format!("{c}: {}", self.message(lang)),
-            None => self.message(lang),
-        }
+        self.msg().get(lang).to_string()
     }
 }
 

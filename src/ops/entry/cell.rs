@@ -1,7 +1,7 @@
 //! One cell typed on the command line (`entry set`), and the long listing of a
 //! report's values (`entry show`).
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::domain::number::parse_vn_number;
 use crate::error::{Error, Kind, Msg, Result};
@@ -90,13 +90,37 @@ pub fn parse_cell(
     Ok((r.key.clone(), c.key.clone(), stored))
 }
 
+/// One stored value, named as `entry show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueLine {
+    /// The row key.
+    pub row: String,
+    /// The row code (mã số).
+    pub code: Option<String>,
+    pub stt: Option<String>,
+    pub name: String,
+    /// The row's unit of measure (đơn vị tính).
+    pub unit: Option<String>,
+    /// The column number.
+    pub column: String,
+    pub value: Stored,
+}
+
 /// One line per stored value, in the form's row and column order.
-pub fn listing(form: &FormDef, values: &ValueMap) -> Vec<Value> {
+pub fn listing(form: &FormDef, values: &ValueMap) -> Vec<ValueLine> {
     let mut out = Vec::new();
     for r in &form.rows {
         for c in &form.columns {
             if let Some(v) = values.get(&(r.key.clone(), c.key.clone())) {
-                out.push(json!({"row": r.key, "code": r.code, "stt": r.stt, "name": r.name, "unit": r.unit, "column": c.number, "value": v}));
+                out.push(ValueLine {
+                    row: r.key.clone(),
+                    code: r.code.clone(),
+                    stt: r.stt.clone(),
+                    name: r.name.clone(),
+                    unit: r.unit.clone(),
+                    column: c.number.clone(),
+                    value: v.clone(),
+                });
             }
         }
     }

@@ -13,10 +13,10 @@ use serde::Serialize;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Role, UnitTree};
-use crate::entry::{self, CellInput, Identity};
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::entry::{self, CellInput, Identity, Warning};
+use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
-use crate::ops::report::{self, Target};
+use crate::ops::report::{self, Target, Which};
 use crate::store::report as sql;
 use crate::store::unit as units;
 
@@ -39,14 +39,16 @@ fn period_words(t: &Target) -> String {
     }
 }
 
-/// Writes the fill-in workbook of a unit's report, with its current draft values.
+/// `entry template`: writes the fill-in workbook of a unit's report to `out`, with its
+/// current draft values; returns the identity embedded in it.
 pub fn write_template(
     conn: &Connection,
     actor: &Actor,
-    t: &Target,
+    which: &Which,
     out: &Path,
     replace: bool,
 ) -> Result<Identity> {
+    let t = &which.locate(conn, actor)?;
     let tree = units::tree(conn)?;
     actor.require(
         report::can_read(actor, &tree, t),
@@ -93,16 +95,117 @@ pub struct Given {
     pub period: Option<String>,
 }
 
+/// What became of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileOutcome {
+    Imported,
+    /// The report's draft already held exactly these values and warnings.
+    Unchanged,
+    /// Refused whole: nothing of the file was written.
+    Rejected,
+}
+
+/// One file's line of an import run.
 #[derive(Debug, Serialize)]
 pub struct FileResult {
     pub file: String,
     pub report: Option<String>,
-    /// imported | unchanged | rejected
-    pub result: String,
+    pub result: FileOutcome,
     pub revision: Option<i64>,
     pub cells: usize,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
+    /// Language-neutral, as kept on the revision.
+    pub warnings: Vec<Warning>,
+    /// Why the file was refused: the error, then each problem it names.
+    #[serde(serialize_with = "bilingual")]
+    pub errors: Vec<Msg>,
+}
+
+/// Messages as `{"vi": …, "en": …}`: the reader's language is the face's to pick.
+fn bilingual<S: serde::Serializer>(msgs: &[Msg], s: S) -> std::result::Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Both<'a> {
+        vi: &'a str,
+        en: &'a str,
+    }
+    s.collect_seq(msgs.iter().map(|m| Both {
+        vi: &m.vi,
+        en: &m.en,
+    }))
+}
+
+impl FileResult {
+    /// The line of file `file`, refused with `e`.
+    pub fn rejected(file: &Path, e: &Error) -> FileResult {
+        let mut errors = vec![e.msg.clone()];
+        errors.extend(e.details.iter().cloned());
+        FileResult {
+            file: file.display().to_string(),
+            report: None,
+            result: FileOutcome::Rejected,
+            revision: None,
+            cells: 0,
+            warnings: Vec::new(),
+            errors,
+        }
+    }
+}
+
+/// The files of a run, counted by outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub imported: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+}
+
+impl Tally {
+    pub fn count(&mut self, outcome: FileOutcome) {
+        match outcome {
+            FileOutcome::Imported => self.imported += 1,
+            FileOutcome::Unchanged => self.unchanged += 1,
+            FileOutcome::Rejected => self.rejected += 1,
+        }
+    }
+
+    /// The run's closing line.
+    pub fn summary(&self) -> Msg {
+        let Tally {
+            imported: ok,
+            unchanged: same,
+            rejected,
+        } = *self;
+        Msg::new(
+            format!("Đã nhập {ok} tệp, {same} không đổi, {rejected} bị từ chối"),
+            format!("Imported {ok} files, {same} unchanged, {rejected} rejected"),
+        )
+    }
+
+    /// How the run ends: any refused file makes it invalid (exit 5), the files imported
+    /// staying imported (each file is all-or-nothing).
+    pub fn outcome(&self) -> Result<()> {
+        let rejected = self.rejected;
+        let done = self.imported + self.unchanged;
+        if rejected > 0 && done > 0 {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Nhập một phần: {done} tệp đã nhập, {rejected} tệp bị từ chối; các tệp bị từ chối không ghi gì"),
+                    format!("Partial import: {done} files imported, {rejected} files refused; the refused files wrote nothing"),
+                ),
+            ));
+        }
+        if rejected > 0 {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("{rejected} tệp bị từ chối; các tệp đó không ghi gì"),
+                    format!("{rejected} files rejected; nothing of them was written"),
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// What a file said: the report it is for, and the cells.
@@ -247,7 +350,6 @@ pub fn import_files(
     store: &mut crate::store::Store,
     files: &[PathBuf],
     given: &Given,
-    lang: Lang,
     begin: impl Fn(&Connection) -> Result<(Actor, Recorder)>,
     mut each: impl FnMut(&Path, Result<FileResult>) -> Result<()>,
 ) -> Result<()> {
@@ -275,10 +377,10 @@ pub fn import_files(
                     let (actor, rec) = begin(tx).inspect_err(|_| signed_out = true)?;
                     let read = resolve(tx, f, loaded, given)?;
                     let key = (read.regime.clone(), read.unit.clone(), read.period.clone());
-                    let done = import_one(tx, &actor, &rec, &mut run, read, lang)?;
+                    let done = import_one(tx, &actor, &rec, &mut run, read)?;
                     match seen.get(&key) {
                         // Rolled back: the transaction is not committed on an error.
-                        Some(first) if done.result != "unchanged" => {
+                        Some(first) if done.result != FileOutcome::Unchanged => {
                             return Err(duplicate(first, &key))
                         }
                         Some(_) => {}
@@ -364,7 +466,6 @@ pub fn import_one(
     rec: &Recorder,
     run: &mut Run,
     r: Read,
-    lang: Lang,
 ) -> Result<FileResult> {
     let t = report::locate(conn, &r.regime, &r.unit, &r.period)?;
     actor.require(
@@ -408,13 +509,13 @@ pub fn import_one(
         file: String::new(),
         report: Some(t.reference()),
         result: if stored.unchanged {
-            "unchanged".into()
+            FileOutcome::Unchanged
         } else {
-            "imported".into()
+            FileOutcome::Imported
         },
         revision: Some(stored.revision),
         cells: stored.cells,
-        warnings: warnings.iter().map(|w| w.text(lang)).collect(),
+        warnings,
         errors: Vec::new(),
     })
 }

@@ -7,7 +7,6 @@
 //! text, outliers against the unit's own accepted history) are warnings.
 
 use crate::entry::{self, Assigned, CellInput, Problem, RawValue, Values, Warning};
-use crate::error::Lang;
 use crate::form::FormDef;
 use crate::store::report::Stored;
 
@@ -31,25 +30,19 @@ impl Checked {
         if self.errors.is_empty() {
             return None;
         }
-        let details = self
-            .errors
-            .iter()
-            .map(|p| Msg::new(problem_text(p, Lang::Vi), problem_text(p, Lang::En)))
-            .collect();
+        let details = self.errors.iter().map(problem_msg).collect();
         Some(Error::new(Kind::Invalid, headline).with_details(details))
     }
 }
 
-/// `CELL: message` in `lang`.
-pub fn problem_text(p: &Problem, lang: Lang) -> String {
-    let m = if lang == Lang::Vi {
-        &p.message_vi
-    } else {
-        &p.message_en
-    };
+/// `CELL: message` in both languages.
+pub fn problem_msg(p: &Problem) -> Msg {
     match &p.cell {
-        Some(c) => format!("{c}: {m}"),
-        None => m.clone(),
+        Some(c) => Msg::new(
+            format!("{c}: {}", p.message_vi),
+            format!("{c}: {}", p.message_en),
+        ),
+        None => Msg::new(p.message_vi.clone(), p.message_en.clone()),
     }
 }
 

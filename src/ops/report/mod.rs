@@ -9,7 +9,7 @@ use std::path::Path;
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Role, UnitTree};
@@ -29,6 +29,9 @@ mod signature;
 mod view;
 mod workflow;
 
+#[cfg(test)]
+mod tests;
+
 pub use ops::*;
 pub use signature::*;
 pub use view::*;
@@ -39,6 +42,35 @@ pub struct Target {
     pub regime: Regime,
     pub unit: Unit,
     pub period: String,
+}
+
+/// Which report a command names: the unit defaults to the actor's own.
+#[derive(Debug, Clone, Default)]
+pub struct Which {
+    pub regime: String,
+    pub period: String,
+    pub unit: Option<String>,
+}
+
+impl Which {
+    /// The report, resolved.
+    pub fn locate(&self, conn: &Connection, actor: &Actor) -> Result<Target> {
+        locate_for(
+            conn,
+            actor,
+            &self.regime,
+            self.unit.as_deref(),
+            &self.period,
+        )
+    }
+
+    /// The report, if the actor may read it (any grant over its unit, or its lead
+    /// unit's).
+    pub fn readable(&self, conn: &Connection, actor: &Actor) -> Result<Target> {
+        let t = self.locate(conn, actor)?;
+        require_readable(conn, actor, &t)?;
+        Ok(t)
+    }
 }
 
 pub fn locate(

@@ -1,22 +1,24 @@
-//! Whole operations behind the `report …` and `entry set` commands: typed input in,
+//! Whole operations behind the `report …` commands: typed input in,
 //! typed result out, nothing printed (the CLI parses, calls and renders).
 
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
-use crate::domain::calendar::WorkCalendar;
 use crate::error::{Error, Kind, Msg, Result};
+use crate::ops::entry::import::{self, Loaded};
 use crate::ops::monitor::Excluded;
 use crate::ops::regime;
 use crate::store::regime as rsql;
-use crate::store::report::{self as sql, Revision, Stored, ValueMap};
+use crate::store::report::{self as sql, Attachment, Revision, Transition};
 use crate::store::unit as units;
 
-use super::{Draft, Target};
+use super::{
+    Action, Context, DocumentFigures, ReportStatus, ReportView, RevisionStatus, Target, Timeliness,
+    Which,
+};
 
 /// Resolves a report, defaulting the unit to the actor's own.
 pub fn locate_for(
@@ -59,9 +61,39 @@ pub struct Verified {
     pub signature_valid: Option<bool>,
 }
 
+impl Verified {
+    /// How the check ends: a signature that does not match is a failure (exit 1), a
+    /// revision without one cannot be checked (exit 7).
+    pub fn outcome(&self) -> Result<()> {
+        match self.signature_valid {
+            Some(true) => Ok(()),
+            Some(false) => Err(Error::new(
+                Kind::Failure,
+                Msg::new(
+                    "Chữ ký không khớp: nội dung báo cáo đã bị thay đổi sau khi gửi",
+                    "The signature does not match: the report's content changed after it was sent",
+                ),
+            )),
+            None => Err(Error::new(
+                Kind::State,
+                Msg::new(
+                    "Bản này không có chữ ký số (chưa gửi, hoặc gửi ngoài hệ thống)",
+                    "This revision carries no signature (not sent, or sent outside the system)",
+                ),
+            )),
+        }
+    }
+}
+
 /// `report verify`: checks revision `revision` (else the last signed one) of the
 /// report against the database now.
-pub fn verify(conn: &Connection, t: &Target, revision: Option<i64>) -> Result<Verified> {
+pub fn verify(
+    conn: &Connection,
+    actor: &Actor,
+    which: &Which,
+    revision: Option<i64>,
+) -> Result<Verified> {
+    let t = &which.readable(conn, actor)?;
     let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
         return Err(Error::new(
             Kind::NotFound,
@@ -106,15 +138,38 @@ pub struct ListFilter<'a> {
     pub status: Option<&'a str>,
 }
 
-/// `report list`: the reports the actor may read, as rows, and the periods left out
-/// because the obligation rule does not apply to them.
+/// One line of `report list`.
+#[derive(Debug, Serialize)]
+pub struct ListRow {
+    pub regime: String,
+    pub period: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub status: ReportStatus,
+    pub revision: Option<i64>,
+    pub effective_revision: Option<i64>,
+    pub timeliness: Timeliness,
+    pub deadline: String,
+    pub sent_at: Option<String>,
+    pub channel: Option<String>,
+}
+
+/// What `report list` found: the reports, and the periods left out because the
+/// obligation rule does not apply to them (named, not listed as missing).
+#[derive(Debug)]
+pub struct Listing {
+    pub reports: Vec<ListRow>,
+    pub excluded: Vec<Excluded>,
+}
+
+/// `report list`: the reports the actor may read, as of `now`.
 pub fn list(
     conn: &Connection,
     actor: &Actor,
     f: &ListFilter<'_>,
     now: Timestamp,
-    cal: &WorkCalendar,
-) -> Result<(Vec<Value>, Vec<Excluded>)> {
+) -> Result<Listing> {
+    let cal = &crate::ops::calendar::load(conn)?;
     let tree = units::tree(conn)?;
     let mut excluded = Vec::new();
     let regimes = match f.regime {
@@ -168,58 +223,256 @@ pub fn list(
             {
                 continue;
             }
-            out.push(json!({"regime": v.regime, "period": v.period, "unit": v.unit, "unit_name": v.unit_name, "status": v.status, "revision": v.revision, "effective_revision": v.effective_revision, "timeliness": v.timeliness, "deadline": v.deadline, "sent_at": v.sent_at, "channel": v.channel}));
+            out.push(ListRow {
+                regime: v.regime,
+                period: v.period,
+                unit: v.unit,
+                unit_name: v.unit_name,
+                status: v.status,
+                revision: v.revision,
+                effective_revision: v.effective_revision,
+                timeliness: v.timeliness,
+                deadline: v.deadline,
+                sent_at: v.sent_at,
+                channel: v.channel,
+            });
         }
     }
-    Ok((out, excluded))
+    Ok(Listing {
+        reports: out,
+        excluded,
+    })
 }
 
-/// The outcome of `entry set`.
+/// A workflow step as a command names it (`report submit`, `approve`, …).
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub which: Which,
+    pub action: Action,
+    /// The reason (required to reject or return) or a comment.
+    pub reason: Option<String>,
+}
+
+/// Where a step left the report: the revision the unit works on now.
 #[derive(Debug, Serialize)]
-pub struct CellSet {
+pub struct Stepped {
     pub report: String,
     pub revision: i64,
-    pub row: String,
-    pub column: String,
-    pub value: Stored,
-    pub unchanged: bool,
+    pub status: RevisionStatus,
+    pub timeliness: Option<Timeliness>,
+    pub sent_at: Option<String>,
+    pub deadline: Option<String>,
 }
 
-/// `entry set`: one cell of the report's draft, checked against its form and the
-/// unit's assignment, merged into the draft.
-pub fn set_cell(
+/// `report submit/approve/reject/send/accept/return/correct`, judged (and a sending
+/// signed, with the key file beside the database `db`) at `now`.
+pub fn step(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
+    db: &std::path::Path,
+    now: Timestamp,
+    s: &Step,
+) -> Result<Stepped> {
+    let t = s.which.locate(conn, actor)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let cx = Context {
+        db,
+        now,
+        calendar: &cal,
+        keys: None,
+    };
+    let rev = super::act(conn, actor, rec, &t, s.action, s.reason.as_deref(), &cx)?;
+    Ok(Stepped {
+        report: t.reference(),
+        revision: rev.number,
+        status: rev.status,
+        timeliness: rev.timeliness,
+        sent_at: rev.sent_at,
+        deadline: rev.deadline,
+    })
+}
+
+/// `report show`: the report as of `now`, with its values. Its revisions' warnings stay
+/// language-neutral; the face shows them in the reader's language.
+pub fn show(conn: &Connection, actor: &Actor, which: &Which, now: Timestamp) -> Result<ReportView> {
+    let t = which.readable(conn, actor)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    super::view(conn, &t, now, &cal, true)
+}
+
+/// `report history`: every transition of the report, oldest first.
+pub fn history(
+    conn: &Connection,
+    actor: &Actor,
+    which: &Which,
+    now: Timestamp,
+) -> Result<Vec<Transition>> {
+    let t = which.readable(conn, actor)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    Ok(super::view(conn, &t, now, &cal, false)?.history)
+}
+
+/// A document's figures as read from disk before the transaction (`--values FILE`).
+pub struct FiguresFile {
+    pub path: std::path::PathBuf,
+    pub loaded: Loaded,
+}
+
+/// What `report record-offline` records.
+pub struct OfflineRecord {
+    pub which: Which,
+    /// The electronic document's number (số văn bản).
+    pub document: String,
+    pub document_date: jiff::civil::Date,
+    /// When the document was sent: the report is judged by it.
+    pub sent_at: Timestamp,
+    /// The figures the aggregator enters from the document, if any.
+    pub values: Option<FiguresFile>,
+}
+
+/// A report sent outside the system, as recorded.
+#[derive(Debug, Serialize)]
+pub struct OfflineRecorded {
+    pub report: String,
+    pub revision: i64,
+    pub status: RevisionStatus,
+    pub timeliness: Option<Timeliness>,
+    pub sent_at: Option<String>,
+    pub document: Option<String>,
+    pub figures_entered: bool,
+}
+
+/// The figures of a document received outside the system, read as `entry import` reads
+/// a file for report `t`; only the lead unit's aggregator gets as far as what the file
+/// holds.
+fn document_figures(
+    conn: &Connection,
+    actor: &Actor,
     t: &Target,
-    row: &str,
-    column: &str,
-    value: &str,
-) -> Result<CellSet> {
-    let form = crate::ops::form::load(conn, &t.regime.form, None)?;
-    let assigned = rsql::assignment(conn, t.regime.id, t.unit.id)?;
-    let (rk, ck, stored) =
-        crate::ops::entry::cell::parse_cell(&form, assigned.as_ref(), row, column, value)?;
-    let mut map = ValueMap::new();
-    map.insert((rk.clone(), ck.clone()), stored.clone());
-    let s = super::store_values(
+    file: FiguresFile,
+) -> Result<import::Read> {
+    super::require_offline_recorder(conn, actor, t)?;
+    let given = import::Given {
+        regime: Some(t.regime.code.clone()),
+        unit: Some(t.unit.code.clone()),
+        period: Some(t.period.clone()),
+    };
+    import::resolve(conn, &file.path, file.loaded, &given)
+}
+
+/// `report record-offline`: registers a report sent through the fallback channel
+/// during an outage, as of `now` (see [`super::record_sent_offline`]).
+pub fn record_offline(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    now: Timestamp,
+    r: OfflineRecord,
+) -> Result<OfflineRecorded> {
+    let t = r.which.locate(conn, actor)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let read = match r.values {
+        Some(file) => Some(document_figures(conn, actor, &t, file)?),
+        None => None,
+    };
+    let figures = read.as_ref().map(|r| DocumentFigures {
+        cells: &r.cells,
+        form_version: r.form_version,
+    });
+    let rev = super::record_sent_offline(
         conn,
         actor,
         rec,
-        &units::tree(conn)?,
-        t,
-        &map,
-        Draft {
-            warnings: Vec::new(),
-            merge: true,
-        },
+        &t,
+        &r.document,
+        r.document_date,
+        r.sent_at,
+        figures.as_ref(),
+        now,
+        &cal,
     )?;
-    Ok(CellSet {
+    let figures_entered = has_figures(conn, &rev)?;
+    Ok(OfflineRecorded {
         report: t.reference(),
-        revision: s.revision,
-        row: rk,
-        column: ck,
-        value: stored,
-        unchanged: s.unchanged,
+        revision: rev.number,
+        status: rev.status,
+        timeliness: rev.timeliness,
+        sent_at: rev.sent_at,
+        document: rev.offline_doc,
+        figures_entered,
     })
+}
+
+/// `report offline-figures`: the figures of a report recorded as sent outside the
+/// system, entered by the lead unit's aggregator from its document.
+pub fn offline_figures(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    which: &Which,
+    file: FiguresFile,
+) -> Result<OfflineRecorded> {
+    let t = which.locate(conn, actor)?;
+    let read = document_figures(conn, actor, &t, file)?;
+    let figures = DocumentFigures {
+        cells: &read.cells,
+        form_version: read.form_version,
+    };
+    let rev = super::enter_offline_figures(conn, actor, rec, &t, &figures)?;
+    Ok(OfflineRecorded {
+        report: t.reference(),
+        revision: rev.number,
+        status: rev.status,
+        timeliness: rev.timeliness,
+        sent_at: rev.sent_at,
+        document: rev.offline_doc,
+        figures_entered: true,
+    })
+}
+
+/// The narrative as set: its length in characters.
+#[derive(Debug, Serialize)]
+pub struct NarrativeSet {
+    pub report: String,
+    pub revision: i64,
+    pub characters: Option<usize>,
+}
+
+/// `report narrative set`: the draft's narrative (thuyết minh), legacy encodings
+/// converted.
+pub fn narrative(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    which: &Which,
+    text: &str,
+) -> Result<NarrativeSet> {
+    let t = which.locate(conn, actor)?;
+    let rev = super::set_narrative(conn, actor, rec, &t, text)?;
+    Ok(NarrativeSet {
+        report: t.reference(),
+        revision: rev.number,
+        characters: rev.narrative.map(|n| n.chars().count()),
+    })
+}
+
+/// A file to attach, as read by the face.
+pub struct AttachedFile {
+    pub name: String,
+    pub content: Vec<u8>,
+    /// The largest size accepted, in bytes.
+    pub limit: u64,
+}
+
+/// `report attach`: a file joins the draft, with its SHA-256 and size.
+pub fn attach_file(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    which: &Which,
+    f: &AttachedFile,
+) -> Result<Attachment> {
+    let t = which.locate(conn, actor)?;
+    super::attach(conn, actor, rec, &t, &f.name, &f.content, f.limit)
 }

@@ -35,7 +35,7 @@ pub struct ReportView {
     pub channel: Option<String>,
     pub revisions: Vec<Revision>,
     pub history: Vec<sql::Transition>,
-    pub values: Vec<Value>,
+    pub values: Vec<crate::ops::entry::cell::ValueLine>,
     pub attachments: Vec<sql::Attachment>,
     pub signature_valid: Option<bool>,
 }

@@ -305,7 +305,7 @@ pub struct DocumentFigures<'a> {
 /// which the aggregator enters from the document (checked as `entry import` checks a
 /// file, replacing the draft's values; any error refuses the whole recording).
 #[allow(clippy::too_many_arguments)]
-pub fn record_offline(
+pub fn record_sent_offline(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
@@ -314,13 +314,14 @@ pub fn record_offline(
     document_date: jiff::civil::Date,
     sent: Timestamp,
     figures: Option<&DocumentFigures<'_>>,
-    cx: &Context<'_>,
+    now: Timestamp,
+    calendar: &WorkCalendar,
 ) -> Result<Revision> {
     require_offline_recorder(conn, actor, t)?;
     require_assigned(conn, t)?;
     let document = crate::input::name("Số văn bản", "Document number", document, 100)?;
     let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
-    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), cx.calendar, &events)?;
+    let info = regime::period_info(&t.regime, &t.period, Some(t.unit.id), calendar, &events)?;
     let Some(outage) = info.outage_extension.as_ref() else {
         return Err(Error::new(
             Kind::State,
@@ -334,7 +335,7 @@ pub fn record_offline(
             "outages are recorded by the sysadmin with `baocao outage add`",
         )));
     };
-    if sent > cx.now {
+    if sent > now {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
@@ -343,9 +344,7 @@ pub fn record_offline(
             ),
         ));
     }
-    if document_date > clock::to_local(cx.now).date()
-        || document_date > clock::to_local(sent).date()
-    {
+    if document_date > clock::to_local(now).date() || document_date > clock::to_local(sent).date() {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
@@ -438,7 +437,7 @@ fn enter_document_figures(
 }
 
 /// Enters the figures of a report already recorded as sent outside the system (by
-/// `record_offline` without them), from its document: only by an aggregator of the lead
+/// [`record_sent_offline`] without them), from its document: only by an aggregator of the lead
 /// unit, only before it is accepted. The report stays sent, judged as it was.
 pub fn enter_offline_figures(
     conn: &Connection,
