@@ -76,7 +76,7 @@ mod tests {
     use super::*;
     use std::str::FromStr;
 
-    const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/templates");
+    const TEMPLATES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/templates");
 
     fn forms() -> Vec<FormDef> {
         let mut forms = vec![
@@ -95,18 +95,19 @@ mod tests {
             )
             .expect("form"),
         ];
-        if let Ok(entries) = std::fs::read_dir(SHARED) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "xlsx") {
-                    let opts = crate::form::ImportOptions {
-                        code: "T".into(),
-                        ..Default::default()
-                    };
-                    if let Ok(imported) = crate::form::import_template(&path, &opts) {
-                        forms.push(imported.form);
-                    }
-                }
+        for entry in std::fs::read_dir(TEMPLATES)
+            .expect("the template fixtures")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "xlsx") {
+                let opts = crate::form::ImportOptions {
+                    code: "T".into(),
+                    ..Default::default()
+                };
+                let imported =
+                    crate::form::import_template(&path, &opts).expect("a fixture imports");
+                forms.push(imported.form);
             }
         }
         forms
@@ -144,8 +145,8 @@ mod tests {
     #[test]
     fn recomputes_as_entry_recompute_does() {
         let forms = forms();
-        // The hand-made form always; the shared templates when ../shared is there.
-        assert!(!forms.is_empty());
+        // The hand-made form and the three real templates.
+        assert_eq!(forms.len(), 4);
         for form in &forms {
             let formulas = Formulas::of(form);
             let fast = Recomputer::new(form, &formulas);

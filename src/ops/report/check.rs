@@ -141,22 +141,15 @@ pub fn check(
 /// The input cells of checked values, as they are stored: computed cells are not
 /// stored but recomputed wherever they are shown.
 pub fn inputs(form: &FormDef, values: Values) -> ValueMap {
-    use crate::form::{ColumnRole, RowRole};
-    let rows: std::collections::HashSet<&str> = form
-        .rows
-        .iter()
-        .filter(|x| x.role == RowRole::Input)
-        .map(|x| x.key.as_str())
-        .collect();
-    let columns: std::collections::HashSet<&str> = form
-        .columns
-        .iter()
-        .filter(|x| x.role == ColumnRole::Input)
-        .map(|x| x.key.as_str())
-        .collect();
+    let grid = crate::form::grid::Grid::new(form);
     values
         .into_iter()
-        .filter(|((rk, ck), _)| rows.contains(rk.as_str()) && columns.contains(ck.as_str()))
+        .filter(
+            |((rk, ck), _)| match (grid.row_index(rk), grid.column_index(ck)) {
+                (Some(i), Some(j)) => grid.is_input(i, j),
+                _ => false,
+            },
+        )
         .map(|(k, v)| {
             (
                 k,
