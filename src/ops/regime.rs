@@ -685,21 +685,37 @@ pub fn unassign(
     Ok(done)
 }
 
+/// What `window open` and `window close` take.
+#[derive(Debug, Clone)]
+pub struct WindowChange {
+    pub regime: String,
+    pub period: String,
+    /// Only this unit (None: every unit).
+    pub unit: Option<String>,
+    /// Open reception (else close it).
+    pub open: bool,
+    /// Opening only: the extended deadline.
+    pub until: Option<String>,
+    /// Why (it is announced).
+    pub reason: String,
+}
+
 /// Opens or closes reception for a regime's period, for all units or one; `until`
 /// extends the deadline.
-#[allow(clippy::too_many_arguments)]
 pub fn window(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
-    code: &str,
-    period: &str,
-    unit: Option<&str>,
-    open: bool,
-    until: Option<&str>,
-    reason: &str,
+    w: &WindowChange,
 ) -> Result<WindowEvent> {
-    let r = find(conn, code)?;
+    let (period, unit, open, until, reason) = (
+        w.period.as_str(),
+        w.unit.as_deref(),
+        w.open,
+        w.until.as_deref(),
+        w.reason.as_str(),
+    );
+    let r = find(conn, &w.regime)?;
     require_lead(
         actor,
         conn,
@@ -754,23 +770,98 @@ pub fn list(conn: &Connection, all: bool) -> Result<Vec<Regime>> {
         .collect())
 }
 
+/// A regime with the codes of the units it is assigned to.
+#[derive(Debug, Serialize)]
+pub struct RegimeView {
+    #[serde(flatten)]
+    pub regime: Regime,
+    pub assigned_units: Vec<String>,
+}
+
 /// `regime show`: the regime with the codes of the units it is assigned to.
-pub fn show(conn: &Connection, code: &str) -> Result<serde_json::Value> {
+pub fn show(conn: &Connection, code: &str) -> Result<RegimeView> {
     let r = find(conn, code)?;
-    let mut v = serde_json::to_value(&r)?;
-    v["assigned_units"] = serde_json::Value::from(
-        sql::assignments(conn, r.id, true)?
-            .into_iter()
-            .map(|a| a.unit)
-            .collect::<Vec<_>>(),
-    );
-    Ok(v)
+    let assigned_units = sql::assignments(conn, r.id, true)?
+        .into_iter()
+        .map(|a| a.unit)
+        .collect();
+    Ok(RegimeView {
+        regime: r,
+        assigned_units,
+    })
 }
 
 /// The current assignments of a regime.
 pub fn assignments(conn: &Connection, code: &str) -> Result<Vec<Assignment>> {
     let r = find(conn, code)?;
     sql::assignments(conn, r.id, true)
+}
+
+/// An assignment as `assign add` and `assign list` show it: with the first period it
+/// owes (`--from`, else the first whose rule deadline had not passed when it was made).
+#[derive(Debug, Serialize)]
+pub struct AssignmentLine {
+    #[serde(flatten)]
+    pub assignment: Assignment,
+    pub first_period: Option<String>,
+}
+
+/// Assignments with the first period each owes.
+fn with_first_period(conn: &Connection, list: Vec<Assignment>) -> Result<Vec<AssignmentLine>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let mut regimes: std::collections::HashMap<String, Regime> = Default::default();
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        if !regimes.contains_key(&a.regime) {
+            regimes.insert(a.regime.clone(), find(conn, &a.regime)?);
+        }
+        let first_period = crate::ops::monitor::first_period(&regimes[&a.regime], &a, &cal)?;
+        out.push(AssignmentLine {
+            assignment: a,
+            first_period,
+        });
+    }
+    Ok(out)
+}
+
+/// `assign list`: a regime's current assignments.
+pub fn assignment_lines(conn: &Connection, code: &str) -> Result<Vec<AssignmentLine>> {
+    with_first_period(conn, assignments(conn, code)?)
+}
+
+/// `assign add`: [`assign`], the assignments it made or kept as `assign list` shows them.
+pub fn assign_lines(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    a: &AssignInput,
+) -> Result<Vec<AssignmentLine>> {
+    let list = assign(conn, actor, rec, code, a)?;
+    with_first_period(conn, list)
+}
+
+/// What `assign remove` did.
+#[derive(Debug, Serialize)]
+pub struct Unassigned {
+    /// The regime code as given.
+    pub regime: String,
+    /// The units no longer assigned.
+    pub removed: Vec<String>,
+}
+
+/// `assign remove`: [`unassign`], reported.
+pub fn remove_assignments(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    unit_codes: &[String],
+) -> Result<Unassigned> {
+    Ok(Unassigned {
+        regime: code.to_string(),
+        removed: unassign(conn, actor, rec, code, unit_codes)?,
+    })
 }
 
 /// `window list`: the window events of a regime, optionally for one period.
