@@ -442,3 +442,145 @@ pub fn import_days(
     }
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+    use jiff::civil::date;
+
+    #[test]
+    fn tet_2026_is_the_first_day_of_the_first_lunar_month_both_ways() {
+        let v = lunar(date(2026, 2, 17)).unwrap();
+        assert_eq!((v.lunar.year, v.lunar.month, v.lunar.day), (2026, 1, 1));
+        assert!(!v.lunar.leap);
+        let back = solar(parse_lunar("01/01/2026", false).unwrap()).unwrap();
+        assert_eq!(back.solar, "2026-02-17");
+        assert_eq!(
+            parse_lunar("mồng một Tết", false).unwrap_err().kind,
+            Kind::Invalid
+        );
+    }
+
+    #[test]
+    fn the_demo_calendar_knows_tet_and_counts_november() {
+        let p = Province::new();
+        let cal = p.read(who::VIEWER, |tx, _| load(tx)).unwrap();
+        let tet = is_workday(&cal, date(2026, 2, 17));
+        assert!(!tet.workday);
+        assert_eq!(tet.reason.as_deref(), Some("Tết Nguyên đán"));
+        assert_eq!(
+            workdays(&cal, date(2026, 11, 1), date(2026, 11, 30))
+                .unwrap()
+                .workdays,
+            21
+        );
+        let next = next_workday(&cal, date(2026, 2, 13), 1).unwrap();
+        assert_eq!(next.date, "2026-02-23");
+        assert!(holidays(&cal, 2026)
+            .unwrap()
+            .iter()
+            .any(|d| d.name == "Tết Nguyên đán"));
+    }
+
+    #[test]
+    fn out_of_range_counts_and_spans_are_invalid() {
+        let cal = builtin();
+        assert_eq!(holidays(&cal, 1800).unwrap_err().kind, Kind::Invalid);
+        assert_eq!(
+            next_workday(&cal, date(2026, 1, 1), 0).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let e = workdays(&cal, date(2026, 2, 1), date(2026, 1, 1)).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn a_sysadmin_declares_and_removes_a_day_off() {
+        let p = Province::new();
+        let eve = date(2026, 12, 31);
+        let row = p
+            .write(who::SYSADMIN, "calendar add-off", |tx, a, rec| {
+                set(tx, a, rec, eve, OverrideKind::Off, Some("Nghỉ cuối năm"))
+            })
+            .unwrap();
+        assert_eq!(row.name, "Nghỉ cuối năm");
+        let cal = p.read(who::VIEWER, |tx, _| load(tx)).unwrap();
+        assert!(!cal.is_workday(eve));
+        p.write(who::SYSADMIN, "calendar remove", |tx, a, rec| {
+            remove(tx, a, rec, eve)
+        })
+        .unwrap();
+        let cal = p.read(who::VIEWER, |tx, _| load(tx)).unwrap();
+        assert!(cal.is_workday(eve));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn only_a_sysadmin_changes_the_calendar() {
+        let p = Province::new();
+        let eve = date(2026, 12, 31);
+        let e = p
+            .write(
+                who::PROVINCE_AGGREGATOR,
+                "calendar add-off",
+                |tx, a, rec| set(tx, a, rec, eve, OverrideKind::Off, None),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let cal = p.read(who::VIEWER, |tx, _| load(tx)).unwrap();
+        assert!(cal.is_workday(eve));
+    }
+
+    #[test]
+    fn removing_a_day_that_was_never_overridden_is_not_found() {
+        let p = Province::new();
+        let e = p
+            .write(who::SYSADMIN, "calendar remove", |tx, a, rec| {
+                remove(tx, a, rec, date(2026, 12, 30))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_schedule_giving_a_date_two_kinds_writes_nothing() {
+        let p = Province::new();
+        let rows =
+            parse("date,kind,name\n2026-12-31,off,Nghỉ cuối năm\n2026-12-31,workday,Làm bù\n")
+                .unwrap();
+        let dry = p
+            .write(who::SYSADMIN, "calendar import", |tx, a, rec| {
+                import_days(tx, a, rec, &rows, true)
+            })
+            .unwrap();
+        assert_eq!(dry.conflicts.len(), 1);
+        assert_eq!(dry.conflicts[0].line, 3);
+        assert_eq!(dry.in_lang(Lang::En).conflicts[0].code, "2026-12-31");
+        let e = p
+            .write(who::SYSADMIN, "calendar import", |tx, a, rec| {
+                import_days(tx, a, rec, &rows, false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let cal = p.read(who::VIEWER, |tx, _| load(tx)).unwrap();
+        assert!(cal.is_workday(date(2026, 12, 31)));
+        let bad = parse("date,kind\n2026-12-31,maybe\n").unwrap_err();
+        assert_eq!(bad.kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn the_official_schedule_imports_once_then_is_unchanged() {
+        let p = Province::new();
+        let rows =
+            parse("date,kind,name\n2026-12-31,off,Nghỉ cuối năm\n2026-02-17,off,Tết Nguyên đán\n")
+                .unwrap();
+        let r = p
+            .write(who::SYSADMIN, "calendar import", |tx, a, rec| {
+                import_days(tx, a, rec, &rows, false)
+            })
+            .unwrap();
+        assert_eq!((r.created, r.unchanged), (1, 1));
+        assert!(p.audit_ok());
+    }
+}

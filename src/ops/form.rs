@@ -561,3 +561,120 @@ pub fn export_template(
         out: out.to_path_buf(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    const FORM: &str = "KTXH-XA";
+
+    fn retitled(p: &Province, title: &str) -> Imported {
+        let mut form = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        form.title = title.into();
+        Imported {
+            form,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_changed_form_becomes_its_next_version() {
+        let p = Province::new();
+        let title = "Một số chỉ tiêu kinh tế - xã hội chủ yếu của xã (sửa đổi)";
+        let done = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, title), Some("ktxh-xa.json"), false)
+            })
+            .unwrap();
+        assert_eq!(done.version, 2);
+        assert!(!done.unchanged);
+        assert!(!done.changes.is_empty());
+        let v2 = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!((v2.version, v2.title.as_str()), (2, title));
+        let changes = p.read(who::VIEWER, |tx, _| diff(tx, FORM, 1, 2)).unwrap();
+        assert!(changes.iter().any(|c| c.field.as_deref() == Some("title")));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn the_same_form_again_is_unchanged_and_a_dry_run_writes_nothing() {
+        let p = Province::new();
+        let same = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        let done = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                let i = Imported {
+                    form: same.clone(),
+                    warnings: Vec::new(),
+                };
+                import(tx, a, rec, i, None, false)
+            })
+            .unwrap();
+        assert!(done.unchanged);
+        assert_eq!(done.version, 1);
+        let dry = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, "Biểu thử"), None, true)
+            })
+            .unwrap();
+        assert_eq!((dry.version, dry.dry_run), (2, true));
+        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!(latest.version, 1);
+    }
+
+    #[test]
+    fn only_a_sysadmin_imports_forms() {
+        let p = Province::new();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!(latest.version, 1);
+    }
+
+    #[test]
+    fn unknown_forms_and_versions_are_not_found() {
+        let p = Province::new();
+        let e = p
+            .read(who::VIEWER, |tx, _| load(tx, "KHONG-CO", None))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let e = p
+            .read(who::VIEWER, |tx, _| diff(tx, FORM, 1, 9))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_broken_mapping_file_or_code_is_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bieu.json");
+        std::fs::write(&file, "{\"code\": \"KTXH\", \"title\": ").unwrap();
+        let src = |code| Source {
+            file: &file,
+            code,
+            sheet: None,
+            mapping: true,
+        };
+        assert_eq!(read(src("KTXH")).unwrap_err().kind, Kind::Invalid);
+        assert_eq!(read(src("mã có dấu")).unwrap_err().kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn the_list_and_a_blank_template_show_the_demo_form() {
+        let p = Province::new();
+        let list = p.read(who::VIEWER, |tx, _| list(tx, false)).unwrap();
+        let f = list.iter().find(|f| f.form.code == FORM).unwrap();
+        assert!(f.rows > 0 && f.columns > 0);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mau-trong.xlsx");
+        let w = p
+            .read(who::VIEWER, |tx, _| export_template(tx, FORM, None, &out))
+            .unwrap();
+        assert_eq!((w.code.as_str(), w.version), (FORM, 1));
+        assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    }
+}

@@ -173,3 +173,79 @@ pub fn show_for_regime(conn: &Connection, code: &str, id: &str) -> Result<Regime
         extension: info.extension,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    fn plain() -> WorkCalendar {
+        crate::ops::calendar::builtin()
+    }
+
+    #[test]
+    fn a_quarter_runs_from_the_15th_of_december_and_is_due_on_the_20th() {
+        let p = facts(&parse("2026Q1").unwrap(), Rules::default(), &plain());
+        let v = p.in_lang(Lang::Vi);
+        assert_eq!(
+            (v.start.as_str(), v.end.as_str()),
+            ("2025-12-15", "2026-03-14")
+        );
+        assert_eq!(v.deadline, "2026-03-20T23:59:59+07:00");
+        assert_eq!(v.name, "Quý I năm 2026");
+        assert_eq!(p.in_lang(Lang::En).ptype, "quarterly");
+    }
+
+    #[test]
+    fn stepping_crosses_the_year() {
+        assert_eq!(next_of("2026Q4").unwrap().to_string(), "2027Q1");
+        assert_eq!(previous_of("202601").unwrap().to_string(), "202512");
+    }
+
+    #[test]
+    fn malformed_ids_and_years_out_of_range_are_invalid() {
+        assert_eq!(parse("quý một").unwrap_err().kind, Kind::Invalid);
+        assert_eq!(next_of("2100").unwrap_err().kind, Kind::Invalid);
+        assert_eq!(
+            list(PeriodType::Monthly, 1800).unwrap_err().kind,
+            Kind::Invalid
+        );
+        assert_eq!(list(PeriodType::Monthly, 2026).unwrap().len(), 12);
+    }
+
+    #[test]
+    fn a_day_of_the_summer_break_lies_in_no_school_year() {
+        let july = jiff::civil::date(2026, 7, 20);
+        let e = containing(PeriodType::SchoolYear, july, WindowKind::SchoolStart).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let nov = jiff::civil::date(2026, 11, 23);
+        let p = containing(PeriodType::Monthly, nov, WindowKind::Calendar).unwrap();
+        assert_eq!(p.to_string(), "202611");
+    }
+
+    #[test]
+    fn a_regimes_period_follows_its_own_rule() {
+        let p = Province::new();
+        let v = p
+            .read(who::VIEWER, |tx, _| {
+                show_for_regime(tx, "KTXH-THANG", "202611")
+            })
+            .unwrap();
+        assert_eq!(v.regime, "KTXH-THANG");
+        assert_eq!(v.ptype, "monthly");
+        assert_eq!(v.name, "Tháng 11 năm 2026");
+        assert!(v.reception_open);
+        let e = p
+            .read(who::VIEWER, |tx, _| {
+                show_for_regime(tx, "KTXH-THANG", "2026Q1")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let e = p
+            .read(who::VIEWER, |tx, _| {
+                show_for_regime(tx, "KHONG-CO", "202611")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+}

@@ -874,3 +874,244 @@ pub fn window_events(
     let p = period.map(|p| parse_period(&r, p)).transpose()?;
     sql::window_events(conn, r.id, p.as_deref())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    /// The provincial office, lead unit of KTXH-THANG.
+    const OFFICE: &str = "000.01.00.H99";
+
+    fn quarterly(code: &str) -> RegimeInput {
+        RegimeInput {
+            code: code.into(),
+            name: "Báo cáo tình hình sản xuất nông nghiệp hằng quý".into(),
+            kind: "periodic".into(),
+            form: "KTXH-XA".into(),
+            frequency: Some("quarterly".into()),
+            lead: OFFICE.into(),
+            ..Default::default()
+        }
+    }
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 30)
+    }
+
+    fn add_as(p: &Province, who: &str, i: &RegimeInput) -> Result<Regime> {
+        p.write(who, "regime add", |tx, a, rec| add(tx, a, rec, i, today()))
+    }
+
+    #[test]
+    fn a_sysadmin_defines_a_quarterly_regime() {
+        let p = Province::new();
+        let r = add_as(&p, who::SYSADMIN, &quarterly("NN-QUY")).unwrap();
+        assert_eq!(r.frequency.as_deref(), Some("quarterly"));
+        assert_eq!(r.deadline_rule.as_deref(), Some("day:20:last@23:59:59"));
+        let back = p.read(who::VIEWER, |tx, _| show(tx, "NN-QUY")).unwrap();
+        assert_eq!(back.regime.lead_unit, OFFICE);
+        assert!(back.assigned_units.is_empty());
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn defining_regimes_is_for_the_sysadmin() {
+        let p = Province::new();
+        let e = add_as(&p, who::PROVINCE_AGGREGATOR, &quarterly("NN-QUY")).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "NN-QUY")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_taken_code_a_bad_frequency_or_an_unknown_form_is_refused() {
+        let p = Province::new();
+        // A taken code is refused as invalid input (exit 5), not as a conflict.
+        let e = add_as(&p, who::SYSADMIN, &quarterly("KTXH-THANG")).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let mut i = quarterly("NN-QUY");
+        i.frequency = Some("mỗi tuần trăng".into());
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &i).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let mut i = quarterly("NN-QUY");
+        i.form = "KHONG-CO".into();
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &i).unwrap_err().kind,
+            Kind::NotFound
+        );
+    }
+
+    #[test]
+    fn a_retired_regime_stays_retired_and_takes_no_assignments() {
+        let p = Province::new();
+        let r = p
+            .write(who::SYSADMIN, "regime retire", |tx, a, rec| {
+                retire(tx, a, rec, "KTXH-THANG")
+            })
+            .unwrap();
+        assert_eq!(r.status, "retired");
+        let e = p
+            .write(who::SYSADMIN, "regime retire", |tx, a, rec| {
+                retire(tx, a, rec, "KTXH-THANG")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        assert!(p
+            .read(who::VIEWER, |tx, _| list(tx, false))
+            .unwrap()
+            .iter()
+            .all(|r| r.code != "KTXH-THANG"));
+        assert!(p.audit_ok());
+    }
+
+    fn assign_as(p: &Province, who: &str, i: &AssignInput) -> Result<Vec<AssignmentLine>> {
+        p.write(who, "assign add", |tx, a, rec| {
+            assign_lines(tx, a, rec, "KTXH-THANG", i)
+        })
+    }
+
+    fn to_units(units: &[&str]) -> AssignInput {
+        AssignInput {
+            units: units.iter().map(|u| u.to_string()).collect(),
+            under: None,
+            kind: None,
+            rows: None,
+            columns: None,
+            from: Some("202612".into()),
+        }
+    }
+
+    #[test]
+    fn the_lead_units_aggregator_assigns_a_department() {
+        let p = Province::new();
+        let lines = assign_as(&p, who::PROVINCE_AGGREGATOR, &to_units(&["000.03.00.H99"])).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].assignment.unit_name, "Sở Tài chính");
+        assert_eq!(lines[0].first_period.as_deref(), Some("202612"));
+        let all = p
+            .read(who::VIEWER, |tx, _| assignment_lines(tx, "KTXH-THANG"))
+            .unwrap();
+        assert!(all.iter().any(|l| l.assignment.unit == "000.03.00.H99"));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn assigning_is_refused_outside_the_lead_unit_and_for_unknown_rows_or_units() {
+        let p = Province::new();
+        let e = assign_as(&p, who::COMMUNE_LEADER, &to_units(&["000.03.00.H99"])).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = assign_as(&p, who::PROVINCE_AGGREGATOR, &to_units(&["000.99.00.H99"])).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let mut i = to_units(&["000.03.00.H99"]);
+        i.rows = Some(vec!["r999".into()]);
+        assert_eq!(
+            assign_as(&p, who::PROVINCE_AGGREGATOR, &i)
+                .unwrap_err()
+                .kind,
+            Kind::Invalid
+        );
+        let none = to_units(&[]);
+        assert_eq!(
+            assign_as(&p, who::PROVINCE_AGGREGATOR, &none)
+                .unwrap_err()
+                .kind,
+            Kind::Invalid
+        );
+        let all = p
+            .read(who::VIEWER, |tx, _| assignment_lines(tx, "KTXH-THANG"))
+            .unwrap();
+        assert!(all.iter().all(|l| l.assignment.unit != "000.03.00.H99"));
+    }
+
+    #[test]
+    fn a_commune_is_unassigned_once() {
+        let p = Province::new();
+        let units = vec!["99001".to_string()];
+        let done = p
+            .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+            })
+            .unwrap();
+        assert_eq!(done.removed, units);
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        assert!(p.audit_ok());
+    }
+
+    fn closing(period: &str) -> WindowChange {
+        WindowChange {
+            regime: "KTXH-THANG".into(),
+            period: period.into(),
+            unit: None,
+            open: false,
+            until: None,
+            reason: "Bảo trì hệ thống nhận báo cáo".into(),
+        }
+    }
+
+    #[test]
+    fn the_lead_unit_closes_then_extends_reception() {
+        let p = Province::new();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("202612"))
+            })
+            .unwrap();
+        assert_eq!(e.action, "close");
+        let mut open = closing("202612");
+        open.open = true;
+        open.until = Some("2026-12-28".into());
+        open.reason = "Gia hạn do sự cố mạng".into();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window open", |tx, a, rec| {
+                window(tx, a, rec, &open)
+            })
+            .unwrap();
+        assert_eq!(e.until.as_deref(), Some("2026-12-28T23:59:59+07:00"));
+        let events = p
+            .read(who::VIEWER, |tx, _| {
+                window_events(tx, "KTXH-THANG", Some("202612"))
+            })
+            .unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn reception_is_refused_to_others_and_to_malformed_changes() {
+        let p = Province::new();
+        let e = p
+            .write(who::OTHER_COMMUNE_CLERK, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("202612"))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("2026Q4"))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let mut bad = closing("202612");
+        bad.until = Some("2026-12-28".into());
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &bad)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let events = p
+            .read(who::VIEWER, |tx, _| {
+                window_events(tx, "KTXH-THANG", Some("202612"))
+            })
+            .unwrap();
+        assert!(events.is_empty());
+    }
+}
