@@ -534,3 +534,167 @@ pub fn for_reminder(
         .map(|(_, v)| Ok(serde_json::to_value(v)?))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    fn suspension(from: &str, to: &str) -> NoticeInput {
+        NoticeInput {
+            from: from.into(),
+            to: to.into(),
+            reason: "Nâng cấp máy chủ Hệ thống thông tin báo cáo".into(),
+        }
+    }
+
+    fn announce(p: &Province, who: &str, i: &NoticeInput) -> Result<NoticeView> {
+        p.write(who, "notice add", |tx, a, rec| add(tx, a, rec, i))
+    }
+
+    #[test]
+    fn a_suspension_announced_in_time_is_seen_by_every_user() {
+        let p = Province::new();
+        let n = announce(
+            &p,
+            who::SYSADMIN,
+            &suspension("2026-12-10T08:00", "2026-12-10T12:00"),
+        )
+        .unwrap();
+        assert_eq!((n.kind, n.rule.as_str()), ("maintenance", "3wd"));
+        let seen = p
+            .read(who::COMMUNE_CLERK, |tx, a| {
+                list(tx, a, Province::now(), false)
+            })
+            .unwrap();
+        assert!(seen
+            .iter()
+            .any(|x| matches!(x, Announcement::Maintenance(v) if v.id == n.id)));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn a_suspension_announced_too_late_or_by_others_is_refused() {
+        let p = Province::new();
+        let soon = suspension("2026-12-01T08:00", "2026-12-01T12:00");
+        assert_eq!(
+            announce(&p, who::SYSADMIN, &soon).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let backwards = suspension("2026-12-10T12:00", "2026-12-10T08:00");
+        assert_eq!(
+            announce(&p, who::SYSADMIN, &backwards).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let later = suspension("2026-12-10T08:00", "2026-12-10T12:00");
+        assert_eq!(
+            announce(&p, who::PROVINCE_AGGREGATOR, &later)
+                .unwrap_err()
+                .kind,
+            Kind::Denied
+        );
+        let seen = p
+            .read(who::SYSADMIN, |tx, a| list(tx, a, Province::now(), true))
+            .unwrap();
+        assert!(!seen
+            .iter()
+            .any(|x| matches!(x, Announcement::Maintenance(_))));
+    }
+
+    #[test]
+    fn the_sysadmin_sets_the_notice_rule() {
+        let p = Province::new();
+        let r = p
+            .write(who::SYSADMIN, "notice rule", |tx, a, rec| {
+                set_rule(tx, a, rec, "10wh")
+            })
+            .unwrap();
+        assert_eq!(r.rule, "10wh");
+        let shown = p.read(who::VIEWER, |tx, _| show_rule(tx)).unwrap();
+        assert_eq!(shown.rule, "10wh");
+        let e = p
+            .write(who::SYSADMIN, "notice rule", |tx, a, rec| {
+                set_rule(tx, a, rec, "ba ngày")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let e = p
+            .write(who::COMMUNE_LEADER, "notice rule", |tx, a, rec| {
+                set_rule(tx, a, rec, "1wd")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        assert_eq!(
+            p.read(who::VIEWER, |tx, _| show_rule(tx)).unwrap().rule,
+            "10wh"
+        );
+        assert!(p.audit_ok());
+    }
+
+    fn after_the_fact<'a>() -> OutageInput<'a> {
+        OutageInput {
+            from: Some("2026-11-27T08:00"),
+            to: Some("2026-11-27T10:00"),
+            reason: Some("Mất điện tại trung tâm dữ liệu"),
+            notice: None,
+            document: Some("123/TB-VP"),
+            document_date: Some("27/11/2026"),
+            regime: Some("KTXH-THANG"),
+        }
+    }
+
+    #[test]
+    fn an_outage_recorded_after_the_fact_counts_its_working_time() {
+        let p = Province::new();
+        let o = p
+            .write(who::SYSADMIN, "outage add", |tx, a, rec| {
+                add_outage(tx, a, rec, &after_the_fact())
+            })
+            .unwrap();
+        assert_eq!(o.working_minutes, 120);
+        assert_eq!(o.document_date.as_deref(), Some("2026-11-27"));
+        assert_eq!(o.regime.as_deref(), Some("KTXH-THANG"));
+        let all = p.read(who::SYSADMIN, outages).unwrap();
+        assert!(all.iter().any(|x| x.id == o.id));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn outages_are_refused_to_others_and_to_muddled_input() {
+        let p = Province::new();
+        let add_as = |who: &str, i: &OutageInput<'_>| {
+            p.write(who, "outage add", |tx, a, rec| add_outage(tx, a, rec, i))
+        };
+        let e = add_as(who::PROVINCE_AGGREGATOR, &after_the_fact()).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let both = OutageInput {
+            notice: Some(1),
+            ..after_the_fact()
+        };
+        assert_eq!(
+            add_as(who::SYSADMIN, &both).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let unknown = OutageInput {
+            notice: Some(999),
+            document: None,
+            ..after_the_fact()
+        };
+        assert_eq!(
+            add_as(who::SYSADMIN, &unknown).unwrap_err().kind,
+            Kind::NotFound
+        );
+        let future = OutageInput {
+            from: Some("2026-12-27T08:00"),
+            to: Some("2026-12-27T10:00"),
+            ..after_the_fact()
+        };
+        assert_eq!(
+            add_as(who::SYSADMIN, &future).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let e = p.read(who::VIEWER, outages).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        assert!(p.read(who::SYSADMIN, outages).unwrap().is_empty());
+    }
+}
