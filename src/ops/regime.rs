@@ -289,11 +289,28 @@ pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> R
     Ok(r)
 }
 
+/// A period a regime reports for: one of its frequency, or the one labelled period of a
+/// thematic or ad hoc regime (`2026CD1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportPeriod {
+    Periodic(Period),
+    Labelled(String),
+}
+
+impl std::fmt::Display for ReportPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportPeriod::Periodic(p) => p.fmt(f),
+            ReportPeriod::Labelled(l) => f.write_str(l),
+        }
+    }
+}
+
 /// The one period of a regime a report id may name, checked against its frequency.
-pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
+pub fn period_of(r: &Regime, id: &str) -> Result<ReportPeriod> {
     if let Some(label) = &r.period_label {
         if id.trim().eq_ignore_ascii_case(label) {
-            return Ok(label.clone());
+            return Ok(ReportPeriod::Labelled(label.clone()));
         }
         let c = &r.code;
         return Err(invalid(
@@ -303,15 +320,21 @@ pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
     }
     let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
     if let Some(f) = &r.frequency {
-        if p.period_type().as_str() != f {
-            let (c, pt) = (&r.code, p.period_type().as_str());
+        let pt = p.period_type();
+        if f.parse::<PeriodType>().ok() != Some(pt) {
+            let (c, pt) = (&r.code, pt.as_str());
             return Err(invalid(
                 format!("Chế độ {c} báo cáo theo kỳ {f}, không theo kỳ {pt}"),
                 format!("Regime {c} reports per {f} period, not per {pt}"),
             ));
         }
     }
-    Ok(p.to_string())
+    Ok(ReportPeriod::Periodic(p))
+}
+
+/// [`period_of`] as the id reports and windows are stored under.
+pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
+    period_of(r, id).map(|p| p.to_string())
 }
 
 /// A regime's period as the workflow sees it: data window and deadlines.
@@ -1113,5 +1136,44 @@ mod tests {
             })
             .unwrap();
         assert!(events.is_empty());
+    }
+
+    #[test]
+    fn a_thematic_regime_has_its_one_labelled_period() {
+        let p = Province::new();
+        let i = RegimeInput {
+            code: "CD-PHONGCHAY".into(),
+            name: "Báo cáo chuyên đề công tác phòng cháy, chữa cháy năm 2026".into(),
+            kind: "chuyên đề".into(),
+            form: "KTXH-XA".into(),
+            lead: OFFICE.into(),
+            period_id: Some("2026CD1".into()),
+            start: Some("2026-01-01".into()),
+            end: Some("2026-11-30".into()),
+            deadline_at: Some("05/12/2026".into()),
+            ..Default::default()
+        };
+        let r = add_as(&p, who::SYSADMIN, &i).unwrap();
+        assert_eq!(r.kind, "thematic");
+        assert_eq!(
+            period_of(&r, "2026cd1").unwrap(),
+            ReportPeriod::Labelled("2026CD1".into())
+        );
+        assert_eq!(period_of(&r, "202611").unwrap_err().kind, Kind::Invalid);
+        let monthly = p.read(who::VIEWER, |tx, _| find(tx, "KTXH-THANG")).unwrap();
+        assert_eq!(parse_period(&monthly, "202611").unwrap(), "202611");
+        assert_eq!(
+            period_of(&monthly, "2026Q4").unwrap_err().kind,
+            Kind::Invalid
+        );
+        let early = RegimeInput {
+            code: "CD-SOM".into(),
+            deadline_at: Some("2026-11-29".into()),
+            ..i
+        };
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &early).unwrap_err().kind,
+            Kind::Invalid
+        );
     }
 }
