@@ -697,4 +697,42 @@ mod tests {
         assert_eq!(e.kind, Kind::Denied);
         assert!(p.read(who::SYSADMIN, outages).unwrap().is_empty());
     }
+
+    #[test]
+    fn closing_reception_is_announced_to_the_units_that_report() {
+        let p = Province::new();
+        p.write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+            crate::ops::regime::window(
+                tx,
+                a,
+                rec,
+                &crate::ops::regime::WindowChange {
+                    regime: "KTXH-THANG".into(),
+                    period: "202611".into(),
+                    unit: Some("99001".into()),
+                    open: false,
+                    until: None,
+                    reason: "Kiểm tra lại số liệu".into(),
+                },
+            )
+        })
+        .unwrap();
+        let closed = |who: &str| {
+            p.read(who, |tx, a| list(tx, a, Province::now(), false))
+                .unwrap()
+                .into_iter()
+                .any(|x| matches!(x, Announcement::Reception(r) if r.action == "close"))
+        };
+        assert!(closed(who::COMMUNE_CLERK));
+        assert!(!closed(who::OTHER_COMMUNE_CLERK));
+        let v = serde_json::to_value(
+            p.read(who::COMMUNE_CLERK, |tx, a| {
+                list(tx, a, Province::now(), false)
+            })
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(v[0]["kind"], "reception");
+        assert_eq!(v[0]["unit"], "99001");
+    }
 }
