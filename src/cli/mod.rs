@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod aggregate;
+mod calendar;
 mod dashboard;
 mod entry;
 mod form;
@@ -162,7 +163,7 @@ pub enum Command {
     Period(period::PeriodCmd),
     /// The Vietnamese lunar and working-day calendar, and its official overrides.
     #[command(subcommand)]
-    Calendar(period::CalendarCmd),
+    Calendar(calendar::CalendarCmd),
     /// The hash-chained audit trail.
     #[command(subcommand)]
     Audit(admin::AuditCmd),
@@ -318,7 +319,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compliance(a) => monitor::compliance(&ctx, a),
         Command::Remind(a) => monitor::remind(&ctx, a),
         Command::Period(c) => period::period(&ctx, c),
-        Command::Calendar(c) => period::calendar_cmd(&ctx, c),
+        Command::Calendar(c) => calendar::run(&ctx, c),
         Command::Audit(c) => admin::audit(&ctx, c),
         Command::Backup(a) => admin::backup(&ctx, a),
         Command::Restore(a) => admin::restore(&ctx, a),

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
-use crate::ops::regime::{self, AssignInput, RegimeInput};
+use crate::ops::regime::{self, AssignInput, RegimeInput, WindowChange};
 use crate::output::Field;
 
 #[derive(Debug, Args)]
@@ -69,62 +69,74 @@ pub enum RegimeCmd {
     /// Define a regime with everything Decree 09/2019 Art. 7 asks it to state.
     Add(Box<RegimeAddArgs>),
     /// List regimes.
-    List {
-        /// Include retired regimes.
-        #[arg(long)]
-        all: bool,
-    },
+    List(RegimeListArgs),
     /// Show a regime with its assigned units.
-    Show {
-        /// The regime code.
-        code: String,
-    },
+    Show(RegimeCodeArgs),
     /// Retire a regime (its reports stay).
-    Retire {
-        /// The regime code.
-        code: String,
-    },
+    Retire(RegimeCodeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegimeListArgs {
+    /// Include retired regimes.
+    #[arg(long)]
+    all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RegimeCodeArgs {
+    /// The regime code.
+    code: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum AssignCmd {
     /// Assign a regime to units: listed, a subtree (--under), a kind (--kind), or both.
-    Add {
-        /// The regime code.
-        regime: String,
-        /// Unit codes, comma-separated or repeated.
-        #[arg(long, value_delimiter = ',')]
-        units: Vec<String>,
-        /// Every active unit below this one.
-        #[arg(long)]
-        under: Option<String>,
-        /// Only units of this kind (with --under, or across the province).
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only these rows (keys), comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        rows: Option<Vec<String>>,
-        /// Only these columns (keys or numbers), comma-separated.
-        #[arg(long, value_delimiter = ',')]
-        columns: Option<Vec<String>>,
-        /// The first period the units report (202611, 2026Q1, …). Default: the first
-        /// period whose deadline has not passed yet; earlier ones are not theirs to miss.
-        #[arg(long, value_name = "PERIOD")]
-        from: Option<String>,
-    },
+    Add(AssignAddArgs),
     /// List a regime's assigned units.
-    List {
-        /// The regime code.
-        regime: String,
-    },
+    List(AssignListArgs),
     /// Stop assigning a regime to units.
-    Remove {
-        /// The regime code.
-        regime: String,
-        /// Unit codes, comma-separated or repeated.
-        #[arg(long, value_delimiter = ',', required = true)]
-        units: Vec<String>,
-    },
+    Remove(AssignRemoveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssignAddArgs {
+    /// The regime code.
+    regime: String,
+    /// Unit codes, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',')]
+    units: Vec<String>,
+    /// Every active unit below this one.
+    #[arg(long)]
+    under: Option<String>,
+    /// Only units of this kind (with --under, or across the province).
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only these rows (keys), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    rows: Option<Vec<String>>,
+    /// Only these columns (keys or numbers), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    columns: Option<Vec<String>>,
+    /// The first period the units report (202611, 2026Q1, …). Default: the first
+    /// period whose deadline has not passed yet; earlier ones are not theirs to miss.
+    #[arg(long, value_name = "PERIOD")]
+    from: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignListArgs {
+    /// The regime code.
+    regime: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignRemoveArgs {
+    /// The regime code.
+    regime: String,
+    /// Unit codes, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', required = true)]
+    units: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -145,35 +157,38 @@ pub struct WindowArgs {
 #[derive(Debug, Subcommand)]
 pub enum WindowCmd {
     /// Open reception, optionally extending the deadline with --until.
-    Open {
-        #[command(flatten)]
-        w: WindowArgs,
-        /// The extended deadline (2026-12-20T17:00, 20/12/2026; a date alone means 23:59:59 of that day).
-        #[arg(long)]
-        until: Option<String>,
-    },
+    Open(WindowOpenArgs),
     /// Close reception: sending is refused until it opens again.
-    Close {
-        #[command(flatten)]
-        w: WindowArgs,
-    },
+    Close(WindowArgs),
     /// List a regime's openings and closings.
-    List {
-        /// The regime code.
-        regime: String,
-        /// Only this period (202611, 2026Q1, …).
-        #[arg(long)]
-        period: Option<String>,
-    },
+    List(WindowListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WindowOpenArgs {
+    #[command(flatten)]
+    w: WindowArgs,
+    /// The extended deadline (2026-12-20T17:00, 20/12/2026; a date alone means 23:59:59 of that day).
+    #[arg(long)]
+    until: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WindowListArgs {
+    /// The regime code.
+    regime: String,
+    /// Only this period (202611, 2026Q1, …).
+    #[arg(long)]
+    period: Option<String>,
 }
 
 impl RegimeCmd {
     pub fn verb(&self) -> &'static str {
         match self {
             RegimeCmd::Add(_) => "add",
-            RegimeCmd::List { .. } => "list",
-            RegimeCmd::Show { .. } => "show",
-            RegimeCmd::Retire { .. } => "retire",
+            RegimeCmd::List(_) => "list",
+            RegimeCmd::Show(_) => "show",
+            RegimeCmd::Retire(_) => "retire",
         }
     }
 }
@@ -181,9 +196,9 @@ impl RegimeCmd {
 impl AssignCmd {
     pub fn verb(&self) -> &'static str {
         match self {
-            AssignCmd::Add { .. } => "add",
-            AssignCmd::List { .. } => "list",
-            AssignCmd::Remove { .. } => "remove",
+            AssignCmd::Add(_) => "add",
+            AssignCmd::List(_) => "list",
+            AssignCmd::Remove(_) => "remove",
         }
     }
 }
@@ -191,9 +206,9 @@ impl AssignCmd {
 impl WindowCmd {
     pub fn verb(&self) -> &'static str {
         match self {
-            WindowCmd::Open { .. } => "open",
-            WindowCmd::Close { .. } => "close",
-            WindowCmd::List { .. } => "list",
+            WindowCmd::Open(_) => "open",
+            WindowCmd::Close(_) => "close",
+            WindowCmd::List(_) => "list",
         }
     }
 }
@@ -254,16 +269,16 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
             let r = ctx.write(|tx, actor, rec| regime::add(tx, actor, rec, &input, today))?;
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
         }
-        RegimeCmd::List { all } => {
-            let list = ctx.read(|tx, _| regime::list(tx, all))?;
+        RegimeCmd::List(a) => {
+            let list = ctx.read(|tx, _| regime::list(tx, a.all))?;
             ctx.out.emit(&serde_json::to_value(list)?, REGIME_FIELDS)
         }
-        RegimeCmd::Show { code } => {
-            let v = ctx.read(|tx, _| regime::show(tx, &code))?;
-            ctx.out.emit(&v, REGIME_FIELDS)
+        RegimeCmd::Show(a) => {
+            let v = ctx.read(|tx, _| regime::show(tx, &a.code))?;
+            ctx.out.emit(&serde_json::to_value(v)?, REGIME_FIELDS)
         }
-        RegimeCmd::Retire { code } => {
-            let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &code))?;
+        RegimeCmd::Retire(a) => {
+            let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &a.code))?;
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
         }
     }
@@ -271,93 +286,59 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
 
 pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
     match cmd {
-        AssignCmd::Add {
-            regime: code,
-            units,
-            under,
-            kind,
-            rows,
-            columns,
-            from,
-        } => {
+        AssignCmd::Add(a) => {
+            let code = a.regime;
             let input = AssignInput {
-                units,
-                under,
-                kind,
-                rows,
-                columns,
-                from,
+                units: a.units,
+                under: a.under,
+                kind: a.kind,
+                rows: a.rows,
+                columns: a.columns,
+                from: a.from,
             };
-            let list = ctx.write(|tx, actor, rec| {
-                let list = regime::assign(tx, actor, rec, &code, &input)?;
-                let n = list.len();
-                Ok((n, crate::ops::monitor::with_first_period(tx, list)?))
-            })?;
-            let (n, list) = list;
+            let list =
+                ctx.write(|tx, actor, rec| regime::assign_lines(tx, actor, rec, &code, &input))?;
+            let n = list.len();
             ctx.out.note(Msg::new(
                 format!("Đã giao {code} cho {n} đơn vị"),
                 format!("Assigned {code} to {n} units"),
             ));
-            ctx.out.emit(&list, ASSIGN_FIELDS)
+            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
         }
-        AssignCmd::List { regime: code } => {
-            let list = ctx.read(|tx, _| {
-                crate::ops::monitor::with_first_period(tx, regime::assignments(tx, &code)?)
+        AssignCmd::List(a) => {
+            let list = ctx.read(|tx, _| regime::assignment_lines(tx, &a.regime))?;
+            ctx.out.emit(&serde_json::to_value(list)?, ASSIGN_FIELDS)
+        }
+        AssignCmd::Remove(a) => {
+            let done = ctx.write(|tx, actor, rec| {
+                regime::remove_assignments(tx, actor, rec, &a.regime, &a.units)
             })?;
-            ctx.out.emit(&list, ASSIGN_FIELDS)
-        }
-        AssignCmd::Remove {
-            regime: code,
-            units,
-        } => {
-            let done =
-                ctx.write(|tx, actor, rec| regime::unassign(tx, actor, rec, &code, &units))?;
-            ctx.out
-                .emit(&serde_json::json!({"regime": code, "removed": done}), &[])
+            ctx.out.emit(&serde_json::to_value(done)?, &[])
         }
     }
 }
 
-pub fn window_cmd(ctx: &Ctx, cmd: WindowCmd) -> Result<()> {
-    match cmd {
-        WindowCmd::Open { w, until } => {
-            let e = ctx.write(|tx, actor, rec| {
-                regime::window(
-                    tx,
-                    actor,
-                    rec,
-                    &w.regime,
-                    &w.period,
-                    w.unit.as_deref(),
-                    true,
-                    until.as_deref(),
-                    &w.reason,
-                )
-            })?;
-            ctx.out.emit(&serde_json::to_value(e)?, WINDOW_FIELDS)
-        }
-        WindowCmd::Close { w } => {
-            let e = ctx.write(|tx, actor, rec| {
-                regime::window(
-                    tx,
-                    actor,
-                    rec,
-                    &w.regime,
-                    &w.period,
-                    w.unit.as_deref(),
-                    false,
-                    None,
-                    &w.reason,
-                )
-            })?;
-            ctx.out.emit(&serde_json::to_value(e)?, WINDOW_FIELDS)
-        }
-        WindowCmd::List {
-            regime: code,
-            period,
-        } => {
-            let list = ctx.read(|tx, _| regime::window_events(tx, &code, period.as_deref()))?;
-            ctx.out.emit(&serde_json::to_value(list)?, WINDOW_FIELDS)
-        }
+fn window_change(w: WindowArgs, open: bool, until: Option<String>) -> WindowChange {
+    WindowChange {
+        regime: w.regime,
+        period: w.period,
+        unit: w.unit,
+        open,
+        until,
+        reason: w.reason,
     }
+}
+
+pub fn window_cmd(ctx: &Ctx, cmd: WindowCmd) -> Result<()> {
+    let change = match cmd {
+        WindowCmd::Open(a) => window_change(a.w, true, a.until),
+        WindowCmd::Close(w) => window_change(w, false, None),
+        WindowCmd::List(a) => {
+            let list =
+                ctx.read(|tx, _| regime::window_events(tx, &a.regime, a.period.as_deref()))?;
+            return ctx.out.emit(&serde_json::to_value(list)?, WINDOW_FIELDS);
+        }
+    };
+    let e = ctx.write(|tx, actor, rec| regime::window(tx, actor, rec, &change))?;
+    ctx.out.emit(&serde_json::to_value(e)?, WINDOW_FIELDS)
 }

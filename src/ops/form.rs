@@ -8,15 +8,16 @@
 //! over units and recomputing over time, anything else to sum and flow.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
-use crate::error::{Error, Kind, Msg, Result};
-use crate::form::{FormDef, Imported, RowRole, TemplateError};
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::form::{Change, FormDef, ImportOptions, Imported, Problem, RowRole, TemplateError};
 use crate::store::form::{self as sql, StoredForm};
 use crate::store::indicator::{self as isql, Indicator};
 use crate::text::fold_key;
@@ -50,6 +51,7 @@ pub struct NewIndicator {
     pub row: String,
 }
 
+/// What `form import` reports, in the reader's language (see [`Registered::in_lang`]).
 #[derive(Debug, Serialize)]
 pub struct ImportReport {
     pub dry_run: bool,
@@ -68,6 +70,102 @@ pub struct ImportReport {
     pub indicators_created: Vec<NewIndicator>,
     pub changes: Vec<String>,
     pub warnings: Vec<String>,
+}
+
+/// What [`import`] did, its changes and warnings in both languages.
+#[derive(Debug)]
+pub struct Registered {
+    pub dry_run: bool,
+    pub code: String,
+    pub version: i64,
+    pub unchanged: bool,
+    pub form_no: Option<String>,
+    pub title: String,
+    pub rows: usize,
+    pub columns: usize,
+    pub computed_columns: Vec<String>,
+    pub computed_rows: usize,
+    pub not_applicable: usize,
+    pub indicators_linked: usize,
+    pub indicators_created: Vec<NewIndicator>,
+    pub changes: Vec<Msg>,
+    pub warnings: Vec<Msg>,
+}
+
+impl Registered {
+    /// The report with its changes and warnings in one language, as both faces print it.
+    pub fn in_lang(self, lang: Lang) -> ImportReport {
+        let pick = |m: Vec<Msg>| m.into_iter().map(|m| m.get(lang).to_string()).collect();
+        ImportReport {
+            dry_run: self.dry_run,
+            code: self.code,
+            version: self.version,
+            unchanged: self.unchanged,
+            form_no: self.form_no,
+            title: self.title,
+            rows: self.rows,
+            columns: self.columns,
+            computed_columns: self.computed_columns,
+            computed_rows: self.computed_rows,
+            not_applicable: self.not_applicable,
+            indicators_linked: self.indicators_linked,
+            indicators_created: self.indicators_created,
+            changes: pick(self.changes),
+            warnings: pick(self.warnings),
+        }
+    }
+}
+
+/// Where `form import` reads a form from.
+pub struct Source<'a> {
+    pub file: &'a Path,
+    /// The form code to give it.
+    pub code: &'a str,
+    /// The sheet to read (default: the first that holds a form).
+    pub sheet: Option<String>,
+    /// The file is a hand-written form definition (JSON), not a template workbook.
+    pub mapping: bool,
+}
+
+/// Reads a template workbook, or a hand-written definition, into a form to register.
+pub fn read(src: Source<'_>) -> Result<Imported> {
+    let code = crate::input::code(src.code)?;
+    if !src.mapping {
+        let opts = ImportOptions {
+            code,
+            sheet: src.sheet,
+            convert: Some(convert_legacy),
+        };
+        return crate::form::import_template(src.file, &opts).map_err(template_error);
+    }
+    let text = crate::files::read_text(src.file)?;
+    let mut form = FormDef::from_json(&text).map_err(|problems| {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Tệp định nghĩa biểu mẫu không hợp lệ; không ghi gì",
+                "The form definition file is invalid; nothing was written",
+            ),
+        )
+        .with_details(problem_details(&problems))
+    })?;
+    form.code = code;
+    Ok(Imported {
+        form,
+        warnings: Vec::new(),
+    })
+}
+
+fn problem_details(problems: &[Problem]) -> Vec<Msg> {
+    problems
+        .iter()
+        .map(|p| {
+            Msg::new(
+                format!("{}: {}", p.path, p.message_vi),
+                format!("{}: {}", p.path, p.message_en),
+            )
+        })
+        .collect()
 }
 
 fn can_write(actor: &Actor) -> Result<()> {
@@ -91,7 +189,8 @@ fn unit_key(u: &Option<String>) -> String {
     u.as_deref().map(fold_key).unwrap_or_default()
 }
 
-/// Registers an imported form: a new version unless nothing changed.
+/// [`import`] with its report in one language; kept for the demo builders, which
+/// print nothing of it.
 pub fn register(
     conn: &Connection,
     actor: &Actor,
@@ -99,23 +198,26 @@ pub fn register(
     imported: Imported,
     source: Option<&str>,
     dry_run: bool,
-    lang: crate::error::Lang,
+    lang: Lang,
 ) -> Result<ImportReport> {
+    import(conn, actor, rec, imported, source, dry_run).map(|r| r.in_lang(lang))
+}
+
+/// Registers an imported form: a new version unless nothing changed.
+pub fn import(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    imported: Imported,
+    source: Option<&str>,
+    dry_run: bool,
+) -> Result<Registered> {
     can_write(actor)?;
     let Imported { mut form, warnings } = imported;
     let code = crate::input::code(&form.code)?;
     form.code = code.clone();
     let problems = form.validate();
     if !problems.is_empty() {
-        let details = problems
-            .iter()
-            .map(|p| {
-                Msg::new(
-                    format!("{}: {}", p.path, p.message_vi),
-                    format!("{}: {}", p.path, p.message_en),
-                )
-            })
-            .collect();
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
@@ -123,7 +225,7 @@ pub fn register(
                 "The form definition is invalid; nothing was written",
             ),
         )
-        .with_details(details));
+        .with_details(problem_details(&problems)));
     }
     let previous = sql::latest(conn, &code)?;
     let prev_form: Option<FormDef> = match &previous {
@@ -256,21 +358,15 @@ pub fn register(
         (None, _) => 1,
     };
     form.version = version as u32;
-    let changes: Vec<String> = match &prev_form {
+    let changes: Vec<Msg> = match &prev_form {
         Some(p) if !unchanged => p
             .diff(&form)
             .into_iter()
-            .map(|c| {
-                if lang == crate::error::Lang::Vi {
-                    c.message_vi
-                } else {
-                    c.message_en
-                }
-            })
+            .map(|c| Msg::new(c.message_vi, c.message_en))
             .collect(),
         _ => Vec::new(),
     };
-    let report = ImportReport {
+    let report = Registered {
         dry_run,
         code: code.clone(),
         version,
@@ -302,13 +398,9 @@ pub fn register(
                     (None, Some(c)) => format!("{c}: "),
                     _ => String::new(),
                 };
-                format!(
-                    "{place}{}",
-                    if lang == crate::error::Lang::Vi {
-                        &w.message_vi
-                    } else {
-                        &w.message_en
-                    }
+                Msg::new(
+                    format!("{place}{}", w.message_vi),
+                    format!("{place}{}", w.message_en),
                 )
             })
             .collect(),
@@ -399,7 +491,17 @@ pub fn load(conn: &Connection, code: &str, version: Option<i64>) -> Result<FormD
     Ok(serde_json::from_str(&s.definition)?)
 }
 
-pub fn list(conn: &Connection, all_versions: bool) -> Result<Vec<Value>> {
+/// A form version as `form list` shows it.
+#[derive(Debug, Serialize)]
+pub struct FormSummary {
+    #[serde(flatten)]
+    pub form: StoredForm,
+    pub rows: usize,
+    pub columns: usize,
+}
+
+/// `form list`: the latest version of every form, or every version with `all_versions`.
+pub fn list(conn: &Connection, all_versions: bool) -> Result<Vec<FormSummary>> {
     let forms = sql::all(conn)?;
     let mut latest: HashMap<String, i64> = HashMap::new();
     for f in &forms {
@@ -412,10 +514,167 @@ pub fn list(conn: &Connection, all_versions: bool) -> Result<Vec<Value>> {
             continue;
         }
         let def: FormDef = serde_json::from_str(&f.definition)?;
-        let mut v = serde_json::to_value(&f)?;
-        v["rows"] = json!(def.rows.len());
-        v["columns"] = json!(def.columns.len());
-        out.push(v);
+        out.push(FormSummary {
+            rows: def.rows.len(),
+            columns: def.columns.len(),
+            form: f,
+        });
     }
     Ok(out)
+}
+
+/// `form diff`: what changed from version `from` to version `to`.
+pub fn diff(conn: &Connection, code: &str, from: i64, to: i64) -> Result<Vec<Change>> {
+    let (a, b) = (load(conn, code, Some(from))?, load(conn, code, Some(to))?);
+    Ok(a.diff(&b))
+}
+
+/// What `form export-template` wrote.
+#[derive(Debug, Serialize)]
+pub struct TemplateWritten {
+    pub code: String,
+    pub version: u32,
+    pub out: PathBuf,
+}
+
+/// `form export-template`: a clean blank workbook in the form's layout at `out`
+/// (replaced if it exists).
+pub fn export_template(
+    conn: &Connection,
+    code: &str,
+    version: Option<i64>,
+    out: &Path,
+) -> Result<TemplateWritten> {
+    let form = load(conn, code, version)?;
+    crate::form::export_blank_template(&form, out).map_err(|e| {
+        Error::failure(
+            Msg::new(
+                format!("Không ghi được {}", out.display()),
+                format!("Cannot write {}", out.display()),
+            ),
+            anyhow::anyhow!("{e}"),
+        )
+    })?;
+    Ok(TemplateWritten {
+        code: form.code,
+        version: form.version,
+        out: out.to_path_buf(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    const FORM: &str = "KTXH-XA";
+
+    fn retitled(p: &Province, title: &str) -> Imported {
+        let mut form = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        form.title = title.into();
+        Imported {
+            form,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_changed_form_becomes_its_next_version() {
+        let p = Province::new();
+        let title = "Một số chỉ tiêu kinh tế - xã hội chủ yếu của xã (sửa đổi)";
+        let done = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, title), Some("ktxh-xa.json"), false)
+            })
+            .unwrap();
+        assert_eq!(done.version, 2);
+        assert!(!done.unchanged);
+        assert!(!done.changes.is_empty());
+        let v2 = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!((v2.version, v2.title.as_str()), (2, title));
+        let changes = p.read(who::VIEWER, |tx, _| diff(tx, FORM, 1, 2)).unwrap();
+        assert!(changes.iter().any(|c| c.field.as_deref() == Some("title")));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn the_same_form_again_is_unchanged_and_a_dry_run_writes_nothing() {
+        let p = Province::new();
+        let same = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        let done = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                let i = Imported {
+                    form: same.clone(),
+                    warnings: Vec::new(),
+                };
+                import(tx, a, rec, i, None, false)
+            })
+            .unwrap();
+        assert!(done.unchanged);
+        assert_eq!(done.version, 1);
+        let dry = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, "Biểu thử"), None, true)
+            })
+            .unwrap();
+        assert_eq!((dry.version, dry.dry_run), (2, true));
+        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!(latest.version, 1);
+    }
+
+    #[test]
+    fn only_a_sysadmin_imports_forms() {
+        let p = Province::new();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "form import", |tx, a, rec| {
+                import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!(latest.version, 1);
+    }
+
+    #[test]
+    fn unknown_forms_and_versions_are_not_found() {
+        let p = Province::new();
+        let e = p
+            .read(who::VIEWER, |tx, _| load(tx, "KHONG-CO", None))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let e = p
+            .read(who::VIEWER, |tx, _| diff(tx, FORM, 1, 9))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_broken_mapping_file_or_code_is_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bieu.json");
+        std::fs::write(&file, "{\"code\": \"KTXH\", \"title\": ").unwrap();
+        let src = |code| Source {
+            file: &file,
+            code,
+            sheet: None,
+            mapping: true,
+        };
+        assert_eq!(read(src("KTXH")).unwrap_err().kind, Kind::Invalid);
+        assert_eq!(read(src("mã có dấu")).unwrap_err().kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn the_list_and_a_blank_template_show_the_demo_form() {
+        let p = Province::new();
+        let list = p.read(who::VIEWER, |tx, _| list(tx, false)).unwrap();
+        let f = list.iter().find(|f| f.form.code == FORM).unwrap();
+        assert!(f.rows > 0 && f.columns > 0);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("mau-trong.xlsx");
+        let w = p
+            .read(who::VIEWER, |tx, _| export_template(tx, FORM, None, &out))
+            .unwrap();
+        assert_eq!((w.code.as_str(), w.version), (FORM, 1));
+        assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    }
 }

@@ -18,6 +18,7 @@ pub mod form;
 pub mod indicator;
 pub mod monitor;
 pub mod notice;
+pub mod period;
 pub mod regime;
 pub mod report;
 pub mod unit;

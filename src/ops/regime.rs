@@ -289,11 +289,28 @@ pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> R
     Ok(r)
 }
 
+/// A period a regime reports for: one of its frequency, or the one labelled period of a
+/// thematic or ad hoc regime (`2026CD1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportPeriod {
+    Periodic(Period),
+    Labelled(String),
+}
+
+impl std::fmt::Display for ReportPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportPeriod::Periodic(p) => p.fmt(f),
+            ReportPeriod::Labelled(l) => f.write_str(l),
+        }
+    }
+}
+
 /// The one period of a regime a report id may name, checked against its frequency.
-pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
+pub fn period_of(r: &Regime, id: &str) -> Result<ReportPeriod> {
     if let Some(label) = &r.period_label {
         if id.trim().eq_ignore_ascii_case(label) {
-            return Ok(label.clone());
+            return Ok(ReportPeriod::Labelled(label.clone()));
         }
         let c = &r.code;
         return Err(invalid(
@@ -303,15 +320,21 @@ pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
     }
     let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
     if let Some(f) = &r.frequency {
-        if p.period_type().as_str() != f {
-            let (c, pt) = (&r.code, p.period_type().as_str());
+        let pt = p.period_type();
+        if f.parse::<PeriodType>().ok() != Some(pt) {
+            let (c, pt) = (&r.code, pt.as_str());
             return Err(invalid(
                 format!("Chế độ {c} báo cáo theo kỳ {f}, không theo kỳ {pt}"),
                 format!("Regime {c} reports per {f} period, not per {pt}"),
             ));
         }
     }
-    Ok(p.to_string())
+    Ok(ReportPeriod::Periodic(p))
+}
+
+/// [`period_of`] as the id reports and windows are stored under.
+pub fn parse_period(r: &Regime, id: &str) -> Result<String> {
+    period_of(r, id).map(|p| p.to_string())
 }
 
 /// A regime's period as the workflow sees it: data window and deadlines.
@@ -685,21 +708,37 @@ pub fn unassign(
     Ok(done)
 }
 
+/// What `window open` and `window close` take.
+#[derive(Debug, Clone)]
+pub struct WindowChange {
+    pub regime: String,
+    pub period: String,
+    /// Only this unit (None: every unit).
+    pub unit: Option<String>,
+    /// Open reception (else close it).
+    pub open: bool,
+    /// Opening only: the extended deadline.
+    pub until: Option<String>,
+    /// Why (it is announced).
+    pub reason: String,
+}
+
 /// Opens or closes reception for a regime's period, for all units or one; `until`
 /// extends the deadline.
-#[allow(clippy::too_many_arguments)]
 pub fn window(
     conn: &Connection,
     actor: &Actor,
     rec: &Recorder,
-    code: &str,
-    period: &str,
-    unit: Option<&str>,
-    open: bool,
-    until: Option<&str>,
-    reason: &str,
+    w: &WindowChange,
 ) -> Result<WindowEvent> {
-    let r = find(conn, code)?;
+    let (period, unit, open, until, reason) = (
+        w.period.as_str(),
+        w.unit.as_deref(),
+        w.open,
+        w.until.as_deref(),
+        w.reason.as_str(),
+    );
+    let r = find(conn, &w.regime)?;
     require_lead(
         actor,
         conn,
@@ -754,23 +793,98 @@ pub fn list(conn: &Connection, all: bool) -> Result<Vec<Regime>> {
         .collect())
 }
 
+/// A regime with the codes of the units it is assigned to.
+#[derive(Debug, Serialize)]
+pub struct RegimeView {
+    #[serde(flatten)]
+    pub regime: Regime,
+    pub assigned_units: Vec<String>,
+}
+
 /// `regime show`: the regime with the codes of the units it is assigned to.
-pub fn show(conn: &Connection, code: &str) -> Result<serde_json::Value> {
+pub fn show(conn: &Connection, code: &str) -> Result<RegimeView> {
     let r = find(conn, code)?;
-    let mut v = serde_json::to_value(&r)?;
-    v["assigned_units"] = serde_json::Value::from(
-        sql::assignments(conn, r.id, true)?
-            .into_iter()
-            .map(|a| a.unit)
-            .collect::<Vec<_>>(),
-    );
-    Ok(v)
+    let assigned_units = sql::assignments(conn, r.id, true)?
+        .into_iter()
+        .map(|a| a.unit)
+        .collect();
+    Ok(RegimeView {
+        regime: r,
+        assigned_units,
+    })
 }
 
 /// The current assignments of a regime.
 pub fn assignments(conn: &Connection, code: &str) -> Result<Vec<Assignment>> {
     let r = find(conn, code)?;
     sql::assignments(conn, r.id, true)
+}
+
+/// An assignment as `assign add` and `assign list` show it: with the first period it
+/// owes (`--from`, else the first whose rule deadline had not passed when it was made).
+#[derive(Debug, Serialize)]
+pub struct AssignmentLine {
+    #[serde(flatten)]
+    pub assignment: Assignment,
+    pub first_period: Option<String>,
+}
+
+/// Assignments with the first period each owes.
+fn with_first_period(conn: &Connection, list: Vec<Assignment>) -> Result<Vec<AssignmentLine>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let mut regimes: std::collections::HashMap<String, Regime> = Default::default();
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        if !regimes.contains_key(&a.regime) {
+            regimes.insert(a.regime.clone(), find(conn, &a.regime)?);
+        }
+        let first_period = crate::ops::monitor::first_period(&regimes[&a.regime], &a, &cal)?;
+        out.push(AssignmentLine {
+            assignment: a,
+            first_period,
+        });
+    }
+    Ok(out)
+}
+
+/// `assign list`: a regime's current assignments.
+pub fn assignment_lines(conn: &Connection, code: &str) -> Result<Vec<AssignmentLine>> {
+    with_first_period(conn, assignments(conn, code)?)
+}
+
+/// `assign add`: [`assign`], the assignments it made or kept as `assign list` shows them.
+pub fn assign_lines(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    a: &AssignInput,
+) -> Result<Vec<AssignmentLine>> {
+    let list = assign(conn, actor, rec, code, a)?;
+    with_first_period(conn, list)
+}
+
+/// What `assign remove` did.
+#[derive(Debug, Serialize)]
+pub struct Unassigned {
+    /// The regime code as given.
+    pub regime: String,
+    /// The units no longer assigned.
+    pub removed: Vec<String>,
+}
+
+/// `assign remove`: [`unassign`], reported.
+pub fn remove_assignments(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    code: &str,
+    unit_codes: &[String],
+) -> Result<Unassigned> {
+    Ok(Unassigned {
+        regime: code.to_string(),
+        removed: unassign(conn, actor, rec, code, unit_codes)?,
+    })
 }
 
 /// `window list`: the window events of a regime, optionally for one period.
@@ -782,4 +896,284 @@ pub fn window_events(
     let r = find(conn, code)?;
     let p = period.map(|p| parse_period(&r, p)).transpose()?;
     sql::window_events(conn, r.id, p.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    /// The provincial office, lead unit of KTXH-THANG.
+    const OFFICE: &str = "000.01.00.H99";
+
+    fn quarterly(code: &str) -> RegimeInput {
+        RegimeInput {
+            code: code.into(),
+            name: "Báo cáo tình hình sản xuất nông nghiệp hằng quý".into(),
+            kind: "periodic".into(),
+            form: "KTXH-XA".into(),
+            frequency: Some("quarterly".into()),
+            lead: OFFICE.into(),
+            ..Default::default()
+        }
+    }
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 11, 30)
+    }
+
+    fn add_as(p: &Province, who: &str, i: &RegimeInput) -> Result<Regime> {
+        p.write(who, "regime add", |tx, a, rec| add(tx, a, rec, i, today()))
+    }
+
+    #[test]
+    fn a_sysadmin_defines_a_quarterly_regime() {
+        let p = Province::new();
+        let r = add_as(&p, who::SYSADMIN, &quarterly("NN-QUY")).unwrap();
+        assert_eq!(r.frequency.as_deref(), Some("quarterly"));
+        assert_eq!(r.deadline_rule.as_deref(), Some("day:20:last@23:59:59"));
+        let back = p.read(who::VIEWER, |tx, _| show(tx, "NN-QUY")).unwrap();
+        assert_eq!(back.regime.lead_unit, OFFICE);
+        assert!(back.assigned_units.is_empty());
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn defining_regimes_is_for_the_sysadmin() {
+        let p = Province::new();
+        let e = add_as(&p, who::PROVINCE_AGGREGATOR, &quarterly("NN-QUY")).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "NN-QUY")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_taken_code_a_bad_frequency_or_an_unknown_form_is_refused() {
+        let p = Province::new();
+        // A taken code is refused as invalid input (exit 5), not as a conflict.
+        let e = add_as(&p, who::SYSADMIN, &quarterly("KTXH-THANG")).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let mut i = quarterly("NN-QUY");
+        i.frequency = Some("mỗi tuần trăng".into());
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &i).unwrap_err().kind,
+            Kind::Invalid
+        );
+        let mut i = quarterly("NN-QUY");
+        i.form = "KHONG-CO".into();
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &i).unwrap_err().kind,
+            Kind::NotFound
+        );
+    }
+
+    #[test]
+    fn a_retired_regime_stays_retired_and_takes_no_assignments() {
+        let p = Province::new();
+        let r = p
+            .write(who::SYSADMIN, "regime retire", |tx, a, rec| {
+                retire(tx, a, rec, "KTXH-THANG")
+            })
+            .unwrap();
+        assert_eq!(r.status, "retired");
+        let e = p
+            .write(who::SYSADMIN, "regime retire", |tx, a, rec| {
+                retire(tx, a, rec, "KTXH-THANG")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        assert!(p
+            .read(who::VIEWER, |tx, _| list(tx, false))
+            .unwrap()
+            .iter()
+            .all(|r| r.code != "KTXH-THANG"));
+        assert!(p.audit_ok());
+    }
+
+    fn assign_as(p: &Province, who: &str, i: &AssignInput) -> Result<Vec<AssignmentLine>> {
+        p.write(who, "assign add", |tx, a, rec| {
+            assign_lines(tx, a, rec, "KTXH-THANG", i)
+        })
+    }
+
+    fn to_units(units: &[&str]) -> AssignInput {
+        AssignInput {
+            units: units.iter().map(|u| u.to_string()).collect(),
+            under: None,
+            kind: None,
+            rows: None,
+            columns: None,
+            from: Some("202612".into()),
+        }
+    }
+
+    #[test]
+    fn the_lead_units_aggregator_assigns_a_department() {
+        let p = Province::new();
+        let lines = assign_as(&p, who::PROVINCE_AGGREGATOR, &to_units(&["000.03.00.H99"])).unwrap();
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].assignment.unit_name, "Sở Tài chính");
+        assert_eq!(lines[0].first_period.as_deref(), Some("202612"));
+        let all = p
+            .read(who::VIEWER, |tx, _| assignment_lines(tx, "KTXH-THANG"))
+            .unwrap();
+        assert!(all.iter().any(|l| l.assignment.unit == "000.03.00.H99"));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn assigning_is_refused_outside_the_lead_unit_and_for_unknown_rows_or_units() {
+        let p = Province::new();
+        let e = assign_as(&p, who::COMMUNE_LEADER, &to_units(&["000.03.00.H99"])).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = assign_as(&p, who::PROVINCE_AGGREGATOR, &to_units(&["000.99.00.H99"])).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let mut i = to_units(&["000.03.00.H99"]);
+        i.rows = Some(vec!["r999".into()]);
+        assert_eq!(
+            assign_as(&p, who::PROVINCE_AGGREGATOR, &i)
+                .unwrap_err()
+                .kind,
+            Kind::Invalid
+        );
+        let none = to_units(&[]);
+        assert_eq!(
+            assign_as(&p, who::PROVINCE_AGGREGATOR, &none)
+                .unwrap_err()
+                .kind,
+            Kind::Invalid
+        );
+        let all = p
+            .read(who::VIEWER, |tx, _| assignment_lines(tx, "KTXH-THANG"))
+            .unwrap();
+        assert!(all.iter().all(|l| l.assignment.unit != "000.03.00.H99"));
+    }
+
+    #[test]
+    fn a_commune_is_unassigned_once() {
+        let p = Province::new();
+        let units = vec!["99001".to_string()];
+        let done = p
+            .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+            })
+            .unwrap();
+        assert_eq!(done.removed, units);
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        assert!(p.audit_ok());
+    }
+
+    fn closing(period: &str) -> WindowChange {
+        WindowChange {
+            regime: "KTXH-THANG".into(),
+            period: period.into(),
+            unit: None,
+            open: false,
+            until: None,
+            reason: "Bảo trì hệ thống nhận báo cáo".into(),
+        }
+    }
+
+    #[test]
+    fn the_lead_unit_closes_then_extends_reception() {
+        let p = Province::new();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("202612"))
+            })
+            .unwrap();
+        assert_eq!(e.action, "close");
+        let mut open = closing("202612");
+        open.open = true;
+        open.until = Some("2026-12-28".into());
+        open.reason = "Gia hạn do sự cố mạng".into();
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window open", |tx, a, rec| {
+                window(tx, a, rec, &open)
+            })
+            .unwrap();
+        assert_eq!(e.until.as_deref(), Some("2026-12-28T23:59:59+07:00"));
+        let events = p
+            .read(who::VIEWER, |tx, _| {
+                window_events(tx, "KTXH-THANG", Some("202612"))
+            })
+            .unwrap();
+        assert_eq!(events.len(), 2);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn reception_is_refused_to_others_and_to_malformed_changes() {
+        let p = Province::new();
+        let e = p
+            .write(who::OTHER_COMMUNE_CLERK, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("202612"))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &closing("2026Q4"))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let mut bad = closing("202612");
+        bad.until = Some("2026-12-28".into());
+        let e = p
+            .write(who::PROVINCE_AGGREGATOR, "window close", |tx, a, rec| {
+                window(tx, a, rec, &bad)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let events = p
+            .read(who::VIEWER, |tx, _| {
+                window_events(tx, "KTXH-THANG", Some("202612"))
+            })
+            .unwrap();
+        assert!(events.is_empty());
+    }
+
+    #[test]
+    fn a_thematic_regime_has_its_one_labelled_period() {
+        let p = Province::new();
+        let i = RegimeInput {
+            code: "CD-PHONGCHAY".into(),
+            name: "Báo cáo chuyên đề công tác phòng cháy, chữa cháy năm 2026".into(),
+            kind: "chuyên đề".into(),
+            form: "KTXH-XA".into(),
+            lead: OFFICE.into(),
+            period_id: Some("2026CD1".into()),
+            start: Some("2026-01-01".into()),
+            end: Some("2026-11-30".into()),
+            deadline_at: Some("05/12/2026".into()),
+            ..Default::default()
+        };
+        let r = add_as(&p, who::SYSADMIN, &i).unwrap();
+        assert_eq!(r.kind, "thematic");
+        assert_eq!(
+            period_of(&r, "2026cd1").unwrap(),
+            ReportPeriod::Labelled("2026CD1".into())
+        );
+        assert_eq!(period_of(&r, "202611").unwrap_err().kind, Kind::Invalid);
+        let monthly = p.read(who::VIEWER, |tx, _| find(tx, "KTXH-THANG")).unwrap();
+        assert_eq!(parse_period(&monthly, "202611").unwrap(), "202611");
+        assert_eq!(
+            period_of(&monthly, "2026Q4").unwrap_err().kind,
+            Kind::Invalid
+        );
+        let early = RegimeInput {
+            code: "CD-SOM".into(),
+            deadline_at: Some("2026-11-29".into()),
+            ..i
+        };
+        assert_eq!(
+            add_as(&p, who::SYSADMIN, &early).unwrap_err().kind,
+            Kind::Invalid
+        );
+    }
 }
