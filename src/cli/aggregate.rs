@@ -103,32 +103,25 @@ fn flat_rows_as(
     prefix: Option<(&str, &str)>,
     people: Option<(&FormDef, Lang, bool)>,
 ) -> Vec<Value> {
-    let label = |key: &'static str, vi: &'static str, en: &'static str| match people {
-        Some((_, Lang::Vi, _)) => vi,
-        Some((_, Lang::En, _)) => en,
-        None => key,
-    };
+    let label = |key| crate::glossary::aggregate_column(key, people.map(|p| p.1));
     rows.iter()
         .map(|r| {
             let mut m = Map::new();
             if let Some((unit, name)) = prefix {
-                m.insert(label("group", "Mã nhóm", "Group").into(), json!(unit));
-                m.insert(
-                    label("group_name", "Nhóm", "Group name").into(),
-                    json!(name),
-                );
+                m.insert(label("group").into(), json!(unit));
+                m.insert(label("group_name").into(), json!(name));
             }
-            m.insert(label("row", "Dòng", "Row").into(), json!(r.row));
-            m.insert(label("stt", "STT", "No.").into(), json!(r.stt));
+            m.insert(label("row").into(), json!(r.row));
+            m.insert(label("stt").into(), json!(r.stt));
             m.insert(
-                label("name", "Chỉ tiêu", "Indicator").into(),
+                label("name").into(),
                 json!(format!(
                     "{}{}",
                     "  ".repeat(r.level.saturating_sub(1) as usize),
                     r.name
                 )),
             );
-            m.insert(label("unit", "ĐVT", "Unit").into(), json!(r.unit));
+            m.insert(label("unit").into(), json!(r.unit));
             for (k, v) in &r.values {
                 let shown = match (people, v) {
                     (Some((form, lang, rates)), Some(text)) => {

@@ -122,17 +122,7 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
             crate::cli::monitor::note_excluded(ctx, &d.excluded);
             ctx.out.emit(
                 &serde_json::to_value(&d.units)?,
-                fields![
-                    ("key", "Mã", "Code"),
-                    ("name", "Tên", "Name"),
-                    ("due", "Phải gửi", "Due"),
-                    ("on_time", "Đúng hạn", "On time"),
-                    ("extended", "Trong gia hạn", "Within extension"),
-                    ("late", "Trễ hạn", "Late"),
-                    ("missing", "Chưa gửi", "Missing"),
-                    ("returned", "Bị trả lại", "Returned"),
-                    ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
-                ],
+                crate::glossary::DASHBOARD_FIELDS,
             )
         }
         Format::Table => ctx.out.text(&render(&d, ctx.lang())),
@@ -171,24 +161,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
         ));
     } else {
         let mut t = table();
-        t.set_header(if vi {
-            [
-                "Mã",
-                "Đơn vị",
-                "Phải gửi",
-                "Đúng hạn",
-                "Gia hạn",
-                "Trễ",
-                "Chưa gửi",
-                "Trả lại",
-                "Tỷ lệ (%)",
-            ]
-        } else {
-            [
-                "Code", "Unit", "Due", "On time", "Extended", "Late", "Missing", "Returned",
-                "Rate (%)",
-            ]
-        });
+        t.set_header(crate::glossary::dashboard_headings(lang));
         let row = |key: &str, name: &str, c: &crate::ops::monitor::Compliance| {
             vec![
                 key.to_string(),

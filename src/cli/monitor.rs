@@ -12,8 +12,8 @@ use crate::context::Ctx;
 use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
+use crate::glossary::{COMPLIANCE_FIELDS, OBLIGATION_FIELDS};
 use crate::ops::monitor::{self, Filter};
-use crate::output::Field;
 
 fn span(s: &str) -> Result<SignedDuration> {
     let t = s.trim();
@@ -55,27 +55,6 @@ pub fn note_excluded(ctx: &Ctx, excluded: &[monitor::Excluded]) {
         ctx.out.note(m);
     }
 }
-
-const OBLIGATION_FIELDS: &[Field] = fields![
-    ("regime", "Chế độ", "Regime"),
-    ("period", "Kỳ", "Period"),
-    ("unit", "Đơn vị", "Unit"),
-    ("unit_name", "Tên đơn vị", "Unit name"),
-    ("deadline", "Hạn gửi", "Deadline"),
-    ("status", "Trạng thái", "Status"),
-    ("timeliness", "Đúng hạn", "Timeliness"),
-    ("sent_at", "Gửi lúc", "Sent at"),
-    (
-        "working_days_overdue",
-        "Số ngày làm việc quá hạn",
-        "Working days overdue"
-    ),
-    (
-        "working_days_left",
-        "Còn (ngày làm việc)",
-        "Working days left"
-    ),
-];
 
 /// `--regime` and `--unit`, as every monitoring command narrows its list.
 #[derive(Debug, Args)]
@@ -259,22 +238,8 @@ pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
         ))
     })?;
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();
-    ctx.out.emit(
-        &serde_json::to_value(&rows)?,
-        fields![
-            ("rank", "Hạng", "Rank"),
-            ("key", "Mã", "Code"),
-            ("name", "Tên", "Name"),
-            ("due", "Phải gửi", "Due"),
-            ("on_time", "Đúng hạn", "On time"),
-            ("extended", "Trong gia hạn", "Within extension"),
-            ("late", "Trễ hạn", "Late"),
-            ("missing", "Chưa gửi", "Missing"),
-            ("returned", "Bị trả lại", "Returned"),
-            ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
-            ("sent_rate", "Tỷ lệ đã gửi (%)", "Sent rate (%)"),
-        ],
-    )?;
+    ctx.out
+        .emit(&serde_json::to_value(&rows)?, COMPLIANCE_FIELDS)?;
     note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
