@@ -50,18 +50,35 @@ const fn field(key: &'static str, vi: &'static str, en: &'static str) -> Field {
     Field { key, vi, en }
 }
 
+/// The headings the workbooks' sheets share (the workbooks are in Vietnamese: they are
+/// forwarded as official documents).
+pub mod sheet {
+    pub const UNIT_CODE: &str = "Mã đơn vị";
+    pub const UNIT_NAME: &str = "Tên đơn vị";
+    pub const STATUS: &str = "Trạng thái";
+    pub const DEADLINE: &str = "Hạn gửi";
+}
+
+/// The file a command wrote.
+pub const OUT: Field = field("out", "Tệp", "File");
+pub const REGIME: Field = field("regime", "Chế độ", "Regime");
+pub const PERIOD: Field = field("period", "Kỳ", "Period");
+pub const UNIT_NAME: Field = field("unit_name", "Tên đơn vị", "Unit name");
+pub const DEADLINE: Field = field("deadline", "Hạn gửi", "Deadline");
+pub const STATUS: Field = field("status", "Trạng thái", "Status");
+
 /// Returned revisions (trả lại) as a count column.
 const RETURNED: Field = field("returned", "Bị trả lại", "Returned");
 const ON_TIME_RATE: Field = field("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)");
 
 /// The columns of `deadlines`, `overdue` and `status`: one unit's report for a period.
 pub const OBLIGATION_FIELDS: &[Field] = &[
-    field("regime", "Chế độ", "Regime"),
-    field("period", "Kỳ", "Period"),
+    REGIME,
+    PERIOD,
     field("unit", "Đơn vị", "Unit"),
-    field("unit_name", "Tên đơn vị", "Unit name"),
-    field("deadline", "Hạn gửi", "Deadline"),
-    field("status", "Trạng thái", "Status"),
+    UNIT_NAME,
+    DEADLINE,
+    STATUS,
     field("timeliness", "Đúng hạn", "Timeliness"),
     field("sent_at", "Gửi lúc", "Sent at"),
     field(

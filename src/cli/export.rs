@@ -11,8 +11,9 @@ use crate::audit::data_use;
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
+use crate::glossary;
 use crate::ops;
-use crate::output::Format;
+use crate::output::{Field, Format};
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
@@ -107,15 +108,15 @@ fn aggregate(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
         };
         return ctx.out.emit(
             &shown,
-            fields![
-                ("out", "Tệp", "File"),
-                ("regime", "Chế độ", "Regime"),
-                ("period", "Kỳ", "Period"),
-                (
-                    "coverage",
-                    "Đơn vị được tổng hợp (thiếu)",
-                    "Units aggregated (missing)"
-                )
+            &[
+                glossary::OUT,
+                glossary::REGIME,
+                glossary::PERIOD,
+                Field {
+                    key: "coverage",
+                    vi: "Đơn vị được tổng hợp (thiếu)",
+                    en: "Units aggregated (missing)",
+                },
             ],
         );
     }

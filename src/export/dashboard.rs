@@ -140,8 +140,8 @@ fn parsed_points(indicators: &[IndicatorSeries]) -> Result<Vec<Vec<Option<f64>>>
 
 fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), XlsxError> {
     let headers = [
-        ("Mã đơn vị", 16.0),
-        ("Tên đơn vị", 40.0),
+        (glossary::sheet::UNIT_CODE, 16.0),
+        (glossary::sheet::UNIT_NAME, 40.0),
         (glossary::timeliness(Timeliness::OnTime, Lang::Vi), 12.0),
         (glossary::timeliness(Timeliness::Extended, Lang::Vi), 12.0),
         (glossary::timeliness(Timeliness::Late, Lang::Vi), 12.0),

@@ -12,11 +12,11 @@ use crate::glossary::{self, status_label};
 const HEADER_ROW: RowNum = 3;
 const HEADERS: [(&str, f64); 10] = [
     ("STT", 6.0),
-    ("Mã đơn vị", 16.0),
-    ("Tên đơn vị", 40.0),
-    ("Trạng thái", 18.0),
+    (glossary::sheet::UNIT_CODE, 16.0),
+    (glossary::sheet::UNIT_NAME, 40.0),
+    (glossary::sheet::STATUS, 18.0),
     ("Thời điểm gửi", 18.0),
-    ("Hạn gửi", 18.0),
+    (glossary::sheet::DEADLINE, 18.0),
     ("Tình hình gửi", 16.0),
     ("Người phê duyệt", 22.0),
     ("Người gửi", 22.0),

@@ -501,7 +501,12 @@ impl Dashboard {
         ];
         if let Some(c) = column {
             info.push(("Cột số liệu của chỉ tiêu", c));
-            info.push(("Trạng thái báo cáo được tính", "Đã tiếp nhận".into()));
+            let counted: Vec<String> = self
+                .statuses
+                .iter()
+                .map(|s| crate::glossary::status_label(s.as_str()))
+                .collect();
+            info.push(("Trạng thái báo cáo được tính", counted.join(", ")));
         }
         info.push(("Thời điểm lập", self.as_of.clone()));
         info.push(("Người lập", generated_by.to_string()));
