@@ -1,6 +1,6 @@
-//! `dashboard` (a compact summary in the terminal) and `export dashboard` (native Excel
-//! charts over their data sheets). Both only read; `--as-of` sets "now". Both log a
-//! data use (`data_use:REGIME/FROM..TO`) when they show a regime's figures.
+//! `dashboard`: a compact summary in the terminal, and the choice of regime, indicators
+//! and column it shares with `export dashboard` (`cli/export.rs`). Only reads;
+//! `--as-of` sets "now"; a regime's figures shown are a logged data use.
 
 use clap::Args;
 use comfy_table::{CellAlignment, Table};
