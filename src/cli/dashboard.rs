@@ -56,8 +56,8 @@ pub struct DashboardArgs {
     pub to: Option<String>,
 }
 
-/// A progress bar over the periods aggregated, on a terminal only; cleared when the
-/// work ends, done or failed.
+/// A progress bar over the periods aggregated, on a terminal only; cleared once the
+/// dashboard is built or has failed, before anything else is written.
 pub struct Bar<'a> {
     out: &'a crate::output::Output,
     bar: std::cell::RefCell<Option<indicatif::ProgressBar>>,
@@ -83,10 +83,8 @@ impl dashboard::Progress for Bar<'_> {
             b.inc(1);
         }
     }
-}
 
-impl Drop for Bar<'_> {
-    fn drop(&mut self) {
+    fn finished(&self) {
         if let Some(b) = self.bar.borrow_mut().take() {
             b.finish_and_clear();
         }
@@ -99,12 +97,10 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
         _ => Vec::new(),
     };
     let (now, today) = (ctx.clock.now(), ctx.clock.today());
-    let d = {
-        let bar = Bar::new(&ctx.out);
-        ctx.read(|tx, actor| {
-            dashboard::show(tx, actor, &a.choice.request(periods), now, today, &bar)
-        })?
-    };
+    let bar = Bar::new(&ctx.out);
+    let d = ctx.read(|tx, actor| {
+        dashboard::show(tx, actor, &a.choice.request(periods), now, today, &bar)
+    })?;
     // With a regime the view shows its indicator figures: logged before anything is
     // shown, like the exports.
     if let Some(usage) = d.data_use(format_name(ctx.out.format)) {

@@ -162,10 +162,9 @@ pub struct ExportDashboardArgs {
 fn dashboard(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
     let req = a.choice.request(ops::dashboard::span(&a.from, &a.to)?);
     let now = ctx.clock.now();
-    let written = {
-        let bar = super::dashboard::Bar::new(&ctx.out);
-        ctx.read(|tx, actor| ops::dashboard::export(tx, actor, &req, now, &a.out, a.force, &bar))?
-    };
+    let bar = super::dashboard::Bar::new(&ctx.out);
+    let written =
+        ctx.read(|tx, actor| ops::dashboard::export(tx, actor, &req, now, &a.out, a.force, &bar))?;
     data_use::hand_out(&a.out, || ctx.log_data_use(&written.data_use()))?;
     let p = a.out.display();
     ctx.out.note(Msg::new(

@@ -551,6 +551,8 @@ pub trait Progress {
     fn periods(&self, _total: usize) {}
     /// One period's aggregate is done.
     fn aggregated(&self, _period: &str) {}
+    /// The dashboard is built, or failed: what comes after (a workbook) is no period.
+    fn finished(&self) {}
 }
 
 /// Nobody listening.
@@ -612,7 +614,9 @@ fn build_with(
     if req.regime.is_some() {
         progress.periods(req.periods.len());
     }
-    build(conn, actor, req, now, cal, &|p| progress.aggregated(p))
+    let d = build(conn, actor, req, now, cal, &|p| progress.aggregated(p));
+    progress.finished();
+    d
 }
 
 /// The dashboard workbook once written, as `export dashboard` prints it.
