@@ -91,6 +91,16 @@ pub fn record(conn: &Connection, rec: &Recorder, usage: &DataUse) -> Result<()> 
     rec.event(conn, &usage.object(), usage.detail())
 }
 
+/// Hands a written file out only once its use is logged: when `log` fails the file is
+/// removed and the error returned. Not logged, not handed out.
+pub fn hand_out(path: &Path, log: impl FnOnce() -> Result<()>) -> Result<()> {
+    if let Err(e) = log() {
+        let _ = std::fs::remove_file(path);
+        return Err(e);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +119,23 @@ mod tests {
         let all = DataUse::new("export_dashboard", None, "202601..202612");
         assert_eq!(all.object(), "data_use:*/202601..202612");
         assert_eq!(all.detail()["out"], "stdout");
+    }
+
+    #[test]
+    fn a_file_whose_use_cannot_be_logged_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tong-hop.xlsx");
+        std::fs::write(&path, b"so lieu").unwrap();
+        let refused = || {
+            Err(crate::error::Error::new(
+                crate::error::Kind::Failure,
+                crate::error::Msg::new("không ghi được", "cannot write"),
+            ))
+        };
+        assert!(hand_out(&path, refused).is_err());
+        assert!(!path.exists());
+        std::fs::write(&path, b"so lieu").unwrap();
+        hand_out(&path, || Ok(())).unwrap();
+        assert!(path.exists());
     }
 }

@@ -5,12 +5,11 @@ use clap::Args;
 use serde_json::{json, Map, Value};
 
 use crate::aggregate::model::AggRow;
-use crate::audit::data_use::DataUse;
 use crate::context::Ctx;
-use crate::error::{Error, Kind, Lang, Msg, Result};
-use crate::fields;
+use crate::error::{Lang, Msg, Result};
 use crate::form::{FormDef, ValueType};
-use crate::ops::aggregate::collect::{self, Grouping, Options};
+use crate::ops;
+use crate::ops::aggregate::{Grouping, Include, Request};
 use crate::output::Format;
 
 #[derive(Debug, Args, Clone)]
@@ -44,41 +43,23 @@ pub struct AggregateArgs {
 }
 
 impl AggregateArgs {
-    pub fn options(&self) -> Result<Options> {
+    /// The request as typed: `--level N` and `--group-by parent` are other spellings
+    /// of `--by`.
+    pub fn request(&self) -> Result<Request> {
         let level = self.level.map(|n| n.to_string());
         let by = self
             .by
             .as_deref()
             .or(level.as_deref())
             .or(self.group_by.as_deref());
-        let grouping = match by {
-            None => Grouping::None,
-            Some("unit") => Grouping::ByUnit,
-            Some("parent") => Grouping::ByParent,
-            Some(n) => match n.parse::<usize>() {
-                Ok(d) if (1..=10).contains(&d) => Grouping::Level(d),
-                _ => {
-                    return Err(Error::new(
-                        Kind::Usage,
-                        Msg::new(
-                            format!("--by «{n}»: unit, parent hoặc một cấp 1–10"),
-                            format!("--by «{n}»: unit, parent or a level 1–10"),
-                        ),
-                    ))
-                }
-            },
-        };
-        let statuses = if self.include == "sent" {
-            vec![
-                crate::domain::workflow::RevisionStatus::Sent,
-                crate::domain::workflow::RevisionStatus::Accepted,
-            ]
-        } else {
-            vec![crate::domain::workflow::RevisionStatus::Accepted]
-        };
-        Ok(Options {
-            statuses,
-            grouping,
+        Ok(Request {
+            regime: self.regime.clone(),
+            period: self.period.clone(),
+            include: Include::parse(&self.include)?,
+            grouping: by
+                .map(Grouping::parse)
+                .transpose()?
+                .unwrap_or(Grouping::None),
             ytd: self.ytd,
             previous_year: self.compare.is_some(),
             lineage: self.lineage,
@@ -103,32 +84,25 @@ fn flat_rows_as(
     prefix: Option<(&str, &str)>,
     people: Option<(&FormDef, Lang, bool)>,
 ) -> Vec<Value> {
-    let label = |key: &'static str, vi: &'static str, en: &'static str| match people {
-        Some((_, Lang::Vi, _)) => vi,
-        Some((_, Lang::En, _)) => en,
-        None => key,
-    };
+    let label = |key| crate::glossary::aggregate_column(key, people.map(|p| p.1));
     rows.iter()
         .map(|r| {
             let mut m = Map::new();
             if let Some((unit, name)) = prefix {
-                m.insert(label("group", "Mã nhóm", "Group").into(), json!(unit));
-                m.insert(
-                    label("group_name", "Nhóm", "Group name").into(),
-                    json!(name),
-                );
+                m.insert(label("group").into(), json!(unit));
+                m.insert(label("group_name").into(), json!(name));
             }
-            m.insert(label("row", "Dòng", "Row").into(), json!(r.row));
-            m.insert(label("stt", "STT", "No.").into(), json!(r.stt));
+            m.insert(label("row").into(), json!(r.row));
+            m.insert(label("stt").into(), json!(r.stt));
             m.insert(
-                label("name", "Chỉ tiêu", "Indicator").into(),
+                label("name").into(),
                 json!(format!(
                     "{}{}",
                     "  ".repeat(r.level.saturating_sub(1) as usize),
                     r.name
                 )),
             );
-            m.insert(label("unit", "ĐVT", "Unit").into(), json!(r.unit));
+            m.insert(label("unit").into(), json!(r.unit));
             for (k, v) in &r.values {
                 let shown = match (people, v) {
                     (Some((form, lang, rates)), Some(text)) => {
@@ -176,21 +150,6 @@ fn human_number(form: &FormDef, column: &str, text: &str, lang: Lang, rate: bool
     }
 }
 
-/// The audit entry of one aggregate taken out (`crate::audit::data_use`).
-fn data_use(
-    what: &'static str,
-    a: &AggregateArgs,
-    agg: &crate::aggregate::model::Aggregate,
-    format: &'static str,
-) -> DataUse {
-    let c = &agg.coverage;
-    DataUse::new(what, Some(&agg.regime), &agg.period)
-        .format(format)
-        .with("include", json!(a.include))
-        .with("units_included", json!(c.included))
-        .with("units_expected", json!(c.expected))
-}
-
 pub fn format_name(f: Format) -> &'static str {
     match f {
         Format::Table => "table",
@@ -200,16 +159,11 @@ pub fn format_name(f: Format) -> &'static str {
 }
 
 pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
-    let o = a.options()?;
-    let (form, agg, _) =
-        ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.regime, &a.period, &o))?;
+    let req = a.request()?;
+    let done = ctx.read(|tx, actor| ops::aggregate::aggregate(tx, actor, &req))?;
     // Logged before anything is shown: no figures leave unlogged.
-    ctx.log_data_use(&data_use(
-        "aggregate",
-        &a,
-        &agg,
-        format_name(ctx.out.format),
-    ))?;
+    ctx.log_data_use(&done.data_use("aggregate", format_name(ctx.out.format)))?;
+    let (form, agg) = (&done.form, &done.aggregate);
     let c = &agg.coverage;
     let statuses = |lang| {
         c.statuses
@@ -239,9 +193,9 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     // Units the obligation rule leaves out of the expected ones are named, as `status` does.
     crate::cli::monitor::note_excluded(ctx, &agg.excluded);
     if ctx.out.format == Format::Json {
-        return ctx.out.emit(&serde_json::to_value(&agg)?, &[]);
+        return ctx.out.emit(&serde_json::to_value(agg)?, &[]);
     }
-    let people = (ctx.out.format == Format::Table).then_some((&form, ctx.lang()));
+    let people = (ctx.out.format == Format::Table).then_some((form, ctx.lang()));
     let mut rows = flat_rows(&agg.rows, None, people);
     for s in &agg.subtotals {
         rows.extend(flat_rows(&s.rows, Some((&s.unit, &s.unit_name)), people));
@@ -264,109 +218,4 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
             .emit(&Value::Array(flat_rows_as(g, None, rates)), &[])?;
     }
     Ok(())
-}
-
-/// `export aggregate`: the workbook a provincial office forwards as is (SPEC §8), or its
-/// CSV/JSON with `-o csv|json` and no `--out`.
-#[derive(Debug, Args)]
-pub struct ExportAggregateArgs {
-    #[command(flatten)]
-    pub agg: AggregateArgs,
-    /// The .xlsx to write (written beside it, then put in place).
-    #[arg(long)]
-    pub out: Option<std::path::PathBuf>,
-    /// Replace --out if it exists.
-    #[arg(long, requires = "out")]
-    pub force: bool,
-}
-
-pub fn export(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
-    let o = a.agg.options()?;
-    let now = ctx.clock.now();
-    if let Some(path) = &a.out {
-        let spinner = ctx.out.spinner(Msg::new(
-            format!("Đang tổng hợp và ghi {}…", path.display()),
-            format!("Aggregating and writing {}…", path.display()),
-        ));
-        let written = ctx.read(|tx, actor| {
-            crate::ops::aggregate::workbook::write(
-                tx,
-                actor,
-                &a.agg.regime,
-                &a.agg.period,
-                &o,
-                now,
-                path,
-                a.force,
-            )
-        });
-        if let Some(s) = spinner {
-            s.finish_and_clear();
-        }
-        let (_, agg) = written?;
-        let usage = data_use("export_aggregate", &a.agg, &agg, "xlsx").to_file(path);
-        if let Err(e) = ctx.log_data_use(&usage) {
-            // Not logged, not handed out.
-            let _ = std::fs::remove_file(path);
-            return Err(e);
-        }
-        let p = path.display();
-        ctx.out.note(Msg::new(
-            format!("Đã ghi bảng tổng hợp {p}"),
-            format!("Wrote the aggregated workbook {p}"),
-        ));
-        crate::cli::monitor::note_excluded(ctx, &agg.excluded);
-        let mut written = json!({"out": path, "regime": agg.regime, "period": agg.period, "coverage": agg.coverage, "excluded": agg.excluded});
-        if ctx.out.format == Format::Table {
-            // A person reads the coverage as a count and the units left out.
-            let c = &agg.coverage;
-            let missing = match c.units_missing.len() {
-                0 => String::new(),
-                n if n <= 10 => format!(" ({})", c.units_missing.join(", ")),
-                n => format!(" ({}, … +{})", c.units_missing[..10].join(", "), n - 10),
-            };
-            written["coverage"] = json!(format!("{}/{}{missing}", c.included, c.expected));
-            // Named in the note above; the table shows the fields below.
-            if let Some(o) = written.as_object_mut() {
-                o.remove("excluded");
-            }
-        }
-        return ctx.out.emit(
-            &written,
-            fields![
-                ("out", "Tệp", "File"),
-                ("regime", "Chế độ", "Regime"),
-                ("period", "Kỳ", "Period"),
-                (
-                    "coverage",
-                    "Đơn vị được tổng hợp (thiếu)",
-                    "Units aggregated (missing)"
-                )
-            ],
-        );
-    }
-    let (form, agg, _) =
-        ctx.read(|tx, actor| collect::aggregate(tx, actor, &a.agg.regime, &a.agg.period, &o))?;
-    if ctx.out.format != Format::Table {
-        ctx.log_data_use(&data_use(
-            "export_aggregate",
-            &a.agg,
-            &agg,
-            format_name(ctx.out.format),
-        ))?;
-    }
-    if ctx.out.format != Format::Table {
-        crate::cli::monitor::note_excluded(ctx, &agg.excluded);
-    }
-    match ctx.out.format {
-        Format::Csv => ctx.out.text(&crate::export::aggregate_csv(&form, &agg)),
-        Format::Json => ctx.out.emit(&serde_json::to_value(&agg)?, &[]),
-        Format::Table => Err(Error::new(
-            Kind::Usage,
-            Msg::new(
-                "Cần --out FILE.xlsx, hoặc -o csv / -o json",
-                "Give --out FILE.xlsx, or -o csv / -o json",
-            ),
-        )),
-    }
 }

@@ -1,16 +1,13 @@
-//! `dashboard` (a compact summary in the terminal) and `export dashboard` (native Excel
-//! charts over their data sheets). Both only read; `--as-of` sets "now". Both log a
-//! data use (`data_use:REGIME/FROM..TO`) when they show a regime's figures.
-
-use std::path::PathBuf;
+//! `dashboard`: a compact summary in the terminal, and the choice of regime, indicators
+//! and column it shares with `export dashboard` (`cli/export.rs`). Only reads;
+//! `--as-of` sets "now"; a regime's figures shown are a logged data use.
 
 use clap::Args;
 use comfy_table::{CellAlignment, Table};
-use serde_json::json;
 
+use super::aggregate::format_name;
 use crate::context::Ctx;
-use crate::error::{Lang, Msg, Result};
-use crate::fields;
+use crate::error::{Lang, Result};
 use crate::ops::dashboard::{self, Dashboard, Request};
 use crate::output::Format;
 
@@ -36,7 +33,7 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn request(&self, periods: Vec<crate::domain::period::Period>) -> Request {
+    pub fn request(&self, periods: Vec<crate::domain::period::Period>) -> Request {
         Request {
             regime: self.regime.clone(),
             periods,
@@ -59,62 +56,55 @@ pub struct DashboardArgs {
     pub to: Option<String>,
 }
 
-/// [`dashboard::build`] with a progress bar over the periods aggregated.
-fn build(
-    ctx: &Ctx,
-    conn: &rusqlite::Connection,
-    actor: &crate::auth::permission::Actor,
-    req: &Request,
-    now: jiff::Timestamp,
-    cal: &crate::domain::calendar::WorkCalendar,
-) -> Result<Dashboard> {
-    let bar = match req.regime {
-        Some(_) => ctx.out.progress(req.periods.len()),
-        None => None,
-    };
-    let d = dashboard::build(conn, actor, req, now, cal, &|p| {
-        if let Some(b) = &bar {
-            b.set_message(p.to_string());
+/// A progress bar over the periods aggregated, on a terminal only; cleared once the
+/// dashboard is built or has failed, before anything else is written.
+pub struct Bar<'a> {
+    out: &'a crate::output::Output,
+    bar: std::cell::RefCell<Option<indicatif::ProgressBar>>,
+}
+
+impl<'a> Bar<'a> {
+    pub fn new(out: &'a crate::output::Output) -> Self {
+        Bar {
+            out,
+            bar: Default::default(),
+        }
+    }
+}
+
+impl dashboard::Progress for Bar<'_> {
+    fn periods(&self, total: usize) {
+        *self.bar.borrow_mut() = self.out.progress(total);
+    }
+
+    fn aggregated(&self, period: &str) {
+        if let Some(b) = self.bar.borrow().as_ref() {
+            b.set_message(period.to_string());
             b.inc(1);
         }
-    });
-    if let Some(b) = bar {
-        b.finish_and_clear();
     }
-    d
+
+    fn finished(&self) {
+        if let Some(b) = self.bar.borrow_mut().take() {
+            b.finish_and_clear();
+        }
+    }
 }
 
 pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
-    let explicit = match (&a.from, &a.to) {
-        (Some(f), Some(t)) => Some(dashboard::span(f, t)?),
-        _ => None,
+    let periods = match (&a.from, &a.to) {
+        (Some(f), Some(t)) => dashboard::span(f, t)?,
+        _ => Vec::new(),
     };
-    let now = ctx.clock.now();
-    let today = ctx.clock.today();
+    let (now, today) = (ctx.clock.now(), ctx.clock.today());
+    let bar = Bar::new(&ctx.out);
     let d = ctx.read(|tx, actor| {
-        let periods = match explicit {
-            Some(p) => p,
-            None => dashboard::default_span(tx, a.choice.regime.as_deref(), today)?,
-        };
-        let cal = crate::ops::calendar::load(tx)?;
-        build(ctx, tx, actor, &a.choice.request(periods), now, &cal)
+        dashboard::show(tx, actor, &a.choice.request(periods), now, today, &bar)
     })?;
     // With a regime the view shows its indicator figures: logged before anything is
-    // shown, like the exports. Without one it shows timeliness only, no report data.
-    if d.regime.is_some() {
-        ctx.log_data_use(
-            &crate::audit::data_use::DataUse::new(
-                "dashboard",
-                d.regime.as_deref(),
-                &format!("{}..{}", d.from, d.to),
-            )
-            .format(crate::cli::aggregate::format_name(ctx.out.format))
-            .with("units", json!(d.units.len()))
-            .with(
-                "indicators",
-                json!(d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>()),
-            ),
-        )?;
+    // shown, like the exports.
+    if let Some(usage) = d.data_use(format_name(ctx.out.format)) {
+        ctx.log_data_use(&usage)?;
     }
     match ctx.out.format {
         Format::Json => ctx.out.emit(&serde_json::to_value(&d)?, &[]),
@@ -122,17 +112,7 @@ pub fn show(ctx: &Ctx, a: DashboardArgs) -> Result<()> {
             crate::cli::monitor::note_excluded(ctx, &d.excluded);
             ctx.out.emit(
                 &serde_json::to_value(&d.units)?,
-                fields![
-                    ("key", "Mã", "Code"),
-                    ("name", "Tên", "Name"),
-                    ("due", "Phải gửi", "Due"),
-                    ("on_time", "Đúng hạn", "On time"),
-                    ("extended", "Trong gia hạn", "Within extension"),
-                    ("late", "Trễ hạn", "Late"),
-                    ("missing", "Chưa gửi", "Missing"),
-                    ("returned", "Bị trả lại", "Returned"),
-                    ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
-                ],
+                crate::glossary::DASHBOARD_FIELDS,
             )
         }
         Format::Table => ctx.out.text(&render(&d, ctx.lang())),
@@ -171,24 +151,7 @@ fn render(d: &Dashboard, lang: Lang) -> String {
         ));
     } else {
         let mut t = table();
-        t.set_header(if vi {
-            [
-                "Mã",
-                "Đơn vị",
-                "Phải gửi",
-                "Đúng hạn",
-                "Gia hạn",
-                "Trễ",
-                "Chưa gửi",
-                "Trả lại",
-                "Tỷ lệ (%)",
-            ]
-        } else {
-            [
-                "Code", "Unit", "Due", "On time", "Extended", "Late", "Missing", "Returned",
-                "Rate (%)",
-            ]
-        });
+        t.set_header(crate::glossary::dashboard_headings(lang));
         let row = |key: &str, name: &str, c: &crate::ops::monitor::Compliance| {
             vec![
                 key.to_string(),
@@ -277,89 +240,4 @@ fn render(d: &Dashboard, lang: Lang) -> String {
         }
     }
     s
-}
-
-#[derive(Debug, Args)]
-pub struct ExportDashboardArgs {
-    #[command(flatten)]
-    pub choice: Choice,
-    /// First period (202601).
-    #[arg(long, value_name = "PERIOD")]
-    pub from: String,
-    /// Last period (202612), of the same type as --from; at most 120 periods in all.
-    #[arg(long, value_name = "PERIOD")]
-    pub to: String,
-    /// The .xlsx to write (written beside it, then renamed into place).
-    #[arg(long, value_name = "FILE.xlsx")]
-    pub out: PathBuf,
-    /// Replace --out if it exists.
-    #[arg(long)]
-    pub force: bool,
-}
-
-pub fn export(ctx: &Ctx, a: ExportDashboardArgs) -> Result<()> {
-    let periods = dashboard::span(&a.from, &a.to)?;
-    let now = ctx.clock.now();
-    let (d, by) = ctx.read(|tx, actor| {
-        // Who may see it first, then whether the file may be written, then the work.
-        if let Some(code) = &a.choice.regime {
-            dashboard::may_see(tx, actor, &crate::ops::regime::find(tx, code)?)?;
-        }
-        crate::files::check_output(&a.out, a.force)?;
-        let cal = crate::ops::calendar::load(tx)?;
-        let d = build(ctx, tx, actor, &a.choice.request(periods), now, &cal)?;
-        Ok((d, actor.username.clone()))
-    })?;
-    let written = crate::export::write_dashboard_as(&d.workbook(&by), &a.out, a.force)?;
-    let usage = crate::audit::data_use::DataUse::new(
-        "export_dashboard",
-        d.regime.as_deref(),
-        &format!("{}..{}", d.from, d.to),
-    )
-    .format("xlsx")
-    .to_file(&a.out)
-    .with("units", json!(d.units.len()))
-    .with(
-        "indicators",
-        json!(d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>()),
-    );
-    if let Err(e) = ctx.log_data_use(&usage) {
-        // Not logged, not handed out.
-        let _ = std::fs::remove_file(&a.out);
-        return Err(e);
-    }
-    let p = a.out.display();
-    ctx.out.note(Msg::new(
-        format!("Đã ghi bảng theo dõi {p}"),
-        format!("Wrote the dashboard {p}"),
-    ));
-    let summary = json!({
-        "out": a.out,
-        "regime": d.regime,
-        "from": d.from,
-        "to": d.to,
-        "periods": d.periods,
-        "units": d.units.len(),
-        "indicators": d.indicators.iter().map(|i| &i.name).collect::<Vec<_>>(),
-        "column": d.column.as_ref().map(|c| &c.number),
-        "sheets": written.sheets,
-        "charts": written.charts,
-        "as_of": d.as_of,
-    });
-    ctx.out.emit(
-        &summary,
-        fields![
-            ("out", "Tệp", "File"),
-            ("regime", "Chế độ", "Regime"),
-            ("from", "Từ kỳ", "From"),
-            ("to", "Đến kỳ", "To"),
-            ("periods", "Các kỳ", "Periods"),
-            ("units", "Số đơn vị", "Units"),
-            ("indicators", "Chỉ tiêu", "Indicators"),
-            ("column", "Cột", "Column"),
-            ("sheets", "Trang tính", "Sheets"),
-            ("charts", "Số biểu đồ", "Charts"),
-            ("as_of", "Tính đến", "As of"),
-        ],
-    )
 }

@@ -7,6 +7,7 @@ mod aggregate;
 mod calendar;
 mod dashboard;
 mod entry;
+mod export;
 mod form;
 mod indicator;
 mod monitor;
@@ -138,7 +139,7 @@ pub enum Command {
     Aggregate(aggregate::AggregateArgs),
     /// Exports for provincial offices and analysts.
     #[command(subcommand)]
-    Export(ExportCmd),
+    Export(export::ExportCmd),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -199,20 +200,6 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ExportCmd {
-    /// The aggregated workbook: the form reproduced with the aggregate, per-unit detail,
-    /// reporting status per unit, metadata.
-    Aggregate(aggregate::ExportAggregateArgs),
-    /// The dashboard workbook: native Excel charts of timeliness by unit and of indicators
-    /// over periods, on the data sheets behind them, and a metadata sheet.
-    ///
-    /// Exit status as for `dashboard`, and: 5 when --out is a folder or its folder does
-    /// not exist; 7 when --out exists (give --force to replace it); 1 when the file
-    /// cannot be written. A failed export leaves no file behind.
-    Dashboard(dashboard::ExportDashboardArgs),
-}
-
 impl Command {
     /// The command's name in the audit trail.
     fn audit_name(&self) -> String {
@@ -236,8 +223,7 @@ impl Command {
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
-            Command::Export(ExportCmd::Aggregate(_)) => "export aggregate",
-            Command::Export(ExportCmd::Dashboard(_)) => "export dashboard",
+            Command::Export(c) => return format!("export {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
@@ -310,8 +296,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(c) => report::run(&ctx, c),
         Command::Entry(c) => entry::run(&ctx, c),
         Command::Aggregate(a) => aggregate::run(&ctx, a),
-        Command::Export(ExportCmd::Aggregate(a)) => aggregate::export(&ctx, a),
-        Command::Export(ExportCmd::Dashboard(a)) => dashboard::export(&ctx, a),
+        Command::Export(c) => export::run(&ctx, c),
         Command::Dashboard(a) => dashboard::show(&ctx, a),
         Command::Deadlines(a) => monitor::deadlines(&ctx, a),
         Command::Overdue(a) => monitor::overdue(&ctx, a),

@@ -3,40 +3,15 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
-use jiff::SignedDuration;
-use serde_json::{json, Value};
-
-use crate::clock;
 use crate::context::Ctx;
 use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::ops::monitor::{self, Filter};
-use crate::output::Field;
-
-fn span(s: &str) -> Result<SignedDuration> {
-    let t = s.trim();
-    let bad = || {
-        Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!("Khoảng thời gian «{t}» không hợp lệ (ví dụ 7d, 36h)"),
-                format!("Invalid span «{t}» (e.g. 7d, 36h)"),
-            ),
-        )
-    };
-    let (n, unit) = t.split_at(t.len().saturating_sub(1));
-    let n: i64 = n.parse().map_err(|_| bad())?;
-    if !(0..=3660).contains(&n) {
-        return Err(bad());
-    }
-    match unit {
-        "d" => Ok(SignedDuration::from_hours(24 * n)),
-        "h" => Ok(SignedDuration::from_hours(n)),
-        _ => Err(bad()),
-    }
-}
+use crate::glossary::{COMPLIANCE_FIELDS, OBLIGATION_FIELDS};
+use crate::ops::monitor::{
+    self, ComplianceRequest, DeadlinesRequest, OverdueRequest, RankBy, RemindRequest, Scope,
+};
+use clap::Args;
 
 fn findings(exit_code: bool, n: usize, what: Msg) -> Result<()> {
     if exit_code && n > 0 {
@@ -56,27 +31,6 @@ pub fn note_excluded(ctx: &Ctx, excluded: &[monitor::Excluded]) {
     }
 }
 
-const OBLIGATION_FIELDS: &[Field] = fields![
-    ("regime", "Chế độ", "Regime"),
-    ("period", "Kỳ", "Period"),
-    ("unit", "Đơn vị", "Unit"),
-    ("unit_name", "Tên đơn vị", "Unit name"),
-    ("deadline", "Hạn gửi", "Deadline"),
-    ("status", "Trạng thái", "Status"),
-    ("timeliness", "Đúng hạn", "Timeliness"),
-    ("sent_at", "Gửi lúc", "Sent at"),
-    (
-        "working_days_overdue",
-        "Số ngày làm việc quá hạn",
-        "Working days overdue"
-    ),
-    (
-        "working_days_left",
-        "Còn (ngày làm việc)",
-        "Working days left"
-    ),
-];
-
 /// `--regime` and `--unit`, as every monitoring command narrows its list.
 #[derive(Debug, Args)]
 pub struct ScopeArgs {
@@ -89,10 +43,10 @@ pub struct ScopeArgs {
 }
 
 impl ScopeArgs {
-    pub fn filter(&self) -> Filter<'_> {
-        Filter {
-            regime: self.regime.as_deref(),
-            unit: self.unit.as_deref(),
+    pub fn scope(&self) -> Scope {
+        Scope {
+            regime: self.regime.clone(),
+            unit: self.unit.clone(),
         }
     }
 }
@@ -113,29 +67,21 @@ pub struct DeadlinesArgs {
 }
 
 pub fn deadlines(ctx: &Ctx, a: DeadlinesArgs) -> Result<()> {
-    let within = span(&a.within)?;
+    let req = DeadlinesRequest {
+        within: monitor::span(&a.within)?,
+        scope: a.scope.scope(),
+        all: a.all,
+    };
     let now = ctx.clock.now();
-    let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::ops::calendar::load(tx)?;
-        let list =
-            monitor::obligations(tx, actor, &a.scope.filter(), now, now + within, now, &cal)?;
-        let rows = list
-            .obligations
-            .into_iter()
-            .filter(|o| a.all || o.sent_at.is_none())
-            .map(|o| {
-                let left = cal
-                    .workdays_between(clock::to_local(now).date(), clock::to_local(o.due).date());
-                let mut v = serde_json::to_value(&o).unwrap_or_default();
-                v["working_days_left"] = json!(left);
-                v
-            })
-            .collect::<Vec<Value>>();
-        Ok((rows, list.excluded))
-    })?;
-    let unsent = rows.iter().filter(|r| r["sent_at"].is_null()).count();
-    ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
-    note_excluded(ctx, &excluded);
+    let found = ctx.read(|tx, actor| monitor::deadlines(tx, actor, &req, now))?;
+    let unsent = found
+        .rows
+        .iter()
+        .filter(|r| r.obligation.sent_at.is_none())
+        .count();
+    ctx.out
+        .emit(&serde_json::to_value(&found.rows)?, OBLIGATION_FIELDS)?;
+    note_excluded(ctx, &found.excluded);
     findings(
         a.exit_code,
         unsent,
@@ -162,19 +108,21 @@ pub struct OverdueArgs {
 }
 
 pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
-    let since = span(&a.since)?;
+    let req = OverdueRequest {
+        scope: a.scope.scope(),
+        since: monitor::span(&a.since)?,
+        missing_only: a.missing_only,
+    };
     let now = ctx.clock.now();
-    let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::ops::calendar::load(tx)?;
-        let list = monitor::obligations(tx, actor, &a.scope.filter(), now - since, now, now, &cal)?;
-        Ok((
-            monitor::overdue(list.obligations, now, &cal, !a.missing_only),
-            list.excluded,
-        ))
-    })?;
-    let missing = rows.iter().filter(|r| r["timeliness"] == "missing").count();
-    ctx.out.emit(&Value::Array(rows), OBLIGATION_FIELDS)?;
-    note_excluded(ctx, &excluded);
+    let found = ctx.read(|tx, actor| monitor::list_overdue(tx, actor, &req, now))?;
+    let missing = found
+        .rows
+        .iter()
+        .filter(|r| r.obligation.timeliness == Timeliness::Missing)
+        .count();
+    ctx.out
+        .emit(&serde_json::to_value(&found.rows)?, OBLIGATION_FIELDS)?;
+    note_excluded(ctx, &found.excluded);
     findings(
         a.exit_code,
         missing,
@@ -195,10 +143,7 @@ pub struct StatusArgs {
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<()> {
     let now = ctx.clock.now();
-    let list = ctx.read(|tx, actor| {
-        let cal = crate::ops::calendar::load(tx)?;
-        monitor::status(tx, actor, &a.regime, &a.period, now, &cal)
-    })?;
+    let list = ctx.read(|tx, actor| monitor::status(tx, actor, &a.regime, &a.period, now))?;
     let rows = &list.obligations;
     let missing = rows
         .iter()
@@ -232,49 +177,18 @@ pub struct ComplianceArgs {
     pub exit_code: bool,
 }
 
-/// A period id or a date as the first (or last) day of a compliance span.
-fn bound(s: &str, end: bool) -> Result<jiff::civil::Date> {
-    if let Ok(p) = crate::domain::period::Period::parse(s) {
-        let (start, last) = p.window(crate::domain::period::WindowKind::Calendar);
-        return Ok(if end { last } else { start });
-    }
-    clock::parse_date(s)
-}
-
 pub fn compliance(ctx: &Ctx, a: ComplianceArgs) -> Result<()> {
-    let (first, last) = (bound(&a.from, false)?, bound(&a.to, true)?);
-    if first > last {
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new("--from phải trước --to", "--from must come before --to"),
-        ));
-    }
+    let by = match a.by.as_str() {
+        "regime" => RankBy::Regime,
+        _ => RankBy::Unit,
+    };
+    let req = ComplianceRequest::new(&a.from, &a.to, by, a.scope.scope())?;
     let now = ctx.clock.now();
-    let (rows, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::ops::calendar::load(tx)?;
-        let list = monitor::over_span(tx, actor, &a.scope.filter(), first, last, now, &cal)?;
-        Ok((
-            monitor::compliance(&list.obligations, a.by == "regime"),
-            list.excluded,
-        ))
-    })?;
+    let found = ctx.read(|tx, actor| monitor::compliance(tx, actor, &req, now))?;
+    let (rows, excluded) = (found.rows, found.excluded);
     let bad = rows.iter().filter(|c| c.late + c.missing > 0).count();
-    ctx.out.emit(
-        &serde_json::to_value(&rows)?,
-        fields![
-            ("rank", "Hạng", "Rank"),
-            ("key", "Mã", "Code"),
-            ("name", "Tên", "Name"),
-            ("due", "Phải gửi", "Due"),
-            ("on_time", "Đúng hạn", "On time"),
-            ("extended", "Trong gia hạn", "Within extension"),
-            ("late", "Trễ hạn", "Late"),
-            ("missing", "Chưa gửi", "Missing"),
-            ("returned", "Bị trả lại", "Returned"),
-            ("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)"),
-            ("sent_rate", "Tỷ lệ đã gửi (%)", "Sent rate (%)"),
-        ],
-    )?;
+    ctx.out
+        .emit(&serde_json::to_value(&rows)?, COMPLIANCE_FIELDS)?;
     note_excluded(ctx, &excluded);
     findings(
         a.exit_code,
@@ -305,38 +219,15 @@ pub struct RemindArgs {
 }
 
 pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
-    let within = span(&a.within)?;
+    let req = RemindRequest {
+        within: monitor::span(&a.within)?,
+        scope: a.scope.scope(),
+    };
     let now = ctx.clock.now();
-    let (reminders, excluded) = ctx.read(|tx, actor| {
-        let cal = crate::ops::calendar::load(tx)?;
-        let list = monitor::obligations(
-            tx,
-            actor,
-            &a.scope.filter(),
-            now - SignedDuration::from_hours(24 * 366),
-            now + within,
-            now,
-            &cal,
-        )?;
-        let open: Vec<_> = list
-            .obligations
-            .into_iter()
-            .filter(|o| o.sent_at.is_none())
-            .collect();
-        let mut reminders = monitor::reminders(tx, &open)?;
-        for r in reminders.iter_mut() {
-            r.notices = crate::ops::notice::for_reminder(tx, &cal, now, &r.items)?;
-        }
-        Ok((reminders, list.excluded))
-    })?;
+    let found = ctx.read(|tx, actor| monitor::remind(tx, actor, &req, now))?;
+    let (reminders, excluded) = (found.rows, found.excluded);
     if let Some(dir) = &a.mail_dir {
-        std::fs::create_dir_all(dir)?;
-        for r in &reminders {
-            std::fs::write(
-                dir.join(format!("{}.eml", r.username)),
-                monitor::mail(r, &a.from, now),
-            )?;
-        }
+        monitor::write_mail(dir, &reminders, &a.from, now)?;
         let (n, p) = (reminders.len(), dir.display());
         ctx.out.note(Msg::new(
             format!("Đã viết {n} thư vào {p}"),

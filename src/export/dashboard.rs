@@ -22,7 +22,9 @@ use super::{
     cell_text, nearest_f64, parse_decimal, save_as, xlsx_error, DashboardData, DashboardWritten,
     IndicatorSeries, UnitTimeliness, INFO_SHEET,
 };
-use crate::error::{Error, Kind, Msg, Result};
+use crate::domain::workflow::Timeliness;
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::glossary;
 
 pub const CHART_SHEET: &str = "Biểu đồ";
 pub const TIMELINESS_SHEET: &str = "Số liệu đúng hạn";
@@ -138,12 +140,12 @@ fn parsed_points(indicators: &[IndicatorSeries]) -> Result<Vec<Vec<Option<f64>>>
 
 fn write_timeliness(ws: &mut Worksheet, units: &[UnitTimeliness]) -> Result<(), XlsxError> {
     let headers = [
-        ("Mã đơn vị", 16.0),
-        ("Tên đơn vị", 40.0),
-        ("Đúng hạn", 12.0),
-        ("Trong gia hạn", 12.0),
-        ("Trễ hạn", 12.0),
-        ("Chưa gửi", 12.0),
+        (glossary::sheet::UNIT_CODE, 16.0),
+        (glossary::sheet::UNIT_NAME, 40.0),
+        (glossary::timeliness(Timeliness::OnTime, Lang::Vi), 12.0),
+        (glossary::timeliness(Timeliness::Extended, Lang::Vi), 12.0),
+        (glossary::timeliness(Timeliness::Late, Lang::Vi), 12.0),
+        (glossary::timeliness(Timeliness::Missing, Lang::Vi), 12.0),
         ("Tổng số", 12.0),
         ("Tỷ lệ đúng hạn (%)", 14.0),
         ("Số lần bị trả lại", 12.0),

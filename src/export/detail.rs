@@ -44,12 +44,12 @@ pub fn write(
 ) -> Result<(), XlsxError> {
     let mut info = vec![
         InfoColumn {
-            header: "Mã đơn vị",
+            header: crate::glossary::sheet::UNIT_CODE,
             width: 16.0,
             what: Info::UnitCode,
         },
         InfoColumn {
-            header: "Tên đơn vị",
+            header: crate::glossary::sheet::UNIT_NAME,
             width: 36.0,
             what: Info::UnitName,
         },

@@ -6,16 +6,17 @@ use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
 use super::style;
 use super::{cell_text, excel_datetime, Meta, StatusRow};
 use crate::domain::workflow::Timeliness;
-use crate::glossary::{status_label, timeliness_vi};
+use crate::error::Lang;
+use crate::glossary::{self, status_label};
 
 const HEADER_ROW: RowNum = 3;
 const HEADERS: [(&str, f64); 10] = [
     ("STT", 6.0),
-    ("Mã đơn vị", 16.0),
-    ("Tên đơn vị", 40.0),
-    ("Trạng thái", 18.0),
+    (glossary::sheet::UNIT_CODE, 16.0),
+    (glossary::sheet::UNIT_NAME, 40.0),
+    (glossary::sheet::STATUS, 18.0),
     ("Thời điểm gửi", 18.0),
-    ("Hạn gửi", 18.0),
+    (glossary::sheet::DEADLINE, 18.0),
     ("Tình hình gửi", 16.0),
     ("Người phê duyệt", 22.0),
     ("Người gửi", 22.0),
@@ -78,7 +79,7 @@ pub fn write(
         ws.write_string_with_format(
             r,
             TIMELINESS_COL,
-            cell_text(timeliness_vi(s.timeliness.as_str())),
+            cell_text(timeliness_cell(s.timeliness)),
             &centered,
         )?;
         for (col, who) in [(7, &s.approver), (8, &s.sender)] {
@@ -114,27 +115,27 @@ pub fn write(
     let lines = [
         ("Tổng số đơn vị", total_formula, status.len()),
         counted(
-            "Đúng hạn",
+            glossary::timeliness(Timeliness::OnTime, Lang::Vi),
             TIMELINESS_COL,
-            "Đúng hạn",
+            glossary::timeliness(Timeliness::OnTime, Lang::Vi),
             tally(Timeliness::OnTime),
         ),
         counted(
-            "Trễ hạn",
+            glossary::timeliness(Timeliness::Late, Lang::Vi),
             TIMELINESS_COL,
-            "Trễ hạn",
+            glossary::timeliness(Timeliness::Late, Lang::Vi),
             tally(Timeliness::Late),
         ),
         counted(
-            "Chưa gửi",
+            glossary::timeliness(Timeliness::Missing, Lang::Vi),
             TIMELINESS_COL,
-            "Chưa gửi",
+            glossary::timeliness(Timeliness::Missing, Lang::Vi),
             tally(Timeliness::Missing),
         ),
         counted(
-            "Chưa đến hạn",
+            glossary::timeliness(Timeliness::NotDue, Lang::Vi),
             TIMELINESS_COL,
-            "Chưa đến hạn",
+            glossary::timeliness(Timeliness::NotDue, Lang::Vi),
             tally(Timeliness::NotDue),
         ),
         counted("Chữ ký số hợp lệ", SIGNATURE_COL, "Hợp lệ", signed(true)),
@@ -172,4 +173,14 @@ pub fn write(
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
     Ok(())
+}
+
+/// A unit's timeliness in its cell. A report sent within an extension shows the code
+/// `extended`, as it always has (the counts below have no line for it): kept so the
+/// sheet stays as offices know it; see the glossary for the label it could carry.
+fn timeliness_cell(t: Timeliness) -> &'static str {
+    match t {
+        Timeliness::Extended => t.as_str(),
+        t => glossary::timeliness(t, Lang::Vi),
+    }
 }

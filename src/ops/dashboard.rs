@@ -5,10 +5,14 @@
 //!
 //! Only reads, so `--as-of` may set "now" anywhere.
 
+use std::path::{Path, PathBuf};
+
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
+use serde_json::json;
 
+use crate::audit::data_use::DataUse;
 use crate::auth::permission::{Actor, Role};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
@@ -273,7 +277,7 @@ pub fn build(
         unit: None,
     };
     let list = monitor::over_span(conn, actor, &f, start, end, now, cal)?;
-    let mut ranked = monitor::compliance(&list.obligations, false);
+    let mut ranked = monitor::rank(&list.obligations, false);
     out.excluded = list.excluded;
     out.totals = monitor::totals(&ranked);
     ranked.reverse();
@@ -497,7 +501,12 @@ impl Dashboard {
         ];
         if let Some(c) = column {
             info.push(("Cột số liệu của chỉ tiêu", c));
-            info.push(("Trạng thái báo cáo được tính", "Đã tiếp nhận".into()));
+            let counted: Vec<String> = self
+                .statuses
+                .iter()
+                .map(|s| crate::glossary::status_label(s.as_str()))
+                .collect();
+            info.push(("Trạng thái báo cáo được tính", counted.join(", ")));
         }
         info.push(("Thời điểm lập", self.as_of.clone()));
         info.push(("Người lập", generated_by.to_string()));
@@ -533,6 +542,148 @@ impl Dashboard {
             info: info.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         }
     }
+}
+
+/// Hears how far a dashboard has got, so a terminal can show a bar: a national span
+/// takes seconds.
+pub trait Progress {
+    /// A regime's periods are about to be aggregated, `total` of them.
+    fn periods(&self, _total: usize) {}
+    /// One period's aggregate is done.
+    fn aggregated(&self, _period: &str) {}
+    /// The dashboard is built, or failed: what comes after (a workbook) is no period.
+    fn finished(&self) {}
+}
+
+/// Nobody listening.
+impl Progress for () {}
+
+impl Dashboard {
+    /// The audit entry of the figures shown in `format`; none without a regime, whose
+    /// view shows timeliness only, no report data.
+    pub fn data_use(&self, format: &'static str) -> Option<DataUse> {
+        self.regime.as_ref()?;
+        Some(self.usage("dashboard").format(format))
+    }
+
+    fn usage(&self, what: &'static str) -> DataUse {
+        DataUse::new(
+            what,
+            self.regime.as_deref(),
+            &format!("{}..{}", self.from, self.to),
+        )
+        .with("units", json!(self.units.len()))
+        .with("indicators", json!(self.indicator_names()))
+    }
+
+    fn indicator_names(&self) -> Vec<String> {
+        self.indicators.iter().map(|i| i.name.clone()).collect()
+    }
+}
+
+/// `baocao dashboard`: `req.periods`, or when it is empty the [`default_span`] up to
+/// `today`.
+pub fn show(
+    conn: &Connection,
+    actor: &Actor,
+    req: &Request,
+    now: Timestamp,
+    today: jiff::civil::Date,
+    progress: &dyn Progress,
+) -> Result<Dashboard> {
+    let periods = match req.periods.is_empty() {
+        true => default_span(conn, req.regime.as_deref(), today)?,
+        false => req.periods.clone(),
+    };
+    let cal = crate::ops::calendar::load(conn)?;
+    let req = Request {
+        periods,
+        ..req.clone()
+    };
+    build_with(conn, actor, &req, now, &cal, progress)
+}
+
+fn build_with(
+    conn: &Connection,
+    actor: &Actor,
+    req: &Request,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    progress: &dyn Progress,
+) -> Result<Dashboard> {
+    if req.regime.is_some() {
+        progress.periods(req.periods.len());
+    }
+    let d = build(conn, actor, req, now, cal, &|p| progress.aggregated(p));
+    progress.finished();
+    d
+}
+
+/// The dashboard workbook once written, as `export dashboard` prints it.
+#[derive(Debug, Serialize)]
+pub struct Exported {
+    pub out: PathBuf,
+    pub regime: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub periods: Vec<String>,
+    /// How many units the timeliness sheet holds.
+    pub units: usize,
+    /// The names of the indicators charted.
+    pub indicators: Vec<String>,
+    /// The number of the column the indicator values come from.
+    pub column: Option<String>,
+    pub sheets: Vec<String>,
+    pub charts: usize,
+    pub as_of: String,
+}
+
+impl Exported {
+    /// The audit entry of the workbook handed out.
+    pub fn data_use(&self) -> DataUse {
+        DataUse::new(
+            "export_dashboard",
+            self.regime.as_deref(),
+            &format!("{}..{}", self.from, self.to),
+        )
+        .format("xlsx")
+        .to_file(&self.out)
+        .with("units", json!(self.units))
+        .with("indicators", json!(self.indicators))
+    }
+}
+
+/// `export dashboard`: who may see it first, then whether `out` may be written
+/// (`replace` an existing file), then the work and the workbook.
+pub fn export(
+    conn: &Connection,
+    actor: &Actor,
+    req: &Request,
+    now: Timestamp,
+    out: &Path,
+    replace: bool,
+    progress: &dyn Progress,
+) -> Result<Exported> {
+    if let Some(code) = &req.regime {
+        may_see(conn, actor, &regime::find(conn, code)?)?;
+    }
+    crate::files::check_output(out, replace)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let d = build_with(conn, actor, req, now, &cal, progress)?;
+    let written = crate::export::write_dashboard_as(&d.workbook(&actor.username), out, replace)?;
+    Ok(Exported {
+        out: out.to_path_buf(),
+        indicators: d.indicator_names(),
+        column: d.column.map(|c| c.number),
+        units: d.units.len(),
+        regime: d.regime,
+        from: d.from,
+        to: d.to,
+        periods: d.periods,
+        sheets: written.sheets,
+        charts: written.charts,
+        as_of: d.as_of,
+    })
 }
 
 /// A period id in Vietnamese words (`Tháng 11 năm 2026`), or the id itself.
@@ -624,5 +775,146 @@ mod tests {
         assert_eq!(code(span("201601", "202701").unwrap_err()), 2);
         assert_eq!(span("201701", "202612").unwrap().len(), 120);
         assert_eq!(code(span("202613", "202701").unwrap_err()), 5);
+    }
+
+    use crate::ops::testing::{who, Province};
+
+    fn ktxh(periods: Vec<Period>) -> Request {
+        Request {
+            regime: Some("KTXH-THANG".into()),
+            periods,
+            ..Request::default()
+        }
+    }
+
+    fn today() -> jiff::civil::Date {
+        clock::to_local(Province::now()).date()
+    }
+
+    #[test]
+    fn a_regimes_dashboard_defaults_to_its_last_three_months_and_is_a_data_use() {
+        let p = Province::new();
+        let d = p
+            .read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+                show(tx, actor, &ktxh(Vec::new()), Province::now(), today(), &())
+            })
+            .unwrap();
+        assert_eq!(d.periods, ["202609", "202610", "202611"]);
+        assert_eq!(d.indicators.len(), DEFAULT_INDICATORS);
+        assert!(d.indicators.iter().all(|i| i.points.len() == 3));
+        assert!(d.units.len() > 1);
+        assert!(d.totals.missing >= 1, "one commune never sends");
+        let usage = d
+            .data_use("table")
+            .expect("a regime's figures are a data use");
+        assert_eq!(usage.object(), "data_use:KTXH-THANG/202609..202611");
+        assert_eq!(usage.detail()["units"], d.units.len());
+    }
+
+    #[test]
+    fn without_a_regime_it_shows_timeliness_only_and_is_no_data_use() {
+        let p = Province::new();
+        let d = p
+            .read(who::COMMUNE_CLERK, |tx, actor| {
+                show(
+                    tx,
+                    actor,
+                    &Request::default(),
+                    Province::now(),
+                    today(),
+                    &(),
+                )
+            })
+            .unwrap();
+        assert_eq!(d.periods, ["202611"]);
+        assert!(d.indicators.is_empty() && d.column.is_none());
+        assert!(d.units.iter().all(|u| u.key == "99001"));
+        assert!(d.data_use("json").is_none());
+    }
+
+    #[test]
+    fn a_commune_clerk_may_not_see_a_regimes_dashboard_nor_export_it() {
+        let p = Province::new();
+        let err = p
+            .read(who::COMMUNE_CLERK, |tx, actor| {
+                show(tx, actor, &ktxh(Vec::new()), Province::now(), today(), &())
+            })
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::Denied);
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bang-theo-doi.xlsx");
+        let err = p
+            .read(who::COMMUNE_CLERK, |tx, actor| {
+                let req = ktxh(span("202611", "202611")?);
+                export(tx, actor, &req, Province::now(), &out, false, &())
+            })
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::Denied);
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn unknown_regimes_and_indicators_are_not_found() {
+        let p = Province::new();
+        let kind = |req: Request| {
+            p.read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+                show(tx, actor, &req, Province::now(), today(), &())
+            })
+            .unwrap_err()
+            .kind
+        };
+        let unknown = Request {
+            regime: Some("KHONG-CO".into()),
+            ..Request::default()
+        };
+        assert_eq!(kind(unknown), Kind::NotFound);
+        let no_such_row = Request {
+            indicators: vec!["KHONG_CO_CHI_TIEU".into()],
+            ..ktxh(Vec::new())
+        };
+        assert_eq!(kind(no_such_row), Kind::NotFound);
+    }
+
+    /// Counts the progress a terminal would show.
+    #[derive(Default)]
+    struct Heard {
+        total: std::cell::Cell<usize>,
+        done: std::cell::RefCell<Vec<String>>,
+    }
+
+    impl Progress for Heard {
+        fn periods(&self, total: usize) {
+            self.total.set(total);
+        }
+        fn aggregated(&self, period: &str) {
+            self.done.borrow_mut().push(period.to_string());
+        }
+    }
+
+    #[test]
+    fn the_workbook_is_written_with_its_charts_and_never_over_a_file_without_force() {
+        let p = Province::new();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bang-theo-doi-KTXH-THANG.xlsx");
+        let heard = Heard::default();
+        let write = |replace: bool, heard: &dyn Progress| {
+            p.read(who::VIEWER, |tx, actor| {
+                let req = ktxh(span("202610", "202611")?);
+                export(tx, actor, &req, Province::now(), &out, replace, heard)
+            })
+        };
+        let written = write(false, &heard).unwrap();
+        assert!(out.is_file());
+        assert!(written.charts > 0 && !written.sheets.is_empty());
+        assert_eq!(written.periods, ["202610", "202611"]);
+        assert_eq!((heard.total.get(), heard.done.borrow().len()), (2, 2));
+        let usage = written.data_use();
+        assert_eq!(usage.format, "xlsx");
+        assert_eq!(
+            usage.detail()["indicators"],
+            serde_json::json!(written.indicators)
+        );
+        assert_eq!(write(false, &()).unwrap_err().kind, Kind::State);
+        assert!(write(true, &()).is_ok());
     }
 }

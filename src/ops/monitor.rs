@@ -4,19 +4,21 @@
 
 use std::collections::BTreeMap;
 
-use jiff::Timestamp;
+use std::path::Path;
+
+use jiff::{SignedDuration, Timestamp};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::auth::permission::{Actor, UnitTree};
+use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 pub use crate::domain::exclusion::{excluded_note, Excluded};
 use crate::domain::obligation::{self, Decision, Start};
 use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
-use crate::error::Result;
+use crate::error::{Error, Kind, Msg, Result};
 use crate::ops::regime::{self, PeriodInfo};
 use crate::ops::report::{self, Target};
 use crate::store::regime::{self as rsql, Regime};
@@ -363,13 +365,22 @@ pub fn working_days_after(due: Timestamp, at: Timestamp, cal: &WorkCalendar) -> 
     }
 }
 
-/// Missing and late reports with how many working days overdue.
-pub fn overdue(
+/// A missing or late report, with how many working days overdue (until it was sent,
+/// or until now).
+#[derive(Debug, Clone, Serialize)]
+pub struct Overdue {
+    #[serde(flatten)]
+    pub obligation: Obligation,
+    pub working_days_overdue: i64,
+}
+
+/// Missing reports, and late ones when `include_late`, with how many working days overdue.
+pub fn overdue_rows(
     list: Vec<Obligation>,
     now: Timestamp,
     cal: &WorkCalendar,
     include_late: bool,
-) -> Vec<Value> {
+) -> Vec<Overdue> {
     list.into_iter()
         .filter(|o| {
             o.timeliness == Timeliness::Missing
@@ -382,10 +393,24 @@ pub fn overdue(
                 .and_then(clock::parse_stored)
                 .unwrap_or(now);
             let days = working_days_after(o.due, until, cal);
-            let mut v = serde_json::to_value(&o).unwrap_or_default();
-            v["working_days_overdue"] = json!(days);
-            v
+            Overdue {
+                obligation: o,
+                working_days_overdue: days,
+            }
         })
+        .collect()
+}
+
+/// [`overdue_rows`] as JSON values, as the demo's monthly summary keeps them.
+pub fn overdue(
+    list: Vec<Obligation>,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    include_late: bool,
+) -> Vec<Value> {
+    overdue_rows(list, now, cal, include_late)
+        .into_iter()
+        .map(|o| serde_json::to_value(o).unwrap_or_default())
         .collect()
 }
 
@@ -417,7 +442,7 @@ fn percent(n: usize, d: usize) -> String {
 
 /// Per unit or per regime over a span: due, on time, late, missing, returned, rates,
 /// ranked by on-time rate (then fewer missing), as administrative-reform scoring uses.
-pub fn compliance(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
+pub fn rank(list: &[Obligation], by_regime: bool) -> Vec<Compliance> {
     let mut map: BTreeMap<String, Compliance> = BTreeMap::new();
     for o in list {
         let (key, name) = if by_regime {
@@ -486,20 +511,20 @@ pub fn totals(rows: &[Compliance]) -> Compliance {
 
 /// Who must act next on an obligation: data entry for a draft (or nothing yet),
 /// the leader for a pending approval, the sender for an approved report.
-pub fn responsible_role(status: ReportStatus) -> Option<crate::auth::permission::Role> {
+pub fn responsible_role(status: ReportStatus) -> Option<Role> {
     status.waiting_on()
 }
 
-/// Every assigned unit's obligation for one regime and period.
+/// `status`: every assigned unit's obligation for one regime and period.
 pub fn status(
     conn: &Connection,
     actor: &Actor,
     regime_code: &str,
     period: &str,
     now: Timestamp,
-    cal: &WorkCalendar,
 ) -> Result<Listing> {
     let r = regime::find(conn, regime_code)?;
+    let cal = &crate::ops::calendar::load(conn)?;
     let period = regime::parse_period(&r, period)?;
     let info = regime::period_info(&r, &period, None, cal, &[])?;
     let due = clock::local_to_timestamp(info.effective)?;
@@ -514,13 +539,27 @@ pub fn status(
     Ok(l)
 }
 
+/// One report an account must act on.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReminderItem {
+    pub regime: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub deadline: String,
+    pub status: ReportStatus,
+    pub timeliness: Timeliness,
+    /// The role that acts next: data entry, approver or sender.
+    pub action: Role,
+}
+
 /// A reminder for one account: what it must act on.
 #[derive(Debug, Serialize)]
 pub struct Reminder {
     pub username: String,
     pub full_name: String,
     pub email: Option<String>,
-    pub items: Vec<Value>,
+    pub items: Vec<ReminderItem>,
     /// Suspensions, outages and reception announcements that concern these items.
     pub notices: Vec<Value>,
 }
@@ -557,7 +596,16 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
                     items: Vec::new(),
                     notices: Vec::new(),
                 });
-            r.items.push(json!({"regime": o.regime, "unit": o.unit, "unit_name": o.unit_name, "period": o.period, "deadline": o.deadline, "status": o.status, "timeliness": o.timeliness, "action": role.as_str()}));
+            r.items.push(ReminderItem {
+                regime: o.regime.clone(),
+                unit: o.unit.clone(),
+                unit_name: o.unit_name.clone(),
+                period: o.period.clone(),
+                deadline: o.deadline.clone(),
+                status: o.status,
+                timeliness: o.timeliness,
+                action: role,
+            });
         }
     }
     Ok(by_user.into_values().collect())
@@ -581,28 +629,21 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         r.full_name
     );
     for i in &r.items {
-        let action = match i["action"].as_str() {
-            Some("data_entry") => "nhập số liệu và trình",
-            Some("approver") => "phê duyệt",
-            Some("sender") => "ký số và gửi",
+        let action = match i.action {
+            Role::DataEntry => "nhập số liệu và trình",
+            Role::Approver => "phê duyệt",
+            Role::Sender => "ký số và gửi",
             _ => "xử lý",
         };
-        let deadline =
-            crate::output::human_date(i["deadline"].as_str().unwrap_or("")).unwrap_or_default();
-        let late = if i["timeliness"] == "missing" {
+        let deadline = crate::output::human_date(&i.deadline).unwrap_or_default();
+        let late = if i.timeliness == Timeliness::Missing {
             " — ĐÃ QUÁ HẠN"
         } else {
             ""
         };
         body.push_str(&format!(
             "- {} kỳ {}, đơn vị {} ({}): cần {}, hạn {}{}\n",
-            i["regime"].as_str().unwrap_or(""),
-            i["period"].as_str().unwrap_or(""),
-            i["unit_name"].as_str().unwrap_or(""),
-            i["unit"].as_str().unwrap_or(""),
-            action,
-            deadline,
-            late
+            i.regime, i.period, i.unit_name, i.unit, action, deadline, late
         ));
     }
     if !r.notices.is_empty() {
@@ -640,4 +681,465 @@ pub fn with_first_period(
         out.push(v);
     }
     Ok(serde_json::Value::Array(out))
+}
+
+/// `--regime` and `--unit`, as every monitoring command narrows its list.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Only this regime.
+    pub regime: Option<String>,
+    /// Only this unit and the units under it.
+    pub unit: Option<String>,
+}
+
+impl Scope {
+    pub fn filter(&self) -> Filter<'_> {
+        Filter {
+            regime: self.regime.as_deref(),
+            unit: self.unit.as_deref(),
+        }
+    }
+}
+
+/// What a monitoring command found, and the unit periods the obligation rule left out
+/// (named apart: nothing is dropped silently).
+#[derive(Debug)]
+pub struct Found<T> {
+    pub rows: Vec<T>,
+    pub excluded: Vec<Excluded>,
+}
+
+/// A span of days or hours (`7d`, `36h`), up to 3660 of them.
+pub fn span(s: &str) -> Result<SignedDuration> {
+    let t = s.trim();
+    let bad = || {
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Khoảng thời gian «{t}» không hợp lệ (ví dụ 7d, 36h)"),
+                format!("Invalid span «{t}» (e.g. 7d, 36h)"),
+            ),
+        )
+    };
+    let (n, unit) = t.split_at(t.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    if !(0..=3660).contains(&n) {
+        return Err(bad());
+    }
+    match unit {
+        "d" => Ok(SignedDuration::from_hours(24 * n)),
+        "h" => Ok(SignedDuration::from_hours(n)),
+        _ => Err(bad()),
+    }
+}
+
+/// An obligation due soon, with the working days left until its deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Upcoming {
+    #[serde(flatten)]
+    pub obligation: Obligation,
+    pub working_days_left: i64,
+}
+
+/// `deadlines`: what falls due within a span.
+#[derive(Debug, Clone)]
+pub struct DeadlinesRequest {
+    pub within: SignedDuration,
+    pub scope: Scope,
+    /// Also list reports already sent.
+    pub all: bool,
+}
+
+/// `deadlines`: obligations due between now and `now + within`, the unsent ones only
+/// unless `all`.
+pub fn deadlines(
+    conn: &Connection,
+    actor: &Actor,
+    req: &DeadlinesRequest,
+    now: Timestamp,
+) -> Result<Found<Upcoming>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let list = obligations(
+        conn,
+        actor,
+        &req.scope.filter(),
+        now,
+        now + req.within,
+        now,
+        &cal,
+    )?;
+    let today = clock::to_local(now).date();
+    let rows = list
+        .obligations
+        .into_iter()
+        .filter(|o| req.all || o.sent_at.is_none())
+        .map(|o| Upcoming {
+            working_days_left: cal.workdays_between(today, clock::to_local(o.due).date()),
+            obligation: o,
+        })
+        .collect();
+    Ok(Found {
+        rows,
+        excluded: list.excluded,
+    })
+}
+
+/// `overdue`: missed deadlines looked for over a span back from now.
+#[derive(Debug, Clone)]
+pub struct OverdueRequest {
+    pub scope: Scope,
+    pub since: SignedDuration,
+    /// Leave out the reports sent late.
+    pub missing_only: bool,
+}
+
+/// `overdue`: missing reports (and late ones unless `missing_only`) whose deadline fell
+/// between `now - since` and now.
+pub fn list_overdue(
+    conn: &Connection,
+    actor: &Actor,
+    req: &OverdueRequest,
+    now: Timestamp,
+) -> Result<Found<Overdue>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let list = obligations(
+        conn,
+        actor,
+        &req.scope.filter(),
+        now - req.since,
+        now,
+        now,
+        &cal,
+    )?;
+    Ok(Found {
+        rows: overdue_rows(list.obligations, now, &cal, !req.missing_only),
+        excluded: list.excluded,
+    })
+}
+
+/// What `compliance` ranks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RankBy {
+    #[default]
+    Unit,
+    Regime,
+}
+
+/// `compliance`: the periods whose data window ends in [first, last].
+#[derive(Debug, Clone)]
+pub struct ComplianceRequest {
+    pub first: jiff::civil::Date,
+    pub last: jiff::civil::Date,
+    pub by: RankBy,
+    pub scope: Scope,
+}
+
+impl ComplianceRequest {
+    /// From `--from` and `--to`, each a period id or a date; `to` before `from` is
+    /// refused.
+    pub fn new(from: &str, to: &str, by: RankBy, scope: Scope) -> Result<ComplianceRequest> {
+        let (first, last) = (bound(from, false)?, bound(to, true)?);
+        if first > last {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new("--from phải trước --to", "--from must come before --to"),
+            ));
+        }
+        Ok(ComplianceRequest {
+            first,
+            last,
+            by,
+            scope,
+        })
+    }
+}
+
+/// A period id or a date as the first (or last) day of a compliance span.
+fn bound(s: &str, end: bool) -> Result<jiff::civil::Date> {
+    if let Ok(p) = Period::parse(s) {
+        let (start, last) = p.window(WindowKind::Calendar);
+        return Ok(if end { last } else { start });
+    }
+    clock::parse_date(s)
+}
+
+/// `compliance`: units (or regimes) ranked by their reports over the span.
+pub fn compliance(
+    conn: &Connection,
+    actor: &Actor,
+    req: &ComplianceRequest,
+    now: Timestamp,
+) -> Result<Found<Compliance>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let list = over_span(
+        conn,
+        actor,
+        &req.scope.filter(),
+        req.first,
+        req.last,
+        now,
+        &cal,
+    )?;
+    Ok(Found {
+        rows: rank(&list.obligations, req.by == RankBy::Regime),
+        excluded: list.excluded,
+    })
+}
+
+/// `remind`: who must act on what is due within a span, and on everything overdue.
+#[derive(Debug, Clone)]
+pub struct RemindRequest {
+    pub within: SignedDuration,
+    pub scope: Scope,
+}
+
+/// `remind`: every unsent report due from a year back to `now + within`, grouped by
+/// the accounts that act next, with the notices that concern them.
+pub fn remind(
+    conn: &Connection,
+    actor: &Actor,
+    req: &RemindRequest,
+    now: Timestamp,
+) -> Result<Found<Reminder>> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let list = obligations(
+        conn,
+        actor,
+        &req.scope.filter(),
+        now - SignedDuration::from_hours(24 * 366),
+        now + req.within,
+        now,
+        &cal,
+    )?;
+    let open: Vec<_> = list
+        .obligations
+        .into_iter()
+        .filter(|o| o.sent_at.is_none())
+        .collect();
+    let mut rows = reminders(conn, &open)?;
+    for r in rows.iter_mut() {
+        let items = r
+            .items
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<std::result::Result<Vec<Value>, _>>()?;
+        r.notices = crate::ops::notice::for_reminder(conn, &cal, now, &items)?;
+    }
+    Ok(Found {
+        rows,
+        excluded: list.excluded,
+    })
+}
+
+/// Writes one message per account into `dir` (`USERNAME.eml`, for `sendmail -t`),
+/// making the folder if needed.
+pub fn write_mail(dir: &Path, reminders: &[Reminder], from: &str, now: Timestamp) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for r in reminders {
+        std::fs::write(dir.join(format!("{}.eml", r.username)), mail(r, from, now))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    fn days(n: i64) -> SignedDuration {
+        SignedDuration::from_hours(24 * n)
+    }
+
+    fn ktxh() -> Scope {
+        Scope {
+            regime: Some("KTXH-THANG".into()),
+            unit: None,
+        }
+    }
+
+    #[test]
+    fn the_province_sees_every_commune_of_the_month_and_the_one_that_never_sent() {
+        let p = Province::new();
+        let l = p
+            .read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+                status(tx, actor, "KTXH-THANG", "202611", Province::now())
+            })
+            .unwrap();
+        assert!(l.obligations.len() > 1);
+        assert!(l.obligations.iter().all(|o| o.period == "202611"));
+        let missing: Vec<_> = l
+            .obligations
+            .iter()
+            .filter(|o| o.timeliness == Timeliness::Missing)
+            .collect();
+        assert_eq!(missing.len(), 1, "one commune never sends");
+        assert!(missing[0].sent_at.is_none());
+    }
+
+    #[test]
+    fn a_commune_clerk_sees_only_the_communes_own_report() {
+        let p = Province::new();
+        let l = p
+            .read(who::COMMUNE_CLERK, |tx, actor| {
+                status(tx, actor, "KTXH-THANG", "202611", Province::now())
+            })
+            .unwrap();
+        let units: std::collections::BTreeSet<_> =
+            l.obligations.iter().map(|o| o.unit.as_str()).collect();
+        assert_eq!(units.into_iter().collect::<Vec<_>>(), ["99001"]);
+    }
+
+    #[test]
+    fn unknown_regimes_and_bad_periods_are_refused() {
+        let p = Province::new();
+        let kind = |regime: &str, period: &str| {
+            p.read(who::VIEWER, |tx, actor| {
+                status(tx, actor, regime, period, Province::now())
+            })
+            .unwrap_err()
+            .kind
+        };
+        assert_eq!(kind("KHONG-CO", "202611"), Kind::NotFound);
+        assert_eq!(kind("KTXH-THANG", "2026-11-x"), Kind::Invalid);
+    }
+
+    #[test]
+    fn spans_are_days_or_hours() {
+        assert_eq!(span("7d").unwrap(), days(7));
+        assert_eq!(span(" 36h ").unwrap(), SignedDuration::from_hours(36));
+        for bad in ["7", "7w", "-1d", "3661d", "d"] {
+            assert_eq!(span(bad).unwrap_err().kind, Kind::Invalid, "{bad}");
+        }
+    }
+
+    #[test]
+    fn overdue_counts_working_days_and_can_leave_the_late_ones_out() {
+        let p = Province::new();
+        let list = |missing_only| {
+            let req = OverdueRequest {
+                scope: ktxh(),
+                since: days(366),
+                missing_only,
+            };
+            p.read(who::VIEWER, |tx, actor| {
+                list_overdue(tx, actor, &req, Province::now())
+            })
+            .unwrap()
+            .rows
+        };
+        let all = list(false);
+        let missing = list(true);
+        assert!(!missing.is_empty());
+        assert!(missing
+            .iter()
+            .all(|o| o.obligation.timeliness == Timeliness::Missing && o.working_days_overdue > 0));
+        assert!(all.len() >= missing.len());
+        let json = serde_json::to_value(&missing[0]).unwrap();
+        assert_eq!(json["timeliness"], "missing");
+        assert!(json["working_days_overdue"].is_i64());
+    }
+
+    #[test]
+    fn deadlines_list_what_is_unsent_with_the_working_days_left() {
+        let p = Province::new();
+        let req = DeadlinesRequest {
+            within: days(45),
+            scope: Scope::default(),
+            all: false,
+        };
+        let found = p
+            .read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+                deadlines(tx, actor, &req, Province::now())
+            })
+            .unwrap();
+        assert!(!found.rows.is_empty());
+        for r in &found.rows {
+            assert!(r.obligation.sent_at.is_none());
+            assert!(r.working_days_left >= 0);
+            assert!(r.obligation.due >= Province::now());
+        }
+    }
+
+    #[test]
+    fn compliance_ranks_units_and_refuses_a_span_running_backwards() {
+        let p = Province::new();
+        let req = ComplianceRequest::new("202611", "202611", RankBy::Unit, ktxh()).unwrap();
+        let found = p
+            .read(who::VIEWER, |tx, actor| {
+                compliance(tx, actor, &req, Province::now())
+            })
+            .unwrap();
+        let ranks: Vec<usize> = found.rows.iter().map(|c| c.rank).collect();
+        assert_eq!(ranks, (1..=found.rows.len()).collect::<Vec<_>>());
+        assert!(found.rows.iter().any(|c| c.missing == 1));
+        let by_regime = ComplianceRequest::new("2026-11-01", "202611", RankBy::Regime, ktxh())
+            .and_then(|req| {
+                p.read(who::VIEWER, |tx, actor| {
+                    compliance(tx, actor, &req, Province::now())
+                })
+            })
+            .unwrap();
+        assert_eq!(by_regime.rows.len(), 1);
+        assert_eq!(by_regime.rows[0].key, "KTXH-THANG");
+
+        let backwards = ComplianceRequest::new("202612", "202611", RankBy::Unit, ktxh());
+        assert_eq!(backwards.unwrap_err().kind, Kind::Invalid);
+        let bad = ComplianceRequest::new("tháng 11", "202611", RankBy::Unit, ktxh());
+        assert_eq!(bad.unwrap_err().kind, Kind::Invalid);
+    }
+
+    #[test]
+    fn reminders_go_to_the_accounts_that_act_next_and_become_messages() {
+        let p = Province::new();
+        let req = RemindRequest {
+            within: days(3),
+            scope: ktxh(),
+        };
+        let found = p
+            .read(who::SYSADMIN, |tx, actor| {
+                remind(tx, actor, &req, Province::now())
+            })
+            .unwrap();
+        assert!(!found.rows.is_empty());
+        for r in &found.rows {
+            assert!(!r.items.is_empty());
+            assert!(r
+                .items
+                .iter()
+                .all(|i| matches!(i.action, Role::DataEntry | Role::Approver | Role::Sender)));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mail_dir = dir.path().join("thu");
+        write_mail(
+            &mail_dir,
+            &found.rows,
+            "baocao@hason.gov.vn",
+            Province::now(),
+        )
+        .unwrap();
+        let first = &found.rows[0];
+        let text =
+            std::fs::read_to_string(mail_dir.join(format!("{}.eml", first.username))).unwrap();
+        assert!(text.starts_with("From: baocao@hason.gov.vn\n"));
+        assert!(text.contains(&format!("Kính gửi {},", first.full_name)));
+    }
+
+    #[test]
+    fn an_unknown_unit_in_the_scope_is_not_found() {
+        let p = Province::new();
+        let req = DeadlinesRequest {
+            within: days(7),
+            scope: Scope {
+                regime: None,
+                unit: Some("99999".into()),
+            },
+            all: true,
+        };
+        let err = p
+            .read(who::VIEWER, |tx, actor| {
+                deadlines(tx, actor, &req, Province::now())
+            })
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::NotFound);
+    }
 }

@@ -110,10 +110,9 @@ fn status_rows(
     period: &str,
     now: Timestamp,
 ) -> Result<Vec<crate::export::StatusRow>> {
-    let cal = crate::ops::calendar::load(conn)?;
     let signoffs = crate::ops::report::signoffs(conn, r, period)?;
     let mut status = Vec::new();
-    for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now, &cal)?.obligations {
+    for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now)?.obligations {
         let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
         status.push(crate::export::StatusRow {
             unit: ob.unit,
