@@ -659,7 +659,7 @@ fn main() {
     let given = baocao::ops::entry::import::Given::default();
     let t = Instant::now();
     for p in &paths {
-        baocao::ops::entry::import::read(&conn, p, &given).expect("read step");
+        baocao::ops::report::file::read(&conn, p, &given).expect("read step");
     }
     let step_ms = t.elapsed().as_secs_f64() * 1000.0 / files as f64;
     let t = Instant::now();

@@ -311,7 +311,7 @@ fn record_offline(ctx: &Ctx, a: RecordOfflineArgs) -> Result<()> {
     // Read from disk before the transaction; whose report it is, inside it.
     let values = match a.values {
         Some(path) => Some(report::FiguresFile {
-            loaded: crate::ops::entry::import::load(&path)?,
+            loaded: crate::ops::report::file::load(&path)?,
             path,
         }),
         None => None,
@@ -329,7 +329,7 @@ fn record_offline(ctx: &Ctx, a: RecordOfflineArgs) -> Result<()> {
 
 fn offline_figures(ctx: &Ctx, a: OfflineFiguresArgs) -> Result<()> {
     let file = report::FiguresFile {
-        loaded: crate::ops::entry::import::load(&a.values)?,
+        loaded: crate::ops::report::file::load(&a.values)?,
         path: a.values,
     };
     let which = a.which.named();

@@ -16,7 +16,7 @@ use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 pub use crate::domain::exclusion::{excluded_note, Excluded};
 use crate::domain::obligation::{self, Decision, Start};
-use crate::domain::period::{Period, PeriodType, WindowKind};
+use crate::domain::period::{Period, WindowKind};
 use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::ops::regime::{self, PeriodInfo};
@@ -64,14 +64,6 @@ impl Listing {
     }
 }
 
-/// The rule deadline of a regime's period (no extension): what an assignment's default
-/// start is measured against.
-pub fn rule_due(r: &Regime, period: &str, cal: &WorkCalendar) -> Result<(PeriodInfo, Timestamp)> {
-    let info = regime::period_info(r, period, None, cal, &[])?;
-    let due = clock::local_to_timestamp(info.effective)?;
-    Ok((info, due))
-}
-
 /// Where an assignment's obligation starts.
 pub fn start_of(a: &rsql::Assignment) -> Start {
     Start::of(
@@ -89,7 +81,7 @@ pub fn exclusion(
     sent: bool,
     cal: &WorkCalendar,
 ) -> Result<Option<Excluded>> {
-    let (info, due) = rule_due(r, period, cal)?;
+    let (info, due) = regime::rule_due(r, period, cal)?;
     Ok(excluded_if(r, a, &info, due, sent))
 }
 
@@ -118,81 +110,9 @@ pub fn excluded_if(
     })
 }
 
-/// The first period an assignment owes: its `--from` period, else the first period whose
-/// rule deadline is at or after the moment it was made (None: none left, or no record).
-pub fn first_period(
-    r: &Regime,
-    a: &rsql::Assignment,
-    cal: &WorkCalendar,
-) -> Result<Option<String>> {
-    if let Some(p) = &a.from_period {
-        return Ok(Some(p.clone()));
-    }
-    let Some(at) = a.assigned_at.as_deref().and_then(clock::parse_stored) else {
-        return Ok(None);
-    };
-    let far = at + jiff::SignedDuration::from_hours(24 * 800);
-    Ok(periods_due(r, at, far, cal)?.into_iter().next())
-}
-
 pub struct Filter<'a> {
     pub regime: Option<&'a str>,
     pub unit: Option<&'a str>,
-}
-
-/// The periods of a regime whose deadline falls in [from, to], newest last.
-fn periods_due(
-    r: &Regime,
-    from: Timestamp,
-    to: Timestamp,
-    cal: &WorkCalendar,
-) -> Result<Vec<String>> {
-    if let Some(label) = &r.period_label {
-        let due = r.deadline_at.as_deref().and_then(clock::parse_stored);
-        return Ok(due
-            .filter(|d| *d >= from && *d <= to)
-            .map(|_| vec![label.clone()])
-            .unwrap_or_default());
-    }
-    let Some(ptype) = r
-        .frequency
-        .as_deref()
-        .and_then(|f| f.parse::<PeriodType>().ok())
-    else {
-        return Ok(Vec::new());
-    };
-    let kind: WindowKind = r.window.parse().unwrap_or_default();
-    // Start a little before `from`: a period's deadline comes after its window.
-    let start_day = clock::to_local(from)
-        .date()
-        .checked_sub(jiff::Span::new().days(400))
-        .unwrap_or_else(|_| clock::to_local(from).date());
-    let mut p = match (0..400).find_map(|i| {
-        Period::containing(
-            ptype,
-            start_day.checked_add(jiff::Span::new().days(i)).ok()?,
-            kind,
-        )
-    }) {
-        Some(p) => p,
-        None => return Ok(Vec::new()),
-    };
-    let mut out = Vec::new();
-    for _ in 0..5000 {
-        let info = regime::period_info(r, &p.to_string(), None, cal, &[])?;
-        let due = clock::local_to_timestamp(info.effective)?;
-        if due > to {
-            break;
-        }
-        if due >= from {
-            out.push(p.to_string());
-        }
-        match p.next() {
-            Some(n) => p = n,
-            None => break,
-        }
-    }
-    Ok(out)
 }
 
 /// Every obligation of active regimes whose rule deadline falls in [from, to] (a unit's
@@ -229,7 +149,7 @@ pub fn obligations(
             continue;
         }
         let events = rsql::window_events(conn, r.id, None)?;
-        let periods = periods_due(&r, from, to, cal)?;
+        let periods = regime::periods_due(&r, from, to, cal)?;
         if periods.is_empty() {
             continue;
         }
@@ -243,7 +163,7 @@ pub fn obligations(
         // The rule deadlines (no extension), which assignments' default start is measured against.
         let rule: Vec<(PeriodInfo, Timestamp)> = periods
             .iter()
-            .map(|p| rule_due(&r, p, cal))
+            .map(|p| regime::rule_due(&r, p, cal))
             .collect::<Result<_>>()?;
         // Every revision of those periods in one query, not three per obligation.
         let mut all_revs = sql::revisions_by_report(conn, r.id, &periods)?;
@@ -660,27 +580,6 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         .strftime("%a, %d %b %Y %H:%M:%S %z")
         .to_string();
     format!("From: {from}\nTo: {to}\nSubject: =?UTF-8?B?{enc}?=\nDate: {date}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}")
-}
-
-/// Assignments as printed: each with the first period it owes (`--from`, else the
-/// first whose rule deadline had not passed when it was made).
-pub fn with_first_period(
-    conn: &rusqlite::Connection,
-    list: Vec<rsql::Assignment>,
-) -> Result<serde_json::Value> {
-    let cal = crate::ops::calendar::load(conn)?;
-    let mut out = Vec::with_capacity(list.len());
-    let mut regimes: std::collections::HashMap<String, Regime> = Default::default();
-    for a in list {
-        if !regimes.contains_key(&a.regime) {
-            regimes.insert(a.regime.clone(), regime::find(conn, &a.regime)?);
-        }
-        let first = first_period(&regimes[&a.regime], &a, &cal)?;
-        let mut v = serde_json::to_value(&a)?;
-        v["first_period"] = serde_json::Value::from(first);
-        out.push(v);
-    }
-    Ok(serde_json::Value::Array(out))
 }
 
 /// `--regime` and `--unit`, as every monitoring command narrows its list.

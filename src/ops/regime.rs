@@ -3,6 +3,7 @@
 //! cáo), which move a unit's effective deadline.
 
 use jiff::civil::{Date, DateTime};
+use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
@@ -838,7 +839,7 @@ fn with_first_period(conn: &Connection, list: Vec<Assignment>) -> Result<Vec<Ass
         if !regimes.contains_key(&a.regime) {
             regimes.insert(a.regime.clone(), find(conn, &a.regime)?);
         }
-        let first_period = crate::ops::monitor::first_period(&regimes[&a.regime], &a, &cal)?;
+        let first_period = first_period(&regimes[&a.regime], &a, &cal)?;
         out.push(AssignmentLine {
             assignment: a,
             first_period,
@@ -896,6 +897,82 @@ pub fn window_events(
     let r = find(conn, code)?;
     let p = period.map(|p| parse_period(&r, p)).transpose()?;
     sql::window_events(conn, r.id, p.as_deref())
+}
+
+/// The rule deadline of a regime's period (no extension): what an assignment's default
+/// start is measured against.
+pub fn rule_due(r: &Regime, period: &str, cal: &WorkCalendar) -> Result<(PeriodInfo, Timestamp)> {
+    let info = period_info(r, period, None, cal, &[])?;
+    let due = clock::local_to_timestamp(info.effective)?;
+    Ok((info, due))
+}
+
+/// The first period an assignment owes: its `--from` period, else the first period whose
+/// rule deadline is at or after the moment it was made (None: none left, or no record).
+pub fn first_period(r: &Regime, a: &Assignment, cal: &WorkCalendar) -> Result<Option<String>> {
+    if let Some(p) = &a.from_period {
+        return Ok(Some(p.clone()));
+    }
+    let Some(at) = a.assigned_at.as_deref().and_then(clock::parse_stored) else {
+        return Ok(None);
+    };
+    let far = at + jiff::SignedDuration::from_hours(24 * 800);
+    Ok(periods_due(r, at, far, cal)?.into_iter().next())
+}
+
+/// The periods of a regime whose deadline falls in [from, to], newest last.
+pub fn periods_due(
+    r: &Regime,
+    from: Timestamp,
+    to: Timestamp,
+    cal: &WorkCalendar,
+) -> Result<Vec<String>> {
+    if let Some(label) = &r.period_label {
+        let due = r.deadline_at.as_deref().and_then(clock::parse_stored);
+        return Ok(due
+            .filter(|d| *d >= from && *d <= to)
+            .map(|_| vec![label.clone()])
+            .unwrap_or_default());
+    }
+    let Some(ptype) = r
+        .frequency
+        .as_deref()
+        .and_then(|f| f.parse::<PeriodType>().ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let kind: WindowKind = r.window.parse().unwrap_or_default();
+    // Start a little before `from`: a period's deadline comes after its window.
+    let start_day = clock::to_local(from)
+        .date()
+        .checked_sub(jiff::Span::new().days(400))
+        .unwrap_or_else(|_| clock::to_local(from).date());
+    let mut p = match (0..400).find_map(|i| {
+        Period::containing(
+            ptype,
+            start_day.checked_add(jiff::Span::new().days(i)).ok()?,
+            kind,
+        )
+    }) {
+        Some(p) => p,
+        None => return Ok(Vec::new()),
+    };
+    let mut out = Vec::new();
+    for _ in 0..5000 {
+        let info = period_info(r, &p.to_string(), None, cal, &[])?;
+        let due = clock::local_to_timestamp(info.effective)?;
+        if due > to {
+            break;
+        }
+        if due >= from {
+            out.push(p.to_string());
+        }
+        match p.next() {
+            Some(n) => p = n,
+            None => break,
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

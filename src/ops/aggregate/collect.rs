@@ -122,7 +122,7 @@ fn inputs(
     let mut out: Vec<UnitInput> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     // The period's deadline by the regime's rule, which assignments' start is measured against.
-    let (rule_info, rule_due) = crate::ops::monitor::rule_due(r, period, cal)?;
+    let (rule_info, rule_due) = crate::ops::regime::rule_due(r, period, cal)?;
     for a in rsql::assignments(conn, r.id, !o.lineage)? {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;

@@ -1,14 +1,12 @@
 //! One cell typed on the command line (`entry set`), and the long listing of a
 //! report's values (`entry show`).
 
-use serde::Serialize;
-
 use crate::domain::number::parse_vn_number;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::grid::{CellRole, Grid};
 use crate::form::{FormDef, ValueType};
 use crate::store::regime::Assignment;
-use crate::store::report::{Stored, ValueMap};
+use crate::store::report::Stored;
 
 fn invalid(vi: String, en: String) -> Error {
     Error::new(Kind::Invalid, Msg::new(vi, en))
@@ -88,41 +86,4 @@ pub fn parse_cell(
         Stored::Num(d.normalize().to_string())
     };
     Ok((r.key.clone(), c.key.clone(), stored))
-}
-
-/// One stored value, named as `entry show` lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ValueLine {
-    /// The row key.
-    pub row: String,
-    /// The row code (mã số).
-    pub code: Option<String>,
-    pub stt: Option<String>,
-    pub name: String,
-    /// The row's unit of measure (đơn vị tính).
-    pub unit: Option<String>,
-    /// The column number.
-    pub column: String,
-    pub value: Stored,
-}
-
-/// One line per stored value, in the form's row and column order.
-pub fn listing(form: &FormDef, values: &ValueMap) -> Vec<ValueLine> {
-    let mut out = Vec::new();
-    for r in &form.rows {
-        for c in &form.columns {
-            if let Some(v) = values.get(&(r.key.clone(), c.key.clone())) {
-                out.push(ValueLine {
-                    row: r.key.clone(),
-                    code: r.code.clone(),
-                    stt: r.stt.clone(),
-                    name: r.name.clone(),
-                    unit: r.unit.clone(),
-                    column: c.number.clone(),
-                    value: v.clone(),
-                });
-            }
-        }
-    }
-    out
 }

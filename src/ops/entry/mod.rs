@@ -78,9 +78,9 @@ pub fn show(
     actor: &Actor,
     which: &Which,
     revision: Option<i64>,
-) -> Result<Vec<cell::ValueLine>> {
+) -> Result<Vec<crate::ops::report::ValueLine>> {
     let t = which.readable(conn, actor)?;
     let (rev, values) = report::values_of(conn, &t, revision)?;
     let form = crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version))?;
-    Ok(cell::listing(&form, &values))
+    Ok(crate::ops::report::listing(&form, &values))
 }

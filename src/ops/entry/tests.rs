@@ -41,7 +41,7 @@ fn set_as(
     })
 }
 
-fn shown(p: &Province) -> Vec<cell::ValueLine> {
+fn shown(p: &Province) -> Vec<crate::ops::report::ValueLine> {
     p.read(who::COMMUNE_CLERK, |tx, actor| {
         show(tx, actor, &which(None), None)
     })

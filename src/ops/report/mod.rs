@@ -24,6 +24,7 @@ use crate::store::report::{self as sql, Revision, ValueMap};
 use crate::store::unit::{self as units, Unit};
 
 pub mod check;
+pub mod file;
 mod ops;
 mod signature;
 mod view;

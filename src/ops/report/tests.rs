@@ -553,7 +553,7 @@ fn a_reports_figures_are_entered_from_a_document_only_when_it_was_sent_outside()
     std::fs::write(&csv, "row_code,column_number,value\nr3,2,\"312,5\"\n").expect("write");
     let figures = |username: &str| {
         let file = FiguresFile {
-            loaded: crate::ops::entry::import::load(&csv).expect("load"),
+            loaded: crate::ops::report::file::load(&csv).expect("load"),
             path: csv.clone(),
         };
         p.write(username, "report offline-figures", |tx, actor, rec| {

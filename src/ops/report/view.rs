@@ -35,7 +35,7 @@ pub struct ReportView {
     pub channel: Option<String>,
     pub revisions: Vec<Revision>,
     pub history: Vec<sql::Transition>,
-    pub values: Vec<crate::ops::entry::cell::ValueLine>,
+    pub values: Vec<ValueLine>,
     pub attachments: Vec<sql::Attachment>,
     pub signature_valid: Option<bool>,
 }
@@ -80,7 +80,7 @@ pub fn view(
         // As `entry show` lists them: the form's order, column numbers, row labels.
         (Some(r), true) => {
             let form = crate::ops::form::load(conn, &r.form_code, Some(r.form_version))?;
-            crate::ops::entry::cell::listing(&form, &sql::values(conn, r.id)?)
+            listing(&form, &sql::values(conn, r.id)?)
         }
         _ => Vec::new(),
     };
@@ -144,4 +144,41 @@ pub fn values_of(
     })?;
     let values = sql::values(conn, rev.id)?;
     Ok((rev, values))
+}
+
+/// One stored value, named as `entry show` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueLine {
+    /// The row key.
+    pub row: String,
+    /// The row code (mã số).
+    pub code: Option<String>,
+    pub stt: Option<String>,
+    pub name: String,
+    /// The row's unit of measure (đơn vị tính).
+    pub unit: Option<String>,
+    /// The column number.
+    pub column: String,
+    pub value: crate::store::report::Stored,
+}
+
+/// One line per stored value, in the form's row and column order.
+pub fn listing(form: &crate::form::FormDef, values: &ValueMap) -> Vec<ValueLine> {
+    let mut out = Vec::new();
+    for r in &form.rows {
+        for c in &form.columns {
+            if let Some(v) = values.get(&(r.key.clone(), c.key.clone())) {
+                out.push(ValueLine {
+                    row: r.key.clone(),
+                    code: r.code.clone(),
+                    stt: r.stt.clone(),
+                    name: r.name.clone(),
+                    unit: r.unit.clone(),
+                    column: c.number.clone(),
+                    value: v.clone(),
+                });
+            }
+        }
+    }
+    out
 }
