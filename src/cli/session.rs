@@ -1,7 +1,6 @@
 //! `init`, `login`, `logout`, `whoami`, `passwd` and `token`.
 
 use clap::{Args, Subcommand};
-use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
 
 use super::read_secret;
@@ -12,8 +11,7 @@ use crate::context::{simulated, Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
 use crate::ops::account::{self, SignIn};
-
-/// How long a sign-in lasts (real time).
+use crate::ops::token;
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -334,35 +332,44 @@ pub fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
 #[derive(Debug, Subcommand)]
 pub enum TokenCmd {
     /// Create a token; it is printed once and only its hash is kept.
-    Create {
-        /// A name saying what the token is for (`cron-overdue`).
-        name: String,
-        /// Lifetime: `90d` (days, at most 366) or an expiry date.
-        #[arg(long, default_value = "90d")]
-        expires: String,
-    },
+    Create(TokenCreateArgs),
     /// List your tokens (a sysadmin with --all: everyone's).
-    List {
-        /// Everyone's tokens, not only yours (sysadmin only).
-        #[arg(long)]
-        all: bool,
-    },
+    List(TokenListArgs),
     /// Revoke a token by name.
-    Revoke {
-        /// The token's name, as given to `token create`.
-        name: String,
-        /// Whose token (sysadmin only; default: yours).
-        #[arg(long)]
-        user: Option<String>,
-    },
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// A name saying what the token is for (`cron-overdue`).
+    pub name: String,
+    /// Lifetime: `90d` (days, at most 366) or an expiry date.
+    #[arg(long, default_value = "90d")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Everyone's tokens, not only yours (sysadmin only).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name, as given to `token create`.
+    pub name: String,
+    /// Whose token (sysadmin only; default: yours).
+    #[arg(long)]
+    pub user: Option<String>,
 }
 
 impl TokenCmd {
     pub fn verb(&self) -> &'static str {
         match self {
-            TokenCmd::Create { .. } => "create",
-            TokenCmd::List { .. } => "list",
-            TokenCmd::Revoke { .. } => "revoke",
+            TokenCmd::Create(_) => "create",
+            TokenCmd::List(_) => "list",
+            TokenCmd::Revoke(_) => "revoke",
         }
     }
 }
@@ -377,12 +384,14 @@ const TOKEN_FIELDS: &[crate::output::Field] = fields![
 
 pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
     match cmd {
-        TokenCmd::Create { name, expires } => {
-            let name = crate::input::code(&name)?;
-            let secret = auth::generate_secret("bct");
+        TokenCmd::Create(a) => {
+            let req = token::TokenRequest {
+                name: crate::input::code(&a.name)?,
+                lifetime: a.expires,
+                secret: auth::generate_secret("bct"),
+            };
             let v = ctx.write(|tx, actor, rec| {
-                let until = |tx: &rusqlite::Connection| expiry(&expires, ctx.record_time(tx)?);
-                auth::token::create(tx, actor, rec, &name, until, &secret)
+                token::create(tx, actor, rec, &req, |tx| ctx.record_time(tx))
             })?;
             let v = serde_json::to_value(&v)?;
             ctx.out.note(Msg::new(
@@ -399,44 +408,16 @@ pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                 ],
             )
         }
-        TokenCmd::List { all } => {
-            let rows = ctx.read(|tx, actor| auth::token::list(tx, actor, all))?;
+        TokenCmd::List(a) => {
+            let rows = ctx.read(|tx, actor| token::list(tx, actor, a.all))?;
             ctx.out.emit(&serde_json::to_value(rows)?, TOKEN_FIELDS)
         }
-        TokenCmd::Revoke { name, user } => {
+        TokenCmd::Revoke(a) => {
             let v = ctx.write(|tx, actor, rec| {
-                auth::token::revoke(tx, actor, rec, &name, user.as_deref())
+                token::revoke(tx, actor, rec, &a.name, a.user.as_deref())
             })?;
             let v = serde_json::to_value(&v)?;
             ctx.out.emit(&v, TOKEN_FIELDS)
         }
     }
-}
-
-fn expiry(s: &str, now: Timestamp) -> Result<Timestamp> {
-    let t = s.trim();
-    let bad = || {
-        Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!(
-                    "Thời hạn không hợp lệ: «{t}» (ví dụ 90d hoặc 31/12/2026, tối đa 366 ngày)"
-                ),
-                format!("Invalid lifetime «{t}» (e.g. 90d or 2026-12-31, 366 days at most)"),
-            ),
-        )
-    };
-    let until = if let Some(days) = t.strip_suffix('d').and_then(|d| d.parse::<i64>().ok()) {
-        if !(1..=366).contains(&days) {
-            return Err(bad());
-        }
-        now + SignedDuration::from_hours(24 * days)
-    } else {
-        let date = clock::parse_date(t).map_err(|_| bad())?;
-        clock::local_to_timestamp(date.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0)))?
-    };
-    if until <= now || until.duration_since(now) > SignedDuration::from_hours(24 * 367) {
-        return Err(bad());
-    }
-    Ok(until)
 }

@@ -20,6 +20,8 @@ pub mod monitor;
 pub mod notice;
 pub mod regime;
 pub mod report;
+pub mod text;
+pub mod token;
 pub mod unit;
 
 #[cfg(test)]

@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Role, UnitTree};
+use crate::auth::permission::{Actor, UnitTree};
 use crate::auth::{self, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, PASSWORD_HISTORY};
 use crate::clock;
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::domain::role::Role;
+use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::ops::unit;
 use crate::store::account::{self as sql, Account, NewAccount};
@@ -739,3 +740,6 @@ pub fn show(conn: &Connection, actor: &Actor, username: &str) -> Result<Value> {
     )?;
     view(conn, &a)
 }
+
+#[cfg(test)]
+mod tests;

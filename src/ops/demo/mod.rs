@@ -13,6 +13,11 @@ use crate::auth;
 use crate::auth::permission::{Actor, Grant, Role, Via};
 use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
+
+/// What the calendar and form imports still take a language for (a conflict's reason,
+/// a form's warnings and changes) never happens with the demo's own files: nothing
+/// of the reader's language reaches the demo database.
+const IMPORT_LANG: Lang = Lang::Vi;
 use crate::ops::{account, calendar, unit};
 use crate::store::{account as accounts, Store};
 
@@ -88,7 +93,7 @@ impl Drop for Building<'_> {
 }
 
 /// Builds the demo database in `dir` (replacing an earlier demo there).
-pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
+pub fn build(dir: &Path, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     std::fs::create_dir_all(dir)?;
     let final_db = dir.join("demo.db");
     // Built beside the previous demo and renamed over it at the end: a demo killed
@@ -122,7 +127,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             }],
             via: Via::Bootstrap,
         };
-        let u = unit::import(tx, &boot, &rec, &unit_rows, false, lang)?;
+        let u = unit::import(tx, &boot, &rec, &unit_rows, false)?;
         note(Msg::new(
             format!("Đã tạo {} đơn vị của tỉnh Hà Sơn", u.created),
             format!("Created {} units of Hà Sơn province", u.created),
@@ -147,7 +152,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             .into_iter()
             .map(|u| (u, (DEMO_PASSWORD.to_string(), hash.clone())))
             .collect();
-        let a = account::import(tx, &boot, &rec, &account_rows, &passwords, false, lang)?;
+        let a = account::import(tx, &boot, &rec, &account_rows, &passwords, false)?;
         // Demo accounts are ready to use: no forced change at first sign-in.
         for mut acc in accounts::all(tx)? {
             acc.must_change = false;
@@ -169,12 +174,12 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
                 a.created + 1
             ),
         ));
-        let c = calendar::import(tx, &boot, &rec, &holidays, false, lang)?;
+        let c = calendar::import(tx, &boot, &rec, &holidays, false, IMPORT_LANG)?;
         note(Msg::new(
             format!("Đã nhập lịch nghỉ chính thức năm 2026 ({} ngày)", c.created),
             format!("Imported the official 2026 schedule ({} days)", c.created),
         ));
-        let month = simulate_month(tx, &boot, &db, lang)?;
+        let month = simulate_month(tx, &boot, &db)?;
         note(Msg::new(
             format!("Mô phỏng kỳ {}: {} báo cáo phải gửi, {} đúng hạn, {} trễ hạn, {} chưa gửi; {} bị trả lại rồi đính chính", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
             format!("Simulated {}: {} reports due, {} on time, {} late, {} missing; {} returned and corrected", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
@@ -333,12 +338,7 @@ fn holder(conn: &rusqlite::Connection, role: &str, unit_id: i64) -> Result<Optio
 
 /// A month of reporting in the sample province: two regimes, forty communes; most send
 /// on time, some late, one is returned and corrected, one never sends.
-fn simulate_month(
-    tx: &rusqlite::Connection,
-    boot: &Actor,
-    db: &Path,
-    lang: Lang,
-) -> Result<MonthReport> {
+fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<MonthReport> {
     use crate::ops::report::{self, Action};
     use crate::store::report::{Stored, ValueMap};
     let at = |s: &str| -> Result<(String, jiff::Timestamp)> {
@@ -372,7 +372,7 @@ fn simulate_month(
         },
         Some("ktxh-xa.json"),
         false,
-        lang,
+        IMPORT_LANG,
     )?;
     let office = crate::ops::unit::find(tx, "000.01.00.H99")?;
     let finance = crate::ops::unit::find(tx, "000.03.00.H99")?;
