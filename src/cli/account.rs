@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Value};
 
 use super::session::ACCOUNT_FIELDS;
 use crate::auth;
@@ -246,6 +245,22 @@ const AUDIT_FIELDS: &[Field] = fields![
     ("detail", "Chi tiết", "Detail"),
 ];
 
+/// A new account with its initial password, shown once.
+#[derive(serde::Serialize)]
+struct WithPassword<'a> {
+    #[serde(flatten)]
+    view: account::AccountView,
+    initial_password: &'a str,
+}
+
+/// A password just reset, shown once.
+#[derive(serde::Serialize)]
+struct NewPassword<'a> {
+    username: &'a str,
+    password: &'a str,
+    must_change: bool,
+}
+
 /// An audit finding as the reader sees it: its detail in the reader's language.
 #[derive(serde::Serialize)]
 struct FindingRow<'a> {
@@ -269,7 +284,7 @@ fn status(ctx: &Ctx, a: StatusArgs, action: Lifecycle) -> Result<()> {
         )?;
         account::view(tx, &acc)
     })?;
-    ctx.out.emit(&acc, ACCOUNT_FIELDS)
+    ctx.out.emit(&serde_json::to_value(acc)?, ACCOUNT_FIELDS)
 }
 
 pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
@@ -286,11 +301,14 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
             };
             let password = auth::generate_password();
             let hash = auth::hash_password(&password)?;
-            let mut v = ctx.write(|tx, actor, rec| {
+            let view = ctx.write(|tx, actor, rec| {
                 let acc = account::add(tx, actor, rec, &input, &hash, req.as_ref())?;
                 account::view(tx, &acc)
             })?;
-            v["initial_password"] = json!(password);
+            let v = serde_json::to_value(WithPassword {
+                view,
+                initial_password: &password,
+            })?;
             ctx.out.note(Msg::new(
                 "Mật khẩu khởi tạo chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu",
                 "The initial password is shown once; it must be changed at first sign-in",
@@ -314,17 +332,17 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                 let acc = account::update(tx, actor, rec, &a.username, &ch, req.as_ref())?;
                 account::view(tx, &acc)
             })?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
         AccountCmd::List(a) => {
             let rows = ctx.read(|tx, actor| {
                 account::list(tx, actor, a.unit.as_deref(), a.status.as_deref(), a.role)
             })?;
-            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)
+            ctx.out.emit(&serde_json::to_value(rows)?, LIST_FIELDS)
         }
         AccountCmd::Show(a) => {
             let v = ctx.read(|tx, actor| account::show(tx, actor, &a.username))?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
         AccountCmd::Transfer(a) => {
             let req = super::request(a.req.request, a.req.received, ctx)?;
@@ -340,7 +358,7 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                 )?;
                 account::view(tx, &acc)
             })?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
         AccountCmd::Suspend(a) => status(ctx, a, Lifecycle::Suspend),
         AccountCmd::Resume(a) => status(ctx, a, Lifecycle::Resume),
@@ -358,8 +376,13 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                 "Mật khẩu mới chỉ hiện một lần",
                 "The new password is shown once",
             ));
+            let shown = NewPassword {
+                username: &acc.username,
+                password: &password,
+                must_change: true,
+            };
             ctx.out.emit(
-                &json!({"username": acc.username, "password": password, "must_change": true}),
+                &serde_json::to_value(shown)?,
                 fields![
                     ("username", "Tên đăng nhập", "Username"),
                     ("password", "Mật khẩu mới", "New password"),
@@ -380,13 +403,13 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     regimes.as_deref(),
                 )
             })?;
-            ctx.out.emit(&v, &[])
+            ctx.out.emit(&serde_json::to_value(v)?, &[])
         }
         AccountCmd::Revoke(a) => {
             let v = ctx.write(|tx, actor, rec| {
                 account::revoke(tx, actor, rec, &a.username, a.role, a.unit.as_deref())
             })?;
-            ctx.out.emit(&v, &[])
+            ctx.out.emit(&serde_json::to_value(v)?, &[])
         }
         AccountCmd::Import(a) => {
             let rows = account::read_file(&a.file)?;

@@ -172,7 +172,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
         }
         IndicatorCmd::Show(a) => {
             let v = ctx.read(|tx, _| indicator::show(tx, &a.code))?;
-            ctx.out.emit(&v, INDICATOR_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, INDICATOR_FIELDS)
         }
         IndicatorCmd::Retire(a) => {
             let ind = ctx.write(|tx, actor, rec| indicator::retire(tx, actor, rec, &a.code))?;

@@ -236,7 +236,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
         }
         UnitCmd::Show(a) => {
             let v = ctx.read(|tx, _| unit::show(tx, &a.code))?;
-            ctx.out.emit(&v, UNIT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, UNIT_FIELDS)
         }
         UnitCmd::Tree(a) => {
             let nodes = ctx.read(|tx, _| unit::tree(tx, a.code.as_deref(), a.all))?;

@@ -324,14 +324,36 @@ pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> R
     Ok(ind)
 }
 
-pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+/// A form version that uses an indicator, and the unit of measure it gives it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormUse {
+    pub form: String,
+    pub version: i64,
+    pub unit: Option<String>,
+}
+
+/// An indicator as `indicator show` gives it: the row and the forms that use it.
+#[derive(Debug, Serialize)]
+pub struct IndicatorDetail {
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    pub forms: Vec<FormUse>,
+}
+
+/// `indicator show`: the indicator and every form version that uses it.
+pub fn show(conn: &Connection, code: &str) -> Result<IndicatorDetail> {
     let ind = find(conn, code)?;
-    let mut v = serde_json::to_value(&ind)?;
-    v["forms"] = json!(sql::uses(conn, ind.id)?
-        .into_iter()
-        .map(|(c, ver, u)| json!({"form": c, "version": ver, "unit": u}))
-        .collect::<Vec<_>>());
-    Ok(v)
+    Ok(IndicatorDetail {
+        forms: sql::uses(conn, ind.id)?
+            .into_iter()
+            .map(|(form, version, unit)| FormUse {
+                form,
+                version,
+                unit,
+            })
+            .collect(),
+        indicator: ind,
+    })
 }
 
 pub const CSV_COLUMNS: &[&str] = &[
@@ -583,7 +605,8 @@ mod tests {
         })
         .unwrap();
         let shown = p.read(who::VIEWER, |tx, _| show(tx, "LUA-DT")).unwrap();
-        assert_eq!(shown["name"], "Diện tích lúa cả năm");
+        assert_eq!(shown.indicator.name, "Diện tích lúa cả năm");
+        assert!(shown.forms.is_empty());
         p.write(who::SYSADMIN, "indicator retire", |tx, a, rec| {
             retire(tx, a, rec, "LUA-DT")
         })

@@ -20,6 +20,7 @@ pub mod monitor;
 pub mod notice;
 pub mod regime;
 pub mod report;
+pub mod session;
 pub mod text;
 pub mod token;
 pub mod unit;

@@ -801,17 +801,29 @@ pub fn list(
         .collect())
 }
 
+/// A unit as `unit show` gives it: the row, its subordinates' codes, how many accounts
+/// it has (closed ones aside) and its lineage.
+#[derive(Debug, Serialize)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub children: Vec<String>,
+    pub accounts: i64,
+    pub lineage: Vec<sql::Lineage>,
+}
+
 /// `unit show`: the unit with its children's codes, account count and lineage.
-pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+pub fn show(conn: &Connection, code: &str) -> Result<UnitDetail> {
     let u = find(conn, code)?;
-    let mut v = serde_json::to_value(&u)?;
-    v["children"] = json!(sql::children(conn, u.id)?
-        .into_iter()
-        .map(|c| c.code)
-        .collect::<Vec<_>>());
-    v["accounts"] = json!(sql::count_accounts(conn, u.id)?);
-    v["lineage"] = serde_json::to_value(sql::lineage_of(conn, u.id)?)?;
-    Ok(v)
+    Ok(UnitDetail {
+        children: sql::children(conn, u.id)?
+            .into_iter()
+            .map(|c| c.code)
+            .collect(),
+        accounts: sql::count_accounts(conn, u.id)?,
+        lineage: sql::lineage_of(conn, u.id)?,
+        unit: u,
+    })
 }
 
 /// Whether a unit with this code exists (in any status).
@@ -956,9 +968,10 @@ mod tests {
         assert_eq!(out.merged, ["99001", "99002"]);
         assert_eq!(out.into.code, "99900");
         let old = p.read(who::VIEWER, |tx, _| show(tx, "99001")).unwrap();
-        assert_eq!(old["status"], "merged");
-        assert_eq!(old["valid_to"], "2026-12-31");
-        assert_eq!(old["successor"], "99900");
+        assert_eq!(old.unit.status, "merged");
+        assert_eq!(old.unit.valid_to.as_deref(), Some("2026-12-31"));
+        assert_eq!(old.unit.successor.as_deref(), Some("99900"));
+        assert_eq!(old.lineage.len(), 1);
         assert!(p.audit_ok());
     }
 
