@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::audit::LogFilter;
 use crate::context::{Ctx, Need};
@@ -128,11 +128,17 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 crate::audit::head(tx)
             })?;
             ctx.out.emit(
-                &json!({"head": head}),
+                &serde_json::to_value(Head { head })?,
                 fields![("head", "Đầu chuỗi", "Head")],
             )
         }
     }
+}
+
+/// The audit chain's head, to anchor it outside the database.
+#[derive(serde::Serialize)]
+struct Head {
+    head: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -195,7 +201,7 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
     }
     let prepared = backup::prepare_restore(&a.file, &ctx.db)?;
     super::confirm(ctx, question)?;
-    let checked = serde_json::to_value(&prepared.inspection)?;
+    let checked = prepared.inspection.clone();
     let aside = prepared.install(&ctx.db)?;
     ctx.out.note(Msg::new(
         format!("Đã khôi phục từ {p}"),
@@ -207,9 +213,11 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
             format!("The previous database is kept at {old}"),
         ));
     }
-    let mut v = checked;
-    v["previous_database"] = json!(aside);
-    ctx.out.emit(&v, &[])
+    let done = backup::Restored {
+        inspection: checked,
+        previous_database: aside,
+    };
+    ctx.out.emit(&serde_json::to_value(done)?, &[])
 }
 
 pub fn check(ctx: &Ctx) -> Result<()> {

@@ -331,9 +331,9 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                     lang: ctx.lang(),
                     quiet: ctx.out.quiet,
                 }
-                .emit(&serde_json::Value::Array(rows), f)
+                .emit(&serde_json::to_value(&rows)?, f)
             } else {
-                ctx.out.emit(&serde_json::Value::Array(rows), f)
+                ctx.out.emit(&serde_json::to_value(&rows)?, f)
             }
         }
     }

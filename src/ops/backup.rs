@@ -79,7 +79,7 @@ pub(crate) fn remove_db_files(p: &Path) {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Inspection {
     pub file: String,
     pub integrity: String,
@@ -171,6 +171,15 @@ pub fn inspect_backup(path: &Path) -> Result<Inspection> {
         audit_ok: v.ok,
         audit_head: v.head,
     })
+}
+
+/// A restore done: the backup as it was checked, and where the replaced database
+/// was put aside (none when there was none).
+#[derive(Debug, Serialize)]
+pub struct Restored {
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    pub previous_database: Option<String>,
 }
 
 /// A backup copied beside the live database and checked there, ready to be put in

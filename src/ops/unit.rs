@@ -716,12 +716,28 @@ pub fn import(
     Ok(report)
 }
 
-/// The rows `unit export` writes: exactly what `unit import` reads back.
-pub fn export_rows(conn: &Connection, all: bool) -> Result<Vec<Value>> {
+/// One unit as `unit export` writes it: exactly what `unit import` reads back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub valid_from: Option<String>,
+}
+
+/// The rows `unit export` writes (active units only unless `all`).
+pub fn export_rows(conn: &Connection, all: bool) -> Result<Vec<ExportRow>> {
     Ok(sql::all(conn)?
         .into_iter()
         .filter(|u| all || u.status == "active")
-        .map(|u| json!({"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent, "valid_from": u.valid_from}))
+        .map(|u| ExportRow {
+            code: u.code,
+            name: u.name,
+            kind: u.kind,
+            parent: u.parent,
+            valid_from: u.valid_from,
+        })
         .collect())
 }
 
@@ -1010,7 +1026,13 @@ mod tests {
             .read(who::VIEWER, |tx, _| export_rows(tx, false))
             .unwrap()
             .into_iter()
-            .map(|v| serde_json::from_value(v).unwrap())
+            .map(|r| UnitInput {
+                code: r.code,
+                name: r.name,
+                kind: r.kind,
+                parent: r.parent,
+                valid_from: r.valid_from,
+            })
             .collect();
         let rows: Vec<(usize, UnitInput)> =
             rows.into_iter().zip(2..).map(|(u, l)| (l, u)).collect();

@@ -397,7 +397,7 @@ pub fn transfer(
     )?;
     if !keep_grants {
         for g in sql::active_grants(conn, a.id)? {
-            if g.role != "sysadmin" {
+            if g.role != Role::Sysadmin.as_str() {
                 sql::revoke_grant(conn, g.id, &rec.at, &rec.actor)?;
                 rec.change(conn, "grant", &g.id.to_string(), json!({"account": a.username, "role": g.role, "unit": g.unit, "revoked": true, "reason": "transfer"}))?;
             }

@@ -10,7 +10,9 @@ use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth;
-use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::auth::permission::{Actor, Grant, Via};
+use crate::domain::role::Role;
+use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
 
@@ -248,7 +250,7 @@ pub fn build(dir: &Path, note: &dyn Fn(Msg)) -> Result<DemoReport> {
 fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Result<Vec<PathBuf>> {
     let regime = "KTXH-THANG";
     let r = crate::ops::regime::find(conn, regime)?;
-    let who = holder(conn, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
+    let who = holder(conn, Role::Aggregator, r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
     let actor = actor_for(conn, &who)?;
     let now = crate::clock::parse_instant(DEMO_END)?;
     let aggregated = dir.join(format!("tong-hop-{regime}-{period}.xlsx"));
@@ -323,12 +325,12 @@ fn actor_for(conn: &rusqlite::Connection, username: &str) -> Result<Actor> {
 }
 
 /// The first active account holding `role` exactly on `unit`.
-fn holder(conn: &rusqlite::Connection, role: &str, unit_id: i64) -> Result<Option<String>> {
+fn holder(conn: &rusqlite::Connection, role: Role, unit_id: i64) -> Result<Option<String>> {
     for a in accounts::all(conn)? {
         if a.status == "active"
             && accounts::grants_for_check(conn, a.id)?
                 .iter()
-                .any(|g| g.role.as_str() == role && g.unit_id == unit_id)
+                .any(|g| g.role == role && g.unit_id == unit_id)
         {
             return Ok(Some(a.username));
         }
@@ -412,7 +414,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
     )?;
     let communes: Vec<crate::store::unit::Unit> = crate::store::unit::all(tx)?
         .into_iter()
-        .filter(|u| u.kind == "commune" && u.status == "active")
+        .filter(|u| u.kind == UnitKind::Commune.as_str() && u.status == "active")
         .collect();
     crate::ops::regime::assign(
         tx,
@@ -422,7 +424,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
         &crate::ops::regime::AssignInput {
             units: Vec::new(),
             under: None,
-            kind: Some("commune".into()),
+            kind: Some(UnitKind::Commune.as_str().into()),
             rows: None,
             columns: None,
             from: None,
@@ -447,7 +449,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
     // Every sender gets a signing key (kept in memory: the demo signs for them).
     let mut keys = std::collections::HashMap::new();
     for u in &communes {
-        if let Some(sender) = holder(tx, "sender", u.id)? {
+        if let Some(sender) = holder(tx, Role::Sender, u.id)? {
             if keys.contains_key(&sender) {
                 continue;
             }
@@ -492,15 +494,15 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
     ] {
         let lead_agg = {
             let r = crate::ops::regime::find(tx, regime_code)?;
-            holder(tx, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
+            holder(tx, Role::Aggregator, r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
         };
         for (i, code) in units_in.iter().enumerate() {
             month.reports_expected += 1;
             let unit = crate::ops::unit::find(tx, code)?;
             let (Some(entry), Some(leader), Some(sender)) = (
-                holder(tx, "data_entry", unit.id)?,
-                holder(tx, "approver", unit.id)?,
-                holder(tx, "sender", unit.id)?,
+                holder(tx, Role::DataEntry, unit.id)?,
+                holder(tx, Role::Approver, unit.id)?,
+                holder(tx, Role::Sender, unit.id)?,
             ) else {
                 continue;
             };

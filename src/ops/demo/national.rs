@@ -22,7 +22,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::auth::permission::{Actor, Grant, Via};
+use crate::domain::role::Role;
+use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::{Lang, Msg, Result};
 
@@ -375,7 +377,7 @@ fn fill(
             unit::UnitInput {
                 code: ROOT.into(),
                 name: "Văn phòng Chính phủ".into(),
-                kind: "central".into(),
+                kind: UnitKind::Central.as_str().into(),
                 parent: None,
                 valid_from: None,
             },
@@ -387,7 +389,7 @@ fn fill(
                 unit::UnitInput {
                     code: code.clone(),
                     name: format!("UBND {name}"),
-                    kind: "province".into(),
+                    kind: UnitKind::Province.as_str().into(),
                     parent: Some(ROOT.into()),
                     valid_from: None,
                 },
@@ -400,7 +402,7 @@ fn fill(
                     unit::UnitInput {
                         code: format!("{n:05}"),
                         name: format!("UBND {kind} {} ({name})", k + 1),
-                        kind: "commune".into(),
+                        kind: UnitKind::Commune.as_str().into(),
                         parent: Some(code.clone()),
                         valid_from: None,
                     },
@@ -503,7 +505,7 @@ fn fill(
             &crate::ops::regime::AssignInput {
                 units: Vec::new(),
                 under: None,
-                kind: Some("commune".into()),
+                kind: Some(UnitKind::Commune.as_str().into()),
                 rows: None,
                 columns: None,
                 from: None,
