@@ -3,7 +3,6 @@
 
 pub mod permission;
 pub mod session;
-pub mod token;
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;

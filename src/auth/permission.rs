@@ -3,87 +3,11 @@
 //! `tests/cli/permissions.rs` walks it.
 
 use std::collections::HashMap;
-use std::fmt;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use crate::domain::role::Role;
 use crate::error::{Error, Kind, Msg, Result};
-
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
-#[serde(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum Role {
-    Sysadmin,
-    UnitAdmin,
-    Aggregator,
-    Approver,
-    DataEntry,
-    Sender,
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Sysadmin,
-        Role::UnitAdmin,
-        Role::Aggregator,
-        Role::Approver,
-        Role::DataEntry,
-        Role::Sender,
-        Role::Viewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Sysadmin => "sysadmin",
-            Role::UnitAdmin => "unit_admin",
-            Role::Aggregator => "aggregator",
-            Role::Approver => "approver",
-            Role::DataEntry => "data_entry",
-            Role::Sender => "sender",
-            Role::Viewer => "viewer",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Role> {
-        let t = s.trim().to_lowercase().replace('-', "_");
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == t)
-            .ok_or_else(|| {
-                let list = Role::ALL.map(Role::as_str).join(", ");
-                Error::new(
-                    Kind::Invalid,
-                    Msg::new(
-                        format!("Vai trò không hợp lệ: «{s}» (chọn một trong: {list})"),
-                        format!("Unknown role «{s}» (one of: {list})"),
-                    ),
-                )
-            })
-    }
-}
 
 /// An active grant as permission checks see it.
 #[derive(Debug, Clone, PartialEq, Eq)]

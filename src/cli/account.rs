@@ -4,11 +4,11 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Value};
 
 use super::session::ACCOUNT_FIELDS;
-use crate::auth::{self, permission::Role};
+use crate::auth;
 use crate::context::Ctx;
+use crate::domain::role::Role;
 use crate::error::{Kind, Msg, Result};
 use crate::fields;
 use crate::ops::account::{self, AccountChange, AccountInput, Lifecycle};
@@ -41,51 +41,13 @@ pub enum AccountCmd {
     /// Create an account; its generated initial password is shown once.
     Add(AddArgs),
     /// Change name, e-mail or phone.
-    Update {
-        /// The account.
-        username: String,
-        /// The new full name, as on the official request.
-        #[arg(long)]
-        full_name: Option<String>,
-        /// The new e-mail address (where reminders go).
-        #[arg(long)]
-        email: Option<String>,
-        /// The new telephone number.
-        #[arg(long)]
-        phone: Option<String>,
-        #[command(flatten)]
-        req: RequestArgs,
-    },
+    Update(UpdateArgs),
     /// List accounts you manage.
-    List {
-        /// Only accounts in this unit's subtree.
-        #[arg(long)]
-        unit: Option<String>,
-        /// Only accounts in this state: active, suspended, locked or closed.
-        #[arg(long)]
-        status: Option<String>,
-        /// Only accounts holding this role.
-        #[arg(long, value_enum)]
-        role: Option<Role>,
-    },
+    List(ListArgs),
     /// Show one account with its roles.
-    Show {
-        /// The account.
-        username: String,
-    },
+    Show(ShowArgs),
     /// Move an account to another unit (its grants there are revoked unless --keep-grants).
-    Transfer {
-        /// The account.
-        username: String,
-        /// Code of the unit the account moves to.
-        #[arg(long)]
-        unit: String,
-        /// Keep the roles granted on the old unit (default: revoke them).
-        #[arg(long)]
-        keep_grants: bool,
-        #[command(flatten)]
-        req: RequestArgs,
-    },
+    Transfer(TransferArgs),
     /// Suspend (tạm dừng) an active account.
     Suspend(StatusArgs),
     /// Resume a suspended account.
@@ -97,43 +59,105 @@ pub enum AccountCmd {
     /// Close (chấm dứt) an account for good.
     Close(StatusArgs),
     /// Replace the password with a generated one, shown once.
-    ResetPassword {
-        /// The account.
-        username: String,
-        #[command(flatten)]
-        req: RequestArgs,
-    },
+    ResetPassword(ResetPasswordArgs),
     /// Grant a role on a unit subtree, optionally only for some regimes.
     Grant(GrantArgs),
     /// Revoke a role.
-    Revoke {
-        /// The account.
-        username: String,
-        /// The role to revoke.
-        #[arg(long, value_enum)]
-        role: Role,
-        /// The unit subtree the grant covers (default: the account's unit).
-        #[arg(long)]
-        unit: Option<String>,
-    },
+    Revoke(RevokeArgs),
     /// Create and update accounts from CSV (username,full_name,email,phone,unit,roles).
-    Import {
-        /// The CSV or JSON file to read (in CSV, several roles are separated by `;`).
-        file: PathBuf,
-        /// Report created / updated / unchanged / conflicts; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(ImportArgs),
     /// Your Ed25519 signing key for sending reports.
     #[command(subcommand)]
     Key(KeyCmd),
     /// Passwords older than 180 days, accounts idle 90 days, accounts of dissolved units,
     /// requests not handled within 1 working day.
-    Audit {
-        /// Exit with status 3 when anything is found.
-        #[arg(long)]
-        exit_code: bool,
-    },
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The account.
+    pub username: String,
+    /// The new full name, as on the official request.
+    #[arg(long)]
+    pub full_name: Option<String>,
+    /// The new e-mail address (where reminders go).
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The new telephone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[command(flatten)]
+    pub req: RequestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only accounts in this unit's subtree.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Only accounts in this state: active, suspended, locked or closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// Only accounts holding this role.
+    #[arg(long, value_enum)]
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The account.
+    pub username: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    /// The account.
+    pub username: String,
+    /// Code of the unit the account moves to.
+    #[arg(long)]
+    pub unit: String,
+    /// Keep the roles granted on the old unit (default: revoke them).
+    #[arg(long)]
+    pub keep_grants: bool,
+    #[command(flatten)]
+    pub req: RequestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetPasswordArgs {
+    /// The account.
+    pub username: String,
+    #[command(flatten)]
+    pub req: RequestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The account.
+    pub username: String,
+    /// The role to revoke.
+    #[arg(long, value_enum)]
+    pub role: Role,
+    /// The unit subtree the grant covers (default: the account's unit).
+    #[arg(long)]
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV or JSON file to read (in CSV, several roles are separated by `;`).
+    pub file: PathBuf,
+    /// Report created / updated / unchanged / conflicts; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Exit with status 3 when anything is found.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,20 +210,20 @@ impl AccountCmd {
     pub fn verb(&self) -> &'static str {
         match self {
             AccountCmd::Add(_) => "add",
-            AccountCmd::Update { .. } => "update",
-            AccountCmd::List { .. } => "list",
-            AccountCmd::Show { .. } => "show",
-            AccountCmd::Transfer { .. } => "transfer",
+            AccountCmd::Update(_) => "update",
+            AccountCmd::List(_) => "list",
+            AccountCmd::Show(_) => "show",
+            AccountCmd::Transfer(_) => "transfer",
             AccountCmd::Suspend(_) => "suspend",
             AccountCmd::Resume(_) => "resume",
             AccountCmd::Lock(_) => "lock",
             AccountCmd::Unlock(_) => "unlock",
             AccountCmd::Close(_) => "close",
-            AccountCmd::ResetPassword { .. } => "reset-password",
+            AccountCmd::ResetPassword(_) => "reset-password",
             AccountCmd::Grant(_) => "grant",
-            AccountCmd::Revoke { .. } => "revoke",
-            AccountCmd::Import { .. } => "import",
-            AccountCmd::Audit { .. } => "audit",
+            AccountCmd::Revoke(_) => "revoke",
+            AccountCmd::Import(_) => "import",
+            AccountCmd::Audit(_) => "audit",
             AccountCmd::Key(_) => "key generate",
         }
     }
@@ -221,6 +245,31 @@ const AUDIT_FIELDS: &[Field] = fields![
     ("detail", "Chi tiết", "Detail"),
 ];
 
+/// A new account with its initial password, shown once.
+#[derive(serde::Serialize)]
+struct WithPassword<'a> {
+    #[serde(flatten)]
+    view: account::AccountView,
+    initial_password: &'a str,
+}
+
+/// A password just reset, shown once.
+#[derive(serde::Serialize)]
+struct NewPassword<'a> {
+    username: &'a str,
+    password: &'a str,
+    must_change: bool,
+}
+
+/// An audit finding as the reader sees it: its detail in the reader's language.
+#[derive(serde::Serialize)]
+struct FindingRow<'a> {
+    finding: &'a str,
+    account: &'a str,
+    unit: &'a str,
+    detail: &'a str,
+}
+
 fn status(ctx: &Ctx, a: StatusArgs, action: Lifecycle) -> Result<()> {
     let req = super::request(a.req.request, a.req.received, ctx)?;
     let acc = ctx.write(|tx, actor, rec| {
@@ -235,7 +284,7 @@ fn status(ctx: &Ctx, a: StatusArgs, action: Lifecycle) -> Result<()> {
         )?;
         account::view(tx, &acc)
     })?;
-    ctx.out.emit(&acc, ACCOUNT_FIELDS)
+    ctx.out.emit(&serde_json::to_value(acc)?, ACCOUNT_FIELDS)
 }
 
 pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
@@ -252,11 +301,14 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
             };
             let password = auth::generate_password();
             let hash = auth::hash_password(&password)?;
-            let mut v = ctx.write(|tx, actor, rec| {
+            let view = ctx.write(|tx, actor, rec| {
                 let acc = account::add(tx, actor, rec, &input, &hash, req.as_ref())?;
                 account::view(tx, &acc)
             })?;
-            v["initial_password"] = json!(password);
+            let v = serde_json::to_value(WithPassword {
+                view,
+                initial_password: &password,
+            })?;
             ctx.out.note(Msg::new(
                 "Mật khẩu khởi tạo chỉ hiện một lần; người dùng phải đổi khi đăng nhập lần đầu",
                 "The initial password is shown once; it must be changed at first sign-in",
@@ -269,67 +321,68 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
             f.extend_from_slice(ACCOUNT_FIELDS);
             ctx.out.emit(&v, &f)
         }
-        AccountCmd::Update {
-            username,
-            full_name,
-            email,
-            phone,
-            req,
-        } => {
-            let req = super::request(req.request, req.received, ctx)?;
+        AccountCmd::Update(a) => {
+            let req = super::request(a.req.request, a.req.received, ctx)?;
             let ch = AccountChange {
-                full_name,
-                email,
-                phone,
+                full_name: a.full_name,
+                email: a.email,
+                phone: a.phone,
             };
             let v = ctx.write(|tx, actor, rec| {
-                let acc = account::update(tx, actor, rec, &username, &ch, req.as_ref())?;
+                let acc = account::update(tx, actor, rec, &a.username, &ch, req.as_ref())?;
                 account::view(tx, &acc)
             })?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
-        AccountCmd::List { unit, status, role } => {
+        AccountCmd::List(a) => {
             let rows = ctx.read(|tx, actor| {
-                account::list(tx, actor, unit.as_deref(), status.as_deref(), role)
+                account::list(tx, actor, a.unit.as_deref(), a.status.as_deref(), a.role)
             })?;
-            ctx.out.emit(&Value::Array(rows), LIST_FIELDS)
+            ctx.out.emit(&serde_json::to_value(rows)?, LIST_FIELDS)
         }
-        AccountCmd::Show { username } => {
-            let v = ctx.read(|tx, actor| account::show(tx, actor, &username))?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+        AccountCmd::Show(a) => {
+            let v = ctx.read(|tx, actor| account::show(tx, actor, &a.username))?;
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
-        AccountCmd::Transfer {
-            username,
-            unit,
-            keep_grants,
-            req,
-        } => {
-            let req = super::request(req.request, req.received, ctx)?;
+        AccountCmd::Transfer(a) => {
+            let req = super::request(a.req.request, a.req.received, ctx)?;
             let v = ctx.write(|tx, actor, rec| {
-                let acc =
-                    account::transfer(tx, actor, rec, &username, &unit, keep_grants, req.as_ref())?;
+                let acc = account::transfer(
+                    tx,
+                    actor,
+                    rec,
+                    &a.username,
+                    &a.unit,
+                    a.keep_grants,
+                    req.as_ref(),
+                )?;
                 account::view(tx, &acc)
             })?;
-            ctx.out.emit(&v, ACCOUNT_FIELDS)
+            ctx.out.emit(&serde_json::to_value(v)?, ACCOUNT_FIELDS)
         }
         AccountCmd::Suspend(a) => status(ctx, a, Lifecycle::Suspend),
         AccountCmd::Resume(a) => status(ctx, a, Lifecycle::Resume),
         AccountCmd::Lock(a) => status(ctx, a, Lifecycle::Lock),
         AccountCmd::Unlock(a) => status(ctx, a, Lifecycle::Unlock),
         AccountCmd::Close(a) => status(ctx, a, Lifecycle::Close),
-        AccountCmd::ResetPassword { username, req } => {
-            let req = super::request(req.request, req.received, ctx)?;
+        AccountCmd::ResetPassword(a) => {
+            let req = super::request(a.req.request, a.req.received, ctx)?;
             let password = auth::generate_password();
             let hash = auth::hash_password(&password)?;
             let acc = ctx.write(|tx, actor, rec| {
-                account::reset_password(tx, actor, rec, &username, &hash, req.as_ref())
+                account::reset_password(tx, actor, rec, &a.username, &hash, req.as_ref())
             })?;
             ctx.out.note(Msg::new(
                 "Mật khẩu mới chỉ hiện một lần",
                 "The new password is shown once",
             ));
+            let shown = NewPassword {
+                username: &acc.username,
+                password: &password,
+                must_change: true,
+            };
             ctx.out.emit(
-                &json!({"username": acc.username, "password": password, "must_change": true}),
+                &serde_json::to_value(shown)?,
                 fields![
                     ("username", "Tên đăng nhập", "Username"),
                     ("password", "Mật khẩu mới", "New password"),
@@ -350,37 +403,33 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     regimes.as_deref(),
                 )
             })?;
-            ctx.out.emit(&v, &[])
+            ctx.out.emit(&serde_json::to_value(v)?, &[])
         }
-        AccountCmd::Revoke {
-            username,
-            role,
-            unit,
-        } => {
+        AccountCmd::Revoke(a) => {
             let v = ctx.write(|tx, actor, rec| {
-                account::revoke(tx, actor, rec, &username, role, unit.as_deref())
+                account::revoke(tx, actor, rec, &a.username, a.role, a.unit.as_deref())
             })?;
-            ctx.out.emit(&v, &[])
+            ctx.out.emit(&serde_json::to_value(v)?, &[])
         }
-        AccountCmd::Import { file, dry_run } => {
-            let rows = account::read_file(&file)?;
+        AccountCmd::Import(a) => {
+            let rows = account::read_file(&a.file)?;
             let new = {
                 let mut store = ctx.open()?;
                 store.read(|tx| account::import_plan(tx, &rows))?
             };
             // Hash outside the write transaction: argon2 is slow by design.
             let mut passwords = HashMap::new();
-            if !dry_run {
+            if !a.dry_run {
                 for u in new {
                     let p = auth::generate_password();
                     let h = auth::hash_password(&p)?;
                     passwords.insert(u, (p, h));
                 }
             }
-            let lang = ctx.lang();
-            let report = ctx.write(|tx, actor, rec| {
-                account::import(tx, actor, rec, &rows, &passwords, dry_run, lang)
+            let mut report = ctx.write(|tx, actor, rec| {
+                account::import(tx, actor, rec, &rows, &passwords, a.dry_run)
             })?;
+            super::unit::in_lang(&mut report.conflicts, ctx);
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());
             }
@@ -416,15 +465,24 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                 ],
             )
         }
-        AccountCmd::Audit { exit_code } => {
+        AccountCmd::Audit(a) => {
             let findings = ctx.read(|tx, actor| {
                 let now = ctx.clock.now();
                 let cal = crate::ops::calendar::load(tx)?;
-                account::audit(tx, actor, now, &cal, ctx.lang())
+                account::audit(tx, actor, now, &cal)
             })?;
             let n = findings.len();
-            ctx.out.emit(&Value::Array(findings), AUDIT_FIELDS)?;
-            if exit_code && n > 0 {
+            let rows: Vec<FindingRow> = findings
+                .iter()
+                .map(|f| FindingRow {
+                    finding: f.finding,
+                    account: &f.account,
+                    unit: &f.unit,
+                    detail: f.detail.get(ctx.lang()),
+                })
+                .collect();
+            ctx.out.emit(&serde_json::to_value(rows)?, AUDIT_FIELDS)?;
+            if a.exit_code && n > 0 {
                 return Err(crate::error::Error::new(
                     Kind::Findings,
                     Msg::new(format!("{n} phát hiện"), format!("{n} findings")),

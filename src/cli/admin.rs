@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::audit::LogFilter;
 use crate::context::{Ctx, Need};
@@ -15,24 +15,27 @@ use crate::output::Field;
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
     /// List audit entries, oldest first.
-    Log {
-        /// Only this actor's entries.
-        #[arg(long)]
-        actor: Option<String>,
-        /// Only this object (`account:nva`) or kind of object (`unit`).
-        #[arg(long)]
-        object: Option<String>,
-        /// Only entries at or after this date.
-        #[arg(long)]
-        since: Option<String>,
-        /// At most this many entries (the latest).
-        #[arg(long)]
-        limit: Option<i64>,
-    },
+    Log(LogArgs),
     /// Verify the hash chain and every audited row; exit 1 naming the first bad entry.
     Verify,
     /// Print the chain's head (id:hash), to anchor it outside the database.
     Head,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Only this actor's entries.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Only this object (`account:nva`) or kind of object (`unit`).
+    #[arg(long)]
+    pub object: Option<String>,
+    /// Only entries at or after this date.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// At most this many entries (the latest).
+    #[arg(long)]
+    pub limit: Option<i64>,
 }
 
 const LOG_FIELDS: &[Field] = fields![
@@ -75,12 +78,12 @@ fn report_problems(ctx: &Ctx, problems: &[crate::audit::Problem]) -> Result<()> 
 
 pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
     match cmd {
-        AuditCmd::Log {
+        AuditCmd::Log(LogArgs {
             actor,
             object,
             since,
             limit,
-        } => {
+        }) => {
             let since = since
                 .as_deref()
                 .map(crate::clock::parse_instant)
@@ -125,11 +128,17 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 crate::audit::head(tx)
             })?;
             ctx.out.emit(
-                &json!({"head": head}),
+                &serde_json::to_value(Head { head })?,
                 fields![("head", "Đầu chuỗi", "Head")],
             )
         }
     }
+}
+
+/// The audit chain's head, to anchor it outside the database.
+#[derive(serde::Serialize)]
+struct Head {
+    head: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -192,7 +201,7 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
     }
     let prepared = backup::prepare_restore(&a.file, &ctx.db)?;
     super::confirm(ctx, question)?;
-    let checked = serde_json::to_value(&prepared.inspection)?;
+    let checked = prepared.inspection.clone();
     let aside = prepared.install(&ctx.db)?;
     ctx.out.note(Msg::new(
         format!("Đã khôi phục từ {p}"),
@@ -204,9 +213,11 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
             format!("The previous database is kept at {old}"),
         ));
     }
-    let mut v = checked;
-    v["previous_database"] = json!(aside);
-    ctx.out.emit(&v, &[])
+    let done = backup::Restored {
+        inspection: checked,
+        previous_database: aside,
+    };
+    ctx.out.emit(&serde_json::to_value(done)?, &[])
 }
 
 pub fn check(ctx: &Ctx) -> Result<()> {
@@ -273,4 +284,153 @@ pub fn check(ctx: &Ctx) -> Result<()> {
         ));
     }
     report_problems(ctx, &problems)
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to put the demo database (replaced if a demo is already there).
+    #[arg(long, default_value = "baocao-demo")]
+    pub dir: PathBuf,
+    /// `province` (the sample province Hà Sơn) or `national` (the synthetic set).
+    #[arg(long, value_enum, default_value = "province")]
+    pub scale: DemoScale,
+    /// Communes of the national set (3,321); fewer for a quick run in tests.
+    #[arg(long, hide = true, default_value_t = crate::ops::demo::national::COMMUNES,
+          value_parser = communes_arg)]
+    pub communes: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// What `demo` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScale {
+    Province,
+    National,
+}
+
+/// `--communes N`: 1 to the country's 3,321.
+fn communes_arg(s: &str) -> std::result::Result<usize, String> {
+    let max = crate::ops::demo::national::COMMUNES;
+    match s.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("1..={max}")),
+    }
+}
+
+fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
+    let report = crate::ops::demo::national::build(dir, communes, &|m| ctx.out.note(m))?;
+    let db = report.db.display().to_string();
+    ctx.out.note(Msg::new(
+        format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
+        format!("National demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
+    ));
+    ctx.out.emit(
+        &serde_json::to_value(&report)?,
+        crate::fields![
+            ("db", "Cơ sở dữ liệu", "Database"),
+            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
+            ("admin", "Quản trị", "Administrator"),
+            ("password", "Mật khẩu mẫu", "Demo password"),
+            ("regime", "Chế độ báo cáo", "Regime"),
+            ("periods", "Các kỳ", "Periods"),
+            ("provinces", "Số tỉnh", "Provinces"),
+            ("communes", "Số xã", "Communes"),
+            ("reports", "Báo cáo đã tiếp nhận", "Accepted reports"),
+            ("values", "Số liệu", "Values"),
+            ("on_time", "Đúng hạn", "On time"),
+            ("late", "Trễ hạn", "Late"),
+            ("missing", "Chưa gửi", "Missing"),
+            ("audit_entries", "Mục nhật ký", "Audit entries"),
+            ("form_rows", "Số dòng của biểu", "Form rows"),
+            ("form_columns", "Số cột của biểu", "Form columns"),
+            ("db_bytes", "Dung lượng (byte)", "Size (bytes)"),
+            ("seconds", "Thời gian (giây)", "Time (s)"),
+        ],
+    )
+}
+
+pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
+    match a.scale {
+        DemoScale::Province => demo_province(ctx, &a.dir),
+        DemoScale::National => demo_national(ctx, &a.dir, a.communes),
+    }
+}
+
+fn demo_province(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
+    let report = crate::ops::demo::build(dir, &|m| ctx.out.note(m))?;
+    let db = report.db.display().to_string();
+    ctx.out.note(Msg::new(
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+    ));
+    let mut summary = serde_json::to_value(&report)?;
+    if !ctx.out.is_json() {
+        // People get the month in brief and the overdue list as its own table, as
+        // `baocao overdue` prints it on the morning after.
+        let m = &report.month;
+        let returned = Msg::new(
+            format!(
+                "{} bị trả lại rồi đính chính",
+                m.returned_and_corrected.len()
+            ),
+            format!("{} returned and corrected", m.returned_and_corrected.len()),
+        );
+        summary["month"] = serde_json::json!(format!(
+            "{}: {} / {} / {} / {} ({})",
+            m.period,
+            m.reports_expected,
+            m.on_time,
+            m.late,
+            m.missing,
+            returned.get(ctx.lang())
+        ));
+        ctx.out.emit(
+            &serde_json::Value::Array(m.overdue.clone()),
+            crate::fields![
+                ("regime", "Chế độ", "Regime"),
+                ("unit", "Đơn vị", "Unit"),
+                ("unit_name", "Tên đơn vị", "Unit name"),
+                ("deadline", "Hạn gửi", "Deadline"),
+                ("timeliness", "Đúng hạn", "Timeliness"),
+                ("sent_at", "Gửi lúc", "Sent at"),
+                (
+                    "working_days_overdue",
+                    "Số ngày làm việc quá hạn",
+                    "Working days overdue"
+                ),
+            ],
+        )?;
+    }
+    ctx.out.emit(
+        &summary,
+        crate::fields![
+            ("db", "Cơ sở dữ liệu", "Database"),
+            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
+            ("admin", "Quản trị", "Administrator"),
+            ("password", "Mật khẩu mẫu", "Demo password"),
+            ("units", "Số đơn vị", "Units"),
+            ("accounts", "Số tài khoản", "Accounts"),
+            ("grants", "Số quyền được cấp", "Role grants"),
+            ("roles", "Theo vai trò", "By role"),
+            (
+                "calendar_overrides",
+                "Ngày điều chỉnh lịch",
+                "Calendar overrides"
+            ),
+            ("audit_entries", "Mục nhật ký", "Audit entries"),
+            ("audit_ok", "Nhật ký toàn vẹn", "Audit intact"),
+            (
+                "month",
+                "Tháng 11/2026: phải gửi / đúng hạn / trễ / chưa gửi",
+                "November 2026: due / on time / late / missing"
+            ),
+            ("files", "Tệp đã xuất", "Files written"),
+        ],
+    )
 }

@@ -16,6 +16,7 @@ mod period;
 mod regime;
 mod report;
 mod session;
+mod text;
 mod unit;
 
 use std::io::{BufRead, IsTerminal};
@@ -112,7 +113,7 @@ pub enum Command {
     Form(form::FormCmd),
     /// Legacy Vietnamese text: detect and convert TCVN3 (ABC) and VNI to Unicode.
     #[command(subcommand)]
-    Text(indicator::TextCmd),
+    Text(text::TextCmd),
     /// Regimes (chế độ báo cáo): what is reported, by whom, how often, by when.
     #[command(subcommand)]
     Regime(regime::RegimeCmd),
@@ -180,24 +181,9 @@ pub enum Command {
     /// With `--scale national`, a synthetic national-scale set instead (`national.db`):
     /// 34 provinces, 3,321 communes, one 100-row × 6-column monthly regime and twelve
     /// months of accepted reports (202512–202611), for benchmarks and capacity planning.
-    Demo {
-        /// Where to put the demo database (replaced if a demo is already there).
-        #[arg(long, default_value = "baocao-demo")]
-        dir: PathBuf,
-        /// `province` (the sample province Hà Sơn) or `national` (the synthetic set).
-        #[arg(long, value_enum, default_value = "province")]
-        scale: DemoScale,
-        /// Communes of the national set (3,321); fewer for a quick run in tests.
-        #[arg(long, hide = true, default_value_t = crate::ops::demo::national::COMMUNES,
-              value_parser = communes_arg)]
-        communes: usize,
-    },
+    Demo(admin::DemoArgs),
     /// Print shell completions.
-    Completions {
-        /// The shell to write completions for.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Completions(admin::CompletionsArgs),
 }
 
 impl Command {
@@ -236,8 +222,8 @@ impl Command {
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
             Command::Check => "check",
-            Command::Demo { .. } => "demo",
-            Command::Completions { .. } => "completions",
+            Command::Demo(_) => "demo",
+            Command::Completions(_) => "completions",
         };
         noun.to_string()
     }
@@ -286,7 +272,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Unit(c) => unit::run(&ctx, c),
         Command::Account(c) => account::run(&ctx, c),
         Command::Indicator(c) => indicator::run(&ctx, c),
-        Command::Text(c) => indicator::text_cmd(&ctx, c),
+        Command::Text(c) => text::run(&ctx, c),
         Command::Form(c) => form::run(&ctx, c),
         Command::Regime(c) => regime::regime_cmd(&ctx, c),
         Command::Assign(c) => regime::assign_cmd(&ctx, c),
@@ -309,19 +295,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(a) => admin::backup(&ctx, a),
         Command::Restore(a) => admin::restore(&ctx, a),
         Command::Check => admin::check(&ctx),
-        Command::Demo {
-            dir,
-            scale: DemoScale::Province,
-            ..
-        } => demo(&ctx, &dir),
-        Command::Demo {
-            dir,
-            scale: DemoScale::National,
-            communes,
-        } => demo_national(&ctx, &dir, communes),
-        Command::Completions { shell } => {
+        Command::Demo(a) => admin::demo(&ctx, a),
+        Command::Completions(a) => {
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "baocao", &mut std::io::stdout());
+            clap_complete::generate(a.shell, &mut cmd, "baocao", &mut std::io::stdout());
             Ok(())
         }
     }
@@ -471,128 +448,6 @@ pub fn request(
 
 pub fn parse_date_arg(s: &str) -> Result<jiff::civil::Date> {
     clock::parse_date(s)
-}
-
-/// What `demo` builds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DemoScale {
-    Province,
-    National,
-}
-
-/// `--communes N`: 1 to the country's 3,321.
-fn communes_arg(s: &str) -> std::result::Result<usize, String> {
-    let max = crate::ops::demo::national::COMMUNES;
-    match s.trim().parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(format!("1..={max}")),
-    }
-}
-
-fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
-    let report =
-        crate::ops::demo::national::build(dir, communes, ctx.lang(), &|m| ctx.out.note(m))?;
-    let db = report.db.display().to_string();
-    ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
-        format!("National demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
-    ));
-    ctx.out.emit(
-        &serde_json::to_value(&report)?,
-        crate::fields![
-            ("db", "Cơ sở dữ liệu", "Database"),
-            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
-            ("admin", "Quản trị", "Administrator"),
-            ("password", "Mật khẩu mẫu", "Demo password"),
-            ("regime", "Chế độ báo cáo", "Regime"),
-            ("periods", "Các kỳ", "Periods"),
-            ("provinces", "Số tỉnh", "Provinces"),
-            ("communes", "Số xã", "Communes"),
-            ("reports", "Báo cáo đã tiếp nhận", "Accepted reports"),
-            ("values", "Số liệu", "Values"),
-            ("on_time", "Đúng hạn", "On time"),
-            ("late", "Trễ hạn", "Late"),
-            ("missing", "Chưa gửi", "Missing"),
-            ("audit_entries", "Mục nhật ký", "Audit entries"),
-            ("form_rows", "Số dòng của biểu", "Form rows"),
-            ("form_columns", "Số cột của biểu", "Form columns"),
-            ("db_bytes", "Dung lượng (byte)", "Size (bytes)"),
-            ("seconds", "Thời gian (giây)", "Time (s)"),
-        ],
-    )
-}
-
-fn demo(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
-    let report = crate::ops::demo::build(dir, ctx.lang(), &|m| ctx.out.note(m))?;
-    let db = report.db.display().to_string();
-    ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-    ));
-    let mut summary = serde_json::to_value(&report)?;
-    if !ctx.out.is_json() {
-        // People get the month in brief and the overdue list as its own table, as
-        // `baocao overdue` prints it on the morning after.
-        let m = &report.month;
-        let returned = Msg::new(
-            format!(
-                "{} bị trả lại rồi đính chính",
-                m.returned_and_corrected.len()
-            ),
-            format!("{} returned and corrected", m.returned_and_corrected.len()),
-        );
-        summary["month"] = serde_json::json!(format!(
-            "{}: {} / {} / {} / {} ({})",
-            m.period,
-            m.reports_expected,
-            m.on_time,
-            m.late,
-            m.missing,
-            returned.get(ctx.lang())
-        ));
-        ctx.out.emit(
-            &serde_json::Value::Array(m.overdue.clone()),
-            crate::fields![
-                ("regime", "Chế độ", "Regime"),
-                ("unit", "Đơn vị", "Unit"),
-                ("unit_name", "Tên đơn vị", "Unit name"),
-                ("deadline", "Hạn gửi", "Deadline"),
-                ("timeliness", "Đúng hạn", "Timeliness"),
-                ("sent_at", "Gửi lúc", "Sent at"),
-                (
-                    "working_days_overdue",
-                    "Số ngày làm việc quá hạn",
-                    "Working days overdue"
-                ),
-            ],
-        )?;
-    }
-    ctx.out.emit(
-        &summary,
-        crate::fields![
-            ("db", "Cơ sở dữ liệu", "Database"),
-            ("simulated_now", "Thời điểm giả lập", "Simulated time"),
-            ("admin", "Quản trị", "Administrator"),
-            ("password", "Mật khẩu mẫu", "Demo password"),
-            ("units", "Số đơn vị", "Units"),
-            ("accounts", "Số tài khoản", "Accounts"),
-            ("grants", "Số quyền được cấp", "Role grants"),
-            ("roles", "Theo vai trò", "By role"),
-            (
-                "calendar_overrides",
-                "Ngày điều chỉnh lịch",
-                "Calendar overrides"
-            ),
-            ("audit_entries", "Mục nhật ký", "Audit entries"),
-            ("audit_ok", "Nhật ký toàn vẹn", "Audit intact"),
-            (
-                "month",
-                "Tháng 11/2026: phải gửi / đúng hạn / trễ / chưa gửi",
-                "November 2026: due / on time / late / missing"
-            ),
-            ("files", "Tệp đã xuất", "Files written"),
-        ],
-    )
 }
 
 #[cfg(test)]

@@ -1,19 +1,17 @@
 //! `init`, `login`, `logout`, `whoami`, `passwd` and `token`.
 
 use clap::{Args, Subcommand};
-use jiff::{SignedDuration, Timestamp};
-use serde_json::json;
 
 use super::read_secret;
 use crate::audit::Recorder;
 use crate::auth::{self, session};
 use crate::clock;
-use crate::context::{simulated, Ctx, Need};
+use crate::context::{Ctx, Need};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::fields;
-use crate::ops::account::{self, SignIn};
-
-/// How long a sign-in lasts (real time).
+use crate::ops::session as ops_session;
+use crate::ops::token;
+use crate::ops::{account, bootstrap};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -42,43 +40,23 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
     let full_name = crate::input::name("Họ và tên", "Full name", &a.full_name, 200)?;
     let unit_code = crate::input::code(&a.unit_code)?;
     let unit_name = crate::input::name("Tên đơn vị", "Unit name", &a.unit_name, 300)?;
-    if ctx.clock.is_simulated() && !a.simulated_clock {
-        return Err(Error::new(
-            Kind::Invalid,
-            Msg::new(
-                "--as-of / BAOCAO_NOW chỉ dùng được với --simulated-clock khi khởi tạo",
-                "--as-of / BAOCAO_NOW needs --simulated-clock at init",
-            ),
-        ));
-    }
-    if ctx.db.exists() {
-        let p = ctx.db.display();
-        return Err(Error::new(
-            Kind::State,
-            Msg::new(
-                format!("Đã có cơ sở dữ liệu tại {p}"),
-                format!("A database already exists at {p}"),
-            ),
-        ));
-    }
-    let mut lines = None;
-    let password = read_secret(
-        ctx,
-        a.password_stdin,
-        Msg::new("Mật khẩu quản trị", "Administrator password"),
-        &mut lines,
-    )?;
-    auth::check_policy(&password)?;
-    let hash = auth::hash_password(&password)?;
-    crate::ops::bootstrap::init(
+    let made = bootstrap::init(
         &ctx.db,
-        &crate::ops::bootstrap::InitInput {
+        &bootstrap::InitInput {
             username: &username,
             full_name: &full_name,
             unit_code: &unit_code,
             unit_name: &unit_name,
-            password_hash: &hash,
             simulated_clock: a.simulated_clock,
+        },
+        ctx.clock.is_simulated(),
+        || {
+            read_secret(
+                ctx,
+                a.password_stdin,
+                Msg::new("Mật khẩu quản trị", "Administrator password"),
+                &mut None,
+            )
         },
         &|tx| ctx.record_time(tx),
     )?;
@@ -102,10 +80,7 @@ pub fn init(ctx: &Ctx, a: InitArgs) -> Result<()> {
         ),
     ));
     if ctx.out.is_json() {
-        ctx.out.emit(
-            &json!({"db": ctx.db, "admin": username, "simulated_clock": a.simulated_clock}),
-            &[],
-        )?;
+        ctx.out.emit(&serde_json::to_value(&made)?, &[])?;
     }
     Ok(())
 }
@@ -129,60 +104,44 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
     )?;
     let mut store = ctx.open()?;
     let secret = auth::generate_secret("bcs");
-    let outcome = store.write(|tx| {
-        let now = ctx.trusted_now(tx)?;
+    let req = ops_session::LoginRequest {
+        username: &a.username,
+        password: &password,
+        secret: &secret,
+    };
+    // A refusal is committed too (the failed-attempt counter), then returned.
+    let signed_in = store.write(|tx| {
         let rec = Recorder {
             at: clock::rfc3339(ctx.record_time(tx)?),
             actor: a.username.trim().to_lowercase(),
             command: "login".into(),
         };
-        let outcome = account::sign_in(tx, &rec, &a.username, &password, now)?;
-        let mut notices = Vec::new();
-        if let SignIn::Ok { account, .. } = &outcome {
-            // What every signed-in user is shown: suspensions, outages, reception.
-            let actor = session::actor_of(tx, account)?;
-            let cal = crate::ops::calendar::load(tx)?;
-            notices = crate::ops::notice::visible(tx, &actor, &cal, ctx.clock.now(), false)?;
-            session::open(tx, &rec, account, &secret)?;
-        }
-        Ok((outcome, notices))
-    })?;
-    let (outcome, notices) = outcome;
-    match outcome {
-        SignIn::Refused(e) => Err(e),
-        SignIn::Ok {
-            account,
-            must_change,
-        } => {
-            session::write(
-                &ctx.db,
-                &session::SessionFile {
-                    db: ctx.db.display().to_string(),
-                    username: account.username.clone(),
-                    secret,
-                },
-            )?;
-            let (u, n) = (&account.username, &account.full_name);
-            ctx.out.note(Msg::new(
-                format!("Đã đăng nhập: {u} ({n})"),
-                format!("Signed in: {u} ({n})"),
-            ));
-            if must_change {
-                ctx.out.warn(Msg::new(
-                    "Phải đổi mật khẩu ngay: chạy `baocao passwd`",
-                    "The password must be changed now: run `baocao passwd`",
-                ));
-            }
-            notice_lines(ctx, &notices);
-            if ctx.out.is_json() {
-                ctx.out.emit(
-                    &json!({"username": account.username, "must_change_password": must_change, "notices": notices}),
-                    &[],
-                )?;
-            }
-            Ok(())
-        }
+        ops_session::login(tx, &rec, &req, ctx.trusted_now(tx)?, ctx.clock.now())
+    })??;
+    session::write(
+        &ctx.db,
+        &session::SessionFile {
+            db: ctx.db.display().to_string(),
+            username: signed_in.username.clone(),
+            secret,
+        },
+    )?;
+    let (u, n) = (&signed_in.username, &signed_in.full_name);
+    ctx.out.note(Msg::new(
+        format!("Đã đăng nhập: {u} ({n})"),
+        format!("Signed in: {u} ({n})"),
+    ));
+    if signed_in.must_change_password {
+        ctx.out.warn(Msg::new(
+            "Phải đổi mật khẩu ngay: chạy `baocao passwd`",
+            "The password must be changed now: run `baocao passwd`",
+        ));
     }
+    notice_lines(ctx, &signed_in.notices);
+    if ctx.out.is_json() {
+        ctx.out.emit(&serde_json::to_value(&signed_in)?, &[])?;
+    }
+    Ok(())
 }
 
 pub fn logout(ctx: &Ctx) -> Result<()> {
@@ -206,28 +165,11 @@ pub fn whoami(ctx: &Ctx) -> Result<()> {
     let mut store = ctx.open()?;
     let v = store.read(|tx| {
         let actor = ctx.authenticate(tx, Need::SignedIn)?;
-        let a = account::find(tx, &actor.username)?;
-        let now = ctx.trusted_now(tx)?;
-        let mut v = account::view(tx, &a)?;
-        v["via"] = serde_json::to_value(&actor.via)?;
-        v["must_change_password"] = json!(crate::context::must_change_password(&a, now));
-        v["simulated_clock"] = json!(simulated(tx)?);
-        let cal = crate::ops::calendar::load(tx)?;
-        v["notices"] = json!(crate::ops::notice::visible(
-            tx,
-            &actor,
-            &cal,
-            ctx.clock.now(),
-            false
-        )?);
-        Ok(v)
+        ops_session::whoami(tx, &actor, ctx.trusted_now(tx)?, ctx.clock.now())
     })?;
-    ctx.out.emit(&v, ACCOUNT_FIELDS)?;
+    ctx.out.emit(&serde_json::to_value(&v)?, ACCOUNT_FIELDS)?;
     if !ctx.out.is_json() {
-        notice_lines(
-            ctx,
-            v["notices"].as_array().map(|a| a.as_slice()).unwrap_or(&[]),
-        );
+        notice_lines(ctx, &v.notices);
     }
     Ok(())
 }
@@ -334,35 +276,44 @@ pub fn passwd(ctx: &Ctx, a: PasswdArgs) -> Result<()> {
 #[derive(Debug, Subcommand)]
 pub enum TokenCmd {
     /// Create a token; it is printed once and only its hash is kept.
-    Create {
-        /// A name saying what the token is for (`cron-overdue`).
-        name: String,
-        /// Lifetime: `90d` (days, at most 366) or an expiry date.
-        #[arg(long, default_value = "90d")]
-        expires: String,
-    },
+    Create(TokenCreateArgs),
     /// List your tokens (a sysadmin with --all: everyone's).
-    List {
-        /// Everyone's tokens, not only yours (sysadmin only).
-        #[arg(long)]
-        all: bool,
-    },
+    List(TokenListArgs),
     /// Revoke a token by name.
-    Revoke {
-        /// The token's name, as given to `token create`.
-        name: String,
-        /// Whose token (sysadmin only; default: yours).
-        #[arg(long)]
-        user: Option<String>,
-    },
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// A name saying what the token is for (`cron-overdue`).
+    pub name: String,
+    /// Lifetime: `90d` (days, at most 366) or an expiry date.
+    #[arg(long, default_value = "90d")]
+    pub expires: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenListArgs {
+    /// Everyone's tokens, not only yours (sysadmin only).
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's name, as given to `token create`.
+    pub name: String,
+    /// Whose token (sysadmin only; default: yours).
+    #[arg(long)]
+    pub user: Option<String>,
 }
 
 impl TokenCmd {
     pub fn verb(&self) -> &'static str {
         match self {
-            TokenCmd::Create { .. } => "create",
-            TokenCmd::List { .. } => "list",
-            TokenCmd::Revoke { .. } => "revoke",
+            TokenCmd::Create(_) => "create",
+            TokenCmd::List(_) => "list",
+            TokenCmd::Revoke(_) => "revoke",
         }
     }
 }
@@ -377,12 +328,14 @@ const TOKEN_FIELDS: &[crate::output::Field] = fields![
 
 pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
     match cmd {
-        TokenCmd::Create { name, expires } => {
-            let name = crate::input::code(&name)?;
-            let secret = auth::generate_secret("bct");
+        TokenCmd::Create(a) => {
+            let req = token::TokenRequest {
+                name: crate::input::code(&a.name)?,
+                lifetime: a.expires,
+                secret: auth::generate_secret("bct"),
+            };
             let v = ctx.write(|tx, actor, rec| {
-                let until = |tx: &rusqlite::Connection| expiry(&expires, ctx.record_time(tx)?);
-                auth::token::create(tx, actor, rec, &name, until, &secret)
+                token::create(tx, actor, rec, &req, |tx| ctx.record_time(tx))
             })?;
             let v = serde_json::to_value(&v)?;
             ctx.out.note(Msg::new(
@@ -399,44 +352,16 @@ pub fn token(ctx: &Ctx, cmd: TokenCmd) -> Result<()> {
                 ],
             )
         }
-        TokenCmd::List { all } => {
-            let rows = ctx.read(|tx, actor| auth::token::list(tx, actor, all))?;
+        TokenCmd::List(a) => {
+            let rows = ctx.read(|tx, actor| token::list(tx, actor, a.all))?;
             ctx.out.emit(&serde_json::to_value(rows)?, TOKEN_FIELDS)
         }
-        TokenCmd::Revoke { name, user } => {
+        TokenCmd::Revoke(a) => {
             let v = ctx.write(|tx, actor, rec| {
-                auth::token::revoke(tx, actor, rec, &name, user.as_deref())
+                token::revoke(tx, actor, rec, &a.name, a.user.as_deref())
             })?;
             let v = serde_json::to_value(&v)?;
             ctx.out.emit(&v, TOKEN_FIELDS)
         }
     }
-}
-
-fn expiry(s: &str, now: Timestamp) -> Result<Timestamp> {
-    let t = s.trim();
-    let bad = || {
-        Error::new(
-            Kind::Invalid,
-            Msg::new(
-                format!(
-                    "Thời hạn không hợp lệ: «{t}» (ví dụ 90d hoặc 31/12/2026, tối đa 366 ngày)"
-                ),
-                format!("Invalid lifetime «{t}» (e.g. 90d or 2026-12-31, 366 days at most)"),
-            ),
-        )
-    };
-    let until = if let Some(days) = t.strip_suffix('d').and_then(|d| d.parse::<i64>().ok()) {
-        if !(1..=366).contains(&days) {
-            return Err(bad());
-        }
-        now + SignedDuration::from_hours(24 * days)
-    } else {
-        let date = clock::parse_date(t).map_err(|_| bad())?;
-        clock::local_to_timestamp(date.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0)))?
-    };
-    if until <= now || until.duration_since(now) > SignedDuration::from_hours(24 * 367) {
-        return Err(bad());
-    }
-    Ok(until)
 }

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use crate::context::Ctx;
-use crate::error::{Msg, Result};
+use crate::domain::unit_kind::UnitKind;
+use crate::error::{Lang, Msg, Result};
 use crate::fields;
-use crate::ops::unit::{self, UnitChange, UnitInput, UnitKind};
+use crate::ops::unit::{self, Conflict, TreeNode, UnitChange, UnitInput};
 use crate::output::{Field, Format};
 
 #[derive(Debug, Subcommand)]
@@ -15,97 +16,121 @@ pub enum UnitCmd {
     /// Add a unit.
     Add(AddArgs),
     /// Change a unit's name, kind, start date or note.
-    Update {
-        /// The unit's code.
-        code: String,
-        /// The new official name (Unicode; legacy TCVN3/VNI is converted).
-        #[arg(long)]
-        name: Option<String>,
-        /// The new kind of unit.
-        #[arg(long, value_enum)]
-        kind: Option<UnitKind>,
-        /// The new first day the unit exists (2026-07-01 or 01/07/2026).
-        #[arg(long)]
-        valid_from: Option<String>,
-        /// A free-text note kept with the unit.
-        #[arg(long)]
-        note: Option<String>,
-    },
+    Update(UpdateArgs),
     /// List units (active ones unless --all).
-    List {
-        /// Only units of this kind.
-        #[arg(long, value_enum)]
-        kind: Option<UnitKind>,
-        /// Only units under this one (itself included).
-        #[arg(long)]
-        under: Option<String>,
-        /// Include dissolved and merged units.
-        #[arg(long)]
-        all: bool,
-    },
+    List(ListArgs),
     /// Show one unit with its subordinates and lineage.
-    Show {
-        /// The unit's code.
-        code: String,
-    },
+    Show(ShowArgs),
     /// Draw the hierarchy.
-    Tree {
-        /// Start from this unit (default: every top-level unit).
-        code: Option<String>,
-        /// Include dissolved and merged units.
-        #[arg(long)]
-        all: bool,
-    },
+    Tree(TreeArgs),
     /// Move a unit under another parent.
-    Move {
-        /// The code of the unit to move (its subordinates move with it).
-        code: String,
-        /// The code of its new parent unit.
-        #[arg(long)]
-        parent: String,
-    },
+    Move(MoveArgs),
     /// Dissolve a unit (it stays in history; it must have no active subordinates).
-    Dissolve {
-        /// The code of the unit to dissolve.
-        code: String,
-        /// Last day of the unit (default: today).
-        #[arg(long)]
-        date: Option<String>,
-        /// The decision that dissolves it (số quyết định).
-        #[arg(long)]
-        decision: Option<String>,
-    },
+    Dissolve(DissolveArgs),
     /// Merge units into one (existing, or created with --name/--kind), with lineage.
     Merge(MergeArgs),
     /// Create and update units from CSV (code,name,kind,parent[,valid_from]) or JSON.
-    Import {
-        /// The CSV or JSON file to read (a `unit export` file imports back).
-        file: PathBuf,
-        /// Report created / updated / unchanged / conflicts; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(ImportArgs),
     /// Write units in the import format (CSV by default, JSON with -o json).
-    Export {
-        /// Include dissolved and merged units (default: active ones only).
-        #[arg(long)]
-        all: bool,
-    },
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The unit's code.
+    pub code: String,
+    /// The new official name (Unicode; legacy TCVN3/VNI is converted).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The new kind of unit.
+    #[arg(long, value_enum)]
+    pub kind: Option<UnitKind>,
+    /// The new first day the unit exists (2026-07-01 or 01/07/2026).
+    #[arg(long)]
+    pub valid_from: Option<String>,
+    /// A free-text note kept with the unit.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only units of this kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<UnitKind>,
+    /// Only units under this one (itself included).
+    #[arg(long)]
+    pub under: Option<String>,
+    /// Include dissolved and merged units.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The unit's code.
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// Start from this unit (default: every top-level unit).
+    pub code: Option<String>,
+    /// Include dissolved and merged units.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// The code of the unit to move (its subordinates move with it).
+    pub code: String,
+    /// The code of its new parent unit.
+    #[arg(long)]
+    pub parent: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DissolveArgs {
+    /// The code of the unit to dissolve.
+    pub code: String,
+    /// Last day of the unit (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// The decision that dissolves it (số quyết định).
+    #[arg(long)]
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV or JSON file to read (a `unit export` file imports back).
+    pub file: PathBuf,
+    /// Report created / updated / unchanged / conflicts; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Include dissolved and merged units (default: active ones only).
+    #[arg(long)]
+    pub all: bool,
 }
 
 impl UnitCmd {
     pub fn verb(&self) -> &'static str {
         match self {
             UnitCmd::Add(_) => "add",
-            UnitCmd::Update { .. } => "update",
-            UnitCmd::List { .. } => "list",
-            UnitCmd::Show { .. } => "show",
-            UnitCmd::Tree { .. } => "tree",
-            UnitCmd::Move { .. } => "move",
-            UnitCmd::Dissolve { .. } => "dissolve",
+            UnitCmd::Update(_) => "update",
+            UnitCmd::List(_) => "list",
+            UnitCmd::Show(_) => "show",
+            UnitCmd::Tree(_) => "tree",
+            UnitCmd::Move(_) => "move",
+            UnitCmd::Dissolve(_) => "dissolve",
             UnitCmd::Merge(_) => "merge",
-            UnitCmd::Import { .. } => "import",
-            UnitCmd::Export { .. } => "export",
+            UnitCmd::Import(_) => "import",
+            UnitCmd::Export(_) => "export",
         }
     }
 }
@@ -191,56 +216,48 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
             ));
             ctx.out.emit(&serde_json::to_value(&u)?, UNIT_FIELDS)
         }
-        UnitCmd::Update {
-            code,
-            name,
-            kind,
-            valid_from,
-            note,
-        } => {
+        UnitCmd::Update(a) => {
             let ch = UnitChange {
-                name,
-                kind,
-                valid_from: valid_from
+                name: a.name,
+                kind: a.kind,
+                valid_from: a
+                    .valid_from
                     .as_deref()
                     .map(super::parse_date_arg)
                     .transpose()?,
-                note,
+                note: a.note,
             };
-            let u = ctx.write(|tx, actor, rec| unit::update(tx, actor, rec, &code, &ch))?;
+            let u = ctx.write(|tx, actor, rec| unit::update(tx, actor, rec, &a.code, &ch))?;
             ctx.out.emit(&serde_json::to_value(&u)?, UNIT_FIELDS)
         }
-        UnitCmd::List { kind, under, all } => {
-            let list = ctx.read(|tx, _| unit::list(tx, kind, under.as_deref(), all))?;
+        UnitCmd::List(a) => {
+            let list = ctx.read(|tx, _| unit::list(tx, a.kind, a.under.as_deref(), a.all))?;
             ctx.out.emit(&serde_json::to_value(list)?, UNIT_FIELDS)
         }
-        UnitCmd::Show { code } => {
-            let v = ctx.read(|tx, _| unit::show(tx, &code))?;
-            ctx.out.emit(&v, UNIT_FIELDS)
+        UnitCmd::Show(a) => {
+            let v = ctx.read(|tx, _| unit::show(tx, &a.code))?;
+            ctx.out.emit(&serde_json::to_value(v)?, UNIT_FIELDS)
         }
-        UnitCmd::Tree { code, all } => {
-            let nodes = ctx.read(|tx, _| unit::tree(tx, code.as_deref(), all))?;
+        UnitCmd::Tree(a) => {
+            let nodes = ctx.read(|tx, _| unit::tree(tx, a.code.as_deref(), a.all))?;
             if ctx.out.format == Format::Table {
-                ctx.out.text(&unit::draw(&nodes, ctx.lang()))
+                ctx.out.text(&draw(&nodes, ctx.lang()))
             } else {
                 ctx.out.emit(&serde_json::to_value(nodes)?, &[])
             }
         }
-        UnitCmd::Move { code, parent } => {
-            let u = ctx.write(|tx, actor, rec| unit::move_to(tx, actor, rec, &code, &parent))?;
+        UnitCmd::Move(a) => {
+            let u =
+                ctx.write(|tx, actor, rec| unit::move_to(tx, actor, rec, &a.code, &a.parent))?;
             ctx.out.emit(&serde_json::to_value(&u)?, UNIT_FIELDS)
         }
-        UnitCmd::Dissolve {
-            code,
-            date,
-            decision,
-        } => {
-            let date = match date {
+        UnitCmd::Dissolve(a) => {
+            let date = match a.date {
                 Some(d) => super::parse_date_arg(&d)?,
                 None => ctx.clock.today(),
             };
             let u = ctx.write(|tx, actor, rec| {
-                unit::dissolve(tx, actor, rec, &code, date, decision.as_deref())
+                unit::dissolve(tx, actor, rec, &a.code, date, a.decision.as_deref())
             })?;
             ctx.out.emit(&serde_json::to_value(&u)?, UNIT_FIELDS)
         }
@@ -249,10 +266,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
             let into = UnitInput {
                 code: a.into.clone(),
                 name: a.name.clone().unwrap_or_default(),
-                kind: a
-                    .kind
-                    .map(|k| k.as_str().to_string())
-                    .unwrap_or_else(|| "commune".into()),
+                kind: a.kind.unwrap_or(UnitKind::Commune).as_str().to_string(),
                 parent: a.parent.clone(),
                 valid_from: None,
             };
@@ -289,22 +303,20 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                 ],
             )
         }
-        UnitCmd::Import { file, dry_run } => {
-            let rows = unit::read_file(&file)?;
-            let lang = ctx.lang();
-            let report =
-                ctx.write(|tx, actor, rec| unit::import(tx, actor, rec, &rows, dry_run, lang))?;
-            if !report.conflicts.is_empty() {
-                for c in &report.conflicts {
-                    ctx.out.warn(c.line_msg());
-                }
+        UnitCmd::Import(a) => {
+            let rows = unit::read_file(&a.file)?;
+            let mut report =
+                ctx.write(|tx, actor, rec| unit::import(tx, actor, rec, &rows, a.dry_run))?;
+            in_lang(&mut report.conflicts, ctx);
+            for c in &report.conflicts {
+                ctx.out.warn(c.line_msg());
             }
             ctx.out
                 .emit(&serde_json::to_value(&report)?, IMPORT_FIELDS)?;
             unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
-        UnitCmd::Export { all } => {
-            let rows = ctx.read(|tx, _| unit::export_rows(tx, all))?;
+        UnitCmd::Export(a) => {
+            let rows = ctx.read(|tx, _| unit::export_rows(tx, a.all))?;
             let f: &[Field] = fields![
                 ("code", "code", "code"),
                 ("name", "name", "name"),
@@ -319,10 +331,88 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                     lang: ctx.lang(),
                     quiet: ctx.out.quiet,
                 }
-                .emit(&serde_json::Value::Array(rows), f)
+                .emit(&serde_json::to_value(&rows)?, f)
             } else {
-                ctx.out.emit(&serde_json::Value::Array(rows), f)
+                ctx.out.emit(&serde_json::to_value(&rows)?, f)
             }
         }
+    }
+}
+
+/// An import's conflicts give their reason in the reader's language.
+pub(super) fn in_lang(conflicts: &mut [Conflict], ctx: &Ctx) {
+    for c in conflicts {
+        c.reason = c.msg.get(ctx.lang()).to_string();
+    }
+}
+
+/// Draws the tree with box-drawing characters, as `tree(1)` does.
+fn draw(nodes: &[TreeNode], lang: Lang) -> String {
+    fn line(n: &TreeNode, prefix: &str, last: bool, top: bool, out: &mut String, lang: Lang) {
+        let mark = match (n.status.as_str(), lang) {
+            ("active", _) => String::new(),
+            ("merged", Lang::Vi) => " [đã sáp nhập]".into(),
+            ("dissolved", Lang::Vi) => " [đã giải thể]".into(),
+            (s, _) => format!(" [{s}]"),
+        };
+        let branch = if top {
+            ""
+        } else if last {
+            "└── "
+        } else {
+            "├── "
+        };
+        out.push_str(&format!("{prefix}{branch}{} ({}){mark}\n", n.name, n.code));
+        let child_prefix = if top {
+            prefix.to_string()
+        } else {
+            format!("{prefix}{}", if last { "    " } else { "│   " })
+        };
+        for (i, c) in n.children.iter().enumerate() {
+            line(
+                c,
+                &child_prefix,
+                i + 1 == n.children.len(),
+                false,
+                out,
+                lang,
+            );
+        }
+    }
+    let mut out = String::new();
+    for n in nodes {
+        line(n, "", true, true, &mut out, lang);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_drawn_with_branches() {
+        let leaf = |c: &str, status: &str| TreeNode {
+            code: c.into(),
+            name: format!("Xã {c}"),
+            kind: "commune".into(),
+            status: status.into(),
+            children: vec![],
+        };
+        let root = TreeNode {
+            code: "H99".into(),
+            name: "UBND tỉnh".into(),
+            kind: "province".into(),
+            status: "active".into(),
+            children: vec![leaf("A", "active"), leaf("B", "merged")],
+        };
+        assert_eq!(
+            draw(std::slice::from_ref(&root), Lang::Vi),
+            "UBND tỉnh (H99)\n├── Xã A (A)\n└── Xã B (B) [đã sáp nhập]\n"
+        );
+        assert_eq!(
+            draw(&[root], Lang::En),
+            "UBND tỉnh (H99)\n├── Xã A (A)\n└── Xã B (B) [merged]\n"
+        );
     }
 }

@@ -79,7 +79,7 @@ pub(crate) fn remove_db_files(p: &Path) {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Inspection {
     pub file: String,
     pub integrity: String,
@@ -171,6 +171,15 @@ pub fn inspect_backup(path: &Path) -> Result<Inspection> {
         audit_ok: v.ok,
         audit_head: v.head,
     })
+}
+
+/// A restore done: the backup as it was checked, and where the replaced database
+/// was put aside (none when there was none).
+#[derive(Debug, Serialize)]
+pub struct Restored {
+    #[serde(flatten)]
+    pub inspection: Inspection,
+    pub previous_database: Option<String>,
 }
 
 /// A backup copied beside the live database and checked there, ready to be put in
@@ -675,5 +684,89 @@ impl SchemaProblem {
             problem: msg.en.clone(),
             msg,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::Province;
+
+    #[test]
+    fn the_demo_province_checks_clean() {
+        let p = Province::new();
+        let mut st = Store::open(&p.db).unwrap();
+        let report = st.read(|tx| check(tx)).unwrap();
+        assert!(report.ok, "{:?}", report.first_problem());
+        assert_eq!(report.problem_count(), 0);
+    }
+
+    #[test]
+    fn an_edit_behind_the_tool_s_back_is_found() {
+        let p = Province::new();
+        let conn = Connection::open(&p.db).unwrap();
+        conn.execute(
+            "UPDATE unit SET name = 'Phường Giả Mạo' WHERE code = '99001'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let mut st = Store::open(&p.db).unwrap();
+        let report = st.read(|tx| check(tx)).unwrap();
+        assert!(!report.ok);
+        let first = report.first_problem().expect("a problem");
+        assert!(first.vi.contains("nhật ký") && first.en.contains("audit"));
+    }
+
+    #[test]
+    fn a_backup_restores_over_a_changed_database() {
+        let p = Province::new();
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("sao-luu.db");
+        let info = backup(&Store::open(&p.db).unwrap(), &copy, false).unwrap();
+        assert!(info.bytes > 0 && info.audit_head.is_some());
+        // Without --force an existing file is kept.
+        let e = backup(&Store::open(&p.db).unwrap(), &copy, false).unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        p.write(
+            crate::ops::testing::who::SYSADMIN,
+            "unit update",
+            |tx, a, rec| {
+                let ch = crate::ops::unit::UnitChange {
+                    name: Some("Phường Hà Sơn (đổi tên)".into()),
+                    ..Default::default()
+                };
+                crate::ops::unit::update(tx, a, rec, "99001", &ch)
+            },
+        )
+        .unwrap();
+        let prepared = prepare_restore(&copy, &p.db).unwrap();
+        assert!(prepared.inspection.audit_ok);
+        let aside = prepared.install(&p.db).unwrap();
+        assert!(aside.is_some());
+        let name = p
+            .read(crate::ops::testing::who::VIEWER, |tx, _| {
+                crate::ops::unit::find(tx, "99001")
+            })
+            .unwrap()
+            .name;
+        assert_eq!(name, "Phường Hà Sơn");
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn what_is_not_a_database_is_not_restored() {
+        let p = Province::new();
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("khong-phai.db");
+        std::fs::write(&junk, "không phải cơ sở dữ liệu").unwrap();
+        let e = prepare_restore(&junk, &p.db).err().expect("refused");
+        assert_eq!(e.kind, Kind::Invalid);
+        let missing = prepare_restore(&dir.path().join("khong-co.db"), &p.db)
+            .err()
+            .expect("refused");
+        assert_eq!(missing.kind, Kind::NotFound);
+        let itself = prepare_restore(&p.db, &p.db).err().expect("refused");
+        assert_eq!(itself.kind, Kind::Invalid);
     }
 }

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::ops::unit::Conflict;
 use crate::store::indicator::{self as sql, Indicator};
@@ -324,14 +324,36 @@ pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> R
     Ok(ind)
 }
 
-pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+/// A form version that uses an indicator, and the unit of measure it gives it there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormUse {
+    pub form: String,
+    pub version: i64,
+    pub unit: Option<String>,
+}
+
+/// An indicator as `indicator show` gives it: the row and the forms that use it.
+#[derive(Debug, Serialize)]
+pub struct IndicatorDetail {
+    #[serde(flatten)]
+    pub indicator: Indicator,
+    pub forms: Vec<FormUse>,
+}
+
+/// `indicator show`: the indicator and every form version that uses it.
+pub fn show(conn: &Connection, code: &str) -> Result<IndicatorDetail> {
     let ind = find(conn, code)?;
-    let mut v = serde_json::to_value(&ind)?;
-    v["forms"] = json!(sql::uses(conn, ind.id)?
-        .into_iter()
-        .map(|(c, ver, u)| json!({"form": c, "version": ver, "unit": u}))
-        .collect::<Vec<_>>());
-    Ok(v)
+    Ok(IndicatorDetail {
+        forms: sql::uses(conn, ind.id)?
+            .into_iter()
+            .map(|(form, version, unit)| FormUse {
+                form,
+                version,
+                unit,
+            })
+            .collect(),
+        indicator: ind,
+    })
 }
 
 pub const CSV_COLUMNS: &[&str] = &[
@@ -412,7 +434,6 @@ pub fn import(
     rec: &Recorder,
     rows: &[(usize, IndicatorInput)],
     dry_run: bool,
-    lang: Lang,
 ) -> Result<ImportReport> {
     can_write(actor)?;
     let mut report = ImportReport {
@@ -423,12 +444,7 @@ pub fn import(
         conflicts: Vec::new(),
     };
     let conflict = |line: usize, code: &str, msg: Msg, report: &mut ImportReport| {
-        report.conflicts.push(Conflict {
-            line,
-            code: code.to_string(),
-            reason: msg.get(lang).to_string(),
-            msg,
-        });
+        report.conflicts.push(Conflict::new(line, code, msg));
     };
     let codes: Vec<String> = rows
         .iter()
@@ -517,4 +533,175 @@ pub fn list(conn: &Connection, field: Option<&str>, all: bool) -> Result<Vec<Ind
                 .is_none_or(|w| i.field.as_deref().map(crate::text::fold_key).as_ref() == Some(w))
         })
         .collect())
+}
+
+/// One indicator as `indicator export` writes it: exactly what `indicator import` reads
+/// back (the columns of [`CSV_COLUMNS`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportRow {
+    pub code: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub value_type: String,
+    pub decimals: Option<i64>,
+    pub aggregation: String,
+    pub time_aggregation: String,
+    pub weight: Option<String>,
+    pub definition: Option<String>,
+    pub field: Option<String>,
+}
+
+/// `indicator export`: the whole catalogue, retired indicators included.
+pub fn export(conn: &Connection) -> Result<Vec<ExportRow>> {
+    Ok(list(conn, None, true)?
+        .into_iter()
+        .map(|i| ExportRow {
+            code: i.code,
+            name: i.name,
+            unit: i.unit,
+            value_type: i.value_type,
+            decimals: i.decimals,
+            aggregation: i.aggregation,
+            time_aggregation: i.time_aggregation,
+            weight: i.weight,
+            definition: i.definition,
+            field: i.field,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::{who, Province};
+
+    fn rice() -> IndicatorInput {
+        IndicatorInput {
+            code: "LUA-DT".into(),
+            name: "Diện tích gieo trồng lúa".into(),
+            unit: Some("ha".into()),
+            value_type: Some("decimal".into()),
+            decimals: Some(1),
+            field: Some("Nông nghiệp".into()),
+            ..IndicatorInput::default()
+        }
+    }
+
+    #[test]
+    fn a_sysadmin_adds_updates_and_retires_an_indicator() {
+        let p = Province::new();
+        let i = p
+            .write(who::SYSADMIN, "indicator add", |tx, a, rec| {
+                add(tx, a, rec, &rice())
+            })
+            .unwrap();
+        assert_eq!((i.code.as_str(), i.aggregation.as_str()), ("LUA-DT", "sum"));
+        let ch = IndicatorChange {
+            name: Some("Diện tích lúa cả năm".into()),
+            ..IndicatorChange::default()
+        };
+        p.write(who::SYSADMIN, "indicator update", |tx, a, rec| {
+            update(tx, a, rec, "LUA-DT", &ch)
+        })
+        .unwrap();
+        let shown = p.read(who::VIEWER, |tx, _| show(tx, "LUA-DT")).unwrap();
+        assert_eq!(shown.indicator.name, "Diện tích lúa cả năm");
+        assert!(shown.forms.is_empty());
+        p.write(who::SYSADMIN, "indicator retire", |tx, a, rec| {
+            retire(tx, a, rec, "LUA-DT")
+        })
+        .unwrap();
+        let e = p
+            .write(who::SYSADMIN, "indicator retire", |tx, a, rec| {
+                retire(tx, a, rec, "LUA-DT")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        let active = p.read(who::VIEWER, |tx, _| list(tx, None, false)).unwrap();
+        assert!(active.iter().all(|i| i.code != "LUA-DT"));
+        let exported = p.read(who::VIEWER, |tx, _| export(tx)).unwrap();
+        assert!(exported.iter().any(|i| i.code == "LUA-DT"));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn only_a_sysadmin_changes_the_catalogue() {
+        let p = Province::new();
+        for who in [
+            who::PROVINCE_AGGREGATOR,
+            who::DEPARTMENT_LEADER,
+            who::VIEWER,
+        ] {
+            let e = p
+                .write(who, "indicator add", |tx, a, rec| add(tx, a, rec, &rice()))
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "LUA-DT")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn bad_input_unknown_codes_and_duplicates_are_refused() {
+        let p = Province::new();
+        let add_as_admin = |i: IndicatorInput| {
+            p.write(who::SYSADMIN, "indicator add", |tx, a, rec| {
+                add(tx, a, rec, &i)
+            })
+            .unwrap_err()
+            .kind
+        };
+        let mut bad = rice();
+        bad.aggregation = Some("trung bình".into());
+        assert_eq!(add_as_admin(bad), Kind::Invalid);
+        let mut weighted = rice();
+        weighted.aggregation = Some("weighted_average".into());
+        weighted.weight = Some("KHONG-CO".into());
+        assert_eq!(add_as_admin(weighted), Kind::Invalid);
+        p.write(who::SYSADMIN, "indicator add", |tx, a, rec| {
+            add(tx, a, rec, &rice())
+        })
+        .unwrap();
+        // A code already used is invalid input (the house has no separate conflict kind).
+        assert_eq!(add_as_admin(rice()), Kind::Invalid);
+        let e = p
+            .write(who::SYSADMIN, "indicator update", |tx, a, rec| {
+                update(tx, a, rec, "KHONG-CO", &IndicatorChange::default())
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn an_import_reports_conflicts_as_data_and_writes_nothing_then() {
+        let p = Province::new();
+        let mut bad = rice();
+        bad.code = "LUA-SL".into();
+        bad.value_type = Some("số".into());
+        let rows = vec![(2, rice()), (3, bad)];
+        let e = p
+            .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
+                import(tx, a, rec, &rows, false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let dry = p
+            .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
+                import(tx, a, rec, &rows, true)
+            })
+            .unwrap();
+        assert_eq!((dry.created, dry.conflicts.len()), (1, 1));
+        let c = &dry.conflicts[0];
+        assert_eq!((c.line, c.code.as_str()), (3, "LUA-SL"));
+        assert!(!c.msg.vi.is_empty() && !c.msg.en.is_empty());
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "LUA-DT")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let r = p
+            .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
+                import(tx, a, rec, &rows[..1], false)
+            })
+            .unwrap();
+        assert_eq!(r.created, 1);
+        assert!(p.audit_ok());
+    }
 }

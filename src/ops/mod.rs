@@ -21,6 +21,9 @@ pub mod notice;
 pub mod period;
 pub mod regime;
 pub mod report;
+pub mod session;
+pub mod text;
+pub mod token;
 pub mod unit;
 
 #[cfg(test)]

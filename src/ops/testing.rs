@@ -20,7 +20,7 @@ fn built() -> &'static Path {
     static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("a temporary folder for the demo");
-        demo::build(dir.path(), crate::error::Lang::Vi, &|_| {}).expect("the demo builds");
+        demo::build(dir.path(), &|_| {}).expect("the demo builds");
         dir
     })
     .path()

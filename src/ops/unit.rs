@@ -3,9 +3,7 @@
 //! attributable after the 2025 reform.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
 use jiff::civil::Date;
 use rusqlite::Connection;
@@ -14,69 +12,10 @@ use serde_json::{json, Value};
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
-use crate::error::{Error, Kind, Lang, Msg, Result};
+pub use crate::domain::unit_kind::UnitKind;
+use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::store::unit::{self as sql, NewUnit, Unit};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum UnitKind {
-    /// Tỉnh, thành phố (UBND tỉnh).
-    Province,
-    /// Sở, ban, ngành.
-    Department,
-    /// Huyện (before the 2025 reform).
-    District,
-    /// Xã, phường, đặc khu.
-    Commune,
-    /// Ngành dọc (a central agency's provincial branch).
-    Central,
-    Other,
-}
-
-impl UnitKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Province => "province",
-            UnitKind::Department => "department",
-            UnitKind::District => "district",
-            UnitKind::Commune => "commune",
-            UnitKind::Central => "central",
-            UnitKind::Other => "other",
-        }
-    }
-}
-
-impl fmt::Display for UnitKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for UnitKind {
-    type Err = Error;
-    /// English names, and the Vietnamese words people write in spreadsheets.
-    fn from_str(s: &str) -> Result<UnitKind> {
-        let t = input::clean(s).to_lowercase();
-        Ok(match t.as_str() {
-            "province" | "tỉnh" | "tinh" | "thành phố" => UnitKind::Province,
-            "department" | "sở" | "so" | "ban" | "ngành" | "sở, ban, ngành" => UnitKind::Department,
-            "district" | "huyện" | "huyen" | "quận" => UnitKind::District,
-            "commune" | "xã" | "xa" | "phường" | "phuong" | "đặc khu" => UnitKind::Commune,
-            "central" | "ngành dọc" | "nganh doc" => UnitKind::Central,
-            "other" | "khác" | "khac" => UnitKind::Other,
-            _ => {
-                return Err(Error::new(
-                    Kind::Invalid,
-                    Msg::new(
-                        format!("Loại đơn vị không hợp lệ: «{s}» (province, department, district, commune, central, other)"),
-                        format!("Invalid unit kind «{s}» (province, department, district, commune, central, other)"),
-                    ),
-                ))
-            }
-        })
-    }
-}
 
 pub fn find(conn: &Connection, code: &str) -> Result<Unit> {
     sql::by_code(conn, code.trim())?.ok_or_else(|| not_found(code))
@@ -484,6 +423,17 @@ pub struct Conflict {
 }
 
 impl Conflict {
+    /// A conflict whose `reason` is in Vietnamese until a face picks the reader's
+    /// language (`in_lang`).
+    pub fn new(line: usize, code: &str, msg: Msg) -> Conflict {
+        Conflict {
+            line,
+            code: code.to_string(),
+            reason: msg.vi.clone(),
+            msg,
+        }
+    }
+
     /// `dòng 3: CODE: reason`, as people read it beside their file.
     pub fn line_msg(&self) -> Msg {
         Msg::new(
@@ -583,17 +533,11 @@ pub fn import(
     rec: &Recorder,
     rows: &[(usize, UnitInput)],
     dry_run: bool,
-    lang: Lang,
 ) -> Result<ImportReport> {
     can_write(actor)?;
     let mut conflicts = Vec::new();
     let mut conflict = |line: usize, code: &str, msg: Msg| {
-        conflicts.push(Conflict {
-            line,
-            code: code.to_string(),
-            reason: msg.get(lang).to_string(),
-            msg,
-        });
+        conflicts.push(Conflict::new(line, code, msg));
     };
     let existing: HashMap<String, Unit> = sql::all(conn)?
         .into_iter()
@@ -772,12 +716,28 @@ pub fn import(
     Ok(report)
 }
 
-/// The rows `unit export` writes: exactly what `unit import` reads back.
-pub fn export_rows(conn: &Connection, all: bool) -> Result<Vec<Value>> {
+/// One unit as `unit export` writes it: exactly what `unit import` reads back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub parent: Option<String>,
+    pub valid_from: Option<String>,
+}
+
+/// The rows `unit export` writes (active units only unless `all`).
+pub fn export_rows(conn: &Connection, all: bool) -> Result<Vec<ExportRow>> {
     Ok(sql::all(conn)?
         .into_iter()
         .filter(|u| all || u.status == "active")
-        .map(|u| json!({"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent, "valid_from": u.valid_from}))
+        .map(|u| ExportRow {
+            code: u.code,
+            name: u.name,
+            kind: u.kind,
+            parent: u.parent,
+            valid_from: u.valid_from,
+        })
         .collect())
 }
 
@@ -829,54 +789,14 @@ pub fn tree(conn: &Connection, root: Option<&str>, all: bool) -> Result<Vec<Tree
 }
 
 fn kind_rank(kind: &str) -> u8 {
-    match kind {
-        "province" => 0,
-        "department" => 1,
-        "central" => 2,
-        "district" => 3,
-        "commune" => 4,
-        _ => 5,
+    match kind.parse::<UnitKind>() {
+        Ok(UnitKind::Province) => 0,
+        Ok(UnitKind::Department) => 1,
+        Ok(UnitKind::Central) => 2,
+        Ok(UnitKind::District) => 3,
+        Ok(UnitKind::Commune) => 4,
+        Ok(UnitKind::Other) | Err(_) => 5,
     }
-}
-
-/// Draws the tree with box-drawing characters, as `tree(1)` does.
-pub fn draw(nodes: &[TreeNode], lang: Lang) -> String {
-    fn line(n: &TreeNode, prefix: &str, last: bool, top: bool, out: &mut String, lang: Lang) {
-        let mark = match (n.status.as_str(), lang) {
-            ("active", _) => String::new(),
-            ("merged", Lang::Vi) => " [đã sáp nhập]".into(),
-            ("dissolved", Lang::Vi) => " [đã giải thể]".into(),
-            (s, _) => format!(" [{s}]"),
-        };
-        let branch = if top {
-            ""
-        } else if last {
-            "└── "
-        } else {
-            "├── "
-        };
-        out.push_str(&format!("{prefix}{branch}{} ({}){mark}\n", n.name, n.code));
-        let child_prefix = if top {
-            prefix.to_string()
-        } else {
-            format!("{prefix}{}", if last { "    " } else { "│   " })
-        };
-        for (i, c) in n.children.iter().enumerate() {
-            line(
-                c,
-                &child_prefix,
-                i + 1 == n.children.len(),
-                false,
-                out,
-                lang,
-            );
-        }
-    }
-    let mut out = String::new();
-    for n in nodes {
-        line(n, "", true, true, &mut out, lang);
-    }
-    out
 }
 
 /// `unit list`: units (active only unless `all`), optionally of one kind and
@@ -897,17 +817,29 @@ pub fn list(
         .collect())
 }
 
+/// A unit as `unit show` gives it: the row, its subordinates' codes, how many accounts
+/// it has (closed ones aside) and its lineage.
+#[derive(Debug, Serialize)]
+pub struct UnitDetail {
+    #[serde(flatten)]
+    pub unit: Unit,
+    pub children: Vec<String>,
+    pub accounts: i64,
+    pub lineage: Vec<sql::Lineage>,
+}
+
 /// `unit show`: the unit with its children's codes, account count and lineage.
-pub fn show(conn: &Connection, code: &str) -> Result<Value> {
+pub fn show(conn: &Connection, code: &str) -> Result<UnitDetail> {
     let u = find(conn, code)?;
-    let mut v = serde_json::to_value(&u)?;
-    v["children"] = json!(sql::children(conn, u.id)?
-        .into_iter()
-        .map(|c| c.code)
-        .collect::<Vec<_>>());
-    v["accounts"] = json!(sql::count_accounts(conn, u.id)?);
-    v["lineage"] = serde_json::to_value(sql::lineage_of(conn, u.id)?)?;
-    Ok(v)
+    Ok(UnitDetail {
+        children: sql::children(conn, u.id)?
+            .into_iter()
+            .map(|c| c.code)
+            .collect(),
+        accounts: sql::count_accounts(conn, u.id)?,
+        lineage: sql::lineage_of(conn, u.id)?,
+        unit: u,
+    })
 }
 
 /// Whether a unit with this code exists (in any status).
@@ -918,33 +850,221 @@ pub fn exists(conn: &Connection, code: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ops::testing::{who, Province};
 
-    #[test]
-    fn vietnamese_kind_words_are_understood() {
-        assert_eq!("Xã".parse::<UnitKind>().unwrap(), UnitKind::Commune);
-        assert_eq!("sở".parse::<UnitKind>().unwrap(), UnitKind::Department);
-        assert!("làng".parse::<UnitKind>().is_err());
+    fn ward(code: &str, name: &str) -> UnitInput {
+        UnitInput {
+            code: code.into(),
+            name: name.into(),
+            kind: "phường".into(),
+            parent: Some("000.00.00.H99".into()),
+            valid_from: Some("01/07/2026".into()),
+        }
     }
 
     #[test]
-    fn the_tree_is_drawn_with_branches() {
-        let leaf = |c: &str| TreeNode {
-            code: c.into(),
-            name: format!("Xã {c}"),
-            kind: "commune".into(),
-            status: "active".into(),
-            children: vec![],
-        };
-        let root = TreeNode {
-            code: "H99".into(),
-            name: "UBND tỉnh".into(),
-            kind: "province".into(),
-            status: "active".into(),
-            children: vec![leaf("A"), leaf("B")],
-        };
+    fn a_sysadmin_adds_a_ward_under_the_province() {
+        let p = Province::new();
+        let u = p
+            .write(who::SYSADMIN, "unit add", |tx, a, rec| {
+                add(tx, a, rec, &ward("99901", "Phường  Hồng Hà"))
+            })
+            .unwrap();
         assert_eq!(
-            draw(&[root], Lang::Vi),
-            "UBND tỉnh (H99)\n├── Xã A (A)\n└── Xã B (B)\n"
+            (u.name.as_str(), u.kind.as_str()),
+            ("Phường Hồng Hà", "commune")
         );
+        let back = p.read(who::VIEWER, |tx, _| find(tx, "99901")).unwrap();
+        assert_eq!(back.parent.as_deref(), Some("000.00.00.H99"));
+        assert_eq!(back.valid_from.as_deref(), Some("2026-07-01"));
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn only_a_sysadmin_changes_the_unit_tree() {
+        let p = Province::new();
+        for who in [who::PROVINCE_AGGREGATOR, who::COMMUNE_LEADER, who::VIEWER] {
+            let e = p
+                .write(who, "unit add", |tx, a, rec| {
+                    add(tx, a, rec, &ward("99901", "Phường Hồng Hà"))
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+            let e = p
+                .write(who, "unit dissolve", |tx, a, rec| {
+                    dissolve(tx, a, rec, "99001", jiff::civil::date(2026, 12, 31), None)
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "99901")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+        let u = p.read(who::VIEWER, |tx, _| find(tx, "99001")).unwrap();
+        assert_eq!(u.status, "active");
+    }
+
+    #[test]
+    fn bad_input_unknown_codes_and_duplicates_are_refused() {
+        let p = Province::new();
+        let add_as_admin = |u: UnitInput| {
+            p.write(who::SYSADMIN, "unit add", |tx, a, rec| add(tx, a, rec, &u))
+                .unwrap_err()
+                .kind
+        };
+        let mut bad_kind = ward("99901", "Phường Hồng Hà");
+        bad_kind.kind = "làng".into();
+        assert_eq!(add_as_admin(bad_kind), Kind::Invalid);
+        let mut no_parent = ward("99901", "Phường Hồng Hà");
+        no_parent.parent = Some("000.99.00.H99".into());
+        assert_eq!(add_as_admin(no_parent), Kind::NotFound);
+        // A code already used is invalid input (the house has no separate conflict kind).
+        assert_eq!(add_as_admin(ward("99001", "Phường Hà Sơn")), Kind::Invalid);
+        let e = p.read(who::VIEWER, |tx, _| show(tx, "00000")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn a_unit_with_active_subordinates_cannot_be_dissolved() {
+        let p = Province::new();
+        let e = p
+            .write(who::SYSADMIN, "unit dissolve", |tx, a, rec| {
+                dissolve(
+                    tx,
+                    a,
+                    rec,
+                    "000.00.00.H99",
+                    jiff::civil::date(2026, 12, 31),
+                    None,
+                )
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+    }
+
+    #[test]
+    fn an_update_renames_and_a_move_refuses_a_cycle() {
+        let p = Province::new();
+        let ch = UnitChange {
+            name: Some("Phường Hà Sơn mới".into()),
+            kind: Some(UnitKind::Commune),
+            ..UnitChange::default()
+        };
+        let u = p
+            .write(who::SYSADMIN, "unit update", |tx, a, rec| {
+                update(tx, a, rec, "99001", &ch)
+            })
+            .unwrap();
+        assert_eq!(u.name, "Phường Hà Sơn mới");
+        let e = p
+            .write(who::SYSADMIN, "unit move", |tx, a, rec| {
+                move_to(tx, a, rec, "000.00.00.H99", "99001")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn two_wards_merge_into_a_new_one_with_lineage() {
+        let p = Province::new();
+        let into = ward("99900", "Phường Hà Đông Thành");
+        let out = p
+            .write(who::SYSADMIN, "unit merge", |tx, a, rec| {
+                merge(
+                    tx,
+                    a,
+                    rec,
+                    &["99001".into(), "99002".into()],
+                    &into,
+                    jiff::civil::date(2027, 1, 1),
+                    Some("Nghị quyết 1/NQ-HĐND"),
+                )
+            })
+            .unwrap();
+        assert_eq!(out.merged, ["99001", "99002"]);
+        assert_eq!(out.into.code, "99900");
+        let old = p.read(who::VIEWER, |tx, _| show(tx, "99001")).unwrap();
+        assert_eq!(old.unit.status, "merged");
+        assert_eq!(old.unit.valid_to.as_deref(), Some("2026-12-31"));
+        assert_eq!(old.unit.successor.as_deref(), Some("99900"));
+        assert_eq!(old.lineage.len(), 1);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn an_import_reports_conflicts_in_both_languages_and_writes_nothing() {
+        let p = Province::new();
+        let rows = parse(
+            "code,name,kind,parent\n99901,Phường Hồng Hà,xã,000.00.00.H99\n99902,Xã Tân Lập,xã,99999\n",
+            false,
+        )
+        .unwrap();
+        let e = p
+            .write(who::SYSADMIN, "unit import", |tx, a, rec| {
+                import(tx, a, rec, &rows, false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let dry = p
+            .write(who::SYSADMIN, "unit import", |tx, a, rec| {
+                import(tx, a, rec, &rows, true)
+            })
+            .unwrap();
+        assert_eq!((dry.created, dry.conflicts.len()), (1, 1));
+        let c = &dry.conflicts[0];
+        assert_eq!((c.line, c.code.as_str()), (3, "99902"));
+        assert!(c.msg.vi.contains("không tồn tại") && c.msg.en.contains("does not exist"));
+        assert_eq!(c.reason, c.msg.vi);
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "99901")).unwrap_err();
+        assert_eq!(e.kind, Kind::NotFound);
+    }
+
+    #[test]
+    fn an_import_of_the_export_changes_nothing() {
+        let p = Province::new();
+        let rows: Vec<UnitInput> = p
+            .read(who::VIEWER, |tx, _| export_rows(tx, false))
+            .unwrap()
+            .into_iter()
+            .map(|r| UnitInput {
+                code: r.code,
+                name: r.name,
+                kind: r.kind,
+                parent: r.parent,
+                valid_from: r.valid_from,
+            })
+            .collect();
+        let rows: Vec<(usize, UnitInput)> =
+            rows.into_iter().zip(2..).map(|(u, l)| (l, u)).collect();
+        let r = p
+            .write(who::SYSADMIN, "unit import", |tx, a, rec| {
+                import(tx, a, rec, &rows, false)
+            })
+            .unwrap();
+        assert_eq!((r.created, r.updated, r.unchanged), (0, 0, rows.len()));
+        assert!(r.conflicts.is_empty());
+        let e = p
+            .write(who::COMMUNE_LEADER, "unit import", |tx, a, rec| {
+                import(tx, a, rec, &rows, true)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+    }
+
+    #[test]
+    fn the_tree_and_the_list_follow_the_filters() {
+        let p = Province::new();
+        let nodes = p.read(who::VIEWER, |tx, _| tree(tx, None, false)).unwrap();
+        assert_eq!(nodes.len(), 1);
+        assert_eq!(nodes[0].code, "000.00.00.H99");
+        // Departments come before communes under the province.
+        assert_eq!(nodes[0].children[0].kind, "department");
+        let communes = p
+            .read(who::VIEWER, |tx, _| {
+                list(tx, Some(UnitKind::Commune), Some("000.00.00.H99"), false)
+            })
+            .unwrap();
+        assert!(communes.iter().all(|u| u.kind == "commune"));
+        assert!(communes.iter().any(|u| u.code == "99001"));
     }
 }

@@ -6,6 +6,18 @@ use super::*;
 /// Days without sign-in after which an account is reported as idle.
 pub const INACTIVE_DAYS: i64 = 90;
 
+/// One problem the account audit found. `detail` says it in both languages; the face
+/// shows it in the reader's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `password_age`, `inactive`, `request_sla`, …
+    pub finding: &'static str,
+    pub account: String,
+    pub unit: String,
+    #[serde(skip)]
+    pub detail: Msg,
+}
+
 /// The periodic account audit (SPEC §9): one finding per problem, for accounts the actor
 /// manages. `now` may be simulated (`--as-of`): this only reads.
 pub fn audit(
@@ -13,8 +25,7 @@ pub fn audit(
     actor: &Actor,
     now: Timestamp,
     cal: &crate::domain::calendar::WorkCalendar,
-    lang: Lang,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<Finding>> {
     let tree = units::tree(conn)?;
     actor.require(
         actor.is_sysadmin() || actor.grants.iter().any(|g| g.role == Role::UnitAdmin),
@@ -25,8 +36,13 @@ pub fn audit(
         .map(|u| (u.code, u.status))
         .collect();
     let mut out = Vec::new();
-    let mut finding = |kind: &str, a: &Account, msg: Msg| {
-        out.push(json!({"finding": kind, "account": a.username, "unit": a.unit, "detail": msg.get(lang)}));
+    let mut finding = |kind: &'static str, a: &Account, msg: Msg| {
+        out.push(Finding {
+            finding: kind,
+            account: a.username.clone(),
+            unit: a.unit.clone(),
+            detail: msg,
+        });
     };
     for a in sql::all(conn)? {
         if !actor.manages(a.unit_id, &tree) || a.status == "closed" {
@@ -133,13 +149,17 @@ pub fn audit(
                         r.action
                     ),
                 ),
-                lang,
             );
         }
     }
     Ok(out)
 }
 
-fn out_push_request(out: &mut Vec<Value>, a: &Account, _action: &str, msg: Msg, lang: Lang) {
-    out.push(json!({"finding": "request_sla", "account": a.username, "unit": a.unit, "detail": msg.get(lang)}));
+fn out_push_request(out: &mut Vec<Finding>, a: &Account, _action: &str, msg: Msg) {
+    out.push(Finding {
+        finding: "request_sla",
+        account: a.username.clone(),
+        unit: a.unit.clone(),
+        detail: msg,
+    });
 }

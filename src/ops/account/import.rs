@@ -82,7 +82,6 @@ pub fn import(
     rows: &[(usize, AccountInput)],
     passwords: &HashMap<String, (String, String)>,
     dry_run: bool,
-    lang: Lang,
 ) -> Result<ImportReport> {
     actor.require(
         actor.is_sysadmin() || actor.grants.iter().any(|g| g.role == Role::UnitAdmin),
@@ -90,12 +89,7 @@ pub fn import(
     )?;
     let mut conflicts = Vec::new();
     let mut report_conflict = |line: usize, code: &str, msg: Msg| {
-        conflicts.push(unit::Conflict {
-            line,
-            code: code.to_string(),
-            reason: msg.get(lang).to_string(),
-            msg,
-        });
+        conflicts.push(unit::Conflict::new(line, code, msg));
     };
     let tree = units::tree(conn)?;
     let mut seen: HashMap<String, usize> = HashMap::new();

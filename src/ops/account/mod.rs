@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Role, UnitTree};
+use crate::auth::permission::{Actor, UnitTree};
 use crate::auth::{self, LOCKOUT_MINUTES, MAX_FAILED_ATTEMPTS, PASSWORD_HISTORY};
 use crate::clock;
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::domain::role::Role;
+use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::ops::unit;
 use crate::store::account::{self as sql, Account, NewAccount};
@@ -103,12 +104,54 @@ pub fn must_act_on(
     )
 }
 
-/// The JSON view of an account: its row and its active grants.
-pub fn view(conn: &Connection, a: &Account) -> Result<Value> {
-    let mut v = serde_json::to_value(a)?;
-    let grants = sql::active_grants(conn, a.id)?;
-    v["grants"] = serde_json::to_value(grants)?;
-    Ok(v)
+/// An account as `account show` gives it: its row and its active grants.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    #[serde(flatten)]
+    pub account: Account,
+    pub grants: Vec<sql::GrantRow>,
+}
+
+/// The view of an account: its row and its active grants.
+pub fn view(conn: &Connection, a: &Account) -> Result<AccountView> {
+    Ok(AccountView {
+        account: a.clone(),
+        grants: sql::active_grants(conn, a.id)?,
+    })
+}
+
+/// A role granted (or found already granted as asked: `changed` is false, and the
+/// regimes are not repeated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Granted {
+    pub username: String,
+    pub role: Role,
+    pub unit: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regimes: Option<Option<Vec<String>>>,
+    pub changed: bool,
+}
+
+/// A role revoked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Revoked {
+    pub username: String,
+    pub role: Role,
+    pub unit: String,
+    pub revoked: bool,
+}
+
+/// One line of `account list`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Listed {
+    pub username: String,
+    pub full_name: String,
+    pub unit: String,
+    pub status: String,
+    /// `role` on the account's own unit, `role@UNIT` elsewhere.
+    pub roles: Vec<String>,
+    pub last_login_at: Option<String>,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -354,7 +397,7 @@ pub fn transfer(
     )?;
     if !keep_grants {
         for g in sql::active_grants(conn, a.id)? {
-            if g.role != "sysadmin" {
+            if g.role != Role::Sysadmin.as_str() {
                 sql::revoke_grant(conn, g.id, &rec.at, &rec.actor)?;
                 rec.change(conn, "grant", &g.id.to_string(), json!({"account": a.username, "role": g.role, "unit": g.unit, "revoked": true, "reason": "transfer"}))?;
             }
@@ -588,7 +631,7 @@ pub fn grant(
     role: Role,
     scope: Option<&str>,
     regimes: Option<&[String]>,
-) -> Result<Value> {
+) -> Result<Granted> {
     let a = find(conn, username)?;
     let (tree, scope_unit, what) = grant_scope(conn, actor, &a, role, scope, ("cấp", "grant"))?;
     must_act_on(conn, actor, &tree, &a, what)?;
@@ -613,9 +656,13 @@ pub fn grant(
                     .map(|r| serde_json::to_string(&r).unwrap_or_default())
             });
         if same == Some(regimes_json.clone()) {
-            return Ok(
-                json!({"username": a.username, "role": role, "unit": scope_unit.code, "changed": false}),
-            );
+            return Ok(Granted {
+                username: a.username,
+                role,
+                unit: scope_unit.code,
+                regimes: None,
+                changed: false,
+            });
         }
         sql::revoke_grant(conn, id, &rec.at, &rec.actor)?;
         rec.change(conn, "grant", &id.to_string(), json!({"account": a.username, "role": role, "unit": scope_unit.code, "revoked": true, "reason": "replaced"}))?;
@@ -635,9 +682,13 @@ pub fn grant(
         &id.to_string(),
         json!({"account": a.username, "role": role, "unit": scope_unit.code, "regimes": regimes}),
     )?;
-    Ok(
-        json!({"username": a.username, "role": role, "unit": scope_unit.code, "regimes": regimes, "changed": true}),
-    )
+    Ok(Granted {
+        username: a.username,
+        role,
+        unit: scope_unit.code,
+        regimes: Some(regimes.map(<[String]>::to_vec)),
+        changed: true,
+    })
 }
 
 pub fn revoke(
@@ -647,7 +698,7 @@ pub fn revoke(
     username: &str,
     role: Role,
     scope: Option<&str>,
-) -> Result<Value> {
+) -> Result<Revoked> {
     let a = find(conn, username)?;
     let (tree, scope_unit, what) =
         grant_scope(conn, actor, &a, role, scope, ("thu hồi", "revoke"))?;
@@ -680,7 +731,12 @@ pub fn revoke(
         &id.to_string(),
         json!({"account": a.username, "role": role, "unit": scope_unit.code, "revoked": true}),
     )?;
-    Ok(json!({"username": a.username, "role": role, "unit": scope_unit.code, "revoked": true}))
+    Ok(Revoked {
+        username: a.username,
+        role,
+        unit: scope_unit.code,
+        revoked: true,
+    })
 }
 
 /// Accounts the actor may see: all for sysadmin, a subtree for unit_admin, else itself.
@@ -690,7 +746,7 @@ pub fn list(
     unit_filter: Option<&str>,
     status: Option<&str>,
     role: Option<Role>,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<Listed>> {
     let tree = units::tree(conn)?;
     let scope = match unit_filter {
         Some(c) => Some(unit::find(conn, c)?.id),
@@ -719,15 +775,20 @@ pub fn list(
                 }
             })
             .collect();
-        out.push(json!({
-            "username": a.username, "full_name": a.full_name, "unit": a.unit, "status": a.status,
-            "roles": roles, "last_login_at": a.last_login_at, "email": a.email,
-        }));
+        out.push(Listed {
+            username: a.username,
+            full_name: a.full_name,
+            unit: a.unit,
+            status: a.status,
+            roles,
+            last_login_at: a.last_login_at,
+            email: a.email,
+        });
     }
     Ok(out)
 }
 
-pub fn show(conn: &Connection, actor: &Actor, username: &str) -> Result<Value> {
+pub fn show(conn: &Connection, actor: &Actor, username: &str) -> Result<AccountView> {
     let a = find(conn, username)?;
     let tree = units::tree(conn)?;
     actor.require(
@@ -739,3 +800,6 @@ pub fn show(conn: &Connection, actor: &Actor, username: &str) -> Result<Value> {
     )?;
     view(conn, &a)
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,9 +10,16 @@ use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth;
-use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::auth::permission::{Actor, Grant, Via};
+use crate::domain::role::Role;
+use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::Timeliness;
 use crate::error::{Lang, Msg, Result};
+
+/// What the calendar and form imports still take a language for (a conflict's reason,
+/// a form's warnings and changes) never happens with the demo's own files: nothing
+/// of the reader's language reaches the demo database.
+const IMPORT_LANG: Lang = Lang::Vi;
 use crate::ops::{account, calendar, unit};
 use crate::store::{account as accounts, Store};
 
@@ -88,7 +95,7 @@ impl Drop for Building<'_> {
 }
 
 /// Builds the demo database in `dir` (replacing an earlier demo there).
-pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
+pub fn build(dir: &Path, note: &dyn Fn(Msg)) -> Result<DemoReport> {
     std::fs::create_dir_all(dir)?;
     let final_db = dir.join("demo.db");
     // Built beside the previous demo and renamed over it at the end: a demo killed
@@ -122,7 +129,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             }],
             via: Via::Bootstrap,
         };
-        let u = unit::import(tx, &boot, &rec, &unit_rows, false, lang)?;
+        let u = unit::import(tx, &boot, &rec, &unit_rows, false)?;
         note(Msg::new(
             format!("Đã tạo {} đơn vị của tỉnh Hà Sơn", u.created),
             format!("Created {} units of Hà Sơn province", u.created),
@@ -147,7 +154,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
             .into_iter()
             .map(|u| (u, (DEMO_PASSWORD.to_string(), hash.clone())))
             .collect();
-        let a = account::import(tx, &boot, &rec, &account_rows, &passwords, false, lang)?;
+        let a = account::import(tx, &boot, &rec, &account_rows, &passwords, false)?;
         // Demo accounts are ready to use: no forced change at first sign-in.
         for mut acc in accounts::all(tx)? {
             acc.must_change = false;
@@ -169,12 +176,12 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
                 a.created + 1
             ),
         ));
-        let c = calendar::import(tx, &boot, &rec, &holidays, false, lang)?;
+        let c = calendar::import(tx, &boot, &rec, &holidays, false, IMPORT_LANG)?;
         note(Msg::new(
             format!("Đã nhập lịch nghỉ chính thức năm 2026 ({} ngày)", c.created),
             format!("Imported the official 2026 schedule ({} days)", c.created),
         ));
-        let month = simulate_month(tx, &boot, &db, lang)?;
+        let month = simulate_month(tx, &boot, &db)?;
         note(Msg::new(
             format!("Mô phỏng kỳ {}: {} báo cáo phải gửi, {} đúng hạn, {} trễ hạn, {} chưa gửi; {} bị trả lại rồi đính chính", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
             format!("Simulated {}: {} reports due, {} on time, {} late, {} missing; {} returned and corrected", month.period, month.reports_expected, month.on_time, month.late, month.missing, month.returned_and_corrected.len()),
@@ -243,7 +250,7 @@ pub fn build(dir: &Path, lang: Lang, note: &dyn Fn(Msg)) -> Result<DemoReport> {
 fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Result<Vec<PathBuf>> {
     let regime = "KTXH-THANG";
     let r = crate::ops::regime::find(conn, regime)?;
-    let who = holder(conn, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
+    let who = holder(conn, Role::Aggregator, r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into());
     let actor = actor_for(conn, &who)?;
     let now = crate::clock::parse_instant(DEMO_END)?;
     let aggregated = dir.join(format!("tong-hop-{regime}-{period}.xlsx"));
@@ -318,12 +325,12 @@ fn actor_for(conn: &rusqlite::Connection, username: &str) -> Result<Actor> {
 }
 
 /// The first active account holding `role` exactly on `unit`.
-fn holder(conn: &rusqlite::Connection, role: &str, unit_id: i64) -> Result<Option<String>> {
+fn holder(conn: &rusqlite::Connection, role: Role, unit_id: i64) -> Result<Option<String>> {
     for a in accounts::all(conn)? {
         if a.status == "active"
             && accounts::grants_for_check(conn, a.id)?
                 .iter()
-                .any(|g| g.role.as_str() == role && g.unit_id == unit_id)
+                .any(|g| g.role == role && g.unit_id == unit_id)
         {
             return Ok(Some(a.username));
         }
@@ -333,12 +340,7 @@ fn holder(conn: &rusqlite::Connection, role: &str, unit_id: i64) -> Result<Optio
 
 /// A month of reporting in the sample province: two regimes, forty communes; most send
 /// on time, some late, one is returned and corrected, one never sends.
-fn simulate_month(
-    tx: &rusqlite::Connection,
-    boot: &Actor,
-    db: &Path,
-    lang: Lang,
-) -> Result<MonthReport> {
+fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<MonthReport> {
     use crate::ops::report::{self, Action};
     use crate::store::report::{Stored, ValueMap};
     let at = |s: &str| -> Result<(String, jiff::Timestamp)> {
@@ -372,7 +374,7 @@ fn simulate_month(
         },
         Some("ktxh-xa.json"),
         false,
-        lang,
+        IMPORT_LANG,
     )?;
     let office = crate::ops::unit::find(tx, "000.01.00.H99")?;
     let finance = crate::ops::unit::find(tx, "000.03.00.H99")?;
@@ -412,7 +414,7 @@ fn simulate_month(
     )?;
     let communes: Vec<crate::store::unit::Unit> = crate::store::unit::all(tx)?
         .into_iter()
-        .filter(|u| u.kind == "commune" && u.status == "active")
+        .filter(|u| u.kind == UnitKind::Commune.as_str() && u.status == "active")
         .collect();
     crate::ops::regime::assign(
         tx,
@@ -422,7 +424,7 @@ fn simulate_month(
         &crate::ops::regime::AssignInput {
             units: Vec::new(),
             under: None,
-            kind: Some("commune".into()),
+            kind: Some(UnitKind::Commune.as_str().into()),
             rows: None,
             columns: None,
             from: None,
@@ -447,7 +449,7 @@ fn simulate_month(
     // Every sender gets a signing key (kept in memory: the demo signs for them).
     let mut keys = std::collections::HashMap::new();
     for u in &communes {
-        if let Some(sender) = holder(tx, "sender", u.id)? {
+        if let Some(sender) = holder(tx, Role::Sender, u.id)? {
             if keys.contains_key(&sender) {
                 continue;
             }
@@ -492,15 +494,15 @@ fn simulate_month(
     ] {
         let lead_agg = {
             let r = crate::ops::regime::find(tx, regime_code)?;
-            holder(tx, "aggregator", r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
+            holder(tx, Role::Aggregator, r.lead_unit_id)?.unwrap_or_else(|| DEMO_ADMIN.into())
         };
         for (i, code) in units_in.iter().enumerate() {
             month.reports_expected += 1;
             let unit = crate::ops::unit::find(tx, code)?;
             let (Some(entry), Some(leader), Some(sender)) = (
-                holder(tx, "data_entry", unit.id)?,
-                holder(tx, "approver", unit.id)?,
-                holder(tx, "sender", unit.id)?,
+                holder(tx, Role::DataEntry, unit.id)?,
+                holder(tx, Role::Approver, unit.id)?,
+                holder(tx, Role::Sender, unit.id)?,
             ) else {
                 continue;
             };

@@ -22,9 +22,16 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Grant, Role, Via};
+use crate::auth::permission::{Actor, Grant, Via};
+use crate::domain::role::Role;
+use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::{RevisionStatus, Timeliness};
 use crate::error::{Lang, Msg, Result};
+
+/// What the calendar and form imports still take a language for (a conflict's reason,
+/// a form's warnings and changes) never happens with the demo's own files: nothing
+/// of the reader's language reaches the demo database.
+const IMPORT_LANG: Lang = Lang::Vi;
 use crate::ops::{account, calendar, unit};
 use crate::store::report::{Accepted, Revision, Stored, ValueMap};
 use crate::store::{self, Store};
@@ -312,19 +319,14 @@ fn values_for(rng: &mut Lcg, commune: usize, month: usize) -> ValueMap {
 
 /// Builds the national set in `dir` (replacing an earlier one there): `communes` is
 /// 3,321 for the country, fewer for a quick run.
-pub fn build(
-    dir: &Path,
-    communes: usize,
-    lang: Lang,
-    note: &dyn Fn(Msg),
-) -> Result<NationalReport> {
+pub fn build(dir: &Path, communes: usize, note: &dyn Fn(Msg)) -> Result<NationalReport> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
     let final_db = dir.join("national.db");
     // Built beside the previous set and renamed over it: a killed run loses nothing.
     let db = crate::ops::backup::building_path(&final_db);
     remove_db(&db);
-    let result = fill(&db, communes, lang, note, started)
+    let result = fill(&db, communes, note, started)
         .and_then(|r| crate::ops::backup::replace_db(&db, &final_db).map(|()| r));
     let db = final_db;
     match result {
@@ -344,7 +346,6 @@ pub fn build(
 fn fill(
     db: &Path,
     communes: usize,
-    lang: Lang,
     note: &dyn Fn(Msg),
     started: Instant,
 ) -> Result<NationalReport> {
@@ -376,7 +377,7 @@ fn fill(
             unit::UnitInput {
                 code: ROOT.into(),
                 name: "Văn phòng Chính phủ".into(),
-                kind: "central".into(),
+                kind: UnitKind::Central.as_str().into(),
                 parent: None,
                 valid_from: None,
             },
@@ -388,7 +389,7 @@ fn fill(
                 unit::UnitInput {
                     code: code.clone(),
                     name: format!("UBND {name}"),
-                    kind: "province".into(),
+                    kind: UnitKind::Province.as_str().into(),
                     parent: Some(ROOT.into()),
                     valid_from: None,
                 },
@@ -401,14 +402,14 @@ fn fill(
                     unit::UnitInput {
                         code: format!("{n:05}"),
                         name: format!("UBND {kind} {} ({name})", k + 1),
-                        kind: "commune".into(),
+                        kind: UnitKind::Commune.as_str().into(),
                         parent: Some(code.clone()),
                         valid_from: None,
                     },
                 ));
             }
         }
-        unit::import(tx, &boot, &rec, &rows, false, lang)?;
+        unit::import(tx, &boot, &rec, &rows, false)?;
         account::add(
             tx,
             &boot,
@@ -454,7 +455,7 @@ fn fill(
             )?;
             senders.push((username, id, key));
         }
-        calendar::import(tx, &boot, &rec, &holidays, false, lang)?;
+        calendar::import(tx, &boot, &rec, &holidays, false, IMPORT_LANG)?;
         for i in indicators() {
             crate::ops::indicator::add(tx, &boot, &rec, &i)?;
         }
@@ -477,7 +478,7 @@ fn fill(
             },
             Some("demo --scale national"),
             false,
-            lang,
+            IMPORT_LANG,
         )?;
         crate::ops::regime::add(
             tx,
@@ -504,7 +505,7 @@ fn fill(
             &crate::ops::regime::AssignInput {
                 units: Vec::new(),
                 under: None,
-                kind: Some("commune".into()),
+                kind: Some(UnitKind::Commune.as_str().into()),
                 rows: None,
                 columns: None,
                 from: None,
