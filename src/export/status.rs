@@ -121,6 +121,12 @@ pub fn write(
             tally(Timeliness::OnTime),
         ),
         counted(
+            glossary::timeliness(Timeliness::Extended, Lang::Vi),
+            TIMELINESS_COL,
+            glossary::timeliness(Timeliness::Extended, Lang::Vi),
+            tally(Timeliness::Extended),
+        ),
+        counted(
             glossary::timeliness(Timeliness::Late, Lang::Vi),
             TIMELINESS_COL,
             glossary::timeliness(Timeliness::Late, Lang::Vi),
@@ -175,12 +181,8 @@ pub fn write(
     Ok(())
 }
 
-/// A unit's timeliness in its cell. A report sent within an extension shows the code
-/// `extended`, as it always has (the counts below have no line for it): kept so the
-/// sheet stays as offices know it; see the glossary for the label it could carry.
+/// A unit's timeliness in its cell, in words; a report sent within an extension says
+/// so ("Trong gia hạn") and is counted on its own line below.
 fn timeliness_cell(t: Timeliness) -> &'static str {
-    match t {
-        Timeliness::Extended => t.as_str(),
-        t => glossary::timeliness(t, Lang::Vi),
-    }
+    glossary::timeliness(t, Lang::Vi)
 }

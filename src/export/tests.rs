@@ -374,7 +374,7 @@ fn status_sheet_says_timeliness_in_vietnamese_and_counts_it() {
         other => panic!("sent at: {other:?}"),
     }
     // Counts at the bottom: labels, COUNTIF formulas and their cached results.
-    let counts: BTreeMap<String, (String, String)> = (8..16)
+    let counts: BTreeMap<String, (String, String)> = (8..18)
         .filter_map(|r| {
             let label = text_at(&range, r, 2);
             (!label.is_empty()).then(|| {
@@ -385,10 +385,16 @@ fn status_sheet_says_timeliness_in_vietnamese_and_counts_it() {
         .collect();
     assert_eq!(counts["Tổng số đơn vị"].0, "3");
     assert_eq!(counts["Đúng hạn"].0, "1");
+    assert_eq!(counts["Trong gia hạn"].0, "0");
     assert_eq!(counts["Trễ hạn"].0, "1");
     assert_eq!(counts["Chưa gửi"].0, "1");
     assert_eq!(counts["Chưa đến hạn"].0, "0");
     assert_eq!(counts["Chữ ký số hợp lệ"].0, "2");
+    assert_eq!(counts["Chữ ký số không hợp lệ"].0, "0");
+    assert_eq!(
+        counts["Trong gia hạn"].1,
+        "COUNTIF(G5:G7,\"Trong gia hạn\")"
+    );
     assert_eq!(counts["Đúng hạn"].1, "COUNTIF(G5:G7,\"Đúng hạn\")");
 }
 

@@ -501,4 +501,32 @@ fn an_extension_granted_after_the_deadline_is_extended_not_on_time() {
         ),
         (Some(0), Some(1), Some(1))
     );
+    // The aggregated workbook's status sheet says it in words and counts it on its own line.
+    let out = env.path("ktxh-202611.xlsx");
+    env.json(&[
+        "export",
+        "aggregate",
+        "KTXH",
+        "202611",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&out).unwrap();
+    let sheet = book.worksheet_range("Tình hình gửi báo cáo").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&"H99.01".to_string()) && r.contains(&"Trong gia hạn".to_string())),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.get(2).is_some_and(|c| c == "Trong gia hạn")
+                && r.get(3).is_some_and(|c| c == "1")),
+        "{rows:?}"
+    );
 }
