@@ -391,7 +391,7 @@ fn demo_province(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
             returned.get(ctx.lang())
         ));
         ctx.out.emit(
-            &serde_json::Value::Array(m.overdue.clone()),
+            &serde_json::to_value(&m.overdue)?,
             crate::fields![
                 ("regime", "Chế độ", "Regime"),
                 ("unit", "Đơn vị", "Unit"),

@@ -363,18 +363,6 @@ impl Imported {
     }
 }
 
-/// [`import_days`] with its report in one language; kept for the demo builders.
-pub fn import(
-    conn: &Connection,
-    actor: &Actor,
-    rec: &Recorder,
-    rows: &[(usize, Override)],
-    dry_run: bool,
-    lang: Lang,
-) -> Result<ImportReport> {
-    import_days(conn, actor, rec, rows, dry_run).map(|r| r.in_lang(lang))
-}
-
 /// `calendar import`: the official schedule's days, each set as `add-off` or
 /// `add-workday` would; nothing is written in a dry run or when a date repeats with
 /// another kind.

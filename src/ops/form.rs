@@ -189,20 +189,6 @@ fn unit_key(u: &Option<String>) -> String {
     u.as_deref().map(fold_key).unwrap_or_default()
 }
 
-/// [`import`] with its report in one language; kept for the demo builders, which
-/// print nothing of it.
-pub fn register(
-    conn: &Connection,
-    actor: &Actor,
-    rec: &Recorder,
-    imported: Imported,
-    source: Option<&str>,
-    dry_run: bool,
-    lang: Lang,
-) -> Result<ImportReport> {
-    import(conn, actor, rec, imported, source, dry_run).map(|r| r.in_lang(lang))
-}
-
 /// Registers an imported form: a new version unless nothing changed.
 pub fn import(
     conn: &Connection,

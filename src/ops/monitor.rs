@@ -321,19 +321,6 @@ pub fn overdue_rows(
         .collect()
 }
 
-/// [`overdue_rows`] as JSON values, as the demo's monthly summary keeps them.
-pub fn overdue(
-    list: Vec<Obligation>,
-    now: Timestamp,
-    cal: &WorkCalendar,
-    include_late: bool,
-) -> Vec<Value> {
-    overdue_rows(list, now, cal, include_late)
-        .into_iter()
-        .map(|o| serde_json::to_value(o).unwrap_or_default())
-        .collect()
-}
-
 #[derive(Debug, Default, Serialize)]
 pub struct Compliance {
     pub key: String,

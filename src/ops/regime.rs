@@ -582,7 +582,7 @@ pub fn assign(
         let kind = a
             .kind
             .as_deref()
-            .map(str::parse::<crate::ops::unit::UnitKind>)
+            .map(str::parse::<crate::domain::unit_kind::UnitKind>)
             .transpose()?;
         for u in &all {
             let in_tree = root

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
-pub use crate::domain::unit_kind::UnitKind;
+use crate::domain::unit_kind::UnitKind;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::store::unit::{self as sql, NewUnit, Unit};

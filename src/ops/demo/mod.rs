@@ -14,12 +14,8 @@ use crate::auth::permission::{Actor, Grant, Via};
 use crate::domain::role::Role;
 use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::Timeliness;
-use crate::error::{Lang, Msg, Result};
+use crate::error::{Msg, Result};
 
-/// What the calendar and form imports still take a language for (a conflict's reason,
-/// a form's warnings and changes) never happens with the demo's own files: nothing
-/// of the reader's language reaches the demo database.
-const IMPORT_LANG: Lang = Lang::Vi;
 use crate::ops::{account, calendar, unit};
 use crate::store::{account as accounts, Store};
 
@@ -69,7 +65,7 @@ pub struct MonthReport {
     pub returned_and_corrected: Vec<String>,
     pub accepted: usize,
     /// Missing and late reports at the end of the month (`baocao overdue`).
-    pub overdue: Vec<serde_json::Value>,
+    pub overdue: Vec<crate::ops::monitor::Overdue>,
 }
 
 pub(crate) fn remove_db(db: &Path) {
@@ -176,7 +172,7 @@ pub fn build(dir: &Path, note: &dyn Fn(Msg)) -> Result<DemoReport> {
                 a.created + 1
             ),
         ));
-        let c = calendar::import(tx, &boot, &rec, &holidays, false, IMPORT_LANG)?;
+        let c = calendar::import_days(tx, &boot, &rec, &holidays, false)?;
         note(Msg::new(
             format!("Đã nhập lịch nghỉ chính thức năm 2026 ({} ngày)", c.created),
             format!("Imported the official 2026 schedule ({} days)", c.created),
@@ -364,7 +360,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
             ),
         )
     })?;
-    crate::ops::form::register(
+    crate::ops::form::import(
         tx,
         boot,
         &setup,
@@ -374,7 +370,6 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
         },
         Some("ktxh-xa.json"),
         false,
-        IMPORT_LANG,
     )?;
     let office = crate::ops::unit::find(tx, "000.01.00.H99")?;
     let finance = crate::ops::unit::find(tx, "000.03.00.H99")?;
@@ -645,6 +640,6 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
             Timeliness::Extended | Timeliness::NotDue => {}
         }
     }
-    month.overdue = crate::ops::monitor::overdue(list, end, &cal, true);
+    month.overdue = crate::ops::monitor::overdue_rows(list, end, &cal, true);
     Ok(month)
 }

@@ -26,12 +26,8 @@ use crate::auth::permission::{Actor, Grant, Via};
 use crate::domain::role::Role;
 use crate::domain::unit_kind::UnitKind;
 use crate::domain::workflow::{RevisionStatus, Timeliness};
-use crate::error::{Lang, Msg, Result};
+use crate::error::{Msg, Result};
 
-/// What the calendar and form imports still take a language for (a conflict's reason,
-/// a form's warnings and changes) never happens with the demo's own files: nothing
-/// of the reader's language reaches the demo database.
-const IMPORT_LANG: Lang = Lang::Vi;
 use crate::ops::{account, calendar, unit};
 use crate::store::report::{Accepted, Revision, Stored, ValueMap};
 use crate::store::{self, Store};
@@ -455,7 +451,7 @@ fn fill(
             )?;
             senders.push((username, id, key));
         }
-        calendar::import(tx, &boot, &rec, &holidays, false, IMPORT_LANG)?;
+        calendar::import_days(tx, &boot, &rec, &holidays, false)?;
         for i in indicators() {
             crate::ops::indicator::add(tx, &boot, &rec, &i)?;
         }
@@ -468,7 +464,7 @@ fn fill(
                 ),
             )
         })?;
-        crate::ops::form::register(
+        crate::ops::form::import(
             tx,
             &boot,
             &rec,
@@ -478,7 +474,6 @@ fn fill(
             },
             Some("demo --scale national"),
             false,
-            IMPORT_LANG,
         )?;
         crate::ops::regime::add(
             tx,
