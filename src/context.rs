@@ -195,7 +195,10 @@ impl Ctx {
             return Err(not_signed_in());
         };
         if account.status != "active" {
-            let (u, s) = (&account.username, status_vi(&account.status));
+            let (u, s) = (
+                &account.username,
+                crate::glossary::status_vi(&account.status),
+            );
             let se = &account.status;
             return Err(denied(
                 &format!("Tài khoản {u} đang ở trạng thái {s}"),
@@ -241,16 +244,6 @@ pub fn password_expired(changed_at: &str, now: Timestamp) -> bool {
     clock::parse_stored(changed_at).is_some_and(|c| {
         now.duration_since(c) > SignedDuration::from_hours(24 * PASSWORD_MAX_AGE_DAYS)
     })
-}
-
-pub fn status_vi(status: &str) -> &'static str {
-    match status {
-        "active" => "hoạt động",
-        "suspended" => "tạm dừng",
-        "locked" => "khoá",
-        "closed" => "chấm dứt",
-        _ => "không rõ",
-    }
 }
 
 fn denied(vi: &str, en: &str) -> Error {

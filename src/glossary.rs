@@ -4,21 +4,65 @@
 
 use crate::domain::workflow::Timeliness;
 use crate::error::Lang;
-use crate::output::Field;
 
-/// A revision status in Vietnamese, lower case ("không rõ" for an unknown code).
+/// A column of a listing: its JSON key and its human labels.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub key: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+/// Shorthand for a [`Field`] table: `fields![("code", "Mã", "Code"), ...]`.
+#[macro_export]
+macro_rules! fields {
+    ($(($k:literal, $vi:literal, $en:literal)),* $(,)?) => {
+        &[$($crate::glossary::Field { key: $k, vi: $vi, en: $en }),*]
+    };
+}
+
+/// A stored code (a status, a timeliness, an import result, a kind of announcement) in
+/// the reader's words, lower case; None for a code that has no words.
+pub fn code_word(code: &str, lang: Lang) -> Option<&'static str> {
+    const WORDS: &[(&str, &str, &str)] = &[
+        ("on_time", "đúng hạn", "on time"),
+        ("extended", "trong gia hạn", "within extension"),
+        ("late", "trễ hạn", "late"),
+        ("missing", "chưa gửi", "missing"),
+        ("not_due", "chưa đến hạn", "not due"),
+        ("not_started", "chưa lập", "not started"),
+        ("draft", "đang soạn", "draft"),
+        ("pending_approval", "chờ phê duyệt", "pending approval"),
+        ("approved", "đã phê duyệt", "approved"),
+        ("sent", "đã gửi", "sent"),
+        ("accepted", "đã tiếp nhận", "accepted"),
+        ("returned", "bị trả lại", "returned"),
+        ("superseded", "đã được thay thế", "superseded"),
+        ("active", "hoạt động", "active"),
+        ("suspended", "tạm dừng", "suspended"),
+        ("locked", "khoá", "locked"),
+        ("closed", "chấm dứt", "closed"),
+        ("retired", "ngừng sử dụng", "retired"),
+        ("dissolved", "giải thể", "dissolved"),
+        ("merged", "sáp nhập", "merged"),
+        ("imported", "đã nhập", "imported"),
+        ("unchanged", "không đổi", "unchanged"),
+        ("rejected", "bị từ chối", "rejected"),
+        // Kinds of announcement (`notice list`, login, whoami, remind).
+        ("maintenance", "tạm ngừng để bảo trì", "maintenance"),
+        ("outage", "sự cố", "outage"),
+        ("reception", "tiếp nhận báo cáo", "reception"),
+    ];
+    WORDS
+        .iter()
+        .find(|w| w.0 == code)
+        .map(|w| if lang == Lang::Vi { w.1 } else { w.2 })
+}
+
+/// A revision (or account) status in Vietnamese, lower case ("không rõ" for an unknown
+/// code).
 pub fn status_vi(s: &str) -> &'static str {
-    match s {
-        "draft" => "đang soạn",
-        "pending_approval" => "chờ phê duyệt",
-        "approved" => "đã phê duyệt",
-        "sent" => "đã gửi",
-        "accepted" => "đã tiếp nhận",
-        "returned" => "bị trả lại",
-        "superseded" => "đã được thay thế",
-        "not_started" => "chưa lập",
-        _ => "không rõ",
-    }
+    code_word(s, Lang::Vi).unwrap_or("không rõ")
 }
 
 /// Timeliness as a table heading or a workbook cell prints it ("Đúng hạn", "On time").
@@ -70,6 +114,15 @@ pub const STATUS: Field = field("status", "Trạng thái", "Status");
 /// Returned revisions (trả lại) as a count column.
 const RETURNED: Field = field("returned", "Bị trả lại", "Returned");
 const ON_TIME_RATE: Field = field("on_time_rate", "Tỷ lệ đúng hạn (%)", "On-time rate (%)");
+
+/// The summary every catalogue import prints (`unit`, `indicator`, `calendar import`).
+pub const IMPORT_FIELDS: &[Field] = &[
+    field("dry_run", "Chạy thử", "Dry run"),
+    field("created", "Tạo mới", "Created"),
+    field("updated", "Cập nhật", "Updated"),
+    field("unchanged", "Không đổi", "Unchanged"),
+    field("conflicts", "Xung đột", "Conflicts"),
+];
 
 /// The columns of `deadlines`, `overdue` and `status`: one unit's report for a period.
 pub const OBLIGATION_FIELDS: &[Field] = &[
@@ -189,6 +242,28 @@ fn capitalize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::workflow::RevisionStatus;
+
+    #[test]
+    fn every_stored_status_and_timeliness_has_words_in_both_languages() {
+        let codes = RevisionStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .chain(Timeliness::ALL.iter().map(|t| t.as_str()))
+            .chain(["not_started", "active", "suspended", "locked", "closed"]);
+        for code in codes {
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(code_word(code, lang).is_some(), "{code} has no words");
+            }
+        }
+        // The table words and the capitalised labels say the same thing.
+        for t in Timeliness::ALL {
+            let word = code_word(t.as_str(), Lang::Vi).unwrap_or_default();
+            assert_eq!(timeliness(t, Lang::Vi).to_lowercase(), word, "{t:?}");
+        }
+        assert_eq!(status_vi("accepted"), "đã tiếp nhận");
+        assert_eq!(status_vi("no-such-status"), "không rõ");
+    }
 
     #[test]
     fn every_timeliness_has_a_label_in_both_languages_and_no_two_share_one() {

@@ -19,21 +19,7 @@ pub enum Format {
     Csv,
 }
 
-/// A column of a listing: its JSON key and its human labels.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    pub key: &'static str,
-    pub vi: &'static str,
-    pub en: &'static str,
-}
-
-/// Shorthand for a [`Field`] table: `fields![("code", "Mã", "Code"), ...]`.
-#[macro_export]
-macro_rules! fields {
-    ($(($k:literal, $vi:literal, $en:literal)),* $(,)?) => {
-        &[$($crate::output::Field { key: $k, vi: $vi, en: $en }),*]
-    };
-}
+pub use crate::glossary::Field;
 
 pub struct Output {
     pub format: Format,
@@ -312,42 +298,10 @@ pub fn human_date(s: &str) -> Option<String> {
 /// `result`, an announcement's `kind`); JSON and CSV keep the codes, which are the contract. An unknown code is
 /// shown as it is.
 fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
-    const WORDS: &[(&str, &str, &str)] = &[
-        ("on_time", "đúng hạn", "on time"),
-        ("extended", "trong gia hạn", "within extension"),
-        ("late", "trễ hạn", "late"),
-        ("missing", "chưa gửi", "missing"),
-        ("not_due", "chưa đến hạn", "not due"),
-        ("not_started", "chưa lập", "not started"),
-        ("draft", "đang soạn", "draft"),
-        ("pending_approval", "chờ phê duyệt", "pending approval"),
-        ("approved", "đã phê duyệt", "approved"),
-        ("sent", "đã gửi", "sent"),
-        ("accepted", "đã tiếp nhận", "accepted"),
-        ("returned", "bị trả lại", "returned"),
-        ("superseded", "đã được thay thế", "superseded"),
-        ("active", "hoạt động", "active"),
-        ("suspended", "tạm dừng", "suspended"),
-        ("locked", "khoá", "locked"),
-        ("closed", "chấm dứt", "closed"),
-        ("retired", "ngừng sử dụng", "retired"),
-        ("dissolved", "giải thể", "dissolved"),
-        ("merged", "sáp nhập", "merged"),
-        ("imported", "đã nhập", "imported"),
-        ("unchanged", "không đổi", "unchanged"),
-        ("rejected", "bị từ chối", "rejected"),
-        // Kinds of announcement (`notice list`, login, whoami, remind).
-        ("maintenance", "tạm ngừng để bảo trì", "maintenance"),
-        ("outage", "sự cố", "outage"),
-        ("reception", "tiếp nhận báo cáo", "reception"),
-    ];
     if !matches!(key, "status" | "timeliness" | "result" | "kind") {
         return None;
     }
-    WORDS
-        .iter()
-        .find(|w| w.0 == code)
-        .map(|w| if lang == Lang::Vi { w.1 } else { w.2 })
+    crate::glossary::code_word(code, lang)
 }
 
 /// A status code (`accepted`, `sent`…) in the reader's words, for notes; an unknown
@@ -509,7 +463,7 @@ mod tests {
     #[test]
     fn tables_show_state_codes_in_words_and_json_keeps_the_codes() {
         let rows = json!([{"unit": "late", "status": "pending_approval", "timeliness": "late"}]);
-        let fields = fields![
+        let fields = crate::fields![
             ("unit", "Đơn vị", "Unit"),
             ("status", "Trạng thái", "Status"),
             ("timeliness", "Đúng hạn", "Timeliness")
@@ -543,7 +497,7 @@ mod tests {
     #[test]
     fn csv_has_a_header_row_and_joins_lists() {
         let v = json!([{"code": "H1", "roles": ["approver", "sender"]}]);
-        let f: &[Field] = fields![("code", "Mã", "Code"), ("roles", "Vai trò", "Roles")];
+        let f: &[Field] = crate::fields![("code", "Mã", "Code"), ("roles", "Vai trò", "Roles")];
         assert_eq!(to_csv(&v, f).unwrap(), "code,roles\nH1,approver;sender\n");
     }
 

@@ -216,13 +216,7 @@ pub fn run(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
             let verdict = crate::ops::unit::dry_run_verdict(report.dry_run, report.conflicts.len());
             ctx.out.emit(
                 &serde_json::to_value(report)?,
-                fields![
-                    ("dry_run", "Chạy thử", "Dry run"),
-                    ("created", "Tạo mới", "Created"),
-                    ("updated", "Cập nhật", "Updated"),
-                    ("unchanged", "Không đổi", "Unchanged"),
-                    ("conflicts", "Xung đột", "Conflicts")
-                ],
+                crate::glossary::IMPORT_FIELDS,
             )?;
             verdict
         }

@@ -191,14 +191,6 @@ pub const UNIT_FIELDS: &[Field] = fields![
     ("note", "Ghi chú", "Note"),
 ];
 
-const IMPORT_FIELDS: &[Field] = fields![
-    ("dry_run", "Chạy thử", "Dry run"),
-    ("created", "Tạo mới", "Created"),
-    ("updated", "Cập nhật", "Updated"),
-    ("unchanged", "Không đổi", "Unchanged"),
-    ("conflicts", "Xung đột", "Conflicts"),
-];
-
 pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
     match cmd {
         UnitCmd::Add(a) => {
@@ -311,8 +303,10 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());
             }
-            ctx.out
-                .emit(&serde_json::to_value(&report)?, IMPORT_FIELDS)?;
+            ctx.out.emit(
+                &serde_json::to_value(&report)?,
+                crate::glossary::IMPORT_FIELDS,
+            )?;
             unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
         UnitCmd::Export(a) => {

@@ -482,7 +482,7 @@ pub fn change_status(
         (Lifecycle::Unlock, "active") if temp_locked => "active",
         (Lifecycle::Close, _) => "closed",
         (_, s) => {
-            let (u, sv, v) = (&a.username, crate::context::status_vi(s), verb.clone());
+            let (u, sv, v) = (&a.username, crate::glossary::status_vi(s), verb.clone());
             return Err(Error::new(
                 Kind::State,
                 Msg::new(

@@ -71,7 +71,11 @@ pub fn sign_in(
         }));
     }
     if a.status != "active" {
-        let (u, sv, s) = (&a.username, crate::context::status_vi(&a.status), &a.status);
+        let (u, sv, s) = (
+            &a.username,
+            crate::glossary::status_vi(&a.status),
+            &a.status,
+        );
         return Ok(SignIn::Refused(Error::new(
             Kind::Denied,
             Msg::new(
