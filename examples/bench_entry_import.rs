@@ -678,7 +678,7 @@ fn main() {
     let validate_ms = t.elapsed().as_secs_f64() * 1000.0 / files as f64;
     assert_eq!(errors, 0);
     println!(
-        "in process, per file: intake::read {step_ms:.2} ms (entry::read_workbook alone \
+        "in process, per file: report::file::read {step_ms:.2} ms (entry::read_workbook alone \
          {read_ms:.2} ms), entry::validate {validate_ms:.2} ms"
     );
 

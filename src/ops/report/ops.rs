@@ -169,6 +169,22 @@ pub fn list(
     f: &ListFilter<'_>,
     now: Timestamp,
 ) -> Result<Listing> {
+    if let Some(s) = f.status {
+        let known = s.parse::<ReportStatus>().is_ok() || s.parse::<Timeliness>().is_ok();
+        if !known {
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Không có trạng thái hay tình hình gửi «{s}»"),
+                    format!("No report status or timeliness «{s}»"),
+                ),
+            )
+            .with_hint(Msg::new(
+                "trạng thái: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; tình hình gửi: on_time, extended, late, missing, not_due",
+                "status: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; timeliness: on_time, extended, late, missing, not_due",
+            )));
+        }
+    }
     let cal = &crate::ops::calendar::load(conn)?;
     let tree = units::tree(conn)?;
     let mut excluded = Vec::new();

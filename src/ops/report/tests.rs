@@ -436,6 +436,27 @@ fn the_list_shows_each_reader_what_it_may_read() {
         .reports
         .iter()
         .all(|r| r.timeliness == Timeliness::Missing));
+    // A mistyped status is refused, not answered with an empty list.
+    let typo = ListFilter {
+        status: Some("sen"),
+        ..all
+    };
+    let e = p
+        .read(who::VIEWER, |tx, actor| {
+            list(tx, actor, &typo, Province::now())
+        })
+        .expect_err("an unknown status");
+    assert_eq!(e.kind, Kind::Invalid);
+    for known in ["superseded", "not_started", "extended", "accepted"] {
+        let f = ListFilter {
+            status: Some(known),
+            ..all
+        };
+        p.read(who::VIEWER, |tx, actor| {
+            list(tx, actor, &f, Province::now())
+        })
+        .expect("a known status filters");
+    }
     let e = p
         .read(who::VIEWER, |tx, actor| {
             list(
