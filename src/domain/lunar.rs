@@ -535,7 +535,9 @@ mod tests {
             env!("CARGO_MANIFEST_DIR"),
             "/../shared/testdata/amlich-testcase.json"
         );
-        let text = std::fs::read_to_string(path).expect("the amlich reference cases");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+            panic!("{path} was there when this test was built and is gone now ({e}): touch build.rs to rebuild without it")
+        });
         let cases: Vec<serde_json::Value> = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(cases.len(), 5000);
         let num = |v: &serde_json::Value, i: usize| v[i].as_i64().expect("number");
