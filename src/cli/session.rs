@@ -175,8 +175,9 @@ pub fn whoami(ctx: &Ctx) -> Result<()> {
 }
 
 /// Announcements for people, on stderr: "Thông báo: Tạm ngừng hệ thống từ …".
-fn notice_lines(ctx: &Ctx, notices: &[serde_json::Value]) {
+fn notice_lines(ctx: &Ctx, notices: &[crate::ops::notice::Announcement]) {
     for n in notices {
+        let n = &serde_json::to_value(n).unwrap_or_default();
         ctx.out.note(Msg::new(
             format!(
                 "Thông báo: {}",

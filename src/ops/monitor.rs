@@ -9,7 +9,6 @@ use std::path::Path;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::clock;
@@ -468,7 +467,7 @@ pub struct Reminder {
     pub email: Option<String>,
     pub items: Vec<ReminderItem>,
     /// Suspensions, outages and reception announcements that concern these items.
-    pub notices: Vec<Value>,
+    pub notices: Vec<crate::ops::notice::Announcement>,
 }
 
 /// Groups open obligations by the accounts that must act on them next.
@@ -558,7 +557,10 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
         for n in &r.notices {
             body.push_str(&format!(
                 "- {}\n",
-                crate::output::notice_line(n, crate::error::Lang::Vi)
+                crate::output::notice_line(
+                    &serde_json::to_value(n).unwrap_or_default(),
+                    crate::error::Lang::Vi
+                )
             ));
         }
     }
@@ -804,12 +806,16 @@ pub fn remind(
         .collect();
     let mut rows = reminders(conn, &open)?;
     for r in rows.iter_mut() {
-        let items = r
+        let keys: Vec<crate::ops::notice::ReminderKey<'_>> = r
             .items
             .iter()
-            .map(serde_json::to_value)
-            .collect::<std::result::Result<Vec<Value>, _>>()?;
-        r.notices = crate::ops::notice::for_reminder(conn, &cal, now, &items)?;
+            .map(|i| crate::ops::notice::ReminderKey {
+                regime: &i.regime,
+                period: &i.period,
+                unit: &i.unit,
+            })
+            .collect();
+        r.notices = crate::ops::notice::for_reminder(conn, &cal, now, &keys)?;
     }
     Ok(Found {
         rows,

@@ -7,7 +7,7 @@ use jiff::civil::DateTime;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::audit::Recorder;
 use crate::auth::permission::Actor;
@@ -370,20 +370,6 @@ pub fn list(
     announcements(conn, actor, &cal, now, all)
 }
 
-/// [`announcements`] as JSON values, as `login` and `whoami` take them.
-pub fn visible(
-    conn: &Connection,
-    actor: &Actor,
-    cal: &WorkCalendar,
-    now: Timestamp,
-    all: bool,
-) -> Result<Vec<Value>> {
-    announcements(conn, actor, cal, now, all)?
-        .iter()
-        .map(|a| Ok(serde_json::to_value(a)?))
-        .collect()
-}
-
 /// Announcements an account sees: maintenance notices and outages not yet over at
 /// `now` (every one with `all`), and the opening, closing and extending of reception of
 /// the reports it takes part in, made in the last 30 days (every one with `all`).
@@ -488,6 +474,14 @@ fn reception(regime: &str, e: &rsql::WindowEvent) -> ReceptionView {
     }
 }
 
+/// The report a reminder is about: its regime, period and unit codes.
+#[derive(Debug, Clone, Copy)]
+pub struct ReminderKey<'a> {
+    pub regime: &'a str,
+    pub period: &'a str,
+    pub unit: &'a str,
+}
+
 /// What a reminder carries besides its items: suspensions and outages not yet over at
 /// `now`, and the announcements of reception (opening, closing, extending) of the
 /// regimes and periods of its items, for the unit or for every unit.
@@ -495,8 +489,8 @@ pub fn for_reminder(
     conn: &Connection,
     cal: &WorkCalendar,
     now: Timestamp,
-    items: &[Value],
-) -> Result<Vec<Value>> {
+    items: &[ReminderKey<'_>],
+) -> Result<Vec<Announcement>> {
     let stamp = clock::rfc3339(now);
     let mut out: Vec<(String, Announcement)> = Vec::new();
     for n in sql::notices(conn)? {
@@ -511,15 +505,10 @@ pub fn for_reminder(
     }
     let mut seen = std::collections::BTreeSet::new();
     for i in items {
-        let (Some(code), Some(period)) = (i["regime"].as_str(), i["period"].as_str()) else {
-            continue;
-        };
+        let (code, period) = (i.regime, i.period);
         let r = crate::ops::regime::find(conn, code)?;
         for e in rsql::window_events(conn, r.id, Some(period))? {
-            let for_unit = e
-                .unit
-                .as_deref()
-                .is_none_or(|u| Some(u) == i["unit"].as_str());
+            let for_unit = e.unit.as_deref().is_none_or(|u| u == i.unit);
             if e.at > stamp || !for_unit || !seen.insert(e.id) {
                 continue;
             }
@@ -530,9 +519,7 @@ pub fn for_reminder(
         }
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    out.into_iter()
-        .map(|(_, v)| Ok(serde_json::to_value(v)?))
-        .collect()
+    Ok(out.into_iter().map(|(_, v)| v).collect())
 }
 
 #[cfg(test)]

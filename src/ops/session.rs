@@ -4,7 +4,6 @@
 use jiff::Timestamp;
 use rusqlite::Connection;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Via};
@@ -28,7 +27,7 @@ pub struct SignedIn {
     pub full_name: String,
     pub must_change_password: bool,
     /// Suspensions, outages and reception notices the account can see now.
-    pub notices: Vec<Value>,
+    pub notices: Vec<crate::ops::notice::Announcement>,
 }
 
 /// `login`: checks the password (counting failures and locking, SPEC §12) and opens a
@@ -50,7 +49,7 @@ pub fn login(
         } => {
             let actor = session::actor_of(conn, &account)?;
             let cal = crate::ops::calendar::load(conn)?;
-            let notices = crate::ops::notice::visible(conn, &actor, &cal, notices_at, false)?;
+            let notices = crate::ops::notice::announcements(conn, &actor, &cal, notices_at, false)?;
             session::open(conn, rec, &account, req.secret)?;
             Ok(Ok(SignedIn {
                 username: account.username,
@@ -70,7 +69,7 @@ pub struct WhoAmI {
     pub via: Via,
     pub must_change_password: bool,
     pub simulated_clock: bool,
-    pub notices: Vec<Value>,
+    pub notices: Vec<crate::ops::notice::Announcement>,
 }
 
 /// `whoami`: the actor's account as `account show` gives it, with how it signed in,
@@ -88,7 +87,7 @@ pub fn whoami(
         via: actor.via.clone(),
         must_change_password: crate::context::must_change_password(&a, now),
         simulated_clock: crate::context::simulated(conn)?,
-        notices: crate::ops::notice::visible(conn, actor, &cal, notices_at, false)?,
+        notices: crate::ops::notice::announcements(conn, actor, &cal, notices_at, false)?,
         account: account::view(conn, &a)?,
     })
 }
