@@ -17,11 +17,31 @@ use serde_json::{json, Map, Value};
 use crate::audit::Recorder;
 use crate::error::Result;
 
+/// The kind of use: the command that took the data out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Aggregate,
+    ExportAggregate,
+    ExportDashboard,
+    Dashboard,
+}
+
+impl Use {
+    /// As the audit entry records it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Use::Aggregate => "aggregate",
+            Use::ExportAggregate => "export_aggregate",
+            Use::ExportDashboard => "export_dashboard",
+            Use::Dashboard => "dashboard",
+        }
+    }
+}
+
 /// One use of report data.
 #[derive(Debug, Clone)]
 pub struct DataUse {
-    /// `aggregate`, `export_aggregate`, `export_dashboard`, `dashboard`.
-    pub what: &'static str,
+    pub what: Use,
     /// The regime (`None`: every regime the actor may see, as `dashboard` allows).
     pub regime: Option<String>,
     /// The period, or `FROM..TO` for a span.
@@ -35,7 +55,7 @@ pub struct DataUse {
 }
 
 impl DataUse {
-    pub fn new(what: &'static str, regime: Option<&str>, period: &str) -> DataUse {
+    pub fn new(what: Use, regime: Option<&str>, period: &str) -> DataUse {
         DataUse {
             what,
             regime: regime.map(|r| r.trim().to_string()),
@@ -74,7 +94,7 @@ impl DataUse {
 
     pub fn detail(&self) -> Value {
         let mut d = Map::new();
-        d.insert("use".into(), json!(self.what));
+        d.insert("use".into(), json!(self.what.as_str()));
         d.insert("regime".into(), json!(self.regime));
         d.insert("period".into(), json!(self.period));
         d.insert("format".into(), json!(self.format));
@@ -107,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_use_names_its_regime_period_and_destination() {
-        let u = DataUse::new("export_aggregate", Some("KTXH"), "202611")
+        let u = DataUse::new(Use::ExportAggregate, Some("KTXH"), "202611")
             .format("xlsx")
             .to_file(Path::new("/tmp/tong-hop.xlsx"))
             .with("units_included", json!(3));
@@ -116,7 +136,7 @@ mod tests {
         assert_eq!(d["use"], "export_aggregate");
         assert_eq!(d["out"], "/tmp/tong-hop.xlsx");
         assert_eq!(d["units_included"], 3);
-        let all = DataUse::new("export_dashboard", None, "202601..202612");
+        let all = DataUse::new(Use::ExportDashboard, None, "202601..202612");
         assert_eq!(all.object(), "data_use:*/202601..202612");
         assert_eq!(all.detail()["out"], "stdout");
     }

@@ -162,7 +162,10 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     let req = a.request()?;
     let done = ctx.read(|tx, actor| ops::aggregate::aggregate(tx, actor, &req))?;
     // Logged before anything is shown: no figures leave unlogged.
-    ctx.log_data_use(&done.data_use("aggregate", format_name(ctx.out.format)))?;
+    ctx.log_data_use(&done.data_use(
+        crate::audit::data_use::Use::Aggregate,
+        format_name(ctx.out.format),
+    ))?;
     let (form, agg) = (&done.form, &done.aggregate);
     let c = &agg.coverage;
     let statuses = |lang| {

@@ -123,7 +123,10 @@ fn aggregate(ctx: &Ctx, a: ExportAggregateArgs) -> Result<()> {
     let done = ctx.read(|tx, actor| ops::aggregate::aggregate(tx, actor, &req))?;
     let format = ctx.out.format;
     if format != Format::Table {
-        ctx.log_data_use(&done.data_use("export_aggregate", format_name(format)))?;
+        ctx.log_data_use(&done.data_use(
+            crate::audit::data_use::Use::ExportAggregate,
+            format_name(format),
+        ))?;
         super::monitor::note_excluded(ctx, &done.aggregate.excluded);
     }
     match format {

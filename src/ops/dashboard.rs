@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::data_use::DataUse;
+use crate::audit::data_use::{DataUse, Use};
 use crate::auth::permission::{Actor, Role};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
@@ -563,10 +563,10 @@ impl Dashboard {
     /// view shows timeliness only, no report data.
     pub fn data_use(&self, format: &'static str) -> Option<DataUse> {
         self.regime.as_ref()?;
-        Some(self.usage("dashboard").format(format))
+        Some(self.usage(Use::Dashboard).format(format))
     }
 
-    fn usage(&self, what: &'static str) -> DataUse {
+    fn usage(&self, what: Use) -> DataUse {
         DataUse::new(
             what,
             self.regime.as_deref(),
@@ -642,7 +642,7 @@ impl Exported {
     /// The audit entry of the workbook handed out.
     pub fn data_use(&self) -> DataUse {
         DataUse::new(
-            "export_dashboard",
+            Use::ExportDashboard,
             self.regime.as_deref(),
             &format!("{}..{}", self.from, self.to),
         )

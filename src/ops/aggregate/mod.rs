@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::aggregate::model::{Aggregate, Coverage};
-use crate::audit::data_use::DataUse;
+use crate::audit::data_use::{DataUse, Use};
 use crate::auth::permission::Actor;
 use crate::domain::exclusion::Excluded;
 use crate::domain::workflow::RevisionStatus;
@@ -124,20 +124,14 @@ pub struct Aggregated {
 impl Aggregated {
     /// The audit entry of these figures taken out as `what` (`aggregate`,
     /// `export_aggregate`) in `format`.
-    pub fn data_use(&self, what: &'static str, format: &'static str) -> DataUse {
+    pub fn data_use(&self, what: Use, format: &'static str) -> DataUse {
         let a = &self.aggregate;
         usage(what, &a.regime, &a.period, &a.coverage, self.include).format(format)
     }
 }
 
 /// One aggregate taken out: which reports counted and how many units they cover.
-fn usage(
-    what: &'static str,
-    regime: &str,
-    period: &str,
-    c: &Coverage,
-    include: Include,
-) -> DataUse {
+fn usage(what: Use, regime: &str, period: &str, c: &Coverage, include: Include) -> DataUse {
     DataUse::new(what, Some(regime), period)
         .with("include", json!(include.as_str()))
         .with("units_included", json!(c.included))
@@ -172,7 +166,7 @@ impl Written {
     /// The audit entry of the workbook handed out.
     pub fn data_use(&self) -> DataUse {
         usage(
-            "export_aggregate",
+            Use::ExportAggregate,
             &self.regime,
             &self.period,
             &self.coverage,

@@ -45,7 +45,7 @@ fn the_province_aggregates_the_communes_accepted_reports_and_names_the_missing_o
     assert_eq!(done.form.code, done.aggregate.form_code);
 
     // Its use, logged in the faces' write transaction, keeps the chain whole.
-    let usage = done.data_use("aggregate", "json");
+    let usage = done.data_use(crate::audit::data_use::Use::Aggregate, "json");
     assert_eq!(usage.object(), "data_use:KTXH-THANG/202611");
     assert_eq!(usage.detail()["include"], "accepted");
     assert_eq!(usage.detail()["units_expected"], c.expected);

@@ -288,14 +288,18 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
     };
     used(
         "export aggregate",
-        crate::audit::data_use::DataUse::new("export_aggregate", Some(regime), period)
-            .format("xlsx")
-            .to_file(&aggregated),
+        crate::audit::data_use::DataUse::new(
+            crate::audit::data_use::Use::ExportAggregate,
+            Some(regime),
+            period,
+        )
+        .format("xlsx")
+        .to_file(&aggregated),
     )?;
     used(
         "export dashboard",
         crate::audit::data_use::DataUse::new(
-            "export_dashboard",
+            crate::audit::data_use::Use::ExportDashboard,
             Some(regime),
             &format!("{period}..{period}"),
         )
