@@ -59,6 +59,25 @@ pub fn read_text(path: &Path) -> Result<String> {
     })
 }
 
+/// A JSON array of records, each numbered from 1 as CSV lines are, for the messages.
+pub fn read_json_records<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<(usize, T)>> {
+    let items: Vec<T> = serde_json::from_str(text).map_err(|e| {
+        let (l, c) = (e.line(), e.column());
+        Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Tệp JSON không hợp lệ (dòng {l}, cột {c}): {e}"),
+                format!("Invalid JSON (line {l}, column {c}): {e}"),
+            ),
+        )
+    })?;
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, x)| (i + 1, x))
+        .collect())
+}
+
 /// Reads a regular file of at most `limit` bytes (`limit_mb` in messages). A folder,
 /// device or pipe is refused (exit 5) before it is opened, and the size is taken from
 /// the file's metadata, so `/dev/zero` or a FIFO is refused at once, never read. The
@@ -359,6 +378,19 @@ fn save_error(e: XlsxError, path: &Path) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_records_are_numbered_from_one_and_a_broken_array_says_where() {
+        let rows: Vec<(usize, String)> =
+            read_json_records(r#"["Xã Tân Hòa", "Phường Pha Sơn"]"#).expect("an array");
+        assert_eq!(
+            rows,
+            [(1, "Xã Tân Hòa".into()), (2, "Phường Pha Sơn".into())]
+        );
+        let e = read_json_records::<String>("[\"Xã Tân Hòa\",\n 7]").expect_err("not strings");
+        assert_eq!(e.kind, Kind::Invalid);
+        assert!(e.msg.en.contains("line 2"), "{}", e.msg.en);
+    }
 
     /// What `read_regular` opens after its first look: a FIFO swapped in by then (no
     /// writer at its other end) is opened without waiting and refused; a regular file

@@ -372,21 +372,7 @@ pub const CSV_COLUMNS: &[&str] = &[
 pub fn read_file(path: &Path) -> Result<Vec<(usize, IndicatorInput)>> {
     let text = crate::files::read_text(path)?;
     if crate::files::is_json(path, &text) {
-        let items: Vec<IndicatorInput> = serde_json::from_str(&text).map_err(|e| {
-            let (l, c) = (e.line(), e.column());
-            Error::new(
-                Kind::Invalid,
-                Msg::new(
-                    format!("Tệp JSON không hợp lệ (dòng {l}, cột {c}): {e}"),
-                    format!("Invalid JSON (line {l}, column {c}): {e}"),
-                ),
-            )
-        })?;
-        return Ok(items
-            .into_iter()
-            .enumerate()
-            .map(|(i, x)| (i + 1, x))
-            .collect());
+        return crate::files::read_json_records(&text);
     }
     crate::files::read_csv(&text, &["code", "name"], &CSV_COLUMNS[2..], |line, r| {
         let decimals = match r.get("decimals") {

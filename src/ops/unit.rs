@@ -492,21 +492,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(usize, UnitInput)>> {
 
 pub fn parse(text: &str, is_json: bool) -> Result<Vec<(usize, UnitInput)>> {
     if is_json {
-        let items: Vec<UnitInput> = serde_json::from_str(text).map_err(|e| {
-            let (l, c) = (e.line(), e.column());
-            Error::new(
-                Kind::Invalid,
-                Msg::new(
-                    format!("Tệp JSON không hợp lệ (dòng {l}, cột {c}): {e}"),
-                    format!("Invalid JSON (line {l}, column {c}): {e}"),
-                ),
-            )
-        })?;
-        return Ok(items
-            .into_iter()
-            .enumerate()
-            .map(|(i, u)| (i + 1, u))
-            .collect());
+        return crate::files::read_json_records(text);
     }
     crate::files::read_csv(
         text,
