@@ -51,9 +51,11 @@ pub struct NewIndicator {
     pub row: String,
 }
 
-/// What `form import` reports, in the reader's language (see [`Registered::in_lang`]).
+/// What [`import`] did. Its changes and warnings are in both languages (`M` = [`Msg`]);
+/// [`Registered::in_lang`] gives the report a face prints, with them in one (`M` =
+/// `String`).
 #[derive(Debug, Serialize)]
-pub struct ImportReport {
+pub struct Registered<M = Msg> {
     pub dry_run: bool,
     pub code: String,
     /// The version stored (or that would be), or the existing one when unchanged.
@@ -68,35 +70,20 @@ pub struct ImportReport {
     pub not_applicable: usize,
     pub indicators_linked: usize,
     pub indicators_created: Vec<NewIndicator>,
-    pub changes: Vec<String>,
-    pub warnings: Vec<String>,
+    pub changes: Vec<M>,
+    pub warnings: Vec<M>,
 }
 
-/// What [`import`] did, its changes and warnings in both languages.
-#[derive(Debug)]
-pub struct Registered {
-    pub dry_run: bool,
-    pub code: String,
-    pub version: i64,
-    pub unchanged: bool,
-    pub form_no: Option<String>,
-    pub title: String,
-    pub rows: usize,
-    pub columns: usize,
-    pub computed_columns: Vec<String>,
-    pub computed_rows: usize,
-    pub not_applicable: usize,
-    pub indicators_linked: usize,
-    pub indicators_created: Vec<NewIndicator>,
-    pub changes: Vec<Msg>,
-    pub warnings: Vec<Msg>,
-}
+/// What `form import` reports, in the reader's language.
+pub type ImportReport = Registered<String>;
 
 impl Registered {
     /// The report with its changes and warnings in one language, as both faces print it.
     pub fn in_lang(self, lang: Lang) -> ImportReport {
         let pick = |m: Vec<Msg>| m.into_iter().map(|m| m.get(lang).to_string()).collect();
-        ImportReport {
+        Registered {
+            changes: pick(self.changes),
+            warnings: pick(self.warnings),
             dry_run: self.dry_run,
             code: self.code,
             version: self.version,
@@ -110,8 +97,6 @@ impl Registered {
             not_applicable: self.not_applicable,
             indicators_linked: self.indicators_linked,
             indicators_created: self.indicators_created,
-            changes: pick(self.changes),
-            warnings: pick(self.warnings),
         }
     }
 }
