@@ -176,15 +176,78 @@ impl<'a> Cells<'a> {
 }
 
 /// A form prepared once for many aggregations: its cells and its input cells.
-struct Plan<'a> {
+///
+/// The streaming reader ([`crate::ops::aggregate`]) uses it directly: it finds each
+/// stored value's slot with a [`Locator`], fills one unit's [`Slots`], adds them to
+/// [`Sums`] (the total, and a group's when there are subtotals), and asks for the
+/// [`Plan::values`] at the end — no per-unit maps, no owned keys.
+pub struct Plan<'a> {
     form: &'a FormDef,
     grid: Grid<'a>,
     cells: Cells<'a>,
     inputs: Vec<InputCell>,
 }
 
+/// One unit's cells by slot (`row index × columns + column index`): input cells
+/// only, as read from a stored revision.
+pub type Slots = Vec<Option<Value>>;
+
+/// The running aggregate of every input cell of a form over the units added so far.
+#[derive(Debug, Clone)]
+pub struct Sums {
+    accs: Vec<Acc>,
+}
+
+impl Sums {
+    /// Adds what another part of the same units gathered (another reader's share).
+    pub fn merge(&mut self, other: &Sums) {
+        for (a, b) in self.accs.iter_mut().zip(&other.accs) {
+            a.merge(b);
+        }
+    }
+}
+
+/// Finds a stored value's slot. Values of one revision come sorted by (row key,
+/// column key), as the value table's key orders them, so the next slot is almost
+/// always the next entry of the form's sorted index: a short forward step, no hash.
+pub struct Locator<'p> {
+    index: &'p [(&'p str, &'p str, usize)],
+    at: usize,
+}
+
+impl Locator<'_> {
+    /// The slot of (row key, column key), given as bytes (as SQLite hands them).
+    pub fn slot(&mut self, row: &[u8], column: &[u8]) -> Option<usize> {
+        let key = (row, column);
+        while let Some(&(r, c, slot)) = self.index.get(self.at) {
+            match (r.as_bytes(), c.as_bytes()).cmp(&key) {
+                Ordering::Less => self.at += 1,
+                Ordering::Equal => {
+                    self.at += 1;
+                    return Some(slot);
+                }
+                Ordering::Greater => break,
+            }
+        }
+        // Out of order (the next revision began) or not a cell of the form.
+        match self
+            .index
+            .binary_search_by(|&(r, c, _)| (r.as_bytes(), c.as_bytes()).cmp(&key))
+        {
+            Ok(i) => {
+                self.at = i + 1;
+                self.index.get(i).map(|e| e.2)
+            }
+            Err(i) => {
+                self.at = i;
+                None
+            }
+        }
+    }
+}
+
 impl<'a> Plan<'a> {
-    fn new(form: &'a FormDef, rules: &HashMap<String, RowRule>) -> Plan<'a> {
+    pub fn new(form: &'a FormDef, rules: &HashMap<String, RowRule>) -> Plan<'a> {
         let n_cols = form.columns.len();
         let grid = Grid::new(form);
         let mut inputs = Vec::new();
@@ -215,6 +278,76 @@ impl<'a> Plan<'a> {
         }
     }
 
+    pub fn form(&self) -> &'a FormDef {
+        self.form
+    }
+
+    /// Number of slots of a unit's [`Slots`].
+    pub fn n_slots(&self) -> usize {
+        self.cells.n_slots()
+    }
+
+    /// Whether a slot is an input cell (the only cells stored reports hold).
+    pub fn is_input(&self, slot: usize) -> bool {
+        let (i, j) = self.grid.position(slot);
+        slot < self.grid.len() && self.grid.is_input(i, j)
+    }
+
+    pub fn locator(&self) -> Locator<'_> {
+        Locator {
+            index: &self.cells.index,
+            at: 0,
+        }
+    }
+
+    /// Nothing added yet.
+    pub fn sums(&self) -> Sums {
+        Sums {
+            accs: vec![Acc::default(); self.inputs.len()],
+        }
+    }
+
+    /// Adds one unit's cells.
+    pub fn add(&self, sums: &mut Sums, unit: &[Option<Value>]) {
+        self.add_with(sums, |slot| {
+            unit.get(slot)
+                .and_then(Option::as_ref)
+                .and_then(Value::as_number)
+        });
+    }
+
+    fn add_with(&self, sums: &mut Sums, number: impl Fn(usize) -> Option<Decimal>) {
+        for (cell, acc) in self.inputs.iter().zip(sums.accs.iter_mut()) {
+            let Some(v) = number(cell.slot) else {
+                continue;
+            };
+            match cell.agg {
+                Agg::Nothing => {}
+                Agg::Weighted => {
+                    if let Some(w) = cell.weight.and_then(&number) {
+                        acc.add_weighted(v, w);
+                    }
+                }
+                agg => acc.add(v, agg),
+            }
+        }
+    }
+
+    /// The aggregated values of what was added, computed cells recomputed.
+    pub fn values(&self, sums: &Sums) -> Values {
+        self.finish(
+            self.inputs
+                .iter()
+                .zip(&sums.accs)
+                .filter_map(|(cell, acc)| Some((cell.slot, acc.result(cell.agg)?))),
+        )
+    }
+
+    /// The form's rows showing `values` (see [`rows_of`]).
+    pub fn rows(&self, values: &Values) -> Vec<AggRow> {
+        rows_with(self.form, &self.cells, values)
+    }
+
     /// The (row key, column key) of a slot.
     fn key(&self, slot: usize) -> Option<(String, String)> {
         let n_cols = self.cells.n_cols.max(1);
@@ -241,34 +374,17 @@ impl<'a> Plan<'a> {
     }
 
     fn combine(&self, inputs: &[&UnitInput]) -> Values {
-        let mut accs = vec![Acc::default(); self.inputs.len()];
+        let mut sums = self.sums();
         let mut buf: Vec<Option<&Value>> = vec![None; self.cells.n_slots()];
         for unit in inputs {
             self.cells.fill(&unit.values, &mut buf);
-            for (cell, acc) in self.inputs.iter().zip(accs.iter_mut()) {
-                let Some(v) = number(&buf, cell.slot) else {
-                    continue;
-                };
-                match cell.agg {
-                    Agg::Nothing => {}
-                    Agg::Weighted => {
-                        if let Some(w) = cell.weight.and_then(|w| number(&buf, w)) {
-                            acc.add_weighted(v, w);
-                        }
-                    }
-                    agg => acc.add(v, agg),
-                }
-            }
+            self.add_with(&mut sums, |slot| number(&buf, slot));
         }
-        self.finish(
-            self.inputs
-                .iter()
-                .zip(&accs)
-                .filter_map(|(cell, acc)| Some((cell.slot, acc.result(cell.agg)?))),
-        )
+        self.values(&sums)
     }
 
-    fn year_to_date(&self, months: &[Values]) -> Values {
+    /// Year to date from each period's aggregated values (see [`year_to_date`]).
+    pub fn year_to_date(&self, months: &[Values]) -> Values {
         let mut accs = vec![Acc::default(); self.inputs.len()];
         let mut last: Vec<Option<Decimal>> = vec![None; self.inputs.len()];
         let mut buf: Vec<Option<&Value>> = vec![None; self.cells.n_slots()];
@@ -342,6 +458,30 @@ impl Acc {
         }
     }
 
+    /// Adds another share of the same cell's units.
+    fn merge(&mut self, other: &Acc) {
+        self.n += other.n;
+        self.overflow |= other.overflow;
+        self.min = match (self.min, other.min) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.max = match (self.max, other.max) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        match (
+            self.sum.checked_add(other.sum),
+            self.weights.checked_add(other.weights),
+        ) {
+            (Some(s), Some(w)) => {
+                self.sum = s;
+                self.weights = w;
+            }
+            _ => self.overflow = true,
+        }
+    }
+
     fn result(&self, agg: Agg) -> Option<Decimal> {
         if self.n == 0 {
             return None;
@@ -386,21 +526,42 @@ pub fn combine(form: &FormDef, rules: &HashMap<String, RowRule>, inputs: &[&Unit
     Plan::new(form, rules).combine(inputs)
 }
 
-/// The units counted under `statuses`, each code once (the first occurrence).
-fn included<'u>(units: &'u [UnitInput], statuses: &[RevisionStatus]) -> Vec<&'u UnitInput> {
+/// Who reported and which of its revisions counted: what coverage and grouping need
+/// of a unit, without its values.
+#[derive(Debug, Clone, Copy)]
+pub struct Head<'a> {
+    pub unit: &'a str,
+    pub unit_name: &'a str,
+    pub status: RevisionStatus,
+}
+
+impl<'a> Head<'a> {
+    pub fn of(u: &'a UnitInput) -> Head<'a> {
+        Head {
+            unit: &u.unit,
+            unit_name: &u.unit_name,
+            status: u.status,
+        }
+    }
+}
+
+/// The units counted under `statuses`, each code once (the first): their indices.
+pub fn counted(units: &[Head], statuses: &[RevisionStatus]) -> Vec<usize> {
     let mut seen: HashSet<&str> = HashSet::new();
     units
         .iter()
-        .filter(|u| statuses.contains(&u.status) && seen.insert(u.unit.as_str()))
+        .enumerate()
+        .filter(|(_, u)| statuses.contains(&u.status) && seen.insert(u.unit))
+        .map(|(i, _)| i)
         .collect()
 }
 
-fn coverage<'e>(
-    included: &[&UnitInput],
+fn coverage_of<'e>(
+    included: impl Iterator<Item = &'e str> + Clone,
     expected: impl Iterator<Item = &'e str> + Clone,
     statuses: &[RevisionStatus],
 ) -> Coverage {
-    let inc: HashSet<&str> = included.iter().map(|u| u.unit.as_str()).collect();
+    let inc: HashSet<&str> = included.clone().collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut units_included = Vec::new();
     let mut units_missing = Vec::new();
@@ -416,8 +577,8 @@ fn coverage<'e>(
     }
     let n_expected = seen.len();
     for u in included {
-        if seen.insert(u.unit.as_str()) {
-            units_included.push(u.unit.clone());
+        if seen.insert(u) {
+            units_included.push(u.to_string());
         }
     }
     Coverage {
@@ -429,6 +590,23 @@ fn coverage<'e>(
     }
 }
 
+/// The coverage of the `included` units (indices into `units`) against `expected`.
+pub fn coverage(
+    units: &[Head],
+    included: &[usize],
+    expected: &[(String, String)],
+    statuses: &[RevisionStatus],
+) -> Coverage {
+    coverage_of(
+        included
+            .iter()
+            .filter_map(|&i| units.get(i))
+            .map(|u| u.unit),
+        expected.iter().map(|(c, _)| c.as_str()),
+        statuses,
+    )
+}
+
 /// Aggregates the units whose status is one of `statuses`: the coverage and the
 /// rows of the form with the aggregated values.
 pub fn aggregate(
@@ -438,11 +616,114 @@ pub fn aggregate(
     expected: &[(String, String)],
     statuses: &[RevisionStatus],
 ) -> (Coverage, Vec<AggRow>) {
-    let inc = included(units, statuses);
-    let cov = coverage(&inc, expected.iter().map(|(c, _)| c.as_str()), statuses);
+    let heads: Vec<Head> = units.iter().map(Head::of).collect();
+    let inc = counted(&heads, statuses);
+    let cov = coverage(&heads, &inc, expected, statuses);
     let plan = Plan::new(form, rules);
-    let values = plan.combine(&inc);
+    let refs: Vec<&UnitInput> = inc.iter().filter_map(|&i| units.get(i)).collect();
+    let values = plan.combine(&refs);
     (cov, rows_with(form, &plan.cells, &values))
+}
+
+/// A group of units for a subtotal: its code, name, coverage and the indices of its
+/// counted units.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub code: String,
+    pub name: String,
+    pub coverage: Coverage,
+    pub members: Vec<usize>,
+}
+
+/// The groups of the `included` units (indices into `units`), a group being
+/// `level_of(unit code)` (see the module documentation for the order and the names).
+pub fn groups(
+    units: &[Head],
+    included: &[usize],
+    expected: &[(String, String)],
+    statuses: &[RevisionStatus],
+    level_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Group> {
+    let inc: Vec<(usize, &Head)> = included
+        .iter()
+        .filter_map(|&i| Some((i, units.get(i)?)))
+        .collect();
+    // The group of each distinct code, asked once.
+    let mut group_of: HashMap<&str, Option<String>> = HashMap::new();
+    let codes = expected
+        .iter()
+        .map(|(c, _)| c.as_str())
+        .chain(inc.iter().map(|(_, u)| u.unit));
+    for code in codes {
+        group_of.entry(code).or_insert_with(|| level_of(code));
+    }
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for (c, n) in expected {
+        names.entry(c.as_str()).or_insert(n.as_str());
+    }
+    for u in units {
+        names.entry(u.unit).or_insert(u.unit_name);
+    }
+
+    struct Building<'x> {
+        code: String,
+        expected: Vec<&'x str>,
+        members: Vec<(usize, &'x str)>,
+    }
+    let mut groups: Vec<Building> = Vec::new();
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    let mut group_index = |code: &str, groups: &mut Vec<Building>| -> Option<usize> {
+        let g = group_of.get(code)?.as_deref()?;
+        Some(*position.entry(g).or_insert_with(|| {
+            groups.push(Building {
+                code: g.to_string(),
+                expected: Vec::new(),
+                members: Vec::new(),
+            });
+            groups.len() - 1
+        }))
+    };
+    for (code, _) in expected {
+        if let Some(i) = group_index(code, &mut groups) {
+            if let Some(g) = groups.get_mut(i) {
+                g.expected.push(code.as_str());
+            }
+        }
+    }
+    for (index, u) in &inc {
+        if let Some(i) = group_index(u.unit, &mut groups) {
+            if let Some(g) = groups.get_mut(i) {
+                g.members.push((*index, u.unit));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| Group {
+            name: names
+                .get(g.code.as_str())
+                .copied()
+                .unwrap_or(g.code.as_str())
+                .to_string(),
+            coverage: coverage_of(
+                g.members.iter().map(|(_, c)| *c),
+                g.expected.iter().copied(),
+                statuses,
+            ),
+            members: g.members.into_iter().map(|(i, _)| i).collect(),
+            code: g.code,
+        })
+        .collect()
+}
+
+/// A group's subtotal from the sums of its members.
+pub fn subtotal(plan: &Plan, group: Group, sums: &Sums) -> Subtotal {
+    Subtotal {
+        unit: group.code,
+        unit_name: group.name,
+        coverage: group.coverage,
+        rows: plan.rows(&plan.values(sums)),
+    }
 }
 
 /// One aggregate per group of units, the group being `level_of(unit code)` (see the
@@ -455,70 +736,18 @@ pub fn subtotals(
     statuses: &[RevisionStatus],
     level_of: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Subtotal> {
-    let inc = included(units, statuses);
-    // The group of each distinct code, asked once.
-    let mut group_of: HashMap<&str, Option<String>> = HashMap::new();
-    let codes = expected
-        .iter()
-        .map(|(c, _)| c.as_str())
-        .chain(inc.iter().map(|u| u.unit.as_str()));
-    for code in codes {
-        group_of.entry(code).or_insert_with(|| level_of(code));
-    }
-    let mut names: HashMap<&str, &str> = HashMap::new();
-    for (c, n) in expected {
-        names.entry(c.as_str()).or_insert(n.as_str());
-    }
-    for u in units {
-        names.entry(u.unit.as_str()).or_insert(u.unit_name.as_str());
-    }
-
-    struct Group<'x> {
-        code: String,
-        expected: Vec<&'x str>,
-        units: Vec<&'x UnitInput>,
-    }
-    let mut groups: Vec<Group> = Vec::new();
-    let mut position: HashMap<&str, usize> = HashMap::new();
-    let mut group_index = |code: &str, groups: &mut Vec<Group>| -> Option<usize> {
-        let g = group_of.get(code)?.as_deref()?;
-        Some(*position.entry(g).or_insert_with(|| {
-            groups.push(Group {
-                code: g.to_string(),
-                expected: Vec::new(),
-                units: Vec::new(),
-            });
-            groups.len() - 1
-        }))
-    };
-    for (code, _) in expected {
-        if let Some(i) = group_index(code, &mut groups) {
-            if let Some(g) = groups.get_mut(i) {
-                g.expected.push(code.as_str());
-            }
-        }
-    }
-    for u in &inc {
-        if let Some(i) = group_index(&u.unit, &mut groups) {
-            if let Some(g) = groups.get_mut(i) {
-                g.units.push(*u);
-            }
-        }
-    }
-
+    let heads: Vec<Head> = units.iter().map(Head::of).collect();
+    let inc = counted(&heads, statuses);
     let plan = Plan::new(form, rules);
-    groups
+    groups(&heads, &inc, expected, statuses, level_of)
         .into_iter()
         .map(|g| {
-            let values = plan.combine(&g.units);
+            let refs: Vec<&UnitInput> = g.members.iter().filter_map(|&i| units.get(i)).collect();
+            let values = plan.combine(&refs);
             Subtotal {
-                unit_name: names
-                    .get(g.code.as_str())
-                    .copied()
-                    .unwrap_or(g.code.as_str())
-                    .to_string(),
+                unit_name: g.name,
                 unit: g.code,
-                coverage: coverage(&g.units, g.expected.iter().copied(), statuses),
+                coverage: g.coverage,
                 rows: rows_with(form, &plan.cells, &values),
             }
         })

@@ -8,5 +8,5 @@ pub mod model;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{aggregate, combine, growth, rows_of, subtotals, year_to_date};
+pub use engine::{aggregate, combine, growth, rows_of, subtotals, year_to_date, Slots};
 pub use model::{AggRow, Aggregate, Coverage, RowRule, Subtotal, UnitInput};

@@ -132,7 +132,7 @@ pub fn write(
     // in General): a per-cell format costs a hash per cell, a third of the time of
     // a 3.6-million-cell sheet, and General shows a value's own decimals.
     for unit in detail {
-        recomputer.fill(&unit.values, &mut grid);
+        recomputer.fill(&unit.slots, &mut grid);
         let unit_code = cell_text(&unit.unit);
         let unit_name = cell_text(&unit.unit_name);
         for &i in &rows {

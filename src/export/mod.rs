@@ -53,13 +53,40 @@ pub const STATUS_SHEET: &str = "Tình hình gửi báo cáo";
 /// Sheet 4: metadata.
 pub const INFO_SHEET: &str = "Thông tin";
 
-/// One unit's values for the period, as stored (input cells; computed cells are
-/// recomputed on export, so passing them too is harmless).
+/// One unit's values for the period, as stored: input cells by slot (row index ×
+/// columns + column index); computed cells are recomputed on export.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitDetail {
     pub unit: String,
     pub unit_name: String,
-    pub values: crate::entry::Values,
+    pub slots: crate::aggregate::Slots,
+}
+
+impl UnitDetail {
+    /// From values keyed by (row key, column key); keys the form lacks are dropped.
+    pub fn from_values(
+        form: &FormDef,
+        unit: &str,
+        unit_name: &str,
+        values: &crate::entry::Values,
+    ) -> UnitDetail {
+        let n_cols = form.columns.len();
+        let mut slots = vec![None; form.rows.len() * n_cols];
+        for ((row, column), v) in values {
+            let i = form.rows.iter().position(|r| &r.key == row);
+            let j = form.columns.iter().position(|c| &c.key == column);
+            if let (Some(i), Some(j)) = (i, j) {
+                if let Some(s) = slots.get_mut(i * n_cols + j) {
+                    *s = Some(v.clone());
+                }
+            }
+        }
+        UnitDetail {
+            unit: unit.into(),
+            unit_name: unit_name.into(),
+            slots,
+        }
+    }
 }
 
 /// One unit's reporting status for the period.

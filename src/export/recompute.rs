@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::entry::{Value, Values};
+use crate::entry::Value;
 use crate::form::grid::{Blanks, Grid};
 use crate::form::FormDef;
 
@@ -43,14 +43,12 @@ impl<'f> Recomputer<'f> {
 
     /// Fills `grid` (row-major, rows × columns of the form) with a unit's input
     /// cells as given and its computed cells recomputed.
-    pub fn fill<'v>(&self, values: &'v Values, grid: &mut Vec<Cell<'v>>) {
+    pub fn fill<'v>(&self, slots: &'v [Option<Value>], grid: &mut Vec<Cell<'v>>) {
         grid.clear();
         grid.resize(self.grid.len(), Cell::Empty);
         let mut numbers: Vec<Option<Decimal>> = vec![None; self.grid.len()];
-        for ((row, column), value) in values {
-            let Some(cell) = self.grid.cell_of(row, column) else {
-                continue;
-            };
+        for (cell, value) in slots.iter().enumerate().take(self.grid.len()) {
+            let Some(value) = value else { continue };
             let (i, j) = self.grid.position(cell);
             if self.grid.is_input(i, j) {
                 grid[cell] = match value {
@@ -74,6 +72,7 @@ impl<'f> Recomputer<'f> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entry::Values;
     use std::str::FromStr;
 
     const TEMPLATES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/templates");
@@ -155,7 +154,8 @@ mod tests {
                 let given = values(form, seed);
                 let mut expected = given.clone();
                 crate::entry::recompute(form, &mut expected);
-                fast.fill(&given, &mut grid);
+                let slots = crate::export::UnitDetail::from_values(form, "", "", &given).slots;
+                fast.fill(&slots, &mut grid);
                 for (i, r) in form.rows.iter().enumerate() {
                     for (j, c) in form.columns.iter().enumerate() {
                         let want = match expected.get(&(r.key.clone(), c.key.clone())) {

@@ -33,21 +33,24 @@ fn d(s: &str) -> Decimal {
 }
 
 /// Input values of a unit: (row, kh, thang, lk).
-fn unit(code: &str, name: &str, inputs: &[(&str, &str, &str, &str)]) -> UnitDetail {
+fn unit(code: &str, name: &str, inputs: &[(&str, &str, &str, &str)]) -> (UnitDetail, Values) {
     let mut values = Values::new();
     for (row, kh, thang, lk) in inputs {
         for (col, v) in [("kh", kh), ("thang", thang), ("lk", lk)] {
             values.insert((row.to_string(), col.to_string()), Value::Number(d(v)));
         }
     }
-    UnitDetail {
-        unit: code.into(),
-        unit_name: name.into(),
+    (
+        UnitDetail::from_values(&form(), code, name, &values),
         values,
-    }
+    )
 }
 
 fn units() -> Vec<UnitDetail> {
+    units_with_values().into_iter().map(|(u, _)| u).collect()
+}
+
+fn units_with_values() -> Vec<(UnitDetail, Values)> {
     vec![
         unit(
             "H01",
@@ -67,8 +70,8 @@ fn units() -> Vec<UnitDetail> {
 fn aggregate() -> Aggregate {
     let form = form();
     let mut sums: Values = Values::new();
-    for u in units() {
-        for (k, v) in u.values {
+    for (_, values) in units_with_values() {
+        for (k, v) in values {
             let add = v.as_number().unwrap_or_default();
             let e = sums.entry(k).or_insert(Value::Number(Decimal::ZERO));
             *e = Value::Number(e.as_number().unwrap_or_default() + add);
@@ -668,7 +671,7 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
     }
     json.push_str("]}");
     let form = FormDef::from_json(&json).expect("form");
-    let detail: Vec<UnitDetail> = (0..3321)
+    let detail: Vec<(UnitDetail, Values)> = (0..3321)
         .map(|u| {
             let mut values = Values::new();
             for i in 1..100 {
@@ -677,16 +680,18 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
                     values.insert((format!("r{i}"), format!("c{c}")), Value::Number(v));
                 }
             }
-            UnitDetail {
-                unit: format!("{:05}", 25000 + u),
-                unit_name: format!("UBND xã số {u}"),
-                values,
-            }
+            let d = UnitDetail::from_values(
+                &form,
+                &format!("{:05}", 25000 + u),
+                &format!("UBND xã số {u}"),
+                &values,
+            );
+            (d, values)
         })
         .collect();
     let mut sums = Values::new();
-    for u in &detail {
-        for (k, v) in &u.values {
+    for (_, values) in &detail {
+        for (k, v) in values {
             let e = sums
                 .entry(k.clone())
                 .or_insert(Value::Number(Decimal::ZERO));
@@ -696,6 +701,7 @@ fn detail_of_3321_units_by_100_rows_by_6_columns_is_written_quickly() {
         }
     }
     crate::entry::recompute(&form, &mut sums);
+    let detail: Vec<UnitDetail> = detail.into_iter().map(|(d, _)| d).collect();
     let agg = Aggregate {
         regime: "BIG".into(),
         period: "202611".into(),

@@ -302,7 +302,7 @@ pub fn build(
             })
             .collect();
         for p in &periods {
-            let (_, agg, _) = collect::aggregate(conn, actor, &r.code, p, &o)?;
+            let (_, agg, _) = collect::aggregate(conn, actor, &r.code, p, &o, false)?;
             progress(p);
             for s in series.iter_mut() {
                 let value = agg

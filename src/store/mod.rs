@@ -18,7 +18,7 @@ pub mod unit;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Kind, Msg, Result};
 
@@ -53,6 +53,34 @@ pub(crate) fn busy_timeout() -> Duration {
         .and_then(|v| v.parse::<u64>().ok())
         .unwrap_or(5000);
     Duration::from_millis(ms)
+}
+
+/// A second, read-only connection to `conn`'s database file that reads the same
+/// state, for work split over two cores. `None` for an in-memory database, when the
+/// file cannot be opened, or when the state moved on since `conn` began reading
+/// (every change appends to the audit trail, so equal trail heads mean the same
+/// committed state): the caller then reads on `conn` alone.
+pub fn second_reader(conn: &Connection) -> Option<Connection> {
+    let path = conn.path().filter(|p| !p.is_empty())?;
+    let other = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    other.busy_timeout(busy_timeout()).ok()?;
+    other.execute_batch("BEGIN").ok()?;
+    let head = |c: &Connection| -> Option<(Option<i64>, Option<String>)> {
+        c.query_row(
+            "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .ok()
+        .map(|h| h.unwrap_or((None, None)))
+    };
+    let mine = head(conn)?;
+    (head(&other)? == mine).then_some(other)
 }
 
 impl Store {

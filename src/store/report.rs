@@ -153,6 +153,30 @@ pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every stored value of a revision in key order (row key, column key), borrowed from
+/// the statement: `each(row, column, num, txt)`, the keys as raw bytes (compared, not
+/// read: checking them as UTF-8 cost a twentieth of a national aggregate). Aggregation
+/// reads a national period (a million values) this way without allocating per value.
+pub fn each_value(
+    conn: &Connection,
+    revision_id: i64,
+    mut each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1 ORDER BY row_key, column_key",
+    )?;
+    let mut rows = stmt.query([revision_id])?;
+    while let Some(r) = rows.next()? {
+        let text =
+            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+        let key = |i: usize| -> rusqlite::Result<&[u8]> {
+            Ok(r.get_ref(i)?.as_bytes_or_null()?.unwrap_or_default())
+        };
+        each(key(0)?, key(1)?, text(2)?, text(3)?);
+    }
+    Ok(())
+}
+
 pub fn replace_values(conn: &Connection, revision_id: i64, values: &ValueMap) -> Result<()> {
     conn.execute("DELETE FROM value WHERE revision_id = ?1", [revision_id])?;
     let mut stmt = conn.prepare_cached(

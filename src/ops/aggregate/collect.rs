@@ -7,17 +7,19 @@ use std::collections::HashMap;
 use rusqlite::Connection;
 
 use crate::aggregate::engine;
-use crate::aggregate::model::{Aggregate, RowRule, UnitInput};
+use crate::aggregate::model::{Aggregate, RowRule};
 use crate::auth::permission::{Actor, Role};
 use crate::domain::period::Period;
-use crate::entry::{Value, Values};
+use crate::domain::workflow::RevisionStatus;
+use crate::entry::Value;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
 use crate::ops::regime;
 use crate::store::indicator as isql;
 use crate::store::regime::{self as rsql, Regime};
-use crate::store::report::{self as sql, Stored};
+use crate::store::report as sql;
 use crate::store::unit as units;
+use rust_decimal::Decimal;
 
 /// How to group subtotals.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,34 +75,43 @@ pub fn rules(conn: &Connection, form: &FormDef) -> Result<HashMap<String, RowRul
     Ok(out)
 }
 
-/// Stored values as the engine takes them; the map is consumed, so no key is copied.
-fn to_values(map: sql::ValueMap) -> Values {
-    map.into_iter()
-        .filter_map(|(k, v)| {
-            Some((
-                k,
-                match v {
-                    Stored::Num(n) => Value::Number(n.parse().ok()?),
-                    Stored::Text(t) => Value::Text(t),
-                },
-            ))
-        })
-        .collect()
+/// A unit whose report counts, and the revisions whose values it takes: one, or
+/// under lineage every merged predecessor's that reported (their values add up).
+pub struct Counted {
+    pub unit: String,
+    pub unit_name: String,
+    pub parent: Option<String>,
+    pub status: RevisionStatus,
+    revisions: Vec<i64>,
 }
 
 /// The units whose reports count, every unit expected as (code, name), and the
 /// units the obligation rule leaves out of the expected ones.
 struct Collected {
-    inputs: Vec<UnitInput>,
+    units: Vec<Counted>,
     expected: Vec<(String, String)>,
     excluded: Vec<crate::ops::monitor::Excluded>,
 }
 
-/// Every assigned unit with its report's counting revision for one period. A unit is
-/// expected by the obligation rule ([`crate::domain::obligation`]), as `status` counts
-/// it: an active assignment owing the period, or one that sent a report for it anyway;
-/// the others are left out and returned as excluded.
-fn inputs(
+impl Collected {
+    fn heads(&self) -> Vec<engine::Head<'_>> {
+        self.units
+            .iter()
+            .map(|u| engine::Head {
+                unit: &u.unit,
+                unit_name: &u.unit_name,
+                status: u.status,
+            })
+            .collect()
+    }
+}
+
+/// Every assigned unit with its report's counting revision for one period, without
+/// their values. A unit is expected by the obligation rule
+/// ([`crate::domain::obligation`]), as `status` counts it: an active assignment owing
+/// the period, or one that sent a report for it anyway; the others are left out and
+/// returned as excluded.
+fn select(
     conn: &Connection,
     r: &Regime,
     period: &str,
@@ -119,7 +130,7 @@ fn inputs(
     let mut expected = Vec::new();
     let mut expected_codes = std::collections::HashSet::new();
     let mut excluded = Vec::new();
-    let mut out: Vec<UnitInput> = Vec::new();
+    let mut out: Vec<Counted> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     // The period's deadline by the regime's rule, which assignments' start is measured against.
     let (rule_info, rule_due) = crate::ops::regime::rule_due(r, period, cal)?;
@@ -154,39 +165,191 @@ fn inputs(
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
         let chosen = revs.iter().rev().find(|x| o.statuses.contains(&x.status));
         let Some(rev) = chosen else { continue };
-        let values = to_values(sql::values(conn, rev.id)?);
         match position.get(&code).and_then(|&i| out.get_mut(i)) {
             // Two merged predecessors: their values add up under the successor.
-            Some(existing) => {
-                for (k, v) in values {
-                    if let (Value::Number(d), Some(Value::Number(e))) =
-                        (&v, existing.values.get(&k))
-                    {
-                        let s = *d + *e;
-                        existing.values.insert(k, Value::Number(s));
-                    } else {
-                        existing.values.entry(k).or_insert(v);
-                    }
-                }
-            }
+            Some(existing) => existing.revisions.push(rev.id),
             None => {
                 position.insert(code.clone(), out.len());
-                out.push(UnitInput {
+                out.push(Counted {
                     unit: code,
                     unit_name: name,
                     parent,
                     status: rev.status,
-                    values,
+                    revisions: vec![rev.id],
                 })
             }
         }
     }
     excluded.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(Collected {
-        inputs: out,
+        units: out,
         expected,
         excluded,
     })
+}
+
+/// Reads the values of `units[i]` for every `i` of `which`, in that order, in one
+/// pass over the stored values, and hands each unit's input cells to `each`. A
+/// second revision of the same unit (merged predecessors) adds to the first: numbers
+/// are summed (an overflow leaves the cell blank), anything else keeps the first.
+fn read(
+    conn: &Connection,
+    plan: &engine::Plan,
+    units: &[Counted],
+    which: &[usize],
+    mut each: impl FnMut(usize, &[Option<Value>]),
+) -> Result<()> {
+    let mut slots: engine::Slots = vec![None; plan.n_slots()];
+    let mut locator = plan.locator();
+    for &i in which {
+        let Some(unit) = units.get(i) else { continue };
+        slots.iter_mut().for_each(|s| *s = None);
+        for (n, &revision) in unit.revisions.iter().enumerate() {
+            sql::each_value(conn, revision, |row, column, num, txt| {
+                let Some(slot) = locator.slot(row, column) else {
+                    return;
+                };
+                if !plan.is_input(slot) {
+                    return;
+                }
+                let value = match num {
+                    Some(n) => match n.parse::<Decimal>() {
+                        Ok(d) => Value::Number(d),
+                        Err(_) => return,
+                    },
+                    None => Value::Text(txt.unwrap_or_default().to_string()),
+                };
+                let Some(cell) = slots.get_mut(slot) else {
+                    return;
+                };
+                match (cell.as_mut(), value) {
+                    (None, v) => *cell = Some(v),
+                    (Some(Value::Number(e)), Value::Number(d)) if n > 0 => {
+                        *cell = e.checked_add(d).map(Value::Number);
+                    }
+                    (Some(_), _) => {}
+                }
+            })?;
+        }
+        each(i, &slots);
+    }
+    Ok(())
+}
+
+/// What a reading of some units gathered: their sums, their groups' sums, and when
+/// asked each unit's cells.
+struct Pass {
+    sums: engine::Sums,
+    groups: Vec<engine::Sums>,
+    details: Vec<Detail>,
+}
+
+/// How the units of a period are read: which, into which subtotal group each falls,
+/// and whether their cells are kept for the detail sheet.
+struct Reading<'r> {
+    units: &'r [Counted],
+    which: &'r [usize],
+    group_of: &'r [Option<usize>],
+    n_groups: usize,
+    detail: bool,
+}
+
+impl Reading<'_> {
+    fn share(&self, conn: &Connection, plan: &engine::Plan, which: &[usize]) -> Result<Pass> {
+        let mut pass = Pass {
+            sums: plan.sums(),
+            groups: (0..self.n_groups).map(|_| plan.sums()).collect(),
+            details: Vec::new(),
+        };
+        read(conn, plan, self.units, which, |i, slots| {
+            plan.add(&mut pass.sums, slots);
+            if let Some(g) = self
+                .group_of
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|g| pass.groups.get_mut(g))
+            {
+                plan.add(g, slots);
+            }
+            if self.detail {
+                if let Some(u) = self.units.get(i) {
+                    pass.details.push(Detail {
+                        unit: u.unit.clone(),
+                        unit_name: u.unit_name.clone(),
+                        slots: slots.to_vec(),
+                    });
+                }
+            }
+        })?;
+        Ok(pass)
+    }
+
+    /// Reads the units in two halves, the second on another core through its own
+    /// connection when one reads the same state ([`crate::store::second_reader`]),
+    /// else after the first on this one. The halves merge in order, so the result
+    /// never depends on which happened.
+    fn run(&self, conn: &Connection, plan: &engine::Plan) -> Result<Pass> {
+        // Tests split the smallest periods too, so both ways are always exercised.
+        const SPLIT_FROM: usize = if cfg!(test) { 2 } else { 256 };
+        if self.which.len() < SPLIT_FROM {
+            return self.share(conn, plan, self.which);
+        }
+        let (first, second) = self.which.split_at(self.which.len() / 2);
+        let (a, b) = match crate::store::second_reader(conn) {
+            Some(other) => std::thread::scope(|scope| {
+                let other_half = scope.spawn(move || self.share(&other, plan, second));
+                let a = self.share(conn, plan, first);
+                let b = other_half.join().unwrap_or_else(|_| {
+                    Err(Error::new(
+                        Kind::Failure,
+                        Msg::new(
+                            "Luồng đọc số liệu dừng bất thường",
+                            "The reading thread stopped unexpectedly",
+                        ),
+                    ))
+                });
+                (a, b)
+            }),
+            None => (
+                self.share(conn, plan, first),
+                self.share(conn, plan, second),
+            ),
+        };
+        let (mut a, b) = (a?, b?);
+        a.sums.merge(&b.sums);
+        for (x, y) in a.groups.iter_mut().zip(&b.groups) {
+            x.merge(y);
+        }
+        a.details.extend(b.details);
+        Ok(a)
+    }
+}
+
+/// The aggregated values of every counted unit of a period, in one pass.
+fn sums_of(
+    conn: &Connection,
+    plan: &engine::Plan,
+    c: &Collected,
+    statuses: &[RevisionStatus],
+) -> Result<engine::Sums> {
+    let heads = c.heads();
+    let included = engine::counted(&heads, statuses);
+    let reading = Reading {
+        units: &c.units,
+        which: &included,
+        group_of: &[],
+        n_groups: 0,
+        detail: false,
+    };
+    Ok(reading.run(conn, plan)?.sums)
+}
+
+/// One counted unit's input cells, for the per-unit detail of the workbook.
+pub struct Detail {
+    pub unit: String,
+    pub unit_name: String,
+    pub slots: engine::Slots,
 }
 
 /// Aggregates a regime's period for the lead unit (or anyone granted over it).
@@ -207,72 +370,18 @@ pub fn may_aggregate(conn: &Connection, actor: &Actor, regime_code: &str) -> Res
     Ok(r)
 }
 
+/// Aggregates a regime's period: the form, the aggregate, and when `detail` each
+/// counted unit's input cells (only the workbook's detail sheet needs them).
 pub fn aggregate(
     conn: &Connection,
     actor: &Actor,
     regime_code: &str,
     period: &str,
     o: &Options,
-) -> Result<(FormDef, Aggregate, Vec<UnitInput>)> {
+    detail: bool,
+) -> Result<(FormDef, Aggregate, Vec<Detail>)> {
     let r = may_aggregate(conn, actor, regime_code)?;
-    let tree = units::tree(conn)?;
     let period = regime::parse_period(&r, period)?;
-    let form = crate::ops::form::load(conn, &r.form, None)?;
-    let rules = rules(conn, &form)?;
-    let cal = crate::ops::calendar::load(conn)?;
-    let Collected {
-        inputs: inputs_now,
-        expected,
-        excluded,
-    } = inputs(conn, &r, &period, o, &cal)?;
-    let (coverage, rows) = engine::aggregate(&form, &rules, &inputs_now, &expected, &o.statuses);
-    let level_of = |code: &str| -> Option<String> {
-        let u = units::by_code(conn, code).ok().flatten()?;
-        match &o.grouping {
-            Grouping::None => None,
-            Grouping::ByUnit => Some(u.code),
-            Grouping::ByParent => u.parent.or(Some(u.code)),
-            Grouping::Level(n) => {
-                let mut chain = vec![u.id];
-                let mut cur = u.parent_id;
-                while let Some(p) = cur {
-                    chain.push(p);
-                    cur = tree.parent.get(&p).copied().flatten();
-                    if chain.len() > 64 {
-                        break;
-                    }
-                }
-                chain.reverse();
-                let id = chain.get(n.saturating_sub(1)).copied().unwrap_or(u.id);
-                units::by_id(conn, id).ok().flatten().map(|x| x.code)
-            }
-        }
-    };
-    let subtotals = if o.grouping == Grouping::None {
-        Vec::new()
-    } else {
-        engine::subtotals(
-            &form,
-            &rules,
-            &inputs_now,
-            &expected,
-            &o.statuses,
-            &level_of,
-        )
-    };
-    let mut agg = Aggregate {
-        regime: r.code.clone(),
-        period: period.clone(),
-        form_code: form.code.clone(),
-        form_version: form.version,
-        coverage,
-        excluded,
-        rows,
-        subtotals,
-        ytd: None,
-        previous_year: None,
-        growth: None,
-    };
     if (o.ytd || o.previous_year) && r.period_label.is_some() {
         return Err(Error::new(
             Kind::Invalid,
@@ -282,49 +391,145 @@ pub fn aggregate(
             ),
         ));
     }
+    let form = crate::ops::form::load(conn, &r.form, None)?;
+    let rules = rules(conn, &form)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let plan = engine::Plan::new(&form, &rules);
+    let now = select(conn, &r, &period, o, &cal)?;
+    let heads = now.heads();
+    let included = engine::counted(&heads, &o.statuses);
+    let coverage = engine::coverage(&heads, &included, &now.expected, &o.statuses);
+
+    // Subtotal groups, each with sums of its own, filled in the same pass.
+    let groups = match o.grouping {
+        Grouping::None => Vec::new(),
+        _ => {
+            let tree = units::tree(conn)?;
+            let level_of = |code: &str| level(conn, &tree, &o.grouping, code);
+            engine::groups(&heads, &included, &now.expected, &o.statuses, &level_of)
+        }
+    };
+    let mut group_of: Vec<Option<usize>> = vec![None; now.units.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &m in &group.members {
+            if let Some(x) = group_of.get_mut(m) {
+                *x = Some(g);
+            }
+        }
+    }
+    let Pass {
+        sums,
+        groups: group_sums,
+        details,
+    } = Reading {
+        units: &now.units,
+        which: &included,
+        group_of: &group_of,
+        n_groups: groups.len(),
+        detail,
+    }
+    .run(conn, &plan)?;
+    let values = plan.values(&sums);
+    let subtotals = groups
+        .into_iter()
+        .zip(&group_sums)
+        .map(|(g, s)| engine::subtotal(&plan, g, s))
+        .collect();
+    let mut agg = Aggregate {
+        regime: r.code.clone(),
+        period: period.clone(),
+        form_code: form.code.clone(),
+        form_version: form.version,
+        coverage,
+        excluded: now.excluded,
+        rows: plan.rows(&values),
+        subtotals,
+        ytd: None,
+        previous_year: None,
+        growth: None,
+    };
     if o.ytd {
+        // Each earlier period of the year read once; this one's values reused.
         let p = Period::parse(&period)
             .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
-        let mut months = Vec::new();
-        let mut cur = Some(p);
-        while let Some(q) = cur {
-            if q.year() != p.year() {
-                break;
-            }
-            let ins = inputs(conn, &r, &q.to_string(), o, &cal)?.inputs;
-            let refs: Vec<&UnitInput> = ins
-                .iter()
-                .filter(|i| o.statuses.contains(&i.status))
-                .collect();
-            months.push(engine::combine(&form, &rules, &refs));
+        let mut months = vec![values];
+        let mut cur = p.prev();
+        while let Some(q) = cur.filter(|q| q.year() == p.year()) {
+            let c = select(conn, &r, &q.to_string(), o, &cal)?;
+            let s = sums_of(conn, &plan, &c, &o.statuses)?;
+            months.push(plan.values(&s));
             cur = q.prev();
         }
         months.reverse();
-        agg.ytd = Some(engine::year_to_date(&form, &rules, &months));
+        agg.ytd = Some(plan.rows(&plan.year_to_date(&months)));
     }
     if o.previous_year {
-        let p = Period::parse(&period)
-            .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
-        let mut q = p;
-        let target_year = p.year() - 1;
-        let mut steps = 0;
-        while q.year() > target_year && steps < 400 {
-            q = match q.prev() {
-                Some(x) => x,
-                None => break,
-            };
-            steps += 1;
-            if q.year() == target_year && q.to_string()[4..] == period[4..] {
-                break;
-            }
-        }
-        if q.year() == target_year {
-            let prev = inputs(conn, &r, &q.to_string(), o, &cal)?;
-            let (_, prev_rows) =
-                engine::aggregate(&form, &rules, &prev.inputs, &prev.expected, &o.statuses);
+        if let Some(q) = same_period_last_year(&period)? {
+            let c = select(conn, &r, &q, o, &cal)?;
+            let s = sums_of(conn, &plan, &c, &o.statuses)?;
+            let prev_rows = plan.rows(&plan.values(&s));
             agg.growth = Some(engine::growth(&agg.rows, &prev_rows));
             agg.previous_year = Some(prev_rows);
         }
     }
-    Ok((form, agg, inputs_now))
+    Ok((form, agg, details))
+}
+
+/// The group a unit's subtotal falls in, by `grouping`.
+fn level(
+    conn: &Connection,
+    tree: &crate::auth::permission::UnitTree,
+    grouping: &Grouping,
+    code: &str,
+) -> Option<String> {
+    let u = units::by_code(conn, code).ok().flatten()?;
+    match grouping {
+        Grouping::None => None,
+        Grouping::ByUnit => Some(u.code),
+        Grouping::ByParent => u.parent.or(Some(u.code)),
+        Grouping::Level(n) => {
+            let mut chain = vec![u.id];
+            let mut cur = u.parent_id;
+            while let Some(p) = cur {
+                chain.push(p);
+                cur = tree.parent.get(&p).copied().flatten();
+                if chain.len() > 64 {
+                    break;
+                }
+            }
+            chain.reverse();
+            let id = chain.get(n.saturating_sub(1)).copied().unwrap_or(u.id);
+            units::by_id(conn, id).ok().flatten().map(|x| x.code)
+        }
+    }
+}
+
+/// The same period a year earlier (`202611` → `202511`, `2026Q3` → `2025Q3`), if the
+/// calendar has one (a 53rd week may not).
+fn same_period_last_year(period: &str) -> Result<Option<String>> {
+    let p = Period::parse(period)
+        .map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?;
+    let id = p.to_string();
+    let earlier = format!("{:04}{}", p.year() - 1, id.get(4..).unwrap_or_default());
+    Ok(Period::parse(&earlier).ok().map(|q| q.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_period_last_year as earlier;
+
+    #[test]
+    fn the_same_period_last_year_is_the_same_month_quarter_or_week() {
+        // It once stepped back to December for every month but December.
+        assert_eq!(earlier("202611").unwrap().as_deref(), Some("202511"));
+        assert_eq!(earlier("202601").unwrap().as_deref(), Some("202501"));
+        assert_eq!(earlier("2026Q3").unwrap().as_deref(), Some("2025Q3"));
+        assert_eq!(earlier("2026S1").unwrap().as_deref(), Some("2025S1"));
+        assert_eq!(earlier("2026").unwrap().as_deref(), Some("2025"));
+        assert_eq!(earlier("2026W05").unwrap().as_deref(), Some("2025W5"));
+        // 2020 had a 53rd ISO week, 2019 did not; 29 February has no twin.
+        assert_eq!(earlier("2020W53").unwrap(), None);
+        assert_eq!(earlier("20240229").unwrap(), None);
+        assert!(earlier("2026-13").is_err());
+    }
 }

@@ -30,7 +30,7 @@ pub fn write(
 ) -> Result<(FormDef, Aggregate)> {
     collect::may_aggregate(conn, actor, regime)?;
     crate::files::check_output(path, replace)?;
-    let (form, agg, inputs) = collect::aggregate(conn, actor, regime, period, o)?;
+    let (form, agg, inputs) = collect::aggregate(conn, actor, regime, period, o, true)?;
     let r = crate::ops::regime::find(conn, &agg.regime)?;
     let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
     let words = crate::domain::period::Period::parse(&agg.period)
@@ -47,11 +47,10 @@ pub fn write(
     };
     let detail: Vec<crate::export::UnitDetail> = inputs
         .into_iter()
-        .filter(|i| o.statuses.contains(&i.status))
         .map(|i| crate::export::UnitDetail {
             unit: i.unit,
             unit_name: i.unit_name,
-            values: i.values,
+            slots: i.slots,
         })
         .collect();
     std::thread::scope(|scope| -> Result<()> {
