@@ -647,7 +647,7 @@ fn an_aggregate_serializes_to_the_documented_json_shape() {
 }
 
 #[test]
-fn three_thousand_communes_aggregate_quickly() {
+fn three_thousand_communes_aggregate_with_district_subtotals() {
     // 3,321 communes × 100 rows × 6 columns, with subtotals by unit.
     let mut cols = Vec::new();
     for j in 1..=5 {
@@ -712,9 +712,8 @@ fn three_thousand_communes_aggregate_quickly() {
     // Σ over units of (u·7 + 1·3 + 1)/10 = (7·3321·3320/2 + 4·3321)/10.
     let expect = (7 * 3321 * 3320 / 2 + 4 * 3321) as i64;
     assert_eq!(cell(&rows, "r1", "1"), Some(format_tenths(expect).as_str()));
+    // Timings are reported, never asserted: the benchmark measures (examples/bench/).
     eprintln!("aggregate: {whole:?}; with 120 district subtotals: {with_districts:?}");
-    // Generous for a debug build on a shared machine; release is far below.
-    assert!(whole.as_secs_f64() < 5.0, "{whole:?}");
 }
 
 fn format_tenths(n: i64) -> String {
