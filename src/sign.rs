@@ -130,14 +130,49 @@ pub struct Content<'a> {
 /// Canonical JSON: keys sorted, values as exact decimal strings, narrative and
 /// attachments by SHA-256.
 pub fn canonical(c: &Content<'_>) -> String {
-    let values: Vec<serde_json::Value> = c
-        .values
-        .iter()
-        .map(|((r, k), v)| json!([r, k, v]))
-        .collect();
+    let mut values = ValuesJson::default();
+    for ((r, k), v) in c.values {
+        values.push(r, k, v.as_str());
+    }
+    canonical_with(c, &values)
+}
+
+/// The `values` of a canonical document written one value at a time, as a reader
+/// streams them in key order: aggregation checks the signatures of a national
+/// period's reports from the values it reads anyway, without a map per report.
+#[derive(Debug, Default)]
+pub struct ValuesJson {
+    buf: Vec<u8>,
+}
+
+impl ValuesJson {
+    /// Appends `[row, column, value]`, the value an exact decimal or the text as stored.
+    pub fn push(&mut self, row: &str, column: &str, value: &str) {
+        if !self.buf.is_empty() {
+            self.buf.push(b',');
+        }
+        self.buf.push(b'[');
+        for (i, s) in [row, column, value].into_iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            // Writing a string into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut self.buf, s);
+        }
+        self.buf.push(b']');
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.clear();
+    }
+}
+
+/// [`canonical`] of `c` with the values given by `values` (`c.values` is not read).
+pub fn canonical_with(c: &Content<'_>, values: &ValuesJson) -> String {
     let mut atts = c.attachments.to_vec();
     atts.sort();
-    let doc = json!({
+    // Every key but `values`, which sorts last and is appended as written.
+    let head = json!({
         "attachments": atts,
         "form_code": c.form_code,
         "form_version": c.form_version,
@@ -146,10 +181,14 @@ pub fn canonical(c: &Content<'_>) -> String {
         "regime": c.regime,
         "revision": c.revision,
         "unit": c.unit,
-        "values": values,
     });
     // serde_json keeps insertion order (preserve_order), which is sorted above.
-    doc.to_string()
+    let mut doc = head.to_string();
+    doc.pop();
+    doc.push_str(",\"values\":[");
+    doc.push_str(&String::from_utf8_lossy(&values.buf));
+    doc.push_str("]}");
+    doc
 }
 
 pub fn sign(key: &SigningKey, content: &str) -> String {
@@ -249,5 +288,73 @@ mod tests {
         );
         assert!(!verify(&public, &content(&values), &sig));
         assert!(!verify("zz", "x", "yy"));
+    }
+
+    /// The document as it was built before values could be streamed: one JSON value
+    /// for the whole. Signatures made then must verify now, so the bytes are the same.
+    fn whole_document(c: &Content<'_>) -> String {
+        let values: Vec<serde_json::Value> = c
+            .values
+            .iter()
+            .map(|((r, k), v)| json!([r, k, v]))
+            .collect();
+        let mut atts = c.attachments.to_vec();
+        atts.sort();
+        json!({
+            "attachments": atts,
+            "form_code": c.form_code,
+            "form_version": c.form_version,
+            "narrative_sha256": c.narrative.map(|n| crate::store::audit::sha256_hex(n.as_bytes())),
+            "period": c.period,
+            "regime": c.regime,
+            "revision": c.revision,
+            "unit": c.unit,
+            "values": values,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn the_streamed_document_is_byte_for_byte_the_whole_one() {
+        use crate::store::report::Stored;
+        let awkward = [
+            "",
+            "0",
+            "-12.50",
+            "1e5",
+            "Ghi chú: \"đạt\" 100%",
+            "a\\b",
+            "dòng 1\ndòng 2",
+            "\t\u{1}\u{7f}",
+            "Bảo hiểm y tế – 𝔘",
+            "</script>",
+        ];
+        for n in 0..awkward.len() {
+            let mut values = ValueMap::new();
+            for (i, s) in awkward.iter().enumerate().take(n) {
+                let v = if i % 2 == 0 {
+                    Stored::Num((*s).into())
+                } else {
+                    Stored::Text((*s).into())
+                };
+                values.insert(
+                    (format!("r{i}"), awkward[(i + n) % awkward.len()].into()),
+                    v,
+                );
+            }
+            let atts = vec!["b".repeat(64), "a".repeat(64)];
+            let c = Content {
+                regime: "KTXH-THANG",
+                form_code: "BIEU\"01",
+                form_version: 3,
+                unit: "H01.02",
+                period: "202611",
+                revision: n as i64,
+                values: &values,
+                narrative: (n % 2 == 1).then_some("Tình hình \"tốt\""),
+                attachments: if n % 3 == 0 { &atts[..] } else { &[] },
+            };
+            assert_eq!(canonical(&c), whole_document(&c), "{n} values");
+        }
     }
 }

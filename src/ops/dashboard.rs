@@ -302,7 +302,8 @@ pub fn build(
             })
             .collect();
         for p in &periods {
-            let (_, agg, _) = collect::aggregate(conn, actor, &r.code, p, &o, false)?;
+            let agg = collect::aggregate(conn, actor, &r.code, p, &o, collect::Need::Aggregate)?
+                .aggregate;
             progress(p);
             for s in series.iter_mut() {
                 let value = agg

@@ -18,6 +18,15 @@ pub enum Stored {
 
 pub type ValueMap = BTreeMap<(String, String), Stored>;
 
+impl Stored {
+    /// The value as stored: an exact decimal's digits, or the text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Stored::Num(s) | Stored::Text(s) => s,
+        }
+    }
+}
+
 pub fn report_id(
     conn: &Connection,
     regime_id: i64,

@@ -83,6 +83,22 @@ pub struct Counted {
     pub parent: Option<String>,
     pub status: RevisionStatus,
     revisions: Vec<i64>,
+    /// The signature the workbook's status sheet reports, when the counted revision
+    /// is the one the unit last sent: checked from the values read for aggregation.
+    check: Option<Check>,
+}
+
+/// What a sent revision's signature covers besides its values.
+struct Check {
+    revision: i64,
+    /// The reporting unit's own code (its report's, not a successor's).
+    unit: String,
+    number: i64,
+    form_code: String,
+    form_version: i64,
+    narrative: Option<String>,
+    signature: String,
+    key_id: i64,
 }
 
 /// The units whose reports count, every unit expected as (code, name), and the
@@ -165,9 +181,26 @@ fn select(
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
         let chosen = revs.iter().rev().find(|x| o.statuses.contains(&x.status));
         let Some(rev) = chosen else { continue };
+        let last_sent = revs.iter().rev().find(|x| x.sent_at.is_some());
+        let check = match (last_sent, &rev.signature, rev.key_id) {
+            (Some(sent), Some(signature), Some(key_id)) if sent.id == rev.id => Some(Check {
+                revision: rev.id,
+                unit: u.code.clone(),
+                number: rev.number,
+                form_code: rev.form_code.clone(),
+                form_version: rev.form_version,
+                narrative: rev.narrative.clone(),
+                signature: signature.clone(),
+                key_id,
+            }),
+            _ => None,
+        };
         match position.get(&code).and_then(|&i| out.get_mut(i)) {
             // Two merged predecessors: their values add up under the successor.
-            Some(existing) => existing.revisions.push(rev.id),
+            Some(existing) => {
+                existing.revisions.push(rev.id);
+                existing.check = None;
+            }
             None => {
                 position.insert(code.clone(), out.len());
                 out.push(Counted {
@@ -176,6 +209,7 @@ fn select(
                     parent,
                     status: rev.status,
                     revisions: vec![rev.id],
+                    check,
                 })
             }
         }
@@ -188,81 +222,115 @@ fn select(
     })
 }
 
-/// Reads the values of `units[i]` for every `i` of `which`, in that order, in one
-/// pass over the stored values, and hands each unit's input cells to `each`. A
-/// second revision of the same unit (merged predecessors) adds to the first: numbers
-/// are summed (an overflow leaves the cell blank), anything else keeps the first.
-fn read(
-    conn: &Connection,
-    plan: &engine::Plan,
-    units: &[Counted],
-    which: &[usize],
-    mut each: impl FnMut(usize, &[Option<Value>]),
-) -> Result<()> {
-    let mut slots: engine::Slots = vec![None; plan.n_slots()];
-    let mut locator = plan.locator();
-    for &i in which {
-        let Some(unit) = units.get(i) else { continue };
-        slots.iter_mut().for_each(|s| *s = None);
-        for (n, &revision) in unit.revisions.iter().enumerate() {
-            sql::each_value(conn, revision, |row, column, num, txt| {
-                let Some(slot) = locator.slot(row, column) else {
-                    return;
-                };
-                if !plan.is_input(slot) {
-                    return;
-                }
-                let value = match num {
-                    Some(n) => match n.parse::<Decimal>() {
-                        Ok(d) => Value::Number(d),
-                        Err(_) => return,
-                    },
-                    None => Value::Text(txt.unwrap_or_default().to_string()),
-                };
-                let Some(cell) = slots.get_mut(slot) else {
-                    return;
-                };
-                match (cell.as_mut(), value) {
-                    (None, v) => *cell = Some(v),
-                    (Some(Value::Number(e)), Value::Number(d)) if n > 0 => {
-                        *cell = e.checked_add(d).map(Value::Number);
-                    }
-                    (Some(_), _) => {}
-                }
-            })?;
-        }
-        each(i, &slots);
-    }
-    Ok(())
-}
-
-/// What a reading of some units gathered: their sums, their groups' sums, and when
-/// asked each unit's cells.
+/// What a reading of some units gathered: their sums, their groups' sums, when asked
+/// each unit's cells, and the signatures checked on the way (revision id → valid).
 struct Pass {
     sums: engine::Sums,
     groups: Vec<engine::Sums>,
     details: Vec<Detail>,
+    signatures: HashMap<i64, bool>,
 }
 
 /// How the units of a period are read: which, into which subtotal group each falls,
-/// and whether their cells are kept for the detail sheet.
+/// whether their cells are kept for the detail sheet, and whether the signatures of
+/// the revisions read are checked (`Some((regime, period))`).
 struct Reading<'r> {
     units: &'r [Counted],
     which: &'r [usize],
     group_of: &'r [Option<usize>],
     n_groups: usize,
     detail: bool,
+    sign: Option<(&'r str, &'r str)>,
 }
 
 impl Reading<'_> {
+    /// Reads the values of `units[i]` for every `i` of `which`, in that order, one
+    /// revision after another in key order. A second revision of the same unit
+    /// (merged predecessors) adds to the first: numbers are summed (an overflow
+    /// leaves the cell blank), anything else keeps the first.
     fn share(&self, conn: &Connection, plan: &engine::Plan, which: &[usize]) -> Result<Pass> {
         let mut pass = Pass {
             sums: plan.sums(),
             groups: (0..self.n_groups).map(|_| plan.sums()).collect(),
             details: Vec::new(),
+            signatures: HashMap::new(),
         };
-        read(conn, plan, self.units, which, |i, slots| {
-            plan.add(&mut pass.sums, slots);
+        let mut slots: engine::Slots = vec![None; plan.n_slots()];
+        let mut locator = plan.locator();
+        let mut signed = crate::sign::ValuesJson::default();
+        let mut keys: HashMap<i64, Option<String>> = HashMap::new();
+        for &i in which {
+            let Some(unit) = self.units.get(i) else {
+                continue;
+            };
+            slots.iter_mut().for_each(|s| *s = None);
+            let check = unit.check.as_ref().filter(|_| self.sign.is_some());
+            signed.clear();
+            let mut readable = true;
+            for (n, &revision) in unit.revisions.iter().enumerate() {
+                sql::each_value(conn, revision, |row, column, num, txt| {
+                    if check.is_some() {
+                        match (std::str::from_utf8(row), std::str::from_utf8(column)) {
+                            (Ok(r), Ok(c)) => signed.push(r, c, num.or(txt).unwrap_or_default()),
+                            _ => readable = false,
+                        }
+                    }
+                    let Some(slot) = locator.slot(row, column) else {
+                        return;
+                    };
+                    if !plan.is_input(slot) {
+                        return;
+                    }
+                    let value = match num {
+                        Some(n) => match n.parse::<Decimal>() {
+                            Ok(d) => Value::Number(d),
+                            Err(_) => return,
+                        },
+                        None => Value::Text(txt.unwrap_or_default().to_string()),
+                    };
+                    let Some(cell) = slots.get_mut(slot) else {
+                        return;
+                    };
+                    match (cell.as_mut(), value) {
+                        (None, v) => *cell = Some(v),
+                        (Some(Value::Number(e)), Value::Number(d)) if n > 0 => {
+                            *cell = e.checked_add(d).map(Value::Number);
+                        }
+                        (Some(_), _) => {}
+                    }
+                })?;
+            }
+            if let (Some(c), Some((regime, period)), true) = (check, self.sign, readable) {
+                let key = match keys.get(&c.key_id) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = sql::key_by_id(conn, c.key_id)?;
+                        keys.insert(c.key_id, k.clone());
+                        k
+                    }
+                };
+                let valid = match key {
+                    None => false,
+                    Some(public) => {
+                        let attachments = sql::attachment_digests(conn, c.revision)?;
+                        let content = crate::sign::Content {
+                            regime,
+                            form_code: &c.form_code,
+                            form_version: c.form_version,
+                            unit: &c.unit,
+                            period,
+                            revision: c.number,
+                            values: &Default::default(),
+                            narrative: c.narrative.as_deref(),
+                            attachments: &attachments,
+                        };
+                        let document = crate::sign::canonical_with(&content, &signed);
+                        crate::sign::verify(&public, &document, &c.signature)
+                    }
+                };
+                pass.signatures.insert(c.revision, valid);
+            }
+            plan.add(&mut pass.sums, &slots);
             if let Some(g) = self
                 .group_of
                 .get(i)
@@ -270,18 +338,16 @@ impl Reading<'_> {
                 .flatten()
                 .and_then(|g| pass.groups.get_mut(g))
             {
-                plan.add(g, slots);
+                plan.add(g, &slots);
             }
             if self.detail {
-                if let Some(u) = self.units.get(i) {
-                    pass.details.push(Detail {
-                        unit: u.unit.clone(),
-                        unit_name: u.unit_name.clone(),
-                        slots: slots.to_vec(),
-                    });
-                }
+                pass.details.push(Detail {
+                    unit: unit.unit.clone(),
+                    unit_name: unit.unit_name.clone(),
+                    slots: slots.clone(),
+                });
             }
-        })?;
+        }
         Ok(pass)
     }
 
@@ -322,6 +388,7 @@ impl Reading<'_> {
             x.merge(y);
         }
         a.details.extend(b.details);
+        a.signatures.extend(b.signatures);
         Ok(a)
     }
 }
@@ -341,6 +408,7 @@ fn sums_of(
         group_of: &[],
         n_groups: 0,
         detail: false,
+        sign: None,
     };
     Ok(reading.run(conn, plan)?.sums)
 }
@@ -370,16 +438,36 @@ pub fn may_aggregate(conn: &Connection, actor: &Actor, regime_code: &str) -> Res
     Ok(r)
 }
 
-/// Aggregates a regime's period: the form, the aggregate, and when `detail` each
-/// counted unit's input cells (only the workbook's detail sheet needs them).
+/// What the aggregated workbook needs besides the aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// The aggregate alone.
+    Aggregate,
+    /// Each counted unit's cells (the detail sheet) and the signatures of the
+    /// revisions read (the status sheet).
+    Workbook,
+}
+
+/// An aggregate with what was gathered for the workbook.
+pub struct Collection {
+    pub form: FormDef,
+    pub aggregate: Aggregate,
+    /// With [`Need::Workbook`]: each counted unit's input cells, in counting order.
+    pub details: Vec<Detail>,
+    /// With [`Need::Workbook`]: revision id → whether its signature verifies, for
+    /// the revisions counted that are their unit's last sent.
+    pub signatures: HashMap<i64, bool>,
+}
+
+/// Aggregates a regime's period (see [`Need`] for what else is gathered on the way).
 pub fn aggregate(
     conn: &Connection,
     actor: &Actor,
     regime_code: &str,
     period: &str,
     o: &Options,
-    detail: bool,
-) -> Result<(FormDef, Aggregate, Vec<Detail>)> {
+    need: Need,
+) -> Result<Collection> {
     let r = may_aggregate(conn, actor, regime_code)?;
     let period = regime::parse_period(&r, period)?;
     if (o.ytd || o.previous_year) && r.period_label.is_some() {
@@ -417,16 +505,19 @@ pub fn aggregate(
             }
         }
     }
+    let workbook = need == Need::Workbook;
     let Pass {
         sums,
         groups: group_sums,
         details,
+        signatures,
     } = Reading {
         units: &now.units,
         which: &included,
         group_of: &group_of,
         n_groups: groups.len(),
-        detail,
+        detail: workbook,
+        sign: workbook.then_some((r.code.as_str(), period.as_str())),
     }
     .run(conn, &plan)?;
     let values = plan.values(&sums);
@@ -472,7 +563,13 @@ pub fn aggregate(
             agg.previous_year = Some(prev_rows);
         }
     }
-    Ok((form, agg, details))
+    drop(plan);
+    Ok(Collection {
+        form,
+        aggregate: agg,
+        details,
+        signatures,
+    })
 }
 
 /// The group a unit's subtotal falls in, by `grouping`.

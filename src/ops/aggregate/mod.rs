@@ -140,11 +140,17 @@ fn usage(what: Use, regime: &str, period: &str, c: &Coverage, include: Include) 
 
 /// Aggregates a regime's period for an aggregator or viewer of its lead unit.
 pub fn aggregate(conn: &Connection, actor: &Actor, req: &Request) -> Result<Aggregated> {
-    let (form, aggregate, _) =
-        collect::aggregate(conn, actor, &req.regime, &req.period, &req.options(), false)?;
+    let c = collect::aggregate(
+        conn,
+        actor,
+        &req.regime,
+        &req.period,
+        &req.options(),
+        collect::Need::Aggregate,
+    )?;
     Ok(Aggregated {
-        form,
-        aggregate,
+        form: c.form,
+        aggregate: c.aggregate,
         include: req.include,
     })
 }

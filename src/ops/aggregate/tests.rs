@@ -367,3 +367,47 @@ fn merged_communes_add_up_under_their_successor_as_before() {
         same_as_reference(&p.db, who::PROVINCE_AGGREGATOR, &req, &[], None);
     }
 }
+
+#[test]
+fn signatures_checked_while_reading_agree_with_a_fresh_check_even_after_tampering() {
+    use super::collect::{self, Need};
+    use std::collections::HashMap;
+    let p = Province::new();
+    let check = |p: &Province| {
+        p.read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+            let o = request("KTXH-THANG", "202611").options();
+            let c = collect::aggregate(tx, actor, "KTXH-THANG", "202611", &o, Need::Workbook)?;
+            let r = crate::ops::regime::find(tx, "KTXH-THANG")?;
+            let fresh = crate::ops::report::signoffs(tx, &r, "202611", &HashMap::new())?;
+            let reused = crate::ops::report::signoffs(tx, &r, "202611", &c.signatures)?;
+            assert_eq!(fresh.len(), reused.len());
+            for (unit, s) in &fresh {
+                assert_eq!(s.signature_valid, reused[unit].signature_valid, "{unit}");
+            }
+            Ok(c.signatures)
+        })
+        .unwrap()
+    };
+    let before = check(&p);
+    assert!(
+        !before.is_empty(),
+        "the accepted reports' signatures are checked on the way"
+    );
+    assert!(before.values().all(|&v| v), "{before:?}");
+
+    // Someone with the sqlite3 shell changes one figure of one accepted report.
+    let (&tampered, _) = before.iter().min_by_key(|(id, _)| **id).unwrap();
+    let conn = rusqlite::Connection::open(&p.db).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE value SET num = '987654' WHERE revision_id = ?1 AND (row_key, column_key) =
+             (SELECT row_key, column_key FROM value WHERE revision_id = ?1 AND num IS NOT NULL LIMIT 1)",
+            [tampered],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    let after = check(&p);
+    assert_eq!(after.get(&tampered), Some(&false));
+    assert_eq!(after.values().filter(|v| !**v).count(), 1);
+}

@@ -30,7 +30,12 @@ pub fn write(
 ) -> Result<(FormDef, Aggregate)> {
     collect::may_aggregate(conn, actor, regime)?;
     crate::files::check_output(path, replace)?;
-    let (form, agg, inputs) = collect::aggregate(conn, actor, regime, period, o, true)?;
+    let collect::Collection {
+        form,
+        aggregate: agg,
+        details,
+        signatures,
+    } = collect::aggregate(conn, actor, regime, period, o, collect::Need::Workbook)?;
     let r = crate::ops::regime::find(conn, &agg.regime)?;
     let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
     let words = crate::domain::period::Period::parse(&agg.period)
@@ -45,7 +50,7 @@ pub fn write(
         data_as_of: crate::clock::rfc3339(now),
         statuses: o.statuses.clone(),
     };
-    let detail: Vec<crate::export::UnitDetail> = inputs
+    let detail: Vec<crate::export::UnitDetail> = details
         .into_iter()
         .map(|i| crate::export::UnitDetail {
             unit: i.unit,
@@ -77,7 +82,7 @@ pub fn write(
                 replace,
             )
         });
-        let failed = match status_rows(conn, actor, &r, &agg.period, now) {
+        let failed = match status_rows(conn, actor, &r, &agg.period, now, &signatures) {
             Ok(rows) => {
                 let _ = send.send(Ok(rows));
                 None
@@ -101,15 +106,17 @@ pub fn write(
 }
 
 /// Sheet 3 of the aggregated workbook: every assigned unit's status, deadline,
-/// timeliness, approver, sender and signature check.
+/// timeliness, approver, sender and signature check (`checked`: the signatures the
+/// aggregation already checked from the values it read, by revision id).
 fn status_rows(
     conn: &Connection,
     actor: &Actor,
     r: &crate::store::regime::Regime,
     period: &str,
     now: Timestamp,
+    checked: &std::collections::HashMap<i64, bool>,
 ) -> Result<Vec<crate::export::StatusRow>> {
-    let signoffs = crate::ops::report::signoffs(conn, r, period)?;
+    let signoffs = crate::ops::report::signoffs(conn, r, period, checked)?;
     let mut status = Vec::new();
     for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now)?.obligations {
         let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();

@@ -68,10 +68,13 @@ pub struct Signoff {
 /// [`Signoff`] of every report of a regime's period, by unit code: two queries for
 /// the period's revisions and transitions instead of a [`view`] per unit (the status
 /// sheet of a national export has thousands).
+/// `checked` holds signatures already checked (by revision id): aggregation checks the
+/// ones it reads the values of, so a national export reads each report once.
 pub fn signoffs(
     conn: &Connection,
     regime: &Regime,
     period: &str,
+    checked: &std::collections::HashMap<i64, bool>,
 ) -> Result<std::collections::HashMap<String, Signoff>> {
     let mut out: std::collections::HashMap<String, Signoff> = std::collections::HashMap::new();
     let mut by_unit: std::collections::HashMap<String, Vec<Revision>> =
@@ -79,17 +82,18 @@ pub fn signoffs(
     for (unit, rev) in sql::period_revisions(conn, regime.id, period)? {
         by_unit.entry(unit).or_default().push(rev);
     }
-    let mut checked = Vec::new();
+    let mut verdicts = Vec::new();
     for (unit, revs) in &by_unit {
         let Some(rev) = revs.iter().rev().find(|r| r.sent_at.is_some()) else {
             continue;
         };
-        checked.push((
-            unit.clone(),
-            signature_of(conn, &regime.code, unit, period, rev)?,
-        ));
+        let valid = match checked.get(&rev.id) {
+            Some(&v) => Some(v),
+            None => signature_of(conn, &regime.code, unit, period, rev)?,
+        };
+        verdicts.push((unit.clone(), valid));
     }
-    for (unit, valid) in checked {
+    for (unit, valid) in verdicts {
         out.entry(unit).or_default().signature_valid = valid;
     }
     // The last approval and sending win, as `view`'s history read backwards.
