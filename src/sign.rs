@@ -342,7 +342,7 @@ mod tests {
                     v,
                 );
             }
-            let atts = vec!["b".repeat(64), "a".repeat(64)];
+            let atts = ["b".repeat(64), "a".repeat(64)];
             let c = Content {
                 regime: "KTXH-THANG",
                 form_code: "BIEU\"01",
