@@ -222,24 +222,22 @@ fn select(
     })
 }
 
-/// What a reading of some units gathered: their sums, their groups' sums, when asked
-/// each unit's cells, and the signatures checked on the way (revision id → valid).
+/// What a reading of some units gathered: their sums, their groups' sums, and the
+/// signatures checked on the way (revision id → valid).
 struct Pass {
     sums: engine::Sums,
     groups: Vec<engine::Sums>,
-    details: Vec<Detail>,
     signatures: HashMap<i64, bool>,
 }
 
 /// How the units of a period are read: which, into which subtotal group each falls,
-/// whether their cells are kept for the detail sheet, and whether the signatures of
-/// the revisions read are checked (`Some((regime, period))`).
+/// and whether the signatures of the revisions read are checked
+/// (`Some((regime, period))`).
 struct Reading<'r> {
     units: &'r [Counted],
     which: &'r [usize],
     group_of: &'r [Option<usize>],
     n_groups: usize,
-    detail: bool,
     sign: Option<(&'r str, &'r str)>,
 }
 
@@ -248,11 +246,16 @@ impl Reading<'_> {
     /// revision after another in key order. A second revision of the same unit
     /// (merged predecessors) adds to the first: numbers are summed (an overflow
     /// leaves the cell blank), anything else keeps the first.
-    fn share(&self, conn: &Connection, plan: &engine::Plan, which: &[usize]) -> Result<Pass> {
+    fn share(
+        &self,
+        conn: &Connection,
+        plan: &engine::Plan,
+        which: &[usize],
+        mut sink: Option<Sink>,
+    ) -> Result<Pass> {
         let mut pass = Pass {
             sums: plan.sums(),
             groups: (0..self.n_groups).map(|_| plan.sums()).collect(),
-            details: Vec::new(),
             signatures: HashMap::new(),
         };
         let mut slots: engine::Slots = vec![None; plan.n_slots()];
@@ -340,12 +343,12 @@ impl Reading<'_> {
             {
                 plan.add(g, &slots);
             }
-            if self.detail {
-                pass.details.push(Detail {
+            if let Some(sink) = sink.as_mut() {
+                sink(Detail {
                     unit: unit.unit.clone(),
                     unit_name: unit.unit_name.clone(),
                     slots: slots.clone(),
-                });
+                })?;
             }
         }
         Ok(pass)
@@ -354,18 +357,19 @@ impl Reading<'_> {
     /// Reads the units in two halves, the second on another core through its own
     /// connection when one reads the same state ([`crate::store::second_reader`]),
     /// else after the first on this one. The halves merge in order, so the result
-    /// never depends on which happened.
-    fn run(&self, conn: &Connection, plan: &engine::Plan) -> Result<Pass> {
+    /// never depends on which happened. With a sink the units are read in one pass
+    /// in order (the sink's consumer, the workbook writer, has the other core).
+    fn run(&self, conn: &Connection, plan: &engine::Plan, sink: Option<Sink>) -> Result<Pass> {
         // Tests split the smallest periods too, so both ways are always exercised.
         const SPLIT_FROM: usize = if cfg!(test) { 2 } else { 256 };
-        if self.which.len() < SPLIT_FROM {
-            return self.share(conn, plan, self.which);
+        if sink.is_some() || self.which.len() < SPLIT_FROM {
+            return self.share(conn, plan, self.which, sink);
         }
         let (first, second) = self.which.split_at(self.which.len() / 2);
         let (a, b) = match crate::store::second_reader(conn) {
             Some(other) => std::thread::scope(|scope| {
-                let other_half = scope.spawn(move || self.share(&other, plan, second));
-                let a = self.share(conn, plan, first);
+                let other_half = scope.spawn(move || self.share(&other, plan, second, None));
+                let a = self.share(conn, plan, first, None);
                 let b = other_half.join().unwrap_or_else(|_| {
                     Err(Error::new(
                         Kind::Failure,
@@ -378,8 +382,8 @@ impl Reading<'_> {
                 (a, b)
             }),
             None => (
-                self.share(conn, plan, first),
-                self.share(conn, plan, second),
+                self.share(conn, plan, first, None),
+                self.share(conn, plan, second, None),
             ),
         };
         let (mut a, b) = (a?, b?);
@@ -387,7 +391,6 @@ impl Reading<'_> {
         for (x, y) in a.groups.iter_mut().zip(&b.groups) {
             x.merge(y);
         }
-        a.details.extend(b.details);
         a.signatures.extend(b.signatures);
         Ok(a)
     }
@@ -407,10 +410,9 @@ fn sums_of(
         which: &included,
         group_of: &[],
         n_groups: 0,
-        detail: false,
         sign: None,
     };
-    Ok(reading.run(conn, plan)?.sums)
+    Ok(reading.run(conn, plan, None)?.sums)
 }
 
 /// One counted unit's input cells, for the per-unit detail of the workbook.
@@ -438,22 +440,23 @@ pub fn may_aggregate(conn: &Connection, actor: &Actor, regime_code: &str) -> Res
     Ok(r)
 }
 
+/// Where each counted unit's cells go as they are read.
+pub type Sink<'s> = &'s mut dyn FnMut(Detail) -> Result<()>;
+
 /// What the aggregated workbook needs besides the aggregate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+pub enum Need<'s> {
     /// The aggregate alone.
     Aggregate,
-    /// Each counted unit's cells (the detail sheet) and the signatures of the
-    /// revisions read (the status sheet).
-    Workbook,
+    /// Each counted unit's cells, handed to the sink in counting order as they are
+    /// read (the detail sheet), and the signatures of the revisions read (the
+    /// status sheet).
+    Workbook(Sink<'s>),
 }
 
 /// An aggregate with what was gathered for the workbook.
 pub struct Collection {
     pub form: FormDef,
     pub aggregate: Aggregate,
-    /// With [`Need::Workbook`]: each counted unit's input cells, in counting order.
-    pub details: Vec<Detail>,
     /// With [`Need::Workbook`]: revision id → whether its signature verifies, for
     /// the revisions counted that are their unit's last sent.
     pub signatures: HashMap<i64, bool>,
@@ -505,21 +508,22 @@ pub fn aggregate(
             }
         }
     }
-    let workbook = need == Need::Workbook;
+    let (sink, sign) = match need {
+        Need::Aggregate => (None, None),
+        Need::Workbook(sink) => (Some(sink), Some((r.code.as_str(), period.as_str()))),
+    };
     let Pass {
         sums,
         groups: group_sums,
-        details,
         signatures,
     } = Reading {
         units: &now.units,
         which: &included,
         group_of: &group_of,
         n_groups: groups.len(),
-        detail: workbook,
-        sign: workbook.then_some((r.code.as_str(), period.as_str())),
+        sign,
     }
-    .run(conn, &plan)?;
+    .run(conn, &plan, sink)?;
     let values = plan.values(&sums);
     let subtotals = groups
         .into_iter()
@@ -567,7 +571,6 @@ pub fn aggregate(
     Ok(Collection {
         form,
         aggregate: agg,
-        details,
         signatures,
     })
 }

@@ -376,7 +376,20 @@ fn signatures_checked_while_reading_agree_with_a_fresh_check_even_after_tamperin
     let check = |p: &Province| {
         p.read(who::PROVINCE_AGGREGATOR, |tx, actor| {
             let o = request("KTXH-THANG", "202611").options();
-            let c = collect::aggregate(tx, actor, "KTXH-THANG", "202611", &o, Need::Workbook)?;
+            let mut units = 0;
+            let mut count = |_: collect::Detail| -> crate::error::Result<()> {
+                units += 1;
+                Ok(())
+            };
+            let c = collect::aggregate(
+                tx,
+                actor,
+                "KTXH-THANG",
+                "202611",
+                &o,
+                Need::Workbook(&mut count),
+            )?;
+            assert_eq!(units, c.aggregate.coverage.included);
             let r = crate::ops::regime::find(tx, "KTXH-THANG")?;
             let fresh = crate::ops::report::signoffs(tx, &r, "202611", &HashMap::new())?;
             let reused = crate::ops::report::signoffs(tx, &r, "202611", &c.signatures)?;
@@ -410,4 +423,99 @@ fn signatures_checked_while_reading_agree_with_a_fresh_check_even_after_tamperin
     let after = check(&p);
     assert_eq!(after.get(&tampered), Some(&false));
     assert_eq!(after.values().filter(|v| !**v).count(), 1);
+}
+
+#[test]
+fn the_streamed_workbook_holds_what_the_whole_one_holds() {
+    use super::collect::{self, Need};
+    use calamine::{Reader, Xlsx};
+    let p = Province::new();
+    let dir = tempfile::tempdir().unwrap();
+    let streamed = dir.path().join("streamed.xlsx");
+    let whole = dir.path().join("whole.xlsx");
+    let req = request("KTXH-THANG", "202611");
+    p.read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+        aggregate::write_workbook(tx, actor, &req, Province::now(), &streamed, false)?;
+        // The same workbook from the units gathered first, as it was written before.
+        let mut details = Vec::new();
+        let mut keep = |d: collect::Detail| -> crate::error::Result<()> {
+            details.push(crate::export::UnitDetail {
+                unit: d.unit,
+                unit_name: d.unit_name,
+                slots: d.slots,
+            });
+            Ok(())
+        };
+        let o = req.options();
+        let c = collect::aggregate(
+            tx,
+            actor,
+            "KTXH-THANG",
+            "202611",
+            &o,
+            Need::Workbook(&mut keep),
+        )?;
+        let r = crate::ops::regime::find(tx, "KTXH-THANG")?;
+        let signoffs =
+            crate::ops::report::signoffs(tx, &r, "202611", &std::collections::HashMap::new())?;
+        let status: Vec<crate::export::StatusRow> =
+            crate::ops::monitor::status(tx, actor, "KTXH-THANG", "202611", Province::now())?
+                .obligations
+                .into_iter()
+                .map(|ob| {
+                    let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
+                    crate::export::StatusRow {
+                        unit: ob.unit,
+                        unit_name: ob.unit_name,
+                        status: ob.status,
+                        sent_at: ob.sent_at,
+                        deadline: ob.deadline,
+                        timeliness: ob.timeliness,
+                        approver: s.approver,
+                        sender: s.sender,
+                        signature_valid: s.signature_valid,
+                    }
+                })
+                .collect();
+        let lead = crate::ops::unit::find(tx, &r.lead_unit)?;
+        let meta = crate::export::Meta {
+            regime_name: r.name.clone(),
+            period_words: crate::domain::period::Period::parse("202611")
+                .unwrap()
+                .name_vi(),
+            aggregating_unit: lead.name,
+            generated_at: crate::clock::rfc3339(Province::now()),
+            generated_by: actor.username.clone(),
+            data_as_of: crate::clock::rfc3339(Province::now()),
+            statuses: o.statuses.clone(),
+        };
+        crate::export::write_aggregate_workbook(
+            &c.form,
+            &c.aggregate,
+            &details,
+            &status,
+            &meta,
+            &whole,
+        )
+    })
+    .unwrap();
+    let sheets = |path: &std::path::Path| {
+        let mut book: Xlsx<_> = calamine::open_workbook(path).unwrap();
+        let names = book.sheet_names().to_vec();
+        names
+            .iter()
+            .map(|n| {
+                let range = book.worksheet_range(n).unwrap();
+                let cells: Vec<Vec<String>> = range
+                    .rows()
+                    .map(|row| row.iter().map(|c| c.to_string()).collect())
+                    .collect();
+                (n.clone(), cells)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (sheets(&streamed), sheets(&whole));
+    assert_eq!(a.len(), 4);
+    assert!(a[1].1.len() > 100, "the detail has every unit's rows");
+    assert_eq!(a, b);
 }

@@ -10,13 +10,15 @@ use crate::aggregate::Aggregate;
 use crate::auth::permission::Actor;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormDef;
-use crate::ops::aggregate::collect::{self, Options};
+use crate::ops::aggregate::collect::{self, Need, Options};
 
 /// Aggregates `regime`'s `period` and writes the workbook to `path` (beside it, then
 /// put in place; an existing file is replaced only when `replace`, and is refused
-/// before any work otherwise). The form and the
-/// detail are written on a second thread while this one works out the reporting
-/// status, which only the third sheet needs.
+/// before any work otherwise). Three things overlap: this thread reads the period's
+/// values and hands each unit to a writer thread, which writes the per-unit detail
+/// as the units come (so no unit is kept longer than its rows take to write); then
+/// this thread works out the reporting status while the writer writes the form's
+/// sheet; the writer asks for the status when its sheet is due.
 #[allow(clippy::too_many_arguments)]
 pub fn write(
     conn: &Connection,
@@ -28,19 +30,14 @@ pub fn write(
     path: &Path,
     replace: bool,
 ) -> Result<(FormDef, Aggregate)> {
-    collect::may_aggregate(conn, actor, regime)?;
+    let r = collect::may_aggregate(conn, actor, regime)?;
     crate::files::check_output(path, replace)?;
-    let collect::Collection {
-        form,
-        aggregate: agg,
-        details,
-        signatures,
-    } = collect::aggregate(conn, actor, regime, period, o, collect::Need::Workbook)?;
-    let r = crate::ops::regime::find(conn, &agg.regime)?;
+    let period = crate::ops::regime::parse_period(&r, period)?;
+    let form = crate::ops::form::load(conn, &r.form, None)?;
     let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
-    let words = crate::domain::period::Period::parse(&agg.period)
+    let words = crate::domain::period::Period::parse(&period)
         .map(|p| p.name_vi())
-        .unwrap_or_else(|_| agg.period.clone());
+        .unwrap_or_else(|_| period.clone());
     let meta = crate::export::Meta {
         regime_name: r.name.clone(),
         period_words: words,
@@ -50,59 +47,69 @@ pub fn write(
         data_as_of: crate::clock::rfc3339(now),
         statuses: o.statuses.clone(),
     };
-    let detail: Vec<crate::export::UnitDetail> = details
-        .into_iter()
-        .map(|i| crate::export::UnitDetail {
-            unit: i.unit,
-            unit_name: i.unit_name,
-            slots: i.slots,
-        })
-        .collect();
-    std::thread::scope(|scope| -> Result<()> {
-        let (send, receive) = std::sync::mpsc::sync_channel(1);
-        let (form, agg, detail, meta) = (&form, &agg, &detail, &meta);
+    let stopped = || {
+        Error::new(
+            Kind::Failure,
+            Msg::new("Không ghi được bảng tính", "Cannot write the workbook"),
+        )
+    };
+    std::thread::scope(|scope| -> Result<(FormDef, Aggregate)> {
+        let (units, arriving) = std::sync::mpsc::sync_channel::<crate::export::UnitDetail>(64);
+        let (aggregate, aggregated) = std::sync::mpsc::sync_channel::<Result<Aggregate>>(1);
+        let (status, statused) = std::sync::mpsc::sync_channel(1);
+        let (form_w, meta_w) = (&form, &meta);
         let writer = scope.spawn(move || {
-            crate::export::write_aggregate_workbook_with(
-                form,
-                agg,
-                detail,
-                move || {
-                    receive.recv().unwrap_or_else(|_| {
-                        Err(Error::new(
-                            Kind::Failure,
-                            Msg::new(
-                                "Không tính được tình hình gửi báo cáo",
-                                "The reporting status could not be worked out",
-                            ),
-                        ))
-                    })
-                },
-                meta,
+            crate::export::write_aggregate_workbook_streamed(
+                form_w,
+                arriving,
+                move || aggregated.recv().unwrap_or_else(|_| Err(stopped())),
+                move || statused.recv().unwrap_or_else(|_| Err(stopped())),
+                meta_w,
                 path,
                 replace,
             )
         });
-        let failed = match status_rows(conn, actor, &r, &agg.period, now, &signatures) {
-            Ok(rows) => {
-                let _ = send.send(Ok(rows));
-                None
+        // The writer stopping (a full disk, a sheet too large) stops the reading;
+        // its error is then the one to tell.
+        let mut writer_gone = false;
+        let read = {
+            let mut sink = |d: collect::Detail| -> Result<()> {
+                units
+                    .send(crate::export::UnitDetail {
+                        unit: d.unit,
+                        unit_name: d.unit_name,
+                        slots: d.slots,
+                    })
+                    .map_err(|_| {
+                        writer_gone = true;
+                        stopped()
+                    })
+            };
+            collect::aggregate(conn, actor, regime, &period, o, Need::Workbook(&mut sink))
+        };
+        drop(units);
+        let failed = match read {
+            Ok(c) => {
+                let _ = aggregate.send(Ok(c.aggregate));
+                match status_rows(conn, actor, &r, &period, now, &c.signatures) {
+                    Ok(rows) => {
+                        let _ = status.send(Ok(rows));
+                        None
+                    }
+                    Err(e) => Some(e),
+                }
             }
-            // The writer stops at the status sheet; this error is the one to tell.
             Err(e) => Some(e),
         };
-        drop(send);
-        let written = writer.join().unwrap_or_else(|_| {
-            Err(Error::new(
-                Kind::Failure,
-                Msg::new("Không ghi được bảng tính", "Cannot write the workbook"),
-            ))
-        });
-        match failed {
-            Some(e) => Err(e),
-            None => written,
+        drop((aggregate, status));
+        let written = writer.join().unwrap_or_else(|_| Err(stopped()));
+        match (failed, written) {
+            (Some(_), Err(w)) if writer_gone => Err(w),
+            (Some(e), _) => Err(e),
+            (None, Ok(agg)) => Ok((form.clone(), agg)),
+            (None, Err(w)) => Err(w),
         }
-    })?;
-    Ok((form, agg))
+    })
 }
 
 /// Sheet 3 of the aggregated workbook: every assigned unit's status, deadline,
