@@ -300,6 +300,48 @@ impl<'a> Plan<'a> {
         }
     }
 
+    /// The input cells `cells` are made of: themselves when inputs, the inputs their
+    /// formulas name (through other computed cells), and the weights of weighted
+    /// averages among them. Aggregating only those gives the same values for `cells`.
+    pub fn inputs_for(&self, cells: &[usize]) -> Vec<bool> {
+        let mut needed = vec![false; self.n_slots()];
+        let mut seen = vec![false; self.n_slots()];
+        let mut stack: Vec<usize> = cells
+            .iter()
+            .copied()
+            .filter(|&c| c < self.n_slots())
+            .collect();
+        while let Some(slot) = stack.pop() {
+            if std::mem::replace(&mut seen[slot], true) {
+                continue;
+            }
+            let (i, j) = self.grid.position(slot);
+            if self.grid.is_input(i, j) {
+                needed[slot] = true;
+            } else {
+                stack.extend(
+                    self.grid
+                        .refs(i, j)
+                        .into_iter()
+                        .map(|(i, j)| self.grid.cell(i, j)),
+                );
+            }
+        }
+        for cell in &self.inputs {
+            if needed[cell.slot] {
+                if let Some(w) = cell.weight.filter(|&w| w < needed.len()) {
+                    needed[w] = true;
+                }
+            }
+        }
+        needed
+    }
+
+    /// The slot of (row key, column key).
+    pub fn slot_of(&self, row: &str, column: &str) -> Option<usize> {
+        self.grid.cell_of(row, column)
+    }
+
     /// Nothing added yet.
     pub fn sums(&self) -> Sums {
         Sums {
@@ -716,13 +758,13 @@ pub fn groups(
         .collect()
 }
 
-/// A group's subtotal from the sums of its members.
-pub fn subtotal(plan: &Plan, group: Group, sums: &Sums) -> Subtotal {
+/// A group's subtotal from its members' aggregated values ([`Plan::values`]).
+pub fn subtotal(plan: &Plan, group: Group, values: &Values) -> Subtotal {
     Subtotal {
         unit: group.code,
         unit_name: group.name,
         coverage: group.coverage,
-        rows: plan.rows(&plan.values(sums)),
+        rows: plan.rows(values),
     }
 }
 

@@ -266,7 +266,13 @@ pub fn build(
             rows(&form, &req.indicators)?.into_iter().cloned().collect();
         out.regime = Some(r.code.clone());
         out.regime_name = Some(r.name.clone());
-        chosen = Some((r, column, rows));
+        let column_key = form
+            .columns
+            .iter()
+            .find(|c| c.number == column.number)
+            .map(|c| c.key.clone())
+            .unwrap_or_default();
+        chosen = Some((r, column, column_key, rows));
     }
 
     // Timeliness exactly as `compliance --from FIRST --to LAST [--regime R]` counts it.
@@ -283,13 +289,19 @@ pub fn build(
     ranked.reverse();
     out.units = ranked;
 
-    if let Some((r, column, rows)) = chosen {
+    if let Some((r, column, column_key, rows)) = chosen {
+        // Only the chosen indicators in the chosen column: a few rows read of a hundred.
         let o = Options {
             statuses,
             grouping: Grouping::None,
             ytd: false,
             previous_year: false,
             lineage: false,
+            cells: Some(
+                rows.iter()
+                    .map(|row| (row.key.clone(), column_key.clone()))
+                    .collect(),
+            ),
         };
         let mut series: Vec<Series> = rows
             .iter()

@@ -169,12 +169,39 @@ pub fn values(conn: &Connection, revision_id: i64) -> Result<ValueMap> {
 pub fn each_value(
     conn: &Connection,
     revision_id: i64,
-    mut each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
+    each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
         "SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ?1 ORDER BY row_key, column_key",
     )?;
-    let mut rows = stmt.query([revision_id])?;
+    let rows = stmt.query([revision_id])?;
+    stream(rows, each)
+}
+
+/// [`each_value`] for the values of some rows only (a dashboard's few indicators out
+/// of a hundred): the key (revision, row, column) seeks each row, the rest is not read.
+pub fn each_value_in_rows(
+    conn: &Connection,
+    revision_id: i64,
+    rows: &[String],
+    each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
+) -> Result<()> {
+    let marks = vec!["?"; rows.len()].join(",");
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ? AND row_key IN ({marks})
+         ORDER BY row_key, column_key"
+    ))?;
+    let params = std::iter::once(&revision_id as &dyn rusqlite::ToSql)
+        .chain(rows.iter().map(|r| r as &dyn rusqlite::ToSql));
+    let found = stmt.query(rusqlite::params_from_iter(params))?;
+    stream(found, each)
+}
+
+/// Hands each (row key, column key, num, txt) row to `each`, borrowed.
+fn stream(
+    mut rows: rusqlite::Rows<'_>,
+    mut each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
+) -> Result<()> {
     while let Some(r) = rows.next()? {
         let text =
             |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };

@@ -41,6 +41,10 @@ pub struct Options {
     pub previous_year: bool,
     /// Count a merged unit's reports under its successor.
     pub lineage: bool,
+    /// Only these cells (row key, column key) are wanted (a dashboard's indicators in
+    /// one column): only the values they are made of are read, and every other cell
+    /// comes out blank. `None`: the whole form.
+    pub cells: Option<Vec<(String, String)>>,
 }
 
 /// Row key → rule, from each row's indicator in the catalogue.
@@ -239,6 +243,8 @@ struct Reading<'r> {
     group_of: &'r [Option<usize>],
     n_groups: usize,
     sign: Option<(&'r str, &'r str)>,
+    /// Read only these rows' values (see [`Options::cells`]).
+    rows: Option<&'r [String]>,
 }
 
 impl Reading<'_> {
@@ -271,7 +277,7 @@ impl Reading<'_> {
             signed.clear();
             let mut readable = true;
             for (n, &revision) in unit.revisions.iter().enumerate() {
-                sql::each_value(conn, revision, |row, column, num, txt| {
+                let each = |row: &[u8], column: &[u8], num: Option<&str>, txt: Option<&str>| {
                     if check.is_some() {
                         match (std::str::from_utf8(row), std::str::from_utf8(column)) {
                             (Ok(r), Ok(c)) => signed.push(r, c, num.or(txt).unwrap_or_default()),
@@ -301,7 +307,11 @@ impl Reading<'_> {
                         }
                         (Some(_), _) => {}
                     }
-                })?;
+                };
+                match self.rows {
+                    Some(rows) => sql::each_value_in_rows(conn, revision, rows, each)?,
+                    None => sql::each_value(conn, revision, each)?,
+                }
             }
             if let (Some(c), Some((regime, period)), true) = (check, self.sign, readable) {
                 let key = match keys.get(&c.key_id) {
@@ -402,6 +412,7 @@ fn sums_of(
     plan: &engine::Plan,
     c: &Collected,
     statuses: &[RevisionStatus],
+    rows: Option<&[String]>,
 ) -> Result<engine::Sums> {
     let heads = c.heads();
     let included = engine::counted(&heads, statuses);
@@ -411,6 +422,7 @@ fn sums_of(
         group_of: &[],
         n_groups: 0,
         sign: None,
+        rows,
     };
     Ok(reading.run(conn, plan, None)?.sums)
 }
@@ -486,6 +498,33 @@ pub fn aggregate(
     let rules = rules(conn, &form)?;
     let cal = crate::ops::calendar::load(conn)?;
     let plan = engine::Plan::new(&form, &rules);
+    // With wanted cells, the rows their inputs lie in, and a filter for the results.
+    let wanted: Option<std::collections::HashSet<(String, String)>> =
+        o.cells.as_ref().map(|c| c.iter().cloned().collect());
+    let rows: Option<Vec<String>> = o.cells.as_ref().map(|cells| {
+        let slots: Vec<usize> = cells
+            .iter()
+            .filter_map(|(r, c)| plan.slot_of(r, c))
+            .collect();
+        let n_cols = form.columns.len().max(1);
+        let mut keys: Vec<String> = plan
+            .inputs_for(&slots)
+            .iter()
+            .enumerate()
+            .filter(|(_, &needed)| needed)
+            .filter_map(|(slot, _)| form.rows.get(slot / n_cols).map(|r| r.key.clone()))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        keys
+    });
+    let rows = rows.as_deref();
+    let keep = |mut values: crate::entry::Values| {
+        if let Some(w) = &wanted {
+            values.retain(|k, _| w.contains(k));
+        }
+        values
+    };
     let now = select(conn, &r, &period, o, &cal)?;
     let heads = now.heads();
     let included = engine::counted(&heads, &o.statuses);
@@ -522,14 +561,15 @@ pub fn aggregate(
         group_of: &group_of,
         n_groups: groups.len(),
         sign,
+        rows,
     }
     .run(conn, &plan, sink)?;
-    let values = plan.values(&sums);
+    let values = keep(plan.values(&sums));
     let subtotals = groups
         .into_iter()
         .zip(&group_sums)
-        .map(|(g, s)| engine::subtotal(&plan, g, s))
-        .collect();
+        .map(|(g, s)| engine::subtotal(&plan, g, &keep(plan.values(s))))
+        .collect::<Vec<_>>();
     let mut agg = Aggregate {
         regime: r.code.clone(),
         period: period.clone(),
@@ -551,18 +591,18 @@ pub fn aggregate(
         let mut cur = p.prev();
         while let Some(q) = cur.filter(|q| q.year() == p.year()) {
             let c = select(conn, &r, &q.to_string(), o, &cal)?;
-            let s = sums_of(conn, &plan, &c, &o.statuses)?;
-            months.push(plan.values(&s));
+            let s = sums_of(conn, &plan, &c, &o.statuses, rows)?;
+            months.push(keep(plan.values(&s)));
             cur = q.prev();
         }
         months.reverse();
-        agg.ytd = Some(plan.rows(&plan.year_to_date(&months)));
+        agg.ytd = Some(plan.rows(&keep(plan.year_to_date(&months))));
     }
     if o.previous_year {
         if let Some(q) = same_period_last_year(&period)? {
             let c = select(conn, &r, &q, o, &cal)?;
-            let s = sums_of(conn, &plan, &c, &o.statuses)?;
-            let prev_rows = plan.rows(&plan.values(&s));
+            let s = sums_of(conn, &plan, &c, &o.statuses, rows)?;
+            let prev_rows = plan.rows(&keep(plan.values(&s)));
             agg.growth = Some(engine::growth(&agg.rows, &prev_rows));
             agg.previous_year = Some(prev_rows);
         }

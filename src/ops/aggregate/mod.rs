@@ -108,6 +108,7 @@ impl Request {
             ytd: self.ytd,
             previous_year: self.previous_year,
             lineage: self.lineage,
+            cells: None,
         }
     }
 }

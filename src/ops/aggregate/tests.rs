@@ -519,3 +519,62 @@ fn the_streamed_workbook_holds_what_the_whole_one_holds() {
     assert!(a[1].1.len() > 100, "the detail has every unit's rows");
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_dashboards_few_cells_read_alone_equal_the_whole_aggregate() {
+    // Totals, parts, weighted averages (their weights read too) and the percentage
+    // columns computed from two others.
+    let dir = tempfile::tempdir().unwrap();
+    let built = crate::ops::demo::national::build(dir.path(), 40, &|_| {}).unwrap();
+    let period = built.periods.last().unwrap().clone();
+    let mut st = crate::store::Store::open(&built.db).unwrap();
+    st.read(|tx| {
+        let actor = crate::auth::session::actor_of(
+            tx,
+            &crate::store::account::find(tx, &built.admin).unwrap(),
+        )
+        .unwrap();
+        let whole = aggregate::aggregate(tx, &actor, &request(&built.regime, &period)).unwrap();
+        let form = &whole.form;
+        let mut tried = 0;
+        for (i, row) in form.rows.iter().enumerate().step_by(3) {
+            let column = &form.columns[i % form.columns.len()];
+            let mut o = request(&built.regime, &period).options();
+            o.cells = Some(vec![(row.key.clone(), column.key.clone())]);
+            let c = super::collect::aggregate(
+                tx,
+                &actor,
+                &built.regime,
+                &period,
+                &o,
+                super::collect::Need::Aggregate,
+            )
+            .unwrap();
+            let value = |rows: &[crate::aggregate::AggRow]| {
+                rows.iter()
+                    .find(|r| r.row == row.key)
+                    .and_then(|r| r.values.get(&column.number).cloned().flatten())
+            };
+            assert_eq!(
+                value(&c.aggregate.rows),
+                value(&whole.aggregate.rows),
+                "{} × {}",
+                row.key,
+                column.key
+            );
+            // Nothing else is shown: a partial total would mislead.
+            let shown = c
+                .aggregate
+                .rows
+                .iter()
+                .flat_map(|r| r.values.values())
+                .filter(|v| v.is_some())
+                .count();
+            assert!(shown <= 1, "{shown} cells shown for one wanted");
+            tried += 1;
+        }
+        assert!(tried >= 30);
+        Ok(())
+    })
+    .unwrap();
+}

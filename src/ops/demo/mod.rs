@@ -256,6 +256,7 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
         ytd: true,
         previous_year: false,
         lineage: false,
+        cells: None,
     };
     crate::ops::aggregate::workbook::write(
         conn,
