@@ -571,6 +571,53 @@ pub fn period_revisions(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// What aggregation needs to know of a revision to count it and check its
+/// signature: a light [`Revision`] (no warnings to parse, no digests).
+#[derive(Debug, Clone)]
+pub struct Counting {
+    pub id: i64,
+    pub number: i64,
+    pub status: RevisionStatus,
+    pub sent: bool,
+    pub form_code: String,
+    pub form_version: i64,
+    pub narrative: Option<String>,
+    pub signature: Option<String>,
+    pub key_id: Option<i64>,
+}
+
+/// Every revision of a regime's period as [`Counting`], with its unit's code, in
+/// report and revision order.
+pub fn period_counting(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<(String, Counting)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.code, v.id, v.number, v.status, v.sent_at IS NOT NULL, v.form_code, v.form_version,
+                v.narrative, v.signature, v.key_id
+         FROM report r JOIN revision v ON v.report_id = r.id JOIN unit u ON u.id = r.unit_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY v.report_id, v.number",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            Counting {
+                id: r.get(1)?,
+                number: r.get(2)?,
+                status: r.get(3)?,
+                sent: r.get(4)?,
+                form_code: r.get(5)?,
+                form_version: r.get(6)?,
+                narrative: r.get(7)?,
+                signature: r.get(8)?,
+                key_id: r.get(9)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Every transition of a regime's reports for one period with its unit's code, in the
 /// order they happened.
 pub fn period_transitions(

@@ -126,6 +126,22 @@ impl Collected {
     }
 }
 
+/// What does not change from one period to the next of an aggregation: the units
+/// and the regime's assignments.
+struct Setting {
+    units: HashMap<i64, crate::store::unit::Unit>,
+    assignments: Vec<rsql::Assignment>,
+}
+
+impl Setting {
+    fn load(conn: &Connection, r: &Regime, o: &Options) -> Result<Setting> {
+        Ok(Setting {
+            units: units::all(conn)?.into_iter().map(|u| (u.id, u)).collect(),
+            assignments: rsql::assignments(conn, r.id, !o.lineage)?,
+        })
+    }
+}
+
 /// Every assigned unit with its report's counting revision for one period, without
 /// their values. A unit is expected by the obligation rule
 /// ([`crate::domain::obligation`]), as `status` counts it: an active assignment owing
@@ -133,18 +149,21 @@ impl Collected {
 /// returned as excluded.
 fn select(
     conn: &Connection,
+    setting: &Setting,
     r: &Regime,
     period: &str,
     o: &Options,
     cal: &crate::domain::calendar::WorkCalendar,
 ) -> Result<Collected> {
-    let all_units: HashMap<i64, crate::store::unit::Unit> =
-        units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
+    let Setting {
+        units: all_units,
+        assignments,
+    } = setting;
     let by_code: HashMap<&str, &crate::store::unit::Unit> =
         all_units.values().map(|u| (u.code.as_str(), u)).collect();
     // The period's revisions in one query, by unit code.
-    let mut revisions: HashMap<String, Vec<sql::Revision>> = HashMap::new();
-    for (unit, rev) in sql::period_revisions(conn, r.id, period)? {
+    let mut revisions: HashMap<String, Vec<sql::Counting>> = HashMap::new();
+    for (unit, rev) in sql::period_counting(conn, r.id, period)? {
         revisions.entry(unit).or_default().push(rev);
     }
     let mut expected = Vec::new();
@@ -154,7 +173,7 @@ fn select(
     let mut position: HashMap<String, usize> = HashMap::new();
     // The period's deadline by the regime's rule, which assignments' start is measured against.
     let (rule_info, rule_due) = crate::ops::regime::rule_due(r, period, cal)?;
-    for a in rsql::assignments(conn, r.id, !o.lineage)? {
+    for a in assignments {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
         };
@@ -169,8 +188,8 @@ fn select(
         if a.active {
             let sent = revisions
                 .get(&u.code)
-                .is_some_and(|revs| revs.iter().any(|x| x.sent_at.is_some()));
-            match crate::ops::monitor::excluded_if(r, &a, &rule_info, rule_due, sent) {
+                .is_some_and(|revs| revs.iter().any(|x| x.sent));
+            match crate::ops::monitor::excluded_if(r, a, &rule_info, rule_due, sent) {
                 Some(x) => excluded.push(x),
                 None => {
                     if expected_codes.insert(code.clone()) {
@@ -185,7 +204,7 @@ fn select(
         // The effective revision: the latest accepted; with `sent`, the latest sent one.
         let chosen = revs.iter().rev().find(|x| o.statuses.contains(&x.status));
         let Some(rev) = chosen else { continue };
-        let last_sent = revs.iter().rev().find(|x| x.sent_at.is_some());
+        let last_sent = revs.iter().rev().find(|x| x.sent);
         let check = match (last_sent, &rev.signature, rev.key_id) {
             (Some(sent), Some(signature), Some(key_id)) if sent.id == rev.id => Some(Check {
                 revision: rev.id,
@@ -525,7 +544,8 @@ pub fn aggregate(
         }
         values
     };
-    let now = select(conn, &r, &period, o, &cal)?;
+    let setting = Setting::load(conn, &r, o)?;
+    let now = select(conn, &setting, &r, &period, o, &cal)?;
     let heads = now.heads();
     let included = engine::counted(&heads, &o.statuses);
     let coverage = engine::coverage(&heads, &included, &now.expected, &o.statuses);
@@ -590,7 +610,7 @@ pub fn aggregate(
         let mut months = vec![values];
         let mut cur = p.prev();
         while let Some(q) = cur.filter(|q| q.year() == p.year()) {
-            let c = select(conn, &r, &q.to_string(), o, &cal)?;
+            let c = select(conn, &setting, &r, &q.to_string(), o, &cal)?;
             let s = sums_of(conn, &plan, &c, &o.statuses, rows)?;
             months.push(keep(plan.values(&s)));
             cur = q.prev();
@@ -600,7 +620,7 @@ pub fn aggregate(
     }
     if o.previous_year {
         if let Some(q) = same_period_last_year(&period)? {
-            let c = select(conn, &r, &q, o, &cal)?;
+            let c = select(conn, &setting, &r, &q, o, &cal)?;
             let s = sums_of(conn, &plan, &c, &o.statuses, rows)?;
             let prev_rows = plan.rows(&keep(plan.values(&s)));
             agg.growth = Some(engine::growth(&agg.rows, &prev_rows));
