@@ -506,3 +506,468 @@ mod tests {
         assert_eq!(to_table(&json!([]), &[], Lang::Vi), "(không có dữ liệu)\n");
     }
 }
+
+/// Rows a table holds before it is printed: a longer listing prints one table per
+/// chunk of this many rows, every chunk with the first one's column widths.
+pub const TABLE_CHUNK: usize = 1000;
+
+/// A listing written to stdout element by element as it is produced, however long:
+/// JSON as one array (the same text [`Output::emit`] gives), CSV row by row, through
+/// one buffer, with no value built per row. A table keeps at most [`TABLE_CHUNK`] rows:
+/// a listing that fits is the table `emit` prints; a longer one is printed as tables
+/// of that many rows, which share the first one's column widths.
+pub struct Rows<'a> {
+    out: &'a Output,
+    fields: &'a [Field],
+    w: io::BufWriter<io::StdoutLock<'static>>,
+    count: usize,
+    /// The reader went away (`| head`): nothing more is written.
+    closed: bool,
+    keys: Vec<(String, String, String)>,
+    csv: Option<(csv::Writer<SharedBuf>, SharedBuf)>,
+    cells: Vec<String>,
+    kept: Vec<Value>,
+    /// Column widths (with padding) of the first table, once a listing outgrows it.
+    widths: Option<Vec<u16>>,
+}
+
+impl Output {
+    /// Starts a streamed listing of rows labelled by `fields` (which must name the
+    /// columns: rows are not looked at to find them).
+    pub fn rows<'a>(&'a self, fields: &'a [Field]) -> Rows<'a> {
+        Rows {
+            out: self,
+            fields,
+            w: io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            count: 0,
+            closed: false,
+            keys: fields
+                .iter()
+                .map(|f| (f.key.to_string(), f.vi.to_string(), f.en.to_string()))
+                .collect(),
+            csv: None,
+            cells: Vec::new(),
+            kept: Vec::new(),
+            widths: None,
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// Writes one row; `Break` once the reader has gone away (stop producing rows).
+    pub fn push<T: serde::Serialize>(&mut self, row: &T) -> Result<std::ops::ControlFlow<()>> {
+        use std::ops::ControlFlow;
+        if self.closed {
+            return Ok(ControlFlow::Break(()));
+        }
+        self.count += 1;
+        let written = match self.out.format {
+            Format::Json => self.json_row(row),
+            Format::Csv => self.csv_row(row),
+            Format::Table => {
+                self.kept.push(serde_json::to_value(row)?);
+                if self.kept.len() == TABLE_CHUNK {
+                    self.table_chunk()
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        self.check(written)?;
+        Ok(if self.closed {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// How many rows were pushed.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Ends the listing (`[]` for an empty JSON array, the header for an empty CSV,
+    /// the last table).
+    pub fn finish(mut self) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let end = match self.out.format {
+            Format::Json if self.count == 0 => self.w.write_all(b"[]\n"),
+            Format::Json => self.w.write_all(b"\n]\n"),
+            Format::Csv if self.count == 0 => {
+                let text = to_csv(&Value::Array(Vec::new()), self.fields)?;
+                self.w.write_all(text.as_bytes())
+            }
+            Format::Csv => Ok(()),
+            Format::Table if self.widths.is_none() => {
+                let text = to_table(
+                    &Value::Array(std::mem::take(&mut self.kept)),
+                    self.fields,
+                    self.out.lang,
+                );
+                self.w.write_all(text.as_bytes())
+            }
+            Format::Table if self.kept.is_empty() => Ok(()),
+            Format::Table => self.table_chunk(),
+        };
+        let flushed = end.and_then(|_| self.w.flush());
+        self.check(flushed)
+    }
+
+    /// A closed pipe is not an error: it ends the listing quietly.
+    fn check(&mut self, r: io::Result<()>) -> Result<()> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(Error::from(e)),
+        }
+    }
+
+    fn json_row<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        use serde_json::ser::{Formatter, PrettyFormatter};
+        self.w
+            .write_all(if self.count == 1 { b"[\n  " } else { b",\n  " })?;
+        // A pretty formatter one level in: the element as `to_string_pretty` of the
+        // whole array writes it.
+        let mut f = PrettyFormatter::new();
+        f.begin_array(&mut io::sink())?;
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.w, f);
+        row.serialize(&mut ser).map_err(io::Error::other)
+    }
+
+    fn csv_row<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        let csv_err = |e: csv::Error| io::Error::other(e.to_string());
+        let (w, buf) = match &mut self.csv {
+            Some(w) => w,
+            None => {
+                let buf = SharedBuf::default();
+                let mut w = csv::Writer::from_writer(buf.clone());
+                w.write_record(self.keys.iter().map(|k| k.0.as_str()))
+                    .map_err(csv_err)?;
+                self.csv.insert((w, buf))
+            }
+        };
+        self.cells.clear();
+        self.cells.resize(self.keys.len(), String::new());
+        row.serialize(cells::Capture {
+            keys: &self.keys,
+            cells: &mut self.cells,
+        })
+        .map_err(|e| io::Error::other(e.to_string()))?;
+        w.write_record(&self.cells).map_err(csv_err)?;
+        w.flush()?;
+        let mut text = buf.0.borrow_mut();
+        self.w.write_all(&text)?;
+        text.clear();
+        Ok(())
+    }
+
+    /// Prints the rows kept as one table with the first table's column widths.
+    fn table_chunk(&mut self) -> io::Result<()> {
+        let rows = std::mem::take(&mut self.kept);
+        let lang = self.out.lang;
+        let mut table = new_table();
+        table.set_header(self.keys.iter().map(|k| {
+            if lang == Lang::Vi {
+                k.1.clone()
+            } else {
+                k.2.clone()
+            }
+        }));
+        for row in rows.iter().filter_map(Value::as_object) {
+            table.add_row(
+                self.keys
+                    .iter()
+                    .map(|k| cell(&k.0, row.get(&k.0).unwrap_or(&Value::Null), lang)),
+            );
+        }
+        if let Some(widths) = &self.widths {
+            use comfy_table::{ColumnConstraint, Width};
+            table.set_constraints(
+                widths
+                    .iter()
+                    .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w))),
+            );
+        }
+        let text = format!("{table}\n");
+        if self.widths.is_none() {
+            // The widths as drawn: the top border's segments between its corners.
+            let top = text.lines().next().unwrap_or_default();
+            let inner = top
+                .trim_start_matches('┌')
+                .trim_end_matches('┐')
+                .to_string();
+            self.widths = Some(
+                inner
+                    .split('┬')
+                    .map(|s| s.chars().count().min(u16::MAX as usize) as u16)
+                    .collect(),
+            );
+        }
+        self.w.write_all(text.as_bytes())
+    }
+}
+
+/// The bytes the CSV writer wrote for a row, taken from it after each row.
+#[derive(Clone, Default)]
+struct SharedBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The cells of a CSV row read straight from a row's `Serialize`: the fields of a
+/// struct (or the entries of a map, as `#[serde(flatten)]` writes them) whose keys are
+/// columns, each as [`plain`] writes its JSON value.
+mod cells {
+    use serde::ser::{self, Impossible, Serialize};
+
+    use super::plain;
+
+    #[derive(Debug)]
+    pub struct NotPlain(String);
+
+    impl std::fmt::Display for NotPlain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl std::error::Error for NotPlain {}
+    impl ser::Error for NotPlain {
+        fn custom<T: std::fmt::Display>(msg: T) -> Self {
+            NotPlain(msg.to_string())
+        }
+    }
+
+    /// A cell of a field's value: a scalar as [`plain`] writes it; anything else
+    /// goes through a JSON value.
+    fn cell<T: Serialize + ?Sized>(v: &T) -> Result<String, NotPlain> {
+        match v.serialize(Scalar) {
+            Ok(s) => Ok(s),
+            Err(_) => serde_json::to_value(v)
+                .map(|v| plain(&v))
+                .map_err(|e| NotPlain(e.to_string())),
+        }
+    }
+
+    pub struct Capture<'a> {
+        pub keys: &'a [(String, String, String)],
+        pub cells: &'a mut Vec<String>,
+    }
+
+    impl Capture<'_> {
+        fn put<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), NotPlain> {
+            if let Some(i) = self.keys.iter().position(|k| k.0 == key) {
+                self.cells[i] = cell(v)?;
+            }
+            Ok(())
+        }
+    }
+
+    macro_rules! not_plain {
+        ($($name:ident($($t:ty),*) -> $ok:ty;)*) => {
+            $(fn $name(self, $(_: $t),*) -> Result<$ok, NotPlain> {
+                Err(NotPlain("not a scalar".into()))
+            })*
+        };
+    }
+
+    impl<'a> ser::Serializer for Capture<'a> {
+        type Ok = ();
+        type Error = NotPlain;
+        type SerializeSeq = Impossible<(), NotPlain>;
+        type SerializeTuple = Impossible<(), NotPlain>;
+        type SerializeTupleStruct = Impossible<(), NotPlain>;
+        type SerializeTupleVariant = Impossible<(), NotPlain>;
+        type SerializeMap = Entries<'a>;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Impossible<(), NotPlain>;
+
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotPlain> {
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Entries<'a>, NotPlain> {
+            Ok(Entries {
+                row: self,
+                key: None,
+            })
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), NotPlain> {
+            Err(NotPlain("a row is a struct or a map".into()))
+        }
+        not_plain! {
+            serialize_bool(bool) -> ();
+            serialize_i8(i8) -> ();
+            serialize_i16(i16) -> ();
+            serialize_i32(i32) -> ();
+            serialize_i64(i64) -> ();
+            serialize_u8(u8) -> ();
+            serialize_u16(u16) -> ();
+            serialize_u32(u32) -> ();
+            serialize_u64(u64) -> ();
+            serialize_f32(f32) -> ();
+            serialize_f64(f64) -> ();
+            serialize_char(char) -> ();
+            serialize_str(&str) -> ();
+            serialize_bytes(&[u8]) -> ();
+            serialize_none() -> ();
+            serialize_unit() -> ();
+            serialize_unit_struct(&'static str) -> ();
+            serialize_unit_variant(&'static str, u32, &'static str) -> ();
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+    }
+
+    impl ser::SerializeStruct for Capture<'_> {
+        type Ok = ();
+        type Error = NotPlain;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            v: &T,
+        ) -> Result<(), NotPlain> {
+            self.put(key, v)
+        }
+        fn end(self) -> Result<(), NotPlain> {
+            Ok(())
+        }
+    }
+
+    /// A map's entries (a struct with a flattened field serializes as one).
+    pub struct Entries<'a> {
+        row: Capture<'a>,
+        key: Option<String>,
+    }
+
+    impl ser::SerializeMap for Entries<'_> {
+        type Ok = ();
+        type Error = NotPlain;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), NotPlain> {
+            self.key = Some(key.serialize(Scalar)?);
+            Ok(())
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NotPlain> {
+            let key = self.key.take().unwrap_or_default();
+            self.row.put(&key, v)
+        }
+        fn end(self) -> Result<(), NotPlain> {
+            Ok(())
+        }
+    }
+
+    /// A scalar's text as `plain` writes its JSON value (floats and compounds are
+    /// refused, and go through a JSON value).
+    struct Scalar;
+
+    macro_rules! number {
+        ($($name:ident($t:ty);)*) => {
+            $(fn $name(self, v: $t) -> Result<String, NotPlain> {
+                Ok(v.to_string())
+            })*
+        };
+    }
+
+    impl ser::Serializer for Scalar {
+        type Ok = String;
+        type Error = NotPlain;
+        type SerializeSeq = Impossible<String, NotPlain>;
+        type SerializeTuple = Impossible<String, NotPlain>;
+        type SerializeTupleStruct = Impossible<String, NotPlain>;
+        type SerializeTupleVariant = Impossible<String, NotPlain>;
+        type SerializeMap = Impossible<String, NotPlain>;
+        type SerializeStruct = Impossible<String, NotPlain>;
+        type SerializeStructVariant = Impossible<String, NotPlain>;
+
+        number! {
+            serialize_bool(bool);
+            serialize_i8(i8);
+            serialize_i16(i16);
+            serialize_i32(i32);
+            serialize_i64(i64);
+            serialize_u8(u8);
+            serialize_u16(u16);
+            serialize_u32(u32);
+            serialize_u64(u64);
+            serialize_char(char);
+            serialize_str(&str);
+        }
+        fn serialize_none(self) -> Result<String, NotPlain> {
+            Ok(String::new())
+        }
+        fn serialize_unit(self) -> Result<String, NotPlain> {
+            Ok(String::new())
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<String, NotPlain> {
+            Ok(String::new())
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+        ) -> Result<String, NotPlain> {
+            Ok(variant.to_string())
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<String, NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<String, NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<String, NotPlain> {
+            Err(NotPlain("not a scalar".into()))
+        }
+        not_plain! {
+            serialize_f32(f32) -> String;
+            serialize_f64(f64) -> String;
+            serialize_bytes(&[u8]) -> String;
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_map(Option<usize>) -> Self::SerializeMap;
+            serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+    }
+}
