@@ -513,9 +513,10 @@ pub const TABLE_CHUNK: usize = 1000;
 
 /// A listing written to stdout element by element as it is produced, however long:
 /// JSON as one array (the same text [`Output::emit`] gives), CSV row by row, through
-/// one buffer, with no value built per row. A table keeps at most [`TABLE_CHUNK`] rows:
-/// a listing that fits is the table `emit` prints; a longer one is printed as tables
-/// of that many rows, which share the first one's column widths.
+/// one buffer, the cells read from each row's `Serialize` (no JSON value per row). A
+/// table keeps at most [`TABLE_CHUNK`] rows' cells: a listing that fits is the table
+/// `emit` prints; a longer one is printed as tables of that many rows, each drawn with
+/// the first one's column widths (a longer cell wraps).
 pub struct Rows<'a> {
     out: &'a Output,
     fields: &'a [Field],
@@ -525,10 +526,11 @@ pub struct Rows<'a> {
     closed: bool,
     keys: Vec<(String, String, String)>,
     csv: Option<(csv::Writer<SharedBuf>, SharedBuf)>,
-    cells: Vec<String>,
-    kept: Vec<Value>,
+    cells: Vec<cells::Cell>,
+    text: Vec<String>,
+    kept: Vec<Vec<String>>,
     /// Column widths (with padding) of the first table, once a listing outgrows it.
-    widths: Option<Vec<u16>>,
+    widths: Option<Vec<usize>>,
 }
 
 impl Output {
@@ -547,6 +549,7 @@ impl Output {
                 .collect(),
             csv: None,
             cells: Vec::new(),
+            text: Vec::new(),
             kept: Vec::new(),
             widths: None,
         }
@@ -563,15 +566,22 @@ impl Rows<'_> {
         self.count += 1;
         let written = match self.out.format {
             Format::Json => self.json_row(row),
-            Format::Csv => self.csv_row(row),
-            Format::Table => {
-                self.kept.push(serde_json::to_value(row)?);
+            Format::Csv => self.read_cells(row).and_then(|_| self.csv_row()),
+            Format::Table => self.read_cells(row).and_then(|_| {
+                let lang = self.out.lang;
+                let row = self
+                    .keys
+                    .iter()
+                    .zip(&self.cells)
+                    .map(|(k, c)| c.table(&k.0, lang))
+                    .collect();
+                self.kept.push(row);
                 if self.kept.len() == TABLE_CHUNK {
                     self.table_chunk()
                 } else {
                     Ok(())
                 }
-            }
+            }),
         };
         self.check(written)?;
         Ok(if self.closed {
@@ -600,12 +610,8 @@ impl Rows<'_> {
                 self.w.write_all(text.as_bytes())
             }
             Format::Csv => Ok(()),
-            Format::Table if self.widths.is_none() => {
-                let text = to_table(
-                    &Value::Array(std::mem::take(&mut self.kept)),
-                    self.fields,
-                    self.out.lang,
-                );
+            Format::Table if self.count == 0 => {
+                let text = to_table(&Value::Array(Vec::new()), self.fields, self.out.lang);
                 self.w.write_all(text.as_bytes())
             }
             Format::Table if self.kept.is_empty() => Ok(()),
@@ -639,7 +645,19 @@ impl Rows<'_> {
         row.serialize(&mut ser).map_err(io::Error::other)
     }
 
-    fn csv_row<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+    /// The row's cells, in the order of the columns.
+    fn read_cells<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        self.cells.clear();
+        self.cells
+            .resize_with(self.keys.len(), || cells::Cell::Null);
+        row.serialize(cells::Capture {
+            keys: &self.keys,
+            cells: &mut self.cells,
+        })
+        .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn csv_row(&mut self) -> io::Result<()> {
         let csv_err = |e: csv::Error| io::Error::other(e.to_string());
         let (w, buf) = match &mut self.csv {
             Some(w) => w,
@@ -651,14 +669,9 @@ impl Rows<'_> {
                 self.csv.insert((w, buf))
             }
         };
-        self.cells.clear();
-        self.cells.resize(self.keys.len(), String::new());
-        row.serialize(cells::Capture {
-            keys: &self.keys,
-            cells: &mut self.cells,
-        })
-        .map_err(|e| io::Error::other(e.to_string()))?;
-        w.write_record(&self.cells).map_err(csv_err)?;
+        self.text.clear();
+        self.text.extend(self.cells.iter().map(cells::Cell::plain));
+        w.write_record(&self.text).map_err(csv_err)?;
         w.flush()?;
         let mut text = buf.0.borrow_mut();
         self.w.write_all(&text)?;
@@ -666,50 +679,106 @@ impl Rows<'_> {
         Ok(())
     }
 
-    /// Prints the rows kept as one table with the first table's column widths.
+    fn labels(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .map(|k| {
+                if self.out.lang == Lang::Vi {
+                    k.1.clone()
+                } else {
+                    k.2.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// Prints the rows kept as one table: the first as `emit` draws it, the next ones
+    /// with its column widths.
     fn table_chunk(&mut self) -> io::Result<()> {
         let rows = std::mem::take(&mut self.kept);
-        let lang = self.out.lang;
-        let mut table = new_table();
-        table.set_header(self.keys.iter().map(|k| {
-            if lang == Lang::Vi {
-                k.1.clone()
-            } else {
-                k.2.clone()
+        let text = match &self.widths {
+            Some(widths) => fixed_table(widths, &self.labels(), &rows),
+            None => {
+                let mut table = new_table();
+                table.set_header(self.labels());
+                for row in rows {
+                    table.add_row(row);
+                }
+                let text = format!("{table}\n");
+                // The widths as drawn: the top border's segments between its corners.
+                let top = text.lines().next().unwrap_or_default();
+                let inner = top.trim_start_matches('┌').trim_end_matches('┐');
+                self.widths = Some(inner.split('┬').map(|s| s.chars().count()).collect());
+                text
             }
-        }));
-        for row in rows.iter().filter_map(Value::as_object) {
-            table.add_row(
-                self.keys
-                    .iter()
-                    .map(|k| cell(&k.0, row.get(&k.0).unwrap_or(&Value::Null), lang)),
-            );
-        }
-        if let Some(widths) = &self.widths {
-            use comfy_table::{ColumnConstraint, Width};
-            table.set_constraints(
-                widths
-                    .iter()
-                    .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w))),
-            );
-        }
-        let text = format!("{table}\n");
-        if self.widths.is_none() {
-            // The widths as drawn: the top border's segments between its corners.
-            let top = text.lines().next().unwrap_or_default();
-            let inner = top
-                .trim_start_matches('┌')
-                .trim_end_matches('┐')
-                .to_string();
-            self.widths = Some(
-                inner
-                    .split('┬')
-                    .map(|s| s.chars().count().min(u16::MAX as usize) as u16)
-                    .collect(),
-            );
-        }
+        };
         self.w.write_all(text.as_bytes())
     }
+}
+
+/// A table in the house style (comfy-table's `UTF8_FULL_CONDENSED`) with given column
+/// widths, padding included: what comfy-table draws for cells that fit, drawn without
+/// it, since the widths are known; a longer cell wraps onto more lines.
+fn fixed_table(widths: &[usize], header: &[String], rows: &[Vec<String>]) -> String {
+    let border = |l: char, fill: char, mid: char, r: char| {
+        let mut s = String::new();
+        s.push(l);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                s.push(mid);
+            }
+            s.extend(std::iter::repeat_n(fill, *w));
+        }
+        s.push(r);
+        s.push('\n');
+        s
+    };
+    let line = |out: &mut String, cells: &[String]| {
+        // Each cell's lines, cut at the column's width less its padding.
+        let pieces: Vec<Vec<String>> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let width = w.saturating_sub(2).max(1);
+                let text = cells.get(i).map(String::as_str).unwrap_or("");
+                let mut lines = Vec::new();
+                for part in text.split('\n') {
+                    let chars: Vec<char> = part.chars().collect();
+                    if chars.is_empty() {
+                        lines.push(String::new());
+                    }
+                    for c in chars.chunks(width) {
+                        lines.push(c.iter().collect());
+                    }
+                }
+                lines
+            })
+            .collect();
+        let height = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for h in 0..height {
+            out.push('│');
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let text = pieces[i].get(h).map(String::as_str).unwrap_or("");
+                out.push(' ');
+                out.push_str(text);
+                let used = text.chars().count() + 1;
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    };
+    let mut out = border('┌', '─', '┬', '┐');
+    line(&mut out, header);
+    out.push_str(&border('╞', '═', '╪', '╡'));
+    for r in rows {
+        line(&mut out, r);
+    }
+    out.push_str(&border('└', '─', '┴', '┘'));
+    out
 }
 
 /// The bytes the CSV writer wrote for a row, taken from it after each row.
@@ -726,13 +795,50 @@ impl Write for SharedBuf {
     }
 }
 
-/// The cells of a CSV row read straight from a row's `Serialize`: the fields of a
-/// struct (or the entries of a map, as `#[serde(flatten)]` writes them) whose keys are
-/// columns, each as [`plain`] writes its JSON value.
+/// The cells of a row read straight from its `Serialize`: the fields of a struct (or
+/// the entries of a map, as `#[serde(flatten)]` writes them) whose keys are columns,
+/// each as its JSON value would be, without building one for scalars.
 mod cells {
     use serde::ser::{self, Impossible, Serialize};
+    use serde_json::Value;
 
-    use super::plain;
+    use crate::error::Lang;
+
+    /// A field's value: a scalar as JSON would hold it, anything else as JSON.
+    pub enum Cell {
+        Null,
+        Str(String),
+        /// An integer, as JSON writes it.
+        Num(String),
+        Bool(bool),
+        Other(Value),
+    }
+
+    impl Cell {
+        /// As [`super::plain`] writes the JSON value (CSV).
+        pub fn plain(&self) -> String {
+            match self {
+                Cell::Null => String::new(),
+                Cell::Str(s) | Cell::Num(s) => s.clone(),
+                Cell::Bool(b) => b.to_string(),
+                Cell::Other(v) => super::plain(v),
+            }
+        }
+
+        /// As [`super::cell`] shows the JSON value (tables).
+        pub fn table(&self, key: &str, lang: Lang) -> String {
+            match self {
+                Cell::Null => String::new(),
+                Cell::Str(s) => match super::code_words(key, s, lang) {
+                    Some(words) => words.to_string(),
+                    None => super::human_date(s).unwrap_or_else(|| s.clone()),
+                },
+                Cell::Num(s) => s.clone(),
+                Cell::Bool(b) => super::human(&Value::Bool(*b), lang),
+                Cell::Other(v) => super::cell(key, v, lang),
+            }
+        }
+    }
 
     #[derive(Debug)]
     pub struct NotPlain(String);
@@ -749,20 +855,22 @@ mod cells {
         }
     }
 
-    /// A cell of a field's value: a scalar as [`plain`] writes it; anything else
-    /// goes through a JSON value.
-    fn cell<T: Serialize + ?Sized>(v: &T) -> Result<String, NotPlain> {
+    /// A field's cell: a scalar read directly; anything else through a JSON value.
+    fn cell<T: Serialize + ?Sized>(v: &T) -> Result<Cell, NotPlain> {
         match v.serialize(Scalar) {
-            Ok(s) => Ok(s),
+            Ok(c) => Ok(c),
             Err(_) => serde_json::to_value(v)
-                .map(|v| plain(&v))
+                .map(|v| match v {
+                    Value::Null => Cell::Null,
+                    other => Cell::Other(other),
+                })
                 .map_err(|e| NotPlain(e.to_string())),
         }
     }
 
     pub struct Capture<'a> {
         pub keys: &'a [(String, String, String)],
-        pub cells: &'a mut Vec<String>,
+        pub cells: &'a mut Vec<Cell>,
     }
 
     impl Capture<'_> {
@@ -774,7 +882,7 @@ mod cells {
         }
     }
 
-    macro_rules! not_plain {
+    macro_rules! refuse {
         ($($name:ident($($t:ty),*) -> $ok:ty;)*) => {
             $(fn $name(self, $(_: $t),*) -> Result<$ok, NotPlain> {
                 Err(NotPlain("not a scalar".into()))
@@ -821,7 +929,7 @@ mod cells {
         ) -> Result<(), NotPlain> {
             Err(NotPlain("a row is a struct or a map".into()))
         }
-        not_plain! {
+        refuse! {
             serialize_bool(bool) -> ();
             serialize_i8(i8) -> ();
             serialize_i16(i16) -> ();
@@ -873,43 +981,46 @@ mod cells {
         type Ok = ();
         type Error = NotPlain;
         fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), NotPlain> {
-            self.key = Some(key.serialize(Scalar)?);
+            self.key = match key.serialize(Scalar)? {
+                Cell::Str(s) | Cell::Num(s) => Some(s),
+                _ => None,
+            };
             Ok(())
         }
         fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NotPlain> {
-            let key = self.key.take().unwrap_or_default();
-            self.row.put(&key, v)
+            match self.key.take() {
+                Some(key) => self.row.put(&key, v),
+                None => Ok(()),
+            }
         }
         fn end(self) -> Result<(), NotPlain> {
             Ok(())
         }
     }
 
-    /// A scalar's text as `plain` writes its JSON value (floats and compounds are
-    /// refused, and go through a JSON value).
+    /// A scalar's cell (floats and compounds are refused, and go through a JSON value).
     struct Scalar;
 
-    macro_rules! number {
+    macro_rules! integer {
         ($($name:ident($t:ty);)*) => {
-            $(fn $name(self, v: $t) -> Result<String, NotPlain> {
-                Ok(v.to_string())
+            $(fn $name(self, v: $t) -> Result<Cell, NotPlain> {
+                Ok(Cell::Num(v.to_string()))
             })*
         };
     }
 
     impl ser::Serializer for Scalar {
-        type Ok = String;
+        type Ok = Cell;
         type Error = NotPlain;
-        type SerializeSeq = Impossible<String, NotPlain>;
-        type SerializeTuple = Impossible<String, NotPlain>;
-        type SerializeTupleStruct = Impossible<String, NotPlain>;
-        type SerializeTupleVariant = Impossible<String, NotPlain>;
-        type SerializeMap = Impossible<String, NotPlain>;
-        type SerializeStruct = Impossible<String, NotPlain>;
-        type SerializeStructVariant = Impossible<String, NotPlain>;
+        type SerializeSeq = Impossible<Cell, NotPlain>;
+        type SerializeTuple = Impossible<Cell, NotPlain>;
+        type SerializeTupleStruct = Impossible<Cell, NotPlain>;
+        type SerializeTupleVariant = Impossible<Cell, NotPlain>;
+        type SerializeMap = Impossible<Cell, NotPlain>;
+        type SerializeStruct = Impossible<Cell, NotPlain>;
+        type SerializeStructVariant = Impossible<Cell, NotPlain>;
 
-        number! {
-            serialize_bool(bool);
+        integer! {
             serialize_i8(i8);
             serialize_i16(i16);
             serialize_i32(i32);
@@ -918,34 +1029,41 @@ mod cells {
             serialize_u16(u16);
             serialize_u32(u32);
             serialize_u64(u64);
-            serialize_char(char);
-            serialize_str(&str);
         }
-        fn serialize_none(self) -> Result<String, NotPlain> {
-            Ok(String::new())
+        fn serialize_bool(self, v: bool) -> Result<Cell, NotPlain> {
+            Ok(Cell::Bool(v))
         }
-        fn serialize_unit(self) -> Result<String, NotPlain> {
-            Ok(String::new())
+        fn serialize_char(self, v: char) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(v.to_string()))
         }
-        fn serialize_unit_struct(self, _: &'static str) -> Result<String, NotPlain> {
-            Ok(String::new())
+        fn serialize_str(self, v: &str) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(v.to_string()))
+        }
+        fn serialize_none(self) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
+        }
+        fn serialize_unit(self) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
         }
         fn serialize_unit_variant(
             self,
             _: &'static str,
             _: u32,
             variant: &'static str,
-        ) -> Result<String, NotPlain> {
-            Ok(variant.to_string())
+        ) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(variant.to_string()))
         }
-        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<String, NotPlain> {
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Cell, NotPlain> {
             v.serialize(self)
         }
         fn serialize_newtype_struct<T: Serialize + ?Sized>(
             self,
             _: &'static str,
             v: &T,
-        ) -> Result<String, NotPlain> {
+        ) -> Result<Cell, NotPlain> {
             v.serialize(self)
         }
         fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -954,13 +1072,13 @@ mod cells {
             _: u32,
             _: &'static str,
             _: &T,
-        ) -> Result<String, NotPlain> {
+        ) -> Result<Cell, NotPlain> {
             Err(NotPlain("not a scalar".into()))
         }
-        not_plain! {
-            serialize_f32(f32) -> String;
-            serialize_f64(f64) -> String;
-            serialize_bytes(&[u8]) -> String;
+        refuse! {
+            serialize_f32(f32) -> Cell;
+            serialize_f64(f64) -> Cell;
+            serialize_bytes(&[u8]) -> Cell;
             serialize_seq(Option<usize>) -> Self::SerializeSeq;
             serialize_tuple(usize) -> Self::SerializeTuple;
             serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
@@ -969,5 +1087,130 @@ mod cells {
             serialize_struct(&'static str, usize) -> Self::SerializeStruct;
             serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
         }
+    }
+}
+
+#[cfg(test)]
+mod rows_tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum State {
+        PendingApproval,
+    }
+
+    #[derive(Serialize)]
+    struct Inner<'a> {
+        unit: &'a str,
+        status: State,
+        deadline: &'a str,
+        sent_at: Option<&'a str>,
+        extension: Option<serde_json::Value>,
+    }
+
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        inner: Inner<'a>,
+        late: bool,
+        days: i64,
+        roles: Vec<&'a str>,
+        ratio: f64,
+    }
+
+    const FIELDS: &[Field] = crate::fields![
+        ("unit", "Đơn vị", "Unit"),
+        ("status", "Trạng thái", "Status"),
+        ("deadline", "Hạn", "Deadline"),
+        ("sent_at", "Gửi lúc", "Sent at"),
+        ("extension", "Gia hạn", "Extension"),
+        ("late", "Trễ", "Late"),
+        ("days", "Ngày", "Days"),
+        ("roles", "Vai trò", "Roles"),
+        ("ratio", "Tỉ lệ", "Ratio"),
+        ("absent", "Không có", "Absent")
+    ];
+
+    /// Cells read from a row's `Serialize` are what the renderer makes of its JSON.
+    #[test]
+    fn cells_read_from_serialize_are_the_json_values_cells() {
+        let row = Row {
+            inner: Inner {
+                unit: "late",
+                status: State::PendingApproval,
+                deadline: "2026-11-20T23:59:59+07:00",
+                sent_at: None,
+                extension: Some(json!({"until": "2026-11-26", "reason": "Mất điện"})),
+            },
+            late: true,
+            days: -3,
+            roles: vec!["approver", "sender"],
+            ratio: 0.5,
+        };
+        let keys: Vec<(String, String, String)> = FIELDS
+            .iter()
+            .map(|f| (f.key.to_string(), f.vi.to_string(), f.en.to_string()))
+            .collect();
+        let mut cells = Vec::new();
+        cells.resize_with(keys.len(), || cells::Cell::Null);
+        row.serialize(cells::Capture {
+            keys: &keys,
+            cells: &mut cells,
+        })
+        .unwrap();
+        let v = serde_json::to_value(&row).unwrap();
+        for (k, c) in keys.iter().zip(&cells) {
+            let value = v.get(&k.0).unwrap_or(&Value::Null);
+            assert_eq!(c.plain(), plain(value), "{}", k.0);
+            for lang in [Lang::Vi, Lang::En] {
+                assert_eq!(c.table(&k.0, lang), cell(&k.0, value, lang), "{}", k.0);
+            }
+        }
+    }
+
+    /// Tables after the first are drawn as comfy-table draws the first, at its widths.
+    #[test]
+    fn a_fixed_width_table_is_drawn_as_comfy_table_draws_it() {
+        let header: Vec<String> = ["Mã", "Tên đơn vị", "Hạn"].map(String::from).to_vec();
+        let rows: Vec<Vec<String>> = (0..5)
+            .map(|i| {
+                vec![
+                    format!("H99.{i:02}"),
+                    format!("Xã Đồng Tâm số {i}"),
+                    "20/11/2026 23:59".to_string(),
+                ]
+            })
+            .collect();
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        table.set_header(header.clone());
+        for r in &rows {
+            table.add_row(r.clone());
+        }
+        let drawn = format!("{table}\n");
+        let top = drawn.lines().next().unwrap();
+        let widths: Vec<usize> = top
+            .trim_start_matches('┌')
+            .trim_end_matches('┐')
+            .split('┬')
+            .map(|s| s.chars().count())
+            .collect();
+        assert_eq!(fixed_table(&widths, &header, &rows), drawn);
+        // A cell longer than its column wraps instead of widening it.
+        let long = vec![vec![
+            "H99.99".into(),
+            "Xã có một cái tên rất là dài".into(),
+            "".into(),
+        ]];
+        let text = fixed_table(&widths, &header, &long);
+        assert!(
+            text.lines()
+                .all(|l| l.chars().count() == top.chars().count()),
+            "{text}"
+        );
     }
 }
