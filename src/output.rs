@@ -570,10 +570,10 @@ impl Rows<'_> {
             Format::Table => self.read_cells(row).and_then(|_| {
                 let lang = self.out.lang;
                 let row = self
-                    .keys
-                    .iter()
-                    .zip(&self.cells)
-                    .map(|(k, c)| c.table(&k.0, lang))
+                    .cells
+                    .drain(..)
+                    .zip(&self.keys)
+                    .map(|(c, k)| c.into_table(&k.0, lang))
                     .collect();
                 self.kept.push(row);
                 if self.kept.len() == TABLE_CHUNK {
@@ -642,7 +642,12 @@ impl Rows<'_> {
         let mut f = PrettyFormatter::new();
         f.begin_array(&mut io::sink())?;
         let mut ser = serde_json::Serializer::with_formatter(&mut self.w, f);
-        row.serialize(&mut ser).map_err(io::Error::other)
+        row.serialize(&mut ser)
+            .map_err(|e| match e.io_error_kind() {
+                // A write that failed (a closed pipe) is told as the I/O error it is.
+                Some(kind) => io::Error::from(kind),
+                None => io::Error::other(e),
+            })
     }
 
     /// The row's cells, in the order of the columns.
@@ -734,6 +739,26 @@ fn fixed_table(widths: &[usize], header: &[String], rows: &[Vec<String>]) -> Str
         s
     };
     let line = |out: &mut String, cells: &[String]| {
+        // The common case: every cell fits on one line.
+        let fits = widths.iter().enumerate().all(|(i, w)| {
+            let text = cells.get(i).map(String::as_str).unwrap_or("");
+            !text.contains('\n') && text.chars().count() + 2 <= (*w).max(3)
+        });
+        if fits {
+            out.push('│');
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let text = cells.get(i).map(String::as_str).unwrap_or("");
+                out.push(' ');
+                out.push_str(text);
+                let used = text.chars().count() + 1;
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+            }
+            out.push_str("│\n");
+            return;
+        }
         // Each cell's lines, cut at the column's width less its padding.
         let pieces: Vec<Vec<String>> = widths
             .iter()
@@ -822,6 +847,18 @@ mod cells {
                 Cell::Str(s) | Cell::Num(s) => s.clone(),
                 Cell::Bool(b) => b.to_string(),
                 Cell::Other(v) => super::plain(v),
+            }
+        }
+
+        /// [`Cell::table`], the text moved rather than copied when shown as it is.
+        pub fn into_table(self, key: &str, lang: Lang) -> String {
+            match self {
+                Cell::Str(s) => match super::code_words(key, &s, lang) {
+                    Some(words) => words.to_string(),
+                    None => super::human_date(&s).unwrap_or(s),
+                },
+                Cell::Num(s) => s,
+                other => other.table(key, lang),
             }
         }
 
@@ -1168,6 +1205,15 @@ mod rows_tests {
             for lang in [Lang::Vi, Lang::En] {
                 assert_eq!(c.table(&k.0, lang), cell(&k.0, value, lang), "{}", k.0);
             }
+        }
+        for (k, c) in keys.iter().zip(cells) {
+            let value = v.get(&k.0).unwrap_or(&Value::Null);
+            assert_eq!(
+                c.into_table(&k.0, Lang::Vi),
+                cell(&k.0, value, Lang::Vi),
+                "{}",
+                k.0
+            );
         }
     }
 

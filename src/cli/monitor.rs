@@ -1,6 +1,7 @@
 //! `deadlines`, `overdue`, `status`, `compliance`, `remind`: what cron jobs and offices
 //! run. All read only; `--as-of` sets "now"; `--exit-code` gives 3 when something is found.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::context::Ctx;
@@ -122,7 +123,14 @@ pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
             if r.obligation.timeliness == Timeliness::Missing {
                 missing += 1;
             }
-            rows.push(r)
+            let flow = rows.push(r)?;
+            // The reader went away (`| head`): stop, unless the exit status must
+            // still count every missing report.
+            Ok(if a.exit_code {
+                ControlFlow::Continue(())
+            } else {
+                flow
+            })
         })
     })?;
     rows.finish()?;
