@@ -509,7 +509,7 @@ mod tests {
 
 /// Rows a table holds before it is printed: a longer listing prints one table per
 /// chunk of this many rows, every chunk with the first one's column widths.
-pub const TABLE_CHUNK: usize = 1000;
+pub const TABLE_CHUNK: usize = 10_000;
 
 /// A listing written to stdout element by element as it is produced, however long:
 /// JSON as one array (the same text [`Output::emit`] gives), CSV row by row, through
