@@ -506,3 +506,757 @@ mod tests {
         assert_eq!(to_table(&json!([]), &[], Lang::Vi), "(không có dữ liệu)\n");
     }
 }
+
+/// Rows a table holds before it is printed: a longer listing prints one table per
+/// chunk of this many rows, every chunk with the first one's column widths.
+pub const TABLE_CHUNK: usize = 10_000;
+
+/// A listing written to stdout element by element as it is produced, however long:
+/// JSON as one array (the same text [`Output::emit`] gives), CSV row by row, through
+/// one buffer, the cells read from each row's `Serialize` (no JSON value per row). A
+/// table keeps at most [`TABLE_CHUNK`] rows' cells: a listing that fits is the table
+/// `emit` prints; a longer one is printed as tables of that many rows, each drawn with
+/// the first one's column widths (a longer cell wraps).
+pub struct Rows<'a> {
+    out: &'a Output,
+    fields: &'a [Field],
+    w: io::BufWriter<io::StdoutLock<'static>>,
+    count: usize,
+    /// The reader went away (`| head`): nothing more is written.
+    closed: bool,
+    keys: Vec<(String, String, String)>,
+    csv: Option<(csv::Writer<SharedBuf>, SharedBuf)>,
+    cells: Vec<cells::Cell>,
+    text: Vec<String>,
+    kept: Vec<Vec<String>>,
+    /// Column widths (with padding) of the first table, once a listing outgrows it.
+    widths: Option<Vec<usize>>,
+}
+
+impl Output {
+    /// Starts a streamed listing of rows labelled by `fields` (which must name the
+    /// columns: rows are not looked at to find them).
+    pub fn rows<'a>(&'a self, fields: &'a [Field]) -> Rows<'a> {
+        Rows {
+            out: self,
+            fields,
+            w: io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            count: 0,
+            closed: false,
+            keys: fields
+                .iter()
+                .map(|f| (f.key.to_string(), f.vi.to_string(), f.en.to_string()))
+                .collect(),
+            csv: None,
+            cells: Vec::new(),
+            text: Vec::new(),
+            kept: Vec::new(),
+            widths: None,
+        }
+    }
+}
+
+impl Rows<'_> {
+    /// Writes one row; `Break` once the reader has gone away (stop producing rows).
+    pub fn push<T: serde::Serialize>(&mut self, row: &T) -> Result<std::ops::ControlFlow<()>> {
+        use std::ops::ControlFlow;
+        if self.closed {
+            return Ok(ControlFlow::Break(()));
+        }
+        self.count += 1;
+        let written = match self.out.format {
+            Format::Json => self.json_row(row),
+            Format::Csv => self.read_cells(row).and_then(|_| self.csv_row()),
+            Format::Table => self.read_cells(row).and_then(|_| {
+                let lang = self.out.lang;
+                let row = self
+                    .cells
+                    .drain(..)
+                    .zip(&self.keys)
+                    .map(|(c, k)| c.into_table(&k.0, lang))
+                    .collect();
+                self.kept.push(row);
+                if self.kept.len() == TABLE_CHUNK {
+                    self.table_chunk()
+                } else {
+                    Ok(())
+                }
+            }),
+        };
+        self.check(written)?;
+        Ok(if self.closed {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// How many rows were pushed.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    /// Ends the listing (`[]` for an empty JSON array, the header for an empty CSV,
+    /// the last table).
+    pub fn finish(mut self) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let end = match self.out.format {
+            Format::Json if self.count == 0 => self.w.write_all(b"[]\n"),
+            Format::Json => self.w.write_all(b"\n]\n"),
+            Format::Csv if self.count == 0 => {
+                let text = to_csv(&Value::Array(Vec::new()), self.fields)?;
+                self.w.write_all(text.as_bytes())
+            }
+            Format::Csv => Ok(()),
+            Format::Table if self.count == 0 => {
+                let text = to_table(&Value::Array(Vec::new()), self.fields, self.out.lang);
+                self.w.write_all(text.as_bytes())
+            }
+            Format::Table if self.kept.is_empty() => Ok(()),
+            Format::Table => self.table_chunk(),
+        };
+        let flushed = end.and_then(|_| self.w.flush());
+        self.check(flushed)
+    }
+
+    /// A closed pipe is not an error: it ends the listing quietly.
+    fn check(&mut self, r: io::Result<()>) -> Result<()> {
+        match r {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(Error::from(e)),
+        }
+    }
+
+    fn json_row<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        use serde_json::ser::{Formatter, PrettyFormatter};
+        self.w
+            .write_all(if self.count == 1 { b"[\n  " } else { b",\n  " })?;
+        // A pretty formatter one level in: the element as `to_string_pretty` of the
+        // whole array writes it.
+        let mut f = PrettyFormatter::new();
+        f.begin_array(&mut io::sink())?;
+        let mut ser = serde_json::Serializer::with_formatter(&mut self.w, f);
+        row.serialize(&mut ser)
+            .map_err(|e| match e.io_error_kind() {
+                // A write that failed (a closed pipe) is told as the I/O error it is.
+                Some(kind) => io::Error::from(kind),
+                None => io::Error::other(e),
+            })
+    }
+
+    /// The row's cells, in the order of the columns.
+    fn read_cells<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        self.cells.clear();
+        self.cells
+            .resize_with(self.keys.len(), || cells::Cell::Null);
+        row.serialize(cells::Capture {
+            keys: &self.keys,
+            cells: &mut self.cells,
+        })
+        .map_err(|e| io::Error::other(e.to_string()))
+    }
+
+    fn csv_row(&mut self) -> io::Result<()> {
+        let csv_err = |e: csv::Error| io::Error::other(e.to_string());
+        let (w, buf) = match &mut self.csv {
+            Some(w) => w,
+            None => {
+                let buf = SharedBuf::default();
+                let mut w = csv::Writer::from_writer(buf.clone());
+                w.write_record(self.keys.iter().map(|k| k.0.as_str()))
+                    .map_err(csv_err)?;
+                self.csv.insert((w, buf))
+            }
+        };
+        self.text.clear();
+        self.text.extend(self.cells.iter().map(cells::Cell::plain));
+        w.write_record(&self.text).map_err(csv_err)?;
+        w.flush()?;
+        let mut text = buf.0.borrow_mut();
+        self.w.write_all(&text)?;
+        text.clear();
+        Ok(())
+    }
+
+    fn labels(&self) -> Vec<String> {
+        self.keys
+            .iter()
+            .map(|k| {
+                if self.out.lang == Lang::Vi {
+                    k.1.clone()
+                } else {
+                    k.2.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// Prints the rows kept as one table: the first as `emit` draws it, the next ones
+    /// with its column widths.
+    fn table_chunk(&mut self) -> io::Result<()> {
+        let rows = std::mem::take(&mut self.kept);
+        let text = match &self.widths {
+            Some(widths) => fixed_table(widths, &self.labels(), &rows),
+            None => {
+                let mut table = new_table();
+                table.set_header(self.labels());
+                for row in rows {
+                    table.add_row(row);
+                }
+                let text = format!("{table}\n");
+                // The widths as drawn: the top border's segments between its corners.
+                let top = text.lines().next().unwrap_or_default();
+                let inner = top.trim_start_matches('┌').trim_end_matches('┐');
+                self.widths = Some(inner.split('┬').map(|s| s.chars().count()).collect());
+                text
+            }
+        };
+        self.w.write_all(text.as_bytes())
+    }
+}
+
+/// A table in the house style (comfy-table's `UTF8_FULL_CONDENSED`) with given column
+/// widths, padding included: what comfy-table draws for cells that fit, drawn without
+/// it, since the widths are known; a longer cell wraps onto more lines.
+fn fixed_table(widths: &[usize], header: &[String], rows: &[Vec<String>]) -> String {
+    let border = |l: char, fill: char, mid: char, r: char| {
+        let mut s = String::new();
+        s.push(l);
+        for (i, w) in widths.iter().enumerate() {
+            if i > 0 {
+                s.push(mid);
+            }
+            s.extend(std::iter::repeat_n(fill, *w));
+        }
+        s.push(r);
+        s.push('\n');
+        s
+    };
+    let line = |out: &mut String, cells: &[String]| {
+        // The common case: every cell fits on one line.
+        let fits = widths.iter().enumerate().all(|(i, w)| {
+            let text = cells.get(i).map(String::as_str).unwrap_or("");
+            !text.contains('\n') && text.chars().count() + 2 <= (*w).max(3)
+        });
+        if fits {
+            out.push('│');
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let text = cells.get(i).map(String::as_str).unwrap_or("");
+                out.push(' ');
+                out.push_str(text);
+                let used = text.chars().count() + 1;
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+            }
+            out.push_str("│\n");
+            return;
+        }
+        // Each cell's lines, cut at the column's width less its padding.
+        let pieces: Vec<Vec<String>> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let width = w.saturating_sub(2).max(1);
+                let text = cells.get(i).map(String::as_str).unwrap_or("");
+                let mut lines = Vec::new();
+                for part in text.split('\n') {
+                    let chars: Vec<char> = part.chars().collect();
+                    if chars.is_empty() {
+                        lines.push(String::new());
+                    }
+                    for c in chars.chunks(width) {
+                        lines.push(c.iter().collect());
+                    }
+                }
+                lines
+            })
+            .collect();
+        let height = pieces.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for h in 0..height {
+            out.push('│');
+            for (i, w) in widths.iter().enumerate() {
+                if i > 0 {
+                    out.push('┆');
+                }
+                let text = pieces[i].get(h).map(String::as_str).unwrap_or("");
+                out.push(' ');
+                out.push_str(text);
+                let used = text.chars().count() + 1;
+                out.extend(std::iter::repeat_n(' ', w.saturating_sub(used)));
+            }
+            out.push('│');
+            out.push('\n');
+        }
+    };
+    let mut out = border('┌', '─', '┬', '┐');
+    line(&mut out, header);
+    out.push_str(&border('╞', '═', '╪', '╡'));
+    for r in rows {
+        line(&mut out, r);
+    }
+    out.push_str(&border('└', '─', '┴', '┘'));
+    out
+}
+
+/// The bytes the CSV writer wrote for a row, taken from it after each row.
+#[derive(Clone, Default)]
+struct SharedBuf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The cells of a row read straight from its `Serialize`: the fields of a struct (or
+/// the entries of a map, as `#[serde(flatten)]` writes them) whose keys are columns,
+/// each as its JSON value would be, without building one for scalars.
+mod cells {
+    use serde::ser::{self, Impossible, Serialize};
+    use serde_json::Value;
+
+    use crate::error::Lang;
+
+    /// A field's value: a scalar as JSON would hold it, anything else as JSON.
+    pub enum Cell {
+        Null,
+        Str(String),
+        /// An integer, as JSON writes it.
+        Num(String),
+        Bool(bool),
+        Other(Value),
+    }
+
+    impl Cell {
+        /// As [`super::plain`] writes the JSON value (CSV).
+        pub fn plain(&self) -> String {
+            match self {
+                Cell::Null => String::new(),
+                Cell::Str(s) | Cell::Num(s) => s.clone(),
+                Cell::Bool(b) => b.to_string(),
+                Cell::Other(v) => super::plain(v),
+            }
+        }
+
+        /// [`Cell::table`], the text moved rather than copied when shown as it is.
+        pub fn into_table(self, key: &str, lang: Lang) -> String {
+            match self {
+                Cell::Str(s) => match super::code_words(key, &s, lang) {
+                    Some(words) => words.to_string(),
+                    None => super::human_date(&s).unwrap_or(s),
+                },
+                Cell::Num(s) => s,
+                other => other.table(key, lang),
+            }
+        }
+
+        /// As [`super::cell`] shows the JSON value (tables).
+        pub fn table(&self, key: &str, lang: Lang) -> String {
+            match self {
+                Cell::Null => String::new(),
+                Cell::Str(s) => match super::code_words(key, s, lang) {
+                    Some(words) => words.to_string(),
+                    None => super::human_date(s).unwrap_or_else(|| s.clone()),
+                },
+                Cell::Num(s) => s.clone(),
+                Cell::Bool(b) => super::human(&Value::Bool(*b), lang),
+                Cell::Other(v) => super::cell(key, v, lang),
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    pub struct NotPlain(String);
+
+    impl std::fmt::Display for NotPlain {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+    impl std::error::Error for NotPlain {}
+    impl ser::Error for NotPlain {
+        fn custom<T: std::fmt::Display>(msg: T) -> Self {
+            NotPlain(msg.to_string())
+        }
+    }
+
+    /// A field's cell: a scalar read directly; anything else through a JSON value.
+    fn cell<T: Serialize + ?Sized>(v: &T) -> Result<Cell, NotPlain> {
+        match v.serialize(Scalar) {
+            Ok(c) => Ok(c),
+            Err(_) => serde_json::to_value(v)
+                .map(|v| match v {
+                    Value::Null => Cell::Null,
+                    other => Cell::Other(other),
+                })
+                .map_err(|e| NotPlain(e.to_string())),
+        }
+    }
+
+    pub struct Capture<'a> {
+        pub keys: &'a [(String, String, String)],
+        pub cells: &'a mut Vec<Cell>,
+    }
+
+    impl Capture<'_> {
+        fn put<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), NotPlain> {
+            if let Some(i) = self.keys.iter().position(|k| k.0 == key) {
+                self.cells[i] = cell(v)?;
+            }
+            Ok(())
+        }
+    }
+
+    macro_rules! refuse {
+        ($($name:ident($($t:ty),*) -> $ok:ty;)*) => {
+            $(fn $name(self, $(_: $t),*) -> Result<$ok, NotPlain> {
+                Err(NotPlain("not a scalar".into()))
+            })*
+        };
+    }
+
+    impl<'a> ser::Serializer for Capture<'a> {
+        type Ok = ();
+        type Error = NotPlain;
+        type SerializeSeq = Impossible<(), NotPlain>;
+        type SerializeTuple = Impossible<(), NotPlain>;
+        type SerializeTupleStruct = Impossible<(), NotPlain>;
+        type SerializeTupleVariant = Impossible<(), NotPlain>;
+        type SerializeMap = Entries<'a>;
+        type SerializeStruct = Self;
+        type SerializeStructVariant = Impossible<(), NotPlain>;
+
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, NotPlain> {
+            Ok(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Entries<'a>, NotPlain> {
+            Ok(Entries {
+                row: self,
+                key: None,
+            })
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<(), NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<(), NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<(), NotPlain> {
+            Err(NotPlain("a row is a struct or a map".into()))
+        }
+        refuse! {
+            serialize_bool(bool) -> ();
+            serialize_i8(i8) -> ();
+            serialize_i16(i16) -> ();
+            serialize_i32(i32) -> ();
+            serialize_i64(i64) -> ();
+            serialize_u8(u8) -> ();
+            serialize_u16(u16) -> ();
+            serialize_u32(u32) -> ();
+            serialize_u64(u64) -> ();
+            serialize_f32(f32) -> ();
+            serialize_f64(f64) -> ();
+            serialize_char(char) -> ();
+            serialize_str(&str) -> ();
+            serialize_bytes(&[u8]) -> ();
+            serialize_none() -> ();
+            serialize_unit() -> ();
+            serialize_unit_struct(&'static str) -> ();
+            serialize_unit_variant(&'static str, u32, &'static str) -> ();
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+    }
+
+    impl ser::SerializeStruct for Capture<'_> {
+        type Ok = ();
+        type Error = NotPlain;
+        fn serialize_field<T: Serialize + ?Sized>(
+            &mut self,
+            key: &'static str,
+            v: &T,
+        ) -> Result<(), NotPlain> {
+            self.put(key, v)
+        }
+        fn end(self) -> Result<(), NotPlain> {
+            Ok(())
+        }
+    }
+
+    /// A map's entries (a struct with a flattened field serializes as one).
+    pub struct Entries<'a> {
+        row: Capture<'a>,
+        key: Option<String>,
+    }
+
+    impl ser::SerializeMap for Entries<'_> {
+        type Ok = ();
+        type Error = NotPlain;
+        fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), NotPlain> {
+            self.key = match key.serialize(Scalar)? {
+                Cell::Str(s) | Cell::Num(s) => Some(s),
+                _ => None,
+            };
+            Ok(())
+        }
+        fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), NotPlain> {
+            match self.key.take() {
+                Some(key) => self.row.put(&key, v),
+                None => Ok(()),
+            }
+        }
+        fn end(self) -> Result<(), NotPlain> {
+            Ok(())
+        }
+    }
+
+    /// A scalar's cell (floats and compounds are refused, and go through a JSON value).
+    struct Scalar;
+
+    macro_rules! integer {
+        ($($name:ident($t:ty);)*) => {
+            $(fn $name(self, v: $t) -> Result<Cell, NotPlain> {
+                Ok(Cell::Num(v.to_string()))
+            })*
+        };
+    }
+
+    impl ser::Serializer for Scalar {
+        type Ok = Cell;
+        type Error = NotPlain;
+        type SerializeSeq = Impossible<Cell, NotPlain>;
+        type SerializeTuple = Impossible<Cell, NotPlain>;
+        type SerializeTupleStruct = Impossible<Cell, NotPlain>;
+        type SerializeTupleVariant = Impossible<Cell, NotPlain>;
+        type SerializeMap = Impossible<Cell, NotPlain>;
+        type SerializeStruct = Impossible<Cell, NotPlain>;
+        type SerializeStructVariant = Impossible<Cell, NotPlain>;
+
+        integer! {
+            serialize_i8(i8);
+            serialize_i16(i16);
+            serialize_i32(i32);
+            serialize_i64(i64);
+            serialize_u8(u8);
+            serialize_u16(u16);
+            serialize_u32(u32);
+            serialize_u64(u64);
+        }
+        fn serialize_bool(self, v: bool) -> Result<Cell, NotPlain> {
+            Ok(Cell::Bool(v))
+        }
+        fn serialize_char(self, v: char) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(v.to_string()))
+        }
+        fn serialize_str(self, v: &str) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(v.to_string()))
+        }
+        fn serialize_none(self) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
+        }
+        fn serialize_unit(self) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
+        }
+        fn serialize_unit_struct(self, _: &'static str) -> Result<Cell, NotPlain> {
+            Ok(Cell::Null)
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            variant: &'static str,
+        ) -> Result<Cell, NotPlain> {
+            Ok(Cell::Str(variant.to_string()))
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Cell, NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<Cell, NotPlain> {
+            v.serialize(self)
+        }
+        fn serialize_newtype_variant<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<Cell, NotPlain> {
+            Err(NotPlain("not a scalar".into()))
+        }
+        refuse! {
+            serialize_f32(f32) -> Cell;
+            serialize_f64(f64) -> Cell;
+            serialize_bytes(&[u8]) -> Cell;
+            serialize_seq(Option<usize>) -> Self::SerializeSeq;
+            serialize_tuple(usize) -> Self::SerializeTuple;
+            serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+            serialize_map(Option<usize>) -> Self::SerializeMap;
+            serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+        }
+    }
+}
+
+#[cfg(test)]
+mod rows_tests {
+    use super::*;
+    use serde::Serialize;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "snake_case")]
+    enum State {
+        PendingApproval,
+    }
+
+    #[derive(Serialize)]
+    struct Inner<'a> {
+        unit: &'a str,
+        status: State,
+        deadline: &'a str,
+        sent_at: Option<&'a str>,
+        extension: Option<serde_json::Value>,
+    }
+
+    #[derive(Serialize)]
+    struct Row<'a> {
+        #[serde(flatten)]
+        inner: Inner<'a>,
+        late: bool,
+        days: i64,
+        roles: Vec<&'a str>,
+        ratio: f64,
+    }
+
+    const FIELDS: &[Field] = crate::fields![
+        ("unit", "Đơn vị", "Unit"),
+        ("status", "Trạng thái", "Status"),
+        ("deadline", "Hạn", "Deadline"),
+        ("sent_at", "Gửi lúc", "Sent at"),
+        ("extension", "Gia hạn", "Extension"),
+        ("late", "Trễ", "Late"),
+        ("days", "Ngày", "Days"),
+        ("roles", "Vai trò", "Roles"),
+        ("ratio", "Tỉ lệ", "Ratio"),
+        ("absent", "Không có", "Absent")
+    ];
+
+    /// Cells read from a row's `Serialize` are what the renderer makes of its JSON.
+    #[test]
+    fn cells_read_from_serialize_are_the_json_values_cells() {
+        let row = Row {
+            inner: Inner {
+                unit: "late",
+                status: State::PendingApproval,
+                deadline: "2026-11-20T23:59:59+07:00",
+                sent_at: None,
+                extension: Some(json!({"until": "2026-11-26", "reason": "Mất điện"})),
+            },
+            late: true,
+            days: -3,
+            roles: vec!["approver", "sender"],
+            ratio: 0.5,
+        };
+        let keys: Vec<(String, String, String)> = FIELDS
+            .iter()
+            .map(|f| (f.key.to_string(), f.vi.to_string(), f.en.to_string()))
+            .collect();
+        let mut cells = Vec::new();
+        cells.resize_with(keys.len(), || cells::Cell::Null);
+        row.serialize(cells::Capture {
+            keys: &keys,
+            cells: &mut cells,
+        })
+        .unwrap();
+        let v = serde_json::to_value(&row).unwrap();
+        for (k, c) in keys.iter().zip(&cells) {
+            let value = v.get(&k.0).unwrap_or(&Value::Null);
+            assert_eq!(c.plain(), plain(value), "{}", k.0);
+            for lang in [Lang::Vi, Lang::En] {
+                assert_eq!(c.table(&k.0, lang), cell(&k.0, value, lang), "{}", k.0);
+            }
+        }
+        for (k, c) in keys.iter().zip(cells) {
+            let value = v.get(&k.0).unwrap_or(&Value::Null);
+            assert_eq!(
+                c.into_table(&k.0, Lang::Vi),
+                cell(&k.0, value, Lang::Vi),
+                "{}",
+                k.0
+            );
+        }
+    }
+
+    /// Tables after the first are drawn as comfy-table draws the first, at its widths.
+    #[test]
+    fn a_fixed_width_table_is_drawn_as_comfy_table_draws_it() {
+        let header: Vec<String> = ["Mã", "Tên đơn vị", "Hạn"].map(String::from).to_vec();
+        let rows: Vec<Vec<String>> = (0..5)
+            .map(|i| {
+                vec![
+                    format!("H99.{i:02}"),
+                    format!("Xã Đồng Tâm số {i}"),
+                    "20/11/2026 23:59".to_string(),
+                ]
+            })
+            .collect();
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED);
+        table.set_content_arrangement(ContentArrangement::Disabled);
+        table.set_header(header.clone());
+        for r in &rows {
+            table.add_row(r.clone());
+        }
+        let drawn = format!("{table}\n");
+        let top = drawn.lines().next().unwrap();
+        let widths: Vec<usize> = top
+            .trim_start_matches('┌')
+            .trim_end_matches('┐')
+            .split('┬')
+            .map(|s| s.chars().count())
+            .collect();
+        assert_eq!(fixed_table(&widths, &header, &rows), drawn);
+        // A cell longer than its column wraps instead of widening it.
+        let long = vec![vec![
+            "H99.99".into(),
+            "Xã có một cái tên rất là dài".into(),
+            "".into(),
+        ]];
+        let text = fixed_table(&widths, &header, &long);
+        assert!(
+            text.lines()
+                .all(|l| l.chars().count() == top.chars().count()),
+            "{text}"
+        );
+    }
+}

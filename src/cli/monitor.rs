@@ -1,6 +1,7 @@
 //! `deadlines`, `overdue`, `status`, `compliance`, `remind`: what cron jobs and offices
 //! run. All read only; `--as-of` sets "now"; `--exit-code` gives 3 when something is found.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use crate::context::Ctx;
@@ -114,15 +115,28 @@ pub fn overdue(ctx: &Ctx, a: OverdueArgs) -> Result<()> {
         missing_only: a.missing_only,
     };
     let now = ctx.clock.now();
-    let found = ctx.read(|tx, actor| monitor::list_overdue(tx, actor, &req, now))?;
-    let missing = found
-        .rows
-        .iter()
-        .filter(|r| r.obligation.timeliness == Timeliness::Missing)
-        .count();
-    ctx.out
-        .emit(&serde_json::to_value(&found.rows)?, OBLIGATION_FIELDS)?;
-    note_excluded(ctx, &found.excluded);
+    // Rows are written as they are found: memory stays flat however many are missing.
+    let mut rows = ctx.out.rows(OBLIGATION_FIELDS);
+    let mut missing = 0;
+    let excluded = ctx.read(|tx, actor| {
+        monitor::each_overdue(tx, actor, &req, now, &mut |r| {
+            if r.obligation.timeliness == Timeliness::Missing {
+                missing += 1;
+            }
+            let flow = rows.push(r)?;
+            // The reader went away (`| head`): stop, unless the exit status must
+            // still count every missing report.
+            Ok(if a.exit_code {
+                ControlFlow::Continue(())
+            } else {
+                flow
+            })
+        })
+    })?;
+    rows.finish()?;
+    if let Some(m) = excluded.note() {
+        ctx.out.note(m);
+    }
     findings(
         a.exit_code,
         missing,

@@ -29,6 +29,17 @@ pub struct Excluded {
 /// The note naming units left out by the obligation rule (None when there are none):
 /// each unit once, with its periods.
 pub fn excluded_note(excluded: &[Excluded]) -> Option<Msg> {
+    let units: BTreeSet<(&str, &str)> = excluded
+        .iter()
+        .map(|x| (x.unit.as_str(), x.unit_name.as_str()))
+        .collect();
+    excluded_note_of(excluded, units.len())
+}
+
+/// [`excluded_note`] from the unit periods of the units it names (at least the first
+/// [`NOTE_UNITS`] in code order: a long listing keeps only those) and the number of
+/// units left out in all.
+pub fn excluded_note_of(excluded: &[Excluded], units: usize) -> Option<Msg> {
     if excluded.is_empty() {
         return None;
     }
@@ -43,7 +54,7 @@ pub fn excluded_note(excluded: &[Excluded]) -> Option<Msg> {
             .or_default()
             .insert(&x.period);
     }
-    let n = by_unit.len();
+    let n = units.max(by_unit.len());
     let shown = |vi: bool| {
         let mut parts: Vec<String> = by_unit
             .iter()
@@ -83,4 +94,4 @@ pub fn excluded_note(excluded: &[Excluded]) -> Option<Msg> {
 }
 
 /// Units a note names before "and N more" (JSON objects list them all).
-const NOTE_UNITS: usize = 50;
+pub const NOTE_UNITS: usize = 50;

@@ -2,8 +2,8 @@
 //! the status matrix of a regime's period, compliance over a span, and reminders.
 //! Everything here only reads, so `--as-of` may set "now" anywhere.
 
-use std::collections::BTreeMap;
-
+use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use jiff::{SignedDuration, Timestamp};
@@ -14,14 +14,15 @@ use crate::auth::permission::{Actor, Role, UnitTree};
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 pub use crate::domain::exclusion::{excluded_note, Excluded};
-use crate::domain::obligation::{self, Decision, Start};
+use crate::domain::obligation::{self, Decision, Reason, Start};
 use crate::domain::period::{Period, WindowKind};
 use crate::domain::workflow::{ReportStatus, RevisionStatus, Timeliness};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::ops::regime::{self, PeriodInfo};
-use crate::ops::report::{self, Target};
+use crate::ops::report;
+use crate::store::monitor as msql;
 use crate::store::regime::{self as rsql, Regime};
-use crate::store::report as sql;
+use crate::store::report::{self as sql, Revision};
 use crate::store::unit as units;
 
 /// One unit's report for one regime and period, as monitoring sees it.
@@ -117,6 +118,7 @@ pub struct Filter<'a> {
 /// Every obligation of active regimes whose rule deadline falls in [from, to] (a unit's
 /// extension is applied after), for units the actor may see; the obligation rule
 /// ([`crate::domain::obligation`]) decides which count and which are left out.
+/// Collected from [`each_obligation`], in its order.
 pub fn obligations(
     conn: &Connection,
     actor: &Actor,
@@ -126,6 +128,163 @@ pub fn obligations(
     now: Timestamp,
     cal: &WorkCalendar,
 ) -> Result<Listing> {
+    let mut out = Vec::new();
+    let mut excluded = Vec::new();
+    each_obligation(conn, actor, f, from, to, now, cal, &mut |item| {
+        match item {
+            Item::Owed(o) => out.push(o.to_owned()),
+            Item::Excluded(x) => excluded.push(x.to_excluded()),
+        }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    excluded.sort_by(|a, b| (&a.regime, &a.period, &a.unit).cmp(&(&b.regime, &b.period, &b.unit)));
+    Ok(Listing {
+        obligations: out,
+        excluded,
+    })
+}
+
+/// An [`Obligation`] as [`each_obligation`] hands it over: borrowed from what was read
+/// once (the regime, the unit's code and name, the period's deadlines), nothing copied
+/// per row. Its JSON is an [`Obligation`]'s.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObligationView<'a> {
+    pub regime: &'a str,
+    pub unit: &'a str,
+    pub unit_name: &'a str,
+    pub period: &'a str,
+    pub deadline: &'a str,
+    pub rule_deadline: &'a str,
+    pub outage_extension: Option<&'a regime::OutageExtension>,
+    pub extension: Option<&'a regime::Extension>,
+    pub status: ReportStatus,
+    pub timeliness: Timeliness,
+    pub revision: Option<i64>,
+    pub sent_at: Option<&'a str>,
+    pub returned: usize,
+    #[serde(skip)]
+    pub due: Timestamp,
+    #[serde(skip)]
+    pub window_end: &'a str,
+}
+
+impl ObligationView<'_> {
+    pub fn to_owned(&self) -> Obligation {
+        Obligation {
+            regime: self.regime.to_string(),
+            unit: self.unit.to_string(),
+            unit_name: self.unit_name.to_string(),
+            period: self.period.to_string(),
+            deadline: self.deadline.to_string(),
+            rule_deadline: self.rule_deadline.to_string(),
+            outage_extension: self.outage_extension.cloned(),
+            extension: self.extension.cloned(),
+            status: self.status,
+            timeliness: self.timeliness,
+            revision: self.revision,
+            sent_at: self.sent_at.map(str::to_string),
+            returned: self.returned,
+            due: self.due,
+            window_end: self.window_end.to_string(),
+        }
+    }
+}
+
+/// A unit period the obligation rule leaves out, as [`each_obligation`] hands it over.
+pub struct ExcludedView<'a> {
+    pub regime: &'a Regime,
+    pub unit_id: i64,
+    pub unit: &'a str,
+    pub unit_name: &'a str,
+    /// The period as every unit without an extension sees it.
+    pub rule: &'a PeriodInfo,
+    pub reason: Reason,
+    start: &'a StartOf,
+}
+
+impl ExcludedView<'_> {
+    pub fn to_excluded(&self) -> Excluded {
+        Excluded {
+            regime: self.regime.code.clone(),
+            unit: self.unit.to_string(),
+            unit_name: self.unit_name.to_string(),
+            period: self.rule.period.clone(),
+            deadline: self.rule.deadline.clone(),
+            reason: self.reason.as_str(),
+            assigned_at: self.start.assigned_at.clone(),
+            from_period: self.start.from_period.clone(),
+            window_end: self.rule.end.clone(),
+        }
+    }
+}
+
+/// What [`each_obligation`] finds for one unit and period.
+pub enum Item<'a> {
+    /// Counted, sent or not.
+    Owed(ObligationView<'a>),
+    /// Left out by the obligation rule.
+    Excluded(ExcludedView<'a>),
+}
+
+/// An assignment's start, read once for all the assignments that share it (a whole
+/// subtree assigned at one moment shares one).
+struct StartOf {
+    start: Start,
+    assigned_at: Option<String>,
+    from_period: Option<String>,
+}
+
+/// An assignment in scope: the unit's place in code order, its id, its start.
+struct Assigned {
+    rank: u32,
+    unit_id: i64,
+    start: u32,
+}
+
+/// One period of a regime: its deadline for units without an extension of their own,
+/// its rule deadline, and the units that have their own (`window open --unit`).
+struct PlanPeriod {
+    period: String,
+    info: PeriodInfo,
+    due: Timestamp,
+    rule: PeriodInfo,
+    rule_due: Timestamp,
+    own: HashMap<i64, (PeriodInfo, Timestamp)>,
+}
+
+/// A regime with a period due in the span and an assignment in scope.
+struct Plan {
+    regime: Regime,
+    periods: Vec<PlanPeriod>,
+    /// In unit code order.
+    assigned: Vec<Assigned>,
+}
+
+/// A run of rows that share one deadline: one regime's period for every unit without
+/// an extension of its own (`unit` None), or one unit's (`unit`: its index).
+struct Source {
+    due: Timestamp,
+    plan: usize,
+    period: usize,
+    unit: Option<usize>,
+}
+
+/// Hands every obligation of [`obligations`] to `visit` as it is found, in the order
+/// of the listing (deadline, regime code, unit code, period), holding one regime
+/// period's reports at a time: names are read once and looked up by id, the scope
+/// (`--regime`, `--unit`, the actor's grants) is applied to assignments before any row
+/// is built. `visit` may stop the walk (a closed pipe).
+#[allow(clippy::too_many_arguments)]
+pub fn each_obligation(
+    conn: &Connection,
+    actor: &Actor,
+    f: &Filter<'_>,
+    from: Timestamp,
+    to: Timestamp,
+    now: Timestamp,
+    cal: &WorkCalendar,
+    visit: &mut dyn FnMut(Item<'_>) -> Result<ControlFlow<()>>,
+) -> Result<()> {
     let tree: UnitTree = units::tree(conn)?;
     let regimes = match f.regime {
         Some(c) => vec![regime::find(conn, c)?],
@@ -138,117 +297,260 @@ pub fn obligations(
         .unit
         .map(|c| crate::ops::unit::find(conn, c))
         .transpose()?;
-    let unit_by_id: std::collections::HashMap<i64, units::Unit> =
-        units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
-    let mut out = Vec::new();
-    let mut excluded = Vec::new();
+    // Codes and names once; a unit's rank is its place in code order.
+    let mut names = msql::unit_names(conn)?;
+    names.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+    let rank: HashMap<i64, u32> = names
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.0, i as u32))
+        .collect();
+    let mut starts: Vec<StartOf> = Vec::new();
+    let mut start_ix: HashMap<(Option<String>, Option<String>), u32> = HashMap::new();
+    let mut plans: Vec<Plan> = Vec::new();
     for r in regimes {
-        let assigned = rsql::assignments(conn, r.id, true)?;
-        if assigned.is_empty() {
+        if !msql::has_active_assignment(conn, r.id)? {
             continue;
         }
-        let events = rsql::window_events(conn, r.id, None)?;
         let periods = regime::periods_due(&r, from, to, cal)?;
         if periods.is_empty() {
             continue;
         }
-        // The deadline of every unit without an extension of its own, once per period.
-        let mut common = Vec::with_capacity(periods.len());
-        for period in &periods {
-            let info = regime::period_info(&r, period, None, cal, &events)?;
-            let due = clock::local_to_timestamp(info.effective)?;
-            common.push((info, due));
-        }
-        // The rule deadlines (no extension), which assignments' default start is measured against.
-        let rule: Vec<(PeriodInfo, Timestamp)> = periods
-            .iter()
-            .map(|p| regime::rule_due(&r, p, cal))
-            .collect::<Result<_>>()?;
-        // Every revision of those periods in one query, not three per obligation.
-        let mut all_revs = sql::revisions_by_report(conn, r.id, &periods)?;
-        for a in &assigned {
+        let mut assigned = Vec::new();
+        for a in msql::active_assignment_starts(conn, r.id)? {
             if unit_root
                 .as_ref()
                 .is_some_and(|u| !tree.within(a.unit_id, u.id))
             {
                 continue;
             }
-            let Some(unit) = unit_by_id.get(&a.unit_id) else {
+            let Some(&unit_rank) = rank.get(&a.unit_id) else {
                 continue;
             };
-            let t = Target {
-                regime: r.clone(),
-                unit: unit.clone(),
-                period: String::new(),
-            };
-            if !report::can_read(actor, &tree, &t) {
+            if !report::can_read_unit(actor, &tree, a.unit_id, &r) {
                 continue;
             }
-            for ((period, (base, base_due)), (rule_info, rule_due)) in
-                periods.iter().zip(&common).zip(&rule)
-            {
-                let own = events
-                    .iter()
-                    .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
-                let own_info;
-                let (info, due) = if own {
-                    own_info = regime::period_info(&r, period, Some(a.unit_id), cal, &events)?;
-                    let due = clock::local_to_timestamp(own_info.effective)?;
-                    (&own_info, due)
-                } else {
-                    (base, *base_due)
-                };
-                let mut revs = all_revs
-                    .remove(&(a.unit_id, period.clone()))
-                    .unwrap_or_default();
-                // As of `now`: a sending recorded later has not happened yet.
-                for x in revs.iter_mut() {
-                    if x.sent_at
-                        .as_deref()
-                        .and_then(clock::parse_stored)
-                        .is_some_and(|t| t > now)
-                    {
-                        x.sent_at = None;
-                        x.timeliness = None;
-                    }
+            let key = (a.assigned_at, a.from_period);
+            let start = match start_ix.get(&key) {
+                Some(&i) => i,
+                None => {
+                    let i = starts.len() as u32;
+                    starts.push(StartOf {
+                        start: Start::of(
+                            key.1.as_deref(),
+                            key.0.as_deref().and_then(clock::parse_stored),
+                        ),
+                        assigned_at: key.0.clone(),
+                        from_period: key.1.clone(),
+                    });
+                    start_ix.insert(key, i);
+                    i
                 }
-                let latest = revs.last();
-                let sent = revs.iter().find(|x| x.sent_at.is_some());
-                // A period due before the unit was assigned is not the unit's to miss,
-                // but what it sent counts; what is left out is named.
-                if let Some(x) = excluded_if(&r, a, rule_info, *rule_due, sent.is_some()) {
-                    excluded.push(x);
+            };
+            assigned.push(Assigned {
+                rank: unit_rank,
+                unit_id: a.unit_id,
+                start,
+            });
+        }
+        if assigned.is_empty() {
+            continue;
+        }
+        assigned.sort_unstable_by_key(|a| a.rank);
+        let events = rsql::window_events(conn, r.id, None)?;
+        let mut plan_periods = Vec::with_capacity(periods.len());
+        for period in periods {
+            // The deadline of every unit without an extension of its own.
+            let info = regime::period_info(&r, &period, None, cal, &events)?;
+            let due = clock::local_to_timestamp(info.effective)?;
+            // The rule deadline (no extension), which assignments' default start is
+            // measured against.
+            let (rule, rule_due) = regime::rule_due(&r, &period, cal)?;
+            let mut own = HashMap::new();
+            for e in events.iter().filter(|e| e.period == period) {
+                let Some(u) = e.unit_id else { continue };
+                if own.contains_key(&u) || !assigned.iter().any(|a| a.unit_id == u) {
                     continue;
                 }
-                out.push(Obligation {
-                    regime: r.code.clone(),
-                    unit: a.unit.clone(),
-                    unit_name: a.unit_name.clone(),
-                    period: period.clone(),
-                    deadline: info.effective_deadline.clone(),
-                    rule_deadline: info.deadline.clone(),
-                    outage_extension: info.outage_extension.clone(),
-                    extension: info.extension.clone(),
-                    status: ReportStatus::of(latest.map(|x| x.status)),
-                    timeliness: report::timeliness(&revs, info, now)?,
-                    revision: latest.map(|x| x.number),
-                    sent_at: sent.and_then(|x| x.sent_at.clone()),
-                    returned: revs
-                        .iter()
-                        .filter(|x| x.status == RevisionStatus::Returned)
-                        .count(),
-                    due,
-                    window_end: info.end.clone(),
-                });
+                let info = regime::period_info(&r, &period, Some(u), cal, &events)?;
+                let due = clock::local_to_timestamp(info.effective)?;
+                own.insert(u, (info, due));
+            }
+            plan_periods.push(PlanPeriod {
+                period,
+                info,
+                due,
+                rule,
+                rule_due,
+                own,
+            });
+        }
+        plans.push(Plan {
+            regime: r,
+            periods: plan_periods,
+            assigned,
+        });
+    }
+
+    // Runs of one deadline, in the listing's order: by deadline, then regime code (the
+    // plans are in code order), then unit code within a run.
+    let mut sources = Vec::new();
+    for (pl, p) in plans.iter().enumerate() {
+        for (pi, pp) in p.periods.iter().enumerate() {
+            sources.push(Source {
+                due: pp.due,
+                plan: pl,
+                period: pi,
+                unit: None,
+            });
+            for (ai, a) in p.assigned.iter().enumerate() {
+                if let Some((_, due)) = pp.own.get(&a.unit_id) {
+                    sources.push(Source {
+                        due: *due,
+                        plan: pl,
+                        period: pi,
+                        unit: Some(ai),
+                    });
+                }
             }
         }
     }
-    out.sort_by(|a, b| (a.due, &a.regime, &a.unit).cmp(&(b.due, &b.regime, &b.unit)));
-    excluded.sort_by(|a, b| (&a.regime, &a.period, &a.unit).cmp(&(&b.regime, &b.period, &b.unit)));
-    Ok(Listing {
-        obligations: out,
-        excluded,
-    })
+    sources.sort_by_key(|s| (s.due, s.plan, s.period));
+    let mut items: Vec<(u32, usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < sources.len() {
+        let (due, pl) = (sources[i].due, sources[i].plan);
+        let n = sources[i..]
+            .iter()
+            .take_while(|s| s.due == due && s.plan == pl)
+            .count();
+        let run = &sources[i..i + n];
+        i += n;
+        let p = &plans[pl];
+        // The reports of the run's periods (one, but for two periods of a regime due
+        // at the same moment), each unit's revisions in order.
+        let mut reports: Vec<(usize, HashMap<i64, Vec<Revision>>)> = Vec::new();
+        for s in run {
+            if !reports.iter().any(|(pi, _)| *pi == s.period) {
+                reports.push((
+                    s.period,
+                    period_reports(conn, &p.regime, &p.periods[s.period].period, now)?,
+                ));
+            }
+        }
+        items.clear();
+        for s in run {
+            let pp = &p.periods[s.period];
+            match s.unit {
+                Some(ai) => items.push((p.assigned[ai].rank, s.period, ai)),
+                None => items.extend(
+                    p.assigned
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, a)| !pp.own.contains_key(&a.unit_id))
+                        .map(|(ai, a)| (a.rank, s.period, ai)),
+                ),
+            }
+        }
+        if run.len() > 1 {
+            // Units in code order, a unit's periods in order.
+            items.sort_unstable();
+        }
+        for &(unit_rank, pi, ai) in &items {
+            let a = &p.assigned[ai];
+            let pp = &p.periods[pi];
+            let (_, code, name) = &names[unit_rank as usize];
+            let revs = reports
+                .iter()
+                .find(|(x, _)| *x == pi)
+                .and_then(|(_, m)| m.get(&a.unit_id))
+                .map_or(&[][..], Vec::as_slice);
+            let sent = revs.iter().find(|x| x.sent_at.is_some());
+            let start = &starts[a.start as usize];
+            // A period due before the unit was assigned is not the unit's to miss, but
+            // what it sent counts; what is left out is named.
+            let item = match obligation::decide(
+                &start.start,
+                &pp.rule.period,
+                pp.rule_due,
+                sent.is_some(),
+            ) {
+                Decision::Excluded(reason) => Item::Excluded(ExcludedView {
+                    regime: &p.regime,
+                    unit_id: a.unit_id,
+                    unit: code,
+                    unit_name: name,
+                    rule: &pp.rule,
+                    reason,
+                    start,
+                }),
+                _ => {
+                    let (info, due) = match pp.own.get(&a.unit_id) {
+                        Some((info, due)) => (info, *due),
+                        None => (&pp.info, pp.due),
+                    };
+                    let latest = revs.last();
+                    // As `report::timeliness`: what was recorded at sending, else missing
+                    // once the unit's deadline has passed.
+                    let timeliness = match revs.iter().find_map(|x| x.timeliness) {
+                        Some(t) => t,
+                        None if now > due => Timeliness::Missing,
+                        None => Timeliness::NotDue,
+                    };
+                    Item::Owed(ObligationView {
+                        regime: &p.regime.code,
+                        unit: code,
+                        unit_name: name,
+                        period: &pp.period,
+                        deadline: &info.effective_deadline,
+                        rule_deadline: &info.deadline,
+                        outage_extension: info.outage_extension.as_ref(),
+                        extension: info.extension.as_ref(),
+                        status: ReportStatus::of(latest.map(|x| x.status)),
+                        timeliness,
+                        revision: latest.map(|x| x.number),
+                        sent_at: sent.and_then(|x| x.sent_at.as_deref()),
+                        returned: revs
+                            .iter()
+                            .filter(|x| x.status == RevisionStatus::Returned)
+                            .count(),
+                        due,
+                        window_end: &info.end,
+                    })
+                }
+            };
+            if visit(item)?.is_break() {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The revisions of a regime's period by unit, as of `now`: a sending recorded later
+/// has not happened yet.
+fn period_reports(
+    conn: &Connection,
+    r: &Regime,
+    period: &str,
+    now: Timestamp,
+) -> Result<HashMap<i64, Vec<Revision>>> {
+    let all = sql::revisions_by_report(conn, r.id, &[period.to_string()])?;
+    let mut out = HashMap::with_capacity(all.len());
+    for ((unit_id, _), mut revs) in all {
+        for x in revs.iter_mut() {
+            if x.sent_at
+                .as_deref()
+                .and_then(clock::parse_stored)
+                .is_some_and(|t| t > now)
+            {
+                x.sent_at = None;
+                x.timeliness = None;
+            }
+        }
+        out.insert(unit_id, revs);
+    }
+    Ok(out)
 }
 
 /// The obligations of a span of days, as `compliance` counts them: a period belongs to
@@ -705,6 +1007,111 @@ pub fn list_overdue(
     })
 }
 
+/// A row of `overdue` as [`each_overdue`] writes it: an [`Overdue`]'s JSON, borrowed.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueView<'a> {
+    #[serde(flatten)]
+    pub obligation: ObligationView<'a>,
+    pub working_days_overdue: i64,
+}
+
+impl OverdueView<'_> {
+    pub fn to_owned(&self) -> Overdue {
+        Overdue {
+            obligation: self.obligation.to_owned(),
+            working_days_overdue: self.working_days_overdue,
+        }
+    }
+}
+
+/// The unit periods a streamed listing left out, kept small however many there are:
+/// how many units, and the periods of the units its note names.
+#[derive(Debug, Default)]
+pub struct ExcludedSummary {
+    units: std::collections::HashSet<i64>,
+    /// (unit code, name) → its periods left out, for the first units in code order.
+    named: BTreeMap<(String, String), Vec<Excluded>>,
+}
+
+impl ExcludedSummary {
+    pub fn add(&mut self, x: &ExcludedView<'_>) {
+        use crate::domain::exclusion::NOTE_UNITS;
+        self.units.insert(x.unit_id);
+        let key = (x.unit, x.unit_name);
+        if self.named.len() >= NOTE_UNITS {
+            let beyond = self
+                .named
+                .last_key_value()
+                .is_some_and(|(last, _)| key > (last.0.as_str(), last.1.as_str()));
+            if beyond {
+                return;
+            }
+        }
+        self.named
+            .entry((x.unit.to_string(), x.unit_name.to_string()))
+            .or_default()
+            .push(x.to_excluded());
+        if self.named.len() > NOTE_UNITS {
+            self.named.pop_last();
+        }
+    }
+
+    /// The note [`excluded_note`] gives for the whole list.
+    pub fn note(&self) -> Option<Msg> {
+        let named: Vec<Excluded> = self.named.values().flatten().cloned().collect();
+        crate::domain::exclusion::excluded_note_of(&named, self.units.len())
+    }
+}
+
+/// `overdue`, streamed: hands every row of [`list_overdue`] to `row` as it is found,
+/// in the same order, and sums up what the rule left out. `row` may stop the walk.
+pub fn each_overdue(
+    conn: &Connection,
+    actor: &Actor,
+    req: &OverdueRequest,
+    now: Timestamp,
+    row: &mut dyn FnMut(&OverdueView<'_>) -> Result<ControlFlow<()>>,
+) -> Result<ExcludedSummary> {
+    let cal = crate::ops::calendar::load(conn)?;
+    let mut excluded = ExcludedSummary::default();
+    // Working days from a deadline to now, once per deadline.
+    let mut to_now: HashMap<Timestamp, i64> = HashMap::new();
+    let include_late = !req.missing_only;
+    each_obligation(
+        conn,
+        actor,
+        &req.scope.filter(),
+        now - req.since,
+        now,
+        now,
+        &cal,
+        &mut |item| match item {
+            Item::Excluded(x) => {
+                excluded.add(&x);
+                Ok(ControlFlow::Continue(()))
+            }
+            Item::Owed(o) => {
+                if !(o.timeliness == Timeliness::Missing
+                    || (include_late && o.timeliness == Timeliness::Late))
+                {
+                    return Ok(ControlFlow::Continue(()));
+                }
+                let days = match o.sent_at.and_then(clock::parse_stored) {
+                    Some(until) => working_days_after(o.due, until, &cal),
+                    None => *to_now
+                        .entry(o.due)
+                        .or_insert_with(|| working_days_after(o.due, now, &cal)),
+                };
+                row(&OverdueView {
+                    obligation: o,
+                    working_days_overdue: days,
+                })
+            }
+        },
+    )?;
+    Ok(excluded)
+}
+
 /// What `compliance` ranks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RankBy {
@@ -847,6 +1254,372 @@ mod tests {
             regime: Some("KTXH-THANG".into()),
             unit: None,
         }
+    }
+
+    /// The listing as it was built before it was streamed (issue 13): every assignment
+    /// joined to its names, permission checked per row, sorted at the end. The
+    /// reference the streamed listing is held to.
+    fn old_obligations(
+        conn: &Connection,
+        actor: &Actor,
+        f: &Filter<'_>,
+        from: Timestamp,
+        to: Timestamp,
+        now: Timestamp,
+        cal: &WorkCalendar,
+    ) -> Result<Listing> {
+        let tree: UnitTree = units::tree(conn)?;
+        let regimes = match f.regime {
+            Some(c) => vec![regime::find(conn, c)?],
+            None => rsql::all(conn)?
+                .into_iter()
+                .filter(|r| r.status == "active")
+                .collect(),
+        };
+        let unit_root = f
+            .unit
+            .map(|c| crate::ops::unit::find(conn, c))
+            .transpose()?;
+        let unit_by_id: std::collections::HashMap<i64, units::Unit> =
+            units::all(conn)?.into_iter().map(|u| (u.id, u)).collect();
+        let mut out = Vec::new();
+        let mut excluded = Vec::new();
+        for r in regimes {
+            let assigned = rsql::assignments(conn, r.id, true)?;
+            if assigned.is_empty() {
+                continue;
+            }
+            let events = rsql::window_events(conn, r.id, None)?;
+            let periods = regime::periods_due(&r, from, to, cal)?;
+            if periods.is_empty() {
+                continue;
+            }
+            // The deadline of every unit without an extension of its own, once per period.
+            let mut common = Vec::with_capacity(periods.len());
+            for period in &periods {
+                let info = regime::period_info(&r, period, None, cal, &events)?;
+                let due = clock::local_to_timestamp(info.effective)?;
+                common.push((info, due));
+            }
+            // The rule deadlines (no extension), which assignments' default start is measured against.
+            let rule: Vec<(PeriodInfo, Timestamp)> = periods
+                .iter()
+                .map(|p| regime::rule_due(&r, p, cal))
+                .collect::<Result<_>>()?;
+            // Every revision of those periods in one query, not three per obligation.
+            let mut all_revs = sql::revisions_by_report(conn, r.id, &periods)?;
+            for a in &assigned {
+                if unit_root
+                    .as_ref()
+                    .is_some_and(|u| !tree.within(a.unit_id, u.id))
+                {
+                    continue;
+                }
+                let Some(unit) = unit_by_id.get(&a.unit_id) else {
+                    continue;
+                };
+                let t = crate::ops::report::Target {
+                    regime: r.clone(),
+                    unit: unit.clone(),
+                    period: String::new(),
+                };
+                if !report::can_read(actor, &tree, &t) {
+                    continue;
+                }
+                for ((period, (base, base_due)), (rule_info, rule_due)) in
+                    periods.iter().zip(&common).zip(&rule)
+                {
+                    let own = events
+                        .iter()
+                        .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
+                    let own_info;
+                    let (info, due) = if own {
+                        own_info = regime::period_info(&r, period, Some(a.unit_id), cal, &events)?;
+                        let due = clock::local_to_timestamp(own_info.effective)?;
+                        (&own_info, due)
+                    } else {
+                        (base, *base_due)
+                    };
+                    let mut revs = all_revs
+                        .remove(&(a.unit_id, period.clone()))
+                        .unwrap_or_default();
+                    // As of `now`: a sending recorded later has not happened yet.
+                    for x in revs.iter_mut() {
+                        if x.sent_at
+                            .as_deref()
+                            .and_then(clock::parse_stored)
+                            .is_some_and(|t| t > now)
+                        {
+                            x.sent_at = None;
+                            x.timeliness = None;
+                        }
+                    }
+                    let latest = revs.last();
+                    let sent = revs.iter().find(|x| x.sent_at.is_some());
+                    // A period due before the unit was assigned is not the unit's to miss,
+                    // but what it sent counts; what is left out is named.
+                    if let Some(x) = excluded_if(&r, a, rule_info, *rule_due, sent.is_some()) {
+                        excluded.push(x);
+                        continue;
+                    }
+                    out.push(Obligation {
+                        regime: r.code.clone(),
+                        unit: a.unit.clone(),
+                        unit_name: a.unit_name.clone(),
+                        period: period.clone(),
+                        deadline: info.effective_deadline.clone(),
+                        rule_deadline: info.deadline.clone(),
+                        outage_extension: info.outage_extension.clone(),
+                        extension: info.extension.clone(),
+                        status: ReportStatus::of(latest.map(|x| x.status)),
+                        timeliness: report::timeliness(&revs, info, now)?,
+                        revision: latest.map(|x| x.number),
+                        sent_at: sent.and_then(|x| x.sent_at.clone()),
+                        returned: revs
+                            .iter()
+                            .filter(|x| x.status == RevisionStatus::Returned)
+                            .count(),
+                        due,
+                        window_end: info.end.clone(),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.due, &a.regime, &a.unit).cmp(&(b.due, &b.regime, &b.unit)));
+        excluded
+            .sort_by(|a, b| (&a.regime, &a.period, &a.unit).cmp(&(&b.regime, &b.period, &b.unit)));
+        Ok(Listing {
+            obligations: out,
+            excluded,
+        })
+    }
+
+    fn actors() -> [&'static str; 8] {
+        [
+            who::SYSADMIN,
+            who::PROVINCE_AGGREGATOR,
+            who::VIEWER,
+            who::DEPARTMENT_CLERK,
+            who::DEPARTMENT_LEADER,
+            who::COMMUNE_CLERK,
+            who::COMMUNE_LEADER,
+            who::OTHER_COMMUNE_CLERK,
+        ]
+    }
+
+    fn scopes() -> Vec<Scope> {
+        let mut out = vec![Scope::default(), ktxh()];
+        for unit in ["000.00.00.H99", "99001", "000.03.00.H99"] {
+            out.push(Scope {
+                regime: None,
+                unit: Some(unit.into()),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn obligations_are_what_they_were_for_every_actor_and_scope() {
+        let p = Province::new();
+        let now = Province::now();
+        for who in actors() {
+            for scope in scopes() {
+                let (new, old) = p
+                    .read(who, |tx, actor| {
+                        let cal = crate::ops::calendar::load(tx)?;
+                        let f = scope.filter();
+                        let (from, to) = (now - days(400), now + days(60));
+                        Ok((
+                            obligations(tx, actor, &f, from, to, now, &cal)?,
+                            old_obligations(tx, actor, &f, from, to, now, &cal)?,
+                        ))
+                    })
+                    .unwrap();
+                let json = |l: &Listing| {
+                    (
+                        serde_json::to_value(&l.obligations).unwrap(),
+                        serde_json::to_value(&l.excluded).unwrap(),
+                        l.obligations
+                            .iter()
+                            .map(|o| (o.due, o.window_end.clone()))
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                assert_eq!(json(&new), json(&old), "{who} {scope:?}");
+                assert_eq!(new.note(), old.note(), "{who} {scope:?}");
+            }
+        }
+    }
+
+    /// A scoped actor's streamed `overdue` is the administrator's full list as it was
+    /// built before, filtered to what the actor may read and the scope names.
+    #[test]
+    fn a_scoped_actors_streamed_overdue_is_the_old_full_list_filtered() {
+        let p = Province::new();
+        let now = Province::now();
+        let since = days(366);
+        let full = p
+            .read(who::SYSADMIN, |tx, actor| {
+                let cal = crate::ops::calendar::load(tx)?;
+                let l = old_obligations(
+                    tx,
+                    actor,
+                    &Scope::default().filter(),
+                    now - since,
+                    now,
+                    now,
+                    &cal,
+                )?;
+                Ok((overdue_rows(l.obligations, now, &cal, true), l.excluded))
+            })
+            .unwrap();
+        let mut seen_rows = 0;
+        for who in actors() {
+            for scope in scopes() {
+                for missing_only in [false, true] {
+                    let req = OverdueRequest {
+                        scope: scope.clone(),
+                        since,
+                        missing_only,
+                    };
+                    let (streamed, summary, expected, expected_excluded) = p
+                        .read(who, |tx, actor| {
+                            let mut rows = Vec::new();
+                            let summary = each_overdue(tx, actor, &req, now, &mut |r| {
+                                rows.push(r.to_owned());
+                                Ok(ControlFlow::Continue(()))
+                            })?;
+                            let tree = units::tree(tx)?;
+                            let root = scope
+                                .unit
+                                .as_deref()
+                                .map(|c| crate::ops::unit::find(tx, c))
+                                .transpose()?;
+                            let visible = |regime_code: &str, unit_code: &str| -> Result<bool> {
+                                let r = regime::find(tx, regime_code)?;
+                                let u = crate::ops::unit::find(tx, unit_code)?;
+                                Ok(scope.regime.as_deref().is_none_or(|c| c == regime_code)
+                                    && root.as_ref().is_none_or(|root| tree.within(u.id, root.id))
+                                    && report::can_read_unit(actor, &tree, u.id, &r))
+                            };
+                            let mut expected = Vec::new();
+                            for o in &full.0 {
+                                if visible(&o.obligation.regime, &o.obligation.unit)?
+                                    && (!missing_only
+                                        || o.obligation.timeliness == Timeliness::Missing)
+                                {
+                                    expected.push(o.clone());
+                                }
+                            }
+                            let mut excluded = Vec::new();
+                            for x in &full.1 {
+                                if visible(&x.regime, &x.unit)? {
+                                    excluded.push(x.clone());
+                                }
+                            }
+                            Ok((rows, summary, expected, excluded))
+                        })
+                        .unwrap();
+                    seen_rows += streamed.len();
+                    assert_eq!(
+                        serde_json::to_value(&streamed).unwrap(),
+                        serde_json::to_value(&expected).unwrap(),
+                        "{who} {scope:?} missing_only={missing_only}"
+                    );
+                    assert_eq!(
+                        summary.note(),
+                        excluded_note(&expected_excluded),
+                        "{who} {scope:?}"
+                    );
+                }
+            }
+        }
+        assert!(seen_rows > 0, "the fixture has overdue reports to compare");
+    }
+
+    #[test]
+    fn a_streamed_row_writes_the_json_of_the_owned_row() {
+        let p = Province::new();
+        let req = OverdueRequest {
+            scope: Scope::default(),
+            since: days(366),
+            missing_only: false,
+        };
+        let (views, owned) = p
+            .read(who::SYSADMIN, |tx, actor| {
+                let mut views = Vec::new();
+                each_overdue(tx, actor, &req, Province::now(), &mut |r| {
+                    views.push(serde_json::to_string_pretty(r)?);
+                    Ok(ControlFlow::Continue(()))
+                })?;
+                let owned: Vec<String> = list_overdue(tx, actor, &req, Province::now())?
+                    .rows
+                    .iter()
+                    .map(|r| serde_json::to_string_pretty(r).unwrap())
+                    .collect();
+                Ok((views, owned))
+            })
+            .unwrap();
+        assert!(!views.is_empty());
+        assert_eq!(views, owned);
+    }
+
+    #[test]
+    fn the_note_of_a_long_list_names_the_first_units_and_counts_them_all() {
+        let regime = Regime {
+            id: 1,
+            code: "R".into(),
+            name: String::new(),
+            kind: "periodic".into(),
+            content: None,
+            legal_basis: None,
+            method: None,
+            form: String::new(),
+            frequency: None,
+            window: String::new(),
+            deadline_rule: None,
+            period_label: None,
+            window_start: None,
+            window_end: None,
+            deadline_at: None,
+            lead_unit: String::new(),
+            lead_unit_id: 1,
+            receivers: Vec::new(),
+            status: "active".into(),
+        };
+        let p = Province::new();
+        let rule = p
+            .read(who::SYSADMIN, |tx, _| {
+                let r = regime::find(tx, "KTXH-THANG")?;
+                let cal = crate::ops::calendar::load(tx)?;
+                Ok(regime::rule_due(&r, "202610", &cal)?.0)
+            })
+            .unwrap();
+        let start = StartOf {
+            start: Start::Always,
+            assigned_at: Some("2026-11-01T00:00:00Z".into()),
+            from_period: None,
+        };
+        let mut all = Vec::new();
+        let mut summary = ExcludedSummary::default();
+        // Units in descending order, as a listing by deadline may meet them.
+        for i in (0..180).rev() {
+            let code = format!("U{i:03}");
+            let name = format!("Xã {i}");
+            let x = ExcludedView {
+                regime: &regime,
+                unit_id: i,
+                unit: &code,
+                unit_name: &name,
+                rule: &rule,
+                reason: Reason::AssignedAfterDeadline,
+                start: &start,
+            };
+            summary.add(&x);
+            all.push(x.to_excluded());
+        }
+        assert_eq!(summary.note(), excluded_note(&all));
+        assert!(summary.named.len() <= crate::domain::exclusion::NOTE_UNITS);
     }
 
     #[test]

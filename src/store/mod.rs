@@ -10,6 +10,7 @@ pub mod audit;
 pub mod calendar;
 pub mod form;
 pub mod indicator;
+pub mod monitor;
 pub mod notice;
 pub mod regime;
 pub mod report;

@@ -132,19 +132,20 @@ fn require_role(
 
 /// May the actor read this report? Any grant over the unit, or aggregating it.
 pub fn can_read(actor: &Actor, tree: &UnitTree, t: &Target) -> bool {
+    can_read_unit(actor, tree, t.unit.id, &t.regime)
+}
+
+/// [`can_read`] by the unit's id alone (monitoring checks every assignment, and
+/// builds no target for it).
+pub fn can_read_unit(actor: &Actor, tree: &UnitTree, unit_id: i64, regime: &Regime) -> bool {
     actor.is_sysadmin()
         || actor.grants.iter().any(|g| {
-            tree.within(t.unit.id, g.unit_id)
+            tree.within(unit_id, g.unit_id)
                 && g.regimes
                     .as_ref()
-                    .is_none_or(|rs| rs.contains(&t.regime.code))
+                    .is_none_or(|rs| rs.contains(&regime.code))
         })
-        || actor.holds_for_regime(
-            Role::Aggregator,
-            t.regime.lead_unit_id,
-            &t.regime.code,
-            tree,
-        )
+        || actor.holds_for_regime(Role::Aggregator, regime.lead_unit_id, &regime.code, tree)
 }
 
 fn state_error(rev: &Revision, action: Action) -> Error {
