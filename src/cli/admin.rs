@@ -151,12 +151,6 @@ impl StageBar {
         let shown = std::io::stderr().is_terminal() && !ctx.out.quiet && !ctx.out.is_json();
         let bar = shown.then(|| {
             let b = indicatif::ProgressBar::new(0);
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {bar:40} {pos}/{len} {wide_msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
             b.enable_steady_tick(std::time::Duration::from_millis(120));
             b
         });
@@ -170,8 +164,18 @@ impl StageBar {
 impl crate::audit::Progress for StageBar {
     fn stage(&self, what: Msg, len: u64) {
         if let Some(b) = &self.bar {
-            b.set_length(len);
+            // Steps not counted (a single SQLite statement): a spinner and the stage.
+            let template = if len == 0 {
+                "{spinner} {wide_msg}"
+            } else {
+                "{spinner} {bar:40} {pos}/{len} {wide_msg}"
+            };
+            b.set_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
             b.set_position(0);
+            b.set_length(len);
             b.set_message(what.get(self.lang).to_string());
         }
     }
