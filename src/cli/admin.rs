@@ -174,9 +174,9 @@ impl crate::audit::Progress for StageBar {
                 indicatif::ProgressStyle::with_template(template)
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
+            b.set_message(what.get(self.lang).to_string());
             b.set_position(0);
             b.set_length(len);
-            b.set_message(what.get(self.lang).to_string());
         }
     }
 
