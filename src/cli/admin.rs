@@ -104,10 +104,12 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
             ctx.out.emit(&serde_json::to_value(entries)?, LOG_FIELDS)
         }
         AuditCmd::Verify => {
+            let bar = StageBar::new(ctx);
             let v = ctx.read(|tx, a| {
                 a.require_sysadmin(Msg::new("kiểm tra nhật ký", "verify the audit trail"))?;
-                crate::audit::verify(tx)
+                crate::audit::verify_with(tx, &bar)
             })?;
+            drop(bar);
             let problems = v.problems.clone();
             if ctx.out.is_json() || problems.is_empty() {
                 ctx.out.emit(
@@ -131,6 +133,64 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 &serde_json::to_value(Head { head })?,
                 fields![("head", "Đầu chuỗi", "Head")],
             )
+        }
+    }
+}
+
+/// The progress of `check` and `audit verify`: one bar, started over at each stage,
+/// on a terminal only (never in a pipe, with `-q` or with JSON output); cleared when
+/// dropped, before the result or an error is written.
+struct StageBar {
+    bar: Option<indicatif::ProgressBar>,
+    lang: crate::error::Lang,
+}
+
+impl StageBar {
+    fn new(ctx: &Ctx) -> Self {
+        use std::io::IsTerminal;
+        let shown = std::io::stderr().is_terminal() && !ctx.out.quiet && !ctx.out.is_json();
+        let bar = shown.then(|| {
+            let b = indicatif::ProgressBar::new(0);
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        StageBar {
+            bar,
+            lang: ctx.lang(),
+        }
+    }
+}
+
+impl crate::audit::Progress for StageBar {
+    fn stage(&self, what: Msg, len: u64) {
+        if let Some(b) = &self.bar {
+            // Steps not counted (a single SQLite statement): a spinner and the stage.
+            let template = if len == 0 {
+                "{spinner} {wide_msg}"
+            } else {
+                "{spinner} {bar:40} {pos}/{len} {wide_msg}"
+            };
+            b.set_style(
+                indicatif::ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b.set_message(what.get(self.lang).to_string());
+            b.set_position(0);
+            b.set_length(len);
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+    }
+}
+
+impl Drop for StageBar {
+    fn drop(&mut self) {
+        if let Some(b) = self.bar.take() {
+            b.finish_and_clear();
         }
     }
 }
@@ -222,11 +282,13 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
 
 pub fn check(ctx: &Ctx) -> Result<()> {
     let mut store = ctx.open()?;
+    let bar = StageBar::new(ctx);
     let report = store.read(|tx| {
         ctx.authenticate(tx, Need::Ready)?
             .require_sysadmin(Msg::new("kiểm tra cơ sở dữ liệu", "check the database"))?;
-        backup::check(tx)
+        backup::check_with(tx, &bar)
     })?;
+    drop(bar);
     let problems = report.audit.problems.clone();
     let fk: Vec<Value> = report.foreign_keys.clone();
     ctx.out.emit(

@@ -413,6 +413,143 @@ pub fn value_digests(conn: &Connection) -> Result<Vec<(String, String, String)>>
     Ok(out)
 }
 
+use rusqlite::types::Type;
+
+/// A text column that may be NULL, as `get::<Option<String>>` reads it: anything but
+/// text (a blob) or text that is not UTF-8 is an error.
+fn text_at<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    let v = row.get_ref(i)?;
+    let ty = v.data_type();
+    v.as_str_or_null()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, ty, Box::new(e)))
+}
+
+/// A text column, as `get::<String>` reads it (NULL is an error too).
+fn text_req<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    text_at(row, i)?.ok_or_else(|| rusqlite::Error::InvalidColumnType(i, String::new(), Type::Null))
+}
+
+/// How many revisions there are (of every report).
+pub fn revision_count(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT COUNT(*) FROM revision", [], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// What the ordered pass over the values found.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ValuePass {
+    /// Values read (those of existing revisions).
+    pub values: u64,
+    /// Values whose revision does not exist (foreign key violations).
+    pub orphans: u64,
+}
+
+/// Which revisions a pass over the values covers: split at a revision id, two passes
+/// (on two connections) share the work. Values of no revision fall in one of the two
+/// (NULL in neither: it refers to none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revisions {
+    All,
+    Below(i64),
+    From(i64),
+}
+
+/// The revision id that splits the revisions in two halves, if there are two.
+pub fn middle_revision(conn: &Connection) -> Result<Option<i64>> {
+    let n = revision_count(conn)?;
+    if n < 2 {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row(
+            "SELECT id FROM revision ORDER BY id LIMIT 1 OFFSET ?1",
+            [(n / 2) as i64],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// Every revision's stored values digest beside the digest of the values it holds now
+/// (the same as [`value_digests`]), handed to `f` revision by revision as
+/// (reference, stored, now): a value edited behind the tool's back makes them differ.
+/// One pass over the `value` table in its primary key's order (revision, row, column:
+/// the order `digest_values` spells a revision's values in), merged with the revisions
+/// in id order and hashed as it is read, so only one revision's reference is held.
+/// Values of no revision are counted, not digested.
+pub fn each_value_digest(
+    conn: &Connection,
+    which: Revisions,
+    mut f: impl FnMut(&str, &str, &str) -> Result<()>,
+) -> Result<ValuePass> {
+    const REVS: &str = "SELECT id, ref, values_digest FROM revision";
+    // num or, when there is none, txt: what the digest spells (one column fewer to read).
+    const VALS: &str = "SELECT revision_id, row_key, column_key, coalesce(num, txt) FROM value";
+    const ORDER: &str = "ORDER BY revision_id, row_key, column_key";
+    let (revs_sql, vals_sql, bound) = match which {
+        Revisions::All => (
+            format!("{REVS} ORDER BY id"),
+            format!("{VALS} {ORDER}"),
+            None,
+        ),
+        Revisions::Below(id) => (
+            format!("{REVS} WHERE id < ?1 ORDER BY id"),
+            format!("{VALS} WHERE revision_id < ?1 {ORDER}"),
+            Some(id),
+        ),
+        Revisions::From(id) => (
+            format!("{REVS} WHERE id >= ?1 ORDER BY id"),
+            format!("{VALS} WHERE revision_id >= ?1 {ORDER}"),
+            Some(id),
+        ),
+    };
+    let mut revs = conn.prepare_cached(&revs_sql)?;
+    let mut vals = conn.prepare_cached(&vals_sql)?;
+    let (mut revs, mut vals) = match bound {
+        Some(id) => (revs.query([id])?, vals.query([id])?),
+        None => (revs.query([])?, vals.query([])?),
+    };
+    let mut pass = ValuePass::default();
+    let mut d = super::audit::JsonDigest::default();
+    let mut next = vals.next()?;
+    while let Some(rev) = revs.next()? {
+        let id: i64 = rev.get(0)?;
+        d.raw(b"[");
+        let mut first = true;
+        while let Some(v) = next {
+            use rusqlite::types::ValueRef;
+            match v.get_ref(0)? {
+                ValueRef::Integer(r) if r == id => {
+                    let (rk, ck) = (text_req(v, 1)?, text_req(v, 2)?);
+                    let value = text_at(v, 3)?.unwrap_or_default();
+                    d.value(first, rk, ck, value);
+                    first = false;
+                    pass.values += 1;
+                }
+                // Later revisions' values (text and blobs sort after every number).
+                ValueRef::Integer(r) if r > id => break,
+                ValueRef::Real(r) if r > id as f64 => break,
+                ValueRef::Text(_) | ValueRef::Blob(_) => break,
+                // No revision (a NULL refers to none: not a foreign key violation).
+                ValueRef::Null => {}
+                _ => pass.orphans += 1,
+            }
+            next = vals.next()?;
+        }
+        d.raw(b"]");
+        let now = d.finish();
+        let (reference, stored): (String, String) = (rev.get(1)?, rev.get(2)?);
+        f(&reference, &stored, &now)?;
+    }
+    // What is left belongs to no revision.
+    while let Some(v) = next {
+        if v.get_ref(0)? != rusqlite::types::ValueRef::Null {
+            pass.orphans += 1;
+        }
+        next = vals.next()?;
+    }
+    Ok(pass)
+}
+
 /// One unit's reports of a regime: (report id, period), for its own history.
 pub fn unit_reports(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare_cached(
@@ -646,4 +783,49 @@ pub fn period_transitions(
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::testing::Province;
+
+    fn streamed(conn: &Connection) -> (Vec<(String, String, String)>, ValuePass) {
+        let mut out = Vec::new();
+        let pass = each_value_digest(conn, Revisions::All, |r, s, n| {
+            out.push((r.to_string(), s.to_string(), n.to_string()));
+            Ok(())
+        })
+        .unwrap();
+        (out, pass)
+    }
+
+    #[test]
+    fn one_ordered_pass_digests_values_as_one_query_per_revision_does() {
+        let p = Province::new();
+        let conn = Connection::open(&p.db).unwrap();
+        let (before, pass) = streamed(&conn);
+        assert_eq!(before, value_digests(&conn).unwrap());
+        assert!(pass.values > 0 && pass.orphans == 0);
+        assert!(before.iter().all(|(_, stored, now)| stored == now));
+        // Values edited, removed and added behind the tool's back; values of no
+        // revision, one of them before the first revision, are counted, not digested.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             UPDATE value SET num = '9999' WHERE (revision_id, row_key, column_key) =
+               (SELECT revision_id, row_key, column_key FROM value WHERE num <> '9999' LIMIT 1);
+             DELETE FROM value WHERE revision_id = (SELECT MAX(revision_id) FROM value)
+               AND row_key = (SELECT MAX(row_key) FROM value WHERE revision_id = (SELECT MAX(revision_id) FROM value));
+             INSERT INTO value(revision_id, row_key, column_key, num, txt)
+               SELECT MIN(id), 'r\"', 'c\\', NULL, 'ghi chú' || char(10) FROM revision;
+             INSERT INTO value(revision_id, row_key, column_key, num, txt) VALUES
+               (-1, 'r', 'c', '1', NULL), (999999, 'r', 'c', '1', NULL), ('x', 'r', 'c', '1', NULL);",
+        )
+        .unwrap();
+        let (after, pass) = streamed(&conn);
+        assert_eq!(after, value_digests(&conn).unwrap());
+        assert_eq!(pass.orphans, 3);
+        let changed = after.iter().filter(|(_, s, n)| s != n).count();
+        assert!(changed >= 2, "{changed}");
+    }
 }
