@@ -178,22 +178,22 @@ pub fn each_value(
     stream(rows, each)
 }
 
-/// [`each_value`] for the values of some rows only (a dashboard's few indicators out
-/// of a hundred): the key (revision, row, column) seeks each row, the rest is not read.
+/// [`each_value`] for the rows from `first` to `last` (row keys, inclusive) only (a
+/// dashboard's few indicators and their parts out of a hundred rows): the key
+/// (revision, row, column) seeks the first and stops after the last, the rest is
+/// not read.
 pub fn each_value_in_rows(
     conn: &Connection,
     revision_id: i64,
-    rows: &[String],
+    first: &str,
+    last: &str,
     each: impl FnMut(&[u8], &[u8], Option<&str>, Option<&str>),
 ) -> Result<()> {
-    let marks = vec!["?"; rows.len()].join(",");
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT row_key, column_key, num, txt FROM value WHERE revision_id = ? AND row_key IN ({marks})
-         ORDER BY row_key, column_key"
-    ))?;
-    let params = std::iter::once(&revision_id as &dyn rusqlite::ToSql)
-        .chain(rows.iter().map(|r| r as &dyn rusqlite::ToSql));
-    let found = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT row_key, column_key, num, txt FROM value
+         WHERE revision_id = ?1 AND row_key >= ?2 AND row_key <= ?3 ORDER BY row_key, column_key",
+    )?;
+    let found = stmt.query(params![revision_id, first, last])?;
     stream(found, each)
 }
 

@@ -262,8 +262,9 @@ struct Reading<'r> {
     group_of: &'r [Option<usize>],
     n_groups: usize,
     sign: Option<(&'r str, &'r str)>,
-    /// Read only these rows' values (see [`Options::cells`]).
-    rows: Option<&'r [String]>,
+    /// Read only the rows from the first to the last of these row keys (see
+    /// [`Options::cells`]).
+    rows: Option<(&'r str, &'r str)>,
 }
 
 impl Reading<'_> {
@@ -328,7 +329,9 @@ impl Reading<'_> {
                     }
                 };
                 match self.rows {
-                    Some(rows) => sql::each_value_in_rows(conn, revision, rows, each)?,
+                    Some((first, last)) => {
+                        sql::each_value_in_rows(conn, revision, first, last, each)?
+                    }
                     None => sql::each_value(conn, revision, each)?,
                 }
             }
@@ -431,7 +434,7 @@ fn sums_of(
     plan: &engine::Plan,
     c: &Collected,
     statuses: &[RevisionStatus],
-    rows: Option<&[String]>,
+    rows: Option<(&str, &str)>,
 ) -> Result<engine::Sums> {
     let heads = c.heads();
     let included = engine::counted(&heads, statuses);
@@ -537,7 +540,10 @@ pub fn aggregate(
         keys.dedup();
         keys
     });
-    let rows = rows.as_deref();
+    // A range of row keys: one seek per revision, no list to look each key up in.
+    let rows = rows
+        .as_ref()
+        .and_then(|k| Some((k.first()?.as_str(), k.last()?.as_str())));
     let keep = |mut values: crate::entry::Values| {
         if let Some(w) = &wanted {
             values.retain(|k, _| w.contains(k));
