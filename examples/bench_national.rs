@@ -56,7 +56,8 @@ const REGIME: &str = "KTXH-XA-THANG";
 const PERIOD: &str = "202611";
 
 /// The period's accepted revisions.
-const PERIOD_REVISIONS: &str = "SELECT rv.id FROM report r JOIN revision rv ON rv.report_id = r.id AND rv.status = 'accepted'
+const PERIOD_REVISIONS: &str =
+    "SELECT rv.id FROM report r JOIN revision rv ON rv.report_id = r.id AND rv.status = 'accepted'
 WHERE r.regime_id = (SELECT id FROM regime WHERE code = 'KTXH-XA-THANG') AND r.period = '202611'";
 
 /// With the cell index: a sum per cell over the revisions of the subquery; SQLite
@@ -205,7 +206,11 @@ fn main() {
     // 1. The national set: built, or reused.
     let (db, built) = match &reused {
         Some(db) => {
-            assert!(db.is_file(), "BENCH_NATIONAL_DB: no file at {}", db.display());
+            assert!(
+                db.is_file(),
+                "BENCH_NATIONAL_DB: no file at {}",
+                db.display()
+            );
             println!("reusing {}", db.display());
             (db.clone(), None)
         }
@@ -280,9 +285,11 @@ fn main() {
         )
         .expect("the period's revisions");
     let contiguous: i64 = conn
-        .query_row(&format!("SELECT count(*) FROM ({PERIOD_REVISIONS})"), [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            &format!("SELECT count(*) FROM ({PERIOD_REVISIONS})"),
+            [],
+            |r| r.get(0),
+        )
         .expect("count");
     let contiguous = contiguous == high - low + 1;
     let dashboard_xlsx = dir.join("dashboard.xlsx");
@@ -362,8 +369,19 @@ fn main() {
         ytd.add(&m);
         let mut c = b.cmd(&db);
         c.args([
-            "-q", "-o", "json", "export", "dashboard", "--regime", REGIME, "--from", "202512",
-            "--to", PERIOD, "--force", "--out",
+            "-q",
+            "-o",
+            "json",
+            "export",
+            "dashboard",
+            "--regime",
+            REGIME,
+            "--from",
+            "202512",
+            "--to",
+            PERIOD,
+            "--force",
+            "--out",
         ])
         .arg(&dashboard_xlsx);
         let m = measure(c, true, &out("dashboard"));
@@ -445,10 +463,7 @@ fn main() {
     // Every stored cell of a summed row (groups 1–8: r001–r080; 9–10 average) is
     // SQLite's sum: baocao's exact decimal against SQLite's double.
     let baocao_cell = |row: &str, number: &str| -> Option<f64> {
-        a["rows"]
-            .as_array()?
-            .iter()
-            .find(|r| r["row"] == row)?["values"][number]
+        a["rows"].as_array()?.iter().find(|r| r["row"] == row)?["values"][number]
             .as_str()?
             .parse()
             .ok()

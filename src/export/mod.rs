@@ -252,9 +252,10 @@ fn new_book(form: &FormDef, meta: &Meta) -> Result<Workbook> {
     let mut book = Workbook::new();
     book.set_default_format(&style::default_format(), 20, 64)
         .map_err(xlsx_error)?;
-    // Excel's own level: a 3.6-million-cell detail saves in half the time of the
-    // default 6 for a file about a quarter larger.
-    book.set_zip_compression_level(3);
+    // Level 2: a 3.6-million-cell detail saves in a third of the time of the default
+    // 6, and in two thirds of level 3's, for a file 7 % larger than level 3's (26.4
+    // against 24.6 MB); level 1 is no faster and 46 % larger.
+    book.set_zip_compression_level(2);
     book.set_properties(
         &DocProperties::new()
             .set_title(&form.title)

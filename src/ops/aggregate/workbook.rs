@@ -54,7 +54,10 @@ pub fn write(
         )
     };
     std::thread::scope(|scope| -> Result<(FormDef, Aggregate)> {
-        let (units, arriving) = std::sync::mpsc::sync_channel::<crate::export::UnitDetail>(64);
+        // Room for 512 units (about 10 MB): reading outruns writing, so this thread is
+        // done with the reading early and works out the status while the detail is
+        // still being written.
+        let (units, arriving) = std::sync::mpsc::sync_channel::<crate::export::UnitDetail>(512);
         let (aggregate, aggregated) = std::sync::mpsc::sync_channel::<Result<Aggregate>>(1);
         let (status, statused) = std::sync::mpsc::sync_channel(1);
         let (form_w, meta_w) = (&form, &meta);
