@@ -74,7 +74,7 @@ print(len(files), cells, numbers, time.perf_counter() - t)
 
 #[path = "bench_support/mod.rs"]
 mod support;
-use support::{find_binary, measure, modified, newest_source, Baocao, Measured};
+use support::{measure, release_binary, Baocao, Measured};
 
 /// The form: 10 groups, each a computed total (sum of its parts) over 9 input rows;
 /// four decimal columns. 100 rows, 360 input cells.
@@ -292,22 +292,7 @@ fn main() {
         .min(10);
     let want_python = std::env::var("BENCH_PYTHON").map_or(true, |v| v != "0");
 
-    let Some(bin) = find_binary() else {
-        eprintln!(
-            "no baocao binary: build it first (cargo build --release, with the same \
-             CARGO_TARGET_DIR) or set BAOCAO_BIN"
-        );
-        std::process::exit(2);
-    };
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    if let (Some(b), Some(s)) = (modified(&bin), newest_source(&src)) {
-        if s > b {
-            eprintln!(
-                "warning: {} is older than src/: rebuild it (cargo build --release)",
-                bin.display()
-            );
-        }
-    }
+    let bin = release_binary();
     println!("binary: {}", bin.display());
 
     let tmp = tempfile::Builder::new()

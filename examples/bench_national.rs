@@ -100,15 +100,7 @@ print(cells, time.perf_counter() - t)
 
 #[path = "bench_support/mod.rs"]
 mod support;
-use support::{find_binary, measure, modified, newest_source, Baocao, Measured};
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-        .max(1)
-}
+use support::{env_usize, measure, release_binary, Baocao, Measured};
 
 /// The best (fastest wall time) of several measurements, and the highest peak RSS.
 #[derive(Default)]
@@ -170,22 +162,7 @@ fn main() {
     let communes = env_usize("BENCH_COMMUNES", 3321);
     let rounds = env_usize("BENCH_ROUNDS", 2);
     let want_python = std::env::var("BENCH_PYTHON").map_or(true, |v| v != "0");
-    let Some(bin) = find_binary() else {
-        eprintln!(
-            "no baocao binary: build it first (cargo build --release, with the same \
-             CARGO_TARGET_DIR) or set BAOCAO_BIN"
-        );
-        std::process::exit(2);
-    };
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    if let (Some(b), Some(s)) = (modified(&bin), newest_source(&src)) {
-        if s > b {
-            eprintln!(
-                "warning: {} is older than src/: rebuild it (cargo build --release)",
-                bin.display()
-            );
-        }
-    }
+    let bin = release_binary();
     println!("binary: {}", bin.display());
     let tmp = tempfile::Builder::new()
         .prefix("bench-national-")

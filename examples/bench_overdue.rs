@@ -43,7 +43,7 @@ use std::time::{Duration, Instant};
 
 #[path = "bench_support/mod.rs"]
 mod support;
-use support::{find_binary, measure, Baocao, Measured};
+use support::{env_usize, measure, release_binary, Baocao, Measured};
 
 const PASSWORD: &str = "Bench-Overdue-2026!";
 const SETUP_NOW: &str = "2025-12-01T08:00:00+07:00";
@@ -107,14 +107,6 @@ const CASES: [Case; 4] = [
         ],
     },
 ];
-
-fn env_usize(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-        .max(1)
-}
 
 /// Medians of several measurements.
 #[derive(Default)]
@@ -336,10 +328,7 @@ fn build(b: &Baocao, dir: &Path, db: &Path, units: usize, regimes: usize) {
 }
 
 fn main() {
-    let Some(bin) = find_binary() else {
-        eprintln!("No release binary: run `cargo build --release` first (or set BAOCAO_BIN).");
-        std::process::exit(2);
-    };
+    let bin = release_binary();
     let baseline = std::env::var_os("BENCH_BASELINE_BIN")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from);

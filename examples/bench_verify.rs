@@ -40,7 +40,7 @@ const EVERY_VALUE: &str = "SELECT count(*), sum(length(num)) FROM value";
 
 #[path = "bench_support/mod.rs"]
 mod support;
-use support::{find_binary, measure, modified, newest_source, Baocao, Measured};
+use support::{measure, release_binary, Baocao, Measured};
 
 /// Every measurement of one thing.
 #[derive(Default)]
@@ -121,22 +121,7 @@ fn main() {
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(5)
         .max(1);
-    let Some(bin) = find_binary() else {
-        eprintln!(
-            "no baocao binary: build it first (cargo build --release, with the same \
-             CARGO_TARGET_DIR) or set BAOCAO_BIN"
-        );
-        std::process::exit(2);
-    };
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    if let (Some(b), Some(s)) = (modified(&bin), newest_source(&src)) {
-        if s > b {
-            eprintln!(
-                "warning: {} is older than src/: rebuild it (cargo build --release)",
-                bin.display()
-            );
-        }
-    }
+    let bin = release_binary();
     let baseline = std::env::var_os("BENCH_BASELINE_BIN")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from);

@@ -35,6 +35,37 @@ pub fn find_binary() -> Option<PathBuf> {
     candidates.into_iter().find(|p| p.is_file())
 }
 
+/// The release binary to measure ([`find_binary`]), with a warning when it is older
+/// than `src/`; exits with status 2 when there is none.
+pub fn release_binary() -> PathBuf {
+    let Some(bin) = find_binary() else {
+        eprintln!(
+            "no baocao binary: build it first (cargo build --release, with the same \
+             CARGO_TARGET_DIR) or set BAOCAO_BIN"
+        );
+        std::process::exit(2);
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    if let (Some(b), Some(s)) = (modified(&bin), newest_source(&src)) {
+        if s > b {
+            eprintln!(
+                "warning: {} is older than src/: rebuild it (cargo build --release)",
+                bin.display()
+            );
+        }
+    }
+    bin
+}
+
+/// A positive number from the environment, else `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+        .max(1)
+}
+
 pub fn modified(p: &Path) -> Option<SystemTime> {
     std::fs::metadata(p).and_then(|m| m.modified()).ok()
 }
