@@ -456,27 +456,15 @@ fn the_streamed_workbook_holds_what_the_whole_one_holds() {
             Need::Workbook(&mut keep),
         )?;
         let r = crate::ops::regime::find(tx, "KTXH-THANG")?;
-        let signoffs =
-            crate::ops::report::signoffs(tx, &r, "202611", &std::collections::HashMap::new())?;
-        let status: Vec<crate::export::StatusRow> =
-            crate::ops::monitor::status(tx, actor, "KTXH-THANG", "202611", Province::now())?
-                .obligations
-                .into_iter()
-                .map(|ob| {
-                    let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
-                    crate::export::StatusRow {
-                        unit: ob.unit,
-                        unit_name: ob.unit_name,
-                        status: ob.status,
-                        sent_at: ob.sent_at,
-                        deadline: ob.deadline,
-                        timeliness: ob.timeliness,
-                        approver: s.approver,
-                        sender: s.sender,
-                        signature_valid: s.signature_valid,
-                    }
-                })
-                .collect();
+        // The status sheet with every signature checked afresh, none reused.
+        let status = super::workbook::status_rows(
+            tx,
+            actor,
+            &r,
+            "202611",
+            Province::now(),
+            &std::collections::HashMap::new(),
+        )?;
         let lead = crate::ops::unit::find(tx, &r.lead_unit)?;
         let meta = crate::export::Meta {
             regime_name: r.name.clone(),

@@ -118,7 +118,7 @@ pub fn write(
 /// Sheet 3 of the aggregated workbook: every assigned unit's status, deadline,
 /// timeliness, approver, sender and signature check (`checked`: the signatures the
 /// aggregation already checked from the values it read, by revision id).
-fn status_rows(
+pub(crate) fn status_rows(
     conn: &Connection,
     actor: &Actor,
     r: &crate::store::regime::Regime,
