@@ -29,3 +29,4 @@ pub mod output;
 pub mod sign;
 pub mod store;
 pub mod text;
+pub mod wire;

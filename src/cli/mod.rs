@@ -71,6 +71,25 @@ pub struct Cli {
         value_name = "TIME"
     )]
     pub as_of: Option<String>,
+    /// Run the command on the provincial server at this address
+    /// (https://baocao.example.gov.vn) instead of on a local database file.
+    #[arg(
+        long,
+        env = "BAOCAO_SERVER",
+        hide_env_values = true,
+        global = true,
+        value_name = "URL"
+    )]
+    pub server: Option<String>,
+    /// A CA certificate (PEM) to trust for --server besides the system's (a province's own CA).
+    #[arg(
+        long,
+        env = "BAOCAO_SERVER_CA",
+        hide_env_values = true,
+        global = true,
+        value_name = "FILE"
+    )]
+    pub server_ca: Option<PathBuf>,
     /// Answer yes to confirmations; never prompt.
     #[arg(long, global = true)]
     pub yes: bool,
