@@ -1,6 +1,8 @@
 //! The validated context every handler gets: where the database is, the clock, the
 //! output settings, and the ways to learn who is acting.
 
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
@@ -22,6 +24,28 @@ pub struct Ctx {
     pub verbose: u8,
     /// The command as the audit trail names it (`account add`).
     pub command: String,
+    /// Set when `baocao serve` runs the command for a client.
+    pub served: Option<Served>,
+}
+
+/// A command run by `baocao serve` for a client over HTTP: the credential the request
+/// carried, and what only the person at the client can answer (a password, a yes).
+#[derive(Debug, Default)]
+pub struct Served {
+    /// The `Authorization: Bearer` secret: an API token or a session from `login`.
+    pub bearer: Option<String>,
+    /// The client can ask its person (a terminal).
+    pub interactive: bool,
+    /// Answers to password prompts the client already gave, in order.
+    pub secrets: RefCell<VecDeque<String>>,
+    /// The question the command stopped at, for the client to ask and resend.
+    pub need: RefCell<Option<crate::wire::Need>>,
+    /// The session `login` started, handed to the client instead of a local file.
+    pub session: RefCell<Option<crate::wire::SessionOut>>,
+    /// Whether the credential was good: a refusal after it is 403, before it 401.
+    pub authenticated: Cell<bool>,
+    /// Who acted, for the access log (`ubnd.xa01`, `an~cron` for a token).
+    pub actor: RefCell<Option<String>>,
 }
 
 /// What sign-in state a command accepts.
@@ -123,14 +147,52 @@ impl Ctx {
         })
     }
 
-    /// Who is acting: `BAOCAO_TOKEN` first, then this database's session file.
-    pub fn authenticate(&self, conn: &Connection, need: Need) -> Result<Actor> {
-        let now = self.trusted_now(conn)?;
-        let (account_id, via) = if let Some(token) = std::env::var("BAOCAO_TOKEN")
+    /// The credential a command acts with: locally `BAOCAO_TOKEN` first, then this
+    /// database's session file; served, the request's bearer secret, an API token or a
+    /// session.
+    fn credential(&self, conn: &Connection) -> Result<Credential> {
+        if let Some(served) = &self.served {
+            return Ok(
+                match served.bearer.as_deref().filter(|b| !b.trim().is_empty()) {
+                    None => Credential::None,
+                    Some(b) if accounts::token_by_hash(conn, &auth::secret_hash(b))?.is_some() => {
+                        Credential::Token(b.to_string())
+                    }
+                    Some(b) => Credential::Session(b.to_string()),
+                },
+            );
+        }
+        if let Some(token) = std::env::var("BAOCAO_TOKEN")
             .ok()
             .filter(|t| !t.trim().is_empty())
         {
-            let Some(t) = accounts::token_by_hash(conn, &auth::secret_hash(&token))? else {
+            return Ok(Credential::Token(token));
+        }
+        Ok(match session::read(&self.db)? {
+            Some(file) => Credential::Session(file.secret),
+            None => Credential::None,
+        })
+    }
+
+    /// Who is acting (see [`Ctx::credential`]), checked against the database now.
+    pub fn authenticate(&self, conn: &Connection, need: Need) -> Result<Actor> {
+        let actor = self.authenticate_inner(conn, need)?;
+        if let Some(served) = &self.served {
+            served.authenticated.set(true);
+            let name = match &actor.via {
+                Via::Token(name) => format!("{}~{name}", actor.username),
+                _ => actor.username.clone(),
+            };
+            *served.actor.borrow_mut() = Some(name);
+        }
+        Ok(actor)
+    }
+
+    fn authenticate_inner(&self, conn: &Connection, need: Need) -> Result<Actor> {
+        let now = self.trusted_now(conn)?;
+        let credential = self.credential(conn)?;
+        let (account_id, via) = if let Credential::Token(token) = &credential {
+            let Some(t) = accounts::token_by_hash(conn, &auth::secret_hash(token))? else {
                 return Err(denied(
                     "Mã truy cập (BAOCAO_TOKEN) không hợp lệ",
                     "The API token (BAOCAO_TOKEN) is not valid",
@@ -156,11 +218,11 @@ impl Ctx {
             }
             (t.account_id, Via::Token(t.name))
         } else {
-            let Some(file) = session::read(&self.db)? else {
+            let Credential::Session(secret) = &credential else {
                 return Err(not_signed_in());
             };
             let Some((session_id, account_id, expires_at)) =
-                accounts::session(conn, &auth::secret_hash(&file.secret))?
+                accounts::session(conn, &auth::secret_hash(secret))?
             else {
                 return Err(not_signed_in());
             };
@@ -233,6 +295,13 @@ impl Ctx {
             via,
         })
     }
+}
+
+/// What a command presents as its identity.
+enum Credential {
+    None,
+    Token(String),
+    Session(String),
 }
 
 /// First sign-in after an account is made or reset, or a password older than 180 days.

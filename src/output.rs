@@ -12,7 +12,15 @@ use serde_json::Value;
 use crate::error::{Error, Lang, Msg, Result};
 
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
@@ -28,6 +36,60 @@ pub struct Output {
     pub format: Format,
     pub lang: Lang,
     pub quiet: bool,
+    /// Where a served command's output goes instead of this process's stdout and stderr.
+    pub capture: Option<std::sync::Arc<Capture>>,
+}
+
+/// What a command run by `baocao serve` printed, kept for its response: the bytes the
+/// local CLI would have written to stdout and the notes it would have written to stderr.
+#[derive(Debug, Default)]
+pub struct Capture {
+    pub stdout: std::sync::Mutex<Vec<u8>>,
+    pub stderr: std::sync::Mutex<String>,
+}
+
+impl Capture {
+    fn out(&self, bytes: &[u8]) {
+        if let Ok(mut b) = self.stdout.lock() {
+            b.extend_from_slice(bytes);
+        }
+    }
+
+    fn err_line(&self, line: &str) {
+        if let Ok(mut b) = self.stderr.lock() {
+            b.push_str(line);
+            b.push('\n');
+        }
+    }
+}
+
+/// Writes into a [`Capture`]'s stdout.
+struct CaptureWriter(std::sync::Arc<Capture>);
+
+impl Write for CaptureWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.out(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+thread_local! {
+    /// The table width of the client a served command renders for: `Some(None)` for a
+    /// client whose output is not a terminal.
+    static TABLE_WIDTH: std::cell::Cell<Option<Option<u16>>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` drawing tables as a client with this terminal width would (none: not a
+/// terminal), whatever this process's own terminal is.
+pub fn with_table_width<T>(width: Option<u16>, f: impl FnOnce() -> T) -> T {
+    TABLE_WIDTH.with(|w| w.set(Some(width)));
+    let out = f();
+    TABLE_WIDTH.with(|w| w.set(None));
+    out
 }
 
 impl Output {
@@ -42,18 +104,44 @@ impl Output {
             Format::Csv => to_csv(value, fields)?,
             Format::Table => to_table(value, fields, self.lang),
         };
-        write_stdout(&text)
+        self.write_stdout(&text)
     }
 
     /// Prints free text (a tree, a generated file's content) to stdout.
     pub fn text(&self, text: &str) -> Result<()> {
-        write_stdout(text)
+        self.write_stdout(text)
+    }
+
+    /// Writes to stdout (or the capture); a closed pipe (`baocao unit list | head`) is
+    /// not an error.
+    fn write_stdout(&self, text: &str) -> Result<()> {
+        match &self.capture {
+            Some(c) => {
+                c.out(text.as_bytes());
+                Ok(())
+            }
+            None => write_stdout(text),
+        }
+    }
+
+    /// A line on stderr (or the capture).
+    fn write_stderr(&self, line: &str) {
+        match &self.capture {
+            Some(c) => c.err_line(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Whether people watch this output on a terminal (never for a served command).
+    pub fn is_terminal(&self) -> bool {
+        use std::io::IsTerminal;
+        self.capture.is_none() && io::stderr().is_terminal()
     }
 
     /// A status line on stderr, muted by `-q`.
     pub fn note(&self, msg: Msg) {
         if !self.quiet {
-            eprintln!("{}", msg.get(self.lang));
+            self.write_stderr(msg.get(self.lang));
         }
     }
 
@@ -63,7 +151,7 @@ impl Output {
             Lang::Vi => "Cảnh báo",
             Lang::En => "Warning",
         };
-        eprintln!("{label}: {}", msg.get(self.lang));
+        self.write_stderr(&format!("{label}: {}", msg.get(self.lang)));
     }
 
     pub fn is_json(&self) -> bool {
@@ -73,8 +161,7 @@ impl Output {
     /// A spinner with `msg` for long work that has no steps to count (an export), on a
     /// terminal only; finish it with `finish_and_clear`.
     pub fn spinner(&self, msg: Msg) -> Option<indicatif::ProgressBar> {
-        use std::io::IsTerminal;
-        (io::stderr().is_terminal() && !self.quiet).then(|| {
+        (self.is_terminal() && !self.quiet).then(|| {
             let b = indicatif::ProgressBar::new_spinner();
             b.set_message(msg.get(self.lang).to_string());
             b.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -85,8 +172,7 @@ impl Output {
     /// A progress bar for long work of `len` steps, on a terminal only (SPEC §13):
     /// never in a pipe, a cron job's log or with `-q`.
     pub fn progress(&self, len: usize) -> Option<indicatif::ProgressBar> {
-        use std::io::IsTerminal;
-        (io::stderr().is_terminal() && len > 1 && !self.quiet).then(|| {
+        (self.is_terminal() && len > 1 && !self.quiet).then(|| {
             let b = indicatif::ProgressBar::new(len as u64);
             b.set_style(
                 indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
@@ -136,7 +222,7 @@ impl Stream<'_> {
                     text.push_str("  ");
                     text.push_str(line);
                 }
-                write_stdout(&text)
+                self.out.write_stdout(&text)
             }
             Format::Csv => {
                 let header = self.csv_keys.is_none();
@@ -144,7 +230,7 @@ impl Stream<'_> {
                     .csv_keys
                     .get_or_insert_with(|| keys_of(&value, self.fields));
                 let text = csv_text(keys, std::slice::from_ref(&value), header)?;
-                write_stdout(&text)
+                self.out.write_stdout(&text)
             }
             Format::Table => {
                 self.kept.push(value);
@@ -155,8 +241,8 @@ impl Stream<'_> {
 
     pub fn finish(self) -> Result<()> {
         match self.out.format {
-            Format::Json if self.count == 0 => write_stdout("[]\n"),
-            Format::Json => write_stdout("\n]\n"),
+            Format::Json if self.count == 0 => self.out.write_stdout("[]\n"),
+            Format::Json => self.out.write_stdout("\n]\n"),
             Format::Csv if self.count == 0 => self.out.emit(&Value::Array(Vec::new()), self.fields),
             Format::Csv => Ok(()),
             Format::Table => self.out.emit(&Value::Array(self.kept), self.fields),
@@ -327,6 +413,15 @@ fn cell(key: &str, v: &Value, lang: Lang) -> String {
 pub fn new_table() -> Table {
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED);
+    match TABLE_WIDTH.with(|w| w.get()) {
+        Some(Some(width)) => {
+            table.set_width(width);
+        }
+        Some(None) => {
+            table.force_no_tty();
+        }
+        None => {}
+    }
     let usable = table.width().is_none_or(|w| w >= 40);
     table.set_content_arrangement(if usable {
         ContentArrangement::Dynamic
@@ -523,7 +618,7 @@ pub const TABLE_CHUNK: usize = 10_000;
 pub struct Rows<'a> {
     out: &'a Output,
     fields: &'a [Field],
-    w: io::BufWriter<io::StdoutLock<'static>>,
+    w: io::BufWriter<Box<dyn Write>>,
     count: usize,
     /// The reader went away (`| head`): nothing more is written.
     closed: bool,
@@ -543,7 +638,13 @@ impl Output {
         Rows {
             out: self,
             fields,
-            w: io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()),
+            w: io::BufWriter::with_capacity(
+                64 * 1024,
+                match &self.capture {
+                    Some(c) => Box::new(CaptureWriter(c.clone())) as Box<dyn Write>,
+                    None => Box::new(io::stdout().lock()),
+                },
+            ),
             count: 0,
             closed: false,
             keys: fields

@@ -229,7 +229,21 @@ pub fn rotate(
     rec: &crate::audit::Recorder,
     db: &Path,
 ) -> Result<NewKey> {
-    let (key, public, _) = generate(db, &actor.username)?;
+    let (key, public, path) = generate(db, &actor.username)?;
+    let made = record_key(conn, actor, rec, &public, path)?;
+    save(db, &actor.username, made.key_id, &key)?;
+    Ok(made)
+}
+
+/// Records `public` as the actor's one current key, revoking the older ones; the
+/// private half is at `private_key_file` on whichever machine made the pair.
+pub fn record_key(
+    conn: &rusqlite::Connection,
+    actor: &crate::auth::permission::Actor,
+    rec: &crate::audit::Recorder,
+    public: &str,
+    private_key_file: PathBuf,
+) -> Result<NewKey> {
     for old in crate::store::report::revoke_keys(conn, actor.account_id, &rec.at)? {
         rec.change(
             conn,
@@ -238,20 +252,54 @@ pub fn rotate(
             json!({"account": actor.username, "revoked": true}),
         )?;
     }
-    let id = crate::store::report::insert_key(conn, actor.account_id, &public, &rec.at)?;
+    let id = crate::store::report::insert_key(conn, actor.account_id, public, &rec.at)?;
     rec.change(
         conn,
         "key",
         &id.to_string(),
         json!({"account": actor.username, "public_key": public}),
     )?;
-    let path = save(db, &actor.username, id, &key)?;
     Ok(NewKey {
         username: actor.username.clone(),
         key_id: id,
-        public_key: public,
-        private_key_file: path,
+        public_key: public.to_string(),
+        private_key_file,
     })
+}
+
+/// A public key as given by a client, checked: 64 hex digits of a valid Ed25519 point.
+pub fn public_key_hex(given: &str) -> Result<String> {
+    let hex = given.trim().to_ascii_lowercase();
+    let valid = hex::decode(&hex)
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .is_some_and(|b| VerifyingKey::from_bytes(&b).is_ok());
+    if !valid {
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                "Khoá công khai không hợp lệ (cần 64 chữ số hex của một khoá Ed25519)",
+                "Not a valid public key (64 hex digits of an Ed25519 key expected)",
+            ),
+        ));
+    }
+    Ok(hex)
+}
+
+/// Asked of the server without a public key: it would have to make (and so know) the
+/// private key.
+pub fn keys_made_on_client() -> Error {
+    Error::new(
+        Kind::Usage,
+        Msg::new(
+            "Khoá ký được tạo trên máy của người ký, không tạo trên máy chủ",
+            "Signing keys are made on the signer's machine, not on the server",
+        ),
+    )
+    .with_hint(Msg::new(
+        "dùng `baocao --server URL account key generate`: khoá bí mật ở lại máy bạn",
+        "use `baocao --server URL account key generate`: the private key stays on your machine",
+    ))
 }
 
 #[cfg(test)]

@@ -164,7 +164,18 @@ pub struct AuditArgs {
 pub enum KeyCmd {
     /// Make a new key pair: the private key goes to a 0600 file under your config
     /// directory, the public key into the database (replacing an older one).
-    Generate,
+    Generate(KeyGenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeyGenArgs {
+    /// The public half (hex) of a key pair made on the client: only it is recorded.
+    /// This is how the remote CLI makes keys; the server never sees a private key.
+    #[arg(long, hide = true, requires = "key_file")]
+    pub public_key: Option<String>,
+    /// Where the client keeps the private half (shown back, never read).
+    #[arg(long, hide = true, requires = "public_key")]
+    pub key_file: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -452,8 +463,17 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
             )?;
             crate::ops::unit::dry_run_verdict(report.dry_run, report.conflicts.len())
         }
-        AccountCmd::Key(KeyCmd::Generate) => {
-            let k = ctx.write(|tx, actor, rec| crate::sign::rotate(tx, actor, rec, &ctx.db))?;
+        AccountCmd::Key(KeyCmd::Generate(a)) => {
+            let k = match (a.public_key, a.key_file) {
+                (Some(public), Some(file)) => {
+                    let public = crate::sign::public_key_hex(&public)?;
+                    ctx.write(|tx, actor, rec| {
+                        crate::sign::record_key(tx, actor, rec, &public, file.into())
+                    })?
+                }
+                _ if ctx.served.is_some() => return Err(crate::sign::keys_made_on_client()),
+                _ => ctx.write(|tx, actor, rec| crate::sign::rotate(tx, actor, rec, &ctx.db))?,
+            };
             let v = serde_json::to_value(&k)?;
             ctx.out.emit(
                 &v,

@@ -147,8 +147,7 @@ struct StageBar {
 
 impl StageBar {
     fn new(ctx: &Ctx) -> Self {
-        use std::io::IsTerminal;
-        let shown = std::io::stderr().is_terminal() && !ctx.out.quiet && !ctx.out.is_json();
+        let shown = ctx.out.is_terminal() && !ctx.out.quiet && !ctx.out.is_json();
         let bar = shown.then(|| {
             let b = indicatif::ProgressBar::new(0);
             b.enable_steady_tick(std::time::Duration::from_millis(120));

@@ -208,12 +208,14 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
                     format: Format::Csv,
                     lang: ctx.lang(),
                     quiet: ctx.out.quiet,
+                    capture: ctx.out.capture.clone(),
                 }
             } else {
                 Output {
                     format: ctx.out.format,
                     lang: ctx.lang(),
                     quiet: ctx.out.quiet,
+                    capture: ctx.out.capture.clone(),
                 }
             };
             out.emit(&serde_json::to_value(rows)?, &f)

@@ -15,6 +15,7 @@ mod notice;
 mod period;
 mod regime;
 mod report;
+mod serve;
 mod session;
 mod text;
 mod unit;
@@ -203,11 +204,14 @@ pub enum Command {
     Demo(admin::DemoArgs),
     /// Print shell completions.
     Completions(admin::CompletionsArgs),
+    /// Serve this database to the province over HTTP: the same commands, run remotely
+    /// with `baocao --server URL …` (README: "Run the provincial server").
+    Serve(serve::ServeArgs),
 }
 
 impl Command {
     /// The command's name in the audit trail.
-    fn audit_name(&self) -> String {
+    pub fn audit_name(&self) -> String {
         let noun = match self {
             Command::Init(_) => "init",
             Command::Login(_) => "login",
@@ -243,6 +247,7 @@ impl Command {
             Command::Check => "check",
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
+            Command::Serve(_) => "serve",
         };
         noun.to_string()
     }
@@ -274,47 +279,55 @@ pub fn run(cli: Cli) -> Result<()> {
             format: cli.format,
             lang: cli.lang,
             quiet: cli.quiet,
+            capture: None,
         },
         db: cli.db.clone(),
         clock: Clock::from_setting(cli.as_of.as_deref())?,
         yes: cli.yes,
         verbose: cli.verbose,
         command: cli.command.audit_name(),
+        served: None,
     };
-    match cli.command {
-        Command::Init(a) => session::init(&ctx, a),
-        Command::Login(a) => session::login(&ctx, a),
-        Command::Logout => session::logout(&ctx),
-        Command::Whoami => session::whoami(&ctx),
-        Command::Passwd(a) => session::passwd(&ctx, a),
-        Command::Token(c) => session::token(&ctx, c),
-        Command::Unit(c) => unit::run(&ctx, c),
-        Command::Account(c) => account::run(&ctx, c),
-        Command::Indicator(c) => indicator::run(&ctx, c),
-        Command::Text(c) => text::run(&ctx, c),
-        Command::Form(c) => form::run(&ctx, c),
-        Command::Regime(c) => regime::regime_cmd(&ctx, c),
-        Command::Assign(c) => regime::assign_cmd(&ctx, c),
-        Command::Window(c) => regime::window_cmd(&ctx, c),
-        Command::Notice(c) => notice::notice_cmd(&ctx, c),
-        Command::Outage(c) => notice::outage_cmd(&ctx, c),
-        Command::Report(c) => report::run(&ctx, c),
-        Command::Entry(c) => entry::run(&ctx, c),
-        Command::Aggregate(a) => aggregate::run(&ctx, a),
-        Command::Export(c) => export::run(&ctx, c),
-        Command::Dashboard(a) => dashboard::show(&ctx, a),
-        Command::Deadlines(a) => monitor::deadlines(&ctx, a),
-        Command::Overdue(a) => monitor::overdue(&ctx, a),
-        Command::Status(a) => monitor::status(&ctx, a),
-        Command::Compliance(a) => monitor::compliance(&ctx, a),
-        Command::Remind(a) => monitor::remind(&ctx, a),
-        Command::Period(c) => period::period(&ctx, c),
-        Command::Calendar(c) => calendar::run(&ctx, c),
-        Command::Audit(c) => admin::audit(&ctx, c),
-        Command::Backup(a) => admin::backup(&ctx, a),
-        Command::Restore(a) => admin::restore(&ctx, a),
-        Command::Check => admin::check(&ctx),
-        Command::Demo(a) => admin::demo(&ctx, a),
+    dispatch(&ctx, cli.command)
+}
+
+/// Runs one parsed command in `ctx`: the local CLI's and the server's one way in.
+pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init(a) => session::init(ctx, a),
+        Command::Login(a) => session::login(ctx, a),
+        Command::Logout => session::logout(ctx),
+        Command::Whoami => session::whoami(ctx),
+        Command::Passwd(a) => session::passwd(ctx, a),
+        Command::Token(c) => session::token(ctx, c),
+        Command::Unit(c) => unit::run(ctx, c),
+        Command::Account(c) => account::run(ctx, c),
+        Command::Indicator(c) => indicator::run(ctx, c),
+        Command::Text(c) => text::run(ctx, c),
+        Command::Form(c) => form::run(ctx, c),
+        Command::Regime(c) => regime::regime_cmd(ctx, c),
+        Command::Assign(c) => regime::assign_cmd(ctx, c),
+        Command::Window(c) => regime::window_cmd(ctx, c),
+        Command::Notice(c) => notice::notice_cmd(ctx, c),
+        Command::Outage(c) => notice::outage_cmd(ctx, c),
+        Command::Report(c) => report::run(ctx, c),
+        Command::Entry(c) => entry::run(ctx, c),
+        Command::Aggregate(a) => aggregate::run(ctx, a),
+        Command::Export(c) => export::run(ctx, c),
+        Command::Dashboard(a) => dashboard::show(ctx, a),
+        Command::Deadlines(a) => monitor::deadlines(ctx, a),
+        Command::Overdue(a) => monitor::overdue(ctx, a),
+        Command::Status(a) => monitor::status(ctx, a),
+        Command::Compliance(a) => monitor::compliance(ctx, a),
+        Command::Remind(a) => monitor::remind(ctx, a),
+        Command::Period(c) => period::period(ctx, c),
+        Command::Calendar(c) => calendar::run(ctx, c),
+        Command::Audit(c) => admin::audit(ctx, c),
+        Command::Backup(a) => admin::backup(ctx, a),
+        Command::Restore(a) => admin::restore(ctx, a),
+        Command::Check => admin::check(ctx),
+        Command::Demo(a) => admin::demo(ctx, a),
+        Command::Serve(a) => serve::serve(ctx, a),
         Command::Completions(a) => {
             let mut cmd = Cli::command();
             clap_complete::generate(a.shell, &mut cmd, "baocao", &mut std::io::stdout());
@@ -356,6 +369,9 @@ pub fn read_secret(
     prompt: Msg,
     lines: &mut Option<std::io::Lines<std::io::StdinLock<'static>>>,
 ) -> Result<String> {
+    if let Some(served) = &ctx.served {
+        return served_secret(ctx, served, from_stdin, prompt);
+    }
     if from_stdin {
         let it = lines.get_or_insert_with(|| std::io::stdin().lock().lines());
         return match it.next() {
@@ -371,14 +387,7 @@ pub fn read_secret(
         };
     }
     if ctx.yes || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Error::new(
-            Kind::Usage,
-            Msg::new(
-                "Không có terminal để hỏi mật khẩu",
-                "No terminal to ask for the password",
-            ),
-        )
-        .with_hint(Msg::new("dùng --password-stdin", "use --password-stdin")));
+        return Err(no_terminal_for_secret());
     }
     dialoguer::Password::new()
         .with_prompt(prompt.get(ctx.lang()))
@@ -391,14 +400,60 @@ pub fn read_secret(
         })
 }
 
-fn interactive() -> bool {
-    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+/// A secret for a served command: the next answer the client sent, else a question
+/// the client must ask its person (HTTP 428) — never a prompt on the server's terminal.
+fn served_secret(
+    ctx: &Ctx,
+    served: &crate::context::Served,
+    from_stdin: bool,
+    prompt: Msg,
+) -> Result<String> {
+    if let Some(s) = served.secrets.borrow_mut().pop_front() {
+        return Ok(s);
+    }
+    if !from_stdin && (ctx.yes || !served.interactive) {
+        return Err(no_terminal_for_secret());
+    }
+    Err(ask_client(
+        served,
+        crate::wire::Need {
+            what: "secret".into(),
+            prompt: prompt.get(ctx.lang()).to_string(),
+            stdin: from_stdin,
+        },
+    ))
+}
+
+fn no_terminal_for_secret() -> Error {
+    Error::new(
+        Kind::Usage,
+        Msg::new(
+            "Không có terminal để hỏi mật khẩu",
+            "No terminal to ask for the password",
+        ),
+    )
+    .with_hint(Msg::new("dùng --password-stdin", "use --password-stdin"))
+}
+
+/// Stops a served command at a question for the client; nothing has been written yet
+/// (secrets and confirmations are asked before any change).
+fn ask_client(served: &crate::context::Served, need: crate::wire::Need) -> Error {
+    let text = need.prompt.clone();
+    *served.need.borrow_mut() = Some(need);
+    Error::new(Kind::Usage, Msg::new(text.clone(), text))
+}
+
+fn interactive(ctx: &Ctx) -> bool {
+    match &ctx.served {
+        Some(served) => served.interactive,
+        None => std::io::stdin().is_terminal() && std::io::stderr().is_terminal(),
+    }
 }
 
 /// A command that asks first cannot run unattended without `--yes`: with no terminal
 /// to ask on, it is a usage error (exit 2) before anything is done.
 pub fn require_consent(ctx: &Ctx) -> Result<()> {
-    if ctx.yes || interactive() {
+    if ctx.yes || interactive(ctx) {
         return Ok(());
     }
     Err(Error::new(
@@ -419,6 +474,16 @@ pub fn confirm(ctx: &Ctx, question: Msg) -> Result<()> {
     require_consent(ctx)?;
     if ctx.yes {
         return Ok(());
+    }
+    if let Some(served) = &ctx.served {
+        return Err(ask_client(
+            served,
+            crate::wire::Need {
+                what: "confirm".into(),
+                prompt: question.get(ctx.lang()).to_string(),
+                stdin: false,
+            },
+        ));
     }
     let yes = dialoguer::Confirm::new()
         .with_prompt(question.get(ctx.lang()))

@@ -47,7 +47,7 @@ pub enum ReportCmd {
     /// Reject back to draft with a reason (leader).
     Reject(ActArgs),
     /// Sign and send to the lead unit (sender).
-    Send(ActArgs),
+    Send(SendArgs),
     /// Accept a sent report (lead unit's aggregator); its signature is checked first.
     Accept(ActArgs),
     /// Return a sent report with a reason (lead unit's aggregator); the unit gets a new draft.
@@ -79,6 +79,23 @@ pub enum ReportCmd {
     Narrative(NarrativeCmd),
     /// Attach a file (stored with SHA-256 and size).
     Attach(AttachArgs),
+    /// The canonical document a sender signs to send from another machine (the remote
+    /// CLI's `report send` fetches it, signs locally, then sends with the signature).
+    #[command(hide = true)]
+    Canonical(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub act: ActArgs,
+    /// A signature (hex) made elsewhere over `report canonical`'s content; checked
+    /// against your current public key instead of signing here.
+    #[arg(long, hide = true, requires = "key_id")]
+    pub signature: Option<String>,
+    /// The id of the key that made --signature.
+    #[arg(long, hide = true, requires = "signature")]
+    pub key_id: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +219,7 @@ impl ReportCmd {
             ReportCmd::OfflineFigures(_) => "offline-figures",
             ReportCmd::Narrative(_) => "narrative",
             ReportCmd::Attach(_) => "attach",
+            ReportCmd::Canonical(_) => "canonical",
         }
     }
 }
@@ -225,7 +243,13 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Submit(a) => step(ctx, a, Action::Submit),
         ReportCmd::Approve(a) => step(ctx, a, Action::Approve),
         ReportCmd::Reject(a) => step(ctx, a, Action::Reject),
-        ReportCmd::Send(a) => step(ctx, a, Action::Send),
+        ReportCmd::Send(a) => {
+            let signed = a
+                .signature
+                .zip(a.key_id)
+                .map(|(signature, key_id)| report::Signed { key_id, signature });
+            step_signed(ctx, a.act, Action::Send, signed)
+        }
         ReportCmd::Accept(a) => step(ctx, a, Action::Accept),
         ReportCmd::Return(a) => step(ctx, a, Action::Return),
         ReportCmd::Correct(a) => step(ctx, a, Action::Correct),
@@ -235,14 +259,37 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::OfflineFigures(a) => offline_figures(ctx, a),
         ReportCmd::Narrative(NarrativeCmd::Set(a)) => narrative_set(ctx, a),
         ReportCmd::Attach(a) => attach(ctx, a),
+        ReportCmd::Canonical(a) => {
+            let which = a.which.named();
+            let doc = ctx.read(|tx, actor| report::to_sign(tx, actor, &which))?;
+            ctx.out.emit(
+                &serde_json::to_value(doc)?,
+                fields![
+                    ("report", "Báo cáo", "Report"),
+                    ("revision", "Bản", "Revision"),
+                    ("content", "Nội dung ký", "Content to sign")
+                ],
+            )
+        }
     }
 }
 
 fn step(ctx: &Ctx, a: ActArgs, action: Action) -> Result<()> {
+    step_signed(ctx, a, action, None)
+}
+
+fn step_signed(
+    ctx: &Ctx,
+    a: ActArgs,
+    action: Action,
+    signed: Option<report::Signed>,
+) -> Result<()> {
     let s = report::Step {
         which: a.which.named(),
         action,
         reason: a.reason,
+        signed,
+        key_files: ctx.served.is_none(),
     };
     let done = ctx.write(|tx, actor, rec| {
         // Sending is judged at the moment it is recorded.

@@ -118,14 +118,23 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
         };
         ops_session::login(tx, &rec, &req, ctx.trusted_now(tx)?, ctx.clock.now())
     })??;
-    session::write(
-        &ctx.db,
-        &session::SessionFile {
-            db: ctx.db.display().to_string(),
-            username: signed_in.username.clone(),
-            secret,
-        },
-    )?;
+    match &ctx.served {
+        // Served, the session is the client's to keep: never a file on the server.
+        Some(served) => {
+            *served.session.borrow_mut() = Some(crate::wire::SessionOut {
+                username: signed_in.username.clone(),
+                secret,
+            })
+        }
+        None => session::write(
+            &ctx.db,
+            &session::SessionFile {
+                db: ctx.db.display().to_string(),
+                username: signed_in.username.clone(),
+                secret,
+            },
+        )?,
+    }
     let (u, n) = (&signed_in.username, &signed_in.full_name);
     ctx.out.note(Msg::new(
         format!("Đã đăng nhập: {u} ({n})"),
@@ -145,11 +154,17 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
 }
 
 pub fn logout(ctx: &Ctx) -> Result<()> {
-    if let Some(file) = session::read(&ctx.db)? {
+    let file = match &ctx.served {
+        Some(served) => served_session(ctx, served)?,
+        None => session::read(&ctx.db)?,
+    };
+    if let Some(file) = file {
         if let Ok(mut store) = ctx.open() {
             store.write(|tx| session::close(tx, &file, &|tx| ctx.record_time(tx)))?;
         }
-        session::remove(&ctx.db)?;
+        if ctx.served.is_none() {
+            session::remove(&ctx.db)?;
+        }
         let u = file.username;
         ctx.out.note(Msg::new(
             format!("Đã đăng xuất {u}"),
@@ -159,6 +174,28 @@ pub fn logout(ctx: &Ctx) -> Result<()> {
         ctx.out.note(Msg::new("Chưa đăng nhập", "Not signed in"));
     }
     Ok(())
+}
+
+/// The session a served `logout` ends: the request's bearer secret when it is a live
+/// session (an API token is revoked with `token revoke`, not signed out).
+fn served_session(
+    ctx: &Ctx,
+    served: &crate::context::Served,
+) -> Result<Option<session::SessionFile>> {
+    let Some(secret) = served.bearer.clone() else {
+        return Ok(None);
+    };
+    let mut store = ctx.open()?;
+    let found = store.read(|tx| {
+        crate::store::account::session(tx, &auth::secret_hash(&secret))?
+            .map(|(_, account_id, _)| crate::store::account::by_id(tx, account_id))
+            .transpose()
+    })?;
+    Ok(found.flatten().map(|a| session::SessionFile {
+        db: ctx.db.display().to_string(),
+        username: a.username,
+        secret,
+    }))
 }
 
 pub fn whoami(ctx: &Ctx) -> Result<()> {

@@ -324,6 +324,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                     format: Format::Csv,
                     lang: ctx.lang(),
                     quiet: ctx.out.quiet,
+                    capture: ctx.out.capture.clone(),
                 }
                 .emit(&serde_json::to_value(&rows)?, f)
             } else {

@@ -214,7 +214,14 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction: all of it is committed, or none of it.
+    /// In one process writers take turns here, before SQLite's lock: a server's
+    /// concurrent requests form one writer path instead of contending in busy loops;
+    /// other processes (a cron job) still meet SQLite's lock and its busy timeout.
     pub fn write<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        static WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _turn = WRITER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let tx = Transaction::new(&mut self.conn, TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;

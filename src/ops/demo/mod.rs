@@ -580,6 +580,8 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
                         now: at(when)?.1,
                         calendar: &cal,
                         keys: Some(&keys),
+                        signed: None,
+                        key_files: true,
                     };
                     report::act(tx, &actor_for(tx, who)?, &rec, &t, action, comment, &cx)?;
                     Ok(())

@@ -267,6 +267,10 @@ pub struct Step {
     pub action: Action,
     /// The reason (required to reject or return) or a comment.
     pub reason: Option<String>,
+    /// A sending's signature made by the sender elsewhere (see [`super::Context::signed`]).
+    pub signed: Option<super::Signed>,
+    /// Whether a key file on this machine may sign (not on the server).
+    pub key_files: bool,
 }
 
 /// Where a step left the report: the revision the unit works on now.
@@ -297,6 +301,8 @@ pub fn step(
         now,
         calendar: &cal,
         keys: None,
+        signed: s.signed.as_ref(),
+        key_files: s.key_files,
     };
     let rev = super::act(conn, actor, rec, &t, s.action, s.reason.as_deref(), &cx)?;
     Ok(Stepped {
@@ -491,4 +497,54 @@ pub fn attach_file(
 ) -> Result<Attachment> {
     let t = which.locate(conn, actor)?;
     super::attach(conn, actor, rec, &t, &f.name, &f.content, f.limit)
+}
+
+/// What a sender signs to send a report from another machine (`report canonical`).
+#[derive(Debug, Serialize)]
+pub struct ToSign {
+    pub report: String,
+    pub revision: i64,
+    /// The canonical document of the revision, exactly the bytes to sign.
+    pub content: String,
+}
+
+/// The canonical document of the revision awaiting sending, for a sender of the
+/// report's unit: signed on the sender's machine, it goes with `report send`.
+pub fn to_sign(conn: &Connection, actor: &Actor, which: &Which) -> Result<ToSign> {
+    let t = which.locate(conn, actor)?;
+    let tree = units::tree(conn)?;
+    let v = super::verb(Action::Send);
+    super::require_role(
+        actor,
+        &tree,
+        &t,
+        Action::Send.needs().role,
+        false,
+        Msg::new(
+            format!("{} báo cáo {}", v.vi, t.reference()),
+            format!("{} report {}", v.en, t.reference()),
+        ),
+    )?;
+    let no_report = || {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", t.reference()),
+                format!("No report {} yet", t.reference()),
+            ),
+        )
+    };
+    let report_id =
+        sql::report_id(conn, t.regime.id, t.unit.id, &t.period)?.ok_or_else(no_report)?;
+    let rev = sql::revisions(conn, report_id)?
+        .pop()
+        .ok_or_else(no_report)?;
+    if crate::domain::workflow::next(rev.status, Action::Send).is_none() {
+        return Err(super::state_error(&rev, Action::Send));
+    }
+    Ok(ToSign {
+        report: t.reference(),
+        revision: rev.number,
+        content: super::canonical(conn, &t, &rev)?,
+    })
 }

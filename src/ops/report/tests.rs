@@ -49,6 +49,8 @@ fn step_as(
         which: w,
         action,
         reason: reason.map(str::to_string),
+        signed: None,
+        key_files: true,
     };
     let command = format!("report {}", action.as_str());
     p.write(username, &command, |tx, actor, rec| {
@@ -105,6 +107,8 @@ fn sent(p: &Province) -> Revision {
             now: Province::now(),
             calendar: &cal,
             keys: Some(&keys),
+            signed: None,
+            key_files: true,
         };
         let t = which(None, FRESH).locate(tx, actor)?;
         act(tx, actor, rec, &t, Action::Send, None, &cx)

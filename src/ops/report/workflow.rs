@@ -11,6 +11,50 @@ pub struct Context<'a> {
     /// Signing keys held in memory (the demo's senders); otherwise each sender's key
     /// file is read.
     pub keys: Option<&'a std::collections::HashMap<String, (i64, ed25519_dalek::SigningKey)>>,
+    /// A signature the sender made elsewhere over the revision's canonical document
+    /// (`report canonical`): checked against the sender's current public key, never
+    /// made here. This is how a sending through the server is signed.
+    pub signed: Option<&'a Signed>,
+    /// Whether a sender's key file on this machine may sign. The server's machine holds
+    /// no one's private key: there, a sending must come signed.
+    pub key_files: bool,
+}
+
+/// A signature made by the sender's own key, with the id of the key it claims.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub key_id: i64,
+    pub signature: String,
+}
+
+/// Who signs a sending: a key held here, or the sender elsewhere.
+enum Signer<'a> {
+    Key(i64, ed25519_dalek::SigningKey),
+    Made(&'a Signed),
+}
+
+impl Signer<'_> {
+    fn id(&self) -> i64 {
+        match self {
+            Signer::Key(id, _) => *id,
+            Signer::Made(s) => s.key_id,
+        }
+    }
+}
+
+/// A sending on a machine that holds no keys (the server) without a signature.
+fn unsigned_here() -> Error {
+    Error::new(
+        Kind::Invalid,
+        Msg::new(
+            "Gửi báo cáo qua máy chủ phải kèm chữ ký số làm trên máy của người gửi; máy chủ không giữ khoá bí mật của ai",
+            "A sending through the server must carry a signature made on the sender's machine; the server holds no one's private key",
+        ),
+    )
+    .with_hint(Msg::new(
+        "dùng `baocao --server URL report send …`: lệnh lấy nội dung, ký tại máy bạn rồi gửi",
+        "use `baocao --server URL report send …`: it fetches the content, signs on your machine, then sends",
+    ))
 }
 
 /// Performs a workflow action on the latest revision.
@@ -137,12 +181,27 @@ pub fn act(
                     ),
                 ));
             }
-            let (key_id, key) = match cx.keys.and_then(|k| k.get(&actor.username)) {
-                Some((id, k)) => (*id, k.clone()),
-                None => sign::load(cx.db, &actor.username)?,
+            let key = match (cx.signed, cx.keys.and_then(|k| k.get(&actor.username))) {
+                (Some(s), _) => Signer::Made(s),
+                (None, Some((id, k))) => Signer::Key(*id, k.clone()),
+                (None, None) if cx.key_files => {
+                    let (id, k) = sign::load(cx.db, &actor.username)?;
+                    Signer::Key(id, k)
+                }
+                (None, None) => return Err(unsigned_here()),
             };
-            match sql::active_key(conn, actor.account_id)? {
-                Some((id, _)) if id == key_id => {}
+            let key_id = key.id();
+            let public = match sql::active_key(conn, actor.account_id)? {
+                Some((id, public)) if id == key_id => public,
+                _ if matches!(key, Signer::Made(_)) => {
+                    return Err(Error::new(
+                        Kind::Invalid,
+                        Msg::new(
+                            format!("Chữ ký được làm bằng khoá {key_id}, không phải khoá đang hiệu lực của tài khoản {}; không gửi", actor.username),
+                            format!("The signature was made with key {key_id}, not account {}'s current key; not sent", actor.username),
+                        ),
+                    ))
+                }
                 _ => {
                     return Err(Error::new(
                         Kind::State,
@@ -156,7 +215,7 @@ pub fn act(
                         "make a new one with `baocao account key generate`",
                     )))
                 }
-            }
+            };
             rev.sent_at = Some(rec.at.clone());
             rev.deadline = Some(info.effective_deadline.clone());
             rev.timeliness = Some(info.judge(cx.now)?);
@@ -164,7 +223,22 @@ pub fn act(
             rev.signed_by = Some(actor.username.clone());
             rev.key_id = Some(key_id);
             let content = canonical(conn, t, &rev)?;
-            rev.signature = Some(sign::sign(&key, &content));
+            rev.signature = Some(match key {
+                Signer::Key(_, key) => sign::sign(&key, &content),
+                Signer::Made(s) if sign::verify(&public, &content, &s.signature) => {
+                    s.signature.clone()
+                }
+                Signer::Made(_) => return Err(Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("Chữ ký không khớp nội dung báo cáo {} bản {} (ký trên nội dung khác, hoặc nội dung đã đổi sau khi lấy); không gửi", t.reference(), rev.number),
+                        format!("The signature does not match report {} revision {} (made over other content, or the content changed since it was fetched); not sent", t.reference(), rev.number),
+                    ),
+                ).with_hint(Msg::new(
+                    "lấy lại nội dung (`report canonical`) và ký lại; `baocao --server … report send` làm cả hai",
+                    "fetch the content again (`report canonical`) and sign again; `baocao --server … report send` does both",
+                ))),
+            });
         }
         Action::Accept => {
             if rev.channel.as_deref() == Some("system")
