@@ -26,6 +26,7 @@ pub mod glossary;
 pub mod input;
 pub mod ops;
 pub mod output;
+pub mod serve;
 pub mod sign;
 pub mod store;
 pub mod text;
