@@ -277,7 +277,11 @@ const ERRORS: &[(&str, &str, &str)] = &[
 
 /// The OpenAPI document of the API, in the order of the command tree.
 pub fn document() -> Value {
-    let mut root = crate::cli::command();
+    document_of(crate::cli::command())
+}
+
+/// The document of a command tree: `baocao`'s, or a test's.
+fn document_of(mut root: Command) -> Value {
     root.build();
     let mut commands = Vec::new();
     leaves(&root, &mut Vec::new(), &mut commands);
@@ -1013,5 +1017,72 @@ mod tests {
         assert!(import.get("multipart/form-data").is_some());
         let list = &doc["paths"]["/api/v1/unit/list"]["post"]["requestBody"]["content"];
         assert!(list.get("multipart/form-data").is_none());
+    }
+
+    /// A tree with what the real one may grow: a hidden command, hidden arguments, a file
+    /// argument, an output argument, a counted flag, a global.
+    fn tree() -> Command {
+        use clap::value_parser;
+        Command::new("baocao")
+            .version("0.1.0")
+            .propagate_version(true)
+            .arg(Arg::new("db").long("db").global(true))
+            .arg(
+                Arg::new("trace")
+                    .long("trace")
+                    .global(true)
+                    .action(ArgAction::SetTrue),
+            )
+            .subcommand(
+                Command::new("report")
+                    .about("Reports")
+                    .subcommand_required(true)
+                    .subcommand(
+                        Command::new("canonical")
+                            .about("The canonical content")
+                            .hide(true)
+                            .arg(Arg::new("regime").required(true)),
+                    )
+                    .subcommand(
+                        Command::new("send")
+                            .about("Send a report")
+                            .arg(Arg::new("signature").long("signature").hide(true))
+                            .arg(Arg::new("level").short('l').action(ArgAction::Count))
+                            .arg(
+                                Arg::new("values")
+                                    .long("values")
+                                    .value_parser(value_parser!(PathBuf)),
+                            )
+                            .arg(
+                                Arg::new("out")
+                                    .long("out")
+                                    .value_parser(value_parser!(PathBuf)),
+                            ),
+                    ),
+            )
+            .subcommand(Command::new("backup").about("Copy the database"))
+    }
+
+    #[test]
+    fn hidden_commands_and_arguments_are_described_and_globals_are_not() {
+        let doc = document_of(tree());
+        let paths = doc["paths"].as_object().unwrap();
+        assert!(paths.contains_key("/api/v1/report/canonical"));
+        assert!(!paths.contains_key("/api/v1/backup"));
+        assert!(!paths.keys().any(|p| p.ends_with("/help")));
+        let send = &paths["/api/v1/report/send"]["post"];
+        assert_eq!(send["operationId"], "report_send");
+        let content = &send["requestBody"]["content"];
+        let args = &content["application/json"]["schema"]["allOf"][1]["properties"]["args"];
+        let names: Vec<&String> = args["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(names, ["signature", "level", "values", "out"]);
+        assert_eq!(args["properties"]["level"]["type"], "integer");
+        assert!(content.get("multipart/form-data").is_some());
+        let file = &content["multipart/form-data"]["schema"]["properties"]["file"];
+        let about_files = file["description"].as_str().unwrap();
+        assert!(
+            about_files.ends_with("File arguments: `values`."),
+            "{about_files}"
+        );
     }
 }
