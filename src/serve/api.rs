@@ -96,6 +96,96 @@ pub async fn healthz(State(app): State<Arc<App>>) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// The JSON Schemas the OpenAPI document refers to, served beside it so its relative
+/// `$ref`s resolve for a client reading it from the server.
+const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "account.schema.json",
+        include_str!("../../schemas/account.schema.json"),
+    ),
+    (
+        "aggregate.schema.json",
+        include_str!("../../schemas/aggregate.schema.json"),
+    ),
+    (
+        "audit.schema.json",
+        include_str!("../../schemas/audit.schema.json"),
+    ),
+    (
+        "calendar.schema.json",
+        include_str!("../../schemas/calendar.schema.json"),
+    ),
+    (
+        "dashboard.schema.json",
+        include_str!("../../schemas/dashboard.schema.json"),
+    ),
+    (
+        "form-register.schema.json",
+        include_str!("../../schemas/form-register.schema.json"),
+    ),
+    (
+        "form.schema.json",
+        include_str!("../../schemas/form.schema.json"),
+    ),
+    (
+        "indicator.schema.json",
+        include_str!("../../schemas/indicator.schema.json"),
+    ),
+    (
+        "monitor.schema.json",
+        include_str!("../../schemas/monitor.schema.json"),
+    ),
+    (
+        "notice.schema.json",
+        include_str!("../../schemas/notice.schema.json"),
+    ),
+    (
+        "operations.schema.json",
+        include_str!("../../schemas/operations.schema.json"),
+    ),
+    (
+        "period.schema.json",
+        include_str!("../../schemas/period.schema.json"),
+    ),
+    (
+        "regime.schema.json",
+        include_str!("../../schemas/regime.schema.json"),
+    ),
+    (
+        "report.schema.json",
+        include_str!("../../schemas/report.schema.json"),
+    ),
+    (
+        "text.schema.json",
+        include_str!("../../schemas/text.schema.json"),
+    ),
+    (
+        "unit.schema.json",
+        include_str!("../../schemas/unit.schema.json"),
+    ),
+];
+
+/// `GET /api/v1/openapi.json` and the schema files it refers to.
+pub async fn schema_file(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    static OPENAPI: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let text = if file == "openapi.json" {
+        Some(OPENAPI.get_or_init(super::openapi::text).as_str())
+    } else {
+        SCHEMAS.iter().find(|(n, _)| *n == file).map(|(_, t)| *t)
+    };
+    match text {
+        Some(t) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            t.to_string(),
+        )
+            .into_response(),
+        None => no_route().await,
+    }
+}
+
 /// Anything else: not part of the API.
 pub async fn no_route() -> Response {
     Outcome::error(

@@ -9,6 +9,7 @@
 
 mod api;
 mod limits;
+pub mod openapi;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -93,6 +94,7 @@ fn router(app: Arc<App>) -> Router {
     let max_body = app.max_body;
     Router::new()
         .route("/healthz", get(api::healthz))
+        .route("/api/v1/{file}", get(api::schema_file))
         .route("/api/v1/{*command}", post(api::command))
         .fallback(api::no_route)
         // Bodies past the limit are refused (413) in the API's shape.
