@@ -422,6 +422,26 @@ fn run(
             lang,
         );
     }
+    // Every command but `login` is for someone known: a missing or dead credential is
+    // 401 whatever the arguments, before the command can say anything.
+    if refs != ["login"] {
+        if let Err(e) = known(app, bearer.clone(), &req) {
+            let status = match e.kind {
+                Kind::Denied => 401,
+                other => wire::status_of(Some(other), false),
+            };
+            return Outcome {
+                status,
+                body: wire::Response {
+                    exit: e.kind.exit_code(),
+                    error: Some(error_body(&e, lang)),
+                    ..Default::default()
+                },
+                actor: None,
+                retry_after: (status == 503).then_some(1),
+            };
+        }
+    }
     let scratch = match Scratch::new() {
         Ok(s) => s,
         Err(e) => {
@@ -569,6 +589,33 @@ fn run(
         actor,
         retry_after,
     }
+}
+
+/// Checks the request's credential as every command would, before anything else.
+fn known(app: &App, bearer: Option<String>, req: &wire::Request) -> crate::error::Result<()> {
+    let as_of = req.as_of.clone().or_else(|| app.as_of.clone());
+    let ctx = Ctx {
+        out: Output {
+            format: req.format,
+            lang: req.lang,
+            quiet: true,
+            capture: Some(Arc::new(Capture::default())),
+        },
+        db: app.db.clone(),
+        clock: crate::clock::Clock::from_setting(as_of.as_deref())?,
+        yes: false,
+        verbose: 0,
+        command: String::new(),
+        served: Some(Served {
+            bearer,
+            ..Default::default()
+        }),
+    };
+    let mut store = ctx.open()?;
+    store.read(|tx| {
+        ctx.authenticate(tx, crate::context::Need::SignedIn)
+            .map(|_| ())
+    })
 }
 
 /// The subcommand named by `words`.

@@ -27,5 +27,6 @@ mod operations;
 mod permissions;
 mod restore;
 mod schemas;
+mod server;
 mod units;
 mod workflow;

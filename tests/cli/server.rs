@@ -1,0 +1,548 @@
+//! `baocao serve` on a loopback port, and the same CLI pointed at it with `--server`:
+//! the reporting cycle run remotely gives what it gives locally; every endpoint
+//! refuses strangers, other units' staff, oversized and malformed bodies, and forged or
+//! replayed signatures, and nothing is written when it refuses.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::{run_command, Env, Run, ADMIN_PW};
+
+const PW: &str = "Mat-khau-Rieng-2026!";
+const COMMUNES: [&str; 3] = ["H99.01", "H99.02", "H99.03"];
+
+/// A running `baocao serve` over an environment's database, stopped with SIGTERM.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Server {
+    pub fn start(env: &Env, extra: &[&str]) -> Server {
+        let mut c = env.cmd();
+        c.args(["serve", "--listen", "127.0.0.1:0"]).args(extra);
+        Server::spawn(c, &env.path("server.log"))
+    }
+
+    fn spawn(mut c: Command, log: &Path) -> Server {
+        c.stdout(Stdio::piped())
+            .stderr(std::fs::File::create(log).expect("server log"));
+        let mut child = c.spawn().expect("spawn baocao serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let url = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| {
+                let _ = child.kill();
+                panic!(
+                    "the server did not start: {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                )
+            })
+            .trim()
+            .to_string();
+        assert!(
+            url.starts_with("http"),
+            "first line is not the URL: {url:?}"
+        );
+        Server { child, url }
+    }
+
+    /// SIGTERM, then the exit status (within 30 s).
+    pub fn stop(mut self) -> i32 {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(s) = self.child.try_wait().expect("wait") {
+                return s.code().unwrap_or(-1);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// A raw API call: the HTTP status and the JSON answer.
+    pub fn call(&self, words: &str, bearer: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut r = http()
+            .post(format!("{}/api/v1/{words}", self.url))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(b) = bearer {
+            r = r.bearer_auth(b);
+        }
+        answer(r.send().expect("request"))
+    }
+
+    /// Signs in over the API; the session secret.
+    pub fn login(&self, user: &str, pw: &str) -> String {
+        let (status, v) = self.call(
+            "login",
+            None,
+            &json!({"args": {"username": user, "password_stdin": true}, "secrets": [pw]}),
+        );
+        assert_eq!(status, 200, "{v}");
+        v["session"]["secret"].as_str().expect("secret").to_string()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client")
+}
+
+fn answer(r: reqwest::blocking::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let text = r.text().expect("body");
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    (status, v)
+}
+
+/// The CLI pointed at the server: no local database anywhere near it.
+fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut c = env.cmd();
+    c.env("BAOCAO_SERVER", url)
+        .env("BAOCAO_DB", env.path("khong-co-o-may-khach.db"))
+        .args(args);
+    run_command(c, stdin)
+}
+
+/// A province, three communes each with a clerk, a leader and a sender, the province's
+/// aggregator, and the monthly KTXH regime; every password is [`PW`].
+fn province() -> Env {
+    let mut env = Env::with_province();
+    env.now = Some("2026-11-02T08:00:00+07:00".into());
+    env.add_ktxh_regime();
+    let mut staff = vec![("tonghop".to_string(), "000.00.00.H99", "aggregator")];
+    for (i, unit) in COMMUNES.iter().enumerate() {
+        let n = i + 1;
+        staff.push((format!("nhap.0{n}"), unit, "data_entry"));
+        staff.push((format!("lanhdao.0{n}"), unit, "approver"));
+        staff.push((format!("gui.0{n}"), unit, "sender"));
+    }
+    let made: Vec<(String, String)> = staff
+        .iter()
+        .map(|(u, unit, role)| (u.clone(), env.account(u, unit, &[role])))
+        .collect();
+    for (u, pw) in made {
+        env.login(&u, &pw).ok();
+        env.run_in(
+            &["passwd", "--password-stdin"],
+            Some(&format!("{pw}\n{PW}\n")),
+        )
+        .ok();
+    }
+    env.login("admin", ADMIN_PW).ok();
+    env.now = Some(crate::common::NOW.into());
+    env
+}
+
+fn audit_entries(env: &Env) -> i64 {
+    let conn = rusqlite::Connection::open(env.db()).expect("db");
+    conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))
+        .expect("audit count")
+}
+
+fn openapi_paths() -> Vec<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/openapi.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(p).expect("openapi.json"))
+        .expect("openapi JSON");
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .filter(|(_, item)| item.get("post").is_some())
+        .map(|(p, _)| p.trim_start_matches("/api/v1/").to_string())
+        .collect()
+}
+
+#[test]
+fn every_endpoint_refuses_a_request_without_credentials() {
+    let env = Env::with_admin();
+    let server = Server::start(&env, &[]);
+    let paths = openapi_paths();
+    assert!(paths.len() > 80, "{} paths", paths.len());
+    let before = audit_entries(&env);
+    for p in paths.iter().filter(|p| *p != "login") {
+        for bearer in [None, Some("bcs_khong-phai-phien-nao")] {
+            let (status, v) = server.call(p, bearer, &json!({"args": {}}));
+            assert_eq!(status, 401, "{p} with {bearer:?}: {v}");
+            assert_eq!(v["error"]["kind"], "denied", "{p}: {v}");
+            assert_eq!(v["exit"], 4, "{p}: {v}");
+        }
+    }
+    // Not even a failed attempt is written by a stranger.
+    assert_eq!(audit_entries(&env), before);
+    let (status, v) = server.call("backup", None, &json!({}));
+    assert_eq!((status, &v["exit"]), (400, &json!(2)), "{v}");
+    let (status, _) = server.call("khong/co/lenh", None, &json!({}));
+    assert_eq!(status, 404);
+    let health: Value = http()
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .expect("healthz")
+        .json()
+        .expect("json");
+    assert_eq!(health["status"], "ok");
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn another_units_credentials_are_refused_and_nothing_is_written() {
+    let env = province();
+    let server = Server::start(&env, &[]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    let clerk2 = server.login("nhap.02", PW);
+    let leader2 = server.login("lanhdao.02", PW);
+    let before = audit_entries(&env);
+    let which1 = |extra: Value| {
+        let mut a = json!({"regime": "KTXH", "period": "202611", "unit": "H99.01"});
+        a.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "args": a })
+    };
+    let tries: Vec<(&str, &str, Value)> = vec![
+        (
+            "entry/set",
+            &clerk2,
+            which1(json!({"row": lua, "column": "1", "value": "5"})),
+        ),
+        ("report/submit", &clerk2, which1(json!({}))),
+        ("report/approve", &leader2, which1(json!({}))),
+        ("report/show", &clerk2, which1(json!({}))),
+        ("report/canonical", &leader2, which1(json!({}))),
+        (
+            "account/add",
+            &clerk2,
+            json!({"args": {"username": "la", "full_name": "Người Lạ", "unit": "H99.01", "role": ["data_entry"]}}),
+        ),
+        (
+            "unit/add",
+            &leader2,
+            json!({"args": {"code": "H99.09", "name": "Xã Mới", "kind": "commune", "parent": "000.00.00.H99"}}),
+        ),
+        // The province's aggregator, but not a lead-unit matter of a commune's own.
+        (
+            "window/close",
+            &clerk2,
+            json!({"args": {"regime": "KTXH", "period": "202611", "reason": "Hết hạn"}}),
+        ),
+        ("audit/log", &clerk2, json!({"args": {}})),
+    ];
+    for (path, who, body) in &tries {
+        let (status, v) = server.call(path, Some(who), body);
+        // 403 for a refusal; 400/404 only if the test named an argument wrongly, which
+        // would make it prove nothing: fail on that too.
+        assert_eq!(status, 403, "{path}: {v}");
+        assert_eq!(v["exit"], 4, "{path}: {v}");
+    }
+    assert_eq!(audit_entries(&env), before, "a refusal wrote something");
+    server.stop();
+}
+
+#[test]
+fn oversized_and_malformed_bodies_are_refused_and_nothing_is_written() {
+    let env = province();
+    let server = Server::start(&env, &["--max-body-mb", "1"]);
+    let clerk = server.login("nhap.01", PW);
+    let before = audit_entries(&env);
+    let url = format!("{}/api/v1/entry/import", server.url);
+    // Too large, declared or not.
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    let r = http()
+        .post(&url)
+        .bearer_auth(&clerk)
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .expect("send");
+    let (status, v) = answer(r);
+    assert_eq!((status, &v["exit"]), (413, &json!(5)), "{v}");
+    let form = reqwest::blocking::multipart::Form::new()
+        .text(
+            "request",
+            json!({"args": {"files": ["b.xlsx"]}}).to_string(),
+        )
+        .part(
+            "file",
+            reqwest::blocking::multipart::Part::bytes(big).file_name("b.xlsx"),
+        );
+    let (status, v) = answer(
+        http()
+            .post(&url)
+            .bearer_auth(&clerk)
+            .multipart(form)
+            .send()
+            .expect("send"),
+    );
+    assert_eq!(status, 413, "{v}");
+    // Not JSON, the wrong shape, an unknown argument, a file that climbs out.
+    let bodies = [
+        ("{không phải json", 400, 5),
+        (r#"{"args": {"files": 7}, "la": 1}"#, 400, 5),
+        (r#"{"args": {"khong_co": "x"}}"#, 400, 2),
+        (r#"{"args": {"files": [{"a": 1}]}}"#, 400, 2),
+    ];
+    for (body, want, exit) in bodies {
+        let r = http()
+            .post(&url)
+            .bearer_auth(&clerk)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .expect("send");
+        let (status, v) = answer(r);
+        assert_eq!(
+            (status, v["exit"].as_u64()),
+            (want, Some(exit)),
+            "{body}: {v}"
+        );
+    }
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("request", json!({"args": {"files": ["d"]}}).to_string())
+        .part(
+            "file",
+            reqwest::blocking::multipart::Part::bytes(b"x".to_vec())
+                .file_name("d/../../etc/passwd"),
+        );
+    let (status, v) = answer(
+        http()
+            .post(&url)
+            .bearer_auth(&clerk)
+            .multipart(form)
+            .send()
+            .expect("send"),
+    );
+    assert_eq!((status, &v["exit"]), (422, &json!(5)), "{v}");
+    // A workbook that is not one: the command's own refusal, exit 5.
+    let form = reqwest::blocking::multipart::Form::new()
+        .text(
+            "request",
+            json!({"args": {"files": ["bieu.xlsx"]}}).to_string(),
+        )
+        .part(
+            "file",
+            reqwest::blocking::multipart::Part::bytes(b"PK-khong-phai-xlsx".to_vec())
+                .file_name("bieu.xlsx"),
+        );
+    let (status, v) = answer(
+        http()
+            .post(&url)
+            .bearer_auth(&clerk)
+            .multipart(form)
+            .send()
+            .expect("send"),
+    );
+    assert!(status == 422 || status == 200, "{v}");
+    assert_ne!(v["exit"], 0, "{v}");
+    assert!(
+        !v.to_string().contains("baocao-serve-"),
+        "a scratch path leaked: {v}"
+    );
+    assert_eq!(
+        audit_entries(&env),
+        before,
+        "a refused body wrote something"
+    );
+    server.stop();
+}
+
+/// Takes H99.0n's report to `approved` over the API; returns the sender's session.
+fn approved(server: &Server, env: &Env, n: usize, value: &str) -> String {
+    let lua = env.row_key("KTXH01", "Lúa");
+    let which = json!({"regime": "KTXH", "period": "202611"});
+    let clerk = server.login(&format!("nhap.0{n}"), PW);
+    let mut set = which.clone();
+    set.as_object_mut().unwrap().extend(
+        json!({"row": lua, "column": "1", "value": value})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
+    for (who, path, args) in [
+        (&clerk, "entry/set", set),
+        (&clerk, "report/submit", which.clone()),
+    ] {
+        let (s, v) = server.call(path, Some(who), &json!({ "args": args }));
+        assert_eq!(s, 200, "{path}: {v}");
+    }
+    let leader = server.login(&format!("lanhdao.0{n}"), PW);
+    let (s, v) = server.call("report/approve", Some(&leader), &json!({ "args": which }));
+    assert_eq!(s, 200, "{v}");
+    server.login(&format!("gui.0{n}"), PW)
+}
+
+fn key_pair(seed: u8) -> (ed25519_dalek::SigningKey, String) {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[seed; 32]);
+    let public = hex::encode(key.verifying_key().to_bytes());
+    (key, public)
+}
+
+fn sign_hex(key: &ed25519_dalek::SigningKey, content: &str) -> String {
+    use ed25519_dalek::Signer;
+    hex::encode(key.sign(content.as_bytes()).to_bytes())
+}
+
+#[test]
+fn forged_and_replayed_signatures_are_refused() {
+    let env = province();
+    let server = Server::start(&env, &[]);
+    let sender1 = approved(&server, &env, 1, "100");
+    let sender2 = approved(&server, &env, 2, "200");
+    let which = json!({"regime": "KTXH", "period": "202611"});
+    // The server never makes a key: it records the public half of one made here.
+    let (s, v) = server.call("account/key/generate", Some(&sender1), &json!({"args": {}}));
+    assert_eq!((s, &v["exit"]), (400, &json!(2)), "{v}");
+    let (key1, public1) = key_pair(11);
+    let (s, v) = server.call(
+        "account/key/generate",
+        Some(&sender1),
+        &json!({"args": {"public_key": public1, "key_file": "/home/gui01/.config/baocao/k.json"}}),
+    );
+    assert_eq!(s, 200, "{v}");
+    let key_id1 = v["data"]["key_id"].as_i64().unwrap().to_string();
+    let (key2, public2) = key_pair(22);
+    let (s, v) = server.call(
+        "account/key/generate",
+        Some(&sender2),
+        &json!({"args": {"public_key": public2, "key_file": "k2.json"}}),
+    );
+    assert_eq!(s, 200, "{v}");
+    let key_id2 = v["data"]["key_id"].as_i64().unwrap().to_string();
+    let (s, v) = server.call(
+        "report/canonical",
+        Some(&sender1),
+        &json!({ "args": which }),
+    );
+    assert_eq!(s, 200, "{v}");
+    let content1 = v["data"]["content"].as_str().unwrap().to_string();
+    let (s, v) = server.call(
+        "report/canonical",
+        Some(&sender2),
+        &json!({ "args": which }),
+    );
+    assert_eq!(s, 200, "{v}");
+    let content2 = v["data"]["content"].as_str().unwrap().to_string();
+    let before = audit_entries(&env);
+    let send = |who: &str, signature: &str, key_id: &str| {
+        let mut a = which.clone();
+        a.as_object_mut().unwrap().extend(
+            json!({"signature": signature, "key_id": key_id})
+                .as_object()
+                .unwrap()
+                .clone(),
+        );
+        server.call("report/send", Some(who), &json!({ "args": a }))
+    };
+    // Unsigned through the server: refused, the server holds no key.
+    let (s, v) = server.call("report/send", Some(&sender1), &json!({ "args": which }));
+    assert_eq!((s, &v["exit"]), (422, &json!(5)), "{v}");
+    let forged: [(&str, String, &str); 4] = [
+        // Random bytes.
+        ("random", "ab".repeat(64), &key_id1),
+        // Another unit's content, signed with the right key.
+        ("other content", sign_hex(&key1, &content2), &key_id1),
+        // The right content with a key that is not the sender's.
+        ("other key", sign_hex(&key2, &content1), &key_id1),
+        // Someone else's key id.
+        ("other key id", sign_hex(&key2, &content1), &key_id2),
+    ];
+    for (why, sig, kid) in &forged {
+        let (s, v) = send(&sender1, sig, kid);
+        assert_eq!((s, &v["exit"]), (422, &json!(5)), "{why}: {v}");
+    }
+    assert_eq!(
+        audit_entries(&env),
+        before,
+        "a forged sending wrote something"
+    );
+    let good = sign_hex(&key1, &content1);
+    let (s, v) = send(&sender1, &good, &key_id1);
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["data"]["status"], "sent");
+    // Replayed as is: the report is sent already.
+    let (s, v) = send(&sender1, &good, &key_id1);
+    assert_eq!((s, &v["exit"]), (409, &json!(7)), "{v}");
+    // Returned, corrected, approved again: the old signature does not fit revision 2.
+    let agg = server.login("tonghop", PW);
+    let mut ret = which.clone();
+    ret.as_object_mut().unwrap().extend(
+        json!({"unit": "H99.01", "reason": "Số liệu lúa chưa khớp thống kê"})
+            .as_object()
+            .unwrap()
+            .clone(),
+    );
+    let (s, v) = server.call("report/return", Some(&agg), &json!({ "args": ret }));
+    assert_eq!(s, 200, "{v}");
+    approved(&server, &env, 1, "100");
+    let sender1 = server.login("gui.01", PW);
+    let (s, v) = send(&sender1, &good, &key_id1);
+    assert_eq!((s, &v["exit"]), (422, &json!(5)), "{v}");
+    // The aggregator accepts report 2 after checking the signature made on the client.
+    let sig2 = sign_hex(&key2, &content2);
+    let (s, v) = send(&sender2, &sig2, &key_id2);
+    assert_eq!(s, 200, "{v}");
+    let mut acc = which.clone();
+    acc.as_object_mut()
+        .unwrap()
+        .insert("unit".into(), json!("H99.02"));
+    let (s, v) = server.call("report/accept", Some(&agg), &json!({ "args": acc }));
+    assert_eq!(s, 200, "{v}");
+    server.stop();
+    env.run(&["check"]).ok();
+}
+
+#[test]
+fn sign_in_is_rate_limited_per_account() {
+    let env = Env::with_admin();
+    let server = Server::start(&env, &[]);
+    let wrong = json!({"args": {"username": "admin"}, "secrets": ["sai-mat-khau"]});
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        statuses.push(server.call("login", None, &wrong).0);
+    }
+    assert!(statuses[..10].iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+    let r = http()
+        .post(format!("{}/api/v1/login", server.url))
+        .header("content-type", "application/json")
+        .body(wrong.to_string())
+        .send()
+        .expect("send");
+    assert_eq!(r.status().as_u16(), 429);
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 60, "{wait}");
+    // A password is never written to the access log.
+    let log = std::fs::read_to_string(env.path("server.log")).unwrap();
+    assert!(
+        !log.contains("sai-mat-khau") && log.contains("\"command\":\"login\""),
+        "{log}"
+    );
+    server.stop();
+}
