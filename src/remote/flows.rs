@@ -27,10 +27,13 @@ pub fn login(link: &mut Link, call: Call) -> Result<u8> {
 }
 
 /// `logout`: the server ends the session, then the local file goes, even when the
-/// server no longer knew the session (it expired): locally that is a sign-out too.
+/// server no longer knew the session (it expired): locally that is a sign-out too. An
+/// unreachable server is reported, but the secret is forgotten all the same, as a
+/// local logout forgets it when the database cannot be opened.
 pub fn logout(link: &mut Link, call: Call) -> Result<u8> {
-    let reply = link.exchange(&call, true)?;
+    let reply = link.exchange(&call, true);
     session::remove(link.server.key())?;
+    let reply = reply?;
     let gone = reply
         .response
         .error
