@@ -7,7 +7,8 @@
 //! `aggregate`, `export` and `text` are libraries that never touch the database; `store`
 //! is the only module that speaks SQL. Beside them: `context` (the signed-in actor and
 //! the one write path), `output`, `error`, `clock`, `audit`, `sign`, `auth`, `files`,
-//! `input` and `glossary`.
+//! `input` and `glossary`. `wire` is the HTTP contract of `baocao serve`, and `remote`
+//! the CLI that runs commands there (`--server`).
 
 pub mod error;
 
@@ -26,6 +27,7 @@ pub mod glossary;
 pub mod input;
 pub mod ops;
 pub mod output;
+pub mod remote;
 pub mod serve;
 pub mod sign;
 pub mod store;

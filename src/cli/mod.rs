@@ -255,7 +255,11 @@ impl Command {
 
 /// Parses the command line and runs it; returns the process exit status.
 pub fn main() -> u8 {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches;
+    let parsed = Cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -263,6 +267,14 @@ pub fn main() -> u8 {
             return code;
         }
     };
+    // With --server (BAOCAO_SERVER) a command runs on the province's server, except
+    // those that need no database at all.
+    let client_only = matches!(cli.command, Command::Text(_) | Command::Completions(_));
+    if let Some(server) = cli.server.as_deref().filter(|s| !s.trim().is_empty()) {
+        if !client_only {
+            return crate::remote::main(server, cli.server_ca.as_deref(), &cli, &matches);
+        }
+    }
     let lang = cli.lang;
     match run(cli) {
         Ok(()) => 0,

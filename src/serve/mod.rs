@@ -94,8 +94,11 @@ fn router(app: Arc<App>) -> Router {
     let max_body = app.max_body;
     Router::new()
         .route("/healthz", get(api::healthz))
-        .route("/api/v1/{file}", get(api::schema_file))
-        .route("/api/v1/{*command}", post(api::command))
+        // Commands are POSTed; the OpenAPI document and its schemas are read with GET.
+        .route(
+            "/api/v1/{*command}",
+            post(api::command).get(api::schema_file),
+        )
         .fallback(api::no_route)
         // Bodies past the limit are refused (413) in the API's shape.
         .layer(DefaultBodyLimit::max(max_body))
