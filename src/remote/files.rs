@@ -56,6 +56,10 @@ impl Names {
         // The server gives the path back as typed in what the command prints, so the
         // path itself travels first; a clash falls back to a made-up name.
         let as_typed = typed.to_string_lossy().into_owned();
+        // The same path twice is the same file: one name will do.
+        if self.taken.contains(&as_typed) {
+            return as_typed;
+        }
         let wanted = [as_typed]
             .into_iter()
             .chain(clean_relative(typed))

@@ -234,7 +234,8 @@ fn paths(m: &ArgMatches, id: &str) -> Vec<PathBuf> {
 
 /// An output argument: its file checked as the local command checks it (only commands
 /// with `--force` refuse an existing file; `form export-template` replaces it), sent as
-/// its base name, remembered for the files that come back.
+/// typed (the server writes under its base name and names it back as typed, so what
+/// the command prints is what it prints locally), remembered for the files that come back.
 fn output_value(
     call: &mut Call,
     id: &str,
@@ -245,7 +246,7 @@ fn output_value(
     if id == "out" && has_force {
         crate::files::check_output(&path, force)?;
     }
-    let sent = files::base_name(&path);
+    let sent = path.to_string_lossy().into_owned();
     call.outputs.push(OutputArg {
         id: id.to_string(),
         path,

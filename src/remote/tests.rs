@@ -158,9 +158,10 @@ fn input_files_go_up_under_unique_relative_names() {
         "202611",
     ])
     .unwrap();
+    // Paths travel as typed: the server names them back so in what it prints.
     assert_eq!(
         c.request.args["files"],
-        json!(["chua-co/H09.xlsx", "bieu.xlsx", "3/bieu.xlsx", "ho-so"])
+        json!(["chua-co/H09.xlsx", s(&fa), s(&fb), s(&folder)])
     );
     assert_eq!(c.request.args["period"], json!("202611"));
     // `entry import` reads only the workbooks, CSV and JSON directly in a folder.
@@ -171,10 +172,10 @@ fn input_files_go_up_under_unique_relative_names() {
     assert_eq!(
         c.uploads,
         [
-            up("bieu.xlsx", fa),
-            up("3/bieu.xlsx", fb),
-            up("ho-so/H01.xlsx", folder.join("H01.xlsx")),
-            up("ho-so/H02.CSV", folder.join("H02.CSV")),
+            up(s(&fa), fa.clone()),
+            up(s(&fb), fb.clone()),
+            up(&format!("{}/H01.xlsx", s(&folder)), folder.join("H01.xlsx")),
+            up(&format!("{}/H02.CSV", s(&folder)), folder.join("H02.CSV")),
         ]
     );
 }
@@ -187,9 +188,10 @@ fn another_command_gets_a_whole_folder_and_hidden_files_too() {
     std::fs::write(folder.join(".an"), "x").unwrap();
     std::fs::write(folder.join("con/don-vi.csv"), "x").unwrap();
     let c = call(&["unit", "import", s(&folder)]).unwrap();
-    assert_eq!(c.request.args["file"], json!("du-lieu"));
+    assert_eq!(c.request.args["file"], json!(s(&folder)));
     let names: Vec<&str> = c.uploads.iter().map(|u| u.name.as_str()).collect();
-    assert_eq!(names, ["du-lieu/.an", "du-lieu/con/don-vi.csv"]);
+    let f = s(&folder);
+    assert_eq!(names, [format!("{f}/.an"), format!("{f}/con/don-vi.csv")]);
 }
 
 #[test]
@@ -201,8 +203,9 @@ fn names_are_clean_relative_paths() {
     assert_eq!(files::clean_relative(Path::new("../b.xlsx")), None);
     assert_eq!(files::clean_relative(Path::new("/tmp/b.xlsx")), None);
     assert_eq!(files::clean_relative(Path::new(".")), None);
-    // The same folder twice, a file inside a folder already sent and a second x.xlsx
-    // are told apart.
+    // The same folder twice is one name; a file inside a folder already sent is told
+    // apart from it; a path that climbs still travels as typed (the server never uses
+    // it as a path).
     let mut names = files::Names::default();
     let mut up = Vec::new();
     let words = ["entry".to_string(), "import".to_string()];
@@ -210,11 +213,11 @@ fn names_are_clean_relative_paths() {
         .iter()
         .map(|p| names.input(Path::new(p), &words, &mut up))
         .collect();
-    assert_eq!(sent, ["d", "2/d", "x.xlsx", "4/x.xlsx"]);
+    assert_eq!(sent, ["d", "d", "x.xlsx", "../x.xlsx"]);
 }
 
 #[test]
-fn an_output_file_is_checked_as_locally_and_sent_by_its_base_name() {
+fn an_output_file_is_checked_as_locally_and_sent_as_typed() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("bieu-nhap.xlsx");
     let args = |force: bool| {
@@ -234,7 +237,7 @@ fn an_output_file_is_checked_as_locally_and_sent_by_its_base_name() {
     };
     let run = |force| call(&args(force).iter().map(String::as_str).collect::<Vec<_>>());
     let c = run(false).unwrap();
-    assert_eq!(c.request.args["out"], json!("bieu-nhap.xlsx"));
+    assert_eq!(c.request.args["out"], json!(s(&out)));
     assert_eq!(
         c.outputs,
         [OutputArg {
@@ -262,7 +265,10 @@ fn an_output_file_is_checked_as_locally_and_sent_by_its_base_name() {
     let c = call(&["form", "export-template", "BIEU01", "--out", s(&out)]).unwrap();
     assert!(c.outputs[0].replace);
     let c = call(&["remind", "--mail-dir", s(&dir.path().join("thu"))]).unwrap();
-    assert_eq!(c.request.args["mail_dir"], json!("thu"));
+    assert_eq!(
+        c.request.args["mail_dir"],
+        json!(s(&dir.path().join("thu")))
+    );
     assert!(c.outputs[0].is_dir());
 }
 

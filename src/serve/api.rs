@@ -697,6 +697,8 @@ fn prepare(
                 let slot = scratch.0.join(format!("{n}-{k}"));
                 let scratch_path = match OUTPUT_ARGS.iter().find(|(o, _)| o == id) {
                     Some((_, folder)) => {
+                        // The client checked its own folder; here the place is ready.
+                        std::fs::create_dir_all(slot.join("out"))?;
                         let p = slot.join("out").join(base_name(v));
                         outputs.push((id.clone(), p.clone(), *folder));
                         p
