@@ -80,6 +80,16 @@ pub fn remove(db: &Path) -> Result<()> {
     }
 }
 
+/// The account a live session secret belongs to.
+pub fn username_of(conn: &rusqlite::Connection, secret: &str) -> Result<Option<String>> {
+    let Some((_, account_id, _)) =
+        crate::store::account::session(conn, &super::secret_hash(secret))?
+    else {
+        return Ok(None);
+    };
+    Ok(crate::store::account::by_id(conn, account_id)?.map(|a| a.username))
+}
+
 /// How long a signed-in session lasts.
 pub const SESSION_HOURS: i64 = 12;
 

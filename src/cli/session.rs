@@ -121,6 +121,7 @@ pub fn login(ctx: &Ctx, a: LoginArgs) -> Result<()> {
     match &ctx.served {
         // Served, the session is the client's to keep: never a file on the server.
         Some(served) => {
+            *served.actor.borrow_mut() = Some(signed_in.username.clone());
             *served.session.borrow_mut() = Some(crate::wire::SessionOut {
                 username: signed_in.username.clone(),
                 secret,
@@ -186,14 +187,10 @@ fn served_session(
         return Ok(None);
     };
     let mut store = ctx.open()?;
-    let found = store.read(|tx| {
-        crate::store::account::session(tx, &auth::secret_hash(&secret))?
-            .map(|(_, account_id, _)| crate::store::account::by_id(tx, account_id))
-            .transpose()
-    })?;
-    Ok(found.flatten().map(|a| session::SessionFile {
+    let username = store.read(|tx| session::username_of(tx, &secret))?;
+    Ok(username.map(|username| session::SessionFile {
         db: ctx.db.display().to_string(),
-        username: a.username,
+        username,
         secret,
     }))
 }

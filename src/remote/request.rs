@@ -8,7 +8,7 @@ use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches};
 use serde_json::{Map, Value};
 
-use super::files::{self, Names, Upload};
+use super::files::{Names, Upload};
 use crate::cli::Cli;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::wire::Request;

@@ -65,6 +65,19 @@ pub fn run(o: Options) -> Result<()> {
             "use --tls-cert and --tls-key, or listen on 127.0.0.1 behind a TLS reverse proxy (Caddy, nginx)",
         )));
     }
+    // Requests bring their own settings: the server's environment must not leak into
+    // them (a token, a database path, usage texts naming variables set here). Done
+    // before any thread starts.
+    for var in [
+        "BAOCAO_NOW",
+        "BAOCAO_DB",
+        "BAOCAO_LANG",
+        "BAOCAO_TOKEN",
+        "BAOCAO_SERVER",
+        "BAOCAO_SERVER_CA",
+    ] {
+        std::env::remove_var(var);
+    }
     // The database is opened (and its schema brought up to date) before anyone is let in.
     crate::store::Store::open(&o.db)?;
     let mut tree = crate::cli::command();

@@ -797,3 +797,139 @@ fn the_reporting_cycle_runs_remotely_as_it_runs_locally() {
     .ok();
     on_served(&["check"], None).ok();
 }
+
+/// A province's own CA and a server certificate for 127.0.0.1 it signed, made with
+/// the openssl command line (Debian's `openssl`; the test says so loudly without it).
+fn certificates(env: &Env) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let dir = env.path("tls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ext = dir.join("ext.cnf");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let steps: [&[&str]; 3] = [
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=So TTTT Ha Son CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        &[
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("THIS TEST NEEDS the `openssl` command (Debian package openssl) to make test certificates");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    (
+        dir.join("ca.pem"),
+        dir.join("server.pem"),
+        dir.join("server.key"),
+    )
+}
+
+#[test]
+fn tls_serves_with_a_provinces_own_ca_and_plain_http_stays_on_loopback() {
+    let env = Env::with_admin();
+    // Plain HTTP on a public address is refused before anything listens.
+    let r = env.run(&["serve", "--listen", "0.0.0.0:0"]).code(2);
+    assert!(r.stderr.contains("--tls-cert"), "{}", r.stderr);
+    let (ca, cert, key) = certificates(&env);
+    let server = Server::start(
+        &env,
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        server.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        server.url
+    );
+    let ca = ca.to_str().unwrap();
+    let pw = format!("{ADMIN_PW}\n");
+    // Without the province's CA the client does not trust the server, and says so.
+    let r = remote(
+        &env,
+        &server.url,
+        &["login", "admin", "--password-stdin"],
+        Some(&pw),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    remote(
+        &env,
+        &server.url,
+        &["--server-ca", ca, "login", "admin", "--password-stdin"],
+        Some(&pw),
+    )
+    .ok();
+    let me = remote(
+        &env,
+        &server.url,
+        &["--server-ca", ca, "-o", "json", "whoami"],
+        None,
+    )
+    .ok();
+    assert_eq!(me.json()["username"], "admin");
+    // A server address in plain http is refused by the client unless it is loopback.
+    let r = remote(&env, "http://baocao.example.gov.vn", &["whoami"], None).code(2);
+    assert!(r.stderr.contains("https"), "{}", r.stderr);
+    assert_eq!(server.stop(), 0);
+}
