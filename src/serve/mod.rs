@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -94,8 +94,12 @@ fn router(app: Arc<App>) -> Router {
     let max_body = app.max_body;
     Router::new()
         .route("/healthz", get(api::healthz))
-        .route("/api/v1/{file}", get(api::schema_file))
-        .route("/api/v1/{*command}", post(api::command))
+        // One route for both: the router refuses a `{file}` beside a `{*command}`.
+        // GET reads the OpenAPI document and its schemas, POST runs a command.
+        .route(
+            "/api/v1/{*command}",
+            get(api::schema_file).post(api::command),
+        )
         .fallback(api::no_route)
         // Bodies past the limit are refused (413) in the API's shape.
         .layer(DefaultBodyLimit::max(max_body))
@@ -249,6 +253,20 @@ mod tests {
         );
         assert!(listen_addr("[::1]:0").unwrap().ip().is_loopback());
         assert!(listen_addr("baocao.gov.vn").is_err());
+    }
+
+    #[test]
+    fn the_routes_fit_together() {
+        // axum refuses conflicting routes only when the router is built.
+        let app = Arc::new(App {
+            db: "khong-co.db".into(),
+            as_of: None,
+            permits: tokio::sync::Semaphore::new(1),
+            limiter: limits::SignIn::default(),
+            tree: crate::cli::command(),
+            max_body: 1,
+        });
+        let _ = router(app);
     }
 
     #[test]
