@@ -650,6 +650,9 @@ fn prepare(
                 let slot = scratch.0.join(format!("{n}-{k}"));
                 let scratch_path = match OUTPUT_ARGS.iter().find(|(o, _)| o == id) {
                     Some((_, folder)) => {
+                        // The folder the written file goes in exists, as the one the
+                        // person named does on their machine.
+                        std::fs::create_dir_all(slot.join("out"))?;
                         let p = slot.join("out").join(base_name(v));
                         outputs.push((id.clone(), p.clone(), *folder));
                         p
@@ -935,6 +938,21 @@ mod tests {
             p.restore(&said, false),
             "Lỗi: /home/an/bao cao/xa1/b.xlsx hỏng"
         );
+    }
+
+    #[test]
+    fn an_output_file_has_a_folder_to_be_written_in() {
+        let t = tree();
+        let words = ["entry", "template"];
+        let leaf = find(&t, &words).unwrap();
+        let s = Scratch::new().unwrap();
+        let req = request(serde_json::json!({
+            "regime": "KTXH-THANG", "period": "202612", "out": "/home/an/ktxh-202612.xlsx"
+        }));
+        let p = prepare(leaf, &words, &req, &[], &s).unwrap();
+        let (_, path, _) = &p.outputs[0];
+        assert!(path.parent().unwrap().is_dir());
+        assert!(path.ends_with("ktxh-202612.xlsx") && !path.exists());
     }
 
     #[test]
