@@ -2,7 +2,7 @@
 //! into the command line the CLI would have parsed, run its handler on a blocking
 //! thread with the output captured, and answer with [`wire::Response`].
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -214,14 +214,15 @@ pub async fn command(
         .map(String::from)
         .collect();
     let bearer = bearer(req.headers());
-    let outcome = answer(&app, peer, &words, bearer, req).await;
-    log(&peer, &words, &outcome, started.elapsed());
+    let client = client_address(peer, req.headers());
+    let outcome = answer(&app, client, &words, bearer, req).await;
+    log(client, &words, &outcome, started.elapsed());
     outcome.into_response()
 }
 
 async fn answer(
     app: &Arc<App>,
-    peer: SocketAddr,
+    client: IpAddr,
     words: &[String],
     bearer: Option<String>,
     req: axum::extract::Request,
@@ -239,7 +240,7 @@ async fn answer(
         .map(|u| u.trim().to_lowercase())
         .unwrap_or_default();
     if login {
-        if let Some(wait) = app.limiter.wait(peer.ip(), &account, Instant::now()) {
+        if let Some(wait) = app.limiter.wait(client, &account, Instant::now()) {
             let mut o = Outcome::error(
                 429,
                 Kind::Denied,
@@ -285,11 +286,30 @@ async fn answer(
     if login {
         match outcome.body.exit {
             0 => app.limiter.succeeded(&account),
-            4 | 5 => app.limiter.failed(peer.ip(), &account, Instant::now()),
+            4 | 5 => app.limiter.failed(client, &account, Instant::now()),
             _ => {}
         }
     }
     outcome
+}
+
+/// Who is asking, for the sign-in limit and the access log. Plain HTTP is served on
+/// loopback only, so a connection from this machine is the reverse proxy in front
+/// (Caddy, nginx): the client is the last address of its `X-Forwarded-For`, the one
+/// the proxy itself saw (earlier ones are whatever the client claimed). A connection
+/// from anywhere else is the client itself, and its headers are not believed.
+fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if !peer.ip().is_loopback() {
+        return peer.ip();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        .and_then(|a| a.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer.ip())
 }
 
 /// The `Authorization: Bearer …` secret.
@@ -887,10 +907,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> crate::err
 
 /// One line per request on stderr, as JSON: who, what, how it ended, how long it took.
 /// Never a secret: no arguments, no headers.
-fn log(peer: &SocketAddr, words: &[String], o: &Outcome, took: Duration) {
+fn log(client: IpAddr, words: &[String], o: &Outcome, took: Duration) {
     let line = serde_json::json!({
         "at": crate::clock::rfc3339(jiff::Timestamp::now()),
-        "remote": peer.ip().to_string(),
+        "remote": client.to_string(),
         "account": o.actor,
         "command": words.join(" "),
         "status": o.status,
@@ -984,6 +1004,49 @@ mod tests {
             p.restore(&said, false),
             "Lỗi: /home/an/bao cao/xa1/b.xlsx hỏng"
         );
+    }
+
+    #[test]
+    fn the_proxy_on_this_machine_names_the_client() {
+        let headers = |v: &str| {
+            let mut h = HeaderMap::new();
+            h.insert("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+            h
+        };
+        let proxy: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        // The last address is the one the proxy saw; what the client claimed is not.
+        assert_eq!(
+            client_address(proxy, &headers("10.9.9.9, 203.113.1.7")),
+            ip("203.113.1.7")
+        );
+        assert_eq!(
+            client_address(proxy, &headers("2001:db8::7")),
+            ip("2001:db8::7")
+        );
+        assert_eq!(client_address(proxy, &HeaderMap::new()), ip("127.0.0.1"));
+        assert_eq!(client_address(proxy, &headers("unknown")), ip("127.0.0.1"));
+        // From elsewhere (TLS served directly) the header is not believed.
+        let far: SocketAddr = "203.113.1.8:443".parse().unwrap();
+        assert_eq!(
+            client_address(far, &headers("127.0.0.1")),
+            ip("203.113.1.8")
+        );
+    }
+
+    #[test]
+    fn an_output_file_has_a_folder_to_be_written_in() {
+        let t = tree();
+        let words = ["entry", "template"];
+        let leaf = find(&t, &words).unwrap();
+        let s = Scratch::new().unwrap();
+        let req = request(serde_json::json!({
+            "regime": "KTXH-THANG", "period": "202612", "out": "/home/an/ktxh-202612.xlsx"
+        }));
+        let p = prepare(leaf, &words, &req, &[], &s).unwrap();
+        let (_, path, _) = &p.outputs[0];
+        assert!(path.parent().unwrap().is_dir());
+        assert!(path.ends_with("ktxh-202612.xlsx") && !path.exists());
     }
 
     #[test]

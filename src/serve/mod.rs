@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -110,7 +110,7 @@ fn router(app: Arc<App>) -> Router {
         // Commands are POSTed; the OpenAPI document and its schemas are read with GET.
         .route(
             "/api/v1/{*command}",
-            post(api::command).get(api::schema_file),
+            get(api::schema_file).post(api::command),
         )
         .fallback(api::no_route)
         // Bodies past the limit are refused (413) in the API's shape.
@@ -265,6 +265,20 @@ mod tests {
         );
         assert!(listen_addr("[::1]:0").unwrap().ip().is_loopback());
         assert!(listen_addr("baocao.gov.vn").is_err());
+    }
+
+    #[test]
+    fn the_routes_fit_together() {
+        // axum refuses conflicting routes only when the router is built.
+        let app = Arc::new(App {
+            db: "khong-co.db".into(),
+            as_of: None,
+            permits: tokio::sync::Semaphore::new(1),
+            limiter: limits::SignIn::default(),
+            tree: crate::cli::command(),
+            max_body: 1,
+        });
+        let _ = router(app);
     }
 
     #[test]
