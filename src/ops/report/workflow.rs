@@ -29,7 +29,7 @@ pub struct Signed {
 
 /// Who signs a sending: a key held here, or the sender elsewhere.
 enum Signer<'a> {
-    Key(i64, ed25519_dalek::SigningKey),
+    Key(i64, Box<ed25519_dalek::SigningKey>),
     Made(&'a Signed),
 }
 
@@ -183,10 +183,10 @@ pub fn act(
             }
             let key = match (cx.signed, cx.keys.and_then(|k| k.get(&actor.username))) {
                 (Some(s), _) => Signer::Made(s),
-                (None, Some((id, k))) => Signer::Key(*id, k.clone()),
+                (None, Some((id, k))) => Signer::Key(*id, Box::new(k.clone())),
                 (None, None) if cx.key_files => {
                     let (id, k) = sign::load(cx.db, &actor.username)?;
-                    Signer::Key(id, k)
+                    Signer::Key(id, Box::new(k))
                 }
                 (None, None) => return Err(unsigned_here()),
             };
