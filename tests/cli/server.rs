@@ -215,6 +215,7 @@ fn another_units_credentials_are_refused_and_nothing_is_written() {
     let lua = env.row_key("KTXH01", "Lúa");
     let clerk2 = server.login("nhap.02", PW);
     let leader2 = server.login("lanhdao.02", PW);
+    let clerk1 = server.login("nhap.01", PW);
     let before = audit_entries(&env);
     let which1 = |extra: Value| {
         let mut a = json!({"regime": "KTXH", "period": "202611", "unit": "H99.01"});
@@ -233,6 +234,8 @@ fn another_units_credentials_are_refused_and_nothing_is_written() {
         ("report/approve", &leader2, which1(json!({}))),
         ("report/show", &clerk2, which1(json!({}))),
         ("report/canonical", &leader2, which1(json!({}))),
+        // Inside its own unit, but not the sender: the document to sign is not its to see.
+        ("report/canonical", &clerk1, which1(json!({}))),
         (
             "account/add",
             &clerk2,
@@ -608,7 +611,18 @@ fn the_reporting_cycle_runs_remotely_as_it_runs_locally() {
     let which = ["KTXH", "--period", "202611"];
     for (i, unit) in COMMUNES.iter().enumerate() {
         let n = i + 1;
-        let book = format!("bieu-xa-0{n}.xlsx");
+        // The third commune hands in a folder, as a clerk does with a month's workbooks.
+        let book = if n == 3 {
+            std::fs::create_dir_all(env.path("ho-so-xa-03")).unwrap();
+            "ho-so-xa-03/bieu.xlsx".to_string()
+        } else {
+            format!("bieu-xa-0{n}.xlsx")
+        };
+        let given = if n == 3 {
+            "ho-so-xa-03".to_string()
+        } else {
+            book.clone()
+        };
         crate::forms::ktxh_filled(
             &env.path(&book),
             0,
@@ -629,9 +643,22 @@ fn the_reporting_cycle_runs_remotely_as_it_runs_locally() {
         .ok();
         same(
             &[
-                "-o", "json", "entry", "import", &book, "--regime", "KTXH", "--unit", unit,
+                "-o", "json", "entry", "import", &given, "--regime", "KTXH", "--unit", unit,
                 "--period", "202611",
             ],
+            None,
+        )
+        .ok();
+        // An attachment goes up with the report and is signed with it.
+        let pdf = format!("phu-luc-0{n}.pdf");
+        std::fs::write(env.path(&pdf), format!("%PDF-1.4 phụ lục xã {n}")).unwrap();
+        same(
+            &[
+                &["-o", "json", "report", "attach"][..],
+                &which,
+                &[pdf.as_str()],
+            ]
+            .concat(),
             None,
         )
         .ok();
@@ -932,4 +959,54 @@ fn tls_serves_with_a_provinces_own_ca_and_plain_http_stays_on_loopback() {
     let r = remote(&env, "http://baocao.example.gov.vn", &["whoami"], None).code(2);
     assert!(r.stderr.contains("https"), "{}", r.stderr);
     assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn sigterm_lets_a_request_in_flight_finish() {
+    let env = Env::with_province();
+    let server = Server::start(&env, &[]);
+    let admin = server.login("admin", ADMIN_PW);
+    // An import long enough to be in flight when the stop comes: every new account's
+    // initial password is hashed (argon2), one after another.
+    let mut csv = String::from("username,full_name,unit,roles\n");
+    for i in 0..120 {
+        csv.push_str(&format!("can.bo{i:03},Cán bộ số {i},H99.01,data_entry\n"));
+    }
+    let url = format!("{}/api/v1/account/import", server.url);
+    let in_flight = std::thread::spawn(move || {
+        let form = reqwest::blocking::multipart::Form::new()
+            .text(
+                "request",
+                json!({"args": {"file": "can-bo.csv"}}).to_string(),
+            )
+            .part(
+                "file",
+                reqwest::blocking::multipart::Part::bytes(csv.into_bytes()).file_name("can-bo.csv"),
+            );
+        let started = Instant::now();
+        let r = http().post(url).bearer_auth(admin).multipart(form).send();
+        (r.map(answer), started.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let stopped_at = Instant::now();
+    assert_eq!(server.stop(), 0);
+    let stop_took = stopped_at.elapsed();
+    let (answered, took) = in_flight.join().expect("request thread");
+    let (status, v) = answered.expect("the request in flight was answered");
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["data"]["created"], 120, "{v}");
+    // It really was in flight: the stop waited for it.
+    assert!(
+        took > Duration::from_millis(300) && stop_took > Duration::from_millis(50),
+        "{took:?} {stop_took:?}"
+    );
+    let n: i64 = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM account WHERE username LIKE 'can.bo%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 120);
 }
