@@ -37,16 +37,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use baocao::entry::{Identity, Value, Values};
+use baocao::entry::{Identity, Value};
 use baocao::form::FormDef;
 use rust_decimal::Decimal;
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
 const ADMIN_PW: &str = "Bench-mark-2026!";
 const ENTRY_PW: &str = "Nhap-lieu-2026!";
 const NOW: &str = "2026-11-23T09:00:00+07:00";
 const PROVINCE: &str = "000.00.00.H99";
-const FORM: &str = "KTXH100";
+use support::form100::FORM;
 const REGIME: &str = "KTXHT";
 const PERIOD: &str = "202611";
 const ENTRY_USER: &str = "nhaplieu";
@@ -75,106 +75,6 @@ print(len(files), cells, numbers, time.perf_counter() - t)
 #[path = "bench_support/mod.rs"]
 mod support;
 use support::{measure, release_binary, Baocao, Measured};
-
-/// The form: 10 groups, each a computed total (sum of its parts) over 9 input rows;
-/// four decimal columns. 100 rows, 360 input cells.
-fn mapping() -> Json {
-    let groups = [
-        ("Thu ngân sách nhà nước trên địa bàn", "triệu đồng"),
-        ("Chi ngân sách địa phương", "triệu đồng"),
-        ("Sản lượng lương thực có hạt", "tấn"),
-        ("Diện tích gieo trồng cây hằng năm", "ha"),
-        ("Tổng đàn gia súc, gia cầm", "con"),
-        ("Vốn đầu tư thực hiện từ ngân sách", "triệu đồng"),
-        ("Giá trị sản xuất công nghiệp", "triệu đồng"),
-        ("Tổng mức bán lẻ hàng hóa và dịch vụ", "triệu đồng"),
-        ("Lao động được giải quyết việc làm", "người"),
-        ("Hộ nghèo, hộ cận nghèo", "hộ"),
-    ];
-    let parts = [
-        "Thôn Đông",
-        "Thôn Tây",
-        "Thôn Nam",
-        "Thôn Bắc",
-        "Thôn Trung",
-        "Thôn Thượng",
-        "Thôn Hạ",
-        "Khu dân cư mới",
-        "Khác",
-    ];
-    let roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-    let mut rows = Vec::new();
-    for (g, (name, unit)) in groups.iter().enumerate() {
-        let key = format!("g{:02}", g + 1);
-        rows.push(json!({
-            "key": key, "stt": roman[g], "name": name, "unit": unit,
-            "role": "computed", "indicator": format!("BENCH_{:02}", g + 1)
-        }));
-        for (k, part) in parts.iter().enumerate() {
-            rows.push(json!({
-                "key": format!("{key}_{}", k + 1), "stt": (k + 1).to_string(),
-                "name": format!("{name}: {part}"), "label": format!("- {part}"),
-                "unit": unit, "parent": key, "relation": "part_of_total",
-                "indicator": format!("BENCH_{:02}_{}", g + 1, k + 1)
-            }));
-        }
-    }
-    json!({
-        "code": FORM,
-        "form_no": "Biểu số 01/KTXH-X",
-        "title": "BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG",
-        "kind": "numeric",
-        "columns": [
-            {"key": "c1", "header": ["Kế hoạch năm"], "type": "decimal"},
-            {"key": "c2", "header": ["Thực hiện", "Tháng báo cáo"], "type": "decimal"},
-            {"key": "c3", "header": ["Thực hiện", "Lũy kế từ đầu năm"], "type": "decimal"},
-            {"key": "c4", "header": ["Cùng kỳ năm trước"], "type": "decimal"}
-        ],
-        "rows": rows,
-        "not_applicable": []
-    })
-}
-
-/// A small deterministic generator (no dependency, the same files every run).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below
-    }
-}
-
-/// A commune's report for a month: exact decimals as people type them (plan with one
-/// decimal, the month and the year to date with two, last year's figure whole), with
-/// `blank` percent of the rows left empty.
-fn values_for(form: &FormDef, commune: usize, month: u32, blank: u64) -> Values {
-    let seed = (commune as u64).wrapping_mul(0x1000_0001) ^ (u64::from(month) << 40);
-    let mut rng = Lcg(0x9e37_79b9_7f4a_7c15 ^ seed);
-    let mut v = Values::new();
-    for row in form
-        .rows
-        .iter()
-        .filter(|r| r.role == baocao::form::RowRole::Input)
-    {
-        if rng.next(100) < blank {
-            continue; // a row this commune has nothing for
-        }
-        let plan = 1_000 + rng.next(5_000_000) as i64; // tenths
-        let month = plan * 10 / 12 * (80 + rng.next(40) as i64) / 100; // hundredths
-        let ytd = month * 10 + rng.next(10_000) as i64;
-        let last = ytd / 100 * (85 + rng.next(20) as i64) / 100;
-        let key = |c: &str| (row.key.clone(), c.to_string());
-        v.insert(key("c1"), Value::Number(Decimal::new(plan, 1)));
-        v.insert(key("c2"), Value::Number(Decimal::new(month, 2)));
-        v.insert(key("c3"), Value::Number(Decimal::new(ytd, 2)));
-        v.insert(key("c4"), Value::Number(Decimal::new(last, 0)));
-    }
-    v
-}
 
 fn commune_code(i: usize) -> String {
     format!("{:05}", 25001 + i)
@@ -223,7 +123,7 @@ fn write_workbooks(
                         period: period.clone(),
                         period_words: format!("Tháng {month} năm 2026"),
                     };
-                    let values = values_for(form, i, month, blank);
+                    let values = support::form100::values_for(form, i, month, blank);
                     let path = folder.join(format!("{code}-{period}.xlsx"));
                     baocao::entry::write_fill_in(form, &identity, None, Some(&values), &path)
                         .unwrap_or_else(|e| panic!("write {}: {e:?}", path.display()));
@@ -339,7 +239,11 @@ fn main() {
         "",
     );
     let mapping_json = dir.join("ktxh100.json");
-    std::fs::write(&mapping_json, mapping().to_string()).expect("mapping");
+    std::fs::write(
+        &mapping_json,
+        support::form100::mapping("BENCH").to_string(),
+    )
+    .expect("mapping");
     b.run(
         &base,
         &[
@@ -454,7 +358,7 @@ fn main() {
         .map(|m| m.len())
         .sum();
     let cells: usize = (0..files)
-        .map(|i| values_for(&form, i, 11, blank).len())
+        .map(|i| support::form100::values_for(&form, i, 11, blank).len())
         .sum();
     println!(
         "workbooks: {files} written in {:.1} s ({:.1} KB each on average, {:.0} values each, \
@@ -590,7 +494,7 @@ fn main() {
         ],
         "",
     );
-    let want = values_for(&form, probe, 11, blank);
+    let want = support::form100::values_for(&form, probe, 11, blank);
     let numbers: BTreeMap<&str, &str> = form
         .columns
         .iter()

@@ -61,7 +61,7 @@ const ADMIN_PW: &str = "Bench-mark-2026!";
 const USER_PW: &str = "Xa-Bao-Cao-2026!";
 const NOW: &str = "2026-12-02T09:00:00+07:00";
 const PROVINCE: &str = "000.00.00.H99";
-const FORM: &str = "KTXH100";
+use support::form100::FORM;
 const REGIME: &str = "KTXHT";
 const PERIOD: &str = "202611";
 
@@ -84,99 +84,6 @@ const CLI_KINDS: [&str; 6] = [
     "report approve",
     "report send",
 ];
-
-/// The form: 10 groups, each a computed total over 9 input rows; four decimal columns.
-fn mapping() -> Json {
-    let groups = [
-        ("Thu ngân sách nhà nước trên địa bàn", "triệu đồng"),
-        ("Chi ngân sách địa phương", "triệu đồng"),
-        ("Sản lượng lương thực có hạt", "tấn"),
-        ("Diện tích gieo trồng cây hằng năm", "ha"),
-        ("Tổng đàn gia súc, gia cầm", "con"),
-        ("Vốn đầu tư thực hiện từ ngân sách", "triệu đồng"),
-        ("Giá trị sản xuất công nghiệp", "triệu đồng"),
-        ("Tổng mức bán lẻ hàng hóa và dịch vụ", "triệu đồng"),
-        ("Lao động được giải quyết việc làm", "người"),
-        ("Hộ nghèo, hộ cận nghèo", "hộ"),
-    ];
-    let parts = [
-        "Thôn Đông",
-        "Thôn Tây",
-        "Thôn Nam",
-        "Thôn Bắc",
-        "Thôn Trung",
-        "Thôn Thượng",
-        "Thôn Hạ",
-        "Khu dân cư mới",
-        "Khác",
-    ];
-    let roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
-    let mut rows = Vec::new();
-    for (g, (name, unit)) in groups.iter().enumerate() {
-        let key = format!("g{:02}", g + 1);
-        rows.push(json!({
-            "key": key, "stt": roman[g], "name": name, "unit": unit,
-            "role": "computed", "indicator": format!("SRV_{:02}", g + 1)
-        }));
-        for (k, part) in parts.iter().enumerate() {
-            rows.push(json!({
-                "key": format!("{key}_{}", k + 1), "stt": (k + 1).to_string(),
-                "name": format!("{name}: {part}"), "label": format!("- {part}"),
-                "unit": unit, "parent": key, "relation": "part_of_total",
-                "indicator": format!("SRV_{:02}_{}", g + 1, k + 1)
-            }));
-        }
-    }
-    json!({
-        "code": FORM,
-        "form_no": "Biểu số 01/KTXH-X",
-        "title": "BÁO CÁO TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG",
-        "kind": "numeric",
-        "columns": [
-            {"key": "c1", "header": ["Kế hoạch năm"], "type": "decimal"},
-            {"key": "c2", "header": ["Thực hiện", "Tháng báo cáo"], "type": "decimal"},
-            {"key": "c3", "header": ["Thực hiện", "Lũy kế từ đầu năm"], "type": "decimal"},
-            {"key": "c4", "header": ["Cùng kỳ năm trước"], "type": "decimal"}
-        ],
-        "rows": rows,
-        "not_applicable": []
-    })
-}
-
-/// A small deterministic generator: the same workbooks every run.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, below: u64) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) % below
-    }
-}
-
-/// A commune's figures: every input cell, exact decimals.
-fn values_for(form: &FormDef, commune: usize) -> Values {
-    let mut rng = Lcg(0x5eed_0000_0000_0001 ^ (commune as u64).wrapping_mul(0x1000_0001));
-    let mut v = Values::new();
-    for row in form
-        .rows
-        .iter()
-        .filter(|r| r.role == baocao::form::RowRole::Input)
-    {
-        let plan = 1_000 + rng.next(5_000_000) as i64;
-        let month = plan * 10 / 12 * (80 + rng.next(40) as i64) / 100;
-        let ytd = month * 10 + rng.next(10_000) as i64;
-        let last = ytd / 100 * (85 + rng.next(20) as i64) / 100;
-        let key = |c: &str| (row.key.clone(), c.to_string());
-        v.insert(key("c1"), Value::Number(Decimal::new(plan, 1)));
-        v.insert(key("c2"), Value::Number(Decimal::new(month, 2)));
-        v.insert(key("c3"), Value::Number(Decimal::new(ytd, 2)));
-        v.insert(key("c4"), Value::Number(Decimal::new(last, 0)));
-    }
-    v
-}
 
 /// One commune: its code, name, accounts and workbook.
 struct Commune {
@@ -782,7 +689,7 @@ fn main() {
         "",
     );
     let mapping_json = dir.join("ktxh100.json");
-    std::fs::write(&mapping_json, mapping().to_string()).expect("mapping");
+    std::fs::write(&mapping_json, support::form100::mapping("SRV").to_string()).expect("mapping");
     b.run(
         &base,
         &[
@@ -889,7 +796,9 @@ fn main() {
     // One filled workbook per commune.
     let folder = dir.join("filled");
     std::fs::create_dir_all(&folder).expect("folder");
-    let expected: Vec<Values> = (0..clients).map(|i| values_for(&form, i)).collect();
+    let expected: Vec<Values> = (0..clients)
+        .map(|i| support::form100::values_for(&form, i, 11, 0))
+        .collect();
     for (c, values) in communes.iter_mut().zip(&expected) {
         let identity = Identity {
             regime: REGIME.into(),

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value as Json;
 
+pub mod form100;
+
 /// Where the release binary is.
 pub fn find_binary() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("BAOCAO_BIN").filter(|p| !p.is_empty()) {

@@ -35,16 +35,20 @@ struct Outcome {
 
 impl Outcome {
     fn error(status: u16, kind: Kind, msg: Msg, lang: Lang) -> Outcome {
-        let e = Error::new(kind, msg);
+        Outcome::refused(&Error::new(kind, msg), status, lang)
+    }
+
+    /// A refusal before the command ran, answered with the status its kind maps to.
+    fn refused(e: &Error, status: u16, lang: Lang) -> Outcome {
         Outcome {
             status,
             body: wire::Response {
-                exit: kind.exit_code(),
-                error: Some(error_body(&e, lang)),
+                exit: e.kind.exit_code(),
+                error: Some(error_body(e, lang)),
                 ..Default::default()
             },
             actor: None,
-            retry_after: None,
+            retry_after: (status == 503).then_some(1),
         }
     }
 
@@ -450,16 +454,7 @@ fn run(
                 Kind::Denied => 401,
                 other => wire::status_of(Some(other), false),
             };
-            return Outcome {
-                status,
-                body: wire::Response {
-                    exit: e.kind.exit_code(),
-                    error: Some(error_body(&e, lang)),
-                    ..Default::default()
-                },
-                actor: None,
-                retry_after: (status == 503).then_some(1),
-            };
+            return Outcome::refused(&e, status, lang);
         }
     }
     let scratch = match Scratch::new() {
@@ -478,18 +473,7 @@ fn run(
     };
     let prepared = match prepare(leaf, &refs, &req, &files, &scratch) {
         Ok(p) => p,
-        Err(e) => {
-            return Outcome {
-                status: wire::status_of(Some(e.kind), false),
-                body: wire::Response {
-                    exit: e.kind.exit_code(),
-                    error: Some(error_body(&e, lang)),
-                    ..Default::default()
-                },
-                actor: None,
-                retry_after: None,
-            }
-        }
+        Err(e) => return Outcome::refused(&e, wire::status_of(Some(e.kind), false), lang),
     };
     let cli = match Cli::try_parse_from(&prepared.argv) {
         Ok(c) => c,
@@ -519,18 +503,7 @@ fn run(
     let as_of = req.as_of.clone().or_else(|| app.as_of.clone());
     let clock = match crate::clock::Clock::from_setting(as_of.as_deref()) {
         Ok(c) => c,
-        Err(e) => {
-            return Outcome {
-                status: wire::status_of(Some(e.kind), false),
-                body: wire::Response {
-                    exit: e.kind.exit_code(),
-                    error: Some(error_body(&e, lang)),
-                    ..Default::default()
-                },
-                actor: None,
-                retry_after: None,
-            }
-        }
+        Err(e) => return Outcome::refused(&e, wire::status_of(Some(e.kind), false), lang),
     };
     let ctx = Ctx {
         out: Output {
