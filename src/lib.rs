@@ -32,4 +32,5 @@ pub mod serve;
 pub mod sign;
 pub mod store;
 pub mod text;
+pub mod web;
 pub mod wire;

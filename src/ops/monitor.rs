@@ -1230,6 +1230,116 @@ pub fn remind(
     })
 }
 
+/// One report on an account's work list: the obligation, the step the account must
+/// take now (None: someone else's turn, or nothing left to do), and whose turn it is.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    #[serde(flatten)]
+    pub obligation: Obligation,
+    /// What this account must do now: enter and submit, approve, or sign and send.
+    pub action: Option<Role>,
+    /// The role the report waits on, whoever holds it (None once sent).
+    pub waiting_on: Option<Role>,
+}
+
+/// How far back a work list looks for unsent reports, and for sent ones.
+const WORK_UNSENT_DAYS: i64 = 366;
+const WORK_SENT_DAYS: i64 = 40;
+/// How far ahead it looks.
+const WORK_AHEAD_DAYS: i64 = 45;
+
+/// The role a report waits on: [`ReportStatus::waiting_on`], and data entry after a
+/// return (the unit works on a new draft revision).
+fn next_role(status: ReportStatus) -> Option<Role> {
+    match status {
+        ReportStatus::Revision(RevisionStatus::Returned) => Some(Role::DataEntry),
+        s => s.waiting_on(),
+    }
+}
+
+/// "My work": the reports the actor's own grants (data entry, approver, sender on a
+/// unit's subtree, for every regime or the ones named) make it responsible for — unsent
+/// ones due from a year back to 45 days ahead, and those sent over the last 40 days —
+/// worst first: overdue and unsent, then its own turn by deadline, then others' turn,
+/// then what is sent. A sysadmin's implicit reach does not make it a clerk: only grants
+/// count, as for `remind`.
+pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<Task>> {
+    const ROLES: [Role; 3] = [Role::DataEntry, Role::Approver, Role::Sender];
+    let grants: Vec<_> = actor
+        .grants
+        .iter()
+        .filter(|g| ROLES.contains(&g.role))
+        .collect();
+    if grants.is_empty() {
+        return Ok(Vec::new());
+    }
+    let tree = units::tree(conn)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let ids: HashMap<String, i64> = msql::unit_names(conn)?
+        .into_iter()
+        .map(|u| (u.1, u.0))
+        .collect();
+    let days = |n: i64| SignedDuration::from_hours(24 * n);
+    let list = obligations(
+        conn,
+        actor,
+        &Filter {
+            regime: None,
+            unit: None,
+        },
+        now - days(WORK_UNSENT_DAYS),
+        now + days(WORK_AHEAD_DAYS),
+        now,
+        &cal,
+    )?;
+    // Does the actor hold `role` (None: any of the three) for this report?
+    let holds = |role: Option<Role>, o: &Obligation| {
+        ids.get(&o.unit).is_some_and(|&unit| {
+            grants.iter().any(|g| {
+                role.is_none_or(|r| r == g.role)
+                    && tree.within(unit, g.unit_id)
+                    && g.regimes.as_ref().is_none_or(|rs| rs.contains(&o.regime))
+            })
+        })
+    };
+    let mut out: Vec<Task> = list
+        .obligations
+        .into_iter()
+        .filter(|o| holds(None, o))
+        .filter(|o| o.sent_at.is_none() || o.due >= now - days(WORK_SENT_DAYS))
+        .map(|o| {
+            let waiting_on = next_role(o.status);
+            let action = waiting_on.filter(|r| holds(Some(*r), &o));
+            Task {
+                obligation: o,
+                action,
+                waiting_on,
+            }
+        })
+        .collect();
+    let rank = |t: &Task| match (t.waiting_on, t.action, t.obligation.due <= now) {
+        (Some(_), _, true) => 0,
+        (Some(_), Some(_), false) => 1,
+        (Some(_), None, false) => 2,
+        (None, _, _) => 3,
+    };
+    out.sort_by(|a, b| {
+        (
+            rank(a),
+            a.obligation.due,
+            &a.obligation.regime,
+            &a.obligation.unit,
+        )
+            .cmp(&(
+                rank(b),
+                b.obligation.due,
+                &b.obligation.regime,
+                &b.obligation.unit,
+            ))
+    });
+    Ok(out)
+}
+
 /// Writes one message per account into `dir` (`USERNAME.eml`, for `sendmail -t`),
 /// making the folder if needed.
 pub fn write_mail(dir: &Path, reminders: &[Reminder], from: &str, now: Timestamp) -> Result<()> {
@@ -1787,6 +1897,40 @@ mod tests {
             std::fs::read_to_string(mail_dir.join(format!("{}.eml", first.username))).unwrap();
         assert!(text.starts_with("From: baocao@hason.gov.vn\n"));
         assert!(text.contains(&format!("Kính gửi {},", first.full_name)));
+    }
+
+    #[test]
+    fn a_commune_clerks_work_is_its_own_communes_reports_worst_first() {
+        let p = Province::new();
+        let now = Province::now();
+        let work = p
+            .read(who::COMMUNE_CLERK, |tx, actor| my_work(tx, actor, now))
+            .unwrap();
+        assert!(!work.is_empty());
+        assert!(
+            work.iter().all(|t| t.obligation.unit == "99001"),
+            "{work:?}"
+        );
+        // Worst first: nothing overdue and unsent comes after something that is not.
+        let overdue = |t: &Task| t.waiting_on.is_some() && t.obligation.due <= now;
+        let first_other = work.iter().position(|t| !overdue(t)).unwrap_or(work.len());
+        assert!(work[first_other..].iter().all(|t| !overdue(t)));
+        // The clerk's own steps are data entry; the leader's list has approvals.
+        assert!(work
+            .iter()
+            .filter_map(|t| t.action)
+            .all(|r| r == Role::DataEntry));
+        let other = p
+            .read(who::OTHER_COMMUNE_CLERK, |tx, actor| {
+                my_work(tx, actor, now)
+            })
+            .unwrap();
+        assert!(other.iter().all(|t| t.obligation.unit != "99001"));
+        // A viewer and the sysadmin are nobody's clerk.
+        for who in [who::VIEWER, who::SYSADMIN] {
+            let none = p.read(who, |tx, actor| my_work(tx, actor, now)).unwrap();
+            assert!(none.is_empty(), "{who}");
+        }
     }
 
     #[test]

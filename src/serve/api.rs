@@ -302,7 +302,7 @@ async fn answer(
 /// (Caddy, nginx): the client is the last address of its `X-Forwarded-For`, the one
 /// the proxy itself saw (earlier ones are whatever the client claimed). A connection
 /// from anywhere else is the client itself, and its headers are not believed.
-fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+pub(crate) fn client_address(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
     if !peer.ip().is_loopback() {
         return peer.ip();
     }

@@ -1,6 +1,7 @@
 //! `baocao serve`: the province's server. One process owns the database and answers
 //! the HTTP API of [`crate::wire`]: each request runs the very handler the local CLI
-//! runs (`cli::dispatch`) on a blocking thread, with its output captured.
+//! runs (`cli::dispatch`) on a blocking thread, with its output captured; and the web
+//! pages of [`crate::web`] at `/`.
 //!
 //! Plain HTTP only on a loopback address (behind a reverse proxy that terminates TLS),
 //! TLS with rustls from a certificate and key otherwise. SIGTERM or Ctrl-C stops taking
@@ -8,7 +9,7 @@
 //! nothing is left half-written either way.
 
 mod api;
-mod limits;
+pub(crate) mod limits;
 pub mod openapi;
 
 use std::net::SocketAddr;
@@ -23,6 +24,8 @@ use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::{Error, Kind, Msg, Result};
+
+pub(crate) use api::client_address;
 
 /// How `baocao serve` was asked to run.
 #[derive(Debug, Clone)]
@@ -46,6 +49,8 @@ pub(crate) struct App {
     pub limiter: limits::SignIn,
     pub tree: clap::Command,
     pub max_body: usize,
+    /// The key of the web pages' CSRF tokens, new for each run.
+    pub csrf: crate::web::security::CsrfKey,
 }
 
 /// Runs the server until SIGTERM or Ctrl-C. Prints the address it listens on (one
@@ -89,6 +94,7 @@ pub fn run(o: Options) -> Result<()> {
         limiter: limits::SignIn::default(),
         tree,
         max_body: o.max_body,
+        csrf: crate::web::security::CsrfKey::random(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -106,6 +112,8 @@ pub fn run(o: Options) -> Result<()> {
 fn router(app: Arc<App>) -> Router {
     let max_body = app.max_body;
     Router::new()
+        // The web pages at `/`, beside the API.
+        .merge(crate::web::router())
         .route("/healthz", get(api::healthz))
         // Commands are POSTed; the OpenAPI document and its schemas are read with GET.
         .route(
@@ -277,6 +285,7 @@ mod tests {
             limiter: limits::SignIn::default(),
             tree: crate::cli::command(),
             max_body: 1,
+            csrf: crate::web::security::CsrfKey::random(),
         });
         let _ = router(app);
     }

@@ -29,4 +29,5 @@ mod restore;
 mod schemas;
 mod server;
 mod units;
+mod web;
 mod workflow;

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::common::{run_command, Env, Run, ADMIN_PW};
 
-const PW: &str = "Mat-khau-Rieng-2026!";
+pub(crate) const PW: &str = "Mat-khau-Rieng-2026!";
 const COMMUNES: [&str; 3] = ["H99.01", "H99.02", "H99.03"];
 
 /// A running `baocao serve` over an environment's database, stopped with SIGTERM.
@@ -130,7 +130,7 @@ fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> Run {
 
 /// A province, three communes each with a clerk, a leader and a sender, the province's
 /// aggregator, and the monthly KTXH regime; every password is [`PW`].
-fn province() -> Env {
+pub(crate) fn province() -> Env {
     let mut env = Env::with_province();
     env.now = Some("2026-11-02T08:00:00+07:00".into());
     env.add_ktxh_regime();
@@ -158,7 +158,7 @@ fn province() -> Env {
     env
 }
 
-fn audit_entries(env: &Env) -> i64 {
+pub(crate) fn audit_entries(env: &Env) -> i64 {
     let conn = rusqlite::Connection::open(env.db()).expect("db");
     conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
         .expect("audit count")
