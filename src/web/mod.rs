@@ -63,6 +63,29 @@ pub(crate) fn router() -> Router<Arc<App>> {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
+        .layer(axum::middleware::from_fn(access_log))
+}
+
+/// One JSON line per page request on stderr, beside the API's: the path only (never a
+/// query or a form), the status, the time taken.
+async fn access_log(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = Instant::now();
+    let page = format!("{} {}", req.method(), req.uri().path());
+    let client = crate::serve::client_address(peer, req.headers());
+    let r = next.run(req).await;
+    let line = serde_json::json!({
+        "at": crate::clock::rfc3339(jiff::Timestamp::now()),
+        "remote": client.to_string(),
+        "page": page,
+        "status": r.status().as_u16(),
+        "ms": (started.elapsed().as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+    });
+    eprintln!("{line}");
+    r
 }
 
 /// A [`Ctx`] acting with `secret` (the session cookie) as a served request's

@@ -292,6 +292,17 @@ fn a_clerk_signs_in_with_a_strict_cookie_sees_its_work_and_signs_out() {
 #[test]
 fn an_account_sees_only_what_its_grants_reach_and_tokens_are_per_session() {
     let env = province();
+    env.run(&[
+        "notice",
+        "add",
+        "--from",
+        "2026-12-21T08:00",
+        "--to",
+        "2026-12-21T12:00",
+        "--reason",
+        "Nâng cấp máy chủ",
+    ])
+    .ok();
     let server = Server::start(&env, &[]);
     let mut a = Visitor::new(&server);
     let mut b = Visitor::new(&server);
@@ -301,6 +312,15 @@ fn an_account_sees_only_what_its_grants_reach_and_tokens_are_per_session() {
     let wb = b.get("/work").body;
     assert!(wa.contains("Xã Tân Phong") && !wa.contains("Phường Hòa Bình"));
     assert!(wb.contains("Phường Hòa Bình") && !wb.contains("Xã Tân Phong"));
+    // The maintenance notice is in the banner of every signed-in page.
+    for page in [&wa, &wb] {
+        let banner = page.split("<main").next().unwrap_or("");
+        assert!(
+            banner.contains("Tạm ngừng hệ thống từ 21/12/2026 08:00")
+                && banner.contains("Nâng cấp máy chủ"),
+            "{banner}"
+        );
+    }
 
     // The leader of commune 1 is nobody's clerk: its list names the approval it waits
     // for, never another commune.
