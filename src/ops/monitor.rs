@@ -1236,6 +1236,8 @@ pub fn remind(
 pub struct Task {
     #[serde(flatten)]
     pub obligation: Obligation,
+    /// The regime's name ("Báo cáo tình hình kinh tế - xã hội tháng").
+    pub regime_name: String,
     /// What this account must do now: enter and submit, approve, or sign and send.
     pub action: Option<Role>,
     /// The role the report waits on, whoever holds it (None once sent).
@@ -1279,6 +1281,10 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .into_iter()
         .map(|u| (u.1, u.0))
         .collect();
+    let names: HashMap<String, String> = rsql::all(conn)?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect();
     let days = |n: i64| SignedDuration::from_hours(24 * n);
     let list = obligations(
         conn,
@@ -1311,6 +1317,7 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
             let waiting_on = next_role(o.status);
             let action = waiting_on.filter(|r| holds(Some(*r), &o));
             Task {
+                regime_name: names.get(&o.regime).cloned().unwrap_or_default(),
                 obligation: o,
                 action,
                 waiting_on,

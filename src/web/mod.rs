@@ -262,7 +262,7 @@ fn failed(lang: Lang, e: &Error) -> Response {
         Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    message(lang, status, |w| w.error_title, e.msg.get(lang).to_string())
+    message(lang, status, |w| w.error_title, humane(e.msg.get(lang)))
 }
 
 /// Runs database work on a blocking thread, with a worker's turn as the API takes one.
@@ -475,7 +475,7 @@ async fn signin(
         Ok(Err(e)) => return failed(lang, &e),
         Ok(Ok(Err(refused))) => {
             app.limiter.failed(client, &account, Instant::now());
-            let text = refused.msg.get(lang).to_string();
+            let text = humane(refused.msg.get(lang));
             return signin_form(
                 &app,
                 lang,
@@ -642,7 +642,7 @@ async fn password(
                 &secret,
                 who,
                 status,
-                Some(e.msg.get(lang).to_string()),
+                Some(humane(e.msg.get(lang))),
             )
         }
     }
@@ -669,18 +669,9 @@ async fn work(
             if who.must_change {
                 return Ok((who, None));
             }
-            let (tasks, names) = ctx.read(|tx, actor| {
-                let names: HashMap<String, String> = crate::store::regime::all(tx)?
-                    .into_iter()
-                    .map(|r| (r.code, r.name))
-                    .collect();
-                Ok((ops::monitor::my_work(tx, actor, ctx.clock.now())?, names))
-            })?;
             let now = ctx.clock.now();
-            let rows = tasks
-                .iter()
-                .map(|t| work_row(t, &names, now, lang))
-                .collect();
+            let tasks = ctx.read(|tx, actor| ops::monitor::my_work(tx, actor, now))?;
+            let rows = tasks.iter().map(|t| work_row(t, now, lang)).collect();
             Ok((who, Some(rows)))
         },
     )
@@ -701,12 +692,7 @@ async fn work(
     with_cookies(page, r.set)
 }
 
-fn work_row(
-    t: &ops::monitor::Task,
-    names: &HashMap<String, String>,
-    now: jiff::Timestamp,
-    lang: Lang,
-) -> WorkRow {
+fn work_row(t: &ops::monitor::Task, now: jiff::Timestamp, lang: Lang) -> WorkRow {
     let o = &t.obligation;
     let period = match o.period.parse::<crate::domain::period::Period>() {
         Ok(p) if lang == Lang::Vi => p.name_vi(),
@@ -729,10 +715,11 @@ fn work_row(
     WorkRow {
         class,
         regime: o.regime.clone(),
-        regime_name: names
-            .get(&o.regime)
-            .cloned()
-            .unwrap_or_else(|| o.regime.clone()),
+        regime_name: if t.regime_name.is_empty() {
+            o.regime.clone()
+        } else {
+            t.regime_name.clone()
+        },
         unit_name: o.unit_name.clone(),
         period,
         deadline,
@@ -747,10 +734,66 @@ fn work_row(
     }
 }
 
+/// An operation's message with its times as people write them: the lockout's
+/// `2026-11-23T09:15:00+07:00` becomes `23/11/2026 09:15`.
+fn humane(text: &str) -> String {
+    text.split(' ')
+        .map(|w| {
+            let core = w.trim_end_matches([',', '.', ')', ';', ':']);
+            match crate::output::human_date(core) {
+                Some(h) => format!("{h}{}", &w[core.len()..]),
+                None => w.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_messages_are_written_as_people_write_them() {
+        assert_eq!(
+            humane("Tài khoản bị khoá tạm thời đến 2026-11-23T09:15:00+07:00."),
+            "Tài khoản bị khoá tạm thời đến 23/11/2026 09:15."
+        );
+        assert_eq!(humane("hạn 2026-11-20, đã qua"), "hạn 20/11/2026, đã qua");
+        assert_eq!(humane("Sai tên đăng nhập"), "Sai tên đăng nhập");
+    }
+
+    #[test]
+    fn the_next_step_is_the_readers_own_or_names_whose_turn_it_is() {
+        use crate::auth::permission::Role;
+        use crate::domain::workflow::{ReportStatus, RevisionStatus};
+        let draft = ReportStatus::NotStarted;
+        let own = words::next_step(
+            draft,
+            Some(Role::DataEntry),
+            Some(Role::DataEntry),
+            Lang::Vi,
+        );
+        assert!(own.starts_with("Nhập số liệu"), "{own}");
+        let theirs = words::next_step(draft, None, Some(Role::DataEntry), Lang::En);
+        assert_eq!(theirs, "Waiting for data entry");
+        let returned = ReportStatus::Revision(RevisionStatus::Returned);
+        let fix = words::next_step(
+            returned,
+            Some(Role::DataEntry),
+            Some(Role::DataEntry),
+            Lang::Vi,
+        );
+        assert!(fix.contains("trả lại"), "{fix}");
+        let sent = ReportStatus::Revision(RevisionStatus::Sent);
+        assert!(words::next_step(sent, None, None, Lang::Vi).contains("chờ đơn vị chủ trì"));
     }
 }

@@ -57,6 +57,33 @@ fn the_cli_never_reaches_the_store() {
     );
 }
 
+/// The web pages are a face like the CLI: they call operations, never the SQL layer.
+#[test]
+fn the_web_pages_never_reach_the_store() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(
+        !files.is_empty(),
+        "src/web/ was not found at {}",
+        dir.display()
+    );
+    let offenders: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).expect("read a web file");
+            store_mentions(&text)
+                .into_iter()
+                .map(move |hit| format!("{}:{hit}", f.display()))
+        })
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "src/web/ must call operations, not the store module:\n{}",
+        offenders.join("\n")
+    );
+}
+
 #[test]
 fn the_check_catches_the_usual_spellings() {
     for bad in [

@@ -423,6 +423,11 @@ fn repeated_wrong_passwords_lock_the_account_and_say_so() {
         last = r.body;
     }
     assert!(last.contains("tài khoản bị khoá"), "{last}");
+    // Until when, as people write it.
+    assert!(
+        last.contains("/2026 ") && !last.contains("+07:00"),
+        "{last}"
+    );
     // Even the right password waits for the lock to pass.
     let r = v.sign_in("nhap.03", PW);
     assert_eq!(r.status, 401);
