@@ -123,7 +123,8 @@ fn router(app: Arc<App>) -> Router {
         .fallback(api::no_route)
         // Bodies past the limit are refused (413) in the API's shape.
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Nothing is cached but what says otherwise (the pages' stylesheet).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))

@@ -252,6 +252,8 @@ fn a_clerk_signs_in_with_a_strict_cookie_sees_its_work_and_signs_out() {
         .to_str()
         .unwrap()
         .starts_with("text/css"));
+    assert_eq!(css.headers["cache-control"], "public, max-age=3600");
+    assert_eq!(work.headers["cache-control"], "no-store");
 
     // English on request, kept in a cookie that is no secret.
     let en = v.get("/work?lang=en");
