@@ -1242,6 +1242,10 @@ pub struct Task {
     pub action: Option<Role>,
     /// The role the report waits on, whoever holds it (None once sent).
     pub waiting_on: Option<Role>,
+    /// Unsent and not yet due: working days until the deadline, as `deadlines` counts.
+    pub working_days_left: Option<i64>,
+    /// Unsent and past due: working days overdue, as `overdue` counts.
+    pub working_days_overdue: Option<i64>,
 }
 
 /// How far back a work list looks for unsent reports, and for sent ones.
@@ -1316,7 +1320,21 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .map(|o| {
             let waiting_on = next_role(o.status);
             let action = waiting_on.filter(|r| holds(Some(*r), &o));
+            let open = waiting_on.is_some();
+            let (working_days_left, working_days_overdue) = if !open {
+                (None, None)
+            } else if o.due <= now {
+                (None, Some(working_days_after(o.due, now, &cal)))
+            } else {
+                let today = clock::to_local(now).date();
+                (
+                    Some(cal.workdays_between(today, clock::to_local(o.due).date())),
+                    None,
+                )
+            };
             Task {
+                working_days_left,
+                working_days_overdue,
                 regime_name: names.get(&o.regime).cloned().unwrap_or_default(),
                 obligation: o,
                 action,
@@ -1922,6 +1940,11 @@ mod tests {
         let overdue = |t: &Task| t.waiting_on.is_some() && t.obligation.due <= now;
         let first_other = work.iter().position(|t| !overdue(t)).unwrap_or(work.len());
         assert!(work[first_other..].iter().all(|t| !overdue(t)));
+        for t in &work {
+            assert_eq!(t.working_days_overdue.is_some(), overdue(t), "{t:?}");
+            let upcoming = t.waiting_on.is_some() && !overdue(t);
+            assert_eq!(t.working_days_left.is_some(), upcoming, "{t:?}");
+        }
         // The clerk's own steps are data entry; the leader's list has approvals.
         assert!(work
             .iter()

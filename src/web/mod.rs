@@ -205,6 +205,8 @@ struct WorkRow {
     returned: usize,
     timeliness_code: &'static str,
     timeliness: &'static str,
+    /// "quá hạn 3 ngày làm việc", "còn 5 ngày làm việc", or nothing once sent.
+    days: String,
     next: &'static str,
     mine: bool,
 }
@@ -729,6 +731,7 @@ fn work_row(t: &ops::monitor::Task, now: jiff::Timestamp, lang: Lang) -> WorkRow
         returned: o.returned,
         timeliness_code: o.timeliness.as_str(),
         timeliness: crate::glossary::timeliness(o.timeliness, lang),
+        days: words::working_days(t.working_days_left, t.working_days_overdue, lang),
         next: words::next_step(o.status, t.action, t.waiting_on, lang),
         mine: t.action.is_some(),
     }

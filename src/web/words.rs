@@ -205,3 +205,16 @@ pub fn next_step(
         }
     }
 }
+
+/// Working days left or overdue, in words; empty when neither applies.
+pub fn working_days(left: Option<i64>, overdue: Option<i64>, lang: Lang) -> String {
+    match (left, overdue, lang) {
+        (_, Some(n), Lang::Vi) => format!("quá hạn {n} ngày làm việc"),
+        (_, Some(1), Lang::En) => "1 working day overdue".into(),
+        (_, Some(n), Lang::En) => format!("{n} working days overdue"),
+        (Some(n), None, Lang::Vi) => format!("còn {n} ngày làm việc"),
+        (Some(1), None, Lang::En) => "1 working day left".into(),
+        (Some(n), None, Lang::En) => format!("{n} working days left"),
+        (None, None, _) => String::new(),
+    }
+}

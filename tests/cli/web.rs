@@ -234,6 +234,7 @@ fn a_clerk_signs_in_with_a_strict_cookie_sees_its_work_and_signs_out() {
     assert!(work
         .body
         .contains("Nhập số liệu, rồi trình lãnh đạo phê duyệt"));
+    assert!(work.body.contains("ngày làm việc"), "{}", work.body);
     assert!(!work.body.contains("Phường Hòa Bình"));
     assert!(!work.body.contains("bcs_"), "the secret is never in a page");
     // Dates as people write them, periods in words.
