@@ -290,6 +290,18 @@ fn a_clerk_signs_in_with_a_strict_cookie_sees_its_work_and_signs_out() {
     assert_eq!((after.status, after.location()), (303, "/signin"));
     let (status, _) = server.call("whoami", Some(&secret), &serde_json::json!({"args": {}}));
     assert_eq!(status, 401);
+
+    // Every page is in the access log by its path, and no secret is.
+    let log = std::fs::read_to_string(env.path("server.log")).expect("server log");
+    assert!(log.contains(r#""page":"GET /work""#), "{log}");
+    assert!(
+        log.contains(r#""page":"POST /signin","status":303"#),
+        "{log}"
+    );
+    assert!(
+        !log.contains("bcs_") && !log.contains("bcp_") && !log.contains("csrf"),
+        "{log}"
+    );
 }
 
 #[test]
