@@ -799,6 +799,26 @@ fn the_reporting_cycle_runs_remotely_as_it_runs_locally() {
         None,
     )
     .code(7);
+    // A sysadmin imports a form template from the client, as locally.
+    same(
+        &["-o", "json", "login", "admin", "--password-stdin"],
+        Some(&format!("{ADMIN_PW}\n")),
+    )
+    .ok();
+    crate::forms::ktxh_template(&env.path("mau-moi.xlsx"), 0, 0, true);
+    same(
+        &[
+            "-o",
+            "json",
+            "form",
+            "import",
+            "mau-moi.xlsx",
+            "--code",
+            "KTXH02",
+        ],
+        None,
+    )
+    .ok();
     // Commands that need the database file itself say so, and nothing runs.
     let r = remote(&env, &server.url, &["backup", "sao-luu.db"], None).code(2);
     assert!(r.stderr.contains("chỉ chạy trên máy chủ"), "{}", r.stderr);
