@@ -672,11 +672,8 @@ struct Prepared {
     outputs: Vec<(String, PathBuf, bool)>,
 }
 
-/// Arguments the command writes to rather than reads.
-const OUTPUT_ARGS: &[(&str, bool)] = &[("out", false), ("mail_dir", true)];
-
 fn is_path(arg: &clap::Arg) -> bool {
-    arg.get_value_parser().type_id() == clap::builder::ValueParser::path_buf().type_id()
+    wire::is_path_arg(arg)
 }
 
 fn bad_arg(vi: String, en: String) -> Error {
@@ -699,7 +696,7 @@ fn prepare(
         let Some(arg) = leaf.get_arguments().find(|a| {
             a.get_id().as_str() == id
                 && !a.is_global_set()
-                && !matches!(id.as_str(), "help" | "version")
+                && !wire::GLOBAL_ARGS.contains(&id.as_str())
         }) else {
             return Err(bad_arg(
                 format!("Lệnh không có tham số «{id}»"),
@@ -710,8 +707,9 @@ fn prepare(
         if is_path(arg) {
             for (k, v) in values.iter_mut().enumerate() {
                 let slot = scratch.0.join(format!("{n}-{k}"));
-                let scratch_path = match OUTPUT_ARGS.iter().find(|(o, _)| o == id) {
-                    Some((_, folder)) => {
+                let scratch_path = match wire::OUTPUT_ARGS.iter().find(|o| *o == id) {
+                    Some(_) => {
+                        let folder = &wire::output_is_folder(id);
                         // The client checked its own folder; here the place is ready.
                         std::fs::create_dir_all(slot.join("out"))?;
                         let p = slot.join("out").join(base_name(v));
