@@ -688,47 +688,7 @@ fn main() {
         &["-q", "unit", "import", units_csv.to_str().unwrap()],
         "",
     );
-    let mapping_json = dir.join("ktxh100.json");
-    std::fs::write(&mapping_json, support::form100::mapping("SRV").to_string()).expect("mapping");
-    b.run(
-        &base,
-        &[
-            "-q",
-            "form",
-            "import",
-            mapping_json.to_str().unwrap(),
-            "--code",
-            FORM,
-            "--mapping",
-        ],
-        "",
-    );
-    b.run(
-        &base,
-        &[
-            "-q",
-            "regime",
-            "add",
-            "--code",
-            REGIME,
-            "--name",
-            "Báo cáo tình hình kinh tế - xã hội tháng",
-            "--form",
-            FORM,
-            "--lead",
-            PROVINCE,
-            "--frequency",
-            "monthly",
-            "--legal-basis",
-            "Quyết định 58/2025/QĐ-UBND",
-        ],
-        "",
-    );
-    b.run(
-        &base,
-        &["-q", "assign", "add", REGIME, "--under", PROVINCE],
-        "",
-    );
+    support::form100::install(&b, &base, &dir, "SRV", REGIME, PROVINCE);
     let accounts_csv = dir.join("accounts.csv");
     std::fs::write(&accounts_csv, accounts).expect("accounts.csv");
     let imported = b.json(

@@ -36,6 +36,38 @@ pub fn runs(words: &[&str]) -> Runs {
     }
 }
 
+/// The CLI's global options: they travel as [`Request`] fields (`format`, `lang`,
+/// `as_of`, `yes`, `quiet`) or not at all (`db`, `verbose`, `server`, `server_ca`),
+/// never as a command's arguments; nor do clap's own `help` and `version`.
+pub const GLOBAL_ARGS: &[&str] = &[
+    "db",
+    "format",
+    "lang",
+    "as_of",
+    "yes",
+    "quiet",
+    "verbose",
+    "server",
+    "server_ca",
+    "help",
+    "version",
+];
+
+/// Arguments a command writes to (`--out FILE`, `--mail-dir DIR`): the client names
+/// them, the server writes to a place of its own and hands the files back in
+/// [`Response::files`].
+pub const OUTPUT_ARGS: &[&str] = &["out", "mail_dir"];
+
+/// Whether an output argument names a folder (the files written inside it come back).
+pub fn output_is_folder(id: &str) -> bool {
+    id == "mail_dir"
+}
+
+/// Whether an argument names a file or folder on the client's disk.
+pub fn is_path_arg(arg: &clap::Arg) -> bool {
+    arg.get_value_parser().type_id() == std::any::TypeId::of::<std::path::PathBuf>()
+}
+
 /// The API path of a command: `/api/v1/report/send`.
 pub fn path_of(words: &[&str]) -> String {
     format!("{API_PREFIX}/{}", words.join("/"))

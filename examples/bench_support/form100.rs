@@ -1,6 +1,8 @@
 //! The 100-row × 4-column form the benchmarks share (`form import --mapping`), and a
 //! commune's figures for it, made up reproducibly.
 
+use std::path::Path;
+
 use baocao::entry::{Value, Values};
 use baocao::form::FormDef;
 use rust_decimal::Decimal;
@@ -107,4 +109,51 @@ pub fn values_for(form: &FormDef, commune: usize, month: u32, blank: u64) -> Val
         v.insert(key("c4"), Value::Number(Decimal::new(last, 0)));
     }
     v
+}
+
+/// Imports the form into `db` (`form import --mapping`, its indicators named
+/// `prefix_NN`), adds the monthly `regime` on it led by `province`, and assigns it to
+/// every unit under `province`.
+pub fn install(
+    b: &super::Baocao,
+    db: &Path,
+    dir: &Path,
+    prefix: &str,
+    regime: &str,
+    province: &str,
+) {
+    let mapping_json = dir.join("ktxh100.json");
+    std::fs::write(&mapping_json, mapping(prefix).to_string()).expect("mapping");
+    let mapping = mapping_json.to_str().expect("UTF-8 path");
+    b.run(
+        db,
+        &["-q", "form", "import", mapping, "--code", FORM, "--mapping"],
+        "",
+    );
+    b.run(
+        db,
+        &[
+            "-q",
+            "regime",
+            "add",
+            "--code",
+            regime,
+            "--name",
+            "Báo cáo tình hình kinh tế - xã hội tháng",
+            "--form",
+            FORM,
+            "--lead",
+            province,
+            "--frequency",
+            "monthly",
+            "--legal-basis",
+            "Quyết định 58/2025/QĐ-UBND",
+        ],
+        "",
+    );
+    b.run(
+        db,
+        &["-q", "assign", "add", regime, "--under", province],
+        "",
+    );
 }

@@ -18,10 +18,22 @@ fn findings(exit_code: bool, n: usize, what: Msg) -> Result<()> {
     if exit_code && n > 0 {
         return Err(Error::new(
             Kind::Findings,
-            Msg::new(format!("{n} {}", what.vi), format!("{n} {}", what.en)),
+            Msg::new(
+                format!("{n} {}", what.vi),
+                format!("{n} {}", english_count(n, &what.en)),
+            ),
         ));
     }
     Ok(())
+}
+
+/// "reports overdue" for many, "report overdue" for one: every phrase here leads with
+/// its plural noun (Vietnamese nouns do not change).
+fn english_count(n: usize, phrase: &str) -> String {
+    match phrase.split_once(' ') {
+        Some((noun, rest)) if n == 1 => format!("{} {rest}", noun.trim_end_matches('s')),
+        _ => phrase.to_string(),
+    }
 }
 
 /// Names on stderr the unit periods the obligation rule left out (the JSON stays the
@@ -264,4 +276,20 @@ pub fn remind(ctx: &Ctx, a: RemindArgs) -> Result<()> {
         n,
         Msg::new("tài khoản cần nhắc", "accounts to remind"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_finding_is_singular_in_english() {
+        assert_eq!(
+            super::english_count(1, "reports overdue and not sent"),
+            "report overdue and not sent"
+        );
+        assert_eq!(super::english_count(2, "units missing"), "units missing");
+        assert_eq!(
+            super::english_count(1, "accounts to remind"),
+            "account to remind"
+        );
+    }
 }

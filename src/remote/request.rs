@@ -12,26 +12,7 @@ use super::files::{Names, Upload};
 use crate::cli::Cli;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::wire::Request;
-
-/// Global options: they travel as `Request` fields (format, lang, as_of, yes, quiet) or
-/// not at all (db, verbose, server, server_ca), never as arguments.
-const GLOBALS: &[&str] = &[
-    "db",
-    "format",
-    "lang",
-    "as_of",
-    "yes",
-    "quiet",
-    "verbose",
-    "server",
-    "server_ca",
-    "help",
-    "version",
-];
-
-/// Arguments naming what a command writes: the server writes to a temporary path and
-/// hands the files back in `Response.files`.
-const OUTPUT_ARGS: &[&str] = &["out", "mail_dir"];
+use crate::wire::{GLOBAL_ARGS as GLOBALS, OUTPUT_ARGS};
 
 /// One command to send: where, what, which files go up and where the returned ones go.
 #[derive(Debug, Clone)]
@@ -55,7 +36,7 @@ pub struct OutputArg {
 
 impl OutputArg {
     pub fn is_dir(&self) -> bool {
-        self.id == "mail_dir"
+        crate::wire::output_is_folder(&self.id)
     }
 }
 
@@ -188,7 +169,7 @@ fn flag(m: &ArgMatches, id: &str) -> bool {
 
 /// A file argument is one whose value parser makes a `PathBuf`.
 fn is_path(arg: &Arg) -> bool {
-    arg.get_value_parser().type_id() == std::any::TypeId::of::<PathBuf>()
+    crate::wire::is_path_arg(arg)
 }
 
 /// Several values travel as a list (a repeated option, a positional `Vec`).

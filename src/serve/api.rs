@@ -326,6 +326,23 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// A body declared larger than the limit is still read (and dropped) up to this many
+/// times the limit, so an honest client hears why; beyond it the connection just ends.
+const DRAIN_FACTOR: usize = 4;
+
+/// Reads and drops up to `at_most` bytes of a body, holding one frame at a time.
+async fn drain(body: axum::body::Body, at_most: usize) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut seen = 0usize;
+    while seen < at_most {
+        match body.frame().await {
+            Some(Ok(frame)) => seen += frame.data_ref().map_or(0, |d| d.len()),
+            _ => break,
+        }
+    }
+}
+
 /// An uploaded file: the name the arguments use for it, and its bytes.
 type Upload = (String, Bytes);
 
@@ -361,7 +378,12 @@ async fn read_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > app.max_body) {
+    if let Some(n) = declared.filter(|n| *n > app.max_body) {
+        // Read and drop what is on its way (up to four times the limit), so the client,
+        // still sending, gets the 413 and not a connection closed under it.
+        if n <= app.max_body.saturating_mul(DRAIN_FACTOR) {
+            drain(req.into_body(), n).await;
+        }
         return Err(too_big());
     }
     let multipart = req
@@ -650,11 +672,8 @@ struct Prepared {
     outputs: Vec<(String, PathBuf, bool)>,
 }
 
-/// Arguments the command writes to rather than reads.
-const OUTPUT_ARGS: &[(&str, bool)] = &[("out", false), ("mail_dir", true)];
-
 fn is_path(arg: &clap::Arg) -> bool {
-    arg.get_value_parser().type_id() == clap::builder::ValueParser::path_buf().type_id()
+    wire::is_path_arg(arg)
 }
 
 fn bad_arg(vi: String, en: String) -> Error {
@@ -677,7 +696,7 @@ fn prepare(
         let Some(arg) = leaf.get_arguments().find(|a| {
             a.get_id().as_str() == id
                 && !a.is_global_set()
-                && !matches!(id.as_str(), "help" | "version")
+                && !wire::GLOBAL_ARGS.contains(&id.as_str())
         }) else {
             return Err(bad_arg(
                 format!("Lệnh không có tham số «{id}»"),
@@ -688,8 +707,9 @@ fn prepare(
         if is_path(arg) {
             for (k, v) in values.iter_mut().enumerate() {
                 let slot = scratch.0.join(format!("{n}-{k}"));
-                let scratch_path = match OUTPUT_ARGS.iter().find(|(o, _)| o == id) {
-                    Some((_, folder)) => {
+                let scratch_path = match wire::OUTPUT_ARGS.iter().find(|o| *o == id) {
+                    Some(_) => {
+                        let folder = &wire::output_is_folder(id);
                         // The client checked its own folder; here the place is ready.
                         std::fs::create_dir_all(slot.join("out"))?;
                         let p = slot.join("out").join(base_name(v));

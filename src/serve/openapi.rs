@@ -5,13 +5,11 @@
 //! hand, in [`OUTPUTS`], as `schemas/README.md` lists it. A test keeps the committed file
 //! equal to [`document`].
 
-use std::any::TypeId;
-use std::path::PathBuf;
-
 use clap::{Arg, ArgAction, Command};
 use serde_json::{json, Map, Value};
 
 use crate::wire::{self, Runs};
+use crate::wire::{GLOBAL_ARGS as GLOBALS, OUTPUT_ARGS};
 
 /// The `$def` each command prints with `-o json` (relative to `schemas/`, where
 /// `openapi.json` lives), transcribed from the table "Which command emits which `$def`"
@@ -187,24 +185,6 @@ const OUTPUTS: &[(&str, &str)] = &[
     // Not in the README's table, but `aggregate.schema.json` is what it prints.
     ("aggregate", "aggregate.schema.json"),
 ];
-
-/// The CLI's own options: they never travel as arguments (`format`, `lang`, `as_of`,
-/// `yes` and `quiet` travel as fields of the request).
-const GLOBALS: &[&str] = &[
-    "db",
-    "format",
-    "lang",
-    "as_of",
-    "yes",
-    "quiet",
-    "verbose",
-    "server",
-    "server_ca",
-];
-
-/// Arguments the command writes to: the client names them, the server writes to a place
-/// of its own and hands the files back in `Response.files`.
-const OUTPUT_ARGS: &[&str] = &["out", "mail_dir"];
 
 /// The error answers every command may give: status, component name, when.
 const ERRORS: &[(&str, &str, &str)] = &[
@@ -441,7 +421,7 @@ fn is_output(arg: &Arg) -> bool {
 
 /// A path the command reads, uploaded with the request.
 fn is_file(arg: &Arg) -> bool {
-    arg.get_value_parser().type_id() == TypeId::of::<PathBuf>() && !is_output(arg)
+    crate::wire::is_path_arg(arg) && !is_output(arg)
 }
 
 fn request_body(cmd: &Command) -> Value {
@@ -847,6 +827,7 @@ fn components() -> Value {
 mod tests {
     use super::*;
     use std::path::Path;
+    use std::path::PathBuf;
 
     fn schemas_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas")
