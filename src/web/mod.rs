@@ -15,7 +15,11 @@
 //! [`Page`], a handler that takes its turn with [`blocking`], builds a [`ctx`] from the
 //! cookie, calls one operation and renders; its POSTs pass [`csrf_refused`] first.
 
+mod account;
+mod board;
+mod report;
 pub mod security;
+mod sending;
 mod session;
 mod words;
 mod work;
@@ -57,6 +61,10 @@ pub(crate) fn router() -> Router<Arc<App>> {
         )
         .route("/work", get(work::work))
         .route("/static/baocao.css", get(stylesheet))
+        .merge(report::routes())
+        .merge(sending::routes())
+        .merge(board::routes())
+        .merge(account::routes())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(security::CSP),
@@ -325,13 +333,21 @@ async fn home(headers: HeaderMap) -> Response {
     }
 }
 
+/// The one stylesheet: the shared rules, then each page family's own.
+const STYLESHEET: &str = concat!(
+    include_str!("baocao.css"),
+    include_str!("report.css"),
+    include_str!("board.css"),
+    include_str!("account.css"),
+);
+
 async fn stylesheet() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("baocao.css"),
+        STYLESHEET,
     )
         .into_response()
 }

@@ -218,3 +218,39 @@ pub fn working_days(left: Option<i64>, overdue: Option<i64>, lang: Lang) -> Stri
         (None, None, _) => String::new(),
     }
 }
+
+/// A number as the reader writes it: `1.234,5` in Vietnamese, `1,234.5` in English;
+/// text that is not a number stays as it is.
+pub fn number(text: &str, lang: Lang) -> String {
+    let Ok(d) = text.trim().parse::<rust_decimal::Decimal>() else {
+        return text.to_string();
+    };
+    let d = d.normalize();
+    let vn = crate::domain::number::format_vn(&d, Some(d.scale().min(6)));
+    match lang {
+        Lang::Vi => vn,
+        Lang::En => vn
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_the_readers_way() {
+        assert_eq!(number("1234.5", Lang::Vi), "1.234,5");
+        assert_eq!(number("1234.5", Lang::En), "1,234.5");
+        assert_eq!(number("1234567", Lang::Vi), "1.234.567");
+        assert_eq!(number("-0.25", Lang::Vi), "-0,25");
+        assert_eq!(number("12.50", Lang::Vi), "12,5");
+        assert_eq!(number("không rõ", Lang::Vi), "không rõ");
+    }
+}

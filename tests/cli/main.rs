@@ -30,4 +30,7 @@ mod schemas;
 mod server;
 mod units;
 mod web;
+mod web_account;
+mod web_board;
+mod web_report;
 mod workflow;

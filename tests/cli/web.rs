@@ -11,24 +11,24 @@ use reqwest::header::HeaderMap;
 
 use crate::server::{audit_entries, province, Server, PW};
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A page as the test saw it.
-struct Seen {
-    status: u16,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Seen {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Seen {
-    fn location(&self) -> &str {
+    pub(crate) fn location(&self) -> &str {
         self.headers
             .get("location")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
     }
 
-    fn set_cookies(&self) -> Vec<String> {
+    pub(crate) fn set_cookies(&self) -> Vec<String> {
         self.headers
             .get_all("set-cookie")
             .iter()
@@ -37,7 +37,7 @@ impl Seen {
     }
 
     /// The CSRF token of the page's first form.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let at = self
             .body
             .find(r#"name="csrf" value=""#)
@@ -49,14 +49,14 @@ impl Seen {
 
 /// A browser without a browser: follows nothing by itself, keeps cookies by name, and
 /// checks that no secret ever goes into a URL.
-struct Visitor {
-    client: Client,
-    url: String,
-    cookies: HashMap<String, String>,
+pub(crate) struct Visitor {
+    pub(crate) client: Client,
+    pub(crate) url: String,
+    pub(crate) cookies: HashMap<String, String>,
 }
 
 impl Visitor {
-    fn new(server: &Server) -> Visitor {
+    pub(crate) fn new(server: &Server) -> Visitor {
         Visitor {
             client: Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -68,7 +68,7 @@ impl Visitor {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub(crate) fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -76,7 +76,7 @@ impl Visitor {
             .join("; ")
     }
 
-    fn seen(&mut self, r: reqwest::blocking::Response) -> Seen {
+    pub(crate) fn seen(&mut self, r: reqwest::blocking::Response) -> Seen {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let body = r.text().expect("body");
@@ -99,7 +99,7 @@ impl Visitor {
         s
     }
 
-    fn get(&mut self, path: &str) -> Seen {
+    pub(crate) fn get(&mut self, path: &str) -> Seen {
         let r = self
             .client
             .get(format!("{}{path}", self.url))
@@ -109,7 +109,7 @@ impl Visitor {
         self.seen(r)
     }
 
-    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Seen {
+    pub(crate) fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Seen {
         let r = self
             .client
             .post(format!("{}{path}", self.url))
@@ -122,7 +122,7 @@ impl Visitor {
     }
 
     /// Opens the sign-in page and signs in; the answer to the POST.
-    fn sign_in(&mut self, user: &str, pw: &str) -> Seen {
+    pub(crate) fn sign_in(&mut self, user: &str, pw: &str) -> Seen {
         let page = self.get("/signin");
         assert_eq!(page.status, 200, "{}", page.body);
         let csrf = page.csrf();
@@ -132,13 +132,13 @@ impl Visitor {
         )
     }
 
-    fn session(&self) -> Option<String> {
+    pub(crate) fn session(&self) -> Option<String> {
         self.cookies.get("baocao_session").cloned()
     }
 }
 
 /// A form body as a browser sends it.
-fn urlencoded(form: &[(&str, &str)]) -> String {
+pub(crate) fn urlencoded(form: &[(&str, &str)]) -> String {
     let enc = |s: &str| {
         s.bytes()
             .map(|b| match b {
@@ -156,7 +156,7 @@ fn urlencoded(form: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn attrs(cookie: &str) -> Vec<&str> {
+pub(crate) fn attrs(cookie: &str) -> Vec<&str> {
     cookie.split(';').map(str::trim).collect()
 }
 

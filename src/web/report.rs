@@ -1,0 +1,12 @@
+//! The report page: entry, upload, narrative, attachments, submit, approve, reject.
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::serve::App;
+
+/// This family's routes, for [`super::router`].
+pub(super) fn routes() -> Router<Arc<App>> {
+    Router::new()
+}

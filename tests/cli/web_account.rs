@@ -1,0 +1,1 @@
+//! My tokens and the HTML 404, as pages.

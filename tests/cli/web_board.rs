@@ -1,0 +1,1 @@
+//! The lead unit's status board, as pages.
