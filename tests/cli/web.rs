@@ -629,4 +629,415 @@ mod browser {
         });
         assert!(shots().join("work-1366.png").exists());
     }
+
+    /// A browser set up for the walk: 1366×768, downloads into `downloads`.
+    async fn browser(
+        driver: &Driver,
+        chromium: &Path,
+        profile: &Path,
+        downloads: &Path,
+    ) -> WebDriver {
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(chromium.to_str().expect("path")).unwrap();
+        for a in [
+            "--no-sandbox",
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1366,768",
+            &format!("--user-data-dir={}", profile.display()),
+        ] {
+            caps.add_arg(a).unwrap();
+        }
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false,
+                "safebrowsing.enabled": false,
+            }),
+        )
+        .unwrap();
+        WebDriver::new(&driver.url, caps)
+            .await
+            .unwrap_or_else(|e| panic!("no browser session ({e}); {INSTALL}"))
+    }
+
+    /// The element once it is there (a page after a click may still be loading).
+    async fn wait_for(d: &WebDriver, by: By) -> WebElement {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Ok(e) = d.find(by.clone()).await {
+                return e;
+            }
+            let url = d
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            assert!(Instant::now() < deadline, "{by:?} never appeared on {url}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the page's status line once an action is done.
+    async fn flash(d: &WebDriver) -> String {
+        wait_for(d, By::Css("p.flash"))
+            .await
+            .text()
+            .await
+            .expect("flash")
+    }
+
+    /// A file that has finished downloading into `dir` with `ext`, not in `seen`.
+    async fn downloaded(dir: &Path, ext: &str, seen: &mut Vec<PathBuf>) -> PathBuf {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let done: Vec<PathBuf> = std::fs::read_dir(dir)
+                .expect("downloads")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == ext) && !seen.contains(p))
+                .collect();
+            if let Some(p) = done.into_iter().next() {
+                seen.push(p.clone());
+                return p;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no .{ext} arrived in {}",
+                dir.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn sign_in(d: &WebDriver, url: &str, user: &str) -> WebDriverResult<()> {
+        d.goto(format!("{url}/signin")).await?;
+        wait_for_title(d, "Đăng nhập").await;
+        d.find(By::Id("username")).await?.send_keys(user).await?;
+        d.find(By::Id("password")).await?.send_keys(PW).await?;
+        d.find(By::Id("password"))
+            .await?
+            .send_keys(Key::Enter)
+            .await?;
+        wait_for_title(d, "Việc của tôi").await;
+        Ok(())
+    }
+
+    async fn sign_out(d: &WebDriver) -> WebDriverResult<()> {
+        d.find(By::Css("form[action='/signout'] button"))
+            .await?
+            .click()
+            .await?;
+        wait_for_title(d, "Đăng nhập").await;
+        Ok(())
+    }
+
+    /// The fill-in workbook filled in by the test's own writer: every cell of every
+    /// sheet copied as read (the identity sheet included), then each (row key, column
+    /// key, value) typed into the input cell the identity maps it to. Returns where
+    /// each value went, as `Sheet!A1`.
+    fn fill(blank: &Path, out: &Path, values: &[(&str, &str, &str)]) -> Vec<String> {
+        use calamine::{open_workbook, Data, Reader, Xlsx};
+        let mut book: Xlsx<_> = open_workbook(blank).expect("the downloaded workbook opens");
+        let names = book.sheet_names().to_vec();
+        let id_sheet = names
+            .iter()
+            .find(|n| {
+                book.worksheet_range(n)
+                    .ok()
+                    .and_then(|r| r.get_value((0, 0)).cloned())
+                    .is_some_and(|v| v.to_string() == "format")
+            })
+            .expect("an identity sheet")
+            .clone();
+        let id = book.worksheet_range(&id_sheet).expect("identity");
+        let text = |r: u32, c: u32| {
+            id.get_value((r, c))
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+        };
+        let mut data_sheet = String::new();
+        let mut inputs = std::collections::HashMap::new();
+        for r in 0..id.height() as u32 {
+            match text(r, 0).as_str() {
+                "sheet" => data_sheet = text(r, 1),
+                "cell" => {
+                    inputs.insert((text(r, 1), text(r, 2)), text(r, 3));
+                }
+                _ => {}
+            }
+        }
+        let mut typed = std::collections::HashMap::new();
+        let mut placed = Vec::new();
+        for (row, col, v) in values {
+            let a1 = inputs
+                .get(&(row.to_string(), col.to_string()))
+                .unwrap_or_else(|| panic!("no input cell for {row}/{col} in {inputs:?}"));
+            typed.insert(a1_to_rc(a1), *v);
+            placed.push(format!("{data_sheet}!{a1}"));
+        }
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for name in &names {
+            let range = book.worksheet_range(name).expect("sheet");
+            let ws = wb.add_worksheet();
+            ws.set_name(name).expect("name");
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                let (r, c) = (r0 + r as u32, c0 + c as u32);
+                if *name == data_sheet && typed.contains_key(&(r, c)) {
+                    continue;
+                }
+                match v {
+                    Data::Float(f) => ws.write_number(r, c as u16, *f).map(|_| ()),
+                    Data::Int(i) => ws.write_number(r, c as u16, *i as f64).map(|_| ()),
+                    Data::Empty => Ok(()),
+                    other => ws.write_string(r, c as u16, other.to_string()).map(|_| ()),
+                }
+                .expect("copy");
+            }
+            if *name == data_sheet {
+                for ((r, c), v) in &typed {
+                    match v.parse::<f64>() {
+                        Ok(n) => ws.write_number(*r, *c as u16, n).map(|_| ()),
+                        Err(_) => ws.write_string(*r, *c as u16, *v).map(|_| ()),
+                    }
+                    .expect("type");
+                }
+            }
+        }
+        wb.save(out).expect("save the filled workbook");
+        placed
+    }
+
+    /// `D12` → (11, 3), zero-based.
+    fn a1_to_rc(a1: &str) -> (u32, u32) {
+        let split = a1.find(|c: char| c.is_ascii_digit()).expect("a row number");
+        let col = a1[..split]
+            .bytes()
+            .fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
+        (a1[split..].parse::<u32>().expect("row") - 1, col - 1)
+    }
+
+    #[test]
+    fn the_monthly_cycle_walks_through_the_browser() {
+        let chromium = find(
+            "BAOCAO_CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        );
+        let chromedriver = find("BAOCAO_CHROMEDRIVER", &["chromedriver"]);
+        let env = province();
+        // The sender's key pair, made on the sender's machine: only the public half is
+        // in the database; the browser signs with the file the sender picks.
+        let key = env.as_user("gui.01", PW, || env.json(&["account", "key", "generate"]));
+        let key_file = key["private_key_file"]
+            .as_str()
+            .unwrap_or_else(|| panic!("a key file: {key}"))
+            .to_string();
+        // The other two communes send through the CLI, as the administrator.
+        env.json(&["account", "key", "generate"]);
+        let lua = env.row_key("KTXH01", "Lúa");
+        for (unit, v) in [("H99.02", "410"), ("H99.03", "275.5")] {
+            env.json(&[
+                "entry", "set", "KTXH", "--period", "202611", "--unit", unit, &lua, "1", v,
+            ]);
+            for step in ["submit", "approve", "send"] {
+                env.json(&["report", step, "KTXH", "--period", "202611", "--unit", unit]);
+            }
+        }
+        let server = Server::start(&env, &[]);
+        let url = server.url.clone();
+        let driver = Driver::start(&chromedriver, &env.path("chromedriver.log"));
+        let profile = tempfile::tempdir().expect("a fresh profile");
+        let downloads = tempfile::tempdir().expect("a download folder");
+        let dl = downloads.path().to_path_buf();
+        let report = format!("{url}/report/KTXH/202611/H99.01");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let d = browser(&driver, &chromium, profile.path(), &dl).await;
+            let mut seen = Vec::new();
+            let result = async {
+                // The clerk: from my work to the report, the workbook down and back.
+                sign_in(&d, &url, "nhap.01").await?;
+                let link = d
+                    .find(By::Css("a.report-link[href='/report/KTXH/202611/H99.01']"))
+                    .await?;
+                link.click().await?;
+                wait_for(&d, By::Id("download-workbook")).await;
+                d.screenshot(&shots().join("report-entry.png")).await?;
+                d.find(By::Id("download-workbook")).await?.click().await?;
+                let blank = downloaded(&dl, "xlsx", &mut seen).await;
+                let bad = env.path("bieu-loi.xlsx");
+                let ngo = env.row_key("KTXH01", "Ngô");
+                let cells = fill(
+                    &blank,
+                    &bad,
+                    &[
+                        (&lua, "1", "1234.5"),
+                        (&lua, "2", "hai trăm"),
+                        (&ngo, "1", "7"),
+                    ],
+                );
+                d.find(By::Id("workbook"))
+                    .await?
+                    .send_keys(bad.to_str().expect("path"))
+                    .await?;
+                d.find(By::Id("upload-button")).await?.click().await?;
+                let result = wait_for(&d, By::Id("upload-result")).await;
+                let errors = result.find_all(By::Css(".cell-error")).await?;
+                assert_eq!(errors.len(), 1, "{}", result.text().await?);
+                let said = errors[0].text().await?;
+                let bad_cell = cells[1].rsplit('!').next().unwrap_or_default();
+                assert!(said.contains(bad_cell), "{said} should name {}", cells[1]);
+                d.screenshot(&shots().join("upload-error.png")).await?;
+                // Fixed, uploaded again: stored.
+                let good = env.path("bieu-dung.xlsx");
+                fill(
+                    &blank,
+                    &good,
+                    &[(&lua, "1", "1234.5"), (&lua, "2", "200"), (&ngo, "1", "7")],
+                );
+                d.goto(&report).await?;
+                d.find(By::Id("workbook"))
+                    .await?
+                    .send_keys(good.to_str().expect("path"))
+                    .await?;
+                d.find(By::Id("upload-button")).await?.click().await?;
+                let result = wait_for(&d, By::Id("upload-result")).await;
+                assert!(result.find_all(By::Css(".cell-error")).await?.is_empty());
+                d.goto(&report).await?;
+                let values = wait_for(&d, By::Id("values")).await.text().await?;
+                assert!(values.contains("1.234,5"), "{values}");
+                d.find(By::Id("narrative"))
+                    .await?
+                    .send_keys("Tình hình sản xuất ổn định; lúa mùa thu hoạch xong.")
+                    .await?;
+                d.find(By::Id("narrative-button")).await?.click().await?;
+                flash(&d).await;
+                d.find(By::Id("submit-button")).await?.click().await?;
+                flash(&d).await;
+                sign_out(&d).await?;
+
+                // The leader: rejects with a reason, then approves the resubmission.
+                sign_in(&d, &url, "lanhdao.01").await?;
+                d.goto(&report).await?;
+                wait_for(&d, By::Id("values")).await;
+                d.screenshot(&shots().join("report-approve.png")).await?;
+                d.find(By::Id("reject-reason"))
+                    .await?
+                    .send_keys("Thiếu số liệu diện tích ngô, đề nghị bổ sung.")
+                    .await?;
+                d.find(By::Id("reject-button")).await?.click().await?;
+                flash(&d).await;
+                sign_out(&d).await?;
+                sign_in(&d, &url, "nhap.01").await?;
+                d.goto(&report).await?;
+                let page = wait_for(&d, By::Tag("main")).await.text().await?;
+                assert!(page.contains("Thiếu số liệu diện tích ngô"), "{page}");
+                wait_for(&d, By::Id("submit-button")).await.click().await?;
+                flash(&d).await;
+                sign_out(&d).await?;
+                sign_in(&d, &url, "lanhdao.01").await?;
+                d.goto(&report).await?;
+                wait_for(&d, By::Id("approve-button")).await.click().await?;
+                flash(&d).await;
+                sign_out(&d).await?;
+
+                // The sender signs in the browser with the key file only they hold.
+                sign_in(&d, &url, "gui.01").await?;
+                d.goto(&report).await?;
+                wait_for(&d, By::Id("send-link")).await.click().await?;
+                wait_for(&d, By::Id("key-file"))
+                    .await
+                    .send_keys(&key_file)
+                    .await?;
+                d.screenshot(&shots().join("send.png")).await?;
+                d.find(By::Id("sign-button")).await?.click().await?;
+                let said = flash(&d).await;
+                assert!(d
+                    .current_url()
+                    .await?
+                    .as_str()
+                    .ends_with("/report/KTXH/202611/H99.01"));
+                d.screenshot(&shots().join("report-sent.png")).await?;
+                let state = d.find(By::Tag("main")).await?.text().await?;
+                assert!(
+                    state.contains("Đã gửi") || said.contains("gửi"),
+                    "{said}\n{state}"
+                );
+                sign_out(&d).await?;
+
+                // The province: returns one, accepts the rest, takes the aggregate.
+                sign_in(&d, &url, "tonghop").await?;
+                d.goto(format!("{url}/boards")).await?;
+                wait_for(&d, By::Css("a.board-link[href='/board/KTXH/202611']"))
+                    .await
+                    .click()
+                    .await?;
+                wait_for(&d, By::Id("board")).await;
+                wait_for(&d, By::Id("chart-timeliness")).await;
+                d.screenshot(&shots().join("board.png")).await?;
+                d.find(By::Id("return-reason-H99.02"))
+                    .await?
+                    .send_keys("Số liệu lúa chưa khớp với báo cáo của phòng Kinh tế.")
+                    .await?;
+                d.find(By::Id("return-H99.02")).await?.click().await?;
+                flash(&d).await;
+                for unit in ["H99.01", "H99.03"] {
+                    wait_for(&d, By::Id(format!("accept-{unit}")))
+                        .await
+                        .click()
+                        .await?;
+                    flash(&d).await;
+                }
+                let board = d.find(By::Id("board")).await?.text().await?;
+                assert!(
+                    board.contains("Đã tiếp nhận") || board.contains("tiếp nhận"),
+                    "{board}"
+                );
+                d.screenshot(&shots().join("board-done.png")).await?;
+                d.find(By::Id("download-aggregate")).await?.click().await?;
+                let agg = downloaded(&dl, "xlsx", &mut seen).await;
+                let mut book: calamine::Xlsx<_> =
+                    calamine::open_workbook(&agg).expect("the aggregate opens");
+                use calamine::Reader;
+                assert!(!book.sheet_names().is_empty());
+                let all: String = book
+                    .sheet_names()
+                    .to_vec()
+                    .iter()
+                    .filter_map(|n| book.worksheet_range(n).ok())
+                    .flat_map(|r| r.cells().map(|(_, _, v)| v.to_string()).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                // Tân Phong's 1234.5 and Đồng Tâm's 275.5 are in; Hòa Bình's is back.
+                assert!(all.contains("1510"), "{all}");
+                d.set_window_rect(0, 0, 390, 844).await?;
+                d.goto(&format!("{url}/board/KTXH/202611")).await?;
+                wait_for(&d, By::Id("board")).await;
+                d.screenshot(&shots().join("board-phone.png")).await?;
+                WebDriverResult::Ok(())
+            }
+            .await;
+            if result.is_err() {
+                let _ = d.screenshot(&shots().join("failed.png")).await;
+            }
+            let _ = d.quit().await;
+            result.expect("the monthly cycle in the browser");
+        });
+        // What the browser did is what the audit trail says.
+        let history = env.json(&[
+            "report", "history", "KTXH", "--period", "202611", "--unit", "H99.01",
+        ]);
+        let text = history.to_string();
+        for who in ["nhap.01", "lanhdao.01", "gui.01", "tonghop"] {
+            assert!(text.contains(who), "{who} missing from {text}");
+        }
+    }
 }
