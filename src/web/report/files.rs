@@ -176,6 +176,8 @@ async fn open(
     lang: Lang,
 ) -> Opened {
     let rw = words::of(lang);
+    // The server's own `--max-body-mb` still bounds what is declared.
+    let limit = limit.min(app.max_body);
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -465,7 +467,7 @@ pub(super) async fn upload(
         }
         let imported = import_all(&ctx, &job_named, &files);
         let view = super::view_of(&ctx, &job_named.which(), lang);
-        Ok((Found::Report(who, view), Some(imported)))
+        Ok((Found::Report(who, Box::new(view)), Some(imported)))
     })
     .await;
     drop(scratch);

@@ -296,7 +296,7 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
 enum Found {
     /// Signed in, but the password must change first.
     MustChange,
-    Report(Who, Result<View>),
+    Report(Who, Box<Result<View>>),
 }
 
 fn find(app: &App, secret: String, lang: Lang, which: &ops::report::Which) -> Result<Found> {
@@ -306,7 +306,7 @@ fn find(app: &App, secret: String, lang: Lang, which: &ops::report::Which) -> Re
         return Ok(Found::MustChange);
     }
     let view = view_of(&ctx, which, lang);
-    Ok(Found::Report(who, view))
+    Ok(Found::Report(who, Box::new(view)))
 }
 
 /// What a page shows besides the report.
@@ -332,8 +332,11 @@ fn render(
         Ok(Err(e)) if e.kind == Kind::Denied => to_signin(true),
         Ok(Err(e)) => failed(lang, &e),
         Ok(Ok(Found::MustChange)) => Redirect::to("/password").into_response(),
-        Ok(Ok(Found::Report(_, Err(e)))) => failed(lang, &e),
-        Ok(Ok(Found::Report(who, Ok(v)))) => {
+        Ok(Ok(Found::Report(who, view))) => {
+            let v = match *view {
+                Ok(v) => v,
+                Err(e) => return failed(lang, &e),
+            };
             let mut page = Page::new(lang, |w| w.error_title);
             page.title = words::of(lang).title;
             page.user = Some(who.username);
@@ -450,10 +453,10 @@ fn checked(
     headers: &HeaderMap,
     form: &HashMap<String, String>,
     lang: Lang,
-) -> std::result::Result<String, Response> {
+) -> std::result::Result<String, Box<Response>> {
     let secret = security::cookie(headers, SESSION_COOKIE);
     if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), form, lang) {
-        return Err(refused);
+        return Err(Box::new(refused));
     }
     Ok(secret.unwrap_or_default())
 }
@@ -485,7 +488,7 @@ async fn narrative(
     let form = form_of(form);
     let secret = match checked(&app, &headers, &form, lang) {
         Ok(s) => s,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let n = named(coordinates);
     let text = form.get("narrative").cloned().unwrap_or_default();
@@ -515,7 +518,7 @@ async fn step(
     let form = form_of(form);
     let secret = match checked(&app, &headers, &form, lang) {
         Ok(s) => s,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let reason = form
         .get("reason")
