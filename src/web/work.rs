@@ -27,6 +27,8 @@ struct WorkPage {
 /// One report on the work list, in the reader's words.
 struct WorkRow {
     class: &'static str,
+    /// The report page's address.
+    url: String,
     regime: String,
     regime_name: String,
     unit_name: String,
@@ -110,6 +112,7 @@ fn work_row(t: &ops::monitor::Task, now: jiff::Timestamp, lang: Lang) -> WorkRow
     };
     WorkRow {
         class,
+        url: super::report::report_url(&o.regime, &o.period, &o.unit),
         regime: o.regime.clone(),
         regime_name: if t.regime_name.is_empty() {
             o.regime.clone()

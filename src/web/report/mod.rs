@@ -1,0 +1,625 @@
+//! The report page (`/report/{regime}/{period}/{unit}`): what a report holds now — its
+//! figures, warnings, narrative, attachments and history — and what the reader may do
+//! with it: data entry downloads the fill-in workbook, uploads filled ones, writes the
+//! narrative, attaches files and submits; the leader approves or rejects with a
+//! reason; the sender is sent to the send page. Every action calls the operation the
+//! CLI's `entry import`, `report narrative set`, `report attach`, `report submit`,
+//! `approve` and `reject` call, which decides; after one that succeeded the browser is
+//! sent back to the page (303) with a fixed flash message carried by a short-lived
+//! cookie (never user text, never in the URL).
+
+mod files;
+mod words;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::{
+    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
+    with_cookies, Page, Who, SESSION_COOKIE,
+};
+use crate::auth::permission::Role;
+use crate::context::Ctx;
+use crate::error::{Error, Kind, Lang, Result};
+use crate::ops;
+use crate::ops::report::Action;
+use crate::serve::App;
+use words::ReportWords;
+
+/// The cookie carrying the code of the last action's flash message to the next page.
+const FLASH_COOKIE: &str = "baocao_flash";
+
+/// This family's routes, for [`super::router`].
+pub(super) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/report/{regime}/{period}/{unit}", get(page))
+        .route(
+            "/report/{regime}/{period}/{unit}/workbook",
+            get(files::workbook),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/upload",
+            post(files::upload).layer(DefaultBodyLimit::max(files::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/attach",
+            post(files::attach).layer(DefaultBodyLimit::max(files::ATTACH_BODY_LIMIT)),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/narrative",
+            post(narrative),
+        )
+        .route("/report/{regime}/{period}/{unit}/submit", post(submit))
+        .route("/report/{regime}/{period}/{unit}/approve", post(approve))
+        .route("/report/{regime}/{period}/{unit}/reject", post(reject))
+}
+
+/// The report a URL names.
+#[derive(Debug, Clone)]
+struct Named {
+    regime: String,
+    period: String,
+    unit: String,
+}
+
+impl Named {
+    fn which(&self) -> ops::report::Which {
+        ops::report::Which {
+            regime: self.regime.clone(),
+            period: self.period.clone(),
+            unit: Some(self.unit.clone()),
+        }
+    }
+
+    /// The page's own address, its parts percent-encoded.
+    fn url(&self) -> String {
+        report_url(&self.regime, &self.period, &self.unit)
+    }
+}
+
+type Coordinates = Path<(String, String, String)>;
+
+fn named(Path((regime, period, unit)): Coordinates) -> Named {
+    Named {
+        regime,
+        period,
+        unit,
+    }
+}
+
+/// `/report/{regime}/{period}/{unit}`, each part percent-encoded.
+pub(crate) fn report_url(regime: &str, period: &str, unit: &str) -> String {
+    format!(
+        "/report/{}/{}/{}",
+        segment(regime),
+        segment(period),
+        segment(unit)
+    )
+}
+
+/// A path segment: unreserved characters as they are, everything else `%XX`.
+fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    page: Page,
+    rw: &'static ReportWords,
+    v: View,
+    flash: Option<String>,
+    error: Option<String>,
+    upload: Option<Vec<files::UploadLine>>,
+}
+
+/// A report as the page shows it, in the reader's words.
+struct View {
+    url: String,
+    regime: String,
+    regime_name: String,
+    unit: String,
+    unit_name: String,
+    period_words: String,
+    deadline: String,
+    deadline_time: String,
+    deadline_iso: String,
+    state: String,
+    timeliness_code: &'static str,
+    timeliness: &'static str,
+    revision: Option<i64>,
+    sent_at: Option<String>,
+    values: Vec<ValueRow>,
+    warnings: Vec<String>,
+    narrative: Option<String>,
+    attachments: Vec<AttachmentRow>,
+    history: Vec<HistoryRow>,
+    /// What the reader's role lets them do now (the operations still decide).
+    can_enter: bool,
+    can_approve: bool,
+    can_send: bool,
+}
+
+struct ValueRow {
+    stt: String,
+    name: String,
+    measure: String,
+    column: String,
+    value: String,
+}
+
+struct AttachmentRow {
+    name: String,
+    size: String,
+    sha256: String,
+    added_at: String,
+}
+
+struct HistoryRow {
+    revision: i64,
+    at: String,
+    actor: String,
+    action: String,
+    change: String,
+    comment: String,
+}
+
+fn human(at: &str) -> String {
+    crate::output::human_date(at).unwrap_or_else(|| at.to_string())
+}
+
+fn state_word(code: &str, lang: Lang) -> String {
+    capitalized(crate::glossary::code_word(code, lang).unwrap_or(code))
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The report as the signed-in reader may see it (`report show`), with what their
+/// role lets them do now (from "my work", the list the same grants make).
+fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
+    let now = ctx.clock.now();
+    let (v, regime, action) = ctx.read(|tx, actor| {
+        let v = ops::report::show(tx, actor, which, now)?;
+        let regime = ops::regime::find(tx, &v.regime)?;
+        let action = ops::monitor::my_work(tx, actor, now)?
+            .into_iter()
+            .find(|t| {
+                let o = &t.obligation;
+                o.regime == v.regime && o.unit == v.unit && o.period == v.period
+            })
+            .and_then(|t| t.action);
+        Ok((v, regime, action))
+    })?;
+    let period_words = match v.period.parse::<crate::domain::period::Period>() {
+        Ok(p) if regime.period_label.is_none() && lang == Lang::Vi => p.name_vi(),
+        Ok(p) if regime.period_label.is_none() => p.name_en(),
+        _ => v.period.clone(),
+    };
+    let shown = human(&v.deadline);
+    let (deadline, deadline_time) = match shown.split_once(' ') {
+        Some((d, t)) => (d.to_string(), t.to_string()),
+        None => (shown, String::new()),
+    };
+    let latest = v.revisions.last();
+    let values = v
+        .values
+        .iter()
+        .map(|l| ValueRow {
+            stt: l.stt.clone().unwrap_or_default(),
+            name: l.name.clone(),
+            measure: l.unit.clone().unwrap_or_default(),
+            column: l.column.clone(),
+            value: super::words::number(l.value.as_str(), lang),
+        })
+        .collect();
+    let warnings = latest
+        .map(|r| {
+            r.warnings
+                .iter()
+                .map(|w| w.msg().get(lang).to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let attachments = v
+        .attachments
+        .iter()
+        .map(|a| AttachmentRow {
+            name: a.name.clone(),
+            size: super::words::number(&a.size.to_string(), lang),
+            sha256: a.sha256.clone(),
+            added_at: human(&a.added_at),
+        })
+        .collect();
+    let history = v
+        .history
+        .iter()
+        .map(|t| HistoryRow {
+            revision: t.revision,
+            at: human(&t.at),
+            actor: t.actor.clone(),
+            action: words::action(&t.action, lang),
+            change: match &t.from {
+                Some(f) => format!("{} → {}", state_word(f, lang), state_word(&t.to, lang)),
+                None => state_word(&t.to, lang),
+            },
+            comment: t.comment.clone().unwrap_or_default(),
+        })
+        .collect();
+    Ok(View {
+        url: report_url(&v.regime, &v.period, &v.unit),
+        regime_name: regime.name.clone(),
+        regime: v.regime.clone(),
+        unit: v.unit.clone(),
+        unit_name: v.unit_name.clone(),
+        period_words,
+        deadline,
+        deadline_time,
+        deadline_iso: v.deadline.clone(),
+        state: state_word(v.status.as_str(), lang),
+        timeliness_code: v.timeliness.as_str(),
+        timeliness: crate::glossary::timeliness(v.timeliness, lang),
+        revision: v.revision,
+        sent_at: v.sent_at.as_deref().map(human),
+        values,
+        warnings,
+        narrative: latest.and_then(|r| r.narrative.clone()),
+        attachments,
+        history,
+        can_enter: action == Some(Role::DataEntry),
+        can_approve: action == Some(Role::Approver),
+        can_send: action == Some(Role::Sender),
+    })
+}
+
+/// What a page's work found: who is signed in, and the report, or why not.
+enum Found {
+    /// Signed in, but the password must change first.
+    MustChange,
+    Report(Who, Box<Result<View>>),
+}
+
+fn find(app: &App, secret: String, lang: Lang, which: &ops::report::Which) -> Result<Found> {
+    let ctx = ctx(app, Some(secret), lang, "report show")?;
+    let who = who(&ctx)?;
+    if who.must_change {
+        return Ok(Found::MustChange);
+    }
+    let view = view_of(&ctx, which, lang);
+    Ok(Found::Report(who, Box::new(view)))
+}
+
+/// What a page shows besides the report.
+#[derive(Default)]
+struct Extra {
+    flash: Option<String>,
+    error: Option<String>,
+    upload: Option<Vec<files::UploadLine>>,
+}
+
+/// The report page, or the right refusal: to sign in when the session is gone, to the
+/// password change when it must come first, the operation's error otherwise.
+fn render(
+    app: &App,
+    secret: &str,
+    lang: Lang,
+    found: std::result::Result<Result<Found>, Response>,
+    status: StatusCode,
+    extra: Extra,
+) -> Response {
+    match found {
+        Err(page) => page,
+        Ok(Err(e)) if e.kind == Kind::Denied => to_signin(true),
+        Ok(Err(e)) => failed(lang, &e),
+        Ok(Ok(Found::MustChange)) => Redirect::to("/password").into_response(),
+        Ok(Ok(Found::Report(who, view))) => {
+            let v = match *view {
+                Ok(v) => v,
+                Err(e) => return failed(lang, &e),
+            };
+            let mut page = Page::new(lang, |w| w.error_title);
+            page.title = words::of(lang).title;
+            page.user = Some(who.username);
+            page.csrf = app.csrf.token(secret);
+            page.notices = who.notices;
+            html(
+                status,
+                ReportPage {
+                    page,
+                    rw: words::of(lang),
+                    v,
+                    flash: extra.flash,
+                    error: extra.error,
+                    upload: extra.upload,
+                }
+                .render(),
+            )
+        }
+    }
+}
+
+/// The status an operation's refusal is answered with.
+fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::Denied => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Invalid | Kind::Usage => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::State => StatusCode::CONFLICT,
+        Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An operation's message for a page: times as people write them, and no command-line
+/// option names.
+fn said(e: &Error, lang: Lang) -> String {
+    humane(e.msg.get(lang)).replace(" (--reason)", "")
+}
+
+/// The flash messages, by the fixed code their cookie carries.
+fn flash_text(code: &str, rw: &ReportWords) -> Option<&'static str> {
+    Some(match code {
+        "uploaded" => rw.flash_uploaded,
+        "narrative" => rw.flash_narrative,
+        "attached" => rw.flash_attached,
+        "submitted" => rw.flash_submitted,
+        "approved" => rw.flash_approved,
+        "rejected" => rw.flash_rejected,
+        _ => return None,
+    })
+}
+
+/// Back to the report page (303), with the flash message's code in a cookie that lives
+/// a minute, for this site only, out of scripts' reach.
+fn done(n: &Named, code: &'static str) -> Response {
+    with_cookies(
+        Redirect::to(&n.url()).into_response(),
+        [format!(
+            "{FLASH_COOKIE}={code}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=60"
+        )],
+    )
+}
+
+/// `GET /report/{regime}/{period}/{unit}`.
+async fn page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    coordinates: Coordinates,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let n = named(coordinates);
+    let r = reader(&headers, &q);
+    let lang = r.lang;
+    let Some(secret) = security::cookie(&headers, SESSION_COOKIE) else {
+        return with_cookies(to_signin(false), r.set);
+    };
+    let flash_code = security::cookie(&headers, FLASH_COOKIE);
+    let flash = flash_code
+        .as_deref()
+        .and_then(|c| flash_text(c, words::of(lang)))
+        .map(String::from);
+    let which = n.which();
+    let job_secret = secret.clone();
+    let found = blocking(&app, lang, move |app| find(app, job_secret, lang, &which)).await;
+    let extra = Extra {
+        flash,
+        ..Extra::default()
+    };
+    let page = render(&app, &secret, lang, found, StatusCode::OK, extra);
+    let cleared = flash_code.map(|_| security::removed_cookie(FLASH_COOKIE));
+    with_cookies(page, r.set.into_iter().chain(cleared))
+}
+
+/// A refused action: the report page again with the operation's message, in the
+/// status its kind calls for; a plain error page when the report itself is not the
+/// reader's to see.
+async fn refused(app: &Arc<App>, secret: String, lang: Lang, n: &Named, e: Error) -> Response {
+    if matches!(e.kind, Kind::Denied | Kind::NotFound) {
+        return failed(lang, &e);
+    }
+    let which = n.which();
+    let job_secret = secret.clone();
+    let found = blocking(app, lang, move |app| find(app, job_secret, lang, &which)).await;
+    let extra = Extra {
+        error: Some(said(&e, lang)),
+        ..Extra::default()
+    };
+    render(app, &secret, lang, found, status_of(e.kind), extra)
+}
+
+/// The session of a POST whose form passed the CSRF check, or the refusal.
+fn checked(
+    app: &App,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    lang: Lang,
+) -> std::result::Result<String, Box<Response>> {
+    let secret = security::cookie(headers, SESSION_COOKIE);
+    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), form, lang) {
+        return Err(Box::new(refused));
+    }
+    Ok(secret.unwrap_or_default())
+}
+
+/// Runs one change as the session's holder, as the CLI's `command` does.
+async fn change<T: Send + 'static>(
+    app: &Arc<App>,
+    secret: &str,
+    lang: Lang,
+    command: &'static str,
+    f: impl FnOnce(&Ctx) -> Result<T> + Send + 'static,
+) -> std::result::Result<Result<T>, Response> {
+    let job_secret = secret.to_string();
+    blocking(app, lang, move |app| {
+        let ctx = ctx(app, Some(job_secret), lang, command)?;
+        f(&ctx)
+    })
+    .await
+}
+
+/// `POST …/narrative`: `report narrative set` with the text of the form.
+async fn narrative(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    coordinates: Coordinates,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let lang = reader(&headers, &HashMap::new()).lang;
+    let form = form_of(form);
+    let secret = match checked(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
+    let n = named(coordinates);
+    let text = form.get("narrative").cloned().unwrap_or_default();
+    let which = n.which();
+    let outcome = change(&app, &secret, lang, "report narrative", move |ctx| {
+        ctx.write(|tx, actor, rec| ops::report::narrative(tx, actor, rec, &which, &text))
+    })
+    .await;
+    match outcome {
+        Err(page) => page,
+        Ok(Ok(_)) => done(&n, "narrative"),
+        Ok(Err(e)) => refused(&app, secret, lang, &n, e).await,
+    }
+}
+
+/// A workflow step (`report submit`, `approve`, `reject`) as the CLI takes it.
+async fn step(
+    app: Arc<App>,
+    headers: HeaderMap,
+    n: Named,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+    action: Action,
+    command: &'static str,
+    flash: &'static str,
+) -> Response {
+    let lang = reader(&headers, &HashMap::new()).lang;
+    let form = form_of(form);
+    let secret = match checked(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
+    let reason = form
+        .get("reason")
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty());
+    let s = ops::report::Step {
+        which: n.which(),
+        action,
+        reason,
+        signed: None,
+        key_files: false,
+    };
+    let outcome = change(&app, &secret, lang, command, move |ctx| {
+        ctx.write(|tx, actor, rec| {
+            let now = ctx.record_time(tx)?;
+            ops::report::step(tx, actor, rec, &ctx.db, now, &s)
+        })
+    })
+    .await;
+    match outcome {
+        Err(page) => page,
+        Ok(Ok(_)) => done(&n, flash),
+        Ok(Err(e)) => refused(&app, secret, lang, &n, e).await,
+    }
+}
+
+/// `POST …/submit`: to the leader.
+async fn submit(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    coordinates: Coordinates,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let n = named(coordinates);
+    step(
+        app,
+        headers,
+        n,
+        form,
+        Action::Submit,
+        "report submit",
+        "submitted",
+    )
+    .await
+}
+
+/// `POST …/approve`: the leader approves.
+async fn approve(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    coordinates: Coordinates,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let n = named(coordinates);
+    step(
+        app,
+        headers,
+        n,
+        form,
+        Action::Approve,
+        "report approve",
+        "approved",
+    )
+    .await
+}
+
+/// `POST …/reject`: the leader rejects, with the reason the operation requires.
+async fn reject(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    coordinates: Coordinates,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let n = named(coordinates);
+    step(
+        app,
+        headers,
+        n,
+        form,
+        Action::Reject,
+        "report reject",
+        "rejected",
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_addresses_are_percent_encoded_and_flash_codes_are_fixed_words() {
+        assert_eq!(
+            report_url("KTXH", "2026Q1", "000.01.01.H99"),
+            "/report/KTXH/2026Q1/000.01.01.H99"
+        );
+        assert_eq!(report_url("A B", "2026/1", "x"), "/report/A%20B/2026%2F1/x");
+        assert_eq!(
+            flash_text("submitted", &words::VI),
+            Some("Đã trình lãnh đạo phê duyệt.")
+        );
+        assert_eq!(flash_text("<script>", &words::EN), None);
+    }
+}
