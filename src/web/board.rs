@@ -47,8 +47,14 @@ pub(super) fn routes() -> Router<Arc<App>> {
     Router::new()
         .route("/boards", get(boards))
         .route("/board/{regime}/{period}", get(board))
-        .route("/board/{regime}/{period}/aggregate.xlsx", get(aggregate_xlsx))
-        .route("/board/{regime}/{period}/dashboard.xlsx", get(dashboard_xlsx))
+        .route(
+            "/board/{regime}/{period}/aggregate.xlsx",
+            get(aggregate_xlsx),
+        )
+        .route(
+            "/board/{regime}/{period}/dashboard.xlsx",
+            get(dashboard_xlsx),
+        )
         .route("/board/{regime}/{period}/{unit}/accept", post(accept))
         .route("/board/{regime}/{period}/{unit}/return", post(give_back))
 }
@@ -519,12 +525,7 @@ fn build_board(
             BoardRow {
                 unit: o.unit.clone(),
                 unit_name: o.unit_name.clone(),
-                report_href: format!(
-                    "/report/{}/{}/{}",
-                    seg(&r.code),
-                    seg(&period),
-                    seg(&o.unit)
-                ),
+                report_href: format!("/report/{}/{}/{}", seg(&r.code), seg(&period), seg(&o.unit)),
                 state_code,
                 state: capitalized(state),
                 returned: o.returned,
@@ -594,7 +595,11 @@ fn build_board(
         .iter()
         .filter(|row| row.role != crate::form::RowRole::Heading)
         .map(|row| {
-            let stt = row.stt.as_deref().map(|s| format!("{s}. ")).unwrap_or_default();
+            let stt = row
+                .stt
+                .as_deref()
+                .map(|s| format!("{s}. "))
+                .unwrap_or_default();
             (row.key.clone(), format!("{stt}{}", row.name))
         })
         .collect();
@@ -758,9 +763,17 @@ struct RefusedPage {
     back: String,
 }
 
-/// A refused action: the operation's message, with the way back to the board.
+/// A refused action: the operation's message, with the way back to the board; the
+/// status as [`failed`] gives it.
 fn refused(lang: Lang, e: &Error, back: String) -> Response {
-    let status = failed(lang, e).status();
+    let status = match e.kind {
+        Kind::Denied => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Invalid | Kind::Usage => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::State => StatusCode::CONFLICT,
+        Kind::Busy => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
     let mut page = Page::new(lang, |w| w.refused_title);
     if status.is_server_error() {
         page.title = page.w.error_title;
@@ -908,7 +921,10 @@ impl Scratch {
             .create(&dir)
             .map_err(|e| {
                 Error::failure(
-                    Msg::new("Không tạo được thư mục tạm", "Cannot make a temporary folder"),
+                    Msg::new(
+                        "Không tạo được thư mục tạm",
+                        "Cannot make a temporary folder",
+                    ),
                     e,
                 )
             })?;
@@ -956,7 +972,10 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
 fn read_written(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
         Error::failure(
-            Msg::new("Không đọc lại được bảng tính", "Cannot read the workbook back"),
+            Msg::new(
+                "Không đọc lại được bảng tính",
+                "Cannot read the workbook back",
+            ),
             e,
         )
     })
@@ -1030,9 +1049,7 @@ async fn download(
                 let written = ctx.read(|tx, actor| {
                     ops::aggregate::write_workbook(tx, actor, &req, now, &path, false)
                 })?;
-                crate::audit::data_use::hand_out(&path, || {
-                    ctx.log_data_use(&written.data_use())
-                })?;
+                crate::audit::data_use::hand_out(&path, || ctx.log_data_use(&written.data_use()))?;
                 (name, path)
             }
             Book::Dashboard => {
@@ -1052,9 +1069,7 @@ async fn download(
                 let written = ctx.read(|tx, actor| {
                     ops::dashboard::export(tx, actor, &req, now, &path, false, &())
                 })?;
-                crate::audit::data_use::hand_out(&path, || {
-                    ctx.log_data_use(&written.data_use())
-                })?;
+                crate::audit::data_use::hand_out(&path, || ctx.log_data_use(&written.data_use()))?;
                 (name, path)
             }
         };

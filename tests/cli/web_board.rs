@@ -92,7 +92,11 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     // The regimes it leads, with their recent periods.
     let boards = v.get("/boards");
     assert_eq!(boards.status, 200, "{}", boards.body);
-    assert!(boards.body.contains("<h1>Bảng theo dõi</h1>"), "{}", boards.body);
+    assert!(
+        boards.body.contains("<h1>Bảng theo dõi</h1>"),
+        "{}",
+        boards.body
+    );
     assert!(boards
         .body
         .contains("Báo cáo tình hình kinh tế - xã hội tháng"));
@@ -117,20 +121,42 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
         let r = row(&page.body, unit);
         assert!(r.contains(name), "{r}");
         assert!(r.contains("Đã gửi"), "{r}");
-        assert!(r.contains("23/11/2026 "), "sent at, as people write it: {r}");
-        assert!(r.contains(&format!(r#"<form id="accept-form-{unit}""#)), "{r}");
-        assert!(r.contains(&format!(r#"<button type="submit" id="accept-{unit}">"#)), "{r}");
-        assert!(r.contains(&format!(r#"<form id="return-form-{unit}""#)), "{r}");
         assert!(
-            r.contains(&format!(r#"<textarea id="return-reason-{unit}" name="reason""#)),
+            r.contains("23/11/2026 "),
+            "sent at, as people write it: {r}"
+        );
+        assert!(
+            r.contains(&format!(r#"<form id="accept-form-{unit}""#)),
+            "{r}"
+        );
+        assert!(
+            r.contains(&format!(r#"<button type="submit" id="accept-{unit}">"#)),
+            "{r}"
+        );
+        assert!(
+            r.contains(&format!(r#"<form id="return-form-{unit}""#)),
+            "{r}"
+        );
+        assert!(
+            r.contains(&format!(
+                r#"<textarea id="return-reason-{unit}" name="reason""#
+            )),
             "{r}"
         );
         assert!(r.contains(" required"), "{r}");
         assert!(r.contains(&format!(r#"id="return-{unit}""#)), "{r}");
     }
-    assert!(page.body.contains(r#"<a id="download-aggregate" href="/board/KTXH/202611/aggregate.xlsx""#));
-    assert!(page.body.contains(r#"<a id="download-dashboard" href="/board/KTXH/202611/dashboard.xlsx""#));
-    assert!(page.body.contains("<strong>3</strong> đơn vị được giao"), "{}", page.body);
+    assert!(page
+        .body
+        .contains(r#"<a id="download-aggregate" href="/board/KTXH/202611/aggregate.xlsx""#));
+    assert!(page
+        .body
+        .contains(r#"<a id="download-dashboard" href="/board/KTXH/202611/dashboard.xlsx""#));
+    assert!(
+        page.body.contains("<strong>3</strong> đơn vị được giao"),
+        "{}",
+        page.body
+    );
 
     // The timeliness chart counts the units as `status` judges them.
     let status = env.json(&["status", "KTXH", "202611"]);
@@ -144,18 +170,32 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     };
     assert_eq!(judged("on_time") + judged("late"), 3, "{status}");
     assert!(page.body.contains(r#"<svg id="chart-timeliness" class="chart" role="img" aria-labelledby="chart-timeliness-title chart-timeliness-desc""#), "{}", page.body);
-    for (label, code) in [("Đúng hạn", "on_time"), ("Trễ hạn", "late"), ("Chưa gửi", "missing")] {
+    for (label, code) in [
+        ("Đúng hạn", "on_time"),
+        ("Trễ hạn", "late"),
+        ("Chưa gửi", "missing"),
+    ] {
         let n = judged(code);
         assert!(
-            page.body
-                .contains(&format!(r#"<tr><th scope="row">{label}</th><td>{n}</td></tr>"#)),
+            page.body.contains(&format!(
+                r#"<tr><th scope="row">{label}</th><td>{n}</td></tr>"#
+            )),
             "{label} {n}: {}",
             page.body
         );
     }
-    assert!(page.body.contains(r#"<svg id="chart-indicator""#), "{}", page.body);
-    assert!(page.body.contains(r#"<select id="indicator" name="indicator">"#));
-    assert!(!page.body.contains("style="), "no inline style under the CSP");
+    assert!(
+        page.body.contains(r#"<svg id="chart-indicator""#),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains(r#"<select id="indicator" name="indicator">"#));
+    assert!(
+        !page.body.contains("style="),
+        "no inline style under the CSP"
+    );
 
     // Returning without a reason is refused by the operation, and nothing is written.
     let csrf = page.csrf();
@@ -166,7 +206,11 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     );
     assert_eq!(no_reason.status, 422, "{}", no_reason.body);
     assert!(no_reason.body.contains(r#"<p class="error" role="alert">"#));
-    assert!(no_reason.body.contains("Cần nêu lý do khi trả lại"), "{}", no_reason.body);
+    assert!(
+        no_reason.body.contains("Cần nêu lý do khi trả lại"),
+        "{}",
+        no_reason.body
+    );
     assert!(no_reason.body.contains(r#"href="/board/KTXH/202611""#));
     assert_eq!(audit_entries(&env), before);
 
@@ -176,7 +220,12 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
         &format!("{BOARD}/H99.02/return"),
         &[("csrf", &csrf), ("reason", reason)],
     );
-    assert_eq!((returned.status, returned.location()), (303, BOARD), "{}", returned.body);
+    assert_eq!(
+        (returned.status, returned.location()),
+        (303, BOARD),
+        "{}",
+        returned.body
+    );
     assert!(!returned.location().contains("Số"), "no user text in a URL");
     let flash = returned
         .set_cookies()
@@ -189,9 +238,9 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     assert!(!flash.contains("lúa"), "{flash}");
     let after = v.get(BOARD);
     assert!(
-        after
-            .body
-            .contains(r#"<p class="flash" role="status">Đã trả lại báo cáo của Phường Hòa Bình.</p>"#),
+        after.body.contains(
+            r#"<p class="flash" role="status">Đã trả lại báo cáo của Phường Hòa Bình.</p>"#
+        ),
         "{}",
         after.body
     );
@@ -201,9 +250,15 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
         .any(|c| c.starts_with("baocao_flash=;") && c.contains("Max-Age=0")));
     let r2 = row(&after.body, "H99.02");
     assert!(r2.contains("1 lần bị trả lại"), "{r2}");
-    assert!(!r2.contains("accept-form-"), "nothing to accept any more: {r2}");
+    assert!(
+        !r2.contains("accept-form-"),
+        "nothing to accept any more: {r2}"
+    );
     let again = v.get(BOARD);
-    assert!(!again.body.contains(r#"class="flash""#), "the flash is shown once");
+    assert!(
+        !again.body.contains(r#"class="flash""#),
+        "the flash is shown once"
+    );
     let history = env.json(&[
         "report", "history", "KTXH", "--period", "202611", "--unit", "H99.02",
     ]);
@@ -219,7 +274,12 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     // Accepting the two others.
     for (unit, name) in [("H99.01", "Xã Tân Phong"), ("H99.03", "Xã Đồng Tâm")] {
         let done = v.post(&format!("{BOARD}/{unit}/accept"), &[("csrf", &csrf)]);
-        assert_eq!((done.status, done.location()), (303, BOARD), "{}", done.body);
+        assert_eq!(
+            (done.status, done.location()),
+            (303, BOARD),
+            "{}",
+            done.body
+        );
         let shown = v.get(BOARD);
         assert!(
             shown
@@ -255,7 +315,10 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     let summary = book.worksheet_range("Tổng hợp").unwrap();
     let lua = summary
         .rows()
-        .find(|r| r.iter().any(|c| c.to_string() == "Lúa"))
+        .find(|r| {
+            r.iter()
+                .any(|c| matches!(c, calamine::Data::String(s) if s == "Lúa"))
+        })
         .expect("the Lúa row");
     // Xã Tân Phong 1.000,5 + Xã Đồng Tâm 3.001,5; the returned commune is not counted.
     assert!(
@@ -266,7 +329,10 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     );
     let logged = data_uses(&env);
     assert_eq!(logged.len(), uses + 1);
-    assert!(logged.last().unwrap().contains("export_aggregate"), "{logged:?}");
+    assert!(
+        logged.last().unwrap().contains("export_aggregate"),
+        "{logged:?}"
+    );
     assert_eq!(scratch_folders(), 0, "the private folder is removed");
 
     let (status, headers, bytes) = download(&v, &format!("{BOARD}/dashboard.xlsx"));
@@ -279,10 +345,7 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     std::fs::write(&file, &bytes).unwrap();
     let book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
     assert!(book.sheet_names().len() >= 2, "{:?}", book.sheet_names());
-    assert!(data_uses(&env)
-        .last()
-        .unwrap()
-        .contains("export_dashboard"));
+    assert!(data_uses(&env).last().unwrap().contains("export_dashboard"));
 
     // The indicator chart now shows the accepted figure, written the Vietnamese way,
     // and another indicator can be chosen without a script.
@@ -294,7 +357,12 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     let ngo_key = env.row_key("KTXH01", "Ngô");
     let ngo = v.get(&format!("{BOARD}?indicator={ngo_key}"));
     assert_eq!(ngo.status, 200, "{}", ngo.body);
-    assert!(ngo.body.contains(&format!(r#"<option value="{ngo_key}" selected>"#)), "{}", ngo.body);
+    assert!(
+        ngo.body
+            .contains(&format!(r#"<option value="{ngo_key}" selected>"#)),
+        "{}",
+        ngo.body
+    );
 
     // In English on request.
     let en = v.get(&format!("{BOARD}?lang=en"));
@@ -354,7 +422,9 @@ fn staff_of_a_commune_and_forged_forms_are_refused_and_write_nothing() {
     );
     assert_eq!(forged.status, 403);
     assert_eq!(audit_entries(&env), before);
-    let shown = env.json(&["report", "show", "KTXH", "--period", "202611", "--unit", "H99.01"]);
+    let shown = env.json(&[
+        "report", "show", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ]);
     assert_eq!(shown["status"], "sent", "{shown}");
 
     // Without a session: to the sign-in page.

@@ -137,7 +137,11 @@ mod tests {
             "chart-timeliness",
             "Tình hình gửi",
             "Số đơn vị",
-            &[bar("Đúng hạn", Some(4.0)), bar("Trễ hạn", Some(2.0)), bar("Chưa gửi", Some(1.0))],
+            &[
+                bar("Đúng hạn", Some(4.0)),
+                bar("Trễ hạn", Some(2.0)),
+                bar("Chưa gửi", Some(1.0)),
+            ],
         );
         let w = widths(&svg);
         assert_eq!(w.len(), 3);
@@ -156,10 +160,20 @@ mod tests {
 
     #[test]
     fn zero_counts_and_missing_figures_draw_no_bar() {
-        let svg = bars("c", "t", "d", &[bar("Đúng hạn", Some(0.0)), bar("Trễ hạn", Some(0.0))]);
+        let svg = bars(
+            "c",
+            "t",
+            "d",
+            &[bar("Đúng hạn", Some(0.0)), bar("Trễ hạn", Some(0.0))],
+        );
         assert_eq!(widths(&svg), vec![0.0, 0.0]);
         assert!(svg.contains(">0</text>"));
-        let svg = bars("c", "t", "d", &[bar("Tháng 10", None), bar("Tháng 11", Some(7.0))]);
+        let svg = bars(
+            "c",
+            "t",
+            "d",
+            &[bar("Tháng 10", None), bar("Tháng 11", Some(7.0))],
+        );
         assert_eq!(widths(&svg), vec![0.0, BAR_ROOM]);
         assert!(svg.contains(">—</text>"));
         // No bars at all is still a chart of one empty row.
