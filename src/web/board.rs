@@ -93,6 +93,7 @@ pub struct BoardWords {
     pub show: &'static str,
     pub chart_data: &'static str,
     pub count: &'static str,
+    pub period: &'static str,
     pub value: &'static str,
     pub no_figure: &'static str,
     pub indicator_desc: &'static str,
@@ -136,6 +137,7 @@ pub static VI: BoardWords = BoardWords {
     show: "Xem",
     chart_data: "Số liệu của biểu đồ",
     count: "Số đơn vị",
+    period: "Kỳ báo cáo",
     value: "Giá trị",
     no_figure: "chưa có số liệu",
     indicator_desc: "Giá trị tổng hợp từ các báo cáo đã tiếp nhận, cột",
@@ -179,6 +181,7 @@ pub static EN: BoardWords = BoardWords {
     show: "Show",
     chart_data: "The chart's figures",
     count: "Units",
+    period: "Period",
     value: "Value",
     no_figure: "no figure yet",
     indicator_desc: "Aggregated from the accepted reports, column",
@@ -594,14 +597,7 @@ fn build_board(
         .rows
         .iter()
         .filter(|row| row.role != crate::form::RowRole::Heading)
-        .map(|row| {
-            let stt = row
-                .stt
-                .as_deref()
-                .map(|s| format!("{s}. "))
-                .unwrap_or_default();
-            (row.key.clone(), format!("{stt}{}", row.name))
-        })
+        .map(|row| (row.key.clone(), option_label(row.stt.as_deref(), &row.name)))
         .collect();
     let pick = chosen
         .and_then(|c| options.iter().find(|(k, _)| k == c))
@@ -652,6 +648,15 @@ fn build_board(
         indicator,
         indicator_note,
     })
+}
+
+/// An indicator as the choice lists it: "1. Diện tích", "- Lúa" (a bullet takes no dot).
+fn option_label(stt: Option<&str>, name: &str) -> String {
+    match stt.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) if s.ends_with(|c: char| c.is_alphanumeric()) => format!("{s}. {name}"),
+        Some(s) => format!("{s} {name}"),
+        None => name.to_string(),
+    }
 }
 
 /// The [`CHART_PERIODS`] periods ending at `period`, as `--from` and `--to` would give.
@@ -1110,6 +1115,18 @@ mod tests {
         for a in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
             assert!(c.split("; ").any(|x| x == a), "{c}");
         }
+    }
+
+    #[test]
+    fn indicators_are_listed_with_their_row_numbers() {
+        assert_eq!(option_label(Some("1"), "Diện tích"), "1. Diện tích");
+        assert_eq!(
+            option_label(Some("II"), "Thu ngân sách"),
+            "II. Thu ngân sách"
+        );
+        assert_eq!(option_label(Some("-"), "Lúa"), "- Lúa");
+        assert_eq!(option_label(Some(" "), "Ngô"), "Ngô");
+        assert_eq!(option_label(None, "Ngô"), "Ngô");
     }
 
     #[test]
