@@ -1,12 +1,632 @@
-//! Account self-service: my tokens; the HTML 404.
+//! Account self-service: my tokens (`token list/create/revoke` as the CLI runs them);
+//! the HTML 404 for any unknown address outside the API; and the flash cookie that
+//! carries "what just happened" across a redirect.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use askama::Template;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{any, get, post};
 use axum::Router;
 
+use super::{
+    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
+    with_cookies, Page, Who, SESSION_COOKIE,
+};
+use crate::auth;
+use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::ops;
 use crate::serve::App;
 
 /// This family's routes, for [`super::router`].
 pub(super) fn routes() -> Router<Arc<App>> {
     Router::new()
+        .route("/tokens", get(tokens_page).post(create))
+        .route("/tokens/revoke", post(revoke))
+        // Any address no other route takes (the server's own fallback is the API's).
+        .route("/{*path}", any(not_found))
+}
+
+// ---------------------------------------------------------------------------------
+// The flash cookie.
+
+/// "What just happened", carried across the 303 after a successful action: the text,
+/// percent-encoded (UTF-8), for a minute. The report page (report.rs) and my tokens
+/// page read it and clear it: coordinate by exactly this name.
+pub(super) const FLASH_COOKIE: &str = "baocao_flash";
+
+/// `Set-Cookie` for the flash `text`.
+pub(super) fn flash_cookie(text: &str) -> String {
+    format!(
+        "{FLASH_COOKIE}={}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=60",
+        percent_encode(text)
+    )
+}
+
+/// The flash the request carries, with the `Set-Cookie` that clears it.
+pub(super) fn take_flash(headers: &HeaderMap) -> (Option<String>, Option<String>) {
+    match security::cookie(headers, FLASH_COOKIE) {
+        Some(v) => (
+            Some(percent_decode(&v)),
+            Some(security::removed_cookie(FLASH_COOKIE)),
+        ),
+        None => (None, None),
+    }
+}
+
+/// Every byte but the unreserved ones as `%XX`: fit for a cookie value and a path
+/// segment.
+pub(super) fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The text [`percent_encode`] wrote (invalid UTF-8 replaced, a bad escape kept).
+pub(super) fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The status a refusal is shown with: the one [`failed`] gives its kind.
+pub(super) fn refusal_status(e: &Error) -> StatusCode {
+    failed(Lang::Vi, e).status()
+}
+
+// ---------------------------------------------------------------------------------
+// My tokens.
+
+/// What the tokens page says, in Vietnamese and in English.
+pub(super) struct TokenWords {
+    title: &'static str,
+    intro: &'static str,
+    empty: &'static str,
+    col_name: &'static str,
+    col_created: &'static str,
+    col_expires: &'static str,
+    col_state: &'static str,
+    col_action: &'static str,
+    active: &'static str,
+    expired: &'static str,
+    revoked: &'static str,
+    revoke: &'static str,
+    create_h: &'static str,
+    name: &'static str,
+    name_hint: &'static str,
+    expires: &'static str,
+    expires_hint: &'static str,
+    create: &'static str,
+    new_h: &'static str,
+    new_once: &'static str,
+    new_use: &'static str,
+    created: &'static str,
+    revoked_flash: &'static str,
+    at: &'static str,
+}
+
+static TOKENS_VI: TokenWords = TokenWords {
+    title: "Mã truy cập của tôi",
+    intro: "Mã truy cập cho phép một tập lệnh hoặc lịch chạy (cron) gọi hệ thống thay bạn, với đúng quyền của bạn. Mỗi mã có tên, có hạn, và có thể thu hồi bất cứ lúc nào.",
+    empty: "Bạn chưa có mã truy cập nào.",
+    col_name: "Tên",
+    col_created: "Tạo lúc",
+    col_expires: "Hết hạn",
+    col_state: "Tình trạng",
+    col_action: "Thao tác",
+    active: "Đang hiệu lực",
+    expired: "Đã hết hạn",
+    revoked: "Đã thu hồi",
+    revoke: "Thu hồi",
+    create_h: "Tạo mã truy cập mới",
+    name: "Tên mã (nói mã dùng để làm gì)",
+    name_hint: "Chữ thường không dấu, chữ số và dấu gạch, ví dụ: cron-qua-han.",
+    expires: "Thời hạn",
+    expires_hint: "Số ngày, ví dụ 90d (tối đa 366d), hoặc ngày hết hạn, ví dụ 31/12/2026.",
+    create: "Tạo mã",
+    new_h: "Mã truy cập mới",
+    new_once: "Mã chỉ hiện một lần này: hãy sao chép và cất giữ ngay. Máy chủ chỉ lưu mã băm của nó.",
+    new_use: "Một tập lệnh dùng mã qua biến môi trường BAOCAO_TOKEN, cùng địa chỉ máy chủ (--server).",
+    created: "Đã tạo mã truy cập",
+    revoked_flash: "Đã thu hồi mã truy cập",
+    at: "lúc",
+};
+
+static TOKENS_EN: TokenWords = TokenWords {
+    title: "My tokens",
+    intro: "An access token lets a script or a scheduled job (cron) call the system for you, with exactly your permissions. Each has a name and an expiry, and can be revoked at any time.",
+    empty: "You have no tokens.",
+    col_name: "Name",
+    col_created: "Created",
+    col_expires: "Expires",
+    col_state: "State",
+    col_action: "Action",
+    active: "Active",
+    expired: "Expired",
+    revoked: "Revoked",
+    revoke: "Revoke",
+    create_h: "Create a token",
+    name: "Name (what the token is for)",
+    name_hint: "Lower-case letters, digits and dashes, e.g. cron-overdue.",
+    expires: "Lifetime",
+    expires_hint: "Days, e.g. 90d (366d at most), or an expiry date, e.g. 31/12/2026.",
+    create: "Create",
+    new_h: "New token",
+    new_once: "The token is shown this once: copy it and store it now. The server keeps only its hash.",
+    new_use: "A script uses it through the BAOCAO_TOKEN environment variable, with the server address (--server).",
+    created: "Token created",
+    revoked_flash: "Token revoked",
+    at: "at",
+};
+
+fn token_words(lang: Lang) -> &'static TokenWords {
+    match lang {
+        Lang::Vi => &TOKENS_VI,
+        Lang::En => &TOKENS_EN,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tokens.html")]
+struct TokensPage {
+    page: Page,
+    t: &'static TokenWords,
+    rows: Vec<TokenRow>,
+    flash: Option<String>,
+    error: Option<String>,
+    /// The token just made, shown this once.
+    new: Option<NewToken>,
+    /// What the create form held (kept when it was refused).
+    name: String,
+    expires: String,
+}
+
+struct TokenRow {
+    name: String,
+    created: String,
+    expires: String,
+    expires_iso: String,
+    state: String,
+    state_code: &'static str,
+    active: bool,
+}
+
+struct NewToken {
+    name: String,
+    secret: String,
+    expires: String,
+}
+
+/// The reader's tokens, as `token list` reads them, newest state in words.
+fn my_tokens(ctx: &crate::context::Ctx, t: &TokenWords) -> Result<Vec<TokenRow>> {
+    let now = ctx.clock.now();
+    let rows = ctx.read(|tx, actor| ops::token::list(tx, actor, false))?;
+    let shown = |s: &str| crate::output::human_date(s).unwrap_or_else(|| s.to_string());
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let expired = r
+                .expires_at
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|e| e <= now);
+            let (state, state_code, active) = match &r.revoked_at {
+                Some(at) => (
+                    format!("{} {} {}", t.revoked, t.at, shown(at)),
+                    "revoked",
+                    false,
+                ),
+                None if expired => (t.expired.to_string(), "expired", false),
+                None => (t.active.to_string(), "active", true),
+            };
+            TokenRow {
+                created: shown(&r.created_at),
+                expires: shown(&r.expires_at),
+                expires_iso: r.expires_at,
+                name: r.name,
+                state,
+                state_code,
+                active,
+            }
+        })
+        .collect())
+}
+
+/// What a tokens page shows besides the list.
+#[derive(Default)]
+struct Shown {
+    flash: Option<String>,
+    error: Option<String>,
+    new: Option<NewToken>,
+    name: String,
+    expires: String,
+}
+
+fn tokens_response(
+    app: &App,
+    lang: Lang,
+    secret: &str,
+    who: Who,
+    rows: Vec<TokenRow>,
+    status: StatusCode,
+    shown: Shown,
+) -> Response {
+    let t = token_words(lang);
+    let mut page = Page::new(lang, |w| w.work_title);
+    page.title = t.title;
+    page.user = Some(who.username);
+    page.csrf = app.csrf.token(secret);
+    page.notices = who.notices;
+    let mut r = html(
+        status,
+        TokensPage {
+            page,
+            t,
+            rows,
+            flash: shown.flash,
+            error: shown.error,
+            new: shown.new,
+            name: shown.name,
+            expires: if shown.expires.is_empty() {
+                "90d".into()
+            } else {
+                shown.expires
+            },
+        }
+        .render(),
+    );
+    // A page that may hold a secret is never kept.
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// An operation's refusal as a line on the page: the message and its hint.
+fn refusal_text(e: &Error, lang: Lang) -> String {
+    match &e.hint {
+        Some(h) => format!("{} ({})", humane(e.msg.get(lang)), h.get(lang)),
+        None => humane(e.msg.get(lang)),
+    }
+}
+
+/// `GET /tokens`: my tokens, and the form to make one.
+pub(super) async fn tokens_page(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let r = reader(&headers, &q);
+    let lang = r.lang;
+    let Some(secret) = security::cookie(&headers, SESSION_COOKIE) else {
+        return with_cookies(to_signin(false), r.set);
+    };
+    let (flash, clear) = take_flash(&headers);
+    let job_secret = secret.clone();
+    let found = blocking(
+        &app,
+        lang,
+        move |app| -> Result<(Who, Option<Result<Vec<TokenRow>>>)> {
+            let ctx = ctx(app, Some(job_secret), lang, "token list")?;
+            let who = who(&ctx)?;
+            if who.must_change {
+                return Ok((who, None));
+            }
+            let rows = my_tokens(&ctx, token_words(lang));
+            Ok((who, Some(rows)))
+        },
+    )
+    .await;
+    let page = match found {
+        Err(page) => page,
+        Ok(Err(e)) if e.kind == Kind::Denied => to_signin(true),
+        Ok(Err(e)) => failed(lang, &e),
+        Ok(Ok((_, None))) => Redirect::to("/password").into_response(),
+        Ok(Ok((_, Some(Err(e))))) => failed(lang, &e),
+        Ok(Ok((who, Some(Ok(rows))))) => tokens_response(
+            &app,
+            lang,
+            &secret,
+            who,
+            rows,
+            StatusCode::OK,
+            Shown {
+                flash,
+                ..Shown::default()
+            },
+        ),
+    };
+    with_cookies(page, clear.into_iter().chain(r.set))
+}
+
+/// A token action's outcome, for the page that follows it.
+type Acted<T> = (
+    Who,
+    Option<(std::result::Result<T, Error>, Result<Vec<TokenRow>>)>,
+);
+
+/// `POST /tokens`: `token create` as the CLI runs it; the page shows the secret once
+/// (never in a URL, never kept by a cache).
+pub(super) async fn create(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let lang = reader(&headers, &HashMap::new()).lang;
+    let form = form_of(form);
+    let secret = security::cookie(&headers, SESSION_COOKIE);
+    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
+        return refused;
+    }
+    let secret = secret.unwrap_or_default();
+    let name = form.get("name").cloned().unwrap_or_default();
+    let expires = form.get("expires").cloned().unwrap_or_default();
+    let (job_secret, job_name, job_expires) = (secret.clone(), name.clone(), expires.clone());
+    let outcome = blocking(
+        &app,
+        lang,
+        move |app| -> Result<Acted<ops::token::NewToken>> {
+            let ctx = ctx(app, Some(job_secret), lang, "token create")?;
+            let who = who(&ctx)?;
+            if who.must_change {
+                return Ok((who, None));
+            }
+            let made = crate::input::code(&job_name).and_then(|name| {
+                let req = ops::token::TokenRequest {
+                    name,
+                    lifetime: if job_expires.trim().is_empty() {
+                        "90d".into()
+                    } else {
+                        job_expires
+                    },
+                    secret: auth::generate_secret("bct"),
+                };
+                ctx.write(|tx, actor, rec| {
+                    ops::token::create(tx, actor, rec, &req, |tx| ctx.record_time(tx))
+                })
+            });
+            let rows = my_tokens(&ctx, token_words(lang));
+            Ok((who, Some((made, rows))))
+        },
+    )
+    .await;
+    let t = token_words(lang);
+    match outcome {
+        Err(page) => page,
+        Ok(Err(e)) if e.kind == Kind::Denied => to_signin(true),
+        Ok(Err(e)) => failed(lang, &e),
+        Ok(Ok((_, None))) => Redirect::to("/password").into_response(),
+        Ok(Ok((_, Some((_, Err(e)))))) => failed(lang, &e),
+        Ok(Ok((who, Some((Ok(made), Ok(rows)))))) => {
+            let expires =
+                crate::output::human_date(&made.expires_at).unwrap_or(made.expires_at.clone());
+            tokens_response(
+                &app,
+                lang,
+                &secret,
+                who,
+                rows,
+                StatusCode::OK,
+                Shown {
+                    flash: Some(format!("{} «{}».", t.created, made.name)),
+                    new: Some(NewToken {
+                        name: made.name,
+                        secret: made.token,
+                        expires,
+                    }),
+                    ..Shown::default()
+                },
+            )
+        }
+        Ok(Ok((who, Some((Err(e), Ok(rows)))))) => tokens_response(
+            &app,
+            lang,
+            &secret,
+            who,
+            rows,
+            refusal_status(&e),
+            Shown {
+                error: Some(refusal_text(&e, lang)),
+                name,
+                expires,
+                ..Shown::default()
+            },
+        ),
+    }
+}
+
+/// `POST /tokens/revoke`: `token revoke NAME [--user U]` as the CLI runs it (someone
+/// else's token needs a system administrator: the operation decides).
+pub(super) async fn revoke(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
+) -> Response {
+    let lang = reader(&headers, &HashMap::new()).lang;
+    let form = form_of(form);
+    let secret = security::cookie(&headers, SESSION_COOKIE);
+    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
+        return refused;
+    }
+    let secret = secret.unwrap_or_default();
+    let name = form.get("name").cloned().unwrap_or_default();
+    let user = form
+        .get("user")
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let job_secret = secret.clone();
+    let outcome = blocking(
+        &app,
+        lang,
+        move |app| -> Result<Acted<ops::token::Revoked>> {
+            let ctx = ctx(app, Some(job_secret), lang, "token revoke")?;
+            let who = who(&ctx)?;
+            if who.must_change {
+                return Ok((who, None));
+            }
+            let done = ctx
+                .write(|tx, actor, rec| ops::token::revoke(tx, actor, rec, &name, user.as_deref()));
+            let rows = my_tokens(&ctx, token_words(lang));
+            Ok((who, Some((done, rows))))
+        },
+    )
+    .await;
+    let t = token_words(lang);
+    match outcome {
+        Err(page) => page,
+        Ok(Err(e)) if e.kind == Kind::Denied => to_signin(true),
+        Ok(Err(e)) => failed(lang, &e),
+        Ok(Ok((_, None))) => Redirect::to("/password").into_response(),
+        Ok(Ok((_, Some((_, Err(e)))))) => failed(lang, &e),
+        Ok(Ok((_, Some((Ok(done), _))))) => with_cookies(
+            Redirect::to("/tokens").into_response(),
+            [flash_cookie(&format!(
+                "{} «{}».",
+                t.revoked_flash, done.name
+            ))],
+        ),
+        Ok(Ok((who, Some((Err(e), Ok(rows)))))) => tokens_response(
+            &app,
+            lang,
+            &secret,
+            who,
+            rows,
+            refusal_status(&e),
+            Shown {
+                error: Some(refusal_text(&e, lang)),
+                ..Shown::default()
+            },
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The HTML 404.
+
+struct NotFoundWords {
+    title: &'static str,
+    text: &'static str,
+}
+
+static NOT_FOUND_VI: NotFoundWords = NotFoundWords {
+    title: "Không tìm thấy trang",
+    text:
+        "Không có trang nào ở địa chỉ này. Có thể đường dẫn đã gõ sai hoặc trang đã được chuyển đi.",
+};
+
+static NOT_FOUND_EN: NotFoundWords = NotFoundWords {
+    title: "Page not found",
+    text: "There is no page at this address. The link may be mistyped, or the page has moved.",
+};
+
+#[derive(Template)]
+#[template(path = "notfound.html")]
+struct NotFoundPage {
+    page: Page,
+    text: &'static str,
+    path: String,
+}
+
+/// Any address no route takes: outside `/api`, a page in the reader's language (404);
+/// under `/api`, the API's own JSON answer.
+pub(super) async fn not_found(
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let path = uri.path();
+    if path == "/api" || path.starts_with("/api/") {
+        return api_not_found();
+    }
+    let r = reader(&headers, &q);
+    let words = match r.lang {
+        Lang::Vi => &NOT_FOUND_VI,
+        Lang::En => &NOT_FOUND_EN,
+    };
+    let mut page = Page::new(r.lang, |w| w.error_title);
+    page.title = words.title;
+    let body = NotFoundPage {
+        page,
+        text: words.text,
+        path: path.to_string(),
+    }
+    .render();
+    with_cookies(html(StatusCode::NOT_FOUND, body), r.set)
+}
+
+/// The API's answer to an address it does not have (as `serve::api::no_route` gives
+/// it), for the `/api/…` addresses outside `/api/v1/` that reach the pages' router.
+fn api_not_found() -> Response {
+    let e = Error::new(
+        Kind::NotFound,
+        Msg::new(
+            "Không có địa chỉ này trong API (xem /api/v1/openapi.json)",
+            "No such address in the API (see /api/v1/openapi.json)",
+        ),
+    );
+    let body = crate::wire::Response {
+        exit: e.kind.exit_code(),
+        error: Some(crate::wire::ErrorBody {
+            kind: crate::wire::kind_name(e.kind).into(),
+            exit: e.kind.exit_code(),
+            message: e.msg.get(Lang::Vi).to_string(),
+            hint: None,
+            text: e.render(Lang::Vi),
+        }),
+        ..Default::default()
+    };
+    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flash_survives_its_cookie_in_any_language() {
+        let text = "Đã ký số và gửi báo cáo KTXH/H99.01/202611 (bản 1); đúng hạn.";
+        let c = flash_cookie(text);
+        assert!(c.starts_with("baocao_flash="), "{c}");
+        for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+            assert!(c.split("; ").any(|a| a == attr), "{c} lacks {attr}");
+        }
+        let value = c.split(';').next().unwrap().split_once('=').unwrap().1;
+        assert!(value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"%-_.~".contains(&b)));
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            format!("baocao_flash={value}").parse().unwrap(),
+        );
+        let (got, clear) = take_flash(&h);
+        assert_eq!(got.as_deref(), Some(text));
+        assert!(clear.unwrap().contains("Max-Age=0"));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
 }
