@@ -1036,6 +1036,12 @@ async fn download(
         if let Signed::Out(r) = signed(&ctx) {
             return Ok(r);
         }
+        // Who may aggregate, and the period as the regime spells it, before any file
+        // is made; the operations check again.
+        let period = ctx.read(|tx, actor| {
+            let r = ops::aggregate::collect::may_aggregate(tx, actor, &regime)?;
+            ops::regime::parse_period(&r, &period)
+        })?;
         let scratch = Scratch::new()?;
         let now = ctx.clock.now();
         let (name, path) = match book {
@@ -1060,14 +1066,9 @@ async fn download(
             Book::Dashboard => {
                 let name = file_name(&["bang-theo-doi", &regime, &period], "xlsx");
                 let path = scratch.0.join(&name);
-                // The period as the regime spells it, then the span ending there.
-                let code = ctx.read(|tx, actor| {
-                    let r = ops::aggregate::collect::may_aggregate(tx, actor, &regime)?;
-                    ops::regime::parse_period(&r, &period)
-                })?;
                 let req = ops::dashboard::Request {
                     regime: Some(regime),
-                    periods: chart_span(&code)?,
+                    periods: chart_span(&period)?,
                     indicators: Vec::new(),
                     column: None,
                 };
