@@ -277,11 +277,13 @@ fn tokens_response(
     shown: Shown,
 ) -> Response {
     let t = token_words(lang);
-    let mut page = Page::new(lang, |w| w.work_title);
-    page.title = t.title;
-    page.user = Some(who.username);
-    page.csrf = app.csrf.token(secret);
-    page.notices = who.notices;
+    let page = Page {
+        w: super::words::of(lang),
+        title: t.title,
+        user: Some(who.username),
+        csrf: app.csrf.token(secret),
+        notices: who.notices,
+    };
     let mut r = html(
         status,
         TokensPage {
@@ -567,8 +569,13 @@ pub(super) async fn not_found(
         Lang::Vi => &NOT_FOUND_VI,
         Lang::En => &NOT_FOUND_EN,
     };
-    let mut page = Page::new(r.lang, |w| w.error_title);
-    page.title = words.title;
+    let page = Page {
+        w: super::words::of(r.lang),
+        title: words.title,
+        user: None,
+        csrf: String::new(),
+        notices: Vec::new(),
+    };
     let body = NotFoundPage {
         page,
         text: words.text,

@@ -328,11 +328,13 @@ fn render(
     error: Option<String>,
 ) -> Response {
     let s = send_words(lang);
-    let mut page = Page::new(lang, |w| w.work_title);
-    page.title = s.title;
-    page.user = Some(who.username.clone());
-    page.csrf = app.csrf.token(secret);
-    page.notices = who.notices;
+    let page = Page {
+        w: words::of(lang),
+        title: s.title,
+        user: Some(who.username.clone()),
+        csrf: app.csrf.token(secret),
+        notices: who.notices,
+    };
     let url = server_url(headers);
     let cli_send = format!(
         "baocao --server {url} report send {} --period {} --unit {}",
