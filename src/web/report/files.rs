@@ -607,4 +607,16 @@ mod tests {
         assert_eq!(plain_name("C:\\Users\\lan\\Biểu 01.xlsx"), "Biểu 01.xlsx");
         assert_eq!(plain_name("../../etc/passwd"), "passwd");
     }
+
+    #[test]
+    fn an_uploads_folder_is_private_and_gone_with_its_request() {
+        use std::os::unix::fs::PermissionsExt;
+        let scratch = Scratch::new().expect("a folder");
+        let dir = scratch.0.clone();
+        std::fs::write(dir.join("1.xlsx"), b"PK\x03\x04").unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+        drop(scratch);
+        assert!(!dir.exists());
+    }
 }
