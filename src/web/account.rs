@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
 use axum::Router;
 
+use super::flash;
 use super::{
     blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
     with_cookies, Page, Who, SESSION_COOKIE,
@@ -29,70 +30,6 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route("/tokens/revoke", post(revoke))
         // Any address no other route takes (the server's own fallback is the API's).
         .route("/{*path}", any(not_found))
-}
-
-// ---------------------------------------------------------------------------------
-// The flash cookie.
-
-/// "What just happened", carried across the 303 after a successful action: the text,
-/// percent-encoded (UTF-8), for a minute. The report page (report.rs) and my tokens
-/// page read it and clear it: coordinate by exactly this name.
-pub(super) const FLASH_COOKIE: &str = "baocao_flash";
-
-/// `Set-Cookie` for the flash `text`.
-pub(super) fn flash_cookie(text: &str) -> String {
-    format!(
-        "{FLASH_COOKIE}={}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=60",
-        percent_encode(text)
-    )
-}
-
-/// The flash the request carries, with the `Set-Cookie` that clears it.
-pub(super) fn take_flash(headers: &HeaderMap) -> (Option<String>, Option<String>) {
-    match security::cookie(headers, FLASH_COOKIE) {
-        Some(v) => (
-            Some(percent_decode(&v)),
-            Some(security::removed_cookie(FLASH_COOKIE)),
-        ),
-        None => (None, None),
-    }
-}
-
-/// Every byte but the unreserved ones as `%XX`: fit for a cookie value and a path
-/// segment.
-pub(super) fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The text [`percent_encode`] wrote (invalid UTF-8 replaced, a bad escape kept).
-pub(super) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = b
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The status a refusal is shown with: the one [`failed`] gives its kind.
@@ -327,7 +264,7 @@ pub(super) async fn tokens_page(
     let Some(secret) = security::cookie(&headers, SESSION_COOKIE) else {
         return with_cookies(to_signin(false), r.set);
     };
-    let (flash, clear) = take_flash(&headers);
+    let (flash, clear) = flash::take(&headers);
     let job_secret = secret.clone();
     let found = blocking(
         &app,
@@ -506,10 +443,7 @@ pub(super) async fn revoke(
         Ok(Ok((_, Some((_, Err(e)))))) => failed(lang, &e),
         Ok(Ok((_, Some((Ok(done), _))))) => with_cookies(
             Redirect::to("/tokens").into_response(),
-            [flash_cookie(&format!(
-                "{} «{}».",
-                t.revoked_flash, done.name
-            ))],
+            [flash::set(&format!("{} «{}».", t.revoked_flash, done.name))],
         ),
         Ok(Ok((who, Some((Err(e), Ok(rows)))))) => tokens_response(
             &app,
@@ -607,33 +541,4 @@ fn api_not_found() -> Response {
         ..Default::default()
     };
     (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_flash_survives_its_cookie_in_any_language() {
-        let text = "Đã ký số và gửi báo cáo KTXH/H99.01/202611 (bản 1); đúng hạn.";
-        let c = flash_cookie(text);
-        assert!(c.starts_with("baocao_flash="), "{c}");
-        for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-            assert!(c.split("; ").any(|a| a == attr), "{c} lacks {attr}");
-        }
-        let value = c.split(';').next().unwrap().split_once('=').unwrap().1;
-        assert!(value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"%-_.~".contains(&b)));
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            format!("baocao_flash={value}").parse().unwrap(),
-        );
-        let (got, clear) = take_flash(&h);
-        assert_eq!(got.as_deref(), Some(text));
-        assert!(clear.unwrap().contains("Max-Age=0"));
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%41"), "%zzA");
-    }
 }

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::flash::{self, percent_decode, percent_encode};
 use super::{
     blocking, csrf_refused, ctx, failed, form_of, html, reader, security, to_signin, who,
     with_cookies, words, Page, SESSION_COOKIE,
@@ -33,9 +34,6 @@ use crate::error::{Error, Kind, Lang, Msg, Result};
 use crate::ops;
 use crate::serve::App;
 
-/// The short-lived cookie that carries what an action did to the page after its
-/// redirect (the other page families use the same name).
-pub const FLASH_COOKIE: &str = "baocao_flash";
 /// Periods shown per regime on `/boards`: the current one and the ones before it.
 const RECENT_PERIODS: usize = 4;
 /// Periods the indicator chart and the dashboard workbook cover, ending at the board's.
@@ -200,19 +198,12 @@ fn board_words(lang: Lang) -> &'static BoardWords {
 }
 
 /// A path segment, percent-encoded (codes are plain, but nothing is assumed).
-fn seg(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn board_path(regime: &str, period: &str) -> String {
-    format!("/board/{}/{}", seg(regime), seg(period))
+    format!(
+        "/board/{}/{}",
+        percent_encode(regime),
+        percent_encode(period)
+    )
 }
 
 /// A period in the reader's words ("Tháng 11 năm 2026"), or its id.
@@ -417,28 +408,12 @@ struct IndicatorOption {
 /// What an action did, as the flash cookie carries it: `board:{verb}:{r}:{p}:{unit}`,
 /// each part percent-encoded; no free text.
 fn flash_value(verb: &str, regime: &str, period: &str, unit: &str) -> String {
-    format!("board:{verb}:{}:{}:{}", seg(regime), seg(period), seg(unit))
-}
-
-fn flash_cookie(value: &str) -> String {
-    format!("{FLASH_COOKIE}={value}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=60")
-}
-
-fn unseg(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let h = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(h, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    format!(
+        "board:{verb}:{}:{}:{}",
+        percent_encode(regime),
+        percent_encode(period),
+        percent_encode(unit)
+    )
 }
 
 /// The flash for this board, when the cookie holds one of ours: (verb, unit).
@@ -449,9 +424,9 @@ fn read_flash(value: &str, regime: &str, period: &str) -> Option<(String, String
     }
     let verb = parts.next()?.to_string();
     let (r, p, u) = (
-        unseg(parts.next()?)?,
-        unseg(parts.next()?)?,
-        unseg(parts.next()?)?,
+        percent_decode(parts.next()?),
+        percent_decode(parts.next()?),
+        percent_decode(parts.next()?),
     );
     (r == regime && p == period).then_some((verb, u))
 }
@@ -468,10 +443,9 @@ async fn board(
     let Some(secret) = security::cookie(&headers, SESSION_COOKIE) else {
         return with_cookies(to_signin(false), r.set);
     };
-    let flash = security::cookie(&headers, FLASH_COOKIE);
+    let (flash, cleared) = flash::take(&headers);
     let chosen = q.get("indicator").cloned().filter(|s| !s.trim().is_empty());
     let job_secret = secret.clone();
-    let had_flash = flash.is_some();
     let found = blocking(&app, lang, move |app| -> Result<Response> {
         let ctx = ctx(app, Some(job_secret.clone()), lang, "board")?;
         let who = match signed(&ctx) {
@@ -489,11 +463,7 @@ async fn board(
         Ok(Err(e)) => failed(lang, &e),
         Ok(Ok(page)) => page,
     };
-    let mut cookies: Vec<String> = r.set.into_iter().collect();
-    if had_flash {
-        cookies.push(security::removed_cookie(FLASH_COOKIE));
-    }
-    with_cookies(page, cookies)
+    with_cookies(page, r.set.into_iter().chain(cleared))
 }
 
 /// The board's content (its `page` is filled by the caller): the status as `baocao
@@ -524,11 +494,16 @@ fn build_board(
         .map(|o| {
             let state_code = o.status.as_str();
             let state = crate::glossary::code_word(state_code, lang).unwrap_or(state_code);
-            let unit_path = format!("{base}/{}", seg(&o.unit));
+            let unit_path = format!("{base}/{}", percent_encode(&o.unit));
             BoardRow {
                 unit: o.unit.clone(),
                 unit_name: o.unit_name.clone(),
-                report_href: format!("/report/{}/{}/{}", seg(&r.code), seg(&period), seg(&o.unit)),
+                report_href: format!(
+                    "/report/{}/{}/{}",
+                    percent_encode(&r.code),
+                    percent_encode(&period),
+                    percent_encode(&o.unit)
+                ),
                 state_code,
                 state: capitalized(state),
                 returned: o.returned,
@@ -895,7 +870,7 @@ async fn act(
                 let to = board_path(rg, pe);
                 with_cookies(
                     Redirect::to(&to).into_response(),
-                    [flash_cookie(&flash_value(verb, rg, pe, un))],
+                    [flash::set(&flash_value(verb, rg, pe, un))],
                 )
             }
             Err(e) => refused(lang, &e, job_back),
@@ -1112,10 +1087,6 @@ mod tests {
             read_flash(&odd, "KT XH", "2026 Q1"),
             Some(("return".into(), "Xã:1".into()))
         );
-        let c = flash_cookie(&v);
-        for a in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
-            assert!(c.split("; ").any(|x| x == a), "{c}");
-        }
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 mod account;
 mod board;
+mod flash;
 mod report;
 pub mod security;
 mod sending;

@@ -22,7 +22,8 @@ use axum::routing::get;
 use axum::Router;
 use base64::Engine;
 
-use super::account::{flash_cookie, percent_encode, refusal_status};
+use super::account::refusal_status;
+use super::flash::{self, percent_encode};
 use super::{
     blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
     with_cookies, words, Page, Who, SESSION_COOKIE,
@@ -403,7 +404,8 @@ pub(super) async fn send_page(
     with_cookies(page, r.set)
 }
 
-/// What the sending did, as the report page's flash says it.
+/// What the sending did, as the report page's flash says it (the cookie carries it
+/// after `sent:`, the one flash of the report page that is not a fixed code).
 fn sent_text(done: &Stepped, key_id: i64, lang: Lang) -> String {
     let at = done
         .sent_at
@@ -518,7 +520,10 @@ pub(super) async fn send(
         Ok(Ok((_, None))) => Redirect::to("/password").into_response(),
         Ok(Ok((_, Some(Ok((done, key_id)))))) => with_cookies(
             Redirect::to(&back).into_response(),
-            [flash_cookie(&sent_text(&done, key_id, lang))],
+            [flash::set(&format!(
+                "sent:{}",
+                sent_text(&done, key_id, lang)
+            ))],
         ),
         Ok(Ok((who, Some(Err((e, Some(d))))))) => {
             let mut text = humane(e.msg.get(lang));

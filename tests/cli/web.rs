@@ -683,8 +683,16 @@ mod browser {
         }
     }
 
-    /// The text of the page's status line once an action is done.
-    async fn flash(d: &WebDriver) -> String {
+    /// Clicks `button`, waits for the page it leads to, and returns that page's status
+    /// line (the action's flash).
+    async fn act(d: &WebDriver, button: WebElement) -> String {
+        let before = d.find(By::Tag("html")).await.expect("a page");
+        button.click().await.expect("click");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while before.tag_name().await.is_ok() {
+            assert!(Instant::now() < deadline, "the click led nowhere");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         wait_for(d, By::Css("p.flash"))
             .await
             .text()
@@ -875,13 +883,15 @@ mod browser {
                 let blank = downloaded(&dl, "xlsx", &mut seen).await;
                 let bad = env.path("bieu-loi.xlsx");
                 let ngo = env.row_key("KTXH01", "Ngô");
+                let c1 = crate::web_report::column_key(&env, "KTXH01", "1");
+                let c2 = crate::web_report::column_key(&env, "KTXH01", "2");
                 let cells = fill(
                     &blank,
                     &bad,
                     &[
-                        (&lua, "1", "1234.5"),
-                        (&lua, "2", "hai trăm"),
-                        (&ngo, "1", "7"),
+                        (&lua, &c1, "1234.5"),
+                        (&lua, &c2, "hai trăm"),
+                        (&ngo, &c1, "7"),
                     ],
                 );
                 d.find(By::Id("workbook"))
@@ -901,7 +911,7 @@ mod browser {
                 fill(
                     &blank,
                     &good,
-                    &[(&lua, "1", "1234.5"), (&lua, "2", "200"), (&ngo, "1", "7")],
+                    &[(&lua, &c1, "1234.5"), (&lua, &c2, "200"), (&ngo, &c1, "7")],
                 );
                 d.goto(&report).await?;
                 d.find(By::Id("workbook"))
@@ -918,10 +928,8 @@ mod browser {
                     .await?
                     .send_keys("Tình hình sản xuất ổn định; lúa mùa thu hoạch xong.")
                     .await?;
-                d.find(By::Id("narrative-button")).await?.click().await?;
-                flash(&d).await;
-                d.find(By::Id("submit-button")).await?.click().await?;
-                flash(&d).await;
+                act(&d, d.find(By::Id("narrative-button")).await?).await;
+                act(&d, d.find(By::Id("submit-button")).await?).await;
                 sign_out(&d).await?;
 
                 // The leader: rejects with a reason, then approves the resubmission.
@@ -933,20 +941,18 @@ mod browser {
                     .await?
                     .send_keys("Thiếu số liệu diện tích ngô, đề nghị bổ sung.")
                     .await?;
-                d.find(By::Id("reject-button")).await?.click().await?;
-                flash(&d).await;
+                let said = act(&d, d.find(By::Id("reject-button")).await?).await;
+                assert!(said.contains("từ chối"), "{said}");
                 sign_out(&d).await?;
                 sign_in(&d, &url, "nhap.01").await?;
                 d.goto(&report).await?;
                 let page = wait_for(&d, By::Tag("main")).await.text().await?;
                 assert!(page.contains("Thiếu số liệu diện tích ngô"), "{page}");
-                wait_for(&d, By::Id("submit-button")).await.click().await?;
-                flash(&d).await;
+                act(&d, wait_for(&d, By::Id("submit-button")).await).await;
                 sign_out(&d).await?;
                 sign_in(&d, &url, "lanhdao.01").await?;
                 d.goto(&report).await?;
-                wait_for(&d, By::Id("approve-button")).await.click().await?;
-                flash(&d).await;
+                act(&d, wait_for(&d, By::Id("approve-button")).await).await;
                 sign_out(&d).await?;
 
                 // The sender signs in the browser with the key file only they hold.
@@ -958,8 +964,7 @@ mod browser {
                     .send_keys(&key_file)
                     .await?;
                 d.screenshot(&shots().join("send.png")).await?;
-                d.find(By::Id("sign-button")).await?.click().await?;
-                let said = flash(&d).await;
+                let said = act(&d, d.find(By::Id("sign-button")).await?).await;
                 assert!(d
                     .current_url()
                     .await?
@@ -987,14 +992,11 @@ mod browser {
                     .await?
                     .send_keys("Số liệu lúa chưa khớp với báo cáo của phòng Kinh tế.")
                     .await?;
-                d.find(By::Id("return-H99.02")).await?.click().await?;
-                flash(&d).await;
+                let said = act(&d, d.find(By::Id("return-H99.02")).await?).await;
+                assert!(said.contains("Phường Hòa Bình"), "{said}");
                 for unit in ["H99.01", "H99.03"] {
-                    wait_for(&d, By::Id(format!("accept-{unit}")))
-                        .await
-                        .click()
-                        .await?;
-                    flash(&d).await;
+                    let said = act(&d, wait_for(&d, By::Id(format!("accept-{unit}"))).await).await;
+                    assert!(said.contains("tiếp nhận"), "{said}");
                 }
                 let board = d.find(By::Id("board")).await?.text().await?;
                 assert!(

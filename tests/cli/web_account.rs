@@ -294,7 +294,7 @@ fn a_sender_signs_with_the_own_key_and_forgeries_strangers_and_clerks_are_refuse
             .trim_start_matches("baocao_flash="),
     );
     assert!(
-        text.starts_with("Đã ký số và gửi báo cáo KTXH/H99.01/202611 (bản 1)"),
+        text.starts_with("sent:Đã ký số và gửi báo cáo KTXH/H99.01/202611 (bản 1)"),
         "{text}"
     );
     assert_eq!(report_status(&server, 1), "sent");

@@ -70,7 +70,7 @@ fn identity_rows(bytes: &[u8]) -> Vec<Vec<String>> {
 }
 
 /// The column key of form `form`'s column numbered `number`.
-fn column_key(env: &Env, form: &str, number: &str) -> String {
+pub(crate) fn column_key(env: &Env, form: &str, number: &str) -> String {
     let f = env.json(&["form", "show", form]);
     f["columns"]
         .as_array()

@@ -22,6 +22,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use super::flash::{self, percent_encode};
 use super::{
     blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
     with_cookies, Page, Who, SESSION_COOKIE,
@@ -33,9 +34,6 @@ use crate::ops;
 use crate::ops::report::Action;
 use crate::serve::App;
 use words::ReportWords;
-
-/// The cookie carrying the code of the last action's flash message to the next page.
-const FLASH_COOKIE: &str = "baocao_flash";
 
 /// This family's routes, for [`super::router`].
 pub(super) fn routes() -> Router<Arc<App>> {
@@ -99,22 +97,10 @@ fn named(Path((regime, period, unit)): Coordinates) -> Named {
 pub(crate) fn report_url(regime: &str, period: &str, unit: &str) -> String {
     format!(
         "/report/{}/{}/{}",
-        segment(regime),
-        segment(period),
-        segment(unit)
+        percent_encode(regime),
+        percent_encode(period),
+        percent_encode(unit)
     )
-}
-
-/// A path segment: unreserved characters as they are, everything else `%XX`.
-fn segment(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[derive(Template)]
@@ -376,28 +362,30 @@ fn said(e: &Error, lang: Lang) -> String {
     humane(e.msg.get(lang)).replace(" (--reason)", "")
 }
 
-/// The flash messages, by the fixed code their cookie carries.
-fn flash_text(code: &str, rw: &ReportWords) -> Option<&'static str> {
-    Some(match code {
-        "uploaded" => rw.flash_uploaded,
-        "narrative" => rw.flash_narrative,
-        "attached" => rw.flash_attached,
-        "submitted" => rw.flash_submitted,
-        "approved" => rw.flash_approved,
-        "rejected" => rw.flash_rejected,
-        _ => return None,
-    })
+/// The flash message the cookie carries: a fixed code's words, or what the sending
+/// said after `sent:` (the send page's own words, [`super::sending`]).
+fn flash_text(value: &str, rw: &ReportWords) -> Option<String> {
+    if let Some(said) = value.strip_prefix("sent:") {
+        return Some(said.to_string());
+    }
+    Some(
+        match value {
+            "uploaded" => rw.flash_uploaded,
+            "narrative" => rw.flash_narrative,
+            "attached" => rw.flash_attached,
+            "submitted" => rw.flash_submitted,
+            "approved" => rw.flash_approved,
+            "rejected" => rw.flash_rejected,
+            _ => return None,
+        }
+        .to_string(),
+    )
 }
 
 /// Back to the report page (303), with the flash message's code in a cookie that lives
 /// a minute, for this site only, out of scripts' reach.
 fn done(n: &Named, code: &'static str) -> Response {
-    with_cookies(
-        Redirect::to(&n.url()).into_response(),
-        [format!(
-            "{FLASH_COOKIE}={code}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=60"
-        )],
-    )
+    with_cookies(Redirect::to(&n.url()).into_response(), [flash::set(code)])
 }
 
 /// `GET /report/{regime}/{period}/{unit}`.
@@ -413,11 +401,10 @@ async fn page(
     let Some(secret) = security::cookie(&headers, SESSION_COOKIE) else {
         return with_cookies(to_signin(false), r.set);
     };
-    let flash_code = security::cookie(&headers, FLASH_COOKIE);
-    let flash = flash_code
+    let (flash_value, cleared) = flash::take(&headers);
+    let flash = flash_value
         .as_deref()
-        .and_then(|c| flash_text(c, words::of(lang)))
-        .map(String::from);
+        .and_then(|c| flash_text(c, words::of(lang)));
     let which = n.which();
     let job_secret = secret.clone();
     let found = blocking(&app, lang, move |app| find(app, job_secret, lang, &which)).await;
@@ -426,7 +413,6 @@ async fn page(
         ..Extra::default()
     };
     let page = render(&app, &secret, lang, found, StatusCode::OK, extra);
-    let cleared = flash_code.map(|_| security::removed_cookie(FLASH_COOKIE));
     with_cookies(page, r.set.into_iter().chain(cleared))
 }
 
@@ -617,8 +603,12 @@ mod tests {
         );
         assert_eq!(report_url("A B", "2026/1", "x"), "/report/A%20B/2026%2F1/x");
         assert_eq!(
-            flash_text("submitted", &words::VI),
+            flash_text("submitted", &words::VI).as_deref(),
             Some("Đã trình lãnh đạo phê duyệt.")
+        );
+        assert_eq!(
+            flash_text("sent:Đã ký số và gửi.", &words::VI).as_deref(),
+            Some("Đã ký số và gửi.")
         );
         assert_eq!(flash_text("<script>", &words::EN), None);
     }
