@@ -758,7 +758,7 @@ mod browser {
                 book.worksheet_range(n)
                     .ok()
                     .and_then(|r| r.get_value((0, 0)).cloned())
-                    .is_some_and(|v| v.to_string() == "format")
+                    .is_some_and(|v| v == "format")
             })
             .expect("an identity sheet")
             .clone();
