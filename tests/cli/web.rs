@@ -666,6 +666,15 @@ mod browser {
             .unwrap_or_else(|e| panic!("no browser session ({e}); {INSTALL}"))
     }
 
+    /// Nothing when the page does not scroll sideways; else the elements that reach
+    /// past the right edge of the window.
+    const WIDER_THAN_SCREEN: &str = "const w = document.documentElement.clientWidth; \
+        if (document.documentElement.scrollWidth <= w) return []; \
+        return Array.from(document.querySelectorAll('body *')) \
+          .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > w + 1) \
+          .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')) \
+          .slice(0, 12);";
+
     /// The element once it is there (a page after a click may still be loading).
     async fn wait_for(d: &WebDriver, by: By) -> WebElement {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -1024,6 +1033,15 @@ mod browser {
                 d.goto(&format!("{url}/board/KTXH/202611")).await?;
                 wait_for(&d, By::Id("board")).await;
                 d.screenshot(&shots().join("board-phone.png")).await?;
+                // On a phone nothing is wider than the screen: no sideways scrolling,
+                // on the board or on the report.
+                for page in [format!("{url}/board/KTXH/202611"), report.clone()] {
+                    d.goto(&page).await?;
+                    wait_for(&d, By::Tag("h1")).await;
+                    let wide = d.execute(WIDER_THAN_SCREEN, Vec::new()).await?;
+                    assert_eq!(wide.json(), &serde_json::json!([]), "on {page}");
+                }
+                d.screenshot(&shots().join("report-phone.png")).await?;
                 WebDriverResult::Ok(())
             }
             .await;
