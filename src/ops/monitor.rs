@@ -1238,7 +1238,8 @@ pub struct Task {
     pub obligation: Obligation,
     /// The regime's name ("Báo cáo tình hình kinh tế - xã hội tháng").
     pub regime_name: String,
-    /// What this account must do now: enter and submit, approve, or sign and send.
+    /// What this account must do now: enter and submit, approve, sign and send, or
+    /// (the lead unit's aggregator, once sent) accept or return.
     pub action: Option<Role>,
     /// The role the report waits on, whoever holds it (None once sent).
     pub waiting_on: Option<Role>,
@@ -1263,14 +1264,20 @@ fn next_role(status: ReportStatus) -> Option<Role> {
     }
 }
 
-/// "My work": the reports the actor's own grants (data entry, approver, sender on a
-/// unit's subtree, for every regime or the ones named) make it responsible for — unsent
-/// ones due from a year back to 45 days ahead, and those sent over the last 40 days —
-/// worst first: overdue and unsent, then its own turn by deadline, then others' turn,
-/// then what is sent. A sysadmin's implicit reach does not make it a clerk: only grants
-/// count, as for `remind`.
+/// "My work": the reports the actor's own grants make it responsible for — data entry,
+/// approver and sender on a unit's subtree (for every regime or the ones named): unsent
+/// ones due from a year back to 45 days ahead, and those sent over the last 40 days;
+/// aggregator on a regime's lead unit: the reports sent to it and waiting to be
+/// accepted or returned. Worst first: overdue and unsent, then its own turn by
+/// deadline, then others' turn, then what is sent. A sysadmin's implicit reach does not
+/// make it a clerk: only grants count, as for `remind`.
 pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<Task>> {
-    const ROLES: [Role; 3] = [Role::DataEntry, Role::Approver, Role::Sender];
+    const ROLES: [Role; 4] = [
+        Role::DataEntry,
+        Role::Approver,
+        Role::Sender,
+        Role::Aggregator,
+    ];
     let grants: Vec<_> = actor
         .grants
         .iter()
@@ -1285,9 +1292,14 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .into_iter()
         .map(|u| (u.1, u.0))
         .collect();
-    let names: HashMap<String, String> = rsql::all(conn)?
-        .into_iter()
-        .map(|r| (r.code, r.name))
+    let regimes = rsql::all(conn)?;
+    let names: HashMap<&str, &str> = regimes
+        .iter()
+        .map(|r| (r.code.as_str(), r.name.as_str()))
+        .collect();
+    let leads: HashMap<&str, i64> = regimes
+        .iter()
+        .map(|r| (r.code.as_str(), r.lead_unit_id))
         .collect();
     let days = |n: i64| SignedDuration::from_hours(24 * n);
     let list = obligations(
@@ -1302,24 +1314,33 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         now,
         &cal,
     )?;
-    // Does the actor hold `role` (None: any of the three) for this report?
+    // Does the actor hold `role` (None: any of the three unit roles) for this report?
+    // The unit's roles are held on the unit's subtree; the aggregator's on the lead's.
     let holds = |role: Option<Role>, o: &Obligation| {
-        ids.get(&o.unit).is_some_and(|&unit| {
+        let unit = match role {
+            Some(Role::Aggregator) => leads.get(o.regime.as_str()).copied(),
+            _ => ids.get(&o.unit).copied(),
+        };
+        unit.is_some_and(|unit| {
             grants.iter().any(|g| {
-                role.is_none_or(|r| r == g.role)
+                role.map_or(g.role != Role::Aggregator, |r| r == g.role)
                     && tree.within(unit, g.unit_id)
                     && g.regimes.as_ref().is_none_or(|rs| rs.contains(&o.regime))
             })
         })
     };
+    let sent = ReportStatus::Revision(RevisionStatus::Sent);
     let mut out: Vec<Task> = list
         .obligations
         .into_iter()
-        .filter(|o| holds(None, o))
+        .filter(|o| holds(None, o) || (o.status == sent && holds(Some(Role::Aggregator), o)))
         .filter(|o| o.sent_at.is_none() || o.due >= now - days(WORK_SENT_DAYS))
         .map(|o| {
             let waiting_on = next_role(o.status);
-            let action = waiting_on.filter(|r| holds(Some(*r), &o));
+            let action = match o.status == sent {
+                true => Some(Role::Aggregator).filter(|r| holds(Some(*r), &o)),
+                false => waiting_on.filter(|r| holds(Some(*r), &o)),
+            };
             let open = waiting_on.is_some();
             let (working_days_left, working_days_overdue) = if !open {
                 (None, None)
@@ -1335,7 +1356,10 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
             Task {
                 working_days_left,
                 working_days_overdue,
-                regime_name: names.get(&o.regime).cloned().unwrap_or_default(),
+                regime_name: names
+                    .get(o.regime.as_str())
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
                 obligation: o,
                 action,
                 waiting_on,
@@ -1344,9 +1368,9 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .collect();
     let rank = |t: &Task| match (t.waiting_on, t.action, t.obligation.due <= now) {
         (Some(_), _, true) => 0,
-        (Some(_), Some(_), false) => 1,
+        (Some(_), Some(_), false) | (None, Some(_), _) => 1,
         (Some(_), None, false) => 2,
-        (None, _, _) => 3,
+        (None, None, _) => 3,
     };
     out.sort_by(|a, b| {
         (
@@ -1956,6 +1980,19 @@ mod tests {
             })
             .unwrap();
         assert!(other.iter().all(|t| t.obligation.unit != "99001"));
+        // The lead unit's aggregator is given only what was sent to it (the demo
+        // accepted all it was sent), never the communes' unsent reports.
+        let lead = p
+            .read(who::PROVINCE_AGGREGATOR, |tx, actor| {
+                my_work(tx, actor, now)
+            })
+            .unwrap();
+        assert!(
+            lead.iter().all(|t| t.obligation.status
+                == ReportStatus::Revision(RevisionStatus::Sent)
+                && t.action == Some(Role::Aggregator)),
+            "{lead:?}"
+        );
         // A viewer and the sysadmin are nobody's clerk.
         for who in [who::VIEWER, who::SYSADMIN] {
             let none = p.read(who, |tx, actor| my_work(tx, actor, now)).unwrap();

@@ -197,8 +197,8 @@ fn board_words(lang: Lang) -> &'static BoardWords {
     }
 }
 
-/// A path segment, percent-encoded (codes are plain, but nothing is assumed).
-fn board_path(regime: &str, period: &str) -> String {
+/// The status board of `regime` and `period`, its parts percent-encoded.
+pub(super) fn board_path(regime: &str, period: &str) -> String {
     format!(
         "/board/{}/{}",
         percent_encode(regime),

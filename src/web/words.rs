@@ -174,6 +174,13 @@ pub fn next_step(
                 "Sign and send"
             }
         }
+        (Some(Role::Aggregator), _) => {
+            if vi {
+                "Tiếp nhận, hoặc trả lại kèm lý do"
+            } else {
+                "Accept it, or return it with a reason"
+            }
+        }
         (_, Some(Role::DataEntry)) => {
             if vi {
                 "Chờ cán bộ nhập số liệu"

@@ -105,14 +105,22 @@ fn work_row(t: &ops::monitor::Task, now: jiff::Timestamp, lang: Lang) -> WorkRow
     let state = crate::glossary::code_word(o.status.as_str(), lang).unwrap_or(o.status.as_str());
     let class = if t.waiting_on.is_some() && o.due <= now {
         "overdue"
-    } else if t.waiting_on.is_none() {
+    } else if t.waiting_on.is_none() && t.action.is_none() {
         "done"
     } else {
         "open"
     };
+    // A lead unit accepts or returns on its status board; everyone else works on the
+    // report itself.
+    let url = match t.action {
+        Some(crate::auth::permission::Role::Aggregator) => {
+            super::board::board_path(&o.regime, &o.period)
+        }
+        _ => super::report::report_url(&o.regime, &o.period, &o.unit),
+    };
     WorkRow {
         class,
-        url: super::report::report_url(&o.regime, &o.period, &o.unit),
+        url,
         regime: o.regime.clone(),
         regime_name: if t.regime_name.is_empty() {
             o.regime.clone()

@@ -989,6 +989,14 @@ mod browser {
 
                 // The province: returns one, accepts the rest, takes the aggregate.
                 sign_in(&d, &url, "tonghop").await?;
+                // Its work: the three reports sent to it, each leading to the board.
+                let waiting = d
+                    .find_all(By::Css("a.report-link[href='/board/KTXH/202611']"))
+                    .await?;
+                assert_eq!(waiting.len(), 3);
+                let work = d.find(By::Css("table.work")).await?.text().await?;
+                assert!(work.contains("Tiếp nhận, hoặc trả lại kèm lý do"), "{work}");
+                d.screenshot(&shots().join("work-lead.png")).await?;
                 d.goto(format!("{url}/boards")).await?;
                 wait_for(&d, By::Css("a.board-link[href='/board/KTXH/202611']"))
                     .await
