@@ -53,8 +53,27 @@ pub(super) fn routes() -> Router<Arc<App>> {
             "/board/{regime}/{period}/dashboard.xlsx",
             get(dashboard_xlsx),
         )
-        .route("/board/{regime}/{period}/{unit}/accept", post(accept))
-        .route("/board/{regime}/{period}/{unit}/return", post(give_back))
+        .route(
+            "/board/{regime}/{period}/{unit}/accept",
+            acting(ops::report::Action::Accept),
+        )
+        .route(
+            "/board/{regime}/{period}/{unit}/return",
+            acting(ops::report::Action::Return),
+        )
+}
+
+/// The POST handler that accepts or returns one unit's report ([`act`]).
+fn acting(action: ops::report::Action) -> axum::routing::MethodRouter<Arc<App>> {
+    post(
+        move |State(app): State<Arc<App>>,
+              headers: HeaderMap,
+              Path(at): Path<(String, String, String)>,
+              Query(q): Query<HashMap<String, String>>,
+              form: std::result::Result<Form<HashMap<String, String>>, FormRejection>| async move {
+            act(app, headers, q, form_of(form), at, action).await
+        },
+    )
 }
 
 /// What the board pages say.
@@ -770,42 +789,6 @@ fn refused(lang: Lang, e: &Error, back: String) -> Response {
         }
         .render(),
     )
-}
-
-async fn accept(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Path((regime, period, unit)): Path<(String, String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    act(
-        app,
-        headers,
-        q,
-        form_of(form),
-        (regime, period, unit),
-        ops::report::Action::Accept,
-    )
-    .await
-}
-
-async fn give_back(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    Path((regime, period, unit)): Path<(String, String, String)>,
-    Query(q): Query<HashMap<String, String>>,
-    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    act(
-        app,
-        headers,
-        q,
-        form_of(form),
-        (regime, period, unit),
-        ops::report::Action::Return,
-    )
-    .await
 }
 
 /// Accept or return one unit's sent report: the CSRF token first, then

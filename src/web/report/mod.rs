@@ -55,9 +55,45 @@ pub(super) fn routes() -> Router<Arc<App>> {
             "/report/{regime}/{period}/{unit}/narrative",
             post(narrative),
         )
-        .route("/report/{regime}/{period}/{unit}/submit", post(submit))
-        .route("/report/{regime}/{period}/{unit}/approve", post(approve))
-        .route("/report/{regime}/{period}/{unit}/reject", post(reject))
+        .route(
+            "/report/{regime}/{period}/{unit}/submit",
+            stepping(Action::Submit, "report submit", "submitted"),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/approve",
+            stepping(Action::Approve, "report approve", "approved"),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/reject",
+            stepping(Action::Reject, "report reject", "rejected"),
+        )
+}
+
+/// The POST handler of one workflow step: submit (to the leader), approve, or reject
+/// (with the reason the operation requires), recorded as `command`, then back to the
+/// page with the `flash` code.
+fn stepping(
+    action: Action,
+    command: &'static str,
+    flash: &'static str,
+) -> axum::routing::MethodRouter<Arc<App>> {
+    post(
+        move |State(app): State<Arc<App>>,
+              headers: HeaderMap,
+              coordinates: Coordinates,
+              form: std::result::Result<Form<HashMap<String, String>>, FormRejection>| async move {
+            step(
+                app,
+                headers,
+                named(coordinates),
+                form,
+                action,
+                command,
+                flash,
+            )
+            .await
+        },
+    )
 }
 
 /// The report a URL names.
@@ -529,66 +565,6 @@ async fn step(
         Ok(Ok(_)) => done(&n, flash),
         Ok(Err(e)) => refused(&app, secret, lang, &n, e).await,
     }
-}
-
-/// `POST …/submit`: to the leader.
-async fn submit(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    coordinates: Coordinates,
-    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    let n = named(coordinates);
-    step(
-        app,
-        headers,
-        n,
-        form,
-        Action::Submit,
-        "report submit",
-        "submitted",
-    )
-    .await
-}
-
-/// `POST …/approve`: the leader approves.
-async fn approve(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    coordinates: Coordinates,
-    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    let n = named(coordinates);
-    step(
-        app,
-        headers,
-        n,
-        form,
-        Action::Approve,
-        "report approve",
-        "approved",
-    )
-    .await
-}
-
-/// `POST …/reject`: the leader rejects, with the reason the operation requires.
-async fn reject(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    coordinates: Coordinates,
-    form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
-) -> Response {
-    let n = named(coordinates);
-    step(
-        app,
-        headers,
-        n,
-        form,
-        Action::Reject,
-        "report reject",
-        "rejected",
-    )
-    .await
 }
 
 #[cfg(test)]
