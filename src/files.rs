@@ -1,7 +1,8 @@
 //! Reading the CSV and JSON files administrators import: size limits, a UTF-8 check
 //! (Excel's BOM tolerated), headers checked, and every bad line reported with its number.
 //! Also the rules for the files commands write: the output path checked, nothing
-//! overwritten without `--force`, and workbooks saved whole or not at all.
+//! overwritten without `--force`, and workbooks saved whole or not at all. And the
+//! private scratch folder a served request reads its uploads from and writes into.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -373,6 +374,33 @@ fn save_error(e: XlsxError, path: &Path) -> Error {
         ),
         e,
     )
+}
+
+/// A private folder (0700) for one served request's files, removed with everything in
+/// it when dropped: uploads land there, and what a command writes is read back from
+/// there.
+pub struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    /// A fresh folder named `{prefix}-{random}` under the system's temporary folder.
+    pub fn new(prefix: &str) -> std::io::Result<Scratch> {
+        use std::os::unix::fs::DirBuilderExt;
+        let mut r = [0u8; 12];
+        rand::Rng::fill(&mut rand::rng(), &mut r);
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", hex::encode(r)));
+        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+        Ok(Scratch(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[cfg(test)]

@@ -553,6 +553,24 @@ pub fn notice_line(v: &Value, lang: Lang) -> String {
     }
 }
 
+/// A number as the reader writes it: thousands grouped and the decimal sign the
+/// reader's way (`821.575,6` in Vietnamese, `821,575.6` in English); `places` as
+/// [`crate::domain::number::format_vn`] takes them.
+pub fn number_in(d: &rust_decimal::Decimal, places: Option<u32>, lang: Lang) -> String {
+    let vn = crate::domain::number::format_vn(d, places);
+    match lang {
+        Lang::Vi => vn,
+        Lang::En => vn
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                c => c,
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,18 +136,7 @@ fn human_number(form: &FormDef, column: &str, text: &str, lang: Lang, rate: bool
         Some(ValueType::Integer) => None,
         _ => Some(d.normalize().scale().min(6)),
     };
-    let vn = crate::domain::number::format_vn(&d.normalize(), places);
-    match lang {
-        Lang::Vi => vn,
-        Lang::En => vn
-            .chars()
-            .map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                c => c,
-            })
-            .collect(),
-    }
+    crate::output::number_in(&d.normalize(), places, lang)
 }
 
 pub fn format_name(f: Format) -> &'static str {

@@ -2,6 +2,7 @@
 //! into the command line the CLI would have parsed, run its handler on a blocking
 //! thread with the output captured, and answer with [`wire::Response`].
 
+use crate::files::Scratch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -479,7 +480,7 @@ fn run(
             return Outcome::refused(&e, status, lang);
         }
     }
-    let scratch = match Scratch::new() {
+    let scratch = match Scratch::new("baocao-serve") {
         Ok(s) => s,
         Err(e) => {
             return Outcome::error(
@@ -642,26 +643,6 @@ fn find<'a>(tree: &'a clap::Command, words: &[&str]) -> Option<&'a clap::Command
     (!words.is_empty() && cmd.get_subcommands().next().is_none()).then_some(cmd)
 }
 
-/// A per-request folder for uploaded and written files, removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> std::io::Result<Scratch> {
-        use std::os::unix::fs::DirBuilderExt;
-        let mut r = [0u8; 12];
-        rand::Rng::fill(&mut rand::rng(), &mut r);
-        let dir = std::env::temp_dir().join(format!("baocao-serve-{}", hex::encode(r)));
-        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The command line rebuilt from a request, and how its scratch paths map back to the
 /// names the client used.
 struct Prepared {
@@ -706,7 +687,7 @@ fn prepare(
         let mut values = strings(id, value)?;
         if is_path(arg) {
             for (k, v) in values.iter_mut().enumerate() {
-                let slot = scratch.0.join(format!("{n}-{k}"));
+                let slot = scratch.path().join(format!("{n}-{k}"));
                 let scratch_path = match wire::OUTPUT_ARGS.iter().find(|o| *o == id) {
                     Some(_) => {
                         let folder = &wire::output_is_folder(id);
@@ -935,7 +916,7 @@ mod tests {
         let t = tree();
         let words = ["report", "return"];
         let leaf = find(&t, &words).unwrap();
-        let s = Scratch::new().unwrap();
+        let s = Scratch::new("baocao-serve").unwrap();
         let req = request(serde_json::json!({
             "regime": "KTXH-XA", "period": "202611", "unit": "-xa01", "reason": "Thiếu số liệu dòng 3"
         }));
@@ -961,7 +942,7 @@ mod tests {
         let t = tree();
         let words = ["unit", "list"];
         let leaf = find(&t, &words).unwrap();
-        let s = Scratch::new().unwrap();
+        let s = Scratch::new("baocao-serve").unwrap();
         for bad in ["db", "format", "nope", "help"] {
             let req = request(serde_json::json!({ bad: "x" }));
             let e = prepare(leaf, &words, &req, &[], &s)
@@ -976,7 +957,7 @@ mod tests {
         let t = tree();
         let words = ["entry", "import"];
         let leaf = find(&t, &words).unwrap();
-        let s = Scratch::new().unwrap();
+        let s = Scratch::new("baocao-serve").unwrap();
         let req = request(serde_json::json!({ "files": ["/home/an/bao cao", "x.xlsx"] }));
         let files = vec![
             (
@@ -987,7 +968,7 @@ mod tests {
         ];
         let p = prepare(leaf, &words, &req, &files, &s).unwrap();
         let dir = p.argv.iter().find(|a| a.ends_with("bao cao")).unwrap();
-        assert!(dir.starts_with(&s.0.display().to_string()));
+        assert!(dir.starts_with(&s.path().display().to_string()));
         assert_eq!(
             std::fs::read(Path::new(dir).join("xa1/b.xlsx")).unwrap(),
             b"1"
@@ -1032,7 +1013,7 @@ mod tests {
         let t = tree();
         let words = ["entry", "template"];
         let leaf = find(&t, &words).unwrap();
-        let s = Scratch::new().unwrap();
+        let s = Scratch::new("baocao-serve").unwrap();
         let req = request(serde_json::json!({
             "regime": "KTXH-THANG", "period": "202612", "out": "/home/an/ktxh-202612.xlsx"
         }));
@@ -1047,7 +1028,7 @@ mod tests {
         let t = tree();
         let words = ["entry", "import"];
         let leaf = find(&t, &words).unwrap();
-        let s = Scratch::new().unwrap();
+        let s = Scratch::new("baocao-serve").unwrap();
         let req = request(serde_json::json!({ "files": ["d"] }));
         let files = vec![("d/../../etc/x".to_string(), Bytes::from_static(b"1"))];
         let e = prepare(leaf, &words, &req, &files, &s)

@@ -15,7 +15,7 @@ use axum::Router;
 
 use super::flash;
 use super::{
-    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
+    blocking, ctx, failed, form_of, html, humane, posted_session, reader, security, to_signin, who,
     with_cookies, Page, Who, SESSION_COOKIE,
 };
 use crate::auth;
@@ -317,11 +317,10 @@ pub(super) async fn create(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = security::cookie(&headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
-        return refused;
-    }
-    let secret = secret.unwrap_or_default();
+    let secret = match posted_session(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
     let name = form.get("name").cloned().unwrap_or_default();
     let expires = form.get("expires").cloned().unwrap_or_default();
     let (job_secret, job_name, job_expires) = (secret.clone(), name.clone(), expires.clone());
@@ -407,11 +406,10 @@ pub(super) async fn revoke(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = security::cookie(&headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
-        return refused;
-    }
-    let secret = secret.unwrap_or_default();
+    let secret = match posted_session(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
     let name = form.get("name").cloned().unwrap_or_default();
     let user = form
         .get("user")

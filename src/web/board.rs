@@ -11,6 +11,7 @@
 
 mod svg;
 
+use crate::files::Scratch;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -870,37 +871,6 @@ async fn act(
 
 // ---------------------------------------------------------------- downloads
 
-/// A private folder for one download, removed when dropped.
-struct Scratch(std::path::PathBuf);
-
-impl Scratch {
-    fn new() -> Result<Scratch> {
-        use std::os::unix::fs::DirBuilderExt;
-        let mut r = [0u8; 12];
-        rand::Rng::fill(&mut rand::rng(), &mut r);
-        let dir = std::env::temp_dir().join(format!("baocao-board-{}", hex::encode(r)));
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|e| {
-                Error::failure(
-                    Msg::new(
-                        "Không tạo được thư mục tạm",
-                        "Cannot make a temporary folder",
-                    ),
-                    e,
-                )
-            })?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// A file name from codes: letters, digits, `.`, `-`, `_` only.
 fn file_name(parts: &[&str], ext: &str) -> String {
     let body: String = parts
@@ -1000,12 +970,20 @@ async fn download(
             let r = ops::aggregate::collect::may_aggregate(tx, actor, &regime)?;
             ops::regime::parse_period(&r, &period)
         })?;
-        let scratch = Scratch::new()?;
+        let scratch = Scratch::new("baocao-board").map_err(|e| {
+            Error::failure(
+                Msg::new(
+                    "Không tạo được thư mục tạm",
+                    "Cannot make a temporary folder",
+                ),
+                e,
+            )
+        })?;
         let now = ctx.clock.now();
         let (name, path) = match book {
             Book::Aggregate => {
                 let name = file_name(&["tong-hop", &regime, &period], "xlsx");
-                let path = scratch.0.join(&name);
+                let path = scratch.path().join(&name);
                 let req = ops::aggregate::Request {
                     regime,
                     period,
@@ -1023,7 +1001,7 @@ async fn download(
             }
             Book::Dashboard => {
                 let name = file_name(&["bang-theo-doi", &regime, &period], "xlsx");
-                let path = scratch.0.join(&name);
+                let path = scratch.path().join(&name);
                 let req = ops::dashboard::Request {
                     regime: Some(regime),
                     periods: chart_span(&period)?,

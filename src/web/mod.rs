@@ -281,6 +281,20 @@ fn csrf_refused(
     ))
 }
 
+/// The session of a POST whose form passed the CSRF check, or the refusal page.
+fn posted_session(
+    app: &App,
+    headers: &HeaderMap,
+    form: &HashMap<String, String>,
+    lang: Lang,
+) -> std::result::Result<String, Box<Response>> {
+    let secret = security::cookie(headers, SESSION_COOKIE);
+    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), form, lang) {
+        return Err(Box::new(refused));
+    }
+    Ok(secret.unwrap_or_default())
+}
+
 fn form_of(
     form: std::result::Result<Form<HashMap<String, String>>, FormRejection>,
 ) -> HashMap<String, String> {

@@ -25,7 +25,7 @@ use base64::Engine;
 use super::account::refusal_status;
 use super::flash::{self, percent_encode};
 use super::{
-    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
+    blocking, ctx, failed, form_of, html, humane, posted_session, reader, security, to_signin, who,
     with_cookies, words, Page, Who, SESSION_COOKIE,
 };
 use crate::error::{Error, Kind, Lang, Msg, Result};
@@ -466,11 +466,10 @@ pub(super) async fn send(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = security::cookie(&headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
-        return refused;
-    }
-    let secret = secret.unwrap_or_default();
+    let secret = match posted_session(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
     // Back to the report page under the address the reader came by.
     let back = report_path(&regime, &period, &unit);
     let which = Which {

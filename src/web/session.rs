@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{
-    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
-    with_cookies, Page, Who, PRESESSION_COOKIE, SESSION_COOKIE,
+    blocking, csrf_refused, ctx, failed, form_of, html, humane, posted_session, reader, security,
+    to_signin, who, with_cookies, Page, Who, PRESESSION_COOKIE, SESSION_COOKIE,
 };
 use crate::audit::Recorder;
 use crate::auth::{self, session};
@@ -179,11 +179,10 @@ pub(super) async fn signout(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = security::cookie(&headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
-        return refused;
-    }
-    let secret = secret.unwrap_or_default();
+    let secret = match posted_session(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
     let ended = blocking(&app, lang, move |app| -> Result<()> {
         let ctx = ctx(app, Some(secret.clone()), lang, "logout")?;
         let mut store = ctx.open()?;
@@ -261,11 +260,10 @@ pub(super) async fn password(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = security::cookie(&headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), &form, lang) {
-        return refused;
-    }
-    let secret = secret.unwrap_or_default();
+    let secret = match posted_session(&app, &headers, &form, lang) {
+        Ok(s) => s,
+        Err(refused) => return *refused,
+    };
     let field = |k: &str| form.get(k).cloned().unwrap_or_default();
     let (old, new, again) = (field("current"), field("new"), field("again"));
     let job_secret = secret.clone();

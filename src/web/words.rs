@@ -239,18 +239,7 @@ pub fn number(text: &str, lang: Lang) -> String {
         return text.to_string();
     };
     let d = d.normalize();
-    let vn = crate::domain::number::format_vn(&d, Some(d.scale().min(6)));
-    match lang {
-        Lang::Vi => vn,
-        Lang::En => vn
-            .chars()
-            .map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                c => c,
-            })
-            .collect(),
-    }
+    crate::output::number_in(&d, Some(d.scale().min(6)), lang)
 }
 
 #[cfg(test)]

@@ -557,29 +557,13 @@ mod browser {
         let server = Server::start(&env, &[]);
         let driver = Driver::start(&chromedriver, &env.path("chromedriver.log"));
         let profile = tempfile::tempdir().expect("a fresh profile");
+        let downloads = tempfile::tempdir().expect("a download folder");
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
         rt.block_on(async {
-            let mut caps = DesiredCapabilities::chrome();
-            caps.set_binary(chromium.to_str().expect("path")).unwrap();
-            for a in [
-                "--no-sandbox",
-                "--headless=new",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--window-size=1366,768",
-                &format!("--user-data-dir={}", profile.path().display()),
-            ] {
-                caps.add_arg(a).unwrap();
-            }
-            let d = WebDriver::new(&driver.url, caps)
-                .await
-                .unwrap_or_else(|e| panic!("no browser session ({e}); {INSTALL}"));
+            let d = browser(&driver, &chromium, profile.path(), downloads.path()).await;
             let result = async {
                 d.goto(format!("{}/signin", server.url)).await?;
                 wait_for_title(&d, "Đăng nhập").await;

@@ -3,6 +3,7 @@
 //! (`report attach`). Uploads are bounded in number, size and type before anything is
 //! imported; workbooks are written to a private folder removed when the request ends.
 
+use crate::files::Scratch;
 use std::collections::HashMap;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
@@ -32,26 +33,6 @@ pub(super) const ATTACH_BODY_LIMIT: usize = ATTACH_LIMIT + 1024 * 1024;
 /// The start of every .xlsx file (a zip archive).
 const ZIP_MAGIC: &[u8; 4] = b"PK\x03\x04";
 const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// A private folder for one request's files, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> std::io::Result<Scratch> {
-        use std::os::unix::fs::DirBuilderExt;
-        let mut r = [0u8; 12];
-        rand::Rng::fill(&mut rand::rng(), &mut r);
-        let dir = std::env::temp_dir().join(format!("baocao-web-{}", hex::encode(r)));
-        std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-        Ok(Scratch(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn scratch_error(e: std::io::Error) -> Error {
     Error::failure(
@@ -113,8 +94,8 @@ pub(super) async fn workbook(
         if who(&ctx)?.must_change {
             return Ok(None);
         }
-        let scratch = Scratch::new().map_err(scratch_error)?;
-        let out = scratch.0.join("bieu-nhap-lieu.xlsx");
+        let scratch = Scratch::new("baocao-web").map_err(scratch_error)?;
+        let out = scratch.path().join("bieu-nhap-lieu.xlsx");
         Ok(Some(
             ctx.read(|tx, actor| import::write_template(tx, actor, &which, &out, false))
                 .and_then(|id| Ok((id, std::fs::read(&out)?))),
@@ -298,7 +279,7 @@ async fn receive(
             stop = Some((StatusCode::UNSUPPORTED_MEDIA_TYPE, rw.not_xlsx));
             continue;
         }
-        let path = scratch.0.join(format!("{}.xlsx", files.len() + 1));
+        let path = scratch.path().join(format!("{}.xlsx", files.len() + 1));
         let mut out = match std::fs::File::create(&path) {
             Ok(f) => f,
             Err(e) => return Err(failed(lang, &scratch_error(e))),
@@ -446,7 +427,7 @@ pub(super) async fn upload(
         Opened::Go(mp, secret) => (mp, secret),
         Opened::Stop(r) => return r,
     };
-    let scratch = match Scratch::new() {
+    let scratch = match Scratch::new("baocao-web") {
         Ok(s) => s,
         Err(e) => return failed(lang, &scratch_error(e)),
     };
@@ -611,8 +592,8 @@ mod tests {
     #[test]
     fn an_uploads_folder_is_private_and_gone_with_its_request() {
         use std::os::unix::fs::PermissionsExt;
-        let scratch = Scratch::new().expect("a folder");
-        let dir = scratch.0.clone();
+        let scratch = Scratch::new("baocao-web").expect("a folder");
+        let dir = scratch.path().to_path_buf();
         std::fs::write(dir.join("1.xlsx"), b"PK\x03\x04").unwrap();
         let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);

@@ -24,7 +24,7 @@ use axum::Router;
 
 use super::flash::{self, percent_encode};
 use super::{
-    blocking, csrf_refused, ctx, failed, form_of, html, humane, reader, security, to_signin, who,
+    blocking, ctx, failed, form_of, html, humane, posted_session, reader, security, to_signin, who,
     with_cookies, Page, Who, SESSION_COOKIE,
 };
 use crate::auth::permission::Role;
@@ -469,20 +469,6 @@ async fn refused(app: &Arc<App>, secret: String, lang: Lang, n: &Named, e: Error
     render(app, &secret, lang, found, status_of(e.kind), extra)
 }
 
-/// The session of a POST whose form passed the CSRF check, or the refusal.
-fn checked(
-    app: &App,
-    headers: &HeaderMap,
-    form: &HashMap<String, String>,
-    lang: Lang,
-) -> std::result::Result<String, Box<Response>> {
-    let secret = security::cookie(headers, SESSION_COOKIE);
-    if let Some(refused) = csrf_refused(&app.csrf, secret.as_deref(), form, lang) {
-        return Err(Box::new(refused));
-    }
-    Ok(secret.unwrap_or_default())
-}
-
 /// Runs one change as the session's holder, as the CLI's `command` does.
 async fn change<T: Send + 'static>(
     app: &Arc<App>,
@@ -508,7 +494,7 @@ async fn narrative(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = match checked(&app, &headers, &form, lang) {
+    let secret = match posted_session(&app, &headers, &form, lang) {
         Ok(s) => s,
         Err(refused) => return *refused,
     };
@@ -538,7 +524,7 @@ async fn step(
 ) -> Response {
     let lang = reader(&headers, &HashMap::new()).lang;
     let form = form_of(form);
-    let secret = match checked(&app, &headers, &form, lang) {
+    let secret = match posted_session(&app, &headers, &form, lang) {
         Ok(s) => s,
         Err(refused) => return *refused,
     };
