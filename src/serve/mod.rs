@@ -25,7 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::{Error, Kind, Msg, Result};
 
-pub(crate) use api::client_address;
+pub(crate) use api::{client_address, no_route};
 
 /// How `baocao serve` was asked to run.
 #[derive(Debug, Clone)]

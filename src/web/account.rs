@@ -19,7 +19,7 @@ use super::{
     with_cookies, Page, Who, SESSION_COOKIE,
 };
 use crate::auth;
-use crate::error::{Error, Kind, Lang, Msg, Result};
+use crate::error::{Error, Kind, Lang, Result};
 use crate::ops;
 use crate::serve::App;
 
@@ -494,7 +494,7 @@ pub(super) async fn not_found(
 ) -> Response {
     let path = uri.path();
     if path == "/api" || path.starts_with("/api/") {
-        return api_not_found();
+        return crate::serve::no_route().await;
     }
     let r = reader(&headers, &q);
     let words = match r.lang {
@@ -515,28 +515,4 @@ pub(super) async fn not_found(
     }
     .render();
     with_cookies(html(StatusCode::NOT_FOUND, body), r.set)
-}
-
-/// The API's answer to an address it does not have (as `serve::api::no_route` gives
-/// it), for the `/api/…` addresses outside `/api/v1/` that reach the pages' router.
-fn api_not_found() -> Response {
-    let e = Error::new(
-        Kind::NotFound,
-        Msg::new(
-            "Không có địa chỉ này trong API (xem /api/v1/openapi.json)",
-            "No such address in the API (see /api/v1/openapi.json)",
-        ),
-    );
-    let body = crate::wire::Response {
-        exit: e.kind.exit_code(),
-        error: Some(crate::wire::ErrorBody {
-            kind: crate::wire::kind_name(e.kind).into(),
-            exit: e.kind.exit_code(),
-            message: e.msg.get(Lang::Vi).to_string(),
-            hint: None,
-            text: e.render(Lang::Vi),
-        }),
-        ..Default::default()
-    };
-    (StatusCode::NOT_FOUND, axum::Json(body)).into_response()
 }
