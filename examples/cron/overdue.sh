@@ -4,7 +4,6 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 use_token cron-monitor
-out=$(mktemp) || exit 1
-trap 'rm -f "$out"' EXIT
-baocao -q --format csv overdue --since 62d --exit-code >"$out"
-mail_if_found $? "[baocao] Báo cáo quá hạn $(date +%d/%m/%Y)" "$out"
+day=$(today vi) || exit 1
+quietly "$work/out.csv" -o csv overdue --since 62d --exit-code
+mail_if_found $? "[baocao] Báo cáo quá hạn ngày $day" "$work/out.csv"

@@ -8,6 +8,7 @@ mod aggregation;
 mod audit_coverage;
 mod audit_trail;
 mod calendar;
+mod cron_scripts;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
