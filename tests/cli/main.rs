@@ -28,6 +28,7 @@ mod permissions;
 mod restore;
 mod schemas;
 mod server;
+mod suggestions;
 mod units;
 mod web;
 mod web_account;
