@@ -44,24 +44,24 @@ pub struct ConvertArgs {
     pub upper_font: bool,
 }
 
-/// Reads the text argument, a file, or standard input, refusing what is not UTF-8.
+/// Reads the text argument, a file, or standard input. A file or input that is not UTF-8
+/// is a legacy 8-bit file (TCVN3, VNI): see [`text::from_bytes`].
 fn source(text: Option<String>, file: Option<PathBuf>) -> Result<String> {
     if let Some(t) = text {
         return Ok(t);
     }
-    if let Some(f) = file {
-        return crate::files::read_text(&f);
-    }
-    let mut buf = Vec::new();
-    std::io::stdin()
-        .take(crate::files::MAX_IMPORT_BYTES)
-        .read_to_end(&mut buf)?;
-    String::from_utf8(buf).map_err(|_| {
-        Error::new(
-            Kind::Invalid,
-            Msg::new("Đầu vào không phải UTF-8", "The input is not UTF-8"),
-        )
-    })
+    let mb = crate::files::MAX_IMPORT_BYTES / 1024 / 1024;
+    let bytes = match file {
+        Some(f) => crate::files::read_regular(&f, crate::files::MAX_IMPORT_BYTES, mb)?,
+        None => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .take(crate::files::MAX_IMPORT_BYTES)
+                .read_to_end(&mut buf)?;
+            buf
+        }
+    };
+    Ok(text::from_bytes(&bytes))
 }
 
 pub fn run(ctx: &Ctx, cmd: TextCmd) -> Result<()> {

@@ -450,11 +450,16 @@ pub fn load(conn: &Connection, code: &str, version: Option<i64>) -> Result<FormD
                     format!("No form {c} version {v}"),
                 ),
             ),
-            None => Error::new(
-                Kind::NotFound,
-                Msg::new(
-                    format!("Không có biểu mẫu mã «{c}»"),
-                    format!("No form with code «{c}»"),
+            None => super::suggest::with_hint(
+                conn,
+                super::suggest::Code::Form,
+                c,
+                Error::new(
+                    Kind::NotFound,
+                    Msg::new(
+                        format!("Không có biểu mẫu mã «{c}»"),
+                        format!("No form with code «{c}»"),
+                    ),
                 ),
             ),
         });

@@ -38,13 +38,14 @@ fn one_of(field_vi: &str, field_en: &str, value: &str, allowed: &[&str]) -> Resu
 pub fn find(conn: &Connection, code: &str) -> Result<Indicator> {
     sql::by_code(conn, code.trim())?.ok_or_else(|| {
         let c = code.trim();
-        Error::new(
+        let e = Error::new(
             Kind::NotFound,
             Msg::new(
                 format!("Không có chỉ tiêu mã «{c}»"),
                 format!("No indicator with code «{c}»"),
             ),
-        )
+        );
+        super::suggest::with_hint(conn, super::suggest::Code::Indicator, c, e)
     })
 }
 

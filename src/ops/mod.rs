@@ -22,6 +22,7 @@ pub mod period;
 pub mod regime;
 pub mod report;
 pub mod session;
+pub mod suggest;
 pub mod text;
 pub mod token;
 pub mod unit;

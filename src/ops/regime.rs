@@ -23,13 +23,14 @@ use crate::store::unit as units;
 pub fn find(conn: &Connection, code: &str) -> Result<Regime> {
     let c = code.trim();
     sql::by_code(conn, c)?.ok_or_else(|| {
-        Error::new(
+        let e = Error::new(
             Kind::NotFound,
             Msg::new(
                 format!("Không có chế độ báo cáo mã «{c}»"),
                 format!("No regime with code «{c}»"),
             ),
-        )
+        );
+        super::suggest::with_hint(conn, super::suggest::Code::Regime, c, e)
     })
 }
 

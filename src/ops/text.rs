@@ -4,6 +4,18 @@ use serde::Serialize;
 
 use crate::text::{self, Encoding};
 
+/// The text of a file or of standard input: UTF-8 as it is (a byte-order mark dropped),
+/// else an 8-bit legacy file (TCVN3 and VNI only use codes 0xA1–0xFF), each byte read as
+/// the Latin-1 character with its code, as xlsx cells show legacy text and as
+/// [`crate::text`] decodes it.
+pub fn from_bytes(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
 /// What `text detect` finds: the encoding, its name, and the text in Unicode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Detection {
@@ -59,6 +71,27 @@ mod tests {
         assert_eq!(d.unicode, UNICODE);
         let c = convert(TCVN3, None, false);
         assert_eq!((c.from, c.text.as_str()), (Encoding::Tcvn3, UNICODE));
+    }
+
+    #[test]
+    fn eight_bit_legacy_bytes_are_read_and_converted() {
+        // The bytes a .VnTime or VNI-Times document saves: one byte per character.
+        for enc in [Encoding::Tcvn3, Encoding::Vni] {
+            let legacy = text::from_unicode(UNICODE, enc);
+            let bytes: Vec<u8> = legacy.chars().map(|c| u8::try_from(c).unwrap()).collect();
+            assert!(
+                std::str::from_utf8(&bytes).is_err(),
+                "{enc}: real 8-bit bytes"
+            );
+            let c = convert(&from_bytes(&bytes), None, false);
+            assert_eq!((c.from, c.text.as_str()), (enc, UNICODE));
+        }
+    }
+
+    #[test]
+    fn utf8_bytes_stay_as_they_are() {
+        assert_eq!(from_bytes("\u{FEFF}Hà Nội".as_bytes()), "Hà Nội");
+        assert_eq!(from_bytes(UNICODE.as_bytes()), UNICODE);
     }
 
     #[test]

@@ -18,7 +18,9 @@ use crate::input;
 use crate::store::unit::{self as sql, NewUnit, Unit};
 
 pub fn find(conn: &Connection, code: &str) -> Result<Unit> {
-    sql::by_code(conn, code.trim())?.ok_or_else(|| not_found(code))
+    sql::by_code(conn, code.trim())?.ok_or_else(|| {
+        super::suggest::with_hint(conn, super::suggest::Code::Unit, code, not_found(code))
+    })
 }
 
 pub fn not_found(code: &str) -> Error {

@@ -111,6 +111,24 @@ fn a_locked_account_cannot_sign_in_and_five_failures_lock_for_15_minutes() {
 #[test]
 fn grants_are_scoped_and_revocable() {
     let env = Env::with_province();
+    // Grants name regimes that exist (an unknown one is refused).
+    env.add_ktxh_regime();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "NS",
+        "--name",
+        "Báo cáo ngân sách tháng",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+        "--legal-basis",
+        "Quyết định 58/2025/QĐ-UBND",
+    ]);
     env.account("tonghop", "000.01.00.H99", &[]);
     let g = env.json(&[
         "account",

@@ -29,6 +29,7 @@ mod permissions;
 mod restore;
 mod schemas;
 mod server;
+mod suggestions;
 mod units;
 mod web;
 mod web_account;

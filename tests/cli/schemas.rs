@@ -491,6 +491,24 @@ fn unit_import_reads_and_export_writes_the_documented_file() {
 #[test]
 fn account_commands_print_the_documented_shapes() {
     let mut env = Env::with_province();
+    // Grants name regimes that exist (an unknown one is refused).
+    env.add_ktxh_regime();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "TC",
+        "--name",
+        "Báo cáo tài chính tháng",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+        "--legal-basis",
+        "Quyết định 58/2025/QĐ-UBND",
+    ]);
     let added = emits(
         &env,
         "account",

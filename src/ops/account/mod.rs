@@ -642,7 +642,11 @@ pub fn grant(
         Some(list) => Some(serde_json::to_string(
             &list
                 .iter()
-                .map(|r| input::code(r))
+                .map(|r| {
+                    let c = input::code(r)?;
+                    crate::ops::regime::find(conn, &c)?;
+                    Ok(c)
+                })
                 .collect::<Result<Vec<_>>>()?,
         )?),
         None => None,

@@ -24,6 +24,8 @@ pub mod national;
 const UNITS: &str = include_str!("../../../examples/province/units.csv");
 const ACCOUNTS: &str = include_str!("../../../examples/province/accounts.csv");
 pub(crate) const HOLIDAYS: &str = include_str!("../../../examples/province/holidays-2026.csv");
+/// The sample form's rows that count households and people: whole numbers.
+const WHOLE_ROWS: &[&str] = &["r9", "r10"];
 const FORM_KTXH: &str = include_str!("../../../examples/province/forms/ktxh-xa.json");
 
 /// The password of every demo account (a demo database is for trying things out).
@@ -539,15 +541,18 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
                         ("r7", None) => v / 2,
                         _ => v,
                     };
-                    values.insert(
-                        (r.to_string(), c.to_string()),
-                        Stored::Num(
-                            format!("{v}.{}", next() % 10)
-                                .parse::<rust_decimal::Decimal>()
-                                .map(|d| d.normalize().to_string())
-                                .unwrap_or_default(),
-                        ),
-                    );
+                    // Poor households (r9) and vaccinated children (r10) are counted
+                    // whole; the tenth is drawn all the same, so the other figures stay.
+                    let tenth = next() % 10;
+                    let text = if WHOLE_ROWS.contains(r) {
+                        v.to_string()
+                    } else {
+                        format!("{v}.{tenth}")
+                            .parse::<rust_decimal::Decimal>()
+                            .map(|d| d.normalize().to_string())
+                            .unwrap_or_default()
+                    };
+                    values.insert((r.to_string(), c.to_string()), Stored::Num(text));
                 }
             }
             let entered = rec_at("2026-11-16T09:00", &entry, "entry import")?;
