@@ -195,35 +195,12 @@ fn main() {
     let bin = release_binary();
     println!("binary: {}", bin.display());
 
-    let tmp = tempfile::Builder::new()
-        .prefix("bench-entry-import-")
-        .tempdir()
-        .expect("tempdir");
-    let dir = tmp.path().to_path_buf();
-    let b = Baocao {
-        bin,
-        home: dir.join("home"),
-        now: NOW.into(),
-    };
-    std::fs::create_dir_all(&b.home).expect("home");
+    let (tmp, dir, b) = Baocao::in_temp(bin, "bench-entry-import-", NOW);
 
     // 1. The province, its communes, the form, the regime, the data-entry account.
     let t = Instant::now();
     let base = dir.join("base/baocao.db");
-    std::fs::create_dir_all(base.parent().unwrap()).expect("base dir");
-    b.run(
-        &base,
-        &[
-            "-q",
-            "init",
-            "--admin",
-            "admin",
-            "--password-stdin",
-            "--simulated-clock",
-        ],
-        &format!("{ADMIN_PW}\n"),
-    );
-    b.login(&base, "admin", ADMIN_PW);
+    b.init(&base, ADMIN_PW);
     let communes: Vec<(String, String)> = (0..files)
         .map(|i| (commune_code(i), commune_name(i)))
         .collect();

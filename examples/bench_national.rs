@@ -164,17 +164,7 @@ fn main() {
     let want_python = std::env::var("BENCH_PYTHON").map_or(true, |v| v != "0");
     let bin = release_binary();
     println!("binary: {}", bin.display());
-    let tmp = tempfile::Builder::new()
-        .prefix("bench-national-")
-        .tempdir()
-        .expect("tempdir");
-    let dir = tmp.path().to_path_buf();
-    let b = Baocao {
-        bin,
-        home: dir.join("home"),
-        now: NOW.into(),
-    };
-    std::fs::create_dir_all(&b.home).expect("home");
+    let (tmp, dir, b) = Baocao::in_temp(bin, "bench-national-", NOW);
     let out = |name: &str| dir.join(format!("{name}.out"));
     let reused = std::env::var_os("BENCH_NATIONAL_DB")
         .filter(|p| !p.is_empty())

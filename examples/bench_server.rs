@@ -629,35 +629,12 @@ fn main() {
         "limits: {clients} clients, {seconds} s for the whole run (BENCH_SERVER_CLIENTS, \
          BENCH_SERVER_SECONDS)"
     );
-    let tmp = tempfile::Builder::new()
-        .prefix("bench-server-")
-        .tempdir()
-        .expect("tempdir");
-    let dir = tmp.path().to_path_buf();
-    let b = Baocao {
-        bin,
-        home: dir.join("home"),
-        now: NOW.into(),
-    };
-    std::fs::create_dir_all(&b.home).expect("home");
+    let (tmp, dir, b) = Baocao::in_temp(bin, "bench-server-", NOW);
 
     // 1. Set-up, untimed: the province, its communes, form, regime, accounts.
     let t = Instant::now();
     let base = dir.join("base/baocao.db");
-    std::fs::create_dir_all(base.parent().unwrap()).expect("base dir");
-    b.run(
-        &base,
-        &[
-            "-q",
-            "init",
-            "--admin",
-            "admin",
-            "--password-stdin",
-            "--simulated-clock",
-        ],
-        &format!("{ADMIN_PW}\n"),
-    );
-    b.login(&base, "admin", ADMIN_PW);
+    b.init(&base, ADMIN_PW);
     let mut units = format!("code,name,kind,parent\n{PROVINCE},UBND tỉnh Hà Sơn,province,\n");
     let mut accounts = String::from("username,full_name,email,phone,unit,roles\n");
     let mut communes = Vec::new();

@@ -129,17 +129,7 @@ fn main() {
     if let Some(b) = &baseline {
         println!("baseline: {}", b.display());
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("bench-verify-")
-        .tempdir()
-        .expect("tempdir");
-    let dir = tmp.path().to_path_buf();
-    let b = Baocao {
-        bin,
-        home: dir.join("home"),
-        now: NOW.into(),
-    };
-    std::fs::create_dir_all(&b.home).expect("home");
+    let (tmp, dir, b) = Baocao::in_temp(bin, "bench-verify-", NOW);
     let db = dir.join("national/national.db");
     let out = |name: &str| dir.join(format!("{name}.out"));
 

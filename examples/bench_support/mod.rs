@@ -105,6 +105,42 @@ pub struct Measured {
 }
 
 impl Baocao {
+    /// A fresh working folder named `{prefix}…` (removed when the returned guard drops)
+    /// and a `Baocao` running `bin` at `now` with its HOME inside it.
+    pub fn in_temp(bin: PathBuf, prefix: &str, now: &str) -> (tempfile::TempDir, PathBuf, Baocao) {
+        let tmp = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("tempdir");
+        let dir = tmp.path().to_path_buf();
+        let b = Baocao {
+            bin,
+            home: dir.join("home"),
+            now: now.into(),
+        };
+        std::fs::create_dir_all(&b.home).expect("home");
+        (tmp, dir, b)
+    }
+
+    /// A new simulated-clock database at `db` with the administrator `admin`
+    /// (`password`), signed in.
+    pub fn init(&self, db: &Path, password: &str) {
+        std::fs::create_dir_all(db.parent().expect("a folder")).expect("db folder");
+        self.run(
+            db,
+            &[
+                "-q",
+                "init",
+                "--admin",
+                "admin",
+                "--password-stdin",
+                "--simulated-clock",
+            ],
+            &format!("{password}\n"),
+        );
+        self.login(db, "admin", password);
+    }
+
     pub fn cmd(&self, db: &Path) -> Command {
         let mut c = Command::new(&self.bin);
         c.env_clear()
