@@ -275,11 +275,14 @@ pub fn main() -> u8 {
             return crate::remote::main(server, cli.server_ca.as_deref(), &cli, &matches);
         }
     }
-    let lang = cli.lang;
+    let (lang, quiet) = (cli.lang, cli.quiet);
     match run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprint!("{}", e.render(lang));
+            // `--exit-code -q` in a cron line: the status says it, the count is noise.
+            if !(quiet && e.kind == Kind::Findings) {
+                eprint!("{}", e.render(lang));
+            }
             e.kind.exit_code()
         }
     }
@@ -341,9 +344,12 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Demo(a) => admin::demo(ctx, a),
         Command::Serve(a) => serve::serve(ctx, a),
         Command::Completions(a) => {
+            // Generated into memory first: `completions zsh | head` closes the pipe early,
+            // and clap_complete panics on a failed write to stdout.
             let mut cmd = Cli::command();
-            clap_complete::generate(a.shell, &mut cmd, "baocao", &mut std::io::stdout());
-            Ok(())
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut cmd, "baocao", &mut script);
+            ctx.out.text(&String::from_utf8_lossy(&script))
         }
     }
 }

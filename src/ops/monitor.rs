@@ -822,12 +822,11 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
 /// An RFC 5322 message for `sendmail -t`, in Vietnamese (UTF-8, quoted-printable free:
 /// 8-bit body, encoded-word subject).
 pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
-    use base64::Engine;
     let subject = format!(
         "[baocao] Nhắc việc báo cáo: {} việc cần xử lý",
         r.items.len()
     );
-    let enc = base64::engine::general_purpose::STANDARD.encode(subject.as_bytes());
+    let enc = encoded_words(&subject);
     let to = r
         .email
         .clone()
@@ -870,7 +869,35 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
     let date = clock::to_local(now)
         .strftime("%a, %d %b %Y %H:%M:%S %z")
         .to_string();
-    format!("From: {from}\nTo: {to}\nSubject: =?UTF-8?B?{enc}?=\nDate: {date}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}")
+    format!("From: {from}\nTo: {to}\nSubject: {enc}\nDate: {date}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\n{body}")
+}
+
+/// A header value as RFC 2047 encoded words of at most 75 characters each, folded onto
+/// continuation lines; a word never splits a character (mail readers show the halves
+/// as garbage).
+fn encoded_words(text: &str) -> String {
+    use base64::Engine;
+    // "=?UTF-8?B?" + "?=" is 12 characters; 45 bytes encode to 60.
+    const MAX_BYTES: usize = 45;
+    let mut words = Vec::new();
+    let mut chunk = String::new();
+    for c in text.chars() {
+        if chunk.len() + c.len_utf8() > MAX_BYTES {
+            words.push(std::mem::take(&mut chunk));
+        }
+        chunk.push(c);
+    }
+    if !chunk.is_empty() || words.is_empty() {
+        words.push(chunk);
+    }
+    words
+        .iter()
+        .map(|w| {
+            let b = base64::engine::general_purpose::STANDARD.encode(w.as_bytes());
+            format!("=?UTF-8?B?{b}?=")
+        })
+        .collect::<Vec<_>>()
+        .join("\n ")
 }
 
 /// `--regime` and `--unit`, as every monitoring command narrows its list.
@@ -1406,6 +1433,31 @@ mod tests {
 
     fn days(n: i64) -> SignedDuration {
         SignedDuration::from_hours(24 * n)
+    }
+
+    #[test]
+    fn subjects_are_encoded_words_of_75_characters_at_most_that_decode_back() {
+        use base64::Engine;
+        for subject in [
+            "",
+            "Nhắc",
+            "[baocao] Nhắc việc báo cáo: 12 việc cần xử lý",
+            "[baocao] Nhắc việc báo cáo: 1234 việc cần xử lý — Ủy ban nhân dân xã Hạ Sơn, huyện Quỳnh Phụ",
+        ] {
+            let header = encoded_words(subject);
+            let mut decoded = Vec::new();
+            for word in header.split("\n ") {
+                assert!(word.len() <= 75, "{word} is {} long", word.len());
+                let b = word
+                    .strip_prefix("=?UTF-8?B?")
+                    .and_then(|w| w.strip_suffix("?="))
+                    .expect("an encoded word");
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+                std::str::from_utf8(&bytes).expect("no character split across words");
+                decoded.extend(bytes);
+            }
+            assert_eq!(String::from_utf8(decoded).unwrap(), subject);
+        }
     }
 
     fn ktxh() -> Scope {

@@ -102,7 +102,9 @@ impl Link {
         eprint!("{}", r.stderr);
         self.out.text(&r.stdout)?;
         if let Some(e) = &r.error {
-            eprint!("{}", e.text);
+            if !(self.out.quiet && e.kind == wire::kind_name(Kind::Findings)) {
+                eprint!("{}", e.text);
+            }
             let later = matches!(reply.status, 429 | 503);
             if let (true, Some(after)) = (later, &reply.retry_after) {
                 eprintln!("{}", retry_hint(after, self.out.lang));

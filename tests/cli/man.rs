@@ -25,3 +25,41 @@ fn man_pages_are_up_to_date() {
         "man/ holds pages for commands that no longer exist"
     );
 }
+
+/// `baocao completions zsh | head` closes the pipe after a few lines: the command ends
+/// quietly with 0, not with a panic (101).
+#[test]
+fn completions_into_a_closed_pipe_end_quietly() {
+    use assert_cmd::cargo::CommandCargoExt;
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    for shell in ["zsh", "bash"] {
+        let mut child = Command::cargo_bin("baocao")
+            .expect("binary")
+            .args(["completions", shell])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start baocao");
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("a first line");
+        // The read end is dropped here, as `head` closes it.
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

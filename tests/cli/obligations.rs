@@ -180,6 +180,18 @@ fn assert_agree(env: &Env, periods: &[&str]) {
         ])
         .code;
     assert_eq!(code, if missing { 3 } else { 0 }, "overdue --exit-code");
+    // In a cron line `-q` leaves the exit status to speak: nothing on stderr.
+    let quiet = env.run(&[
+        "overdue",
+        "--regime",
+        "SXLUA",
+        "--since",
+        "200d",
+        "--exit-code",
+        "-q",
+    ]);
+    assert_eq!(quiet.code, code, "overdue --exit-code -q");
+    assert_eq!(quiet.stderr, "", "overdue --exit-code -q");
 
     // compliance and dashboard: the same counts per unit.
     let (first, last) = (periods[0], periods[periods.len() - 1]);

@@ -269,7 +269,18 @@ fn values_for(rng: &mut Lcg, commune: usize, month: usize) -> ValueMap {
     let put = |v: &mut ValueMap, r: usize, c: &str, x: String| {
         v.insert((format!("r{r:03}"), c.to_string()), Stored::Num(x));
     };
-    for (g, (_, _, rule)) in GROUPS.iter().enumerate() {
+    for (g, (_, measure, rule)) in GROUPS.iter().enumerate() {
+        // Head of livestock and people come whole; the tenth is still drawn so the
+        // other groups' values stay as they were.
+        let whole = matches!(*measure, "con" | "người");
+        let tenth = |rng: &mut Lcg| {
+            let t = rng.next(10);
+            if whole {
+                String::new()
+            } else {
+                format!(".{t}")
+            }
+        };
         for k in 0..PARTS.len() {
             let r = g * 10 + k + 2;
             match *rule {
@@ -298,14 +309,12 @@ fn values_for(rng: &mut Lcg, commune: usize, month: usize) -> ValueMap {
                     let base = 20 + ((commune * 7 + g * 13 + k) % 50) as u64 * 10 + rng.next(100);
                     let month_v = base + rng.next(base / 5 + 1);
                     put(&mut v, r, "c1", (base * 12).to_string());
-                    put(&mut v, r, "c2", format!("{month_v}.{}", rng.next(10)));
-                    put(
-                        &mut v,
-                        r,
-                        "c3",
-                        format!("{}.{}", month_v * (month as u64 + 1), rng.next(10)),
-                    );
-                    put(&mut v, r, "c4", format!("{}.{}", base, rng.next(10)));
+                    let c2 = format!("{month_v}{}", tenth(rng));
+                    put(&mut v, r, "c2", c2);
+                    let c3 = format!("{}{}", month_v * (month as u64 + 1), tenth(rng));
+                    put(&mut v, r, "c3", c3);
+                    let c4 = format!("{base}{}", tenth(rng));
+                    put(&mut v, r, "c4", c4);
                 }
             }
         }
