@@ -384,12 +384,28 @@ fn communes_arg(s: &str) -> std::result::Result<usize, String> {
     }
 }
 
+/// The first "try" line when `baocao` is not on the PATH yet (a fresh `cargo run`): the
+/// hints below would fail as typed otherwise.
+fn install_hint(vi: bool) -> String {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("baocao").is_file()));
+    match (on_path, vi) {
+        (true, _) => String::new(),
+        (false, true) => {
+            "  cargo install --path .    # đưa baocao vào ~/.cargo/bin (hoặc gọi ./target/release/baocao)\n".into()
+        }
+        (false, false) => {
+            "  cargo install --path .    # baocao → ~/.cargo/bin (or ./target/release/baocao)\n".into()
+        }
+    }
+}
+
 fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
     let report = crate::ops::demo::national::build(dir, communes, &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
-        format!("National demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime),
+        format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n{install}  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime, install = install_hint(true)),
+        format!("National demo database: {db}\nTry:\n{install}  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime, install = install_hint(false)),
     ));
     ctx.out.emit(
         &serde_json::to_value(&report)?,
@@ -427,8 +443,8 @@ fn demo_province(ctx: &Ctx, dir: &std::path::Path) -> Result<()> {
     let report = crate::ops::demo::build(dir, &|m| ctx.out.note(m))?;
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
-        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
-        format!("Demo database: {db}\nTry:\n  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin),
+        format!("Cơ sở dữ liệu mẫu: {db}\nThử ngay:\n{install}  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin, install = install_hint(true)),
+        format!("Demo database: {db}\nTry:\n{install}  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao unit tree\n  baocao report list --regime KTXH-THANG --period 202611\n  baocao report show KTXH-THANG --period 202611 --unit 99006\n  baocao overdue\n  baocao compliance --from 202611 --to 202611\n  baocao aggregate KTXH-THANG 202611\n  baocao dashboard --regime KTXH-THANG\n  baocao account audit", now = report.simulated_now, pw = report.password, admin = report.admin, install = install_hint(false)),
     ));
     let mut summary = serde_json::to_value(&report)?;
     if !ctx.out.is_json() {
