@@ -99,6 +99,7 @@ pub fn write_fill_in_as(
         texts: Some(&texts),
         unlock_inputs: true,
         editable: Some(&editable),
+        ..SheetOptions::default()
     };
     let layout = {
         let ws = book.add_worksheet();

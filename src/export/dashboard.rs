@@ -203,12 +203,9 @@ fn write_series(
     indicators: &[IndicatorSeries],
     points: &[Vec<Option<f64>>],
 ) -> Result<(), XlsxError> {
-    let (header, centered, number) = (
-        style::header(),
-        style::centered(),
-        style::text().set_num_format("#,##0.####"),
-    );
+    let (header, centered) = (style::header(), style::centered());
     for (k, (ind, values)) in indicators.iter().zip(points).enumerate() {
+        let number = style::text().set_num_format(number_format(ind));
         let c = block_col(k).ok_or(XlsxError::RowColumnLimitError)?;
         ws.write_string_with_format(0, c, "Kỳ", &header)?;
         ws.write_string_with_format(0, c + 1, cell_text(&series_name(ind)), &header)?;
@@ -216,7 +213,7 @@ fn write_series(
         ws.set_column_width(c + 1, 24.0)?;
         for (i, ((period, _), value)) in ind.points.iter().zip(values).enumerate() {
             let r = RowNum::try_from(i + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
-            ws.write_string_with_format(r, c, cell_text(period), &centered)?;
+            ws.write_string_with_format(r, c, cell_text(&period_label(period)), &centered)?;
             match value {
                 Some(v) => ws.write_number_with_format(r, c + 1, *v, &number)?,
                 None => ws.write_blank(r, c + 1, &number)?,
@@ -225,6 +222,34 @@ fn write_series(
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+/// `T11/2026` for `202611`: the axis reads as people name periods.
+fn period_label(id: &str) -> String {
+    crate::domain::period::Period::parse(id)
+        .map(|p| p.short_vi())
+        .unwrap_or_else(|_| id.to_string())
+}
+
+/// One format for all of an indicator's numbers, with the most places any has (at
+/// most 2): a line's labels and axis never mix `1.234` and `1.234,5`.
+fn number_format(ind: &IndicatorSeries) -> String {
+    let places = ind
+        .points
+        .iter()
+        .filter_map(|(_, v)| v.as_deref())
+        .filter_map(|v| {
+            v.split_once('.')
+                .map(|(_, d)| d.trim_end_matches('0').len())
+        })
+        .max()
+        .unwrap_or(0)
+        .min(2);
+    if places == 0 {
+        "#,##0".into()
+    } else {
+        format!("#,##0.{}", "0".repeat(places))
+    }
 }
 
 fn series_name(ind: &IndicatorSeries) -> String {
@@ -340,7 +365,7 @@ fn draw_charts(
         if let Some(unit) = ind.unit.as_deref().filter(|u| !u.trim().is_empty()) {
             y.set_name(unit).set_name_font(&font);
         }
-        y.set_font(&font);
+        y.set_font(&font).set_num_format(number_format(ind));
         chart.legend().set_hidden();
         chart.set_width(LINE_WIDTH).set_height(LINE_HEIGHT);
         let rows_per_chart = LINE_HEIGHT / ROW_PIXELS + 1;
@@ -351,6 +376,7 @@ fn draw_charts(
     }
     ws.set_landscape();
     ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
+    // One printed page: charts are never cut by a page break.
+    ws.set_print_fit_to_pages(1, 1);
     Ok(drawn_bar + drawn)
 }

@@ -4,16 +4,17 @@
 //!
 //! Stored reports hold input cells only, so each unit's computed cells are
 //! recomputed here exactly as the form defines them. Values are written as numbers
-//! (the double nearest to the exact decimal) in General format, so each shows the
-//! decimals it has; text as text; `x` and blank cells stay empty; heading rows carry
-//! no values and are left out.
+//! (the double nearest to the exact decimal): with the places of their row's
+//! indicator when the catalogue fixes them, percentages with two, anything else in
+//! General (the decimals it has); text as text; `x` and blank cells stay empty;
+//! heading rows carry no values and are left out.
 
-use rust_xlsxwriter::{ColNum, RowNum, Worksheet, XlsxError};
+use rust_xlsxwriter::{ColNum, Format, RowNum, Worksheet, XlsxError};
 
 use super::recompute::{Cell, Formulas, Recomputer};
 use super::style;
 use super::{cell_text, nearest_f64, Meta, UnitDetail};
-use crate::form::{FormDef, RowRole};
+use crate::form::{FormDef, RowRole, ValueType};
 
 const TITLE_ROW: RowNum = 0;
 const SUBTITLE_ROW: RowNum = 1;
@@ -48,6 +49,11 @@ pub struct DetailSheet<'f> {
     /// Indices of the rows with values (headings left out).
     rows: Vec<usize>,
     recomputer: Recomputer<'f>,
+    /// Each form row's number format when its indicator fixes the decimals: set on the
+    /// sheet row, so its numbers carry it without a format per cell.
+    row_formats: Vec<Option<Format>>,
+    /// Computed percentages (`So sánh (%)`) show two places, as on the form.
+    percent: Format,
     /// The last row written.
     r: RowNum,
     pub units: usize,
@@ -155,12 +161,28 @@ impl<'f> DetailSheet<'f> {
             .filter(|(_, r)| r.role != RowRole::Heading)
             .map(|(i, _)| i)
             .collect();
+        let row_formats = form
+            .rows
+            .iter()
+            .map(|row| {
+                meta.row_decimals.get(&row.key).map(|&d| {
+                    let places = if d == 0 {
+                        String::new()
+                    } else {
+                        format!(".{}", "0".repeat(d as usize))
+                    };
+                    Format::new().set_num_format(format!("#,##0{places}"))
+                })
+            })
+            .collect();
         Ok(DetailSheet {
             form,
             info,
             first_data_col,
             last_col,
             rows,
+            row_formats,
+            percent: Format::new().set_num_format("0.00"),
             recomputer: Recomputer::new(form, formulas),
             r: HEADER_ROW,
             units: 0,
@@ -185,6 +207,9 @@ impl<'f> DetailSheet<'f> {
                 .ok_or(XlsxError::RowColumnLimitError)?;
             let r = self.r;
             let row = &form.rows[i];
+            if let Some(f) = &self.row_formats[i] {
+                ws.set_row_format(r, f)?;
+            }
             for (x, c) in self.info.iter().enumerate() {
                 let value = match c.what {
                     Info::UnitCode => Some(&*unit_code),
@@ -201,6 +226,9 @@ impl<'f> DetailSheet<'f> {
             for j in 0..n_cols {
                 let col = self.first_data_col + j as ColNum;
                 match grid[i * n_cols + j] {
+                    Cell::Number(d) if form.columns[j].value_type == ValueType::Percent => {
+                        ws.write_number_with_format(r, col, nearest_f64(d), &self.percent)?;
+                    }
                     Cell::Number(d) => {
                         ws.write_number(r, col, nearest_f64(d))?;
                     }

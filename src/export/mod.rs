@@ -124,6 +124,8 @@ pub struct Meta {
     pub data_as_of: String,
     /// Revision statuses counted in the aggregate (`accepted`, ...).
     pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
+    /// Decimals of each form row (by row key), from its indicator in the catalogue.
+    pub row_decimals: std::collections::HashMap<String, u32>,
 }
 
 /// Timeliness counts of one unit over a span, for the dashboard.
@@ -319,16 +321,18 @@ fn finish(
     replace: bool,
 ) -> Result<()> {
     let values = summary::AggregateValues::of(form, agg)?;
+    // The status first: the form's sheet names the units missing from it.
+    let status = status()?;
     let ws = book.add_worksheet();
     ws.set_name(SUMMARY_SHEET).map_err(xlsx_error)?;
-    summary::write(ws, form, &values, meta).map_err(xlsx_error)?;
+    let notes = summary::coverage_notes(agg, &status);
+    summary::write(ws, form, &values, meta, notes).map_err(xlsx_error)?;
 
     detail_sheet.set_name(DETAIL_SHEET).map_err(xlsx_error)?;
     book.push_worksheet(detail_sheet);
 
     let ws = book.add_worksheet();
     ws.set_name(STATUS_SHEET).map_err(xlsx_error)?;
-    let status = status()?;
     // The units the obligation rule leaves out are on no row: the sheet says so.
     let left_out = crate::domain::exclusion::excluded_note(&agg.excluded).map(|m| m.vi);
     status::write(ws, &status, left_out.as_deref(), meta).map_err(xlsx_error)?;

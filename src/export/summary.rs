@@ -81,12 +81,72 @@ impl AggregateValues {
     }
 }
 
-/// Draws the form with the aggregated values on `ws`.
+/// Units listed by name under the table before the rest are only counted.
+const NAMED_MISSING: usize = 30;
+
+/// The lines under the form's table that tell a reader, without turning the page,
+/// how much of the province the figures cover: a total over 39 of 40 communes must
+/// not pass for the whole province's.
+pub fn coverage_notes(agg: &Aggregate, status: &[super::StatusRow]) -> Vec<String> {
+    let c = &agg.coverage;
+    let share = if c.expected > 0 {
+        let p = Decimal::from(c.included as u64) * Decimal::from(100)
+            / Decimal::from(c.expected as u64);
+        format!(
+            " ({}%)",
+            crate::output::number_in(&p.round_dp(1), None, crate::error::Lang::Vi)
+        )
+    } else {
+        String::new()
+    };
+    let counted = c
+        .statuses
+        .iter()
+        .map(|s| crate::glossary::status_label(s.as_str()).to_lowercase())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut notes = vec![format!(
+        "Ghi chú: số liệu tổng hợp từ {} trên {} đơn vị phải báo cáo{share}; tính các báo cáo {counted}.",
+        c.included, c.expected
+    )];
+    if !c.units_missing.is_empty() {
+        let name = |code: &str| {
+            status
+                .iter()
+                .find(|s| s.unit == code)
+                .map_or_else(|| code.to_string(), |s| format!("{code} {}", s.unit_name))
+        };
+        let shown: Vec<String> = c
+            .units_missing
+            .iter()
+            .take(NAMED_MISSING)
+            .map(|u| name(u))
+            .collect();
+        let more = c.units_missing.len().saturating_sub(NAMED_MISSING);
+        let tail = if more > 0 {
+            format!(
+                " và {more} đơn vị khác (xem trang «{}»)",
+                super::STATUS_SHEET
+            )
+        } else {
+            String::new()
+        };
+        notes.push(format!(
+            "Chưa có số liệu của {} đơn vị: {}{tail}.",
+            c.units_missing.len(),
+            shown.join("; ")
+        ));
+    }
+    notes
+}
+
+/// Draws the form with the aggregated values on `ws`, the coverage `notes` under it.
 pub fn write(
     ws: &mut Worksheet,
     form: &FormDef,
     values: &AggregateValues,
     meta: &Meta,
+    notes: Vec<String>,
 ) -> Result<SheetLayout, XlsxError> {
     let numbers = |r: &str, c: &str| values.number(r, c);
     let texts = |r: &str, c: &str| values.text(r, c);
@@ -97,6 +157,8 @@ pub fn write(
         texts: Some(&texts),
         unlock_inputs: false,
         editable: None,
+        row_decimals: Some(&meta.row_decimals),
+        notes,
     };
     let layout = write_form_sheet(ws, form, &opts)?;
     for cell in layout.cells.iter().filter(|c| c.role == CellRole::Computed) {

@@ -162,6 +162,7 @@ fn meta() -> Meta {
         generated_by: "tonghop.tanchau".into(),
         data_as_of: "2026-11-25T07:59:00+07:00".into(),
         statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
+        row_decimals: Default::default(),
     }
 }
 
@@ -193,7 +194,7 @@ fn text_at(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
 fn summary_layout() -> crate::form::SheetLayout {
     let form = form();
     let values = summary::AggregateValues::of(&form, &aggregate()).expect("values");
-    summary::write(&mut Worksheet::new(), &form, &values, &meta()).expect("layout")
+    summary::write(&mut Worksheet::new(), &form, &values, &meta(), Vec::new()).expect("layout")
 }
 
 #[test]

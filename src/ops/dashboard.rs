@@ -337,7 +337,9 @@ pub fn build(
     Ok(out)
 }
 
-/// The column of `--column N` (its number label or key), else the first numeric input.
+/// The column of `--column N` (its number label or key), else the actuals: the first
+/// numeric input headed "Thực hiện" (the month's figures, not the annual plan), else
+/// the first numeric input.
 fn column(form: &FormDef, chosen: Option<&str>) -> Result<ColumnChoice> {
     let header = |c: &crate::form::Column| c.header.join(" / ");
     let found = match chosen.map(str::trim) {
@@ -365,19 +367,26 @@ fn column(form: &FormDef, chosen: Option<&str>) -> Result<ColumnChoice> {
                     format!("numeric columns: {numbers}"),
                 ))
             })?,
-        None => form
-            .columns
-            .iter()
-            .find(|c| c.role == ColumnRole::Input && c.value_type.is_numeric())
-            .ok_or_else(|| {
-                Error::new(
-                    Kind::Invalid,
-                    Msg::new(
-                        format!("Biểu {} không có cột nhập số liệu dạng số", form.code),
-                        format!("Form {} has no numeric input column", form.code),
-                    ),
-                )
-            })?,
+        None => {
+            let inputs = || {
+                form.columns
+                    .iter()
+                    .filter(|c| c.role == ColumnRole::Input && c.value_type.is_numeric())
+            };
+            let actual = |c: &&crate::form::Column| {
+                crate::text::fold_key(&c.header.join(" ")).contains("thực hiện")
+            };
+            inputs().find(actual).or_else(|| inputs().next())
+        }
+        .ok_or_else(|| {
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!("Biểu {} không có cột nhập số liệu dạng số", form.code),
+                    format!("Form {} has no numeric input column", form.code),
+                ),
+            )
+        })?,
     };
     if !found.value_type.is_numeric() {
         let n = &found.number;
@@ -768,6 +777,23 @@ mod tests {
             "two rows are numbered 1"
         );
         assert_eq!(code(keys(&["NOPE"]).unwrap_err()), 6);
+    }
+
+    #[test]
+    fn the_actuals_are_charted_before_the_plan() {
+        let json = serde_json::json!({
+            "code": "KT", "version": 1, "title": "KT", "kind": "numeric",
+            "columns": [
+                {"key": "c1", "number": "1", "header": ["Kế hoạch năm"], "type": "decimal", "role": "input", "formula": null},
+                {"key": "c2", "number": "2", "header": ["Thực hiện", "Tháng báo cáo"], "type": "decimal", "role": "input", "formula": null},
+                {"key": "c3", "number": "3", "header": ["Thực hiện", "Lũy kế"], "type": "decimal", "role": "input", "formula": null}
+            ],
+            "rows": [{"key": "r1", "stt": "1", "name": "Lúa", "unit": "ha", "level": 1, "role": "input"}],
+            "not_applicable": []
+        });
+        let f = FormDef::from_json(&json.to_string()).expect("form");
+        assert_eq!(column(&f, None).unwrap().number, "2");
+        assert_eq!(column(&f, Some("1")).unwrap().number, "1");
     }
 
     #[test]

@@ -89,7 +89,8 @@ fn the_workbook_agrees_with_compliance_and_aggregate() {
         serde_json::json!(["202609", "202610", "202611"])
     );
     assert_eq!(summary["charts"], 4, "one bar chart and three lines");
-    assert_eq!(summary["column"], "1");
+    // The month's actuals by default, not the annual plan.
+    assert_eq!(summary["column"], "2");
 
     let mut book: Xlsx<_> = calamine::open_workbook(&out).unwrap();
     assert_eq!(
@@ -157,21 +158,22 @@ fn the_workbook_agrees_with_compliance_and_aggregate() {
         (Some(2), Some(1))
     );
 
-    // Indicators: the values of `aggregate` for each period, column 1.
+    // Indicators: the values of `aggregate` for each period, column 2; periods in words.
     let series = book.worksheet_range("Số liệu chỉ tiêu").unwrap();
     assert_eq!(text(series.get_value((0, 1))), "Diện tích lúa (ha)");
     assert_eq!(text(series.get_value((0, 7))), "Sản lượng lúa (tấn)");
     for (i, period) in ["202609", "202610", "202611"].iter().enumerate() {
         let agg = env.json(&["aggregate", "SXLUA", period]);
         let row = i as u32 + 1;
-        assert_eq!(text(series.get_value((row, 0))), *period);
+        let label = format!("T{}/{}", period[4..].trim_start_matches('0'), &period[..4]);
+        assert_eq!(text(series.get_value((row, 0))), label);
         for (k, key) in ["r1", "r2", "r3"].iter().enumerate() {
             let want: f64 = agg["rows"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .find(|r| r["row"] == *key)
-                .unwrap()["values"]["1"]
+                .unwrap()["values"]["2"]
                 .as_str()
                 .unwrap()
                 .parse()
@@ -181,6 +183,7 @@ fn the_workbook_agrees_with_compliance_and_aggregate() {
         }
     }
     assert_eq!(number(series.get_value((1, 1))), 300.0);
+    assert_eq!(number(series.get_value((3, 1))), 280.0);
     let info = book.worksheet_range("Thông tin").unwrap();
     assert!(info
         .rows()
@@ -288,13 +291,13 @@ fn the_terminal_summary_is_compact() {
     │ H99.01 ┆ Xã Tân Phong    ┆        3 ┆        3 ┆       0 ┆   0 ┆        0 ┆       0 ┆    100.00 │
     │        ┆ Tổng cộng       ┆        9 ┆        7 ┆       0 ┆   1 ┆        1 ┆       2 ┆     77.78 │
     └────────┴─────────────────┴──────────┴──────────┴─────────┴─────┴──────────┴─────────┴───────────┘
-    Chỉ tiêu, cột 1 (Kế hoạch), báo cáo đã tiếp nhận
+    Chỉ tiêu, cột 2 (Thực hiện), báo cáo đã tiếp nhận
     ┌──────────────────────┬───────┬────────┬────────┬────────┐
     │ Chỉ tiêu             ┆ ĐVT   ┆ 202609 ┆ 202610 ┆ 202611 │
     ╞══════════════════════╪═══════╪════════╪════════╪════════╡
-    │ Diện tích lúa        ┆ ha    ┆    300 ┆    350 ┆    300 │
-    │ Năng suất lúa        ┆ tạ/ha ┆     50 ┆     50 ┆     50 │
-    │ Sản lượng lúa        ┆ tấn   ┆   1000 ┆   1000 ┆   1000 │
+    │ Diện tích lúa        ┆ ha    ┆    300 ┆    330 ┆    280 │
+    │ Năng suất lúa        ┆ tạ/ha ┆     60 ┆     60 ┆     60 │
+    │ Sản lượng lúa        ┆ tấn   ┆   1440 ┆   1440 ┆   1440 │
     │ Đơn vị được tổng hợp ┆       ┆    2/3 ┆    2/3 ┆    2/3 │
     └──────────────────────┴───────┴────────┴────────┴────────┘
     [exit status: 0]

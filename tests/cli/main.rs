@@ -14,6 +14,7 @@ mod data_use;
 mod deadline_rules;
 mod files;
 mod forms;
+mod forwarded_workbook;
 mod gaps;
 mod help_texts;
 mod import_contract;

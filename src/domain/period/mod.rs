@@ -391,6 +391,31 @@ impl Period {
         }
     }
 
+    /// The period as a chart's axis labels it: `T11/2026`, `Quý IV/2026`, `6T đầu/2026`,
+    /// `2026`; the longer kinds in words.
+    pub fn short_vi(&self) -> String {
+        let y = self.year;
+        match self.ptype {
+            PeriodType::Monthly => format!("T{}/{y}", self.index),
+            PeriodType::Quarterly => {
+                let roman = ["I", "II", "III", "IV"];
+                let q = roman.get(usize::from(self.index) - 1).unwrap_or(&"?");
+                format!("Quý {q}/{y}")
+            }
+            PeriodType::SixMonthly => {
+                let which = if self.index == 1 { "đầu" } else { "cuối" };
+                format!("6T {which}/{y}")
+            }
+            PeriodType::Yearly => y.to_string(),
+            PeriodType::Weekly => format!("Tuần {}/{y}", self.index),
+            PeriodType::Daily => {
+                let d = self.calendar_start();
+                format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+            }
+            PeriodType::HalfMonth | PeriodType::SchoolYear => self.name_vi(),
+        }
+    }
+
     /// The period in English words, e.g. "Q1 2026".
     pub fn name_en(&self) -> String {
         let y = self.year;

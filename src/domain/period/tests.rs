@@ -517,3 +517,20 @@ fn a_huge_id_is_quoted_short_in_the_message() {
     assert!(e.message_vi().len() < 600, "{}", e.message_vi());
     assert!(e.input().ends_with('…') && e.input().chars().count() == 41);
 }
+
+#[test]
+fn axis_labels_are_short() {
+    let cases = [
+        ("202611", "T11/2026"),
+        ("202601", "T1/2026"),
+        ("2026Q4", "Quý IV/2026"),
+        ("2026S1", "6T đầu/2026"),
+        ("2026", "2026"),
+        ("2026W48", "Tuần 48/2026"),
+        ("20261123", "23/11/2026"),
+        ("2025Sep", "Năm học 2025-2026"),
+    ];
+    for (id, short) in cases {
+        assert_eq!(p(id).short_vi(), short, "{id}");
+    }
+}

@@ -136,6 +136,18 @@ pub fn title_lines(form: &FormDef, opts: &SheetOptions, width: usize) -> Vec<Tex
                     .map_or("Đơn vị báo cáo", |(p, _)| p.trim());
                 l.text = format!("{prefix}: {unit}");
             }
+            // The drawn default block follows the convention: form number top left,
+            // the reporting unit top right on the same line.
+            None if form.layout.title_lines.is_empty() && width >= 4 => {
+                let col = (width / 2).max(2);
+                lines.push(line(
+                    LineRole::ReportingUnit,
+                    &format!("Đơn vị báo cáo: {unit}"),
+                    -4,
+                    i32::from(col),
+                    width - col,
+                ));
+            }
             None => {
                 let row = lines.iter().map(|l| l.row).min().unwrap_or(-3).min(-3) - 1;
                 lines.push(line(
@@ -183,8 +195,17 @@ pub fn footer_lines(form: &FormDef, width: usize) -> Vec<TextLine> {
             right,
             3,
         ),
-        line(LineRole::Signatory, "Người lập biểu", 2, 1, 1),
+        line(LineRole::Signatory, "NGƯỜI LẬP BIỂU", 2, 1, 1),
         line(LineRole::Signatory, "THỦ TRƯỞNG ĐƠN VỊ", 2, right, 3),
+        // Italic and centred under each title, as the signature date is.
+        line(LineRole::SignatureDate, "(Ký, họ tên)", 3, 1, 1),
+        line(
+            LineRole::SignatureDate,
+            "(Ký, họ tên, đóng dấu)",
+            3,
+            right,
+            3,
+        ),
     ]
 }
 

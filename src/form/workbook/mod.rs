@@ -55,6 +55,11 @@ pub struct SheetOptions<'a> {
     pub unlock_inputs: bool,
     /// Which input cells this unit may fill (an assignment's subset); all by default.
     pub editable: Option<CellFilter<'a>>,
+    /// Decimals of each row (by row key), from its indicator: every number of a row
+    /// shows the same places. Rows left out show the most places their values have.
+    pub row_decimals: Option<&'a HashMap<String, u32>>,
+    /// Lines under the table, above the signatures (an aggregate's coverage).
+    pub notes: Vec<String>,
 }
 
 /// What a data cell of a drawn form is: the grid's role.
@@ -189,6 +194,9 @@ pub fn write_form_sheet(
 
     let grid = Grid::new(form);
     let values = Values::compute(&grid, opts.values);
+    let row_places: Vec<Option<u32>> = (0..form.rows.len())
+        .map(|i| row_places(form, &grid, &values, opts.row_decimals, i))
+        .collect();
     let mut cells = Vec::new();
     for (i, row) in form.rows.iter().enumerate() {
         let r = row_at[i];
@@ -246,6 +254,7 @@ pub fn write_form_sheet(
                         row_at: &row_at,
                         data_col: &data_col,
                         strong,
+                        places: row_places[i],
                     };
                     let role = write_data_cell(ws, &mut styles, &ctx, i, j, r, col)?;
                     cells.push(BoundCell {
@@ -260,7 +269,22 @@ pub fn write_form_sheet(
         }
     }
 
-    head::draw_lines(ws, &footer, i64::from(last_data_row) + 1, i64::from(left))?;
+    let note_look = style::line_format(super::model::LineRole::Note, false);
+    for (k, note) in opts.notes.iter().enumerate() {
+        let r = last_data_row + 2 + k as u32;
+        ws.write_string_with_format(r, left, note, &note_look)?;
+    }
+    let below = if opts.notes.is_empty() {
+        0
+    } else {
+        opts.notes.len() as i64 + 1
+    };
+    head::draw_lines(
+        ws,
+        &footer,
+        i64::from(last_data_row) + 1 + below,
+        i64::from(left),
+    )?;
     for (x, c) in columns.iter().enumerate() {
         ws.set_column_width(left + x as ColNum, c.width)?;
     }
@@ -319,6 +343,28 @@ struct DataCtx<'a> {
     row_at: &'a [u32],
     data_col: &'a [ColNum],
     strong: bool,
+    /// The row's decimal places, when it has numbers.
+    places: Option<u32>,
+}
+
+/// The places every number of row `i` shows: its indicator's decimals, else the
+/// most its typed values have (at most 6), so a column never mixes `687,361` with
+/// `258,042.7` within one indicator.
+fn row_places(
+    form: &FormDef,
+    grid: &Grid,
+    values: &Values,
+    decimals: Option<&HashMap<String, u32>>,
+    i: usize,
+) -> Option<u32> {
+    if let Some(d) = decimals.and_then(|m| m.get(&form.rows[i].key)) {
+        return Some((*d).min(6));
+    }
+    (0..form.columns.len())
+        .filter(|&j| grid.is_input(i, j) && form.columns[j].value_type == ValueType::Decimal)
+        .filter_map(|j| values.get(i, j))
+        .map(|v| v.normalize().scale().min(6))
+        .max()
 }
 
 fn write_data_cell(
@@ -344,7 +390,7 @@ fn write_data_cell(
     let value = ctx.values.get(i, j);
     let mut look = CellLook {
         bold: ctx.strong,
-        ..CellLook::number(number_format(column.value_type, value))
+        ..CellLook::number(number_format(column.value_type, value, ctx.places))
     };
     if role == CellRole::Heading {
         ws.write_blank(r, col, styles.cell(&look))?;

@@ -125,14 +125,15 @@ pub fn line_format(role: LineRole, merged: bool) -> Format {
     }
 }
 
-/// Number format by value type; a decimal column shows as many decimals as the
-/// value has (up to 6), so `1234` is not printed `1,234.00`.
-pub fn number_format(value_type: ValueType, value: Option<Decimal>) -> String {
+/// Number format by value type; a decimal cell shows its row's places when known,
+/// else as many decimals as the value has (up to 6), so `1234` is not printed
+/// `1,234.00`.
+pub fn number_format(value_type: ValueType, value: Option<Decimal>, places: Option<u32>) -> String {
     match value_type {
         ValueType::Integer => "#,##0".into(),
         ValueType::Percent => "0.00".into(),
         ValueType::Text => "@".into(),
-        ValueType::Decimal => match value.map(|v| v.normalize().scale().min(6)) {
+        ValueType::Decimal => match places.or(value.map(|v| v.normalize().scale().min(6))) {
             Some(0) => "#,##0".into(),
             Some(scale) => format!("#,##0.{}", "0".repeat(scale as usize)),
             None => "General".into(),
@@ -148,9 +149,21 @@ mod tests {
     #[test]
     fn decimal_cells_show_the_decimals_they_have() {
         let d = |s: &str| Decimal::from_str(s).ok();
-        assert_eq!(number_format(ValueType::Decimal, d("1234")), "#,##0");
-        assert_eq!(number_format(ValueType::Decimal, d("1234.50")), "#,##0.0");
-        assert_eq!(number_format(ValueType::Decimal, None), "General");
-        assert_eq!(number_format(ValueType::Percent, d("33.3333")), "0.00");
+        assert_eq!(number_format(ValueType::Decimal, d("1234"), None), "#,##0");
+        assert_eq!(
+            number_format(ValueType::Decimal, d("1234.50"), None),
+            "#,##0.0"
+        );
+        assert_eq!(number_format(ValueType::Decimal, None, None), "General");
+        assert_eq!(
+            number_format(ValueType::Percent, d("33.3333"), None),
+            "0.00"
+        );
+        // A row's places win over the value's own.
+        assert_eq!(
+            number_format(ValueType::Decimal, d("687361"), Some(1)),
+            "#,##0.0"
+        );
+        assert_eq!(number_format(ValueType::Decimal, None, Some(2)), "#,##0.00");
     }
 }

@@ -46,6 +46,7 @@ pub fn write(
         generated_by: actor.username.clone(),
         data_as_of: crate::clock::rfc3339(now),
         statuses: o.statuses.clone(),
+        row_decimals: row_decimals(conn, &form)?,
     };
     let stopped = || {
         Error::new(
@@ -115,6 +116,23 @@ pub fn write(
     })
 }
 
+/// Each form row's decimals, from its linked indicator when the catalogue sets them.
+pub(crate) fn row_decimals(
+    conn: &Connection,
+    form: &FormDef,
+) -> Result<std::collections::HashMap<String, u32>> {
+    let mut out = std::collections::HashMap::new();
+    for row in &form.rows {
+        let Some(code) = row.indicator.as_deref() else {
+            continue;
+        };
+        if let Some(d) = crate::store::indicator::by_code(conn, code)?.and_then(|i| i.decimals) {
+            out.insert(row.key.clone(), d.clamp(0, 6) as u32);
+        }
+    }
+    Ok(out)
+}
+
 /// Sheet 3 of the aggregated workbook: every assigned unit's status, deadline,
 /// timeliness, approver, sender and signature check (`checked`: the signatures the
 /// aggregation already checked from the values it read, by revision id).
@@ -127,9 +145,25 @@ pub(crate) fn status_rows(
     checked: &std::collections::HashMap<i64, bool>,
 ) -> Result<Vec<crate::export::StatusRow>> {
     let signoffs = crate::ops::report::signoffs(conn, r, period, checked)?;
+    // People are named as a form names them: by their full names, not their usernames.
+    let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut full_name = |username: Option<String>| -> Result<Option<String>> {
+        let Some(u) = username else { return Ok(None) };
+        if let Some(n) = names.get(&u) {
+            return Ok(Some(n.clone()));
+        }
+        let n = crate::store::account::by_username(conn, &u)?
+            .map(|a| a.full_name)
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| u.clone());
+        names.insert(u, n.clone());
+        Ok(Some(n))
+    };
     let mut status = Vec::new();
     for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now)?.obligations {
-        let s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
+        let mut s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
+        s.approver = full_name(s.approver.take())?;
+        s.sender = full_name(s.sender.take())?;
         status.push(crate::export::StatusRow {
             unit: ob.unit,
             unit_name: ob.unit_name,

@@ -341,6 +341,28 @@ fn holder(conn: &rusqlite::Connection, role: Role, unit_id: i64) -> Result<Optio
     Ok(None)
 }
 
+/// The indicators of the sample form: code, name, unit of measure, decimals.
+const DEMO_INDICATORS: &[(&str, &str, &str, i64)] = &[
+    ("NN01", "Diện tích gieo trồng cây hằng năm", "ha", 1),
+    ("NN02", "Lúa", "ha", 1),
+    ("NN03", "Ngô", "ha", 1),
+    ("NN05", "Rau các loại", "ha", 1),
+    (
+        "NS01",
+        "Thu ngân sách nhà nước trên địa bàn",
+        "triệu đồng",
+        1,
+    ),
+    ("NS02", "Thu nội địa", "triệu đồng", 1),
+    ("GN01", "Số hộ nghèo", "hộ", 0),
+    (
+        "YT02",
+        "Số trẻ em dưới 1 tuổi được tiêm chủng đầy đủ",
+        "trẻ",
+        0,
+    ),
+];
+
 /// A month of reporting in the sample province: two regimes, forty communes; most send
 /// on time, some late, one is returned and corrected, one never sends.
 fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<MonthReport> {
@@ -367,6 +389,22 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
             ),
         )
     })?;
+    // The catalogue first, with each indicator's decimals, so the form links to it and
+    // the aggregated workbook prints every row with its own fixed places.
+    for (code, name, unit, decimals) in DEMO_INDICATORS {
+        crate::ops::indicator::add(
+            tx,
+            boot,
+            &setup,
+            &crate::ops::indicator::IndicatorInput {
+                code: code.to_string(),
+                name: name.to_string(),
+                unit: Some(unit.to_string()),
+                decimals: Some(*decimals),
+                ..Default::default()
+            },
+        )?;
+    }
     crate::ops::form::import(
         tx,
         boot,
