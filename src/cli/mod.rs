@@ -10,6 +10,7 @@ mod entry;
 mod export;
 mod form;
 mod indicator;
+mod man;
 mod monitor;
 mod notice;
 mod period;
@@ -19,6 +20,7 @@ mod serve;
 mod session;
 mod text;
 mod unit;
+mod usage;
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -253,17 +255,28 @@ impl Command {
     }
 }
 
+/// The README, whose command blocks (run as a test) are the man pages' examples.
+const README: &str = include_str!("../../README.md");
+
 /// Parses the command line and runs it; returns the process exit status.
 pub fn main() -> u8 {
     use clap::FromArgMatches;
-    let parsed = Cli::command()
-        .try_get_matches()
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let parsed = usage::localized(Cli::command(), usage::requested_lang(&args))
+        .try_get_matches_from(std::env::args_os())
         .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
     let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            match usage::vietnamese(&e).filter(|_| usage::requested_lang(&args) == Lang::Vi) {
+                Some(text) => eprint!("{text}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
@@ -361,20 +374,28 @@ pub fn command() -> clap::Command {
 
 /// Every man page (`baocao.1`, `baocao-unit.1`, `baocao-unit-add.1`, …) as bytes.
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    fn walk(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+    fn walk(
+        cmd: clap::Command,
+        words: &mut Vec<String>,
+        out: &mut Vec<(String, Vec<u8>)>,
+    ) -> std::io::Result<()> {
         for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
-            walk(sub, out)?;
+            words.push(sub.get_name().to_string());
+            walk(sub, words, out)?;
+            words.pop();
         }
         let man = clap_mangen::Man::new(cmd);
         let mut buf = Vec::new();
         man.render(&mut buf)?;
-        out.push((man.get_filename(), buf));
+        let path: Vec<&str> = words.iter().map(String::as_str).collect();
+        let extra = man::sections(&man::examples(README, &path));
+        out.push((man.get_filename(), man::insert(buf, &extra)));
         Ok(())
     }
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut out = Vec::new();
-    walk(cmd, &mut out)?;
+    walk(cmd, &mut Vec::new(), &mut out)?;
     out.sort();
     Ok(out)
 }
