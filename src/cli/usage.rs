@@ -102,6 +102,68 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
     Some(out)
 }
 
+/// The global options, shown under their own heading apart from a command's own.
+const GLOBAL: [&str; 9] = [
+    "db",
+    "format",
+    "lang",
+    "as_of",
+    "server",
+    "server_ca",
+    "yes",
+    "quiet",
+    "verbose",
+];
+
+/// The command tree with its headings in `lang`: global options apart from a command's
+/// own, and in Vietnamese the words clap prints around them.
+pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
+    let vi = lang == Lang::Vi;
+    let cmd = cmd.mut_args(|a| {
+        let heading = match (GLOBAL.contains(&a.get_id().as_str()), a.is_positional(), vi) {
+            (true, _, true) => "Tùy chọn chung",
+            (true, _, false) => "Global options",
+            (false, true, true) => "Tham số",
+            (false, false, true) => "Tùy chọn",
+            (false, _, false) => return a,
+        };
+        a.help_heading(heading)
+    });
+    let cmd = if vi {
+        let root = cmd.get_name() == "baocao";
+        let cmd = cmd
+            .help_template(
+                "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}",
+            )
+            .subcommand_help_heading("Lệnh")
+            .disable_help_flag(true)
+            .disable_version_flag(true)
+            .arg(
+                clap::Arg::new("help")
+                    .short('h')
+                    .long("help")
+                    .action(clap::ArgAction::Help)
+                    .help("In hướng dẫn này")
+                    .help_heading("Tùy chọn chung"),
+            );
+        if root {
+            cmd.arg(
+                clap::Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(clap::ArgAction::Version)
+                    .help("In phiên bản")
+                    .help_heading("Tùy chọn chung"),
+            )
+        } else {
+            cmd
+        }
+    } else {
+        cmd
+    };
+    cmd.mut_subcommands(|sub| localized(sub, lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,66 +246,4 @@ mod tests {
             .expect_err("version");
         assert_eq!(version.kind(), ErrorKind::DisplayVersion);
     }
-}
-
-/// The global options, shown under their own heading apart from a command's own.
-const GLOBAL: [&str; 9] = [
-    "db",
-    "format",
-    "lang",
-    "as_of",
-    "server",
-    "server_ca",
-    "yes",
-    "quiet",
-    "verbose",
-];
-
-/// The command tree with its headings in `lang`: global options apart from a command's
-/// own, and in Vietnamese the words clap prints around them.
-pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
-    let vi = lang == Lang::Vi;
-    let cmd = cmd.mut_args(|a| {
-        let heading = match (GLOBAL.contains(&a.get_id().as_str()), a.is_positional(), vi) {
-            (true, _, true) => "Tùy chọn chung",
-            (true, _, false) => "Global options",
-            (false, true, true) => "Tham số",
-            (false, false, true) => "Tùy chọn",
-            (false, _, false) => return a,
-        };
-        a.help_heading(heading)
-    });
-    let cmd = if vi {
-        let root = cmd.get_name() == "baocao";
-        let cmd = cmd
-            .help_template(
-                "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}",
-            )
-            .subcommand_help_heading("Lệnh")
-            .disable_help_flag(true)
-            .disable_version_flag(true)
-            .arg(
-                clap::Arg::new("help")
-                    .short('h')
-                    .long("help")
-                    .action(clap::ArgAction::Help)
-                    .help("In hướng dẫn này")
-                    .help_heading("Tùy chọn chung"),
-            );
-        if root {
-            cmd.arg(
-                clap::Arg::new("version")
-                    .short('V')
-                    .long("version")
-                    .action(clap::ArgAction::Version)
-                    .help("In phiên bản")
-                    .help_heading("Tùy chọn chung"),
-            )
-        } else {
-            cmd
-        }
-    } else {
-        cmd
-    };
-    cmd.mut_subcommands(|sub| localized(sub, lang))
 }
