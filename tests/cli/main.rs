@@ -26,6 +26,7 @@ mod offline_figures;
 mod one_validation;
 mod operations;
 mod permissions;
+mod recovery;
 mod restore;
 mod schemas;
 mod server;
