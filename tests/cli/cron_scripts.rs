@@ -89,7 +89,10 @@ impl Cron {
                 self.env.path("compliance").display()
             ))
             .arg(format!("BACKUP_DIR={}", self.env.path("backup").display()))
-            .arg(format!("ANCHORS={}", self.env.path("anchors.jsonl").display()))
+            .arg(format!(
+                "ANCHORS={}",
+                self.env.path("anchors.jsonl").display()
+            ))
             .arg("KEEP_DAILY=2")
             .arg("KEEP_WEEKLY=1")
             .arg("KEEP_MONTHLY=1")
@@ -328,8 +331,16 @@ fn the_filing_scripts_follow_the_simulated_clock_and_stay_silent() {
     for (day, code) in [("2026-11-24", "H99.04"), ("2026-11-25", "H99.05")] {
         cron.env
             .run(&[
-                "unit", "add", "--code", code, "--name", "Xã Mới", "--kind", "commune",
-                "--parent", "000.00.00.H99",
+                "unit",
+                "add",
+                "--code",
+                code,
+                "--name",
+                "Xã Mới",
+                "--kind",
+                "commune",
+                "--parent",
+                "000.00.00.H99",
             ])
             .ok();
         cron.run(&format!("{day}T02:15:00+07:00"), "nightly-backup.sh", &[])

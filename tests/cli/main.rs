@@ -19,6 +19,7 @@ mod help_texts;
 mod import_contract;
 mod indicators;
 mod layers;
+mod litestream;
 mod man;
 mod notices;
 mod obligations;
