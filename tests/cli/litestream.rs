@@ -248,3 +248,120 @@ fn a_replica_restored_after_an_abrupt_stop_holds_every_write_older_than_the_inte
         started.elapsed().as_secs_f64()
     );
 }
+
+/// A free port on loopback (bound, read, released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+#[test]
+fn the_recovery_drill_brings_a_replica_to_a_serving_system_as_written() {
+    let mut env = Env::with_admin();
+    env.run(&[
+        "unit",
+        "add",
+        "--code",
+        "000.00.00.H99",
+        "--name",
+        "UBND tỉnh Mẫu",
+        "--kind",
+        "province",
+    ])
+    .ok();
+    let t = env.json(&["token", "create", "khoi-phuc", "--expires", "90d"]);
+    env.token = Some(t["token"].as_str().unwrap().to_string());
+    env.run(&["audit", "anchor", "--to", "neo.jsonl"]).ok();
+    let replica = env.path("replica");
+    let cfg = config(&env, &replica);
+    let child = litestream()
+        .args(["replicate", "-config"])
+        .arg(&cfg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start litestream");
+    let mut replicating = Replicating(child);
+    wait_for_snapshot(&replica, Duration::from_secs(20));
+    // Litestream pushes what it holds when it is stopped (SIGTERM, as systemd stops it).
+    let pid = replicating.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    replicating.0.wait().expect("litestream stopped");
+
+    // The drill as cron or a person runs it: a bare environment, baocao and litestream on PATH.
+    let bin = env.path("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(assert_cmd::cargo::cargo_bin("baocao"), bin.join("baocao")).unwrap();
+    let litestream_dir = which("litestream");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let dest = env.path("may-moi");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/dr-drill.sh");
+    let out = Command::new("env")
+        .arg("-i")
+        .arg(format!(
+            "PATH={}:{}:/usr/bin:/bin",
+            bin.display(),
+            litestream_dir.display()
+        ))
+        .arg(format!("HOME={}", env.path("home").display()))
+        .arg(format!("LITESTREAM_CONFIG={}", cfg.display()))
+        .arg(format!("BAOCAO_TOKEN={}", env.token.as_deref().unwrap()))
+        .arg(format!("ANCHORS={}", env.path("neo.jsonl").display()))
+        .arg(format!("LISTEN={listen}"))
+        .arg("sh")
+        .arg(&script)
+        .arg(&dest)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the drill");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    eprintln!("{stdout}");
+    for step in [
+        "1. litestream restore",
+        "2. baocao restore",
+        "3. baocao check --anchors",
+        "4. baocao serve: /healthz answers",
+        "\"status\":\"ok\"",
+        "total (Dong Thap",
+    ] {
+        assert!(stdout.contains(step), "{step} missing:\n{stdout}");
+    }
+    // The restored database is the replicated one, in place and whole.
+    let restored = dest.join("baocao.db");
+    assert_eq!(head(&restored), head(&env.db()));
+    assert!(!dest.join("from-replica.db").exists());
+    // The server was stopped (a drill), and a second drill refuses to overwrite.
+    assert!(std::net::TcpStream::connect(&listen).is_err());
+    let again = Command::new("env")
+        .arg("-i")
+        .arg(format!(
+            "PATH={}:{}:/usr/bin:/bin",
+            bin.display(),
+            litestream_dir.display()
+        ))
+        .arg(format!("LITESTREAM_CONFIG={}", cfg.display()))
+        .arg("BAOCAO_TOKEN=x")
+        .arg("sh")
+        .arg(&script)
+        .arg(&dest)
+        .output()
+        .expect("run the drill again");
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+}
+
+/// The folder holding `tool` on this PATH.
+fn which(tool: &str) -> std::path::PathBuf {
+    let _ = litestream();
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .find(|d| d.join(tool).is_file())
+        .unwrap_or_else(|| panic!("{tool} is not on PATH"))
+}
