@@ -25,6 +25,9 @@ pub enum Kind {
     State,
     /// 8: the database stayed busy past the timeout.
     Busy,
+    /// 9: the audit chain verifies, but a head anchored outside the database is no
+    /// longer in it (its tail was cut or rewritten).
+    Tampered,
 }
 
 impl Kind {
@@ -38,6 +41,7 @@ impl Kind {
             Kind::NotFound => 6,
             Kind::State => 7,
             Kind::Busy => 8,
+            Kind::Tampered => 9,
         }
     }
 }

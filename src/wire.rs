@@ -31,6 +31,8 @@ pub enum Runs {
 pub fn runs(words: &[&str]) -> Runs {
     match words.first().copied() {
         Some("init" | "backup" | "restore" | "check" | "demo" | "serve") => Runs::ServerOnly,
+        // The anchors file is on the database's machine.
+        Some("audit") if words.get(1) == Some(&"anchor") => Runs::ServerOnly,
         Some("text" | "completions") => Runs::ClientOnly,
         _ => Runs::Anywhere,
     }
@@ -187,6 +189,7 @@ pub fn kind_name(kind: Kind) -> &'static str {
         Kind::NotFound => "not_found",
         Kind::State => "state",
         Kind::Busy => "busy",
+        Kind::Tampered => "tampered",
     }
 }
 
@@ -202,7 +205,7 @@ pub fn status_of(kind: Option<Kind>, authenticated: bool) -> u16 {
         Some(Kind::NotFound) => 404,
         Some(Kind::State) => 409,
         Some(Kind::Busy) => 503,
-        Some(Kind::Failure) => 500,
+        Some(Kind::Failure | Kind::Tampered) => 500,
     }
 }
 

@@ -7,6 +7,7 @@
 //! hash; `audit head` prints the head so it can be anchored elsewhere (a log server, a
 //! signed e-mail), which closes that gap.
 
+pub mod anchor;
 pub mod data_use;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,6 +108,9 @@ pub struct Verification {
     pub objects: usize,
     pub head: Option<String>,
     pub problems: Vec<Problem>,
+    /// The anchors checked (`--anchors FILE`); absent when none were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchors: Option<anchor::AnchorCheck>,
     /// Report values whose revision does not exist, found on the way (a foreign key
     /// violation: `check` reports them as such).
     #[serde(skip)]
@@ -175,6 +179,7 @@ pub fn verify_with(conn: &Connection, progress: &dyn Progress) -> Result<Verific
             objects,
             head,
             problems,
+            anchors: None,
             orphan_values: values.orphans,
         })
     })

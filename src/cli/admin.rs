@@ -17,9 +17,56 @@ pub enum AuditCmd {
     /// List audit entries, oldest first.
     Log(LogArgs),
     /// Verify the hash chain and every audited row; exit 1 naming the first bad entry.
-    Verify,
+    ///
+    /// With an anchors file (`--anchors`, or `BAOCAO_ANCHORS`), every head anchored in
+    /// it must still be in the chain: exit 9 naming the first one that is not (the
+    /// chain's tail was cut and its head rewritten).
+    Verify(AnchorsArgs),
     /// Print the chain's head (id:hash), to anchor it outside the database.
     Head,
+    /// Anchor the chain's head outside the database: append it (id, hash, time) as one
+    /// JSON line to an append-only file, or print that line (for syslog or mail).
+    ///
+    /// The file is created owner-only (0600). The heads already in it are checked first:
+    /// one no longer in the chain refuses (exit 9) and nothing is appended.
+    Anchor(AnchorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AnchorsArgs {
+    /// Also check the heads anchored in this file (`audit anchor --to FILE`): exit 9
+    /// when one is no longer in the chain.
+    #[arg(long, env = "BAOCAO_ANCHORS", value_name = "FILE")]
+    pub anchors: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnchorArgs {
+    /// Append the anchor to this file (created 0600) instead of only printing it.
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
+}
+
+const ANCHOR_FIELDS: &[Field] = fields![
+    ("id", "Mục", "Entry"),
+    ("hash", "Băm", "Hash"),
+    ("at", "Ghi lúc", "Written at"),
+    ("anchored_at", "Neo lúc", "Anchored at"),
+];
+
+/// How a verification ends: a broken chain is exit 1; a chain that verifies but has
+/// lost an anchored head is exit 9.
+fn audit_outcome(ctx: &Ctx, problems: &[crate::audit::Problem]) -> Result<()> {
+    let chain: Vec<crate::audit::Problem> = problems
+        .iter()
+        .filter(|p| p.problem != "anchor_missing")
+        .cloned()
+        .collect();
+    report_problems(ctx, &chain)?;
+    match crate::audit::anchor::missing_error(problems) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -103,11 +150,19 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
             })?;
             ctx.out.emit(&serde_json::to_value(entries)?, LOG_FIELDS)
         }
-        AuditCmd::Verify => {
+        AuditCmd::Verify(AnchorsArgs { anchors }) => {
+            let anchors = anchors
+                .as_deref()
+                .map(crate::audit::anchor::read)
+                .transpose()?;
             let bar = StageBar::new(ctx);
             let v = ctx.read(|tx, a| {
                 a.require_sysadmin(Msg::new("kiểm tra nhật ký", "verify the audit trail"))?;
-                crate::audit::verify_with(tx, &bar)
+                let mut v = crate::audit::verify_with(tx, &bar)?;
+                if let Some(anchors) = &anchors {
+                    crate::audit::anchor::apply(tx, anchors, &mut v)?;
+                }
+                Ok(v)
             })?;
             drop(bar);
             let problems = v.problems.clone();
@@ -122,7 +177,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                     ],
                 )?;
             }
-            report_problems(ctx, &problems)
+            audit_outcome(ctx, &problems)
         }
         AuditCmd::Head => {
             let head = ctx.read(|tx, a| {
@@ -133,6 +188,27 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 &serde_json::to_value(Head { head })?,
                 fields![("head", "Đầu chuỗi", "Head")],
             )
+        }
+        AuditCmd::Anchor(AnchorArgs { to }) => {
+            let anchor = ctx.read(|tx, a| {
+                a.require_sysadmin(Msg::new("neo đầu chuỗi nhật ký", "anchor the audit head"))?;
+                let now = crate::clock::rfc3339(ctx.trusted_now(tx)?);
+                crate::audit::anchor::take(tx, &now, to.as_deref())
+            })?;
+            if let Some(f) = &to {
+                let (id, f) = (anchor.id, f.display());
+                ctx.out.note(Msg::new(
+                    format!("Đã neo đầu chuỗi #{id} vào {f}"),
+                    format!("Anchored head #{id} in {f}"),
+                ));
+            }
+            if ctx.out.format == crate::output::Format::Table {
+                // The very line an anchors file holds: what syslog or a mail keeps can be
+                // appended to the file as is.
+                ctx.out.text(&format!("{}\n", anchor.line()))
+            } else {
+                ctx.out.emit(&serde_json::to_value(&anchor)?, ANCHOR_FIELDS)
+            }
         }
     }
 }
@@ -201,12 +277,30 @@ struct Head {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["file", "into"])))]
 pub struct BackupArgs {
     /// The backup file to write (must not exist unless --force).
-    pub file: PathBuf,
+    pub file: Option<PathBuf>,
     /// Replace an existing file.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "into")]
     pub force: bool,
+    /// Write today's copy into this existing folder as `baocao-YYYY-MM-DD.db` (baocao's
+    /// day; a second run the same day replaces it), check the copy as `check` does
+    /// before naming it, then remove the daily copies the --keep-* policy does not keep.
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
+    /// With --into: keep the newest copy of each of the last N days that have one (1 or more; 7).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub keep_daily: Option<u32>,
+    /// With --into: keep the newest copy of each of the last N ISO weeks that have one (4).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=520))]
+    pub keep_weekly: Option<u32>,
+    /// With --into: keep the newest copy of each of the last N calendar months that have one (12).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=1200))]
+    pub keep_monthly: Option<u32>,
 }
 
 pub fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
@@ -215,8 +309,41 @@ pub fn backup(ctx: &Ctx, a: BackupArgs) -> Result<()> {
         ctx.authenticate(tx, Need::Ready)?
             .require_sysadmin(Msg::new("sao lưu", "back up the database"))
     })?;
-    let info = backup::backup(&store, &a.file, a.force)?;
-    let p = a.file.display();
+    if let Some(dir) = &a.into {
+        let d = crate::domain::retention::Policy::default();
+        let policy = crate::domain::retention::Policy {
+            daily: a.keep_daily.unwrap_or(d.daily),
+            weekly: a.keep_weekly.unwrap_or(d.weekly),
+            monthly: a.keep_monthly.unwrap_or(d.monthly),
+        };
+        let done = backup::rotation::backup_into(&store, dir, ctx.clock.today(), &policy)?;
+        let (f, n) = (&done.backup.file, done.removed.len());
+        ctx.out.note(Msg::new(
+            format!("Đã sao lưu và kiểm tra {f}; xoá {n} bản cũ theo chính sách giữ lại"),
+            format!("Backed up and checked {f}; {n} old copies removed by the retention policy"),
+        ));
+        return ctx.out.emit(&serde_json::to_value(done)?, &[]);
+    }
+    if a.keep_daily.or(a.keep_weekly).or(a.keep_monthly).is_some() {
+        return Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "--keep-daily/--keep-weekly/--keep-monthly chỉ đi với --into THƯ_MỤC",
+                "--keep-daily/--keep-weekly/--keep-monthly go with --into DIR only",
+            ),
+        ));
+    }
+    let Some(file) = a.file else {
+        return Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "Cần tệp sao lưu hoặc --into THƯ_MỤC",
+                "A backup file or --into DIR is needed",
+            ),
+        ));
+    };
+    let info = backup::backup(&store, &file, a.force)?;
+    let p = file.display();
     ctx.out.note(Msg::new(
         format!("Đã sao lưu vào {p}"),
         format!("Backed up to {p}"),
@@ -279,13 +406,23 @@ pub fn restore(ctx: &Ctx, a: RestoreArgs) -> Result<()> {
     ctx.out.emit(&serde_json::to_value(done)?, &[])
 }
 
-pub fn check(ctx: &Ctx) -> Result<()> {
+pub fn check(ctx: &Ctx, a: AnchorsArgs) -> Result<()> {
+    let anchors = a
+        .anchors
+        .as_deref()
+        .map(crate::audit::anchor::read)
+        .transpose()?;
     let mut store = ctx.open()?;
     let bar = StageBar::new(ctx);
     let report = store.read(|tx| {
         ctx.authenticate(tx, Need::Ready)?
             .require_sysadmin(Msg::new("kiểm tra cơ sở dữ liệu", "check the database"))?;
-        backup::check_with(tx, &bar)
+        let mut report = backup::check_with(tx, &bar)?;
+        if let Some(anchors) = &anchors {
+            crate::audit::anchor::apply(tx, anchors, &mut report.audit)?;
+            report.ok = report.ok && report.audit.ok;
+        }
+        Ok(report)
     })?;
     drop(bar);
     let problems = report.audit.problems.clone();
@@ -344,7 +481,7 @@ pub fn check(ctx: &Ctx) -> Result<()> {
                 .collect(),
         ));
     }
-    report_problems(ctx, &problems)
+    audit_outcome(ctx, &problems)
 }
 
 #[derive(Debug, Args)]

@@ -197,7 +197,10 @@ pub enum Command {
     /// one is kept aside. Asks first (`--yes` without a terminal).
     Restore(admin::RestoreArgs),
     /// Check integrity, foreign keys, the audit chain and the schema (exit 1 on a problem).
-    Check,
+    ///
+    /// With an anchors file (`--anchors`, or `BAOCAO_ANCHORS`), the heads anchored in it
+    /// too: exit 9 when one is no longer in the chain.
+    Check(admin::AnchorsArgs),
     /// Build a demo database for the sample province (simulated clock) and show around.
     ///
     /// With `--scale national`, a synthetic national-scale set instead (`national.db`):
@@ -246,7 +249,7 @@ impl Command {
             Command::Audit(_) => "audit",
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
-            Command::Check => "check",
+            Command::Check(_) => "check",
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
             Command::Serve(_) => "serve",
@@ -353,7 +356,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Audit(c) => admin::audit(ctx, c),
         Command::Backup(a) => admin::backup(ctx, a),
         Command::Restore(a) => admin::restore(ctx, a),
-        Command::Check => admin::check(ctx),
+        Command::Check(a) => admin::check(ctx, a),
         Command::Demo(a) => admin::demo(ctx, a),
         Command::Serve(a) => serve::serve(ctx, a),
         Command::Completions(a) => {

@@ -8,6 +8,7 @@ pub mod lunar;
 pub mod number;
 pub mod obligation;
 pub mod period;
+pub mod retention;
 pub mod role;
 pub mod unit_kind;
 pub mod workflow;

@@ -11,6 +11,8 @@ use crate::audit::{self, Verification};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::store::{self, Store};
 
+pub mod rotation;
+
 #[derive(Debug, Serialize)]
 pub struct BackupInfo {
     pub file: String,
@@ -26,6 +28,23 @@ pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupInfo> {
     if dest.exists() && !force {
         return Err(crate::files::exists_error(dest));
     }
+    let tmp = write_part(store, dest)?;
+    if let Err(e) = std::fs::rename(&tmp, dest) {
+        remove_db_files(&tmp);
+        return Err(e.into());
+    }
+    let info = inspect_backup(dest)?;
+    Ok(BackupInfo {
+        file: dest.display().to_string(),
+        bytes: std::fs::metadata(dest)?.len(),
+        schema_version: info.schema_version,
+        audit_head: info.audit_head,
+    })
+}
+
+/// Writes the consistent copy meant for `dest` beside it (`DEST.PID.part`), synced,
+/// and returns its path; on failure nothing is left behind.
+fn write_part(store: &Store, dest: &Path) -> Result<PathBuf> {
     let tmp = sibling(dest, &format!(".{}.part", std::process::id()));
     let _ = std::fs::remove_file(&tmp);
     let made = (|| -> Result<()> {
@@ -36,20 +55,15 @@ pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupInfo> {
         dst.pragma_update(None, "journal_mode", "DELETE")?;
         drop(dst);
         std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, dest)?;
         Ok(())
     })();
-    if let Err(e) = made {
-        remove_db_files(&tmp);
-        return Err(e);
+    match made {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            remove_db_files(&tmp);
+            Err(e)
+        }
     }
-    let info = inspect_backup(dest)?;
-    Ok(BackupInfo {
-        file: dest.display().to_string(),
-        bytes: std::fs::metadata(dest)?.len(),
-        schema_version: info.schema_version,
-        audit_head: info.audit_head,
-    })
 }
 
 /// Copies every page of `src` into the (empty) database file `dest` in one step.
@@ -553,6 +567,7 @@ pub fn check_with(conn: &Connection, progress: &dyn audit::Progress) -> Result<C
                     entries: 0,
                     objects: 0,
                     head: None,
+                    anchors: None,
                     orphan_values: 0,
                     problems: vec![audit::Problem {
                         entry: None,

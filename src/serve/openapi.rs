@@ -720,7 +720,7 @@ fn components() -> Value {
                 "kind": {
                     "type": "string",
                     "enum": ["failure", "usage", "findings", "denied", "invalid", "not_found",
-                             "state", "busy"],
+                             "state", "busy", "tampered"],
                 },
                 "exit": { "type": "integer", "minimum": 0, "maximum": 255 },
                 "message": {

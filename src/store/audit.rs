@@ -526,6 +526,26 @@ fn last_entry(conn: &Connection) -> Result<Option<(i64, String)>> {
         .optional()?)
 }
 
+/// The last entry's id, hash and time, as the table holds them.
+pub fn last_entry_with_time(conn: &Connection) -> Result<Option<(i64, String, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?)
+}
+
+/// The hash of entry `id`, if the chain holds it.
+pub fn hash_of(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
 /// Appends one entry after the current head.
 pub fn append(
     conn: &Connection,

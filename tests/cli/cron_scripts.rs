@@ -89,6 +89,13 @@ impl Cron {
                 self.env.path("compliance").display()
             ))
             .arg(format!("BACKUP_DIR={}", self.env.path("backup").display()))
+            .arg(format!(
+                "ANCHORS={}",
+                self.env.path("anchors.jsonl").display()
+            ))
+            .arg("KEEP_DAILY=2")
+            .arg("KEEP_WEEKLY=1")
+            .arg("KEEP_MONTHLY=1")
             .arg("sh")
             .arg(path)
             .args(args)
@@ -297,8 +304,69 @@ fn the_filing_scripts_follow_the_simulated_clock_and_stay_silent() {
     let december = std::fs::read_to_string(dir.join("compliance-2026-12.csv")).unwrap();
     assert!(december.contains("H99.01"), "{december}");
 
-    // The nightly copy is named after baocao's day, checked, and nothing is printed.
+    // The nightly copy is named after baocao's day, checked, the head anchored, and
+    // nothing is printed. The backup folder must exist: a missing one is named.
+    let ran = cron.run(NOW, "nightly-backup.sh", &[]);
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stderr.contains("Không có thư mục sao lưu"),
+        "{}",
+        ran.stderr
+    );
+    std::fs::create_dir(cron.env.path("backup")).expect("backup folder");
+    let anchors = cron.env.path("anchors.jsonl");
+    let lines = || {
+        std::fs::read_to_string(&anchors)
+            .map(|t| t.lines().map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert!(lines().is_empty());
     cron.run(NOW, "nightly-backup.sh", &[]).silent();
     let copy = cron.env.path("backup").join("baocao-2026-11-23.db");
     assert!(copy.is_file(), "{}", copy.display());
+    assert_eq!(lines().len(), 1);
+    // Two more nights, with work in between: two days kept (KEEP_DAILY=2), one anchor
+    // a night.
+    let first: serde_json::Value = serde_json::from_str(&lines()[0]).expect("an anchor");
+    for (day, code) in [("2026-11-24", "H99.04"), ("2026-11-25", "H99.05")] {
+        cron.env
+            .run(&[
+                "unit",
+                "add",
+                "--code",
+                code,
+                "--name",
+                "Xã Mới",
+                "--kind",
+                "commune",
+                "--parent",
+                "000.00.00.H99",
+            ])
+            .ok();
+        cron.run(&format!("{day}T02:15:00+07:00"), "nightly-backup.sh", &[])
+            .silent();
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(cron.env.path("backup"))
+        .expect("backup folder")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(kept, ["baocao-2026-11-24.db", "baocao-2026-11-25.db"]);
+    assert_eq!(lines().len(), 3);
+
+    // The tail after the first anchor cut with the sqlite3 shell and the head rewritten:
+    // the next night fails, naming the anchored head that is gone, and anchors nothing.
+    let id = first["id"].as_i64().expect("id");
+    cron.env.sql(&format!(
+        "DELETE FROM audit_log WHERE id > {id};
+         DELETE FROM unit WHERE code IN ('H99.04', 'H99.05');
+         UPDATE meta SET value = '{id}:{}' WHERE key = 'audit_head';",
+        first["hash"].as_str().expect("hash")
+    ));
+    cron.env.run(&["audit", "verify"]).ok();
+    let ran = cron.run("2026-11-26T02:15:00+07:00", "nightly-backup.sh", &[]);
+    assert_eq!(ran.code, 1);
+    assert!(ran.stderr.contains("đầu chuỗi đã neo #"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("exit status 9"), "{}", ran.stderr);
+    assert_eq!(lines().len(), 3);
 }

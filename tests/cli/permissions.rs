@@ -126,6 +126,7 @@ fn prepare() -> Prepared {
         "2026-11-21",
     ]);
     env.run(&["backup", "sao-luu.db"]).ok();
+    env.run(&["audit", "anchor", "--to", "neo.jsonl"]).ok();
     // One account per role on H99.01, ready to work, acting through an API token.
     let mut tokens = Vec::new();
     for role in ROLES {
@@ -244,6 +245,7 @@ fn the_whole_command_role_table_holds() {
     );
     let form = dir.join("ktxh.xlsx").display().to_string();
     let backup = dir.join("sao-luu.db").display().to_string();
+    let anchors = dir.join("neo.jsonl").display().to_string();
     let r = |unit: &'static str| ["--period", "202611", "--unit", unit];
     let with = |head: &[&str], tail: &[&str]| -> Vec<String> {
         head.iter().chain(tail).map(|s| s.to_string()).collect()
@@ -385,9 +387,14 @@ fn the_whole_command_role_table_holds() {
         row(&["audit", "log"], NONE),
         row(&["audit", "verify"], NONE),
         row(&["audit", "head"], NONE),
+        row(&["audit", "anchor"], NONE),
+        row(&["audit", "anchor", "--to", "neo-moi.jsonl"], NONE),
+        cell(&["audit", "verify", "--anchors"], &[&anchors], NONE),
         row(&["backup", "b.db"], NONE),
+        row(&["backup", "--into", "."], NONE),
         cell(&["--yes", "restore"], &[&backup], NONE),
         row(&["check"], NONE),
+        cell(&["check", "--anchors"], &[&anchors], NONE),
         row(&["token", "list", "--all"], NONE),
         // Catalogue and calendar changes: sysadmin only.
         row(

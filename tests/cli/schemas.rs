@@ -930,6 +930,42 @@ fn operations_print_the_documented_shapes() {
         &["backup", copy.to_str().unwrap()],
     );
     assert!(backup["bytes"].as_u64().unwrap() > 0);
+    std::fs::create_dir(env.path("sao-luu")).unwrap();
+    let rotation = emits(
+        &env,
+        "operations",
+        "backup_rotation",
+        &["backup", "--into", env.path("sao-luu").to_str().unwrap()],
+    );
+    assert_eq!(rotation["kept"], json!(["baocao-2026-11-23.db"]));
+    let anchor = emits(
+        &env,
+        "audit",
+        "anchor",
+        &["audit", "anchor", "--to", "neo.jsonl"],
+    );
+    let line: Value = serde_json::from_str(
+        std::fs::read_to_string(env.path("neo.jsonl"))
+            .unwrap()
+            .trim_end(),
+    )
+    .unwrap();
+    assert_valid("audit", "anchor", &line);
+    assert_eq!(line, anchor);
+    let verify = emits(
+        &env,
+        "audit",
+        "verification",
+        &["audit", "verify", "--anchors", "neo.jsonl"],
+    );
+    assert_eq!(verify["anchors"]["anchors"], 1);
+    let check = emits(
+        &env,
+        "operations",
+        "check_report",
+        &["check", "--anchors", "neo.jsonl"],
+    );
+    assert_eq!(check["audit"]["anchors"]["missing"], 0);
     let restored = emits(
         &env,
         "operations",
