@@ -13,6 +13,7 @@ mod indicator;
 mod monitor;
 mod notice;
 mod period;
+mod reconcile;
 mod regime;
 mod report;
 mod serve;
@@ -180,6 +181,10 @@ pub enum Command {
     /// its lead unit); 5 for a malformed period, one not of the regime's frequency, or a
     /// thematic regime; 6 for an unknown regime, indicator or column.
     Dashboard(dashboard::DashboardArgs),
+    /// Compare the stored values of a regime's period with another source (đối soát):
+    /// our long CSV, a DHIS2 data value set, or another instance's report-data documents
+    /// (--exit-code: 3 when any cell differs).
+    Reconcile(reconcile::ReconcileArgs),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -234,6 +239,7 @@ impl Command {
             Command::Aggregate(_) => "aggregate",
             Command::Export(c) => return format!("export {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
+            Command::Reconcile(_) => "reconcile",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
             Command::Status(_) => "status",
@@ -327,6 +333,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Aggregate(a) => aggregate::run(ctx, a),
         Command::Export(c) => export::run(ctx, c),
         Command::Dashboard(a) => dashboard::show(ctx, a),
+        Command::Reconcile(a) => reconcile::run(ctx, a),
         Command::Deadlines(a) => monitor::deadlines(ctx, a),
         Command::Overdue(a) => monitor::overdue(ctx, a),
         Command::Status(a) => monitor::status(ctx, a),
