@@ -7,12 +7,15 @@ mod aggregate;
 mod calendar;
 mod dashboard;
 mod entry;
+mod exchange;
+mod exchange_dhis2;
 mod export;
 mod form;
 mod indicator;
 mod monitor;
 mod notice;
 mod period;
+mod reconcile;
 mod regime;
 mod report;
 mod serve;
@@ -161,6 +164,10 @@ pub enum Command {
     /// Exports for provincial offices and analysts.
     #[command(subcommand)]
     Export(export::ExportCmd),
+    /// Signed JSON documents to and from other reporting systems (QCVN 125:2021/BTTTT's
+    /// packets: catalogue, report data, report status, aggregate), and DHIS2 data value sets.
+    #[command(subcommand)]
+    Exchange(exchange::ExchangeCmd),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -233,6 +240,7 @@ impl Command {
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
             Command::Export(c) => return format!("export {}", c.verb()),
+            Command::Exchange(c) => return format!("exchange {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
@@ -326,6 +334,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Entry(c) => entry::run(ctx, c),
         Command::Aggregate(a) => aggregate::run(ctx, a),
         Command::Export(c) => export::run(ctx, c),
+        Command::Exchange(c) => exchange::run(ctx, c),
         Command::Dashboard(a) => dashboard::show(ctx, a),
         Command::Deadlines(a) => monitor::deadlines(ctx, a),
         Command::Overdue(a) => monitor::overdue(ctx, a),

@@ -1,0 +1,1 @@
+//! Reconciliation (đối soát) of stored values against another source: the command line.

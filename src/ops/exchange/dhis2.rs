@@ -1,0 +1,1 @@
+//! DHIS2 data value sets (JSON and CSV) through a mapping file.

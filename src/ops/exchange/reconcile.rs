@@ -1,0 +1,1 @@
+//! Reconciliation (đối soát): stored values against another source.
