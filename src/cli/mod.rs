@@ -7,6 +7,8 @@ mod aggregate;
 mod calendar;
 mod dashboard;
 mod entry;
+mod exchange;
+mod exchange_dhis2;
 mod export;
 mod form;
 mod indicator;
@@ -162,6 +164,10 @@ pub enum Command {
     /// Exports for provincial offices and analysts.
     #[command(subcommand)]
     Export(export::ExportCmd),
+    /// Signed JSON documents to and from other reporting systems (QCVN 125:2021/BTTTT's
+    /// packets: catalogue, report data, report status, aggregate), and DHIS2 data value sets.
+    #[command(subcommand)]
+    Exchange(exchange::ExchangeCmd),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -238,6 +244,7 @@ impl Command {
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
             Command::Export(c) => return format!("export {}", c.verb()),
+            Command::Exchange(c) => return format!("exchange {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
             Command::Reconcile(_) => "reconcile",
             Command::Deadlines(_) => "deadlines",
@@ -332,6 +339,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Entry(c) => entry::run(ctx, c),
         Command::Aggregate(a) => aggregate::run(ctx, a),
         Command::Export(c) => export::run(ctx, c),
+        Command::Exchange(c) => exchange::run(ctx, c),
         Command::Dashboard(a) => dashboard::show(ctx, a),
         Command::Reconcile(a) => reconcile::run(ctx, a),
         Command::Deadlines(a) => monitor::deadlines(ctx, a),

@@ -132,7 +132,9 @@ pub fn run(ctx: &Ctx, a: ReconcileArgs) -> Result<()> {
         let (k, s) = (l.units_unknown.len(), list(&l.units_unknown));
         ctx.out.warn(Msg::new(
             format!("Bỏ qua {k} đơn vị hệ thống không có (hoặc tệp ánh xạ không nêu): {s}"),
-            format!("Left out {k} units this system does not have (or the mapping does not name): {s}"),
+            format!(
+                "Left out {k} units this system does not have (or the mapping does not name): {s}"
+            ),
         ));
     }
     if l.cells_unknown > 0 {
@@ -161,7 +163,14 @@ pub fn run(ctx: &Ctx, a: ReconcileArgs) -> Result<()> {
             Kind::Findings,
             Msg::new(
                 format!("{n} ô khác biệt"),
-                format!("{n} {}", if n == 1 { "cell differs" } else { "cells differ" }),
+                format!(
+                    "{n} {}",
+                    if n == 1 {
+                        "cell differs"
+                    } else {
+                        "cells differ"
+                    }
+                ),
             ),
         ));
     }

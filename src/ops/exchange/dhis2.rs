@@ -102,6 +102,7 @@ pub fn export(
     actor: &Actor,
     regime_code: Option<&str>,
     period_id: &str,
+    unit: Option<&str>,
     mapping: &Mapping,
 ) -> Result<Exported> {
     let code = regime_of(mapping, regime_code)?;
@@ -109,7 +110,7 @@ pub fn export(
     let (ours, theirs) = regime_period(&r, period_id)?;
     let known: HashSet<String> = units::all(conn)?.into_iter().map(|u| u.code).collect();
     mapping.check_units(&known)?;
-    let scope = stored::scope(
+    let mut scope = stored::scope(
         conn,
         actor,
         &r,
@@ -118,6 +119,30 @@ pub fn export(
             format!("export the data of regime {}", r.code),
         ),
     )?;
+    if let Some(code) = unit {
+        let u = crate::ops::unit::find(conn, code)?;
+        scope.retain(|a| a.unit_id == u.id);
+        if scope.is_empty() {
+            let assigned = crate::store::regime::assignment(conn, r.id, u.id)?.is_some();
+            actor.require(
+                !assigned,
+                Msg::new(
+                    format!("xuất số liệu chế độ {} của đơn vị {}", r.code, u.code),
+                    format!("export the data of regime {} for unit {}", r.code, u.code),
+                ),
+            )?;
+            return Err(Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!(
+                        "Đơn vị {} không được giao chế độ báo cáo {}",
+                        u.code, r.code
+                    ),
+                    format!("Unit {} is not assigned regime {}", u.code, r.code),
+                ),
+            ));
+        }
+    }
     let mut forms = Forms::default();
     // The mapping must fit the regime's current form whatever the units reported on.
     let latest = forms.get(conn, r.form.trim(), None)?;
@@ -372,8 +397,14 @@ pub fn import(
                 conflicts.push(conflict(
                     got,
                     Msg::new(
-                        format!("{}: attributeOptionCombo «{got}» không phải cái tệp ánh xạ nêu", at.vi),
-                        format!("{}: attributeOptionCombo «{got}» is not the mapping's", at.en),
+                        format!(
+                            "{}: attributeOptionCombo «{got}» không phải cái tệp ánh xạ nêu",
+                            at.vi
+                        ),
+                        format!(
+                            "{}: attributeOptionCombo «{got}» is not the mapping's",
+                            at.en
+                        ),
                     ),
                     v.index,
                 ));
@@ -384,12 +415,26 @@ pub fn import(
             Ok(p) => match regime::parse_period(&r, &p.to_string()) {
                 Ok(p) => p,
                 Err(e) => {
-                    conflicts.push(conflict(&v.period, Msg::new(format!("{}: {}", at.vi, e.msg.vi), format!("{}: {}", at.en, e.msg.en)), v.index));
+                    conflicts.push(conflict(
+                        &v.period,
+                        Msg::new(
+                            format!("{}: {}", at.vi, e.msg.vi),
+                            format!("{}: {}", at.en, e.msg.en),
+                        ),
+                        v.index,
+                    ));
                     continue;
                 }
             },
             Err(m) => {
-                conflicts.push(conflict(&v.period, Msg::new(format!("{}: {}", at.vi, m.vi), format!("{}: {}", at.en, m.en)), v.index));
+                conflicts.push(conflict(
+                    &v.period,
+                    Msg::new(
+                        format!("{}: {}", at.vi, m.vi),
+                        format!("{}: {}", at.en, m.en),
+                    ),
+                    v.index,
+                ));
                 continue;
             }
         };
@@ -444,8 +489,14 @@ pub fn import(
                 conflicts.push(conflict(
                     &ou,
                     Msg::new(
-                        format!("{}: đơn vị {unit} không được giao chế độ {}", v.place.vi, r.code),
-                        format!("{}: unit {unit} is not assigned regime {}", v.place.en, r.code),
+                        format!(
+                            "{}: đơn vị {unit} không được giao chế độ {}",
+                            v.place.vi, r.code
+                        ),
+                        format!(
+                            "{}: unit {unit} is not assigned regime {}",
+                            v.place.en, r.code
+                        ),
                     ),
                     v.index,
                 ));
@@ -476,12 +527,35 @@ pub fn import(
             let at = &v.place;
             let Some(row) = fm.row_of(&v.data_element) else {
                 let de = &v.data_element;
-                conflicts.push(conflict(de, Msg::new(format!("{}: dataElement «{de}» không có trong tệp ánh xạ", at.vi), format!("{}: dataElement «{de}» is not in the mapping", at.en)), v.index));
+                conflicts.push(conflict(
+                    de,
+                    Msg::new(
+                        format!("{}: dataElement «{de}» không có trong tệp ánh xạ", at.vi),
+                        format!("{}: dataElement «{de}» is not in the mapping", at.en),
+                    ),
+                    v.index,
+                ));
                 continue;
             };
             let Some(column) = fm.column_of(v.category_option_combo.as_deref()) else {
-                let coc = v.category_option_combo.as_deref().unwrap_or(mapping::DEFAULT_COC_UID);
-                conflicts.push(conflict(coc, Msg::new(format!("{}: categoryOptionCombo «{coc}» không có trong tệp ánh xạ", at.vi), format!("{}: categoryOptionCombo «{coc}» is not in the mapping", at.en)), v.index));
+                let coc = v
+                    .category_option_combo
+                    .as_deref()
+                    .unwrap_or(mapping::DEFAULT_COC_UID);
+                conflicts.push(conflict(
+                    coc,
+                    Msg::new(
+                        format!(
+                            "{}: categoryOptionCombo «{coc}» không có trong tệp ánh xạ",
+                            at.vi
+                        ),
+                        format!(
+                            "{}: categoryOptionCombo «{coc}» is not in the mapping",
+                            at.en
+                        ),
+                    ),
+                    v.index,
+                ));
                 continue;
             };
             let cell = (row.to_string(), column.to_string());
@@ -493,8 +567,20 @@ pub fn import(
                         value: String::new(),
                         indexes: vec![earlier.v.index, v.index],
                         msg: Msg::new(
-                            format!("{}: cùng ô với {} nhưng giá trị khác («{}» và «{}»)", at.vi, earlier.v.place.vi, earlier.v.value.as_deref().unwrap_or(""), v.value.as_deref().unwrap_or("")),
-                            format!("{}: the same cell as {} with another value («{}» and «{}»)", at.en, earlier.v.place.en, earlier.v.value.as_deref().unwrap_or(""), v.value.as_deref().unwrap_or("")),
+                            format!(
+                                "{}: cùng ô với {} nhưng giá trị khác («{}» và «{}»)",
+                                at.vi,
+                                earlier.v.place.vi,
+                                earlier.v.value.as_deref().unwrap_or(""),
+                                v.value.as_deref().unwrap_or("")
+                            ),
+                            format!(
+                                "{}: the same cell as {} with another value («{}» and «{}»)",
+                                at.en,
+                                earlier.v.place.en,
+                                earlier.v.value.as_deref().unwrap_or(""),
+                                v.value.as_deref().unwrap_or("")
+                            ),
                         ),
                     });
                 }
@@ -508,7 +594,15 @@ pub fn import(
             });
         }
         let before = conflicts.len();
-        let plan = plan_report(&form, t, &now, current.as_ref(), &placed, &mut conflicts, conn)?;
+        let plan = plan_report(
+            &form,
+            t,
+            &now,
+            current.as_ref(),
+            &placed,
+            &mut conflicts,
+            conn,
+        )?;
         if conflicts.len() == before {
             plans.push(plan);
         }
@@ -557,10 +651,12 @@ pub fn import(
                 )?;
                 revision = Some(s.revision);
             } else {
-                revision = Some(match sql::report_id(conn, r.id, plan.target.unit.id, &plan.target.period)? {
-                    Some(id) => sql::revisions(conn, id)?.pop().map_or(1, |rev| rev.number),
-                    None => 1,
-                });
+                revision = Some(
+                    match sql::report_id(conn, r.id, plan.target.unit.id, &plan.target.period)? {
+                        Some(id) => sql::revisions(conn, id)?.pop().map_or(1, |rev| rev.number),
+                        None => 1,
+                    },
+                );
             }
         }
         if !plan.warnings.is_empty() {
@@ -599,7 +695,10 @@ fn raw_of(form: &FormDef, column: &str, value: &str) -> std::result::Result<RawV
         .map_err(|_| ())
 }
 
-fn same(stored: Option<&crate::store::report::Stored>, new: Option<&crate::store::report::Stored>) -> bool {
+fn same(
+    stored: Option<&crate::store::report::Stored>,
+    new: Option<&crate::store::report::Stored>,
+) -> bool {
     stored == new
 }
 
@@ -640,8 +739,18 @@ fn plan_report(
                 value: String::new(),
                 indexes: vec![p.v.index],
                 msg: Msg::new(
-                    format!("{}: «{value}» không phải là số (DHIS2 viết 1234.5) cho dòng {} cột {}", p.v.place.vi, p.row, number_of(&p.column)),
-                    format!("{}: «{value}» is not a number (DHIS2 writes 1234.5) for row {} column {}", p.v.place.en, p.row, number_of(&p.column)),
+                    format!(
+                        "{}: «{value}» không phải là số (DHIS2 viết 1234.5) cho dòng {} cột {}",
+                        p.v.place.vi,
+                        p.row,
+                        number_of(&p.column)
+                    ),
+                    format!(
+                        "{}: «{value}» is not a number (DHIS2 writes 1234.5) for row {} column {}",
+                        p.v.place.en,
+                        p.row,
+                        number_of(&p.column)
+                    ),
                 ),
             });
             bad = true;

@@ -21,8 +21,8 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use rust_decimal::Decimal;
 use rusqlite::Connection;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::auth::permission::Actor;
@@ -211,6 +211,10 @@ pub fn reconcile(
     match source {
         Source::Long(records) => {
             for rec in records {
+                if rec.regime.as_deref().is_some_and(|g| g != r.code) {
+                    left.other_periods += 1;
+                    continue;
+                }
                 if let Some(p) = &rec.period {
                     if regime::parse_period(&r, p).ok().as_deref() != Some(period.as_str()) {
                         left.other_periods += 1;
@@ -226,7 +230,9 @@ pub fn reconcile(
                     continue;
                 }
                 let form = form_of(&rec.unit);
-                let (Some(row), Some(col)) = (row_key(&form, &rec.row), column_key(&form, &rec.column)) else {
+                let (Some(row), Some(col)) =
+                    (row_key(&form, &rec.row), column_key(&form, &rec.column))
+                else {
                     left.cells_unknown += 1;
                     continue;
                 };
@@ -244,7 +250,12 @@ pub fn reconcile(
         Source::Dhis2 { mapping, values } => {
             mapping.check_units(&known)?;
             let fm = mapping.for_form(&latest)?;
-            let dhis2_period = dhis2::period::require_dhis2(&r.code, &crate::domain::period::Period::parse(&period).map_err(|e| Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en())))?)?;
+            let dhis2_period = dhis2::period::require_dhis2(
+                &r.code,
+                &crate::domain::period::Period::parse(&period).map_err(|e| {
+                    Error::new(Kind::Invalid, Msg::new(e.message_vi(), e.message_en()))
+                })?,
+            )?;
             for v in values {
                 let same_period = dhis2::period::from_dhis2(&v.period)
                     .ok()
@@ -322,8 +333,16 @@ pub fn reconcile(
         let mut ordered: Vec<(usize, usize, (String, String))> = keys
             .into_iter()
             .map(|k| {
-                let i = form.rows.iter().position(|r| r.key == k.0).unwrap_or(usize::MAX);
-                let j = form.columns.iter().position(|c| c.key == k.1).unwrap_or(usize::MAX);
+                let i = form
+                    .rows
+                    .iter()
+                    .position(|r| r.key == k.0)
+                    .unwrap_or(usize::MAX);
+                let j = form
+                    .columns
+                    .iter()
+                    .position(|c| c.key == k.1)
+                    .unwrap_or(usize::MAX);
                 (i, j, k)
             })
             .collect();

@@ -262,8 +262,14 @@ impl Mapping {
                     format!("form {} has no row (indicator) «{name}»", form.code),
                 )),
                 _ => problems.push(Msg::new(
-                    format!("«{name}» chỉ nhiều dòng của biểu {}: dùng khoá dòng", form.code),
-                    format!("«{name}» names several rows of form {}: use the row key", form.code),
+                    format!(
+                        "«{name}» chỉ nhiều dòng của biểu {}: dùng khoá dòng",
+                        form.code
+                    ),
+                    format!(
+                        "«{name}» names several rows of form {}: use the row key",
+                        form.code
+                    ),
                 )),
             }
         }
@@ -299,8 +305,14 @@ impl Mapping {
         if !problems.is_empty() {
             let n = problems.len();
             return Err(invalid(
-                format!("Tệp ánh xạ DHIS2 không khớp biểu {} phiên bản {}: {n} lỗi", form.code, form.version),
-                format!("The DHIS2 mapping does not fit form {} version {}: {n} errors", form.code, form.version),
+                format!(
+                    "Tệp ánh xạ DHIS2 không khớp biểu {} phiên bản {}: {n} lỗi",
+                    form.code, form.version
+                ),
+                format!(
+                    "The DHIS2 mapping does not fit form {} version {}: {n} errors",
+                    form.code, form.version
+                ),
             )
             .with_details(problems));
         }
@@ -362,7 +374,10 @@ impl FormMap {
     }
 
     pub fn category_option_combo(&self, column: &str) -> Option<&Ids> {
-        self.columns.iter().find(|(k, _)| k == column).map(|(_, i)| i)
+        self.columns
+            .iter()
+            .find(|(k, _)| k == column)
+            .map(|(_, i)| i)
     }
 
     /// The row key a data element identifier names.

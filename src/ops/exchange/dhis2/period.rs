@@ -27,8 +27,14 @@ pub fn from_dhis2(id: &str) -> std::result::Result<Period, Msg> {
     })?;
     if to_dhis2(&p).is_none() {
         return Err(Msg::new(
-            format!("kỳ «{}» là nửa tháng: DHIS2 không có loại kỳ này", id.trim()),
-            format!("period «{}» is a half-month: DHIS2 has no such period type", id.trim()),
+            format!(
+                "kỳ «{}» là nửa tháng: DHIS2 không có loại kỳ này",
+                id.trim()
+            ),
+            format!(
+                "period «{}» is a half-month: DHIS2 has no such period type",
+                id.trim()
+            ),
         ));
     }
     Ok(p)

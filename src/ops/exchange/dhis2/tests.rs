@@ -71,7 +71,11 @@ fn a_mapping_names_rows_by_indicator_code_or_key_and_columns_by_number_or_key() 
     assert_eq!(m.regime.as_deref(), Some("SXLUA"));
     let fm: FormMap = m.for_form(&form()).expect("fits");
     assert_eq!(fm.row_of("fbfJHSPpUQD"), Some("r1"));
-    assert_eq!(fm.row_of("sl_lua"), Some("r2"), "codes match whatever their case");
+    assert_eq!(
+        fm.row_of("sl_lua"),
+        Some("r2"),
+        "codes match whatever their case"
+    );
     assert_eq!(fm.column_of(Some("Prlt0C1RF0s")), Some("c1"));
     // No combo given is DHIS2's default, which the mapping may name by its code.
     assert_eq!(fm.column_of(None), Some("c2"));
@@ -91,15 +95,27 @@ fn a_bad_mapping_is_refused_naming_each_problem() {
     let e = Mapping::parse(bad, "m.json").unwrap_err();
     assert_eq!(e.kind, Kind::Invalid);
     let details: Vec<&str> = e.details.iter().map(|m| m.en.as_str()).collect();
-    assert!(details.iter().any(|d| d.contains("«not-a-uid» is not a DHIS2 UID")), "{details:?}");
-    assert!(details.iter().any(|d| d.contains("code «» must have 1–50")), "{details:?}");
-    assert!(details.iter().any(|d| d.contains("orgUnit «X» has no uid")), "{details:?}");
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("«not-a-uid» is not a DHIS2 UID")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.contains("code «» must have 1–50")),
+        "{details:?}"
+    );
+    assert!(
+        details.iter().any(|d| d.contains("orgUnit «X» has no uid")),
+        "{details:?}"
+    );
     // The same UID for a data element twice is refused; across kinds it may repeat.
     let twice = r#"{"data_elements": {"r1": "fbfJHSPpUQD", "r2": "fbfJHSPpUQD"},
         "category_option_combos": {}, "org_units": {}}"#;
     let e = Mapping::parse(twice, "m.json").unwrap_err();
     assert!(e.details[0].en.contains("mapped from both «r1» and «r2»"));
-    let unknown_field = r#"{"data_elements": {}, "category_option_combos": {}, "org_units": {}, "extra": 1}"#;
+    let unknown_field =
+        r#"{"data_elements": {}, "category_option_combos": {}, "org_units": {}, "extra": 1}"#;
     assert!(Mapping::parse(unknown_field, "m.json").is_err());
     // A row or column the form does not have.
     let m = Mapping::parse(

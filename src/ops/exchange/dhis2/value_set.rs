@@ -200,7 +200,10 @@ fn read_json(body: &str, name: &str) -> Result<Vec<Incoming>> {
             Some(other) => Some(other.to_string()),
         };
         out.push(Incoming {
-            place: Msg::new(format!("dataValues[{index}]"), format!("dataValues[{index}]")),
+            place: Msg::new(
+                format!("dataValues[{index}]"),
+                format!("dataValues[{index}]"),
+            ),
             index,
             data_element: text(v.data_element).unwrap_or_default(),
             period: text(v.period.or_else(|| set.period.clone())).unwrap_or_default(),

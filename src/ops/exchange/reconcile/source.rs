@@ -16,6 +16,8 @@ pub struct LongRecord {
     /// `FILE:LINE` or `FILE#N`.
     pub place: String,
     pub unit: String,
+    /// The regime, when the source says (documents do).
+    pub regime: Option<String>,
     pub period: Option<String>,
     /// Row key, code (mã số) or indicator code.
     pub row: String,
@@ -65,7 +67,10 @@ pub fn shape(text: &str, name: &str, has_mapping: bool) -> Result<Shape> {
         return Ok(Shape::Long);
     }
     let header = t.lines().next().unwrap_or_default().to_ascii_lowercase();
-    let fields: Vec<&str> = header.split(',').map(|f| f.trim().trim_matches('"')).collect();
+    let fields: Vec<&str> = header
+        .split(',')
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
     if fields.first() == Some(&"dataelement") {
         return Ok(Shape::Dhis2Csv);
     }
@@ -141,6 +146,7 @@ pub fn long(text: &str, name: &str) -> Result<Vec<LongRecord>> {
                 LongRecord {
                     place: format!("{name}#{}", i + 1),
                     unit: r.unit.text(),
+                    regime: None,
                     period: r.period.map(|p| p.text()),
                     row: r.row_code.text(),
                     column: r.column_number.text(),
@@ -202,6 +208,7 @@ pub fn long(text: &str, name: &str) -> Result<Vec<LongRecord>> {
         out.push(LongRecord {
             place: format!("{name}:{line}"),
             unit: get("unit").unwrap_or_default(),
+            regime: None,
             period: get("period"),
             row: get("row_code").unwrap_or_default(),
             column: get("column_number").unwrap_or_default(),
@@ -230,7 +237,57 @@ pub fn long(text: &str, name: &str) -> Result<Vec<LongRecord>> {
     Ok(out)
 }
 
-/// TEMPORARY until the document format lands.
-pub fn documents(_text: &str, name: &str) -> Result<Vec<LongRecord>> {
-    Err(invalid(format!("{name}"), format!("{name}")))
+/// Report-data exchange documents (one, or a JSON array): each checked first (its
+/// digest and its sender's signature; exit 5 when either fails), then its values read
+/// as the long format, keyed by row and column keys. Documents of another type are
+/// refused. Content: `{regime, period, unit, values: [[row, column, value, is_number]…]}`.
+pub fn documents(text: &str, name: &str) -> Result<Vec<LongRecord>> {
+    use crate::ops::exchange::document::{Document, DocumentType};
+    let docs = Document::parse_all(text.trim_start_matches('\u{feff}'), name)?;
+    let mut out = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let at = format!("{name}#{}", i + 1);
+        d.check(&at)?;
+        if d.document_type != DocumentType::ReportData {
+            let t = d.document_type.as_str();
+            return Err(invalid(
+                format!("{at}: tài liệu loại {t}; đối soát đọc tài liệu report-data"),
+                format!("{at}: a {t} document; reconcile reads report-data documents"),
+            ));
+        }
+        let c = &d.content;
+        let field = |k: &str| c.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let (Some(unit), Some(values)) =
+            (field("unit"), c.get("values").and_then(|v| v.as_array()))
+        else {
+            return Err(invalid(
+                format!("{at}: nội dung report-data thiếu unit hoặc values"),
+                format!("{at}: the report-data content lacks unit or values"),
+            ));
+        };
+        for (j, v) in values.iter().enumerate() {
+            let a = v.as_array().map(Vec::as_slice).unwrap_or_default();
+            let s = |k: usize| a.get(k).and_then(|x| x.as_str()).map(str::to_string);
+            let (Some(row), Some(column)) = (s(0), s(1)) else {
+                return Err(invalid(
+                    format!(
+                        "{at}: giá trị thứ {} không có dạng [dòng, cột, giá trị]",
+                        j + 1
+                    ),
+                    format!("{at}: value {} is not [row, column, value]", j + 1),
+                ));
+            };
+            out.push(LongRecord {
+                place: format!("{at}/values[{j}]"),
+                unit: unit.clone(),
+                regime: field("regime"),
+                period: field("period"),
+                row,
+                column,
+                value: s(2).filter(|v| !v.trim().is_empty()),
+                plain: a.get(3).and_then(|x| x.as_bool()).unwrap_or(false),
+            });
+        }
+    }
+    Ok(out)
 }

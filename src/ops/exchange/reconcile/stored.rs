@@ -98,7 +98,12 @@ pub fn scope(
 pub struct Forms(HashMap<(String, i64), Rc<FormDef>>);
 
 impl Forms {
-    pub fn get(&mut self, conn: &Connection, code: &str, version: Option<i64>) -> Result<Rc<FormDef>> {
+    pub fn get(
+        &mut self,
+        conn: &Connection,
+        code: &str,
+        version: Option<i64>,
+    ) -> Result<Rc<FormDef>> {
         let key = match version {
             Some(v) => (code.to_string(), v),
             None => {

@@ -1,0 +1,1 @@
+//! The aggregate of a regime and period as a document: the aggregated values and, per input cell, the components (count, sum, weights, min, max) that let another instance aggregate provinces exactly.

@@ -1,0 +1,1 @@
+//! The catalogue document: units, indicators, forms, regimes and periods.

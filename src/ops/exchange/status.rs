@@ -1,0 +1,1 @@
+//! The report-status document: every assigned unit's state for a regime and period.
