@@ -12,6 +12,7 @@ mod cron_scripts;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
+mod dhis2;
 mod files;
 mod forms;
 mod gaps;

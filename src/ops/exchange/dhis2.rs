@@ -389,7 +389,7 @@ pub fn import(
 
     // Values grouped by report, in the file's order of first appearance.
     let mut order: Vec<(String, String)> = Vec::new();
-    let mut grouped: HashMap<(String, String), Vec<(&Incoming, Option<String>)>> = HashMap::new();
+    let mut grouped: HashMap<(String, String), Vec<&Incoming>> = HashMap::new();
     for v in values {
         let at = &v.place;
         if let (Some(want), Some(got)) = (aoc, v.attribute_option_combo.as_deref()) {
@@ -454,7 +454,7 @@ pub fn import(
         if !grouped.contains_key(&key) {
             order.push(key.clone());
         }
-        grouped.entry(key).or_default().push((v, None));
+        grouped.entry(key).or_default().push(v);
     }
 
     // Every unit the file writes to must be the account's to enter (exit 4 otherwise).
@@ -481,11 +481,11 @@ pub fn import(
             period: period_id.clone(),
         };
         let incoming = &grouped[key];
-        let first = incoming[0].0;
+        let first = incoming[0];
         let ou = first.org_unit.clone();
         let assigned = crate::store::regime::assignment(conn, r.id, u.id)?.filter(|a| a.active);
         if assigned.is_none() {
-            for (v, _) in incoming {
+            for v in incoming {
                 conflicts.push(conflict(
                     &ou,
                     Msg::new(
@@ -523,7 +523,7 @@ pub fn import(
         // Place each value in a cell; a cell given twice must agree.
         let mut placed: Vec<Placed> = Vec::new();
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
-        for (v, _) in incoming {
+        for v in incoming {
             let at = &v.place;
             let Some(row) = fm.row_of(&v.data_element) else {
                 let de = &v.data_element;
@@ -606,7 +606,6 @@ pub fn import(
         if conflicts.len() == before {
             plans.push(plan);
         }
-        // Values this report dropped as duplicates count as ignored.
     }
 
     let total = values.len();
@@ -718,6 +717,9 @@ fn plan_report(
             .find(|c| c.key == column)
             .map_or(column.to_string(), |c| c.number.clone())
     };
+    if current.is_some_and(|r| r.status != RevisionStatus::Draft) {
+        return Ok(frozen(form, t, now, current, placed, conflicts));
+    }
     // The draft's values, then the file's over them.
     let mut cells: BTreeMap<(String, String), CellInput> = check::stored_cells(form, now)
         .into_iter()
@@ -799,29 +801,12 @@ fn plan_report(
         return Ok(plan);
     }
     let new = check::inputs(form, checked.values);
-    let editable = current.is_none_or(|r| r.status == RevisionStatus::Draft);
     for p in placed {
         let key = (p.row.clone(), p.column.clone());
         let (before, after) = (now.get(&key), new.get(&key));
         // Equal, or a computed cell (checked against its formula, never stored).
         if same(before, after) {
             plan.count.ignored += 1;
-            continue;
-        }
-        if !editable {
-            let rev = current.expect("a report past its draft has a revision");
-            let (n, s) = (rev.number, rev.status.as_str());
-            let shown = p.v.value.as_deref().unwrap_or("");
-            let was = before.map_or("", |b| b.as_str());
-            conflicts.push(Conflict {
-                object: p.v.data_element.clone(),
-                value: String::new(),
-                indexes: vec![p.v.index],
-                msg: Msg::new(
-                    format!("{}: báo cáo {} bản số {n} đang ở trạng thái {}, chỉ nhận số liệu khi đang soạn: «{shown}» khác «{was}» đã có", p.v.place.vi, plan.target.reference(), crate::glossary::status_vi(s)),
-                    format!("{}: report {} revision {n} is {s}; it takes values only in draft: «{shown}» differs from the stored «{was}»", p.v.place.en, plan.target.reference()),
-                ),
-            });
             continue;
         }
         match (before, after) {
@@ -831,8 +816,68 @@ fn plan_report(
             (None, None) => plan.count.ignored += 1,
         }
     }
-    plan.write = editable && (plan.count.imported + plan.count.updated + plan.count.deleted) > 0;
-    plan.warnings = checked.warnings;
+    plan.write = (plan.count.imported + plan.count.updated + plan.count.deleted) > 0;
+    if plan.write {
+        plan.warnings = checked.warnings;
+    }
     plan.values = new;
     Ok(plan)
+}
+
+/// A report past its draft: each value must equal what the report holds (its input
+/// cells as stored, its computed cells recomputed); an equal one is ignored, any other
+/// is a conflict naming the report's state and both values.
+fn frozen(
+    form: &FormDef,
+    t: Target,
+    now: &sql::ValueMap,
+    current: Option<&sql::Revision>,
+    placed: &[Placed],
+    conflicts: &mut Vec<Conflict>,
+) -> Plan {
+    let mut full = check::to_values(now);
+    crate::entry::recompute(form, &mut full);
+    let mut count = ImportCount::default();
+    for p in placed {
+        let held = full.get(&(p.row.clone(), p.column.clone()));
+        let given = match (&p.v.value, p.v.deleted) {
+            (Some(v), false) => Some(v.as_str()),
+            _ => None,
+        };
+        let equal = match (held, given) {
+            (None, None) => true,
+            (Some(Value::Number(d)), Some(g)) => {
+                matches!(raw_of(form, &p.column, g), Ok(RawValue::Number(x)) if x == *d)
+            }
+            (Some(Value::Text(s)), Some(g)) => crate::text::normalize(g.trim()) == *s,
+            _ => false,
+        };
+        if equal {
+            count.ignored += 1;
+            continue;
+        }
+        let rev = current.expect("a report past its draft has a revision");
+        let (n, s) = (rev.number, rev.status.as_str());
+        let shown = given.unwrap_or("");
+        let was = held.map_or(String::new(), |v| match v {
+            Value::Number(d) => d.normalize().to_string(),
+            Value::Text(s) => s.clone(),
+        });
+        conflicts.push(Conflict {
+            object: p.v.data_element.clone(),
+            value: String::new(),
+            indexes: vec![p.v.index],
+            msg: Msg::new(
+                format!("{}: báo cáo {} bản số {n} đang ở trạng thái {}, chỉ nhận số liệu khi đang soạn: «{shown}» khác «{was}» đã có", p.v.place.vi, t.reference(), crate::glossary::status_vi(s)),
+                format!("{}: report {} revision {n} is {s}; it takes values only in draft: «{shown}» differs from the stored «{was}»", p.v.place.en, t.reference()),
+            ),
+        });
+    }
+    Plan {
+        target: t,
+        values: sql::ValueMap::new(),
+        warnings: Vec::new(),
+        count,
+        write: false,
+    }
 }
