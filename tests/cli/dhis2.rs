@@ -126,11 +126,21 @@ fn export_then_import_into_a_fresh_database_gives_identical_values() {
     let f = b.write("set.json", &serde_json::to_string(&set).unwrap());
     let f = f.to_str().unwrap();
     // A dry run says what would happen and writes nothing.
-    let dry = b.json(&["exchange", "import", f, "--dhis2", "--mapping", mb, "--dry-run"]);
+    let dry = b.json(&[
+        "exchange",
+        "import",
+        f,
+        "--dhis2",
+        "--mapping",
+        mb,
+        "--dry-run",
+    ]);
     assert_eq!(dry["dryRun"], true);
     assert_eq!(dry["importCount"]["imported"], 6);
-    b.run(&["entry", "show", "SXLUA", "--period", "202611", "--unit", "H99.01"])
-        .code(6);
+    b.run(&[
+        "entry", "show", "SXLUA", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(6);
     let s = b.json(&["exchange", "import", f, "--dhis2", "--mapping", mb]);
     assert_eq!(s["responseType"], "ImportSummary");
     assert_ne!(s["status"], "ERROR", "{s:#}");
@@ -145,7 +155,9 @@ fn export_then_import_into_a_fresh_database_gives_identical_values() {
         assert_eq!(values(&a, unit), values(&b, unit), "{unit}");
     }
     // The imported values wait in the units' drafts for their own workflow.
-    let shown = b.json(&["report", "show", "SXLUA", "--period", "202611", "--unit", "H99.01"]);
+    let shown = b.json(&[
+        "report", "show", "SXLUA", "--period", "202611", "--unit", "H99.01",
+    ]);
     assert_eq!(shown["status"], "draft", "{shown:#}");
     // The CSV form of the same set changes nothing more: every value ignored.
     let fc = b.write("set.csv", &csv);
@@ -164,8 +176,18 @@ fn export_then_import_into_a_fresh_database_gives_identical_values() {
     );
     // And reconciling the drafts with the exported set finds nothing.
     let r = b.run(&[
-        "-o", "json", "reconcile", "SXLUA", "202611", "--source", f, "--mapping", mb,
-        "--include", "latest", "--exit-code",
+        "-o",
+        "json",
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        f,
+        "--mapping",
+        mb,
+        "--include",
+        "latest",
+        "--exit-code",
     ]);
     assert_eq!(r.ok().json(), json!([]));
 }
@@ -241,15 +263,26 @@ fn conflicts_name_the_offending_value_and_nothing_is_written() {
                 .iter()
                 .any(|c| c["object"] == object && c["value"].as_str().unwrap().contains(text))
         };
-        assert!(said("fbfJHSPpUQD", "«mười hai» is not a number"), "{conflicts:#?}");
-        assert!(said("NoSuchUnit1", "orgUnit «NoSuchUnit1» is not in the mapping"));
+        assert!(
+            said("fbfJHSPpUQD", "«mười hai» is not a number"),
+            "{conflicts:#?}"
+        );
+        assert!(said(
+            "NoSuchUnit1",
+            "orgUnit «NoSuchUnit1» is not in the mapping"
+        ));
         assert!(said("2026Q4", "per monthly period"), "{conflicts:#?}");
-        assert!(said("UnknownDE01", "dataElement «UnknownDE01» is not in the mapping"));
+        assert!(said(
+            "UnknownDE01",
+            "dataElement «UnknownDE01» is not in the mapping"
+        ));
         assert!(out.stderr.contains("nothing of them was written"));
     }
     // Not even the good value went in.
-    b.run(&["entry", "show", "SXLUA", "--period", "202611", "--unit", "H99.01"])
-        .code(6);
+    b.run(&[
+        "entry", "show", "SXLUA", "--period", "202611", "--unit", "H99.01",
+    ])
+    .code(6);
 }
 
 #[test]
@@ -259,31 +292,63 @@ fn a_report_past_its_draft_takes_no_new_values_but_equal_ones_are_ignored() {
     let m = m.to_str().unwrap();
     let set = export(&a, m, &[]);
     let same = a.write("same.json", &set);
-    let s = a.json(&["exchange", "import", same.to_str().unwrap(), "--dhis2", "--mapping", m]);
+    let s = a.json(&[
+        "exchange",
+        "import",
+        same.to_str().unwrap(),
+        "--dhis2",
+        "--mapping",
+        m,
+    ]);
     assert_eq!(s["status"], "SUCCESS");
     assert_eq!(s["importCount"]["ignored"], 8);
     let changed = a.write("changed.json", &set.replacen("\"1234.5\"", "\"1235\"", 1));
     let out = a
         .run(&[
-            "--lang", "en", "-o", "json", "exchange", "import", changed.to_str().unwrap(),
-            "--dhis2", "--mapping", m,
+            "--lang",
+            "en",
+            "-o",
+            "json",
+            "exchange",
+            "import",
+            changed.to_str().unwrap(),
+            "--dhis2",
+            "--mapping",
+            m,
         ])
         .code(5);
     let c = &out.json()["conflicts"][0];
     assert_eq!(c["object"], "fbfJHSPpUQD");
     let text = c["value"].as_str().unwrap();
     assert!(text.contains("is accepted"), "{text}");
-    assert!(text.contains("«1235» differs from the stored «1234.5»"), "{text}");
+    assert!(
+        text.contains("«1235» differs from the stored «1234.5»"),
+        "{text}"
+    );
     // A blank value in a fresh draft deletes what the draft had.
     let b = fresh();
     let mb = b.write("m.json", &mapping("uid"));
     let mb = mb.to_str().unwrap();
     let f = b.write("set.json", &set);
-    b.json(&["exchange", "import", f.to_str().unwrap(), "--dhis2", "--mapping", mb]);
+    b.json(&[
+        "exchange",
+        "import",
+        f.to_str().unwrap(),
+        "--dhis2",
+        "--mapping",
+        mb,
+    ]);
     let del = json!({"dataValues": [{"dataElement": "fbfJHSPpUQD", "period": "202611",
         "orgUnit": "O6uvpzGd5pu", "categoryOptionCombo": "psbwp3CQEhs", "value": ""}]});
     let fd = b.write("del.json", &del.to_string());
-    let s = b.json(&["exchange", "import", fd.to_str().unwrap(), "--dhis2", "--mapping", mb]);
+    let s = b.json(&[
+        "exchange",
+        "import",
+        fd.to_str().unwrap(),
+        "--dhis2",
+        "--mapping",
+        mb,
+    ]);
     assert_eq!(s["importCount"]["deleted"], 1);
     let left = values(&b, "H99.02");
     let has = |row: &str, col: &str| {
@@ -312,7 +377,14 @@ fn reconcile_lists_every_differing_cell_and_exits_3_with_exit_code() {
     let src = long.to_str().unwrap();
     let out = a
         .run(&[
-            "-o", "json", "reconcile", "SXLUA", "202611", "--source", src, "--exit-code",
+            "-o",
+            "json",
+            "reconcile",
+            "SXLUA",
+            "202611",
+            "--source",
+            src,
+            "--exit-code",
         ])
         .code(3);
     let d = out.json();
@@ -333,17 +405,37 @@ fn reconcile_lists_every_differing_cell_and_exits_3_with_exit_code() {
         rows,
         vec![
             ("H99.01".into(), "r1".into(), "2".into(), "differs".into()),
-            ("H99.01".into(), "r3".into(), "2".into(), "missing_in_source".into()),
-            ("H99.02".into(), "r3".into(), "2".into(), "missing_here".into()),
+            (
+                "H99.01".into(),
+                "r3".into(),
+                "2".into(),
+                "missing_in_source".into()
+            ),
+            (
+                "H99.02".into(),
+                "r3".into(),
+                "2".into(),
+                "missing_here".into()
+            ),
         ]
     );
     assert_eq!(d[0]["stored"], "1000");
     assert_eq!(d[0]["source"], "1001");
     assert_eq!(d[0]["difference"], "1");
-    assert!(out.stderr.contains("H99.09"), "the unknown unit is named: {}", out.stderr);
+    assert!(
+        out.stderr.contains("H99.09"),
+        "the unknown unit is named: {}",
+        out.stderr
+    );
     // Within the tolerance the difference is not listed; the others stay.
     let within = a.json(&[
-        "reconcile", "SXLUA", "202611", "--source", src, "--tolerance", "0,5%",
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        src,
+        "--tolerance",
+        "0,5%",
     ]);
     assert_eq!(within.as_array().unwrap().len(), 2);
     // Without --exit-code the same findings exit 0; as CSV with a header.
@@ -351,13 +443,29 @@ fn reconcile_lists_every_differing_cell_and_exits_3_with_exit_code() {
         .run(&["-o", "csv", "reconcile", "SXLUA", "202611", "--source", src])
         .ok()
         .stdout;
-    assert!(csv.starts_with("unit,unit_name,row,stt,indicator,column,stored,source,difference,kind\n"));
+    assert!(
+        csv.starts_with("unit,unit_name,row,stt,indicator,column,stored,source,difference,kind\n")
+    );
     // A DHIS2 set without its mapping is a usage error; a bad tolerance too.
     let set = a.write("set.json", r#"{"dataValues": []}"#);
-    a.run(&["reconcile", "SXLUA", "202611", "--source", set.to_str().unwrap()])
-        .code(2);
-    a.run(&["reconcile", "SXLUA", "202611", "--source", src, "--tolerance", "-1"])
-        .code(2);
+    a.run(&[
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        set.to_str().unwrap(),
+    ])
+    .code(2);
+    a.run(&[
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        src,
+        "--tolerance",
+        "-1",
+    ])
+    .code(2);
 }
 
 /// The errors of `doc` against `schemas/{stem}.schema.json#/$defs/{def}` (the two
@@ -391,36 +499,82 @@ fn outputs_and_the_sample_files_match_their_schemas() {
         serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()
     };
     valid("dhis2", "mapping", &read("mapping-ha-son.json"));
-    valid("dhis2", "data_value_set", &read("ktxh-thang-202611-99001.json"));
-    assert!(!schema_errors("dhis2", "mapping", &json!({"data_elements": {"r1": {"uid": "bad"}},
-        "category_option_combos": {}, "org_units": {}})).is_empty());
+    valid(
+        "dhis2",
+        "data_value_set",
+        &read("ktxh-thang-202611-99001.json"),
+    );
+    assert!(!schema_errors(
+        "dhis2",
+        "mapping",
+        &json!({"data_elements": {"r1": {"uid": "bad"}},
+        "category_option_combos": {}, "org_units": {}})
+    )
+    .is_empty());
     let a = reported();
     let m = a.write("m.json", &mapping("uid"));
     let m = m.to_str().unwrap();
     let set: Value = serde_json::from_str(&export(&a, m, &[])).unwrap();
     valid("dhis2", "data_value_set", &set);
     let written = a.json(&[
-        "exchange", "export", "report-data", "SXLUA", "202611", "--dhis2", "--mapping", m,
-        "--out", "set.json",
+        "exchange",
+        "export",
+        "report-data",
+        "SXLUA",
+        "202611",
+        "--dhis2",
+        "--mapping",
+        m,
+        "--out",
+        "set.json",
     ]);
     valid("dhis2", "export_written", &written);
     assert_eq!(written["values"], 8);
     let f = a.path("set.json");
-    let s = a.json(&["exchange", "import", f.to_str().unwrap(), "--dhis2", "--mapping", m]);
+    let s = a.json(&[
+        "exchange",
+        "import",
+        f.to_str().unwrap(),
+        "--dhis2",
+        "--mapping",
+        m,
+    ]);
     valid("dhis2", "import_summary", &s);
     let both = a.json(&[
-        "exchange", "import", f.to_str().unwrap(), f.to_str().unwrap(), "--dhis2", "--mapping", m,
+        "exchange",
+        "import",
+        f.to_str().unwrap(),
+        f.to_str().unwrap(),
+        "--dhis2",
+        "--mapping",
+        m,
     ]);
     valid("dhis2", "import_summary_list", &both);
-    let long = a.write("l.json", r#"[{"unit": "H99.01", "row_code": "DT_LUA", "column_number": 2, "value": 999}]"#);
-    let d = a.json(&["reconcile", "SXLUA", "202611", "--source", long.to_str().unwrap()]);
+    let long = a.write(
+        "l.json",
+        r#"[{"unit": "H99.01", "row_code": "DT_LUA", "column_number": 2, "value": 999}]"#,
+    );
+    let d = a.json(&[
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        long.to_str().unwrap(),
+    ]);
     valid("reconcile", "difference_list", &d);
     valid(
         "reconcile",
         "long_source",
         &serde_json::from_str(&std::fs::read_to_string(&long).unwrap()).unwrap(),
     );
-    assert_eq!(d[0]["difference"], "-1");
+    let r1c2 = d
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["unit"] == "H99.01" && x["row"] == "r1" && x["column"] == "2")
+        .unwrap();
+    assert_eq!(r1c2["difference"], "-1");
+    assert_eq!(r1c2["kind"], "differs");
     // The export is a data use in the audit trail.
     let log = a.json(&["audit", "log", "--object", "data_use"]);
     let uses: Vec<&Value> = log
@@ -429,6 +583,9 @@ fn outputs_and_the_sample_files_match_their_schemas() {
         .iter()
         .filter(|e| e["object"] == "data_use:SXLUA/202611")
         .collect();
-    assert!(uses.iter().any(|e| e["detail"]["use"] == "export_dhis2"), "{uses:#?}");
+    assert!(
+        uses.iter().any(|e| e["detail"]["use"] == "export_dhis2"),
+        "{uses:#?}"
+    );
     assert!(uses.iter().any(|e| e["detail"]["use"] == "reconcile"));
 }

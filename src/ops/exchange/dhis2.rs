@@ -228,7 +228,7 @@ pub fn export(
 fn who_and_when(conn: &Connection, rev: &sql::Revision) -> Result<(String, String)> {
     let ts = sql::transitions(conn, rev.report_id)?;
     let mine = ts.iter().filter(|t| t.revision == rev.number);
-    let submit = mine.clone().filter(|t| t.action == "submit").last();
+    let submit = mine.clone().rfind(|t| t.action == "submit");
     Ok(match submit.or_else(|| mine.clone().next()) {
         Some(t) => (t.actor.clone(), t.at.clone()),
         None => (String::new(), rev.created_at.clone()),

@@ -12,10 +12,20 @@ fn d(s: &str) -> Decimal {
 #[test]
 fn a_tolerance_is_an_amount_or_a_share_of_the_stored_value() {
     assert_eq!(Tolerance::parse("0").unwrap(), Tolerance::Exact);
-    assert_eq!(Tolerance::parse("0,5").unwrap(), Tolerance::Absolute(d("0.5")));
-    assert_eq!(Tolerance::parse(" 1% ").unwrap(), Tolerance::Relative(d("0.01")));
+    assert_eq!(
+        Tolerance::parse("0,5").unwrap(),
+        Tolerance::Absolute(d("0.5"))
+    );
+    assert_eq!(
+        Tolerance::parse(" 1% ").unwrap(),
+        Tolerance::Relative(d("0.01"))
+    );
     for bad in ["-1", "abc", "%", "1.2.3"] {
-        assert_eq!(Tolerance::parse(bad).unwrap_err().kind, Kind::Usage, "{bad}");
+        assert_eq!(
+            Tolerance::parse(bad).unwrap_err().kind,
+            Kind::Usage,
+            "{bad}"
+        );
     }
     let t = Tolerance::parse("1%").unwrap();
     assert!(t.agrees(d("1000"), d("1010")));
@@ -30,11 +40,26 @@ fn a_tolerance_is_an_amount_or_a_share_of_the_stored_value() {
 fn a_source_is_recognised_by_its_content() {
     let shape = |t: &str, m: bool| source::shape(t, "f", m).unwrap();
     assert_eq!(shape(r#"{"dataValues": []}"#, false), Shape::Dhis2Json);
-    assert_eq!(shape("dataelement,period,orgunit\n", false), Shape::Dhis2Csv);
+    assert_eq!(
+        shape("dataelement,period,orgunit\n", false),
+        Shape::Dhis2Csv
+    );
     assert_eq!(shape("a,202611,ou,,,1\n", true), Shape::Dhis2Csv);
-    assert_eq!(shape("unit,row_code,column_number,value\n", false), Shape::Long);
-    assert_eq!(shape(r#"[{"unit": "X", "row_code": "r1", "column_number": 1}]"#, false), Shape::Long);
-    assert_eq!(shape(r#"{"document_type": "report_data"}"#, false), Shape::Documents);
+    assert_eq!(
+        shape("unit,row_code,column_number,value\n", false),
+        Shape::Long
+    );
+    assert_eq!(
+        shape(
+            r#"[{"unit": "X", "row_code": "r1", "column_number": 1}]"#,
+            false
+        ),
+        Shape::Long
+    );
+    assert_eq!(
+        shape(r#"{"document_type": "report_data"}"#, false),
+        Shape::Documents
+    );
     assert!(source::shape("a,b,c\n1,2,3\n", "f", false).is_err());
     assert!(source::shape("{oops", "f", false).is_err());
 }
