@@ -24,6 +24,8 @@ pub enum Use {
     ExportAggregate,
     ExportDashboard,
     Dashboard,
+    /// `exchange export`: a signed document carrying report data.
+    ExchangeExport,
 }
 
 impl Use {
@@ -34,6 +36,7 @@ impl Use {
             Use::ExportAggregate => "export_aggregate",
             Use::ExportDashboard => "export_dashboard",
             Use::Dashboard => "dashboard",
+            Use::ExchangeExport => "exchange_export",
         }
     }
 }

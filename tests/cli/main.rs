@@ -12,6 +12,7 @@ mod cron_scripts;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
+mod exchange;
 mod files;
 mod forms;
 mod gaps;
