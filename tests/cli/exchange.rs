@@ -7,6 +7,25 @@ use serde_json::Value;
 use crate::aggregation::{lua_regime, report_in};
 use crate::common::Env;
 
+/// The errors of `doc` against `schemas/exchange.schema.json#/$defs/{def}`.
+#[track_caller]
+fn assert_schema(def: &str, doc: &Value) {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/exchange.schema.json");
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    schema["$ref"] = Value::String(format!("#/$defs/{def}"));
+    let v = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the exchange schema compiles");
+    let errs: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errs.is_empty(), "not a {def}: {}\n{doc:#}", errs.join("\n"));
+}
+
 /// A province with the rice regime and three communes' November reports accepted:
 /// area and output summed, yield weighted by area.
 fn province() -> Env {
@@ -49,6 +68,7 @@ fn component<'a>(doc: &'a Value, row: &str, col: &str) -> &'a Value {
 fn an_aggregate_document_carries_its_components_and_a_signature_that_checks() {
     let env = province();
     let doc = env.json(&["exchange", "export", "aggregate", "SXLUA", "202611"]);
+    assert_schema("document", &doc);
     assert_eq!(doc["format"], "baocao-exchange/1");
     assert_eq!(doc["document_type"], "aggregate");
     assert_eq!(doc["sender"]["unit"], "000.00.00.H99");
@@ -145,6 +165,7 @@ fn import_checks_digest_and_signature_takes_each_document_once_and_a_dry_run_wri
     let again = env.json(&["exchange", "import", out.to_str().unwrap(), "--dry-run"]);
     assert_eq!(again["documents"][0]["verdict"], "created");
 
+    assert_schema("import_report", &dry);
     let first = env.json(&["exchange", "import", out.to_str().unwrap()]);
     assert_eq!(first["documents"][0]["verdict"], "created");
     assert_eq!(
@@ -178,6 +199,7 @@ fn report_data_documents_carry_the_units_own_signature() {
         "--unit",
         "H99.02",
     ]);
+    assert_schema("document", &one);
     assert_eq!(one["document_type"], "report_data");
     assert_eq!(one["sender"]["unit"], "H99.02");
     let c = &one["content"];
@@ -190,6 +212,7 @@ fn report_data_documents_carry_the_units_own_signature() {
         .any(|v| v[0] == "r2" && v[1] == "c1" && v[2] == "50.5"));
     // Every unit's sent report: the returned one was sent too.
     let all = env.json(&["exchange", "export", "report-data", "SXLUA", "202611"]);
+    assert_schema("documents", &all);
     let units: Vec<&str> = all
         .as_array()
         .unwrap()
@@ -200,6 +223,7 @@ fn report_data_documents_carry_the_units_own_signature() {
     // A value changed inside the content, digest recomputed and re-signed by someone
     // else, still fails on the unit's own signature: shown by import refusing (5).
     let status = env.json(&["exchange", "export", "report-status", "SXLUA", "202611"]);
+    assert_schema("document", &status);
     assert_eq!(status["document_type"], "report_status");
     assert_eq!(
         status["content"]["obligations"].as_array().unwrap().len(),
@@ -232,6 +256,8 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
         doc.to_str().unwrap(),
     ])
     .ok();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert_schema("document", &serde_json::from_str(&text).unwrap());
     let other = Env::with_admin();
     let dry = other.json(&["exchange", "import", doc.to_str().unwrap(), "--dry-run"]);
     assert_eq!(dry["dry_run"], true);
@@ -242,6 +268,7 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
         .unwrap()
         .is_empty());
     let done = other.json(&["exchange", "import", doc.to_str().unwrap()]);
+    assert_schema("import_report", &done);
     assert_eq!(done["created"], dry["created"]);
     let names: Vec<Value> = other
         .json(&["indicator", "list"])
