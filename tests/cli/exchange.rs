@@ -292,3 +292,48 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
     let again = other.json(&["exchange", "import", doc.to_str().unwrap()]);
     assert_eq!(again["documents"][0]["verdict"], "unchanged");
 }
+
+#[test]
+fn through_a_server_the_document_is_signed_on_the_client() {
+    let env = province();
+    let server = crate::server::Server::start(&env, &[]);
+    // The client: another home (its own key), no database file of its own.
+    let client = Env::new();
+    let remote = |args: &[&str], stdin: Option<&str>| {
+        let mut c = client.cmd();
+        c.env("BAOCAO_SERVER", &server.url)
+            .env("BAOCAO_NOW", "2026-11-16T09:00:00+07:00")
+            .args(args);
+        crate::common::run_command(c, stdin)
+    };
+    remote(
+        &["login", "admin", "--password-stdin"],
+        Some(&format!("{}\n", crate::common::ADMIN_PW)),
+    )
+    .ok();
+    let key = remote(&["-o", "json", "account", "key", "generate"], None)
+        .ok()
+        .json();
+    let out = client.path("sxlua.json");
+    remote(
+        &[
+            "exchange",
+            "export",
+            "aggregate",
+            "SXLUA",
+            "202611",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    )
+    .ok();
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_schema("document", &doc);
+    assert_eq!(doc["signature"]["public_key"], key["public_key"]);
+    assert_eq!(doc["signature"]["key_id"], key["key_id"]);
+    // The document checks where it arrives.
+    let imported = env.json(&["exchange", "import", out.to_str().unwrap()]);
+    assert_eq!(imported["documents"][0]["verdict"], "created");
+    server.stop();
+}
