@@ -28,6 +28,8 @@ pub enum Use {
     ExportDhis2,
     /// `reconcile`: the units' values shown against another source.
     Reconcile,
+    /// `exchange export`: a signed document carrying report data.
+    ExchangeExport,
 }
 
 impl Use {
@@ -40,6 +42,7 @@ impl Use {
             Use::Dashboard => "dashboard",
             Use::ExportDhis2 => "export_dhis2",
             Use::Reconcile => "reconcile",
+            Use::ExchangeExport => "exchange_export",
         }
     }
 }

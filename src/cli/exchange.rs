@@ -6,9 +6,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use crate::audit::data_use;
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};
-use crate::ops::exchange::document::DocumentType;
+use crate::fields;
+use crate::ops;
+use crate::ops::exchange::document::{Document, DocumentType};
+use crate::ops::exchange::ExportRequest;
+use crate::output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ExchangeCmd {
@@ -108,17 +113,173 @@ pub fn run(ctx: &Ctx, c: ExchangeCmd) -> Result<()> {
     }
 }
 
-fn export(_ctx: &Ctx, _a: ExportArgs) -> Result<()> {
-    Err(not_yet())
+fn export(ctx: &Ctx, a: ExportArgs) -> Result<()> {
+    let req = ExportRequest {
+        kind: a.kind,
+        regime: a.regime.clone(),
+        period: a.period.clone(),
+        unit: a.unit.clone(),
+        to: a.to.clone(),
+        to_system: a.to_system.clone(),
+    };
+    if ctx.served.is_some() && !a.unsigned {
+        return Err(Error::new(
+            Kind::Usage,
+            Msg::new(
+                "Tài liệu trao đổi được ký trên máy của người ký, không ký trên máy chủ",
+                "Exchange documents are signed on the signer's machine, not on the server",
+            ),
+        ));
+    }
+    if let Some(path) = &a.out {
+        crate::files::check_output(path, a.force)?;
+    }
+    let (prepared, username) = ctx.read(|tx, actor| {
+        // A document says when it was made: never a simulated time on a real database.
+        let now = ctx.record_time(tx)?;
+        Ok((
+            ops::exchange::prepare(tx, actor, now, &req)?,
+            actor.username.clone(),
+        ))
+    })?;
+    let one = a.kind != DocumentType::ReportData || a.unit.is_some();
+    let value = if a.unsigned {
+        serde_json::to_value(&prepared.documents)?
+    } else {
+        let (key_id, key) = crate::sign::load(&ctx.db, &username)?;
+        let docs: Vec<Document> = prepared
+            .documents
+            .into_iter()
+            .map(|u| u.seal(key_id, &key))
+            .collect();
+        match (one, docs.len()) {
+            (true, 1) => serde_json::to_value(&docs[0])?,
+            _ => serde_json::to_value(&docs)?,
+        }
+    };
+    let n = value.as_array().map_or(1, Vec::len);
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    let log = || match &prepared.data_use {
+        Some(u) => ctx.log_data_use(&match &a.out {
+            Some(p) => u.clone().format("json").to_file(p),
+            None => u.clone().format("json"),
+        }),
+        None => Ok(()),
+    };
+    match &a.out {
+        Some(path) => {
+            write_new(path, &text, a.force)?;
+            data_use::hand_out(path, log)?;
+            let p = path.display();
+            ctx.out.note(Msg::new(
+                format!("Đã ghi {n} tài liệu đã ký vào {p}"),
+                format!("Wrote {n} signed document(s) to {p}"),
+            ));
+            Ok(())
+        }
+        None => {
+            // Logged before anything is shown: no figures leave unlogged.
+            log()?;
+            ctx.out.text(&text)
+        }
+    }
 }
 
-fn import(_ctx: &Ctx, _a: ImportArgs) -> Result<()> {
-    Err(not_yet())
+/// Writes beside `path` and renames into place (never over a file unless `force`).
+fn write_new(path: &std::path::Path, text: &str, force: bool) -> Result<()> {
+    crate::files::check_output(path, force)?;
+    let tmp = path.with_extension("baocao-tmp");
+    std::fs::write(&tmp, text)?;
+    if !force && path.exists() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(crate::files::exists_error(path));
+    }
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })?;
+    Ok(())
 }
 
-fn not_yet() -> Error {
-    Error::new(
-        Kind::Usage,
-        Msg::new("Chưa làm xong (nhánh xchg)", "Not yet (branch xchg)"),
+fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
+    // Every document read and checked before anything is written: one bad digest or
+    // signature refuses the lot (exit 5).
+    let mut docs = Vec::new();
+    for path in &a.files {
+        let source = path.display().to_string();
+        let text = crate::files::read_text(path)?;
+        for doc in Document::parse_all(&text, &source)? {
+            doc.check(&source)?;
+            docs.push((source.clone(), doc));
+        }
+    }
+    let report = if a.dry_run {
+        // The import measured and nothing written (a dry run writes in no step).
+        ctx.read(|tx, actor| {
+            let rec = ctx.recorder(tx, actor)?;
+            ops::exchange::import(tx, actor, &rec, &docs, true)
+        })?
+    } else {
+        ctx.write(|tx, actor, rec| ops::exchange::import(tx, actor, rec, &docs, false))?
+    };
+    ctx.out.note(Msg::new(
+        format!(
+            "{}{} tài liệu: tạo {}, cập nhật {}, không đổi {}, xung đột {}",
+            if report.dry_run {
+                "Chạy thử, không ghi gì. "
+            } else {
+                ""
+            },
+            report.documents.len(),
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.conflicts
+        ),
+        format!(
+            "{}{} documents: {} created, {} updated, {} unchanged, {} conflicts",
+            if report.dry_run {
+                "Dry run, nothing written. "
+            } else {
+                ""
+            },
+            report.documents.len(),
+            report.created,
+            report.updated,
+            report.unchanged,
+            report.conflicts
+        ),
+    ));
+    if ctx.out.format == Format::Json {
+        return ctx.out.emit(&serde_json::to_value(&report)?, &[]);
+    }
+    let rows: Vec<serde_json::Value> = report
+        .documents
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "source": d.source,
+                "document_type": d.document_type,
+                "sender": d.sender,
+                "verdict": d.verdict,
+                "created": d.created,
+                "updated": d.updated,
+                "unchanged": d.unchanged,
+                "conflicts": d.conflicts.iter().map(|c| format!("{} {}: {}", c.object, c.code, c.msg.get(ctx.lang()))).collect::<Vec<_>>().join("; "),
+            })
+        })
+        .collect();
+    ctx.out.emit(
+        &serde_json::Value::Array(rows),
+        fields![
+            ("source", "Tệp", "File"),
+            ("document_type", "Loại tài liệu", "Document type"),
+            ("sender", "Bên gửi", "Sender"),
+            ("verdict", "Kết quả", "Verdict"),
+            ("created", "Tạo", "Created"),
+            ("updated", "Cập nhật", "Updated"),
+            ("unchanged", "Không đổi", "Unchanged"),
+            ("conflicts", "Xung đột", "Conflicts")
+        ],
     )
 }

@@ -13,6 +13,7 @@ mod dashboard;
 mod data_use;
 mod deadline_rules;
 mod dhis2;
+mod exchange;
 mod files;
 mod forms;
 mod gaps;

@@ -102,6 +102,19 @@ fn prepare() -> Prepared {
             env.json(&a);
         }
     }
+    // An aggregate document of R, signed by the administrator, for `exchange import`.
+    env.run(&[
+        "exchange",
+        "export",
+        "aggregate",
+        "R",
+        "202611",
+        "--out",
+        "tong-hop-r.json",
+    ])
+    .ok();
+    env.run(&["exchange", "export", "catalogue", "--out", "danh-muc.json"])
+        .ok();
     // The cross-account rows' accounts: one wholly inside H99.01, one outside it, a
     // sysadmin whose account lies in H99.01, one in H99.01 holding a grant beyond it.
     env.account("dich", "H99.01", &["viewer"]);
@@ -283,6 +296,8 @@ fn the_whole_command_role_table_holds() {
         &format!("unit,row_code,column_number,value\nZ5,{lua},1,100\n"),
     );
     let backup = dir.join("sao-luu.db").display().to_string();
+    let agg_doc = dir.join("tong-hop-r.json").display().to_string();
+    let catalogue_doc = dir.join("danh-muc.json").display().to_string();
     let r = |unit: &'static str| ["--period", "202611", "--unit", unit];
     let with = |head: &[&str], tail: &[&str]| -> Vec<String> {
         head.iter().chain(tail).map(|s| s.to_string()).collect()
@@ -759,6 +774,50 @@ fn the_whole_command_role_table_holds() {
             NONE,
         ),
         row(&["dashboard", "--regime", "TINH"], NONE),
+        // exchange: documents of a regime leave with an aggregator's or viewer's
+        // signature of its lead unit; a report's data with anyone's who may read it; the
+        // catalogue with the sysadmin's. They come in through the lead unit's aggregator
+        // (the catalogue through the sysadmin).
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &["exchange", "export", "aggregate", "R", "202611"],
+                agg_view,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &["exchange", "export", "report-status", "R", "202611"],
+                agg_view,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &[
+                    "exchange",
+                    "export",
+                    "report-data",
+                    "R",
+                    "202611",
+                    "--unit",
+                    "Z4",
+                ],
+                ALL,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(&["exchange", "export", "aggregate", "TINH", "202611"], NONE)
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(&["exchange", "export", "catalogue"], NONE)
+        },
+        cell(&["exchange", "import"], &[&agg_doc], lead),
+        cell(&["exchange", "import", "--dry-run"], &[&agg_doc], lead),
+        cell(&["exchange", "import"], &[&catalogue_doc], NONE),
         // Anyone, signed in or not, and one's own session and tokens.
         row(&["period", "current", "--type", "monthly"], ALL),
         row(&["calendar", "holidays", "2026"], ALL),
