@@ -52,6 +52,10 @@ pub fn code_word(code: &str, lang: Lang) -> Option<&'static str> {
         ("maintenance", "tạm ngừng để bảo trì", "maintenance"),
         ("outage", "sự cố", "outage"),
         ("reception", "tiếp nhận báo cáo", "reception"),
+        // How a reconciled cell differs (`reconcile`).
+        ("differs", "khác nhau", "differs"),
+        ("missing_here", "hệ thống không có", "missing here"),
+        ("missing_in_source", "nguồn không có", "missing in source"),
     ];
     WORDS
         .iter()

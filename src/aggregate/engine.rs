@@ -207,6 +207,24 @@ impl Sums {
     }
 }
 
+/// One input cell's running aggregate as it travels in an aggregate document: what
+/// another instance needs to add these units to others exactly (a province's
+/// aggregate into the national one): the count, the sum (Σ value·weight for a
+/// weighted average), the weights, the extremes. Decimals are exact strings.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Component {
+    pub row: String,
+    pub column: String,
+    /// Values (or weighted values) added.
+    pub n: u64,
+    pub sum: String,
+    pub weights: String,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    /// A sum overflowed: the cell has no value, here or wherever it is added.
+    pub overflow: bool,
+}
+
 /// Finds a stored value's slot. Values of one revision come sorted by (row key,
 /// column key), as the value table's key orders them, so the next slot is almost
 /// always the next entry of the form's sorted index: a short forward step, no hash.
@@ -383,6 +401,66 @@ impl<'a> Plan<'a> {
                 .zip(&sums.accs)
                 .filter_map(|(cell, acc)| Some((cell.slot, acc.result(cell.agg)?))),
         )
+    }
+
+    /// The input cells of `sums` that had something added, as [`Component`]s in form
+    /// order.
+    pub fn components(&self, sums: &Sums) -> Vec<Component> {
+        self.inputs
+            .iter()
+            .zip(&sums.accs)
+            .filter(|(_, acc)| acc.n > 0)
+            .filter_map(|(cell, acc)| {
+                let (row, column) = self.key(cell.slot)?;
+                Some(Component {
+                    row,
+                    column,
+                    n: acc.n,
+                    sum: acc.sum.to_string(),
+                    weights: acc.weights.to_string(),
+                    min: acc.min.map(|d| d.to_string()),
+                    max: acc.max.map(|d| d.to_string()),
+                    overflow: acc.overflow,
+                })
+            })
+            .collect()
+    }
+
+    /// [`Sums`] holding `components` (made by [`Plan::components`] of the same form
+    /// elsewhere), to [`Sums::merge`] with others. A component that is not an input
+    /// cell of this form, repeats one, or holds a number that is not an exact decimal
+    /// is named in the error: `(row, column)`.
+    pub fn sums_from(
+        &self,
+        components: &[Component],
+    ) -> std::result::Result<Sums, (String, String)> {
+        let mut by_slot: HashMap<usize, usize> = HashMap::with_capacity(self.inputs.len());
+        for (k, cell) in self.inputs.iter().enumerate() {
+            by_slot.insert(cell.slot, k);
+        }
+        let mut sums = self.sums();
+        let mut seen = vec![false; self.inputs.len()];
+        for c in components {
+            let bad = || (c.row.clone(), c.column.clone());
+            let k = self
+                .slot_of(&c.row, &c.column)
+                .and_then(|slot| by_slot.get(&slot).copied())
+                .ok_or_else(bad)?;
+            if std::mem::replace(&mut seen[k], true) {
+                return Err(bad());
+            }
+            let num = |s: &str| s.parse::<Decimal>().map_err(|_| bad());
+            let opt = |s: &Option<String>| s.as_deref().map(num).transpose();
+            sums.accs[k] = Acc {
+                n: c.n,
+                sum: num(&c.sum)?,
+                weights: num(&c.weights)?,
+                min: opt(&c.min)?,
+                max: opt(&c.max)?,
+                overflow: c.overflow,
+            };
+        }
+        Ok(sums)
     }
 
     /// The form's rows showing `values` (see [`rows_of`]).

@@ -24,6 +24,12 @@ pub enum Use {
     ExportAggregate,
     ExportDashboard,
     Dashboard,
+    /// `exchange export --dhis2`: the units' values as a DHIS2 data value set.
+    ExportDhis2,
+    /// `reconcile`: the units' values shown against another source.
+    Reconcile,
+    /// `exchange export`: a signed document carrying report data.
+    ExchangeExport,
 }
 
 impl Use {
@@ -34,6 +40,9 @@ impl Use {
             Use::ExportAggregate => "export_aggregate",
             Use::ExportDashboard => "export_dashboard",
             Use::Dashboard => "dashboard",
+            Use::ExportDhis2 => "export_dhis2",
+            Use::Reconcile => "reconcile",
+            Use::ExchangeExport => "exchange_export",
         }
     }
 }

@@ -7,6 +7,8 @@ mod aggregate;
 mod calendar;
 mod dashboard;
 mod entry;
+mod exchange;
+mod exchange_dhis2;
 mod export;
 mod form;
 mod indicator;
@@ -14,6 +16,7 @@ mod man;
 mod monitor;
 mod notice;
 mod period;
+mod reconcile;
 mod regime;
 mod report;
 mod serve;
@@ -163,6 +166,10 @@ pub enum Command {
     /// Exports for provincial offices and analysts.
     #[command(subcommand)]
     Export(export::ExportCmd),
+    /// Signed JSON documents to and from other reporting systems (QCVN 125:2021/BTTTT's
+    /// packets: catalogue, report data, report status, aggregate), and DHIS2 data value sets.
+    #[command(subcommand)]
+    Exchange(exchange::ExchangeCmd),
     /// Upcoming deadlines per unit and regime.
     Deadlines(monitor::DeadlinesArgs),
     /// Missing and late reports, with working days overdue (--exit-code: 3 when any is missing).
@@ -182,6 +189,10 @@ pub enum Command {
     /// its lead unit); 5 for a malformed period, one not of the regime's frequency, or a
     /// thematic regime; 6 for an unknown regime, indicator or column.
     Dashboard(dashboard::DashboardArgs),
+    /// Compare the stored values of a regime's period with another source (đối soát):
+    /// our long CSV, a DHIS2 data value set, or another instance's report-data documents
+    /// (--exit-code: 3 when any cell differs).
+    Reconcile(reconcile::ReconcileArgs),
     /// Periods (kỳ báo cáo): Decree 09 data windows and deadlines.
     #[command(subcommand)]
     Period(period::PeriodCmd),
@@ -238,7 +249,9 @@ impl Command {
             Command::Entry(c) => return format!("entry {}", c.verb()),
             Command::Aggregate(_) => "aggregate",
             Command::Export(c) => return format!("export {}", c.verb()),
+            Command::Exchange(c) => return format!("exchange {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
+            Command::Reconcile(_) => "reconcile",
             Command::Deadlines(_) => "deadlines",
             Command::Overdue(_) => "overdue",
             Command::Status(_) => "status",
@@ -345,7 +358,9 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Entry(c) => entry::run(ctx, c),
         Command::Aggregate(a) => aggregate::run(ctx, a),
         Command::Export(c) => export::run(ctx, c),
+        Command::Exchange(c) => exchange::run(ctx, c),
         Command::Dashboard(a) => dashboard::show(ctx, a),
+        Command::Reconcile(a) => reconcile::run(ctx, a),
         Command::Deadlines(a) => monitor::deadlines(ctx, a),
         Command::Overdue(a) => monitor::overdue(ctx, a),
         Command::Status(a) => monitor::status(ctx, a),

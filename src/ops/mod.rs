@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod dashboard;
 pub mod demo;
 pub mod entry;
+pub mod exchange;
 pub mod form;
 pub mod indicator;
 pub mod monitor;

@@ -151,3 +151,52 @@ fn lacks(field: &str) -> Error {
         "do the server and this client run the same baocao version?",
     ))
 }
+
+/// `exchange export` (not `--dhis2`): the server makes the documents and hands them
+/// over unsigned; they are signed here with this machine's key, and written here.
+pub fn exchange_export(link: &mut Link, call: Call) -> Result<u8> {
+    let username = match username(link, &call)? {
+        Ok(u) => u,
+        Err(exit) => return Ok(exit),
+    };
+    let mut args = call.request.args.clone();
+    args.remove("out");
+    args.remove("force");
+    args.insert("unsigned".into(), Value::Bool(true));
+    let one = args.get("kind").and_then(Value::as_str) != Some("report-data")
+        || args.get("unit").is_some_and(|u| !u.is_null());
+    let unsigned = call.sibling(&["exchange", "export"], args);
+    let reply = link.exchange(&unsigned, true)?;
+    let data = match data_of(link, &unsigned, &reply)? {
+        Ok(d) => d,
+        Err(exit) => return Ok(exit),
+    };
+    let docs: Vec<crate::ops::exchange::document::Unsigned> =
+        serde_json::from_value(data).map_err(|_| lacks("documents"))?;
+    let (key_id, key) = crate::sign::load(link.server.key(), &username)?;
+    let sealed: Vec<_> = docs.into_iter().map(|u| u.seal(key_id, &key)).collect();
+    let value = match (one, sealed.len()) {
+        (true, 1) => serde_json::to_value(&sealed[0])?,
+        _ => serde_json::to_value(&sealed)?,
+    };
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    eprint!("{}", reply.response.stderr);
+    match call.outputs.iter().find(|o| o.id == "out") {
+        Some(o) => {
+            crate::files::check_output(&o.path, o.replace)?;
+            let tmp = o.path.with_extension("baocao-tmp");
+            std::fs::write(&tmp, &text)?;
+            std::fs::rename(&tmp, &o.path).inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })?;
+            let p = o.path.display();
+            link.out.note(Msg::new(
+                format!("Đã ghi {} tài liệu đã ký vào {p}", sealed.len()),
+                format!("Wrote {} signed document(s) to {p}", sealed.len()),
+            ));
+        }
+        None => link.out.text(&text)?,
+    }
+    Ok(0)
+}

@@ -182,6 +182,7 @@ const OUTPUTS: &[(&str, &str)] = &[
         "export dashboard",
         "dashboard.schema.json#/$defs/dashboard_export",
     ),
+    ("reconcile", "reconcile.schema.json#/$defs/difference_list"),
     // Not in the README's table, but `aggregate.schema.json` is what it prints.
     ("aggregate", "aggregate.schema.json"),
 ];

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod exchange;
 pub mod form;
 pub mod indicator;
 pub mod monitor;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0008_assignment_from.sql"),
     include_str!("migrations/0009_notices_outages.sql"),
     include_str!("migrations/0010_school_start_window.sql"),
+    include_str!("migrations/0011_exchange.sql"),
 ];
 
 pub fn schema_version() -> i64 {

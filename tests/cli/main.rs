@@ -12,6 +12,8 @@ mod cron_scripts;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
+mod dhis2;
+mod exchange;
 mod files;
 mod forms;
 mod forwarded_workbook;

@@ -68,6 +68,22 @@ fn prepare() -> Prepared {
     }
     env.json(&["assign", "add", "R", "--under", "H99.01", "--kind", "other"]);
     env.json(&["assign", "add", "TINH", "--kind", "commune"]);
+    // A regime only H99.02 reports (outside every role's reach but sysadmin's).
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "NGOAI",
+        "--name",
+        "Báo cáo của Phường Hòa Bình",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+    ]);
+    env.json(&["assign", "add", "NGOAI", "--units", "H99.02"]);
     env.now = Some(crate::common::NOW.into());
     let lua = env.row_key("KTXH01", "Lúa");
     // Reports of R for 202611: Z1 draft, Z2 submitted, Z3 approved, Z4 sent,
@@ -86,6 +102,19 @@ fn prepare() -> Prepared {
             env.json(&a);
         }
     }
+    // An aggregate document of R, signed by the administrator, for `exchange import`.
+    env.run(&[
+        "exchange",
+        "export",
+        "aggregate",
+        "R",
+        "202611",
+        "--out",
+        "tong-hop-r.json",
+    ])
+    .ok();
+    env.run(&["exchange", "export", "catalogue", "--out", "danh-muc.json"])
+        .ok();
     // The cross-account rows' accounts: one wholly inside H99.01, one outside it, a
     // sysadmin whose account lies in H99.01, one in H99.01 holding a grant beyond it.
     env.account("dich", "H99.01", &["viewer"]);
@@ -244,8 +273,33 @@ fn the_whole_command_role_table_holds() {
         &format!("row_code,column_number,value\n{lua},1,120\n"),
     );
     let form = dir.join("ktxh.xlsx").display().to_string();
+    // DHIS2: a mapping of Z1, Z5 and H99.02; a value for Z1 (R) and one for H99.02
+    // (NGOAI); our long format for reconcile.
+    let mapping = file(
+        "dhis2.json",
+        &format!(
+            r#"{{"data_elements": {{"{lua}": "fbfJHSPpUQD"}}, "category_option_combos": {{"1": "Prlt0C1RF0s"}},
+               "org_units": {{"Z1": "DiszpKrYNg8", "Z5": "Jtf34kNZhzP", "H99.02": "O6uvpzGd5pu"}}}}"#
+        ),
+    );
+    let value_set = |name: &str, ou: &str| {
+        file(
+            name,
+            &format!(
+                r#"{{"dataValues": [{{"dataElement": "fbfJHSPpUQD", "period": "202611", "orgUnit": "{ou}", "categoryOptionCombo": "Prlt0C1RF0s", "value": "120"}}]}}"#
+            ),
+        )
+    };
+    let set_r = value_set("z1.json", "DiszpKrYNg8");
+    let set_ngoai = value_set("h9902.json", "O6uvpzGd5pu");
+    let long_csv = file(
+        "doi-soat.csv",
+        &format!("unit,row_code,column_number,value\nZ5,{lua},1,100\n"),
+    );
     let backup = dir.join("sao-luu.db").display().to_string();
     let anchors = dir.join("neo.jsonl").display().to_string();
+    let agg_doc = dir.join("tong-hop-r.json").display().to_string();
+    let catalogue_doc = dir.join("danh-muc.json").display().to_string();
     let r = |unit: &'static str| ["--period", "202611", "--unit", unit];
     let with = |head: &[&str], tail: &[&str]| -> Vec<String> {
         head.iter().chain(tail).map(|s| s.to_string()).collect()
@@ -652,7 +706,125 @@ fn the_whole_command_role_table_holds() {
             agg_view,
         ),
         row(&["aggregate", "TINH", "202611"], NONE),
+        // DHIS2 data value sets: exporting reads the units in reach (every role here
+        // reaches R's units; nobody but sysadmin NGOAI's); importing is data entry.
+        row(
+            &[
+                "exchange",
+                "export",
+                "report-data",
+                "R",
+                "202611",
+                "--dhis2",
+                "--mapping",
+                &mapping,
+            ],
+            ALL,
+        ),
+        row(
+            &[
+                "exchange",
+                "export",
+                "report-data",
+                "NGOAI",
+                "202611",
+                "--dhis2",
+                "--mapping",
+                &mapping,
+            ],
+            NONE,
+        ),
+        row(
+            &[
+                "exchange",
+                "import",
+                &set_r,
+                "--dhis2",
+                "--mapping",
+                &mapping,
+                "--regime",
+                "R",
+            ],
+            leak(vec!["data_entry"]),
+        ),
+        row(
+            &[
+                "exchange",
+                "import",
+                &set_r,
+                "--dhis2",
+                "--mapping",
+                &mapping,
+                "--regime",
+                "R",
+                "--dry-run",
+            ],
+            leak(vec!["data_entry"]),
+        ),
+        row(
+            &[
+                "exchange",
+                "import",
+                &set_ngoai,
+                "--dhis2",
+                "--mapping",
+                &mapping,
+                "--regime",
+                "NGOAI",
+            ],
+            NONE,
+        ),
+        // Reconciling reads, as exporting does.
+        row(&["reconcile", "R", "202611", "--source", &long_csv], ALL),
+        row(
+            &["reconcile", "NGOAI", "202611", "--source", &long_csv],
+            NONE,
+        ),
         row(&["dashboard", "--regime", "TINH"], NONE),
+        // exchange: documents of a regime leave with an aggregator's or viewer's
+        // signature of its lead unit; a report's data with anyone's who may read it; the
+        // catalogue with the sysadmin's. They come in through the lead unit's aggregator
+        // (the catalogue through the sysadmin).
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &["exchange", "export", "aggregate", "R", "202611"],
+                agg_view,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &["exchange", "export", "report-status", "R", "202611"],
+                agg_view,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(
+                &[
+                    "exchange",
+                    "export",
+                    "report-data",
+                    "R",
+                    "202611",
+                    "--unit",
+                    "Z4",
+                ],
+                ALL,
+            )
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(&["exchange", "export", "aggregate", "TINH", "202611"], NONE)
+        },
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(&["exchange", "export", "catalogue"], NONE)
+        },
+        cell(&["exchange", "import"], &[&agg_doc], lead),
+        cell(&["exchange", "import", "--dry-run"], &[&agg_doc], lead),
+        cell(&["exchange", "import"], &[&catalogue_doc], NONE),
         // Anyone, signed in or not, and one's own session and tokens.
         row(&["period", "current", "--type", "monthly"], ALL),
         row(&["calendar", "holidays", "2026"], ALL),

@@ -27,6 +27,8 @@ const FILES: &[&str] = &[
     "monitor",
     "dashboard",
     "notice",
+    "dhis2",
+    "reconcile",
 ];
 
 /// Where relative `$id`s resolve: the schemas name each other as `audit.schema.json`.

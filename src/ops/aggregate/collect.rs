@@ -494,6 +494,9 @@ pub struct Collection {
     /// With [`Need::Workbook`]: revision id → whether its signature verifies, for
     /// the revisions counted that are their unit's last sent.
     pub signatures: HashMap<i64, bool>,
+    /// The running aggregate of the counted units (for an aggregate document's
+    /// components).
+    pub sums: engine::Sums,
 }
 
 /// Aggregates a regime's period (see [`Need`] for what else is gathered on the way).
@@ -638,6 +641,7 @@ pub fn aggregate(
         form,
         aggregate: agg,
         signatures,
+        sums,
     })
 }
 

@@ -1,0 +1,28 @@
+-- Exchange documents received (`exchange import`): each once, by its identity (the
+-- digest of everything its signature covers and the signature), with the document
+-- kept as it came; and the senders' public keys seen, so a key that changes for the
+-- same sender and key id is noticed.
+CREATE TABLE exchange_document (
+    id              TEXT PRIMARY KEY,
+    document_type   TEXT NOT NULL,
+    sender_system   TEXT NOT NULL,
+    sender_unit     TEXT NOT NULL,
+    receiver_system TEXT NOT NULL,
+    receiver_unit   TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    content_digest  TEXT NOT NULL,
+    key_id          INTEGER NOT NULL,
+    public_key      TEXT NOT NULL,
+    imported_at     TEXT NOT NULL,
+    imported_by     TEXT NOT NULL,
+    document        TEXT NOT NULL
+);
+
+CREATE TABLE exchange_peer_key (
+    sender_system TEXT NOT NULL,
+    sender_unit   TEXT NOT NULL,
+    key_id        INTEGER NOT NULL,
+    public_key    TEXT NOT NULL,
+    first_seen    TEXT NOT NULL,
+    PRIMARY KEY (sender_system, sender_unit, key_id)
+);
