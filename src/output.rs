@@ -431,6 +431,101 @@ pub fn new_table() -> Table {
     table
 }
 
+/// Fits `table` to its width keeping every word whole: each column is at least as
+/// wide as its longest word, the room left goes to the columns whose text is longer
+/// (water-filling), and cells are wrapped between words here, so a narrow terminal
+/// never sees a syllable ("Phườn|g") or a code ("KTXH-|THANG", "20/11|/2026") cut.
+/// When even the longest words do not fit, the lines run long rather than cut one.
+pub fn keep_words_whole(table: Table) -> Table {
+    let Some(total) = table.width() else {
+        return table;
+    };
+    let header: Option<Vec<String>> = table
+        .header()
+        .map(|h| h.cell_iter().map(|c| c.content()).collect());
+    let rows: Vec<Vec<String>> = table
+        .row_iter()
+        .map(|r| r.cell_iter().map(|c| c.content()).collect())
+        .collect();
+    // (longest word, longest line) per column.
+    let mut sizes: Vec<(usize, usize)> = Vec::new();
+    for cells in header.iter().chain(&rows) {
+        for (i, text) in cells.iter().enumerate() {
+            let word = text
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let line = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            if sizes.len() <= i {
+                sizes.resize(i + 1, (0, 0));
+            }
+            sizes[i] = (sizes[i].0.max(word), sizes[i].1.max(line));
+        }
+    }
+    let n = sizes.len();
+    // Borders (n + 1) and one space of padding on each side of each column.
+    let avail = usize::from(total).saturating_sub(n + 1 + 2 * n);
+    if sizes.iter().map(|s| s.1).sum::<usize>() <= avail {
+        return table;
+    }
+    let mut widths: Vec<usize> = sizes.iter().map(|s| s.0.max(1)).collect();
+    let mut extra = avail.saturating_sub(widths.iter().sum());
+    while extra > 0 {
+        let wanting: Vec<usize> = (0..n).filter(|&i| widths[i] < sizes[i].1).collect();
+        if wanting.is_empty() {
+            break;
+        }
+        let share = (extra / wanting.len()).max(1);
+        for i in wanting {
+            let give = share.min(sizes[i].1 - widths[i]).min(extra);
+            widths[i] += give;
+            extra -= give;
+            if extra == 0 {
+                break;
+            }
+        }
+    }
+    let wrap = |cells: &[String]| -> Vec<String> {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, t)| wrap_words(t, widths.get(i).copied().unwrap_or(usize::MAX)))
+            .collect()
+    };
+    let mut fitted = Table::new();
+    fitted.load_style(UTF8_FULL_CONDENSED);
+    fitted.set_content_arrangement(ContentArrangement::Disabled);
+    if let Some(h) = &header {
+        fitted.set_header(wrap(h));
+    }
+    for r in &rows {
+        fitted.add_row(wrap(r));
+    }
+    fitted
+}
+
+/// `text` wrapped at spaces into lines of at most `width` characters; a word longer
+/// than `width` stays whole on its own line.
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut current = String::new();
+        for word in line.split_whitespace() {
+            let len = current.chars().count();
+            if len > 0 && len + 1 + word.chars().count() > width {
+                out.push(std::mem::take(&mut current));
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push(current);
+    }
+    out.join("\n")
+}
+
 fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
     let mut table = new_table();
     match value {
@@ -441,19 +536,39 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
                     Lang::En => "(nothing)\n".into(),
                 };
             }
-            let keys = keys_of(value, fields);
-            table.set_header(keys.iter().map(|k| {
+            let rows = rows_of(value);
+            let mut keys = keys_of(value, fields);
+            let name = |k: &(String, String, String)| {
                 if lang == Lang::Vi {
                     k.1.clone()
                 } else {
                     k.2.clone()
                 }
-            }));
-            for row in rows_of(value) {
+            };
+            // The regime and period every row shares (the list was filtered on them)
+            // are said once above the table, not repeated on each row.
+            let mut shared = Vec::new();
+            if rows.len() >= 2 {
+                keys.retain(|k| {
+                    let first = rows[0].get(&k.0).filter(|v| !v.is_null());
+                    let same = matches!(k.0.as_str(), "regime" | "period")
+                        && first.is_some()
+                        && rows.iter().all(|r| r.get(&k.0) == first);
+                    if let (true, Some(v)) = (same, first) {
+                        shared.push(format!("{}: {}", name(k), cell(&k.0, v, lang)));
+                    }
+                    !same
+                });
+            }
+            table.set_header(keys.iter().map(name));
+            for row in &rows {
                 table.add_row(
                     keys.iter()
                         .map(|k| cell(&k.0, row.get(&k.0).unwrap_or(&Value::Null), lang)),
                 );
+            }
+            if !shared.is_empty() {
+                return format!("{}\n{}\n", shared.join(" · "), keep_words_whole(table));
             }
         }
         Value::Object(map) => {
@@ -477,7 +592,7 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
         }
         other => return format!("{}\n", human(other, lang)),
     }
-    format!("{table}\n")
+    format!("{}\n", keep_words_whole(table))
 }
 
 /// One line per announcement, for people: login, reminders.
@@ -831,7 +946,7 @@ impl Rows<'_> {
                 for row in rows {
                     table.add_row(row);
                 }
-                let text = format!("{table}\n");
+                let text = format!("{}\n", keep_words_whole(table));
                 // The widths as drawn: the top border's segments between its corners.
                 let top = text.lines().next().unwrap_or_default();
                 let inner = top.trim_start_matches('┌').trim_end_matches('┐');
@@ -1337,6 +1452,69 @@ mod rows_tests {
                 k.0
             );
         }
+    }
+
+    /// At 80 and 120 columns a list wraps between words: every word of every cell is
+    /// found whole on one line.
+    #[test]
+    fn narrow_terminals_wrap_between_words() {
+        let rows: Vec<Value> = (0..4)
+            .map(|i| {
+                serde_json::json!({
+                    "regime": "KTXH-THANG",
+                    "period": "202611",
+                    "unit": format!("9900{i}"),
+                    "unit_name": format!("Phường Trường Thi số {i} thuộc tỉnh Hà Sơn mới sáp nhập"),
+                    "status": "accepted",
+                    "deadline": "2026-11-20T23:59:59+07:00",
+                    "sent_at": "2026-11-24T09:30:00+07:00",
+                    "reason": "Số liệu diện tích gieo trồng chưa khớp với báo cáo của phòng kinh tế",
+                })
+            })
+            .collect();
+        let value = Value::Array(rows);
+        // The list as `status --regime KTXH-THANG` shows it: the regime left out.
+        let fields = crate::fields![
+            ("period", "Kỳ", "Period"),
+            ("unit", "Đơn vị", "Unit"),
+            ("unit_name", "Tên đơn vị", "Unit name"),
+            ("status", "Trạng thái", "Status"),
+            ("deadline", "Hạn gửi", "Deadline"),
+            ("sent_at", "Gửi lúc", "Sent at"),
+            ("reason", "Lý do", "Reason"),
+        ];
+        let whole = |text: &str, width: u16| {
+            for word in [
+                "Phường",
+                "Trường",
+                "20/11/2026",
+                "24/11/2026",
+                "99003",
+                "nhập",
+                "khớp",
+                "trồng",
+                "phòng",
+            ] {
+                assert!(
+                    text.lines().any(|l| l.contains(word)),
+                    "{width}: «{word}» split\n{text}"
+                );
+            }
+        };
+        for width in [80u16, 120] {
+            let text = with_table_width(Some(width), || to_table(&value, fields, Lang::Vi));
+            for line in text.lines() {
+                assert!(
+                    line.chars().count() <= usize::from(width),
+                    "{width}: {line}"
+                );
+            }
+            whole(&text, width);
+        }
+        // Too many columns for 60: the lines run long, no word is cut.
+        let text = with_table_width(Some(60), || to_table(&value, &[], Lang::Vi));
+        whole(&text, 60);
+        assert!(text.contains("KTXH-THANG"), "{text}");
     }
 
     /// Tables after the first are drawn as comfy-table draws the first, at its widths.

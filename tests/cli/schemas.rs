@@ -1396,7 +1396,9 @@ fn monitoring_prints_the_documented_shapes() {
         let (head, body) = text
             .split_once("\n\n")
             .expect("a header, an empty line, a body");
-        let fields: Vec<(&str, &str)> = head
+        // A long subject goes on in continuation lines (RFC 5322 folding).
+        let unfolded = head.replace("\n ", " ");
+        let fields: Vec<(&str, &str)> = unfolded
             .lines()
             .map(|l| {
                 l.split_once(": ")
@@ -1419,18 +1421,25 @@ fn monitoring_prints_the_documented_shapes() {
         let to = r["email"]
             .as_str()
             .map_or_else(|| format!("{user}@localhost"), str::to_string);
-        let subject = fields[2]
-            .1
-            .strip_prefix("=?UTF-8?B?")
-            .and_then(|s| s.strip_suffix("?="))
-            .expect("an encoded-word");
         use base64::Engine;
-        let subject = String::from_utf8(
-            base64::engine::general_purpose::STANDARD
-                .decode(subject)
-                .unwrap(),
-        )
-        .unwrap();
+        let mut bytes = Vec::new();
+        for word in fields[2].1.split(' ') {
+            assert!(
+                word.len() <= 75,
+                "an encoded-word of {} characters",
+                word.len()
+            );
+            let b64 = word
+                .strip_prefix("=?UTF-8?B?")
+                .and_then(|s| s.strip_suffix("?="))
+                .expect("an encoded-word");
+            bytes.extend(
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .unwrap(),
+            );
+        }
+        let subject = String::from_utf8(bytes).unwrap();
         assert_eq!(
             fields,
             [

@@ -12,7 +12,8 @@ use crate::web::Visitor;
 const BOARD: &str = "/board/KTXH/202611";
 
 /// Every commune's report of November 2026 entered, approved, signed and sent through
-/// the CLI, as `tests/cli/server.rs` does; commune n reports Lúa = 1000,5 × n.
+/// the CLI, as `tests/cli/server.rs` does; commune n reports Lúa = 1000,5 × n for the
+/// month (column 2, the actuals the board charts).
 fn sent_by_every_commune(env: &crate::common::Env) {
     for n in 1..=3 {
         let unit = format!("H99.0{n}");
@@ -22,7 +23,7 @@ fn sent_by_every_commune(env: &crate::common::Env) {
             0,
             0,
             false,
-            &[("Lúa", 1, 1000.5 * n as f64), ("Ngô", 2, 12.0)],
+            &[("Lúa", 2, 1000.5 * n as f64), ("Ngô", 2, 12.0)],
         );
         env.login(&format!("nhap.0{n}"), PW).ok();
         env.json(&[
@@ -352,7 +353,8 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     let charted = v.get(BOARD);
     let chart = &charted.body[charted.body.find(r#"<svg id="chart-indicator""#).unwrap()..];
     let chart = &chart[..chart.find("</svg>").unwrap()];
-    assert!(chart.contains(">4.002</text>"), "{chart}");
+    // Diện tích (the sum of Lúa 4.002 and Ngô 24 of the accepted reports), this month.
+    assert!(chart.contains(">4.026</text>"), "{chart}");
     assert!(chart.contains("Tháng 11 năm 2026"), "{chart}");
     let ngo_key = env.row_key("KTXH01", "Ngô");
     let ngo = v.get(&format!("{BOARD}?indicator={ngo_key}"));
@@ -371,7 +373,7 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     assert!(en.body.contains("Status board"), "{}", en.body);
     assert!(en.body.contains("November 2026"), "{}", en.body);
     assert!(en.body.contains("Units by timeliness"));
-    assert!(en.body.contains(">4,002</text>"), "{}", en.body);
+    assert!(en.body.contains(">4,026</text>"), "{}", en.body);
     server.stop();
 }
 
