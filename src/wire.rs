@@ -227,6 +227,8 @@ mod tests {
     #[test]
     fn server_only_commands_are_named() {
         assert_eq!(runs(&["backup"]), Runs::ServerOnly);
+        assert_eq!(runs(&["audit", "anchor"]), Runs::ServerOnly);
+        assert_eq!(runs(&["audit", "verify"]), Runs::Anywhere);
         assert_eq!(runs(&["text", "convert"]), Runs::ClientOnly);
         assert_eq!(runs(&["report", "send"]), Runs::Anywhere);
     }

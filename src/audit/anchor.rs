@@ -294,7 +294,7 @@ pub fn missing_error(problems: &[Problem]) -> Option<Error> {
                     first.msg.vi
                 ),
                 format!(
-                    "The audit trail no longer holds {n} anchored heads; first: {}",
+                    "The audit trail no longer holds {n} anchored head(s); first: {}",
                     first.msg.en
                 ),
             ),

@@ -173,7 +173,8 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                         ("ok", "Toàn vẹn", "Intact"),
                         ("entries", "Số mục", "Entries"),
                         ("objects", "Số đối tượng", "Objects"),
-                        ("head", "Đầu chuỗi", "Head")
+                        ("head", "Đầu chuỗi", "Head"),
+                        ("anchors", "Các mốc neo", "Anchors")
                     ],
                 )?;
             }

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-use super::{check, inspect_backup, remove_db_files, write_part, BackupInfo};
+use super::{check, remove_db_files, write_part, BackupInfo};
 use crate::domain::retention::{self, Policy};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::store::Store;
@@ -99,42 +99,47 @@ pub fn backup_into(store: &Store, dir: &Path, today: Date, policy: &Policy) -> R
     require_folder(dir)?;
     let dest = dir.join(file_name(today));
     let part = write_part(store, &dest).map_err(|e| folder_error(dir, &e))?;
-    let checked = (|| -> Result<()> {
+    // The copy's schema version and audit head, as its check found them.
+    let checked = (|| -> Result<(i64, Option<String>)> {
         let conn = Connection::open_with_flags(&part, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let report = check(&conn)?;
-        match report.first_problem() {
-            None => Ok(()),
-            Some(why) => {
-                let n = report.problem_count();
-                Err(Error::new(
-                    Kind::Failure,
-                    Msg::new(
-                        format!(
-                            "Bản sao lưu không đạt kiểm tra nên không được giữ: {}",
-                            why.vi
-                        ),
-                        format!("The backup failed its check and was not kept: {}", why.en),
+        if let Some(why) = report.first_problem() {
+            let n = report.problem_count();
+            return Err(Error::new(
+                Kind::Failure,
+                Msg::new(
+                    format!(
+                        "Bản sao lưu không đạt kiểm tra nên không được giữ: {}",
+                        why.vi
                     ),
-                )
-                .with_details(report.details(n))
-                .with_hint(Msg::new(
-                    "chạy baocao check trên cơ sở dữ liệu đang dùng",
-                    "run baocao check on the live database",
-                )))
-            }
+                    format!("The backup failed its check and was not kept: {}", why.en),
+                ),
+            )
+            .with_details(report.details(n))
+            .with_hint(Msg::new(
+                "chạy baocao check trên cơ sở dữ liệu đang dùng",
+                "run baocao check on the live database",
+            )));
         }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok((version, report.audit.head))
     })()
-    .and_then(|()| Ok(std::fs::rename(&part, &dest)?));
-    if let Err(e) = checked {
-        remove_db_files(&part);
-        return Err(e);
-    }
-    let info = inspect_backup(&dest)?;
+    .and_then(|found| {
+        std::fs::rename(&part, &dest)?;
+        Ok(found)
+    });
+    let (schema_version, audit_head) = match checked {
+        Ok(found) => found,
+        Err(e) => {
+            remove_db_files(&part);
+            return Err(e);
+        }
+    };
     let backup = BackupInfo {
         file: dest.display().to_string(),
         bytes: std::fs::metadata(&dest)?.len(),
-        schema_version: info.schema_version,
-        audit_head: info.audit_head,
+        schema_version,
+        audit_head,
     };
     let (kept, removed) = rotate(dir, policy)?;
     Ok(Rotation {
