@@ -124,6 +124,9 @@ pub struct Meta {
     pub data_as_of: String,
     /// Revision statuses counted in the aggregate (`accepted`, ...).
     pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
+    /// Which approved (and signed, sent) aggregate this is, in words (`aggregate
+    /// approve|send`); `None` when the lead unit approved none of this period.
+    pub approval: Option<String>,
 }
 
 /// Timeliness counts of one unit over a span, for the dashboard.

@@ -162,6 +162,7 @@ fn meta() -> Meta {
         generated_by: "tonghop.tanchau".into(),
         data_as_of: "2026-11-25T07:59:00+07:00".into(),
         statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
+        approval: None,
     }
 }
 

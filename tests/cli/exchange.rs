@@ -337,3 +337,156 @@ fn through_a_server_the_document_is_signed_on_the_client() {
     assert_eq!(imported["documents"][0]["verdict"], "created");
     server.stop();
 }
+
+#[test]
+fn the_lead_unit_approves_signs_and_sends_its_aggregate_upward() {
+    let env = province();
+    // Aggregating is as before.
+    let agg = env.json(&["aggregate", "SXLUA", "202611"]);
+    assert_eq!(agg["coverage"]["included"], 2);
+    // Nothing is sent before the leader approves.
+    env.run(&["aggregate", "send", "SXLUA", "202611"]).code(7);
+    let approved = env.json(&[
+        "aggregate",
+        "approve",
+        "SXLUA",
+        "202611",
+        "--comment",
+        "Đồng ý gửi Bộ",
+    ]);
+    assert_eq!(approved["revision"]["state"], "approved");
+    assert_eq!(approved["revision"]["revision"], 1);
+    // The returned report, sent again and accepted, changes the aggregate: sending is refused until approved again.
+    let cells = [
+        ("r1", "c1", "7"),
+        ("r1", "c2", "7"),
+        ("r2", "c1", "10"),
+        ("r2", "c2", "10"),
+    ];
+    report_in(&env, "202611", "H99.03", &cells, true);
+    let e = env
+        .run(&["--lang", "en", "aggregate", "send", "SXLUA", "202611"])
+        .code(7);
+    assert!(
+        e.stderr.contains("changed since it was approved"),
+        "{}",
+        e.stderr
+    );
+    env.json(&["aggregate", "approve", "SXLUA", "202611"]);
+    let out = env.path("gui-bo.json");
+    let sent = env.json(&[
+        "aggregate",
+        "send",
+        "SXLUA",
+        "202611",
+        "--to",
+        "BO.NN",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(sent["revision"]["state"], "sent");
+    assert_eq!(sent["revision"]["sent_by"], "admin");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_schema("document", &doc);
+    assert_eq!(doc["document_type"], "aggregate");
+    assert_eq!(doc["receiver"]["unit"], "BO.NN");
+    assert_eq!(doc["content"]["coverage"]["included"], 3);
+    assert_eq!(doc["content_digest"], sent["revision"]["content_digest"]);
+    // Sent once; approving again opens the next revision (a correction).
+    env.run(&["aggregate", "send", "SXLUA", "202611"]).code(7);
+    let h = env.json(&["aggregate", "history", "SXLUA", "202611"]);
+    let steps: Vec<(i64, &str)> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["revision"].as_i64().unwrap(),
+                t["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(steps, [(1, "approve"), (1, "approve"), (1, "send")]);
+    assert_eq!(h["history"][0]["comment"], "Đồng ý gửi Bộ");
+    let again = env.json(&["aggregate", "approve", "SXLUA", "202611"]);
+    assert_eq!(again["revision"]["revision"], 2);
+    // The workbook says which approved, signed aggregate it is.
+    let xlsx = env.path("th.xlsx");
+    env.run(&[
+        "export",
+        "aggregate",
+        "SXLUA",
+        "202611",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ])
+    .ok();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    let names = book.sheet_names().to_vec();
+    let text: String = names
+        .iter()
+        .map(|n| {
+            let r = book.worksheet_range(n).unwrap();
+            r.rows()
+                .map(|row| {
+                    row.iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains(again["revision"]["content_digest"].as_str().unwrap()),
+        "{text}"
+    );
+    // The audit trail has every step.
+    env.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn through_a_server_the_aggregate_is_approved_then_signed_on_the_senders_machine() {
+    let env = province();
+    let server = crate::server::Server::start(&env, &[]);
+    let client = Env::new();
+    let remote = |args: &[&str], stdin: Option<&str>| {
+        let mut c = client.cmd();
+        c.env("BAOCAO_SERVER", &server.url)
+            .env("BAOCAO_NOW", "2026-11-16T09:00:00+07:00")
+            .args(args);
+        crate::common::run_command(c, stdin)
+    };
+    remote(
+        &["login", "admin", "--password-stdin"],
+        Some(&format!("{}\n", crate::common::ADMIN_PW)),
+    )
+    .ok();
+    let key = remote(&["-o", "json", "account", "key", "generate"], None)
+        .ok()
+        .json();
+    remote(&["aggregate", "approve", "SXLUA", "202611"], None).ok();
+    let out = client.path("gui.json");
+    let sent = remote(
+        &[
+            "-o",
+            "json",
+            "aggregate",
+            "send",
+            "SXLUA",
+            "202611",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(sent["revision"]["state"], "sent");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["signature"]["public_key"], key["public_key"]);
+    server.stop();
+}

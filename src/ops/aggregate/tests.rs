@@ -476,6 +476,7 @@ fn the_streamed_workbook_holds_what_the_whole_one_holds() {
             generated_by: actor.username.clone(),
             data_as_of: crate::clock::rfc3339(Province::now()),
             statuses: o.statuses.clone(),
+            approval: None,
         };
         crate::export::write_aggregate_workbook(
             &c.form,

@@ -79,7 +79,7 @@ fn sender(conn: &Connection, system: &str, unit_code: &str, actor: &Actor) -> Re
     })
 }
 
-fn receiver(conn: &Connection, req: &ExportRequest, lead: Option<&str>) -> Result<Party> {
+pub fn receiver(conn: &Connection, req: &ExportRequest, lead: Option<&str>) -> Result<Party> {
     let system = req
         .to_system
         .clone()
