@@ -220,8 +220,41 @@ fn report_data_documents_carry_the_units_own_signature() {
         .map(|d| d["sender"]["unit"].as_str().unwrap())
         .collect();
     assert_eq!(units, ["H99.01", "H99.02", "H99.03"]);
-    // A value changed inside the content, digest recomputed and re-signed by someone
-    // else, still fails on the unit's own signature: shown by import refusing (5).
+    // A value changed inside the content, the digest recomputed and the envelope
+    // signed again by another key, still fails on the unit's own signature (exit 5).
+    {
+        use baocao::ops::exchange::document::{digest, Document, Unsigned};
+        let mut d: Document = serde_json::from_value(one.clone()).unwrap();
+        let values = d.content["values"].as_array_mut().unwrap();
+        let cell = values
+            .iter_mut()
+            .find(|v| v[0] == "r2" && v[1] == "c1")
+            .unwrap();
+        cell[2] = Value::String("55".into());
+        let forged = Unsigned {
+            format: d.format.clone(),
+            document_type: d.document_type,
+            sender: d.sender.clone(),
+            receiver: d.receiver.clone(),
+            created_at: d.created_at.clone(),
+            content_digest: digest(&d.content),
+            content: d.content.clone(),
+        }
+        .seal(99, &ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]));
+        assert_eq!(forged.flaw(), None, "the envelope itself checks");
+        let f = env.write(
+            "forged-report.json",
+            &serde_json::to_string(&forged).unwrap(),
+        );
+        let e = env
+            .run(&["--lang", "en", "exchange", "import", f.to_str().unwrap()])
+            .code(5);
+        assert!(e.stderr.contains("unit's signature"), "{}", e.stderr);
+        // Unchanged, the unit's signature checks and the document comes in.
+        let good = env.write("report.json", &one.to_string());
+        let done = env.json(&["exchange", "import", good.to_str().unwrap()]);
+        assert_eq!(done["documents"][0]["verdict"], "created");
+    }
     let status = env.json(&["exchange", "export", "report-status", "SXLUA", "202611"]);
     assert_schema("document", &status);
     assert_eq!(status["document_type"], "report_status");
@@ -489,4 +522,20 @@ fn through_a_server_the_aggregate_is_approved_then_signed_on_the_senders_machine
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(doc["signature"]["public_key"], key["public_key"]);
     server.stop();
+}
+
+#[test]
+fn the_sample_documents_match_the_schema_and_check() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exchange");
+    for name in ["catalogue", "report-data", "report-status", "aggregate"] {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_schema("document", &doc);
+        let parsed = baocao::ops::exchange::document::Document::parse_all(&text, name).unwrap();
+        assert_eq!(parsed[0].flaw(), None, "{name}");
+    }
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("import-report.json")).unwrap())
+            .unwrap();
+    assert_schema("import_report", &report);
 }
