@@ -719,3 +719,114 @@ fn three_thousand_communes_aggregate_with_district_subtotals() {
 fn format_tenths(n: i64) -> String {
     Decimal::new(n, 1).normalize().to_string()
 }
+
+/// One province's running aggregate of its communes, as its aggregate document
+/// carries it (components, through JSON and back).
+fn province_components(plan: &super::engine::Plan, communes: &[UnitInput]) -> String {
+    let mut sums = plan.sums();
+    for u in communes {
+        let mut slots: super::engine::Slots = vec![None; plan.n_slots()];
+        for ((r, c), v) in &u.values {
+            if let Some(s) = plan.slot_of(r, c) {
+                slots[s] = Some(v.clone());
+            }
+        }
+        plan.add(&mut sums, &slots);
+    }
+    serde_json::to_string(&plan.components(&sums)).expect("components serialize")
+}
+
+#[test]
+fn thirty_four_provinces_federated_from_their_components_equal_the_direct_aggregate() {
+    let f = form();
+    let rules = rules();
+    let plan = super::engine::Plan::new(&f, &rules);
+    // 34 provinces of 1 to 40 communes; values with fractions, some blanks, a zero
+    // weight, so averages, weighted averages, extremes and the ratio column all move.
+    let mut provinces: Vec<Vec<UnitInput>> = Vec::new();
+    let mut n = 0i64;
+    for p in 0..34i64 {
+        let mut communes = Vec::new();
+        for k in 0..(1 + (p * 7) % 40) {
+            n += 1;
+            let v = |base: i64, scale: u32| Decimal::new(base + (n * 37 + k * 11) % 997, scale);
+            let mut cells = Values::new();
+            let mut put = |r: &str, c: &str, d: Decimal| {
+                cells.insert((r.into(), c.into()), Value::Number(d));
+            };
+            for c in ["c1", "c2", "c3"] {
+                put(
+                    "lua",
+                    c,
+                    if n % 13 == 0 {
+                        Decimal::ZERO
+                    } else {
+                        v(100, 1)
+                    },
+                );
+                if n % 5 != 0 {
+                    put("ngo", c, v(10, 2));
+                }
+                put("ns", c, v(400, 1));
+                put("tl", c, v(50, 2));
+                put("gmin", c, v(-300, 0));
+                put("gmax", c, v(7, 3));
+                put("kd", c, v(1, 0));
+            }
+            put("ngheo", "c2", v(20, 0));
+            communes.push(UnitInput {
+                unit: format!("P{p:02}X{k:02}"),
+                unit_name: format!("Xã {k} tỉnh {p}"),
+                parent: Some(format!("P{p:02}")),
+                status: RevisionStatus::Accepted,
+                values: cells,
+            });
+        }
+        provinces.push(communes);
+    }
+    let all: Vec<&UnitInput> = provinces.iter().flatten().collect();
+    assert_eq!(all.len() as i64, n);
+    let direct = combine(&f, &rules, &all);
+
+    let mut national = plan.sums();
+    for communes in &provinces {
+        let travelled: Vec<super::engine::Component> =
+            serde_json::from_str(&province_components(&plan, communes)).expect("components parse");
+        national.merge(&plan.sums_from(&travelled).expect("components fit the form"));
+    }
+    let federated = plan.values(&national);
+    // Cell for cell: sums, averages over all communes, weighted averages weighted by
+    // all communes' areas, extremes, and the ratio column recomputed from the totals.
+    assert_eq!(federated, direct);
+    assert!(get(&direct, "ns", "c2").is_some() && get(&direct, "dt", "c4").is_some());
+    assert!(get(&direct, "kd", "c1").is_none());
+
+    // Averaging the provinces' own averages would not do: it differs here.
+    let provincial: Vec<Values> = provinces
+        .iter()
+        .map(|c| combine(&f, &rules, &c.iter().collect::<Vec<_>>()))
+        .collect();
+    let mean_of_means = provincial
+        .iter()
+        .filter_map(|v| get(v, "tl", "c1"))
+        .sum::<Decimal>()
+        / Decimal::from(provincial.len());
+    assert_ne!(Some(mean_of_means), get(&direct, "tl", "c1"));
+
+    // A component of a cell the form does not have, or twice the same, is refused.
+    let stray = super::engine::Component {
+        row: "khong-co".into(),
+        column: "c1".into(),
+        n: 1,
+        sum: "1".into(),
+        weights: "0".into(),
+        min: None,
+        max: None,
+        overflow: false,
+    };
+    assert!(plan.sums_from(&[stray]).is_err());
+    let twice: Vec<super::engine::Component> =
+        serde_json::from_str(&province_components(&plan, &provinces[3])).unwrap();
+    let doubled: Vec<_> = twice.iter().chain(&twice[..1]).cloned().collect();
+    assert!(plan.sums_from(&doubled).is_err());
+}

@@ -1,7 +1,7 @@
 //! `baocao aggregate …`: a regime's period over units, with coverage, subtotals,
 //! year to date and the same period last year.
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use serde_json::{json, Map, Value};
 
 use crate::aggregate::model::AggRow;
@@ -210,4 +210,245 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
             .emit(&Value::Array(flat_rows_as(g, None, rates)), &[])?;
     }
     Ok(())
+}
+
+/// `aggregate REGIME PERIOD`, or one of the steps that take the lead unit's aggregate
+/// upward (`approve`, `send`, `history`).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct AggregateCmd {
+    #[command(flatten)]
+    pub args: Option<AggregateArgs>,
+    #[command(subcommand)]
+    pub step: Option<AggregateStep>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AggregateStep {
+    /// Approve the lead unit's aggregate of a period as it is now (the lead unit's
+    /// leader, approver): its content is pinned for sending. Again while unsent when it
+    /// has changed; after sending, a correction (the next revision).
+    ///
+    /// Exit status: 4 unless approver of the regime's lead unit; 6 for an unknown
+    /// regime; 5 for a malformed period; 7 when no report is accepted yet.
+    Approve(StepArgs),
+    /// Sign and send the approved aggregate upward as an aggregate document (the lead
+    /// unit's sender, with a signing key): the document is printed or written to --out,
+    /// for the receiving system's `exchange import`.
+    ///
+    /// Exit status: 4 unless sender of the regime's lead unit; 7 when nothing is
+    /// approved, it was sent, the aggregate changed since it was approved (approve it
+    /// again), or the account has no signing key here.
+    Send(SendArgs),
+    /// The revisions of the aggregate sent upward and every step, with actor and time.
+    History(WhichArgs),
+}
+
+impl AggregateStep {
+    pub fn verb(&self) -> &'static str {
+        match self {
+            AggregateStep::Approve(_) => "approve",
+            AggregateStep::Send(_) => "send",
+            AggregateStep::History(_) => "history",
+        }
+    }
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct WhichArgs {
+    /// The regime code.
+    pub regime: String,
+    /// The period (202611, 2026Q1, …).
+    pub period: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct StepArgs {
+    #[command(flatten)]
+    pub which: WhichArgs,
+    /// A comment recorded with the step.
+    #[arg(long)]
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub step: StepArgs,
+    /// The receiving unit's code (default: the lead unit's parent, else the system itself).
+    #[arg(long, value_name = "UNIT")]
+    pub to: Option<String>,
+    /// The receiving system's code (default: `VN`, the national system).
+    #[arg(long, value_name = "SYSTEM")]
+    pub to_system: Option<String>,
+    /// Write the signed document to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<std::path::PathBuf>,
+    /// Replace --out if it exists.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Return the document to sign, unsigned (the remote CLI's own step).
+    #[arg(long, hide = true, conflicts_with = "document")]
+    pub unsigned: bool,
+    /// The document signed on the sender's machine (the remote CLI's own step).
+    #[arg(long, hide = true)]
+    pub document: Option<String>,
+}
+
+const UPWARD_FIELDS: &[crate::output::Field] = crate::fields![
+    ("regime", "Chế độ", "Regime"),
+    ("period", "Kỳ", "Period"),
+    ("revision", "Bản", "Revision"),
+    ("state", "Trạng thái", "State"),
+    ("approved_by", "Người duyệt", "Approved by"),
+    ("approved_at", "Duyệt lúc", "Approved at"),
+    ("sent_by", "Người gửi", "Sent by"),
+    ("sent_at", "Gửi lúc", "Sent at"),
+    ("content_digest", "Mã băm nội dung", "Content digest")
+];
+
+fn show_upward(ctx: &Ctx, u: &ops::aggregate::approval::Upward) -> Result<()> {
+    if ctx.out.format == Format::Json {
+        return ctx.out.emit(&serde_json::to_value(u)?, &[]);
+    }
+    let mut row = serde_json::to_value(&u.revision)?;
+    if let Value::Object(m) = &mut row {
+        m.insert("regime".into(), json!(u.regime));
+        m.insert("period".into(), json!(u.period));
+    }
+    ctx.out.emit(&row, UPWARD_FIELDS)
+}
+
+pub fn cmd(ctx: &Ctx, c: AggregateCmd) -> Result<()> {
+    match (c.step, c.args) {
+        (Some(step), _) => upward(ctx, step),
+        (None, Some(a)) => run(ctx, a),
+        (None, None) => Err(crate::error::Error::new(
+            crate::error::Kind::Usage,
+            Msg::new(
+                "Cần REGIME PERIOD, hoặc approve / send / history",
+                "Give REGIME PERIOD, or approve / send / history",
+            ),
+        )),
+    }
+}
+
+fn upward(ctx: &Ctx, step: AggregateStep) -> Result<()> {
+    use ops::aggregate::approval;
+    match step {
+        AggregateStep::Approve(a) => {
+            let done = ctx.write(|tx, actor, rec| {
+                approval::approve(
+                    tx,
+                    actor,
+                    rec,
+                    &a.which.regime,
+                    &a.which.period,
+                    a.comment.as_deref(),
+                )
+            })?;
+            show_upward(ctx, &done)
+        }
+        AggregateStep::History(w) => {
+            let h = ctx.read(|tx, actor| approval::history(tx, actor, &w.regime, &w.period))?;
+            if ctx.out.format == Format::Json {
+                return ctx.out.emit(&serde_json::to_value(&h)?, &[]);
+            }
+            ctx.out.emit(
+                &serde_json::to_value(&h.history)?,
+                crate::fields![
+                    ("revision", "Bản", "Revision"),
+                    ("action", "Bước", "Step"),
+                    ("actor", "Người làm", "Actor"),
+                    ("at", "Lúc", "At"),
+                    ("comment", "Ghi chú", "Comment")
+                ],
+            )
+        }
+        AggregateStep::Send(a) => send(ctx, a),
+    }
+}
+
+fn send(ctx: &Ctx, a: SendArgs) -> Result<()> {
+    use crate::ops::exchange::document::Document;
+    use ops::aggregate::approval;
+    let req = crate::ops::exchange::ExportRequest {
+        kind: crate::ops::exchange::document::DocumentType::Aggregate,
+        regime: Some(a.step.which.regime.clone()),
+        period: Some(a.step.which.period.clone()),
+        unit: None,
+        to: a.to.clone(),
+        to_system: a.to_system.clone(),
+    };
+    if let Some(path) = &a.out {
+        crate::files::check_output(path, a.force)?;
+    }
+    // The document signed elsewhere, or the one to sign (handed out, or signed here).
+    let doc = match (&a.document, a.unsigned) {
+        (Some(text), _) => {
+            let mut docs = Document::parse_all(text, "--document")?;
+            match (docs.pop(), docs.is_empty()) {
+                (Some(d), true) => d,
+                _ => {
+                    return Err(crate::error::Error::new(
+                        crate::error::Kind::Invalid,
+                        Msg::new(
+                            "--document: cần đúng một tài liệu",
+                            "--document: exactly one document expected",
+                        ),
+                    ))
+                }
+            }
+        }
+        (None, unsigned) => {
+            if ctx.served.is_some() && !unsigned {
+                return Err(crate::error::Error::new(
+                    crate::error::Kind::Usage,
+                    Msg::new(
+                        "Bản tổng hợp được ký trên máy của người gửi, không ký trên máy chủ",
+                        "The aggregate is signed on the sender's machine, not on the server",
+                    ),
+                ));
+            }
+            let (to_sign, username) = ctx.read(|tx, actor| {
+                let at = crate::clock::rfc3339(ctx.record_time(tx)?);
+                Ok((
+                    approval::to_send(tx, actor, &at, &req)?,
+                    actor.username.clone(),
+                ))
+            })?;
+            if unsigned {
+                return ctx.out.emit(&serde_json::to_value(&to_sign)?, &[]);
+            }
+            let (key_id, key) = crate::sign::load(&ctx.db, &username)?;
+            to_sign.seal(key_id, &key)
+        }
+    };
+    let done = ctx
+        .write(|tx, actor, rec| approval::send(tx, actor, rec, &doc, a.step.comment.as_deref()))?;
+    let mut text = serde_json::to_string_pretty(&doc)?;
+    text.push('\n');
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, &text)?;
+            let p = path.display();
+            ctx.out.note(Msg::new(
+                format!(
+                    "Đã gửi bản tổng hợp {}/{} (bản {}); tài liệu đã ký: {p}",
+                    done.regime,
+                    done.period,
+                    done.revision.as_ref().map_or(0, |r| r.number)
+                ),
+                format!(
+                    "Sent the aggregate {}/{} (revision {}); the signed document: {p}",
+                    done.regime,
+                    done.period,
+                    done.revision.as_ref().map_or(0, |r| r.number)
+                ),
+            ));
+            show_upward(ctx, &done)
+        }
+        None if a.document.is_some() => show_upward(ctx, &done),
+        None => ctx.out.text(&text),
+    }
 }

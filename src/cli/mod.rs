@@ -162,7 +162,7 @@ pub enum Command {
     Entry(entry::EntryCmd),
     /// Aggregate a regime's period over units: coverage, subtotals, year to date,
     /// the same period last year. Computed cells are recomputed, never summed.
-    Aggregate(aggregate::AggregateArgs),
+    Aggregate(aggregate::AggregateCmd),
     /// Exports for provincial offices and analysts.
     #[command(subcommand)]
     Export(export::ExportCmd),
@@ -247,7 +247,10 @@ impl Command {
             Command::Outage(c) => return format!("outage {}", c.verb()),
             Command::Report(c) => return format!("report {}", c.verb()),
             Command::Entry(c) => return format!("entry {}", c.verb()),
-            Command::Aggregate(_) => "aggregate",
+            Command::Aggregate(c) => match &c.step {
+                Some(s) => return format!("aggregate {}", s.verb()),
+                None => "aggregate",
+            },
             Command::Export(c) => return format!("export {}", c.verb()),
             Command::Exchange(c) => return format!("exchange {}", c.verb()),
             Command::Dashboard(_) => "dashboard",
@@ -356,7 +359,7 @@ pub fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Outage(c) => notice::outage_cmd(ctx, c),
         Command::Report(c) => report::run(ctx, c),
         Command::Entry(c) => entry::run(ctx, c),
-        Command::Aggregate(a) => aggregate::run(ctx, a),
+        Command::Aggregate(c) => aggregate::cmd(ctx, c),
         Command::Export(c) => export::run(ctx, c),
         Command::Exchange(c) => exchange::run(ctx, c),
         Command::Dashboard(a) => dashboard::show(ctx, a),

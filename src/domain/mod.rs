@@ -1,6 +1,7 @@
 //! Pure domain logic: no database, no clock, no I/O. Values in, values out, so it can
 //! be tested exhaustively (unit tests and property tests beside each module).
 
+pub mod aggregate_state;
 pub mod calendar;
 pub mod deadline;
 pub mod exclusion;

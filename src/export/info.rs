@@ -78,6 +78,9 @@ pub fn write(
     if !agg.subtotals.is_empty() {
         lines.push(("Số nhóm tổng hợp con", Shown::Count(agg.subtotals.len())));
     }
+    if let Some(a) = &meta.approval {
+        lines.push(("Bản tổng hợp đã phê duyệt, ký số", Shown::Text(a.clone())));
+    }
     lines.extend([
         ("Số liệu tính đến", Shown::Time(meta.data_as_of.clone())),
         ("Thời điểm lập", Shown::Time(meta.generated_at.clone())),

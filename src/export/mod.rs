@@ -126,6 +126,9 @@ pub struct Meta {
     pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
     /// Decimals of each form row (by row key), from its indicator in the catalogue.
     pub row_decimals: std::collections::HashMap<String, u32>,
+    /// Which approved (and signed, sent) aggregate this is, in words (`aggregate
+    /// approve|send`); `None` when the lead unit approved none of this period.
+    pub approval: Option<String>,
 }
 
 /// Timeliness counts of one unit over a span, for the dashboard.

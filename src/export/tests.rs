@@ -163,6 +163,7 @@ fn meta() -> Meta {
         data_as_of: "2026-11-25T07:59:00+07:00".into(),
         statuses: vec![crate::domain::workflow::RevisionStatus::Accepted],
         row_decimals: Default::default(),
+        approval: None,
     }
 }
 

@@ -200,3 +200,49 @@ pub fn exchange_export(link: &mut Link, call: Call) -> Result<u8> {
     }
     Ok(0)
 }
+
+/// `aggregate send`: the server hands over the approved aggregate as a document to
+/// sign; it is signed here and sent back signed; the signed document is written here.
+pub fn aggregate_send(link: &mut Link, call: Call) -> Result<u8> {
+    let username = match username(link, &call)? {
+        Ok(u) => u,
+        Err(exit) => return Ok(exit),
+    };
+    let mut args = call.request.args.clone();
+    args.remove("out");
+    args.remove("force");
+    args.remove("document");
+    let mut ask = args.clone();
+    ask.insert("unsigned".into(), Value::Bool(true));
+    let unsigned = call.sibling(&["aggregate", "send"], ask);
+    let reply = link.exchange(&unsigned, true)?;
+    let data = match data_of(link, &unsigned, &reply)? {
+        Ok(d) => d,
+        Err(exit) => return Ok(exit),
+    };
+    let doc: crate::ops::exchange::document::Unsigned =
+        serde_json::from_value(data).map_err(|_| lacks("document"))?;
+    let (key_id, key) = crate::sign::load(link.server.key(), &username)?;
+    let sealed = doc.seal(key_id, &key);
+    let mut text = serde_json::to_string_pretty(&sealed)?;
+    text.push('\n');
+    args.insert("document".into(), Value::String(text.clone()));
+    let mut send = call.sibling(&["aggregate", "send"], args);
+    send.request.format = call.request.format;
+    let reply = link.exchange(&send, true)?;
+    if reply.response.exit != 0 {
+        return link.finish(&send, &reply);
+    }
+    match call.outputs.iter().find(|o| o.id == "out") {
+        Some(o) => {
+            crate::files::check_output(&o.path, o.replace)?;
+            std::fs::write(&o.path, &text)?;
+            link.finish(&send, &reply)
+        }
+        None => {
+            eprint!("{}", reply.response.stderr);
+            link.out.text(&text)?;
+            Ok(0)
+        }
+    }
+}

@@ -55,6 +55,7 @@ fn run(server: &str, ca: Option<&Path>, cli: &Cli, matches: &ArgMatches) -> Resu
         ["logout"] => flows::logout(&mut link, call),
         ["account", "key", "generate"] => flows::key_generate(&mut link, call),
         ["report", "send"] => flows::report_send(&mut link, call),
+        ["aggregate", "send"] => flows::aggregate_send(&mut link, call),
         ["exchange", "export"] if call.request.args.get("dhis2") != Some(&true.into()) => {
             flows::exchange_export(&mut link, call)
         }

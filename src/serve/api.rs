@@ -640,7 +640,11 @@ fn find<'a>(tree: &'a clap::Command, words: &[&str]) -> Option<&'a clap::Command
     for w in words {
         cmd = cmd.find_subcommand(w)?;
     }
-    (!words.is_empty() && cmd.get_subcommands().next().is_none()).then_some(cmd)
+    // A command runs itself when it has no subcommands, or takes its own arguments
+    // instead of one (`aggregate REGIME PERIOD` beside `aggregate approve`).
+    let runs =
+        cmd.get_subcommands().next().is_none() || cmd.is_args_conflicts_with_subcommands_set();
+    (!words.is_empty() && runs).then_some(cmd)
 }
 
 /// The command line rebuilt from a request, and how its scratch paths map back to the

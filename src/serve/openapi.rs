@@ -364,6 +364,11 @@ fn leaves(cmd: &Command, words: &mut Vec<String>, out: &mut Vec<(Vec<String>, Co
         }
         words.push(sub.get_name().to_string());
         if sub.has_subcommands() {
+            // Runnable itself too (`aggregate REGIME PERIOD` beside `aggregate approve`).
+            let ws: Vec<&str> = words.iter().map(String::as_str).collect();
+            if sub.is_args_conflicts_with_subcommands_set() && wire::runs(&ws) == Runs::Anywhere {
+                out.push((words.clone(), sub.clone()));
+            }
             leaves(sub, words, out);
         } else {
             let ws: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -934,7 +939,10 @@ mod tests {
                 .collect();
             let cmd =
                 subcommand(&root, &words).unwrap_or_else(|| panic!("{path}: no such command"));
-            assert!(!cmd.has_subcommands(), "{path}: not a runnable command");
+            assert!(
+                !cmd.has_subcommands() || cmd.is_args_conflicts_with_subcommands_set(),
+                "{path}: not a runnable command"
+            );
             assert_eq!(wire::runs(&words), Runs::Anywhere, "{path}");
             assert_eq!(wire::path_of(&words), *path);
             let op = &item["post"];

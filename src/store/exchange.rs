@@ -89,3 +89,154 @@ pub fn insert_peer_key(
     )?;
     Ok(())
 }
+
+/// One revision of a lead unit's aggregate on its way upward.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AggregateRevision {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(rename = "revision")]
+    pub number: i64,
+    pub state: String,
+    pub content_digest: String,
+    pub approved_by: String,
+    pub approved_at: String,
+    pub sent_by: Option<String>,
+    pub sent_at: Option<String>,
+    pub key_id: Option<i64>,
+    #[serde(skip)]
+    pub content: String,
+    #[serde(skip)]
+    pub document: Option<String>,
+}
+
+const AGG_SELECT: &str = "SELECT id, number, state, content_digest, approved_by, approved_at, sent_by, sent_at, key_id, content, document FROM aggregate_revision";
+
+fn agg_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<AggregateRevision> {
+    Ok(AggregateRevision {
+        id: r.get(0)?,
+        number: r.get(1)?,
+        state: r.get(2)?,
+        content_digest: r.get(3)?,
+        approved_by: r.get(4)?,
+        approved_at: r.get(5)?,
+        sent_by: r.get(6)?,
+        sent_at: r.get(7)?,
+        key_id: r.get(8)?,
+        content: r.get(9)?,
+        document: r.get(10)?,
+    })
+}
+
+/// Every revision of a regime's period's aggregate, oldest first.
+pub fn aggregate_revisions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<AggregateRevision>> {
+    let mut stmt = conn.prepare(&format!(
+        "{AGG_SELECT} WHERE regime_id = ?1 AND period = ?2 ORDER BY number"
+    ))?;
+    let rows = stmt.query_map(params![regime_id, period], agg_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A new approved revision.
+#[allow(clippy::too_many_arguments)]
+pub fn insert_aggregate_revision(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+    number: i64,
+    content: &str,
+    digest: &str,
+    by: &str,
+    at: &str,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO aggregate_revision (regime_id, period, number, state, content, content_digest, approved_by, approved_at)
+         VALUES (?1, ?2, ?3, 'approved', ?4, ?5, ?6, ?7)",
+        params![regime_id, period, number, content, digest, by, at],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// An unsent revision approved again, with what the aggregate holds now.
+pub fn reapprove(
+    conn: &Connection,
+    id: i64,
+    content: &str,
+    digest: &str,
+    by: &str,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE aggregate_revision SET content = ?2, content_digest = ?3, approved_by = ?4, approved_at = ?5
+         WHERE id = ?1 AND state = 'approved'",
+        params![id, content, digest, by, at],
+    )?;
+    Ok(())
+}
+
+pub fn mark_sent(
+    conn: &Connection,
+    id: i64,
+    by: &str,
+    at: &str,
+    key_id: i64,
+    document: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE aggregate_revision SET state = 'sent', sent_by = ?2, sent_at = ?3, key_id = ?4, document = ?5
+         WHERE id = ?1 AND state = 'approved'",
+        params![id, by, at, key_id, document],
+    )?;
+    Ok(())
+}
+
+/// One step of an aggregate's history.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AggregateTransition {
+    pub revision: i64,
+    pub action: String,
+    pub actor: String,
+    pub at: String,
+    pub comment: Option<String>,
+}
+
+pub fn insert_aggregate_transition(
+    conn: &Connection,
+    revision_id: i64,
+    action: &str,
+    actor: &str,
+    at: &str,
+    comment: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO aggregate_transition (revision_id, action, actor, at, comment) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![revision_id, action, actor, at, comment],
+    )?;
+    Ok(())
+}
+
+pub fn aggregate_transitions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<Vec<AggregateTransition>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.number, t.action, t.actor, t.at, t.comment FROM aggregate_transition t
+         JOIN aggregate_revision r ON r.id = t.revision_id
+         WHERE r.regime_id = ?1 AND r.period = ?2 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| {
+        Ok(AggregateTransition {
+            revision: r.get(0)?,
+            action: r.get(1)?,
+            actor: r.get(2)?,
+            at: r.get(3)?,
+            comment: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

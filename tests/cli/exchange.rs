@@ -220,8 +220,41 @@ fn report_data_documents_carry_the_units_own_signature() {
         .map(|d| d["sender"]["unit"].as_str().unwrap())
         .collect();
     assert_eq!(units, ["H99.01", "H99.02", "H99.03"]);
-    // A value changed inside the content, digest recomputed and re-signed by someone
-    // else, still fails on the unit's own signature: shown by import refusing (5).
+    // A value changed inside the content, the digest recomputed and the envelope
+    // signed again by another key, still fails on the unit's own signature (exit 5).
+    {
+        use baocao::ops::exchange::document::{digest, Document, Unsigned};
+        let mut d: Document = serde_json::from_value(one.clone()).unwrap();
+        let values = d.content["values"].as_array_mut().unwrap();
+        let cell = values
+            .iter_mut()
+            .find(|v| v[0] == "r2" && v[1] == "c1")
+            .unwrap();
+        cell[2] = Value::String("55".into());
+        let forged = Unsigned {
+            format: d.format.clone(),
+            document_type: d.document_type,
+            sender: d.sender.clone(),
+            receiver: d.receiver.clone(),
+            created_at: d.created_at.clone(),
+            content_digest: digest(&d.content),
+            content: d.content.clone(),
+        }
+        .seal(99, &ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]));
+        assert_eq!(forged.flaw(), None, "the envelope itself checks");
+        let f = env.write(
+            "forged-report.json",
+            &serde_json::to_string(&forged).unwrap(),
+        );
+        let e = env
+            .run(&["--lang", "en", "exchange", "import", f.to_str().unwrap()])
+            .code(5);
+        assert!(e.stderr.contains("unit's signature"), "{}", e.stderr);
+        // Unchanged, the unit's signature checks and the document comes in.
+        let good = env.write("report.json", &one.to_string());
+        let done = env.json(&["exchange", "import", good.to_str().unwrap()]);
+        assert_eq!(done["documents"][0]["verdict"], "created");
+    }
     let status = env.json(&["exchange", "export", "report-status", "SXLUA", "202611"]);
     assert_schema("document", &status);
     assert_eq!(status["document_type"], "report_status");
@@ -336,4 +369,173 @@ fn through_a_server_the_document_is_signed_on_the_client() {
     let imported = env.json(&["exchange", "import", out.to_str().unwrap()]);
     assert_eq!(imported["documents"][0]["verdict"], "created");
     server.stop();
+}
+
+#[test]
+fn the_lead_unit_approves_signs_and_sends_its_aggregate_upward() {
+    let env = province();
+    // Aggregating is as before.
+    let agg = env.json(&["aggregate", "SXLUA", "202611"]);
+    assert_eq!(agg["coverage"]["included"], 2);
+    // Nothing is sent before the leader approves.
+    env.run(&["aggregate", "send", "SXLUA", "202611"]).code(7);
+    let approved = env.json(&[
+        "aggregate",
+        "approve",
+        "SXLUA",
+        "202611",
+        "--comment",
+        "Đồng ý gửi Bộ",
+    ]);
+    assert_eq!(approved["revision"]["state"], "approved");
+    assert_eq!(approved["revision"]["revision"], 1);
+    // The returned report, sent again and accepted, changes the aggregate: sending is refused until approved again.
+    let cells = [
+        ("r1", "c1", "7"),
+        ("r1", "c2", "7"),
+        ("r2", "c1", "10"),
+        ("r2", "c2", "10"),
+    ];
+    report_in(&env, "202611", "H99.03", &cells, true);
+    let e = env
+        .run(&["--lang", "en", "aggregate", "send", "SXLUA", "202611"])
+        .code(7);
+    assert!(
+        e.stderr.contains("changed since it was approved"),
+        "{}",
+        e.stderr
+    );
+    env.json(&["aggregate", "approve", "SXLUA", "202611"]);
+    let out = env.path("gui-bo.json");
+    let sent = env.json(&[
+        "aggregate",
+        "send",
+        "SXLUA",
+        "202611",
+        "--to",
+        "BO.NN",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(sent["revision"]["state"], "sent");
+    assert_eq!(sent["revision"]["sent_by"], "admin");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_schema("document", &doc);
+    assert_eq!(doc["document_type"], "aggregate");
+    assert_eq!(doc["receiver"]["unit"], "BO.NN");
+    assert_eq!(doc["content"]["coverage"]["included"], 3);
+    assert_eq!(doc["content_digest"], sent["revision"]["content_digest"]);
+    // Sent once; approving again opens the next revision (a correction).
+    env.run(&["aggregate", "send", "SXLUA", "202611"]).code(7);
+    let h = env.json(&["aggregate", "history", "SXLUA", "202611"]);
+    let steps: Vec<(i64, &str)> = h["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["revision"].as_i64().unwrap(),
+                t["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(steps, [(1, "approve"), (1, "approve"), (1, "send")]);
+    assert_eq!(h["history"][0]["comment"], "Đồng ý gửi Bộ");
+    let again = env.json(&["aggregate", "approve", "SXLUA", "202611"]);
+    assert_eq!(again["revision"]["revision"], 2);
+    // The workbook says which approved, signed aggregate it is.
+    let xlsx = env.path("th.xlsx");
+    env.run(&[
+        "export",
+        "aggregate",
+        "SXLUA",
+        "202611",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ])
+    .ok();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&xlsx).unwrap();
+    use calamine::Reader;
+    let names = book.sheet_names().to_vec();
+    let text: String = names
+        .iter()
+        .map(|n| {
+            let r = book.worksheet_range(n).unwrap();
+            r.rows()
+                .map(|row| {
+                    row.iter()
+                        .map(|c| c.to_string())
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        text.contains(again["revision"]["content_digest"].as_str().unwrap()),
+        "{text}"
+    );
+    // The audit trail has every step.
+    env.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn through_a_server_the_aggregate_is_approved_then_signed_on_the_senders_machine() {
+    let env = province();
+    let server = crate::server::Server::start(&env, &[]);
+    let client = Env::new();
+    let remote = |args: &[&str], stdin: Option<&str>| {
+        let mut c = client.cmd();
+        c.env("BAOCAO_SERVER", &server.url)
+            .env("BAOCAO_NOW", "2026-11-16T09:00:00+07:00")
+            .args(args);
+        crate::common::run_command(c, stdin)
+    };
+    remote(
+        &["login", "admin", "--password-stdin"],
+        Some(&format!("{}\n", crate::common::ADMIN_PW)),
+    )
+    .ok();
+    let key = remote(&["-o", "json", "account", "key", "generate"], None)
+        .ok()
+        .json();
+    remote(&["aggregate", "approve", "SXLUA", "202611"], None).ok();
+    let out = client.path("gui.json");
+    let sent = remote(
+        &[
+            "-o",
+            "json",
+            "aggregate",
+            "send",
+            "SXLUA",
+            "202611",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    )
+    .ok()
+    .json();
+    assert_eq!(sent["revision"]["state"], "sent");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(doc["signature"]["public_key"], key["public_key"]);
+    server.stop();
+}
+
+#[test]
+fn the_sample_documents_match_the_schema_and_check() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/exchange");
+    for name in ["catalogue", "report-data", "report-status", "aggregate"] {
+        let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_schema("document", &doc);
+        let parsed = baocao::ops::exchange::document::Document::parse_all(&text, name).unwrap();
+        assert_eq!(parsed[0].flaw(), None, "{name}");
+    }
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("import-report.json")).unwrap())
+            .unwrap();
+    assert_schema("import_report", &report);
 }

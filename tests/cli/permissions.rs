@@ -115,6 +115,8 @@ fn prepare() -> Prepared {
     .ok();
     env.run(&["exchange", "export", "catalogue", "--out", "danh-muc.json"])
         .ok();
+    // R's aggregate approved by its lead unit, for `aggregate send`.
+    env.json(&["aggregate", "approve", "R", "202611"]);
     // The cross-account rows' accounts: one wholly inside H99.01, one outside it, a
     // sysadmin whose account lies in H99.01, one in H99.01 holding a grant beyond it.
     env.account("dich", "H99.01", &["viewer"]);
@@ -825,6 +827,17 @@ fn the_whole_command_role_table_holds() {
         cell(&["exchange", "import"], &[&agg_doc], lead),
         cell(&["exchange", "import", "--dry-run"], &[&agg_doc], lead),
         cell(&["exchange", "import"], &[&catalogue_doc], NONE),
+        // The lead unit's aggregate upward: its leader approves, its sender signs and sends.
+        row(&["aggregate", "approve", "R", "202611"], &["approver"]),
+        Row {
+            pre: vec![with(&["account", "key", "generate"], &[])],
+            ..row(&["aggregate", "send", "R", "202611"], &["sender"])
+        },
+        row(
+            &["aggregate", "history", "R", "202611"],
+            &["aggregator", "approver", "sender", "viewer"],
+        ),
+        row(&["aggregate", "history", "TINH", "202611"], NONE),
         // Anyone, signed in or not, and one's own session and tokens.
         row(&["period", "current", "--type", "monthly"], ALL),
         row(&["calendar", "holidays", "2026"], ALL),

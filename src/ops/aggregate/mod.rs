@@ -3,6 +3,7 @@
 //! take a [`Request`] of parsed values and hand back what the data use entry needs,
 //! since no figures may leave unlogged ([`crate::audit::data_use`]).
 
+pub mod approval;
 pub mod collect;
 pub mod workbook;
 

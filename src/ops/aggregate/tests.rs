@@ -477,6 +477,7 @@ fn the_streamed_workbook_holds_what_the_whole_one_holds() {
             data_as_of: crate::clock::rfc3339(Province::now()),
             statuses: o.statuses.clone(),
             row_decimals: Default::default(),
+            approval: None,
         };
         crate::export::write_aggregate_workbook(
             &c.form,

@@ -47,6 +47,7 @@ pub fn write(
         data_as_of: crate::clock::rfc3339(now),
         statuses: o.statuses.clone(),
         row_decimals: row_decimals(conn, &form)?,
+        approval: approval_words(conn, &r, &period, o)?,
     };
     let stopped = || {
         Error::new(
@@ -177,4 +178,52 @@ pub(crate) fn status_rows(
         });
     }
     Ok(status)
+}
+
+/// What the workbook says of the approved aggregate (`aggregate approve|send`) of the
+/// period: which revision holds exactly these figures, approved and sent by whom,
+/// signed with which key; or that these figures are not the approved ones. `None`
+/// when nothing of the period was approved. The figures are compared by the content
+/// digest of the aggregate document, computed only when an approval exists.
+fn approval_words(
+    conn: &Connection,
+    r: &crate::store::regime::Regime,
+    period: &str,
+    o: &Options,
+) -> Result<Option<String>> {
+    if crate::store::exchange::aggregate_revisions(conn, r.id, period)?.is_empty() {
+        return Ok(None);
+    }
+    let default = o.statuses == crate::ops::aggregate::Include::Accepted.statuses()
+        && o.cells.is_none()
+        && !o.lineage;
+    if !default {
+        return Ok(Some(
+            "Không phải bản đã phê duyệt (bảng này tính khác: trạng thái, đơn vị kế thừa)".into(),
+        ));
+    }
+    let (_, content) = crate::ops::exchange::aggregate_doc::content_of(conn, r, period)?;
+    let digest = crate::ops::exchange::document::digest(&content);
+    let Some(s) = super::approval::statement(conn, r, period, &digest)? else {
+        return Ok(Some(
+            "Số liệu đã thay đổi từ khi được phê duyệt: không phải bản đã phê duyệt".into(),
+        ));
+    };
+    let mut words = format!(
+        "Bản {} — phê duyệt bởi {} lúc {}",
+        s.revision, s.approved_by, s.approved_at
+    );
+    if let (Some(by), Some(at)) = (&s.sent_by, &s.sent_at) {
+        words.push_str(&format!("; ký số và gửi bởi {by} lúc {at}"));
+        if let Some(k) = s.key_id {
+            words.push_str(&format!(" (khoá {k})"));
+        }
+        if let Some(id) = &s.document_id {
+            words.push_str(&format!("; mã tài liệu {id}"));
+        }
+    } else {
+        words.push_str("; chưa gửi");
+    }
+    words.push_str(&format!("; mã băm nội dung {}", s.content_digest));
+    Ok(Some(words))
 }

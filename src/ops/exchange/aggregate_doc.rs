@@ -17,6 +17,7 @@ use crate::auth::permission::Actor;
 use crate::error::Result;
 use crate::ops::aggregate::collect::{self, Grouping, Need, Options};
 use crate::ops::aggregate::Include;
+use crate::store::regime::Regime;
 
 /// The aggregate of `regime`'s `period` over its accepted reports, sent from the
 /// regime's lead unit (for an aggregator or viewer of it).
@@ -26,6 +27,12 @@ pub fn content(
     regime: &str,
     period: &str,
 ) -> Result<(String, Value)> {
+    let r = collect::may_aggregate(conn, actor, regime)?;
+    content_of(conn, &r, period)
+}
+
+/// [`content`] without the permission check (the caller made its own).
+pub fn content_of(conn: &Connection, r: &Regime, period: &str) -> Result<(String, Value)> {
     let o = Options {
         statuses: Include::Accepted.statuses(),
         grouping: Grouping::None,
@@ -34,14 +41,13 @@ pub fn content(
         lineage: false,
         cells: None,
     };
-    let c = collect::aggregate(conn, actor, regime, period, &o, Need::Aggregate)?;
+    let c = collect::aggregate_regime(conn, r, period, &o, Need::Aggregate)?;
     let rules = collect::rules(conn, &c.form)?;
     let plan = Plan::new(&c.form, &rules);
     let components = plan.components(&c.sums);
     let a = &c.aggregate;
-    let r = crate::ops::regime::find(conn, &a.regime)?;
     Ok((
-        r.lead_unit,
+        r.lead_unit.clone(),
         json!({
             "regime": a.regime,
             "period": a.period,

@@ -79,7 +79,7 @@ fn sender(conn: &Connection, system: &str, unit_code: &str, actor: &Actor) -> Re
     })
 }
 
-fn receiver(conn: &Connection, req: &ExportRequest, lead: Option<&str>) -> Result<Party> {
+pub fn receiver(conn: &Connection, req: &ExportRequest, lead: Option<&str>) -> Result<Party> {
     let system = req
         .to_system
         .clone()
@@ -278,12 +278,15 @@ pub fn import(
             DocumentType::Catalogue => {
                 catalogue::import(conn, actor, rec, doc, dry_run, &mut outcome)?
             }
-            _ => received::may_receive(conn, actor, doc)?,
+            _ => {
+                received::may_receive(conn, actor, doc)?;
+                // The document itself is what is new here.
+                outcome.created = 1;
+            }
         }
-        outcome.verdict = if outcome.created + outcome.updated > 0 {
-            "applied".into()
-        } else {
-            "created".into()
+        outcome.verdict = match doc.document_type {
+            DocumentType::Catalogue if outcome.created + outcome.updated > 0 => "applied".into(),
+            _ => "created".into(),
         };
         if outcome.conflicts.is_empty() && !dry_run {
             received::record(conn, rec, &id, doc)?;

@@ -26,3 +26,32 @@ CREATE TABLE exchange_peer_key (
     first_seen    TEXT NOT NULL,
     PRIMARY KEY (sender_system, sender_unit, key_id)
 );
+
+-- A lead unit's aggregate approved and sent upward (`aggregate approve|send`): one row
+-- per revision, the content as approved (what is sent is exactly that), its digest,
+-- and the signed document once sent; the transitions as for reports.
+CREATE TABLE aggregate_revision (
+    id             INTEGER PRIMARY KEY,
+    regime_id      INTEGER NOT NULL REFERENCES regime(id),
+    period         TEXT NOT NULL,
+    number         INTEGER NOT NULL,
+    state          TEXT NOT NULL CHECK (state IN ('approved', 'sent')),
+    content        TEXT NOT NULL,
+    content_digest TEXT NOT NULL,
+    approved_by    TEXT NOT NULL,
+    approved_at    TEXT NOT NULL,
+    sent_by        TEXT,
+    sent_at        TEXT,
+    key_id         INTEGER,
+    document       TEXT,
+    UNIQUE (regime_id, period, number)
+);
+
+CREATE TABLE aggregate_transition (
+    id          INTEGER PRIMARY KEY,
+    revision_id INTEGER NOT NULL REFERENCES aggregate_revision(id),
+    action      TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    comment     TEXT
+);
