@@ -589,3 +589,74 @@ fn outputs_and_the_sample_files_match_their_schemas() {
     );
     assert!(uses.iter().any(|e| e["detail"]["use"] == "reconcile"));
 }
+
+#[test]
+fn reconcile_reads_another_instances_report_data_documents() {
+    let a = reported();
+    a.run(&[
+        "exchange",
+        "export",
+        "report-data",
+        "SXLUA",
+        "202611",
+        "--out",
+        "docs.json",
+    ])
+    .ok();
+    let docs = a.path("docs.json");
+    let src = docs.to_str().unwrap();
+    // The province's own sent reports agree with themselves.
+    let same = a
+        .run(&[
+            "-o",
+            "json",
+            "reconcile",
+            "SXLUA",
+            "202611",
+            "--source",
+            src,
+            "--exit-code",
+        ])
+        .ok()
+        .json();
+    assert_eq!(same, json!([]));
+    // Another instance that holds nothing for the period: every value is listed.
+    let text = std::fs::read_to_string(&docs).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let b = fresh();
+    let db = b.write("docs.json", &text);
+    let out = b
+        .run(&[
+            "-o",
+            "json",
+            "reconcile",
+            "SXLUA",
+            "202611",
+            "--source",
+            db.to_str().unwrap(),
+            "--include",
+            "latest",
+            "--exit-code",
+        ])
+        .code(3);
+    // Nothing was entered in the fresh database: every value is missing here.
+    let d = out.json();
+    assert_eq!(d.as_array().unwrap().len(), 6, "{d:#}");
+    assert!(d
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["kind"] == "missing_here"));
+    // A document altered after signing is refused before anything is compared.
+    let first = if v.is_array() { &mut v[0] } else { &mut v };
+    first["content"]["values"][0][2] = json!("1");
+    let bad = b.write("bad.json", &v.to_string());
+    b.run(&[
+        "reconcile",
+        "SXLUA",
+        "202611",
+        "--source",
+        bad.to_str().unwrap(),
+    ])
+    .code(5);
+}
