@@ -5,13 +5,14 @@ use super::*;
 /// A JSON string or number (codes and column numbers).
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum Label {
+pub enum Label {
     Text(String),
     Number(serde_json::Number),
 }
 
 impl Label {
-    fn text(&self) -> String {
+    /// The label as text: a string trimmed, a number as written.
+    pub fn text(&self) -> String {
         match self {
             Label::Text(s) => s.trim().to_string(),
             Label::Number(n) => n.to_string(),

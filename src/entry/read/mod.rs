@@ -69,7 +69,7 @@ mod original;
 #[cfg(test)]
 mod tests;
 
-pub use long::read_long;
+pub use long::{read_long, Label};
 pub use original::read_original_template;
 
 /// Most records a long-format file may hold.

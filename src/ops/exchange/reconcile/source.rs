@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use crate::entry::read::Label;
+
 use crate::error::{Error, Kind, Msg, Result};
 use crate::ops::exchange::dhis2::value_set::{self, Incoming};
 
@@ -89,22 +91,6 @@ pub fn shape(text: &str, name: &str, has_mapping: bool) -> Result<Shape> {
 /// A DHIS2 data value set as a source.
 pub fn dhis2(text: &str, csv: bool, name: &str) -> Result<Vec<Incoming>> {
     value_set::read(text, csv, name)
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Label {
-    Text(String),
-    Number(serde_json::Number),
-}
-
-impl Label {
-    fn text(&self) -> String {
-        match self {
-            Label::Text(s) => s.trim().to_string(),
-            Label::Number(n) => n.to_string(),
-        }
-    }
 }
 
 #[derive(Deserialize)]
