@@ -8,7 +8,6 @@ mod calendar;
 mod dashboard;
 mod entry;
 mod exchange;
-mod exchange_dhis2;
 mod export;
 mod form;
 mod indicator;

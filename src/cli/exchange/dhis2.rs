@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::exchange::{ExportArgs, ImportArgs};
+use super::{ExportArgs, ImportArgs};
 use crate::audit::data_use::{self, DataUse, Use};
 use crate::context::Ctx;
 use crate::error::{Error, Kind, Msg, Result};

@@ -1,6 +1,8 @@
 //! `baocao exchange …`: signed JSON documents to and from other reporting systems
 //! (SPEC §10): `export` writes one, `import` reads them back; `--dhis2` speaks DHIS2
-//! data value sets instead (`exchange_dhis2`).
+//! data value sets instead (`dhis2`).
+
+mod dhis2;
 
 use std::path::PathBuf;
 
@@ -106,8 +108,8 @@ pub struct ImportArgs {
 
 pub fn run(ctx: &Ctx, c: ExchangeCmd) -> Result<()> {
     match c {
-        ExchangeCmd::Export(a) if a.dhis2 => super::exchange_dhis2::export(ctx, &a),
-        ExchangeCmd::Import(a) if a.dhis2 => super::exchange_dhis2::import(ctx, &a),
+        ExchangeCmd::Export(a) if a.dhis2 => dhis2::export(ctx, &a),
+        ExchangeCmd::Import(a) if a.dhis2 => dhis2::import(ctx, &a),
         ExchangeCmd::Export(a) => export(ctx, a),
         ExchangeCmd::Import(a) => import(ctx, a),
     }
