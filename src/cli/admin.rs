@@ -497,6 +497,13 @@ pub struct DemoArgs {
     #[arg(long, hide = true, default_value_t = crate::ops::demo::national::COMMUNES,
           value_parser = communes_arg)]
     pub communes: usize,
+    /// With `--scale national`: only this province's share (1 to 34) as the province's
+    /// own installation holds it (`province-NN.db`: the province as top and lead unit,
+    /// its communes' codes, reports and values as in the national set, a leader
+    /// `lanh.dao` who approves and a sender `gui.hNN` whose signing key is on file), to
+    /// send its aggregate upward to a national instance (federation).
+    #[arg(long, hide = true)]
+    pub province: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -538,8 +545,18 @@ fn install_hint(vi: bool) -> String {
     }
 }
 
-fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()> {
-    let report = crate::ops::demo::national::build(dir, communes, &|m| ctx.out.note(m))?;
+fn demo_national(
+    ctx: &Ctx,
+    dir: &std::path::Path,
+    communes: usize,
+    province: Option<usize>,
+) -> Result<()> {
+    let report = match province {
+        None => crate::ops::demo::national::build(dir, communes, &|m| ctx.out.note(m))?,
+        Some(p) => {
+            crate::ops::demo::national::build_province(dir, communes, p, &|m| ctx.out.note(m))?
+        }
+    };
     let db = report.db.display().to_string();
     ctx.out.note(Msg::new(
         format!("Cơ sở dữ liệu quốc gia mẫu: {db}\nThử ngay:\n{install}  export BAOCAO_DB={db} BAOCAO_NOW={now}\n  printf '%s\\n' '{pw}' | baocao login {admin} --password-stdin\n  baocao aggregate {r} 202611\n  baocao overdue", now = report.simulated_now, pw = report.password, admin = report.admin, r = report.regime, install = install_hint(true)),
@@ -572,8 +589,15 @@ fn demo_national(ctx: &Ctx, dir: &std::path::Path, communes: usize) -> Result<()
 
 pub fn demo(ctx: &Ctx, a: DemoArgs) -> Result<()> {
     match a.scale {
+        DemoScale::Province if a.province.is_some() => Err(crate::error::Error::new(
+            crate::error::Kind::Usage,
+            Msg::new(
+                "--province đi với --scale national",
+                "--province goes with --scale national",
+            ),
+        )),
         DemoScale::Province => demo_province(ctx, &a.dir),
-        DemoScale::National => demo_national(ctx, &a.dir, a.communes),
+        DemoScale::National => demo_national(ctx, &a.dir, a.communes, a.province),
     }
 }
 

@@ -240,3 +240,81 @@ pub fn aggregate_transitions(
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// Keeps an imported aggregate's components with the revision it became (federation).
+pub fn insert_components(
+    conn: &Connection,
+    revision_id: i64,
+    components: &[crate::aggregate::engine::Component],
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO revision_component (revision_id, row_key, column_key, n, sum, weights, min, max, overflow)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for c in components {
+        stmt.execute(params![
+            revision_id,
+            c.row,
+            c.column,
+            c.n as i64,
+            c.sum,
+            c.weights,
+            c.min,
+            c.max,
+            c.overflow
+        ])?;
+    }
+    Ok(())
+}
+
+/// A revision's components, in key order (empty for a report entered here).
+pub fn components(
+    conn: &Connection,
+    revision_id: i64,
+) -> Result<Vec<crate::aggregate::engine::Component>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT row_key, column_key, n, sum, weights, min, max, overflow
+         FROM revision_component WHERE revision_id = ?1 ORDER BY row_key, column_key",
+    )?;
+    let rows = stmt.query_map([revision_id], |r| {
+        Ok(crate::aggregate::engine::Component {
+            row: r.get(0)?,
+            column: r.get(1)?,
+            n: r.get::<_, i64>(2)?.max(0) as u64,
+            sum: r.get(3)?,
+            weights: r.get(4)?,
+            min: r.get(5)?,
+            max: r.get(6)?,
+            overflow: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The revisions of a regime's period that hold components (imported aggregates).
+pub fn period_component_revisions(
+    conn: &Connection,
+    regime_id: i64,
+    period: &str,
+) -> Result<std::collections::HashSet<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT v.id FROM report r JOIN revision v ON v.report_id = r.id
+         WHERE r.regime_id = ?1 AND r.period = ?2
+           AND EXISTS (SELECT 1 FROM revision_component c WHERE c.revision_id = v.id)",
+    )?;
+    let rows = stmt.query_map(params![regime_id, period], |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records which received document a revision came from.
+pub fn insert_revision_document(
+    conn: &Connection,
+    revision_id: i64,
+    document_id: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO revision_document (revision_id, document_id) VALUES (?1, ?2)",
+        params![revision_id, document_id],
+    )?;
+    Ok(())
+}

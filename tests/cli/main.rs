@@ -14,6 +14,7 @@ mod data_use;
 mod deadline_rules;
 mod dhis2;
 mod exchange;
+mod federation;
 mod files;
 mod forms;
 mod forwarded_workbook;

@@ -111,6 +111,10 @@ struct Collected {
     units: Vec<Counted>,
     expected: Vec<(String, String)>,
     excluded: Vec<crate::ops::monitor::Excluded>,
+    /// The period's revisions that hold components (a province's aggregate imported
+    /// by a national instance): their components are merged instead of their values
+    /// added.
+    components: std::collections::HashSet<i64>,
 }
 
 impl Collected {
@@ -242,6 +246,7 @@ fn select(
         units: out,
         expected,
         excluded,
+        components: crate::store::exchange::period_component_revisions(conn, r.id, period)?,
     })
 }
 
@@ -262,6 +267,9 @@ struct Reading<'r> {
     group_of: &'r [Option<usize>],
     n_groups: usize,
     sign: Option<(&'r str, &'r str)>,
+    /// Revisions whose components count instead of their values
+    /// ([`Collected::components`]).
+    components: &'r std::collections::HashSet<i64>,
     /// Read only the rows from the first to the last of these row keys (see
     /// [`Options::cells`]).
     rows: Option<(&'r str, &'r str)>,
@@ -296,7 +304,44 @@ impl Reading<'_> {
             let check = unit.check.as_ref().filter(|_| self.sign.is_some());
             signed.clear();
             let mut readable = true;
+            // An imported aggregate adds its components: totals stay totals, averages
+            // Σ/n and weighted averages Σ value·weight / Σ weight over all the units
+            // it was made of. Its values are read only to be shown (the workbook's
+            // detail) when they are all the unit has.
+            let mut merged: Option<engine::Sums> = None;
+            let all_components = unit.revisions.iter().all(|r| self.components.contains(r));
+            for &revision in unit.revisions.iter() {
+                if !self.components.contains(&revision) {
+                    continue;
+                }
+                let parts = crate::store::exchange::components(conn, revision)?;
+                let s = plan.sums_from(&parts).map_err(|(row, column)| {
+                    Error::new(
+                        Kind::Invalid,
+                        Msg::new(
+                            format!(
+                                "Thành phần tổng hợp ({row}, {column}) của báo cáo {} không phải ô nhập của biểu {}",
+                                unit.unit,
+                                plan.form().code
+                            ),
+                            format!(
+                                "The aggregate component ({row}, {column}) of {}'s report is not an input cell of form {}",
+                                unit.unit,
+                                plan.form().code
+                            ),
+                        ),
+                    )
+                })?;
+                match merged.as_mut() {
+                    Some(m) => m.merge(&s),
+                    None => merged = Some(s),
+                }
+            }
+            let shown_only = all_components && merged.is_some();
             for (n, &revision) in unit.revisions.iter().enumerate() {
+                if self.components.contains(&revision) && (!shown_only || sink.is_none()) {
+                    continue;
+                }
                 let each = |row: &[u8], column: &[u8], num: Option<&str>, txt: Option<&str>| {
                     if check.is_some() {
                         match (std::str::from_utf8(row), std::str::from_utf8(column)) {
@@ -365,15 +410,18 @@ impl Reading<'_> {
                 };
                 pass.signatures.insert(c.revision, valid);
             }
-            plan.add(&mut pass.sums, &slots);
-            if let Some(g) = self
-                .group_of
-                .get(i)
-                .copied()
-                .flatten()
-                .and_then(|g| pass.groups.get_mut(g))
-            {
-                plan.add(g, &slots);
+            let group = self.group_of.get(i).copied().flatten();
+            if !shown_only {
+                plan.add(&mut pass.sums, &slots);
+                if let Some(g) = group.and_then(|g| pass.groups.get_mut(g)) {
+                    plan.add(g, &slots);
+                }
+            }
+            if let Some(m) = &merged {
+                pass.sums.merge(m);
+                if let Some(g) = group.and_then(|g| pass.groups.get_mut(g)) {
+                    g.merge(m);
+                }
             }
             if let Some(sink) = sink.as_mut() {
                 sink(Detail {
@@ -444,6 +492,7 @@ fn sums_of(
         group_of: &[],
         n_groups: 0,
         sign: None,
+        components: &c.components,
         rows,
     };
     Ok(reading.run(conn, plan, None)?.sums)
@@ -602,6 +651,7 @@ pub fn aggregate_regime(
         group_of: &group_of,
         n_groups: groups.len(),
         sign,
+        components: &now.components,
         rows,
     }
     .run(conn, &plan, sink)?;

@@ -325,15 +325,63 @@ fn values_for(rng: &mut Lcg, commune: usize, month: usize) -> ValueMap {
 /// Builds the national set in `dir` (replacing an earlier one there): `communes` is
 /// 3,321 for the country, fewer for a quick run.
 pub fn build(dir: &Path, communes: usize, note: &dyn Fn(Msg)) -> Result<NationalReport> {
+    build_share(dir, communes, None, note)
+}
+
+/// The approver (leader) of a province's own set ([`build_province`]).
+pub const PROVINCE_LEADER: &str = "lanh.dao";
+
+/// One province's share of the national set of `communes` ([`build`]), as that
+/// province's own installation holds it: `province` (1 to 34, or fewer when there are
+/// fewer communes than provinces) is the top unit and the regime's lead unit, its
+/// communes have the codes, reports and values they have in the national set (the same
+/// generator, run over every commune), its sender `gui.hNN` has a signing key on file
+/// and its leader [`PROVINCE_LEADER`] approves — so its aggregate can be approved and
+/// sent upward (`aggregate approve|send`). Written to `province-NN.db` in `dir`.
+pub fn build_province(
+    dir: &Path,
+    communes: usize,
+    province: usize,
+    note: &dyn Fn(Msg),
+) -> Result<NationalReport> {
+    let provinces = layout(communes).len();
+    if province == 0 || province > provinces {
+        return Err(crate::error::Error::new(
+            crate::error::Kind::Usage,
+            Msg::new(
+                format!("--province phải từ 1 đến {provinces}"),
+                format!("--province must be 1 to {provinces}"),
+            ),
+        ));
+    }
+    build_share(dir, communes, Some(province - 1), note)
+}
+
+fn build_share(
+    dir: &Path,
+    communes: usize,
+    only: Option<usize>,
+    note: &dyn Fn(Msg),
+) -> Result<NationalReport> {
     let started = Instant::now();
     std::fs::create_dir_all(dir)?;
-    let final_db = dir.join("national.db");
+    let final_db = match only {
+        None => dir.join("national.db"),
+        Some(p) => dir.join(format!("province-{:02}.db", p + 1)),
+    };
     // Built beside the previous set and renamed over it: a killed run loses nothing.
     let db = crate::ops::backup::building_path(&final_db);
     remove_db(&db);
-    let result = fill(&db, communes, note, started)
+    let result = fill(&db, communes, only, note, started)
         .and_then(|r| crate::ops::backup::replace_db(&db, &final_db).map(|()| r));
     let db = final_db;
+    // A province's sender signs its aggregate with the key on file for the set's path.
+    let result = result.and_then(|(r, key)| {
+        if let Some((username, id, key)) = key {
+            crate::sign::save(&db, &username, id, &key)?;
+        }
+        Ok(r)
+    });
     match result {
         Ok(mut r) => {
             r.db_bytes = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
@@ -348,15 +396,24 @@ pub fn build(dir: &Path, communes: usize, note: &dyn Fn(Msg)) -> Result<National
     }
 }
 
+/// A province's sender and its signing key, to put on file once the set is in place.
+type SenderKey = Option<(String, i64, ed25519_dalek::SigningKey)>;
+
 fn fill(
     db: &Path,
     communes: usize,
+    only: Option<usize>,
     note: &dyn Fn(Msg),
     started: Instant,
-) -> Result<NationalReport> {
+) -> Result<(NationalReport, SenderKey)> {
     let hash = auth::hash_password(DEMO_PASSWORD)?;
     let holidays = calendar::parse(HOLIDAYS)?;
     let layout = layout(communes);
+    // The top unit and lead unit: the Government office, or the province alone.
+    let top = match only.and_then(|p| layout.get(p)) {
+        Some((code, _, _)) => code.clone(),
+        None => ROOT.to_string(),
+    };
     let mut st = Store::create(db)?;
     let rec = Recorder {
         at: SETUP_AT.into(),
@@ -377,30 +434,40 @@ fn fill(
     // The catalogue, through the library functions.
     let (senders, total_communes) = st.write(|tx| {
         crate::ops::bootstrap::stamp_new(tx, true, |_| Ok(SETUP_AT.into()))?;
-        let mut rows = vec![(
-            1,
-            unit::UnitInput {
-                code: ROOT.into(),
-                name: "Văn phòng Chính phủ".into(),
-                kind: UnitKind::Central.as_str().into(),
-                parent: None,
-                valid_from: None,
-            },
-        )];
+        let mut rows = Vec::new();
+        if only.is_none() {
+            rows.push((
+                1,
+                unit::UnitInput {
+                    code: ROOT.into(),
+                    name: "Văn phòng Chính phủ".into(),
+                    kind: UnitKind::Central.as_str().into(),
+                    parent: None,
+                    valid_from: None,
+                },
+            ));
+        }
         let mut n = 0;
-        for (code, name, count) in &layout {
+        let mut kept = 0;
+        for (p, (code, name, count)) in layout.iter().enumerate() {
+            // A province's own set: its communes, numbered as in the national one.
+            if only.is_some_and(|o| o != p) {
+                n += count;
+                continue;
+            }
             rows.push((
                 rows.len() + 1,
                 unit::UnitInput {
                     code: code.clone(),
                     name: format!("UBND {name}"),
                     kind: UnitKind::Province.as_str().into(),
-                    parent: Some(ROOT.into()),
+                    parent: only.is_none().then(|| ROOT.to_string()),
                     valid_from: None,
                 },
             ));
             for k in 0..*count {
                 n += 1;
+                kept += 1;
                 let kind = if k % 5 == 4 { "Phường" } else { "Xã" };
                 rows.push((
                     rows.len() + 1,
@@ -422,16 +489,36 @@ fn fill(
             &account::AccountInput {
                 username: DEMO_ADMIN.into(),
                 full_name: "Quản trị hệ thống".into(),
-                unit: ROOT.into(),
-                roles: vec![format!("sysadmin@{ROOT}"), format!("aggregator@{ROOT}")],
+                unit: top.clone(),
+                roles: vec![format!("sysadmin@{top}"), format!("aggregator@{top}")],
                 ..Default::default()
             },
             &hash,
             None,
         )?;
+        if only.is_some() {
+            // The province's leader approves its aggregate before it goes upward.
+            account::add(
+                tx,
+                &boot,
+                &rec,
+                &account::AccountInput {
+                    username: PROVINCE_LEADER.into(),
+                    full_name: "Lãnh đạo UBND tỉnh".into(),
+                    unit: top.clone(),
+                    roles: vec![format!("approver@{top}")],
+                    ..Default::default()
+                },
+                &hash,
+                None,
+            )?;
+        }
         // Each province's reporting office signs and sends for its communes.
         let mut senders = Vec::new();
         for (i, (code, _, _)) in layout.iter().enumerate() {
+            if only.is_some_and(|o| o != i) {
+                continue;
+            }
             let username = format!("gui.h{:02}", i + 1);
             let a = account::add(
                 tx,
@@ -496,7 +583,7 @@ fn fill(
                 legal_basis: Some("Nghị định 09/2019/NĐ-CP".into()),
                 form: FORM.into(),
                 frequency: Some("monthly".into()),
-                lead: ROOT.into(),
+                lead: top.clone(),
                 ..Default::default()
             },
             jiff::civil::date(2025, 11, 3),
@@ -515,7 +602,7 @@ fn fill(
                 from: None,
             },
         )?;
-        Ok((senders, n))
+        Ok((senders, kept))
     })?;
     note(Msg::new(
         format!(
@@ -539,7 +626,7 @@ fn fill(
         password: DEMO_PASSWORD.into(),
         regime: REGIME.into(),
         periods: Vec::new(),
-        provinces: layout.len(),
+        provinces: if only.is_some() { 1 } else { layout.len() },
         communes: total_communes,
         form_rows: 100,
         form_columns: 6,
@@ -560,6 +647,12 @@ fn fill(
             crate::store::regime::assignments(tx, crate::ops::regime::find(tx, REGIME)?.id, true)?,
         ))
     })?;
+    let assigned: std::collections::HashMap<&str, &crate::store::regime::Assignment> =
+        unit_list.iter().map(|a| (a.unit.as_str(), a)).collect();
+    // Every commune of the national set in code order, so a province's own set draws
+    // the same values as the national one.
+    let all_communes: usize = layout.iter().map(|(_, _, c)| c).sum();
+    let codes: Vec<String> = (1..=all_communes).map(|n| format!("{n:05}")).collect();
     let province_of = |unit_code: &str| -> usize {
         let n: usize = unit_code.parse().unwrap_or(1);
         let mut seen = 0;
@@ -570,6 +663,14 @@ fn fill(
             }
         }
         0
+    };
+    // The sender of a commune's province (the only one in a province's own set).
+    let sender_of = |unit_code: &str| -> usize {
+        if only.is_some() {
+            0
+        } else {
+            province_of(unit_code)
+        }
     };
     let aggregator = DEMO_ADMIN;
     for month in 0..MONTHS {
@@ -587,11 +688,14 @@ fn fill(
                 actor: aggregator.into(),
                 command: "demo --scale national".into(),
             };
-            for (i, a) in unit_list.iter().enumerate() {
+            for (i, code) in codes.iter().enumerate() {
+                let here = assigned.get(code.as_str()).copied();
                 // A few communes never send: more of them in the latest month.
                 let dice = rng.next(1000);
                 if dice < if last { 12 } else { 2 } {
-                    missing += 1;
+                    if here.is_some() {
+                        missing += 1;
+                    }
                     continue;
                 }
                 let is_late = dice >= 970;
@@ -604,7 +708,8 @@ fn fill(
                 let created = sent - jiff::SignedDuration::from_hours(72);
                 let accepted = sent + jiff::SignedDuration::from_hours(20);
                 let values = values_for(&mut rng, i, month);
-                let (sender, key_id, key) = &senders[province_of(&a.unit)];
+                let Some(a) = here else { continue };
+                let (sender, key_id, key) = &senders[sender_of(&a.unit)];
                 let reference = format!("{REGIME}/{}/{period}#1", a.unit);
                 let mut rev = Revision {
                     id: 0,
@@ -731,5 +836,9 @@ fn fill(
     // Fresh statistics for the query planner on the bulk-loaded tables.
     st.write(|tx| store::analyze(tx))?;
     report.audit_entries = st.read(|tx| store::audit::count(tx))?;
-    Ok(report)
+    let key = match only {
+        Some(_) => senders.into_iter().next(),
+        None => None,
+    };
+    Ok((report, key))
 }

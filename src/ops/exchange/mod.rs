@@ -18,6 +18,7 @@ pub mod aggregate_doc;
 pub mod catalogue;
 pub mod dhis2;
 pub mod document;
+pub mod federation;
 pub mod reconcile;
 pub mod report_data;
 pub mod status;
@@ -209,6 +210,10 @@ pub struct DocumentOutcome {
     pub conflicts: Vec<ImportConflict>,
     /// What the document holds that an import does not bring in, and why.
     pub not_imported: Vec<ImportConflict>,
+    /// Another installation's aggregate: the report it became here (or would become,
+    /// with `--dry-run`) — see [`federation`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<federation::FederatedReport>,
 }
 
 /// Something in a document that disagrees with what is stored.
@@ -265,6 +270,7 @@ pub fn import(
             unchanged: 0,
             conflicts: Vec::new(),
             not_imported: Vec::new(),
+            report: None,
         };
         if !seen.insert(id.clone()) || received::imported(conn, &id)? {
             outcome.verdict = "unchanged".into();
@@ -274,9 +280,17 @@ pub fn import(
             continue;
         }
         received::trust(conn, doc, &mut outcome.conflicts)?;
+        let mut recorded = false;
         match doc.document_type {
             DocumentType::Catalogue => {
                 catalogue::import(conn, actor, rec, doc, dry_run, &mut outcome)?
+            }
+            DocumentType::Aggregate if federation::applies(conn, doc)? => {
+                received::may_receive(conn, actor, doc)?;
+                if outcome.conflicts.is_empty() {
+                    federation::receive(conn, rec, &id, doc, dry_run, &mut outcome)?;
+                    recorded = !dry_run && outcome.conflicts.is_empty();
+                }
             }
             _ => {
                 received::may_receive(conn, actor, doc)?;
@@ -288,7 +302,7 @@ pub fn import(
             DocumentType::Catalogue if outcome.created + outcome.updated > 0 => "applied".into(),
             _ => "created".into(),
         };
-        if outcome.conflicts.is_empty() && !dry_run {
+        if outcome.conflicts.is_empty() && !dry_run && !recorded {
             received::record(conn, rec, &id, doc)?;
         }
         report.created += outcome.created;
