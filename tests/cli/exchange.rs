@@ -9,7 +9,7 @@ use crate::common::Env;
 
 /// The errors of `doc` against `schemas/exchange.schema.json#/$defs/{def}`.
 #[track_caller]
-fn assert_schema(def: &str, doc: &Value) {
+pub(crate) fn assert_schema(def: &str, doc: &Value) {
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/exchange.schema.json");
     let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

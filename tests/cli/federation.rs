@@ -372,6 +372,7 @@ fn thirty_four_provinces_sent_as_aggregate_documents_aggregate_to_the_direct_nat
     // A dry run says which reports would be created, and writes nothing.
     let dry = import(&env, &db, &docs[..33], &["--dry-run"]).ok().json();
     assert_eq!(dry["created"], 33, "{dry}");
+    crate::exchange::assert_schema("import_report", &dry);
     assert_eq!(dry["documents"][4]["report"]["action"], "created");
     assert_eq!(
         dry["documents"][4]["report"]["report"],
@@ -415,6 +416,7 @@ fn thirty_four_provinces_sent_as_aggregate_documents_aggregate_to_the_direct_nat
     login(&env, &db, NATIONAL_NOW, "tonghop", PW);
     let imported = import(&env, &db, &docs, &[]).ok().json();
     assert_eq!(imported["created"], 34, "{imported}");
+    crate::exchange::assert_schema("import_report", &imported);
     for (i, d) in imported["documents"].as_array().unwrap().iter().enumerate() {
         let r = &d["report"];
         assert_eq!(r["revision"], 1, "{d}");
