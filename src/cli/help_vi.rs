@@ -746,7 +746,7 @@ const VI: &[(&str, &str)] = &[
     ),
     (
         "tcvn3 | vni | auto",
-        "tcvn3 | vni | auto (tự nhận biết)",
+        "Bảng mã nguồn: tcvn3, vni hoặc auto (tự nhận biết)",
     ),
     (
         "The text was typed in a TCVN3 upper-case font (.VnTimeH)",
@@ -770,7 +770,7 @@ const VI: &[(&str, &str)] = &[
     ),
     (
         "periodic (định kỳ) | thematic (chuyên đề) | adhoc (đột xuất)",
-        "periodic (định kỳ) | thematic (chuyên đề) | adhoc (đột xuất)",
+        "Loại chế độ báo cáo: periodic (định kỳ), thematic (chuyên đề) hoặc adhoc (đột xuất)",
     ),
     (
         "The form (biểu mẫu) code; the latest version is used for new reports",
