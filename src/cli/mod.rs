@@ -283,7 +283,7 @@ pub fn main() -> u8 {
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let parsed = usage::localized(Cli::command(), usage::requested_lang(&args))
+    let parsed = usage::localized_for(Cli::command(), usage::requested_lang(&args), Some(&args))
         .try_get_matches_from(std::env::args_os())
         .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
     let (cli, matches) = match parsed {

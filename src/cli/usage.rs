@@ -181,13 +181,38 @@ const GLOBAL: [&str; 9] = [
 /// Vietnamese every help text (`help_vi`), the headings and the words clap prints
 /// around them, and the `help` subcommand's own.
 pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
+    localized_for(cmd, lang, None)
+}
+
+/// `localized`, for parsing `args`: the `help` subcommand (which only building the whole
+/// tree words, the costly part) is worded only when these words can show it — `help`,
+/// `-h`, `--help`, or a command group named without its subcommand.
+pub fn localized_for(cmd: clap::Command, lang: Lang, args: Option<&[String]>) -> clap::Command {
+    let shows_help_subcommand = args.is_none_or(|args| may_show_help(&cmd, args));
     let mut cmd = localize_tree(cmd, lang);
-    if lang == Lang::Vi && cmd.has_subcommands() {
+    if lang == Lang::Vi && cmd.has_subcommands() && shows_help_subcommand {
         // clap adds its `help` subcommand when it builds the tree; build now to word it.
         cmd.build();
         cmd = vietnamese_help_subcommand(cmd);
     }
     cmd
+}
+
+/// Whether `args` (the program's name first) ask for help or stop at a command group.
+fn may_show_help(cmd: &clap::Command, args: &[String]) -> bool {
+    let mut at = cmd;
+    for a in args.iter().skip(1) {
+        if matches!(a.as_str(), "help" | "-h" | "--help") {
+            return true;
+        }
+        if a == "--" {
+            break;
+        }
+        if let Some(sub) = at.find_subcommand(a) {
+            at = sub;
+        }
+    }
+    at.has_subcommands()
 }
 
 fn vietnamese_help_subcommand(cmd: clap::Command) -> clap::Command {
@@ -440,6 +465,20 @@ mod tests {
     }
 
     /// Every kind of usage error a reader can meet reads in Vietnamese, clap's tips too.
+    #[test]
+    fn the_help_subcommand_is_worded_whenever_it_can_show() {
+        let shows = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            may_show_help(&super::super::command(), &args)
+        };
+        assert!(shows(&["baocao"]));
+        assert!(shows(&["baocao", "--db", "x.db", "unit"]));
+        assert!(shows(&["baocao", "help", "unit", "add"]));
+        assert!(shows(&["baocao", "unit", "add", "-h"]));
+        assert!(!shows(&["baocao", "unit", "add", "--code", "X"]));
+        assert!(!shows(&["baocao", "-o", "json", "report", "send", "KTXH"]));
+    }
+
     #[test]
     fn every_usage_error_kind_reads_in_vietnamese() {
         let cases: &[(&[&str], ErrorKind, &str)] = &[
