@@ -222,7 +222,15 @@ fn vietnamese_help_subcommand(cmd: clap::Command) -> clap::Command {
         return cmd;
     }
     cmd.mut_subcommand("help", |h| {
-        let h = h.about(HELP_SUBCOMMAND);
+        let h = h
+            .about(HELP_SUBCOMMAND)
+            .help_template(VI_TEMPLATE)
+            .subcommand_help_heading("Lệnh");
+        let h = if h.get_subcommands().any(|s| s.get_name() == "help") {
+            h.mut_subcommand("help", |hh| hh.about(HELP_SUBCOMMAND))
+        } else {
+            h
+        };
         if h.get_arguments().any(|a| a.get_id() == "subcommand") {
             h.mut_arg("subcommand", |a| {
                 a.help("In hướng dẫn của (các) lệnh con này")
@@ -232,6 +240,10 @@ fn vietnamese_help_subcommand(cmd: clap::Command) -> clap::Command {
         }
     })
 }
+
+/// clap's help layout with its one English word, "Usage", in Vietnamese.
+const VI_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
 
 /// The `help` subcommand's about in Vietnamese.
 pub const HELP_SUBCOMMAND: &str = "In hướng dẫn này hoặc hướng dẫn của (các) lệnh con";
@@ -384,9 +396,7 @@ fn localize_tree(cmd: clap::Command, lang: Lang) -> clap::Command {
             None => cmd,
         };
         let cmd = cmd
-            .help_template(
-                "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}",
-            )
+            .help_template(VI_TEMPLATE)
             .subcommand_help_heading("Lệnh")
             .disable_help_flag(true)
             .disable_version_flag(true)

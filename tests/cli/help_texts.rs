@@ -235,6 +235,17 @@ fn help_follows_lang_and_baocao_lang() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), vi);
+    let out = assert_cmd::Command::cargo_bin("baocao")
+        .unwrap()
+        .args(["help", "help"])
+        .env_clear()
+        .output()
+        .unwrap();
+    let help_help = String::from_utf8(out.stdout).unwrap();
+    assert!(help_help.starts_with("In hướng dẫn này"), "{help_help}");
+    for english in ["Usage:", "Commands:", "Print this message"] {
+        assert!(!help_help.contains(english), "{english} in {help_help}");
+    }
     let root = help(&[], "--help", &[]);
     assert!(
         root.contains("In hướng dẫn này hoặc hướng dẫn của (các) lệnh con"),
