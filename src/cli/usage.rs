@@ -62,7 +62,7 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
         ErrorKind::NoEquals => format!("{arg} cần giá trị viết liền sau dấu ="),
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e)
-                .map(|s| format!(": {}", reason_in_vietnamese(&s.to_string())))
+                .map(|s| format!(": {}", reason_in_vietnamese(&s.to_string(), &value)))
                 .unwrap_or_default();
             format!("Giá trị «{value}» của {arg} không hợp lệ{why}")
         }
@@ -114,7 +114,14 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
 }
 
 /// Why a value did not parse, for the standard library's and clap's own English reasons.
-fn reason_in_vietnamese(why: &str) -> String {
+/// A deadline rule's parser (`--deadline`) says why in English only, as clap takes one
+/// message; its Vietnamese comes from parsing `value` again.
+fn reason_in_vietnamese(why: &str, value: &str) -> String {
+    if let Err(e) = value.parse::<crate::domain::deadline::DeadlineRule>() {
+        if e.message_en() == why {
+            return e.message_vi();
+        }
+    }
     let known = [
         ("invalid digit found in string", "không phải số nguyên"),
         (
@@ -585,6 +592,20 @@ mod tests {
         );
         assert!(vietnamese(&e).is_none());
         assert!(e.to_string().contains("Cách dùng: baocao unit"), "{e}");
+        let t = vietnamese(&error(&[
+            "baocao",
+            "period",
+            "show",
+            "2026Q1",
+            "--deadline",
+            "day:99",
+        ]))
+        .unwrap();
+        assert!(
+            t.contains("Quy tắc hạn báo cáo \"day:99\" không hợp lệ"),
+            "{t}"
+        );
+        assert!(!t.contains("invalid deadline rule"), "{t}");
         assert_eq!(
             tip_in_vietnamese("to pass '-x' as a value, use '-- -x'"),
             "để truyền «-x» như một giá trị, viết «-- -x»"
