@@ -1,6 +1,10 @@
-//! The sections clap_mangen does not write: EXIT STATUS, ENVIRONMENT and FILES on every
-//! page, and EXAMPLES taken from the README's command blocks (which a test runs as
-//! written), so a page's examples are never made up and never stale.
+//! The man pages, in English (`man/man1/`) and Vietnamese (`man/vi/man1/`, where man-db
+//! looks for `man -L vi` and a `vi_VN` locale), with the sections clap_mangen does not
+//! write: EXIT STATUS, ENVIRONMENT and FILES on every page, and EXAMPLES taken from the
+//! README's command blocks (which a test runs as written), so a page's examples are never
+//! made up and never stale.
+
+use crate::error::Lang;
 
 /// (status, meaning), as README.md "Command-line contract" gives them.
 const EXIT_STATUS: &[(&str, &str)] = &[
@@ -74,6 +78,143 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+const EXIT_STATUS_VI: &[(&str, &str)] = &[
+    ("0", "Thành công."),
+    (
+        "1",
+        "Lỗi: vào/ra, cơ sở dữ liệu hỏng, chuỗi nhật ký kiểm toán bị đứt.",
+    ),
+    (
+        "2",
+        "Dùng sai lệnh: lệnh hoặc tùy chọn không có, thiếu tham số.",
+    ),
+    (
+        "3",
+        "Có phát hiện, với --exit-code: có việc quá hạn, đến hạn hoặc cần chú ý.",
+    ),
+    ("4", "Chưa đăng nhập, hoặc không có quyền."),
+    ("5", "Dữ liệu vào không hợp lệ; không ghi gì."),
+    ("6", "Không tìm thấy."),
+    ("7", "Trạng thái của đối tượng không cho phép thao tác này."),
+    (
+        "8",
+        "Cơ sở dữ liệu vẫn bận khi hết thời gian chờ (BAOCAO_BUSY_TIMEOUT_MS).",
+    ),
+];
+
+const ENVIRONMENT_VI: &[(&str, &str)] = &[
+    ("BAOCAO_DB", "Tệp cơ sở dữ liệu (--db); mặc định ./baocao.db."),
+    (
+        "BAOCAO_LANG",
+        "Ngôn ngữ của thông báo và bảng: vi (mặc định) hoặc en (--lang).",
+    ),
+    (
+        "BAOCAO_NOW",
+        "Tính tại thời điểm này (--as-of); cơ sở dữ liệu tạo bằng init --simulated-clock còn ghi thao tác theo thời điểm đó.",
+    ),
+    (
+        "BAOCAO_TOKEN",
+        "Mã truy cập API (token create) để thao tác không cần phiên đăng nhập: tác vụ cron và tập lệnh.",
+    ),
+    (
+        "BAOCAO_SERVER",
+        "Chạy lệnh trên máy chủ của tỉnh tại địa chỉ này (--server).",
+    ),
+    (
+        "BAOCAO_SERVER_CA",
+        "Chứng thư CA (PEM) được tin cậy cho máy chủ (--server-ca).",
+    ),
+    (
+        "BAOCAO_BUSY_TIMEOUT_MS",
+        "Thời gian chờ khi cơ sở dữ liệu bận trước khi thoát mã 8; mặc định 5000.",
+    ),
+    (
+        "XDG_STATE_HOME, XDG_CONFIG_HOME, HOME",
+        "Nơi giữ phiên đăng nhập và khóa ký (xem TỆP).",
+    ),
+];
+
+const FILES_VI: &[(&str, &str)] = &[
+    (
+        "./baocao.db",
+        "Cơ sở dữ liệu (SQLite), trừ khi --db hoặc BAOCAO_DB chỉ tệp khác.",
+    ),
+    (
+        "$XDG_STATE_HOME/baocao/sessions/",
+        "Phiên đăng nhập, mỗi cơ sở dữ liệu một tệp quyền 0600 (mặc định ~/.local/state/baocao).",
+    ),
+    (
+        "$XDG_CONFIG_HOME/baocao/keys/",
+        "Khóa ký Ed25519 tạo bằng account key generate, quyền 0600 (mặc định ~/.config/baocao).",
+    ),
+];
+
+/// clap_mangen's section headings and their Vietnamese.
+const HEADINGS_VI: &[(&str, &str)] = &[
+    (".SH NAME", ".SH TÊN"),
+    (".SH SYNOPSIS", ".SH \"TÓM TẮT\""),
+    (".SH DESCRIPTION", ".SH \"MÔ TẢ\""),
+    (".SH OPTIONS", ".SH \"TÙY CHỌN\""),
+    (".SH SUBCOMMANDS", ".SH \"LỆNH CON\""),
+    (".SH VERSION", ".SH \"PHIÊN BẢN\""),
+    (".SH AUTHORS", ".SH \"TÁC GIẢ\""),
+];
+
+/// Every page of the tree in both languages: `man1/NAME.1` in English and
+/// `vi/man1/NAME.1` in Vietnamese, sorted.
+pub fn pages(readme: &str) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut en = super::command().disable_help_subcommand(true);
+    en.build();
+    let vi = super::usage::localized(super::command().disable_help_subcommand(true), Lang::Vi);
+    let mut out = Vec::new();
+    for (cmd, dir, lang) in [(en, "man1", Lang::En), (vi, "vi/man1", Lang::Vi)] {
+        walk(cmd, &mut Vec::new(), readme, dir, lang, &mut out)?;
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn walk(
+    cmd: clap::Command,
+    words: &mut Vec<String>,
+    readme: &str,
+    dir: &str,
+    lang: Lang,
+    out: &mut Vec<(String, Vec<u8>)>,
+) -> std::io::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+        words.push(sub.get_name().to_string());
+        walk(sub, words, readme, dir, lang, out)?;
+        words.pop();
+    }
+    let man = clap_mangen::Man::new(cmd);
+    let mut buf = Vec::new();
+    man.render(&mut buf)?;
+    let path: Vec<&str> = words.iter().map(String::as_str).collect();
+    let extra = sections(&examples(readme, &path), lang);
+    let mut page = insert(buf, &extra);
+    if lang == Lang::Vi {
+        page = headed_in_vietnamese(&String::from_utf8_lossy(&page)).into_bytes();
+    }
+    out.push((format!("{dir}/{}", man.get_filename()), page));
+    Ok(())
+}
+
+/// A page with clap_mangen's English section headings in Vietnamese (`TÊN` is the NAME
+/// heading man-db's whatis reads in Vietnamese pages).
+fn headed_in_vietnamese(page: &str) -> String {
+    page.lines()
+        .map(|l| {
+            HEADINGS_VI
+                .iter()
+                .find(|(en, _)| l == *en)
+                .map_or(l, |(_, vi)| *vi)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
 /// The lines of `readme`'s `sh` blocks that run `baocao WORDS …`, for the page of the
 /// command `words` (e.g. `["report", "submit"]`); the root page gets none. Continued
 /// lines come whole.
@@ -146,14 +287,25 @@ fn tagged(out: &mut String, title: &str, items: &[(&str, &str)]) {
     }
 }
 
-/// The extra sections of one page, as roff.
-pub fn sections(examples: &[String]) -> String {
+/// The extra sections of one page in `lang`, as roff.
+pub fn sections(examples: &[String], lang: Lang) -> String {
     let mut out = String::new();
-    tagged(&mut out, "EXIT STATUS", EXIT_STATUS);
-    tagged(&mut out, "ENVIRONMENT", ENVIRONMENT);
-    tagged(&mut out, "FILES", FILES);
+    if lang == Lang::Vi {
+        tagged(&mut out, "MÃ THOÁT", EXIT_STATUS_VI);
+        tagged(&mut out, "BIẾN MÔI TRƯỜNG", ENVIRONMENT_VI);
+        tagged(&mut out, "TỆP", FILES_VI);
+    } else {
+        tagged(&mut out, "EXIT STATUS", EXIT_STATUS);
+        tagged(&mut out, "ENVIRONMENT", ENVIRONMENT);
+        tagged(&mut out, "FILES", FILES);
+    }
     if !examples.is_empty() {
-        out.push_str(".SH EXAMPLES\n.nf\n");
+        let title = if lang == Lang::Vi {
+            "\"VÍ DỤ\""
+        } else {
+            "EXAMPLES"
+        };
+        out.push_str(&format!(".SH {title}\n.nf\n"));
         for e in examples {
             out.push_str(&escape(e));
             out.push('\n');
@@ -265,12 +417,24 @@ mod tests {
 
     #[test]
     fn sections_escape_roff() {
-        let s = sections(&[".hidden \\ line".to_string()]);
+        let s = sections(&[".hidden \\ line".to_string()], Lang::En);
         assert!(s.contains(".SH \"EXIT STATUS\""));
         assert!(s.contains("\\&.hidden \\e line"));
         assert!(s.contains(".SH EXAMPLES"));
         let page = insert(b".TH x\n.SH NAME\nx\n.SH VERSION\nv1\n".to_vec(), &s);
         let page = String::from_utf8(page).unwrap();
         assert!(page.find("EXIT STATUS").unwrap() < page.find(".SH VERSION").unwrap());
+        let vi = sections(&["baocao unit list".to_string()], Lang::Vi);
+        for heading in ["MÃ THOÁT", "BIẾN MÔI TRƯỜNG", "TỆP", "VÍ DỤ"] {
+            assert!(vi.contains(&format!(".SH \"{heading}\"")), "{vi}");
+        }
+        assert!(
+            !vi.contains("EXIT STATUS") && !vi.contains("Success"),
+            "{vi}"
+        );
+        assert_eq!(
+            headed_in_vietnamese(".TH x\n.SH NAME\nx\n.SH OPTIONS\n.SH NAMES\n"),
+            ".TH x\n.SH TÊN\nx\n.SH \"TÙY CHỌN\"\n.SH NAMES\n"
+        );
     }
 }

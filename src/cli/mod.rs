@@ -10,6 +10,7 @@ mod entry;
 mod exchange;
 mod export;
 mod form;
+mod help_vi;
 mod indicator;
 mod man;
 mod monitor;
@@ -282,7 +283,7 @@ pub fn main() -> u8 {
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let parsed = usage::localized(Cli::command(), usage::requested_lang(&args))
+    let parsed = usage::localized_for(Cli::command(), usage::requested_lang(&args), Some(&args))
         .try_get_matches_from(std::env::args_os())
         .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
     let (cli, matches) = match parsed {
@@ -392,32 +393,10 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
-/// Every man page (`baocao.1`, `baocao-unit.1`, `baocao-unit-add.1`, …) as bytes.
+/// Every man page, English under `man1/` and Vietnamese under `vi/man1/` (`man1/baocao.1`,
+/// `vi/man1/baocao-unit-add.1`, …), as bytes.
 pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    fn walk(
-        cmd: clap::Command,
-        words: &mut Vec<String>,
-        out: &mut Vec<(String, Vec<u8>)>,
-    ) -> std::io::Result<()> {
-        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
-            words.push(sub.get_name().to_string());
-            walk(sub, words, out)?;
-            words.pop();
-        }
-        let man = clap_mangen::Man::new(cmd);
-        let mut buf = Vec::new();
-        man.render(&mut buf)?;
-        let path: Vec<&str> = words.iter().map(String::as_str).collect();
-        let extra = man::sections(&man::examples(README, &path));
-        out.push((man.get_filename(), man::insert(buf, &extra)));
-        Ok(())
-    }
-    let mut cmd = Cli::command().disable_help_subcommand(true);
-    cmd.build();
-    let mut out = Vec::new();
-    walk(cmd, &mut Vec::new(), &mut out)?;
-    out.sort();
-    Ok(out)
+    man::pages(README)
 }
 
 /// Reads a secret: one line from stdin with `--password-stdin`, else a hidden prompt on

@@ -3,6 +3,7 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
+use super::help_vi;
 use crate::error::Lang;
 
 /// The language asked for on the command line or in `BAOCAO_LANG`, read before clap
@@ -61,7 +62,7 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
         ErrorKind::NoEquals => format!("{arg} cần giá trị viết liền sau dấu ="),
         ErrorKind::ValueValidation => {
             let why = std::error::Error::source(e)
-                .map(|s| format!(": {s}"))
+                .map(|s| format!(": {}", reason_in_vietnamese(&s.to_string(), &value)))
                 .unwrap_or_default();
             format!("Giá trị «{value}» của {arg} không hợp lệ{why}")
         }
@@ -70,7 +71,12 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
             format!("Số giá trị cho {arg} không đúng")
         }
         ErrorKind::ArgumentConflict => {
-            format!("{arg} không dùng cùng {}", text(e, ContextKind::PriorArg))
+            let prior = text(e, ContextKind::PriorArg);
+            if prior.is_empty() || prior == arg {
+                format!("{arg} chỉ được dùng một lần")
+            } else {
+                format!("{arg} không dùng cùng {prior}")
+            }
         }
         ErrorKind::MissingRequiredArgument => format!("Thiếu tham số bắt buộc: {arg}"),
         ErrorKind::MissingSubcommand => "Thiếu lệnh con".to_string(),
@@ -88,6 +94,11 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
     if let Some(s) = suggested {
         out.push_str(&format!("Gợi ý: có phải ý bạn là «{s}»?\n"));
     }
+    if let Some(ContextValue::StyledStrs(tips)) = e.get(ContextKind::Suggested) {
+        for tip in tips {
+            out.push_str(&format!("Gợi ý: {}\n", tip_in_vietnamese(&tip.to_string())));
+        }
+    }
     let usage = text(e, ContextKind::Usage);
     if let Some(u) = usage.trim().strip_prefix("Usage:") {
         let u = u.trim();
@@ -100,6 +111,64 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
         out.push_str(&format!("Xem thêm: {} --help\n", path.join(" ")));
     }
     Some(out)
+}
+
+/// Why a value did not parse, for the standard library's and clap's own English reasons.
+/// A deadline rule's parser (`--deadline`) says why in English only, as clap takes one
+/// message; its Vietnamese comes from parsing `value` again.
+fn reason_in_vietnamese(why: &str, value: &str) -> String {
+    if let Err(e) = value.parse::<crate::domain::deadline::DeadlineRule>() {
+        if e.message_en() == why {
+            return e.message_vi();
+        }
+    }
+    let known = [
+        ("invalid digit found in string", "không phải số nguyên"),
+        (
+            "cannot parse integer from empty string",
+            "trống, cần một số nguyên",
+        ),
+        ("number too large to fit in target type", "số quá lớn"),
+        ("number too small to fit in target type", "số quá nhỏ"),
+        ("invalid float literal", "không phải số"),
+        ("cannot parse float from empty string", "trống, cần một số"),
+        (
+            "provided string was not `true` or `false`",
+            "cần `true` hoặc `false`",
+        ),
+    ];
+    if let Some((_, vi)) = known.iter().find(|(en, _)| *en == why) {
+        return vi.to_string();
+    }
+    // clap's ranges: `0 is not in 1..=366`.
+    if let Some((value, range)) = why.split_once(" is not in ") {
+        return format!("{value} không nằm trong khoảng {range}");
+    }
+    why.to_string()
+}
+
+/// clap's tips (`ContextKind::Suggested`) in Vietnamese.
+fn tip_in_vietnamese(tip: &str) -> String {
+    if let Some((what, how)) = tip
+        .strip_prefix("to pass '")
+        .and_then(|r| r.strip_suffix('\''))
+        .and_then(|r| r.split_once("' as a value, use '"))
+    {
+        return format!("để truyền «{what}» như một giá trị, viết «{how}»");
+    }
+    if let Some(sub) = tip
+        .strip_prefix("subcommand '")
+        .and_then(|r| r.strip_suffix("' exists; to use it, remove the '--' before it"))
+    {
+        return format!("có lệnh con «{sub}»; muốn dùng nó, bỏ «--» đứng trước");
+    }
+    if let Some(there) = tip
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix("' exists"))
+    {
+        return format!("có «{there}»");
+    }
+    tip.to_string()
 }
 
 /// The global options, shown under their own heading apart from a command's own.
@@ -115,9 +184,194 @@ const GLOBAL: [&str; 9] = [
     "verbose",
 ];
 
-/// The command tree with its headings in `lang`: global options apart from a command's
-/// own, and in Vietnamese the words clap prints around them.
+/// The command tree in `lang`: global options apart from a command's own, and in
+/// Vietnamese every help text (`help_vi`), the headings and the words clap prints
+/// around them, and the `help` subcommand's own.
 pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
+    localized_for(cmd, lang, None)
+}
+
+/// `localized`, for parsing `args`: the `help` subcommand (which only building the whole
+/// tree words, the costly part) is worded only when these words can show it — `help`,
+/// `-h`, `--help`, or a command group named without its subcommand.
+pub fn localized_for(cmd: clap::Command, lang: Lang, args: Option<&[String]>) -> clap::Command {
+    let shows_help_subcommand = args.is_none_or(|args| may_show_help(&cmd, args));
+    let mut cmd = localize_tree(cmd, lang);
+    if lang == Lang::Vi && cmd.has_subcommands() && shows_help_subcommand {
+        // clap adds its `help` subcommand when it builds the tree; build now to word it.
+        cmd.build();
+        cmd = vietnamese_help_subcommand(cmd);
+    }
+    cmd
+}
+
+/// Whether `args` (the program's name first) ask for help or stop at a command group.
+fn may_show_help(cmd: &clap::Command, args: &[String]) -> bool {
+    let mut at = cmd;
+    for a in args.iter().skip(1) {
+        if matches!(a.as_str(), "help" | "-h" | "--help") {
+            return true;
+        }
+        if a == "--" {
+            break;
+        }
+        if let Some(sub) = at.find_subcommand(a) {
+            at = sub;
+        }
+    }
+    at.has_subcommands()
+}
+
+fn vietnamese_help_subcommand(cmd: clap::Command) -> clap::Command {
+    let has_help = cmd.get_subcommands().any(|s| s.get_name() == "help");
+    let cmd = cmd.mut_subcommands(vietnamese_help_subcommand);
+    if !has_help {
+        return cmd;
+    }
+    cmd.mut_subcommand("help", |h| {
+        let h = h
+            .about(HELP_SUBCOMMAND)
+            .help_template(VI_TEMPLATE)
+            .subcommand_help_heading("Lệnh");
+        let h = if h.get_subcommands().any(|s| s.get_name() == "help") {
+            h.mut_subcommand("help", |hh| hh.about(HELP_SUBCOMMAND))
+        } else {
+            h
+        };
+        if h.get_arguments().any(|a| a.get_id() == "subcommand") {
+            h.mut_arg("subcommand", |a| {
+                a.help("In hướng dẫn của (các) lệnh con này")
+            })
+        } else {
+            h
+        }
+    })
+}
+
+/// clap's help layout with its one English word, "Usage", in Vietnamese.
+const VI_TEMPLATE: &str =
+    "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+
+/// The `help` subcommand's about in Vietnamese.
+pub const HELP_SUBCOMMAND: &str = "In hướng dẫn này hoặc hướng dẫn của (các) lệnh con";
+
+/// `[biến môi trường: …]`, `[mặc định: …]`, `[bí danh: …]` and `[giá trị: …]`, as clap
+/// writes them in English after a help text; the values listed apart when they have
+/// help of their own (for `--help`).
+fn specs(a: &clap::Arg) -> (Vec<String>, Option<String>) {
+    let mut out = Vec::new();
+    if let Some(env) = a.get_env().filter(|_| !a.is_hide_env_set()) {
+        let name = env.to_string_lossy();
+        let value = std::env::var_os(env)
+            .filter(|_| !a.is_hide_env_values_set())
+            .map(|v| format!("={}", v.to_string_lossy()))
+            .unwrap_or_default();
+        out.push(format!("[biến môi trường: {name}{value}]"));
+    }
+    let takes_value = a.get_action().takes_values();
+    if takes_value && !a.is_hide_default_value_set() && !a.get_default_values().is_empty() {
+        let values: Vec<_> = a
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy())
+            .collect();
+        out.push(format!("[mặc định: {}]", values.join(" ")));
+    }
+    let mut aliases: Vec<String> = a
+        .get_visible_short_aliases()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| format!("-{c}"))
+        .collect();
+    aliases.extend(
+        a.get_visible_aliases()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| format!("--{l}")),
+    );
+    if !aliases.is_empty() {
+        out.push(format!("[bí danh: {}]", aliases.join(", ")));
+    }
+    let values: Vec<_> = if a.is_hide_possible_values_set() || !takes_value {
+        Vec::new()
+    } else {
+        a.get_possible_values()
+            .into_iter()
+            .filter(|v| !v.is_hide_set())
+            .collect()
+    };
+    if values.iter().any(|v| v.get_help().is_some()) {
+        let width = values.iter().map(|v| v.get_name().chars().count()).max();
+        let list = values
+            .iter()
+            .map(|v| match v.get_help() {
+                Some(h) => format!(
+                    "- {:width$} {}",
+                    format!("{}:", v.get_name()),
+                    help_vi::translate(&h.to_string()),
+                    width = width.unwrap_or(0) + 1
+                ),
+                None => format!("- {}", v.get_name()),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let names: Vec<_> = values.iter().map(|v| v.get_name()).collect();
+        out.push(format!("[giá trị: {}]", names.join(", ")));
+        return (out, Some(format!("Giá trị:\n{list}")));
+    }
+    if !values.is_empty() {
+        let names: Vec<_> = values.iter().map(|v| v.get_name()).collect();
+        out.push(format!("[giá trị: {}]", names.join(", ")));
+    }
+    (out, None)
+}
+
+/// One argument in Vietnamese: its help, long help and the bracketed facts after them.
+fn vietnamese_arg(a: clap::Arg) -> clap::Arg {
+    let (specs, listed) = specs(&a);
+    let help = a.get_help().map(|h| help_vi::translate(&h.to_string()));
+    let long = a
+        .get_long_help()
+        .map(|h| help_vi::translate(&h.to_string()));
+    let short = match (&help, specs.is_empty()) {
+        (Some(h), false) => Some(format!("{h} {}", specs.join(" "))),
+        (Some(h), true) => Some(h.clone()),
+        (None, false) => Some(specs.join(" ")),
+        (None, true) => None,
+    };
+    // clap's English brackets give way to the Vietnamese ones above.
+    let a = if a.get_env().is_some() {
+        a.hide_env(true)
+    } else {
+        a
+    };
+    let a = if a.get_action().takes_values() {
+        a.hide_default_value(true).hide_possible_values(true)
+    } else {
+        a
+    };
+    let a = match short {
+        Some(h) => a.help(h),
+        None => a,
+    };
+    if long.is_none() && listed.is_none() {
+        return a;
+    }
+    // `--help`: the long text, the values one per line, then the facts.
+    let listed_apart = listed.is_some();
+    let mut parts: Vec<String> = long.or(help).into_iter().collect();
+    parts.extend(listed);
+    let facts: Vec<_> = specs
+        .into_iter()
+        .filter(|s| !(listed_apart && s.starts_with("[giá trị:")))
+        .collect();
+    if !facts.is_empty() {
+        parts.push(facts.join("\n"));
+    }
+    a.long_help(parts.join("\n\n"))
+}
+
+fn localize_tree(cmd: clap::Command, lang: Lang) -> clap::Command {
     let vi = lang == Lang::Vi;
     let cmd = cmd.mut_args(|a| {
         let heading = match (GLOBAL.contains(&a.get_id().as_str()), a.is_positional(), vi) {
@@ -127,14 +381,29 @@ pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
             (false, false, true) => "Tùy chọn",
             (false, _, false) => return a,
         };
-        a.help_heading(heading)
+        let a = a.help_heading(heading);
+        if vi {
+            vietnamese_arg(a)
+        } else {
+            a
+        }
     });
     let cmd = if vi {
         let root = cmd.get_name() == "baocao";
+        let about = cmd.get_about().map(|t| help_vi::translate(&t.to_string()));
+        let long_about = cmd
+            .get_long_about()
+            .map(|t| help_vi::translate(&t.to_string()));
+        let cmd = match about {
+            Some(t) => cmd.about(t),
+            None => cmd,
+        };
+        let cmd = match long_about {
+            Some(t) => cmd.long_about(t),
+            None => cmd,
+        };
         let cmd = cmd
-            .help_template(
-                "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}",
-            )
+            .help_template(VI_TEMPLATE)
             .subcommand_help_heading("Lệnh")
             .disable_help_flag(true)
             .disable_version_flag(true)
@@ -144,7 +413,8 @@ pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
                     .long("help")
                     .action(clap::ArgAction::Help)
                     .help("In hướng dẫn này")
-                    .help_heading("Tùy chọn chung"),
+                    .help_heading("Tùy chọn chung")
+                    .display_order(usize::MAX),
             );
         if root {
             cmd.arg(
@@ -153,7 +423,8 @@ pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
                     .long("version")
                     .action(clap::ArgAction::Version)
                     .help("In phiên bản")
-                    .help_heading("Tùy chọn chung"),
+                    .help_heading("Tùy chọn chung")
+                    .display_order(usize::MAX),
             )
         } else {
             cmd
@@ -161,7 +432,7 @@ pub fn localized(cmd: clap::Command, lang: Lang) -> clap::Command {
     } else {
         cmd
     };
-    cmd.mut_subcommands(|sub| localized(sub, lang))
+    cmd.mut_subcommands(|sub| localize_tree(sub, lang))
 }
 
 #[cfg(test)]
@@ -208,6 +479,145 @@ mod tests {
         let t = vietnamese(&error(&["baocao", "report", "submit"])).unwrap();
         assert!(t.starts_with("Lỗi: Thiếu tham số bắt buộc:"), "{t}");
         assert!(vietnamese(&error(&["baocao", "--help"])).is_none());
+    }
+
+    /// Every kind of usage error a reader can meet reads in Vietnamese, clap's tips too.
+    #[test]
+    fn the_help_subcommand_is_worded_whenever_it_can_show() {
+        let shows = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            may_show_help(&super::super::command(), &args)
+        };
+        assert!(shows(&["baocao"]));
+        assert!(shows(&["baocao", "--db", "x.db", "unit"]));
+        assert!(shows(&["baocao", "help", "unit", "add"]));
+        assert!(shows(&["baocao", "unit", "add", "-h"]));
+        assert!(!shows(&["baocao", "unit", "add", "--code", "X"]));
+        assert!(!shows(&["baocao", "-o", "json", "report", "send", "KTXH"]));
+    }
+
+    #[test]
+    fn every_usage_error_kind_reads_in_vietnamese() {
+        let cases: &[(&[&str], ErrorKind, &str)] = &[
+            (
+                &["baocao", "unit", "lst"],
+                ErrorKind::InvalidSubcommand,
+                "Không có lệnh «lst»",
+            ),
+            (
+                &["baocao", "unit", "list", "--al"],
+                ErrorKind::UnknownArgument,
+                "Không có tùy chọn «--al»",
+            ),
+            (
+                &["baocao", "--lang", "fr", "whoami"],
+                ErrorKind::InvalidValue,
+                "Giá trị «fr» không hợp lệ cho --lang",
+            ),
+            (
+                &["baocao", "--db"],
+                ErrorKind::InvalidValue,
+                "--db <DB> cần một giá trị",
+            ),
+            (
+                &["baocao", "--verbose=3", "whoami"],
+                ErrorKind::TooManyValues,
+                "Thừa giá trị «3» cho --verbose",
+            ),
+            (
+                &["baocao", "--yes", "--yes", "whoami"],
+                ErrorKind::ArgumentConflict,
+                "--yes chỉ được dùng một lần",
+            ),
+            (
+                &[
+                    "baocao",
+                    "aggregate",
+                    "X",
+                    "202611",
+                    "--by",
+                    "unit",
+                    "--level",
+                    "2",
+                ],
+                ErrorKind::ArgumentConflict,
+                "không dùng cùng",
+            ),
+            (
+                &["baocao", "period", "show"],
+                ErrorKind::MissingRequiredArgument,
+                "Thiếu tham số bắt buộc: <ID>",
+            ),
+            (
+                &[
+                    "baocao",
+                    "calendar",
+                    "next-workday",
+                    "2026-01-01",
+                    "--after",
+                    "x",
+                ],
+                ErrorKind::ValueValidation,
+                "Giá trị «x» của --after <AFTER> không hợp lệ: không phải số nguyên",
+            ),
+            (
+                &["baocao", "unit", "add", "--code", "-x"],
+                ErrorKind::UnknownArgument,
+                "Không có tùy chọn «-x»",
+            ),
+        ];
+        for (args, kind, says) in cases {
+            let e = error(args);
+            assert_eq!(e.kind(), *kind, "{args:?}: {e}");
+            let t = vietnamese(&e).unwrap_or_else(|| panic!("{args:?}: no Vietnamese for {e}"));
+            assert!(t.starts_with("Lỗi: "), "{t}");
+            assert!(t.contains(says), "{args:?}: {says} in\n{t}");
+            for english in [
+                "error:",
+                "Usage:",
+                "tip:",
+                "For more information",
+                "to pass",
+            ] {
+                assert!(!t.contains(english), "{args:?}: {english} in\n{t}");
+            }
+        }
+        // The kinds that are help, not errors, keep clap's (localized) output.
+        let e = localized(super::super::command(), Lang::Vi)
+            .try_get_matches_from(["baocao", "unit"])
+            .expect_err("help on a missing subcommand");
+        assert_eq!(
+            e.kind(),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        );
+        assert!(vietnamese(&e).is_none());
+        assert!(e.to_string().contains("Cách dùng: baocao unit"), "{e}");
+        let t = vietnamese(&error(&[
+            "baocao",
+            "period",
+            "show",
+            "2026Q1",
+            "--deadline",
+            "day:99",
+        ]))
+        .unwrap();
+        assert!(
+            t.contains("Quy tắc hạn báo cáo \"day:99\" không hợp lệ"),
+            "{t}"
+        );
+        assert!(!t.contains("invalid deadline rule"), "{t}");
+        assert_eq!(
+            tip_in_vietnamese("to pass '-x' as a value, use '-- -x'"),
+            "để truyền «-x» như một giá trị, viết «-- -x»"
+        );
+        assert_eq!(
+            tip_in_vietnamese("subcommand 'list' exists; to use it, remove the '--' before it"),
+            "có lệnh con «list»; muốn dùng nó, bỏ «--» đứng trước"
+        );
+        assert_eq!(
+            tip_in_vietnamese("'report list --all' exists"),
+            "có «report list --all»"
+        );
     }
 
     #[test]
