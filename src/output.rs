@@ -528,6 +528,10 @@ pub fn keep_words_whole(table: Table) -> Table {
         }
     }
     let n = sizes.len();
+    // A table of labels and values (no header): the labels are never wrapped.
+    if header.is_none() && n == 2 {
+        sizes[0].0 = sizes[0].1;
+    }
     // Borders (n + 1) and one space of padding on each side of each column.
     let avail = usize::from(total).saturating_sub(n + 1 + 2 * n);
     if sizes.iter().map(|s| s.1).sum::<usize>() <= avail {
