@@ -144,7 +144,7 @@ impl Output {
     /// A status line on stderr, muted by `-q`.
     pub fn note(&self, msg: Msg) {
         if !self.quiet {
-            self.write_stderr(msg.get(self.lang));
+            self.write_stderr(&fit_line(msg.get(self.lang)));
         }
     }
 
@@ -154,7 +154,7 @@ impl Output {
             Lang::Vi => "Cảnh báo",
             Lang::En => "Warning",
         };
-        self.write_stderr(&format!("{label}: {}", msg.get(self.lang)));
+        self.write_stderr(&fit_line(&format!("{label}: {}", msg.get(self.lang))));
     }
 
     pub fn is_json(&self) -> bool {
@@ -412,6 +412,17 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("action", "accept", "tiếp nhận", "accept"),
         ("action", "return", "trả lại", "return"),
         ("action", "correct", "đính chính", "correct"),
+        ("frequency", "daily", "hằng ngày", "daily"),
+        ("frequency", "weekly", "hằng tuần", "weekly"),
+        ("frequency", "half_month", "nửa tháng", "half-monthly"),
+        ("frequency", "monthly", "hằng tháng", "monthly"),
+        ("frequency", "quarterly", "hằng quý", "quarterly"),
+        ("frequency", "six_monthly", "6 tháng", "six-monthly"),
+        ("frequency", "yearly", "hằng năm", "yearly"),
+        ("frequency", "school_year", "năm học", "school year"),
+        ("type", "periodic", "định kỳ", "periodic"),
+        ("type", "thematic", "chuyên đề", "thematic"),
+        ("type", "adhoc", "đột xuất", "ad hoc"),
         ("channel", "system", "qua hệ thống", "through the system"),
         ("channel", "offline", "ngoài hệ thống", "outside the system"),
         ("kind", "session", "phiên đăng nhập", "session"),
@@ -513,14 +524,21 @@ pub fn keep_words_whole(table: Table) -> Table {
         .collect();
     // (longest word, longest line) per column.
     let mut sizes: Vec<(usize, usize)> = Vec::new();
-    for cells in header.iter().chain(&rows) {
+    // A heading wraps between its words rather than widen its column: only the rows'
+    // lines ask for room (a heading's longest word still counts).
+    for (row, cells) in header.iter().chain(&rows).enumerate() {
+        let is_header = row == 0 && header.is_some();
         for (i, text) in cells.iter().enumerate() {
-            let word = text
-                .split_whitespace()
+            let word = words(text)
+                .iter()
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(0);
-            let line = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            let line = if is_header && !rows.is_empty() {
+                word
+            } else {
+                text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+            };
             if sizes.len() <= i {
                 sizes.resize(i + 1, (0, 0));
             }
@@ -582,13 +600,37 @@ pub fn fit_line(text: &str) -> String {
     }
 }
 
+/// The words of `text` that a line may not break between: split at spaces, but a date
+/// and its time (`20/11/2026 23:59`) are one word.
+fn words(text: &str) -> Vec<String> {
+    let is_date = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 10 && b[2] == b'/' && b[5] == b'/'
+    };
+    let is_time = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 5 && b[2] == b':' && b.iter().filter(|c| c.is_ascii_digit()).count() == 4
+    };
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if is_time(w) && is_date(last) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
 /// `text` wrapped at spaces into lines of at most `width` characters; a word longer
 /// than `width` stays whole on its own line.
 fn wrap_words(text: &str, width: usize) -> String {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let mut current = String::new();
-        for word in line.split_whitespace() {
+        for word in words(line) {
             let len = current.chars().count();
             if len > 0 && len + 1 + word.chars().count() > width {
                 out.push(std::mem::take(&mut current));
@@ -596,7 +638,7 @@ fn wrap_words(text: &str, width: usize) -> String {
             if !current.is_empty() {
                 current.push(' ');
             }
-            current.push_str(word);
+            current.push_str(&word);
         }
         out.push(current);
     }

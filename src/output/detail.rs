@@ -69,6 +69,11 @@ fn section(
         let row = match v {
             Value::Null => None,
             Value::Array(items) if items.is_empty() => Some(none(lang).to_string()),
+            // Sentences (warnings, problems) are a titled list, one to a line.
+            Value::Array(items) if items.iter().any(is_sentence) => {
+                later.push((k, v));
+                None
+            }
             v if is_plain(v) => Some(cell(k, v, lang)),
             // A small object of plain fields (a session's kind) reads as one line.
             Value::Object(inner)
@@ -120,6 +125,14 @@ fn section(
                 out.push_str(&format!("{heading}\n{}", key_values(inner, lang)));
             }
             Value::Object(inner) => section(out, inner, top, &[], lang, Some(&heading)),
+            Value::Array(items) if items.iter().any(is_sentence) => {
+                out.push_str(&format!("{heading} ({})\n", items.len()));
+                for i in items {
+                    let text = fit_line(&format!("- {}", cell(k, i, lang)));
+                    out.push_str(&text.replace('\n', "\n  "));
+                    out.push('\n');
+                }
+            }
             Value::Array(items) => list(out, k, items, top, lang, &heading),
             _ => {}
         }
@@ -248,6 +261,12 @@ fn inline(key: &str, v: &Value, lang: Lang) -> String {
             .join("\n"),
         other => cell(key, other, lang),
     }
+}
+
+/// A string that is a sentence rather than a code or a name.
+fn is_sentence(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|t| t.chars().count() > 40 && t.contains(' '))
 }
 
 fn none(lang: Lang) -> &'static str {
