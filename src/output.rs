@@ -522,10 +522,9 @@ pub fn keep_words_whole(table: Table) -> Table {
         .row_iter()
         .map(|r| r.cell_iter().map(|c| c.content()).collect())
         .collect();
-    // (longest word, longest line) per column.
-    let mut sizes: Vec<(usize, usize)> = Vec::new();
-    // A heading wraps between its words rather than widen its column: only the rows'
-    // lines ask for room (a heading's longest word still counts).
+    // (longest word, longest line of the rows, longest line with the heading) per
+    // column: a heading wraps between its words rather than take room the rows need.
+    let mut sizes: Vec<(usize, usize, usize)> = Vec::new();
     for (row, cells) in header.iter().chain(&rows).enumerate() {
         let is_header = row == 0 && header.is_some();
         for (i, text) in cells.iter().enumerate() {
@@ -534,41 +533,49 @@ pub fn keep_words_whole(table: Table) -> Table {
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(0);
-            let line = if is_header && !rows.is_empty() {
+            let line = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            let body = if is_header && !rows.is_empty() {
                 word
             } else {
-                text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+                line
             };
             if sizes.len() <= i {
-                sizes.resize(i + 1, (0, 0));
+                sizes.resize(i + 1, (0, 0, 0));
             }
-            sizes[i] = (sizes[i].0.max(word), sizes[i].1.max(line));
+            let s = &mut sizes[i];
+            *s = (s.0.max(word), s.1.max(body), s.2.max(line));
         }
     }
     let n = sizes.len();
     // A table of labels and values (no header): the labels are never wrapped.
     if header.is_none() && n == 2 {
-        sizes[0].0 = sizes[0].1;
+        sizes[0].0 = sizes[0].2;
     }
     // Borders (n + 1) and one space of padding on each side of each column.
     let avail = usize::from(total).saturating_sub(n + 1 + 2 * n);
-    if sizes.iter().map(|s| s.1).sum::<usize>() <= avail {
+    if sizes.iter().map(|s| s.2).sum::<usize>() <= avail {
         return table;
     }
     let mut widths: Vec<usize> = sizes.iter().map(|s| s.0.max(1)).collect();
     let mut extra = avail.saturating_sub(widths.iter().sum());
-    while extra > 0 {
-        let wanting: Vec<usize> = (0..n).filter(|&i| widths[i] < sizes[i].1).collect();
-        if wanting.is_empty() {
-            break;
-        }
-        let share = (extra / wanting.len()).max(1);
-        for i in wanting {
-            let give = share.min(sizes[i].1 - widths[i]).min(extra);
-            widths[i] += give;
-            extra -= give;
-            if extra == 0 {
+    // The rows' lines first, then what is left to the headings.
+    for want in [
+        |s: &(usize, usize, usize)| s.1,
+        |s: &(usize, usize, usize)| s.2,
+    ] {
+        while extra > 0 {
+            let wanting: Vec<usize> = (0..n).filter(|&i| widths[i] < want(&sizes[i])).collect();
+            if wanting.is_empty() {
                 break;
+            }
+            let share = (extra / wanting.len()).max(1);
+            for i in wanting {
+                let give = share.min(want(&sizes[i]) - widths[i]).min(extra);
+                widths[i] += give;
+                extra -= give;
+                if extra == 0 {
+                    break;
+                }
             }
         }
     }
