@@ -426,6 +426,12 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("channel", "system", "qua hệ thống", "through the system"),
         ("channel", "offline", "ngoài hệ thống", "outside the system"),
         ("kind", "session", "phiên đăng nhập", "session"),
+        ("kind", "province", "tỉnh", "province"),
+        ("kind", "department", "sở, ban, ngành", "department"),
+        ("kind", "district", "huyện", "district"),
+        ("kind", "commune", "xã, phường", "commune"),
+        ("kind", "central", "trung ương", "central"),
+        ("kind", "other", "khác", "other"),
         ("kind", "token", "mã truy cập", "API token"),
         (
             "role",

@@ -287,7 +287,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                 &serde_json::to_value(&out)?,
                 fields![
                     ("merged", "Đã sáp nhập", "Merged"),
-                    ("into", "Vào", "Into"),
+                    ("into", "Đơn vị sau sáp nhập", "Merged into"),
                     (
                         "moved_children",
                         "Đơn vị trực thuộc chuyển theo",

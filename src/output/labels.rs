@@ -217,7 +217,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("initial_password", "Mật khẩu ban đầu", "Initial password"),
     ("integrity", "Toàn vẹn", "Integrity"),
-    ("into", "Vào", "Into"),
+    ("into", "Đơn vị sau sáp nhập", "Merged into"),
     ("items", "Mục", "Items"),
     ("kept", "Giữ lại", "Kept"),
     ("key", "Mã", "Key"),

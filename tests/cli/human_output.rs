@@ -305,4 +305,42 @@ fn writes_say_what_they_did_in_labelled_fields() {
     ];
     let text = demo.show(80, &grant);
     insta::assert_snapshot!("account_grant_80", text);
+
+    let template = [
+        "entry",
+        "template",
+        "KTXH-THANG",
+        "--unit",
+        "99006",
+        "--period",
+        "202612",
+        "--out",
+        "mau.xlsx",
+    ];
+    let text = demo.show(80, &template);
+    assert!(text.contains("Tháng 12 năm 2026"), "{text}");
+
+    let merge = [
+        "unit",
+        "merge",
+        "99001",
+        "99002",
+        "--into",
+        "99100",
+        "--name",
+        "Phường Hà Đông",
+        "--kind",
+        "commune",
+        "--effective",
+        "2026-12-01",
+        "--decision",
+        "12/NQ-UBTVQH15",
+    ];
+    // A merge happens once: shown at 80 columns.
+    let text = demo.show(80, &merge);
+    assert!(
+        text.contains("Đơn vị sau sáp nhập") && text.contains("xã, phường"),
+        "{text}"
+    );
+    insta::assert_snapshot!("unit_merge_80", text);
 }
