@@ -11,6 +11,9 @@ use serde_json::Value;
 
 use crate::error::{Error, Lang, Msg, Result};
 
+mod detail;
+pub mod labels;
+
 #[derive(
     Debug,
     Clone,
@@ -141,7 +144,7 @@ impl Output {
     /// A status line on stderr, muted by `-q`.
     pub fn note(&self, msg: Msg) {
         if !self.quiet {
-            self.write_stderr(msg.get(self.lang));
+            self.write_stderr(&fit_line(msg.get(self.lang)));
         }
     }
 
@@ -151,7 +154,7 @@ impl Output {
             Lang::Vi => "Cảnh báo",
             Lang::En => "Warning",
         };
-        self.write_stderr(&format!("{label}: {}", msg.get(self.lang)));
+        self.write_stderr(&fit_line(&format!("{label}: {}", msg.get(self.lang))));
     }
 
     pub fn is_json(&self) -> bool {
@@ -260,13 +263,6 @@ fn write_stdout(text: &str) -> Result<()> {
     }
 }
 
-fn label(f: &Field, lang: Lang) -> &'static str {
-    match lang {
-        Lang::Vi => f.vi,
-        Lang::En => f.en,
-    }
-}
-
 fn rows_of(value: &Value) -> Vec<&serde_json::Map<String, Value>> {
     match value {
         Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
@@ -291,7 +287,11 @@ fn keys_of(value: &Value, fields: &[Field]) -> Vec<(String, String, String)> {
         }
     }
     keys.into_iter()
-        .map(|k| (k.clone(), k.clone(), k))
+        .map(|k| {
+            let vi = detail::label_of(&k, &[], Lang::Vi);
+            let en = detail::label_of(&k, &[], Lang::En);
+            (k, vi, en)
+        })
         .collect()
 }
 
@@ -352,7 +352,8 @@ fn human(v: &Value, lang: Lang) -> String {
             .join(", "),
         Value::Object(map) => map
             .iter()
-            .map(|(k, v)| format!("{k}: {}", human(v, lang)))
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", detail::label_of(k, &[], lang), cell(k, v, lang)))
             .collect::<Vec<_>>()
             .join(", "),
         Value::Number(n) => n.to_string(),
@@ -387,10 +388,74 @@ pub fn human_date(s: &str) -> Option<String> {
 /// `result`, an announcement's `kind`); JSON and CSV keep the codes, which are the contract. An unknown code is
 /// shown as it is.
 fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
-    if !matches!(key, "status" | "timeliness" | "result" | "kind") {
+    if let Some(words) = more_words(key, code, lang) {
+        return Some(words);
+    }
+    if !matches!(
+        key,
+        "status" | "timeliness" | "result" | "kind" | "state" | "from" | "to"
+    ) {
         return None;
     }
     crate::glossary::code_word(code, lang)
+}
+
+/// The words of the codes of a report's history (`action`), its sending `channel`, a
+/// session's `kind` and an account's `role`.
+fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
+    const WORDS: &[(&str, &str, &str, &str)] = &[
+        ("action", "create", "lập bản", "create"),
+        ("action", "submit", "trình", "submit"),
+        ("action", "approve", "phê duyệt", "approve"),
+        ("action", "reject", "từ chối", "reject"),
+        ("action", "send", "gửi", "send"),
+        ("action", "accept", "tiếp nhận", "accept"),
+        ("action", "return", "trả lại", "return"),
+        ("action", "correct", "đính chính", "correct"),
+        ("frequency", "daily", "hằng ngày", "daily"),
+        ("frequency", "weekly", "hằng tuần", "weekly"),
+        ("frequency", "half_month", "nửa tháng", "half-monthly"),
+        ("frequency", "monthly", "hằng tháng", "monthly"),
+        ("frequency", "quarterly", "hằng quý", "quarterly"),
+        ("frequency", "six_monthly", "6 tháng", "six-monthly"),
+        ("frequency", "yearly", "hằng năm", "yearly"),
+        ("frequency", "school_year", "năm học", "school year"),
+        ("type", "periodic", "định kỳ", "periodic"),
+        ("type", "thematic", "chuyên đề", "thematic"),
+        ("type", "adhoc", "đột xuất", "ad hoc"),
+        ("channel", "system", "qua hệ thống", "through the system"),
+        ("channel", "offline", "ngoài hệ thống", "outside the system"),
+        ("kind", "session", "phiên đăng nhập", "session"),
+        ("kind", "province", "tỉnh", "province"),
+        ("kind", "department", "sở, ban, ngành", "department"),
+        ("kind", "district", "huyện", "district"),
+        ("kind", "commune", "xã, phường", "commune"),
+        ("kind", "central", "trung ương", "central"),
+        ("kind", "other", "khác", "other"),
+        ("kind", "token", "mã truy cập", "API token"),
+        (
+            "role",
+            "sysadmin",
+            "quản trị hệ thống",
+            "system administrator",
+        ),
+        (
+            "role",
+            "unit_admin",
+            "quản trị đơn vị",
+            "unit administrator",
+        ),
+        ("role", "aggregator", "tổng hợp", "aggregator"),
+        ("role", "approver", "phê duyệt", "approver"),
+        ("role", "data_entry", "nhập liệu", "data entry"),
+        ("role", "sender", "gửi báo cáo", "sender"),
+        ("role", "viewer", "xem", "viewer"),
+    ];
+    let key = if key == "roles" { "role" } else { key };
+    WORDS
+        .iter()
+        .find(|w| w.0 == key && w.1 == code)
+        .map(|w| if lang == Lang::Vi { w.2 } else { w.3 })
 }
 
 /// A status code (`accepted`, `sent`…) in the reader's words, for notes; an unknown
@@ -401,9 +466,16 @@ pub fn status_words(code: &str, lang: Lang) -> String {
 
 /// A cell of a table: a state code in words, anything else as [`human`] shows it.
 fn cell(key: &str, v: &Value, lang: Lang) -> String {
-    match v.as_str().and_then(|code| code_words(key, code, lang)) {
-        Some(words) => words.to_string(),
-        None => human(v, lang),
+    match v {
+        Value::Array(items) if items.iter().all(Value::is_string) => items
+            .iter()
+            .map(|i| cell(key, i, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => match v.as_str().and_then(|code| code_words(key, code, lang)) {
+            Some(words) => words.to_string(),
+            None => human(v, lang),
+        },
     }
 }
 
@@ -420,7 +492,16 @@ pub fn new_table() -> Table {
         Some(None) => {
             table.force_no_tty();
         }
-        None => {}
+        None => {
+            // `COLUMNS=80 baocao … | less`: the width asked for, terminal or not.
+            if let Some(width) = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse::<u16>().ok())
+                .filter(|w| *w > 0)
+            {
+                table.set_width(width);
+            }
+        }
     }
     let usable = table.width().is_none_or(|w| w >= 40);
     table.set_content_arrangement(if usable {
@@ -447,42 +528,60 @@ pub fn keep_words_whole(table: Table) -> Table {
         .row_iter()
         .map(|r| r.cell_iter().map(|c| c.content()).collect())
         .collect();
-    // (longest word, longest line) per column.
-    let mut sizes: Vec<(usize, usize)> = Vec::new();
-    for cells in header.iter().chain(&rows) {
+    // (longest word, longest line of the rows, longest line with the heading) per
+    // column: a heading wraps between its words rather than take room the rows need.
+    let mut sizes: Vec<(usize, usize, usize)> = Vec::new();
+    for (row, cells) in header.iter().chain(&rows).enumerate() {
+        let is_header = row == 0 && header.is_some();
         for (i, text) in cells.iter().enumerate() {
-            let word = text
-                .split_whitespace()
+            let word = words(text)
+                .iter()
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(0);
             let line = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            let body = if is_header && !rows.is_empty() {
+                word
+            } else {
+                line
+            };
             if sizes.len() <= i {
-                sizes.resize(i + 1, (0, 0));
+                sizes.resize(i + 1, (0, 0, 0));
             }
-            sizes[i] = (sizes[i].0.max(word), sizes[i].1.max(line));
+            let s = &mut sizes[i];
+            *s = (s.0.max(word), s.1.max(body), s.2.max(line));
         }
     }
     let n = sizes.len();
+    // A table of labels and values (no header): the labels are never wrapped.
+    if header.is_none() && n == 2 {
+        sizes[0].0 = sizes[0].2;
+    }
     // Borders (n + 1) and one space of padding on each side of each column.
     let avail = usize::from(total).saturating_sub(n + 1 + 2 * n);
-    if sizes.iter().map(|s| s.1).sum::<usize>() <= avail {
+    if sizes.iter().map(|s| s.2).sum::<usize>() <= avail {
         return table;
     }
     let mut widths: Vec<usize> = sizes.iter().map(|s| s.0.max(1)).collect();
     let mut extra = avail.saturating_sub(widths.iter().sum());
-    while extra > 0 {
-        let wanting: Vec<usize> = (0..n).filter(|&i| widths[i] < sizes[i].1).collect();
-        if wanting.is_empty() {
-            break;
-        }
-        let share = (extra / wanting.len()).max(1);
-        for i in wanting {
-            let give = share.min(sizes[i].1 - widths[i]).min(extra);
-            widths[i] += give;
-            extra -= give;
-            if extra == 0 {
+    // The rows' lines first, then what is left to the headings.
+    for want in [
+        |s: &(usize, usize, usize)| s.1,
+        |s: &(usize, usize, usize)| s.2,
+    ] {
+        while extra > 0 {
+            let wanting: Vec<usize> = (0..n).filter(|&i| widths[i] < want(&sizes[i])).collect();
+            if wanting.is_empty() {
                 break;
+            }
+            let share = (extra / wanting.len()).max(1);
+            for i in wanting {
+                let give = share.min(want(&sizes[i]) - widths[i]).min(extra);
+                widths[i] += give;
+                extra -= give;
+                if extra == 0 {
+                    break;
+                }
             }
         }
     }
@@ -505,13 +604,46 @@ pub fn keep_words_whole(table: Table) -> Table {
     fitted
 }
 
+/// A line of text (what a list's rows share, a note) wrapped between words to the
+/// table width, when there is one.
+pub fn fit_line(text: &str) -> String {
+    match new_table().width() {
+        Some(w) => wrap_words(text, usize::from(w)),
+        None => text.to_string(),
+    }
+}
+
+/// The words of `text` that a line may not break between: split at spaces, but a date
+/// and its time (`20/11/2026 23:59`) are one word.
+fn words(text: &str) -> Vec<String> {
+    let is_date = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 10 && b[2] == b'/' && b[5] == b'/'
+    };
+    let is_time = |w: &str| {
+        let b = w.as_bytes();
+        b.len() == 5 && b[2] == b':' && b.iter().filter(|c| c.is_ascii_digit()).count() == 4
+    };
+    let mut out: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match out.last_mut() {
+            Some(last) if is_time(w) && is_date(last) => {
+                last.push(' ');
+                last.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
 /// `text` wrapped at spaces into lines of at most `width` characters; a word longer
 /// than `width` stays whole on its own line.
 fn wrap_words(text: &str, width: usize) -> String {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let mut current = String::new();
-        for word in line.split_whitespace() {
+        for word in words(line) {
             let len = current.chars().count();
             if len > 0 && len + 1 + word.chars().count() > width {
                 out.push(std::mem::take(&mut current));
@@ -519,12 +651,30 @@ fn wrap_words(text: &str, width: usize) -> String {
             if !current.is_empty() {
                 current.push(' ');
             }
-            current.push_str(word);
+            current.push_str(&word);
         }
         out.push(current);
     }
     out.join("\n")
 }
+
+/// The columns a list filters on: when every row has the same value, it is said once
+/// above the table.
+const SHARED_ONCE: &[&str] = &[
+    "regime",
+    "period",
+    "status",
+    "timeliness",
+    "unit",
+    "unit_name",
+    "regime_name",
+    "role",
+    "kind",
+    "form_code",
+    "lead_unit",
+    "frequency",
+    "channel",
+];
 
 fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
     let mut table = new_table();
@@ -545,13 +695,13 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
                     k.2.clone()
                 }
             };
-            // The regime and period every row shares (the list was filtered on them)
-            // are said once above the table, not repeated on each row.
+            // A code every row shares (the list was filtered on it: a regime, a
+            // period, a status…) is said once above the table, not repeated on each row.
             let mut shared = Vec::new();
             if rows.len() >= 2 {
                 keys.retain(|k| {
                     let first = rows[0].get(&k.0).filter(|v| !v.is_null());
-                    let same = matches!(k.0.as_str(), "regime" | "period")
+                    let same = SHARED_ONCE.contains(&k.0.as_str())
                         && first.is_some()
                         && rows.iter().all(|r| r.get(&k.0) == first);
                     if let (true, Some(v)) = (same, first) {
@@ -568,28 +718,14 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
                 );
             }
             if !shared.is_empty() {
-                return format!("{}\n{}\n", shared.join(" · "), keep_words_whole(table));
+                return format!(
+                    "{}\n{}\n",
+                    fit_line(&shared.join(" · ")),
+                    keep_words_whole(table)
+                );
             }
         }
-        Value::Object(map) => {
-            let (h1, h2) = match lang {
-                Lang::Vi => ("Trường", "Giá trị"),
-                Lang::En => ("Field", "Value"),
-            };
-            table.set_header(vec![h1, h2]);
-            let mut shown: Vec<&str> = Vec::new();
-            for f in fields {
-                if let Some(v) = map.get(f.key) {
-                    table.add_row(vec![label(f, lang).to_string(), cell(f.key, v, lang)]);
-                    shown.push(f.key);
-                }
-            }
-            for (k, v) in map {
-                if !shown.contains(&k.as_str()) {
-                    table.add_row(vec![k.clone(), human(v, lang)]);
-                }
-            }
-        }
+        Value::Object(map) => return detail::render(map, fields, lang),
         other => return format!("{}\n", human(other, lang)),
     }
     format!("{}\n", keep_words_whole(table))

@@ -92,7 +92,10 @@ fn flat_rows_as(
                 m.insert(label("group").into(), json!(unit));
                 m.insert(label("group_name").into(), json!(name));
             }
-            m.insert(label("row").into(), json!(r.row));
+            // The row key is for programs; people find a row by its STT and name.
+            if people.is_none() {
+                m.insert(label("row").into(), json!(r.row));
+            }
             m.insert(label("stt").into(), json!(r.stt));
             m.insert(
                 label("name").into(),
@@ -110,11 +113,41 @@ fn flat_rows_as(
                     }
                     _ => json!(v),
                 };
-                m.insert(k.clone(), shown);
+                // People read the form's own column headings, CSV keeps the numbers.
+                let heading = match people {
+                    Some((form, _, _)) => column_heading(form, k),
+                    None => k.clone(),
+                };
+                m.insert(heading, shown);
             }
             Value::Object(m)
         })
         .collect()
+}
+
+/// A column as the form heads it: its header path and its number, `Thực hiện tháng
+/// báo cáo (3)`; the number alone when the form gives no header.
+fn column_heading(form: &FormDef, number: &str) -> String {
+    let header = form
+        .columns
+        .iter()
+        .find(|c| c.number == number)
+        .map(|c| {
+            let mut parts: Vec<&str> = Vec::new();
+            for h in &c.header {
+                let h = h.trim();
+                if !h.is_empty() && !parts.contains(&h) {
+                    parts.push(h);
+                }
+            }
+            parts.join(" – ")
+        })
+        .unwrap_or_default();
+    if header.is_empty() {
+        number.to_string()
+    } else {
+        format!("{header} ({number})")
+    }
 }
 
 /// A value as the form prints it: percentages to two places, decimals to at most six,

@@ -149,11 +149,11 @@ pub fn run(ctx: &Ctx, cmd: CalendarCmd) -> Result<()> {
     match cmd {
         CalendarCmd::Lunar(a) => {
             let v = calendar::lunar(clock::parse_date(&a.date)?)?;
-            ctx.out.emit(&serde_json::to_value(v)?, LUNAR_FIELDS)
+            emit_lunar(ctx, serde_json::to_value(v)?)
         }
         CalendarCmd::Solar(a) => {
             let v = calendar::solar(calendar::parse_lunar(&a.date, a.leap)?)?;
-            ctx.out.emit(&serde_json::to_value(v)?, LUNAR_FIELDS)
+            emit_lunar(ctx, serde_json::to_value(v)?)
         }
         CalendarCmd::IsWorkday(a) => {
             let d = clock::parse_date(&a.date)?;
@@ -228,4 +228,87 @@ fn set(ctx: &Ctx, date: &str, kind: OverrideKind, name: Option<String>) -> Resul
     let row =
         ctx.write(|tx, actor, rec| calendar::set(tx, actor, rec, d, kind, name.as_deref()))?;
     ctx.out.emit(&serde_json::to_value(row)?, DAY_FIELDS)
+}
+
+/// A solar date and its lunar date: JSON and CSV as they are, a table with the lunar
+/// date in words ("mùng 1 tháng Giêng năm Bính Ngọ").
+fn emit_lunar(ctx: &Ctx, mut v: serde_json::Value) -> Result<()> {
+    if ctx.out.format == crate::output::Format::Table {
+        let l = &v["lunar"];
+        let n = |k: &str| l[k].as_u64().unwrap_or(0);
+        let words = lunar_words(
+            n("year") as i64,
+            n("month") as usize,
+            n("day"),
+            l["leap"].as_bool().unwrap_or(false),
+            ctx.lang(),
+        );
+        v["lunar"] = words.into();
+    }
+    ctx.out.emit(&v, LUNAR_FIELDS)
+}
+
+/// A lunar date as it is said: "mùng 1 tháng Giêng năm Bính Ngọ", "ngày 15 tháng Tám
+/// nhuận năm Bính Ngọ"; in English "day 1 of month 1 (Giêng), Bính Ngọ year (2026)".
+fn lunar_words(year: i64, month: usize, day: u64, leap: bool, lang: crate::error::Lang) -> String {
+    const MONTHS: [&str; 12] = [
+        "Giêng",
+        "Hai",
+        "Ba",
+        "Tư",
+        "Năm",
+        "Sáu",
+        "Bảy",
+        "Tám",
+        "Chín",
+        "Mười",
+        "Mười một",
+        "Chạp",
+    ];
+    const STEMS: [&str; 10] = [
+        "Giáp", "Ất", "Bính", "Đinh", "Mậu", "Kỷ", "Canh", "Tân", "Nhâm", "Quý",
+    ];
+    const BRANCHES: [&str; 12] = [
+        "Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi",
+    ];
+    let stem = STEMS[(year + 6).rem_euclid(10) as usize];
+    let branch = BRANCHES[(year + 8).rem_euclid(12) as usize];
+    let name = MONTHS.get(month.wrapping_sub(1)).copied().unwrap_or("");
+    match lang {
+        crate::error::Lang::Vi => format!(
+            "{} {day} tháng {name}{} năm {stem} {branch} ({year})",
+            if day <= 10 { "mùng" } else { "ngày" },
+            if leap { " nhuận" } else { "" }
+        ),
+        crate::error::Lang::En => format!(
+            "day {day} of {}month {month} ({name}), {stem} {branch} year ({year})",
+            if leap { "leap " } else { "" }
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lunar_words;
+    use crate::error::Lang;
+
+    #[test]
+    fn lunar_dates_read_as_they_are_said() {
+        assert_eq!(
+            lunar_words(2026, 1, 1, false, Lang::Vi),
+            "mùng 1 tháng Giêng năm Bính Ngọ (2026)"
+        );
+        assert_eq!(
+            lunar_words(2025, 6, 15, true, Lang::Vi),
+            "ngày 15 tháng Sáu nhuận năm Ất Tỵ (2025)"
+        );
+        assert_eq!(
+            lunar_words(2024, 12, 30, false, Lang::Vi),
+            "ngày 30 tháng Chạp năm Giáp Thìn (2024)"
+        );
+        assert_eq!(
+            lunar_words(2026, 1, 1, false, Lang::En),
+            "day 1 of month 1 (Giêng), Bính Ngọ year (2026)"
+        );
+    }
 }

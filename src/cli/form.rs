@@ -116,8 +116,11 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     let done = ctx.write(|tx, actor, rec| {
         form::import(tx, actor, rec, imported, source.as_deref(), a.dry_run)
     })?;
-    for w in &done.warnings {
-        ctx.out.warn(w.clone());
+    // A table lists the warnings itself; JSON and CSV readers get them on stderr too.
+    if ctx.out.format != crate::output::Format::Table {
+        for w in &done.warnings {
+            ctx.out.warn(w.clone());
+        }
     }
     if done.unchanged {
         let (code, version) = (&done.code, done.version);

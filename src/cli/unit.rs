@@ -10,6 +10,7 @@ use crate::error::{Lang, Msg, Result};
 use crate::fields;
 use crate::ops::unit::{self, Conflict, TreeNode, UnitChange, UnitInput};
 use crate::output::{Field, Format};
+use serde_json::Value;
 
 #[derive(Debug, Subcommand)]
 pub enum UnitCmd {
@@ -232,10 +233,11 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
         }
         UnitCmd::Tree(a) => {
             let nodes = ctx.read(|tx, _| unit::tree(tx, a.code.as_deref(), a.all))?;
-            if ctx.out.format == Format::Table {
-                ctx.out.text(&draw(&nodes, ctx.lang()))
-            } else {
-                ctx.out.emit(&serde_json::to_value(nodes)?, &[])
+            match ctx.out.format {
+                Format::Table => ctx.out.text(&draw(&nodes, ctx.lang())),
+                // One row per unit with its parent and level: no JSON inside a cell.
+                Format::Csv => ctx.out.emit(&Value::Array(flat_tree(&nodes)), TREE_FIELDS),
+                Format::Json => ctx.out.emit(&serde_json::to_value(nodes)?, &[]),
             }
         }
         UnitCmd::Move(a) => {
@@ -285,7 +287,7 @@ pub fn run(ctx: &Ctx, cmd: UnitCmd) -> Result<()> {
                 &serde_json::to_value(&out)?,
                 fields![
                     ("merged", "Đã sáp nhập", "Merged"),
-                    ("into", "Vào", "Into"),
+                    ("into", "Đơn vị sau sáp nhập", "Merged into"),
                     (
                         "moved_children",
                         "Đơn vị trực thuộc chuyển theo",
@@ -342,6 +344,38 @@ pub(super) fn in_lang(conflicts: &mut [Conflict], ctx: &Ctx) {
 }
 
 /// Draws the tree with box-drawing characters, as `tree(1)` does.
+const TREE_FIELDS: &[Field] = fields![
+    ("code", "Mã", "Code"),
+    ("name", "Tên", "Name"),
+    ("kind", "Loại", "Kind"),
+    ("status", "Trạng thái", "Status"),
+    ("parent", "Đơn vị cấp trên", "Parent"),
+    ("level", "Cấp", "Level")
+];
+
+/// The tree as rows, depth first: each unit with its parent's code and its level (1
+/// for the top).
+fn flat_tree(nodes: &[TreeNode]) -> Vec<Value> {
+    fn walk(n: &TreeNode, parent: Option<&str>, level: usize, out: &mut Vec<Value>) {
+        out.push(serde_json::json!({
+            "code": n.code,
+            "name": n.name,
+            "kind": n.kind,
+            "status": n.status,
+            "parent": parent,
+            "level": level,
+        }));
+        for c in &n.children {
+            walk(c, Some(&n.code), level + 1, out);
+        }
+    }
+    let mut out = Vec::new();
+    for n in nodes {
+        walk(n, None, 1, &mut out);
+    }
+    out
+}
+
 fn draw(nodes: &[TreeNode], lang: Lang) -> String {
     fn line(n: &TreeNode, prefix: &str, last: bool, top: bool, out: &mut String, lang: Lang) {
         let mark = match (n.status.as_str(), lang) {

@@ -20,6 +20,7 @@ mod forms;
 mod forwarded_workbook;
 mod gaps;
 mod help_texts;
+mod human_output;
 mod import_contract;
 mod indicators;
 mod layers;

@@ -90,7 +90,20 @@ fn assert_invalid(stem: &str, def: &str, doc: &Value, why: &str) {
 fn emits(env: &Env, stem: &str, def: &str, args: &[&str]) -> Value {
     let v = env.json(args);
     assert_valid(stem, def, &v);
+    assert_labelled(args, &v);
     v
+}
+
+/// Every key of a command's JSON output has a label for people (`-o table` never shows
+/// a JSON key).
+#[track_caller]
+fn assert_labelled(args: &[&str], v: &Value) {
+    let missing = baocao::output::labels::unlabelled(v);
+    assert!(
+        missing.is_empty(),
+        "`baocao {}`: keys without a human label in src/output/labels.rs: {missing:?}",
+        args.join(" ")
+    );
 }
 
 /// As [`emits`], for a dry run that found conflicts: the report is printed and the
@@ -100,6 +113,7 @@ fn emits_refused(env: &Env, stem: &str, def: &str, args: &[&str]) -> Value {
     a.extend_from_slice(args);
     let v = env.run(&a).code(5).json();
     assert_valid(stem, def, &v);
+    assert_labelled(args, &v);
     v
 }
 
