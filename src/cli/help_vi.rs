@@ -1801,6 +1801,10 @@ const VI: &[(&str, &str)] = &[
         "Với `--scale national`, thay bằng bộ dữ liệu tổng hợp quy mô toàn quốc (`national.db`): 34 tỉnh, 3.321 xã, một chế độ báo cáo tháng 100 dòng × 6 cột và mười hai tháng báo cáo đã tiếp nhận (202512–202611), dùng đo hiệu năng và hoạch định năng lực",
     ),
     (
+        "With `--scale national`: only this province's share (1 to 34) as the province's own installation holds it (`province-NN.db`: the province as top and lead unit, its communes' codes, reports and values as in the national set, a leader `lanh.dao` who approves and a sender `gui.hNN` whose signing key is on file), to send its aggregate upward to a national instance (federation)",
+        "Với `--scale national`: chỉ phần của một tỉnh (1 đến 34) như hệ thống riêng của tỉnh đó lưu (`province-NN.db`: tỉnh là đơn vị cấp trên cùng và đơn vị chủ trì, mã các xã, báo cáo và số liệu như trong bộ toàn quốc, một lãnh đạo `lanh.dao` phê duyệt và một người gửi `gui.hNN` có khóa ký đã đăng ký), để gửi báo cáo tổng hợp lên hệ thống cấp quốc gia (liên thông)",
+    ),
+    (
         "Where to put the demo database (replaced if a demo is already there)",
         "Nơi đặt cơ sở dữ liệu trình diễn (thay thế nếu đã có bản trình diễn)",
     ),
