@@ -80,6 +80,42 @@ pub struct Revision {
     pub key_id: Option<i64>,
 }
 
+impl Revision {
+    /// A new draft revision, not yet stored (its `id` is 0 until `insert_revision`):
+    /// what every way of starting a revision has in common.
+    pub fn draft(
+        report_id: i64,
+        number: i64,
+        reference: String,
+        form: (&str, i64),
+        values: &ValueMap,
+        narrative: Option<String>,
+        created_at: &str,
+    ) -> Revision {
+        Revision {
+            id: 0,
+            report_id,
+            number,
+            reference,
+            form_code: form.0.into(),
+            form_version: form.1,
+            status: RevisionStatus::Draft,
+            values_digest: digest_values(values),
+            narrative,
+            warnings: Vec::new(),
+            created_at: created_at.into(),
+            sent_at: None,
+            deadline: None,
+            timeliness: None,
+            channel: None,
+            offline_doc: None,
+            signature: None,
+            signed_by: None,
+            key_id: None,
+        }
+    }
+}
+
 const REV_SELECT: &str = "SELECT id, report_id, number, ref, form_code, form_version, status, values_digest, narrative, warnings, created_at,
     sent_at, deadline, timeliness, channel, offline_doc, signature, signed_by, key_id FROM revision";
 

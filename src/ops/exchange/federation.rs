@@ -355,27 +355,8 @@ pub fn receive(
     for old in revisions
         .iter()
         .filter(|x| x.status == RevisionStatus::Sent)
-        .cloned()
     {
-        let mut old: Revision = old;
-        old.status = RevisionStatus::Superseded;
-        rsql::save_revision(conn, &old)?;
-        rsql::insert_transition(
-            conn,
-            old.id,
-            "supersede",
-            Some(RevisionStatus::Sent),
-            RevisionStatus::Superseded,
-            &rec.actor,
-            &rec.at,
-            None,
-        )?;
-        rec.change(
-            conn,
-            "revision",
-            &old.reference,
-            json!({"status": [RevisionStatus::Sent, RevisionStatus::Superseded], "by_document": id}),
-        )?;
+        crate::ops::report::supersede(conn, rec, old.clone(), json!({"by_document": id}))?;
     }
     let sender = format!(
         "{}@{}",
@@ -388,27 +369,15 @@ pub fn receive(
     let mut rev = match last.filter(|_| fills_draft).cloned() {
         Some(draft) => draft,
         None => {
-            let mut rev = Revision {
-                id: 0,
+            let mut rev = Revision::draft(
                 report_id,
                 number,
-                reference: format!("{reference}#{number}"),
-                form_code: form.code.clone(),
-                form_version: i64::from(form.version),
-                status: RevisionStatus::Draft,
-                values_digest: rsql::digest_values(&ValueMap::new()),
-                narrative: None,
-                warnings: Vec::new(),
-                created_at: rec.at.clone(),
-                sent_at: None,
-                deadline: None,
-                timeliness: None,
-                channel: None,
-                offline_doc: None,
-                signature: None,
-                signed_by: None,
-                key_id: None,
-            };
+                format!("{reference}#{number}"),
+                (&form.code, i64::from(form.version)),
+                &ValueMap::new(),
+                None,
+                &rec.at,
+            );
             rev.id = rsql::insert_revision(conn, &rev)?;
             rsql::insert_transition(
                 conn,

@@ -224,27 +224,15 @@ fn new_revision(
     narrative: Option<String>,
     copy_from: Option<i64>,
 ) -> Result<Revision> {
-    let mut rev = Revision {
-        id: 0,
+    let mut rev = Revision::draft(
         report_id,
         number,
-        reference: format!("{}#{number}", t.reference()),
-        form_code: form_code.into(),
-        form_version,
-        status: RevisionStatus::Draft,
-        values_digest: sql::digest_values(values),
+        format!("{}#{number}", t.reference()),
+        (form_code, form_version),
+        values,
         narrative,
-        warnings: Vec::new(),
-        created_at: rec.at.clone(),
-        sent_at: None,
-        deadline: None,
-        timeliness: None,
-        channel: None,
-        offline_doc: None,
-        signature: None,
-        signed_by: None,
-        key_id: None,
-    };
+        &rec.at,
+    );
     rev.id = sql::insert_revision(conn, &rev)?;
     sql::replace_values(conn, rev.id, values)?;
     if let Some(from) = copy_from {

@@ -260,29 +260,8 @@ pub fn act(
                     "enter the document's figures (`baocao report offline-figures … --values FILE`), or return it (`baocao report return`) so the unit enters them; the document's sending time still counts",
                 )));
             }
-            for mut old in revs
-                .iter()
-                .filter(|r| r.status == RevisionStatus::Accepted)
-                .cloned()
-            {
-                old.status = RevisionStatus::Superseded;
-                sql::save_revision(conn, &old)?;
-                sql::insert_transition(
-                    conn,
-                    old.id,
-                    "supersede",
-                    Some(RevisionStatus::Accepted),
-                    RevisionStatus::Superseded,
-                    &rec.actor,
-                    &rec.at,
-                    None,
-                )?;
-                rec.change(
-                    conn,
-                    "revision",
-                    &old.reference,
-                    json!({"status": [RevisionStatus::Accepted, RevisionStatus::Superseded]}),
-                )?;
+            for old in revs.iter().filter(|r| r.status == RevisionStatus::Accepted) {
+                supersede(conn, rec, old.clone(), json!({}))?;
             }
         }
         _ => {}
@@ -347,6 +326,34 @@ pub fn act(
 
 /// Only an aggregator of the regime's lead unit, which received the document, records a
 /// report sent outside the system and enters its figures; the sending unit cannot.
+/// Marks `old` superseded by a newer revision: saved, its transition and its audit
+/// change (`extra`'s fields after the status change).
+pub fn supersede(
+    conn: &Connection,
+    rec: &Recorder,
+    mut old: Revision,
+    extra: serde_json::Value,
+) -> Result<()> {
+    let from = old.status;
+    old.status = RevisionStatus::Superseded;
+    sql::save_revision(conn, &old)?;
+    sql::insert_transition(
+        conn,
+        old.id,
+        "supersede",
+        Some(from),
+        RevisionStatus::Superseded,
+        &rec.actor,
+        &rec.at,
+        None,
+    )?;
+    let mut detail = json!({"status": [from, RevisionStatus::Superseded]});
+    if let (Some(d), serde_json::Value::Object(extra)) = (detail.as_object_mut(), extra) {
+        d.extend(extra);
+    }
+    rec.change(conn, "revision", &old.reference, detail)
+}
+
 pub fn require_offline_recorder(conn: &Connection, actor: &Actor, t: &Target) -> Result<()> {
     let tree = units::tree(conn)?;
     actor.require(
