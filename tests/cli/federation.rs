@@ -369,6 +369,17 @@ fn thirty_four_provinces_sent_as_aggregate_documents_aggregate_to_the_direct_nat
     assert_eq!(written(&db), before);
     login(&env, &db, NATIONAL_NOW, "tonghop", PW);
 
+    // A document made after the receiver's clock cannot be its sending: refused,
+    // named, nothing written.
+    let early = "2026-11-30T09:00:00+07:00";
+    login(&env, &db, early, "tonghop", PW);
+    let doc = docs[0].to_str().unwrap();
+    let future = on(&env, &db, early, &["exchange", "import", doc], None).code(5);
+    let said = format!("{}{}", future.stdout, future.stderr);
+    assert!(said.contains("sau giờ của hệ thống nhận"), "{said}");
+    assert_eq!(written(&db), before);
+    login(&env, &db, NATIONAL_NOW, "tonghop", PW);
+
     // A dry run says which reports would be created, and writes nothing.
     let dry = import(&env, &db, &docs[..33], &["--dry-run"]).ok().json();
     assert_eq!(dry["created"], 33, "{dry}");
