@@ -13,6 +13,7 @@ use crate::error::{Error, Lang, Msg, Result};
 
 mod detail;
 pub mod labels;
+mod rules;
 
 #[derive(
     Debug,
@@ -84,12 +85,16 @@ thread_local! {
     /// The table width of the client a served command renders for: `Some(None)` for a
     /// client whose output is not a terminal.
     static TABLE_WIDTH: std::cell::Cell<Option<Option<u16>>> = const { std::cell::Cell::new(None) };
+    /// A table was the last thing printed: the next note is set apart by a blank line,
+    /// or it reads as the table's last row.
+    static AFTER_TABLE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Runs `f` drawing tables as a client with this terminal width would (none: not a
 /// terminal), whatever this process's own terminal is.
 pub fn with_table_width<T>(width: Option<u16>, f: impl FnOnce() -> T) -> T {
     TABLE_WIDTH.with(|w| w.set(Some(width)));
+    AFTER_TABLE.with(|a| a.set(false));
     let out = f();
     TABLE_WIDTH.with(|w| w.set(None));
     out
@@ -107,6 +112,7 @@ impl Output {
             Format::Csv => to_csv(value, fields)?,
             Format::Table => to_table(value, fields, self.lang),
         };
+        AFTER_TABLE.with(|a| a.set(self.format == Format::Table));
         self.write_stdout(&text)
     }
 
@@ -127,8 +133,13 @@ impl Output {
         }
     }
 
-    /// A line on stderr (or the capture).
+    /// A line on stderr (or the capture), after a blank line when it follows a table.
     fn write_stderr(&self, line: &str) {
+        let line = match AFTER_TABLE.with(|a| a.replace(false)) {
+            true => format!("\n{line}"),
+            false => line.to_string(),
+        };
+        let line = line.as_str();
         match &self.capture {
             Some(c) => c.err_line(line),
             None => eprintln!("{line}"),
@@ -424,6 +435,7 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("type", "thematic", "chuyên đề", "thematic"),
         ("type", "adhoc", "đột xuất", "ad hoc"),
         ("channel", "system", "qua hệ thống", "through the system"),
+        ("integrity", "ok", "đạt", "passed"),
         ("channel", "offline", "ngoài hệ thống", "outside the system"),
         ("kind", "session", "phiên đăng nhập", "session"),
         ("kind", "province", "tỉnh", "province"),
@@ -472,6 +484,12 @@ fn cell(key: &str, v: &Value, lang: Lang) -> String {
             .map(|i| cell(key, i, lang))
             .collect::<Vec<_>>()
             .join(", "),
+        Value::String(code) if key == "deadline_rule" => {
+            rules::rule_words(code, lang).unwrap_or_else(|| code.clone())
+        }
+        Value::String(code) if key == "window" => rules::window_words(code, lang)
+            .map(str::to_string)
+            .unwrap_or_else(|| human(v, lang)),
         _ => match v.as_str().and_then(|code| code_words(key, code, lang)) {
             Some(words) => words.to_string(),
             None => human(v, lang),
@@ -639,7 +657,7 @@ fn words(text: &str) -> Vec<String> {
 
 /// `text` wrapped at spaces into lines of at most `width` characters; a word longer
 /// than `width` stays whole on its own line.
-fn wrap_words(text: &str, width: usize) -> String {
+pub(crate) fn wrap_words(text: &str, width: usize) -> String {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let mut current = String::new();
@@ -729,6 +747,15 @@ fn to_table(value: &Value, fields: &[Field], lang: Lang) -> String {
         other => return format!("{}\n", human(other, lang)),
     }
     format!("{}\n", keep_words_whole(table))
+}
+
+/// How many lines a list's heading takes when drawn as a table at the current width.
+pub fn header_lines(value: &Value, lang: Lang) -> usize {
+    to_table(value, &[], lang)
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with('╞'))
+        .count()
 }
 
 /// One line per announcement, for people: login, reminders.

@@ -450,8 +450,15 @@ pub fn run(ctx: &Ctx, cmd: AccountCmd) -> Result<()> {
                     "Initial passwords are shown once",
                 ));
             }
+            let mut shown = serde_json::to_value(&report)?;
+            // A dry run creates no account: people are not told of "no new accounts".
+            if report.dry_run && ctx.out.format == crate::output::Format::Table {
+                if let Some(m) = shown.as_object_mut() {
+                    m.remove("accounts");
+                }
+            }
             ctx.out.emit(
-                &serde_json::to_value(&report)?,
+                &shown,
                 fields![
                     ("dry_run", "Chạy thử", "Dry run"),
                     ("created", "Tạo mới", "Created"),

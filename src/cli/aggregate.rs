@@ -225,12 +225,24 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
     for s in &agg.subtotals {
         rows.extend(flat_rows(&s.rows, Some((&s.unit, &s.unit_name)), people));
     }
-    ctx.out.emit(&Value::Array(rows), &[])?;
+    // On a narrow terminal the form's long headings would stand ten lines tall: the
+    // table is headed by the column numbers, as printed forms number them, and the
+    // headings follow as a legend.
+    let short = people.is_some()
+        && crate::output::header_lines(&Value::Array(rows.clone()), ctx.lang()) > 4;
+    let mut legend = Vec::new();
+    let mut show = |rows: Vec<Value>| -> Result<()> {
+        let rows = match short {
+            true => numbered(rows, &mut legend),
+            false => rows,
+        };
+        ctx.out.emit(&Value::Array(rows), &[])
+    };
+    show(rows)?;
     if let Some(ytd) = &agg.ytd {
         ctx.out
             .note(Msg::new("Lũy kế từ đầu năm:", "Year to date:"));
-        ctx.out
-            .emit(&Value::Array(flat_rows(ytd, None, people)), &[])?;
+        show(flat_rows(ytd, None, people))?;
     }
     if let Some(g) = &agg.growth {
         ctx.out.note(Msg::new(
@@ -239,10 +251,46 @@ pub fn run(ctx: &Ctx, a: AggregateArgs) -> Result<()> {
         ));
         // Growth rates are percentages whatever the column holds.
         let rates = people.map(|(form, lang)| (form, lang, true));
-        ctx.out
-            .emit(&Value::Array(flat_rows_as(g, None, rates)), &[])?;
+        show(flat_rows_as(g, None, rates))?;
+    }
+    if !legend.is_empty() {
+        let lines: Vec<String> = legend
+            .iter()
+            .map(|(number, heading)| crate::output::fit_line(&format!("({number}) {heading}")))
+            .collect();
+        ctx.out.text(&format!("\n{}\n", lines.join("\n")))?;
     }
     Ok(())
+}
+
+/// `rows` headed by their column numbers alone (`(1)`), each heading added to
+/// `legend` once.
+fn numbered(rows: Vec<Value>, legend: &mut Vec<(String, String)>) -> Vec<Value> {
+    rows.into_iter()
+        .map(|row| match row {
+            Value::Object(m) => Value::Object(
+                m.into_iter()
+                    .map(|(k, v)| match split_heading(&k) {
+                        Some((heading, number)) => {
+                            if !legend.iter().any(|(n, _)| n == number) {
+                                legend.push((number.to_string(), heading.to_string()));
+                            }
+                            (format!("({number})"), v)
+                        }
+                        None => (k, v),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        })
+        .collect()
+}
+
+/// `Kế hoạch năm 2026 (1)` → (`Kế hoạch năm 2026`, `1`).
+fn split_heading(key: &str) -> Option<(&str, &str)> {
+    let (heading, rest) = key.rsplit_once(" (")?;
+    let number = rest.strip_suffix(')')?;
+    (!number.is_empty() && !number.contains(' ')).then_some((heading, number))
 }
 
 /// `aggregate REGIME PERIOD`, or one of the steps that take the lead unit's aggregate

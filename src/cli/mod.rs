@@ -16,6 +16,7 @@ mod man;
 mod monitor;
 mod notice;
 mod period;
+mod placeholders;
 mod reconcile;
 mod regime;
 mod report;
@@ -290,8 +291,10 @@ pub fn main() -> u8 {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            match usage::vietnamese(&e).filter(|_| usage::requested_lang(&args) == Lang::Vi) {
+            let vi = usage::requested_lang(&args) == Lang::Vi;
+            match usage::vietnamese(&e).filter(|_| vi) {
                 Some(text) => eprint!("{text}"),
+                None if vi => usage::print_help(&e),
                 None => {
                     let _ = e.print();
                 }

@@ -101,7 +101,8 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
     }
     let usage = text(e, ContextKind::Usage);
     if let Some(u) = usage.trim().strip_prefix("Usage:") {
-        let u = u.trim();
+        let u = super::placeholders::options_word(u.trim());
+        let u = u.as_str();
         out.push_str(&format!("\nCách dùng: {u}\n"));
         // `baocao report send [OPTIONS] …` → `baocao report send --help`.
         let path: Vec<&str> = u
@@ -111,6 +112,28 @@ pub fn vietnamese(e: &clap::Error) -> Option<String> {
         out.push_str(&format!("Xem thêm: {} --help\n", path.join(" ")));
     }
     Some(out)
+}
+
+/// Help (and the version) as clap renders it, with its `[OPTIONS]` in Vietnamese; in
+/// colour on a terminal, as `clap::Error::print` would.
+pub fn print_help(e: &clap::Error) {
+    use std::io::{IsTerminal, Write};
+    let styled = e.render();
+    let to_stderr = e.use_stderr();
+    let terminal = match to_stderr {
+        true => std::io::stderr().is_terminal(),
+        false => std::io::stdout().is_terminal(),
+    };
+    let text = match terminal {
+        true => styled.ansi().to_string(),
+        false => styled.to_string(),
+    };
+    let text = super::placeholders::options_word(&text);
+    // A closed pipe (`baocao --help | head`) is not an error.
+    let _ = match to_stderr {
+        true => std::io::stderr().write_all(text.as_bytes()),
+        false => std::io::stdout().write_all(text.as_bytes()),
+    };
 }
 
 /// Why a value did not parse, for the standard library's and clap's own English reasons.
@@ -328,6 +351,7 @@ fn specs(a: &clap::Arg) -> (Vec<String>, Option<String>) {
 
 /// One argument in Vietnamese: its help, long help and the bracketed facts after them.
 fn vietnamese_arg(a: clap::Arg) -> clap::Arg {
+    let a = super::placeholders::localize(a);
     let (specs, listed) = specs(&a);
     let help = a.get_help().map(|h| help_vi::translate(&h.to_string()));
     let long = a
@@ -405,6 +429,7 @@ fn localize_tree(cmd: clap::Command, lang: Lang) -> clap::Command {
         let cmd = cmd
             .help_template(VI_TEMPLATE)
             .subcommand_help_heading("Lệnh")
+            .subcommand_value_name("LỆNH")
             .disable_help_flag(true)
             .disable_version_flag(true)
             .arg(

@@ -223,16 +223,81 @@ fn list(
     if !shared.is_empty() {
         out.push_str(&format!("{}\n", fit_line(&shared.join(" · "))));
     }
-    let mut table = new_table();
-    table.set_header(columns.iter().map(|k| label_of(k, &[], lang)));
-    for r in &rows {
-        table.add_row(
+    let header: Vec<String> = columns.iter().map(|k| label_of(k, &[], lang)).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
             columns
                 .iter()
-                .map(|k| inline(k, r.get(k).unwrap_or(&Value::Null), lang)),
-        );
+                .map(|k| inline(k, r.get(k).unwrap_or(&Value::Null), lang))
+                .collect()
+        })
+        .collect();
+    let mut table = new_table();
+    if let Some(width) = table
+        .width()
+        .filter(|w| !fits(&header, &cells, usize::from(*w)))
+    {
+        // Too narrow for a table whose short cells (statuses, times, usernames) stay on
+        // one line: each row is a line of labelled values instead.
+        for row in &cells {
+            let parts: Vec<String> = header
+                .iter()
+                .zip(row)
+                .filter(|(_, c)| !c.is_empty())
+                .map(|(h, c)| format!("{h}: {}", c.replace('\n', ", ")))
+                .collect();
+            let text =
+                super::wrap_words(&format!("- {}", parts.join(" · ")), usize::from(width) - 2);
+            out.push_str(&text.replace('\n', "\n  "));
+            out.push('\n');
+        }
+        return;
+    }
+    table.set_header(header);
+    for row in cells {
+        table.add_row(row);
     }
     out.push_str(&format!("{}\n", keep_words_whole(table)));
+}
+
+/// Whether a sub-table reads well in `width` columns: every column but the one with the
+/// longest text shows its cells in at most two lines, and that one still gets 20
+/// characters (or all it needs). Headings may wrap between their words.
+fn fits(header: &[String], cells: &[Vec<String>], width: usize) -> bool {
+    let longest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let word = |text: &str| {
+        text.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // (what the column needs unwrapped, its longest line, its longest word) per column.
+    let needs: Vec<(usize, usize, usize)> = (0..header.len())
+        .map(|i| {
+            let line = cells.iter().map(|r| longest(&r[i])).max().unwrap_or(0);
+            let w = cells.iter().map(|r| word(&r[i])).max().unwrap_or(0);
+            let w = w.max(word(&header[i]));
+            // Short cells may take two lines ("pending / approval"), never more.
+            (line.div_ceil(2).max(w), line, w)
+        })
+        .collect();
+    let Some(prose) = (0..needs.len()).max_by_key(|&i| needs[i].1) else {
+        return true;
+    };
+    let total: usize = needs
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if i == prose {
+                n.1.min(20.max(n.2))
+            } else {
+                n.0
+            }
+        })
+        .sum();
+    // Borders and one space of padding on each side of each column.
+    total + 3 * needs.len() + 1 <= width
 }
 
 /// A value inside a sub-table's cell: plain values as cells, an object as labelled

@@ -144,6 +144,12 @@ fn detail_views_are_labelled_sections_with_sub_tables() {
     assert!(text.contains("Số liệu (20)"), "{text}");
     assert!(text.contains("│ Chữ ký hợp lệ"), "{text}");
     assert!(text.contains("trình") && !text.contains("submit"), "{text}");
+    // Too narrow for the history's table at 80 columns: one entry to a line, its status
+    // words whole.
+    assert!(
+        text.contains("- Bản: 1 · Thao tác: trình · Từ: đang soạn · Đến: chờ phê duyệt"),
+        "{text}"
+    );
     let mut en = vec!["--lang", "en"];
     en.extend_from_slice(&show);
     both_widths(&demo, "report_show_en", &en);
@@ -164,6 +170,14 @@ fn detail_views_are_labelled_sections_with_sub_tables() {
         text.contains("Căn cứ pháp lý") && text.contains("hằng tháng"),
         "{text}"
     );
+    // The deadline rule and the window in words, the rule's code kept for the flags.
+    let one_line = text.replace("│\n│                     ┆", "");
+    assert!(
+        one_line.contains("hết ngày 20 tháng cuối kỳ")
+            && one_line.contains("(day:20:last@23:59:59)"),
+        "{text}"
+    );
+    assert!(one_line.contains("Nghị định 09/2019/NĐ-CP"), "{text}");
 
     both_widths(&demo, "check", &["check"]);
     both_widths(
@@ -236,6 +250,13 @@ fn lists_drop_the_columns_the_filter_fixes_and_fit_the_width() {
     let text = demo.show(120, &["aggregate", "KTXH-THANG", "202611"]);
     assert!(text.contains("(1)") && text.contains("Kế hoạch"), "{text}");
     assert!(text.contains("Diện tích gieo trồng cây hằng năm"), "{text}");
+    // Headed by the column numbers, the form's headings as a legend under the table.
+    let text = demo.show(80, &["aggregate", "KTXH-THANG", "202611"]);
+    assert!(text.contains("┆ (1) ") && text.contains("┆ (4) "), "{text}");
+    assert!(
+        text.contains("\n(4) So sánh (%) – Lũy kế so với kế hoạch năm\n"),
+        "{text}"
+    );
 
     // The overdue note of units assigned late wraps at the width.
     let run = demo.run_in(Some(80), &["overdue"], None).ok();
@@ -343,4 +364,101 @@ fn writes_say_what_they_did_in_labelled_fields() {
         "{text}"
     );
     insta::assert_snapshot!("unit_merge_80", text);
+}
+
+#[test]
+fn dry_runs_and_restores_read_as_labelled_fields() {
+    let demo = Demo::new();
+    std::fs::write(
+        demo.env.path("tai-khoan.csv"),
+        "username,full_name,email,phone,unit,roles\n\
+         nguyenvana.hungphu,Nguyễn Văn An,an@hason.gov.vn,0912345678,99006,data_entry\n\
+         luongthihoa.phungphu,Lương Thị Hoa,hoa@hason.gov.vn,,99006,data_entry;sender\n",
+    )
+    .unwrap();
+    let import = ["account", "import", "tai-khoan.csv", "--dry-run"];
+    both_widths(&demo, "account_import_dry_run", &import);
+    let text = demo.show(80, &import);
+    assert!(
+        text.contains("Chạy thử") && text.contains("Tạo mới"),
+        "{text}"
+    );
+    let mut en = vec!["--lang", "en"];
+    en.extend_from_slice(&import);
+    insta::assert_snapshot!("account_import_dry_run_en_80", demo.show(80, &en));
+    // A dry run writes nothing: the account is still unknown.
+    demo.run_in(None, &["account", "show", "nguyenvana.hungphu"], None)
+        .code(6);
+
+    demo.show(80, &["backup", "sao-luu.db"]);
+    // The file the old database is kept in is named after the real clock, in a
+    // temporary folder.
+    let folder = demo.db.parent().unwrap().display().to_string();
+    let kept = |text: String| {
+        let text = text.replace(&folder, "<demo>");
+        let mut out = String::new();
+        for line in text.lines() {
+            match line.find(".before-restore-") {
+                Some(at) => {
+                    let end = line[at..].find([' ', '│']).map_or(line.len(), |e| at + e);
+                    out.push_str(&line[..at]);
+                    out.push_str(".before-restore-<time>");
+                    out.push_str(&line[end..]);
+                }
+                None => out.push_str(line),
+            }
+            out.push('\n');
+        }
+        out
+    };
+    let restore = ["--yes", "restore", "sao-luu.db"];
+    let text = kept(demo.show(80, &restore));
+    assert!(
+        text.contains("│ Toàn vẹn") && text.contains("đạt"),
+        "{text}"
+    );
+    insta::assert_snapshot!("restore_80", text);
+    let text = kept(demo.show(80, &["--lang", "en", "--yes", "restore", "sao-luu.db"]));
+    assert!(
+        text.contains("Integrity") && text.contains("passed"),
+        "{text}"
+    );
+    insta::assert_snapshot!("restore_en_80", text);
+}
+
+#[test]
+fn english_readers_get_the_same_views_in_english() {
+    let demo = Demo::new();
+    both_widths(
+        &demo,
+        "regime_show_en",
+        &["--lang", "en", "regime", "show", "KTXH-THANG"],
+    );
+    let text = demo.show(80, &["--lang", "en", "regime", "show", "KTXH-THANG"]);
+    assert!(
+        text.contains("end of day 20 of the period's last month")
+            && text.contains("Decree 09/2019"),
+        "{text}"
+    );
+    both_widths(
+        &demo,
+        "aggregate_en",
+        &["--lang", "en", "aggregate", "KTXH-THANG", "202611"],
+    );
+    both_widths(&demo, "check_en", &["--lang", "en", "check"]);
+
+    // A note that follows a table stands apart from it by a blank line.
+    let run = demo
+        .run_in(
+            Some(80),
+            &["aggregate", "KTXH-THANG", "202611", "--ytd"],
+            None,
+        )
+        .ok();
+    assert!(
+        run.stderr
+            .contains("(báo cáo đã tiếp nhận)\n\nLũy kế từ đầu năm:"),
+        "{}",
+        run.stderr
+    );
 }
