@@ -297,7 +297,7 @@ fn fits(header: &[String], cells: &[Vec<String>], width: usize) -> bool {
         })
         .sum();
     // Borders and one space of padding on each side of each column.
-    total + 3 * needs.len() + 1 <= width
+    total + 3 * needs.len() < width
 }
 
 /// A value inside a sub-table's cell: plain values as cells, an object as labelled
