@@ -180,6 +180,11 @@ fn every_commands_vietnamese_help_holds_no_english() {
                 "Possible values:",
                 "[aliases:",
                 "Print this message",
+                "[OPTIONS]",
+                "<COMMAND>",
+                "<PERIOD>",
+                "<REGIME>",
+                "<FILE>",
             ] {
                 if text.contains(clap_own) {
                     found.push(format!("{} {flag}: «{clap_own}»", path.join(" ")));
