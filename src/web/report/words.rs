@@ -233,6 +233,8 @@ pub(super) fn action(code: &str, lang: Lang) -> String {
     const WORDS: &[(&str, &str, &str)] = &[
         ("create", "Tạo bản mới", "New revision"),
         ("submit", "Trình phê duyệt", "Submitted"),
+        ("check", "Kiểm tra, chuyển phê duyệt", "Checked"),
+        ("approve_data", "Duyệt số liệu", "Figures approved"),
         ("approve", "Phê duyệt", "Approved"),
         ("reject", "Từ chối", "Rejected"),
         ("send", "Ký số và gửi", "Signed and sent"),

@@ -1,0 +1,246 @@
+//! Approval chains per regime (Thanh Hóa Art. 12(2), 13; Ninh Bình Art. 10(1b–c),
+//! 10(2a), 12(3); Đồng Tháp Art. 15(3)): a checker's step and the approval of the
+//! figures apart from the report's, each step tried by the roles inside and outside
+//! its reach; and units seeing their own subtree's figures (Ninh Bình Art. 10(2a–b)).
+
+use serde_json::Value;
+
+use crate::common::{Env, ADMIN_PW};
+
+const PW: &str = "Mat-khau-Rieng-2026!";
+const P: [&str; 2] = ["--period", "202611"];
+
+/// The small province with the KTXH regime, staff of Xã Tân Phong (H99.01) in every
+/// role of the chain, a checker of Phường Hòa Bình (H99.02), and the lead unit's
+/// aggregator.
+fn setup() -> Env {
+    let mut env = Env::with_province();
+    env.now = Some("2026-11-02T08:00:00+07:00".into());
+    env.add_ktxh_regime();
+    let staff = [
+        ("nhap.01", "H99.01", "data_entry"),
+        ("kiemtra.01", "H99.01", "checker"),
+        ("lanhdao.01", "H99.01", "approver"),
+        ("gui.01", "H99.01", "sender"),
+        ("xem.01", "H99.01", "viewer"),
+        ("kiemtra.02", "H99.02", "checker"),
+        ("lanhdao.02", "H99.02", "approver"),
+        ("tonghop", "000.00.00.H99", "aggregator"),
+    ];
+    let passwords: Vec<(String, &str)> = staff
+        .iter()
+        .map(|(u, unit, role)| (env.account(u, unit, &[role]), *u))
+        .collect();
+    for (pw, u) in passwords {
+        env.login(u, &pw).ok();
+        env.run_in(
+            &["passwd", "--password-stdin"],
+            Some(&format!("{pw}\n{PW}\n")),
+        )
+        .ok();
+    }
+    env.login("admin", ADMIN_PW).ok();
+    env.now = Some(crate::common::NOW.into());
+    env
+}
+
+fn as_(env: &Env, user: &str) {
+    env.login(user, PW).ok();
+}
+
+fn act(env: &Env, verb: &str, extra: &[&str]) -> crate::common::Run {
+    let mut a = vec!["report", verb, "KTXH"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(extra);
+    env.run(&a)
+}
+
+fn status(env: &Env) -> String {
+    let mut a = vec!["report", "show", "KTXH"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(&["--unit", "H99.01"]);
+    env.json(&a)["status"].as_str().unwrap().to_string()
+}
+
+fn enter(env: &Env, value: &str) {
+    let lua = env.row_key("KTXH01", "Lúa");
+    as_(env, "nhap.01");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", value,
+    ]);
+}
+
+#[test]
+fn the_chain_is_shown_set_by_the_sysadmin_only_and_checked() {
+    let env = setup();
+    let v = env.json(&["regime", "approval", "KTXH"]);
+    assert_eq!(v["steps"], "approve");
+    assert_eq!(v["statuses"], serde_json::json!(["pending_approval"]));
+    // Anyone signed in reads it; only the sysadmin sets it.
+    as_(&env, "lanhdao.01");
+    assert_eq!(env.json(&["regime", "approval", "KTXH"])["steps"], "approve");
+    let r = env.run(&["regime", "approval", "KTXH", "--steps", "check,approve"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    as_(&env, "tonghop");
+    env.run(&["regime", "approval", "KTXH", "--steps", "check,approve"])
+        .code(4);
+    env.login("admin", ADMIN_PW).ok();
+    let bad = env.run(&["regime", "approval", "KTXH", "--steps", "report,data"]);
+    assert_eq!(bad.code, 5);
+    assert!(bad.stderr.contains("Quy trình phê duyệt không hợp lệ"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("check,data,report"), "{}", bad.stderr);
+    let en = env.run(&["--lang", "en", "regime", "approval", "KTXH", "--steps", "kiểm tra"]);
+    assert_eq!(en.code, 5);
+    assert!(en.stderr.contains("Unknown approval chain"), "{}", en.stderr);
+    env.run(&["regime", "approval", "KHONGCO", "--steps", "approve"])
+        .code(6);
+    let v = env.json(&["regime", "approval", "KTXH", "--steps", "check, data, report"]);
+    assert_eq!(v["steps"], "check,data,report");
+    assert_eq!(
+        v["statuses"],
+        serde_json::json!(["pending_check", "pending_data_approval", "pending_approval"])
+    );
+    // Audited as a change of the regime.
+    let log = env.json(&["audit", "log", "--object", "regime:KTXH"]);
+    let text = log.to_string();
+    assert!(text.contains("approval_chain"), "{text}");
+}
+
+#[test]
+fn a_report_passes_the_checker_then_the_figures_then_the_report_approval() {
+    let env = setup();
+    env.json(&["regime", "approval", "KTXH", "--steps", "check,data,report"]);
+    enter(&env, "120");
+    act(&env, "submit", &[]).ok();
+    assert_eq!(status(&env), "pending_check");
+    // Only the checker of the unit checks: not the leader, not data entry, not the
+    // checker of another unit, not the sender.
+    for who in ["lanhdao.01", "nhap.01", "gui.01", "xem.01", "tonghop"] {
+        as_(&env, who);
+        let r = act(&env, "check", &["--unit", "H99.01"]);
+        assert_eq!(r.code, 4, "{who}: {}", r.stderr);
+    }
+    as_(&env, "kiemtra.02");
+    act(&env, "check", &["--unit", "H99.01"]).code(4);
+    // The leader may neither approve past the check nor reject in the checker's place.
+    as_(&env, "lanhdao.01");
+    act(&env, "approve", &[]).code(7);
+    act(&env, "approve-data", &[]).code(7);
+    act(&env, "reject", &["--reason", "Chưa đúng"]).code(4);
+    // The checker returns it with a reason (required), data entry corrects and resubmits.
+    as_(&env, "kiemtra.01");
+    let r = act(&env, "reject", &[]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    act(&env, "reject", &["--reason", "Số liệu lúa chưa khớp thống kê"]).ok();
+    assert_eq!(status(&env), "draft");
+    enter(&env, "125");
+    act(&env, "submit", &[]).ok();
+    as_(&env, "kiemtra.01");
+    act(&env, "approve", &[]).code(4);
+    act(&env, "check", &[]).ok();
+    assert_eq!(status(&env), "pending_data_approval");
+    act(&env, "check", &[]).code(7); // the check step is over; the leader's turn
+    // The figures, then the report, by the unit's leader; the sender cannot skip them.
+    as_(&env, "gui.01");
+    env.json(&["account", "key", "generate"]);
+    act(&env, "send", &[]).code(7);
+    as_(&env, "kiemtra.01");
+    act(&env, "approve-data", &[]).code(4);
+    as_(&env, "lanhdao.02");
+    act(&env, "approve-data", &["--unit", "H99.01"]).code(4);
+    as_(&env, "lanhdao.01");
+    act(&env, "approve", &[]).code(7);
+    act(&env, "approve-data", &[]).ok();
+    assert_eq!(status(&env), "pending_approval");
+    act(&env, "approve-data", &[]).code(7);
+    act(&env, "approve", &[]).ok();
+    as_(&env, "gui.01");
+    act(&env, "send", &[]).ok();
+    as_(&env, "tonghop");
+    act(&env, "accept", &["--unit", "H99.01"]).ok();
+    let mut a = vec!["report", "show", "KTXH"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(&["--unit", "H99.01"]);
+    let v: Value = env.json(&a);
+    let history: Vec<(&str, &str)> = v["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["action"].as_str().unwrap(), h["actor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        history,
+        [
+            ("create", "nhap.01"),
+            ("submit", "nhap.01"),
+            ("reject", "kiemtra.01"),
+            ("submit", "nhap.01"),
+            ("check", "kiemtra.01"),
+            ("approve_data", "lanhdao.01"),
+            ("approve", "lanhdao.01"),
+            ("send", "gui.01"),
+            ("accept", "tonghop"),
+        ]
+    );
+    assert_eq!(v["history"][2]["comment"], "Số liệu lúa chưa khớp thống kê");
+    assert_eq!(v["signature_valid"], true);
+}
+
+#[test]
+fn a_revision_in_flight_finishes_the_chain_it_was_submitted_under() {
+    let env = setup();
+    env.json(&["regime", "approval", "KTXH", "--steps", "check,approve"]);
+    enter(&env, "120");
+    act(&env, "submit", &[]).ok();
+    assert_eq!(status(&env), "pending_check");
+    // The chain changes to the default: the pending check still stands and passes to
+    // approval; the next submission follows the new chain.
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&["regime", "approval", "KTXH", "--steps", "approve"]);
+    as_(&env, "kiemtra.01");
+    act(&env, "check", &[]).ok();
+    assert_eq!(status(&env), "pending_approval");
+    as_(&env, "lanhdao.01");
+    act(&env, "reject", &["--reason", "Bổ sung diện tích"]).ok();
+    enter(&env, "130");
+    act(&env, "submit", &[]).ok();
+    assert_eq!(status(&env), "pending_approval");
+    as_(&env, "kiemtra.01");
+    act(&env, "check", &[]).code(7);
+    // A regime on the default chain behaves as before: no checker's step.
+    as_(&env, "lanhdao.01");
+    act(&env, "approve", &[]).ok();
+    assert_eq!(status(&env), "approved");
+}
+
+#[test]
+fn monitoring_names_the_checker_and_the_leader_as_next() {
+    let env = setup();
+    env.json(&["regime", "approval", "KTXH", "--steps", "check,data,report"]);
+    enter(&env, "120");
+    act(&env, "submit", &[]).ok();
+    env.login("admin", ADMIN_PW).ok();
+    // `remind` names who must act next: the checker, then the leader.
+    let next = |env: &Env| -> Vec<(String, String)> {
+        let run = env.run(&["-o", "json", "remind", "--within", "60d"]);
+        let v: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("{e}\n{}\n{}", run.stdout, run.stderr));
+        let mut out = Vec::new();
+        for r in v.as_array().unwrap() {
+            for i in r["items"].as_array().unwrap() {
+                if i["unit"] == "H99.01" && i["period"] == "202611" {
+                    out.push((
+                        r["username"].as_str().unwrap().to_string(),
+                        i["action"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+        out
+    };
+    assert_eq!(next(&env), [("kiemtra.01".to_string(), "checker".to_string())]);
+    as_(&env, "kiemtra.01");
+    act(&env, "check", &[]).ok();
+    env.login("admin", ADMIN_PW).ok();
+    assert_eq!(next(&env), [("lanhdao.01".to_string(), "approver".to_string())]);
+}
