@@ -28,9 +28,9 @@ pub enum Role {
     Aggregator,
     Approver,
     DataEntry,
-    /// Checks submitted figures before they go to approval, in a regime whose approval
-    /// chain has that step (Thanh Hóa Art. 13: the "kiểm tra" account group, apart from
-    /// data entry and approval).
+    // Checks submitted figures before they go to approval, in a regime whose approval
+    // chain has that step (Thanh Hóa Art. 13: the "kiểm tra" account group, apart from
+    // data entry and approval).
     Checker,
     Sender,
     Viewer,
