@@ -407,7 +407,12 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("action", "create", "lập bản", "create"),
         ("action", "submit", "trình", "submit"),
         ("action", "check", "kiểm tra", "check"),
-        ("action", "approve_data", "duyệt số liệu", "approve the figures"),
+        (
+            "action",
+            "approve_data",
+            "duyệt số liệu",
+            "approve the figures",
+        ),
         ("action", "approve", "phê duyệt", "approve"),
         ("action", "reject", "từ chối", "reject"),
         ("action", "send", "gửi", "send"),

@@ -530,7 +530,12 @@ mod tests {
             let mut n = 0;
             for s in RevisionStatus::ALL {
                 for a in Action::ALL {
-                    assert_eq!(next(s, a, c), expected(s, a, c), "{s} × {} × {c}", a.as_str());
+                    assert_eq!(
+                        next(s, a, c),
+                        expected(s, a, c),
+                        "{s} × {} × {c}",
+                        a.as_str()
+                    );
                     n += usize::from(next(s, a, c).is_some());
                 }
             }
@@ -571,7 +576,13 @@ mod tests {
         );
         assert_eq!(
             walk("check, Approve".parse().unwrap()),
-            [S::Draft, S::PendingCheck, S::PendingApproval, S::Approved, S::Sent]
+            [
+                S::Draft,
+                S::PendingCheck,
+                S::PendingApproval,
+                S::Approved,
+                S::Sent
+            ]
         );
         assert_eq!(
             walk("check,data,report".parse().unwrap()),
@@ -588,7 +599,14 @@ mod tests {
             assert_eq!(c.as_str().parse::<Chain>(), Ok(c));
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
         }
-        for bad in ["", "report,data", "check", "approve,check", "data", "kiem tra"] {
+        for bad in [
+            "",
+            "report,data",
+            "check",
+            "approve,check",
+            "data",
+            "kiem tra",
+        ] {
             assert!(bad.parse::<Chain>().is_err(), "{bad}");
         }
     }
@@ -600,7 +618,10 @@ mod tests {
             let n = a.needs(s);
             (n.role, n.on)
         };
-        assert_eq!(need(Action::Submit, S::Draft), (Role::DataEntry, On::ReportUnit));
+        assert_eq!(
+            need(Action::Submit, S::Draft),
+            (Role::DataEntry, On::ReportUnit)
+        );
         assert_eq!(
             need(Action::Correct, S::Accepted),
             (Role::DataEntry, On::ReportUnit)
@@ -629,9 +650,18 @@ mod tests {
             need(Action::Reject, S::PendingApproval),
             (Role::Approver, On::ReportUnit)
         );
-        assert_eq!(need(Action::Send, S::Approved), (Role::Sender, On::ReportUnit));
-        assert_eq!(need(Action::Accept, S::Sent), (Role::Aggregator, On::LeadUnit));
-        assert_eq!(need(Action::Return, S::Sent), (Role::Aggregator, On::LeadUnit));
+        assert_eq!(
+            need(Action::Send, S::Approved),
+            (Role::Sender, On::ReportUnit)
+        );
+        assert_eq!(
+            need(Action::Accept, S::Sent),
+            (Role::Aggregator, On::LeadUnit)
+        );
+        assert_eq!(
+            need(Action::Return, S::Sent),
+            (Role::Aggregator, On::LeadUnit)
+        );
         let reasons: Vec<_> = Action::ALL
             .into_iter()
             .filter(|a| a.needs_reason())

@@ -121,7 +121,10 @@ const OUTPUTS: &[(&str, &str)] = &[
     ),
     ("regime add", "regime.schema.json#/$defs/regime"),
     ("regime retire", "regime.schema.json#/$defs/regime"),
-    ("regime approval", "report.schema.json#/$defs/approval_chain"),
+    (
+        "regime approval",
+        "report.schema.json#/$defs/approval_chain",
+    ),
     ("regime show", "regime.schema.json#/$defs/regime_detail"),
     ("regime list", "regime.schema.json#/$defs/regime_list"),
     ("assign add", "regime.schema.json#/$defs/assignment_list"),
@@ -140,7 +143,10 @@ const OUTPUTS: &[(&str, &str)] = &[
     ("report history", "report.schema.json#/$defs/history"),
     ("report submit", "report.schema.json#/$defs/action_result"),
     ("report check", "report.schema.json#/$defs/action_result"),
-    ("report approve-data", "report.schema.json#/$defs/action_result"),
+    (
+        "report approve-data",
+        "report.schema.json#/$defs/action_result",
+    ),
     ("report approve", "report.schema.json#/$defs/action_result"),
     ("report reject", "report.schema.json#/$defs/action_result"),
     ("report send", "report.schema.json#/$defs/action_result"),

@@ -78,7 +78,10 @@ fn the_chain_is_shown_set_by_the_sysadmin_only_and_checked() {
     assert_eq!(v["statuses"], serde_json::json!(["pending_approval"]));
     // Anyone signed in reads it; only the sysadmin sets it.
     as_(&env, "lanhdao.01");
-    assert_eq!(env.json(&["regime", "approval", "KTXH"])["steps"], "approve");
+    assert_eq!(
+        env.json(&["regime", "approval", "KTXH"])["steps"],
+        "approve"
+    );
     let r = env.run(&["regime", "approval", "KTXH", "--steps", "check,approve"]);
     assert_eq!(r.code, 4, "{}", r.stderr);
     as_(&env, "tonghop");
@@ -87,14 +90,36 @@ fn the_chain_is_shown_set_by_the_sysadmin_only_and_checked() {
     env.login("admin", ADMIN_PW).ok();
     let bad = env.run(&["regime", "approval", "KTXH", "--steps", "report,data"]);
     assert_eq!(bad.code, 5);
-    assert!(bad.stderr.contains("Quy trình phê duyệt không hợp lệ"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("Quy trình phê duyệt không hợp lệ"),
+        "{}",
+        bad.stderr
+    );
     assert!(bad.stderr.contains("check,data,report"), "{}", bad.stderr);
-    let en = env.run(&["--lang", "en", "regime", "approval", "KTXH", "--steps", "kiểm tra"]);
+    let en = env.run(&[
+        "--lang",
+        "en",
+        "regime",
+        "approval",
+        "KTXH",
+        "--steps",
+        "kiểm tra",
+    ]);
     assert_eq!(en.code, 5);
-    assert!(en.stderr.contains("Unknown approval chain"), "{}", en.stderr);
+    assert!(
+        en.stderr.contains("Unknown approval chain"),
+        "{}",
+        en.stderr
+    );
     env.run(&["regime", "approval", "KHONGCO", "--steps", "approve"])
         .code(6);
-    let v = env.json(&["regime", "approval", "KTXH", "--steps", "check, data, report"]);
+    let v = env.json(&[
+        "regime",
+        "approval",
+        "KTXH",
+        "--steps",
+        "check, data, report",
+    ]);
     assert_eq!(v["steps"], "check,data,report");
     assert_eq!(
         v["statuses"],
@@ -131,7 +156,12 @@ fn a_report_passes_the_checker_then_the_figures_then_the_report_approval() {
     as_(&env, "kiemtra.01");
     let r = act(&env, "reject", &[]);
     assert_eq!(r.code, 5, "{}", r.stderr);
-    act(&env, "reject", &["--reason", "Số liệu lúa chưa khớp thống kê"]).ok();
+    act(
+        &env,
+        "reject",
+        &["--reason", "Số liệu lúa chưa khớp thống kê"],
+    )
+    .ok();
     assert_eq!(status(&env), "draft");
     enter(&env, "125");
     act(&env, "submit", &[]).ok();
@@ -140,7 +170,7 @@ fn a_report_passes_the_checker_then_the_figures_then_the_report_approval() {
     act(&env, "check", &[]).ok();
     assert_eq!(status(&env), "pending_data_approval");
     act(&env, "check", &[]).code(7); // the check step is over; the leader's turn
-    // The figures, then the report, by the unit's leader; the sender cannot skip them.
+                                     // The figures, then the report, by the unit's leader; the sender cannot skip them.
     as_(&env, "gui.01");
     env.json(&["account", "key", "generate"]);
     act(&env, "send", &[]).code(7);
@@ -238,9 +268,131 @@ fn monitoring_names_the_checker_and_the_leader_as_next() {
         }
         out
     };
-    assert_eq!(next(&env), [("kiemtra.01".to_string(), "checker".to_string())]);
+    assert_eq!(
+        next(&env),
+        [("kiemtra.01".to_string(), "checker".to_string())]
+    );
     as_(&env, "kiemtra.01");
     act(&env, "check", &[]).ok();
     env.login("admin", ADMIN_PW).ok();
-    assert_eq!(next(&env), [("lanhdao.01".to_string(), "approver".to_string())]);
+    assert_eq!(
+        next(&env),
+        [("lanhdao.01".to_string(), "approver".to_string())]
+    );
+}
+
+/// Item 6: a unit's leader and viewer see the aggregate and the dashboard of their own
+/// subtree's reports, never other units' figures; the lead unit sees them all.
+#[test]
+fn a_units_leader_and_viewer_see_only_their_own_figures() {
+    let env = setup();
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&["account", "key", "generate"]);
+    for (unit, value) in [("H99.01", "120"), ("H99.02", "300")] {
+        env.json(&[
+            "entry", "set", "KTXH", "--period", "202611", "--unit", unit, &lua, "1", value,
+        ]);
+        for verb in ["submit", "approve", "send", "accept"] {
+            act(&env, verb, &["--unit", unit]).ok();
+        }
+    }
+    let lua_of = |agg: &Value| -> Value {
+        agg["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["row"] == lua.as_str())
+            .unwrap()["values"]["1"]
+            .clone()
+    };
+    let dashboard = [
+        "dashboard",
+        "--regime",
+        "KTXH",
+        "--from",
+        "202611",
+        "--to",
+        "202611",
+        "--column",
+        "1",
+    ];
+    let dash_point = |d: &Value| -> (Value, Value, Value) {
+        let s = d["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["row"] == lua.as_str())
+            .unwrap_or_else(|| panic!("no Lúa in {d}"));
+        let p = &s["points"][0];
+        (
+            p["value"].clone(),
+            p["units_included"].clone(),
+            p["units_expected"].clone(),
+        )
+    };
+    // The lead unit's aggregator: every commune.
+    as_(&env, "tonghop");
+    let all = env.json(&["aggregate", "KTXH", "202611"]);
+    assert_eq!(lua_of(&all), "420");
+    assert_eq!(all["coverage"]["expected"], 3);
+    // Xã Tân Phong's leader and viewer: their own commune only.
+    for who in ["lanhdao.01", "xem.01"] {
+        as_(&env, who);
+        let own = env.json(&["aggregate", "KTXH", "202611"]);
+        assert_eq!(lua_of(&own), "120", "{who}");
+        assert_eq!(own["coverage"]["included"], 1, "{who}");
+        assert_eq!(own["coverage"]["expected"], 1, "{who}");
+        assert!(!own.to_string().contains("H99.02"), "{who}: {own}");
+        let d = env.json(&dashboard);
+        assert_eq!(
+            dash_point(&d),
+            (Value::from("120"), Value::from(1), Value::from(1)),
+            "{who}"
+        );
+    }
+    // Phường Hòa Bình's leader: its own figures, not Tân Phong's.
+    as_(&env, "lanhdao.02");
+    assert_eq!(lua_of(&env.json(&["aggregate", "KTXH", "202611"])), "300");
+    // Data entry, the checker and the sender hold no view of the figures: refused, in
+    // both languages, as before.
+    for who in ["nhap.01", "kiemtra.01", "gui.01"] {
+        as_(&env, who);
+        let r = env.run(&["aggregate", "KTXH", "202611"]);
+        assert_eq!(r.code, 4, "{who}: {}", r.stderr);
+        let r = env.run(&dashboard);
+        assert_eq!(r.code, 4, "{who}: {}", r.stderr);
+    }
+    // A regime only another unit reports to stays closed to Tân Phong's leader.
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "PHUONG",
+        "--name",
+        "Báo cáo riêng của Phường Hòa Bình",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+    ]);
+    env.json(&["assign", "add", "PHUONG", "--units", "H99.02"]);
+    as_(&env, "lanhdao.01");
+    env.run(&["aggregate", "PHUONG", "202611"]).code(4);
+    let r = env.run(&[
+        "--lang",
+        "en",
+        "dashboard",
+        "--regime",
+        "PHUONG",
+        "--from",
+        "202611",
+        "--to",
+        "202611",
+    ]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    as_(&env, "lanhdao.02");
+    env.json(&["aggregate", "PHUONG", "202611"]);
 }
