@@ -396,3 +396,94 @@ fn a_units_leader_and_viewer_see_only_their_own_figures() {
     as_(&env, "lanhdao.02");
     env.json(&["aggregate", "PHUONG", "202611"]);
 }
+
+/// The report page offers each step of the chain to whoever holds it, as it offers
+/// approval: the checker's check or return, then the leader's approval of the figures,
+/// then of the report; the clerk is refused the checker's step.
+#[test]
+fn the_report_page_offers_the_check_and_the_approval_of_the_figures() {
+    use crate::web::Visitor;
+    const REPORT: &str = "/report/KTXH/202611/H99.01";
+    let env = crate::server::province();
+    let pw = env.account("kiemtra.01", "H99.01", &["checker"]);
+    env.login("kiemtra.01", &pw).ok();
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{pw}\n{}\n", crate::server::PW)),
+    )
+    .ok();
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&["regime", "approval", "KTXH", "--steps", "check,data,report"]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", "--unit", "H99.01", &lua, "1", "120",
+    ]);
+    act(&env, "submit", &["--unit", "H99.01"]).ok();
+    let server = crate::server::Server::start(&env, &[]);
+    let signed_in = |user: &str| {
+        let mut v = Visitor::new(&server);
+        let r = v.sign_in(user, crate::server::PW);
+        assert_eq!((r.status, r.location()), (303, "/work"), "{}", r.body);
+        v
+    };
+    let flash = |v: &mut Visitor, r: &crate::web::Seen| -> String {
+        assert_eq!((r.status, r.location()), (303, REPORT), "{}", r.body);
+        let page = v.get(REPORT);
+        let at = page
+            .body
+            .find(r#"<p class="flash" role="status">"#)
+            .unwrap_or_else(|| panic!("no flash in {}", page.body));
+        let rest = &page.body[at..];
+        rest[..rest.find("</p>").unwrap()].to_string()
+    };
+
+    // The clerk waits; the checker is offered the check and the return.
+    let mut clerk = signed_in("nhap.01");
+    let page = clerk.get(REPORT);
+    assert!(page.body.contains("Chờ kiểm tra"), "{}", page.body);
+    assert!(!page.body.contains("check-form") && !page.body.contains("approve-form"));
+    let ccsrf = page.csrf();
+    let r = clerk.post(&format!("{REPORT}/check"), &[("csrf", &ccsrf)]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let mut checker = signed_in("kiemtra.01");
+    let page = checker.get(REPORT);
+    assert_eq!(page.status, 200, "{}", page.body);
+    for want in [
+        r#"<form id="check-form" method="post" action="/report/KTXH/202611/H99.01/check">"#,
+        r#"<form id="reject-form" method="post" action="/report/KTXH/202611/H99.01/reject">"#,
+        "Kiểm tra số liệu",
+    ] {
+        assert!(page.body.contains(want), "{want} not in {}", page.body);
+    }
+    assert!(!page.body.contains("approve-form"));
+    let kcsrf = page.csrf();
+    let r = checker.post(&format!("{REPORT}/check"), &[("csrf", &kcsrf)]);
+    assert!(flash(&mut checker, &r).contains("Đã kiểm tra"));
+
+    // The leader approves the figures, then the report.
+    let mut leader = signed_in("lanhdao.01");
+    let page = leader.get(REPORT);
+    assert!(page.body.contains("Chờ duyệt số liệu"), "{}", page.body);
+    assert!(
+        page.body.contains(
+            r#"<form id="approve-form" method="post" action="/report/KTXH/202611/H99.01/approve-data">"#
+        ),
+        "{}",
+        page.body
+    );
+    let lcsrf = page.csrf();
+    let r = leader.post(&format!("{REPORT}/approve-data"), &[("csrf", &lcsrf)]);
+    assert!(flash(&mut leader, &r).contains("Đã duyệt số liệu"));
+    let page = leader.get(REPORT);
+    assert!(
+        page.body.contains(
+            r#"<form id="approve-form" method="post" action="/report/KTXH/202611/H99.01/approve">"#
+        ),
+        "{}",
+        page.body
+    );
+    let r = leader.post(&format!("{REPORT}/approve"), &[("csrf", &lcsrf)]);
+    assert!(flash(&mut leader, &r).contains("Đã phê duyệt báo cáo."));
+    let en = leader.get(&format!("{REPORT}?lang=en"));
+    assert!(en.body.contains("Figures approved"), "{}", en.body);
+}
