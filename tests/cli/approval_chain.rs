@@ -486,4 +486,14 @@ fn the_report_page_offers_the_check_and_the_approval_of_the_figures() {
     assert!(flash(&mut leader, &r).contains("Đã phê duyệt báo cáo."));
     let en = leader.get(&format!("{REPORT}?lang=en"));
     assert!(en.body.contains("Figures approved"), "{}", en.body);
+    // The leader's board of the regime lists its own commune, never the others.
+    let board = leader.get("/board/KTXH/202611");
+    assert_eq!(board.status, 200, "{}", board.body);
+    assert!(board.body.contains("Xã Tân Phong"), "{}", board.body);
+    assert!(!board.body.contains("Phường Hòa Bình"), "{}", board.body);
+    let boards = leader.get("/boards");
+    assert!(boards.body.contains("/board/KTXH/"), "{}", boards.body);
+    // The clerk has no board of it.
+    let r = clerk.get("/board/KTXH/202611");
+    assert_eq!(r.status, 403, "{}", r.body);
 }
