@@ -180,8 +180,8 @@ pub fn list(
                 ),
             )
             .with_hint(Msg::new(
-                "trạng thái: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; tình hình gửi: on_time, extended, late, missing, not_due",
-                "status: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; timeliness: on_time, extended, late, missing, not_due",
+                "trạng thái: draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, superseded, not_started; tình hình gửi: on_time, extended, late, missing, not_due",
+                "status: draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, superseded, not_started; timeliness: on_time, extended, late, missing, not_due",
             )));
         }
     }
