@@ -32,6 +32,12 @@ pub fn code_word(code: &str, lang: Lang) -> Option<&'static str> {
         ("not_due", "chưa đến hạn", "not due"),
         ("not_started", "chưa lập", "not started"),
         ("draft", "đang soạn", "draft"),
+        ("pending_check", "chờ kiểm tra", "pending check"),
+        (
+            "pending_data_approval",
+            "chờ duyệt số liệu",
+            "pending data approval",
+        ),
         ("pending_approval", "chờ phê duyệt", "pending approval"),
         ("approved", "đã phê duyệt", "approved"),
         ("sent", "đã gửi", "sent"),

@@ -417,6 +417,13 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
     const WORDS: &[(&str, &str, &str, &str)] = &[
         ("action", "create", "lập bản", "create"),
         ("action", "submit", "trình", "submit"),
+        ("action", "check", "kiểm tra", "check"),
+        (
+            "action",
+            "approve_data",
+            "duyệt số liệu",
+            "approve the figures",
+        ),
         ("action", "approve", "phê duyệt", "approve"),
         ("action", "reject", "từ chối", "reject"),
         ("action", "send", "gửi", "send"),
@@ -460,6 +467,7 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("role", "aggregator", "tổng hợp", "aggregator"),
         ("role", "approver", "phê duyệt", "approver"),
         ("role", "data_entry", "nhập liệu", "data entry"),
+        ("role", "checker", "kiểm tra", "checker"),
         ("role", "sender", "gửi báo cáo", "sender"),
         ("role", "viewer", "xem", "viewer"),
     ];

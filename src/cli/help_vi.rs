@@ -845,6 +845,18 @@ const VI: &[(&str, &str)] = &[
         "Ngừng áp dụng một chế độ báo cáo (các báo cáo vẫn giữ)",
     ),
     (
+        "Show or set a regime's approval chain (the steps before a report may be sent)",
+        "Xem hoặc đặt quy trình phê duyệt của chế độ báo cáo (các bước trước khi báo cáo được gửi)",
+    ),
+    (
+        "approve: one approval by the unit's leader (the default); check,approve: a checker checks the figures first; data,report: the leader approves the figures, then the report; check,data,report: both. Setting it is the sysadmin's; reports already submitted finish the chain they were submitted under",
+        "approve: lãnh đạo đơn vị phê duyệt một lần (mặc định); check,approve: cán bộ kiểm tra số liệu trước; data,report: lãnh đạo duyệt số liệu, rồi duyệt báo cáo; check,data,report: cả hai. Chỉ quản trị hệ thống được đặt; báo cáo đã trình đi hết quy trình lúc được trình",
+    ),
+    (
+        "The new chain: approve, check,approve, data,report or check,data,report",
+        "Quy trình mới: approve, check,approve, data,report hoặc check,data,report",
+    ),
+    (
         "Assign regimes to reporting units (giao báo cáo)",
         "Giao chế độ báo cáo cho đơn vị báo cáo (giao báo cáo)",
     ),
@@ -1017,8 +1029,8 @@ const VI: &[(&str, &str)] = &[
         "Chỉ báo cáo của các đơn vị trong cây của đơn vị này",
     ),
     (
-        "Only reports in this status (draft, pending_approval, approved, sent, accepted, returned, not_started) or timeliness (on_time, late, missing, not_due)",
-        "Chỉ báo cáo ở trạng thái này (draft, pending_approval, approved, sent, accepted, returned, not_started) hoặc mức kịp thời này (on_time, late, missing, not_due)",
+        "Only reports in this status (draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, not_started) or timeliness (on_time, late, missing, not_due)",
+        "Chỉ báo cáo ở trạng thái này (draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, not_started) hoặc mức kịp thời này (on_time, late, missing, not_due)",
     ),
     (
         "A report: status, revisions, timeliness, history, values",
@@ -1041,8 +1053,16 @@ const VI: &[(&str, &str)] = &[
         "Phê duyệt (lãnh đạo)",
     ),
     (
-        "Reject back to draft with a reason (leader)",
-        "Từ chối, đưa về bản nháp kèm lý do (lãnh đạo)",
+        "Reject back to draft with a reason (the checker at the check step, else the leader)",
+        "Từ chối, đưa về bản nháp kèm lý do (cán bộ kiểm tra ở bước kiểm tra, còn lại là lãnh đạo)",
+    ),
+    (
+        "Pass checked figures on to approval (checker; regimes whose chain has a check)",
+        "Chuyển số liệu đã kiểm tra sang phê duyệt (cán bộ kiểm tra; chế độ có bước kiểm tra)",
+    ),
+    (
+        "Approve the figures; the report then awaits its own approval (leader; regimes whose chain splits the two)",
+        "Duyệt số liệu; sau đó báo cáo chờ được duyệt (lãnh đạo; chế độ tách duyệt số liệu và duyệt báo cáo)",
     ),
     (
         "Sign and send to the lead unit (sender)",

@@ -74,6 +74,22 @@ pub enum RegimeCmd {
     Show(RegimeCodeArgs),
     /// Retire a regime (its reports stay).
     Retire(RegimeCodeArgs),
+    /// Show or set a regime's approval chain (the steps before a report may be sent).
+    ///
+    /// approve: one approval by the unit's leader (the default); check,approve: a checker
+    /// checks the figures first; data,report: the leader approves the figures, then the
+    /// report; check,data,report: both. Setting it is the sysadmin's; reports already
+    /// submitted finish the chain they were submitted under.
+    Approval(RegimeApprovalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RegimeApprovalArgs {
+    /// The regime code.
+    code: String,
+    /// The new chain: approve, check,approve, data,report or check,data,report.
+    #[arg(long)]
+    steps: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +205,7 @@ impl RegimeCmd {
             RegimeCmd::List(_) => "list",
             RegimeCmd::Show(_) => "show",
             RegimeCmd::Retire(_) => "retire",
+            RegimeCmd::Approval(_) => "approval",
         }
     }
 }
@@ -280,6 +297,23 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
         RegimeCmd::Retire(a) => {
             let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &a.code))?;
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)
+        }
+        RegimeCmd::Approval(a) => {
+            use crate::ops::approval;
+            let c = match &a.steps {
+                Some(steps) => {
+                    ctx.write(|tx, actor, rec| approval::set(tx, actor, rec, &a.code, steps))?
+                }
+                None => ctx.read(|tx, _| approval::show(tx, &a.code))?,
+            };
+            ctx.out.emit(
+                &serde_json::to_value(c)?,
+                crate::fields![
+                    ("regime", "Chế độ", "Regime"),
+                    ("steps", "Quy trình phê duyệt", "Approval chain"),
+                    ("statuses", "Các bước", "Steps"),
+                ],
+            )
         }
     }
 }

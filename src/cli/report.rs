@@ -42,9 +42,13 @@ pub enum ReportCmd {
     Show(ShowArgs),
     /// Submit the draft to the unit's leader (data entry).
     Submit(ActArgs),
+    /// Pass checked figures on to approval (checker; regimes whose chain has a check).
+    Check(ActArgs),
+    /// Approve the figures; the report then awaits its own approval (leader; regimes whose chain splits the two).
+    ApproveData(ActArgs),
     /// Approve (leader).
     Approve(ActArgs),
-    /// Reject back to draft with a reason (leader).
+    /// Reject back to draft with a reason (the checker at the check step, else the leader).
     Reject(ActArgs),
     /// Sign and send to the lead unit (sender).
     Send(SendArgs),
@@ -109,8 +113,9 @@ pub struct ListArgs {
     /// Only reports of units in this unit's subtree.
     #[arg(long)]
     pub unit: Option<String>,
-    /// Only reports in this status (draft, pending_approval, approved, sent, accepted,
-    /// returned, not_started) or timeliness (on_time, late, missing, not_due).
+    /// Only reports in this status (draft, pending_check, pending_data_approval,
+    /// pending_approval, approved, sent, accepted, returned, not_started) or timeliness
+    /// (on_time, late, missing, not_due).
     #[arg(long)]
     pub status: Option<String>,
 }
@@ -207,6 +212,8 @@ impl ReportCmd {
             ReportCmd::List(_) => "list",
             ReportCmd::Show(_) => "show",
             ReportCmd::Submit(_) => "submit",
+            ReportCmd::Check(_) => "check",
+            ReportCmd::ApproveData(_) => "approve-data",
             ReportCmd::Approve(_) => "approve",
             ReportCmd::Reject(_) => "reject",
             ReportCmd::Send(_) => "send",
@@ -241,6 +248,8 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::List(a) => list(ctx, a),
         ReportCmd::Show(a) => show(ctx, a),
         ReportCmd::Submit(a) => step(ctx, a, Action::Submit),
+        ReportCmd::Check(a) => step(ctx, a, Action::Check),
+        ReportCmd::ApproveData(a) => step(ctx, a, Action::ApproveData),
         ReportCmd::Approve(a) => step(ctx, a, Action::Approve),
         ReportCmd::Reject(a) => step(ctx, a, Action::Reject),
         ReportCmd::Send(a) => {

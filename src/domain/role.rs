@@ -28,17 +28,22 @@ pub enum Role {
     Aggregator,
     Approver,
     DataEntry,
+    // Checks submitted figures before they go to approval, in a regime whose approval
+    // chain has that step (Thanh Hóa Art. 13: the "kiểm tra" account group, apart from
+    // data entry and approval).
+    Checker,
     Sender,
     Viewer,
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Role::Sysadmin,
         Role::UnitAdmin,
         Role::Aggregator,
         Role::Approver,
         Role::DataEntry,
+        Role::Checker,
         Role::Sender,
         Role::Viewer,
     ];
@@ -50,6 +55,7 @@ impl Role {
             Role::Aggregator => "aggregator",
             Role::Approver => "approver",
             Role::DataEntry => "data_entry",
+            Role::Checker => "checker",
             Role::Sender => "sender",
             Role::Viewer => "viewer",
         }

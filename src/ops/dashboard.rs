@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::data_use::{DataUse, Use};
-use crate::auth::permission::{Actor, Role};
+use crate::auth::permission::Actor;
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::period::{Period, PeriodType, WindowKind};
@@ -24,7 +24,6 @@ use crate::ops::aggregate::collect::{self, Grouping, Options};
 use crate::ops::monitor::{self, Compliance, Filter};
 use crate::ops::regime;
 use crate::store::regime::Regime;
-use crate::store::unit as units;
 
 /// The longest span a dashboard covers: ten years of months.
 pub const MAX_PERIODS: usize = 120;
@@ -208,18 +207,19 @@ fn periodic(r: &crate::store::regime::Regime) -> Result<PeriodType> {
 }
 
 /// A regime's dashboard is for those who may aggregate it: an aggregator or a viewer
-/// of its lead unit.
+/// of its lead unit over the whole regime, a unit's leader (approver) or viewer over
+/// its own subtree's reports ([`collect::scope`]; the aggregates then count only them).
 pub fn may_see(conn: &Connection, actor: &Actor, r: &Regime) -> Result<()> {
-    let tree = units::tree(conn)?;
-    let allowed = actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
-        || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree);
-    actor.require(
-        allowed,
+    collect::scope(
+        conn,
+        actor,
+        r,
         Msg::new(
             format!("xem bảng theo dõi chế độ {}", r.code),
             format!("see the dashboard of regime {}", r.code),
         ),
     )
+    .map(|_| ())
 }
 
 /// Builds the dashboard as `actor` may see it at `now`. `progress` hears each period
@@ -297,6 +297,7 @@ pub fn build(
             ytd: false,
             previous_year: false,
             lineage: false,
+            within: None,
             cells: Some(
                 rows.iter()
                     .map(|row| (row.key.clone(), column_key.clone()))

@@ -8,6 +8,7 @@
 
 pub mod account;
 pub mod aggregate;
+pub mod approval;
 pub mod backup;
 pub mod bootstrap;
 pub mod calendar;

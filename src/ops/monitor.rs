@@ -717,8 +717,9 @@ pub fn totals(rows: &[Compliance]) -> Compliance {
     t
 }
 
-/// Who must act next on an obligation: data entry for a draft (or nothing yet),
-/// the leader for a pending approval, the sender for an approved report.
+/// Who must act next on an obligation: data entry for a draft (or nothing yet), the
+/// checker for a pending check, the leader for a pending approval (of the data or the
+/// report), the sender for an approved report.
 pub fn responsible_role(status: ReportStatus) -> Option<Role> {
     status.waiting_on()
 }
@@ -838,6 +839,7 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
     for i in &r.items {
         let action = match i.action {
             Role::DataEntry => "nhập số liệu và trình",
+            Role::Checker => "kiểm tra số liệu",
             Role::Approver => "phê duyệt",
             Role::Sender => "ký số và gửi",
             _ => "xử lý",
@@ -1299,8 +1301,9 @@ fn next_role(status: ReportStatus) -> Option<Role> {
 /// deadline, then others' turn, then what is sent. A sysadmin's implicit reach does not
 /// make it a clerk: only grants count, as for `remind`.
 pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<Task>> {
-    const ROLES: [Role; 4] = [
+    const ROLES: [Role; 5] = [
         Role::DataEntry,
+        Role::Checker,
         Role::Approver,
         Role::Sender,
         Role::Aggregator,

@@ -375,6 +375,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status", "Trạng thái", "Status"),
     ("status_reason", "Lý do trạng thái", "Status reason"),
     ("statuses", "Trạng thái", "Statuses"),
+    ("steps", "Quy trình phê duyệt", "Approval chain"),
     ("stored", "Đã lưu", "Stored"),
     ("storedBy", "Người lưu", "Stored by"),
     ("stt", "STT", "No."),

@@ -121,6 +121,10 @@ const OUTPUTS: &[(&str, &str)] = &[
     ),
     ("regime add", "regime.schema.json#/$defs/regime"),
     ("regime retire", "regime.schema.json#/$defs/regime"),
+    (
+        "regime approval",
+        "report.schema.json#/$defs/approval_chain",
+    ),
     ("regime show", "regime.schema.json#/$defs/regime_detail"),
     ("regime list", "regime.schema.json#/$defs/regime_list"),
     ("assign add", "regime.schema.json#/$defs/assignment_list"),
@@ -138,6 +142,11 @@ const OUTPUTS: &[(&str, &str)] = &[
     ("report show", "report.schema.json#/$defs/report"),
     ("report history", "report.schema.json#/$defs/history"),
     ("report submit", "report.schema.json#/$defs/action_result"),
+    ("report check", "report.schema.json#/$defs/action_result"),
+    (
+        "report approve-data",
+        "report.schema.json#/$defs/action_result",
+    ),
     ("report approve", "report.schema.json#/$defs/action_result"),
     ("report reject", "report.schema.json#/$defs/action_result"),
     ("report send", "report.schema.json#/$defs/action_result"),

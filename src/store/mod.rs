@@ -6,6 +6,7 @@
 //! timeout fails with exit 8 without having written anything.
 
 pub mod account;
+pub mod approval;
 pub mod audit;
 pub mod calendar;
 pub mod exchange;
@@ -39,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_school_start_window.sql"),
     include_str!("migrations/0011_exchange.sql"),
     include_str!("migrations/0012_federation.sql"),
+    include_str!("migrations/0014_approval_chain.sql"),
 ];
 
 pub fn schema_version() -> i64 {

@@ -6,8 +6,9 @@
 //! a logged data use), and two charts drawn here as inline SVG ([`svg`]).
 //!
 //! Who may do what is the operations' decision: the board is read through
-//! [`ops::aggregate::collect::may_aggregate`] (an aggregator or viewer of the regime's
-//! lead unit), accepting and returning through [`ops::report::step`].
+//! [`ops::dashboard::may_see`] (an aggregator or viewer of the regime's lead unit: every
+//! unit; a unit's leader or viewer: its own subtree), accepting and returning through
+//! [`ops::report::step`].
 
 mod svg;
 
@@ -501,7 +502,10 @@ fn build_board(
     let bw = board_words(lang);
     let now = ctx.clock.now();
     let (r, period, listing, form) = ctx.read(|tx, actor| {
-        let r = ops::aggregate::collect::may_aggregate(tx, actor, regime)?;
+        // The lead unit sees every unit; a unit's leader or viewer its own subtree
+        // (the listing and the aggregates below follow the same grants).
+        let r = ops::regime::find(tx, regime)?;
+        ops::dashboard::may_see(tx, actor, &r)?;
         let period = ops::regime::parse_period(&r, period)?;
         let listing = ops::monitor::status(tx, actor, &r.code, &period, now)?;
         let form = ops::form::load(tx, &r.form, None)?;
@@ -967,7 +971,8 @@ async fn download(
         // Who may aggregate, and the period as the regime spells it, before any file
         // is made; the operations check again.
         let period = ctx.read(|tx, actor| {
-            let r = ops::aggregate::collect::may_aggregate(tx, actor, &regime)?;
+            let r = ops::regime::find(tx, &regime)?;
+            ops::dashboard::may_see(tx, actor, &r)?;
             ops::regime::parse_period(&r, &period)
         })?;
         let scratch = Scratch::new("baocao-board").map_err(|e| {

@@ -167,6 +167,13 @@ pub fn next_step(
                 "Review the figures, then approve or reject"
             }
         }
+        (Some(Role::Checker), _) => {
+            if vi {
+                "Kiểm tra số liệu, rồi chuyển phê duyệt hoặc trả lại"
+            } else {
+                "Check the figures, then pass them on or return them"
+            }
+        }
         (Some(Role::Sender), _) => {
             if vi {
                 "Ký số và gửi"
@@ -193,6 +200,13 @@ pub fn next_step(
                 "Chờ lãnh đạo phê duyệt"
             } else {
                 "Waiting for the leader's approval"
+            }
+        }
+        (_, Some(Role::Checker)) => {
+            if vi {
+                "Chờ cán bộ kiểm tra số liệu"
+            } else {
+                "Waiting for the checker"
             }
         }
         (_, Some(Role::Sender)) => {

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod aggregation;
+mod approval_chain;
 mod audit_coverage;
 mod audit_trail;
 mod calendar;

@@ -10,12 +10,13 @@ use std::sync::Mutex;
 use crate::common::{run_command, Env};
 
 const NEW_PW: &str = "Mat-khau-Rieng-2026!";
-const ROLES: [&str; 7] = [
+const ROLES: [&str; 8] = [
     "sysadmin",
     "unit_admin",
     "aggregator",
     "approver",
     "data_entry",
+    "checker",
     "sender",
     "viewer",
 ];
@@ -24,6 +25,7 @@ const ALL: &[&str] = &[
     "aggregator",
     "approver",
     "data_entry",
+    "checker",
     "sender",
     "viewer",
 ];
@@ -42,7 +44,8 @@ struct Prepared {
 fn prepare() -> Prepared {
     let mut env = Env::with_province();
     env.now = Some("2026-11-02T08:00:00+07:00".into());
-    let hamlets: String = (1..=6)
+    let hamlets: String = [1, 2, 3, 4, 5, 6, 7, 10]
+        .into_iter()
         .map(|i| format!("Z{i},Thôn {i},other,H99.01\n"))
         .collect();
     let f = env.write("thon.csv", &format!("code,name,kind,parent\n{hamlets}"));
@@ -96,6 +99,22 @@ fn prepare() -> Prepared {
         set.extend_from_slice(&[unit, &lua, "1", "100"]);
         env.json(&set);
         for step in ["submit", "approve", "send", "accept"].iter().take(steps) {
+            let mut a = vec!["report", step, "R"];
+            a.extend_from_slice(&p);
+            a.push(unit);
+            env.json(&a);
+        }
+    }
+    // R's chain gains a checker's step and a separate data approval: the revisions
+    // above finish the chain they were submitted under; Z7 waits on its checker, Z10
+    // on its leader's approval of the figures.
+    env.json(&["regime", "approval", "R", "--steps", "check,data,report"]);
+    for (unit, steps) in [("Z7", 1), ("Z10", 2)] {
+        let mut set = vec!["entry", "set", "R"];
+        set.extend_from_slice(&p);
+        set.extend_from_slice(&[unit, &lua, "1", "100"]);
+        env.json(&set);
+        for step in ["submit", "check"].iter().take(steps) {
             let mut a = vec!["report", step, "R"];
             a.extend_from_slice(&p);
             a.push(unit);
@@ -315,6 +334,8 @@ fn the_whole_command_role_table_holds() {
     let ua: &'static [&'static str] = &["unit_admin"];
     let lead: &'static [&'static str] = &["aggregator"];
     let agg_view: &'static [&'static str] = &["aggregator", "viewer"];
+    let own_view: &'static [&'static str] = &["aggregator", "approver", "viewer"];
+    let unit_view: &'static [&'static str] = &["approver", "viewer"];
     let mut table: Vec<Row> = vec![
         // unit add/update/move/dissolve/merge/import: sysadmin only.
         row(
@@ -567,6 +588,23 @@ fn the_whole_command_role_table_holds() {
             &[&r("Z2")[..], &["--reason", "Thiếu số liệu"]].concat(),
             &["approver"],
         ),
+        // The chain's steps: the checker of the unit checks or returns, its leader
+        // approves the figures or rejects them.
+        cell(&["report", "check", "R"], &r("Z7"), &["checker"]),
+        cell(
+            &["report", "reject", "R"],
+            &[&r("Z7")[..], &["--reason", "Số liệu chưa khớp"]].concat(),
+            &["checker"],
+        ),
+        cell(&["report", "approve-data", "R"], &r("Z10"), &["approver"]),
+        cell(
+            &["report", "reject", "R"],
+            &[&r("Z10")[..], &["--reason", "Thiếu số liệu"]].concat(),
+            &["approver"],
+        ),
+        // A regime's chain: anyone reads it, the sysadmin sets it.
+        row(&["regime", "approval", "R"], ALL),
+        row(&["regime", "approval", "R", "--steps", "approve"], NONE),
         Row {
             pre: vec![with(&["account", "key", "generate"], &[])],
             ..cell(&["report", "send", "R"], &r("Z3"), &["sender"])
@@ -685,13 +723,16 @@ fn the_whole_command_role_table_holds() {
             ],
             NONE,
         ),
-        // aggregate and the regime dashboard: aggregator or viewer of the lead unit.
-        row(&["aggregate", "R", "202611"], agg_view),
+        // aggregate and the regime dashboard: aggregator or viewer of the lead unit, and
+        // a unit's leader or viewer over its own subtree (here H99.01's, all of R's
+        // hamlets; of TINH only H99.01 itself). The workbook of the aggregate stays the
+        // lead unit's.
+        row(&["aggregate", "R", "202611"], own_view),
         row(
             &["export", "aggregate", "R", "202611", "--out", "th.xlsx"],
             agg_view,
         ),
-        row(&["dashboard", "--regime", "R"], agg_view),
+        row(&["dashboard", "--regime", "R"], own_view),
         row(
             &[
                 "export",
@@ -705,9 +746,9 @@ fn the_whole_command_role_table_holds() {
                 "--out",
                 "d.xlsx",
             ],
-            agg_view,
+            own_view,
         ),
-        row(&["aggregate", "TINH", "202611"], NONE),
+        row(&["aggregate", "TINH", "202611"], unit_view),
         // DHIS2 data value sets: exporting reads the units in reach (every role here
         // reaches R's units; nobody but sysadmin NGOAI's); importing is data entry.
         row(
@@ -782,7 +823,9 @@ fn the_whole_command_role_table_holds() {
             &["reconcile", "NGOAI", "202611", "--source", &long_csv],
             NONE,
         ),
-        row(&["dashboard", "--regime", "TINH"], NONE),
+        row(&["dashboard", "--regime", "TINH"], unit_view),
+        row(&["aggregate", "NGOAI", "202611"], NONE),
+        row(&["dashboard", "--regime", "NGOAI"], NONE),
         // exchange: documents of a regime leave with an aggregator's or viewer's
         // signature of its lead unit; a report's data with anyone's who may read it; the
         // catalogue with the sysadmin's. They come in through the lead unit's aggregator

@@ -33,6 +33,7 @@ pub enum Grouping {
     Level(usize),
 }
 
+#[derive(Clone)]
 pub struct Options {
     /// Which revision statuses count: `accepted` (default), or `sent` too.
     pub statuses: Vec<crate::domain::workflow::RevisionStatus>,
@@ -45,6 +46,9 @@ pub struct Options {
     /// one column): only the values they are made of are read, and every other cell
     /// comes out blank. `None`: the whole form.
     pub cells: Option<Vec<(String, String)>>,
+    /// Only units within these subtrees count and are expected (a unit's own view of
+    /// its figures, [`scope`]). `None`: every assigned unit.
+    pub within: Option<Vec<i64>>,
 }
 
 /// Row key → rule, from each row's indicator in the catalogue.
@@ -177,10 +181,20 @@ fn select(
     let mut position: HashMap<String, usize> = HashMap::new();
     // The period's deadline by the regime's rule, which assignments' start is measured against.
     let (rule_info, rule_due) = crate::ops::regime::rule_due(r, period, cal)?;
+    let tree = match &o.within {
+        Some(_) => Some(units::tree(conn)?),
+        None => None,
+    };
     for a in assignments {
         let Some(u) = all_units.get(&a.unit_id) else {
             continue;
         };
+        // A unit's own view: nothing outside its subtrees counts or is expected.
+        if let (Some(roots), Some(tree)) = (&o.within, &tree) {
+            if !roots.iter().any(|&root| tree.within(a.unit_id, root)) {
+                continue;
+            }
+        }
         // Under lineage a merged unit's report counts as its successor's.
         let (code, name, parent) = match (&u.successor, o.lineage) {
             (Some(s), true) => match by_code.get(s.as_str()) {
@@ -523,6 +537,35 @@ pub fn may_aggregate(conn: &Connection, actor: &Actor, regime_code: &str) -> Res
     Ok(r)
 }
 
+/// Whose figures of regime `r` the actor may see aggregated: `None` for the whole
+/// regime (an aggregator or a viewer of its lead unit, as [`may_aggregate`]);
+/// otherwise the subtrees of its own leader's (approver) and viewer grants that hold
+/// units assigned `r` — a unit sees its own figures (Ninh Bình Art. 10(2a): the
+/// leader "xem biểu đồ Dashboard các chỉ số của đơn vị"; Art. 12(3b): approved
+/// figures kept for the unit's own reports; Đồng Tháp Art. 15(3)). Refused (exit 4)
+/// when neither holds; `what` names the refused act.
+pub fn scope(conn: &Connection, actor: &Actor, r: &Regime, what: Msg) -> Result<Option<Vec<i64>>> {
+    let tree = units::tree(conn)?;
+    if actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree)
+        || actor.holds_for_regime(Role::Viewer, r.lead_unit_id, &r.code, &tree)
+    {
+        return Ok(None);
+    }
+    let assigned = rsql::assignments(conn, r.id, false)?;
+    let mut roots: Vec<i64> = actor
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::Approver | Role::Viewer))
+        .filter(|g| g.regimes.as_ref().is_none_or(|rs| rs.contains(&r.code)))
+        .filter(|g| assigned.iter().any(|a| tree.within(a.unit_id, g.unit_id)))
+        .map(|g| g.unit_id)
+        .collect();
+    roots.sort_unstable();
+    roots.dedup();
+    actor.require(!roots.is_empty(), what)?;
+    Ok(Some(roots))
+}
+
 /// Where each counted unit's cells go as they are read.
 pub type Sink<'s> = &'s mut dyn FnMut(Detail) -> Result<()>;
 
@@ -557,8 +600,21 @@ pub fn aggregate(
     o: &Options,
     need: Need,
 ) -> Result<Collection> {
-    let r = may_aggregate(conn, actor, regime_code)?;
-    aggregate_regime(conn, &r, period, o, need)
+    let r = regime::find(conn, regime_code)?;
+    let what = Msg::new(
+        format!("tổng hợp chế độ {}", r.code),
+        format!("aggregate regime {}", r.code),
+    );
+    match scope(conn, actor, &r, what)? {
+        None => aggregate_regime(conn, &r, period, o, need),
+        Some(roots) => {
+            let o = Options {
+                within: Some(roots),
+                ..o.clone()
+            };
+            aggregate_regime(conn, &r, period, &o, need)
+        }
+    }
 }
 
 /// [`aggregate`] of a regime whose permission the caller checked (the lead unit's

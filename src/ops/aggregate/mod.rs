@@ -110,6 +110,7 @@ impl Request {
             previous_year: self.previous_year,
             lineage: self.lineage,
             cells: None,
+            within: None,
         }
     }
 }

@@ -259,6 +259,7 @@ fn write_outputs(conn: &rusqlite::Connection, dir: &Path, period: &str) -> Resul
         previous_year: false,
         lineage: false,
         cells: None,
+        within: None,
     };
     crate::ops::aggregate::workbook::write(
         conn,

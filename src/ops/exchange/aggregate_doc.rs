@@ -40,6 +40,7 @@ pub fn content_of(conn: &Connection, r: &Regime, period: &str) -> Result<(String
         previous_year: false,
         lineage: false,
         cells: None,
+        within: None,
     };
     let c = collect::aggregate_regime(conn, r, period, &o, Need::Aggregate)?;
     let rules = collect::rules(conn, &c.form)?;

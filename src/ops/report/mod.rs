@@ -102,6 +102,8 @@ pub use crate::domain::workflow::{Action, ReportStatus, RevisionStatus, Timeline
 fn verb(action: Action) -> Msg {
     match action {
         Action::Submit => Msg::new("trình", "submit"),
+        Action::Check => Msg::new("kiểm tra", "check"),
+        Action::ApproveData => Msg::new("duyệt số liệu", "approve the figures of"),
         Action::Approve => Msg::new("phê duyệt", "approve"),
         Action::Reject => Msg::new("từ chối", "reject"),
         Action::Send => Msg::new("gửi", "send"),

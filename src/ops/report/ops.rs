@@ -180,8 +180,8 @@ pub fn list(
                 ),
             )
             .with_hint(Msg::new(
-                "trạng thái: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; tình hình gửi: on_time, extended, late, missing, not_due",
-                "status: draft, pending_approval, approved, sent, accepted, returned, superseded, not_started; timeliness: on_time, extended, late, missing, not_due",
+                "trạng thái: draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, superseded, not_started; tình hình gửi: on_time, extended, late, missing, not_due",
+                "status: draft, pending_check, pending_data_approval, pending_approval, approved, sent, accepted, returned, superseded, not_started; timeliness: on_time, extended, late, missing, not_due",
             )));
         }
     }
@@ -518,7 +518,7 @@ pub fn to_sign(conn: &Connection, actor: &Actor, which: &Which) -> Result<ToSign
         actor,
         &tree,
         &t,
-        Action::Send.needs().role,
+        Action::Send.needs(RevisionStatus::Approved).role,
         false,
         Msg::new(
             format!("{} báo cáo {}", v.vi, t.reference()),
@@ -539,7 +539,7 @@ pub fn to_sign(conn: &Connection, actor: &Actor, which: &Which) -> Result<ToSign
     let rev = sql::revisions(conn, report_id)?
         .pop()
         .ok_or_else(no_report)?;
-    if crate::domain::workflow::next(rev.status, Action::Send).is_none() {
+    if crate::domain::workflow::next(rev.status, Action::Send, Default::default()).is_none() {
         return Err(super::state_error(&rev, Action::Send));
     }
     Ok(ToSign {

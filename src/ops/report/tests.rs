@@ -650,3 +650,52 @@ fn a_report_changed_after_sending_is_not_accepted_and_fails_verification() {
         ReportStatus::Revision(RevisionStatus::Sent)
     );
 }
+
+/// A regime whose chain approves the figures apart from the report: the leader approves
+/// the figures, then the report; the revision keeps the chain it was submitted under
+/// when the regime's chain changes; a leader may not pass a check step (the checker's).
+#[test]
+fn a_split_chain_approves_the_figures_then_the_report() {
+    let p = Province::new();
+    let set = |steps: &str| {
+        p.write(who::SYSADMIN, "regime approval", |tx, actor, rec| {
+            crate::ops::approval::set(tx, actor, rec, REGIME, steps)
+        })
+        .expect("the sysadmin sets the chain")
+    };
+    // Not the leader's to set.
+    let refused = p.write(who::COMMUNE_LEADER, "regime approval", |tx, actor, rec| {
+        crate::ops::approval::set(tx, actor, rec, REGIME, "approve")
+    });
+    assert_eq!(refused.unwrap_err().kind, Kind::Denied);
+    assert_eq!(set("data,report").statuses.len(), 2);
+    enter(&p, "r3", "2", "312,5");
+    let s = step_as(
+        &p,
+        who::COMMUNE_CLERK,
+        which(None, FRESH),
+        Action::Submit,
+        None,
+    )
+    .expect("the clerk submits");
+    assert_eq!(s.status, RevisionStatus::PendingDataApproval);
+    // The chain changes meanwhile: the revision still owes its data approval.
+    set("approve");
+    let leader = |a: Action| step_as(&p, who::COMMUNE_LEADER, which(None, FRESH), a, None);
+    assert_eq!(leader(Action::Approve).unwrap_err().kind, Kind::State);
+    assert_eq!(leader(Action::Check).unwrap_err().kind, Kind::Denied);
+    assert_eq!(
+        leader(Action::ApproveData)
+            .expect("figures approved")
+            .status,
+        RevisionStatus::PendingApproval
+    );
+    assert_eq!(
+        status_of(&p, &which(Some(COMMUNE), FRESH)),
+        ReportStatus::Revision(RevisionStatus::PendingApproval)
+    );
+    assert_eq!(
+        leader(Action::Approve).expect("report approved").status,
+        RevisionStatus::Approved
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::workflow::{next, On};
+use crate::store::approval;
 
 pub struct Context<'a> {
     pub db: &'a Path,
@@ -68,7 +69,14 @@ pub fn act(
     cx: &Context<'_>,
 ) -> Result<Revision> {
     let tree = units::tree(conn)?;
-    let need = action.needs();
+    let report_id = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)?;
+    let revs = match report_id {
+        Some(id) => sql::revisions(conn, id)?,
+        None => Vec::new(),
+    };
+    // Who may act depends on the step the latest revision is at (rejecting is the
+    // checker's at the check step); before any revision, on the draft.
+    let need = action.needs(revs.last().map_or(RevisionStatus::Draft, |r| r.status));
     let v = verb(action);
     require_role(
         actor,
@@ -91,17 +99,7 @@ pub fn act(
             ),
         ));
     }
-    let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
-        return Err(Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        ));
-    };
-    let revs = sql::revisions(conn, report_id)?;
-    let Some(mut rev) = revs.last().cloned() else {
+    let (Some(report_id), Some(mut rev)) = (report_id, revs.last().cloned()) else {
         return Err(Error::new(
             Kind::NotFound,
             Msg::new(
@@ -111,9 +109,19 @@ pub fn act(
         ));
     };
     let from = rev.status;
-    let Some(to) = next(from, action) else {
+    // A submission follows the regime's chain now and keeps it; every later step the
+    // chain the revision was submitted under.
+    let chain = if action == Action::Submit {
+        approval::regime_chain(conn, t.regime.id)?
+    } else {
+        approval::revision_chain(conn, rev.id)?
+    };
+    let Some(to) = next(from, action, chain) else {
         return Err(state_error(&rev, action));
     };
+    if action == Action::Submit {
+        approval::set_revision_chain(conn, rev.id, chain)?;
+    }
     match action {
         Action::Submit => {
             require_assigned(conn, t)?;

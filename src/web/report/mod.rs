@@ -60,6 +60,14 @@ pub(super) fn routes() -> Router<Arc<App>> {
             stepping(Action::Submit, "report submit", "submitted"),
         )
         .route(
+            "/report/{regime}/{period}/{unit}/check",
+            stepping(Action::Check, "report check", "checked"),
+        )
+        .route(
+            "/report/{regime}/{period}/{unit}/approve-data",
+            stepping(Action::ApproveData, "report approve-data", "data_approved"),
+        )
+        .route(
             "/report/{regime}/{period}/{unit}/approve",
             stepping(Action::Approve, "report approve", "approved"),
         )
@@ -174,6 +182,9 @@ struct View {
     /// What the reader's role lets them do now (the operations still decide).
     can_enter: bool,
     can_approve: bool,
+    /// The approval due is of the figures (`approve-data`), not of the report.
+    data_step: bool,
+    can_check: bool,
     can_send: bool,
 }
 
@@ -310,6 +321,11 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
         history,
         can_enter: action == Some(Role::DataEntry),
         can_approve: action == Some(Role::Approver),
+        data_step: v.status
+            == crate::domain::workflow::ReportStatus::Revision(
+                crate::domain::workflow::RevisionStatus::PendingDataApproval,
+            ),
+        can_check: action == Some(Role::Checker),
         can_send: action == Some(Role::Sender),
     })
 }
@@ -411,6 +427,8 @@ fn flash_text(value: &str, rw: &ReportWords) -> Option<String> {
             "attached" => rw.flash_attached,
             "submitted" => rw.flash_submitted,
             "approved" => rw.flash_approved,
+            "checked" => rw.flash_checked,
+            "data_approved" => rw.flash_data_approved,
             "rejected" => rw.flash_rejected,
             _ => return None,
         }
