@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_school_start_window.sql"),
     include_str!("migrations/0011_exchange.sql"),
     include_str!("migrations/0012_federation.sql"),
+    include_str!("migrations/0013_regime_history.sql"),
 ];
 
 pub fn schema_version() -> i64 {

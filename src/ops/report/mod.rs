@@ -84,7 +84,8 @@ pub fn locate(
     let unit = crate::ops::unit::find(conn, unit_code)?;
     let period = regime::parse_period(&regime, period)?;
     Ok(Target {
-        regime,
+        // The regime as it stood for the period: its form, lead unit and receivers.
+        regime: regime::rules_for(&regime, &period),
         unit,
         period,
     })
