@@ -33,6 +33,7 @@ mod one_validation;
 mod operations;
 mod permissions;
 mod readme_tours;
+mod regime_history;
 mod recovery;
 mod restore;
 mod schemas;

@@ -1,0 +1,331 @@
+//! Issue 18 items 1 and 3: regimes that change over time (sửa đổi, bổ sung, bãi bỏ from a
+//! period, by a decision; Bắc Ninh Art. 10(3), Đồng Tháp Art. 21(1)) with the past judged
+//! by the rules it had, and thematic or ad hoc regimes with many requests (Ninh Bình
+//! Art. 14(2–3), Thái Bình Art. 10(1)), each a period of its own for monitoring.
+
+use serde_json::Value;
+
+use crate::common::{Env, ADMIN_PW, NOW};
+
+const PW: &str = "Mat-khau-Rieng-2026!";
+
+/// The province, the monthly KTXH regime (set up 2 November 2026) and H99.01's staff.
+fn province() -> Env {
+    let mut env = Env::with_province();
+    env.now = Some("2026-11-02T08:00:00+07:00".into());
+    env.add_ktxh_regime();
+    let staff: Vec<(String, &str)> = [
+        ("nhap.01", "H99.01", "data_entry"),
+        ("lanhdao.01", "H99.01", "approver"),
+        ("gui.01", "H99.01", "sender"),
+        ("tonghop", "000.00.00.H99", "aggregator"),
+    ]
+    .iter()
+    .map(|(u, unit, role)| (env.account(u, unit, &[role]), *u))
+    .collect();
+    for (pw, u) in staff {
+        env.login(u, &pw).ok();
+        env.run_in(
+            &["passwd", "--password-stdin"],
+            Some(&format!("{pw}\n{PW}\n")),
+        )
+        .ok();
+    }
+    env.login("admin", ADMIN_PW).ok();
+    env.now = Some(NOW.into());
+    env
+}
+
+fn as_(env: &Env, user: &str) {
+    env.login(user, PW).ok();
+}
+
+/// H99.01 enters, submits, approves and sends its KTXH report for `period` at `at`.
+fn send(env: &Env, period: &str, at: &str) -> Value {
+    let lua = env.row_key("KTXH01", "Lúa");
+    as_(env, "nhap.01");
+    env.json(&[
+        "--as-of", at, "entry", "set", "KTXH", "--period", period, &lua, "1", "120",
+    ]);
+    env.json(&["--as-of", at, "report", "submit", "KTXH", "--period", period]);
+    as_(env, "lanhdao.01");
+    env.json(&["--as-of", at, "report", "approve", "KTXH", "--period", period]);
+    as_(env, "gui.01");
+    env.run(&["account", "key", "generate"]);
+    let sent = env.json(&["--as-of", at, "report", "send", "KTXH", "--period", period]);
+    env.login("admin", ADMIN_PW).ok();
+    sent
+}
+
+/// What monitoring says of KTXH on 25 January 2027, in JSON and as tables.
+fn monitoring(env: &Env) -> Vec<String> {
+    let at = "2027-01-25T08:00";
+    // Before December's deadline by either rule: only November is overdue.
+    let early = "2026-12-10T08:00";
+    let runs: [&[&str]; 8] = [
+        &["-o", "json", "--as-of", early, "overdue", "--regime", "KTXH"],
+        &["--as-of", early, "overdue", "--regime", "KTXH"],
+        &["-o", "json", "--as-of", at, "compliance", "--from", "202611", "--to", "202611"],
+        &["--as-of", at, "compliance", "--from", "202611", "--to", "202611"],
+        &["-o", "json", "--as-of", at, "status", "KTXH", "202611"],
+        &["--as-of", at, "status", "KTXH", "202611"],
+        &["-o", "json", "period", "show", "202611", "--regime", "KTXH"],
+        // Between December's new deadline (18th) and its old one (21st).
+        &["-o", "json", "--as-of", "2026-12-19T08:00", "overdue", "--regime", "KTXH"],
+    ];
+    runs.iter()
+        .map(|a| {
+            let r = env.run(a);
+            format!("{}\n{}", r.stdout, r.stderr)
+        })
+        .collect()
+}
+
+fn update(env: &Env, args: &[&str]) -> crate::common::Run {
+    let mut a = vec![
+        "-o",
+        "json",
+        "regime",
+        "update",
+        "KTXH",
+        "--decision",
+        "Quyết định 215/QĐ-UBND ngày 24/11/2026 của UBND tỉnh",
+        "--reason",
+        "Rút ngắn thời hạn gửi báo cáo tháng để kịp tổng hợp",
+    ];
+    a.extend_from_slice(args);
+    env.run(&a)
+}
+
+#[test]
+fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
+    let mut env = province();
+    let sent = send(&env, "202611", "2026-11-19T15:00");
+    assert_eq!(sent["timeliness"], "on_time");
+    let before = monitoring(&env);
+    let dec_before = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
+    assert_eq!(dec_before["deadline"], "2026-12-21T23:59:59+07:00");
+
+    // Only the sysadmin changes regimes; refused changes write nothing.
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    as_(&env, "tonghop");
+    update(&env, &["--from", "202612", "--deadline", "day:18"]).code(4);
+    env.login("admin", ADMIN_PW).ok();
+    // From a period already due or with reports: refused, the past stays judged.
+    let r = update(&env, &["--from", "202611", "--deadline", "day:18"]).code(7);
+    assert!(r.stderr.contains("202611"), "{}", r.stderr);
+    // A rule that breaks Decree 09 Art. 8(5), an unknown period, nothing to change.
+    update(&env, &["--from", "202612", "--deadline", "day:14"]).code(5);
+    update(&env, &["--from", "2026Q4", "--deadline", "day:18"]).code(5);
+    update(&env, &["--from", "202612"]).code(5);
+    assert_eq!(env.json(&["regime", "history", "KTXH"]).as_array().unwrap().len(), 1);
+
+    let v = update(&env, &["--from", "202612", "--deadline", "day:18"]).ok().json();
+    assert_eq!(v["period"], "202612");
+    assert_eq!(v["version"]["kind"], "amend");
+    assert_eq!(v["deadline_rule"], "day:18:last@23:59:59");
+    // The past: byte for byte what it was. The changed period: its new deadline.
+    env.now = Some(NOW.into());
+    let after = monitoring(&env);
+    for (i, (b, a)) in before.iter().zip(&after).enumerate().take(7) {
+        assert_eq!(b, a, "output {i} of the earlier period changed");
+    }
+    assert_ne!(before[7], after[7], "the later period must follow the new rule");
+    let dec = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
+    assert_eq!(dec["deadline"], "2026-12-18T23:59:59+07:00");
+    let nov = env.json(&["regime", "show", "KTXH", "--period", "202611"]);
+    assert_eq!(nov["deadline_rule"], "day:20:last@23:59:59");
+    assert_eq!(nov["version"]["kind"], "original");
+    let dec = env.json(&["regime", "show", "KTXH", "--period", "202612"]);
+    assert_eq!(dec["deadline_rule"], "day:18:last@23:59:59");
+    assert_eq!(
+        dec["version"]["decision"],
+        "Quyết định 215/QĐ-UBND ngày 24/11/2026 của UBND tỉnh"
+    );
+    // The report sent keeps its stored deadline judgement.
+    let report = env.json(&[
+        "report", "show", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ]);
+    assert_eq!(report["timeliness"], "on_time");
+
+    // Supplement: receivers from January; abolish from March. History lists them all.
+    env.now = Some("2026-12-01T09:00:00+07:00".into());
+    let v = update(&env, &["--from", "202701", "--add-receiver", "tonghop"]).ok().json();
+    assert_eq!(v["version"]["kind"], "supplement");
+    assert_eq!(v["receivers"], serde_json::json!(["tonghop"]));
+    // Not before the latest change.
+    update(&env, &["--from", "202612", "--add-receiver", "gui.01"]).code(5);
+    update(&env, &["--from", "202703", "--abolish", "--deadline", "day:18"]).code(5);
+    let v = update(&env, &["--from", "202703", "--abolish"]).ok().json();
+    assert_eq!(v["version"]["kind"], "abolish");
+    update(&env, &["--from", "202704", "--add-receiver", "gui.01"]).code(7);
+    let h = env.json(&["regime", "history", "KTXH"]);
+    let kinds: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["original", "amend", "supplement", "abolish"]);
+    assert_eq!(h[3]["from_period"], "202703");
+    assert_eq!(h[0]["from_period"], Value::Null);
+    let table = env.run(&["regime", "history", "KTXH"]).ok().stdout;
+    assert!(table.contains("Từ kỳ") && table.contains("202703"), "{table}");
+    // Abolished from March: no report, no obligation; February still owed.
+    let r = env.run(&["period", "show", "202703", "--regime", "KTXH"]).code(7);
+    assert!(r.stderr.contains("bãi bỏ"), "{}", r.stderr);
+    let upcoming = env.json(&[
+        "--as-of", "2027-01-25T08:00", "deadlines", "--within", "60d", "--regime", "KTXH",
+    ]);
+    let periods: Vec<&str> = upcoming
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["period"].as_str().unwrap())
+        .collect();
+    assert!(periods.contains(&"202702"), "{periods:?}");
+    assert!(!periods.iter().any(|p| p >= &"202703"), "{periods:?}");
+    env.run(&["audit", "verify"]).ok();
+}
+
+fn thematic(env: &Env) {
+    let t = env.path("ktxh.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, false);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "CD-PCCC",
+        "--name",
+        "Báo cáo chuyên đề công tác phòng cháy, chữa cháy",
+        "--type",
+        "chuyên đề",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026CD1",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-11-20",
+        "--deadline-at",
+        "2026-11-27",
+    ]);
+    env.json(&["assign", "add", "CD-PCCC", "--kind", "commune"]);
+}
+
+#[test]
+fn a_thematic_regime_takes_many_requests_each_a_period() {
+    let env = Env::with_province();
+    thematic(&env);
+    // The regime's own period is its first request.
+    let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
+    assert_eq!(list[0]["period"], "2026CD1");
+    // A second request, to one commune, with its own window, deadline and reason.
+    let q = env.json(&[
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD2",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-04T17:00",
+        "--units",
+        "H99.01",
+        "--reason",
+        "Công văn 88/UBND-NC: rà soát sau vụ cháy chợ Tân Phong",
+    ]);
+    assert_eq!(q["period"], "2026CD2");
+    assert_eq!(q["deadline"], "2026-12-04T17:00:00+07:00");
+    assert_eq!(q["units"], serde_json::json!(["H99.01"]));
+    // A taken id, a deadline passed, a unit not assigned, a periodic regime: refused.
+    let again = |period: &str, deadline: &str, unit: &str, regime: &str| {
+        env.run(&[
+            "regime", "request", "add", regime, "--period", period, "--start", "2026-11-01",
+            "--end", "2026-11-30", "--deadline-at", deadline, "--units", unit, "--reason",
+            "Yêu cầu báo cáo bổ sung",
+        ])
+    };
+    again("2026CD2", "2026-12-10", "H99.01", "CD-PCCC").code(5);
+    again("2026CD3", "2026-11-22", "H99.01", "CD-PCCC").code(5);
+    again("2026CD3", "2026-12-10", "000.01.00.H99", "CD-PCCC").code(5);
+    env.add_ktxh_regime();
+    again("2026CD3", "2026-12-10", "H99.01", "KTXH").code(5);
+    // Each request is a period: its own window and deadline.
+    let p = env.json(&["period", "show", "2026CD2", "--regime", "CD-PCCC"]);
+    assert_eq!(p["start"], "2026-11-01");
+    assert_eq!(p["deadline"], "2026-12-04T17:00:00+07:00");
+    let p = env.json(&["period", "show", "2026CD1", "--regime", "CD-PCCC"]);
+    assert_eq!(p["deadline"], "2026-11-27T23:59:59+07:00");
+    // Monitoring: the first request owes every commune, the second only H99.01.
+    let overdue = env.json(&["--as-of", "2026-12-08T08:00", "overdue", "--regime", "CD-PCCC"]);
+    let mut seen: Vec<(String, String)> = overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["period"].as_str().unwrap().to_string(),
+                o["unit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("2026CD1", "H99.01"),
+            ("2026CD1", "H99.02"),
+            ("2026CD1", "H99.03"),
+            ("2026CD2", "H99.01")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let status = env.json(&["--as-of", "2026-12-08T08:00", "status", "CD-PCCC", "2026CD2"]);
+    assert_eq!(status.as_array().unwrap().len(), 1);
+    // A request is cancelled once, with no reports; then it is no period.
+    env.json(&[
+        "regime", "request", "add", "CD-PCCC", "--period", "2026CD3", "--start", "2026-11-01",
+        "--end", "2026-11-30", "--deadline-at", "2026-12-15", "--reason",
+        "Kiểm tra an toàn phòng cháy cuối năm",
+    ]);
+    let c = env.json(&[
+        "regime", "request", "cancel", "CD-PCCC", "--period", "2026CD3", "--reason",
+        "Đã lồng ghép vào báo cáo năm",
+    ]);
+    assert_eq!(c["status"], "cancelled");
+    env.run(&[
+        "regime", "request", "cancel", "CD-PCCC", "--period", "2026CD3", "--reason", "Lần hai",
+    ])
+    .code(7);
+    env.run(&["period", "show", "2026CD3", "--regime", "CD-PCCC"]).code(7);
+    let deadlines = env.json(&["--as-of", "2026-12-10T08:00", "deadlines", "--within", "10d"]);
+    assert!(deadlines
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["period"] != "2026CD3"));
+    // Requests are the sysadmin's.
+    let pw = env.account("tonghop", "000.00.00.H99", &["aggregator"]);
+    env.login("tonghop", &pw).ok();
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{pw}\n{PW}\n")),
+    )
+    .ok();
+    env.run(&[
+        "regime", "request", "add", "CD-PCCC", "--period", "2026CD4", "--start", "2026-11-01",
+        "--end", "2026-11-30", "--deadline-at", "2026-12-15", "--reason", "Thử",
+    ])
+    .code(4);
+    let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}
