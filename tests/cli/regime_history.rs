@@ -329,3 +329,65 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
     let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
     assert_eq!(list.as_array().unwrap().len(), 3);
 }
+
+/// The CLI pointed at a server (no local database near it).
+fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> crate::common::Run {
+    let mut c = env.cmd();
+    c.env("BAOCAO_SERVER", url)
+        .env("BAOCAO_DB", env.path("khong-co-o-may-khach.db"))
+        .args(args);
+    crate::common::run_command(c, stdin)
+}
+
+#[test]
+fn changes_and_requests_run_through_the_server_as_they_run_locally() {
+    let env = province();
+    env.json(&[
+        "regime", "add", "--code", "CD-LU", "--name", "Báo cáo đột xuất tình hình lũ", "--type",
+        "adhoc", "--form", "KTXH01", "--lead", "000.00.00.H99", "--period-id", "2026DX1",
+        "--start", "2026-11-01", "--end", "2026-11-25", "--deadline-at", "2026-11-26",
+    ]);
+    env.json(&["assign", "add", "CD-LU", "--kind", "commune"]);
+    // The server works on a copy of the same province.
+    let served = Env::new();
+    std::fs::copy(env.db(), served.db()).expect("copy");
+    let server = crate::server::Server::start(&served, &[]);
+    let pw = format!("{ADMIN_PW}\n");
+    remote(&env, &server.url, &["login", "admin", "--password-stdin"], Some(&pw)).ok();
+    let steps: [&[&str]; 7] = [
+        &[
+            "-o", "json", "regime", "update", "KTXH", "--from", "202612", "--deadline", "day:18",
+            "--decision", "Quyết định 215/QĐ-UBND", "--reason", "Rút ngắn thời hạn",
+        ],
+        &["-o", "json", "regime", "history", "KTXH"],
+        &["-o", "json", "regime", "show", "KTXH", "--period", "202612"],
+        &[
+            "-o", "json", "regime", "request", "add", "CD-LU", "--period", "2026DX2", "--start",
+            "2026-11-20", "--end", "2026-11-30", "--deadline-at", "2026-12-02", "--units",
+            "H99.02", "--reason", "Lũ quét tại phường Hòa Bình",
+        ],
+        &["-o", "json", "regime", "request", "list", "CD-LU"],
+        &["-o", "json", "period", "show", "2026DX2", "--regime", "CD-LU"],
+        &[
+            "-o", "json", "regime", "request", "cancel", "CD-LU", "--period", "2026DX2",
+            "--reason", "Nhập vào báo cáo tháng",
+        ],
+    ];
+    for args in steps {
+        let here = env.run(args);
+        let there = remote(&env, &server.url, args, None);
+        assert_eq!(
+            (here.code, here.stdout.clone()),
+            (there.code, there.stdout.clone()),
+            "{args:?}\nlocal: {}\nremote: {}",
+            here.stderr,
+            there.stderr
+        );
+        assert_eq!(here.code, 0, "{args:?}: {}", here.stderr);
+    }
+    // Refusals travel too: the same change again is from a period with a newer change.
+    let again = steps[0];
+    let here = env.run(again);
+    let there = remote(&env, &server.url, again, None);
+    assert_eq!((here.code, here.stderr), (there.code, there.stderr));
+}
