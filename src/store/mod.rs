@@ -212,6 +212,9 @@ impl Store {
             if i + 1 == 7 {
                 audit::baseline_0007(&tx)?;
             }
+            if i + 1 == 13 {
+                audit::baseline_0013(&tx)?;
+            }
         }
         tx.commit()?;
         Ok(())

@@ -186,6 +186,10 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
     assert!(periods.contains(&"202702"), "{periods:?}");
     assert!(!periods.iter().any(|p| p >= &"202703"), "{periods:?}");
     env.run(&["audit", "verify"]).ok();
+    // The versions are in the audit trail: one edited behind the tool's back is found.
+    env.sql("UPDATE regime_version SET deadline_rule = 'day:25:last@23:59:59' WHERE seq = 1");
+    let r = env.run(&["--lang", "en", "audit", "verify"]).code(1);
+    assert!(r.stderr.contains("regime_version:KTXH"), "{}", r.stderr);
 }
 
 fn thematic(env: &Env) {
