@@ -395,3 +395,59 @@ fn changes_and_requests_run_through_the_server_as_they_run_locally() {
     let there = remote(&env, &server.url, again, None);
     assert_eq!((here.code, here.stderr), (there.code, there.stderr));
 }
+
+#[test]
+fn a_request_is_reported_under_its_own_period_id_and_deadline() {
+    let env = province();
+    env.json(&[
+        "regime", "add", "--code", "DX-LU", "--name", "Báo cáo đột xuất tình hình lũ", "--type",
+        "đột xuất", "--form", "KTXH01", "--lead", "000.00.00.H99", "--period-id", "2026DX1",
+        "--start", "2026-11-01", "--end", "2026-11-20", "--deadline-at", "2026-11-21",
+    ]);
+    env.json(&["assign", "add", "DX-LU", "--kind", "commune"]);
+    let request = |period: &str, deadline: &str, units: &str| {
+        env.json(&[
+            "regime", "request", "add", "DX-LU", "--period", period, "--start", "2026-11-15",
+            "--end", "2026-11-24", "--deadline-at", deadline, "--units", units, "--reason",
+            "Mưa lũ kéo dài trên địa bàn tỉnh",
+        ])
+    };
+    request("2026DX2", "2026-11-25T17:00", "H99.02");
+    request("2026DX3", "2026-11-26T17:00", "H99.01,H99.03");
+    let lua = env.row_key("KTXH01", "Lúa");
+    as_(&env, "nhap.01");
+    // Not asked by 2026DX2: refused, nothing written.
+    let r = env.run(&[
+        "entry", "set", "DX-LU", "--period", "2026DX2", &lua, "1", "15",
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("2026DX2"), "{}", r.stderr);
+    // Asked by 2026DX3: entered, submitted, approved, sent under that period id.
+    let at = "2026-11-26T10:00";
+    env.json(&[
+        "--as-of", at, "entry", "set", "DX-LU", "--period", "2026dx3", &lua, "1", "15",
+    ]);
+    env.json(&["--as-of", at, "report", "submit", "DX-LU", "--period", "2026DX3"]);
+    as_(&env, "lanhdao.01");
+    env.json(&["--as-of", at, "report", "approve", "DX-LU", "--period", "2026DX3"]);
+    as_(&env, "gui.01");
+    env.run(&["account", "key", "generate"]);
+    // Sent after 2026DX2's deadline but within its own: on time.
+    let sent = env.json(&["--as-of", at, "report", "send", "DX-LU", "--period", "2026DX3"]);
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["timeliness"], "on_time");
+    env.login("admin", ADMIN_PW).ok();
+    let status = env.json(&["--as-of", "2026-11-27T08:00", "status", "DX-LU", "2026DX3"]);
+    let rows: Vec<(&str, &str)> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["unit"].as_str().unwrap(), o["timeliness"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [("H99.01", "on_time"), ("H99.03", "missing")]);
+    // A request with reports is not cancelled.
+    env.run(&[
+        "regime", "request", "cancel", "DX-LU", "--period", "2026DX3", "--reason", "Nhầm",
+    ])
+    .code(7);
+}

@@ -165,6 +165,17 @@ fn state_error(rev: &Revision, action: Action) -> Error {
 }
 
 fn require_assigned(conn: &Connection, t: &Target) -> Result<rsql::Assignment> {
+    // A thematic or ad hoc request that names its units asks only them.
+    if !regime::asks(&t.regime, &t.period, &t.unit.code) {
+        let (u, r, p) = (&t.unit.code, &t.regime.code, &t.period);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Yêu cầu báo cáo {p} của chế độ {r} không giao cho đơn vị {u}"),
+                format!("Request {p} of regime {r} does not ask unit {u}"),
+            ),
+        ));
+    }
     rsql::assignment(conn, t.regime.id, t.unit.id)?
         .filter(|a| a.active)
         .ok_or_else(|| {
