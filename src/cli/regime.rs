@@ -449,7 +449,9 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
                 ),
                 "supplement" => Msg::new(
                     format!("Đã bổ sung chế độ {c} từ kỳ {p}; các kỳ trước giữ nguyên"),
-                    format!("Supplemented regime {c} from period {p}; earlier periods are unchanged"),
+                    format!(
+                        "Supplemented regime {c} from period {p}; earlier periods are unchanged"
+                    ),
                 ),
                 _ => Msg::new(
                     format!("Đã sửa đổi chế độ {c} từ kỳ {p}; các kỳ trước giữ nguyên"),

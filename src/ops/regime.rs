@@ -316,7 +316,11 @@ impl std::fmt::Display for ReportPeriod {
 pub fn period_of(r: &Regime, id: &str) -> Result<ReportPeriod> {
     let p = period_named(r, id)?;
     if let Some(v) = version_for(r, &p.to_string()).filter(|v| v.kind == "abolish") {
-        let (c, from, pid) = (&r.code, v.from_period.as_deref().unwrap_or(""), p.to_string());
+        let (c, from, pid) = (
+            &r.code,
+            v.from_period.as_deref().unwrap_or(""),
+            p.to_string(),
+        );
         let by = v.decision.as_deref().unwrap_or("");
         return Err(Error::new(
             Kind::State,
@@ -361,8 +365,14 @@ pub(crate) fn period_named(r: &Regime, id: &str) -> Result<ReportPeriod> {
             known.join(", ")
         };
         return Err(invalid(
-            format!("Chế độ {c} không có kỳ (yêu cầu báo cáo) «{}»; các kỳ: {known}", id.trim()),
-            format!("Regime {c} has no period (request) «{}»; its periods: {known}", id.trim()),
+            format!(
+                "Chế độ {c} không có kỳ (yêu cầu báo cáo) «{}»; các kỳ: {known}",
+                id.trim()
+            ),
+            format!(
+                "Regime {c} has no period (request) «{}»; its periods: {known}",
+                id.trim()
+            ),
         ));
     }
     let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
@@ -385,7 +395,11 @@ pub fn is_before(r: &Regime, a: &str, b: &str) -> bool {
     match (Period::parse(a), Period::parse(b)) {
         (Ok(x), Ok(y)) if r.period_label.is_none() && r.kind == "periodic" => x < y,
         _ => {
-            let ix = |p: &str| r.requests.iter().position(|q| q.period.eq_ignore_ascii_case(p));
+            let ix = |p: &str| {
+                r.requests
+                    .iter()
+                    .position(|q| q.period.eq_ignore_ascii_case(p))
+            };
             matches!((ix(a), ix(b)), (Some(i), Some(j)) if i < j)
         }
     }

@@ -22,8 +22,7 @@ use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
 use crate::ops::regime::{
-    check_gap, find, is_before, parse_deadline_at, period_named, rule_due, rules_for,
-    version_for,
+    check_gap, find, is_before, parse_deadline_at, period_named, rule_due, rules_for, version_for,
 };
 use crate::store::regime::{self as sql, Regime, Request, Version};
 
@@ -231,7 +230,8 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         let window: WindowKind = match c.window.as_deref() {
             Some(w) => w.parse().map_err(|_| {
                 invalid(
-                    "Khung thời gian: nd09, calendar hoặc school_start (số liệu đầu năm học)".into(),
+                    "Khung thời gian: nd09, calendar hoặc school_start (số liệu đầu năm học)"
+                        .into(),
                     "Window: nd09, calendar or school_start (start-of-school-year data)".into(),
                 )
             })?,
@@ -239,7 +239,10 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         };
         if window == WindowKind::SchoolStart && ptype != PeriodType::SchoolYear {
             return Err(invalid(
-                format!("Khung school_start chỉ dùng cho kỳ năm học, không cho kỳ {}", ptype.name_vi()),
+                format!(
+                    "Khung school_start chỉ dùng cho kỳ năm học, không cho kỳ {}",
+                    ptype.name_vi()
+                ),
                 format!("The school_start window is for school_year regimes only, not {ptype}"),
             ));
         }
@@ -337,7 +340,9 @@ fn require_requests(r: &Regime) -> Result<()> {
     if r.kind == "periodic" && r.period_label.is_none() {
         let c = &r.code;
         return Err(invalid(
-            format!("Chế độ {c} là định kỳ: các kỳ của nó theo tần suất báo cáo, không theo yêu cầu"),
+            format!(
+                "Chế độ {c} là định kỳ: các kỳ của nó theo tần suất báo cáo, không theo yêu cầu"
+            ),
             format!("Regime {c} is periodic: its periods follow its frequency, not requests"),
         ));
     }
@@ -374,8 +379,7 @@ pub fn add_request(
         ));
     }
     let period = input::code(&i.period)?;
-    if r
-        .requests
+    if r.requests
         .iter()
         .any(|q| q.period.eq_ignore_ascii_case(&period))
     {
@@ -394,8 +398,14 @@ pub fn add_request(
     let due = parse_deadline_at(&i.deadline_at)?;
     if clock::to_local(due).date() < end {
         return Err(invalid(
-            format!("Hạn gửi ({}) không được trước ngày chốt số liệu {end}", clock::rfc3339(due)),
-            format!("The deadline ({}) must not come before the data window's last day {end}", clock::rfc3339(due)),
+            format!(
+                "Hạn gửi ({}) không được trước ngày chốt số liệu {end}",
+                clock::rfc3339(due)
+            ),
+            format!(
+                "The deadline ({}) must not come before the data window's last day {end}",
+                clock::rfc3339(due)
+            ),
         ));
     }
     if due <= now_of(rec)? {
@@ -481,5 +491,109 @@ pub fn cancel_request(
     r.requests
         .into_iter()
         .find(|q| q.period == p)
-        .ok_or_else(|| Error::new(Kind::Failure, Msg::new("Không đọc lại được", "Could not read back")))
+        .ok_or_else(|| {
+            Error::new(
+                Kind::Failure,
+                Msg::new("Không đọc lại được", "Could not read back"),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::regime::{period_info, show};
+    use crate::ops::testing::{who, Province};
+
+    fn amend(from: &str, deadline: &str) -> Change {
+        Change {
+            regime: "KTXH-THANG".into(),
+            from: from.into(),
+            deadline: Some(deadline.into()),
+            decision: "Quyết định 215/QĐ-UBND ngày 24/11/2026".into(),
+            reason: "Rút ngắn thời hạn gửi báo cáo tháng".into(),
+            ..Default::default()
+        }
+    }
+
+    fn update_as(p: &Province, who: &str, c: &Change) -> Result<RegimeAt> {
+        p.write(who, "regime update", |tx, a, rec| update(tx, a, rec, c))
+    }
+
+    fn deadline_of(p: &Province, period: &str) -> String {
+        p.read(who::VIEWER, |tx, _| {
+            let r = find(tx, "KTXH-THANG")?;
+            let cal = crate::ops::calendar::load(tx)?;
+            Ok(period_info(&r, period, None, &cal, &[])?.deadline)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_amendment_applies_from_its_period_and_the_past_keeps_its_rules() {
+        let p = Province::new();
+        let (nov, dec) = (deadline_of(&p, "202611"), deadline_of(&p, "202612"));
+        let v = update_as(&p, who::SYSADMIN, &amend("202612", "day:18")).unwrap();
+        assert_eq!(v.version.kind, "amend");
+        assert_eq!(v.version.seq, 1);
+        assert_eq!(deadline_of(&p, "202611"), nov);
+        assert_ne!(deadline_of(&p, "202612"), dec);
+        assert!(deadline_of(&p, "202612").starts_with("2026-12-18"));
+        // The regime row holds the newest rules; history has both versions.
+        let now = p.read(who::VIEWER, |tx, _| show(tx, "KTXH-THANG")).unwrap();
+        assert_eq!(
+            now.regime.deadline_rule.as_deref(),
+            Some("day:18:last@23:59:59")
+        );
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 2);
+        let nov = p
+            .read(who::VIEWER, |tx, _| show_at(tx, "KTXH-THANG", "202611"))
+            .unwrap();
+        assert_eq!(nov.version.kind, "original");
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn only_the_sysadmin_changes_a_regime_and_never_its_judged_past() {
+        let p = Province::new();
+        for who in [who::PROVINCE_AGGREGATOR, who::VIEWER, who::COMMUNE_LEADER] {
+            let e = update_as(&p, who, &amend("202612", "day:18")).unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        // November has reports and its deadline is near: refused either way.
+        let e = update_as(&p, who::SYSADMIN, &amend("202611", "day:18")).unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        let e = update_as(&p, who::SYSADMIN, &amend("202612", "khong-phai-quy-tac")).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn an_abolished_regime_owes_nothing_from_its_period() {
+        let p = Province::new();
+        let c = Change {
+            abolish: true,
+            deadline: None,
+            ..amend("202702", "")
+        };
+        update_as(&p, who::SYSADMIN, &c).unwrap();
+        let (r, cal) = p
+            .read(who::VIEWER, |tx, _| {
+                Ok((find(tx, "KTXH-THANG")?, crate::ops::calendar::load(tx)?))
+            })
+            .unwrap();
+        let from = clock::parse_stored("2026-12-01T00:00:00+07:00").unwrap();
+        let to = clock::parse_stored("2027-12-31T00:00:00+07:00").unwrap();
+        let due = crate::ops::regime::periods_due(&r, from, to, &cal).unwrap();
+        assert_eq!(due, ["202612", "202701"]);
+        let e = crate::ops::regime::period_of(&r, "202702").unwrap_err();
+        assert_eq!(e.kind, Kind::State);
+        assert!(p.audit_ok());
+    }
 }

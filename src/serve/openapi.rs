@@ -127,7 +127,10 @@ const OUTPUTS: &[(&str, &str)] = &[
     ("regime update", "regime.schema.json#/$defs/regime_at"),
     ("regime history", "regime.schema.json#/$defs/version_list"),
     ("regime request add", "regime.schema.json#/$defs/request"),
-    ("regime request list", "regime.schema.json#/$defs/request_list"),
+    (
+        "regime request list",
+        "regime.schema.json#/$defs/request_list",
+    ),
     ("regime request cancel", "regime.schema.json#/$defs/request"),
     ("assign add", "regime.schema.json#/$defs/assignment_list"),
     ("assign list", "regime.schema.json#/$defs/assignment_list"),

@@ -114,7 +114,8 @@ fn json_list(s: Option<String>) -> Option<Vec<String>> {
     s.and_then(|s| serde_json::from_str(&s).ok())
 }
 
-const VERSION_SELECT: &str = "SELECT v.regime_id, v.seq, v.from_period, v.kind, v.window_kind, v.deadline_rule, u.code,
+const VERSION_SELECT: &str =
+    "SELECT v.regime_id, v.seq, v.from_period, v.kind, v.window_kind, v.deadline_rule, u.code,
     v.lead_unit_id, v.form_code, v.receivers, v.decision, v.reason, v.actor, v.at
     FROM regime_version v JOIN unit u ON u.id = v.lead_unit_id";
 
@@ -160,7 +161,11 @@ fn request_from(r: &Row<'_>) -> rusqlite::Result<(i64, Request)> {
 }
 
 /// Fills in the versions and requests of `list` (of one regime, `only`, or of all).
-fn with_history(conn: &Connection, mut list: Vec<Regime>, only: Option<i64>) -> Result<Vec<Regime>> {
+fn with_history(
+    conn: &Connection,
+    mut list: Vec<Regime>,
+    only: Option<i64>,
+) -> Result<Vec<Regime>> {
     let mut stmt = conn.prepare_cached(&format!(
         "{VERSION_SELECT} WHERE ?1 IS NULL OR v.regime_id = ?1 ORDER BY v.regime_id, v.seq"
     ))?;
@@ -238,8 +243,9 @@ pub fn cancel_request(conn: &Connection, regime_id: i64, period: &str) -> Result
 
 /// The periods a regime's reports exist for (any status).
 pub fn report_periods(conn: &Connection, regime_id: i64) -> Result<Vec<String>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT DISTINCT period FROM report WHERE regime_id = ?1 ORDER BY period")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT period FROM report WHERE regime_id = ?1 ORDER BY period",
+    )?;
     let rows = stmt.query_map([regime_id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -295,9 +301,12 @@ pub fn insert(conn: &Connection, r: &Regime, at: &str) -> Result<i64> {
             at: at.to_string(),
         },
     )?;
-    if let (Some(p), Some(s), Some(e), Some(d)) =
-        (&r.period_label, &r.window_start, &r.window_end, &r.deadline_at)
-    {
+    if let (Some(p), Some(s), Some(e), Some(d)) = (
+        &r.period_label,
+        &r.window_start,
+        &r.window_end,
+        &r.deadline_at,
+    ) {
         insert_request(
             conn,
             id,

@@ -107,7 +107,9 @@ fn prepare() -> Prepared {
         "--deadline-at",
         "2026-12-05",
     ]);
-    env.json(&["assign", "add", "CD", "--under", "H99.01", "--kind", "other"]);
+    env.json(&[
+        "assign", "add", "CD", "--under", "H99.01", "--kind", "other",
+    ]);
     env.json(&[
         "regime",
         "request",

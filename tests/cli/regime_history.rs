@@ -47,9 +47,13 @@ fn send(env: &Env, period: &str, at: &str) -> Value {
     env.json(&[
         "--as-of", at, "entry", "set", "KTXH", "--period", period, &lua, "1", "120",
     ]);
-    env.json(&["--as-of", at, "report", "submit", "KTXH", "--period", period]);
+    env.json(&[
+        "--as-of", at, "report", "submit", "KTXH", "--period", period,
+    ]);
     as_(env, "lanhdao.01");
-    env.json(&["--as-of", at, "report", "approve", "KTXH", "--period", period]);
+    env.json(&[
+        "--as-of", at, "report", "approve", "KTXH", "--period", period,
+    ]);
     as_(env, "gui.01");
     env.run(&["account", "key", "generate"]);
     let sent = env.json(&["--as-of", at, "report", "send", "KTXH", "--period", period]);
@@ -63,15 +67,43 @@ fn monitoring(env: &Env) -> Vec<String> {
     // Before December's deadline by either rule: only November is overdue.
     let early = "2026-12-10T08:00";
     let runs: [&[&str]; 8] = [
-        &["-o", "json", "--as-of", early, "overdue", "--regime", "KTXH"],
+        &[
+            "-o", "json", "--as-of", early, "overdue", "--regime", "KTXH",
+        ],
         &["--as-of", early, "overdue", "--regime", "KTXH"],
-        &["-o", "json", "--as-of", at, "compliance", "--from", "202611", "--to", "202611"],
-        &["--as-of", at, "compliance", "--from", "202611", "--to", "202611"],
+        &[
+            "-o",
+            "json",
+            "--as-of",
+            at,
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+        ],
+        &[
+            "--as-of",
+            at,
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+        ],
         &["-o", "json", "--as-of", at, "status", "KTXH", "202611"],
         &["--as-of", at, "status", "KTXH", "202611"],
         &["-o", "json", "period", "show", "202611", "--regime", "KTXH"],
         // Between December's new deadline (18th) and its old one (21st).
-        &["-o", "json", "--as-of", "2026-12-19T08:00", "overdue", "--regime", "KTXH"],
+        &[
+            "-o",
+            "json",
+            "--as-of",
+            "2026-12-19T08:00",
+            "overdue",
+            "--regime",
+            "KTXH",
+        ],
     ];
     runs.iter()
         .map(|a| {
@@ -118,9 +150,17 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
     update(&env, &["--from", "202612", "--deadline", "day:14"]).code(5);
     update(&env, &["--from", "2026Q4", "--deadline", "day:18"]).code(5);
     update(&env, &["--from", "202612"]).code(5);
-    assert_eq!(env.json(&["regime", "history", "KTXH"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.json(&["regime", "history", "KTXH"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
-    let v = update(&env, &["--from", "202612", "--deadline", "day:18"]).ok().json();
+    let v = update(&env, &["--from", "202612", "--deadline", "day:18"])
+        .ok()
+        .json();
     assert_eq!(v["period"], "202612");
     assert_eq!(v["version"]["kind"], "amend");
     assert_eq!(v["deadline_rule"], "day:18:last@23:59:59");
@@ -130,7 +170,10 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
     for (i, (b, a)) in before.iter().zip(&after).enumerate().take(7) {
         assert_eq!(b, a, "output {i} of the earlier period changed");
     }
-    assert_ne!(before[7], after[7], "the later period must follow the new rule");
+    assert_ne!(
+        before[7], after[7],
+        "the later period must follow the new rule"
+    );
     let dec = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
     assert_eq!(dec["deadline"], "2026-12-18T23:59:59+07:00");
     let nov = env.json(&["regime", "show", "KTXH", "--period", "202611"]);
@@ -150,12 +193,18 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
 
     // Supplement: receivers from January; abolish from March. History lists them all.
     env.now = Some("2026-12-01T09:00:00+07:00".into());
-    let v = update(&env, &["--from", "202701", "--add-receiver", "tonghop"]).ok().json();
+    let v = update(&env, &["--from", "202701", "--add-receiver", "tonghop"])
+        .ok()
+        .json();
     assert_eq!(v["version"]["kind"], "supplement");
     assert_eq!(v["receivers"], serde_json::json!(["tonghop"]));
     // Not before the latest change.
     update(&env, &["--from", "202612", "--add-receiver", "gui.01"]).code(5);
-    update(&env, &["--from", "202703", "--abolish", "--deadline", "day:18"]).code(5);
+    update(
+        &env,
+        &["--from", "202703", "--abolish", "--deadline", "day:18"],
+    )
+    .code(5);
     let v = update(&env, &["--from", "202703", "--abolish"]).ok().json();
     assert_eq!(v["version"]["kind"], "abolish");
     update(&env, &["--from", "202704", "--add-receiver", "gui.01"]).code(7);
@@ -170,12 +219,23 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
     assert_eq!(h[3]["from_period"], "202703");
     assert_eq!(h[0]["from_period"], Value::Null);
     let table = env.run(&["regime", "history", "KTXH"]).ok().stdout;
-    assert!(table.contains("Từ kỳ") && table.contains("202703"), "{table}");
+    assert!(
+        table.contains("Từ kỳ") && table.contains("202703"),
+        "{table}"
+    );
     // Abolished from March: no report, no obligation; February still owed.
-    let r = env.run(&["period", "show", "202703", "--regime", "KTXH"]).code(7);
+    let r = env
+        .run(&["period", "show", "202703", "--regime", "KTXH"])
+        .code(7);
     assert!(r.stderr.contains("bãi bỏ"), "{}", r.stderr);
     let upcoming = env.json(&[
-        "--as-of", "2027-01-25T08:00", "deadlines", "--within", "60d", "--regime", "KTXH",
+        "--as-of",
+        "2027-01-25T08:00",
+        "deadlines",
+        "--within",
+        "60d",
+        "--regime",
+        "KTXH",
     ]);
     let periods: Vec<&str> = upcoming
         .as_array()
@@ -253,8 +313,21 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
     // A taken id, a deadline passed, a unit not assigned, a periodic regime: refused.
     let again = |period: &str, deadline: &str, unit: &str, regime: &str| {
         env.run(&[
-            "regime", "request", "add", regime, "--period", period, "--start", "2026-11-01",
-            "--end", "2026-11-30", "--deadline-at", deadline, "--units", unit, "--reason",
+            "regime",
+            "request",
+            "add",
+            regime,
+            "--period",
+            period,
+            "--start",
+            "2026-11-01",
+            "--end",
+            "2026-11-30",
+            "--deadline-at",
+            deadline,
+            "--units",
+            unit,
+            "--reason",
             "Yêu cầu báo cáo bổ sung",
         ])
     };
@@ -270,7 +343,13 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
     let p = env.json(&["period", "show", "2026CD1", "--regime", "CD-PCCC"]);
     assert_eq!(p["deadline"], "2026-11-27T23:59:59+07:00");
     // Monitoring: the first request owes every commune, the second only H99.01.
-    let overdue = env.json(&["--as-of", "2026-12-08T08:00", "overdue", "--regime", "CD-PCCC"]);
+    let overdue = env.json(&[
+        "--as-of",
+        "2026-12-08T08:00",
+        "overdue",
+        "--regime",
+        "CD-PCCC",
+    ]);
     let mut seen: Vec<(String, String)> = overdue
         .as_array()
         .unwrap()
@@ -293,25 +372,62 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()))
     );
-    let status = env.json(&["--as-of", "2026-12-08T08:00", "status", "CD-PCCC", "2026CD2"]);
+    let status = env.json(&[
+        "--as-of",
+        "2026-12-08T08:00",
+        "status",
+        "CD-PCCC",
+        "2026CD2",
+    ]);
     assert_eq!(status.as_array().unwrap().len(), 1);
     // A request is cancelled once, with no reports; then it is no period.
     env.json(&[
-        "regime", "request", "add", "CD-PCCC", "--period", "2026CD3", "--start", "2026-11-01",
-        "--end", "2026-11-30", "--deadline-at", "2026-12-15", "--reason",
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-15",
+        "--reason",
         "Kiểm tra an toàn phòng cháy cuối năm",
     ]);
     let c = env.json(&[
-        "regime", "request", "cancel", "CD-PCCC", "--period", "2026CD3", "--reason",
+        "regime",
+        "request",
+        "cancel",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--reason",
         "Đã lồng ghép vào báo cáo năm",
     ]);
     assert_eq!(c["status"], "cancelled");
     env.run(&[
-        "regime", "request", "cancel", "CD-PCCC", "--period", "2026CD3", "--reason", "Lần hai",
+        "regime",
+        "request",
+        "cancel",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--reason",
+        "Lần hai",
     ])
     .code(7);
-    env.run(&["period", "show", "2026CD3", "--regime", "CD-PCCC"]).code(7);
-    let deadlines = env.json(&["--as-of", "2026-12-10T08:00", "deadlines", "--within", "10d"]);
+    env.run(&["period", "show", "2026CD3", "--regime", "CD-PCCC"])
+        .code(7);
+    let deadlines = env.json(&[
+        "--as-of",
+        "2026-12-10T08:00",
+        "deadlines",
+        "--within",
+        "10d",
+    ]);
     assert!(deadlines
         .as_array()
         .unwrap()
@@ -326,8 +442,20 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
     )
     .ok();
     env.run(&[
-        "regime", "request", "add", "CD-PCCC", "--period", "2026CD4", "--start", "2026-11-01",
-        "--end", "2026-11-30", "--deadline-at", "2026-12-15", "--reason", "Thử",
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD4",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-15",
+        "--reason",
+        "Thử",
     ])
     .code(4);
     let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
@@ -347,9 +475,26 @@ fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> crate::co
 fn changes_and_requests_run_through_the_server_as_they_run_locally() {
     let env = province();
     env.json(&[
-        "regime", "add", "--code", "CD-LU", "--name", "Báo cáo đột xuất tình hình lũ", "--type",
-        "adhoc", "--form", "KTXH01", "--lead", "000.00.00.H99", "--period-id", "2026DX1",
-        "--start", "2026-11-01", "--end", "2026-11-25", "--deadline-at", "2026-11-26",
+        "regime",
+        "add",
+        "--code",
+        "CD-LU",
+        "--name",
+        "Báo cáo đột xuất tình hình lũ",
+        "--type",
+        "adhoc",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026DX1",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-25",
+        "--deadline-at",
+        "2026-11-26",
     ]);
     env.json(&["assign", "add", "CD-LU", "--kind", "commune"]);
     // The server works on a copy of the same province.
@@ -357,24 +502,66 @@ fn changes_and_requests_run_through_the_server_as_they_run_locally() {
     std::fs::copy(env.db(), served.db()).expect("copy");
     let server = crate::server::Server::start(&served, &[]);
     let pw = format!("{ADMIN_PW}\n");
-    remote(&env, &server.url, &["login", "admin", "--password-stdin"], Some(&pw)).ok();
+    remote(
+        &env,
+        &server.url,
+        &["login", "admin", "--password-stdin"],
+        Some(&pw),
+    )
+    .ok();
     let steps: [&[&str]; 7] = [
         &[
-            "-o", "json", "regime", "update", "KTXH", "--from", "202612", "--deadline", "day:18",
-            "--decision", "Quyết định 215/QĐ-UBND", "--reason", "Rút ngắn thời hạn",
+            "-o",
+            "json",
+            "regime",
+            "update",
+            "KTXH",
+            "--from",
+            "202612",
+            "--deadline",
+            "day:18",
+            "--decision",
+            "Quyết định 215/QĐ-UBND",
+            "--reason",
+            "Rút ngắn thời hạn",
         ],
         &["-o", "json", "regime", "history", "KTXH"],
         &["-o", "json", "regime", "show", "KTXH", "--period", "202612"],
         &[
-            "-o", "json", "regime", "request", "add", "CD-LU", "--period", "2026DX2", "--start",
-            "2026-11-20", "--end", "2026-11-30", "--deadline-at", "2026-12-02", "--units",
-            "H99.02", "--reason", "Lũ quét tại phường Hòa Bình",
+            "-o",
+            "json",
+            "regime",
+            "request",
+            "add",
+            "CD-LU",
+            "--period",
+            "2026DX2",
+            "--start",
+            "2026-11-20",
+            "--end",
+            "2026-11-30",
+            "--deadline-at",
+            "2026-12-02",
+            "--units",
+            "H99.02",
+            "--reason",
+            "Lũ quét tại phường Hòa Bình",
         ],
         &["-o", "json", "regime", "request", "list", "CD-LU"],
-        &["-o", "json", "period", "show", "2026DX2", "--regime", "CD-LU"],
         &[
-            "-o", "json", "regime", "request", "cancel", "CD-LU", "--period", "2026DX2",
-            "--reason", "Nhập vào báo cáo tháng",
+            "-o", "json", "period", "show", "2026DX2", "--regime", "CD-LU",
+        ],
+        &[
+            "-o",
+            "json",
+            "regime",
+            "request",
+            "cancel",
+            "CD-LU",
+            "--period",
+            "2026DX2",
+            "--reason",
+            "Nhập vào báo cáo tháng",
         ],
     ];
     for args in steps {
@@ -400,15 +587,45 @@ fn changes_and_requests_run_through_the_server_as_they_run_locally() {
 fn a_request_is_reported_under_its_own_period_id_and_deadline() {
     let env = province();
     env.json(&[
-        "regime", "add", "--code", "DX-LU", "--name", "Báo cáo đột xuất tình hình lũ", "--type",
-        "đột xuất", "--form", "KTXH01", "--lead", "000.00.00.H99", "--period-id", "2026DX1",
-        "--start", "2026-11-01", "--end", "2026-11-20", "--deadline-at", "2026-11-21",
+        "regime",
+        "add",
+        "--code",
+        "DX-LU",
+        "--name",
+        "Báo cáo đột xuất tình hình lũ",
+        "--type",
+        "đột xuất",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026DX1",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-20",
+        "--deadline-at",
+        "2026-11-21",
     ]);
     env.json(&["assign", "add", "DX-LU", "--kind", "commune"]);
     let request = |period: &str, deadline: &str, units: &str| {
         env.json(&[
-            "regime", "request", "add", "DX-LU", "--period", period, "--start", "2026-11-15",
-            "--end", "2026-11-24", "--deadline-at", deadline, "--units", units, "--reason",
+            "regime",
+            "request",
+            "add",
+            "DX-LU",
+            "--period",
+            period,
+            "--start",
+            "2026-11-15",
+            "--end",
+            "2026-11-24",
+            "--deadline-at",
+            deadline,
+            "--units",
+            units,
+            "--reason",
             "Mưa lũ kéo dài trên địa bàn tỉnh",
         ])
     };
@@ -427,13 +644,19 @@ fn a_request_is_reported_under_its_own_period_id_and_deadline() {
     env.json(&[
         "--as-of", at, "entry", "set", "DX-LU", "--period", "2026dx3", &lua, "1", "15",
     ]);
-    env.json(&["--as-of", at, "report", "submit", "DX-LU", "--period", "2026DX3"]);
+    env.json(&[
+        "--as-of", at, "report", "submit", "DX-LU", "--period", "2026DX3",
+    ]);
     as_(&env, "lanhdao.01");
-    env.json(&["--as-of", at, "report", "approve", "DX-LU", "--period", "2026DX3"]);
+    env.json(&[
+        "--as-of", at, "report", "approve", "DX-LU", "--period", "2026DX3",
+    ]);
     as_(&env, "gui.01");
     env.run(&["account", "key", "generate"]);
     // Sent after 2026DX2's deadline but within its own: on time.
-    let sent = env.json(&["--as-of", at, "report", "send", "DX-LU", "--period", "2026DX3"]);
+    let sent = env.json(&[
+        "--as-of", at, "report", "send", "DX-LU", "--period", "2026DX3",
+    ]);
     assert_eq!(sent["status"], "sent");
     assert_eq!(sent["timeliness"], "on_time");
     env.login("admin", ADMIN_PW).ok();
@@ -442,7 +665,12 @@ fn a_request_is_reported_under_its_own_period_id_and_deadline() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["unit"].as_str().unwrap(), o["timeliness"].as_str().unwrap()))
+        .map(|o| {
+            (
+                o["unit"].as_str().unwrap(),
+                o["timeliness"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(rows, [("H99.01", "on_time"), ("H99.03", "missing")]);
     // A request with reports is not cancelled.
