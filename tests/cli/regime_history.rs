@@ -380,6 +380,42 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
         "2026CD2",
     ]);
     assert_eq!(status.as_array().unwrap().len(), 1);
+    // A thematic regime changes from a request on: earlier requests keep their rules;
+    // deadlines are each request's own, not a rule to amend.
+    let v = env.json(&[
+        "regime",
+        "update",
+        "CD-PCCC",
+        "--from",
+        "2026CD2",
+        "--add-receiver",
+        "admin",
+        "--decision",
+        "Công văn 90/UBND-NC",
+        "--reason",
+        "Văn phòng UBND tỉnh theo dõi",
+    ]);
+    assert_eq!(v["version"]["kind"], "supplement");
+    let first = env.json(&["regime", "show", "CD-PCCC", "--period", "2026CD1"]);
+    assert_eq!(first["receivers"], serde_json::json!([]));
+    assert_eq!(first["deadline_at"], "2026-11-27T23:59:59+07:00");
+    let second = env.json(&["regime", "show", "CD-PCCC", "--period", "2026CD2"]);
+    assert_eq!(second["receivers"], serde_json::json!(["admin"]));
+    assert_eq!(second["deadline_at"], "2026-12-04T17:00:00+07:00");
+    env.run(&[
+        "regime",
+        "update",
+        "CD-PCCC",
+        "--from",
+        "2026CD2",
+        "--deadline",
+        "day:20",
+        "--decision",
+        "Công văn 91/UBND-NC",
+        "--reason",
+        "Thử",
+    ])
+    .code(5);
     // A request is cancelled once, with no reports; then it is no period.
     env.json(&[
         "regime",
