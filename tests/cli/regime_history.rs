@@ -715,3 +715,45 @@ fn a_request_is_reported_under_its_own_period_id_and_deadline() {
     ])
     .code(7);
 }
+
+#[test]
+fn a_new_form_from_a_period_leaves_earlier_reports_on_the_old_one() {
+    let mut env = province();
+    // KTXH02: the same template with one row more.
+    let t = env.path("ktxh02.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, true);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH02"]);
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    let v = update(&env, &["--from", "202612", "--form", "KTXH02"])
+        .ok()
+        .json();
+    assert_eq!(v["form"], "KTXH02");
+    env.now = Some(NOW.into());
+    let form_of = |period: &str| {
+        env.json(&["regime", "show", "KTXH", "--period", period])["form"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(form_of("202611"), "KTXH01");
+    assert_eq!(form_of("202612"), "KTXH02");
+    // Each period's report is on its own form: the new row is KTXH02's only.
+    let xnk = env.row_key("KTXH02", "Thu từ xuất nhập khẩu");
+    as_(&env, "nhap.01");
+    let r = env.run(&[
+        "entry", "set", "KTXH", "--period", "202611", &xnk, "1", "50",
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202612", &xnk, "1", "50",
+    ]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "120",
+    ]);
+    let nov = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    let dec = env.json(&["entry", "show", "KTXH", "--period", "202612"]);
+    env.login("admin", ADMIN_PW).ok();
+    assert_eq!(nov[0]["name"], "Lúa", "{nov}");
+    assert_eq!(dec[0]["name"], "Thu từ xuất nhập khẩu", "{dec}");
+}
