@@ -504,7 +504,7 @@ fn build_board(
         let r = ops::aggregate::collect::may_aggregate(tx, actor, regime)?;
         let period = ops::regime::parse_period(&r, period)?;
         let listing = ops::monitor::status(tx, actor, &r.code, &period, now)?;
-        let form = ops::form::load(tx, &r.form, None)?;
+        let form = ops::form::load(tx, &ops::regime::rules_for(&r, &period).form, None)?;
         Ok((r, period, listing, form))
     })?;
     let base = board_path(&r.code, &period);
