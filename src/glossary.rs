@@ -54,6 +54,7 @@ pub fn code_word(code: &str, lang: Lang) -> Option<&'static str> {
         ("imported", "đã nhập", "imported"),
         ("unchanged", "không đổi", "unchanged"),
         ("rejected", "bị từ chối", "rejected"),
+        ("cancelled", "đã hủy", "cancelled"),
         // Kinds of announcement (`notice list`, login, whoami, remind).
         ("maintenance", "tạm ngừng để bảo trì", "maintenance"),
         ("outage", "sự cố", "outage"),

@@ -452,6 +452,10 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("kind", "central", "trung ương", "central"),
         ("kind", "other", "khác", "other"),
         ("kind", "token", "mã truy cập", "API token"),
+        ("kind", "original", "ban hành", "original"),
+        ("kind", "amend", "sửa đổi", "amended"),
+        ("kind", "supplement", "bổ sung", "supplemented"),
+        ("kind", "abolish", "bãi bỏ", "abolished"),
         (
             "role",
             "sysadmin",

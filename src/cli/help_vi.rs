@@ -833,8 +833,108 @@ const VI: &[(&str, &str)] = &[
         "Gồm cả chế độ báo cáo đã ngừng áp dụng",
     ),
     (
-        "Show a regime with its assigned units",
-        "Xem một chế độ báo cáo cùng các đơn vị được giao",
+        "Show a regime with its assigned units (with --period: the rules in force then)",
+        "Xem một chế độ báo cáo cùng các đơn vị được giao (với --period: quy định áp dụng cho kỳ đó)",
+    ),
+    (
+        "Show the rules in force for this period (202611, 2026Q1, a request's id)",
+        "Xem quy định áp dụng cho kỳ này (202611, 2026Q1, mã kỳ của một yêu cầu báo cáo)",
+    ),
+    (
+        "Amend, supplement or abolish a regime from a period on, by a decision; earlier periods keep the rules they had",
+        "Sửa đổi, bổ sung hoặc bãi bỏ một chế độ báo cáo từ một kỳ trở đi theo văn bản quyết định; các kỳ trước giữ nguyên quy định đã áp dụng",
+    ),
+    (
+        "The first period the change applies to (not yet due, with no reports)",
+        "Kỳ đầu tiên áp dụng thay đổi (chưa đến hạn, chưa có báo cáo nào)",
+    ),
+    (
+        "The deciding document (số, ngày của quyết định), e.g. \"Quyết định 12/QĐ-UBND ngày 05/01/2027\"",
+        "Văn bản quyết định (số, ngày của quyết định), ví dụ \"Quyết định 12/QĐ-UBND ngày 05/01/2027\"",
+    ),
+    (
+        "Why the regime changes",
+        "Lý do thay đổi chế độ báo cáo",
+    ),
+    (
+        "Amend: a new deadline rule, e.g. `day:15:last@17:00`",
+        "Sửa đổi: quy tắc thời hạn gửi mới, ví dụ `day:15:last@17:00`",
+    ),
+    (
+        "Amend: a new data window (nd09, calendar, school_start)",
+        "Sửa đổi: khung thời gian chốt số liệu mới (nd09, calendar, school_start)",
+    ),
+    (
+        "Amend: a new lead unit (cơ quan chủ trì)",
+        "Sửa đổi: cơ quan chủ trì mới",
+    ),
+    (
+        "Amend: a new form code (its latest version is used for new reports)",
+        "Sửa đổi: mã biểu mẫu mới (báo cáo mới dùng phiên bản mới nhất của biểu)",
+    ),
+    (
+        "Amend: the receiving accounts from the period on, replacing the current ones (repeatable)",
+        "Sửa đổi: các tài khoản nhận báo cáo từ kỳ đó trở đi, thay cho danh sách hiện tại (lặp lại được)",
+    ),
+    (
+        "Supplement: receiving accounts added from the period on (repeatable)",
+        "Bổ sung: tài khoản nhận báo cáo thêm từ kỳ đó trở đi (lặp lại được)",
+    ),
+    (
+        "Abolish (bãi bỏ) the regime from the period on: no reports are due from it",
+        "Bãi bỏ chế độ báo cáo từ kỳ đó trở đi: từ kỳ đó không còn phải báo cáo",
+    ),
+    (
+        "The versions of a regime's rules, oldest first: which applied from which period",
+        "Các phiên bản quy định của một chế độ báo cáo, cũ nhất trước: quy định nào áp dụng từ kỳ nào",
+    ),
+    (
+        "Requests of a thematic or ad hoc regime, each a period of its own",
+        "Các yêu cầu báo cáo của chế độ chuyên đề, đột xuất, mỗi yêu cầu là một kỳ riêng",
+    ),
+    (
+        "Request a thematic or ad hoc report: a new period with its window and deadline",
+        "Yêu cầu một báo cáo chuyên đề, đột xuất: một kỳ mới với khung thời gian và thời hạn riêng",
+    ),
+    (
+        "List a thematic or ad hoc regime's requests",
+        "Liệt kê các yêu cầu báo cáo của một chế độ chuyên đề, đột xuất",
+    ),
+    (
+        "Cancel a request that has no reports yet",
+        "Hủy một yêu cầu báo cáo chưa có báo cáo nào",
+    ),
+    (
+        "The request's period id (e.g. 2027CD2)",
+        "Mã kỳ của yêu cầu (ví dụ 2027CD2)",
+    ),
+    (
+        "First day of the data window",
+        "Ngày đầu của khung thời gian chốt số liệu",
+    ),
+    (
+        "Last day of the data window",
+        "Ngày cuối của khung thời gian chốt số liệu",
+    ),
+    (
+        "The deadline (2027-03-05T17:00; a date alone means 23:59:59 of that day); not before the data window's last day",
+        "Thời hạn gửi (2027-03-05T17:00; chỉ ghi ngày nghĩa là 23:59:59 của ngày đó); không trước ngày cuối của khung thời gian chốt số liệu",
+    ),
+    (
+        "Only these assigned units report (comma-separated; default: every assigned unit)",
+        "Chỉ các đơn vị được giao này báo cáo (cách nhau bằng dấu phẩy; mặc định: mọi đơn vị được giao)",
+    ),
+    (
+        "Why the report is requested",
+        "Lý do yêu cầu báo cáo",
+    ),
+    (
+        "The request's period id",
+        "Mã kỳ của yêu cầu",
+    ),
+    (
+        "Why it is cancelled",
+        "Lý do hủy",
     ),
     (
         "The regime code",

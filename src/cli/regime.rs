@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::error::{Msg, Result};
 use crate::fields;
 use crate::ops::regime::{self, AssignInput, RegimeInput, WindowChange};
+use crate::ops::regime_history as history;
 use crate::output::Field;
 
 #[derive(Debug, Args)]
@@ -70,8 +71,8 @@ pub enum RegimeCmd {
     Add(Box<RegimeAddArgs>),
     /// List regimes.
     List(RegimeListArgs),
-    /// Show a regime with its assigned units.
-    Show(RegimeCodeArgs),
+    /// Show a regime with its assigned units (with --period: the rules in force then).
+    Show(RegimeShowArgs),
     /// Retire a regime (its reports stay).
     Retire(RegimeCodeArgs),
     /// Show or set a regime's approval chain (the steps before a report may be sent).
@@ -81,6 +82,106 @@ pub enum RegimeCmd {
     /// report; check,data,report: both. Setting it is the sysadmin's; reports already
     /// submitted finish the chain they were submitted under.
     Approval(RegimeApprovalArgs),
+    /// Amend, supplement or abolish a regime from a period on, by a decision; earlier
+    /// periods keep the rules they had.
+    Update(Box<RegimeUpdateArgs>),
+    /// The versions of a regime's rules, oldest first: which applied from which period.
+    History(RegimeCodeArgs),
+    /// Requests of a thematic or ad hoc regime, each a period of its own.
+    #[command(subcommand)]
+    Request(RequestCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct RegimeShowArgs {
+    /// The regime code.
+    code: String,
+    /// Show the rules in force for this period (202611, 2026Q1, a request's id).
+    #[arg(long)]
+    period: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RegimeUpdateArgs {
+    /// The regime code.
+    code: String,
+    /// The first period the change applies to (not yet due, with no reports).
+    #[arg(long, value_name = "PERIOD")]
+    from: String,
+    /// The deciding document (số, ngày của quyết định), e.g. "Quyết định 12/QĐ-UBND ngày 05/01/2027".
+    #[arg(long)]
+    decision: String,
+    /// Why the regime changes.
+    #[arg(long)]
+    reason: String,
+    /// Amend: a new deadline rule, e.g. `day:15:last@17:00`.
+    #[arg(long)]
+    deadline: Option<String>,
+    /// Amend: a new data window (nd09, calendar, school_start).
+    #[arg(long)]
+    window: Option<String>,
+    /// Amend: a new lead unit (cơ quan chủ trì).
+    #[arg(long)]
+    lead: Option<String>,
+    /// Amend: a new form code (its latest version is used for new reports).
+    #[arg(long)]
+    form: Option<String>,
+    /// Amend: the receiving accounts from the period on, replacing the current ones (repeatable).
+    #[arg(long)]
+    receiver: Vec<String>,
+    /// Supplement: receiving accounts added from the period on (repeatable).
+    #[arg(long)]
+    add_receiver: Vec<String>,
+    /// Abolish (bãi bỏ) the regime from the period on: no reports are due from it.
+    #[arg(long)]
+    abolish: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCmd {
+    /// Request a thematic or ad hoc report: a new period with its window and deadline.
+    Add(RequestAddArgs),
+    /// List a thematic or ad hoc regime's requests.
+    List(RegimeCodeArgs),
+    /// Cancel a request that has no reports yet.
+    Cancel(RequestCancelArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RequestAddArgs {
+    /// The regime code.
+    regime: String,
+    /// The request's period id (e.g. 2027CD2).
+    #[arg(long)]
+    period: String,
+    /// First day of the data window.
+    #[arg(long)]
+    start: String,
+    /// Last day of the data window.
+    #[arg(long)]
+    end: String,
+    /// The deadline (2027-03-05T17:00; a date alone means 23:59:59 of that day); not
+    /// before the data window's last day.
+    #[arg(long = "deadline-at")]
+    deadline_at: String,
+    /// Only these assigned units report (comma-separated; default: every assigned unit).
+    #[arg(long, value_delimiter = ',')]
+    units: Vec<String>,
+    /// Why the report is requested.
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestCancelArgs {
+    /// The regime code.
+    regime: String,
+    /// The request's period id.
+    #[arg(long)]
+    period: String,
+    /// Why it is cancelled.
+    #[arg(long)]
+    reason: String,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +307,11 @@ impl RegimeCmd {
             RegimeCmd::Show(_) => "show",
             RegimeCmd::Retire(_) => "retire",
             RegimeCmd::Approval(_) => "approval",
+            RegimeCmd::Update(_) => "update",
+            RegimeCmd::History(_) => "history",
+            RegimeCmd::Request(RequestCmd::Add(_)) => "request add",
+            RegimeCmd::Request(RequestCmd::List(_)) => "request list",
+            RegimeCmd::Request(RequestCmd::Cancel(_)) => "request cancel",
         }
     }
 }
@@ -239,6 +345,42 @@ const REGIME_FIELDS: &[Field] = fields![
     ("deadline_rule", "Thời hạn", "Deadline rule"),
     ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
     ("status", "Trạng thái", "Status"),
+];
+
+const VERSION_FIELDS: &[Field] = fields![
+    ("seq", "Lần", "No."),
+    ("from_period", "Từ kỳ", "From period"),
+    ("kind", "Loại thay đổi", "Change"),
+    ("deadline_rule", "Thời hạn", "Deadline rule"),
+    ("window", "Khung thời gian", "Window"),
+    ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
+    ("form", "Biểu mẫu", "Form"),
+    ("receivers", "Nơi nhận", "Receivers"),
+    ("decision", "Văn bản quyết định", "Decision"),
+    ("reason", "Lý do", "Reason"),
+    ("at", "Lúc", "At")
+];
+
+const REGIME_AT_FIELDS: &[Field] = fields![
+    ("code", "Mã", "Code"),
+    ("period", "Kỳ", "Period"),
+    ("form", "Biểu mẫu", "Form"),
+    ("deadline_rule", "Thời hạn", "Deadline rule"),
+    ("window", "Khung thời gian", "Window"),
+    ("deadline_at", "Hạn gửi", "Deadline"),
+    ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
+    ("receivers", "Nơi nhận", "Receivers"),
+    ("status", "Trạng thái", "Status"),
+];
+
+const REQUEST_FIELDS: &[Field] = fields![
+    ("period", "Kỳ", "Period"),
+    ("start", "Từ ngày", "From"),
+    ("end", "Đến ngày", "To"),
+    ("deadline", "Hạn gửi", "Deadline"),
+    ("units", "Đơn vị", "Units"),
+    ("reason", "Lý do", "Reason"),
+    ("status", "Trạng thái", "Status")
 ];
 
 const ASSIGN_FIELDS: &[Field] = fields![
@@ -290,9 +432,77 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
             let list = ctx.read(|tx, _| regime::list(tx, a.all))?;
             ctx.out.emit(&serde_json::to_value(list)?, REGIME_FIELDS)
         }
-        RegimeCmd::Show(a) => {
-            let v = ctx.read(|tx, _| regime::show(tx, &a.code))?;
-            ctx.out.emit(&serde_json::to_value(v)?, REGIME_FIELDS)
+        RegimeCmd::Show(a) => match a.period {
+            Some(p) => {
+                let v = ctx.read(|tx, _| history::show_at(tx, &a.code, &p))?;
+                ctx.out.emit(&serde_json::to_value(v)?, REGIME_AT_FIELDS)
+            }
+            None => {
+                let v = ctx.read(|tx, _| regime::show(tx, &a.code))?;
+                ctx.out.emit(&serde_json::to_value(v)?, REGIME_FIELDS)
+            }
+        },
+        RegimeCmd::Update(a) => {
+            let a = *a;
+            let change = history::Change {
+                regime: a.code,
+                from: a.from,
+                deadline: a.deadline,
+                window: a.window,
+                lead: a.lead,
+                form: a.form,
+                receivers: (!a.receiver.is_empty()).then_some(a.receiver),
+                add_receivers: a.add_receiver,
+                abolish: a.abolish,
+                decision: a.decision,
+                reason: a.reason,
+            };
+            let v = ctx.write(|tx, actor, rec| history::update(tx, actor, rec, &change))?;
+            let (c, k, p) = (&v.regime.code, &v.version.kind, &v.period);
+            ctx.out.note(match k.as_str() {
+                "abolish" => Msg::new(
+                    format!("Đã bãi bỏ chế độ {c} từ kỳ {p}; các kỳ trước giữ nguyên"),
+                    format!("Abolished regime {c} from period {p}; earlier periods are unchanged"),
+                ),
+                "supplement" => Msg::new(
+                    format!("Đã bổ sung chế độ {c} từ kỳ {p}; các kỳ trước giữ nguyên"),
+                    format!(
+                        "Supplemented regime {c} from period {p}; earlier periods are unchanged"
+                    ),
+                ),
+                _ => Msg::new(
+                    format!("Đã sửa đổi chế độ {c} từ kỳ {p}; các kỳ trước giữ nguyên"),
+                    format!("Amended regime {c} from period {p}; earlier periods are unchanged"),
+                ),
+            });
+            ctx.out.emit(&serde_json::to_value(v)?, REGIME_AT_FIELDS)
+        }
+        RegimeCmd::History(a) => {
+            let list = ctx.read(|tx, _| history::history(tx, &a.code))?;
+            ctx.out.emit(&serde_json::to_value(list)?, VERSION_FIELDS)
+        }
+        RegimeCmd::Request(RequestCmd::Add(a)) => {
+            let input = history::RequestInput {
+                regime: a.regime,
+                period: a.period,
+                start: a.start,
+                end: a.end,
+                deadline_at: a.deadline_at,
+                units: a.units,
+                reason: a.reason,
+            };
+            let q = ctx.write(|tx, actor, rec| history::add_request(tx, actor, rec, &input))?;
+            ctx.out.emit(&serde_json::to_value(q)?, REQUEST_FIELDS)
+        }
+        RegimeCmd::Request(RequestCmd::List(a)) => {
+            let list = ctx.read(|tx, _| history::requests(tx, &a.code))?;
+            ctx.out.emit(&serde_json::to_value(list)?, REQUEST_FIELDS)
+        }
+        RegimeCmd::Request(RequestCmd::Cancel(a)) => {
+            let q = ctx.write(|tx, actor, rec| {
+                history::cancel_request(tx, actor, rec, &a.regime, &a.period, &a.reason)
+            })?;
+            ctx.out.emit(&serde_json::to_value(q)?, REQUEST_FIELDS)
         }
         RegimeCmd::Retire(a) => {
             let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &a.code))?;

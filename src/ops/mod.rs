@@ -22,6 +22,7 @@ pub mod monitor;
 pub mod notice;
 pub mod period;
 pub mod regime;
+pub mod regime_history;
 pub mod report;
 pub mod session;
 pub mod suggest;

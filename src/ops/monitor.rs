@@ -460,6 +460,10 @@ pub fn each_obligation(
             let a = &p.assigned[ai];
             let pp = &p.periods[pi];
             let (_, code, name) = &names[unit_rank as usize];
+            // A request that names its units asks only them.
+            if !regime::asks(&p.regime, &pp.period, code) {
+                continue;
+            }
             let revs = reports
                 .iter()
                 .find(|(x, _)| *x == pi)
@@ -1543,6 +1547,9 @@ mod tests {
                 for ((period, (base, base_due)), (rule_info, rule_due)) in
                     periods.iter().zip(&common).zip(&rule)
                 {
+                    if !regime::asks(&r, period, &a.unit) {
+                        continue;
+                    }
                     let own = events
                         .iter()
                         .any(|e| &e.period == period && e.unit_id == Some(a.unit_id));
@@ -1800,6 +1807,8 @@ mod tests {
             lead_unit_id: 1,
             receivers: Vec::new(),
             status: "active".into(),
+            versions: Vec::new(),
+            requests: Vec::new(),
         };
         let p = Province::new();
         let rule = p

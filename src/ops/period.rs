@@ -155,6 +155,8 @@ pub struct RegimePeriod {
 pub fn show_for_regime(conn: &Connection, code: &str, id: &str) -> Result<RegimePeriod> {
     let r = regime::find(conn, code)?;
     let pid = regime::parse_period(&r, id)?;
+    // The regime as it stood for the period (its window then).
+    let r = regime::rules_for(&r, &pid);
     let cal = crate::ops::calendar::load(conn)?;
     let events = regime::window_events(conn, code, Some(id))?;
     let info = regime::period_info(&r, &pid, None, &cal, &events)?;

@@ -17,7 +17,7 @@ use crate::domain::period::{Period, PeriodType, WindowKind};
 use crate::domain::workflow::Timeliness;
 use crate::error::{Error, Kind, Msg, Result};
 use crate::input;
-use crate::store::regime::{self as sql, Assignment, Regime, WindowEvent};
+use crate::store::regime::{self as sql, Assignment, Regime, Request, Version, WindowEvent};
 use crate::store::unit as units;
 
 pub fn find(conn: &Connection, code: &str) -> Result<Regime> {
@@ -63,7 +63,7 @@ fn invalid(vi: String, en: String) -> Error {
 /// window and the deadline. Checked on the rule itself (no roll, weekly rest days only)
 /// over two years of periods, since a holiday that squeezes one period is the
 /// calendar's doing, not the regime's.
-fn check_gap(
+pub(crate) fn check_gap(
     ptype: PeriodType,
     window: WindowKind,
     rule: &DeadlineRule,
@@ -180,6 +180,8 @@ pub fn add(
         lead_unit_id: lead.id,
         receivers,
         status: "active".into(),
+        versions: Vec::new(),
+        requests: Vec::new(),
     };
     if kind == "periodic" {
         let Some(freq) = i.frequency.as_deref() else {
@@ -258,7 +260,7 @@ pub fn add(
 
 /// `--deadline-at` and `window open --until`: a date alone means the end of that day
 /// (23:59:59, local time), a date with a time or an RFC 3339 instant means that moment.
-fn parse_deadline_at(s: &str) -> Result<jiff::Timestamp> {
+pub(crate) fn parse_deadline_at(s: &str) -> Result<jiff::Timestamp> {
     match clock::parse_date(s) {
         Ok(day) => {
             clock::local_to_timestamp(day.to_datetime(jiff::civil::Time::constant(23, 59, 59, 0)))
@@ -308,16 +310,69 @@ impl std::fmt::Display for ReportPeriod {
     }
 }
 
-/// The one period of a regime a report id may name, checked against its frequency.
+/// The one period of a regime a report id may name, checked against its frequency (a
+/// periodic regime) or its requests (a thematic or ad hoc one), and refused from the
+/// period a regime is abolished.
 pub fn period_of(r: &Regime, id: &str) -> Result<ReportPeriod> {
-    if let Some(label) = &r.period_label {
-        if id.trim().eq_ignore_ascii_case(label) {
-            return Ok(ReportPeriod::Labelled(label.clone()));
-        }
+    let p = period_named(r, id)?;
+    if let Some(v) = version_for(r, &p.to_string()).filter(|v| v.kind == "abolish") {
+        let (c, from, pid) = (
+            &r.code,
+            v.from_period.as_deref().unwrap_or(""),
+            p.to_string(),
+        );
+        let by = v.decision.as_deref().unwrap_or("");
+        return Err(Error::new(
+            Kind::State,
+            Msg::new(
+                format!("Chế độ {c} đã bãi bỏ từ kỳ {from} ({by}): kỳ {pid} không còn phải báo cáo"),
+                format!("Regime {c} is abolished from period {from} ({by}): period {pid} is no longer reported"),
+            ),
+        ));
+    }
+    Ok(p)
+}
+
+pub(crate) fn period_named(r: &Regime, id: &str) -> Result<ReportPeriod> {
+    if r.kind != "periodic" || r.period_label.is_some() {
         let c = &r.code;
+        if let Some(q) = r
+            .requests
+            .iter()
+            .find(|q| id.trim().eq_ignore_ascii_case(&q.period))
+        {
+            if q.status != "active" {
+                let p = &q.period;
+                return Err(Error::new(
+                    Kind::State,
+                    Msg::new(
+                        format!("Yêu cầu báo cáo {p} của chế độ {c} đã bị hủy"),
+                        format!("Request {p} of regime {c} has been cancelled"),
+                    ),
+                ));
+            }
+            return Ok(ReportPeriod::Labelled(q.period.clone()));
+        }
+        let known: Vec<&str> = r
+            .requests
+            .iter()
+            .filter(|q| q.status == "active")
+            .map(|q| q.period.as_str())
+            .collect();
+        let known = if known.is_empty() {
+            "—".to_string()
+        } else {
+            known.join(", ")
+        };
         return Err(invalid(
-            format!("Chế độ {c} chỉ có kỳ {label}"),
-            format!("Regime {c} has only the period {label}"),
+            format!(
+                "Chế độ {c} không có kỳ (yêu cầu báo cáo) «{}»; các kỳ: {known}",
+                id.trim()
+            ),
+            format!(
+                "Regime {c} has no period (request) «{}»; its periods: {known}",
+                id.trim()
+            ),
         ));
     }
     let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
@@ -332,6 +387,69 @@ pub fn period_of(r: &Regime, id: &str) -> Result<ReportPeriod> {
         }
     }
     Ok(ReportPeriod::Periodic(p))
+}
+
+/// Whether period `a` of the regime comes before period `b`: periods by their order, a
+/// thematic or ad hoc regime's requests in the order they were made.
+pub fn is_before(r: &Regime, a: &str, b: &str) -> bool {
+    match (Period::parse(a), Period::parse(b)) {
+        (Ok(x), Ok(y)) if r.period_label.is_none() && r.kind == "periodic" => x < y,
+        _ => {
+            let ix = |p: &str| {
+                r.requests
+                    .iter()
+                    .position(|q| q.period.eq_ignore_ascii_case(p))
+            };
+            matches!((ix(a), ix(b)), (Some(i), Some(j)) if i < j)
+        }
+    }
+}
+
+/// The version of a regime's rules in force for `period`: the last one whose first
+/// period is at or before it.
+pub fn version_for<'a>(r: &'a Regime, period: &str) -> Option<&'a Version> {
+    r.versions.iter().rev().find(|v| match &v.from_period {
+        None => true,
+        Some(from) => !is_before(r, period, from),
+    })
+}
+
+/// The request of a thematic or ad hoc regime that `period` names.
+pub fn request_for<'a>(r: &'a Regime, period: &str) -> Option<&'a Request> {
+    r.requests
+        .iter()
+        .find(|q| q.period.eq_ignore_ascii_case(period))
+}
+
+/// THE rules in force for period `period` of a regime: the regime as it stood for that
+/// period (window, deadline rule, lead unit, form, receivers of the version in force;
+/// a request's window and deadline). Every computation of a period's deadline, window,
+/// lead unit, form or receivers goes through here, so a change from a later period
+/// leaves the past judged by the rules it had.
+pub fn rules_for(r: &Regime, period: &str) -> Regime {
+    let mut out = r.clone();
+    if let Some(v) = version_for(r, period) {
+        out.window = v.window.clone();
+        out.deadline_rule = v.deadline_rule.clone();
+        out.lead_unit = v.lead_unit.clone();
+        out.lead_unit_id = v.lead_unit_id;
+        out.form = v.form.clone();
+        out.receivers = v.receivers.clone();
+    }
+    if let Some(q) = request_for(r, period) {
+        out.period_label = Some(q.period.clone());
+        out.window_start = Some(q.start.clone());
+        out.window_end = Some(q.end.clone());
+        out.deadline_at = Some(q.deadline.clone());
+    }
+    out
+}
+
+/// Whether a unit is asked for `period`: always, but for a request naming its units.
+pub fn asks(r: &Regime, period: &str, unit_code: &str) -> bool {
+    request_for(r, period)
+        .and_then(|q| q.units.as_ref())
+        .is_none_or(|units| units.iter().any(|u| u == unit_code))
 }
 
 /// [`period_of`] as the id reports and windows are stored under.
@@ -410,6 +528,7 @@ pub fn period_info(
     cal: &WorkCalendar,
     events: &[WindowEvent],
 ) -> Result<PeriodInfo> {
+    let r = &rules_for(r, period);
     let (start, end, due, name) = match &r.period_label {
         Some(label) => {
             let due = r
@@ -928,12 +1047,17 @@ pub fn periods_due(
     to: Timestamp,
     cal: &WorkCalendar,
 ) -> Result<Vec<String>> {
-    if let Some(label) = &r.period_label {
-        let due = r.deadline_at.as_deref().and_then(clock::parse_stored);
-        return Ok(due
-            .filter(|d| *d >= from && *d <= to)
-            .map(|_| vec![label.clone()])
-            .unwrap_or_default());
+    if r.kind != "periodic" || r.period_label.is_some() {
+        let mut due: Vec<(Timestamp, String)> = r
+            .requests
+            .iter()
+            .filter(|q| q.status == "active")
+            .filter(|q| version_for(r, &q.period).is_none_or(|v| v.kind != "abolish"))
+            .filter_map(|q| Some((clock::parse_stored(&q.deadline)?, q.period.clone())))
+            .filter(|(d, _)| *d >= from && *d <= to)
+            .collect();
+        due.sort();
+        return Ok(due.into_iter().map(|(_, p)| p).collect());
     }
     let Some(ptype) = r
         .frequency
@@ -960,6 +1084,10 @@ pub fn periods_due(
     };
     let mut out = Vec::new();
     for _ in 0..5000 {
+        // Abolished from here on (nothing is amended after an abolition).
+        if version_for(r, &p.to_string()).is_some_and(|v| v.kind == "abolish") {
+            break;
+        }
         let info = period_info(r, &p.to_string(), None, cal, &[])?;
         let due = clock::local_to_timestamp(info.effective)?;
         if due > to {

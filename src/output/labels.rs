@@ -359,6 +359,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("sender", "Người gửi", "Sender"),
     ("sent_at", "Gửi lúc", "Sent at"),
     ("sent_rate", "Tỷ lệ đã gửi (%)", "Sent rate (%)"),
+    ("seq", "Lần thay đổi", "Change no."),
     ("sha256", "Mã băm SHA-256", "SHA-256"),
     ("sheet_name", "Tên trang tính", "Sheet name"),
     ("sheets", "Trang tính", "Sheets"),

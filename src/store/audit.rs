@@ -181,6 +181,19 @@ pub const AUDITED_GROUPS: &[AuditedGroup] = &[
         all: "SELECT v.ref AS owner, c.* FROM revision_component c JOIN revision v ON v.id = c.revision_id ORDER BY c.revision_id, c.row_key, c.column_key",
         one: "SELECT v.ref AS owner, c.* FROM revision_component c JOIN revision v ON v.id = c.revision_id WHERE v.ref = ?1 ORDER BY c.row_key, c.column_key",
     },
+    // A regime's versions of its rules and its requests (migration 0013).
+    AuditedGroup {
+        kind: "regime_version",
+        owner: "regime",
+        all: "SELECT g.code AS owner, v.* FROM regime_version v JOIN regime g ON g.id = v.regime_id ORDER BY v.regime_id, v.seq",
+        one: "SELECT g.code AS owner, v.* FROM regime_version v JOIN regime g ON g.id = v.regime_id WHERE g.code = ?1 ORDER BY v.seq",
+    },
+    AuditedGroup {
+        kind: "regime_request",
+        owner: "regime",
+        all: "SELECT g.code AS owner, q.* FROM regime_request q JOIN regime g ON g.id = q.regime_id ORDER BY q.regime_id, q.id",
+        one: "SELECT g.code AS owner, q.* FROM regime_request q JOIN regime g ON g.id = q.regime_id WHERE g.code = ?1 ORDER BY q.id",
+    },
     AuditedGroup {
         kind: "revision_document",
         owner: "revision",
@@ -705,6 +718,34 @@ pub fn count(conn: &Connection) -> Result<i64> {
 /// upgraded database verifies clean (and its live sessions keep working). Also records
 /// signing keys revoked by a key rotation that, before 0007, wrote no entry: a key whose
 /// only difference from its recorded state is `revoked_at` is recorded as revoked.
+/// The baseline entries of migration 0013: the versions and requests it made from the
+/// regimes that existed before it (their original rules, a thematic regime's one period).
+pub fn baseline_0013(conn: &Connection) -> Result<()> {
+    let at = crate::clock::rfc3339(jiff::Timestamp::now());
+    for g in AUDITED_GROUPS
+        .iter()
+        .filter(|g| matches!(g.kind, "regime_version" | "regime_request"))
+    {
+        let mut keys: Vec<(String, String)> = group_digests(conn, g)?.into_iter().collect();
+        keys.sort();
+        for (key, digest) in keys {
+            let object = format!("{}:{key}", g.kind);
+            if latest_state(conn, &object)?.as_deref() != Some(digest.as_str()) {
+                append(
+                    conn,
+                    &at,
+                    "baocao",
+                    "migrate 0013",
+                    &object,
+                    serde_json::json!({"baseline": true}),
+                    Some(digest),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn baseline_0007(conn: &Connection) -> Result<()> {
     let at = crate::clock::rfc3339(jiff::Timestamp::now());
     let record = |object: String, state: String, detail: Value| -> Result<()> {

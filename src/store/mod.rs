@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_school_start_window.sql"),
     include_str!("migrations/0011_exchange.sql"),
     include_str!("migrations/0012_federation.sql"),
+    include_str!("migrations/0013_regime_history.sql"),
     include_str!("migrations/0014_approval_chain.sql"),
 ];
 
@@ -212,6 +213,9 @@ impl Store {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             if i + 1 == 7 {
                 audit::baseline_0007(&tx)?;
+            }
+            if i + 1 == 13 {
+                audit::baseline_0013(&tx)?;
             }
         }
         tx.commit()?;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Regime {
     #[serde(skip)]
     pub id: i64,
@@ -30,6 +30,51 @@ pub struct Regime {
     pub lead_unit_id: i64,
     pub receivers: Vec<String>,
     pub status: String,
+    /// The rule sets in force from a period on, oldest first (the first is the
+    /// original); the fields above are the newest. See `ops::regime::rules_for`.
+    #[serde(skip)]
+    pub versions: Vec<Version>,
+    /// Thematic and ad hoc regimes: their requests, each a period, oldest first.
+    #[serde(skip)]
+    pub requests: Vec<Request>,
+}
+
+/// A regime's rules in force from a period on (sửa đổi, bổ sung, bãi bỏ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    pub seq: i64,
+    /// The first period it applies to; null: from the beginning (the original).
+    pub from_period: Option<String>,
+    /// original | amend | supplement | abolish
+    pub kind: String,
+    pub window: String,
+    pub deadline_rule: Option<String>,
+    pub lead_unit: String,
+    #[serde(skip)]
+    pub lead_unit_id: i64,
+    pub form: String,
+    pub receivers: Vec<String>,
+    /// The deciding document (số, ngày của quyết định).
+    pub decision: Option<String>,
+    pub reason: Option<String>,
+    pub actor: Option<String>,
+    pub at: String,
+}
+
+/// One request (yêu cầu báo cáo) of a thematic or ad hoc regime: a period of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Request {
+    pub period: String,
+    pub start: String,
+    pub end: String,
+    pub deadline: String,
+    /// The units asked (null: every assigned unit).
+    pub units: Option<Vec<String>>,
+    pub reason: Option<String>,
+    /// active | cancelled
+    pub status: String,
+    pub actor: Option<String>,
+    pub at: String,
 }
 
 const SELECT: &str = "SELECT r.id, r.code, r.name, r.type, r.content, r.legal_basis, r.method, r.form_code, r.frequency, r.window_kind,
@@ -60,25 +105,170 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Regime> {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default(),
         status: r.get(18)?,
+        versions: Vec::new(),
+        requests: Vec::new(),
     })
+}
+
+fn json_list(s: Option<String>) -> Option<Vec<String>> {
+    s.and_then(|s| serde_json::from_str(&s).ok())
+}
+
+const VERSION_SELECT: &str =
+    "SELECT v.regime_id, v.seq, v.from_period, v.kind, v.window_kind, v.deadline_rule, u.code,
+    v.lead_unit_id, v.form_code, v.receivers, v.decision, v.reason, v.actor, v.at
+    FROM regime_version v JOIN unit u ON u.id = v.lead_unit_id";
+
+fn version_from(r: &Row<'_>) -> rusqlite::Result<(i64, Version)> {
+    Ok((
+        r.get(0)?,
+        Version {
+            seq: r.get(1)?,
+            from_period: r.get(2)?,
+            kind: r.get(3)?,
+            window: r.get(4)?,
+            deadline_rule: r.get(5)?,
+            lead_unit: r.get(6)?,
+            lead_unit_id: r.get(7)?,
+            form: r.get(8)?,
+            receivers: json_list(r.get(9)?).unwrap_or_default(),
+            decision: r.get(10)?,
+            reason: r.get(11)?,
+            actor: r.get(12)?,
+            at: r.get(13)?,
+        },
+    ))
+}
+
+const REQUEST_SELECT: &str = "SELECT regime_id, period, window_start, window_end, deadline_at, units, reason, status, actor, at
+    FROM regime_request";
+
+fn request_from(r: &Row<'_>) -> rusqlite::Result<(i64, Request)> {
+    Ok((
+        r.get(0)?,
+        Request {
+            period: r.get(1)?,
+            start: r.get(2)?,
+            end: r.get(3)?,
+            deadline: r.get(4)?,
+            units: json_list(r.get(5)?),
+            reason: r.get(6)?,
+            status: r.get(7)?,
+            actor: r.get(8)?,
+            at: r.get(9)?,
+        },
+    ))
+}
+
+/// Fills in the versions and requests of `list` (of one regime, `only`, or of all).
+fn with_history(
+    conn: &Connection,
+    mut list: Vec<Regime>,
+    only: Option<i64>,
+) -> Result<Vec<Regime>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{VERSION_SELECT} WHERE ?1 IS NULL OR v.regime_id = ?1 ORDER BY v.regime_id, v.seq"
+    ))?;
+    let versions = stmt
+        .query_map([only], version_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{REQUEST_SELECT} WHERE ?1 IS NULL OR regime_id = ?1 ORDER BY regime_id, id"
+    ))?;
+    let requests = stmt
+        .query_map([only], request_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut by_id: std::collections::HashMap<i64, usize> = Default::default();
+    for (i, r) in list.iter().enumerate() {
+        by_id.insert(r.id, i);
+    }
+    for (id, v) in versions {
+        if let Some(&i) = by_id.get(&id) {
+            list[i].versions.push(v);
+        }
+    }
+    for (id, q) in requests {
+        if let Some(&i) = by_id.get(&id) {
+            list[i].requests.push(q);
+        }
+    }
+    Ok(list)
+}
+
+fn one_with_history(conn: &Connection, r: Option<Regime>) -> Result<Option<Regime>> {
+    match r {
+        Some(r) => {
+            let id = r.id;
+            Ok(with_history(conn, vec![r], Some(id))?.pop())
+        }
+        None => Ok(None),
+    }
+}
+
+/// Appends a version of a regime's rules.
+pub fn insert_version(conn: &Connection, regime_id: i64, v: &Version) -> Result<()> {
+    conn.execute(
+        "INSERT INTO regime_version(regime_id, seq, from_period, kind, window_kind, deadline_rule, lead_unit_id, form_code,
+                                    receivers, decision, reason, actor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            regime_id, v.seq, v.from_period, v.kind, v.window, v.deadline_rule, v.lead_unit_id, v.form,
+            serde_json::to_string(&v.receivers)?, v.decision, v.reason, v.actor, v.at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Adds a request of a thematic or ad hoc regime.
+pub fn insert_request(conn: &Connection, regime_id: i64, q: &Request) -> Result<()> {
+    conn.execute(
+        "INSERT INTO regime_request(regime_id, period, window_start, window_end, deadline_at, units, reason, status, actor, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            regime_id, q.period, q.start, q.end, q.deadline,
+            q.units.as_ref().map(serde_json::to_string).transpose()?, q.reason, q.status, q.actor, q.at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Cancels a request.
+pub fn cancel_request(conn: &Connection, regime_id: i64, period: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE regime_request SET status = 'cancelled' WHERE regime_id = ?1 AND period = ?2",
+        params![regime_id, period],
+    )?;
+    Ok(())
+}
+
+/// The periods a regime's reports exist for (any status).
+pub fn report_periods(conn: &Connection, regime_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT period FROM report WHERE regime_id = ?1 ORDER BY period",
+    )?;
+    let rows = stmt.query_map([regime_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Regime>> {
     let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY r.code"))?;
     let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let list = rows.collect::<rusqlite::Result<_>>()?;
+    with_history(conn, list, None)
 }
 
 pub fn by_code(conn: &Connection, code: &str) -> Result<Option<Regime>> {
-    Ok(conn
+    let r = conn
         .query_row(&format!("{SELECT} WHERE r.code = ?1"), [code], from_row)
-        .optional()?)
+        .optional()?;
+    one_with_history(conn, r)
 }
 
 pub fn by_id(conn: &Connection, id: i64) -> Result<Option<Regime>> {
-    Ok(conn
+    let r = conn
         .query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
-        .optional()?)
+        .optional()?;
+    one_with_history(conn, r)
 }
 
 pub fn insert(conn: &Connection, r: &Regime, at: &str) -> Result<i64> {
@@ -91,7 +281,49 @@ pub fn insert(conn: &Connection, r: &Regime, at: &str) -> Result<i64> {
             r.period_label, r.window_start, r.window_end, r.deadline_at, r.lead_unit_id, serde_json::to_string(&r.receivers)?, r.status, at
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    insert_version(
+        conn,
+        id,
+        &Version {
+            seq: 0,
+            from_period: None,
+            kind: "original".into(),
+            window: r.window.clone(),
+            deadline_rule: r.deadline_rule.clone(),
+            lead_unit: r.lead_unit.clone(),
+            lead_unit_id: r.lead_unit_id,
+            form: r.form.clone(),
+            receivers: r.receivers.clone(),
+            decision: r.legal_basis.clone(),
+            reason: None,
+            actor: None,
+            at: at.to_string(),
+        },
+    )?;
+    if let (Some(p), Some(s), Some(e), Some(d)) = (
+        &r.period_label,
+        &r.window_start,
+        &r.window_end,
+        &r.deadline_at,
+    ) {
+        insert_request(
+            conn,
+            id,
+            &Request {
+                period: p.clone(),
+                start: s.clone(),
+                end: e.clone(),
+                deadline: d.clone(),
+                units: None,
+                reason: None,
+                status: "active".into(),
+                actor: None,
+                at: at.to_string(),
+            },
+        )?;
+    }
+    Ok(id)
 }
 
 pub fn save(conn: &Connection, r: &Regime) -> Result<()> {

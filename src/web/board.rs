@@ -508,7 +508,7 @@ fn build_board(
         ops::dashboard::may_see(tx, actor, &r)?;
         let period = ops::regime::parse_period(&r, period)?;
         let listing = ops::monitor::status(tx, actor, &r.code, &period, now)?;
-        let form = ops::form::load(tx, &r.form, None)?;
+        let form = ops::form::load(tx, &ops::regime::rules_for(&r, &period).form, None)?;
         Ok((r, period, listing, form))
     })?;
     let base = board_path(&r.code, &period);

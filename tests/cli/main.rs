@@ -35,6 +35,7 @@ mod operations;
 mod permissions;
 mod readme_tours;
 mod recovery;
+mod regime_history;
 mod restore;
 mod schemas;
 mod server;

@@ -87,6 +87,48 @@ fn prepare() -> Prepared {
         "monthly",
     ]);
     env.json(&["assign", "add", "NGOAI", "--units", "H99.02"]);
+    // A thematic regime led by H99.01, with a second request (to cancel).
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "CD",
+        "--name",
+        "Báo cáo chuyên đề phòng, chống thiên tai",
+        "--type",
+        "thematic",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "H99.01",
+        "--period-id",
+        "2026CD1",
+        "--start",
+        "2026-10-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-05",
+    ]);
+    env.json(&[
+        "assign", "add", "CD", "--under", "H99.01", "--kind", "other",
+    ]);
+    env.json(&[
+        "regime",
+        "request",
+        "add",
+        "CD",
+        "--period",
+        "2026CD2",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-10",
+        "--reason",
+        "Rà soát thiệt hại sau bão số 13",
+    ]);
     env.now = Some(crate::common::NOW.into());
     let lua = env.row_key("KTXH01", "Lúa");
     // Reports of R for 202611: Z1 draft, Z2 submitted, Z3 approved, Z4 sent,
@@ -517,12 +559,57 @@ fn the_whole_command_role_table_holds() {
             NONE,
         ),
         row(&["regime", "retire", "TINH"], NONE),
+        // Changing regimes and requesting thematic reports: the sysadmin only.
+        row(
+            &[
+                "regime",
+                "update",
+                "R",
+                "--from",
+                "202701",
+                "--deadline",
+                "day:18",
+                "--decision",
+                "Quyết định 215/QĐ-UBND",
+                "--reason",
+                "Rút ngắn thời hạn",
+            ],
+            NONE,
+        ),
+        row(
+            &[
+                "regime",
+                "request",
+                "add",
+                "CD",
+                "--period",
+                "2026CD3",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-10",
+                "--deadline-at",
+                "2026-12-15",
+                "--reason",
+                "Báo cáo nhanh",
+            ],
+            NONE,
+        ),
+        row(
+            &[
+                "regime", "request", "cancel", "CD", "--period", "2026CD2", "--reason", "Trùng",
+            ],
+            NONE,
+        ),
         // Catalogue reading: everyone.
         row(&["indicator", "list"], ALL),
         row(&["form", "list"], ALL),
         row(&["form", "show", "KTXH01"], ALL),
         row(&["regime", "list"], ALL),
         row(&["regime", "show", "R"], ALL),
+        row(&["regime", "show", "R", "--period", "202611"], ALL),
+        row(&["regime", "history", "R"], ALL),
+        row(&["regime", "request", "list", "CD"], ALL),
         row(&["form", "diff", "KTXH01", "1", "1"], ALL),
         row(
             &["form", "export-template", "KTXH01", "--out", "mau.xlsx"],

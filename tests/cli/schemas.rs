@@ -2263,6 +2263,92 @@ fn regimes_assignments_and_windows_print_the_documented_shapes() {
     );
     assert_eq!(one["deadline"], "2026-12-05T17:00:00+07:00");
 
+    // Requests of the thematic regime; versions of the monthly one.
+    let first = emits(
+        &env,
+        "regime",
+        "request_list",
+        &["regime", "request", "list", "CD-LUA"],
+    );
+    assert_eq!(first[0]["period"], "2026CD1");
+    let q = emits(
+        &env,
+        "regime",
+        "request",
+        &[
+            "regime",
+            "request",
+            "add",
+            "CD-LUA",
+            "--period",
+            "2026CD2",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-15",
+            "--deadline-at",
+            "2026-12-18",
+            "--units",
+            "H99.01",
+            "--reason",
+            "Bổ sung số liệu lúa vụ mùa",
+        ],
+    );
+    assert_eq!(q["units"], json!(["H99.01"]));
+    emits(
+        &env,
+        "regime",
+        "request",
+        &[
+            "regime",
+            "request",
+            "cancel",
+            "CD-LUA",
+            "--period",
+            "2026CD2",
+            "--reason",
+            "Đã có trong báo cáo tháng",
+        ],
+    );
+    emits(
+        &env,
+        "regime",
+        "regime_at",
+        &["regime", "show", "CD-LUA", "--period", "2026CD1"],
+    );
+    let changed = emits(
+        &env,
+        "regime",
+        "regime_at",
+        &[
+            "regime",
+            "update",
+            "KTXH",
+            "--from",
+            "202701",
+            "--add-receiver",
+            "admin",
+            "--decision",
+            "Quyết định 9/QĐ-UBND",
+            "--reason",
+            "Bổ sung nơi nhận",
+        ],
+    );
+    assert_eq!(changed["version"]["kind"], "supplement");
+    emits(
+        &env,
+        "regime",
+        "regime_at",
+        &["regime", "show", "KTXH", "--period", "202611"],
+    );
+    let versions = emits(
+        &env,
+        "regime",
+        "version_list",
+        &["regime", "history", "KTXH"],
+    );
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+
     let retired = emits(&env, "regime", "regime", &["regime", "retire", "CD-LUA"]);
     assert_eq!(retired["status"], "retired");
     let active = emits(&env, "regime", "regime_list", &["regime", "list"]);

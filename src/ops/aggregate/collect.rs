@@ -636,7 +636,8 @@ pub fn aggregate_regime(
             ),
         ));
     }
-    let form = crate::ops::form::load(conn, &r.form, None)?;
+    // The period's form (a regime amended from a later period keeps this one's).
+    let form = crate::ops::form::load(conn, &regime::rules_for(r, &period).form, None)?;
     let rules = rules(conn, &form)?;
     let cal = crate::ops::calendar::load(conn)?;
     let plan = engine::Plan::new(&form, &rules);

@@ -33,6 +33,8 @@ pub fn write(
     let r = collect::may_aggregate(conn, actor, regime)?;
     crate::files::check_output(path, replace)?;
     let period = crate::ops::regime::parse_period(&r, period)?;
+    // The regime as it stood for the period: its form and lead unit then.
+    let r = crate::ops::regime::rules_for(&r, &period);
     let form = crate::ops::form::load(conn, &r.form, None)?;
     let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
     let words = crate::domain::period::Period::parse(&period)

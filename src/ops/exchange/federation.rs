@@ -187,7 +187,8 @@ pub fn receive(
         );
     }
     // The cells, by the form here.
-    let form = crate::ops::form::load(conn, &r.form, None)?;
+    let form =
+        crate::ops::form::load(conn, &crate::ops::regime::rules_for(&r, &period).form, None)?;
     let rules = crate::ops::aggregate::collect::rules(conn, &form)?;
     let plan = Plan::new(&form, &rules);
     let components: Vec<Component> = match c.get("components").cloned() {

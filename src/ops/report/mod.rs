@@ -84,7 +84,8 @@ pub fn locate(
     let unit = crate::ops::unit::find(conn, unit_code)?;
     let period = regime::parse_period(&regime, period)?;
     Ok(Target {
-        regime,
+        // The regime as it stood for the period: its form, lead unit and receivers.
+        regime: regime::rules_for(&regime, &period),
         unit,
         period,
     })
@@ -166,6 +167,17 @@ fn state_error(rev: &Revision, action: Action) -> Error {
 }
 
 fn require_assigned(conn: &Connection, t: &Target) -> Result<rsql::Assignment> {
+    // A thematic or ad hoc request that names its units asks only them.
+    if !regime::asks(&t.regime, &t.period, &t.unit.code) {
+        let (u, r, p) = (&t.unit.code, &t.regime.code, &t.period);
+        return Err(Error::new(
+            Kind::Invalid,
+            Msg::new(
+                format!("Yêu cầu báo cáo {p} của chế độ {r} không giao cho đơn vị {u}"),
+                format!("Request {p} of regime {r} does not ask unit {u}"),
+            ),
+        ));
+    }
     rsql::assignment(conn, t.regime.id, t.unit.id)?
         .filter(|a| a.active)
         .ok_or_else(|| {

@@ -1,0 +1,759 @@
+//! Issue 18 items 1 and 3: regimes that change over time (sửa đổi, bổ sung, bãi bỏ from a
+//! period, by a decision; Bắc Ninh Art. 10(3), Đồng Tháp Art. 21(1)) with the past judged
+//! by the rules it had, and thematic or ad hoc regimes with many requests (Ninh Bình
+//! Art. 14(2–3), Thái Bình Art. 10(1)), each a period of its own for monitoring.
+
+use serde_json::Value;
+
+use crate::common::{Env, ADMIN_PW, NOW};
+
+const PW: &str = "Mat-khau-Rieng-2026!";
+
+/// The province, the monthly KTXH regime (set up 2 November 2026) and H99.01's staff.
+fn province() -> Env {
+    let mut env = Env::with_province();
+    env.now = Some("2026-11-02T08:00:00+07:00".into());
+    env.add_ktxh_regime();
+    let staff: Vec<(String, &str)> = [
+        ("nhap.01", "H99.01", "data_entry"),
+        ("lanhdao.01", "H99.01", "approver"),
+        ("gui.01", "H99.01", "sender"),
+        ("tonghop", "000.00.00.H99", "aggregator"),
+    ]
+    .iter()
+    .map(|(u, unit, role)| (env.account(u, unit, &[role]), *u))
+    .collect();
+    for (pw, u) in staff {
+        env.login(u, &pw).ok();
+        env.run_in(
+            &["passwd", "--password-stdin"],
+            Some(&format!("{pw}\n{PW}\n")),
+        )
+        .ok();
+    }
+    env.login("admin", ADMIN_PW).ok();
+    env.now = Some(NOW.into());
+    env
+}
+
+fn as_(env: &Env, user: &str) {
+    env.login(user, PW).ok();
+}
+
+/// H99.01 enters, submits, approves and sends its KTXH report for `period` at `at`.
+fn send(env: &Env, period: &str, at: &str) -> Value {
+    let lua = env.row_key("KTXH01", "Lúa");
+    as_(env, "nhap.01");
+    env.json(&[
+        "--as-of", at, "entry", "set", "KTXH", "--period", period, &lua, "1", "120",
+    ]);
+    env.json(&[
+        "--as-of", at, "report", "submit", "KTXH", "--period", period,
+    ]);
+    as_(env, "lanhdao.01");
+    env.json(&[
+        "--as-of", at, "report", "approve", "KTXH", "--period", period,
+    ]);
+    as_(env, "gui.01");
+    env.run(&["account", "key", "generate"]);
+    let sent = env.json(&["--as-of", at, "report", "send", "KTXH", "--period", period]);
+    env.login("admin", ADMIN_PW).ok();
+    sent
+}
+
+/// What monitoring says of KTXH on 25 January 2027, in JSON and as tables.
+fn monitoring(env: &Env) -> Vec<String> {
+    let at = "2027-01-25T08:00";
+    // Before December's deadline by either rule: only November is overdue.
+    let early = "2026-12-10T08:00";
+    let runs: [&[&str]; 8] = [
+        &[
+            "-o", "json", "--as-of", early, "overdue", "--regime", "KTXH",
+        ],
+        &["--as-of", early, "overdue", "--regime", "KTXH"],
+        &[
+            "-o",
+            "json",
+            "--as-of",
+            at,
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+        ],
+        &[
+            "--as-of",
+            at,
+            "compliance",
+            "--from",
+            "202611",
+            "--to",
+            "202611",
+        ],
+        &["-o", "json", "--as-of", at, "status", "KTXH", "202611"],
+        &["--as-of", at, "status", "KTXH", "202611"],
+        &["-o", "json", "period", "show", "202611", "--regime", "KTXH"],
+        // Between December's new deadline (18th) and its old one (21st).
+        &[
+            "-o",
+            "json",
+            "--as-of",
+            "2026-12-19T08:00",
+            "overdue",
+            "--regime",
+            "KTXH",
+        ],
+    ];
+    runs.iter()
+        .map(|a| {
+            let r = env.run(a);
+            format!("{}\n{}", r.stdout, r.stderr)
+        })
+        .collect()
+}
+
+fn update(env: &Env, args: &[&str]) -> crate::common::Run {
+    let mut a = vec![
+        "-o",
+        "json",
+        "regime",
+        "update",
+        "KTXH",
+        "--decision",
+        "Quyết định 215/QĐ-UBND ngày 24/11/2026 của UBND tỉnh",
+        "--reason",
+        "Rút ngắn thời hạn gửi báo cáo tháng để kịp tổng hợp",
+    ];
+    a.extend_from_slice(args);
+    env.run(&a)
+}
+
+#[test]
+fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
+    let mut env = province();
+    let sent = send(&env, "202611", "2026-11-19T15:00");
+    assert_eq!(sent["timeliness"], "on_time");
+    let before = monitoring(&env);
+    let dec_before = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
+    assert_eq!(dec_before["deadline"], "2026-12-21T23:59:59+07:00");
+
+    // Only the sysadmin changes regimes; refused changes write nothing.
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    as_(&env, "tonghop");
+    update(&env, &["--from", "202612", "--deadline", "day:18"]).code(4);
+    env.login("admin", ADMIN_PW).ok();
+    // From a period already due or with reports: refused, the past stays judged.
+    let r = update(&env, &["--from", "202611", "--deadline", "day:18"]).code(7);
+    assert!(r.stderr.contains("202611"), "{}", r.stderr);
+    // A rule that breaks Decree 09 Art. 8(5), an unknown period, nothing to change.
+    update(&env, &["--from", "202612", "--deadline", "day:14"]).code(5);
+    update(&env, &["--from", "2026Q4", "--deadline", "day:18"]).code(5);
+    update(&env, &["--from", "202612"]).code(5);
+    assert_eq!(
+        env.json(&["regime", "history", "KTXH"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let v = update(&env, &["--from", "202612", "--deadline", "day:18"])
+        .ok()
+        .json();
+    assert_eq!(v["period"], "202612");
+    assert_eq!(v["version"]["kind"], "amend");
+    assert_eq!(v["deadline_rule"], "day:18:last@23:59:59");
+    // The past: byte for byte what it was. The changed period: its new deadline.
+    env.now = Some(NOW.into());
+    let after = monitoring(&env);
+    for (i, (b, a)) in before.iter().zip(&after).enumerate().take(7) {
+        assert_eq!(b, a, "output {i} of the earlier period changed");
+    }
+    assert_ne!(
+        before[7], after[7],
+        "the later period must follow the new rule"
+    );
+    let dec = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
+    assert_eq!(dec["deadline"], "2026-12-18T23:59:59+07:00");
+    let nov = env.json(&["regime", "show", "KTXH", "--period", "202611"]);
+    assert_eq!(nov["deadline_rule"], "day:20:last@23:59:59");
+    assert_eq!(nov["version"]["kind"], "original");
+    let dec = env.json(&["regime", "show", "KTXH", "--period", "202612"]);
+    assert_eq!(dec["deadline_rule"], "day:18:last@23:59:59");
+    assert_eq!(
+        dec["version"]["decision"],
+        "Quyết định 215/QĐ-UBND ngày 24/11/2026 của UBND tỉnh"
+    );
+    // The report sent keeps its stored deadline judgement.
+    let report = env.json(&[
+        "report", "show", "KTXH", "--period", "202611", "--unit", "H99.01",
+    ]);
+    assert_eq!(report["timeliness"], "on_time");
+
+    // Supplement: receivers from January; abolish from March. History lists them all.
+    env.now = Some("2026-12-01T09:00:00+07:00".into());
+    let v = update(&env, &["--from", "202701", "--add-receiver", "tonghop"])
+        .ok()
+        .json();
+    assert_eq!(v["version"]["kind"], "supplement");
+    assert_eq!(v["receivers"], serde_json::json!(["tonghop"]));
+    // Not before the latest change.
+    update(&env, &["--from", "202612", "--add-receiver", "gui.01"]).code(5);
+    update(
+        &env,
+        &["--from", "202703", "--abolish", "--deadline", "day:18"],
+    )
+    .code(5);
+    let v = update(&env, &["--from", "202703", "--abolish"]).ok().json();
+    assert_eq!(v["version"]["kind"], "abolish");
+    update(&env, &["--from", "202704", "--add-receiver", "gui.01"]).code(7);
+    let h = env.json(&["regime", "history", "KTXH"]);
+    let kinds: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["original", "amend", "supplement", "abolish"]);
+    assert_eq!(h[3]["from_period"], "202703");
+    assert_eq!(h[0]["from_period"], Value::Null);
+    let table = env.run(&["regime", "history", "KTXH"]).ok().stdout;
+    assert!(
+        table.contains("Từ kỳ") && table.contains("202703"),
+        "{table}"
+    );
+    // Abolished from March: no report, no obligation; February still owed.
+    let r = env
+        .run(&["period", "show", "202703", "--regime", "KTXH"])
+        .code(7);
+    assert!(r.stderr.contains("bãi bỏ"), "{}", r.stderr);
+    let upcoming = env.json(&[
+        "--as-of",
+        "2027-01-25T08:00",
+        "deadlines",
+        "--within",
+        "60d",
+        "--regime",
+        "KTXH",
+    ]);
+    let periods: Vec<&str> = upcoming
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["period"].as_str().unwrap())
+        .collect();
+    assert!(periods.contains(&"202702"), "{periods:?}");
+    assert!(!periods.iter().any(|p| p >= &"202703"), "{periods:?}");
+    env.run(&["audit", "verify"]).ok();
+    // The versions are in the audit trail: one edited behind the tool's back is found.
+    env.sql("UPDATE regime_version SET deadline_rule = 'day:25:last@23:59:59' WHERE seq = 1");
+    let r = env.run(&["--lang", "en", "audit", "verify"]).code(1);
+    assert!(r.stderr.contains("regime_version:KTXH"), "{}", r.stderr);
+}
+
+fn thematic(env: &Env) {
+    let t = env.path("ktxh.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, false);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "CD-PCCC",
+        "--name",
+        "Báo cáo chuyên đề công tác phòng cháy, chữa cháy",
+        "--type",
+        "chuyên đề",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026CD1",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-11-20",
+        "--deadline-at",
+        "2026-11-27",
+    ]);
+    env.json(&["assign", "add", "CD-PCCC", "--kind", "commune"]);
+}
+
+#[test]
+fn a_thematic_regime_takes_many_requests_each_a_period() {
+    let env = Env::with_province();
+    thematic(&env);
+    // The regime's own period is its first request.
+    let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
+    assert_eq!(list[0]["period"], "2026CD1");
+    // A second request, to one commune, with its own window, deadline and reason.
+    let q = env.json(&[
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD2",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-04T17:00",
+        "--units",
+        "H99.01",
+        "--reason",
+        "Công văn 88/UBND-NC: rà soát sau vụ cháy chợ Tân Phong",
+    ]);
+    assert_eq!(q["period"], "2026CD2");
+    assert_eq!(q["deadline"], "2026-12-04T17:00:00+07:00");
+    assert_eq!(q["units"], serde_json::json!(["H99.01"]));
+    // A taken id, a deadline passed, a unit not assigned, a periodic regime: refused.
+    let again = |period: &str, deadline: &str, unit: &str, regime: &str| {
+        env.run(&[
+            "regime",
+            "request",
+            "add",
+            regime,
+            "--period",
+            period,
+            "--start",
+            "2026-11-01",
+            "--end",
+            "2026-11-30",
+            "--deadline-at",
+            deadline,
+            "--units",
+            unit,
+            "--reason",
+            "Yêu cầu báo cáo bổ sung",
+        ])
+    };
+    again("2026CD2", "2026-12-10", "H99.01", "CD-PCCC").code(5);
+    again("2026CD3", "2026-11-22", "H99.01", "CD-PCCC").code(5);
+    again("2026CD3", "2026-12-10", "000.01.00.H99", "CD-PCCC").code(5);
+    env.add_ktxh_regime();
+    again("2026CD3", "2026-12-10", "H99.01", "KTXH").code(5);
+    // Each request is a period: its own window and deadline.
+    let p = env.json(&["period", "show", "2026CD2", "--regime", "CD-PCCC"]);
+    assert_eq!(p["start"], "2026-11-01");
+    assert_eq!(p["deadline"], "2026-12-04T17:00:00+07:00");
+    let p = env.json(&["period", "show", "2026CD1", "--regime", "CD-PCCC"]);
+    assert_eq!(p["deadline"], "2026-11-27T23:59:59+07:00");
+    // Monitoring: the first request owes every commune, the second only H99.01.
+    let overdue = env.json(&[
+        "--as-of",
+        "2026-12-08T08:00",
+        "overdue",
+        "--regime",
+        "CD-PCCC",
+    ]);
+    let mut seen: Vec<(String, String)> = overdue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["period"].as_str().unwrap().to_string(),
+                o["unit"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("2026CD1", "H99.01"),
+            ("2026CD1", "H99.02"),
+            ("2026CD1", "H99.03"),
+            ("2026CD2", "H99.01")
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    let status = env.json(&[
+        "--as-of",
+        "2026-12-08T08:00",
+        "status",
+        "CD-PCCC",
+        "2026CD2",
+    ]);
+    assert_eq!(status.as_array().unwrap().len(), 1);
+    // A thematic regime changes from a request on: earlier requests keep their rules;
+    // deadlines are each request's own, not a rule to amend.
+    let v = env.json(&[
+        "regime",
+        "update",
+        "CD-PCCC",
+        "--from",
+        "2026CD2",
+        "--add-receiver",
+        "admin",
+        "--decision",
+        "Công văn 90/UBND-NC",
+        "--reason",
+        "Văn phòng UBND tỉnh theo dõi",
+    ]);
+    assert_eq!(v["version"]["kind"], "supplement");
+    let first = env.json(&["regime", "show", "CD-PCCC", "--period", "2026CD1"]);
+    assert_eq!(first["receivers"], serde_json::json!([]));
+    assert_eq!(first["deadline_at"], "2026-11-27T23:59:59+07:00");
+    let second = env.json(&["regime", "show", "CD-PCCC", "--period", "2026CD2"]);
+    assert_eq!(second["receivers"], serde_json::json!(["admin"]));
+    assert_eq!(second["deadline_at"], "2026-12-04T17:00:00+07:00");
+    env.run(&[
+        "regime",
+        "update",
+        "CD-PCCC",
+        "--from",
+        "2026CD2",
+        "--deadline",
+        "day:20",
+        "--decision",
+        "Công văn 91/UBND-NC",
+        "--reason",
+        "Thử",
+    ])
+    .code(5);
+    // A request is cancelled once, with no reports; then it is no period.
+    env.json(&[
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-15",
+        "--reason",
+        "Kiểm tra an toàn phòng cháy cuối năm",
+    ]);
+    let c = env.json(&[
+        "regime",
+        "request",
+        "cancel",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--reason",
+        "Đã lồng ghép vào báo cáo năm",
+    ]);
+    assert_eq!(c["status"], "cancelled");
+    env.run(&[
+        "regime",
+        "request",
+        "cancel",
+        "CD-PCCC",
+        "--period",
+        "2026CD3",
+        "--reason",
+        "Lần hai",
+    ])
+    .code(7);
+    env.run(&["period", "show", "2026CD3", "--regime", "CD-PCCC"])
+        .code(7);
+    let deadlines = env.json(&[
+        "--as-of",
+        "2026-12-10T08:00",
+        "deadlines",
+        "--within",
+        "10d",
+    ]);
+    assert!(deadlines
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["period"] != "2026CD3"));
+    // Requests are the sysadmin's.
+    let pw = env.account("tonghop", "000.00.00.H99", &["aggregator"]);
+    env.login("tonghop", &pw).ok();
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{pw}\n{PW}\n")),
+    )
+    .ok();
+    env.run(&[
+        "regime",
+        "request",
+        "add",
+        "CD-PCCC",
+        "--period",
+        "2026CD4",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-30",
+        "--deadline-at",
+        "2026-12-15",
+        "--reason",
+        "Thử",
+    ])
+    .code(4);
+    let list = env.json(&["regime", "request", "list", "CD-PCCC"]);
+    assert_eq!(list.as_array().unwrap().len(), 3);
+}
+
+/// The CLI pointed at a server (no local database near it).
+fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> crate::common::Run {
+    let mut c = env.cmd();
+    c.env("BAOCAO_SERVER", url)
+        .env("BAOCAO_DB", env.path("khong-co-o-may-khach.db"))
+        .args(args);
+    crate::common::run_command(c, stdin)
+}
+
+#[test]
+fn changes_and_requests_run_through_the_server_as_they_run_locally() {
+    let env = province();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "CD-LU",
+        "--name",
+        "Báo cáo đột xuất tình hình lũ",
+        "--type",
+        "adhoc",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026DX1",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-25",
+        "--deadline-at",
+        "2026-11-26",
+    ]);
+    env.json(&["assign", "add", "CD-LU", "--kind", "commune"]);
+    // The server works on a copy of the same province.
+    let served = Env::new();
+    std::fs::copy(env.db(), served.db()).expect("copy");
+    let server = crate::server::Server::start(&served, &[]);
+    let pw = format!("{ADMIN_PW}\n");
+    remote(
+        &env,
+        &server.url,
+        &["login", "admin", "--password-stdin"],
+        Some(&pw),
+    )
+    .ok();
+    let steps: [&[&str]; 7] = [
+        &[
+            "-o",
+            "json",
+            "regime",
+            "update",
+            "KTXH",
+            "--from",
+            "202612",
+            "--deadline",
+            "day:18",
+            "--decision",
+            "Quyết định 215/QĐ-UBND",
+            "--reason",
+            "Rút ngắn thời hạn",
+        ],
+        &["-o", "json", "regime", "history", "KTXH"],
+        &["-o", "json", "regime", "show", "KTXH", "--period", "202612"],
+        &[
+            "-o",
+            "json",
+            "regime",
+            "request",
+            "add",
+            "CD-LU",
+            "--period",
+            "2026DX2",
+            "--start",
+            "2026-11-20",
+            "--end",
+            "2026-11-30",
+            "--deadline-at",
+            "2026-12-02",
+            "--units",
+            "H99.02",
+            "--reason",
+            "Lũ quét tại phường Hòa Bình",
+        ],
+        &["-o", "json", "regime", "request", "list", "CD-LU"],
+        &[
+            "-o", "json", "period", "show", "2026DX2", "--regime", "CD-LU",
+        ],
+        &[
+            "-o",
+            "json",
+            "regime",
+            "request",
+            "cancel",
+            "CD-LU",
+            "--period",
+            "2026DX2",
+            "--reason",
+            "Nhập vào báo cáo tháng",
+        ],
+    ];
+    for args in steps {
+        let here = env.run(args);
+        let there = remote(&env, &server.url, args, None);
+        assert_eq!(
+            (here.code, here.stdout.clone()),
+            (there.code, there.stdout.clone()),
+            "{args:?}\nlocal: {}\nremote: {}",
+            here.stderr,
+            there.stderr
+        );
+        assert_eq!(here.code, 0, "{args:?}: {}", here.stderr);
+    }
+    // Refusals travel too: the same change again is from a period with a newer change.
+    let again = steps[0];
+    let here = env.run(again);
+    let there = remote(&env, &server.url, again, None);
+    assert_eq!((here.code, here.stderr), (there.code, there.stderr));
+}
+
+#[test]
+fn a_request_is_reported_under_its_own_period_id_and_deadline() {
+    let env = province();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "DX-LU",
+        "--name",
+        "Báo cáo đột xuất tình hình lũ",
+        "--type",
+        "đột xuất",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--period-id",
+        "2026DX1",
+        "--start",
+        "2026-11-01",
+        "--end",
+        "2026-11-20",
+        "--deadline-at",
+        "2026-11-21",
+    ]);
+    env.json(&["assign", "add", "DX-LU", "--kind", "commune"]);
+    let request = |period: &str, deadline: &str, units: &str| {
+        env.json(&[
+            "regime",
+            "request",
+            "add",
+            "DX-LU",
+            "--period",
+            period,
+            "--start",
+            "2026-11-15",
+            "--end",
+            "2026-11-24",
+            "--deadline-at",
+            deadline,
+            "--units",
+            units,
+            "--reason",
+            "Mưa lũ kéo dài trên địa bàn tỉnh",
+        ])
+    };
+    request("2026DX2", "2026-11-25T17:00", "H99.02");
+    request("2026DX3", "2026-11-26T17:00", "H99.01,H99.03");
+    let lua = env.row_key("KTXH01", "Lúa");
+    as_(&env, "nhap.01");
+    // Not asked by 2026DX2: refused, nothing written.
+    let r = env.run(&[
+        "entry", "set", "DX-LU", "--period", "2026DX2", &lua, "1", "15",
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("2026DX2"), "{}", r.stderr);
+    // Asked by 2026DX3: entered, submitted, approved, sent under that period id.
+    let at = "2026-11-26T10:00";
+    env.json(&[
+        "--as-of", at, "entry", "set", "DX-LU", "--period", "2026dx3", &lua, "1", "15",
+    ]);
+    env.json(&[
+        "--as-of", at, "report", "submit", "DX-LU", "--period", "2026DX3",
+    ]);
+    as_(&env, "lanhdao.01");
+    env.json(&[
+        "--as-of", at, "report", "approve", "DX-LU", "--period", "2026DX3",
+    ]);
+    as_(&env, "gui.01");
+    env.run(&["account", "key", "generate"]);
+    // Sent after 2026DX2's deadline but within its own: on time.
+    let sent = env.json(&[
+        "--as-of", at, "report", "send", "DX-LU", "--period", "2026DX3",
+    ]);
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["timeliness"], "on_time");
+    env.login("admin", ADMIN_PW).ok();
+    let status = env.json(&["--as-of", "2026-11-27T08:00", "status", "DX-LU", "2026DX3"]);
+    let rows: Vec<(&str, &str)> = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["unit"].as_str().unwrap(),
+                o["timeliness"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [("H99.01", "on_time"), ("H99.03", "missing")]);
+    // A request with reports is not cancelled.
+    env.run(&[
+        "regime", "request", "cancel", "DX-LU", "--period", "2026DX3", "--reason", "Nhầm",
+    ])
+    .code(7);
+}
+
+#[test]
+fn a_new_form_from_a_period_leaves_earlier_reports_on_the_old_one() {
+    let mut env = province();
+    // KTXH02: the same template with one row more.
+    let t = env.path("ktxh02.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, true);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH02"]);
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    let v = update(&env, &["--from", "202612", "--form", "KTXH02"])
+        .ok()
+        .json();
+    assert_eq!(v["form"], "KTXH02");
+    env.now = Some(NOW.into());
+    let form_of = |period: &str| {
+        env.json(&["regime", "show", "KTXH", "--period", period])["form"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(form_of("202611"), "KTXH01");
+    assert_eq!(form_of("202612"), "KTXH02");
+    // Each period's report is on its own form: the new row is KTXH02's only.
+    let xnk = env.row_key("KTXH02", "Thu từ xuất nhập khẩu");
+    as_(&env, "nhap.01");
+    let r = env.run(&[
+        "entry", "set", "KTXH", "--period", "202611", &xnk, "1", "50",
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202612", &xnk, "1", "50",
+    ]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", &lua, "1", "120",
+    ]);
+    let nov = env.json(&["entry", "show", "KTXH", "--period", "202611"]);
+    let dec = env.json(&["entry", "show", "KTXH", "--period", "202612"]);
+    env.login("admin", ADMIN_PW).ok();
+    assert_eq!(nov[0]["name"], "Lúa", "{nov}");
+    assert_eq!(dec[0]["name"], "Thu từ xuất nhập khẩu", "{dec}");
+}
