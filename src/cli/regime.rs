@@ -74,6 +74,9 @@ pub enum RegimeCmd {
     Show(RegimeCodeArgs),
     /// Retire a regime (its reports stay).
     Retire(RegimeCodeArgs),
+    /// The outline template (mẫu đề cương) its narrative reports must follow.
+    #[command(subcommand)]
+    Outline(super::regime_outline::OutlineCmd),
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +192,7 @@ impl RegimeCmd {
             RegimeCmd::List(_) => "list",
             RegimeCmd::Show(_) => "show",
             RegimeCmd::Retire(_) => "retire",
+            RegimeCmd::Outline(c) => c.verb(),
         }
     }
 }
@@ -277,6 +281,7 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
             let v = ctx.read(|tx, _| regime::show(tx, &a.code))?;
             ctx.out.emit(&serde_json::to_value(v)?, REGIME_FIELDS)
         }
+        RegimeCmd::Outline(c) => super::regime_outline::run(ctx, c),
         RegimeCmd::Retire(a) => {
             let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &a.code))?;
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)

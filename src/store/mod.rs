@@ -6,6 +6,7 @@
 //! timeout fails with exit 8 without having written anything.
 
 pub mod account;
+pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod exchange;
@@ -13,6 +14,7 @@ pub mod form;
 pub mod indicator;
 pub mod monitor;
 pub mod notice;
+pub mod outline;
 pub mod regime;
 pub mod report;
 pub mod unit;
@@ -39,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_school_start_window.sql"),
     include_str!("migrations/0011_exchange.sql"),
     include_str!("migrations/0012_federation.sql"),
+    include_str!("migrations/0015_outline.sql"),
 ];
 
 pub fn schema_version() -> i64 {
