@@ -14,7 +14,7 @@ const P: [&str; 2] = ["--period", "202611"];
 /// A narrative form (thuyết minh), the monthly regime TM on it led by the province,
 /// assigned to the three communes and to Z9 (a unit under Sở Tài chính, so the unit
 /// tree puts it before the communes though its code sorts after theirs), and staff.
-fn province() -> Env {
+pub(crate) fn province() -> Env {
     let mut env = Env::with_province();
     env.now = Some("2026-11-02T08:00:00+07:00".into());
     let z9 = env.write(
@@ -87,7 +87,7 @@ fn province() -> Env {
     env
 }
 
-fn as_(env: &Env, user: &str) {
+pub(crate) fn as_(env: &Env, user: &str) {
     env.login(user, PW).ok();
 }
 
@@ -99,7 +99,7 @@ fn args<'a>(head: &[&'a str], unit: &'a str, tail: &[&'a str]) -> Vec<&'a str> {
     a
 }
 
-const OUTLINE: &str = "# Mẫu đề cương báo cáo tháng\n\
+pub(crate) const OUTLINE: &str = "# Mẫu đề cương báo cáo tháng\n\
     I. Tình hình thực hiện\n\
     II. Khó khăn, vướng mắc\n\
     III. Kiến nghị, đề xuất\n\
@@ -115,7 +115,7 @@ fn narrative(env: &Env, unit: &str, text: &str) -> Run {
 }
 
 /// Submits, approves and sends a unit's report as its own staff.
-fn send(env: &Env, unit: &str, user: &str) {
+pub(crate) fn send(env: &Env, unit: &str, user: &str) {
     as_(env, user);
     for step in ["submit", "approve", "send"] {
         env.run(&args(&["report", step, "TM"], unit, &[])).ok();
