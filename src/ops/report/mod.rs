@@ -34,6 +34,8 @@ mod workflow;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lead;
 
 pub use attachment::*;
 pub use narratives::*;
