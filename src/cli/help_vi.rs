@@ -1181,8 +1181,8 @@ const VI: &[(&str, &str)] = &[
         "Tên hoặc mã của tệp đính kèm (như `report attachment list` hiển thị)",
     ),
     (
-        "The file to write the attachment to",
-        "Tệp sẽ ghi tệp đính kèm ra",
+        "The file to write the attachment to; `-` writes its bytes to standard output",
+        "Tệp sẽ ghi tệp đính kèm ra; `-` ghi nội dung ra đầu ra chuẩn",
     ),
     (
         "For the unit's own accounts and the lead unit's aggregator and viewer (else exit 4). Exit status: 5 when the stored bytes no longer match their SHA-256 or size (nothing is written) or two attachments share the name; 6 when there is no such report, revision or attachment; 7 when --out exists (give --force to replace it)",

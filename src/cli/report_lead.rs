@@ -55,7 +55,7 @@ pub struct AttachmentGetArgs {
     /// The revision (default: the accepted one, else the latest).
     #[arg(long)]
     pub revision: Option<i64>,
-    /// The file to write the attachment to.
+    /// The file to write the attachment to; `-` writes its bytes to standard output.
     #[arg(long)]
     pub out: PathBuf,
     /// Replace --out if it exists.
@@ -106,19 +106,37 @@ pub fn attachment(ctx: &Ctx, cmd: AttachmentCmd) -> Result<()> {
 }
 
 fn get(ctx: &Ctx, a: AttachmentGetArgs) -> Result<()> {
-    crate::files::check_output(&a.out, a.force)?;
+    let to_stdout = a.out.as_os_str() == "-";
+    if !to_stdout {
+        crate::files::check_output(&a.out, a.force)?;
+    }
     let which = a.which.named();
     let got =
         ctx.read(|tx, actor| report::get_attachment(tx, actor, &which, a.revision, &a.attachment))?;
-    crate::files::save_bytes(&a.out, &got.content, a.force)?;
     let usage = DataUse::new(Use::Attachment, Some(&got.regime), &got.period)
         .format("file")
-        .to_file(&a.out)
         .with("report", got.report.clone().into())
         .with("revision", got.revision.into())
         .with("attachment", got.name.clone().into())
         .with("sha256", got.sha256.clone().into());
+    if to_stdout {
+        // Logged first: bytes on standard output cannot be taken back.
+        ctx.log_data_use(&usage)?;
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(&got.content).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(()),
+        };
+    }
+    crate::files::save_bytes(&a.out, &got.content, a.force)?;
+    let usage = usage.to_file(&a.out);
     data_use::hand_out(&a.out, || ctx.log_data_use(&usage))?;
+    // Through the server, `--out -` arrives as a file named `-` whose bytes the client
+    // puts on its standard output: nothing else may go there.
+    if a.out.file_name().is_some_and(|n| n == "-") {
+        return Ok(());
+    }
     let p = a.out.display();
     ctx.out.note(Msg::new(
         format!("Đã ghi tệp đính kèm «{}» ra {p} (SHA-256 khớp)", got.name),

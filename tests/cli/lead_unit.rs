@@ -576,6 +576,15 @@ fn attachments_are_read_back_only_by_their_readers_and_only_when_intact() {
         std::fs::read_to_string(env.path("ds.txt")).unwrap(),
         "Danh sách hộ được hỗ trợ"
     );
+    // `--out -`: the bytes alone on standard output.
+    let r = env
+        .run(&args(
+            &["report", "attachment", "get", "TM"],
+            "H99.01",
+            &["danh-sach.txt", "--out", "-"],
+        ))
+        .ok();
+    assert_eq!(r.stdout, "Danh sách hộ được hỗ trợ");
     // Not over an existing file without --force; unknown names and revisions.
     env.run(&args(
         &["report", "attachment", "get", "TM"],
@@ -652,7 +661,7 @@ fn attachments_are_read_back_only_by_their_readers_and_only_when_intact() {
         .iter()
         .filter(|e| e["detail"]["use"] == "attachment")
         .count();
-    assert_eq!(reads, 5, "{log}");
+    assert_eq!(reads, 6, "{log}");
 }
 
 fn remote(env: &Env, url: &str, args: &[&str], stdin: Option<&str>) -> Run {
@@ -704,6 +713,19 @@ fn attachments_and_the_compiled_narratives_come_down_through_the_server() {
         std::fs::read(env.path("tai-ve/phu-luc.pdf")).unwrap(),
         bytes
     );
+    // `--out -`: the bytes come down to standard output, nothing else with them.
+    let piped = remote(
+        &env,
+        &url,
+        &args(
+            &["report", "attachment", "get", "TM"],
+            "H99.01",
+            &["phu-luc.pdf", "--out", "-"],
+        ),
+        None,
+    )
+    .ok();
+    assert_eq!(piped.stdout, String::from_utf8_lossy(&bytes));
     // As locally: not over an existing file without --force.
     remote(
         &env,
