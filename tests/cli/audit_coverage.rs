@@ -356,6 +356,7 @@ fn an_upgraded_database_gets_a_baseline_and_verifies_clean() {
          DROP TABLE revision_component; DROP TABLE revision_document;
          DROP TABLE exchange_document; DROP TABLE exchange_peer_key;
          DROP TABLE aggregate_transition; DROP TABLE aggregate_revision;
+         DROP TABLE regime_outline;
          PRAGMA user_version = 6;",
     );
     // Renumber the chain so it is intact, as a schema-6 database would have it.
