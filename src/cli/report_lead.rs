@@ -107,12 +107,13 @@ pub fn attachment(ctx: &Ctx, cmd: AttachmentCmd) -> Result<()> {
 
 fn get(ctx: &Ctx, a: AttachmentGetArgs) -> Result<()> {
     let to_stdout = a.out.as_os_str() == "-";
+    let which = a.which.named();
+    // Who may read it is said first (exit 4), then whether the file may be written.
+    let got =
+        ctx.read(|tx, actor| report::get_attachment(tx, actor, &which, a.revision, &a.attachment))?;
     if !to_stdout {
         crate::files::check_output(&a.out, a.force)?;
     }
-    let which = a.which.named();
-    let got =
-        ctx.read(|tx, actor| report::get_attachment(tx, actor, &which, a.revision, &a.attachment))?;
     let usage = DataUse::new(Use::Attachment, Some(&got.regime), &got.period)
         .format("file")
         .with("report", got.report.clone().into())
