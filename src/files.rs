@@ -289,8 +289,8 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
-                format!("{p} là một thư mục, không phải tệp .xlsx"),
-                format!("{p} is a folder, not an .xlsx file"),
+                format!("{p} là một thư mục, không phải một tệp"),
+                format!("{p} is a folder, not a file"),
             ),
         )
         .with_hint(Msg::new(
