@@ -289,8 +289,8 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
         return Err(Error::new(
             Kind::Invalid,
             Msg::new(
-                format!("{p} là một thư mục, không phải tệp .xlsx"),
-                format!("{p} is a folder, not an .xlsx file"),
+                format!("{p} là một thư mục, không phải một tệp"),
+                format!("{p} is a folder, not a file"),
             ),
         )
         .with_hint(Msg::new(
@@ -355,6 +355,46 @@ pub fn save_workbook(book: &mut Workbook, path: &Path, replace: bool) -> Result<
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
                 // A file system without hard links: check, then rename.
+                Err(_) if path.exists() => Err(exists_error(path)),
+                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
+            }
+        });
+    if saved.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    saved
+}
+
+/// Writes bytes beside `path` and puts the file in place whole, as [`save_workbook`]
+/// does: renamed over an old one when `replace`, else hard-linked, which fails when
+/// the name is taken.
+pub fn save_bytes(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tep".into());
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let saved = std::fs::write(&partial, bytes)
+        .map_err(|e| {
+            let p = path.display();
+            Error::failure(
+                Msg::new(
+                    format!("Không ghi được tệp {p}"),
+                    format!("Cannot write the file {p}"),
+                ),
+                e,
+            )
+        })
+        .and_then(|()| {
+            if replace {
+                return std::fs::rename(&partial, path).map_err(Error::from);
+            }
+            match std::fs::hard_link(&partial, path) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&partial);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
                 Err(_) if path.exists() => Err(exists_error(path)),
                 Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
             }

@@ -30,6 +30,10 @@ pub enum Use {
     Reconcile,
     /// `exchange export`: a signed document carrying report data.
     ExchangeExport,
+    /// `report attachment get`: an attachment's bytes.
+    Attachment,
+    /// `report narrative compile`: the units' narratives in one document.
+    CompileNarratives,
 }
 
 impl Use {
@@ -43,6 +47,8 @@ impl Use {
             Use::ExportDhis2 => "export_dhis2",
             Use::Reconcile => "reconcile",
             Use::ExchangeExport => "exchange_export",
+            Use::Attachment => "attachment",
+            Use::CompileNarratives => "compile_narratives",
         }
     }
 }

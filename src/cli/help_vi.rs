@@ -1241,6 +1241,74 @@ const VI: &[(&str, &str)] = &[
         "Thuyết minh của báo cáo thuyết minh và báo cáo kết hợp",
     ),
     (
+        "The outline template (mẫu đề cương) its narrative reports must follow",
+        "Mẫu đề cương mà các báo cáo thuyết minh của chế độ phải theo",
+    ),
+    (
+        "Set the regime's outline from a text file: one heading per line, in order",
+        "Đặt mẫu đề cương của chế độ từ một tệp văn bản: mỗi dòng một đề mục, theo thứ tự",
+    ),
+    (
+        "Blank lines and lines starting with # are skipped; `? heading` marks an optional heading. Every required heading must then be a line of a narrative or combined report's narrative, in this order (case, spacing, Unicode form and a trailing colon ignored), or `report submit` refuses it (exit 5). By the aggregator of the regime's lead unit (else exit 4); it replaces the outline there was",
+        "Dòng trống và dòng bắt đầu bằng # được bỏ qua; `? đề mục` là đề mục không bắt buộc. Khi đó mỗi đề mục bắt buộc phải là một dòng của thuyết minh báo cáo thuyết minh hoặc kết hợp, đúng thứ tự này (không phân biệt chữ hoa, khoảng trắng, dạng Unicode và dấu hai chấm cuối), nếu không `report submit` từ chối (mã thoát 5). Do cán bộ tổng hợp của cơ quan chủ trì chế độ đặt (nếu không: mã thoát 4); thay mẫu đã có",
+    ),
+    (
+        "The outline's text file (UTF-8, TCVN3 or VNI)",
+        "Tệp văn bản của mẫu đề cương (UTF-8, TCVN3 hoặc VNI)",
+    ),
+    (
+        "Show the regime's outline (exit 6 when it has none)",
+        "Xem mẫu đề cương của chế độ (mã thoát 6 khi chưa có)",
+    ),
+    (
+        "Remove the regime's outline: narratives are no longer checked against it",
+        "Bỏ mẫu đề cương của chế độ: thuyết minh không còn được đối chiếu với mẫu",
+    ),
+    (
+        "Read attachments back: list them, or write one to a file (its SHA-256 checked)",
+        "Lấy lại tệp đính kèm: liệt kê, hoặc ghi một tệp ra đĩa (đã đối chiếu SHA-256)",
+    ),
+    (
+        "Compile the narratives of a period into one .docx for the lead unit",
+        "Tổng hợp thuyết minh của một kỳ thành một tệp .docx cho cơ quan chủ trì",
+    ),
+    (
+        "When the regime has an outline template (`regime outline`), the headings it requires that the narrative lacks are named on stderr; `report submit` refuses the report until they are there",
+        "Khi chế độ có mẫu đề cương (`regime outline`), các đề mục bắt buộc mà thuyết minh còn thiếu được nêu trên stderr; `report submit` từ chối báo cáo cho đến khi đủ",
+    ),
+    (
+        "The .docx to write",
+        "Tệp .docx sẽ ghi",
+    ),
+    (
+        "For the lead unit's aggregator or viewer (else exit 4). A title (regime, period, lead unit), then one section per assigned unit in the unit tree's order: the unit, how its report was sent (revision, time, signer, timeliness, accepted or not), its narrative; units whose report does not count are listed as such. The reports counted are those aggregation counts (--include). Exit status: 5 when --out is a folder or its folder does not exist; 7 when --out exists (give --force to replace it)",
+        "Dành cho cán bộ tổng hợp hoặc người xem của cơ quan chủ trì (nếu không: mã thoát 4). Tiêu đề (chế độ, kỳ, cơ quan chủ trì), rồi mỗi đơn vị được giao một mục theo thứ tự cây đơn vị: đơn vị, thông tin gửi báo cáo (bản, thời điểm, người ký, đúng hạn, đã tiếp nhận hay chưa), thuyết minh; đơn vị có báo cáo chưa được tính được nêu rõ. Báo cáo được tính như khi tổng hợp số liệu (--include). Mã thoát: 5 khi --out là thư mục hoặc thư mục chứa không tồn tại; 7 khi --out đã có (dùng --force để ghi đè)",
+    ),
+    (
+        "A revision's attachments: id, name, SHA-256, size, when attached",
+        "Các tệp đính kèm của một bản báo cáo: mã, tên, SHA-256, kích thước, thời điểm đính kèm",
+    ),
+    (
+        "Write one attachment's bytes to a file, after checking them against the SHA-256 recorded when it was attached",
+        "Ghi một tệp đính kèm ra đĩa, sau khi đối chiếu với SHA-256 ghi nhận lúc đính kèm",
+    ),
+    (
+        "The revision (default: the accepted one, else the latest)",
+        "Bản báo cáo (mặc định: bản đã tiếp nhận, nếu không thì bản mới nhất)",
+    ),
+    (
+        "The attachment's name or id (as `report attachment list` shows them)",
+        "Tên hoặc mã của tệp đính kèm (như `report attachment list` hiển thị)",
+    ),
+    (
+        "The file to write the attachment to; `-` writes its bytes to standard output",
+        "Tệp sẽ ghi tệp đính kèm ra; `-` ghi nội dung ra đầu ra chuẩn",
+    ),
+    (
+        "For the unit's own accounts and the lead unit's aggregator and viewer (else exit 4). Exit status: 5 when the stored bytes no longer match their SHA-256 or size (nothing is written) or two attachments share the name; 6 when there is no such report, revision or attachment; 7 when --out exists (give --force to replace it)",
+        "Dành cho tài khoản của chính đơn vị và cán bộ tổng hợp, người xem của cơ quan chủ trì (nếu không: mã thoát 4). Mã thoát: 5 khi nội dung lưu không còn khớp SHA-256 hoặc kích thước (không ghi gì) hoặc hai tệp trùng tên; 6 khi không có báo cáo, bản hoặc tệp đính kèm đó; 7 khi --out đã có (dùng --force để ghi đè)",
+    ),
+    (
         "Set the narrative from a text file (legacy encodings are converted)",
         "Đặt thuyết minh từ một tệp văn bản (mã cũ được chuyển đổi)",
     ),

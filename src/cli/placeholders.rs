@@ -83,6 +83,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("SOURCES", "CÁC_ĐƠN_VỊ_NGUỒN"),
     ("START", "BẮT_ĐẦU"),
     ("STATUS", "TRẠNG_THÁI"),
+    ("STEPS", "CÁC_BƯỚC"),
     ("SYSTEM", "HỆ_THỐNG"),
     ("TEXT", "VĂN_BẢN"),
     ("TIME", "THỜI_ĐIỂM"),

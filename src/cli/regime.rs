@@ -90,6 +90,9 @@ pub enum RegimeCmd {
     /// Requests of a thematic or ad hoc regime, each a period of its own.
     #[command(subcommand)]
     Request(RequestCmd),
+    /// The outline template (mẫu đề cương) its narrative reports must follow.
+    #[command(subcommand)]
+    Outline(super::regime_outline::OutlineCmd),
 }
 
 #[derive(Debug, Args)]
@@ -312,6 +315,7 @@ impl RegimeCmd {
             RegimeCmd::Request(RequestCmd::Add(_)) => "request add",
             RegimeCmd::Request(RequestCmd::List(_)) => "request list",
             RegimeCmd::Request(RequestCmd::Cancel(_)) => "request cancel",
+            RegimeCmd::Outline(c) => c.verb(),
         }
     }
 }
@@ -504,6 +508,7 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
             })?;
             ctx.out.emit(&serde_json::to_value(q)?, REQUEST_FIELDS)
         }
+        RegimeCmd::Outline(c) => super::regime_outline::run(ctx, c),
         RegimeCmd::Retire(a) => {
             let r = ctx.write(|tx, actor, rec| regime::retire(tx, actor, rec, &a.code))?;
             ctx.out.emit(&serde_json::to_value(r)?, REGIME_FIELDS)

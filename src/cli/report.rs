@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{Msg, Result};
 use crate::fields;
 use crate::ops::report::{self, Action};
 use crate::output::Field;
@@ -83,6 +83,9 @@ pub enum ReportCmd {
     Narrative(NarrativeCmd),
     /// Attach a file (stored with SHA-256 and size).
     Attach(AttachArgs),
+    /// Read attachments back: list them, or write one to a file (its SHA-256 checked).
+    #[command(subcommand)]
+    Attachment(super::report_lead::AttachmentCmd),
     /// The canonical document a sender signs to send from another machine (the remote
     /// CLI's `report send` fetches it, signs locally, then sends with the signature).
     #[command(hide = true)]
@@ -185,7 +188,21 @@ pub struct AttachArgs {
 #[derive(Debug, Subcommand)]
 pub enum NarrativeCmd {
     /// Set the narrative from a text file (legacy encodings are converted).
+    ///
+    /// When the regime has an outline template (`regime outline`), the headings it
+    /// requires that the narrative lacks are named on stderr; `report submit` refuses
+    /// the report until they are there.
     Set(NarrativeSetArgs),
+    /// Compile the narratives of a period into one .docx for the lead unit.
+    ///
+    /// For the lead unit's aggregator or viewer (else exit 4). A title (regime, period,
+    /// lead unit), then one section per assigned unit in the unit tree's order: the
+    /// unit, how its report was sent (revision, time, signer, timeliness, accepted or
+    /// not), its narrative; units whose report does not count are listed as such. The
+    /// reports counted are those aggregation counts (--include). Exit status: 5 when
+    /// --out is a folder or its folder does not exist; 7 when --out exists (give --force
+    /// to replace it).
+    Compile(super::report_lead::NarrativeCompileArgs),
 }
 
 #[derive(Debug, Args)]
@@ -224,8 +241,13 @@ impl ReportCmd {
             ReportCmd::Verify(_) => "verify",
             ReportCmd::RecordOffline(_) => "record-offline",
             ReportCmd::OfflineFigures(_) => "offline-figures",
+            ReportCmd::Narrative(NarrativeCmd::Compile(_)) => "narrative compile",
             ReportCmd::Narrative(_) => "narrative",
             ReportCmd::Attach(_) => "attach",
+            ReportCmd::Attachment(c) => match c.verb() {
+                "list" => "attachment list",
+                _ => "attachment get",
+            },
             ReportCmd::Canonical(_) => "canonical",
         }
     }
@@ -267,7 +289,9 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::RecordOffline(a) => record_offline(ctx, a),
         ReportCmd::OfflineFigures(a) => offline_figures(ctx, a),
         ReportCmd::Narrative(NarrativeCmd::Set(a)) => narrative_set(ctx, a),
+        ReportCmd::Narrative(NarrativeCmd::Compile(a)) => super::report_lead::compile(ctx, a),
         ReportCmd::Attach(a) => attach(ctx, a),
+        ReportCmd::Attachment(c) => super::report_lead::attachment(ctx, c),
         ReportCmd::Canonical(a) => {
             let which = a.which.named();
             let doc = ctx.read(|tx, actor| report::to_sign(tx, actor, &which))?;
@@ -397,6 +421,19 @@ fn narrative_set(ctx: &Ctx, a: NarrativeSetArgs) -> Result<()> {
     let text = crate::files::read_text(&a.file)?;
     let which = a.which.named();
     let done = ctx.write(|tx, actor, rec| report::narrative(tx, actor, rec, &which, &text))?;
+    if !done.outline.is_empty() {
+        let lines = crate::ops::outline::finding_lines(&done.outline);
+        ctx.out.warn(Msg::new(
+            format!(
+                "Thuyết minh chưa theo mẫu đề cương; chưa trình được:\n{}",
+                lines.vi
+            ),
+            format!(
+                "The narrative does not follow the outline yet; it cannot be submitted:\n{}",
+                lines.en
+            ),
+        ));
+    }
     ctx.out.emit(&serde_json::to_value(done)?, &[])
 }
 

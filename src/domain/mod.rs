@@ -8,6 +8,7 @@ pub mod exclusion;
 pub mod lunar;
 pub mod number;
 pub mod obligation;
+pub mod outline;
 pub mod period;
 pub mod retention;
 pub mod role;

@@ -21,6 +21,7 @@ mod aggregate_csv;
 mod dashboard;
 mod detail;
 mod info;
+pub mod narratives;
 mod recompute;
 mod status;
 mod style;

@@ -20,6 +20,7 @@ pub mod form;
 pub mod indicator;
 pub mod monitor;
 pub mod notice;
+pub mod outline;
 pub mod period;
 pub mod regime;
 pub mod regime_history;

@@ -165,6 +165,12 @@ pub fn write_returned(files: &[FileOut], outputs: &[OutputArg]) -> Result<()> {
                 std::fs::create_dir_all(parent)?;
             }
             put(&path, &bytes, true)?;
+        } else if out.path.as_os_str() == "-" {
+            // `--out -`: the bytes go to standard output, as the local command writes them.
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes)?;
+            stdout.flush()?;
         } else {
             put(&out.path, &bytes, out.replace)?;
         }

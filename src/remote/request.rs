@@ -224,7 +224,8 @@ fn output_value(
     has_force: bool,
     force: bool,
 ) -> Result<Value> {
-    if id == "out" && has_force {
+    // `--out -`: standard output, no file to check.
+    if id == "out" && has_force && path.as_os_str() != "-" {
         crate::files::check_output(&path, force)?;
     }
     let sent = path.to_string_lossy().into_owned();

@@ -174,6 +174,13 @@ pub const AUDITED_GROUPS: &[AuditedGroup] = &[
         all: "SELECT v.ref AS owner, a.* FROM attachment a JOIN revision v ON v.id = a.revision_id ORDER BY a.revision_id, a.id",
         one: "SELECT v.ref AS owner, a.* FROM attachment a JOIN revision v ON v.id = a.revision_id WHERE v.ref = ?1 ORDER BY a.id",
     },
+    // A regime's outline template (mẫu đề cương), recorded with its regime.
+    AuditedGroup {
+        kind: "outline",
+        owner: "regime",
+        all: "SELECT r.code AS owner, o.* FROM regime_outline o JOIN regime r ON r.id = o.regime_id ORDER BY o.regime_id",
+        one: "SELECT r.code AS owner, o.* FROM regime_outline o JOIN regime r ON r.id = o.regime_id WHERE r.code = ?1",
+    },
     // An imported aggregate's components and the document it came from (federation).
     AuditedGroup {
         kind: "component",

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod approval;
+pub mod attachment;
 pub mod audit;
 pub mod calendar;
 pub mod exchange;
@@ -14,6 +15,7 @@ pub mod form;
 pub mod indicator;
 pub mod monitor;
 pub mod notice;
+pub mod outline;
 pub mod regime;
 pub mod report;
 pub mod unit;
@@ -42,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0012_federation.sql"),
     include_str!("migrations/0013_regime_history.sql"),
     include_str!("migrations/0014_approval_chain.sql"),
+    include_str!("migrations/0015_outline.sql"),
 ];
 
 pub fn schema_version() -> i64 {

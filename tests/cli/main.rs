@@ -25,6 +25,7 @@ mod human_output;
 mod import_contract;
 mod indicators;
 mod layers;
+mod lead_unit;
 mod litestream;
 mod man;
 mod notices;

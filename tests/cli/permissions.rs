@@ -163,6 +163,38 @@ fn prepare() -> Prepared {
             env.json(&a);
         }
     }
+    // An attachment on Z1's draft, to be read back; R's outline template (its form is
+    // numeric, so its reports are not checked against it).
+    let annex = env.write("phu-luc-z1.txt", "Phụ lục của Thôn 1");
+    env.json(&[
+        "report",
+        "attach",
+        "R",
+        "--period",
+        "202611",
+        "--unit",
+        "Z1",
+        annex.to_str().unwrap(),
+    ]);
+    env.json(&[
+        "report",
+        "attach",
+        "NGOAI",
+        "--period",
+        "202611",
+        "--unit",
+        "H99.02",
+        annex.to_str().unwrap(),
+    ]);
+    let outline = env.write("de-cuong-r.txt", "I. Tình hình thực hiện\nII. Kiến nghị\n");
+    env.json(&[
+        "regime",
+        "outline",
+        "set",
+        "R",
+        "--file",
+        outline.to_str().unwrap(),
+    ]);
     // An aggregate document of R, signed by the administrator, for `exchange import`.
     env.run(&[
         "exchange",
@@ -329,6 +361,7 @@ fn the_whole_command_role_table_holds() {
     let calendar_csv = file("lich.csv", "date,kind,name\n2027-01-04,off,Nghỉ bù\n");
     let indicators_csv = file("chi-tieu.csv", "code,name,unit\nCT_MOI,Chỉ tiêu mới,ha\n");
     let narrative = file("thuyet-minh.txt", "Tình hình ổn định.");
+    let outline_txt = file("de-cuong.txt", "I. Tình hình\nII. Kiến nghị\n");
     let attachment = file("phu-luc.txt", "Phụ lục");
     let lua = prep.lua.as_str();
     let data_csv = file(
@@ -601,6 +634,17 @@ fn the_whole_command_role_table_holds() {
             ],
             NONE,
         ),
+        // Outline templates: set and cleared by the lead unit's aggregator, read by all.
+        row(
+            &["regime", "outline", "set", "R", "--file", &outline_txt],
+            lead,
+        ),
+        row(&["regime", "outline", "clear", "R"], lead),
+        row(
+            &["regime", "outline", "set", "TINH", "--file", &outline_txt],
+            NONE,
+        ),
+        row(&["regime", "outline", "show", "R"], ALL),
         // Catalogue reading: everyone.
         row(&["indicator", "list"], ALL),
         row(&["form", "list"], ALL),
@@ -778,6 +822,12 @@ fn the_whole_command_role_table_holds() {
         cell(&["report", "show", "R"], &r("Z1"), ALL),
         cell(&["report", "history", "R"], &r("Z4"), ALL),
         cell(&["report", "verify", "R"], &r("Z4"), ALL),
+        cell(&["report", "attachment", "list", "R"], &r("Z1"), ALL),
+        cell(
+            &["report", "attachment", "get", "R"],
+            &[&r("Z1")[..], &["phu-luc-z1.txt", "--out", "ra.txt"]].concat(),
+            ALL,
+        ),
         cell(&["entry", "show", "R"], &r("Z1"), ALL),
         cell(
             &["entry", "template", "R"],
@@ -810,6 +860,19 @@ fn the_whole_command_role_table_holds() {
             ],
             NONE,
         ),
+        row(
+            &[
+                "report",
+                "attachment",
+                "list",
+                "NGOAI",
+                "--period",
+                "202611",
+                "--unit",
+                "H99.02",
+            ],
+            NONE,
+        ),
         // aggregate and the regime dashboard: aggregator or viewer of the lead unit, and
         // a unit's leader or viewer over its own subtree (here H99.01's, all of R's
         // hamlets; of TINH only H99.01 itself). The workbook of the aggregate stays the
@@ -836,6 +899,31 @@ fn the_whole_command_role_table_holds() {
             own_view,
         ),
         row(&["aggregate", "TINH", "202611"], unit_view),
+        // The narratives compiled for the lead unit: its aggregator and viewer.
+        row(
+            &[
+                "report",
+                "narrative",
+                "compile",
+                "R",
+                "202611",
+                "--out",
+                "tm.docx",
+            ],
+            agg_view,
+        ),
+        row(
+            &[
+                "report",
+                "narrative",
+                "compile",
+                "TINH",
+                "202611",
+                "--out",
+                "tm.docx",
+            ],
+            NONE,
+        ),
         // DHIS2 data value sets: exporting reads the units in reach (every role here
         // reaches R's units; nobody but sysadmin NGOAI's); importing is data entry.
         row(

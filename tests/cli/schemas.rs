@@ -3046,3 +3046,96 @@ fn notices_and_outages_print_the_documented_shapes() {
         &["compliance", "--from", "202611", "--to", "202611"],
     );
 }
+
+#[test]
+fn the_lead_units_documents_print_the_documented_shapes() {
+    use crate::lead_unit::{as_, province, send, OUTLINE};
+    let env = province();
+    as_(&env, "tonghop");
+    let outline = env.write("de-cuong.txt", OUTLINE);
+    let set_ = emits(
+        &env,
+        "regime",
+        "outline",
+        &[
+            "regime",
+            "outline",
+            "set",
+            "TM",
+            "--file",
+            outline.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(set_["headings"].as_array().unwrap().len(), 4);
+    emits(
+        &env,
+        "regime",
+        "outline",
+        &["regime", "outline", "show", "TM"],
+    );
+    let text = env.write(
+        "tm.txt",
+        "I. Tình hình thực hiện\nỔn định.\nII. Khó khăn, vướng mắc\nKhông.\nIII. Kiến nghị, đề xuất\nKhông.",
+    );
+    let which = ["--period", "202611", "--unit", "H99.01"];
+    as_(&env, "canbo.01");
+    env.json(
+        &[
+            &["report", "narrative", "set", "TM"][..],
+            &which,
+            &["--file", text.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    env.json(
+        &[
+            &["report", "attach", "TM"][..],
+            &which,
+            &[text.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    let list = emits(
+        &env,
+        "report",
+        "attachment_list",
+        &[&["report", "attachment", "list", "TM"][..], &which].concat(),
+    );
+    assert_eq!(list["attachments"].as_array().unwrap().len(), 1);
+    emits(
+        &env,
+        "report",
+        "attachment_retrieved",
+        &[
+            &["report", "attachment", "get", "TM"][..],
+            &which,
+            &["tm.txt", "--out", "ra.txt"],
+        ]
+        .concat(),
+    );
+    send(&env, "H99.01", "canbo.01");
+    as_(&env, "tonghop");
+    let compiled = emits(
+        &env,
+        "report",
+        "narratives_compiled",
+        &[
+            "report",
+            "narrative",
+            "compile",
+            "TM",
+            "202611",
+            "--include",
+            "sent",
+            "--out",
+            "th.docx",
+        ],
+    );
+    assert_eq!(compiled["units_with_narrative"], 1);
+    emits(
+        &env,
+        "regime",
+        "outline_cleared",
+        &["regime", "outline", "clear", "TM"],
+    );
+}

@@ -23,8 +23,10 @@ use crate::store::regime::{self as rsql, Regime};
 use crate::store::report::{self as sql, Revision, ValueMap};
 use crate::store::unit::{self as units, Unit};
 
+mod attachment;
 pub mod check;
 pub mod file;
+mod narratives;
 mod ops;
 mod signature;
 mod view;
@@ -32,7 +34,11 @@ mod workflow;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_lead;
 
+pub use attachment::*;
+pub use narratives::*;
 pub use ops::*;
 pub use signature::*;
 pub use view::*;

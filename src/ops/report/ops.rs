@@ -459,6 +459,10 @@ pub struct NarrativeSet {
     pub report: String,
     pub revision: i64,
     pub characters: Option<usize>,
+    /// What the regime's outline template finds missing (told early; submission
+    /// refuses it).
+    #[serde(skip)]
+    pub outline: Vec<crate::domain::outline::Finding>,
 }
 
 /// `report narrative set`: the draft's narrative (thuyết minh), legacy encodings
@@ -472,10 +476,14 @@ pub fn narrative(
 ) -> Result<NarrativeSet> {
     let t = which.locate(conn, actor)?;
     let rev = super::set_narrative(conn, actor, rec, &t, text)?;
+    let form = crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version))?;
+    let outline =
+        crate::ops::outline::findings(conn, &t.regime, form.kind, rev.narrative.as_deref())?;
     Ok(NarrativeSet {
         report: t.reference(),
         revision: rev.number,
         characters: rev.narrative.map(|n| n.chars().count()),
+        outline,
     })
 }
 

@@ -154,6 +154,14 @@ pub fn act(
                     "correct the cells named above (entry set or entry import), then submit again",
                 )));
             }
+            // The narrative follows the regime's outline template (mẫu đề cương).
+            crate::ops::outline::check_submission(
+                conn,
+                &t.regime,
+                &t.reference(),
+                form.kind,
+                rev.narrative.as_deref(),
+            )?;
         }
         Action::Send => {
             let events = rsql::window_events(conn, t.regime.id, Some(&t.period))?;
