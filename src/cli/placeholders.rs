@@ -8,7 +8,9 @@
 const VALUE_NAMES: &[(&str, &str)] = &[
     ("ACTOR", "NGƯỜI_THỰC_HIỆN"),
     ("ADDR", "ĐỊA_CHỈ"),
+    ("ADD_RECEIVER", "NƠI_NHẬN_THÊM"),
     ("ADMIN", "QUẢN_TRỊ"),
+    ("ATTACHMENT", "TỆP_ĐÍNH_KÈM"),
     ("AFTER", "SAU"),
     ("AGGREGATION", "CÁCH_TỔNG_HỢP"),
     ("AMOUNT|PCT%", "SỐ|PHẦN_TRĂM%"),
