@@ -336,46 +336,17 @@ pub fn exists_error(path: &Path) -> Error {
 /// being written: the finished file is hard-linked into place, which fails when the
 /// name is taken (a rename would replace it).
 pub fn save_workbook(book: &mut Workbook, path: &Path, replace: bool) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "baocao.xlsx".into());
-    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let saved = book
-        .save(&partial)
-        .map_err(|e| save_error(e, path))
-        .and_then(|()| {
-            if replace {
-                return std::fs::rename(&partial, path).map_err(Error::from);
-            }
-            match std::fs::hard_link(&partial, path) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
-                // A file system without hard links: check, then rename.
-                Err(_) if path.exists() => Err(exists_error(path)),
-                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
-            }
-        });
-    if saved.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    saved
+    save_whole(path, "baocao.xlsx", replace, |partial| {
+        book.save(partial).map_err(|e| save_error(e, path))
+    })
 }
 
 /// Writes bytes beside `path` and puts the file in place whole, as [`save_workbook`]
 /// does: renamed over an old one when `replace`, else hard-linked, which fails when
 /// the name is taken.
 pub fn save_bytes(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "tep".into());
-    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let saved = std::fs::write(&partial, bytes)
-        .map_err(|e| {
+    save_whole(path, "tep", replace, |partial| {
+        std::fs::write(partial, bytes).map_err(|e| {
             let p = path.display();
             Error::failure(
                 Msg::new(
@@ -385,20 +356,37 @@ pub fn save_bytes(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
                 e,
             )
         })
-        .and_then(|()| {
-            if replace {
-                return std::fs::rename(&partial, path).map_err(Error::from);
+    })
+}
+
+/// `write` fills a partial file beside `path` (named after it, or `fallback`), which is
+/// then put in place whole; the partial file never outlives a failure.
+fn save_whole(
+    path: &Path,
+    fallback: &str,
+    replace: bool,
+    write: impl FnOnce(&Path) -> Result<()>,
+) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| fallback.into());
+    let partial = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let saved = write(&partial).and_then(|()| {
+        if replace {
+            return std::fs::rename(&partial, path).map_err(Error::from);
+        }
+        match std::fs::hard_link(&partial, path) {
+            Ok(()) => {
+                let _ = std::fs::remove_file(&partial);
+                Ok(())
             }
-            match std::fs::hard_link(&partial, path) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&partial);
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
-                Err(_) if path.exists() => Err(exists_error(path)),
-                Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
-            }
-        });
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+            // A file system without hard links: check, then rename.
+            Err(_) if path.exists() => Err(exists_error(path)),
+            Err(_) => std::fs::rename(&partial, path).map_err(Error::from),
+        }
+    });
     if saved.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
