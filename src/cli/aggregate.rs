@@ -388,7 +388,7 @@ const UPWARD_FIELDS: &[crate::output::Field] = crate::fields![
     ("content_digest", "Mã băm nội dung", "Content digest")
 ];
 
-fn show_upward(ctx: &Ctx, u: &ops::aggregate::approval::Upward) -> Result<()> {
+fn show_upward(ctx: &Ctx, u: &ops::exchange::upward::Upward) -> Result<()> {
     if ctx.out.format == Format::Json {
         return ctx.out.emit(&serde_json::to_value(u)?, &[]);
     }
@@ -415,7 +415,7 @@ pub fn cmd(ctx: &Ctx, c: AggregateCmd) -> Result<()> {
 }
 
 fn upward(ctx: &Ctx, step: AggregateStep) -> Result<()> {
-    use ops::aggregate::approval;
+    use ops::exchange::upward as approval;
     match step {
         AggregateStep::Approve(a) => {
             let done = ctx.write(|tx, actor, rec| {
@@ -452,7 +452,7 @@ fn upward(ctx: &Ctx, step: AggregateStep) -> Result<()> {
 
 fn send(ctx: &Ctx, a: SendArgs) -> Result<()> {
     use crate::ops::exchange::document::Document;
-    use ops::aggregate::approval;
+    use ops::exchange::upward as approval;
     let req = crate::ops::exchange::ExportRequest {
         kind: crate::ops::exchange::document::DocumentType::Aggregate,
         regime: Some(a.step.which.regime.clone()),

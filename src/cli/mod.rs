@@ -27,6 +27,7 @@ mod session;
 mod text;
 mod unit;
 mod usage;
+mod which;
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::report::Which;
+use super::which::Which;
 use crate::audit::data_use::{self, DataUse, Use};
 use crate::context::Ctx;
 use crate::error::{Msg, Result};

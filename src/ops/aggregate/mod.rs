@@ -3,8 +3,8 @@
 //! take a [`Request`] of parsed values and hand back what the data use entry needs,
 //! since no figures may leave unlogged ([`crate::audit::data_use`]).
 
-pub mod approval;
 pub mod collect;
+pub mod content;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

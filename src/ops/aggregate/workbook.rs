@@ -204,9 +204,9 @@ fn approval_words(
             "Không phải bản đã phê duyệt (bảng này tính khác: trạng thái, đơn vị kế thừa)".into(),
         ));
     }
-    let (_, content) = crate::ops::exchange::aggregate_doc::content_of(conn, r, period)?;
+    let (_, content) = super::content::content_of(conn, r, period)?;
     let digest = crate::ops::exchange::document::digest(&content);
-    let Some(s) = super::approval::statement(conn, r, period, &digest)? else {
+    let Some(s) = statement(conn, r, period, &digest)? else {
         return Ok(Some(
             "Số liệu đã thay đổi từ khi được phê duyệt: không phải bản đã phê duyệt".into(),
         ));
@@ -228,4 +228,49 @@ fn approval_words(
     }
     words.push_str(&format!("; mã băm nội dung {}", s.content_digest));
     Ok(Some(words))
+}
+
+/// What the aggregated workbook states of the aggregate it holds: the approved (and
+/// perhaps sent) revision whose content is exactly this aggregate, if any.
+#[derive(Debug, Clone)]
+struct Statement {
+    revision: i64,
+    content_digest: String,
+    approved_by: String,
+    approved_at: String,
+    sent_by: Option<String>,
+    sent_at: Option<String>,
+    key_id: Option<i64>,
+    /// The signed document's identity (`exchange import` knows it by this).
+    document_id: Option<String>,
+}
+
+/// The [`Statement`] of a regime's period whose content digest is `digest`; `None`
+/// when no approved revision holds exactly this aggregate.
+fn statement(
+    conn: &Connection,
+    r: &crate::store::regime::Regime,
+    period: &str,
+    digest: &str,
+) -> Result<Option<Statement>> {
+    let revs = crate::store::exchange::aggregate_revisions(conn, r.id, period)?;
+    let Some(rev) = revs.into_iter().rev().find(|v| v.content_digest == digest) else {
+        return Ok(None);
+    };
+    let document_id = match &rev.document {
+        Some(text) => serde_json::from_str::<crate::ops::exchange::document::Document>(text)
+            .ok()
+            .map(|d| d.id()),
+        None => None,
+    };
+    Ok(Some(Statement {
+        revision: rev.number,
+        content_digest: rev.content_digest,
+        approved_by: rev.approved_by,
+        approved_at: rev.approved_at,
+        sent_by: rev.sent_by,
+        sent_at: rev.sent_at,
+        key_id: rev.key_id,
+        document_id,
+    }))
 }

@@ -22,6 +22,7 @@ pub mod federation;
 pub mod reconcile;
 pub mod report_data;
 pub mod status;
+pub mod upward;
 
 use jiff::Timestamp;
 use rusqlite::Connection;

@@ -10,11 +10,11 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::document::{self, Document, DocumentType, Party, Unsigned};
 use crate::audit::Recorder;
 use crate::auth::permission::{Actor, Role};
 use crate::domain::aggregate_state::{self as states, AggregateAction, AggregateState};
 use crate::error::{Error, Kind, Msg, Result};
-use crate::ops::exchange::document::{self, Document, DocumentType, Party, Unsigned};
 use crate::store::exchange::{self as sql, AggregateRevision, AggregateTransition};
 use crate::store::regime::Regime;
 
@@ -117,7 +117,7 @@ pub fn approve(
     let state = state_of(last.as_ref());
     let step = states::next(state, AggregateAction::Approve)
         .ok_or_else(|| refused(&r, &period, state, AggregateAction::Approve))?;
-    let (_, content) = crate::ops::exchange::aggregate_doc::content_of(conn, &r, &period)?;
+    let (_, content) = crate::ops::aggregate::content::content_of(conn, &r, &period)?;
     if content["coverage"]["included"].as_u64() == Some(0) {
         return Err(Error::new(
             Kind::State,
@@ -165,7 +165,7 @@ pub fn to_send(
     conn: &Connection,
     actor: &Actor,
     created_at: &str,
-    req: &crate::ops::exchange::ExportRequest,
+    req: &super::ExportRequest,
 ) -> Result<Unsigned> {
     let regime = req.regime.as_deref().unwrap_or_default();
     let period = req.period.as_deref().unwrap_or_default();
@@ -185,7 +185,7 @@ pub fn to_send(
     let (Some(rev), Some(_)) = (last, states::next(state, AggregateAction::Send)) else {
         return Err(refused(&r, &period, state, AggregateAction::Send));
     };
-    let (_, now) = crate::ops::exchange::aggregate_doc::content_of(conn, &r, &period)?;
+    let (_, now) = crate::ops::aggregate::content::content_of(conn, &r, &period)?;
     if document::digest(&now) != rev.content_digest {
         return Err(Error::new(
             Kind::State,
@@ -200,7 +200,7 @@ pub fn to_send(
         )));
     }
     let content: Value = serde_json::from_str(&rev.content)?;
-    let system = crate::ops::exchange::system_code(conn)?;
+    let system = super::system_code(conn)?;
     let lead = crate::store::unit::by_code(conn, &r.lead_unit)?;
     let sender = Party {
         system,
@@ -208,7 +208,7 @@ pub fn to_send(
         unit_name: lead.as_ref().map(|u| u.name.clone()),
         account: Some(actor.username.clone()),
     };
-    let receiver = crate::ops::exchange::receiver(conn, req, Some(&r.lead_unit))?;
+    let receiver = super::receiver(conn, req, Some(&r.lead_unit))?;
     Ok(Unsigned::new(
         DocumentType::Aggregate,
         sender,
@@ -236,7 +236,7 @@ pub fn send(
         .as_str()
         .unwrap_or_default()
         .to_string();
-    let req = crate::ops::exchange::ExportRequest {
+    let req = super::ExportRequest {
         kind: DocumentType::Aggregate,
         regime: Some(regime.clone()),
         period: Some(period.clone()),
@@ -312,49 +312,4 @@ pub fn history(conn: &Connection, actor: &Actor, regime: &str, period: &str) -> 
         ),
     )?;
     upward(conn, &r, &period)
-}
-
-/// What the aggregated workbook states of the aggregate it holds: the approved (and
-/// perhaps sent) revision whose content is exactly this aggregate, if any.
-#[derive(Debug, Clone, Serialize)]
-pub struct Statement {
-    pub revision: i64,
-    pub state: String,
-    pub content_digest: String,
-    pub approved_by: String,
-    pub approved_at: String,
-    pub sent_by: Option<String>,
-    pub sent_at: Option<String>,
-    pub key_id: Option<i64>,
-    /// The signed document's identity (`exchange import` knows it by this).
-    pub document_id: Option<String>,
-}
-
-/// The [`Statement`] of a regime's period whose content digest is `digest`; `None`
-/// when no approved revision holds exactly this aggregate.
-pub fn statement(
-    conn: &Connection,
-    r: &Regime,
-    period: &str,
-    digest: &str,
-) -> Result<Option<Statement>> {
-    let revs = sql::aggregate_revisions(conn, r.id, period)?;
-    let Some(rev) = revs.into_iter().rev().find(|v| v.content_digest == digest) else {
-        return Ok(None);
-    };
-    let document_id = match &rev.document {
-        Some(text) => serde_json::from_str::<Document>(text).ok().map(|d| d.id()),
-        None => None,
-    };
-    Ok(Some(Statement {
-        revision: rev.number,
-        state: rev.state,
-        content_digest: rev.content_digest,
-        approved_by: rev.approved_by,
-        approved_at: rev.approved_at,
-        sent_by: rev.sent_by,
-        sent_at: rev.sent_at,
-        key_id: rev.key_id,
-        document_id,
-    }))
 }
