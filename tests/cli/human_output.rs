@@ -403,7 +403,12 @@ fn dry_runs_and_restores_read_as_labelled_fields() {
                     let end = line[at..].find([' ', '│']).map_or(line.len(), |e| at + e);
                     out.push_str(&line[..at]);
                     out.push_str(".before-restore-<time>");
-                    out.push_str(&line[end..]);
+                    // The name's length (a process id) moves the cell's border.
+                    let rest = line[end..].trim_start();
+                    if !rest.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(rest);
                 }
                 None => out.push_str(line),
             }
