@@ -210,6 +210,12 @@ fn the_lunar_calendar_says_the_date_in_words() {
         en.contains("day 1 of month 1 (Giêng), Bính Ngọ year"),
         "{en}"
     );
+    // A period's type and window in words, the codes left to JSON.
+    let period = demo.show(80, &["period", "show", "2026Q1"]);
+    assert!(
+        period.contains("┆ quý ") && !period.contains("quarterly") && !period.contains("nd09"),
+        "{period}"
+    );
     // JSON keeps its numbers.
     let json = demo
         .run_in(
