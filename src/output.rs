@@ -404,7 +404,7 @@ fn code_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
     }
     if !matches!(
         key,
-        "status" | "timeliness" | "result" | "kind" | "state" | "from" | "to"
+        "status" | "statuses" | "timeliness" | "result" | "kind" | "state" | "from" | "to"
     ) {
         return None;
     }
@@ -452,6 +452,26 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("type", "adhoc", "đột xuất", "ad hoc"),
         ("channel", "system", "qua hệ thống", "through the system"),
         ("integrity", "ok", "đạt", "passed"),
+        // A regime's approval chain (`regime approval`).
+        ("steps", "approve", "lãnh đạo phê duyệt", "the leader approves"),
+        (
+            "steps",
+            "check,approve",
+            "kiểm tra, rồi lãnh đạo phê duyệt",
+            "a check, then the leader approves",
+        ),
+        (
+            "steps",
+            "data,report",
+            "phê duyệt số liệu, rồi phê duyệt báo cáo",
+            "the figures approved, then the report",
+        ),
+        (
+            "steps",
+            "check,data,report",
+            "kiểm tra, phê duyệt số liệu, rồi phê duyệt báo cáo",
+            "a check, the figures approved, then the report",
+        ),
         ("channel", "offline", "ngoài hệ thống", "outside the system"),
         ("kind", "session", "phiên đăng nhập", "session"),
         ("kind", "province", "tỉnh", "province"),
