@@ -384,6 +384,11 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status_reason", "Lý do trạng thái", "Status reason"),
     ("statuses", "Trạng thái", "Statuses"),
     ("steps", "Quy trình phê duyệt", "Approval chain"),
+    (
+        "approval_chain",
+        "Quy trình phê duyệt khi trình",
+        "Approval chain submitted under",
+    ),
     ("stored", "Đã lưu", "Stored"),
     ("storedBy", "Người lưu", "Stored by"),
     ("stt", "STT", "No."),
