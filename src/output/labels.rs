@@ -384,11 +384,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status_reason", "Lý do trạng thái", "Status reason"),
     ("statuses", "Trạng thái", "Statuses"),
     ("steps", "Quy trình phê duyệt", "Approval chain"),
-    (
-        "approval_chain",
-        "Quy trình phê duyệt khi trình",
-        "Approval chain submitted under",
-    ),
+    ("approval_chain", "Quy trình duyệt", "Approval chain"),
     ("stored", "Đã lưu", "Stored"),
     ("storedBy", "Người lưu", "Stored by"),
     ("stt", "STT", "No."),
