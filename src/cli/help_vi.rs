@@ -1261,6 +1261,10 @@ const VI: &[(&str, &str)] = &[
         "Xem mẫu đề cương của chế độ (mã thoát 6 khi chưa có)",
     ),
     (
+        "End the assignment from this period on (earlier periods still expect the units); default: remove it at once",
+        "Thôi giao từ kỳ này (các kỳ trước vẫn yêu cầu đơn vị báo cáo); mặc định: thôi giao ngay",
+    ),
+    (
         "Remove the regime's outline: narratives are no longer checked against it",
         "Bỏ mẫu đề cương của chế độ: thuyết minh không còn được đối chiếu với mẫu",
     ),

@@ -257,6 +257,10 @@ pub struct AssignRemoveArgs {
     /// Unit codes, comma-separated or repeated.
     #[arg(long, value_delimiter = ',', required = true)]
     units: Vec<String>,
+    /// End the assignment from this period on (earlier periods still expect the units);
+    /// default: remove it at once.
+    #[arg(long)]
+    from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -560,7 +564,7 @@ pub fn assign_cmd(ctx: &Ctx, cmd: AssignCmd) -> Result<()> {
         }
         AssignCmd::Remove(a) => {
             let done = ctx.write(|tx, actor, rec| {
-                regime::remove_assignments(tx, actor, rec, &a.regime, &a.units)
+                regime::remove_assignments(tx, actor, rec, &a.regime, &a.units, a.from.as_deref())
             })?;
             ctx.out.emit(&serde_json::to_value(done)?, &[])
         }

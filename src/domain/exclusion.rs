@@ -17,7 +17,7 @@ pub struct Excluded {
     pub period: String,
     /// The period's deadline by the regime's rule.
     pub deadline: String,
-    /// `assigned_after_deadline` or `before_from_period`.
+    /// `assigned_after_deadline`, `before_from_period` or `assignment_ended`.
     pub reason: &'static str,
     pub assigned_at: Option<String>,
     /// The first period given to `assign add --from`, if any.
@@ -40,6 +40,20 @@ pub fn excluded_note(excluded: &[Excluded]) -> Option<Msg> {
 /// [`NOTE_UNITS`] in code order: a long listing keeps only those) and the number of
 /// units left out in all.
 pub fn excluded_note_of(excluded: &[Excluded], units: usize) -> Option<Msg> {
+    // A unit whose assignment has ended is simply no longer asked: not "assigned after
+    // the deadline", so not named.
+    let ended = |x: &Excluded| x.reason == crate::domain::obligation::Reason::Ended.as_str();
+    let units = if excluded.iter().any(ended) {
+        excluded
+            .iter()
+            .filter(|x| !ended(x))
+            .map(|x| x.unit.as_str())
+            .collect::<BTreeSet<_>>()
+            .len()
+    } else {
+        units
+    };
+    let excluded: Vec<&Excluded> = excluded.iter().filter(|x| !ended(x)).collect();
     if excluded.is_empty() {
         return None;
     }

@@ -46,6 +46,8 @@ pub enum Reason {
     AssignedAfterDeadline,
     /// Before the first period given to `assign add --from`.
     BeforeFromPeriod,
+    /// At or after the period given to `assign remove --from`: the assignment has ended.
+    Ended,
 }
 
 impl Reason {
@@ -53,6 +55,7 @@ impl Reason {
         match self {
             Reason::AssignedAfterDeadline => "assigned_after_deadline",
             Reason::BeforeFromPeriod => "before_from_period",
+            Reason::Ended => "assignment_ended",
         }
     }
 }
@@ -88,6 +91,27 @@ fn compare(period: &str, first: &str) -> Ordering {
 /// The rule: `rule_due` is the period's deadline by the regime's rule (before any
 /// extension), `sent` whether a revision of the report had been sent by "now".
 pub fn decide(start: &Start, period: &str, rule_due: Timestamp, sent: bool) -> Decision {
+    decide_until(start, None, period, rule_due, sent)
+}
+
+/// [`decide`] for an assignment that may end: `until` is the first period it no longer
+/// owes (`assign remove --from`); earlier periods are judged as before, so ending an
+/// assignment never changes the past.
+pub fn decide_until(
+    start: &Start,
+    until: Option<&str>,
+    period: &str,
+    rule_due: Timestamp,
+    sent: bool,
+) -> Decision {
+    let ended = until.is_some_and(|u| compare(period, u) != Ordering::Less);
+    if ended {
+        return if sent {
+            Decision::SentBeforeStart
+        } else {
+            Decision::Excluded(Reason::Ended)
+        };
+    }
     let before = match start {
         Start::FromPeriod(first) => {
             (compare(period, first) == Ordering::Less).then_some(Reason::BeforeFromPeriod)
@@ -106,6 +130,33 @@ pub fn decide(start: &Start, period: &str, rule_due: Timestamp, sent: bool) -> D
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn an_ended_assignment_keeps_its_past_and_owes_nothing_after() {
+        let start = Start::of(Some("202609"), None);
+        let due = ts("2026-12-10T10:00:00Z");
+        let until = Some("202611");
+        assert_eq!(
+            decide_until(&start, until, "202610", due, false),
+            Decision::Obliged
+        );
+        assert_eq!(
+            decide_until(&start, until, "202611", due, false),
+            Decision::Excluded(Reason::Ended)
+        );
+        assert_eq!(
+            decide_until(&start, until, "202612", due, true),
+            Decision::SentBeforeStart
+        );
+        assert_eq!(
+            decide_until(&start, until, "202608", due, false),
+            Decision::Excluded(Reason::BeforeFromPeriod)
+        );
+        assert_eq!(
+            decide_until(&start, None, "202612", due, false),
+            Decision::Obliged
+        );
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

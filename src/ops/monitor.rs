@@ -93,8 +93,13 @@ pub fn excluded_if(
     due: Timestamp,
     sent: bool,
 ) -> Option<Excluded> {
-    let Decision::Excluded(reason) = obligation::decide(&start_of(a), &rule.period, due, sent)
-    else {
+    let Decision::Excluded(reason) = obligation::decide_until(
+        &start_of(a),
+        a.until_period.as_deref(),
+        &rule.period,
+        due,
+        sent,
+    ) else {
         return None;
     };
     Some(Excluded {
@@ -232,6 +237,7 @@ struct StartOf {
     start: Start,
     assigned_at: Option<String>,
     from_period: Option<String>,
+    until_period: Option<String>,
 }
 
 /// An assignment in scope: the unit's place in code order, its id, its start.
@@ -306,7 +312,8 @@ pub fn each_obligation(
         .map(|(i, u)| (u.0, i as u32))
         .collect();
     let mut starts: Vec<StartOf> = Vec::new();
-    let mut start_ix: HashMap<(Option<String>, Option<String>), u32> = HashMap::new();
+    type StartKey = (Option<String>, Option<String>, Option<String>);
+    let mut start_ix: HashMap<StartKey, u32> = HashMap::new();
     let mut plans: Vec<Plan> = Vec::new();
     for r in regimes {
         if !msql::has_active_assignment(conn, r.id)? {
@@ -330,7 +337,7 @@ pub fn each_obligation(
             if !report::can_read_unit(actor, &tree, a.unit_id, &r) {
                 continue;
             }
-            let key = (a.assigned_at, a.from_period);
+            let key = (a.assigned_at, a.from_period, a.until_period);
             let start = match start_ix.get(&key) {
                 Some(&i) => i,
                 None => {
@@ -342,6 +349,7 @@ pub fn each_obligation(
                         ),
                         assigned_at: key.0.clone(),
                         from_period: key.1.clone(),
+                        until_period: key.2.clone(),
                     });
                     start_ix.insert(key, i);
                     i
@@ -473,8 +481,9 @@ pub fn each_obligation(
             let start = &starts[a.start as usize];
             // A period due before the unit was assigned is not the unit's to miss, but
             // what it sent counts; what is left out is named.
-            let item = match obligation::decide(
+            let item = match obligation::decide_until(
                 &start.start,
+                start.until_period.as_deref(),
                 &pp.rule.period,
                 pp.rule_due,
                 sent.is_some(),
@@ -1822,6 +1831,7 @@ mod tests {
             start: Start::Always,
             assigned_at: Some("2026-11-01T00:00:00Z".into()),
             from_period: None,
+            until_period: None,
         };
         let mut all = Vec::new();
         let mut summary = ExcludedSummary::default();

@@ -745,6 +745,7 @@ pub fn assign(
                 && b.rows == a.rows
                 && b.columns == columns
                 && (from.is_none() || b.from_period == from)
+                && b.until_period.is_none()
         });
         if !same {
             sql::upsert_assignment(
@@ -780,8 +781,10 @@ pub fn unassign(
     rec: &Recorder,
     code: &str,
     unit_codes: &[String],
+    from: Option<&str>,
 ) -> Result<Vec<String>> {
     let r = find(conn, code)?;
+    let from = from.map(|p| parse_period(&r, p)).transpose()?;
     require_lead(
         actor,
         conn,
@@ -804,6 +807,19 @@ pub fn unassign(
                 ),
             ));
         };
+        if let Some(p) = &from {
+            // Ended from a period: the earlier periods still expect the unit, so their
+            // overdue, compliance and status stay as they were.
+            sql::set_assignment_until(conn, a.id, Some(p), &rec.at)?;
+            rec.change(
+                conn,
+                "assignment",
+                &format!("{}/{}", r.code, u.code),
+                json!({"until_period": p}),
+            )?;
+            done.push(u.code);
+            continue;
+        }
         let rows = a.rows.as_ref().map(serde_json::to_string).transpose()?;
         let cols = a.columns.as_ref().map(serde_json::to_string).transpose()?;
         sql::upsert_assignment(
@@ -992,6 +1008,8 @@ pub struct Unassigned {
     pub regime: String,
     /// The units no longer assigned.
     pub removed: Vec<String>,
+    /// The first period they no longer owe (`--from`); null: removed at once.
+    pub from_period: Option<String>,
 }
 
 /// `assign remove`: [`unassign`], reported.
@@ -1001,10 +1019,16 @@ pub fn remove_assignments(
     rec: &Recorder,
     code: &str,
     unit_codes: &[String],
+    from: Option<&str>,
 ) -> Result<Unassigned> {
+    let removed = unassign(conn, actor, rec, code, unit_codes, from)?;
+    let from_period = from
+        .map(|p| parse_period(&find(conn, code)?, p))
+        .transpose()?;
     Ok(Unassigned {
         regime: code.to_string(),
-        removed: unassign(conn, actor, rec, code, unit_codes)?,
+        removed,
+        from_period,
     })
 }
 
@@ -1261,13 +1285,13 @@ mod tests {
         let units = vec!["99001".to_string()];
         let done = p
             .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
-                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units, None)
             })
             .unwrap();
         assert_eq!(done.removed, units);
         let e = p
             .write(who::PROVINCE_AGGREGATOR, "assign remove", |tx, a, rec| {
-                remove_assignments(tx, a, rec, "KTXH-THANG", &units)
+                remove_assignments(tx, a, rec, "KTXH-THANG", &units, None)
             })
             .unwrap_err();
         assert_eq!(e.kind, Kind::NotFound);

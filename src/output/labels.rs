@@ -180,6 +180,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("frequency", "Tần suất", "Frequency"),
     ("from", "Từ", "From"),
     ("from_period", "Từ kỳ", "From period"),
+    ("until_period", "Thôi từ kỳ", "Ends from period"),
     ("full_name", "Họ và tên", "Full name"),
     (
         "granted_after_deadline",
@@ -383,6 +384,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("status_reason", "Lý do trạng thái", "Status reason"),
     ("statuses", "Trạng thái", "Statuses"),
     ("steps", "Quy trình phê duyệt", "Approval chain"),
+    ("approval_chain", "Quy trình duyệt", "Approval chain"),
     ("stored", "Đã lưu", "Stored"),
     ("storedBy", "Người lưu", "Stored by"),
     ("stt", "STT", "No."),

@@ -211,7 +211,10 @@ pub const AUDITED_GROUPS: &[AuditedGroup] = &[
 
 /// Columns added to an audited table after rows were recorded, left out of the digest
 /// while NULL (rows written before the column still verify; a value set is covered).
-const ADDED_NULLABLE: &[(&str, &str)] = &[("assignment", "from_period")];
+const ADDED_NULLABLE: &[(&str, &str)] = &[
+    ("assignment", "from_period"),
+    ("assignment", "until_period"),
+];
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 

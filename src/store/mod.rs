@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0013_regime_history.sql"),
     include_str!("migrations/0014_approval_chain.sql"),
     include_str!("migrations/0015_outline.sql"),
+    include_str!("migrations/0017_assignment_until.sql"),
 ];
 
 pub fn schema_version() -> i64 {

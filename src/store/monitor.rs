@@ -18,17 +18,19 @@ pub struct AssignmentStart {
     pub unit_id: i64,
     pub assigned_at: Option<String>,
     pub from_period: Option<String>,
+    pub until_period: Option<String>,
 }
 
 pub fn active_assignment_starts(conn: &Connection, regime_id: i64) -> Result<Vec<AssignmentStart>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT unit_id, assigned_at, from_period FROM assignment WHERE regime_id = ?1 AND active = 1",
+        "SELECT unit_id, assigned_at, from_period, until_period FROM assignment WHERE regime_id = ?1 AND active = 1",
     )?;
     let rows = stmt.query_map(params![regime_id], |r| {
         Ok(AssignmentStart {
             unit_id: r.get(0)?,
             assigned_at: r.get(1)?,
             from_period: r.get(2)?,
+            until_period: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

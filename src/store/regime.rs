@@ -356,10 +356,14 @@ pub struct Assignment {
     /// The first period the unit reports, when `assign add --from` set it; null: the
     /// first period whose rule deadline had not passed at `assigned_at`.
     pub from_period: Option<String>,
+    /// The first period the unit no longer owes, when `assign remove --from` set it;
+    /// null: no end.
+    pub until_period: Option<String>,
 }
 
 const ASSIGN_SELECT: &str =
-    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active, a.assigned_at, a.from_period
+    "SELECT a.id, g.code, u.code, a.unit_id, u.name, a.rows, a.columns, a.active, a.assigned_at, a.from_period,
+        a.until_period
     FROM assignment a JOIN regime g ON g.id = a.regime_id JOIN unit u ON u.id = a.unit_id";
 
 fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
@@ -376,6 +380,7 @@ fn assign_from(r: &Row<'_>) -> rusqlite::Result<Assignment> {
         active: r.get(7)?,
         assigned_at: r.get(8)?,
         from_period: r.get(9)?,
+        until_period: r.get(10)?,
     })
 }
 
@@ -410,6 +415,21 @@ pub fn assignment(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<Opt
 }
 
 #[allow(clippy::too_many_arguments)]
+/// `assign remove --from`: the assignment ends before `period` (NULL: no end).
+pub fn set_assignment_until(
+    conn: &Connection,
+    id: i64,
+    period: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE assignment SET until_period = ?2, changed_at = ?3 WHERE id = ?1",
+        params![id, period, at],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn upsert_assignment(
     conn: &Connection,
     regime: &str,
@@ -430,7 +450,8 @@ pub fn upsert_assignment(
              assigned_at = CASE WHEN assignment.active = 0 AND excluded.active = 1 THEN excluded.changed_at ELSE assignment.assigned_at END,
              from_period = CASE WHEN excluded.from_period IS NOT NULL THEN excluded.from_period
                                 WHEN assignment.active = 0 AND excluded.active = 1 THEN NULL
-                                ELSE assignment.from_period END",
+                                ELSE assignment.from_period END,
+             until_period = NULL",
         params![format!("{regime}/{unit}"), regime_id, unit_id, rows, cols, active, at, from_period],
     )?;
     Ok(())

@@ -55,6 +55,15 @@ fn act(env: &Env, verb: &str, extra: &[&str]) -> crate::common::Run {
     env.run(&a)
 }
 
+/// `report show`'s `approval_chain` of H99.01's report, and its human table.
+fn shown_chain(env: &Env) -> (Value, String) {
+    let mut a = vec!["report", "show", "KTXH"];
+    a.extend_from_slice(&P);
+    a.extend_from_slice(&["--unit", "H99.01"]);
+    let json = env.json(&a)["approval_chain"].clone();
+    (json, env.run(&a).ok().stdout)
+}
+
 fn status(env: &Env) -> String {
     let mut a = vec!["report", "show", "KTXH"];
     a.extend_from_slice(&P);
@@ -221,8 +230,15 @@ fn a_revision_in_flight_finishes_the_chain_it_was_submitted_under() {
     let env = setup();
     env.json(&["regime", "approval", "KTXH", "--steps", "check,approve"]);
     enter(&env, "120");
+    assert_eq!(shown_chain(&env).0, Value::Null, "a draft has no chain yet");
     act(&env, "submit", &[]).ok();
     assert_eq!(status(&env), "pending_check");
+    let (chain, table) = shown_chain(&env);
+    assert_eq!(chain, "check,approve");
+    assert!(
+        table.contains("Quy trình duyệt") && table.contains("check,approve"),
+        "{table}"
+    );
     // The chain changes to the default: the pending check still stands and passes to
     // approval; the next submission follows the new chain.
     env.login("admin", ADMIN_PW).ok();
@@ -230,11 +246,13 @@ fn a_revision_in_flight_finishes_the_chain_it_was_submitted_under() {
     as_(&env, "kiemtra.01");
     act(&env, "check", &[]).ok();
     assert_eq!(status(&env), "pending_approval");
+    assert_eq!(shown_chain(&env).0, "check,approve");
     as_(&env, "lanhdao.01");
     act(&env, "reject", &["--reason", "Bổ sung diện tích"]).ok();
     enter(&env, "130");
     act(&env, "submit", &[]).ok();
     assert_eq!(status(&env), "pending_approval");
+    assert_eq!(shown_chain(&env).0, "approve");
     as_(&env, "kiemtra.01");
     act(&env, "check", &[]).code(7);
     // A regime on the default chain behaves as before: no checker's step.

@@ -352,7 +352,8 @@ fn an_upgraded_database_gets_a_baseline_and_verifies_clean() {
         "DELETE FROM audit_log WHERE object LIKE 'session:%' OR object LIKE 'password_history:%'
             OR (object = 'key:1' AND detail LIKE '%revoked%');
          DROP INDEX password_history_account; DROP INDEX attachment_revision;
-         ALTER TABLE assignment DROP COLUMN from_period; DROP TABLE outage; DROP TABLE notice;
+         ALTER TABLE assignment DROP COLUMN from_period; ALTER TABLE assignment DROP COLUMN until_period;
+         DROP TABLE outage; DROP TABLE notice;
          DROP TABLE revision_component; DROP TABLE revision_document;
          DROP TABLE exchange_document; DROP TABLE exchange_peer_key;
          DROP TABLE aggregate_transition; DROP TABLE aggregate_revision;

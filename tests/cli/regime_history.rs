@@ -757,3 +757,81 @@ fn a_new_form_from_a_period_leaves_earlier_reports_on_the_old_one() {
     assert_eq!(nov[0]["name"], "Lúa", "{nov}");
     assert_eq!(dec[0]["name"], "Thu từ xuất nhập khẩu", "{dec}");
 }
+
+/// The units `overdue` lists for KTXH `period` on 25 January 2027.
+fn overdue_units(env: &Env, period: &str) -> Vec<String> {
+    let v = env.json(&["--as-of", "2027-01-25T08:00", "overdue", "--regime", "KTXH"]);
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["period"] == period)
+        .map(|o| o["unit"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_assignment_ended_from_a_period_keeps_the_earlier_periods_as_they_were() {
+    let env = province();
+    send(&env, "202611", "2026-11-19T15:00");
+    let before = monitoring(&env);
+    assert!(overdue_units(&env, "202612").contains(&"H99.02".to_string()));
+    let audit_before = env.json(&["audit", "log"]).as_array().unwrap().len();
+
+    // Refused: an unknown period, a unit not assigned; nothing is written.
+    env.run(&[
+        "assign", "remove", "KTXH", "--units", "H99.02", "--from", "2026Q4",
+    ])
+    .code(5);
+    env.run(&[
+        "assign",
+        "remove",
+        "KTXH",
+        "--units",
+        "H99.02,000.00.00.H99",
+        "--from",
+        "202612",
+    ])
+    .code(6);
+    assert_eq!(
+        env.json(&["audit", "log"]).as_array().unwrap().len(),
+        audit_before
+    );
+
+    let done = env.json(&[
+        "assign", "remove", "KTXH", "--units", "H99.02", "--from", "202612",
+    ]);
+    assert_eq!(done["removed"], serde_json::json!(["H99.02"]));
+    assert_eq!(done["from_period"], "202612");
+    // Earlier periods: byte for byte as before.
+    let after = monitoring(&env);
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        assert_eq!(b, a, "output {i} of the earlier period changed");
+    }
+    // From December on the unit is no longer expected, and not named as left out.
+    let dec = overdue_units(&env, "202612");
+    assert!(!dec.contains(&"H99.02".to_string()), "{dec:?}");
+    assert!(
+        dec.contains(&"H99.03".to_string()) || !dec.is_empty(),
+        "{dec:?}"
+    );
+    let r = env.run(&["--as-of", "2027-01-25T08:00", "status", "KTXH", "202612"]);
+    assert!(!r.stdout.contains("H99.02"), "{}", r.stdout);
+    assert!(!r.stderr.contains("H99.02"), "{}", r.stderr);
+    // November still expects it.
+    assert!(overdue_units(&env, "202611").contains(&"H99.02".to_string()));
+    // The assignment says when it ends.
+    let list = env.json(&["assign", "list", "KTXH"]);
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["unit"] == "H99.02")
+        .unwrap()
+        .clone();
+    assert_eq!(row["until_period"], "202612");
+    assert_eq!(row["active"], true);
+    // Assigned again: no end.
+    env.json(&["assign", "add", "KTXH", "--units", "H99.02"]);
+    assert!(overdue_units(&env, "202612").contains(&"H99.02".to_string()));
+    env.run(&["audit", "verify"]).ok();
+}

@@ -38,6 +38,9 @@ pub struct ReportView {
     pub values: Vec<ValueLine>,
     pub attachments: Vec<sql::Attachment>,
     pub signature_valid: Option<bool>,
+    /// The approval chain the latest revision was submitted under (a chain changed
+    /// later does not move it); None while it is a draft.
+    pub approval_chain: Option<crate::domain::workflow::Chain>,
 }
 
 pub fn view(
@@ -103,6 +106,12 @@ pub fn view(
         signature_valid: match last_sent {
             Some(r) => signature_ok(conn, t, r)?,
             None => None,
+        },
+        approval_chain: match latest {
+            Some(r) if r.status != RevisionStatus::Draft => {
+                Some(crate::store::approval::revision_chain(conn, r.id)?)
+            }
+            _ => None,
         },
         attachments: match shown {
             Some(r) => sql::attachments(conn, r.id)?,

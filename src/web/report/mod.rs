@@ -426,6 +426,8 @@ fn flash_text(value: &str, rw: &ReportWords) -> Option<String> {
             "narrative" => rw.flash_narrative,
             "attached" => rw.flash_attached,
             "submitted" => rw.flash_submitted,
+            "submitted_check" => rw.flash_submitted_check,
+            "submitted_data" => rw.flash_submitted_data,
             "approved" => rw.flash_approved,
             "checked" => rw.flash_checked,
             "data_approved" => rw.flash_data_approved,
@@ -434,6 +436,21 @@ fn flash_text(value: &str, rw: &ReportWords) -> Option<String> {
         }
         .to_string(),
     )
+}
+
+/// A submission's flash names the step it went to: the checker (kiểm tra), the leader's
+/// approval of the figures, or the leader's approval, as the regime's chain says.
+fn flash_after(
+    flash: &'static str,
+    status: crate::domain::workflow::RevisionStatus,
+) -> &'static str {
+    match (flash, status) {
+        ("submitted", crate::domain::workflow::RevisionStatus::PendingCheck) => "submitted_check",
+        ("submitted", crate::domain::workflow::RevisionStatus::PendingDataApproval) => {
+            "submitted_data"
+        }
+        _ => flash,
+    }
 }
 
 /// Back to the report page (303), with the flash message's code in a cookie that lives
@@ -566,7 +583,7 @@ async fn step(
     .await;
     match outcome {
         Err(page) => page,
-        Ok(Ok(_)) => done(&n, flash),
+        Ok(Ok(stepped)) => done(&n, flash_after(flash, stepped.status)),
         Ok(Err(e)) => refused(&app, secret, lang, &n, e).await,
     }
 }
@@ -591,5 +608,15 @@ mod tests {
             Some("Đã ký số và gửi.")
         );
         assert_eq!(flash_text("<script>", &words::EN), None);
+        // A submission names the step the chain sends it to.
+        use crate::domain::workflow::RevisionStatus as S;
+        let said = |st| flash_text(flash_after("submitted", st), &words::VI).unwrap();
+        assert_eq!(said(S::PendingApproval), "Đã trình lãnh đạo phê duyệt.");
+        assert_eq!(said(S::PendingCheck), "Đã trình kiểm tra số liệu.");
+        assert_eq!(
+            said(S::PendingDataApproval),
+            "Đã trình lãnh đạo duyệt số liệu."
+        );
+        assert_eq!(flash_after("approved", S::Approved), "approved");
     }
 }

@@ -73,6 +73,10 @@ pub(super) struct ReportWords {
     pub flash_narrative: &'static str,
     pub flash_attached: &'static str,
     pub flash_submitted: &'static str,
+    /// Submitted under a chain whose first step is the checker's.
+    pub flash_submitted_check: &'static str,
+    /// Submitted under a chain whose leader approves the figures first.
+    pub flash_submitted_data: &'static str,
     pub flash_approved: &'static str,
     pub flash_rejected: &'static str,
     pub no_file: &'static str,
@@ -154,6 +158,8 @@ pub(super) static VI: ReportWords = ReportWords {
     flash_narrative: "Đã lưu thuyết minh.",
     flash_attached: "Đã đính kèm tệp.",
     flash_submitted: "Đã trình lãnh đạo phê duyệt.",
+    flash_submitted_check: "Đã trình kiểm tra số liệu.",
+    flash_submitted_data: "Đã trình lãnh đạo duyệt số liệu.",
     flash_approved: "Đã phê duyệt báo cáo.",
     flash_rejected: "Đã từ chối báo cáo; báo cáo trở lại cán bộ nhập liệu.",
     no_file: "Chưa chọn tệp nào để tải lên.",
@@ -235,6 +241,8 @@ pub(super) static EN: ReportWords = ReportWords {
     flash_narrative: "The narrative was saved.",
     flash_attached: "The file was attached.",
     flash_submitted: "Submitted for approval.",
+    flash_submitted_check: "Submitted for checking.",
+    flash_submitted_data: "Submitted to the leader to approve the figures.",
     flash_approved: "The report was approved.",
     flash_rejected: "The report was rejected; it went back to data entry.",
     no_file: "No file was chosen to upload.",
