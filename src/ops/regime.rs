@@ -1168,10 +1168,14 @@ mod tests {
     }
 
     #[test]
-    fn defining_regimes_is_for_the_sysadmin() {
+    fn defining_regimes_is_for_the_sysadmin_and_the_lead_unit() {
         let p = Province::new();
-        let e = add_as(&p, who::PROVINCE_AGGREGATOR, &quarterly("NN-QUY")).unwrap_err();
-        assert_eq!(e.kind, Kind::Denied);
+        // The lead unit's (the office's) aggregator may (Bắc Ninh Art. 7(1a)); a
+        // department's or a commune's staff may not.
+        for w in [who::DEPARTMENT_LEADER, who::COMMUNE_CLERK, who::VIEWER] {
+            let e = add_as(&p, w, &quarterly("NN-QUY")).unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{w}");
+        }
         let e = p.read(who::VIEWER, |tx, _| find(tx, "NN-QUY")).unwrap_err();
         assert_eq!(e.kind, Kind::NotFound);
     }

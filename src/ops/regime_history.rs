@@ -584,9 +584,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_sysadmin_changes_a_regime_and_never_its_judged_past() {
+    fn only_the_sysadmin_or_lead_unit_changes_a_regime_and_never_its_judged_past() {
         let p = Province::new();
-        for who in [who::PROVINCE_AGGREGATOR, who::VIEWER, who::COMMUNE_LEADER] {
+        for who in [who::DEPARTMENT_LEADER, who::VIEWER, who::COMMUNE_LEADER] {
             let e = update_as(&p, who, &amend("202612", "day:18")).unwrap_err();
             assert_eq!(e.kind, Kind::Denied, "{who}");
         }
