@@ -110,6 +110,24 @@ impl Actor {
             || (self.manages(unit, tree) && grants.iter().all(|g| self.could_grant(g, tree)))
     }
 
+    /// May the actor set up (define, change, assign, open windows of) a regime led by
+    /// `lead`? Bắc Ninh Art. 7(1a) gives the lead unit (đơn vị chủ trì) the creation of
+    /// its forms and their assignment to units; Đồng Tháp Art. 15(1) gives set-up to the
+    /// administration accounts. So: sysadmin everywhere, an aggregator whose grant covers
+    /// the lead unit and the regime, or a unit_admin whose subtree holds the lead unit.
+    pub fn designs(&self, lead: i64, regime: &str, tree: &UnitTree) -> bool {
+        self.holds_for_regime(Role::Aggregator, lead, regime, tree)
+            || self.holds(Role::UnitAdmin, lead, tree)
+    }
+
+    /// Could the actor set up a regime of some unit at all (checked before looking
+    /// anything up, so an outsider learns nothing)?
+    pub fn designs_somewhere(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Sysadmin | Role::UnitAdmin | Role::Aggregator))
+    }
+
     pub fn require(&self, allowed: bool, what: Msg) -> Result<()> {
         if allowed {
             return Ok(());
@@ -214,6 +232,32 @@ mod tests {
         assert!(!v.may_act_on(&t, 4, &[]));
         let s = actor(vec![grant(Role::Sysadmin, 1)]);
         assert!(s.may_act_on(&t, 2, &[grant(Role::Sysadmin, 1)]));
+    }
+
+    #[test]
+    fn lead_units_design_only_inside_their_scope() {
+        let t = tree();
+        let agg = actor(vec![grant(Role::Aggregator, 3)]);
+        assert!(agg.designs(3, "KTXH", &t) && agg.designs(4, "KTXH", &t));
+        assert!(!agg.designs(2, "KTXH", &t) && !agg.designs(1, "KTXH", &t));
+        let scoped = actor(vec![Grant {
+            role: Role::Aggregator,
+            unit_id: 3,
+            regimes: Some(vec!["KTXH".into()]),
+        }]);
+        assert!(scoped.designs(3, "KTXH", &t) && !scoped.designs(3, "NS", &t));
+        let ua = actor(vec![grant(Role::UnitAdmin, 3)]);
+        assert!(ua.designs(4, "NS", &t) && !ua.designs(2, "NS", &t));
+        for r in [
+            Role::Approver,
+            Role::DataEntry,
+            Role::Checker,
+            Role::Sender,
+            Role::Viewer,
+        ] {
+            let a = actor(vec![grant(r, 1)]);
+            assert!(!a.designs(3, "KTXH", &t) && !a.designs_somewhere());
+        }
     }
 
     #[test]

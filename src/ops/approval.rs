@@ -48,7 +48,7 @@ pub fn show(conn: &Connection, code: &str) -> Result<ApprovalChain> {
     Ok(ApprovalChain::of(r.code, sql::regime_chain(conn, r.id)?))
 }
 
-/// Sets the regime's chain (sysadmin). Revisions already submitted finish the chain
+/// Sets the regime's chain (sysadmin or the lead unit's set-up accounts). Revisions already submitted finish the chain
 /// they were submitted under; the next submission follows the new one.
 pub fn set(
     conn: &Connection,
@@ -57,11 +57,16 @@ pub fn set(
     code: &str,
     steps: &str,
 ) -> Result<ApprovalChain> {
-    actor.require_sysadmin(Msg::new(
-        "đặt quy trình phê duyệt của chế độ báo cáo",
-        "set a regime's approval chain",
-    ))?;
     let r = super::regime::find(conn, code)?;
+    super::regime::require_lead(
+        actor,
+        conn,
+        &r,
+        Msg::new(
+            format!("đặt quy trình phê duyệt của chế độ báo cáo {}", r.code),
+            format!("set the approval chain of regime {}", r.code),
+        ),
+    )?;
     let chain: Chain = steps.parse().map_err(|_| {
         let list = Chain::ALL.map(Chain::as_str).join(" | ");
         Error::new(

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Role};
+use crate::auth::permission::Actor;
 use crate::domain::outline::{self, Finding, Outline, ParseError, Problem};
 use crate::error::{Error, Kind, Msg, Result};
 use crate::form::FormKind;
@@ -83,11 +83,12 @@ fn parse_error(e: ParseError) -> Error {
     Error::new(Kind::Invalid, msg)
 }
 
-/// May the actor change this regime's outline? Its lead unit's aggregator (or sysadmin).
+/// May the actor change this regime's outline? Its lead unit's set-up accounts
+/// ([`Actor::designs`]) or the sysadmin.
 fn require_lead(conn: &Connection, actor: &Actor, r: &Regime) -> Result<()> {
     let tree = units::tree(conn)?;
     actor.require(
-        actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree),
+        actor.designs(r.lead_unit_id, &r.code, &tree),
         Msg::new(
             format!("đặt mẫu đề cương của chế độ {}", r.code),
             format!("set the outline of regime {}", r.code),

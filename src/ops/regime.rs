@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::audit::Recorder;
-use crate::auth::permission::{Actor, Role};
+use crate::auth::permission::Actor;
 use crate::clock;
 use crate::domain::calendar::WorkCalendar;
 use crate::domain::deadline::{self, DeadlineRule, Roll};
@@ -113,10 +113,13 @@ pub fn add(
     i: &RegimeInput,
     today: Date,
 ) -> Result<Regime> {
-    actor.require_sysadmin(Msg::new(
-        "khai báo chế độ báo cáo (chỉ quản trị hệ thống)",
-        "define regimes (sysadmin only)",
-    ))?;
+    actor.require(
+        actor.designs_somewhere(),
+        Msg::new(
+            "khai báo chế độ báo cáo (quản trị hệ thống, quản trị hoặc tổng hợp của đơn vị chủ trì)",
+            "define regimes (sysadmin, or a unit admin or aggregator of the lead unit)",
+        ),
+    )?;
     let code = input::code(&i.code)?;
     if sql::by_code(conn, &code)?.is_some() {
         return Err(invalid(
@@ -126,6 +129,20 @@ pub fn add(
     }
     let form = crate::ops::form::load(conn, &i.form, None)?;
     let lead = crate::ops::unit::find(conn, &i.lead)?;
+    // A lead unit defines its own regimes only (Bắc Ninh Art. 7(1a)).
+    actor.require(
+        actor.designs(lead.id, &code, &units::tree(conn)?),
+        Msg::new(
+            format!(
+                "khai báo chế độ {code} do đơn vị {} chủ trì, ngoài phạm vi của mình",
+                lead.code
+            ),
+            format!(
+                "define regime {code} led by unit {}, outside its scope",
+                lead.code
+            ),
+        ),
+    )?;
     if lead.status != "active" {
         let c = &lead.code;
         return Err(Error::new(
@@ -270,8 +287,16 @@ pub(crate) fn parse_deadline_at(s: &str) -> Result<jiff::Timestamp> {
 }
 
 pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> Result<Regime> {
-    actor.require_sysadmin(Msg::new("ngừng chế độ báo cáo", "retire regimes"))?;
     let mut r = find(conn, code)?;
+    require_lead(
+        actor,
+        conn,
+        &r,
+        Msg::new(
+            format!("ngừng chế độ báo cáo {}", r.code),
+            format!("retire regime {}", r.code),
+        ),
+    )?;
     if r.status == "retired" {
         let c = &r.code;
         return Err(Error::new(
@@ -608,14 +633,12 @@ pub fn period_info(
     })
 }
 
-/// Who may manage a regime's assignments and windows: sysadmin, or an aggregator of
-/// the lead unit.
-fn require_lead(actor: &Actor, conn: &Connection, r: &Regime, what: Msg) -> Result<()> {
+/// Who may retire a regime and manage its assignments and windows: sysadmin, or the
+/// set-up accounts of its lead unit ([`Actor::designs`]: Bắc Ninh Art. 7(1a), Đồng Tháp
+/// Art. 15(1)).
+pub(crate) fn require_lead(actor: &Actor, conn: &Connection, r: &Regime, what: Msg) -> Result<()> {
     let tree = units::tree(conn)?;
-    actor.require(
-        actor.holds_for_regime(Role::Aggregator, r.lead_unit_id, &r.code, &tree),
-        what,
-    )
+    actor.require(actor.designs(r.lead_unit_id, &r.code, &tree), what)
 }
 
 pub struct AssignInput {
@@ -1169,10 +1192,14 @@ mod tests {
     }
 
     #[test]
-    fn defining_regimes_is_for_the_sysadmin() {
+    fn defining_regimes_is_for_the_sysadmin_and_the_lead_unit() {
         let p = Province::new();
-        let e = add_as(&p, who::PROVINCE_AGGREGATOR, &quarterly("NN-QUY")).unwrap_err();
-        assert_eq!(e.kind, Kind::Denied);
+        // The lead unit's (the office's) aggregator may (Bắc Ninh Art. 7(1a)); a
+        // department's or a commune's staff may not.
+        for w in [who::DEPARTMENT_LEADER, who::COMMUNE_CLERK, who::VIEWER] {
+            let e = add_as(&p, w, &quarterly("NN-QUY")).unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{w}");
+        }
         let e = p.read(who::VIEWER, |tx, _| find(tx, "NN-QUY")).unwrap_err();
         assert_eq!(e.kind, Kind::NotFound);
     }

@@ -26,10 +26,11 @@ use crate::ops::regime::{
 };
 use crate::store::regime::{self as sql, Regime, Request, Version};
 
-/// Who may define and change regimes and their requests: the sysadmin. The one place
-/// to widen when defining is delegated.
-pub fn require_define(actor: &Actor, what: Msg) -> Result<()> {
-    actor.require_sysadmin(what)
+/// Who may change a regime and its requests: the sysadmin, or the set-up accounts of
+/// its lead unit ([`Actor::designs`]; Bắc Ninh Art. 7(1a), Đồng Tháp Art. 15(1)).
+pub fn require_define(conn: &Connection, actor: &Actor, r: &Regime, what: Msg) -> Result<()> {
+    let tree = crate::store::unit::tree(conn)?;
+    actor.require(actor.designs(r.lead_unit_id, &r.code, &tree), what)
 }
 
 fn invalid(vi: String, en: String) -> Error {
@@ -126,14 +127,16 @@ fn reports_from(conn: &Connection, r: &Regime, from: &str) -> Result<Vec<String>
 
 /// `regime update`: amends, supplements or abolishes a regime from a period on.
 pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> Result<RegimeAt> {
+    let mut r = find(conn, &c.regime)?;
     require_define(
+        conn,
         actor,
+        &r,
         Msg::new(
-            "sửa đổi, bổ sung, bãi bỏ chế độ báo cáo (chỉ quản trị hệ thống)",
-            "amend, supplement or abolish regimes (sysadmin only)",
+            format!("sửa đổi, bổ sung, bãi bỏ chế độ báo cáo {} (quản trị hệ thống hoặc đơn vị chủ trì)", r.code),
+            format!("amend, supplement or abolish regime {} (sysadmin or its lead unit)", r.code),
         ),
     )?;
-    let mut r = find(conn, &c.regime)?;
     let code = r.code.clone();
     if r.status != "active" {
         return Err(state(
@@ -261,6 +264,20 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
     }
     if let Some(l) = &c.lead {
         let lead = crate::ops::unit::find(conn, l)?;
+        let tree = crate::store::unit::tree(conn)?;
+        actor.require(
+            actor.designs(lead.id, &code, &tree),
+            Msg::new(
+                format!(
+                    "chuyển chế độ {code} cho đơn vị chủ trì {} ngoài phạm vi của mình",
+                    lead.code
+                ),
+                format!(
+                    "hand regime {code} to lead unit {}, outside its scope",
+                    lead.code
+                ),
+            ),
+        )?;
         if lead.status != "active" {
             let lc = &lead.code;
             return Err(state(
@@ -356,14 +373,16 @@ pub fn add_request(
     rec: &Recorder,
     i: &RequestInput,
 ) -> Result<Request> {
+    let r = find(conn, &i.regime)?;
     require_define(
+        conn,
         actor,
+        &r,
         Msg::new(
-            "yêu cầu báo cáo chuyên đề, đột xuất (chỉ quản trị hệ thống)",
-            "request thematic or ad hoc reports (sysadmin only)",
+            format!("yêu cầu báo cáo chuyên đề, đột xuất theo chế độ {} (quản trị hệ thống hoặc đơn vị chủ trì)", r.code),
+            format!("request thematic or ad hoc reports of regime {} (sysadmin or its lead unit)", r.code),
         ),
     )?;
-    let r = find(conn, &i.regime)?;
     let code = r.code.clone();
     require_requests(&r)?;
     if r.status != "active" {
@@ -462,14 +481,22 @@ pub fn cancel_request(
     period: &str,
     reason: &str,
 ) -> Result<Request> {
+    let r = find(conn, code)?;
     require_define(
+        conn,
         actor,
+        &r,
         Msg::new(
-            "hủy yêu cầu báo cáo (chỉ quản trị hệ thống)",
-            "cancel report requests (sysadmin only)",
+            format!(
+                "hủy yêu cầu báo cáo của chế độ {} (quản trị hệ thống hoặc đơn vị chủ trì)",
+                r.code
+            ),
+            format!(
+                "cancel report requests of regime {} (sysadmin or its lead unit)",
+                r.code
+            ),
         ),
     )?;
-    let r = find(conn, code)?;
     require_requests(&r)?;
     let p = period_named(&r, period)?.to_string();
     let reason = input::name("Lý do", "Reason", reason, 1000)?;
@@ -557,9 +584,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_sysadmin_changes_a_regime_and_never_its_judged_past() {
+    fn only_the_sysadmin_or_lead_unit_changes_a_regime_and_never_its_judged_past() {
         let p = Province::new();
-        for who in [who::PROVINCE_AGGREGATOR, who::VIEWER, who::COMMUNE_LEADER] {
+        for who in [who::DEPARTMENT_LEADER, who::VIEWER, who::COMMUNE_LEADER] {
             let e = update_as(&p, who, &amend("202612", "day:18")).unwrap_err();
             assert_eq!(e.kind, Kind::Denied, "{who}");
         }

@@ -13,6 +13,7 @@ mod cron_scripts;
 mod dashboard;
 mod data_use;
 mod deadline_rules;
+mod delegated_setup;
 mod dhis2;
 mod exchange;
 mod federation;

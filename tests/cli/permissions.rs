@@ -407,6 +407,9 @@ fn the_whole_command_role_table_holds() {
         sysadmin: true,
     };
     let ua: &'static [&'static str] = &["unit_admin"];
+    // Set-up of a regime led by H99.01: its aggregator and its unit_admin (Bắc Ninh
+    // Art. 7(1a), Đồng Tháp Art. 15(1)); the province's regimes stay the sysadmin's.
+    let setup: &'static [&'static str] = &["unit_admin", "aggregator"];
     let lead: &'static [&'static str] = &["aggregator"];
     let agg_view: &'static [&'static str] = &["aggregator", "viewer"];
     let own_view: &'static [&'static str] = &["aggregator", "approver", "viewer"];
@@ -589,10 +592,62 @@ fn the_whole_command_role_table_holds() {
                 "--frequency",
                 "monthly",
             ],
+            setup,
+        ),
+        // A regime led by the province: outside every lead unit's scope.
+        row(
+            &[
+                "regime",
+                "add",
+                "--code",
+                "R3",
+                "--name",
+                "Báo cáo của tỉnh",
+                "--form",
+                "KTXH01",
+                "--lead",
+                "000.00.00.H99",
+                "--frequency",
+                "monthly",
+            ],
             NONE,
         ),
+        row(&["regime", "retire", "R"], setup),
         row(&["regime", "retire", "TINH"], NONE),
-        // Changing regimes and requesting thematic reports: the sysadmin only.
+        // Changing regimes and requesting thematic reports: the lead unit's set-up
+        // accounts for its own regimes, never another's nor a hand-over outside scope.
+        row(
+            &[
+                "regime",
+                "update",
+                "TINH",
+                "--from",
+                "202701",
+                "--deadline",
+                "day:18",
+                "--decision",
+                "Quyết định 215/QĐ-UBND",
+                "--reason",
+                "Rút ngắn thời hạn",
+            ],
+            NONE,
+        ),
+        row(
+            &[
+                "regime",
+                "update",
+                "R",
+                "--from",
+                "202701",
+                "--lead",
+                "000.00.00.H99",
+                "--decision",
+                "Quyết định 215/QĐ-UBND",
+                "--reason",
+                "Chuyển đơn vị chủ trì",
+            ],
+            NONE,
+        ),
         row(
             &[
                 "regime",
@@ -607,7 +662,7 @@ fn the_whole_command_role_table_holds() {
                 "--reason",
                 "Rút ngắn thời hạn",
             ],
-            NONE,
+            setup,
         ),
         row(
             &[
@@ -626,20 +681,20 @@ fn the_whole_command_role_table_holds() {
                 "--reason",
                 "Báo cáo nhanh",
             ],
-            NONE,
+            setup,
         ),
         row(
             &[
                 "regime", "request", "cancel", "CD", "--period", "2026CD2", "--reason", "Trùng",
             ],
-            NONE,
+            setup,
         ),
-        // Outline templates: set and cleared by the lead unit's aggregator, read by all.
+        // Outline templates: set and cleared by the lead unit's set-up accounts, read by all.
         row(
             &["regime", "outline", "set", "R", "--file", &outline_txt],
-            lead,
+            setup,
         ),
-        row(&["regime", "outline", "clear", "R"], lead),
+        row(&["regime", "outline", "clear", "R"], setup),
         row(
             &["regime", "outline", "set", "TINH", "--file", &outline_txt],
             NONE,
@@ -659,9 +714,9 @@ fn the_whole_command_role_table_holds() {
             &["form", "export-template", "KTXH01", "--out", "mau.xlsx"],
             ALL,
         ),
-        // assign, window: the aggregator of the regime's lead unit.
-        row(&["assign", "remove", "R", "--units", "Z6"], lead),
-        row(&["assign", "add", "R", "--units", "H99.01"], lead),
+        // assign, window: the set-up accounts (aggregator, unit_admin) of the lead unit.
+        row(&["assign", "remove", "R", "--units", "Z6"], setup),
+        row(&["assign", "add", "R", "--units", "H99.01"], setup),
         row(
             &[
                 "window",
@@ -672,7 +727,7 @@ fn the_whole_command_role_table_holds() {
                 "--reason",
                 "Gia hạn",
             ],
-            lead,
+            setup,
         ),
         row(
             &[
@@ -684,7 +739,7 @@ fn the_whole_command_role_table_holds() {
                 "--reason",
                 "Khoá sổ",
             ],
-            lead,
+            setup,
         ),
         row(&["assign", "remove", "TINH", "--units", "H99.01"], NONE),
         // The reporting unit's data_entry.
@@ -735,7 +790,8 @@ fn the_whole_command_role_table_holds() {
         ),
         // A regime's chain: anyone reads it, the sysadmin sets it.
         row(&["regime", "approval", "R"], ALL),
-        row(&["regime", "approval", "R", "--steps", "approve"], NONE),
+        row(&["regime", "approval", "R", "--steps", "approve"], setup),
+        row(&["regime", "approval", "TINH", "--steps", "approve"], NONE),
         Row {
             pre: vec![with(&["account", "key", "generate"], &[])],
             ..cell(&["report", "send", "R"], &r("Z3"), &["sender"])

@@ -138,9 +138,10 @@ fn an_amended_deadline_leaves_the_past_as_it_was_and_moves_the_future() {
     let dec_before = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
     assert_eq!(dec_before["deadline"], "2026-12-21T23:59:59+07:00");
 
-    // Only the sysadmin changes regimes; refused changes write nothing.
+    // Only the sysadmin and the lead unit's set-up accounts change regimes (a reporting
+    // unit's approver is refused); refused changes write nothing.
     env.now = Some("2026-11-25T09:00:00+07:00".into());
-    as_(&env, "tonghop");
+    as_(&env, "lanhdao.01");
     update(&env, &["--from", "202612", "--deadline", "day:18"]).code(4);
     env.login("admin", ADMIN_PW).ok();
     // From a period already due or with reports: refused, the past stays judged.
@@ -469,9 +470,10 @@ fn a_thematic_regime_takes_many_requests_each_a_period() {
         .unwrap()
         .iter()
         .all(|o| o["period"] != "2026CD3"));
-    // Requests are the sysadmin's.
-    let pw = env.account("tonghop", "000.00.00.H99", &["aggregator"]);
-    env.login("tonghop", &pw).ok();
+    // Requests are the sysadmin's and the lead unit's: a department's aggregator, outside
+    // the province (the lead unit), is refused.
+    let pw = env.account("tonghop.stc", "000.01.00.H99", &["aggregator"]);
+    env.login("tonghop.stc", &pw).ok();
     env.run_in(
         &["passwd", "--password-stdin"],
         Some(&format!("{pw}\n{PW}\n")),
