@@ -453,7 +453,12 @@ fn more_words(key: &str, code: &str, lang: Lang) -> Option<&'static str> {
         ("channel", "system", "qua hệ thống", "through the system"),
         ("integrity", "ok", "đạt", "passed"),
         // A regime's approval chain (`regime approval`).
-        ("steps", "approve", "lãnh đạo phê duyệt", "the leader approves"),
+        (
+            "steps",
+            "approve",
+            "lãnh đạo phê duyệt",
+            "the leader approves",
+        ),
         (
             "steps",
             "check,approve",
