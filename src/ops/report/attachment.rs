@@ -25,15 +25,7 @@ fn readable_revision(
             format!("read the attachments of report {}", t.reference()),
         ),
     )?;
-    let no_report = || {
-        Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        )
-    };
+    let no_report = || t.no_report();
     let report_id =
         sql::report_id(conn, t.regime.id, t.unit.id, &t.period)?.ok_or_else(no_report)?;
     let revs = sql::revisions(conn, report_id)?;

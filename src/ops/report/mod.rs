@@ -101,6 +101,17 @@ impl Target {
     pub fn reference(&self) -> String {
         format!("{}/{}/{}", self.regime.code, self.unit.code, self.period)
     }
+
+    /// The refusal of a command that needs the report when none was started.
+    pub fn no_report(&self) -> Error {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Chưa có báo cáo {}", self.reference()),
+                format!("No report {} yet", self.reference()),
+            ),
+        )
+    }
 }
 
 pub use crate::domain::workflow::{Action, ReportStatus, RevisionStatus, Timeliness};

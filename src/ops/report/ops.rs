@@ -95,13 +95,7 @@ pub fn verify(
 ) -> Result<Verified> {
     let t = &which.readable(conn, actor)?;
     let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
-        return Err(Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        ));
+        return Err(t.no_report());
     };
     let revs = sql::revisions(conn, report_id)?;
     let rev = match revision {
@@ -533,15 +527,7 @@ pub fn to_sign(conn: &Connection, actor: &Actor, which: &Which) -> Result<ToSign
             format!("{} report {}", v.en, t.reference()),
         ),
     )?;
-    let no_report = || {
-        Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        )
-    };
+    let no_report = || t.no_report();
     let report_id =
         sql::report_id(conn, t.regime.id, t.unit.id, &t.period)?.ok_or_else(no_report)?;
     let rev = sql::revisions(conn, report_id)?

@@ -132,13 +132,7 @@ pub fn values_of(
     revision: Option<i64>,
 ) -> Result<(Revision, ValueMap)> {
     let Some(report_id) = sql::report_id(conn, t.regime.id, t.unit.id, &t.period)? else {
-        return Err(Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        ));
+        return Err(t.no_report());
     };
     let revs = sql::revisions(conn, report_id)?;
     let rev = match revision {

@@ -100,13 +100,7 @@ pub fn act(
         ));
     }
     let (Some(report_id), Some(mut rev)) = (report_id, revs.last().cloned()) else {
-        return Err(Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        ));
+        return Err(t.no_report());
     };
     let from = rev.status;
     // A submission follows the regime's chain now and keeps it; every later step the
@@ -549,13 +543,7 @@ pub fn enter_offline_figures(
         None => None,
     };
     let Some(mut rev) = last else {
-        return Err(Error::new(
-            Kind::NotFound,
-            Msg::new(
-                format!("Chưa có báo cáo {}", t.reference()),
-                format!("No report {} yet", t.reference()),
-            ),
-        ));
+        return Err(t.no_report());
     };
     let (true, Some(doc)) = (
         rev.status == RevisionStatus::Sent && rev.channel.as_deref() == Some("offline"),
