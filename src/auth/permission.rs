@@ -115,9 +115,27 @@ impl Actor {
     /// its forms and their assignment to units; Đồng Tháp Art. 15(1) gives set-up to the
     /// administration accounts. So: sysadmin everywhere, an aggregator whose grant covers
     /// the lead unit and the regime, or a unit_admin whose subtree holds the lead unit.
+    /// A grant on the province itself reaches only the regimes the province leads: an
+    /// office that aggregates the whole province (the statistics office) does not lead
+    /// the departments' regimes.
     pub fn designs(&self, lead: i64, regime: &str, tree: &UnitTree) -> bool {
-        self.holds_for_regime(Role::Aggregator, lead, regime, tree)
-            || self.holds(Role::UnitAdmin, lead, tree)
+        self.is_sysadmin()
+            || self.grants.iter().any(|g| {
+                let fits = match g.role {
+                    Role::UnitAdmin => true,
+                    Role::Aggregator => g
+                        .regimes
+                        .as_ref()
+                        .is_none_or(|rs| rs.iter().any(|r| r == regime)),
+                    _ => false,
+                };
+                let province = tree.parent.get(&g.unit_id).copied().flatten().is_none();
+                let reaches = match province {
+                    true => lead == g.unit_id,
+                    false => tree.within(lead, g.unit_id),
+                };
+                fits && reaches
+            })
     }
 
     /// Could the actor set up a regime of some unit at all (checked before looking
@@ -248,6 +266,13 @@ mod tests {
         assert!(scoped.designs(3, "KTXH", &t) && !scoped.designs(3, "NS", &t));
         let ua = actor(vec![grant(Role::UnitAdmin, 3)]);
         assert!(ua.designs(4, "NS", &t) && !ua.designs(2, "NS", &t));
+        // Grants on the province itself reach the province's own regimes, not those
+        // its departments lead.
+        for r in [Role::Aggregator, Role::UnitAdmin] {
+            let wide = actor(vec![grant(r, 1)]);
+            assert!(wide.designs(1, "KTXH", &t) && !wide.designs(2, "KTXH", &t));
+        }
+        assert!(actor(vec![grant(Role::Sysadmin, 1)]).designs(2, "KTXH", &t));
         for r in [
             Role::Approver,
             Role::DataEntry,
