@@ -227,6 +227,24 @@ impl Env {
             .to_string()
     }
 
+    /// Adds `staff` (username, unit, role), each of whom signs in once and sets the
+    /// password `pw` as a person must; the admin is signed in again after.
+    pub fn add_staff(&self, staff: &[(&str, &str, &str)], pw: &str) {
+        let made: Vec<(&str, String)> = staff
+            .iter()
+            .map(|(u, unit, role)| (*u, self.account(u, unit, &[role])))
+            .collect();
+        for (u, initial) in made {
+            self.login(u, &initial).ok();
+            self.run_in(
+                &["passwd", "--password-stdin"],
+                Some(&format!("{initial}\n{pw}\n")),
+            )
+            .ok();
+        }
+        self.login("admin", ADMIN_PW).ok();
+    }
+
     /// Runs `f` signed in as another account, then signs the admin back in.
     pub fn as_user<T>(&self, user: &str, pw: &str, f: impl FnOnce() -> T) -> T {
         self.login(user, pw).ok();

@@ -14,26 +14,16 @@ fn province() -> Env {
     let mut env = Env::with_province();
     env.now = Some("2026-11-02T08:00:00+07:00".into());
     env.add_ktxh_regime();
-    let staff = [
-        ("nhap.01", "H99.01", "data_entry"),
-        ("lanhdao.01", "H99.01", "approver"),
-        ("gui.01", "H99.01", "sender"),
-        ("tonghop", "000.00.00.H99", "aggregator"),
-        ("tonghop.02", "H99.02", "aggregator"),
-    ];
-    let passwords: Vec<(String, &str)> = staff
-        .iter()
-        .map(|(u, unit, role)| (env.account(u, unit, &[role]), *u))
-        .collect();
-    for (pw, u) in passwords {
-        env.login(u, &pw).ok();
-        env.run_in(
-            &["passwd", "--password-stdin"],
-            Some(&format!("{pw}\n{PW}\n")),
-        )
-        .ok();
-    }
-    env.login("admin", ADMIN_PW).ok();
+    env.add_staff(
+        &[
+            ("nhap.01", "H99.01", "data_entry"),
+            ("lanhdao.01", "H99.01", "approver"),
+            ("gui.01", "H99.01", "sender"),
+            ("tonghop", "000.00.00.H99", "aggregator"),
+            ("tonghop.02", "H99.02", "aggregator"),
+        ],
+        PW,
+    );
     env.now = Some("2026-12-18T09:00:00+07:00".into());
     env
 }
