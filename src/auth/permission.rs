@@ -120,22 +120,55 @@ impl Actor {
     /// the departments' regimes.
     pub fn designs(&self, lead: i64, regime: &str, tree: &UnitTree) -> bool {
         self.is_sysadmin()
-            || self.grants.iter().any(|g| {
-                let fits = match g.role {
-                    Role::UnitAdmin => true,
-                    Role::Aggregator => g
-                        .regimes
+            || self.design_grants().any(|g| {
+                let fits = g.role == Role::UnitAdmin
+                    || g.regimes
                         .as_ref()
-                        .is_none_or(|rs| rs.iter().any(|r| r == regime)),
-                    _ => false,
-                };
-                let province = tree.parent.get(&g.unit_id).copied().flatten().is_none();
-                let reaches = match province {
-                    true => lead == g.unit_id,
-                    false => tree.within(lead, g.unit_id),
-                };
-                fits && reaches
+                        .is_none_or(|rs| rs.iter().any(|r| r == regime));
+                fits && Self::design_reaches(g, lead, tree)
             })
+    }
+
+    /// The grants that set things up: unit_admin and aggregator.
+    fn design_grants(&self) -> impl Iterator<Item = &Grant> {
+        self.grants
+            .iter()
+            .filter(|g| matches!(g.role, Role::UnitAdmin | Role::Aggregator))
+    }
+
+    /// Does a set-up grant reach `unit`? Its subtree, except that a grant on the
+    /// province itself reaches only the province (see [`designs`](Self::designs)).
+    fn design_reaches(g: &Grant, unit: i64, tree: &UnitTree) -> bool {
+        match tree.parent.get(&g.unit_id).copied().flatten() {
+            None => unit == g.unit_id,
+            Some(_) => tree.within(unit, g.unit_id),
+        }
+    }
+
+    /// May the actor define, change or retire indicators and forms owned by `owner`
+    /// (`None`: the province-wide catalogue)? Ninh Bình Art. 10(1a), 11 give a unit's
+    /// administration and aggregation accounts their unit's indicators and forms. The
+    /// same reach as [`designs`](Self::designs), any regime: sysadmin everywhere and
+    /// alone on the province-wide catalogue; an aggregator or unit_admin for units its
+    /// grant reaches (a grant on the province reaches only items the province owns).
+    pub fn owns_catalogue(&self, owner: Option<i64>, tree: &UnitTree) -> bool {
+        self.is_sysadmin()
+            || owner.is_some_and(|u| {
+                self.design_grants()
+                    .any(|g| Self::design_reaches(g, u, tree))
+            })
+    }
+
+    /// The owner a non-sysadmin's new catalogue item gets without `--owner`: the unit of
+    /// its set-up grants when they are all on one unit.
+    pub fn default_owner(&self) -> Option<i64> {
+        let mut units: Vec<i64> = self.design_grants().map(|g| g.unit_id).collect();
+        units.sort_unstable();
+        units.dedup();
+        match units.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// Could the actor set up a regime of some unit at all (checked before looking
@@ -282,6 +315,34 @@ mod tests {
         ] {
             let a = actor(vec![grant(r, 1)]);
             assert!(!a.designs(3, "KTXH", &t) && !a.designs_somewhere());
+        }
+    }
+
+    #[test]
+    fn catalogue_owners_are_the_units_a_set_up_grant_reaches() {
+        let t = tree();
+        let agg = actor(vec![Grant {
+            role: Role::Aggregator,
+            unit_id: 3,
+            regimes: Some(vec!["KTXH".into()]),
+        }]);
+        assert!(agg.owns_catalogue(Some(3), &t) && agg.owns_catalogue(Some(4), &t));
+        assert!(!agg.owns_catalogue(Some(2), &t) && !agg.owns_catalogue(Some(1), &t));
+        assert!(!agg.owns_catalogue(None, &t));
+        assert_eq!(agg.default_owner(), Some(3));
+        // The province's own grant: items the province owns, never the departments'
+        // nor the province-wide catalogue.
+        let wide = actor(vec![grant(Role::Aggregator, 1), grant(Role::UnitAdmin, 1)]);
+        assert!(wide.owns_catalogue(Some(1), &t));
+        assert!(!wide.owns_catalogue(Some(2), &t) && !wide.owns_catalogue(None, &t));
+        assert_eq!(wide.default_owner(), Some(1));
+        let two = actor(vec![grant(Role::Aggregator, 2), grant(Role::UnitAdmin, 3)]);
+        assert_eq!(two.default_owner(), None);
+        let s = actor(vec![grant(Role::Sysadmin, 1)]);
+        assert!(s.owns_catalogue(None, &t) && s.owns_catalogue(Some(4), &t));
+        for r in [Role::Approver, Role::DataEntry, Role::Viewer] {
+            let a = actor(vec![grant(r, 3)]);
+            assert!(!a.owns_catalogue(Some(3), &t) && a.default_owner().is_none());
         }
     }
 

@@ -13,7 +13,8 @@ use crate::ops::form::{self, Source};
 
 #[derive(Debug, Subcommand)]
 pub enum FormCmd {
-    /// Import a template (.xlsx) as a new form version, or check it with --dry-run.
+    /// Import a template (.xlsx) as a new form version, or check it with --dry-run
+    /// (sysadmin; a unit admin or aggregator for its own unit's forms).
     Import(ImportArgs),
     /// Show a form's definition (the latest version unless --version).
     #[command(disable_version_flag = true)]
@@ -43,6 +44,11 @@ pub struct ImportArgs {
     /// Show what would be stored; write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// The owning unit of a new form code (a later version keeps the code's owner):
+    /// default the province-wide catalogue for the sysadmin, else the unit of the
+    /// account's set-up grants; a unit admin or aggregator may name only its scope.
+    #[arg(long, value_name = "UNIT")]
+    owner: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -114,7 +120,15 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
     })?;
     let source = a.file.file_name().map(|n| n.to_string_lossy().into_owned());
     let done = ctx.write(|tx, actor, rec| {
-        form::import(tx, actor, rec, imported, source.as_deref(), a.dry_run)
+        form::import(
+            tx,
+            actor,
+            rec,
+            imported,
+            source.as_deref(),
+            a.owner.as_deref(),
+            a.dry_run,
+        )
     })?;
     // A table lists the warnings itself; JSON and CSV readers get them on stderr too.
     if ctx.out.format != crate::output::Format::Table {
@@ -134,6 +148,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> Result<()> {
         fields![
             ("code", "Mã biểu", "Code"),
             ("version", "Phiên bản", "Version"),
+            ("owner_unit", "Đơn vị sở hữu", "Owner"),
             ("dry_run", "Chạy thử", "Dry run"),
             ("unchanged", "Không đổi", "Unchanged"),
             ("form_no", "Số hiệu biểu", "Form number"),
@@ -186,16 +201,26 @@ impl<'a> From<&'a Row> for RowLine<'a> {
 fn show(ctx: &Ctx, a: ShowArgs) -> Result<()> {
     let form = ctx.read(|tx, _| form::load(tx, &a.code, a.version))?;
     if ctx.out.is_json() {
+        // The definition exactly as `form import --mapping` reads it; `form list` gives
+        // the owner.
         return ctx.out.emit(&serde_json::to_value(&form)?, &[]);
     }
+    let owner = ctx.read(|tx, _| form::owner_unit(tx, &form.code))?;
+    let (owner_vi, owner_en) = match &owner {
+        Some(u) => (format!("đơn vị sở hữu {u}"), format!("owned by unit {u}")),
+        None => ("danh mục chung toàn tỉnh".into(), "province-wide".into()),
+    };
     // People read the rows; the full definition is the JSON.
     let rows: Vec<RowLine> = form.rows.iter().map(RowLine::from).collect();
     ctx.out.note(Msg::new(
         format!(
-            "{} — {} (phiên bản {})",
+            "{} — {} (phiên bản {}; {owner_vi})",
             form.code, form.title, form.version
         ),
-        format!("{} — {} (version {})", form.code, form.title, form.version),
+        format!(
+            "{} — {} (version {}; {owner_en})",
+            form.code, form.title, form.version
+        ),
     ));
     ctx.out.emit(
         &serde_json::to_value(rows)?,
@@ -224,6 +249,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
             ("kind", "Loại", "Kind"),
             ("rows", "Dòng", "Rows"),
             ("columns", "Cột", "Columns"),
+            ("owner_unit", "Đơn vị sở hữu", "Owner"),
             ("created_at", "Tạo lúc", "Created")
         ],
     )

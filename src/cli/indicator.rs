@@ -40,17 +40,21 @@ pub struct IndicatorFields {
 
 #[derive(Debug, Subcommand)]
 pub enum IndicatorCmd {
-    /// Add an indicator to the catalogue.
+    /// Add an indicator to the catalogue (sysadmin: any owner, province-wide by default;
+    /// a unit admin or aggregator: for a unit in its scope).
     Add(AddArgs),
-    /// Change an indicator (a unit of measure that clashes with a form is refused).
+    /// Change an indicator (its owner's set-up accounts or the sysadmin; a unit of measure
+    /// that clashes with a form is refused).
     Update(UpdateArgs),
     /// List indicators (active ones unless --all).
     List(ListArgs),
     /// Show an indicator and the forms that use it.
     Show(CodeArgs),
-    /// Retire an indicator (kept in history and in existing forms).
+    /// Retire an indicator (kept in history and in existing forms; its owner's set-up
+    /// accounts or the sysadmin).
     Retire(CodeArgs),
-    /// Create and update indicators from CSV or JSON.
+    /// Create and update indicators from CSV or JSON (only indicators the account may
+    /// change).
     Import(ImportArgs),
     /// Write the catalogue in the import format (CSV unless -o json).
     Export,
@@ -64,6 +68,11 @@ pub struct AddArgs {
     /// The indicator's name (Unicode; legacy TCVN3/VNI is converted).
     #[arg(long)]
     pub name: String,
+    /// The owning unit (a unit code): default the province-wide catalogue for the
+    /// sysadmin, else the unit of the account's set-up grants (required when they are on
+    /// several units); a unit admin or aggregator may name only units in its scope.
+    #[arg(long, value_name = "UNIT")]
+    pub owner: Option<String>,
     #[command(flatten)]
     pub f: IndicatorFields,
 }
@@ -75,6 +84,9 @@ pub struct UpdateArgs {
     /// The new name.
     #[arg(long)]
     pub name: Option<String>,
+    /// Hand the indicator to another owning unit (a unit code in the account's scope).
+    #[arg(long, value_name = "UNIT")]
+    pub owner: Option<String>,
     #[command(flatten)]
     pub f: IndicatorFields,
 }
@@ -102,6 +114,10 @@ pub struct ImportArgs {
     /// Report created / updated / unchanged / conflicts; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The owning unit of the indicators the file creates (existing ones keep theirs):
+    /// default as for `indicator add`.
+    #[arg(long, value_name = "UNIT")]
+    pub owner: Option<String>,
 }
 
 impl IndicatorCmd {
@@ -129,13 +145,19 @@ pub const INDICATOR_FIELDS: &[Field] = fields![
     ("weight", "Quyền số", "Weight"),
     ("field", "Lĩnh vực", "Field"),
     ("status", "Trạng thái", "Status"),
+    ("owner_unit", "Đơn vị sở hữu", "Owner"),
     ("definition", "Khái niệm, phương pháp tính", "Definition"),
     ("forms", "Dùng trong biểu", "Used in forms"),
 ];
 
 pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
     match cmd {
-        IndicatorCmd::Add(AddArgs { code, name, f }) => {
+        IndicatorCmd::Add(AddArgs {
+            code,
+            name,
+            owner,
+            f,
+        }) => {
             let input = IndicatorInput {
                 code,
                 name,
@@ -148,12 +170,20 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
                 definition: f.definition,
                 field: f.field,
             };
-            let ind = ctx.write(|tx, actor, rec| indicator::add(tx, actor, rec, &input))?;
+            let ind = ctx.write(|tx, actor, rec| {
+                indicator::add(tx, actor, rec, &input, owner.as_deref())
+            })?;
             ctx.out.emit(&serde_json::to_value(ind)?, INDICATOR_FIELDS)
         }
-        IndicatorCmd::Update(UpdateArgs { code, name, f }) => {
+        IndicatorCmd::Update(UpdateArgs {
+            code,
+            name,
+            owner,
+            f,
+        }) => {
             let ch = IndicatorChange {
                 name,
+                owner,
                 unit: f.unit,
                 value_type: f.value_type,
                 decimals: f.decimals,
@@ -181,7 +211,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
         IndicatorCmd::Import(a) => {
             let rows = indicator::read_file(&a.file)?;
             let mut report =
-                ctx.write(|tx, actor, rec| indicator::import(tx, actor, rec, &rows, a.dry_run))?;
+                ctx.write(|tx, actor, rec| indicator::import(tx, actor, rec, &rows, a.owner.as_deref(), a.dry_run))?;
             super::unit::in_lang(&mut report.conflicts, ctx);
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());

@@ -58,6 +58,8 @@ pub struct NewIndicator {
 pub struct Registered<M = Msg> {
     pub dry_run: bool,
     pub code: String,
+    /// The owning unit's code (`None`: the province-wide catalogue).
+    pub owner_unit: Option<String>,
     /// The version stored (or that would be), or the existing one when unchanged.
     pub version: i64,
     pub unchanged: bool,
@@ -86,6 +88,7 @@ impl Registered {
             warnings: pick(self.warnings),
             dry_run: self.dry_run,
             code: self.code,
+            owner_unit: self.owner_unit,
             version: self.version,
             unchanged: self.unchanged,
             form_no: self.form_no,
@@ -153,11 +156,42 @@ fn problem_details(problems: &[Problem]) -> Vec<Msg> {
         .collect()
 }
 
+/// May the actor import forms at all (checked before looking anything up)? Sysadmin,
+/// or a unit admin or aggregator for its own unit's forms.
 fn can_write(actor: &Actor) -> Result<()> {
-    actor.require_sysadmin(Msg::new(
-        "nhập biểu mẫu (chỉ quản trị hệ thống)",
-        "import forms (sysadmin only)",
-    ))
+    actor.require(
+        actor.designs_somewhere(),
+        Msg::new(
+            "nhập biểu mẫu (quản trị hệ thống; quản trị hoặc tổng hợp cho biểu mẫu của đơn vị mình)",
+            "import forms (sysadmin; a unit admin or aggregator for its own unit's forms)",
+        ),
+    )
+}
+
+/// Loads the latest version of a form a regime is to be set up over: a designer uses
+/// only a province-wide form or one owned inside its scope (issue 18).
+pub fn load_for_regime(conn: &Connection, actor: &Actor, code: &str) -> Result<FormDef> {
+    let form = load(conn, code, None)?;
+    if let Some(s) = sql::latest(conn, &form.code)? {
+        if s.owner_unit_id.is_some() {
+            let tree = crate::store::unit::tree(conn)?;
+            let owner = s.owner_unit.clone().unwrap_or_default();
+            actor.require(
+                actor.owns_catalogue(s.owner_unit_id, &tree),
+                Msg::new(
+                    format!(
+                        "dùng biểu {} của đơn vị {owner}, ngoài phạm vi của mình",
+                        form.code
+                    ),
+                    format!(
+                        "use form {} owned by unit {owner}, outside its scope",
+                        form.code
+                    ),
+                ),
+            )?;
+        }
+    }
+    Ok(form)
 }
 
 /// The structure that decides whether a re-import is a new version: everything but the
@@ -181,6 +215,7 @@ pub fn import(
     rec: &Recorder,
     imported: Imported,
     source: Option<&str>,
+    owner: Option<&str>,
     dry_run: bool,
 ) -> Result<Registered> {
     can_write(actor)?;
@@ -199,6 +234,38 @@ pub fn import(
         .with_details(problem_details(&problems)));
     }
     let previous = sql::latest(conn, &code)?;
+    let tree = crate::store::unit::tree(conn)?;
+    // Every version of a code has the code's owner: a new version only by its owner.
+    let owner = match &previous {
+        Some(p) => {
+            crate::ops::indicator::require_owner(
+                conn,
+                actor,
+                (p.owner_unit_id, p.owner_unit.as_deref()),
+                (&format!("biểu {code}"), &format!("form {code}")),
+            )?;
+            let given = match owner {
+                Some(o) => crate::ops::indicator::resolve_owner(conn, actor, Some(o))?,
+                None => None,
+            };
+            if given.as_ref().is_some_and(|g| Some(g.id) != p.owner_unit_id) {
+                let now = p.owner_unit.as_deref().unwrap_or("toàn tỉnh");
+                let now_en = p.owner_unit.as_deref().unwrap_or("province-wide");
+                return Err(Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        format!("Biểu {code} thuộc {now}: phiên bản mới giữ đơn vị sở hữu của biểu (bỏ --owner)"),
+                        format!("Form {code} is owned by {now_en}: a new version keeps the form's owner (drop --owner)"),
+                    ),
+                ));
+            }
+            p.owner_unit_id.map(|id| crate::ops::indicator::Owner {
+                id,
+                code: p.owner_unit.clone().unwrap_or_default(),
+            })
+        }
+        None => crate::ops::indicator::resolve_owner(conn, actor, owner)?,
+    };
     let prev_form: Option<FormDef> = match &previous {
         Some(p) => Some(serde_json::from_str(&p.definition)?),
         None => None,
@@ -207,8 +274,30 @@ pub fn import(
         form.align_keys(p);
     }
 
-    // Link rows to indicators.
-    let catalogue = isql::all(conn)?;
+    // Link rows to indicators: the province-wide ones and those owned inside the
+    // importer's scope; another unit's indicator is never linked by name or row code,
+    // and naming it outright is refused.
+    let all = isql::all(conn)?;
+    let (catalogue, foreign): (Vec<Indicator>, Vec<Indicator>) = all
+        .into_iter()
+        .partition(|i| i.owner_unit_id.is_none() || actor.owns_catalogue(i.owner_unit_id, &tree));
+    let named_foreign: Vec<String> = form
+        .rows
+        .iter()
+        .filter_map(|r| r.indicator.as_deref())
+        .filter_map(|c| foreign.iter().find(|i| i.code == c))
+        .map(|i| format!("{} ({})", i.code, i.owner_unit.clone().unwrap_or_default()))
+        .collect();
+    if !named_foreign.is_empty() {
+        let list = named_foreign.join(", ");
+        actor.require(
+            false,
+            Msg::new(
+                format!("dùng trong biểu {code} chỉ tiêu của đơn vị khác, ngoài phạm vi của mình: {list}"),
+                format!("use in form {code} indicators of another unit, outside its scope: {list}"),
+            ),
+        )?;
+    }
     let by_code: HashMap<&str, &Indicator> =
         catalogue.iter().map(|i| (i.code.as_str(), i)).collect();
     let mut by_name: HashMap<(String, String), &Indicator> = HashMap::new();
@@ -231,7 +320,11 @@ pub fn import(
     let mut linked = 0;
     let mut created: Vec<NewIndicator> = Vec::new();
     let mut conflicts: Vec<Msg> = Vec::new();
-    let mut taken: Vec<String> = catalogue.iter().map(|i| i.code.clone()).collect();
+    let mut taken: Vec<String> = catalogue
+        .iter()
+        .chain(&foreign)
+        .map(|i| i.code.clone())
+        .collect();
     for row in form.rows.iter_mut().filter(|r| r.role != RowRole::Heading) {
         let key = (fold_key(&row.name), unit_key(&row.unit));
         let unique = count.get(&key).copied().unwrap_or(0) <= 1;
@@ -340,6 +433,7 @@ pub fn import(
     let report = Registered {
         dry_run,
         code: code.clone(),
+        owner_unit: owner.as_ref().map(|o| o.code.clone()),
         version,
         unchanged,
         form_no: form.form_no.clone(),
@@ -398,6 +492,8 @@ pub fn import(
             definition: None,
             field: None,
             status: "active".into(),
+            owner_unit_id: owner.as_ref().map(|o| o.id),
+            owner_unit: owner.as_ref().map(|o| o.code.clone()),
         };
         isql::insert(conn, &ind, &rec.at)?;
         rec.change(
@@ -422,6 +518,8 @@ pub fn import(
         source: source.map(str::to_string),
         created_at: rec.at.clone(),
         created_by: rec.actor.clone(),
+        owner_unit_id: owner.as_ref().map(|o| o.id),
+        owner_unit: owner.as_ref().map(|o| o.code.clone()),
     };
     let id = sql::insert(conn, &stored)?;
     for row in &form.rows {
@@ -431,7 +529,7 @@ pub fn import(
             }
         }
     }
-    rec.change(conn, "form", &format!("{code}@{version}"), json!({"title": form.title, "rows": form.rows.len(), "columns": form.columns.len(), "source": source}))?;
+    rec.change(conn, "form", &format!("{code}@{version}"), json!({"title": form.title, "rows": form.rows.len(), "columns": form.columns.len(), "source": source, "owner_unit": owner.as_ref().map(|o| o.code.clone())}))?;
     Ok(report)
 }
 
@@ -465,6 +563,11 @@ pub fn load(conn: &Connection, code: &str, version: Option<i64>) -> Result<FormD
         });
     };
     Ok(serde_json::from_str(&s.definition)?)
+}
+
+/// The code of the unit owning a form (`None`: the province-wide catalogue).
+pub fn owner_unit(conn: &Connection, code: &str) -> Result<Option<String>> {
+    Ok(sql::latest(conn, code.trim())?.and_then(|f| f.owner_unit))
 }
 
 /// A form version as `form list` shows it.
@@ -560,7 +663,7 @@ mod tests {
         let title = "Một số chỉ tiêu kinh tế - xã hội chủ yếu của xã (sửa đổi)";
         let done = p
             .write(who::SYSADMIN, "form import", |tx, a, rec| {
-                import(tx, a, rec, retitled(&p, title), Some("ktxh-xa.json"), false)
+                import(tx, a, rec, retitled(&p, title), Some("ktxh-xa.json"), None, false)
             })
             .unwrap();
         assert_eq!(done.version, 2);
@@ -583,14 +686,14 @@ mod tests {
                     form: same.clone(),
                     warnings: Vec::new(),
                 };
-                import(tx, a, rec, i, None, false)
+                import(tx, a, rec, i, None, None, false)
             })
             .unwrap();
         assert!(done.unchanged);
         assert_eq!(done.version, 1);
         let dry = p
             .write(who::SYSADMIN, "form import", |tx, a, rec| {
-                import(tx, a, rec, retitled(&p, "Biểu thử"), None, true)
+                import(tx, a, rec, retitled(&p, "Biểu thử"), None, None, true)
             })
             .unwrap();
         assert_eq!((dry.version, dry.dry_run), (2, true));
@@ -603,7 +706,7 @@ mod tests {
         let p = Province::new();
         let e = p
             .write(who::PROVINCE_AGGREGATOR, "form import", |tx, a, rec| {
-                import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, false)
+                import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, None, false)
             })
             .unwrap_err();
         assert_eq!(e.kind, Kind::Denied);

@@ -49,11 +49,119 @@ pub fn find(conn: &Connection, code: &str) -> Result<Indicator> {
     })
 }
 
+/// May the actor change the catalogue at all (checked before looking anything up)?
+/// Sysadmin, or a unit admin or aggregator for its own unit's items.
 fn can_write(actor: &Actor) -> Result<()> {
-    actor.require_sysadmin(Msg::new(
-        "sửa danh mục chỉ tiêu (chỉ quản trị hệ thống)",
-        "change the indicator catalogue (sysadmin only)",
-    ))
+    actor.require(
+        actor.designs_somewhere(),
+        Msg::new(
+            "sửa danh mục chỉ tiêu (quản trị hệ thống; quản trị hoặc tổng hợp cho chỉ tiêu của đơn vị mình)",
+            "change the indicator catalogue (sysadmin; a unit admin or aggregator for its own unit's indicators)",
+        ),
+    )
+}
+
+/// An owning unit as the catalogue records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub id: i64,
+    pub code: String,
+}
+
+/// Who owns what `actor` creates, from `--owner` (a unit code) or the default: the
+/// province-wide catalogue (`None`) for a sysadmin, else the unit of the actor's set-up
+/// grants when they are all on one unit. An owner outside the actor's scope is refused.
+pub fn resolve_owner(
+    conn: &Connection,
+    actor: &Actor,
+    owner: Option<&str>,
+) -> Result<Option<Owner>> {
+    let id = match owner {
+        Some(code) => crate::ops::unit::find(conn, code)?.id,
+        None if actor.is_sysadmin() => return Ok(None),
+        None => match actor.default_owner() {
+            Some(id) => id,
+            None if !actor.designs_somewhere() => {
+                return Err(denied_catalogue(actor, "?"));
+            }
+            None => {
+                return Err(Error::new(
+                    Kind::Invalid,
+                    Msg::new(
+                        "Tài khoản có quyền thiết lập ở nhiều đơn vị: cần --owner ĐƠN_VỊ (đơn vị sở hữu)",
+                        "The account sets up for several units: give --owner UNIT (the owning unit)",
+                    ),
+                ))
+            }
+        },
+    };
+    let unit = crate::store::unit::by_id(conn, id)?.ok_or_else(|| {
+        Error::new(
+            Kind::NotFound,
+            Msg::new(
+                format!("Không có đơn vị mã số {id}"),
+                format!("No unit with id {id}"),
+            ),
+        )
+    })?;
+    let tree = crate::store::unit::tree(conn)?;
+    if !actor.owns_catalogue(Some(unit.id), &tree) {
+        return Err(denied_catalogue(actor, &unit.code));
+    }
+    Ok(Some(Owner {
+        id: unit.id,
+        code: unit.code,
+    }))
+}
+
+/// The refusal of catalogue items owned by `owner` (a unit code; `None`: province-wide).
+fn denied_catalogue(actor: &Actor, owner: &str) -> Error {
+    actor
+        .require(
+            false,
+            Msg::new(
+                format!("sở hữu chỉ tiêu, biểu mẫu của đơn vị {owner}, ngoài phạm vi của mình"),
+                format!("own indicators and forms of unit {owner}, outside its scope"),
+            ),
+        )
+        .unwrap_err()
+}
+
+/// Refuses a change to an item owned outside the actor's scope: another unit's, or the
+/// province-wide catalogue for anyone but the sysadmin. `what` names the item.
+pub fn require_owner(
+    conn: &Connection,
+    actor: &Actor,
+    owner: (Option<i64>, Option<&str>),
+    what: (&str, &str),
+) -> Result<()> {
+    let tree = crate::store::unit::tree(conn)?;
+    let (vi_owner, en_owner) = match owner.1 {
+        Some(c) => (format!("của đơn vị {c}"), format!("owned by unit {c}")),
+        None => (
+            "của danh mục chung toàn tỉnh".to_string(),
+            "of the province-wide catalogue".to_string(),
+        ),
+    };
+    actor.require(
+        actor.owns_catalogue(owner.0, &tree),
+        Msg::new(
+            format!("sửa {} {vi_owner}, ngoài phạm vi của mình", what.0),
+            format!("change {} {en_owner}, outside its scope", what.1),
+        ),
+    )
+}
+
+fn require_indicator(conn: &Connection, actor: &Actor, ind: &Indicator) -> Result<()> {
+    require_owner(
+        conn,
+        actor,
+        (ind.owner_unit_id, ind.owner_unit.as_deref()),
+        (
+            &format!("chỉ tiêu {}", ind.code),
+            &format!("indicator {}", ind.code),
+        ),
+    )
 }
 
 /// An indicator as typed or imported; absent optional fields keep their defaults.
@@ -133,6 +241,8 @@ pub fn clean(i: &IndicatorInput) -> Result<Indicator> {
         )?,
         field: input::optional_name("Lĩnh vực", "Field", i.field.as_deref(), 200)?,
         status: "active".into(),
+        owner_unit_id: None,
+        owner_unit: None,
     };
     if ind.aggregation == "weighted_average" && ind.weight.is_none() {
         return Err(Error::new(
@@ -206,9 +316,13 @@ pub fn add(
     actor: &Actor,
     rec: &Recorder,
     i: &IndicatorInput,
+    owner: Option<&str>,
 ) -> Result<Indicator> {
     can_write(actor)?;
-    let ind = clean(i)?;
+    let owner = resolve_owner(conn, actor, owner)?;
+    let mut ind = clean(i)?;
+    ind.owner_unit_id = owner.as_ref().map(|o| o.id);
+    ind.owner_unit = owner.map(|o| o.code);
     if sql::by_code(conn, &ind.code)?.is_some() {
         let c = &ind.code;
         return Err(Error::new(
@@ -237,6 +351,8 @@ pub struct IndicatorChange {
     pub weight: Option<String>,
     pub definition: Option<String>,
     pub field: Option<String>,
+    /// A new owning unit (a unit code), inside the actor's scope.
+    pub owner: Option<String>,
 }
 
 pub fn update(
@@ -248,6 +364,14 @@ pub fn update(
 ) -> Result<Indicator> {
     can_write(actor)?;
     let old = find(conn, code)?;
+    require_indicator(conn, actor, &old)?;
+    let owner = match &ch.owner {
+        Some(o) => resolve_owner(conn, actor, Some(o))?,
+        None => old.owner_unit_id.map(|id| Owner {
+            id,
+            code: old.owner_unit.clone().unwrap_or_default(),
+        }),
+    };
     let merged = IndicatorInput {
         code: old.code.clone(),
         name: ch.name.clone().unwrap_or_else(|| old.name.clone()),
@@ -275,6 +399,8 @@ pub fn update(
     let mut new = clean(&merged)?;
     new.id = old.id;
     new.status = old.status.clone();
+    new.owner_unit_id = owner.as_ref().map(|o| o.id);
+    new.owner_unit = owner.map(|o| o.code);
     check_weight(conn, &new, &[])?;
     check_unit_against_forms(conn, &old, &new.unit)?;
     if new == old {
@@ -304,6 +430,7 @@ fn changes(a: &Indicator, b: &Indicator) -> Result<Value> {
 pub fn retire(conn: &Connection, actor: &Actor, rec: &Recorder, code: &str) -> Result<Indicator> {
     can_write(actor)?;
     let mut ind = find(conn, code)?;
+    require_indicator(conn, actor, &ind)?;
     if ind.status == "retired" {
         let c = &ind.code;
         return Err(Error::new(
@@ -420,9 +547,12 @@ pub fn import(
     actor: &Actor,
     rec: &Recorder,
     rows: &[(usize, IndicatorInput)],
+    owner: Option<&str>,
     dry_run: bool,
 ) -> Result<ImportReport> {
     can_write(actor)?;
+    // New indicators get `owner`; existing ones keep theirs, and must be the actor's.
+    let owner = resolve_owner(conn, actor, owner)?;
     let mut report = ImportReport {
         dry_run,
         created: 0,
@@ -466,6 +596,7 @@ pub fn import(
         match sql::by_code(conn, &ind.code)? {
             None => report.created += 1,
             Some(old) => {
+                require_indicator(conn, actor, &old)?;
                 if let Err(e) = check_unit_against_forms(conn, &old, &ind.unit) {
                     conflict(*line, &ind.code, e.msg.clone(), &mut report);
                     continue;
@@ -473,6 +604,8 @@ pub fn import(
                 let mut cmp = ind.clone();
                 cmp.id = old.id;
                 cmp.status = old.status.clone();
+                cmp.owner_unit_id = old.owner_unit_id;
+                cmp.owner_unit = old.owner_unit.clone();
                 if cmp == old {
                     report.unchanged += 1;
                 } else {
@@ -488,9 +621,11 @@ pub fn import(
     crate::ops::unit::refuse_conflicts(&report.conflicts)?;
     // Weights first, so every weight exists when its user is written.
     plan.sort_by_key(|i| i.weight.is_some());
-    for ind in plan {
+    for mut ind in plan {
         match sql::by_code(conn, &ind.code)? {
             None => {
+                ind.owner_unit_id = owner.as_ref().map(|o| o.id);
+                ind.owner_unit = owner.as_ref().map(|o| o.code.clone());
                 sql::insert(conn, &ind, &rec.at)?;
                 rec.change(conn, "indicator", &ind.code, serde_json::to_value(&ind)?)?;
             }
@@ -498,6 +633,8 @@ pub fn import(
                 let mut new = ind.clone();
                 new.id = old.id;
                 new.status = old.status.clone();
+                new.owner_unit_id = old.owner_unit_id;
+                new.owner_unit = old.owner_unit.clone();
                 if new != old {
                     sql::save(conn, &new)?;
                     rec.change(conn, "indicator", &new.code, changes(&old, &new)?)?;
@@ -579,7 +716,7 @@ mod tests {
         let p = Province::new();
         let i = p
             .write(who::SYSADMIN, "indicator add", |tx, a, rec| {
-                add(tx, a, rec, &rice())
+                add(tx, a, rec, &rice(), None)
             })
             .unwrap();
         assert_eq!((i.code.as_str(), i.aggregation.as_str()), ("LUA-DT", "sum"));
@@ -620,7 +757,7 @@ mod tests {
             who::VIEWER,
         ] {
             let e = p
-                .write(who, "indicator add", |tx, a, rec| add(tx, a, rec, &rice()))
+                .write(who, "indicator add", |tx, a, rec| add(tx, a, rec, &rice(), None))
                 .unwrap_err();
             assert_eq!(e.kind, Kind::Denied, "{who}");
         }
@@ -633,7 +770,7 @@ mod tests {
         let p = Province::new();
         let add_as_admin = |i: IndicatorInput| {
             p.write(who::SYSADMIN, "indicator add", |tx, a, rec| {
-                add(tx, a, rec, &i)
+                add(tx, a, rec, &i, None)
             })
             .unwrap_err()
             .kind
@@ -646,7 +783,7 @@ mod tests {
         weighted.weight = Some("KHONG-CO".into());
         assert_eq!(add_as_admin(weighted), Kind::Invalid);
         p.write(who::SYSADMIN, "indicator add", |tx, a, rec| {
-            add(tx, a, rec, &rice())
+            add(tx, a, rec, &rice(), None)
         })
         .unwrap();
         // A code already used is invalid input (the house has no separate conflict kind).
@@ -668,13 +805,13 @@ mod tests {
         let rows = vec![(2, rice()), (3, bad)];
         let e = p
             .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
-                import(tx, a, rec, &rows, false)
+                import(tx, a, rec, &rows, None, false)
             })
             .unwrap_err();
         assert_eq!(e.kind, Kind::Invalid);
         let dry = p
             .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
-                import(tx, a, rec, &rows, true)
+                import(tx, a, rec, &rows, None, true)
             })
             .unwrap();
         assert_eq!((dry.created, dry.conflicts.len()), (1, 1));
@@ -685,7 +822,7 @@ mod tests {
         assert_eq!(e.kind, Kind::NotFound);
         let r = p
             .write(who::SYSADMIN, "indicator import", |tx, a, rec| {
-                import(tx, a, rec, &rows[..1], false)
+                import(tx, a, rec, &rows[..1], None, false)
             })
             .unwrap();
         assert_eq!(r.created, 1);

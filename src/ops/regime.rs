@@ -127,7 +127,7 @@ pub fn add(
             format!("Regime code «{code}» already exists"),
         ));
     }
-    let form = crate::ops::form::load(conn, &i.form, None)?;
+    let form = crate::ops::form::load_for_regime(conn, actor, &i.form)?;
     let lead = crate::ops::unit::find(conn, &i.lead)?;
     // A lead unit defines its own regimes only (Bắc Ninh Art. 7(1a)).
     actor.require(

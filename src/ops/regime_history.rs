@@ -289,7 +289,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         v.lead_unit_id = lead.id;
     }
     if let Some(f) = &c.form {
-        v.form = crate::ops::form::load(conn, f, None)?.code;
+        v.form = crate::ops::form::load_for_regime(conn, actor, f)?.code;
     }
     if let Some(list) = &c.receivers {
         v.receivers = Vec::new();

@@ -23,9 +23,16 @@ pub struct Indicator {
     pub definition: Option<String>,
     pub field: Option<String>,
     pub status: String,
+    /// The owning unit (NULL: the province-wide catalogue, the sysadmin's).
+    #[serde(skip)]
+    pub owner_unit_id: Option<i64>,
+    /// The owning unit's code, as outputs show it.
+    #[serde(default)]
+    pub owner_unit: Option<String>,
 }
 
-const SELECT: &str = "SELECT id, code, name, unit, value_type, decimals, aggregation, time_aggregation, weight, definition, field, status FROM indicator";
+const SELECT: &str = "SELECT i.id, i.code, i.name, i.unit, i.value_type, i.decimals, i.aggregation, i.time_aggregation, i.weight, i.definition, i.field, i.status, i.owner_unit_id, u.code
+                      FROM indicator i LEFT JOIN unit u ON u.id = i.owner_unit_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
     Ok(Indicator {
@@ -41,26 +48,28 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Indicator> {
         definition: r.get(9)?,
         field: r.get(10)?,
         status: r.get(11)?,
+        owner_unit_id: r.get(12)?,
+        owner_unit: r.get(13)?,
     })
 }
 
 pub fn all(conn: &Connection) -> Result<Vec<Indicator>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY code"))?;
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY i.code"))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn by_code(conn: &Connection, code: &str) -> Result<Option<Indicator>> {
     Ok(conn
-        .query_row(&format!("{SELECT} WHERE code = ?1"), [code], from_row)
+        .query_row(&format!("{SELECT} WHERE i.code = ?1"), [code], from_row)
         .optional()?)
 }
 
 pub fn insert(conn: &Connection, i: &Indicator, at: &str) -> Result<i64> {
     conn.execute(
-        "INSERT INTO indicator(code, name, unit, value_type, decimals, aggregation, time_aggregation, weight, definition, field, status, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![i.code, i.name, i.unit, i.value_type, i.decimals, i.aggregation, i.time_aggregation, i.weight, i.definition, i.field, i.status, at],
+        "INSERT INTO indicator(code, name, unit, value_type, decimals, aggregation, time_aggregation, weight, definition, field, status, created_at, owner_unit_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![i.code, i.name, i.unit, i.value_type, i.decimals, i.aggregation, i.time_aggregation, i.weight, i.definition, i.field, i.status, at, i.owner_unit_id],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -68,8 +77,8 @@ pub fn insert(conn: &Connection, i: &Indicator, at: &str) -> Result<i64> {
 pub fn save(conn: &Connection, i: &Indicator) -> Result<()> {
     conn.execute(
         "UPDATE indicator SET name = ?2, unit = ?3, value_type = ?4, decimals = ?5, aggregation = ?6, time_aggregation = ?7,
-                              weight = ?8, definition = ?9, field = ?10, status = ?11 WHERE code = ?1",
-        params![i.code, i.name, i.unit, i.value_type, i.decimals, i.aggregation, i.time_aggregation, i.weight, i.definition, i.field, i.status],
+                              weight = ?8, definition = ?9, field = ?10, status = ?11, owner_unit_id = ?12 WHERE code = ?1",
+        params![i.code, i.name, i.unit, i.value_type, i.decimals, i.aggregation, i.time_aggregation, i.weight, i.definition, i.field, i.status, i.owner_unit_id],
     )?;
     Ok(())
 }

@@ -404,6 +404,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
                 decimals: Some(*decimals),
                 ..Default::default()
             },
+            None,
         )?;
     }
     crate::ops::form::import(
@@ -415,6 +416,7 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
             warnings: Vec::new(),
         },
         Some("ktxh-xa.json"),
+        None,
         false,
     )?;
     let office = crate::ops::unit::find(tx, "000.01.00.H99")?;

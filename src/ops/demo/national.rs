@@ -549,7 +549,7 @@ fn fill(
         }
         calendar::import_days(tx, &boot, &rec, &holidays, false)?;
         for i in indicators() {
-            crate::ops::indicator::add(tx, &boot, &rec, &i)?;
+            crate::ops::indicator::add(tx, &boot, &rec, &i, None)?;
         }
         let form = crate::form::FormDef::from_json(&form_json().to_string()).map_err(|p| {
             crate::error::Error::new(
@@ -569,6 +569,7 @@ fn fill(
                 warnings: Vec::new(),
             },
             Some("demo --scale national"),
+            None,
             false,
         )?;
         crate::ops::regime::add(

@@ -93,7 +93,7 @@ pub fn import(
     let indicators: Vec<(usize, crate::ops::indicator::IndicatorInput)> = list(doc, "indicators")?;
     // Measured first, applied only when neither part conflicts: one refusal names all.
     let u = crate::ops::unit::import(conn, actor, rec, &units, true)?;
-    let i = crate::ops::indicator::import(conn, actor, rec, &indicators, true)?;
+    let i = crate::ops::indicator::import(conn, actor, rec, &indicators, None, true)?;
     let mut conflicts: Vec<ImportConflict> = Vec::new();
     for (object, c) in u
         .conflicts
@@ -137,7 +137,7 @@ pub fn import(
     outcome.unchanged += u.unchanged + i.unchanged;
     if conflicts.is_empty() && !dry_run {
         crate::ops::unit::import(conn, actor, rec, &units, false)?;
-        crate::ops::indicator::import(conn, actor, rec, &indicators, false)?;
+        crate::ops::indicator::import(conn, actor, rec, &indicators, None, false)?;
     }
     outcome.conflicts.extend(conflicts);
     Ok(())
