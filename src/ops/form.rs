@@ -701,17 +701,149 @@ mod tests {
         assert_eq!(latest.version, 1);
     }
 
+    /// Sở Tài chính's aggregator and unit admin (000.03.00.H99).
+    const FINANCE: &str = "vongocphuong.stc";
+    /// The statistics office, aggregator on the province itself.
+    const STATISTICS: &str = "tangocyen.tktinh";
+
+    fn renamed(p: &Province, code: &str) -> Imported {
+        let mut i = retitled(p, "Báo cáo thu ngân sách xã");
+        i.form.code = code.into();
+        i
+    }
+
     #[test]
-    fn only_a_sysadmin_imports_forms() {
+    fn a_province_wide_form_stays_the_sysadmins() {
         let p = Province::new();
+        for who in [who::PROVINCE_AGGREGATOR, FINANCE, STATISTICS, who::VIEWER] {
+            let e = p
+                .write(who, "form import", |tx, a, rec| {
+                    import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, None, false)
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
+        assert_eq!(latest.version, 1);
+    }
+
+    #[test]
+    fn a_unit_imports_its_own_forms_and_only_its_owner_versions_them() {
+        let p = Province::new();
+        let done = p
+            .write(FINANCE, "form import", |tx, a, rec| {
+                import(tx, a, rec, renamed(&p, "NS-XA"), None, None, false)
+            })
+            .unwrap();
+        assert_eq!(done.owner_unit.as_deref(), Some("000.03.00.H99"));
+        let listed = p.read(who::VIEWER, |tx, _| list(tx, false)).unwrap();
+        let f = listed.iter().find(|f| f.form.code == "NS-XA").unwrap();
+        assert_eq!(f.form.owner_unit.as_deref(), Some("000.03.00.H99"));
+        // A new version by another unit, by the statistics office, or handing it to
+        // another owner: refused.
+        for who in [who::PROVINCE_AGGREGATOR, STATISTICS, who::COMMUNE_LEADER] {
+            let mut i = renamed(&p, "NS-XA");
+            i.form.title = "Biểu sửa".into();
+            let e = p
+                .write(who, "form import", |tx, a, rec| {
+                    import(tx, a, rec, i, None, None, false)
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        let mut i = renamed(&p, "NS-XA");
+        i.form.title = "Biểu sửa".into();
         let e = p
-            .write(who::PROVINCE_AGGREGATOR, "form import", |tx, a, rec| {
-                import(tx, a, rec, retitled(&p, "Biểu của tỉnh"), None, None, false)
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, i, None, Some("000.01.00.H99"), false)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        // Its owner makes version 2; the sysadmin may too, and the owner stays.
+        let mut i = renamed(&p, "NS-XA");
+        i.form.title = "Biểu sửa".into();
+        let v2 = p
+            .write(FINANCE, "form import", |tx, a, rec| {
+                import(tx, a, rec, i, None, None, false)
+            })
+            .unwrap();
+        assert_eq!((v2.version, v2.owner_unit.as_deref()), (2, Some("000.03.00.H99")));
+        let mut i = renamed(&p, "NS-XA");
+        i.form.title = "Biểu sửa lần ba".into();
+        let v3 = p
+            .write(who::SYSADMIN, "form import", |tx, a, rec| {
+                import(tx, a, rec, i, None, None, false)
+            })
+            .unwrap();
+        assert_eq!((v3.version, v3.owner_unit.as_deref()), (3, Some("000.03.00.H99")));
+        // A regime over it: the sysadmin and its owner's designers, nobody else.
+        for (who, ok) in [
+            (who::SYSADMIN, true),
+            (FINANCE, true),
+            (who::PROVINCE_AGGREGATOR, false),
+            (STATISTICS, false),
+        ] {
+            let r = p.read(who, |tx, a| load_for_regime(tx, a, "NS-XA"));
+            assert_eq!(r.is_ok(), ok, "{who}");
+        }
+        // A province-wide form: every designer.
+        assert!(p
+            .read(STATISTICS, |tx, a| load_for_regime(tx, a, FORM))
+            .is_ok());
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn a_form_uses_province_wide_indicators_and_its_scopes_not_another_units() {
+        let p = Province::new();
+        p.write(who::PROVINCE_AGGREGATOR, "indicator add", |tx, a, rec| {
+            let i = crate::ops::indicator::IndicatorInput {
+                code: "VP01".into(),
+                name: "Số văn bản đến".into(),
+                unit: Some("văn bản".into()),
+                ..Default::default()
+            };
+            crate::ops::indicator::add(tx, a, rec, &i, None)
+        })
+        .unwrap();
+        let mut i = renamed(&p, "NS-XA");
+        let row = i
+            .form
+            .rows
+            .iter_mut()
+            .find(|r| r.role != RowRole::Heading)
+            .unwrap();
+        row.indicator = Some("VP01".into());
+        row.unit = Some("văn bản".into());
+        let e = p
+            .write(FINANCE, "form import", |tx, a, rec| {
+                import(tx, a, rec, i, None, None, true)
             })
             .unwrap_err();
         assert_eq!(e.kind, Kind::Denied);
-        let latest = p.read(who::VIEWER, |tx, _| load(tx, FORM, None)).unwrap();
-        assert_eq!(latest.version, 1);
+        assert!(e.msg.vi.contains("VP01"), "{}", e.msg.vi);
+        // The office itself links it; its new indicators are its own.
+        let mut i = renamed(&p, "VP-XA");
+        let row = i
+            .form
+            .rows
+            .iter_mut()
+            .find(|r| r.role != RowRole::Heading)
+            .unwrap();
+        row.indicator = Some("VP01".into());
+        row.unit = Some("văn bản".into());
+        let done = p
+            .write(who::PROVINCE_AGGREGATOR, "form import", |tx, a, rec| {
+                import(tx, a, rec, i, None, None, false)
+            })
+            .unwrap();
+        assert_eq!(done.owner_unit.as_deref(), Some("000.01.00.H99"));
+        assert!(done.indicators_linked > 0);
+        let used = p
+            .read(who::VIEWER, |tx, _| crate::ops::indicator::show(tx, "VP01"))
+            .unwrap();
+        assert!(used.forms.iter().any(|f| f.form == "VP-XA"));
+        assert!(p.audit_ok());
     }
 
     #[test]

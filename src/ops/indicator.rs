@@ -748,21 +748,156 @@ mod tests {
         assert!(p.audit_ok());
     }
 
+    /// Sở Tài chính's aggregator and unit admin (000.03.00.H99).
+    const FINANCE: &str = "vongocphuong.stc";
+    /// The statistics office, aggregator on the province itself.
+    const STATISTICS: &str = "tangocyen.tktinh";
+
     #[test]
-    fn only_a_sysadmin_changes_the_catalogue() {
+    fn a_unit_sets_up_its_own_indicators_and_no_one_elses() {
         let p = Province::new();
+        // Default owner: the unit of the account's set-up grants.
+        let i = p
+            .write(FINANCE, "indicator add", |tx, a, rec| {
+                add(tx, a, rec, &rice(), None)
+            })
+            .unwrap();
+        assert_eq!(i.owner_unit.as_deref(), Some("000.03.00.H99"));
+        let shown = p.read(who::VIEWER, |tx, _| show(tx, "LUA-DT")).unwrap();
+        assert_eq!(shown.indicator.owner_unit.as_deref(), Some("000.03.00.H99"));
+        let rename = IndicatorChange {
+            name: Some("Diện tích lúa".into()),
+            ..IndicatorChange::default()
+        };
+        p.write(FINANCE, "indicator update", |tx, a, rec| {
+            update(tx, a, rec, "LUA-DT", &rename)
+        })
+        .unwrap();
+        // Another department, the statistics office (granted on the province: it
+        // does not own the departments' items), a commune, a non-designer: refused.
         for who in [
             who::PROVINCE_AGGREGATOR,
+            STATISTICS,
+            who::COMMUNE_LEADER,
             who::DEPARTMENT_LEADER,
             who::VIEWER,
         ] {
             let e = p
-                .write(who, "indicator add", |tx, a, rec| add(tx, a, rec, &rice(), None))
+                .write(who, "indicator update", |tx, a, rec| {
+                    update(tx, a, rec, "LUA-DT", &rename)
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+            let e = p
+                .write(who, "indicator retire", |tx, a, rec| {
+                    retire(tx, a, rec, "LUA-DT")
+                })
                 .unwrap_err();
             assert_eq!(e.kind, Kind::Denied, "{who}");
         }
-        let e = p.read(who::VIEWER, |tx, _| find(tx, "LUA-DT")).unwrap_err();
+        // The province-wide catalogue stays the sysadmin's, and so does an owner
+        // outside the scope.
+        let e = p
+            .write(FINANCE, "indicator retire", |tx, a, rec| {
+                retire(tx, a, rec, "NN01")
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let mut other = rice();
+        other.code = "LUA-SL".into();
+        for owner in ["000.00.00.H99", "000.01.00.H99", "99001"] {
+            let e = p
+                .write(FINANCE, "indicator add", |tx, a, rec| {
+                    add(tx, a, rec, &other, Some(owner))
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{owner}");
+        }
+        // Handing it to another unit: refused; the statistics office owns only
+        // the province's own items.
+        let hand = IndicatorChange {
+            owner: Some("000.01.00.H99".into()),
+            ..IndicatorChange::default()
+        };
+        let e = p
+            .write(FINANCE, "indicator update", |tx, a, rec| {
+                update(tx, a, rec, "LUA-DT", &hand)
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let e = p
+            .write(STATISTICS, "indicator add", |tx, a, rec| {
+                add(tx, a, rec, &other, Some("000.03.00.H99"))
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let root = p
+            .write(STATISTICS, "indicator add", |tx, a, rec| {
+                add(tx, a, rec, &other, None)
+            })
+            .unwrap();
+        assert_eq!(root.owner_unit.as_deref(), Some("000.00.00.H99"));
+        // The sysadmin changes anyone's, and hands them over.
+        let moved = p
+            .write(who::SYSADMIN, "indicator update", |tx, a, rec| {
+                update(tx, a, rec, "LUA-DT", &hand)
+            })
+            .unwrap();
+        assert_eq!(moved.owner_unit.as_deref(), Some("000.01.00.H99"));
+        p.write(who::PROVINCE_AGGREGATOR, "indicator retire", |tx, a, rec| {
+            retire(tx, a, rec, "LUA-DT")
+        })
+        .unwrap();
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn an_import_creates_for_its_owner_and_touches_only_its_own() {
+        let p = Province::new();
+        let rows = vec![(2, rice())];
+        let r = p
+            .write(FINANCE, "indicator import", |tx, a, rec| {
+                import(tx, a, rec, &rows, None, false)
+            })
+            .unwrap();
+        assert_eq!(r.created, 1);
+        let i = p.read(who::VIEWER, |tx, _| find(tx, "LUA-DT")).unwrap();
+        assert_eq!(i.owner_unit.as_deref(), Some("000.03.00.H99"));
+        // A re-import by the sysadmin keeps the owner.
+        let mut renamed = rice();
+        renamed.name = "Diện tích lúa".into();
+        p.write(who::SYSADMIN, "indicator import", |tx, a, rec| {
+            import(tx, a, rec, &[(2, renamed.clone())], None, false)
+        })
+        .unwrap();
+        let i = p.read(who::VIEWER, |tx, _| find(tx, "LUA-DT")).unwrap();
+        assert_eq!(i.owner_unit.as_deref(), Some("000.03.00.H99"));
+        // Another unit's row, or a province-wide one, in the file: refused, nothing
+        // written (the new row neither).
+        let mut fresh = rice();
+        fresh.code = "LUA-NS".into();
+        let province_wide = IndicatorInput {
+            code: "NN01".into(),
+            name: "Diện tích gieo trồng cây hằng năm".into(),
+            ..IndicatorInput::default()
+        };
+        for (who, row) in [
+            (who::PROVINCE_AGGREGATOR, rice()),
+            (FINANCE, province_wide),
+        ] {
+            let rows = vec![(2, fresh.clone()), (3, row)];
+            for dry in [true, false] {
+                let e = p
+                    .write(who, "indicator import", |tx, a, rec| {
+                        import(tx, a, rec, &rows, None, dry)
+                    })
+                    .unwrap_err();
+                assert_eq!(e.kind, Kind::Denied, "{who}");
+            }
+        }
+        let e = p.read(who::VIEWER, |tx, _| find(tx, "LUA-NS")).unwrap_err();
         assert_eq!(e.kind, Kind::NotFound);
+        assert!(p.audit_ok());
     }
 
     #[test]
