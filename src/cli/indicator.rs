@@ -170,9 +170,8 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
                 definition: f.definition,
                 field: f.field,
             };
-            let ind = ctx.write(|tx, actor, rec| {
-                indicator::add(tx, actor, rec, &input, owner.as_deref())
-            })?;
+            let ind = ctx
+                .write(|tx, actor, rec| indicator::add(tx, actor, rec, &input, owner.as_deref()))?;
             ctx.out.emit(&serde_json::to_value(ind)?, INDICATOR_FIELDS)
         }
         IndicatorCmd::Update(UpdateArgs {
@@ -210,8 +209,9 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
         }
         IndicatorCmd::Import(a) => {
             let rows = indicator::read_file(&a.file)?;
-            let mut report =
-                ctx.write(|tx, actor, rec| indicator::import(tx, actor, rec, &rows, a.owner.as_deref(), a.dry_run))?;
+            let mut report = ctx.write(|tx, actor, rec| {
+                indicator::import(tx, actor, rec, &rows, a.owner.as_deref(), a.dry_run)
+            })?;
             super::unit::in_lang(&mut report.conflicts, ctx);
             for c in &report.conflicts {
                 ctx.out.warn(c.line_msg());

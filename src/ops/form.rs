@@ -248,7 +248,10 @@ pub fn import(
                 Some(o) => crate::ops::indicator::resolve_owner(conn, actor, Some(o))?,
                 None => None,
             };
-            if given.as_ref().is_some_and(|g| Some(g.id) != p.owner_unit_id) {
+            if given
+                .as_ref()
+                .is_some_and(|g| Some(g.id) != p.owner_unit_id)
+            {
                 let now = p.owner_unit.as_deref().unwrap_or("toàn tỉnh");
                 let now_en = p.owner_unit.as_deref().unwrap_or("province-wide");
                 return Err(Error::new(
@@ -663,7 +666,15 @@ mod tests {
         let title = "Một số chỉ tiêu kinh tế - xã hội chủ yếu của xã (sửa đổi)";
         let done = p
             .write(who::SYSADMIN, "form import", |tx, a, rec| {
-                import(tx, a, rec, retitled(&p, title), Some("ktxh-xa.json"), None, false)
+                import(
+                    tx,
+                    a,
+                    rec,
+                    retitled(&p, title),
+                    Some("ktxh-xa.json"),
+                    None,
+                    false,
+                )
             })
             .unwrap();
         assert_eq!(done.version, 2);
@@ -767,7 +778,10 @@ mod tests {
                 import(tx, a, rec, i, None, None, false)
             })
             .unwrap();
-        assert_eq!((v2.version, v2.owner_unit.as_deref()), (2, Some("000.03.00.H99")));
+        assert_eq!(
+            (v2.version, v2.owner_unit.as_deref()),
+            (2, Some("000.03.00.H99"))
+        );
         let mut i = renamed(&p, "NS-XA");
         i.form.title = "Biểu sửa lần ba".into();
         let v3 = p
@@ -775,7 +789,10 @@ mod tests {
                 import(tx, a, rec, i, None, None, false)
             })
             .unwrap();
-        assert_eq!((v3.version, v3.owner_unit.as_deref()), (3, Some("000.03.00.H99")));
+        assert_eq!(
+            (v3.version, v3.owner_unit.as_deref()),
+            (3, Some("000.03.00.H99"))
+        );
         // A regime over it: the sysadmin and its owner's designers, nobody else.
         for (who, ok) in [
             (who::SYSADMIN, true),

@@ -844,9 +844,11 @@ mod tests {
             })
             .unwrap();
         assert_eq!(moved.owner_unit.as_deref(), Some("000.01.00.H99"));
-        p.write(who::PROVINCE_AGGREGATOR, "indicator retire", |tx, a, rec| {
-            retire(tx, a, rec, "LUA-DT")
-        })
+        p.write(
+            who::PROVINCE_AGGREGATOR,
+            "indicator retire",
+            |tx, a, rec| retire(tx, a, rec, "LUA-DT"),
+        )
         .unwrap();
         assert!(p.audit_ok());
     }
@@ -881,10 +883,7 @@ mod tests {
             name: "Diện tích gieo trồng cây hằng năm".into(),
             ..IndicatorInput::default()
         };
-        for (who, row) in [
-            (who::PROVINCE_AGGREGATOR, rice()),
-            (FINANCE, province_wide),
-        ] {
+        for (who, row) in [(who::PROVINCE_AGGREGATOR, rice()), (FINANCE, province_wide)] {
             let rows = vec![(2, fresh.clone()), (3, row)];
             for dry in [true, false] {
                 let e = p

@@ -53,6 +53,44 @@ fn prepare() -> Prepared {
     let t = env.path("ktxh.xlsx");
     crate::forms::ktxh_template(&t, 0, 0, false);
     env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+    // The catalogue's owners (issue 18): forms and indicators of H99.01 (the roles'
+    // unit) and of H99.02 (outside their scope); KTXH01 and its indicators are
+    // province-wide.
+    for (code, owner) in [("BIEU_XA", "H99.01"), ("BIEU_NGOAI", "H99.02")] {
+        env.json(&[
+            "form",
+            "import",
+            t.to_str().unwrap(),
+            "--code",
+            code,
+            "--owner",
+            owner,
+        ]);
+    }
+    for (code, owner) in [("CT_XA", "H99.01"), ("CT_NGOAI", "H99.02")] {
+        env.json(&[
+            "indicator",
+            "add",
+            "--code",
+            code,
+            "--name",
+            &format!("Chỉ tiêu {code}"),
+            "--unit",
+            "người",
+            "--owner",
+            owner,
+        ]);
+    }
+    env.json(&[
+        "indicator",
+        "add",
+        "--code",
+        "CT_CHUNG",
+        "--name",
+        "Chỉ tiêu chung",
+        "--unit",
+        "người",
+    ]);
     for (code, lead) in [("R", "H99.01"), ("TINH", "000.00.00.H99")] {
         env.json(&[
             "regime",
@@ -360,6 +398,11 @@ fn the_whole_command_role_table_holds() {
     );
     let calendar_csv = file("lich.csv", "date,kind,name\n2027-01-04,off,Nghỉ bù\n");
     let indicators_csv = file("chi-tieu.csv", "code,name,unit\nCT_MOI,Chỉ tiêu mới,ha\n");
+    // A province-wide indicator renamed, with a new one: only the sysadmin.
+    let province_csv = file(
+        "chi-tieu-tinh.csv",
+        "code,name,unit\nCT_MOI,Chỉ tiêu mới,ha\nCT_CHUNG,Tên mới,người\n",
+    );
     let narrative = file("thuyet-minh.txt", "Tình hình ổn định.");
     let outline_txt = file("de-cuong.txt", "I. Tình hình\nII. Kiến nghị\n");
     let attachment = file("phu-luc.txt", "Phụ lục");
@@ -573,10 +616,154 @@ fn the_whole_command_role_table_holds() {
                 "--unit",
                 "ha",
             ],
+            // Without --owner: H99.01's (the unit of the set-up grant).
+            setup,
+        ),
+        // The catalogue (issue 18): the sysadmin's province-wide items and any
+        // unit's; a unit's set-up accounts (its aggregator and unit_admin, Ninh Bình
+        // Art. 10(1a), 11) their own unit's and its subtree's, never another's.
+        row(
+            &[
+                "indicator",
+                "add",
+                "--code",
+                "CT_XA2",
+                "--name",
+                "Số hộ nghèo",
+                "--unit",
+                "hộ",
+                "--owner",
+                "Z1",
+            ],
+            setup,
+        ),
+        row(
+            &[
+                "indicator",
+                "add",
+                "--code",
+                "CT_NGOAI2",
+                "--name",
+                "Số hộ nghèo",
+                "--owner",
+                "H99.02",
+            ],
             NONE,
         ),
-        cell(&["indicator", "import"], &[&indicators_csv], NONE),
-        cell(&["form", "import"], &[&form, "--code", "KTXH02"], NONE),
+        row(
+            &[
+                "indicator",
+                "add",
+                "--code",
+                "CT_TINH",
+                "--name",
+                "Số hộ nghèo",
+                "--owner",
+                "000.00.00.H99",
+            ],
+            NONE,
+        ),
+        row(
+            &["indicator", "update", "CT_XA", "--name", "Số người"],
+            setup,
+        ),
+        row(&["indicator", "update", "CT_XA", "--owner", "Z1"], setup),
+        row(&["indicator", "update", "CT_XA", "--owner", "H99.02"], NONE),
+        row(
+            &["indicator", "update", "CT_NGOAI", "--name", "Số người"],
+            NONE,
+        ),
+        row(&["indicator", "retire", "CT_XA"], setup),
+        row(&["indicator", "retire", "CT_NGOAI"], NONE),
+        row(
+            &["indicator", "update", "CT_CHUNG", "--name", "Số người"],
+            NONE,
+        ),
+        row(&["indicator", "retire", "CT_CHUNG"], NONE),
+        cell(&["indicator", "import"], &[&indicators_csv], setup),
+        cell(
+            &["indicator", "import"],
+            &[&indicators_csv, "--owner", "H99.02"],
+            NONE,
+        ),
+        cell(&["indicator", "import"], &[&province_csv], NONE),
+        cell(&["form", "import"], &[&form, "--code", "KTXH02"], setup),
+        cell(
+            &["form", "import"],
+            &[&form, "--code", "KTXH03", "--owner", "H99.02"],
+            NONE,
+        ),
+        // A new version (here the same file: unchanged) only by the code's owner.
+        cell(&["form", "import"], &[&form, "--code", "BIEU_XA"], setup),
+        cell(&["form", "import"], &[&form, "--code", "BIEU_NGOAI"], NONE),
+        cell(&["form", "import"], &[&form, "--code", "KTXH01"], NONE),
+        // A regime over a form owned outside the scope: refused.
+        row(
+            &[
+                "regime",
+                "add",
+                "--code",
+                "R4",
+                "--name",
+                "Báo cáo khác",
+                "--form",
+                "BIEU_XA",
+                "--lead",
+                "H99.01",
+                "--frequency",
+                "monthly",
+            ],
+            setup,
+        ),
+        row(
+            &[
+                "regime",
+                "add",
+                "--code",
+                "R5",
+                "--name",
+                "Báo cáo khác",
+                "--form",
+                "BIEU_NGOAI",
+                "--lead",
+                "H99.01",
+                "--frequency",
+                "monthly",
+            ],
+            NONE,
+        ),
+        row(
+            &[
+                "regime",
+                "update",
+                "R",
+                "--from",
+                "202701",
+                "--form",
+                "BIEU_XA",
+                "--decision",
+                "Quyết định 215/QĐ-UBND",
+                "--reason",
+                "Biểu mới",
+            ],
+            setup,
+        ),
+        row(
+            &[
+                "regime",
+                "update",
+                "R",
+                "--from",
+                "202701",
+                "--form",
+                "BIEU_NGOAI",
+                "--decision",
+                "Quyết định 215/QĐ-UBND",
+                "--reason",
+                "Biểu mới",
+            ],
+            NONE,
+        ),
         row(
             &[
                 "regime",
