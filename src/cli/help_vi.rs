@@ -569,8 +569,8 @@ const VI: &[(&str, &str)] = &[
         "Danh mục chỉ tiêu",
     ),
     (
-        "Add an indicator to the catalogue",
-        "Thêm một chỉ tiêu vào danh mục",
+        "Add an indicator to the catalogue (sysadmin: any owner, province-wide by default; a unit admin or aggregator: for a unit in its scope)",
+        "Thêm một chỉ tiêu vào danh mục (quản trị hệ thống: mọi đơn vị sở hữu, mặc định danh mục chung toàn tỉnh; quản trị hoặc tổng hợp của đơn vị: cho đơn vị trong phạm vi của mình)",
     ),
     (
         "The indicator's code (mã chỉ tiêu), unique in the catalogue",
@@ -613,8 +613,8 @@ const VI: &[(&str, &str)] = &[
         "Lĩnh vực",
     ),
     (
-        "Change an indicator (a unit of measure that clashes with a form is refused)",
-        "Sửa một chỉ tiêu (đơn vị tính mâu thuẫn với một biểu mẫu sẽ bị từ chối)",
+        "Change an indicator (its owner's set-up accounts or the sysadmin; a unit of measure that clashes with a form is refused)",
+        "Sửa một chỉ tiêu (tài khoản quản trị, tổng hợp của đơn vị sở hữu hoặc quản trị hệ thống; đơn vị tính mâu thuẫn với một biểu mẫu sẽ bị từ chối)",
     ),
     (
         "The indicator's code",
@@ -641,12 +641,12 @@ const VI: &[(&str, &str)] = &[
         "Xem một chỉ tiêu và các biểu mẫu dùng nó",
     ),
     (
-        "Retire an indicator (kept in history and in existing forms)",
-        "Ngừng dùng một chỉ tiêu (vẫn giữ trong lịch sử và trong các biểu mẫu hiện có)",
+        "Retire an indicator (kept in history and in existing forms; its owner's set-up accounts or the sysadmin)",
+        "Ngừng dùng một chỉ tiêu (vẫn giữ trong lịch sử và trong các biểu mẫu hiện có; tài khoản quản trị, tổng hợp của đơn vị sở hữu hoặc quản trị hệ thống)",
     ),
     (
-        "Create and update indicators from CSV or JSON",
-        "Tạo và cập nhật chỉ tiêu từ CSV hoặc JSON",
+        "Create and update indicators from CSV or JSON (only indicators the account may change)",
+        "Tạo và cập nhật chỉ tiêu từ CSV hoặc JSON (chỉ những chỉ tiêu tài khoản được sửa)",
     ),
     (
         "The CSV or JSON file to read (an `indicator export` file imports back)",
@@ -661,8 +661,8 @@ const VI: &[(&str, &str)] = &[
         "Biểu mẫu: nhập mẫu .xlsx thật, các phiên bản, mẫu trống",
     ),
     (
-        "Import a template (.xlsx) as a new form version, or check it with --dry-run",
-        "Nhập một mẫu (.xlsx) thành phiên bản biểu mẫu mới, hoặc kiểm tra với --dry-run",
+        "Import a template (.xlsx) as a new form version, or check it with --dry-run (sysadmin; a unit admin or aggregator for its own unit's forms)",
+        "Nhập một mẫu (.xlsx) thành phiên bản biểu mẫu mới, hoặc kiểm tra với --dry-run (quản trị hệ thống; quản trị hoặc tổng hợp của đơn vị cho biểu mẫu của đơn vị mình)",
     ),
     (
         "The template workbook (.xlsx), or with --mapping a JSON form definition",
@@ -683,6 +683,22 @@ const VI: &[(&str, &str)] = &[
     (
         "Show what would be stored; write nothing",
         "Cho xem những gì sẽ được lưu; không ghi gì",
+    ),
+    (
+        "The owning unit of a new form code (a later version keeps the code's owner): default the province-wide catalogue for the sysadmin, else the unit of the account's set-up grants; a unit admin or aggregator may name only its scope",
+        "Đơn vị sở hữu của mã biểu mẫu mới (phiên bản sau giữ đơn vị sở hữu của mã): mặc định danh mục chung toàn tỉnh với quản trị hệ thống, nếu không là đơn vị của quyền thiết lập của tài khoản; quản trị, tổng hợp của đơn vị chỉ được nêu đơn vị trong phạm vi của mình",
+    ),
+    (
+        "The owning unit (a unit code): default the province-wide catalogue for the sysadmin, else the unit of the account's set-up grants (required when they are on several units); a unit admin or aggregator may name only units in its scope",
+        "Đơn vị sở hữu (mã đơn vị): mặc định danh mục chung toàn tỉnh với quản trị hệ thống, nếu không là đơn vị của quyền thiết lập của tài khoản (bắt buộc khi các quyền đó ở nhiều đơn vị); quản trị, tổng hợp của đơn vị chỉ được nêu đơn vị trong phạm vi của mình",
+    ),
+    (
+        "Hand the indicator to another owning unit (a unit code in the account's scope)",
+        "Chuyển chỉ tiêu cho đơn vị sở hữu khác (mã đơn vị trong phạm vi của tài khoản)",
+    ),
+    (
+        "The owning unit of the indicators the file creates (existing ones keep theirs): default as for `indicator add`",
+        "Đơn vị sở hữu của các chỉ tiêu tệp tạo mới (chỉ tiêu đã có giữ đơn vị sở hữu của mình): mặc định như `indicator add`",
     ),
     (
         "Show a form's definition (the latest version unless --version)",
@@ -757,8 +773,8 @@ const VI: &[(&str, &str)] = &[
         "Chế độ báo cáo: báo cáo nội dung gì, ai báo cáo, bao lâu một lần, hạn khi nào",
     ),
     (
-        "Define a regime with everything Decree 09/2019 Art. 7 asks it to state",
-        "Định nghĩa một chế độ báo cáo với đủ các nội dung Điều 7 Nghị định 09/2019 yêu cầu",
+        "Define a regime with everything Decree 09/2019 Art. 7 asks it to state (sysadmin, or a unit admin or aggregator of the lead unit's scope, over a province-wide form or one owned in that scope)",
+        "Định nghĩa một chế độ báo cáo với đủ các nội dung Điều 7 Nghị định 09/2019 yêu cầu (quản trị hệ thống, hoặc quản trị, tổng hợp trong phạm vi của đơn vị chủ trì, trên biểu mẫu chung toàn tỉnh hoặc biểu mẫu thuộc phạm vi đó)",
     ),
     (
         "The regime code (e.g. KTXH-THANG)",
@@ -773,8 +789,8 @@ const VI: &[(&str, &str)] = &[
         "Loại chế độ báo cáo: periodic (định kỳ), thematic (chuyên đề) hoặc adhoc (đột xuất)",
     ),
     (
-        "The form (biểu mẫu) code; the latest version is used for new reports",
-        "Mã biểu mẫu; báo cáo mới dùng phiên bản mới nhất",
+        "The form (biểu mẫu) code; the latest version is used for new reports. A lead unit's accounts use a province-wide form or one owned in their scope",
+        "Mã biểu mẫu; báo cáo mới dùng phiên bản mới nhất. Tài khoản của đơn vị chủ trì dùng biểu mẫu chung toàn tỉnh hoặc biểu mẫu thuộc phạm vi của mình",
     ),
     (
         "The lead unit (cơ quan chủ trì) that receives and aggregates",
@@ -841,8 +857,8 @@ const VI: &[(&str, &str)] = &[
         "Xem quy định áp dụng cho kỳ này (202611, 2026Q1, mã kỳ của một yêu cầu báo cáo)",
     ),
     (
-        "Amend, supplement or abolish a regime from a period on, by a decision; earlier periods keep the rules they had",
-        "Sửa đổi, bổ sung hoặc bãi bỏ một chế độ báo cáo từ một kỳ trở đi theo văn bản quyết định; các kỳ trước giữ nguyên quy định đã áp dụng",
+        "Amend, supplement or abolish a regime from a period on, by a decision; earlier periods keep the rules they had (sysadmin, or the lead unit's set-up accounts)",
+        "Sửa đổi, bổ sung hoặc bãi bỏ một chế độ báo cáo từ một kỳ trở đi theo văn bản quyết định; các kỳ trước giữ nguyên quy định đã áp dụng (quản trị hệ thống, hoặc tài khoản quản trị, tổng hợp của đơn vị chủ trì)",
     ),
     (
         "The first period the change applies to (not yet due, with no reports)",
@@ -941,16 +957,16 @@ const VI: &[(&str, &str)] = &[
         "Mã chế độ báo cáo",
     ),
     (
-        "Retire a regime (its reports stay)",
-        "Ngừng áp dụng một chế độ báo cáo (các báo cáo vẫn giữ)",
+        "Retire a regime (its reports stay; sysadmin, or the lead unit's set-up accounts)",
+        "Ngừng áp dụng một chế độ báo cáo (các báo cáo vẫn giữ; quản trị hệ thống, hoặc tài khoản quản trị, tổng hợp của đơn vị chủ trì)",
     ),
     (
         "Show or set a regime's approval chain (the steps before a report may be sent)",
         "Xem hoặc đặt quy trình phê duyệt của chế độ báo cáo (các bước trước khi báo cáo được gửi)",
     ),
     (
-        "approve: one approval by the unit's leader (the default); check,approve: a checker checks the figures first; data,report: the leader approves the figures, then the report; check,data,report: both. Setting it is the sysadmin's; reports already submitted finish the chain they were submitted under",
-        "approve: lãnh đạo đơn vị phê duyệt một lần (mặc định); check,approve: cán bộ kiểm tra số liệu trước; data,report: lãnh đạo duyệt số liệu, rồi duyệt báo cáo; check,data,report: cả hai. Chỉ quản trị hệ thống được đặt; báo cáo đã trình đi hết quy trình lúc được trình",
+        "approve: one approval by the unit's leader (the default); check,approve: a checker checks the figures first; data,report: the leader approves the figures, then the report; check,data,report: both. Setting it is the sysadmin's or the lead unit's set-up accounts'; reports already submitted finish the chain they were submitted under",
+        "approve: lãnh đạo đơn vị phê duyệt một lần (mặc định); check,approve: cán bộ kiểm tra số liệu trước; data,report: lãnh đạo duyệt số liệu, rồi duyệt báo cáo; check,data,report: cả hai. Quản trị hệ thống hoặc tài khoản quản trị, tổng hợp của đơn vị chủ trì được đặt; báo cáo đã trình đi hết quy trình lúc được trình",
     ),
     (
         "The new chain: approve, check,approve, data,report or check,data,report",

@@ -20,7 +20,8 @@ pub struct RegimeAddArgs {
     /// periodic (định kỳ) | thematic (chuyên đề) | adhoc (đột xuất)
     #[arg(long = "type", default_value = "periodic")]
     pub kind: String,
-    /// The form (biểu mẫu) code; the latest version is used for new reports.
+    /// The form (biểu mẫu) code; the latest version is used for new reports. A lead
+    /// unit's accounts use a province-wide form or one owned in their scope.
     #[arg(long)]
     pub form: String,
     /// The lead unit (cơ quan chủ trì) that receives and aggregates.
@@ -67,23 +68,26 @@ pub struct RegimeAddArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RegimeCmd {
-    /// Define a regime with everything Decree 09/2019 Art. 7 asks it to state.
+    /// Define a regime with everything Decree 09/2019 Art. 7 asks it to state (sysadmin,
+    /// or a unit admin or aggregator of the lead unit's scope, over a province-wide form
+    /// or one owned in that scope).
     Add(Box<RegimeAddArgs>),
     /// List regimes.
     List(RegimeListArgs),
     /// Show a regime with its assigned units (with --period: the rules in force then).
     Show(RegimeShowArgs),
-    /// Retire a regime (its reports stay).
+    /// Retire a regime (its reports stay; sysadmin, or the lead unit's set-up accounts).
     Retire(RegimeCodeArgs),
     /// Show or set a regime's approval chain (the steps before a report may be sent).
     ///
     /// approve: one approval by the unit's leader (the default); check,approve: a checker
     /// checks the figures first; data,report: the leader approves the figures, then the
-    /// report; check,data,report: both. Setting it is the sysadmin's; reports already
-    /// submitted finish the chain they were submitted under.
+    /// report; check,data,report: both. Setting it is the sysadmin's or the lead unit's
+    /// set-up accounts'; reports already submitted finish the chain they were submitted
+    /// under.
     Approval(RegimeApprovalArgs),
     /// Amend, supplement or abolish a regime from a period on, by a decision; earlier
-    /// periods keep the rules they had.
+    /// periods keep the rules they had (sysadmin, or the lead unit's set-up accounts).
     Update(Box<RegimeUpdateArgs>),
     /// The versions of a regime's rules, oldest first: which applied from which period.
     History(RegimeCodeArgs),

@@ -180,6 +180,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("frequency", "Tần suất", "Frequency"),
     ("from", "Từ", "From"),
     ("from_period", "Từ kỳ", "From period"),
+    ("owner_unit", "Đơn vị sở hữu", "Owner"),
     ("until_period", "Thôi từ kỳ", "Ends from period"),
     ("full_name", "Họ và tên", "Full name"),
     (
