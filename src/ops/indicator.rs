@@ -854,6 +854,26 @@ mod tests {
     }
 
     #[test]
+    fn the_demos_finance_indicator_is_finances_to_change() {
+        let p = Province::new();
+        let i = p.read(who::VIEWER, |tx, _| find(tx, "STC.TAMUNG")).unwrap();
+        assert_eq!(i.owner_unit.as_deref(), Some("000.03.00.H99"));
+        let e = p
+            .write(
+                who::PROVINCE_AGGREGATOR,
+                "indicator retire",
+                |tx, a, rec| retire(tx, a, rec, "STC.TAMUNG"),
+            )
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        p.write(FINANCE, "indicator retire", |tx, a, rec| {
+            retire(tx, a, rec, "STC.TAMUNG")
+        })
+        .unwrap();
+        assert!(p.audit_ok());
+    }
+
+    #[test]
     fn an_import_creates_for_its_owner_and_touches_only_its_own() {
         let p = Province::new();
         let rows = vec![(2, rice())];

@@ -407,6 +407,21 @@ fn simulate_month(tx: &rusqlite::Connection, boot: &Actor, db: &Path) -> Result<
             None,
         )?;
     }
+    // One indicator of Sở Tài chính's own (issue 18): its unit admin and aggregator
+    // change it; the province-wide catalogue above stays the sysadmin's.
+    crate::ops::indicator::add(
+        tx,
+        boot,
+        &setup,
+        &crate::ops::indicator::IndicatorInput {
+            code: "STC.TAMUNG".into(),
+            name: "Số dư tạm ứng ngân sách cuối kỳ".into(),
+            unit: Some("triệu đồng".into()),
+            field: Some("Tài chính".into()),
+            ..Default::default()
+        },
+        Some("000.03.00.H99"),
+    )?;
     crate::ops::form::import(
         tx,
         boot,
