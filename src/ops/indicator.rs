@@ -76,14 +76,13 @@ pub fn resolve_owner(
     actor: &Actor,
     owner: Option<&str>,
 ) -> Result<Option<Owner>> {
+    can_write(actor)?;
     let id = match owner {
         Some(code) => crate::ops::unit::find(conn, code)?.id,
         None if actor.is_sysadmin() => return Ok(None),
         None => match actor.default_owner() {
             Some(id) => id,
-            None if !actor.designs_somewhere() => {
-                return Err(denied_catalogue(actor, "?"));
-            }
+            // The account sets up for no unit (refused above) or for several.
             None => {
                 return Err(Error::new(
                     Kind::Invalid,

@@ -470,3 +470,48 @@ fn a_grant_on_the_province_reaches_only_the_regimes_the_province_leads() {
         .json();
     assert_eq!(v["owner_unit"], "000.00.00.H99", "{v}");
 }
+
+#[test]
+fn an_account_setting_up_for_several_units_names_the_owner() {
+    let env = province();
+    env.json(&[
+        "account",
+        "grant",
+        "tonghop.stc",
+        "--role",
+        "unit_admin",
+        "--unit",
+        "000.02.00.H99",
+    ]);
+    env.login("tonghop.stc", PW).ok();
+    // Two set-up units: no default owner (exit 5, nothing written), then each named.
+    let r = add_indicator(&env, "NS.THU", "Thu ngân sách").code(5);
+    assert!(r.stderr.contains("--owner"), "{}", r.stderr);
+    for (code, owner) in [("NS.THU", "000.01.00.H99"), ("NV.01", "000.02.00.H99")] {
+        let v = env.json(&[
+            "indicator",
+            "add",
+            "--code",
+            code,
+            "--name",
+            "Chỉ tiêu",
+            "--owner",
+            owner,
+        ]);
+        assert_eq!(v["owner_unit"], owner, "{v}");
+    }
+    // An unknown unit is not found (exit 6).
+    env.run(&[
+        "indicator",
+        "add",
+        "--code",
+        "X.01",
+        "--name",
+        "Chỉ tiêu",
+        "--owner",
+        "KHONG-CO",
+    ])
+    .code(6);
+    env.login("admin", ADMIN_PW).ok();
+    assert!(env.run(&["indicator", "show", "X.01"]).code != 0);
+}
