@@ -931,12 +931,15 @@ fn the_whole_command_role_table_holds() {
         ),
         // aggregate and the regime dashboard: aggregator or viewer of the lead unit, and
         // a unit's leader or viewer over its own subtree (here H99.01's, all of R's
-        // hamlets; of TINH only H99.01 itself). The workbook of the aggregate stays the
-        // lead unit's.
+        // hamlets; of TINH only H99.01 itself), the aggregated workbook as well.
         row(&["aggregate", "R", "202611"], own_view),
         row(
             &["export", "aggregate", "R", "202611", "--out", "th.xlsx"],
-            agg_view,
+            own_view,
+        ),
+        row(
+            &["export", "aggregate", "TINH", "202611", "--out", "th.xlsx"],
+            unit_view,
         ),
         row(&["dashboard", "--regime", "R"], own_view),
         row(
