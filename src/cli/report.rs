@@ -396,7 +396,7 @@ fn offline_figures(ctx: &Ctx, a: OfflineFiguresArgs) -> Result<()> {
 }
 
 fn narrative_set(ctx: &Ctx, a: NarrativeSetArgs) -> Result<()> {
-    let text = crate::files::read_text(&a.file)?;
+    let text = crate::files::read_plain_text(&a.file)?;
     let which = a.which.named();
     let done = ctx.write(|tx, actor, rec| report::narrative(tx, actor, rec, &which, &text))?;
     if !done.outline.is_empty() {

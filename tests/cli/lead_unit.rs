@@ -641,6 +641,49 @@ fn the_compiled_narratives_list_the_expected_units_in_the_readers_language() {
         !doc.contains("Chưa gửi"),
         "Vietnamese words in the English document"
     );
+    // A folder as --out is told to name a .docx; a non-UTF-8 outline, to be saved
+    // again as UTF-8 text (not as CSV).
+    std::fs::create_dir(env.path("thu-muc")).unwrap();
+    let r = env
+        .run(&[
+            "report",
+            "narrative",
+            "compile",
+            "TM",
+            "202611",
+            "--out",
+            "thu-muc",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("thu-muc/bao-cao.docx"), "{}", r.stderr);
+    assert!(!r.stderr.contains(".xlsx"), "{}", r.stderr);
+    std::fs::write(env.path("de-cuong-cu.txt"), b"I. T\xecnh h\xecnh\n").unwrap();
+    let r = env
+        .run(&[
+            "regime",
+            "outline",
+            "set",
+            "TM",
+            "--file",
+            "de-cuong-cu.txt",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("văn bản UTF-8"), "{}", r.stderr);
+    assert!(!r.stderr.contains("CSV"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "--lang",
+            "en",
+            "regime",
+            "outline",
+            "set",
+            "TM",
+            "--file",
+            "de-cuong-cu.txt",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("UTF-8 text"), "{}", r.stderr);
+    env.run(&["regime", "outline", "show", "TM"]).code(6);
     // Vietnamese by default.
     env.json(&[
         "report",

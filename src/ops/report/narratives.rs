@@ -142,7 +142,7 @@ pub fn compile_narratives(
     let say = |vi: &str, en: &str| Msg::new(vi, en).get(lang).to_string();
     let r = regime::find(conn, &req.regime)?;
     let within = collect::scope(conn, actor, &r, collect::refused(&r))?;
-    crate::files::check_output(path, replace)?;
+    crate::files::check_output_as(path, replace, "docx")?;
     let period = regime::period_of(&r, &req.period)?;
     let period_id = period.to_string();
     let period_words = match (&period, lang) {
