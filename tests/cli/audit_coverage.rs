@@ -359,7 +359,7 @@ fn an_upgraded_database_gets_a_baseline_and_verifies_clean() {
          DROP TABLE aggregate_transition; DROP TABLE aggregate_revision;
          DROP TABLE regime_approval; DROP TABLE revision_chain;
          DROP TABLE regime_request; DROP TABLE regime_version;
-         DROP TABLE regime_outline;
+         DROP TABLE regime_outline; DROP TABLE data_approval_delegation;
          PRAGMA user_version = 6;",
     );
     // Renumber the chain so it is intact, as a schema-6 database would have it.
