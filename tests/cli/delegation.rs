@@ -279,3 +279,60 @@ fn a_delegated_clerk_approves_the_figures_of_its_own_unit_only() {
     let r = env.run(&["audit", "verify"]);
     assert_ne!(r.code, 0, "{}", r.stdout);
 }
+
+/// The report page offers the delegated clerk the figures' approval (and no rejection,
+/// which stays the leader's); the undelegated clerk is offered nothing.
+#[test]
+fn the_report_page_offers_the_delegated_clerk_the_figures() {
+    use crate::web::Visitor;
+    const REPORT: &str = "/report/KTXH/202611/H99.01";
+    let env = crate::server::province();
+    env.json(&["regime", "approval", "KTXH", "--steps", "data,report"]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202611", "--unit", "H99.01", &lua, "1", "120",
+    ]);
+    act(&env, "submit", "H99.01").ok();
+    let server = crate::server::Server::start(&env, &[]);
+    let signed_in = |user: &str| {
+        let mut v = Visitor::new(&server);
+        let r = v.sign_in(user, crate::server::PW);
+        assert_eq!((r.status, r.location()), (303, "/work"), "{}", r.body);
+        v
+    };
+    let mut clerk = signed_in("nhap.01");
+    let page = clerk.get(REPORT);
+    assert!(!page.body.contains("approve-form"), "{}", page.body);
+    let csrf = page.csrf();
+    let r = clerk.post(&format!("{REPORT}/approve-data"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    env.json(&[
+        "report",
+        "delegate",
+        "add",
+        "--regime",
+        "KTXH",
+        "--unit",
+        "H99.01",
+        "--account",
+        "nhap.01",
+    ]);
+    let page = clerk.get(REPORT);
+    assert!(
+        page.body.contains(
+            r#"<form id="approve-form" method="post" action="/report/KTXH/202611/H99.01/approve-data">"#
+        ),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("ủy quyền duyệt số liệu"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("reject-form"), "{}", page.body);
+    let r = clerk.post(&format!("{REPORT}/approve-data"), &[("csrf", &csrf)]);
+    assert_eq!((r.status, r.location()), (303, REPORT), "{}", r.body);
+    assert_eq!(status(&env, "H99.01"), "pending_approval");
+    server.stop();
+}
