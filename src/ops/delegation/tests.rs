@@ -61,8 +61,8 @@ fn only_a_split_chain_takes_a_delegation_and_only_to_the_units_own_clerk() {
     let e = delegate(&p, who::COMMUNE_LEADER, who::COMMUNE_CLERK).expect_err("twice");
     assert_eq!(e.kind, Kind::State);
     // Seen by the commune's accounts and the province's viewer, not the other commune's.
-    assert_eq!(listed(&p, who::COMMUNE_CLERK), [d.clone()]);
-    assert_eq!(listed(&p, who::VIEWER), [d.clone()]);
+    assert_eq!(listed(&p, who::COMMUNE_CLERK), std::slice::from_ref(&d));
+    assert_eq!(listed(&p, who::VIEWER), std::slice::from_ref(&d));
     assert!(listed(&p, who::OTHER_COMMUNE_CLERK).is_empty());
     // The delegated clerk may take the figures' step on its commune only.
     p.read(who::COMMUNE_CLERK, |tx, actor| {
