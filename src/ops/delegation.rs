@@ -281,5 +281,16 @@ pub fn may_approve_data(
     sql::holds(conn, regime.id, unit_id, actor.account_id)
 }
 
+/// [`may_approve_data`] for a unit named by its code (the report page asks it).
+pub fn approves_data(
+    conn: &Connection,
+    actor: &Actor,
+    regime: &Regime,
+    unit_code: &str,
+) -> Result<bool> {
+    let unit = crate::ops::unit::find(conn, unit_code)?;
+    may_approve_data(conn, actor, &units::tree(conn)?, regime, unit.id)
+}
+
 #[cfg(test)]
 mod tests;

@@ -252,13 +252,7 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
             );
         let delegated = pending_data
             && action != Some(Role::Approver)
-            && ops::delegation::may_approve_data(
-                tx,
-                actor,
-                &crate::store::unit::tree(tx)?,
-                &regime,
-                ops::unit::find(tx, &v.unit)?.id,
-            )?;
+            && ops::delegation::approves_data(tx, actor, &regime, &v.unit)?;
         Ok((v, regime, action, delegated))
     })?;
     let period_words = match v.period.parse::<crate::domain::period::Period>() {
