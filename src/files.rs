@@ -16,6 +16,17 @@ use crate::error::{Error, Kind, Msg, Result};
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn read_text(path: &Path) -> Result<String> {
+    read_text_saved_as(path, ("CSV UTF-8", "CSV UTF-8"))
+}
+
+/// [`read_text`] of a plain text file (an outline, a narrative): one that is not UTF-8
+/// is told to be saved again as UTF-8 text, not as CSV.
+pub fn read_plain_text(path: &Path) -> Result<String> {
+    read_text_saved_as(path, ("văn bản UTF-8 (.txt)", "UTF-8 text (.txt)"))
+}
+
+/// [`read_text`], whose refusal of a file not in UTF-8 names `save_as` (vi, en).
+fn read_text_saved_as(path: &Path, save_as: (&str, &str)) -> Result<String> {
     let p = path.display();
     let meta = std::fs::metadata(path).map_err(|e| {
         Error::new(
@@ -53,8 +64,14 @@ pub fn read_text(path: &Path) -> Result<String> {
         Error::new(
             Kind::Invalid,
             Msg::new(
-                format!("Tệp {p} không phải UTF-8 (byte {at}); hãy lưu lại dạng CSV UTF-8"),
-                format!("File {p} is not UTF-8 (byte {at}); save it again as CSV UTF-8"),
+                format!(
+                    "Tệp {p} không phải UTF-8 (byte {at}); hãy lưu lại dạng {}",
+                    save_as.0
+                ),
+                format!(
+                    "File {p} is not UTF-8 (byte {at}); save it again as {}",
+                    save_as.1
+                ),
             ),
         )
     })
@@ -284,6 +301,12 @@ pub fn read_csv<T>(
 /// (unless `force`), before any work is done. Writers check again when they put the
 /// file in place.
 pub fn check_output(path: &Path, force: bool) -> Result<()> {
+    check_output_as(path, force, "xlsx")
+}
+
+/// [`check_output`] of a file whose kind is `extension` (`docx`): a folder given as
+/// `--out` is told to name such a file.
+pub fn check_output_as(path: &Path, force: bool, extension: &str) -> Result<()> {
     let p = path.display();
     if path.is_dir() {
         return Err(Error::new(
@@ -294,8 +317,8 @@ pub fn check_output(path: &Path, force: bool) -> Result<()> {
             ),
         )
         .with_hint(Msg::new(
-            "ghi rõ tên tệp, ví dụ --out thu-muc/bao-cao.xlsx",
-            "name the file, e.g. --out folder/report.xlsx",
+            format!("ghi rõ tên tệp, ví dụ --out thu-muc/bao-cao.{extension}"),
+            format!("name the file, e.g. --out folder/report.{extension}"),
         )));
     }
     let parent = match path.parent() {

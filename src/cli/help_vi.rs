@@ -1289,6 +1289,36 @@ const VI: &[(&str, &str)] = &[
         "Lấy lại tệp đính kèm: liệt kê, hoặc ghi một tệp ra đĩa (đã đối chiếu SHA-256)",
     ),
     (
+        "Delegate the approval of a unit's figures to one of its data-entry accounts",
+        "Ủy quyền duyệt số liệu của đơn vị cho một cán bộ nhập liệu của đơn vị",
+    ),
+    (
+        "Let a data-entry account of the unit approve the unit's figures for a regime",
+        "Ủy quyền cho một cán bộ nhập liệu của đơn vị duyệt số liệu của đơn vị theo một chế độ báo cáo",
+    ),
+    (
+        "By the unit's leader (approver) for the regime or its unit administrator (else exit 4). The regime's approval chain must approve the figures apart from the report (data,report or check,data,report) and be assigned to the unit, and the account be active and hold data entry of the unit for the regime (else exit 5); exit 7 when the account already holds the delegation. The account may then run `report approve-data` on the unit's reports of the regime",
+        "Do lãnh đạo đơn vị (approver) của chế độ hoặc quản trị đơn vị thực hiện (nếu không: mã thoát 4). Quy trình phê duyệt của chế độ phải duyệt số liệu riêng với duyệt báo cáo (data,report hoặc check,data,report), chế độ phải được giao cho đơn vị, tài khoản phải đang hoạt động và có quyền nhập liệu chế độ đó cho đơn vị (nếu không: mã thoát 5); mã thoát 7 khi tài khoản đã được ủy quyền. Sau đó tài khoản được chạy `report approve-data` với các báo cáo của đơn vị theo chế độ đó",
+    ),
+    (
+        "Delegations on the units whose reports you read",
+        "Các ủy quyền duyệt số liệu ở những đơn vị mà bạn xem được báo cáo",
+    ),
+    (
+        "End a delegation (the same accounts as add; exit 6 when there is none)",
+        "Thu hồi một ủy quyền (những tài khoản như với add; mã thoát 6 khi không có)",
+    ),
+    ("The unit whose figures are approved", "Đơn vị có số liệu được duyệt"),
+    (
+        "The data-entry account (username) that approves them",
+        "Tài khoản nhập liệu (tên đăng nhập) được duyệt số liệu",
+    ),
+    ("Only this regime's delegations", "Chỉ các ủy quyền của chế độ này"),
+    (
+        "Only delegations on units in this unit's subtree",
+        "Chỉ các ủy quyền ở những đơn vị thuộc cây của đơn vị này",
+    ),
+    (
         "Compile the narratives of a period into one .docx for the lead unit",
         "Tổng hợp thuyết minh của một kỳ thành một tệp .docx cho cơ quan chủ trì",
     ),

@@ -21,6 +21,7 @@ mod reconcile;
 mod regime;
 mod regime_outline;
 mod report;
+mod report_delegate;
 mod report_lead;
 mod serve;
 mod session;

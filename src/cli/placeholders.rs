@@ -6,6 +6,7 @@
 /// Every value name the commands use, in Vietnamese; a test fails on one missing.
 /// A literal the user types (`parent`) stays as it is.
 const VALUE_NAMES: &[(&str, &str)] = &[
+    ("ACCOUNT", "TÀI_KHOẢN"),
     ("ACTOR", "NGƯỜI_THỰC_HIỆN"),
     ("ADDR", "ĐỊA_CHỈ"),
     ("ADD_RECEIVER", "NƠI_NHẬN_THÊM"),

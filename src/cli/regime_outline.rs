@@ -70,8 +70,14 @@ fn emit(ctx: &Ctx, v: &outline::OutlineView) -> Result<()> {
 pub fn run(ctx: &Ctx, cmd: OutlineCmd) -> Result<()> {
     match cmd {
         OutlineCmd::Set(a) => {
-            let text = crate::files::read_text(&a.file)?;
+            let text = crate::files::read_plain_text(&a.file)?;
             let v = ctx.write(|tx, actor, rec| outline::set(tx, actor, rec, &a.code, &text))?;
+            if let Some(form) = &v.numeric_form {
+                ctx.out.warn(crate::error::Msg::new(
+                    format!("Biểu mẫu {form} của chế độ {} chỉ có số liệu, không có phần thuyết minh: mẫu đề cương đã lưu nhưng chưa báo cáo nào được kiểm tra theo nó cho đến khi chế độ dùng biểu mẫu thuyết minh hoặc liên kết", v.regime),
+                    format!("Form {form} of regime {} has figures only, no narrative part: the outline is kept, but no report is checked against it until the regime takes a narrative or combined form", v.regime),
+                ));
+            }
             emit(ctx, &v)
         }
         OutlineCmd::Show(a) => {

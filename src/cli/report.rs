@@ -64,6 +64,9 @@ pub enum ReportCmd {
     /// Read attachments back: list them, or write one to a file (its SHA-256 checked).
     #[command(subcommand)]
     Attachment(super::report_lead::AttachmentCmd),
+    /// Delegate the approval of a unit's figures to one of its data-entry accounts.
+    #[command(subcommand)]
+    Delegate(super::report_delegate::DelegateCmd),
     /// The canonical document a sender signs to send from another machine (the remote
     /// CLI's `report send` fetches it, signs locally, then sends with the signature).
     #[command(hide = true)]
@@ -226,6 +229,7 @@ impl ReportCmd {
                 "list" => "attachment list",
                 _ => "attachment get",
             },
+            ReportCmd::Delegate(c) => c.verb(),
             ReportCmd::Canonical(_) => "canonical",
         }
     }
@@ -270,6 +274,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Narrative(NarrativeCmd::Compile(a)) => super::report_lead::compile(ctx, a),
         ReportCmd::Attach(a) => attach(ctx, a),
         ReportCmd::Attachment(c) => super::report_lead::attachment(ctx, c),
+        ReportCmd::Delegate(c) => super::report_delegate::run(ctx, c),
         ReportCmd::Canonical(a) => {
             let which = a.which.named();
             let doc = ctx.read(|tx, actor| report::to_sign(tx, actor, &which))?;
@@ -396,7 +401,7 @@ fn offline_figures(ctx: &Ctx, a: OfflineFiguresArgs) -> Result<()> {
 }
 
 fn narrative_set(ctx: &Ctx, a: NarrativeSetArgs) -> Result<()> {
-    let text = crate::files::read_text(&a.file)?;
+    let text = crate::files::read_plain_text(&a.file)?;
     let which = a.which.named();
     let done = ctx.write(|tx, actor, rec| report::narrative(tx, actor, rec, &which, &text))?;
     if !done.outline.is_empty() {

@@ -166,6 +166,7 @@ pub fn compile(ctx: &Ctx, a: NarrativeCompileArgs) -> Result<()> {
         regime: a.regime,
         period: a.period,
         include: Include::parse(&a.include)?,
+        lang: ctx.lang(),
     };
     let now = ctx.clock.now();
     let done =

@@ -6,16 +6,21 @@
 
 use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts, Style, StyleType};
 
-use crate::error::{Error, Msg, Result};
+use crate::error::{Error, Lang, Msg, Result};
 
 /// The document's top.
 pub struct Title {
+    /// The language of the document's own words.
+    pub lang: Lang,
     /// `KTXH — Báo cáo tình hình kinh tế - xã hội tháng`.
     pub regime: String,
     /// `Tháng 11 năm 2026`.
     pub period: String,
-    /// `H99.01 — Sở Tài chính`.
-    pub lead_unit: String,
+    /// `000.00.00.H99 — UBND tỉnh Mẫu`: the lead unit, or the units whose own subtree's
+    /// narratives these are.
+    pub unit: String,
+    /// Whether `unit` compiles its own subtree's narratives rather than leading the regime.
+    pub own: bool,
     /// Which reports count, in words.
     pub counted: String,
     /// When it was compiled, RFC 3339 (the document's creation time).
@@ -58,6 +63,10 @@ fn text(style_id: Option<&str>, s: &str) -> Paragraph {
 
 /// The .docx bytes.
 pub fn write(title: &Title, sections: &[Section]) -> Result<Vec<u8>> {
+    let say = |vi: &'static str, en: &'static str| match title.lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    };
     // Sizes are in half-points: 13 pt body, as Vietnamese administrative documents are set.
     let mut doc = Docx::new()
         .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT))
@@ -71,12 +80,33 @@ pub fn write(title: &Title, sections: &[Section]) -> Result<Vec<u8>> {
         )
         .add_style(style("Heading1", "heading 1", 28).outline_lvl(0))
         .add_style(style("Heading2", "heading 2", 26).outline_lvl(1))
-        .add_paragraph(text(Some("Title"), "TỔNG HỢP THUYẾT MINH BÁO CÁO"))
+        .add_paragraph(text(
+            Some("Title"),
+            say("TỔNG HỢP THUYẾT MINH BÁO CÁO", "COMPILED REPORT NARRATIVES"),
+        ))
         .add_paragraph(text(None, &title.regime).align(AlignmentType::Center))
         .add_paragraph(
-            text(None, &format!("Kỳ báo cáo: {}", title.period)).align(AlignmentType::Center),
+            text(
+                None,
+                &format!(
+                    "{}: {}",
+                    say("Kỳ báo cáo", "Reporting period"),
+                    title.period
+                ),
+            )
+            .align(AlignmentType::Center),
         )
-        .add_paragraph(text(None, &format!("Cơ quan chủ trì: {}", title.lead_unit)))
+        .add_paragraph(text(
+            None,
+            &format!(
+                "{}: {}",
+                match title.own {
+                    false => say("Cơ quan chủ trì", "Lead unit"),
+                    true => say("Đơn vị", "Unit"),
+                },
+                title.unit
+            ),
+        ))
         .add_paragraph(text(None, &title.counted));
     for s in sections {
         doc = doc

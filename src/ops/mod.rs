@@ -13,6 +13,7 @@ pub mod backup;
 pub mod bootstrap;
 pub mod calendar;
 pub mod dashboard;
+pub mod delegation;
 pub mod demo;
 pub mod entry;
 pub mod exchange;

@@ -3,7 +3,7 @@
 //! báo cáo"), and the check every narrative or combined report passes at submission.
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::audit::Recorder;
@@ -30,6 +30,10 @@ pub struct OutlineView {
     pub headings: Vec<HeadingView>,
     pub set_at: String,
     pub set_by: String,
+    /// When set: the regime's current form, numeric only, has no narrative part to
+    /// check the outline against (said as a warning, see [`set`]).
+    #[serde(skip)]
+    pub numeric_form: Option<String>,
 }
 
 fn view(regime: &str, o: &Outline, stored: &sql::Stored) -> OutlineView {
@@ -47,6 +51,7 @@ fn view(regime: &str, o: &Outline, stored: &sql::Stored) -> OutlineView {
             .collect(),
         set_at: stored.set_at.clone(),
         set_by: stored.set_by.clone(),
+        numeric_form: None,
     }
 }
 
@@ -103,7 +108,11 @@ pub fn of(conn: &Connection, regime_id: i64) -> Result<Option<Outline>> {
         .transpose()
 }
 
-/// `regime outline set`: the outline's text replaces the regime's outline.
+/// `regime outline set`: the outline's text replaces the regime's outline. On a regime
+/// whose current form is numeric only it is kept, with `numeric_form` set for a
+/// warning, not refused: a regime amended from a later period may take a narrative or
+/// combined form then ([`crate::ops::regime::rules_for`]), and its lead unit prepares
+/// the outline before; until then no report of it is checked against the outline.
 pub fn set(
     conn: &Connection,
     actor: &Actor,
@@ -127,7 +136,12 @@ pub fn set(
         &r.code,
         json!({"outline": o.headings.len()}),
     )?;
-    Ok(view(&r.code, &o, &stored))
+    let mut shown = view(&r.code, &o, &stored);
+    let form = crate::ops::form::load(conn, &r.form, None)?;
+    if form.kind == FormKind::Numeric {
+        shown.numeric_form = Some(form.code);
+    }
+    Ok(shown)
 }
 
 fn none_error(r: &Regime) -> Error {
@@ -251,4 +265,121 @@ pub fn check_submission(
             regime.code
         ),
     )))
+}
+
+/// A regime's outline as a catalogue document carries it (`exchange export catalogue`):
+/// its headings in order, each required or not.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Carried {
+    pub regime: String,
+    pub headings: Vec<CarriedHeading>,
+}
+
+/// One heading of a [`Carried`] outline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CarriedHeading {
+    pub heading: String,
+    /// Optional headings (`? heading` in the outline's file) are `false`.
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+}
+
+fn required_by_default() -> bool {
+    true
+}
+
+/// Every regime's outline, by regime code, for a catalogue document.
+pub fn carried(conn: &Connection) -> Result<Vec<Carried>> {
+    let mut out = Vec::new();
+    for r in crate::store::regime::all(conn)? {
+        let Some(o) = of(conn, r.id)? else { continue };
+        out.push(Carried {
+            regime: r.code.clone(),
+            headings: o
+                .headings
+                .iter()
+                .map(|h| CarriedHeading {
+                    heading: h.text.clone(),
+                    required: !h.optional,
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
+}
+
+/// How a catalogue's outlines compare with the ones here.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Taken {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// Takes a catalogue document's outlines (`from`: the sender, for the error) for the
+/// regimes this instance has (a regime it lacks is reported by the catalogue import);
+/// with `dry_run` only measured. An outline that does not parse refuses the document
+/// (exit 5).
+pub fn take_carried(
+    conn: &Connection,
+    rec: &Recorder,
+    from: &str,
+    items: &[(usize, Carried)],
+    dry_run: bool,
+) -> Result<Taken> {
+    let mut taken = Taken::default();
+    for (n, c) in items {
+        let Some(r) = crate::store::regime::by_code(conn, &c.regime)? else {
+            continue;
+        };
+        let text: String = c
+            .headings
+            .iter()
+            .map(|h| match h.required {
+                true => format!("{}\n", h.heading),
+                false => format!("? {}\n", h.heading),
+            })
+            .collect();
+        let o = outline::parse(&text).map_err(|e| {
+            let e = parse_error(e);
+            Error::new(
+                Kind::Invalid,
+                Msg::new(
+                    format!(
+                        "Danh mục của {from}: mẫu đề cương thứ {n} (chế độ {}): {}",
+                        c.regime, e.msg.vi
+                    ),
+                    format!(
+                        "The catalogue from {from}: outline {n} (regime {}): {}",
+                        c.regime, e.msg.en
+                    ),
+                ),
+            )
+        })?;
+        let body = o.text();
+        match sql::get(conn, r.id)? {
+            Some(s) if s.body == body => {
+                taken.unchanged += 1;
+                continue;
+            }
+            Some(_) => taken.updated += 1,
+            None => taken.created += 1,
+        }
+        if dry_run {
+            continue;
+        }
+        let stored = sql::Stored {
+            body,
+            set_at: rec.at.clone(),
+            set_by: rec.actor.clone(),
+        };
+        sql::put(conn, r.id, &stored)?;
+        rec.change(
+            conn,
+            "regime",
+            &r.code,
+            json!({"outline": o.headings.len(), "from": from}),
+        )?;
+    }
+    Ok(taken)
 }

@@ -157,6 +157,18 @@ const OUTPUTS: &[(&str, &str)] = &[
         "report.schema.json#/$defs/action_result",
     ),
     ("report approve", "report.schema.json#/$defs/action_result"),
+    (
+        "report delegate add",
+        "report.schema.json#/$defs/delegation",
+    ),
+    (
+        "report delegate remove",
+        "report.schema.json#/$defs/delegation",
+    ),
+    (
+        "report delegate list",
+        "report.schema.json#/$defs/delegation_list",
+    ),
     ("report reject", "report.schema.json#/$defs/action_result"),
     ("report send", "report.schema.json#/$defs/action_result"),
     ("report accept", "report.schema.json#/$defs/action_result"),

@@ -181,6 +181,13 @@ pub const AUDITED_GROUPS: &[AuditedGroup] = &[
         all: "SELECT r.code AS owner, o.* FROM regime_outline o JOIN regime r ON r.id = o.regime_id ORDER BY o.regime_id",
         one: "SELECT r.code AS owner, o.* FROM regime_outline o JOIN regime r ON r.id = o.regime_id WHERE r.code = ?1",
     },
+    // A regime's delegated approvals of the figures (migration 0020), with its regime.
+    AuditedGroup {
+        kind: "delegation",
+        owner: "regime",
+        all: "SELECT g.code AS owner, d.* FROM data_approval_delegation d JOIN regime g ON g.id = d.regime_id ORDER BY d.regime_id, d.unit_id, d.account_id",
+        one: "SELECT g.code AS owner, d.* FROM data_approval_delegation d JOIN regime g ON g.id = d.regime_id WHERE g.code = ?1 ORDER BY d.unit_id, d.account_id",
+    },
     // An imported aggregate's components and the document it came from (federation).
     AuditedGroup {
         kind: "component",

@@ -10,6 +10,7 @@ pub mod approval;
 pub mod attachment;
 pub mod audit;
 pub mod calendar;
+pub mod delegation;
 pub mod exchange;
 pub mod form;
 pub mod indicator;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_outline.sql"),
     include_str!("migrations/0017_assignment_until.sql"),
     include_str!("migrations/0018_catalogue_owner.sql"),
+    include_str!("migrations/0020_data_approval_delegation.sql"),
 ];
 
 pub fn schema_version() -> i64 {

@@ -407,6 +407,114 @@ fn a_units_leader_and_viewer_see_only_their_own_figures() {
     env.json(&["aggregate", "PHUONG", "202611"]);
 }
 
+/// Item 6: a unit's leader and viewer also take their own subtree's figures away as the
+/// aggregated workbook, headed by their unit; the detail and the status sheets hold
+/// their units only; the lead unit's workbook keeps every commune.
+#[test]
+fn a_units_leader_and_viewer_export_their_own_aggregate_workbook() {
+    use calamine::Reader;
+    let env = setup();
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&["account", "key", "generate"]);
+    for (unit, value) in [("H99.01", "120"), ("H99.02", "300")] {
+        env.json(&[
+            "entry", "set", "KTXH", "--period", "202611", "--unit", unit, &lua, "1", value,
+        ]);
+        for verb in ["submit", "approve", "send", "accept"] {
+            act(&env, verb, &["--unit", unit]).ok();
+        }
+    }
+    let texts = |file: &str, sheet: &str| -> String {
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook(env.path(file)).unwrap();
+        let range = book.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let export = |file: &str| {
+        env.run(&[
+            "-o",
+            "json",
+            "export",
+            "aggregate",
+            "KTXH",
+            "202611",
+            "--out",
+            file,
+        ])
+    };
+    as_(&env, "tonghop");
+    let all = export("tinh.xlsx").ok().json();
+    assert_eq!(all["coverage"]["expected"], 3);
+    assert!(texts("tinh.xlsx", "Thông tin").contains("UBND tỉnh Mẫu"));
+    assert!(texts("tinh.xlsx", "Chi tiết đơn vị").contains("H99.02"));
+    for who in ["lanhdao.01", "xem.01"] {
+        as_(&env, who);
+        let file = format!("{who}.xlsx");
+        let own = export(&file).ok().json();
+        assert_eq!(own["coverage"]["expected"], 1, "{who}: {own}");
+        assert_eq!(own["coverage"]["included"], 1, "{who}: {own}");
+        let info = texts(&file, "Thông tin");
+        assert!(info.contains("Xã Tân Phong"), "{who}: {info}");
+        assert!(!info.contains("UBND tỉnh Mẫu"), "{who}: {info}");
+        let detail = texts(&file, "Chi tiết đơn vị");
+        assert!(detail.contains("H99.01"), "{who}: {detail}");
+        assert!(!detail.contains("H99.02"), "{who}: {detail}");
+        let status = texts(&file, "Tình hình gửi báo cáo");
+        assert!(status.contains("H99.01"), "{who}: {status}");
+        assert!(!status.contains("H99.02"), "{who}: {status}");
+        assert!(!status.contains("H99.03"), "{who}: {status}");
+        let sum = texts(&file, "Tổng hợp");
+        assert!(sum.contains("120"), "{who}: {sum}");
+        assert!(!sum.contains("420"), "{who}: {sum}");
+    }
+    // No view of the figures: refused, nothing written.
+    for who in ["nhap.01", "kiemtra.01", "gui.01"] {
+        as_(&env, who);
+        let r = export("x.xlsx");
+        assert_eq!(r.code, 4, "{who}: {}", r.stderr);
+        assert!(!env.path("x.xlsx").exists(), "{who}");
+    }
+    // The figures of a regime only another unit reports to stay closed.
+    env.login("admin", ADMIN_PW).ok();
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "PHUONG",
+        "--name",
+        "Báo cáo riêng của Phường Hòa Bình",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.00.00.H99",
+        "--frequency",
+        "monthly",
+    ]);
+    env.json(&["assign", "add", "PHUONG", "--units", "H99.02"]);
+    as_(&env, "lanhdao.01");
+    let r = env.run(&[
+        "--lang",
+        "en",
+        "export",
+        "aggregate",
+        "PHUONG",
+        "202611",
+        "--out",
+        "p.xlsx",
+    ]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("aggregate regime PHUONG"), "{}", r.stderr);
+    assert!(!env.path("p.xlsx").exists());
+    as_(&env, "lanhdao.02");
+    env.run(&["export", "aggregate", "PHUONG", "202611", "--out", "p.xlsx"])
+        .ok();
+    assert!(texts("p.xlsx", "Thông tin").contains("Phường Hòa Bình"));
+}
+
 /// The report page offers each step of the chain to whoever holds it, as it offers
 /// approval: the checker's check or return, then the leader's approval of the figures,
 /// then of the report; the clerk is refused the checker's step.

@@ -359,7 +359,7 @@ fn an_upgraded_database_gets_a_baseline_and_verifies_clean() {
          DROP TABLE aggregate_transition; DROP TABLE aggregate_revision;
          DROP TABLE regime_approval; DROP TABLE revision_chain;
          DROP TABLE regime_request; DROP TABLE regime_version;
-         DROP TABLE regime_outline;
+         DROP TABLE regime_outline; DROP TABLE data_approval_delegation;
          DROP INDEX indicator_owner; DROP INDEX form_owner;
          ALTER TABLE indicator DROP COLUMN owner_unit_id; ALTER TABLE form DROP COLUMN owner_unit_id;
          PRAGMA user_version = 6;",

@@ -326,6 +326,123 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
     assert_eq!(again["documents"][0]["verdict"], "unchanged");
 }
 
+/// A regime's outline template (mẫu đề cương) travels in the catalogue: set where the
+/// other instance has the regime, unchanged the second time; a catalogue without
+/// outlines (as older ones are) still imports and leaves the outline there is.
+#[test]
+fn a_catalogue_carries_the_regimes_outline() {
+    use baocao::ops::exchange::document::{Document, Unsigned};
+    let env = province();
+    let outline = env.write(
+        "de-cuong.txt",
+        "I. Tình hình sản xuất\nII. Kiến nghị\n? III. Nội dung khác\n",
+    );
+    // SXLUA's form has figures only: the outline is kept, with a warning.
+    let r = env
+        .run(&[
+            "regime",
+            "outline",
+            "set",
+            "SXLUA",
+            "--file",
+            outline.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stderr.contains("chỉ có số liệu"), "{}", r.stderr);
+    let doc = env.path("catalogue.json");
+    env.run(&[
+        "exchange",
+        "export",
+        "catalogue",
+        "--out",
+        doc.to_str().unwrap(),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    let exported: Value = serde_json::from_str(&text).unwrap();
+    assert_schema("document", &exported);
+    assert_eq!(
+        exported["content"]["outlines"],
+        serde_json::json!([{"regime": "SXLUA", "headings": [
+            {"heading": "I. Tình hình sản xuất", "required": true},
+            {"heading": "II. Kiến nghị", "required": true},
+            {"heading": "III. Nội dung khác", "required": false},
+        ]}])
+    );
+    // Another instance with the same regime, no outline yet.
+    let mut other = Env::with_province();
+    other.now = Some("2026-11-02T08:00:00+07:00".into());
+    lua_regime(&other);
+    other.run(&["regime", "outline", "show", "SXLUA"]).code(6);
+    other.json(&["exchange", "import", doc.to_str().unwrap(), "--dry-run"]);
+    other.run(&["regime", "outline", "show", "SXLUA"]).code(6);
+    other.json(&["exchange", "import", doc.to_str().unwrap()]);
+    let shown = other.json(&["regime", "outline", "show", "SXLUA"]);
+    let headings: Vec<(String, bool)> = shown["headings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["heading"].as_str().unwrap().to_string(),
+                h["required"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            ("I. Tình hình sản xuất".to_string(), true),
+            ("II. Kiến nghị".to_string(), true),
+            ("III. Nội dung khác".to_string(), false),
+        ]
+    );
+    let again = other.json(&["exchange", "import", doc.to_str().unwrap()]);
+    assert_eq!(again["documents"][0]["verdict"], "unchanged");
+    // An older catalogue, without outlines, re-signed: it imports; the outline stays.
+    let old: Document = serde_json::from_str(&text).unwrap();
+    let mut content = old.content.clone();
+    content.as_object_mut().unwrap().remove("outlines");
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7u8; 32]);
+    let older = Unsigned::new(
+        old.document_type,
+        old.sender.clone(),
+        old.receiver.clone(),
+        "2026-11-20T09:00:00+07:00".into(),
+        content,
+    )
+    .seal(77, &key);
+    let older_path = other.write("cu.json", &serde_json::to_string(&older).unwrap());
+    other.json(&["exchange", "import", older_path.to_str().unwrap()]);
+    let shown = other.json(&["regime", "outline", "show", "SXLUA"]);
+    assert_eq!(shown["headings"].as_array().unwrap().len(), 3);
+    // An outline that does not parse refuses the whole document (exit 5).
+    let mut content = old.content.clone();
+    content["outlines"][0]["headings"][1]["heading"] = Value::from("I. Tình hình sản xuất");
+    content["units"][1]["name"] = Value::from("Tên mới không được ghi");
+    let bad = Unsigned::new(
+        old.document_type,
+        old.sender.clone(),
+        old.receiver.clone(),
+        "2026-11-21T09:00:00+07:00".into(),
+        content,
+    )
+    .seal(77, &key);
+    let bad_path = other.write("hong.json", &serde_json::to_string(&bad).unwrap());
+    let r = other
+        .run(&["exchange", "import", bad_path.to_str().unwrap()])
+        .code(5);
+    assert!(r.stderr.contains("mẫu đề cương"), "{}", r.stderr);
+    assert!(
+        !other
+            .run(&["-o", "json", "unit", "list"])
+            .ok()
+            .stdout
+            .contains("Tên mới"),
+        "nothing written"
+    );
+}
+
 #[test]
 fn through_a_server_the_document_is_signed_on_the_client() {
     let env = province();

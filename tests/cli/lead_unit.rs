@@ -339,10 +339,47 @@ fn the_lead_unit_compiles_the_narratives_in_unit_tree_order() {
     .ok();
     send(&env, "H99.02", "canbo.02");
 
-    // Who may: the lead unit's aggregator and viewer; no one else.
-    for user in ["canbo.01", "so.taichinh"] {
-        as_(&env, user);
-        env.run(&[
+    // Who may: the lead unit's aggregator and viewer over every unit; a unit's leader
+    // or viewer over its own subtree (as `aggregate` shows it its figures); no one else.
+    let compile = |out: &str| {
+        env.json(&[
+            "report",
+            "narrative",
+            "compile",
+            "TM",
+            "202611",
+            "--out",
+            out,
+        ])
+    };
+    let headings = |out: &str| -> Vec<String> {
+        let (doc, _, _) = docx_parts(&env.path(out));
+        paragraphs(&doc)
+            .into_iter()
+            .filter(|(s, _)| s.as_deref() == Some("Heading1"))
+            .map(|(_, t)| t)
+            .collect()
+    };
+    as_(&env, "canbo.01");
+    let own = compile("xa.docx");
+    assert_eq!(own["units_listed"], 1, "{own}");
+    assert_eq!(headings("xa.docx"), ["H99.01 — Xã Tân Phong"]);
+    let (doc, _, _) = docx_parts(&env.path("xa.docx"));
+    let texts: Vec<String> = paragraphs(&doc).into_iter().map(|(_, t)| t).collect();
+    assert!(
+        texts.contains(&"Đơn vị: H99.01 — Xã Tân Phong".to_string()),
+        "{texts:?}"
+    );
+    as_(&env, "so.taichinh");
+    compile("so.docx");
+    assert_eq!(headings("so.docx"), ["Z9 — Trung tâm Dịch vụ tài chính"]);
+    env.login("admin", ADMIN_PW).ok();
+    env.add_staff(&[("nhap.03", "H99.03", "data_entry")], PW);
+    as_(&env, "nhap.03");
+    let r = env
+        .run(&[
+            "--lang",
+            "en",
             "report",
             "narrative",
             "compile",
@@ -352,8 +389,8 @@ fn the_lead_unit_compiles_the_narratives_in_unit_tree_order() {
             "x.docx",
         ])
         .code(4);
-        assert!(!env.path("x.docx").exists());
-    }
+    assert!(r.stderr.contains("aggregate regime TM"), "{}", r.stderr);
+    assert!(!env.path("x.docx").exists());
     as_(&env, "xem");
     env.json(&[
         "report",
@@ -527,6 +564,139 @@ fn the_lead_unit_compiles_the_narratives_in_unit_tree_order() {
         .filter_map(|e| e["detail"]["use"].as_str())
         .collect();
     assert!(uses.contains(&"compile_narratives"), "{log}");
+}
+
+/// The compiled narratives list exactly the units aggregation expects for the period
+/// (an assignment from a later period is not owed yet), and speak the reader's
+/// language: English headings and lines with `--lang en`.
+#[test]
+fn the_compiled_narratives_list_the_expected_units_in_the_readers_language() {
+    let env = province();
+    // A unit assigned from December: not expected in November.
+    let z8 = env.write(
+        "z8.csv",
+        "code,name,kind,parent\nZ8,Thôn Tám,other,H99.03\n",
+    );
+    env.json(&["unit", "import", z8.to_str().unwrap()]);
+    env.json(&["assign", "add", "TM", "--units", "Z8", "--from", "202612"]);
+    as_(&env, "canbo.01");
+    narrative(&env, "H99.01", "Sản xuất vụ mùa đạt 102% kế hoạch.").ok();
+    send(&env, "H99.01", "canbo.01");
+    as_(&env, "tonghop");
+    env.json(&args(&["report", "accept", "TM"], "H99.01", &[]));
+    let agg = env.json(&["aggregate", "TM", "202611"]);
+    let mut expected: Vec<String> = agg["coverage"]["units_included"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(agg["coverage"]["units_missing"].as_array().unwrap())
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert!(!expected.contains(&"Z8".to_string()), "{agg}");
+    let v = env.json(&[
+        "--lang",
+        "en",
+        "report",
+        "narrative",
+        "compile",
+        "TM",
+        "202611",
+        "--out",
+        "en.docx",
+    ]);
+    assert_eq!(v["units_listed"], expected.len(), "{v}");
+    let (doc, _, _) = docx_parts(&env.path("en.docx"));
+    let paras = paragraphs(&doc);
+    let mut listed: Vec<String> = paras
+        .iter()
+        .filter(|(s, _)| s.as_deref() == Some("Heading1"))
+        .map(|(_, t)| t.split(" — ").next().unwrap().to_string())
+        .collect();
+    listed.sort();
+    assert_eq!(listed, expected);
+    let texts: Vec<&str> = paras.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts[0], "COMPILED REPORT NARRATIVES");
+    assert!(
+        texts.contains(&"Reporting period: November 2026"),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"Lead unit: 000.00.00.H99 — UBND tỉnh Mẫu"),
+        "{texts:?}"
+    );
+    assert!(texts.contains(&"Reports accepted"), "{texts:?}");
+    assert!(texts.contains(&"No report sent"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Revision 1 · sent at ") && t.ends_with(" · accepted")),
+        "{texts:?}"
+    );
+    assert!(
+        !doc.contains("Kỳ báo cáo"),
+        "Vietnamese words in the English document"
+    );
+    assert!(
+        !doc.contains("Chưa gửi"),
+        "Vietnamese words in the English document"
+    );
+    // A folder as --out is told to name a .docx; a non-UTF-8 outline, to be saved
+    // again as UTF-8 text (not as CSV).
+    std::fs::create_dir(env.path("thu-muc")).unwrap();
+    let r = env
+        .run(&[
+            "report",
+            "narrative",
+            "compile",
+            "TM",
+            "202611",
+            "--out",
+            "thu-muc",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("thu-muc/bao-cao.docx"), "{}", r.stderr);
+    assert!(!r.stderr.contains(".xlsx"), "{}", r.stderr);
+    std::fs::write(env.path("de-cuong-cu.txt"), b"I. T\xecnh h\xecnh\n").unwrap();
+    let r = env
+        .run(&[
+            "regime",
+            "outline",
+            "set",
+            "TM",
+            "--file",
+            "de-cuong-cu.txt",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("văn bản UTF-8"), "{}", r.stderr);
+    assert!(!r.stderr.contains("CSV"), "{}", r.stderr);
+    let r = env
+        .run(&[
+            "--lang",
+            "en",
+            "regime",
+            "outline",
+            "set",
+            "TM",
+            "--file",
+            "de-cuong-cu.txt",
+        ])
+        .code(5);
+    assert!(r.stderr.contains("UTF-8 text"), "{}", r.stderr);
+    env.run(&["regime", "outline", "show", "TM"]).code(6);
+    // Vietnamese by default.
+    env.json(&[
+        "report",
+        "narrative",
+        "compile",
+        "TM",
+        "202611",
+        "--out",
+        "vi.docx",
+    ]);
+    let (doc, _, _) = docx_parts(&env.path("vi.docx"));
+    assert!(doc.contains("Kỳ báo cáo: Tháng 11 năm 2026"));
+    assert!(!doc.contains("Z8"), "{doc}");
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod dashboard;
 mod data_use;
 mod deadline_rules;
 mod delegated_setup;
+mod delegation;
 mod dhis2;
 mod exchange;
 mod federation;

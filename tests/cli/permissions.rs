@@ -304,6 +304,23 @@ fn prepare() -> Prepared {
         });
         tokens.push((role, v["token"].as_str().unwrap().to_string()));
     }
+    // Z10's figures delegated to the data-entry account (Ninh Bình Art. 10(2b)), and
+    // Z2's to a hamlet clerk, for `report delegate remove`.
+    env.account("nhap.z2", "Z2", &["data_entry"]);
+    for (unit, account) in [("Z10", "u.data_entry"), ("Z2", "nhap.z2")] {
+        env.json(&[
+            "report",
+            "delegate",
+            "add",
+            "--regime",
+            "R",
+            "--unit",
+            unit,
+            "--account",
+            account,
+        ]);
+    }
+    env.account("nhap.z1", "Z1", &["data_entry"]);
     Prepared { env, tokens, lua }
 }
 
@@ -969,7 +986,43 @@ fn the_whole_command_role_table_holds() {
             &[&r("Z7")[..], &["--reason", "Số liệu chưa khớp"]].concat(),
             &["checker"],
         ),
-        cell(&["report", "approve-data", "R"], &r("Z10"), &["approver"]),
+        // The leader, and the data-entry account it delegated Z10's figures to.
+        cell(
+            &["report", "approve-data", "R"],
+            &r("Z10"),
+            &["approver", "data_entry"],
+        ),
+        // Delegating the figures' approval: the unit's leader or unit administrator;
+        // anyone reading the unit's reports lists the delegations.
+        row(
+            &[
+                "report",
+                "delegate",
+                "add",
+                "--regime",
+                "R",
+                "--unit",
+                "Z1",
+                "--account",
+                "nhap.z1",
+            ],
+            &["unit_admin", "approver"],
+        ),
+        row(
+            &[
+                "report",
+                "delegate",
+                "remove",
+                "--regime",
+                "R",
+                "--unit",
+                "Z2",
+                "--account",
+                "nhap.z2",
+            ],
+            &["unit_admin", "approver"],
+        ),
+        row(&["report", "delegate", "list"], ALL),
         cell(
             &["report", "reject", "R"],
             &[&r("Z10")[..], &["--reason", "Thiếu số liệu"]].concat(),
@@ -1118,12 +1171,15 @@ fn the_whole_command_role_table_holds() {
         ),
         // aggregate and the regime dashboard: aggregator or viewer of the lead unit, and
         // a unit's leader or viewer over its own subtree (here H99.01's, all of R's
-        // hamlets; of TINH only H99.01 itself). The workbook of the aggregate stays the
-        // lead unit's.
+        // hamlets; of TINH only H99.01 itself), the aggregated workbook as well.
         row(&["aggregate", "R", "202611"], own_view),
         row(
             &["export", "aggregate", "R", "202611", "--out", "th.xlsx"],
-            agg_view,
+            own_view,
+        ),
+        row(
+            &["export", "aggregate", "TINH", "202611", "--out", "th.xlsx"],
+            unit_view,
         ),
         row(&["dashboard", "--regime", "R"], own_view),
         row(
@@ -1142,7 +1198,8 @@ fn the_whole_command_role_table_holds() {
             own_view,
         ),
         row(&["aggregate", "TINH", "202611"], unit_view),
-        // The narratives compiled for the lead unit: its aggregator and viewer.
+        // The narratives compiled: the lead unit's aggregator and viewer, and a unit's
+        // leader or viewer over its own subtree, as for aggregate.
         row(
             &[
                 "report",
@@ -1153,7 +1210,7 @@ fn the_whole_command_role_table_holds() {
                 "--out",
                 "tm.docx",
             ],
-            agg_view,
+            own_view,
         ),
         row(
             &[
@@ -1165,7 +1222,7 @@ fn the_whole_command_role_table_holds() {
                 "--out",
                 "tm.docx",
             ],
-            NONE,
+            unit_view,
         ),
         // DHIS2 data value sets: exporting reads the units in reach (every role here
         // reaches R's units; nobody but sysadmin NGOAI's); importing is data entry.

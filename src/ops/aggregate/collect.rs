@@ -264,6 +264,31 @@ fn select(
     })
 }
 
+/// The units of a period as aggregation sees them, without their values.
+pub struct Roster {
+    /// Every unit expected by the obligation rule, as (code, name).
+    pub expected: Vec<(String, String)>,
+    /// The units whose report counts, as (code, name) (under lineage a successor's code).
+    pub counted: Vec<(String, String)>,
+    /// The units the obligation rule leaves out of the expected ones.
+    pub excluded: Vec<crate::ops::monitor::Excluded>,
+}
+
+/// The units aggregation expects for `period` of regime `r` and those whose report
+/// counts, by the same selection [`aggregate_regime`] makes (the compiled narratives
+/// list exactly these). The caller checked the actor's scope (`o.within`).
+pub fn roster(conn: &Connection, r: &Regime, period: &str, o: &Options) -> Result<Roster> {
+    let period = regime::parse_period(r, period)?;
+    let cal = crate::ops::calendar::load(conn)?;
+    let setting = Setting::load(conn, r, o)?;
+    let c = select(conn, &setting, r, &period, o, &cal)?;
+    Ok(Roster {
+        expected: c.expected,
+        counted: c.units.into_iter().map(|u| (u.unit, u.unit_name)).collect(),
+        excluded: c.excluded,
+    })
+}
+
 /// What a reading of some units gathered: their sums, their groups' sums, and the
 /// signatures checked on the way (revision id → valid).
 struct Pass {
@@ -566,6 +591,65 @@ pub fn scope(conn: &Connection, actor: &Actor, r: &Regime, what: Msg) -> Result<
     Ok(Some(roots))
 }
 
+/// The act [`scope`] refuses: aggregating regime `r`.
+pub fn refused(r: &Regime) -> Msg {
+    Msg::new(
+        format!("tổng hợp chế độ {}", r.code),
+        format!("aggregate regime {}", r.code),
+    )
+}
+
+/// The units a [`scope`] covers, named as a document heading names them
+/// (`Xã Hòa Bình`, or several joined by commas).
+pub fn scope_names(conn: &Connection, roots: &[i64]) -> Result<String> {
+    let mut names = Vec::new();
+    for &id in roots {
+        if let Some(u) = units::by_id(conn, id)? {
+            names.push(u.name);
+        }
+    }
+    Ok(names.join(", "))
+}
+
+/// Whether a unit lies within a [`scope`]: every unit when the scope is the whole
+/// regime.
+pub struct Within {
+    roots: Option<Vec<i64>>,
+    tree: Option<crate::auth::permission::UnitTree>,
+    ids: HashMap<String, i64>,
+}
+
+impl Within {
+    pub fn new(conn: &Connection, roots: &Option<Vec<i64>>) -> Result<Within> {
+        let Some(roots) = roots else {
+            return Ok(Within {
+                roots: None,
+                tree: None,
+                ids: HashMap::new(),
+            });
+        };
+        Ok(Within {
+            roots: Some(roots.clone()),
+            tree: Some(units::tree(conn)?),
+            ids: units::all(conn)?
+                .into_iter()
+                .map(|u| (u.code, u.id))
+                .collect(),
+        })
+    }
+
+    /// Whether the unit of this code is inside.
+    pub fn holds(&self, code: &str) -> bool {
+        match (&self.roots, &self.tree) {
+            (Some(roots), Some(tree)) => self
+                .ids
+                .get(code)
+                .is_some_and(|&id| roots.iter().any(|&root| tree.within(id, root))),
+            _ => true,
+        }
+    }
+}
+
 /// Where each counted unit's cells go as they are read.
 pub type Sink<'s> = &'s mut dyn FnMut(Detail) -> Result<()>;
 
@@ -601,11 +685,7 @@ pub fn aggregate(
     need: Need,
 ) -> Result<Collection> {
     let r = regime::find(conn, regime_code)?;
-    let what = Msg::new(
-        format!("tổng hợp chế độ {}", r.code),
-        format!("aggregate regime {}", r.code),
-    );
-    match scope(conn, actor, &r, what)? {
+    match scope(conn, actor, &r, refused(&r))? {
         None => aggregate_regime(conn, &r, period, o, need),
         Some(roots) => {
             let o = Options {

@@ -464,6 +464,7 @@ fn the_streamed_workbook_holds_what_the_whole_one_holds() {
             "202611",
             Province::now(),
             &std::collections::HashMap::new(),
+            &None,
         )?;
         let lead = crate::ops::unit::find(tx, &r.lead_unit)?;
         let meta = crate::export::Meta {

@@ -30,20 +30,30 @@ pub fn write(
     path: &Path,
     replace: bool,
 ) -> Result<(FormDef, Aggregate)> {
-    let r = collect::may_aggregate(conn, actor, regime)?;
+    let r = crate::ops::regime::find(conn, regime)?;
+    // The lead unit's whole aggregate, or a unit's own subtree (as `aggregate`).
+    let within = collect::scope(conn, actor, &r, collect::refused(&r))?;
     crate::files::check_output(path, replace)?;
+    let o = &Options {
+        within: within.clone(),
+        ..o.clone()
+    };
     let period = crate::ops::regime::parse_period(&r, period)?;
     // The regime as it stood for the period: its form and lead unit then.
-    let r = crate::ops::regime::rules_for(&r, &period);
+    let base = r;
+    let r = crate::ops::regime::rules_for(&base, &period);
     let form = crate::ops::form::load(conn, &r.form, None)?;
-    let lead = crate::ops::unit::find(conn, &r.lead_unit)?;
+    let aggregating_unit = match &within {
+        None => crate::ops::unit::find(conn, &r.lead_unit)?.name,
+        Some(roots) => collect::scope_names(conn, roots)?,
+    };
     let words = crate::domain::period::Period::parse(&period)
         .map(|p| p.name_vi())
         .unwrap_or_else(|_| period.clone());
     let meta = crate::export::Meta {
         regime_name: r.name.clone(),
         period_words: words,
-        aggregating_unit: lead.name,
+        aggregating_unit,
         generated_at: crate::clock::rfc3339(now),
         generated_by: actor.username.clone(),
         data_as_of: crate::clock::rfc3339(now),
@@ -92,13 +102,13 @@ pub fn write(
                         stopped()
                     })
             };
-            collect::aggregate(conn, actor, regime, &period, o, Need::Workbook(&mut sink))
+            collect::aggregate_regime(conn, &base, &period, o, Need::Workbook(&mut sink))
         };
         drop(units);
         let failed = match read {
             Ok(c) => {
                 let _ = aggregate.send(Ok(c.aggregate));
-                match status_rows(conn, actor, &r, &period, now, &c.signatures) {
+                match status_rows(conn, actor, &r, &period, now, &c.signatures, &within) {
                     Ok(rows) => {
                         let _ = status.send(Ok(rows));
                         None
@@ -146,7 +156,9 @@ pub(crate) fn status_rows(
     period: &str,
     now: Timestamp,
     checked: &std::collections::HashMap<i64, bool>,
+    within: &Option<Vec<i64>>,
 ) -> Result<Vec<crate::export::StatusRow>> {
+    let inside = collect::Within::new(conn, within)?;
     let signoffs = crate::ops::report::signoffs(conn, r, period, checked)?;
     // People are named as a form names them: by their full names, not their usernames.
     let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -164,6 +176,9 @@ pub(crate) fn status_rows(
     };
     let mut status = Vec::new();
     for ob in crate::ops::monitor::status(conn, actor, &r.code, period, now)?.obligations {
+        if !inside.holds(&ob.unit) {
+            continue;
+        }
         let mut s = signoffs.get(&ob.unit).cloned().unwrap_or_default();
         s.approver = full_name(s.approver.take())?;
         s.sender = full_name(s.sender.take())?;
@@ -195,6 +210,12 @@ fn approval_words(
 ) -> Result<Option<String>> {
     if crate::store::exchange::aggregate_revisions(conn, r.id, period)?.is_empty() {
         return Ok(None);
+    }
+    if o.within.is_some() {
+        return Ok(Some(
+            "Số liệu của riêng đơn vị: không phải bản tổng hợp đã phê duyệt của cơ quan chủ trì"
+                .into(),
+        ));
     }
     let default = o.statuses == crate::ops::aggregate::Include::Accepted.statuses()
         && o.cells.is_none()

@@ -10,6 +10,8 @@
 //! `unit import` and `indicator import` would; forms and regimes are compared by code
 //! and version: one this instance does not have is listed as not imported (a form
 //! comes from its template, `form import`; a regime from its decision, `regime add`).
+//! The outline template (mẫu đề cương) of a regime this instance has is taken as
+//! `regime outline set` would set it.
 
 use rusqlite::Connection;
 use serde_json::{json, Value};
@@ -31,6 +33,7 @@ pub fn content(conn: &Connection, actor: &Actor) -> Result<(String, Value)> {
     let indicators = crate::ops::indicator::export(conn)?;
     let forms = crate::ops::form::list(conn, false)?;
     let regimes = crate::ops::regime::list(conn, false)?;
+    let outlines = crate::ops::outline::carried(conn)?;
     let unit = super::system_code(conn)?;
     Ok((
         unit,
@@ -39,6 +42,7 @@ pub fn content(conn: &Connection, actor: &Actor) -> Result<(String, Value)> {
             "indicators": indicators,
             "forms": forms,
             "regimes": regimes,
+            "outlines": outlines,
         }),
     ))
 }
@@ -94,6 +98,8 @@ pub fn import(
     // Measured first, applied only when neither part conflicts: one refusal names all.
     let u = crate::ops::unit::import(conn, actor, rec, &units, true)?;
     let i = crate::ops::indicator::import(conn, actor, rec, &indicators, None, true)?;
+    let outlines: Vec<(usize, crate::ops::outline::Carried)> = list(doc, "outlines")?;
+    let o = crate::ops::outline::take_carried(conn, rec, &doc.sender.unit, &outlines, true)?;
     let mut conflicts: Vec<ImportConflict> = Vec::new();
     for (object, c) in u
         .conflicts
@@ -132,12 +138,13 @@ pub fn import(
             msg,
         });
     }
-    outcome.created += u.created + i.created;
-    outcome.updated += u.updated + i.updated;
-    outcome.unchanged += u.unchanged + i.unchanged;
+    outcome.created += u.created + i.created + o.created;
+    outcome.updated += u.updated + i.updated + o.updated;
+    outcome.unchanged += u.unchanged + i.unchanged + o.unchanged;
     if conflicts.is_empty() && !dry_run {
         crate::ops::unit::import(conn, actor, rec, &units, false)?;
         crate::ops::indicator::import(conn, actor, rec, &indicators, None, false)?;
+        crate::ops::outline::take_carried(conn, rec, &doc.sender.unit, &outlines, false)?;
     }
     outcome.conflicts.extend(conflicts);
     Ok(())

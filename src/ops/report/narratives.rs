@@ -2,15 +2,20 @@
 //! document for the lead unit (Bắc Ninh Art. 8(1d): the lead unit "thực hiện tổng hợp"
 //! what the units sent; Thái Bình Art. 9(2)). The reports that count are the ones
 //! aggregation counts: accepted, or with `--include sent` sent too
-//! ([`crate::ops::aggregate::Include`]). Units come in the unit tree's order; every
-//! assigned unit has a section, those that sent nothing say so.
+//! ([`crate::ops::aggregate::Include`]), and the units are the ones aggregation expects
+//! for the period ([`crate::ops::aggregate::collect::roster`]: the obligation rule's
+//! exclusions, assignments' first and last periods), with any other unit whose report
+//! counts. They come in the unit tree's order; those that sent nothing say so. A unit's
+//! leader or viewer compiles its own subtree's, as `aggregate` shows it its figures. The
+//! document is written in the reader's language (`--lang`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::Lang;
+use crate::error::{Lang, Msg};
 use crate::export::narratives::{self as doc, Section, Title};
 use crate::glossary;
+use crate::ops::aggregate::collect;
 use crate::ops::aggregate::Include;
 
 use super::*;
@@ -20,6 +25,8 @@ pub struct CompileRequest {
     pub regime: String,
     pub period: String,
     pub include: Include,
+    /// The document's language.
+    pub lang: Lang,
 }
 
 /// The document once written, as the command prints it.
@@ -61,47 +68,68 @@ fn shown_time(s: &str) -> String {
 }
 
 /// The sending line of a counted revision.
-fn sending_line(rev: &Revision) -> String {
-    let mut parts = vec![format!("Bản số {}", rev.number)];
+fn sending_line(rev: &Revision, lang: Lang) -> String {
+    let say = |vi: String, en: String| Msg::new(vi, en).get(lang).to_string();
+    let mut parts = vec![say(
+        format!("Bản số {}", rev.number),
+        format!("Revision {}", rev.number),
+    )];
     if let Some(at) = &rev.sent_at {
-        parts.push(format!("gửi lúc {}", shown_time(at)));
+        let at = shown_time(at);
+        parts.push(say(format!("gửi lúc {at}"), format!("sent at {at}")));
     }
     if let Some(by) = &rev.signed_by {
-        parts.push(format!("người ký {by}"));
+        parts.push(say(format!("người ký {by}"), format!("signed by {by}")));
     }
     if let Some(t) = rev.timeliness {
-        parts.push(glossary::timeliness(t, Lang::Vi).to_lowercase());
+        parts.push(glossary::timeliness(t, lang).to_lowercase());
     }
     if rev.channel.as_deref() == Some("offline") {
-        let doc = rev.offline_doc.as_deref().unwrap_or("văn bản giấy");
-        parts.push(format!("gửi ngoài hệ thống ({doc})"));
+        let parts_doc = |d: &str| {
+            (
+                format!("gửi ngoài hệ thống ({d})"),
+                format!("sent outside the system ({d})"),
+            )
+        };
+        let (vi, en) = match rev.offline_doc.as_deref() {
+            Some(d) => parts_doc(d),
+            None => (parts_doc("văn bản giấy").0, parts_doc("a paper document").1),
+        };
+        parts.push(say(vi, en));
     }
-    parts.push(
-        if rev.status == RevisionStatus::Accepted {
-            "đã tiếp nhận"
-        } else {
-            "đã gửi, chưa tiếp nhận"
-        }
-        .to_string(),
-    );
+    parts.push(if rev.status == RevisionStatus::Accepted {
+        say("đã tiếp nhận".into(), "accepted".into())
+    } else {
+        say(
+            "đã gửi, chưa tiếp nhận".into(),
+            "sent, not yet accepted".into(),
+        )
+    });
     parts.join(" · ")
 }
 
 /// Why a unit has no counted report.
-fn missing_line(revs: &[Revision], include: Include) -> String {
+fn missing_line(revs: &[Revision], include: Include, lang: Lang) -> String {
     match revs.iter().rev().find(|r| r.sent_at.is_some()) {
-        Some(sent) if include == Include::Accepted => format!(
-            "Đã gửi lúc {} (bản số {}) nhưng chưa được tiếp nhận: chưa đưa vào tổng hợp",
-            sent.sent_at.as_deref().map(shown_time).unwrap_or_default(),
-            sent.number
-        ),
-        _ => "Chưa gửi báo cáo".to_string(),
+        Some(sent) if include == Include::Accepted => {
+            let at = sent.sent_at.as_deref().map(shown_time).unwrap_or_default();
+            let n = sent.number;
+            Msg::new(
+                format!(
+                    "Đã gửi lúc {at} (bản số {n}) nhưng chưa được tiếp nhận: chưa đưa vào tổng hợp"
+                ),
+                format!("Sent at {at} (revision {n}) but not yet accepted: not compiled"),
+            )
+        }
+        _ => Msg::new("Chưa gửi báo cáo", "No report sent"),
     }
+    .get(lang)
+    .to_string()
 }
 
 /// Compiles the period's narratives and writes the .docx to `path` (refused before
-/// any work when the actor is not the lead unit's aggregator or viewer, or `path`
-/// exists without `replace`).
+/// any work when the actor may not aggregate the regime, not even its own subtree's
+/// figures ([`collect::scope`]), or `path` exists without `replace`).
 pub fn compile_narratives(
     conn: &Connection,
     actor: &Actor,
@@ -110,35 +138,45 @@ pub fn compile_narratives(
     path: &Path,
     replace: bool,
 ) -> Result<Compiled> {
-    let r = crate::ops::aggregate::collect::may_aggregate(conn, actor, &req.regime)?;
-    crate::files::check_output(path, replace)?;
+    let lang = req.lang;
+    let say = |vi: &str, en: &str| Msg::new(vi, en).get(lang).to_string();
+    let r = regime::find(conn, &req.regime)?;
+    let within = collect::scope(conn, actor, &r, collect::refused(&r))?;
+    crate::files::check_output_as(path, replace, "docx")?;
     let period = regime::period_of(&r, &req.period)?;
     let period_id = period.to_string();
-    let period_words = match &period {
-        regime::ReportPeriod::Periodic(p) => p.name_vi(),
-        regime::ReportPeriod::Labelled(l) => l.clone(),
+    let period_words = match (&period, lang) {
+        (regime::ReportPeriod::Periodic(p), Lang::Vi) => p.name_vi(),
+        (regime::ReportPeriod::Periodic(p), Lang::En) => p.name_en(),
+        (regime::ReportPeriod::Labelled(l), _) => l.clone(),
     };
     let outline = crate::ops::outline::of(conn, r.id)?;
     let statuses = req.include.statuses();
     let order = tree_order(conn)?;
-    // Every assigned unit, and any unit that reported for the period anyway.
-    let mut listed: Vec<(String, String, i64)> = rsql::assignments(conn, r.id, true)?
-        .into_iter()
-        .map(|a| (a.unit, a.unit_name, a.unit_id))
-        .collect();
-    for (code, _) in sql::period_counting(conn, r.id, &period_id)? {
-        if !listed.iter().any(|(c, _, _)| *c == code) {
-            let u = crate::ops::unit::find(conn, &code)?;
-            listed.push((u.code, u.name, u.id));
+    // The units aggregation expects, and any other whose report counts.
+    let options = collect::Options {
+        statuses: statuses.clone(),
+        grouping: collect::Grouping::None,
+        ytd: false,
+        previous_year: false,
+        lineage: false,
+        cells: None,
+        within: within.clone(),
+    };
+    let roster = collect::roster(conn, &r, &period_id, &options)?;
+    let mut listed: Vec<(String, String)> = roster.expected;
+    for u in roster.counted {
+        if !listed.iter().any(|(c, _)| *c == u.0) {
+            listed.push(u);
         }
     }
-    listed
-        .sort_by_key(|(code, _, _)| (order.get(code).copied().unwrap_or(usize::MAX), code.clone()));
+    listed.sort_by_key(|(code, _)| (order.get(code).copied().unwrap_or(usize::MAX), code.clone()));
     let mut sections = Vec::new();
     let mut with_narrative = 0;
     let mut missing = Vec::new();
-    for (code, name, unit_id) in &listed {
-        let revs = match sql::report_id(conn, r.id, *unit_id, &period_id)? {
+    for (code, name) in &listed {
+        let unit_id = crate::ops::unit::find(conn, code)?.id;
+        let revs = match sql::report_id(conn, r.id, unit_id, &period_id)? {
             Some(id) => sql::revisions(conn, id)?,
             None => Vec::new(),
         };
@@ -148,7 +186,7 @@ pub fn compile_narratives(
             missing.push(code.clone());
             sections.push(Section {
                 heading,
-                sending: missing_line(&revs, req.include),
+                sending: missing_line(&revs, req.include, lang),
                 lines: Vec::new(),
                 empty: None,
             });
@@ -171,23 +209,43 @@ pub fn compile_narratives(
         }
         sections.push(Section {
             heading,
-            sending: sending_line(rev),
-            empty: lines
-                .is_empty()
-                .then(|| "Báo cáo không có phần thuyết minh".to_string()),
+            sending: sending_line(rev, lang),
+            empty: lines.is_empty().then(|| {
+                say(
+                    "Báo cáo không có phần thuyết minh",
+                    "The report has no narrative",
+                )
+            }),
             lines,
         });
     }
-    let lead = units::by_id(conn, r.lead_unit_id)?
-        .map(|u| format!("{} — {}", u.code, u.name))
-        .unwrap_or_else(|| r.lead_unit.clone());
+    // The lead unit's document, or the unit's own when it compiles its subtree's.
+    let unit = match &within {
+        None => units::by_id(conn, r.lead_unit_id)?
+            .map(|u| format!("{} — {}", u.code, u.name))
+            .unwrap_or_else(|| r.lead_unit.clone()),
+        Some(roots) => {
+            let mut named = Vec::new();
+            for &id in roots {
+                if let Some(u) = units::by_id(conn, id)? {
+                    named.push(format!("{} — {}", u.code, u.name));
+                }
+            }
+            named.join(", ")
+        }
+    };
     let title = Title {
+        lang,
         regime: format!("{} — {}", r.code, r.name),
         period: period_words,
-        lead_unit: lead,
+        unit,
+        own: within.is_some(),
         counted: match req.include {
-            Include::Accepted => "Gồm các báo cáo đã được tiếp nhận".into(),
-            Include::Sent => "Gồm các báo cáo đã gửi (đã hoặc chưa được tiếp nhận)".into(),
+            Include::Accepted => say("Gồm các báo cáo đã được tiếp nhận", "Reports accepted"),
+            Include::Sent => say(
+                "Gồm các báo cáo đã gửi (đã hoặc chưa được tiếp nhận)",
+                "Reports sent (accepted or not)",
+            ),
         },
         made_at: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
     };

@@ -89,6 +89,7 @@ fn the_demo_months_narratives_compile_in_tree_order_for_the_lead_unit_only() {
         regime: REGIME.into(),
         period: DEMO_MONTH.into(),
         include: Include::Accepted,
+        lang: crate::error::Lang::Vi,
     };
     let e = p
         .read(who::COMMUNE_CLERK, |tx, actor| {

@@ -78,7 +78,7 @@ pub fn act(
     // checker's at the check step); before any revision, on the draft.
     let need = action.needs(revs.last().map_or(RevisionStatus::Draft, |r| r.status));
     let v = verb(action);
-    require_role(
+    let allowed = require_role(
         actor,
         &tree,
         t,
@@ -88,7 +88,16 @@ pub fn act(
             format!("{} báo cáo {}", v.vi, t.reference()),
             format!("{} report {}", v.en, t.reference()),
         ),
-    )?;
+    );
+    // A data-entry account the leader delegated the figures to takes their approval
+    // too (Ninh Bình Art. 10(2b)); a permission, not a state of the table.
+    if let Err(refused) = allowed {
+        let delegated = action == Action::ApproveData
+            && crate::ops::delegation::may_approve_data(conn, actor, &tree, &t.regime, t.unit.id)?;
+        if !delegated {
+            return Err(refused);
+        }
+    }
     let comment = crate::input::optional_name("Ý kiến", "Comment", comment, 2000)?;
     if action.needs_reason() && comment.is_none() {
         return Err(Error::new(

@@ -184,6 +184,8 @@ struct View {
     can_approve: bool,
     /// The approval due is of the figures (`approve-data`), not of the report.
     data_step: bool,
+    /// The reader approves the figures by delegation (and only them: no rejecting).
+    delegated_data: bool,
     can_check: bool,
     can_send: bool,
 }
@@ -232,7 +234,7 @@ fn capitalized(s: &str) -> String {
 /// role lets them do now (from "my work", the list the same grants make).
 fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
     let now = ctx.clock.now();
-    let (v, regime, action) = ctx.read(|tx, actor| {
+    let (v, regime, action, delegated) = ctx.read(|tx, actor| {
         let v = ops::report::show(tx, actor, which, now)?;
         let regime = ops::regime::find(tx, &v.regime)?;
         let action = ops::monitor::my_work(tx, actor, now)?
@@ -242,7 +244,16 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
                 o.regime == v.regime && o.unit == v.unit && o.period == v.period
             })
             .and_then(|t| t.action);
-        Ok((v, regime, action))
+        // A data-entry account the leader delegated the figures to approves them too
+        // (Ninh Bình Art. 10(2b)).
+        let pending_data = v.status
+            == crate::domain::workflow::ReportStatus::Revision(
+                crate::domain::workflow::RevisionStatus::PendingDataApproval,
+            );
+        let delegated = pending_data
+            && action != Some(Role::Approver)
+            && ops::delegation::approves_data(tx, actor, &regime, &v.unit)?;
+        Ok((v, regime, action, delegated))
     })?;
     let period_words = match v.period.parse::<crate::domain::period::Period>() {
         Ok(p) if regime.period_label.is_none() && lang == Lang::Vi => p.name_vi(),
@@ -325,6 +336,7 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
             == crate::domain::workflow::ReportStatus::Revision(
                 crate::domain::workflow::RevisionStatus::PendingDataApproval,
             ),
+        delegated_data: delegated,
         can_check: action == Some(Role::Checker),
         can_send: action == Some(Role::Sender),
     })
