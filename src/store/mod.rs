@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0014_approval_chain.sql"),
     include_str!("migrations/0015_outline.sql"),
     include_str!("migrations/0017_assignment_until.sql"),
+    include_str!("migrations/0019_regime_version_assignments.sql"),
 ];
 
 pub fn schema_version() -> i64 {
