@@ -605,7 +605,8 @@ pub fn aggregate(
         format!("tổng hợp chế độ {}", r.code),
         format!("aggregate regime {}", r.code),
     );
-    match scope(conn, actor, &r, what)? {
+    // Who may aggregate a period: the lead unit in force for it.
+    match scope(conn, actor, &regime::rules_for(&r, period), what)? {
         None => aggregate_regime(conn, &r, period, o, need),
         Some(roots) => {
             let o = Options {
