@@ -389,7 +389,11 @@ const REGIME_AT_FIELDS: &[Field] = fields![
     ("deadline_at", "Hạn gửi", "Deadline"),
     ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
     ("receivers", "Nơi nhận", "Receivers"),
-    ("assigned_units", "Đơn vị phải báo cáo kỳ này", "Units owing the period"),
+    (
+        "assigned_units",
+        "Đơn vị phải báo cáo kỳ này",
+        "Units owing the period"
+    ),
     ("status", "Trạng thái", "Status"),
 ];
 
@@ -410,7 +414,11 @@ const ASSIGN_FIELDS: &[Field] = fields![
     ("rows", "Dòng", "Rows"),
     ("columns", "Cột", "Columns"),
     ("first_period", "Báo cáo từ kỳ", "First period"),
-    ("until_period", "Thôi báo cáo từ kỳ", "No longer reports from")
+    (
+        "until_period",
+        "Thôi báo cáo từ kỳ",
+        "No longer reports from"
+    )
 ];
 
 const WINDOW_FIELDS: &[Field] = fields![

@@ -225,7 +225,11 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         || c.form.is_some()
         || c.receivers.is_some();
     let kind = if c.abolish {
-        if rule_fields || !c.add_receivers.is_empty() || !c.assign.is_empty() || !c.unassign.is_empty() {
+        if rule_fields
+            || !c.add_receivers.is_empty()
+            || !c.assign.is_empty()
+            || !c.unassign.is_empty()
+        {
             return Err(invalid(
                 "--abolish không đi cùng các thay đổi khác".into(),
                 "--abolish goes with no other change".into(),
