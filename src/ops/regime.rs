@@ -758,8 +758,12 @@ pub(crate) fn assign_units(
             ),
         ));
     }
-    let from = a.from.as_deref().map(|p| parse_period(&r, p)).transpose()?;
-    let form = crate::ops::form::load(conn, &r.form, None)?;
+    let from = a.from.as_deref().map(|p| parse_period(r, p)).transpose()?;
+    // Rows and columns are those of the form in force for the first period.
+    let form = match from.as_deref() {
+        Some(p) => crate::ops::form::load(conn, &rules_for(r, p).form, form_version_for(r, p))?,
+        None => crate::ops::form::load(conn, &r.form, None)?,
+    };
     for k in a.rows.iter().flatten() {
         if !form.rows.iter().any(|x| &x.key == k) {
             return Err(invalid(

@@ -734,6 +734,58 @@ mod tests {
     }
 
     #[test]
+    fn units_assigned_from_an_earlier_period_change_no_period_s_rules() {
+        let p = Province::new();
+        let (oct, nov) = (deadline_of(&p, "202610"), deadline_of(&p, "202611"));
+        update_as(&p, who::SYSADMIN, &amend("202612", "day:18")).unwrap();
+        let dec = deadline_of(&p, "202612");
+        // Made after the amendment, from an earlier period: a version of its own.
+        let a = crate::ops::regime::AssignInput {
+            units: vec!["000.03.00.H99".into()],
+            under: None,
+            kind: None,
+            rows: None,
+            columns: None,
+            from: Some("202610".into()),
+        };
+        p.write(who::SYSADMIN, "assign add", |tx, actor, rec| {
+            crate::ops::regime::assign(tx, actor, rec, "KTXH-THANG", &a)
+        })
+        .unwrap();
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[2].kind, "supplement");
+        assert_eq!(h[2].assigned, ["000.03.00.H99"]);
+        assert_eq!(h[2].deadline_rule, h[0].deadline_rule);
+        assert_eq!(
+            (
+                deadline_of(&p, "202610"),
+                deadline_of(&p, "202611"),
+                deadline_of(&p, "202612")
+            ),
+            (oct, nov, dec)
+        );
+        // A unit both added and removed, or named twice: refused, nothing written.
+        let mut c = amend("202701", "");
+        c.deadline = None;
+        c.assign = vec!["000.02.00.H99".into()];
+        c.unassign = vec!["000.02.00.H99".into()];
+        let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        c.unassign = vec![];
+        c.assign = vec!["000.02.00.H99".into(), "000.02.00.H99".into()];
+        let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
     fn an_abolished_regime_owes_nothing_from_its_period() {
         let p = Province::new();
         let c = Change {
