@@ -885,8 +885,16 @@ const VI: &[(&str, &str)] = &[
         "Sửa đổi: cơ quan chủ trì mới",
     ),
     (
-        "Amend: a new form code (its latest version is used for new reports)",
-        "Sửa đổi: mã biểu mẫu mới (báo cáo mới dùng phiên bản mới nhất của biểu)",
+        "Amend: a new form code (its latest version is used for new reports), or CODE@VERSION to pin one version of it for the reports of the periods from --from on",
+        "Sửa đổi: mã biểu mẫu mới (báo cáo mới dùng phiên bản mới nhất của biểu), hoặc MÃ@PHIÊN_BẢN để cố định một phiên bản của biểu cho báo cáo các kỳ từ --from trở đi",
+    ),
+    (
+        "Units that owe the regime from the period on (comma-separated or repeated)",
+        "Các đơn vị phải báo cáo theo chế độ từ kỳ đó trở đi (cách nhau bằng dấu phẩy hoặc lặp lại)",
+    ),
+    (
+        "Units that no longer owe the regime from the period on (comma-separated or repeated)",
+        "Các đơn vị thôi báo cáo theo chế độ từ kỳ đó trở đi (cách nhau bằng dấu phẩy hoặc lặp lại)",
     ),
     (
         "Amend: the receiving accounts from the period on, replacing the current ones (repeatable)",

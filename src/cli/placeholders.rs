@@ -17,6 +17,7 @@ const VALUE_NAMES: &[(&str, &str)] = &[
     ("AMOUNT|PCT%", "SỐ|PHẦN_TRĂM%"),
     ("BY", "CÁCH_NHÓM"),
     ("CODE", "MÃ"),
+    ("CODE[@VERSION]", "MÃ[@PHIÊN_BẢN]"),
     ("COLUMN", "CỘT"),
     ("COLUMNS", "CÁC_CỘT"),
     ("COMMENT", "Ý_KIẾN"),

@@ -130,8 +130,9 @@ pub struct RegimeUpdateArgs {
     /// Amend: a new lead unit (cơ quan chủ trì).
     #[arg(long)]
     lead: Option<String>,
-    /// Amend: a new form code (its latest version is used for new reports).
-    #[arg(long)]
+    /// Amend: a new form code (its latest version is used for new reports), or
+    /// CODE@VERSION to pin one version of it for the reports of the periods from --from on.
+    #[arg(long, value_name = "CODE[@VERSION]")]
     form: Option<String>,
     /// Amend: the receiving accounts from the period on, replacing the current ones (repeatable).
     #[arg(long)]
@@ -142,6 +143,12 @@ pub struct RegimeUpdateArgs {
     /// Abolish (bãi bỏ) the regime from the period on: no reports are due from it.
     #[arg(long)]
     abolish: bool,
+    /// Units that owe the regime from the period on (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "UNITS")]
+    assign: Vec<String>,
+    /// Units that no longer owe the regime from the period on (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "UNITS")]
+    unassign: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -367,7 +374,10 @@ const VERSION_FIELDS: &[Field] = fields![
     ("window", "Khung thời gian", "Window"),
     ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
     ("form", "Biểu mẫu", "Form"),
+    ("form_version", "Phiên bản biểu", "Form version"),
     ("receivers", "Nơi nhận", "Receivers"),
+    ("assigned", "Giao thêm đơn vị", "Units added"),
+    ("unassigned", "Thôi giao đơn vị", "Units removed"),
     ("decision", "Văn bản quyết định", "Decision"),
     ("reason", "Lý do", "Reason"),
     ("at", "Lúc", "At")
@@ -377,11 +387,17 @@ const REGIME_AT_FIELDS: &[Field] = fields![
     ("code", "Mã", "Code"),
     ("period", "Kỳ", "Period"),
     ("form", "Biểu mẫu", "Form"),
+    ("form_version", "Phiên bản biểu", "Form version"),
     ("deadline_rule", "Thời hạn", "Deadline rule"),
     ("window", "Khung thời gian", "Window"),
     ("deadline_at", "Hạn gửi", "Deadline"),
     ("lead_unit", "Cơ quan chủ trì", "Lead unit"),
     ("receivers", "Nơi nhận", "Receivers"),
+    (
+        "assigned_units",
+        "Đơn vị phải báo cáo kỳ này",
+        "Units owing the period"
+    ),
     ("status", "Trạng thái", "Status"),
 ];
 
@@ -401,7 +417,12 @@ const ASSIGN_FIELDS: &[Field] = fields![
     ("unit_name", "Tên đơn vị", "Unit name"),
     ("rows", "Dòng", "Rows"),
     ("columns", "Cột", "Columns"),
-    ("first_period", "Báo cáo từ kỳ", "First period")
+    ("first_period", "Báo cáo từ kỳ", "First period"),
+    (
+        "until_period",
+        "Thôi báo cáo từ kỳ",
+        "No longer reports from"
+    )
 ];
 
 const WINDOW_FIELDS: &[Field] = fields![
@@ -466,6 +487,8 @@ pub fn regime_cmd(ctx: &Ctx, cmd: RegimeCmd) -> Result<()> {
                 receivers: (!a.receiver.is_empty()).then_some(a.receiver),
                 add_receivers: a.add_receiver,
                 abolish: a.abolish,
+                assign: a.assign,
+                unassign: a.unassign,
                 decision: a.decision,
                 reason: a.reason,
             };

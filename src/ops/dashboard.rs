@@ -256,11 +256,18 @@ pub fn build(
     if let Some(code) = &req.regime {
         let r = regime::find(conn, code)?;
         periodic(&r)?;
+        // Each period by its own rules: the lead unit in force then decides who sees it.
         for p in &periods {
             regime::parse_period(&r, p)?;
+            may_see(conn, actor, &regime::rules_for(&r, p))?;
         }
-        may_see(conn, actor, &r)?;
-        let form = crate::ops::form::load(conn, &r.form, None)?;
+        // The indicators are the rows of the form of the span's last period.
+        let rules = regime::rules_for(&r, &last.to_string());
+        let form = crate::ops::form::load(
+            conn,
+            &rules.form,
+            regime::form_version_for(&r, &last.to_string()),
+        )?;
         let column = column(&form, req.column.as_deref())?;
         let rows: Vec<crate::form::Row> =
             rows(&form, &req.indicators)?.into_iter().cloned().collect();
@@ -688,7 +695,10 @@ pub fn export(
     progress: &dyn Progress,
 ) -> Result<Exported> {
     if let Some(code) = &req.regime {
-        may_see(conn, actor, &regime::find(conn, code)?)?;
+        let r = regime::find(conn, code)?;
+        for p in &req.periods {
+            may_see(conn, actor, &regime::rules_for(&r, &p.to_string()))?;
+        }
     }
     crate::files::check_output(out, replace)?;
     let cal = crate::ops::calendar::load(conn)?;

@@ -170,8 +170,13 @@ fn can_write(actor: &Actor) -> Result<()> {
 
 /// Loads the latest version of a form a regime is to be set up over: a designer uses
 /// only a province-wide form or one owned inside its scope (issue 18).
-pub fn load_for_regime(conn: &Connection, actor: &Actor, code: &str) -> Result<FormDef> {
-    let form = load(conn, code, None)?;
+pub fn load_for_regime(
+    conn: &Connection,
+    actor: &Actor,
+    code: &str,
+    version: Option<i64>,
+) -> Result<FormDef> {
+    let form = load(conn, code, version)?;
     if let Some(s) = sql::latest(conn, &form.code)? {
         if s.owner_unit_id.is_some() {
             let tree = crate::store::unit::tree(conn)?;
@@ -800,12 +805,12 @@ mod tests {
             (who::PROVINCE_AGGREGATOR, false),
             (STATISTICS, false),
         ] {
-            let r = p.read(who, |tx, a| load_for_regime(tx, a, "NS-XA"));
+            let r = p.read(who, |tx, a| load_for_regime(tx, a, "NS-XA", None));
             assert_eq!(r.is_ok(), ok, "{who}");
         }
         // A province-wide form: every designer.
         assert!(p
-            .read(STATISTICS, |tx, a| load_for_regime(tx, a, FORM))
+            .read(STATISTICS, |tx, a| load_for_regime(tx, a, FORM, None))
             .is_ok());
         assert!(p.audit_ok());
     }

@@ -127,7 +127,7 @@ pub fn add(
             format!("Regime code «{code}» already exists"),
         ));
     }
-    let form = crate::ops::form::load_for_regime(conn, actor, &i.form)?;
+    let form = crate::ops::form::load_for_regime(conn, actor, &i.form, None)?;
     let lead = crate::ops::unit::find(conn, &i.lead)?;
     // A lead unit defines its own regimes only (Bắc Ninh Art. 7(1a)).
     actor.require(
@@ -403,15 +403,37 @@ pub(crate) fn period_named(r: &Regime, id: &str) -> Result<ReportPeriod> {
     let p = Period::parse(id).map_err(|e| invalid(e.message_vi(), e.message_en()))?;
     if let Some(f) = &r.frequency {
         let pt = p.period_type();
-        if f.parse::<PeriodType>().ok() != Some(pt) {
-            let (c, pt) = (&r.code, pt.as_str());
+        if let Some(ft) = f.parse::<PeriodType>().ok().filter(|ft| *ft != pt) {
+            let (c, pid) = (&r.code, p.to_string());
             return Err(invalid(
-                format!("Chế độ {c} báo cáo theo kỳ {f}, không theo kỳ {pt}"),
-                format!("Regime {c} reports per {f} period, not per {pt}"),
+                format!(
+                    "Chế độ {c} báo cáo theo kỳ {}, không theo kỳ {}: «{pid}» không phải là kỳ của chế độ này",
+                    period_word_vi(ft),
+                    period_word_vi(pt)
+                ),
+                format!(
+                    "Regime {c} reports per {} period, not per {} period: «{pid}» is not one of its periods",
+                    ft.as_str().replace('_', "-"),
+                    pt.as_str().replace('_', "-")
+                ),
             ));
         }
     }
     Ok(ReportPeriod::Periodic(p))
+}
+
+/// A period type as a word of a sentence ("kỳ tháng", "kỳ năm").
+pub(crate) fn period_word_vi(t: PeriodType) -> &'static str {
+    match t {
+        PeriodType::Daily => "ngày",
+        PeriodType::Weekly => "tuần",
+        PeriodType::HalfMonth => "nửa tháng",
+        PeriodType::Monthly => "tháng",
+        PeriodType::Quarterly => "quý",
+        PeriodType::SixMonthly => "6 tháng",
+        PeriodType::Yearly => "năm",
+        PeriodType::SchoolYear => "năm học",
+    }
 }
 
 /// Whether period `a` of the regime comes before period `b`: periods by their order, a
@@ -430,13 +452,30 @@ pub fn is_before(r: &Regime, a: &str, b: &str) -> bool {
     }
 }
 
-/// The version of a regime's rules in force for `period`: the last one whose first
-/// period is at or before it.
+/// The version of a regime's rules in force for `period`: of those whose first period
+/// is at or before it, the one with the latest first period (the later made, of two from
+/// the same period). A version that only assigns units from an earlier period (`assign
+/// add --from`) carries the rules in force then, so it changes no rule of any period.
 pub fn version_for<'a>(r: &'a Regime, period: &str) -> Option<&'a Version> {
-    r.versions.iter().rev().find(|v| match &v.from_period {
-        None => true,
-        Some(from) => !is_before(r, period, from),
-    })
+    let mut best: Option<&Version> = None;
+    for v in &r.versions {
+        let applies = match &v.from_period {
+            None => true,
+            Some(from) => !is_before(r, period, from),
+        };
+        if !applies {
+            continue;
+        }
+        let later = match (best.and_then(|b| b.from_period.as_deref()), &v.from_period) {
+            (_, None) => best.is_none_or(|b| b.from_period.is_none()),
+            (None, Some(_)) => true,
+            (Some(b), Some(f)) => !is_before(r, f, b),
+        };
+        if later {
+            best = Some(v);
+        }
+    }
+    best
 }
 
 /// The request of a thematic or ad hoc regime that `period` names.
@@ -468,6 +507,12 @@ pub fn rules_for(r: &Regime, period: &str) -> Regime {
         out.deadline_at = Some(q.deadline.clone());
     }
     out
+}
+
+/// The form version pinned for `period`'s reports (`regime update --form CODE@N`);
+/// None: the form's latest version when a report is made.
+pub fn form_version_for(r: &Regime, period: &str) -> Option<i64> {
+    version_for(r, period).and_then(|v| v.form_version)
 }
 
 /// Whether a unit is asked for `period`: always, but for a request naming its units.
@@ -641,6 +686,19 @@ pub(crate) fn require_lead(actor: &Actor, conn: &Connection, r: &Regime, what: M
     actor.require(actor.designs(r.lead_unit_id, &r.code, &tree), what)
 }
 
+/// [`require_lead`] for one period: the lead unit in force for `period` ([`rules_for`]),
+/// so a lead unit handed over from a period on still manages the periods before it,
+/// and the new one those from it.
+pub(crate) fn require_lead_for(
+    actor: &Actor,
+    conn: &Connection,
+    r: &Regime,
+    period: &str,
+    what: Msg,
+) -> Result<()> {
+    require_lead(actor, conn, &rules_for(r, period), what)
+}
+
 pub struct AssignInput {
     pub units: Vec<String>,
     pub under: Option<String>,
@@ -653,7 +711,8 @@ pub struct AssignInput {
 }
 
 /// Assigns a regime to units (listed, a subtree, and/or a kind), optionally a subset
-/// of rows and columns each.
+/// of rows and columns each. From a period (`--from`), the units it adds or changes
+/// are a version of the regime's history ([`record_assignments`]).
 pub fn assign(
     conn: &Connection,
     actor: &Actor,
@@ -662,15 +721,33 @@ pub fn assign(
     a: &AssignInput,
 ) -> Result<Vec<Assignment>> {
     let r = find(conn, code)?;
-    require_lead(
-        actor,
-        conn,
-        &r,
-        Msg::new(
-            format!("giao báo cáo {}", r.code),
-            format!("assign regime {}", r.code),
-        ),
-    )?;
+    let (list, changed) = assign_units(conn, actor, rec, &r, a)?;
+    if let Some(from) = a.from.as_deref() {
+        if !changed.is_empty() {
+            let from = parse_period(&r, from)?;
+            record_assignments(conn, rec, &r, &from, changed, Vec::new())?;
+        }
+    }
+    Ok(list)
+}
+
+/// The one way units come to owe a regime (`assign add`, `regime update --assign`):
+/// the assignments of the units asked, and the codes of those it made or changed.
+pub(crate) fn assign_units(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    r: &Regime,
+    a: &AssignInput,
+) -> Result<(Vec<Assignment>, Vec<String>)> {
+    let what = Msg::new(
+        format!("giao báo cáo {}", r.code),
+        format!("assign regime {}", r.code),
+    );
+    match a.from.as_deref() {
+        Some(p) => require_lead_for(actor, conn, r, &parse_period(r, p)?, what)?,
+        None => require_lead(actor, conn, r, what)?,
+    }
     if r.status != "active" {
         let c = &r.code;
         return Err(Error::new(
@@ -681,8 +758,12 @@ pub fn assign(
             ),
         ));
     }
-    let from = a.from.as_deref().map(|p| parse_period(&r, p)).transpose()?;
-    let form = crate::ops::form::load(conn, &r.form, None)?;
+    let from = a.from.as_deref().map(|p| parse_period(r, p)).transpose()?;
+    // Rows and columns are those of the form in force for the first period.
+    let form = match from.as_deref() {
+        Some(p) => crate::ops::form::load(conn, &rules_for(r, p).form, form_version_for(r, p))?,
+        None => crate::ops::form::load(conn, &r.form, None)?,
+    };
     for k in a.rows.iter().flatten() {
         if !form.rows.iter().any(|x| &x.key == k) {
             return Err(invalid(
@@ -751,6 +832,7 @@ pub fn assign(
     }
     let rows_json = a.rows.as_ref().map(serde_json::to_string).transpose()?;
     let cols_json = columns.as_ref().map(serde_json::to_string).transpose()?;
+    let mut changed = Vec::new();
     for u in &targets {
         if u.status != "active" {
             let c = &u.code;
@@ -789,15 +871,61 @@ pub fn assign(
                 &format!("{}/{}", r.code, u.code),
                 json!({"rows": a.rows, "columns": columns, "from_period": from}),
             )?;
+            changed.push(u.code.clone());
         }
     }
-    sql::assignments(conn, r.id, true).map(|list| {
+    let list = sql::assignments(conn, r.id, true).map(|list| {
         list.into_iter()
             .filter(|x| targets.iter().any(|t| t.id == x.unit_id))
             .collect()
-    })
+    })?;
+    Ok((list, changed))
 }
 
+/// Records a change of who owes a regime from period `from` as a version of its history
+/// (bổ sung when units are only added, sửa đổi when some are removed), with the rules
+/// in force for `from`, so no period's rules change ([`version_for`]).
+pub(crate) fn record_assignments(
+    conn: &Connection,
+    rec: &Recorder,
+    r: &Regime,
+    from: &str,
+    assigned: Vec<String>,
+    unassigned: Vec<String>,
+) -> Result<Version> {
+    let base = version_for(r, from).cloned().ok_or_else(|| {
+        Error::new(
+            Kind::Failure,
+            Msg::new(
+                format!("Chế độ {} không có phiên bản quy định nào", r.code),
+                format!("Regime {} has no version of its rules", r.code),
+            ),
+        )
+    })?;
+    let v = Version {
+        seq: r.versions.iter().map(|v| v.seq).max().unwrap_or(0) + 1,
+        from_period: Some(from.to_string()),
+        kind: if unassigned.is_empty() {
+            "supplement"
+        } else {
+            "amend"
+        }
+        .into(),
+        assigned,
+        unassigned,
+        decision: None,
+        reason: None,
+        actor: Some(rec.actor.clone()),
+        at: rec.at.clone(),
+        ..base
+    };
+    sql::insert_version(conn, r.id, &v)?;
+    rec.change(conn, "regime", &r.code, json!({ "version": v }))?;
+    Ok(v)
+}
+
+/// Ends assignments (from a period: a version of the regime's history,
+/// [`record_assignments`]; else at once).
 pub fn unassign(
     conn: &Connection,
     actor: &Actor,
@@ -808,15 +936,30 @@ pub fn unassign(
 ) -> Result<Vec<String>> {
     let r = find(conn, code)?;
     let from = from.map(|p| parse_period(&r, p)).transpose()?;
-    require_lead(
-        actor,
-        conn,
-        &r,
-        Msg::new(
-            format!("thu hồi giao báo cáo {}", r.code),
-            format!("unassign regime {}", r.code),
-        ),
-    )?;
+    let done = unassign_units(conn, actor, rec, &r, unit_codes, from.as_deref())?;
+    if let Some(p) = &from {
+        record_assignments(conn, rec, &r, p, Vec::new(), done.clone())?;
+    }
+    Ok(done)
+}
+
+/// The one way units stop owing a regime (`assign remove`, `regime update --unassign`).
+pub(crate) fn unassign_units(
+    conn: &Connection,
+    actor: &Actor,
+    rec: &Recorder,
+    r: &Regime,
+    unit_codes: &[String],
+    from: Option<&str>,
+) -> Result<Vec<String>> {
+    let what = Msg::new(
+        format!("thu hồi giao báo cáo {}", r.code),
+        format!("unassign regime {}", r.code),
+    );
+    match from {
+        Some(p) => require_lead_for(actor, conn, r, p, what)?,
+        None => require_lead(actor, conn, r, what)?,
+    }
     let mut done = Vec::new();
     for c in unit_codes {
         let u = crate::ops::unit::find(conn, c)?;
@@ -830,7 +973,41 @@ pub fn unassign(
                 ),
             ));
         };
-        if let Some(p) = &from {
+        if let Some(p) = from {
+            let (rc, uc) = (&r.code, &u.code);
+            if a.until_period.as_deref() == Some(p) {
+                return Err(invalid(
+                    format!("Đơn vị {uc} đã thôi báo cáo chế độ {rc} từ kỳ {p}"),
+                    format!("Unit {uc} already stops reporting regime {rc} from period {p}"),
+                ));
+            }
+            // What was judged stays judged: not from a period already due, nor one
+            // the unit has reported for.
+            let (info, due) = rule_due(r, p, &crate::ops::calendar::load(conn)?)?;
+            if clock::parse_stored(&rec.at).is_some_and(|now| due <= now) {
+                let d = &info.deadline;
+                return Err(Error::new(
+                    Kind::State,
+                    Msg::new(
+                        format!("Kỳ {p} đã đến hạn ({d}): chỉ thôi giao từ kỳ chưa đến hạn, để việc đánh giá các kỳ đã qua không thay đổi"),
+                        format!("Period {p} is already due ({d}): an assignment ends only from a period not yet due, so the past is judged as it was"),
+                    ),
+                ));
+            }
+            let reported: Vec<String> = sql::unit_report_periods(conn, r.id, u.id)?
+                .into_iter()
+                .filter(|x| !is_before(r, x, p))
+                .collect();
+            if !reported.is_empty() {
+                let list = reported.join(", ");
+                return Err(Error::new(
+                    Kind::State,
+                    Msg::new(
+                        format!("Đơn vị {uc} đã có báo cáo chế độ {rc} kỳ {list}: không thôi giao từ kỳ {p} được"),
+                        format!("Unit {uc} already has reports of regime {rc} for period {list}: its assignment cannot end from period {p}"),
+                    ),
+                ));
+            }
             // Ended from a period: the earlier periods still expect the unit, so their
             // overdue, compliance and status stay as they were.
             sql::set_assignment_until(conn, a.id, Some(p), &rec.at)?;
@@ -899,16 +1076,17 @@ pub fn window(
         w.reason.as_str(),
     );
     let r = find(conn, &w.regime)?;
-    require_lead(
+    let period = parse_period(&r, period)?;
+    require_lead_for(
         actor,
         conn,
         &r,
+        &period,
         Msg::new(
-            format!("mở, đóng nhận báo cáo {}", r.code),
-            format!("open or close reception of {}", r.code),
+            format!("mở, đóng nhận báo cáo {} kỳ {period}", r.code),
+            format!("open or close reception of {} for period {period}", r.code),
         ),
     )?;
-    let period = parse_period(&r, period)?;
     let reason = input::name("Lý do", "Reason", reason, 1000)?;
     let unit_id = match unit {
         Some(c) => Some(crate::ops::unit::find(conn, c)?.id),

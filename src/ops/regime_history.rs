@@ -59,6 +59,7 @@ pub struct Change {
     pub deadline: Option<String>,
     pub window: Option<String>,
     pub lead: Option<String>,
+    /// A form code, or `CODE@VERSION` to pin that version for the periods from `from` on.
     pub form: Option<String>,
     /// The receivers from `from` on (replacing them).
     pub receivers: Option<Vec<String>>,
@@ -66,18 +67,24 @@ pub struct Change {
     pub add_receivers: Vec<String>,
     /// Abolish the regime from `from` on (bãi bỏ).
     pub abolish: bool,
+    /// Units that owe the regime from `from` on (giao thêm).
+    pub assign: Vec<String>,
+    /// Units that no longer owe it from `from` on (thôi giao).
+    pub unassign: Vec<String>,
     /// The deciding document (số, ngày của quyết định).
     pub decision: String,
     pub reason: String,
 }
 
 /// A regime as it stands for one period: its rules then, the version they come from and
-/// the units assigned.
+/// the units that owe it for that period.
 #[derive(Debug, Serialize)]
 pub struct RegimeAt {
     #[serde(flatten)]
     pub regime: Regime,
     pub assigned_units: Vec<String>,
+    /// The form version its reports of the period use; null: the latest.
+    pub form_version: Option<i64>,
     pub period: String,
     /// The version in force for the period.
     pub version: Version,
@@ -93,13 +100,18 @@ fn at_period(conn: &Connection, r: &Regime, period: &str) -> Result<RegimeAt> {
             ),
         )
     })?;
-    let assigned_units = sql::assignments(conn, r.id, true)?
-        .into_iter()
-        .map(|a| a.unit)
-        .collect();
+    // The units that owe the period: assigned by then, not yet ended.
+    let cal = crate::ops::calendar::load(conn)?;
+    let mut assigned_units = Vec::new();
+    for a in sql::assignments(conn, r.id, true)? {
+        if crate::ops::monitor::exclusion(r, &a, period, false, &cal)?.is_none() {
+            assigned_units.push(a.unit);
+        }
+    }
     Ok(RegimeAt {
         regime: rules_for(r, period),
         assigned_units,
+        form_version: version.form_version,
         period: period.to_string(),
         version,
     })
@@ -145,7 +157,25 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         ));
     }
     let from = period_named(&r, &c.from)?.to_string();
-    let last = match r.versions.last() {
+    if let Some(v) = r.versions.iter().find(|v| v.kind == "abolish") {
+        let f = v.from_period.as_deref().unwrap_or("");
+        return Err(state(
+            format!("Chế độ {code} đã bãi bỏ từ kỳ {f}: không sửa đổi, bổ sung được nữa"),
+            format!("Regime {code} is abolished from period {f}: it can no longer be changed"),
+        ));
+    }
+    // The latest first period of any change: a new change applies from it or later.
+    let latest = r
+        .versions
+        .iter()
+        .filter_map(|v| v.from_period.as_deref())
+        .fold(None, |m: Option<&str>, f| match m {
+            Some(m) if is_before(&r, f, m) => Some(m),
+            _ => Some(f),
+        })
+        .map(str::to_string);
+    // The rules in force for `from`: what the change starts from.
+    let last = match version_for(&r, &from) {
         Some(v) => v.clone(),
         None => {
             return Err(Error::new(
@@ -157,14 +187,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
             ))
         }
     };
-    if last.kind == "abolish" {
-        let f = last.from_period.as_deref().unwrap_or("");
-        return Err(state(
-            format!("Chế độ {code} đã bãi bỏ từ kỳ {f}: không sửa đổi, bổ sung được nữa"),
-            format!("Regime {code} is abolished from period {f}: it can no longer be changed"),
-        ));
-    }
-    if let Some(f) = last.from_period.as_deref() {
+    if let Some(f) = latest.as_deref() {
         if is_before(&r, &from, f) {
             return Err(invalid(
                 format!("Lần thay đổi gần nhất của chế độ {code} áp dụng từ kỳ {f}: thay đổi mới phải áp dụng từ kỳ {f} trở về sau, không từ kỳ {from}"),
@@ -194,6 +217,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         ));
     }
     let periodic = r.kind == "periodic" && r.period_label.is_none();
+    let (to_assign, to_unassign) = unit_changes(conn, &r, &from, &c.assign, &c.unassign)?;
     let mut v = last.clone();
     let rule_fields = c.deadline.is_some()
         || c.window.is_some()
@@ -201,21 +225,25 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         || c.form.is_some()
         || c.receivers.is_some();
     let kind = if c.abolish {
-        if rule_fields || !c.add_receivers.is_empty() {
+        if rule_fields
+            || !c.add_receivers.is_empty()
+            || !c.assign.is_empty()
+            || !c.unassign.is_empty()
+        {
             return Err(invalid(
                 "--abolish không đi cùng các thay đổi khác".into(),
                 "--abolish goes with no other change".into(),
             ));
         }
         "abolish"
-    } else if rule_fields {
+    } else if rule_fields || !c.unassign.is_empty() {
         "amend"
-    } else if !c.add_receivers.is_empty() {
+    } else if !c.add_receivers.is_empty() || !c.assign.is_empty() {
         "supplement"
     } else {
         return Err(invalid(
-            "Không có gì thay đổi: cần --deadline, --window, --lead, --form, --receiver, --add-receiver hoặc --abolish".into(),
-            "Nothing to change: give --deadline, --window, --lead, --form, --receiver, --add-receiver or --abolish".into(),
+            "Không có gì thay đổi: cần --deadline, --window, --lead, --form, --receiver, --add-receiver, --assign, --unassign hoặc --abolish".into(),
+            "Nothing to change: give --deadline, --window, --lead, --form, --receiver, --add-receiver, --assign, --unassign or --abolish".into(),
         ));
     };
     if !periodic && (c.deadline.is_some() || c.window.is_some()) {
@@ -289,7 +317,10 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         v.lead_unit_id = lead.id;
     }
     if let Some(f) = &c.form {
-        v.form = crate::ops::form::load_for_regime(conn, actor, f)?.code;
+        let (form, version) = form_choice(f)?;
+        let def = crate::ops::form::load_for_regime(conn, actor, form, version)?;
+        v.form = def.code;
+        v.form_version = version;
     }
     if let Some(list) = &c.receivers {
         v.receivers = Vec::new();
@@ -310,14 +341,34 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         && v.deadline_rule == last.deadline_rule
         && v.lead_unit_id == last.lead_unit_id
         && v.form == last.form
+        && v.form_version == last.form_version
         && v.receivers == last.receivers;
-    if kind != "abolish" && same_rules {
+    if kind != "abolish" && same_rules && to_assign.is_empty() && to_unassign.is_empty() {
         return Err(invalid(
             format!("Quy định của chế độ {code} không thay đổi: các giá trị đã cho trùng với quy định đang áp dụng"),
             format!("The rules of regime {code} do not change: the values given are those in force"),
         ));
     }
-    v.seq = last.seq + 1;
+    // Who owes the regime from `from` on: the one way `assign add` and `assign remove`
+    // change it.
+    v.assigned = Vec::new();
+    v.unassigned = Vec::new();
+    if !to_assign.is_empty() {
+        let a = crate::ops::regime::AssignInput {
+            units: to_assign,
+            under: None,
+            kind: None,
+            rows: None,
+            columns: None,
+            from: Some(from.clone()),
+        };
+        v.assigned = crate::ops::regime::assign_units(conn, actor, rec, &r, &a)?.1;
+    }
+    if !to_unassign.is_empty() {
+        v.unassigned =
+            crate::ops::regime::unassign_units(conn, actor, rec, &r, &to_unassign, Some(&from))?;
+    }
+    v.seq = r.versions.iter().map(|x| x.seq).max().unwrap_or(0) + 1;
     v.from_period = Some(from.clone());
     v.kind = kind.into();
     v.decision = Some(decision);
@@ -325,7 +376,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
     v.actor = Some(rec.actor.clone());
     v.at = rec.at.clone();
     sql::insert_version(conn, r.id, &v)?;
-    if kind != "abolish" {
+    if kind != "abolish" && !same_rules {
         // The regime row keeps the newest rules.
         r.window = v.window.clone();
         r.deadline_rule = v.deadline_rule.clone();
@@ -338,6 +389,87 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
     rec.change(conn, "regime", &code, json!({ "version": v }))?;
     let r = find(conn, &code)?;
     at_period(conn, &r, &from)
+}
+
+/// `--form CODE` or `--form CODE@VERSION` (a version pinned).
+fn form_choice(s: &str) -> Result<(&str, Option<i64>)> {
+    let Some((code, n)) = s.split_once('@') else {
+        return Ok((s, None));
+    };
+    match n.trim().parse::<i64>() {
+        Ok(v) if v > 0 && !code.trim().is_empty() => Ok((code, Some(v))),
+        _ => Err(invalid(
+            format!("--form «{s}»: cần MÃ hoặc MÃ@PHIÊN_BẢN, phiên bản là số nguyên dương (ví dụ KTXH01@2)"),
+            format!("--form «{s}»: give CODE or CODE@VERSION, the version a positive whole number (e.g. KTXH01@2)"),
+        )),
+    }
+}
+
+/// The units of `--assign` and `--unassign`, checked: each named once, known, in one
+/// list only; a unit assigned already is not assigned again, one not owing the regime
+/// is not unassigned. The codes as stored.
+fn unit_changes(
+    conn: &Connection,
+    r: &Regime,
+    from: &str,
+    assign: &[String],
+    unassign: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
+    let code = &r.code;
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for (flag, list) in [("--assign", assign), ("--unassign", unassign)] {
+        for u in list {
+            let given = u.trim();
+            if given.is_empty() {
+                return Err(invalid(
+                    format!("{flag}: có mã đơn vị để trống (các mã cách nhau bằng dấu phẩy)"),
+                    format!("{flag}: a unit code is empty (codes are comma-separated)"),
+                ));
+            }
+            let unit = crate::ops::unit::find(conn, given)?;
+            let uc = &unit.code;
+            if let Some((_, f)) = seen.iter().find(|(c, _)| c == uc) {
+                return Err(if *f == flag {
+                    invalid(
+                        format!("{flag}: đơn vị {uc} được nêu hai lần"),
+                        format!("{flag}: unit {uc} is named twice"),
+                    )
+                } else {
+                    invalid(
+                        format!("Đơn vị {uc} vừa ở --assign vừa ở --unassign"),
+                        format!("Unit {uc} is in both --assign and --unassign"),
+                    )
+                });
+            }
+            let a = sql::assignment(conn, r.id, unit.id)?.filter(|a| a.active);
+            if flag == "--assign" && a.is_some() {
+                return Err(invalid(
+                    format!("Đơn vị {uc} đã được giao chế độ {code} (xem assign list): không giao thêm từ kỳ {from} được"),
+                    format!("Unit {uc} is already assigned regime {code} (see assign list): it cannot be added from period {from}"),
+                ));
+            }
+            if flag == "--assign" && unit.status != "active" {
+                return Err(state(
+                    format!("Đơn vị {uc} không còn hoạt động"),
+                    format!("Unit {uc} is no longer active"),
+                ));
+            }
+            if flag == "--unassign" && a.as_ref().is_none_or(|a| a.until_period.is_some()) {
+                return Err(invalid(
+                    format!("Đơn vị {uc} không đang được giao chế độ {code}: không thôi giao được"),
+                    format!("Unit {uc} does not owe regime {code} now: it cannot be unassigned"),
+                ));
+            }
+            seen.push((unit.code.clone(), flag));
+        }
+    }
+    let pick = |flag: &str| -> Vec<String> {
+        seen.iter()
+            .filter(|(_, f)| *f == flag)
+            .map(|(c, _)| c.clone())
+            .collect()
+    };
+    Ok((pick("--assign"), pick("--unassign")))
 }
 
 /// What `regime request add` takes.
@@ -599,6 +731,58 @@ mod tests {
             .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
             .unwrap();
         assert_eq!(h.len(), 1);
+    }
+
+    #[test]
+    fn units_assigned_from_an_earlier_period_change_no_period_s_rules() {
+        let p = Province::new();
+        let (oct, nov) = (deadline_of(&p, "202610"), deadline_of(&p, "202611"));
+        update_as(&p, who::SYSADMIN, &amend("202612", "day:18")).unwrap();
+        let dec = deadline_of(&p, "202612");
+        // Made after the amendment, from an earlier period: a version of its own.
+        let a = crate::ops::regime::AssignInput {
+            units: vec!["000.03.00.H99".into()],
+            under: None,
+            kind: None,
+            rows: None,
+            columns: None,
+            from: Some("202610".into()),
+        };
+        p.write(who::SYSADMIN, "assign add", |tx, actor, rec| {
+            crate::ops::regime::assign(tx, actor, rec, "KTXH-THANG", &a)
+        })
+        .unwrap();
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        assert_eq!(h[2].kind, "supplement");
+        assert_eq!(h[2].assigned, ["000.03.00.H99"]);
+        assert_eq!(h[2].deadline_rule, h[0].deadline_rule);
+        assert_eq!(
+            (
+                deadline_of(&p, "202610"),
+                deadline_of(&p, "202611"),
+                deadline_of(&p, "202612")
+            ),
+            (oct, nov, dec)
+        );
+        // A unit both added and removed, or named twice: refused, nothing written.
+        let mut c = amend("202701", "");
+        c.deadline = None;
+        c.assign = vec!["000.02.00.H99".into()];
+        c.unassign = vec!["000.02.00.H99".into()];
+        let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        c.unassign = vec![];
+        c.assign = vec!["000.02.00.H99".into(), "000.02.00.H99".into()];
+        let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        assert!(p.audit_ok());
     }
 
     #[test]

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0015_outline.sql"),
     include_str!("migrations/0017_assignment_until.sql"),
     include_str!("migrations/0018_catalogue_owner.sql"),
+    include_str!("migrations/0019_regime_version_assignments.sql"),
     include_str!("migrations/0020_data_approval_delegation.sql"),
 ];
 

@@ -53,7 +53,13 @@ pub struct Version {
     #[serde(skip)]
     pub lead_unit_id: i64,
     pub form: String,
+    /// The version of `form` its reports use; null: the latest when a report is made.
+    pub form_version: Option<i64>,
     pub receivers: Vec<String>,
+    /// Units that owe the regime from `from_period` on by this version (giao thêm).
+    pub assigned: Vec<String>,
+    /// Units that no longer owe it from `from_period` on by this version (thôi giao).
+    pub unassigned: Vec<String>,
     /// The deciding document (số, ngày của quyết định).
     pub decision: Option<String>,
     pub reason: Option<String>,
@@ -116,7 +122,8 @@ fn json_list(s: Option<String>) -> Option<Vec<String>> {
 
 const VERSION_SELECT: &str =
     "SELECT v.regime_id, v.seq, v.from_period, v.kind, v.window_kind, v.deadline_rule, u.code,
-    v.lead_unit_id, v.form_code, v.receivers, v.decision, v.reason, v.actor, v.at
+    v.lead_unit_id, v.form_code, v.receivers, v.decision, v.reason, v.actor, v.at, v.form_version,
+    v.assigned, v.unassigned
     FROM regime_version v JOIN unit u ON u.id = v.lead_unit_id";
 
 fn version_from(r: &Row<'_>) -> rusqlite::Result<(i64, Version)> {
@@ -131,7 +138,10 @@ fn version_from(r: &Row<'_>) -> rusqlite::Result<(i64, Version)> {
             lead_unit: r.get(6)?,
             lead_unit_id: r.get(7)?,
             form: r.get(8)?,
+            form_version: r.get(14)?,
             receivers: json_list(r.get(9)?).unwrap_or_default(),
+            assigned: json_list(r.get(15)?).unwrap_or_default(),
+            unassigned: json_list(r.get(16)?).unwrap_or_default(),
             decision: r.get(10)?,
             reason: r.get(11)?,
             actor: r.get(12)?,
@@ -209,11 +219,13 @@ fn one_with_history(conn: &Connection, r: Option<Regime>) -> Result<Option<Regim
 pub fn insert_version(conn: &Connection, regime_id: i64, v: &Version) -> Result<()> {
     conn.execute(
         "INSERT INTO regime_version(regime_id, seq, from_period, kind, window_kind, deadline_rule, lead_unit_id, form_code,
-                                    receivers, decision, reason, actor, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                    receivers, decision, reason, actor, at, form_version, assigned, unassigned)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
             regime_id, v.seq, v.from_period, v.kind, v.window, v.deadline_rule, v.lead_unit_id, v.form,
-            serde_json::to_string(&v.receivers)?, v.decision, v.reason, v.actor, v.at
+            serde_json::to_string(&v.receivers)?, v.decision, v.reason, v.actor, v.at, v.form_version,
+            (!v.assigned.is_empty()).then(|| serde_json::to_string(&v.assigned)).transpose()?,
+            (!v.unassigned.is_empty()).then(|| serde_json::to_string(&v.unassigned)).transpose()?
         ],
     )?;
     Ok(())
@@ -247,6 +259,15 @@ pub fn report_periods(conn: &Connection, regime_id: i64) -> Result<Vec<String>> 
         "SELECT DISTINCT period FROM report WHERE regime_id = ?1 ORDER BY period",
     )?;
     let rows = stmt.query_map([regime_id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The periods one unit's reports of a regime exist for (any status).
+pub fn unit_report_periods(conn: &Connection, regime_id: i64, unit_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT period FROM report WHERE regime_id = ?1 AND unit_id = ?2 ORDER BY period",
+    )?;
+    let rows = stmt.query_map(params![regime_id, unit_id], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -294,7 +315,10 @@ pub fn insert(conn: &Connection, r: &Regime, at: &str) -> Result<i64> {
             lead_unit: r.lead_unit.clone(),
             lead_unit_id: r.lead_unit_id,
             form: r.form.clone(),
+            form_version: None,
             receivers: r.receivers.clone(),
+            assigned: Vec::new(),
+            unassigned: Vec::new(),
             decision: r.legal_basis.clone(),
             reason: None,
             actor: None,

@@ -353,7 +353,7 @@ fn bad_input_says_why_and_leaves_no_file() {
     ");
     insta::assert_snapshot!(run(&["--regime", "SXLUA", "--from", "2026Q3", "--to", "2026Q4", "--out", o]).snapshot(), @r"
     ------- stderr -------
-    Lỗi: Chế độ SXLUA báo cáo theo kỳ monthly, không theo kỳ quarterly
+    Lỗi: Chế độ SXLUA báo cáo theo kỳ tháng, không theo kỳ quý: «2026Q3» không phải là kỳ của chế độ này
     [exit status: 5]
     ");
     // A folder, a folder that is not there, a file where a folder should be.

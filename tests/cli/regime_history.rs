@@ -54,6 +54,14 @@ fn send(env: &Env, period: &str, at: &str) -> Value {
 
 /// What monitoring says of KTXH on 25 January 2027, in JSON and as tables.
 fn monitoring(env: &Env) -> Vec<String> {
+    monitoring_runs(env)
+        .into_iter()
+        .map(|(out, err)| format!("{out}\n{err}"))
+        .collect()
+}
+
+/// [`monitoring`]'s outputs, stdout and stderr apart.
+fn monitoring_runs(env: &Env) -> Vec<(String, String)> {
     let at = "2027-01-25T08:00";
     // Before December's deadline by either rule: only November is overdue.
     let early = "2026-12-10T08:00";
@@ -99,7 +107,7 @@ fn monitoring(env: &Env) -> Vec<String> {
     runs.iter()
         .map(|a| {
             let r = env.run(a);
-            format!("{}\n{}", r.stdout, r.stderr)
+            (r.stdout, r.stderr)
         })
         .collect()
 }
@@ -827,4 +835,405 @@ fn an_assignment_ended_from_a_period_keeps_the_earlier_periods_as_they_were() {
     env.json(&["assign", "add", "KTXH", "--units", "H99.02"]);
     assert!(overdue_units(&env, "202612").contains(&"H99.02".to_string()));
     env.run(&["audit", "verify"]).ok();
+}
+
+/// The number of versions in KTXH's history and of audit entries: what a refused
+/// change must leave as it was.
+fn written(env: &Env) -> (usize, usize) {
+    let h = env.json(&["regime", "history", "KTXH"]);
+    let a = env.json(&["audit", "log"]);
+    (h.as_array().unwrap().len(), a.as_array().unwrap().len())
+}
+
+fn owing(env: &Env, period: &str) -> Vec<String> {
+    env.json(&["regime", "show", "KTXH", "--period", period])["assigned_units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn who_owes_a_regime_changes_from_a_period_as_a_version_of_its_history() {
+    let mut env = province();
+    send(&env, "202611", "2026-11-19T15:00");
+    let before = monitoring_runs(&env);
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    // Outside the lead unit: a commune's approver is refused.
+    as_(&env, "lanhdao.01");
+    update(&env, &["--from", "202612", "--assign", "000.01.00.H99"]).code(4);
+    env.login("admin", ADMIN_PW).ok();
+    let nothing = written(&env);
+
+    // Every bad input: a clear message, its exit status, nothing written.
+    let bad: [(&[&str], i32, &str); 9] = [
+        (&["--from", "202612", "--assign", " "], 5, "để trống"),
+        (&["--from", "202612", "--assign", "KHONG-CO"], 6, "KHONG-CO"),
+        (
+            &[
+                "--from",
+                "202612",
+                "--assign",
+                "000.01.00.H99,000.01.00.H99",
+            ],
+            5,
+            "hai lần",
+        ),
+        (
+            &[
+                "--from",
+                "202612",
+                "--assign",
+                "000.01.00.H99",
+                "--unassign",
+                "000.01.00.H99",
+            ],
+            5,
+            "vừa ở --assign vừa ở --unassign",
+        ),
+        (
+            &["--from", "202612", "--unassign", "000.01.00.H99"],
+            5,
+            "không đang được giao",
+        ),
+        (
+            &["--from", "202612", "--assign", "H99.01"],
+            5,
+            "đã được giao",
+        ),
+        // November is due and has reports: the past stays judged.
+        (&["--from", "202611", "--unassign", "H99.02"], 7, "202611"),
+        (
+            &["--from", "2026Q4", "--assign", "000.01.00.H99"],
+            5,
+            "kỳ tháng",
+        ),
+        (
+            &["--from", "202612", "--assign", "000.01.00.H99", "--abolish"],
+            5,
+            "--abolish",
+        ),
+    ];
+    for (args, code, says) in bad {
+        let r = update(&env, args).code(code);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    }
+    let mut en = vec!["--lang", "en"];
+    en.extend([
+        "-o",
+        "json",
+        "regime",
+        "update",
+        "KTXH",
+        "--decision",
+        "QĐ 1",
+    ]);
+    en.extend(["--reason", "Thử", "--from", "202612", "--assign", "H99.01"]);
+    let r = env.run(&en).code(5);
+    assert!(r.stderr.contains("is already assigned"), "{}", r.stderr);
+    assert_eq!(written(&env), nothing);
+
+    // The lead unit's aggregator adds a department and removes a ward from December.
+    as_(&env, "tonghop");
+    let v = update(
+        &env,
+        &[
+            "--from",
+            "202612",
+            "--assign",
+            "000.01.00.H99",
+            "--unassign",
+            "H99.02",
+        ],
+    )
+    .ok()
+    .json();
+    env.login("admin", ADMIN_PW).ok();
+    assert_eq!(v["version"]["kind"], "amend");
+    assert_eq!(
+        v["version"]["assigned"],
+        serde_json::json!(["000.01.00.H99"])
+    );
+    assert_eq!(v["version"]["unassigned"], serde_json::json!(["H99.02"]));
+    assert_eq!(
+        v["assigned_units"],
+        serde_json::json!(["000.01.00.H99", "H99.01", "H99.03"])
+    );
+    // Only adding is a supplement.
+    let v = update(&env, &["--from", "202701", "--assign", "000.02.00.H99"])
+        .ok()
+        .json();
+    assert_eq!(v["version"]["kind"], "supplement");
+
+    // History says who was added and removed from when, by which decision.
+    let h = env.json(&["regime", "history", "KTXH"]);
+    let h = h.as_array().unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[1]["from_period"], "202612");
+    assert_eq!(h[1]["unassigned"], serde_json::json!(["H99.02"]));
+    assert!(h[1]["decision"].as_str().unwrap().contains("215/QĐ-UBND"));
+    assert_eq!(h[2]["assigned"], serde_json::json!(["000.02.00.H99"]));
+    let table = env.run(&["regime", "history", "KTXH"]).ok();
+    assert!(
+        table.stdout.contains("Thôi giao đơn vị"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("H99.02"), "{}", table.stdout);
+
+    // Each period lists the units that owe it.
+    assert_eq!(owing(&env, "202611"), ["H99.01", "H99.02", "H99.03"]);
+    assert_eq!(owing(&env, "202612"), ["000.01.00.H99", "H99.01", "H99.03"]);
+    assert_eq!(
+        owing(&env, "202701"),
+        ["000.01.00.H99", "000.02.00.H99", "H99.01", "H99.03"]
+    );
+    // No rule changed: December's deadline is as it was.
+    let dec = env.json(&["period", "show", "202612", "--regime", "KTXH"]);
+    assert_eq!(dec["deadline"], "2026-12-21T23:59:59+07:00");
+
+    // The past: byte for byte as before. Only the note of the units left out (not
+    // owing those periods) names the units added from December on as well.
+    env.now = Some(NOW.into());
+    let after = monitoring_runs(&env);
+    for (i, ((bo, be), (ao, ae))) in before.iter().zip(&after).enumerate() {
+        assert_eq!(bo, ao, "output {i} of the earlier period changed");
+        let other = |e: &str| -> Vec<String> {
+            e.lines()
+                .filter(|l| !l.contains("không tính") && !l.trim().is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(
+            other(be),
+            other(ae),
+            "messages {i} of the earlier period changed"
+        );
+    }
+
+    // `assign list` says from and until when.
+    let list = env.json(&["assign", "list", "KTXH"]);
+    let row = |u: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["unit"] == u)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("H99.02")["until_period"], "202612");
+    assert_eq!(row("000.01.00.H99")["from_period"], "202612");
+    assert_eq!(row("000.01.00.H99")["until_period"], Value::Null);
+    let table = env.run(&["assign", "list", "KTXH"]).ok();
+    assert!(
+        table.stdout.contains("Thôi báo cáo từ kỳ"),
+        "{}",
+        table.stdout
+    );
+
+    // `assign add --from` and `assign remove --from` are versions too.
+    env.json(&[
+        "assign",
+        "add",
+        "KTXH",
+        "--units",
+        "000.00.00.H99",
+        "--from",
+        "202702",
+    ]);
+    env.json(&[
+        "assign", "remove", "KTXH", "--units", "H99.03", "--from", "202703",
+    ]);
+    let h = env.json(&["regime", "history", "KTXH"]);
+    let h = h.as_array().unwrap();
+    assert_eq!(h.len(), 5);
+    assert_eq!(h[3]["kind"], "supplement");
+    assert_eq!(h[3]["from_period"], "202702");
+    assert_eq!(h[3]["assigned"], serde_json::json!(["000.00.00.H99"]));
+    assert_eq!(h[4]["kind"], "amend");
+    assert_eq!(h[4]["unassigned"], serde_json::json!(["H99.03"]));
+    assert!(!owing(&env, "202703").contains(&"H99.03".to_string()));
+    assert!(owing(&env, "202702").contains(&"H99.03".to_string()));
+    // Ending an assignment from a period already due is refused.
+    let r = env
+        .run(&[
+            "assign", "remove", "KTXH", "--units", "H99.01", "--from", "202610",
+        ])
+        .code(7);
+    assert!(r.stderr.contains("đã đến hạn"), "{}", r.stderr);
+    // The raw period-type codes are gone from the message.
+    let r = env
+        .run(&[
+            "assign", "remove", "KTXH", "--units", "H99.01", "--from", "2099",
+        ])
+        .code(5);
+    assert!(
+        r.stderr.contains("theo kỳ tháng, không theo kỳ năm"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run(&[
+            "--lang", "en", "assign", "remove", "KTXH", "--units", "H99.01", "--from", "2099",
+        ])
+        .code(5);
+    assert!(
+        r.stderr.contains("per monthly period, not per yearly"),
+        "{}",
+        r.stderr
+    );
+    env.run(&["audit", "verify"]).ok();
+}
+
+#[test]
+fn a_form_version_pinned_from_a_period_is_the_one_its_reports_use() {
+    let mut env = province();
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    // A version that does not exist, or a malformed one: refused, nothing written.
+    let nothing = written(&env);
+    let r = update(&env, &["--from", "202612", "--form", "KTXH01@9"]).code(6);
+    assert!(r.stderr.contains("phiên bản 9"), "{}", r.stderr);
+    update(&env, &["--from", "202612", "--form", "KTXH01@x"]).code(5);
+    update(&env, &["--from", "202612", "--form", "KTXH01@0"]).code(5);
+    update(&env, &["--from", "202612", "--form", "@1"]).code(5);
+    assert_eq!(written(&env), nothing);
+
+    let v = update(&env, &["--from", "202612", "--form", "KTXH01@1"])
+        .ok()
+        .json();
+    assert_eq!(v["form_version"], 1);
+    assert_eq!(v["version"]["form_version"], 1);
+    // KTXH01's version 2 has one row more; December keeps version 1.
+    let t = env.path("ktxh01-v2.xlsx");
+    crate::forms::ktxh_template(&t, 0, 0, true);
+    env.json(&["form", "import", t.to_str().unwrap(), "--code", "KTXH01"]);
+    // From January, the latest again.
+    update(&env, &["--from", "202701", "--form", "KTXH01"]).ok();
+    let h = env.json(&["regime", "history", "KTXH"]);
+    assert_eq!(h[1]["form_version"], 1);
+    assert_eq!(h[2]["form_version"], Value::Null);
+    let dec = env.json(&["regime", "show", "KTXH", "--period", "202612"]);
+    assert_eq!(dec["form_version"], 1);
+    let table = env
+        .run(&["regime", "show", "KTXH", "--period", "202612"])
+        .ok();
+    assert!(table.stdout.contains("Phiên bản biểu"), "{}", table.stdout);
+
+    env.now = Some(NOW.into());
+    let xnk = env.row_key("KTXH01", "Thu từ xuất nhập khẩu");
+    as_(&env, "nhap.01");
+    let r = env.run(&[
+        "entry", "set", "KTXH", "--period", "202612", &xnk, "1", "50",
+    ]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202701", &xnk, "1", "50",
+    ]);
+    let lua = env.row_key("KTXH01", "Lúa");
+    env.json(&[
+        "entry", "set", "KTXH", "--period", "202612", &lua, "1", "120",
+    ]);
+    env.login("admin", ADMIN_PW).ok();
+}
+
+/// A regime led by the Department of Finance, handed to the Department of Home Affairs
+/// from December 2026, with an aggregator at each.
+fn handed_over() -> Env {
+    let mut env = province();
+    env.add_staff(
+        &[
+            ("tonghop.tc", "000.01.00.H99", "aggregator"),
+            ("tonghop.nv", "000.02.00.H99", "aggregator"),
+        ],
+        PW,
+    );
+    env.json(&[
+        "regime",
+        "add",
+        "--code",
+        "TC",
+        "--name",
+        "Báo cáo tài chính tháng",
+        "--form",
+        "KTXH01",
+        "--lead",
+        "000.01.00.H99",
+        "--frequency",
+        "monthly",
+    ]);
+    env.json(&[
+        "assign", "add", "TC", "--kind", "commune", "--from", "202610",
+    ]);
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    env.json(&[
+        "regime",
+        "update",
+        "TC",
+        "--from",
+        "202612",
+        "--lead",
+        "000.02.00.H99",
+        "--decision",
+        "Quyết định 220/QĐ-UBND ngày 25/11/2026",
+        "--reason",
+        "Chuyển cơ quan chủ trì",
+    ]);
+    env
+}
+
+#[test]
+fn each_lead_unit_manages_the_periods_it_leads() {
+    let env = handed_over();
+    let window = |who: &str, period: &str| {
+        as_(&env, who);
+        let r = env.run(&[
+            "window",
+            "close",
+            "TC",
+            "--period",
+            period,
+            "--reason",
+            "Bảo trì hệ thống",
+        ]);
+        env.login("admin", ADMIN_PW).ok();
+        r.code
+    };
+    // The old lead keeps November, the new one has December on.
+    assert_eq!(window("tonghop.tc", "202611"), 0);
+    assert_eq!(window("tonghop.tc", "202612"), 4);
+    assert_eq!(window("tonghop.nv", "202611"), 4);
+    assert_eq!(window("tonghop.nv", "202612"), 0);
+    let assign = |who: &str, unit: &str, period: &str| {
+        as_(&env, who);
+        let r = env.run(&["assign", "add", "TC", "--units", unit, "--from", period]);
+        env.login("admin", ADMIN_PW).ok();
+        r.code
+    };
+    assert_eq!(assign("tonghop.tc", "000.02.00.H99", "202701"), 4);
+    assert_eq!(assign("tonghop.nv", "000.02.00.H99", "202701"), 0);
+    assert_eq!(assign("tonghop.nv", "000.01.00.H99", "202611"), 4);
+    assert_eq!(assign("tonghop.tc", "000.01.00.H99", "202611"), 0);
+    let dashboard = |who: &str, from: &str, to: &str| {
+        as_(&env, who);
+        let r = env.run(&[
+            "-o",
+            "json",
+            "dashboard",
+            "--regime",
+            "TC",
+            "--from",
+            from,
+            "--to",
+            to,
+        ]);
+        env.login("admin", ADMIN_PW).ok();
+        r.code
+    };
+    assert_eq!(dashboard("tonghop.tc", "202610", "202611"), 0);
+    assert_eq!(dashboard("tonghop.tc", "202611", "202612"), 4);
+    assert_eq!(dashboard("tonghop.nv", "202612", "202701"), 0);
+    assert_eq!(dashboard("tonghop.nv", "202611", "202612"), 4);
+    // The province's aggregator is above both.
+    assert_eq!(dashboard("tonghop", "202610", "202701"), 0);
 }

@@ -685,7 +685,8 @@ pub fn aggregate(
     need: Need,
 ) -> Result<Collection> {
     let r = regime::find(conn, regime_code)?;
-    match scope(conn, actor, &r, refused(&r))? {
+    // Who may aggregate a period: the lead unit in force for it.
+    match scope(conn, actor, &regime::rules_for(&r, period), refused(&r))? {
         None => aggregate_regime(conn, &r, period, o, need),
         Some(roots) => {
             let o = Options {

@@ -328,7 +328,12 @@ impl Run {
             Some(k) => k,
             None => {
                 let code = t.regime.form.trim().to_string();
-                match crate::store::form::latest_version(conn, &code)? {
+                let pinned = crate::ops::regime::form_version_for(&t.regime, &t.period);
+                let version = match pinned {
+                    Some(v) => Some(v),
+                    None => crate::store::form::latest_version(conn, &code)?,
+                };
+                match version {
                     Some(v) => (code, v),
                     // No such form: let the registry say so in its own words.
                     None => return crate::ops::form::load(conn, &code, None).map(Rc::new),

@@ -44,7 +44,11 @@ pub struct CellSet {
 /// unit's assignment, merged into the draft.
 pub fn set(conn: &Connection, actor: &Actor, rec: &Recorder, e: &CellEntry) -> Result<CellSet> {
     let t = e.which.locate(conn, actor)?;
-    let form = crate::ops::form::load(conn, &t.regime.form, None)?;
+    let form = crate::ops::form::load(
+        conn,
+        &t.regime.form,
+        crate::ops::regime::form_version_for(&t.regime, &t.period),
+    )?;
     let assigned = rsql::assignment(conn, t.regime.id, t.unit.id)?;
     let (rk, ck, stored) = cell::parse_cell(&form, assigned.as_ref(), &e.row, &e.column, &e.value)?;
     let mut map = ValueMap::new();

@@ -20,7 +20,11 @@ pub fn form_for(conn: &Connection, t: &Target) -> Result<FormDef> {
             return crate::ops::form::load(conn, &rev.form_code, Some(rev.form_version));
         }
     }
-    crate::ops::form::load(conn, &t.regime.form, None)
+    crate::ops::form::load(
+        conn,
+        &t.regime.form,
+        crate::ops::regime::form_version_for(&t.regime, &t.period),
+    )
 }
 
 /// Where a file's values go when it carries no identity of its own.

@@ -219,7 +219,13 @@ fn current_or_new(conn: &Connection, rec: &Recorder, t: &Target) -> Result<Revis
         return Ok(rev);
     }
     let form = t.regime.form.trim();
-    let Some(version) = crate::store::form::latest_version(conn, form)? else {
+    // The version pinned for the period by the regime's history, else the latest.
+    let pinned = regime::form_version_for(&t.regime, &t.period);
+    let latest = match pinned {
+        Some(v) => Some(v),
+        None => crate::store::form::latest_version(conn, form)?,
+    };
+    let Some(version) = latest else {
         return Err(Error::new(
             Kind::NotFound,
             Msg::new(
