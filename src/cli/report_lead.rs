@@ -171,12 +171,7 @@ pub fn compile(ctx: &Ctx, a: NarrativeCompileArgs) -> Result<()> {
     let now = ctx.clock.now();
     let done =
         ctx.read(|tx, actor| report::compile_narratives(tx, actor, &req, now, &a.out, a.force))?;
-    let usage = DataUse::new(Use::CompileNarratives, Some(&done.regime), &done.period)
-        .format("docx")
-        .to_file(&a.out)
-        .with("include", done.include.as_str().into())
-        .with("units_listed", done.units_listed.into())
-        .with("units_with_narrative", done.units_with_narrative.into());
+    let usage = done.data_use();
     data_use::hand_out(&a.out, || ctx.log_data_use(&usage))?;
     let p = a.out.display();
     ctx.out.note(Msg::new(

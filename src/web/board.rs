@@ -41,6 +41,7 @@ const RECENT_PERIODS: usize = 4;
 /// Periods the indicator chart and the dashboard workbook cover, ending at the board's.
 const CHART_PERIODS: usize = 6;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
 /// This family's routes, for [`super::router`].
 pub(super) fn routes() -> Router<Arc<App>> {
@@ -54,6 +55,10 @@ pub(super) fn routes() -> Router<Arc<App>> {
         .route(
             "/board/{regime}/{period}/dashboard.xlsx",
             get(dashboard_xlsx),
+        )
+        .route(
+            "/board/{regime}/{period}/narratives.docx",
+            get(narratives_docx),
         )
         .route(
             "/board/{regime}/{period}/{unit}/accept",
@@ -103,6 +108,9 @@ pub struct BoardWords {
     pub downloads: &'static str,
     pub download_aggregate: &'static str,
     pub download_dashboard: &'static str,
+    pub download_narratives: &'static str,
+    pub narratives_hint: &'static str,
+    pub no_narratives: &'static str,
     pub downloads_hint: &'static str,
     pub charts: &'static str,
     pub chart_timeliness: &'static str,
@@ -147,6 +155,9 @@ pub static VI: BoardWords = BoardWords {
     downloads: "Tải về",
     download_aggregate: "Bảng tổng hợp (.xlsx)",
     download_dashboard: "Bảng theo dõi có biểu đồ (.xlsx)",
+    download_narratives: "Tải thuyết minh tổng hợp (.docx)",
+    narratives_hint: "Phần thuyết minh của các báo cáo đã tiếp nhận, theo thứ tự cây đơn vị; đơn vị chưa gửi hoặc chưa được tiếp nhận được ghi rõ.",
+    no_narratives: "Chưa có báo cáo nào đã tiếp nhận trong kỳ này có phần thuyết minh, nên không có gì để tổng hợp.",
     downloads_hint: "Tổng hợp các báo cáo đã tiếp nhận. Mỗi lần tải về được ghi vào nhật ký sử dụng số liệu.",
     charts: "Biểu đồ",
     chart_timeliness: "Số đơn vị theo thời hạn gửi",
@@ -191,6 +202,9 @@ pub static EN: BoardWords = BoardWords {
     downloads: "Downloads",
     download_aggregate: "Aggregated workbook (.xlsx)",
     download_dashboard: "Dashboard workbook with charts (.xlsx)",
+    download_narratives: "Download the compiled narratives (.docx)",
+    narratives_hint: "The narratives of the accepted reports, in the unit tree's order; units that have not sent or are not yet accepted are named as such.",
+    no_narratives: "No accepted report of this period carries a narrative yet, so there is nothing to compile.",
     downloads_hint: "Aggregated from the accepted reports. Every download is written to the data use log.",
     charts: "Charts",
     chart_timeliness: "Units by timeliness",
@@ -391,6 +405,8 @@ struct BoardPage {
     timeliness_data: Vec<(String, String)>,
     indicator: Option<IndicatorChart>,
     indicator_note: Option<String>,
+    /// The form has a narrative part: the compiled narratives can be downloaded.
+    narratives: bool,
 }
 
 struct BoardRow {
@@ -646,6 +662,7 @@ fn build_board(
         timeliness_data,
         indicator,
         indicator_note,
+        narratives: form.kind != crate::form::FormKind::Numeric,
     })
 }
 
@@ -891,11 +908,11 @@ fn file_name(parts: &[&str], ext: &str) -> String {
     format!("{body}.{ext}")
 }
 
-fn attachment(name: &str, bytes: Vec<u8>) -> Response {
+fn attachment(name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
@@ -910,8 +927,8 @@ fn read_written(path: &std::path::Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| {
         Error::failure(
             Msg::new(
-                "Không đọc lại được bảng tính",
-                "Cannot read the workbook back",
+                "Không đọc lại được tệp vừa ghi",
+                "Cannot read the written file back",
             ),
             e,
         )
@@ -923,6 +940,8 @@ fn read_written(path: &std::path::Path) -> Result<Vec<u8>> {
 enum Book {
     Aggregate,
     Dashboard,
+    /// Not a workbook: the compiled narratives, as `report narrative compile` writes them.
+    Narratives,
 }
 
 async fn aggregate_xlsx(
@@ -941,6 +960,15 @@ async fn dashboard_xlsx(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     download(app, headers, q, regime, period, Book::Dashboard).await
+}
+
+async fn narratives_docx(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path((regime, period)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    download(app, headers, q, regime, period, Book::Narratives).await
 }
 
 /// `GET /board/{r}/{p}/aggregate.xlsx` and `dashboard.xlsx`: the workbook `export
@@ -962,7 +990,9 @@ async fn download(
     let command = match book {
         Book::Aggregate => "export aggregate",
         Book::Dashboard => "export dashboard",
+        Book::Narratives => "report narrative compile",
     };
+    let back = board_path(&regime, &period);
     let found = blocking(&app, lang, move |app| -> Result<Response> {
         let ctx = ctx(app, Some(secret), lang, command)?;
         if let Signed::Out(r) = signed(&ctx) {
@@ -985,7 +1015,7 @@ async fn download(
             )
         })?;
         let now = ctx.clock.now();
-        let (name, path) = match book {
+        let (name, path, content_type) = match book {
             Book::Aggregate => {
                 let name = file_name(&["tong-hop", &regime, &period], "xlsx");
                 let path = scratch.path().join(&name);
@@ -1002,7 +1032,7 @@ async fn download(
                     ops::aggregate::write_workbook(tx, actor, &req, now, &path, false)
                 })?;
                 crate::audit::data_use::hand_out(&path, || ctx.log_data_use(&written.data_use()))?;
-                (name, path)
+                (name, path, XLSX)
             }
             Book::Dashboard => {
                 let name = file_name(&["bang-theo-doi", &regime, &period], "xlsx");
@@ -1017,12 +1047,33 @@ async fn download(
                     ops::dashboard::export(tx, actor, &req, now, &path, false, &())
                 })?;
                 crate::audit::data_use::hand_out(&path, || ctx.log_data_use(&written.data_use()))?;
-                (name, path)
+                (name, path, XLSX)
+            }
+            Book::Narratives => {
+                let name = file_name(&["thuyet-minh", &regime, &period], "docx");
+                let path = scratch.path().join(&name);
+                let req = ops::report::CompileRequest {
+                    regime,
+                    period,
+                    include: ops::aggregate::Include::Accepted,
+                    lang,
+                };
+                let written = ctx.read(|tx, actor| {
+                    ops::report::compile_narratives(tx, actor, &req, now, &path, false)
+                })?;
+                if written.units_with_narrative == 0 {
+                    // Nothing handed out: the scratch folder goes with the document.
+                    let e =
+                        Error::new(Kind::NotFound, Msg::new(VI.no_narratives, EN.no_narratives));
+                    return Ok(refused(lang, &e, back));
+                }
+                crate::audit::data_use::hand_out(&path, || ctx.log_data_use(&written.data_use()))?;
+                (name, path, DOCX)
             }
         };
         let bytes = read_written(&path)?;
         drop(scratch);
-        Ok(attachment(&name, bytes))
+        Ok(attachment(&name, content_type, bytes))
     })
     .await;
     let page = match found {

@@ -91,7 +91,7 @@ pub(crate) fn as_(env: &Env, user: &str) {
     env.login(user, PW).ok();
 }
 
-fn args<'a>(head: &[&'a str], unit: &'a str, tail: &[&'a str]) -> Vec<&'a str> {
+pub(crate) fn args<'a>(head: &[&'a str], unit: &'a str, tail: &[&'a str]) -> Vec<&'a str> {
     let mut a = head.to_vec();
     a.extend_from_slice(&P);
     a.extend_from_slice(&["--unit", unit]);
@@ -105,7 +105,7 @@ pub(crate) const OUTLINE: &str = "# Mẫu đề cương báo cáo tháng\n\
     III. Kiến nghị, đề xuất\n\
     ? IV. Nội dung khác\n";
 
-fn narrative(env: &Env, unit: &str, text: &str) -> Run {
+pub(crate) fn narrative(env: &Env, unit: &str, text: &str) -> Run {
     let f = env.write(&format!("tm-{unit}.txt"), text);
     env.run(&args(
         &["report", "narrative", "set", "TM"],

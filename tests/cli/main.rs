@@ -47,5 +47,6 @@ mod units;
 mod web;
 mod web_account;
 mod web_board;
+mod web_lead;
 mod web_report;
 mod workflow;

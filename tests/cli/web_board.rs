@@ -153,6 +153,8 @@ fn the_lead_unit_returns_one_accepts_others_and_downloads_the_workbooks() {
     assert!(page
         .body
         .contains(r#"<a id="download-dashboard" href="/board/KTXH/202611/dashboard.xlsx""#));
+    // A figures-only regime has no narratives to compile.
+    assert!(!page.body.contains("download-narratives"));
     assert!(
         page.body.contains("<strong>3</strong> đơn vị được giao"),
         "{}",

@@ -45,6 +45,19 @@ pub struct Compiled {
     pub include: Include,
 }
 
+impl Compiled {
+    /// The document handed out, as the data use log records it.
+    pub fn data_use(&self) -> crate::audit::data_use::DataUse {
+        use crate::audit::data_use::{DataUse, Use};
+        DataUse::new(Use::CompileNarratives, Some(&self.regime), &self.period)
+            .format("docx")
+            .to_file(&self.out)
+            .with("include", self.include.as_str().into())
+            .with("units_listed", self.units_listed.into())
+            .with("units_with_narrative", self.units_with_narrative.into())
+    }
+}
+
 /// The units in the unit tree's order (parents before children, siblings by kind and
 /// code, as `unit tree` shows them): code → position.
 fn tree_order(conn: &Connection) -> Result<HashMap<String, usize>> {
