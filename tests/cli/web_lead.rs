@@ -1,6 +1,7 @@
 //! Issue 18 item 5 on the web face: the lead unit downloads the compiled narratives
 //! from the status board (the same operation as `report narrative compile`), a unit's
-//! leader or viewer its own subtree's, anyone else refused.
+//! leader or viewer its own subtree's, anyone else refused; and the clerk entering a
+//! narrative report sees the regime's outline (mẫu đề cương) the submission checks.
 
 use std::io::{Cursor, Read};
 
@@ -163,5 +164,109 @@ fn the_lead_unit_downloads_the_compiled_narratives_and_others_are_refused() {
         .send()
         .expect("GET");
     assert_eq!(r.status().as_u16(), 303);
+    server.stop();
+}
+
+#[test]
+fn the_clerk_sees_the_outline_and_a_narrative_without_its_headings_is_refused_on_the_page() {
+    let env = province();
+    let server = Server::start(&env, &[]);
+    let report = "/report/TM/202611/H99.01";
+    let mut clerk = signed_in(&server, "canbo.01");
+
+    // No outline yet: none shown.
+    let page = clerk.get(report);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(r#"<textarea id="narrative""#),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(r#"id="outline""#), "{}", page.body);
+
+    // The lead unit sets one: the clerk sees its headings in order, the optional marked.
+    as_(&env, "tonghop");
+    let outline = env.write("de-cuong.txt", crate::lead_unit::OUTLINE);
+    env.json(&[
+        "regime",
+        "outline",
+        "set",
+        "TM",
+        "--file",
+        outline.to_str().unwrap(),
+    ]);
+    let page = clerk.get(report);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let at = |s: &str| {
+        page.body
+            .find(&format!("<li>{s}"))
+            .unwrap_or_else(|| panic!("{s} in: {}", page.body))
+    };
+    let (i, ii, iii, iv) = (
+        at("I. Tình hình thực hiện</li>"),
+        at("II. Khó khăn, vướng mắc</li>"),
+        at("III. Kiến nghị, đề xuất</li>"),
+        at(r#"IV. Nội dung khác <span class="optional">(không bắt buộc)</span></li>"#),
+    );
+    assert!(i < ii && ii < iii && iii < iv);
+    assert!(page.body.contains("Mẫu đề cương của chế độ báo cáo"));
+    assert!(page.body.contains(r#"aria-describedby="outline-hint""#));
+    let en = clerk.get(&format!("{report}?lang=en"));
+    assert!(
+        en.body
+            .contains("outline (mẫu đề cương): the narrative must carry these headings"),
+        "{}",
+        en.body
+    );
+    assert!(en.body.contains("(optional)"), "{}", en.body);
+    clerk.get(&format!("{report}?lang=vi"));
+
+    // A narrative without section II: saved, but the submission is refused on the page,
+    // naming the heading; nothing changes state.
+    let csrf = clerk.get(report).csrf();
+    let r = clerk.post(
+        &format!("{report}/narrative"),
+        &[
+            ("csrf", &csrf),
+            (
+                "narrative",
+                "I. Tình hình thực hiện\nỔn định.\nIII. Kiến nghị, đề xuất\nKhông.",
+            ),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let before = audit_entries(&env);
+    let csrf = clerk.get(report).csrf();
+    let r = clerk.post(&format!("{report}/submit"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains(r#"<p class="error" role="alert">"#),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("mẫu đề cương"), "{}", r.body);
+    assert!(r.body.contains("II. Khó khăn, vướng mắc"), "{}", r.body);
+    assert!(
+        r.body.contains(r#"id="outline-headings""#),
+        "the outline beside it: {}",
+        r.body
+    );
+    assert_eq!(audit_entries(&env), before, "nothing written");
+
+    // With every required heading, it goes up.
+    let r = clerk.post(
+        &format!("{report}/narrative"),
+        &[
+            ("csrf", &csrf),
+            (
+                "narrative",
+                "I. Tình hình thực hiện\nỔn định.\nII. Khó khăn, vướng mắc\nKhông.\nIII. Kiến nghị, đề xuất\nKhông.",
+            ),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csrf = clerk.get(report).csrf();
+    let r = clerk.post(&format!("{report}/submit"), &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303, "{}", r.body);
     server.stop();
 }

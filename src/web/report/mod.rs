@@ -177,6 +177,9 @@ struct View {
     values: Vec<ValueRow>,
     warnings: Vec<String>,
     narrative: Option<String>,
+    /// The regime's outline (mẫu đề cương) when the form has a narrative part: the
+    /// headings the submission check expects, in order.
+    outline: Vec<OutlineLine>,
     attachments: Vec<AttachmentRow>,
     history: Vec<HistoryRow>,
     /// What the reader's role lets them do now (the operations still decide).
@@ -196,6 +199,11 @@ struct ValueRow {
     measure: String,
     column: String,
     value: String,
+}
+
+struct OutlineLine {
+    text: String,
+    required: bool,
 }
 
 struct AttachmentRow {
@@ -234,9 +242,15 @@ fn capitalized(s: &str) -> String {
 /// role lets them do now (from "my work", the list the same grants make).
 fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
     let now = ctx.clock.now();
-    let (v, regime, action, delegated) = ctx.read(|tx, actor| {
+    let (v, regime, action, delegated, outline) = ctx.read(|tx, actor| {
         let v = ops::report::show(tx, actor, which, now)?;
         let regime = ops::regime::find(tx, &v.regime)?;
+        // The outline the submission checks a narrative or combined report against.
+        let form = ops::form::load(tx, &ops::regime::rules_for(&regime, &v.period).form, None)?;
+        let outline = match form.kind {
+            crate::form::FormKind::Numeric => None,
+            _ => ops::outline::of(tx, regime.id)?,
+        };
         let action = ops::monitor::my_work(tx, actor, now)?
             .into_iter()
             .find(|t| {
@@ -253,7 +267,7 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
         let delegated = pending_data
             && action != Some(Role::Approver)
             && ops::delegation::approves_data(tx, actor, &regime, &v.unit)?;
-        Ok((v, regime, action, delegated))
+        Ok((v, regime, action, delegated, outline))
     })?;
     let period_words = match v.period.parse::<crate::domain::period::Period>() {
         Ok(p) if regime.period_label.is_none() && lang == Lang::Vi => p.name_vi(),
@@ -328,6 +342,15 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
         values,
         warnings,
         narrative: latest.and_then(|r| r.narrative.clone()),
+        outline: outline
+            .map(|o| o.headings)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| OutlineLine {
+                text: h.text,
+                required: !h.optional,
+            })
+            .collect(),
         attachments,
         history,
         can_enter: action == Some(Role::DataEntry),
