@@ -697,6 +697,10 @@ const VI: &[(&str, &str)] = &[
         "Chuyển chỉ tiêu cho đơn vị sở hữu khác (mã đơn vị trong phạm vi của tài khoản)",
     ),
     (
+        "Hand the indicator back to the province-wide catalogue, owned by no unit (the sysadmin only)",
+        "Trả chỉ tiêu về danh mục chung toàn tỉnh, không thuộc đơn vị nào (chỉ quản trị hệ thống)",
+    ),
+    (
         "The owning unit of the indicators the file creates (existing ones keep theirs): default as for `indicator add`",
         "Đơn vị sở hữu của các chỉ tiêu tệp tạo mới (chỉ tiêu đã có giữ đơn vị sở hữu của mình): mặc định như `indicator add`",
     ),

@@ -87,6 +87,10 @@ pub struct UpdateArgs {
     /// Hand the indicator to another owning unit (a unit code in the account's scope).
     #[arg(long, value_name = "UNIT")]
     pub owner: Option<String>,
+    /// Hand the indicator back to the province-wide catalogue, owned by no unit (the
+    /// sysadmin only).
+    #[arg(long, conflicts_with = "owner")]
+    pub province_wide: bool,
     #[command(flatten)]
     pub f: IndicatorFields,
 }
@@ -169,6 +173,7 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
                 weight: f.weight,
                 definition: f.definition,
                 field: f.field,
+                owner_unit: None,
             };
             let ind = ctx
                 .write(|tx, actor, rec| indicator::add(tx, actor, rec, &input, owner.as_deref()))?;
@@ -178,11 +183,13 @@ pub fn run(ctx: &Ctx, cmd: IndicatorCmd) -> Result<()> {
             code,
             name,
             owner,
+            province_wide,
             f,
         }) => {
             let ch = IndicatorChange {
                 name,
                 owner,
+                province_wide,
                 unit: f.unit,
                 value_type: f.value_type,
                 decimals: f.decimals,

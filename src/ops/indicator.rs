@@ -185,6 +185,12 @@ pub struct IndicatorInput {
     pub definition: Option<String>,
     #[serde(default)]
     pub field: Option<String>,
+    /// In an export file or a catalogue document: the owning unit at the sender (null:
+    /// its province-wide catalogue). Read and ignored: importing never changes who owns
+    /// an indicator here (new ones take `--owner` or the default, existing ones keep
+    /// theirs).
+    #[serde(default)]
+    pub owner_unit: Option<String>,
 }
 
 /// Validates an input into a full indicator (status active).
@@ -352,6 +358,8 @@ pub struct IndicatorChange {
     pub field: Option<String>,
     /// A new owning unit (a unit code), inside the actor's scope.
     pub owner: Option<String>,
+    /// Hand the indicator back to the province-wide catalogue (the sysadmin only).
+    pub province_wide: bool,
 }
 
 pub fn update(
@@ -365,6 +373,19 @@ pub fn update(
     let old = find(conn, code)?;
     require_indicator(conn, actor, &old)?;
     let owner = match &ch.owner {
+        _ if ch.province_wide => {
+            actor.require(
+                actor.is_sysadmin(),
+                Msg::new(
+                    format!("trả chỉ tiêu {} về danh mục chung toàn tỉnh", old.code),
+                    format!(
+                        "hand indicator {} back to the province-wide catalogue",
+                        old.code
+                    ),
+                ),
+            )?;
+            None
+        }
         Some(o) => resolve_owner(conn, actor, Some(o))?,
         None => old.owner_unit_id.map(|id| Owner {
             id,
@@ -394,6 +415,7 @@ pub fn update(
         weight: ch.weight.clone().or_else(|| old.weight.clone()),
         definition: ch.definition.clone().or_else(|| old.definition.clone()),
         field: ch.field.clone().or_else(|| old.field.clone()),
+        owner_unit: None,
     };
     let mut new = clean(&merged)?;
     new.id = old.id;
@@ -494,6 +516,7 @@ pub const CSV_COLUMNS: &[&str] = &[
     "weight",
     "definition",
     "field",
+    "owner_unit",
 ];
 
 pub fn read_file(path: &Path) -> Result<Vec<(usize, IndicatorInput)>> {
@@ -527,6 +550,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(usize, IndicatorInput)>> {
                 weight: r.get("weight").cloned(),
                 definition: r.get("definition").cloned(),
                 field: r.get("field").cloned(),
+                owner_unit: r.get("owner_unit").cloned(),
             },
         ))
     })
@@ -672,6 +696,8 @@ pub struct ExportRow {
     pub weight: Option<String>,
     pub definition: Option<String>,
     pub field: Option<String>,
+    /// The owning unit's code; null for the province-wide catalogue.
+    pub owner_unit: Option<String>,
 }
 
 /// `indicator export`: the whole catalogue, retired indicators included.
@@ -689,6 +715,7 @@ pub fn export(conn: &Connection) -> Result<Vec<ExportRow>> {
             weight: i.weight,
             definition: i.definition,
             field: i.field,
+            owner_unit: i.owner_unit,
         })
         .collect())
 }
@@ -836,6 +863,40 @@ mod tests {
             })
             .unwrap();
         assert_eq!(root.owner_unit.as_deref(), Some("000.00.00.H99"));
+        // Back to the province-wide catalogue: the sysadmin only, not even its owner.
+        let back = IndicatorChange {
+            province_wide: true,
+            ..IndicatorChange::default()
+        };
+        for who in [STATISTICS, FINANCE, who::PROVINCE_AGGREGATOR] {
+            let e = p
+                .write(who, "indicator update", |tx, a, rec| {
+                    update(tx, a, rec, "LUA-SL", &back)
+                })
+                .unwrap_err();
+            assert_eq!(e.kind, Kind::Denied, "{who}");
+        }
+        let shared = p
+            .write(who::SYSADMIN, "indicator update", |tx, a, rec| {
+                update(tx, a, rec, "LUA-SL", &back)
+            })
+            .unwrap();
+        assert_eq!(shared.owner_unit, None);
+        assert_eq!(shared.owner_unit_id, None);
+        let rename = IndicatorChange {
+            name: Some("Sản lượng lúa".into()),
+            ..IndicatorChange::default()
+        };
+        let e = p
+            .write(STATISTICS, "indicator update", |tx, a, rec| {
+                update(tx, a, rec, "LUA-SL", &rename)
+            })
+            .unwrap_err();
+        assert_eq!(
+            e.kind,
+            Kind::Denied,
+            "the province-wide catalogue is the sysadmin's"
+        );
         // The sysadmin changes anyone's, and hands them over.
         let moved = p
             .write(who::SYSADMIN, "indicator update", |tx, a, rec| {

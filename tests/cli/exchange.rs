@@ -290,7 +290,17 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
     ])
     .ok();
     let text = std::fs::read_to_string(&doc).unwrap();
-    assert_schema("document", &serde_json::from_str(&text).unwrap());
+    let parsed: Value = serde_json::from_str(&text).unwrap();
+    assert_schema("document", &parsed);
+    // Each indicator names its owner at the sender (here the province-wide catalogue).
+    let carried = parsed["content"]["indicators"].as_array().unwrap();
+    assert!(!carried.is_empty());
+    assert!(
+        carried
+            .iter()
+            .all(|i| i.as_object().unwrap().contains_key("owner_unit")),
+        "{carried:?}"
+    );
     let other = Env::with_admin();
     let dry = other.json(&["exchange", "import", doc.to_str().unwrap(), "--dry-run"]);
     assert_eq!(dry["dry_run"], true);
@@ -311,6 +321,7 @@ fn a_catalogue_moves_units_and_indicators_to_another_instance() {
     assert!(names
         .iter()
         .any(|i| i["code"] == "NS_LUA" && i["aggregation"] == "weighted_average"));
+    assert!(names.iter().all(|i| i["owner_unit"].is_null()), "{names:?}");
     let unit = other.json(&["unit", "show", "H99.02"]);
     assert_eq!(unit["name"], "Phường Hòa Bình");
     // The form and the regime are named, not brought in.

@@ -180,3 +180,107 @@ fn legacy_text_is_detected_and_converted() {
     );
     env.run(&["text", "convert", "--from", "koi8", "x"]).code(2);
 }
+
+/// The owning unit travels in `indicator export` (JSON and CSV), changes no owner when
+/// the file is imported back, and only the sysadmin hands an owned indicator back to
+/// the province-wide catalogue (`indicator update --province-wide`).
+#[test]
+fn the_owner_is_exported_and_only_the_sysadmin_hands_an_indicator_back() {
+    let env = Env::with_province();
+    env.json(&[
+        "indicator",
+        "add",
+        "--code",
+        "CT_XA",
+        "--name",
+        "Số hộ nghèo",
+        "--unit",
+        "hộ",
+        "--owner",
+        "H99.01",
+    ]);
+    env.json(&["indicator", "add", "--code", "CT_CHUNG", "--name", "Dân số"]);
+    let rows = env.json(&["indicator", "export"]);
+    let owner = |code: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {rows}"))["owner_unit"]
+            .clone()
+    };
+    assert_eq!(owner("CT_XA"), "H99.01");
+    assert_eq!(owner("CT_CHUNG"), serde_json::Value::Null);
+    let csv = env.run(&["indicator", "export", "-o", "csv"]).ok().stdout;
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",owner_unit"), "{header}");
+    assert!(csv.contains(",H99.01"), "{csv}");
+
+    // Both files import back as they are: unchanged, owners untouched; a file naming
+    // another owner does not move the indicator either.
+    let json_file = env.write("chi-tieu.json", &rows.to_string());
+    let csv_file = env.write("chi-tieu.csv", &csv);
+    for f in [&json_file, &csv_file] {
+        let again = env.json(&["indicator", "import", f.to_str().unwrap()]);
+        assert_eq!(again["unchanged"], 2, "{again}");
+    }
+    let moved = env.write("khac.csv", &csv.replace(",H99.01", ",H99.02"));
+    env.json(&["indicator", "import", moved.to_str().unwrap()]);
+    assert_eq!(
+        env.json(&["indicator", "show", "CT_XA"])["owner_unit"],
+        "H99.01"
+    );
+
+    // The owner's own set-up account may change it but not hand it back.
+    let pw = env.account("qt.xa", "H99.01", &["unit_admin"]);
+    env.login("qt.xa", &pw).ok();
+    env.run_in(
+        &["passwd", "--password-stdin"],
+        Some(&format!("{pw}\nMat-khau-Moi-2026!\n")),
+    )
+    .ok();
+    env.json(&[
+        "indicator",
+        "update",
+        "CT_XA",
+        "--name",
+        "Số hộ nghèo của xã",
+    ]);
+    let r = env
+        .run(&["indicator", "update", "CT_XA", "--province-wide"])
+        .code(4);
+    assert!(
+        r.stderr.contains("danh mục chung toàn tỉnh"),
+        "{}",
+        r.stderr
+    );
+    let r = env
+        .run(&[
+            "--lang",
+            "en",
+            "indicator",
+            "update",
+            "CT_XA",
+            "--province-wide",
+        ])
+        .code(4);
+    assert!(r.stderr.contains("province-wide catalogue"), "{}", r.stderr);
+
+    // The sysadmin hands it back; --owner with it is a usage error.
+    env.login("admin", crate::common::ADMIN_PW).ok();
+    env.run(&[
+        "indicator",
+        "update",
+        "CT_XA",
+        "--province-wide",
+        "--owner",
+        "H99.02",
+    ])
+    .code(2);
+    let back = env.json(&["indicator", "update", "CT_XA", "--province-wide"]);
+    assert_eq!(back["owner_unit"], serde_json::Value::Null, "{back}");
+    assert_eq!(back["name"], "Số hộ nghèo của xã");
+    env.login("qt.xa", "Mat-khau-Moi-2026!").ok();
+    env.run(&["indicator", "update", "CT_XA", "--name", "Khác"])
+        .code(4);
+}

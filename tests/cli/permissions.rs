@@ -686,6 +686,7 @@ fn the_whole_command_role_table_holds() {
         ),
         row(&["indicator", "update", "CT_XA", "--owner", "Z1"], setup),
         row(&["indicator", "update", "CT_XA", "--owner", "H99.02"], NONE),
+        row(&["indicator", "update", "CT_XA", "--province-wide"], NONE),
         row(
             &["indicator", "update", "CT_NGOAI", "--name", "Số người"],
             NONE,

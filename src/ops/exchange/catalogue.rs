@@ -7,7 +7,8 @@
 //! periods and deadlines follow from them (`period show`).
 //!
 //! Importing one (sysadmin) creates and updates units and indicators exactly as
-//! `unit import` and `indicator import` would; forms and regimes are compared by code
+//! `unit import` and `indicator import` would (an indicator's and a form's `owner_unit`
+//! say who owns it at the sender and change no owner here); forms and regimes are compared by code
 //! and version: one this instance does not have is listed as not imported (a form
 //! comes from its template, `form import`; a regime from its decision, `regime add`).
 //! The outline template (mẫu đề cương) of a regime this instance has is taken as
