@@ -235,6 +235,20 @@ fn the_clerk_sees_the_outline_and_a_narrative_without_its_headings_is_refused_on
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // The page says what the saved text lacks, before any submission.
+    let page = clerk.get(report);
+    assert!(
+        page.body
+            .contains(r#"<div id="outline-unmet" class="notice-inline" role="status">"#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<li>thiếu đề mục «II. Khó khăn, vướng mắc»</li>"),
+        "{}",
+        page.body
+    );
     let before = audit_entries(&env);
     let csrf = clerk.get(report).csrf();
     let r = clerk.post(&format!("{report}/submit"), &[("csrf", &csrf)]);
@@ -265,7 +279,9 @@ fn the_clerk_sees_the_outline_and_a_narrative_without_its_headings_is_refused_on
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let csrf = clerk.get(report).csrf();
+    let page = clerk.get(report);
+    assert!(!page.body.contains("outline-unmet"), "{}", page.body);
+    let csrf = page.csrf();
     let r = clerk.post(&format!("{report}/submit"), &[("csrf", &csrf)]);
     assert_eq!(r.status, 303, "{}", r.body);
     server.stop();

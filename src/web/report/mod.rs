@@ -180,6 +180,9 @@ struct View {
     /// The regime's outline (mẫu đề cương) when the form has a narrative part: the
     /// headings the submission check expects, in order.
     outline: Vec<OutlineLine>,
+    /// What the saved narrative lacks against the outline, one line each (none when
+    /// it follows it, or has no text yet).
+    outline_unmet: Vec<String>,
     attachments: Vec<AttachmentRow>,
     history: Vec<HistoryRow>,
     /// What the reader's role lets them do now (the operations still decide).
@@ -342,6 +345,21 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
         values,
         warnings,
         narrative: latest.and_then(|r| r.narrative.clone()),
+        outline_unmet: match (&outline, latest.and_then(|r| r.narrative.as_deref())) {
+            (Some(o), Some(text)) if !text.trim().is_empty() => {
+                let found = o.check(text);
+                if found.is_empty() {
+                    Vec::new()
+                } else {
+                    ops::outline::finding_lines(&found)
+                        .get(lang)
+                        .lines()
+                        .map(|l| l.trim().trim_start_matches("- ").to_string())
+                        .collect()
+                }
+            }
+            _ => Vec::new(),
+        },
         outline: outline
             .map(|o| o.headings)
             .unwrap_or_default()
