@@ -1078,6 +1078,10 @@ pub struct ExcludedSummary {
 impl ExcludedSummary {
     pub fn add(&mut self, x: &ExcludedView<'_>) {
         use crate::domain::exclusion::NOTE_UNITS;
+        // Only the units the note names (see `Reason::is_named`) are counted.
+        if !x.reason.is_named() {
+            return;
+        }
         self.units.insert(x.unit_id);
         let key = (x.unit, x.unit_name);
         if self.named.len() >= NOTE_UNITS {
