@@ -200,7 +200,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         })
         .map(str::to_string);
     if let Some(f) = blocking.as_deref() {
-        return Err(state(
+        return Err(invalid(
             format!("Chế độ {code} đã có thay đổi quy định áp dụng từ kỳ {f}: thay đổi mới phải áp dụng từ kỳ {f} trở về sau, không từ kỳ {from} (chỉ chen trước được các lần chỉ giao thêm, thôi giao đơn vị)"),
             format!("Regime {code} has a change of its rules applying from period {f}: a new change must apply from {f} or later, not from {from} (it can go before changes of the units assigned only)"),
         ));
@@ -908,13 +908,13 @@ mod tests {
 
         // Behind a version that changed the rules (January's): refused, nothing written.
         let e = update_as(&p, who::SYSADMIN, &amend("202612", "day:15")).unwrap_err();
-        assert_eq!(e.kind, Kind::State);
+        assert_eq!(e.kind, Kind::Invalid);
         // Abolishing behind any later version: refused.
         let mut c = amend("202702", "");
         c.deadline = None;
         c.abolish = true;
         let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
-        assert_eq!(e.kind, Kind::State);
+        assert_eq!(e.kind, Kind::Invalid);
         // Not the lead unit: refused before anything.
         let e = update_as(&p, who::COMMUNE_LEADER, &amend("202702", "day:15")).unwrap_err();
         assert_eq!(e.kind, Kind::Denied);
