@@ -1302,6 +1302,10 @@ pub struct Task {
     pub action: Option<Role>,
     /// The role the report waits on, whoever holds it (None once sent).
     pub waiting_on: Option<Role>,
+    /// `action` is the approval of the figures, taken by delegation from the unit's
+    /// leader (`report delegate add`; Ninh Bình Art. 10(2b)), not by the approver's role.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub delegated: bool,
     /// Unsent and not yet due: working days until the deadline, as `deadlines` counts.
     pub working_days_left: Option<i64>,
     /// Unsent and past due: working days overdue, as `overdue` counts.
@@ -1405,10 +1409,12 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .filter(|o| o.sent_at.is_none() || o.due >= now - days(WORK_SENT_DAYS))
         .map(|o| {
             let waiting_on = next_role(o.status);
-            let action = match o.status == sent {
+            let own = match o.status == sent {
                 true => Some(Role::Aggregator).filter(|r| holds(Some(*r), &o)),
-                false => waiting_on.filter(|r| holds(Some(*r), &o) || approves_figures(&o)),
+                false => waiting_on.filter(|r| holds(Some(*r), &o)),
             };
+            let delegated = own.is_none() && approves_figures(&o);
+            let action = own.or(waiting_on.filter(|_| delegated));
             let open = waiting_on.is_some();
             let (working_days_left, working_days_overdue) = if !open {
                 (None, None)
@@ -1431,6 +1437,7 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
                 obligation: o,
                 action,
                 waiting_on,
+                delegated,
             }
         })
         .collect();

@@ -728,7 +728,7 @@ fn the_delegated_clerk_acts_next_on_the_figures() {
         account: who::COMMUNE_CLERK,
     };
     // The clerk's own step on the figures, by the work list and by `remind`.
-    let work_step = |user: &str| -> Option<Option<Role>> {
+    let work_step = |user: &str| -> Option<Option<(Role, bool)>> {
         p.read(user, |tx, actor| my_work(tx, actor, Province::now()))
             .unwrap()
             .into_iter()
@@ -737,7 +737,7 @@ fn the_delegated_clerk_acts_next_on_the_figures() {
                     && t.obligation.period == FRESH
                     && t.obligation.regime == REGIME
             })
-            .map(|t| t.action)
+            .map(|t| t.action.map(|a| (a, t.delegated)))
     };
     let reminded = |user: &str| -> Option<(Role, bool)> {
         let req = RemindRequest {
@@ -769,7 +769,14 @@ fn the_delegated_clerk_acts_next_on_the_figures() {
         |tx, actor, rec| crate::ops::delegation::add(tx, actor, rec, &delegation),
     )
     .unwrap();
-    assert_eq!(work_step(who::COMMUNE_CLERK), Some(Some(Role::Approver)));
+    assert_eq!(
+        work_step(who::COMMUNE_CLERK),
+        Some(Some((Role::Approver, true)))
+    );
+    assert_eq!(
+        work_step(who::COMMUNE_LEADER),
+        Some(Some((Role::Approver, false)))
+    );
     assert_eq!(reminded(who::COMMUNE_CLERK), Some((Role::Approver, true)));
     assert_eq!(reminded(who::COMMUNE_LEADER), Some((Role::Approver, false)));
     assert_eq!(reminded(who::OTHER_COMMUNE_CLERK), None);
