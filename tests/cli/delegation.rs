@@ -301,6 +301,9 @@ fn the_report_page_offers_the_delegated_clerk_the_figures() {
         v
     };
     let mut clerk = signed_in("nhap.01");
+    const DELEGATED_STEP: &str = "duyệt số liệu (được lãnh đạo ủy quyền)";
+    let work = clerk.get("/work");
+    assert!(!work.body.contains(DELEGATED_STEP), "{}", work.body);
     let page = clerk.get(REPORT);
     assert!(!page.body.contains("approve-form"), "{}", page.body);
     let csrf = page.csrf();
@@ -317,6 +320,9 @@ fn the_report_page_offers_the_delegated_clerk_the_figures() {
         "--account",
         "nhap.01",
     ]);
+    // The clerk's work list asks it to approve the figures, by delegation.
+    let work = clerk.get("/work");
+    assert!(work.body.contains(DELEGATED_STEP), "{}", work.body);
     let page = clerk.get(REPORT);
     assert!(
         page.body.contains(
