@@ -5,7 +5,10 @@
 //!   `regime update` appends a version of its rules; earlier periods keep the version
 //!   they had ([`crate::ops::regime::rules_for`]), so their deadlines, compliance and
 //!   timeliness never change. A change is refused from a period whose deadline has
-//!   passed or that already has reports: what was judged stays judged.
+//!   passed or that already has reports: what was judged stays judged. A change from
+//!   before a later version goes in only when every later version just changed who owes
+//!   the regime (they copied the rules in force, and the changed rules carry into them);
+//!   never behind a change of the rules, nor to abolish.
 //! - A thematic or ad hoc regime takes many requests (Ninh Bình Art. 14(2–3), Thái Bình
 //!   Art. 10(1)), each a period of its own with its window, deadline, units and reason.
 
