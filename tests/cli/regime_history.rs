@@ -1299,3 +1299,40 @@ fn a_rule_change_goes_in_behind_changes_of_who_owes_only() {
     assert_eq!(written(&env), done);
     env.run(&["audit", "verify"]).ok();
 }
+
+/// `assign add --from` a later period leaves an earlier period's monitoring, stdout and
+/// stderr, byte for byte as it was: the unit never owed it, so it is not named.
+#[test]
+fn a_unit_assigned_from_a_later_period_is_not_named_for_the_earlier_ones() {
+    let mut env = province();
+    send(&env, "202611", "2026-11-19T15:00");
+    let before = monitoring_runs(&env);
+    env.now = Some("2026-11-25T09:00:00+07:00".into());
+    env.json(&[
+        "assign",
+        "add",
+        "KTXH",
+        "--units",
+        "000.02.00.H99",
+        "--from",
+        "202612",
+    ]);
+    env.now = Some(NOW.into());
+    let after = monitoring_runs(&env);
+    for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+        assert_eq!(b, a, "output {i} of the earlier period changed");
+        assert!(!a.1.contains("000.02.00.H99"), "{i}: {}", a.1);
+    }
+    // Assigned without a first period after November's deadline: named as left out
+    // of November.
+    env.now = Some("2026-12-25T09:00:00+07:00".into());
+    env.json(&["assign", "add", "KTXH", "--units", "000.00.00.H99"]);
+    let r = env.run(&["--as-of", "2027-01-25T08:00", "status", "KTXH", "202611"]);
+    assert!(
+        r.stderr
+            .contains("được giao sau hạn, không tính: 000.00.00.H99"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("000.02.00.H99"), "{}", r.stderr);
+}
