@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::domain::obligation::Reason;
 use crate::error::Msg;
 
 /// A unit's period left out by the obligation rule ([`crate::domain::obligation`]):
@@ -40,20 +41,20 @@ pub fn excluded_note(excluded: &[Excluded]) -> Option<Msg> {
 /// [`NOTE_UNITS`] in code order: a long listing keeps only those) and the number of
 /// units left out in all.
 pub fn excluded_note_of(excluded: &[Excluded], units: usize) -> Option<Msg> {
-    // A unit whose assignment has ended is simply no longer asked: not "assigned after
-    // the deadline", so not named.
-    let ended = |x: &Excluded| x.reason == crate::domain::obligation::Reason::Ended.as_str();
-    let units = if excluded.iter().any(ended) {
+    // Only units assigned after a deadline are named: a period before an assignment's
+    // first period or from its end is simply not the unit's (see `Reason::is_named`).
+    let named = |x: &Excluded| Reason::parse(x.reason).is_some_and(Reason::is_named);
+    let units = if excluded.iter().all(named) {
+        units
+    } else {
         excluded
             .iter()
-            .filter(|x| !ended(x))
+            .filter(|x| named(x))
             .map(|x| x.unit.as_str())
             .collect::<BTreeSet<_>>()
             .len()
-    } else {
-        units
     };
-    let excluded: Vec<&Excluded> = excluded.iter().filter(|x| !ended(x)).collect();
+    let excluded: Vec<&Excluded> = excluded.iter().filter(|x| named(x)).collect();
     if excluded.is_empty() {
         return None;
     }

@@ -58,6 +58,27 @@ impl Reason {
             Reason::Ended => "assignment_ended",
         }
     }
+
+    /// The reason [`Reason::as_str`] names.
+    pub fn parse(s: &str) -> Option<Reason> {
+        [
+            Reason::AssignedAfterDeadline,
+            Reason::BeforeFromPeriod,
+            Reason::Ended,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// Whether the unit is named as left out of the period ("được giao sau hạn, không
+    /// tính"): only a unit assigned after the period's deadline, that would have owed
+    /// it had it been asked in time. A period before the first one an assignment names
+    /// (`assign add --from`, `regime update --from … --assign`) or from the one it ends
+    /// is simply not the unit's to report: naming it would make the past change
+    /// whenever a unit is added or removed later.
+    pub fn is_named(self) -> bool {
+        matches!(self, Reason::AssignedAfterDeadline)
+    }
 }
 
 /// What the rule says of one unit and one period.
@@ -156,6 +177,37 @@ mod tests {
             decide_until(&start, None, "202612", due, false),
             Decision::Obliged
         );
+    }
+
+    #[test]
+    fn only_units_assigned_after_the_deadline_are_named_as_left_out() {
+        let due = ts("2026-12-10T10:00:00Z");
+        // Added from December (after November's deadline): November is not its period.
+        let later = Start::of(Some("202612"), Some(ts("2026-12-15T03:00:00Z")));
+        let Decision::Excluded(r) = decide(&later, "202611", due, false) else {
+            panic!("November is not owed");
+        };
+        assert!(!r.is_named());
+        // Assigned without a first period after November's deadline: named.
+        let late = Start::of(None, Some(ts("2026-12-15T03:00:00Z")));
+        let Decision::Excluded(r) = decide(&late, "202611", due, false) else {
+            panic!("November is not owed");
+        };
+        assert!(r.is_named());
+        // Ended: not named.
+        let Decision::Excluded(r) = decide_until(&later, Some("202612"), "202612", due, false)
+        else {
+            panic!("December is not owed");
+        };
+        assert!(!r.is_named());
+        for r in [
+            Reason::AssignedAfterDeadline,
+            Reason::BeforeFromPeriod,
+            Reason::Ended,
+        ] {
+            assert_eq!(Reason::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Reason::parse("other"), None);
     }
 
     fn ts(s: &str) -> Timestamp {

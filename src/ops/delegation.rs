@@ -292,5 +292,53 @@ pub fn approves_data(
     may_approve_data(conn, actor, &units::tree(conn)?, regime, unit.id)
 }
 
+/// The standing delegations, as (regime code, unit code) → the delegated accounts' ids:
+/// who else acts on a report waiting for the approval of its figures ([`acts_on`]).
+pub fn standing(conn: &Connection) -> Result<Standing> {
+    let mut out = Standing::default();
+    for d in sql::all(conn)? {
+        out.by_report
+            .entry((d.regime, d.unit))
+            .or_default()
+            .push((d.account_id, d.unit_id));
+    }
+    Ok(out)
+}
+
+/// [`standing`]'s answer.
+#[derive(Debug, Default)]
+pub struct Standing {
+    by_report: std::collections::HashMap<(String, String), Vec<(i64, i64)>>,
+}
+
+impl Standing {
+    /// Whether the account, with these grants, approves the figures of the unit's report
+    /// for the regime by delegation: the delegation stands and the account still enters
+    /// the unit's data for the regime ([`may_approve_data`]'s rule).
+    pub fn acts_on(
+        &self,
+        account_id: i64,
+        grants: &[crate::auth::permission::Grant],
+        tree: &UnitTree,
+        regime: &str,
+        unit: &str,
+    ) -> bool {
+        self.by_report
+            .get(&(regime.to_string(), unit.to_string()))
+            .into_iter()
+            .flatten()
+            .any(|&(a, unit_id)| {
+                a == account_id
+                    && grants.iter().any(|g| {
+                        g.role == Role::DataEntry
+                            && tree.within(unit_id, g.unit_id)
+                            && g.regimes
+                                .as_ref()
+                                .is_none_or(|rs| rs.iter().any(|r| r == regime))
+                    })
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests;

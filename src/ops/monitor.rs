@@ -773,6 +773,10 @@ pub struct ReminderItem {
     pub timeliness: Timeliness,
     /// The role that acts next: data entry, approver or sender.
     pub action: Role,
+    /// The account approves the figures by delegation from the unit's leader (`report
+    /// delegate add`; Ninh Bình Art. 10(2b)): it holds data entry, not the approver's role.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub delegated: bool,
 }
 
 /// A reminder for one account: what it must act on.
@@ -794,6 +798,8 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
     for a in accounts.iter().filter(|a| a.status == "active") {
         grants.push((a, crate::store::account::grants_for_check(conn, a.id)?));
     }
+    let delegated = crate::ops::delegation::standing(conn)?;
+    let figures = ReportStatus::Revision(RevisionStatus::PendingDataApproval);
     let mut by_user: BTreeMap<String, Reminder> = BTreeMap::new();
     for o in open {
         let Some(role) = responsible_role(o.status) else {
@@ -806,7 +812,12 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
                     && tree.within(unit.id, g.unit_id)
                     && g.regimes.as_ref().is_none_or(|rs| rs.contains(&o.regime))
             });
-            if !holds {
+            // The figures waiting for approval: the data-entry account the leader
+            // delegated it to acts as well.
+            let by_delegation = !holds
+                && o.status == figures
+                && delegated.acts_on(a.id, gs, &tree, &o.regime, &o.unit);
+            if !holds && !by_delegation {
                 continue;
             }
             let r = by_user
@@ -827,6 +838,7 @@ pub fn reminders(conn: &Connection, open: &[Obligation]) -> Result<Vec<Reminder>
                 status: o.status,
                 timeliness: o.timeliness,
                 action: role,
+                delegated: by_delegation,
             });
         }
     }
@@ -851,6 +863,7 @@ pub fn mail(r: &Reminder, from: &str, now: Timestamp) -> String {
     );
     for i in &r.items {
         let action = match i.action {
+            _ if i.delegated => "duyệt số liệu (được ủy quyền)",
             Role::DataEntry => "nhập số liệu và trình",
             Role::Checker => "kiểm tra số liệu",
             Role::Approver => "phê duyệt",
@@ -1078,6 +1091,10 @@ pub struct ExcludedSummary {
 impl ExcludedSummary {
     pub fn add(&mut self, x: &ExcludedView<'_>) {
         use crate::domain::exclusion::NOTE_UNITS;
+        // Only the units the note names (see `Reason::is_named`) are counted.
+        if !x.reason.is_named() {
+            return;
+        }
         self.units.insert(x.unit_id);
         let key = (x.unit, x.unit_name);
         if self.named.len() >= NOTE_UNITS {
@@ -1285,6 +1302,10 @@ pub struct Task {
     pub action: Option<Role>,
     /// The role the report waits on, whoever holds it (None once sent).
     pub waiting_on: Option<Role>,
+    /// `action` is the approval of the figures, taken by delegation from the unit's
+    /// leader (`report delegate add`; Ninh Bình Art. 10(2b)), not by the approver's role.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub delegated: bool,
     /// Unsent and not yet due: working days until the deadline, as `deadlines` counts.
     pub working_days_left: Option<i64>,
     /// Unsent and past due: working days overdue, as `overdue` counts.
@@ -1372,6 +1393,14 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
             })
         })
     };
+    // The figures waiting for approval: a data-entry account the unit's leader delegated
+    // their approval to takes that step (`report delegate add`).
+    let delegated = crate::ops::delegation::standing(conn)?;
+    let figures = ReportStatus::Revision(RevisionStatus::PendingDataApproval);
+    let approves_figures = |o: &Obligation| {
+        o.status == figures
+            && delegated.acts_on(actor.account_id, &actor.grants, &tree, &o.regime, &o.unit)
+    };
     let sent = ReportStatus::Revision(RevisionStatus::Sent);
     let mut out: Vec<Task> = list
         .obligations
@@ -1380,10 +1409,12 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
         .filter(|o| o.sent_at.is_none() || o.due >= now - days(WORK_SENT_DAYS))
         .map(|o| {
             let waiting_on = next_role(o.status);
-            let action = match o.status == sent {
+            let own = match o.status == sent {
                 true => Some(Role::Aggregator).filter(|r| holds(Some(*r), &o)),
                 false => waiting_on.filter(|r| holds(Some(*r), &o)),
             };
+            let delegated = own.is_none() && approves_figures(&o);
+            let action = own.or(waiting_on.filter(|_| delegated));
             let open = waiting_on.is_some();
             let (working_days_left, working_days_overdue) = if !open {
                 (None, None)
@@ -1406,6 +1437,7 @@ pub fn my_work(conn: &Connection, actor: &Actor, now: Timestamp) -> Result<Vec<T
                 obligation: o,
                 action,
                 waiting_on,
+                delegated,
             }
         })
         .collect();

@@ -5,7 +5,10 @@
 //!   `regime update` appends a version of its rules; earlier periods keep the version
 //!   they had ([`crate::ops::regime::rules_for`]), so their deadlines, compliance and
 //!   timeliness never change. A change is refused from a period whose deadline has
-//!   passed or that already has reports: what was judged stays judged.
+//!   passed or that already has reports: what was judged stays judged. A change from
+//!   before a later version goes in only when every later version just changed who owes
+//!   the regime (they copied the rules in force, and the changed rules carry into them);
+//!   never behind a change of the rules, nor to abolish.
 //! - A thematic or ad hoc regime takes many requests (Ninh Bình Art. 14(2–3), Thái Bình
 //!   Art. 10(1)), each a period of its own with its window, deadline, units and reason.
 
@@ -164,16 +167,6 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
             format!("Regime {code} is abolished from period {f}: it can no longer be changed"),
         ));
     }
-    // The latest first period of any change: a new change applies from it or later.
-    let latest = r
-        .versions
-        .iter()
-        .filter_map(|v| v.from_period.as_deref())
-        .fold(None, |m: Option<&str>, f| match m {
-            Some(m) if is_before(&r, f, m) => Some(m),
-            _ => Some(f),
-        })
-        .map(str::to_string);
     // The rules in force for `from`: what the change starts from.
     let last = match version_for(&r, &from) {
         Some(v) => v.clone(),
@@ -187,13 +180,33 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
             ))
         }
     };
-    if let Some(f) = latest.as_deref() {
-        if is_before(&r, &from, f) {
-            return Err(invalid(
-                format!("Lần thay đổi gần nhất của chế độ {code} áp dụng từ kỳ {f}: thay đổi mới phải áp dụng từ kỳ {f} trở về sau, không từ kỳ {from}"),
-                format!("The latest change of regime {code} applies from period {f}: a new change must apply from {f} or later, not from {from}"),
-            ));
-        }
+    // The versions from a later period: a change goes in behind them only when they
+    // all just changed who owes the regime (they copied the rules in force, and go on
+    // copying the changed ones); never behind a change of the rules, nor to abolish.
+    let later: Vec<Version> = r
+        .versions
+        .iter()
+        .filter(|v| {
+            v.from_period
+                .as_deref()
+                .is_some_and(|f| is_before(&r, &from, f))
+        })
+        .cloned()
+        .collect();
+    let blocking = later
+        .iter()
+        .filter(|v| c.abolish || !assignment_only(&r, v))
+        .filter_map(|v| v.from_period.as_deref())
+        .fold(None, |m: Option<&str>, f| match m {
+            Some(m) if is_before(&r, f, m) => Some(m),
+            _ => Some(f),
+        })
+        .map(str::to_string);
+    if let Some(f) = blocking.as_deref() {
+        return Err(invalid(
+            format!("Chế độ {code} đã có thay đổi quy định áp dụng từ kỳ {f}: thay đổi mới phải áp dụng từ kỳ {f} trở về sau, không từ kỳ {from} (chỉ chen trước được các lần chỉ giao thêm, thôi giao đơn vị)"),
+            format!("Regime {code} has a change of its rules applying from period {f}: a new change must apply from {f} or later, not from {from} (it can go before changes of the units assigned only)"),
+        ));
     }
     let decision = input::name("Văn bản quyết định", "Decision", &c.decision, 500)?;
     let reason = input::name("Lý do", "Reason", &c.reason, 1000)?;
@@ -337,12 +350,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
             v.receivers.push(name);
         }
     }
-    let same_rules = v.window == last.window
-        && v.deadline_rule == last.deadline_rule
-        && v.lead_unit_id == last.lead_unit_id
-        && v.form == last.form
-        && v.form_version == last.form_version
-        && v.receivers == last.receivers;
+    let same_rules = same_rules_as(&v, &last);
     if kind != "abolish" && same_rules && to_assign.is_empty() && to_unassign.is_empty() {
         return Err(invalid(
             format!("Quy định của chế độ {code} không thay đổi: các giá trị đã cho trùng với quy định đang áp dụng"),
@@ -376,6 +384,16 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
     v.actor = Some(rec.actor.clone());
     v.at = rec.at.clone();
     sql::insert_version(conn, r.id, &v)?;
+    // The later versions only changed who owes the regime: they copied the rules in
+    // force, so they copy the changed ones too.
+    let mut carried = Vec::new();
+    if !same_rules {
+        for mut l in later {
+            carry_rules(&last, &v, &mut l);
+            sql::update_version_rules(conn, r.id, &l)?;
+            carried.push(l.seq);
+        }
+    }
     if kind != "abolish" && !same_rules {
         // The regime row keeps the newest rules.
         r.window = v.window.clone();
@@ -386,9 +404,72 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
         r.receivers = v.receivers.clone();
         sql::save(conn, &r)?;
     }
-    rec.change(conn, "regime", &code, json!({ "version": v }))?;
+    let detail = if carried.is_empty() {
+        json!({ "version": v })
+    } else {
+        json!({ "version": v, "carried_into_versions": carried })
+    };
+    rec.change(conn, "regime", &code, detail)?;
     let r = find(conn, &code)?;
     at_period(conn, &r, &from)
+}
+
+/// Whether two versions hold the same rules (all but who owes the regime).
+fn same_rules_as(a: &Version, b: &Version) -> bool {
+    a.window == b.window
+        && a.deadline_rule == b.deadline_rule
+        && a.lead_unit_id == b.lead_unit_id
+        && a.form == b.form
+        && a.form_version == b.form_version
+        && a.receivers == b.receivers
+}
+
+/// Whether a version only changed who owes the regime (`assign add --from`, `regime
+/// update --assign/--unassign` alone): its rules are those the other versions put in
+/// force just before it (from an earlier first period, or made earlier from the same
+/// one), as it copied them, or as a change behind it carried them in.
+fn assignment_only(r: &Regime, v: &Version) -> bool {
+    let Some(from) = v.from_period.as_deref() else {
+        return false;
+    };
+    if v.kind == "abolish" || (v.assigned.is_empty() && v.unassigned.is_empty()) {
+        return false;
+    }
+    let before = Regime {
+        versions: r
+            .versions
+            .iter()
+            .filter(|x| match x.from_period.as_deref() {
+                None => true,
+                Some(f) if f.eq_ignore_ascii_case(from) => x.seq < v.seq,
+                Some(f) => is_before(r, f, from),
+            })
+            .cloned()
+            .collect(),
+        ..r.clone()
+    };
+    version_for(&before, from).is_some_and(|b| same_rules_as(b, v))
+}
+
+/// Carries the rules `new` changed from `old` into `later`, a version that copied them.
+fn carry_rules(old: &Version, new: &Version, later: &mut Version) {
+    if new.window != old.window {
+        later.window = new.window.clone();
+    }
+    if new.deadline_rule != old.deadline_rule {
+        later.deadline_rule = new.deadline_rule.clone();
+    }
+    if new.lead_unit_id != old.lead_unit_id {
+        later.lead_unit = new.lead_unit.clone();
+        later.lead_unit_id = new.lead_unit_id;
+    }
+    if new.form != old.form || new.form_version != old.form_version {
+        later.form = new.form.clone();
+        later.form_version = new.form_version;
+    }
+    if new.receivers != old.receivers {
+        later.receivers = new.receivers.clone();
+    }
 }
 
 /// `--form CODE` or `--form CODE@VERSION` (a version pinned).
@@ -782,6 +863,73 @@ mod tests {
             .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
             .unwrap();
         assert_eq!(h.len(), 3);
+        assert!(p.audit_ok());
+    }
+
+    #[test]
+    fn a_rule_change_goes_in_behind_versions_that_only_changed_who_owes() {
+        let p = Province::new();
+        let nov = deadline_of(&p, "202611");
+        // From March, a department owes the regime too: the rules are copied.
+        let mut add = amend("202703", "");
+        add.deadline = None;
+        add.assign = vec!["000.02.00.H99".into()];
+        let v = update_as(&p, who::SYSADMIN, &add).unwrap();
+        assert_eq!(v.version.kind, "supplement");
+        // From January the deadline is the 18th: before March's version, and carried
+        // into it.
+        let v = update_as(&p, who::SYSADMIN, &amend("202701", "day:18")).unwrap();
+        assert_eq!(v.version.from_period.as_deref(), Some("202701"));
+        let day = |period: &str| deadline_of(&p, period)[8..10].to_string();
+        let before = day("202612");
+        assert_ne!(before, "18");
+        for period in ["202701", "202702", "202703"] {
+            assert_eq!(day(period), "18", "{period}");
+        }
+        assert_eq!(deadline_of(&p, "202611"), nov);
+        assert_eq!(day("202612"), before);
+        let h = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h.len(), 3);
+        let march = h
+            .iter()
+            .find(|v| v.from_period.as_deref() == Some("202703"))
+            .unwrap();
+        assert_eq!(march.deadline_rule.as_deref(), Some("day:18:last@23:59:59"));
+        assert_eq!(march.assigned, ["000.02.00.H99"]);
+        // Who owes March is as it was.
+        let at = p
+            .read(who::VIEWER, |tx, _| show_at(tx, "KTXH-THANG", "202703"))
+            .unwrap();
+        assert!(at.assigned_units.contains(&"000.02.00.H99".to_string()));
+        let at = p
+            .read(who::VIEWER, |tx, _| show_at(tx, "KTXH-THANG", "202702"))
+            .unwrap();
+        assert!(!at.assigned_units.contains(&"000.02.00.H99".to_string()));
+        assert!(p.audit_ok());
+
+        // Behind a version that changed the rules (January's): refused, nothing written.
+        let e = update_as(&p, who::SYSADMIN, &amend("202612", "day:15")).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        // Abolishing behind any later version: refused.
+        let mut c = amend("202702", "");
+        c.deadline = None;
+        c.abolish = true;
+        let e = update_as(&p, who::SYSADMIN, &c).unwrap_err();
+        assert_eq!(e.kind, Kind::Invalid);
+        // Not the lead unit: refused before anything.
+        let e = update_as(&p, who::COMMUNE_LEADER, &amend("202702", "day:15")).unwrap_err();
+        assert_eq!(e.kind, Kind::Denied);
+        let h2 = p
+            .read(who::VIEWER, |tx, _| history(tx, "KTXH-THANG"))
+            .unwrap();
+        assert_eq!(h2, h);
+        // From February, behind March's assignment-only version: allowed again.
+        update_as(&p, who::SYSADMIN, &amend("202702", "day:19")).unwrap();
+        assert_eq!(day("202701"), "18");
+        assert_eq!(day("202702"), "19");
+        assert_eq!(day("202703"), "19");
         assert!(p.audit_ok());
     }
 

@@ -116,6 +116,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("decimals", "Số chữ số thập phân", "Decimals"),
     ("decision", "Quyết định", "Decision"),
     ("definition", "Định nghĩa", "Definition"),
+    ("delegated", "Được ủy quyền", "Delegated"),
     ("deleted", "Đã xoá", "Deleted"),
     ("demo", "Dữ liệu mẫu", "Demo"),
     ("description", "Mô tả", "Description"),

@@ -231,6 +231,21 @@ pub fn insert_version(conn: &Connection, regime_id: i64, v: &Version) -> Result<
     Ok(())
 }
 
+/// Rewrites the rules of a version (not who it assigns): a rule change made behind a
+/// version that only changed who owes the regime carries into it.
+pub fn update_version_rules(conn: &Connection, regime_id: i64, v: &Version) -> Result<()> {
+    conn.execute(
+        "UPDATE regime_version SET window_kind = ?3, deadline_rule = ?4, lead_unit_id = ?5, form_code = ?6,
+                form_version = ?7, receivers = ?8
+         WHERE regime_id = ?1 AND seq = ?2",
+        params![
+            regime_id, v.seq, v.window, v.deadline_rule, v.lead_unit_id, v.form, v.form_version,
+            serde_json::to_string(&v.receivers)?
+        ],
+    )?;
+    Ok(())
+}
+
 /// Adds a request of a thematic or ad hoc regime.
 pub fn insert_request(conn: &Connection, regime_id: i64, q: &Request) -> Result<()> {
     conn.execute(

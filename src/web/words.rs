@@ -135,6 +135,16 @@ pub fn of(lang: Lang) -> &'static Words {
     }
 }
 
+/// The step of a data-entry account the unit's leader delegated the approval of the
+/// figures to (Ninh Bình Art. 10(2b)); rejecting stays the leader's.
+pub fn delegated_figures_step(lang: Lang) -> &'static str {
+    if lang == Lang::Vi {
+        "Xem số liệu, rồi duyệt số liệu (được lãnh đạo ủy quyền)"
+    } else {
+        "Review the figures, then approve them (delegated by the unit's leader)"
+    }
+}
+
 /// What the reader does next with a report on the work list: their own step when it
 /// is their turn, else whose turn it is.
 pub fn next_step(

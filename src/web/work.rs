@@ -137,7 +137,11 @@ fn work_row(t: &ops::monitor::Task, now: jiff::Timestamp, lang: Lang) -> WorkRow
         timeliness_code: o.timeliness.as_str(),
         timeliness: crate::glossary::timeliness(o.timeliness, lang),
         days: words::working_days(t.working_days_left, t.working_days_overdue, lang),
-        next: words::next_step(o.status, t.action, t.waiting_on, lang),
+        next: if t.delegated {
+            words::delegated_figures_step(lang)
+        } else {
+            words::next_step(o.status, t.action, t.waiting_on, lang)
+        },
         mine: t.action.is_some(),
     }
 }

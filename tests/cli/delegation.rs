@@ -301,6 +301,9 @@ fn the_report_page_offers_the_delegated_clerk_the_figures() {
         v
     };
     let mut clerk = signed_in("nhap.01");
+    const DELEGATED_STEP: &str = "duyệt số liệu (được lãnh đạo ủy quyền)";
+    let work = clerk.get("/work");
+    assert!(!work.body.contains(DELEGATED_STEP), "{}", work.body);
     let page = clerk.get(REPORT);
     assert!(!page.body.contains("approve-form"), "{}", page.body);
     let csrf = page.csrf();
@@ -317,6 +320,9 @@ fn the_report_page_offers_the_delegated_clerk_the_figures() {
         "--account",
         "nhap.01",
     ]);
+    // The clerk's work list asks it to approve the figures, by delegation.
+    let work = clerk.get("/work");
+    assert!(work.body.contains(DELEGATED_STEP), "{}", work.body);
     let page = clerk.get(REPORT);
     assert!(
         page.body.contains(
@@ -335,4 +341,69 @@ fn the_report_page_offers_the_delegated_clerk_the_figures() {
     assert_eq!((r.status, r.location()), (303, REPORT), "{}", r.body);
     assert_eq!(status(&env, "H99.01"), "pending_approval");
     server.stop();
+}
+
+/// The accounts `remind` names for H99.01's November report, with how each acts.
+fn reminded(env: &Env) -> Vec<(String, String, bool)> {
+    env.login("admin", ADMIN_PW).ok();
+    let v = env.json(&["remind", "--regime", "KTXH", "--within", "60d"]);
+    let mut out = Vec::new();
+    for r in v.as_array().unwrap() {
+        for i in r["items"].as_array().unwrap() {
+            if i["unit"] == "H99.01" && i["period"] == "202611" {
+                out.push((
+                    r["username"].as_str().unwrap().to_string(),
+                    i["action"].as_str().unwrap().to_string(),
+                    i["delegated"] == true,
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The figures waiting for approval: `remind` names the delegated clerk with the leader
+/// (its message says it approves them by delegation); no other clerk, and not once the
+/// delegation ends.
+#[test]
+fn remind_names_the_delegated_clerk_for_the_figures() {
+    let env = setup();
+    env.json(&["regime", "approval", "KTXH", "--steps", "data,report"]);
+    delegate(&env, "add", "H99.01", "nhap.01").ok();
+    enter_and_submit(&env, "nhap.01", "H99.01", "120");
+    enter_and_submit(&env, "nhap.02", "H99.02", "300");
+    let leader = ("lanhdao.01".to_string(), "approver".to_string(), false);
+    assert_eq!(
+        reminded(&env),
+        [
+            leader.clone(),
+            ("nhap.01".to_string(), "approver".to_string(), true)
+        ]
+    );
+    // The message to the clerk says what it does and why.
+    let dir = tempfile::tempdir().unwrap();
+    let mail = dir.path().join("thu");
+    env.run(&[
+        "remind",
+        "--regime",
+        "KTXH",
+        "--within",
+        "60d",
+        "--mail-dir",
+        mail.to_str().unwrap(),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(mail.join("nhap.01.eml")).unwrap();
+    assert!(text.contains("duyệt số liệu (được ủy quyền)"), "{text}");
+    let text = std::fs::read_to_string(mail.join("lanhdao.01.eml")).unwrap();
+    assert!(!text.contains("được ủy quyền"), "{text}");
+    // The table shows it too.
+    let table = env
+        .run(&["remind", "--regime", "KTXH", "--within", "60d"])
+        .ok();
+    assert!(table.stdout.contains("nhap.01"), "{}", table.stdout);
+    // The delegation ends: the leader alone.
+    delegate(&env, "remove", "H99.01", "nhap.01").ok();
+    assert_eq!(reminded(&env), [leader]);
 }

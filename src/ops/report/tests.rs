@@ -699,3 +699,128 @@ fn a_split_chain_approves_the_figures_then_the_report() {
         RevisionStatus::Approved
     );
 }
+
+/// Ninh Bình Art. 10(2b): once the leader delegates the figures' approval to the
+/// commune's clerk, the clerk is named with the leader as the one who acts next on the
+/// figures (`remind`) and its work list asks it to; the other commune's clerk is not,
+/// and neither is the clerk once the figures are approved or the delegation ends.
+#[test]
+fn the_delegated_clerk_acts_next_on_the_figures() {
+    use crate::auth::permission::Role;
+    use crate::ops::monitor::{my_work, remind, RemindRequest, Scope};
+    let p = Province::new();
+    p.write(who::SYSADMIN, "regime approval", |tx, actor, rec| {
+        crate::ops::approval::set(tx, actor, rec, REGIME, "data,report")
+    })
+    .unwrap();
+    enter(&p, "r3", "2", "312,5");
+    step_as(
+        &p,
+        who::COMMUNE_CLERK,
+        which(None, FRESH),
+        Action::Submit,
+        None,
+    )
+    .unwrap();
+    let delegation = crate::ops::delegation::Which {
+        regime: REGIME,
+        unit: COMMUNE,
+        account: who::COMMUNE_CLERK,
+    };
+    // The clerk's own step on the figures, by the work list and by `remind`.
+    let work_step = |user: &str| -> Option<Option<(Role, bool)>> {
+        p.read(user, |tx, actor| my_work(tx, actor, Province::now()))
+            .unwrap()
+            .into_iter()
+            .find(|t| {
+                t.obligation.unit == COMMUNE
+                    && t.obligation.period == FRESH
+                    && t.obligation.regime == REGIME
+            })
+            .map(|t| t.action.map(|a| (a, t.delegated)))
+    };
+    let reminded = |user: &str| -> Option<(Role, bool)> {
+        let req = RemindRequest {
+            within: jiff::SignedDuration::from_hours(24 * 60),
+            scope: Scope {
+                regime: Some(REGIME.into()),
+                unit: None,
+            },
+        };
+        p.read(who::SYSADMIN, |tx, actor| {
+            remind(tx, actor, &req, Province::now())
+        })
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| r.username == user)?
+        .items
+        .into_iter()
+        .find(|i| i.unit == COMMUNE && i.period == FRESH)
+        .map(|i| (i.action, i.delegated))
+    };
+    // Not delegated: the leader's step, not the clerk's.
+    assert_eq!(work_step(who::COMMUNE_CLERK), Some(None));
+    assert_eq!(reminded(who::COMMUNE_CLERK), None);
+    assert_eq!(reminded(who::COMMUNE_LEADER), Some((Role::Approver, false)));
+    p.write(
+        who::COMMUNE_LEADER,
+        "report delegate add",
+        |tx, actor, rec| crate::ops::delegation::add(tx, actor, rec, &delegation),
+    )
+    .unwrap();
+    assert_eq!(
+        work_step(who::COMMUNE_CLERK),
+        Some(Some((Role::Approver, true)))
+    );
+    assert_eq!(
+        work_step(who::COMMUNE_LEADER),
+        Some(Some((Role::Approver, false)))
+    );
+    assert_eq!(reminded(who::COMMUNE_CLERK), Some((Role::Approver, true)));
+    assert_eq!(reminded(who::COMMUNE_LEADER), Some((Role::Approver, false)));
+    assert_eq!(reminded(who::OTHER_COMMUNE_CLERK), None);
+    assert_eq!(work_step(who::OTHER_COMMUNE_CLERK), None);
+    // The figures approved: the report's own approval stays the leader's alone.
+    step_as(
+        &p,
+        who::COMMUNE_CLERK,
+        which(None, FRESH),
+        Action::ApproveData,
+        None,
+    )
+    .unwrap();
+    assert_eq!(work_step(who::COMMUNE_CLERK), Some(None));
+    assert_eq!(reminded(who::COMMUNE_CLERK), None);
+    assert_eq!(reminded(who::COMMUNE_LEADER), Some((Role::Approver, false)));
+    // Sent back to the figures, with the delegation ended: the leader's step again.
+    step_as(
+        &p,
+        who::COMMUNE_LEADER,
+        which(None, FRESH),
+        Action::Reject,
+        Some("Xem lại số liệu"),
+    )
+    .unwrap();
+    p.write(
+        who::COMMUNE_LEADER,
+        "report delegate remove",
+        |tx, actor, rec| crate::ops::delegation::remove(tx, actor, rec, &delegation),
+    )
+    .unwrap();
+    step_as(
+        &p,
+        who::COMMUNE_CLERK,
+        which(None, FRESH),
+        Action::Submit,
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        status_of(&p, &which(Some(COMMUNE), FRESH)),
+        ReportStatus::Revision(RevisionStatus::PendingDataApproval)
+    );
+    assert_eq!(work_step(who::COMMUNE_CLERK), Some(None));
+    assert_eq!(reminded(who::COMMUNE_CLERK), None);
+    assert!(p.audit_ok());
+}

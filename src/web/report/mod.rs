@@ -254,12 +254,14 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
             crate::form::FormKind::Numeric => None,
             _ => ops::outline::of(tx, regime.id)?,
         };
+        // The step its own role takes (a delegated approval of the figures is below).
         let action = ops::monitor::my_work(tx, actor, now)?
             .into_iter()
             .find(|t| {
                 let o = &t.obligation;
                 o.regime == v.regime && o.unit == v.unit && o.period == v.period
             })
+            .filter(|t| !t.delegated)
             .and_then(|t| t.action);
         // A data-entry account the leader delegated the figures to approves them too
         // (Ninh Bình Art. 10(2b)).
