@@ -690,7 +690,7 @@ const VI: &[(&str, &str)] = &[
     ),
     (
         "The owning unit (a unit code): default the province-wide catalogue for the sysadmin, else the unit of the account's set-up grants (required when they are on several units); a unit admin or aggregator may name only units in its scope",
-        "Đơn vị sở hữu (mã đơn vị): mặc định danh mục chung toàn tỉnh với quản trị hệ thống, nếu không là đơn vị của quyền thiết lập của tài khoản (bắt buộc khi các quyền đó ở nhiều đơn vị); quản trị, tổng hợp của đơn vị chỉ được nêu đơn vị trong phạm vi của mình",
+        "Đơn vị sở hữu (mã đơn vị). Không nêu thì: quản trị hệ thống thêm vào danh mục chung toàn tỉnh; tài khoản khác thêm cho đơn vị nơi mình có quyền thiết lập (phải nêu khi có quyền ở nhiều đơn vị). Quản trị, tổng hợp của đơn vị chỉ được nêu đơn vị trong phạm vi của mình",
     ),
     (
         "Hand the indicator to another owning unit (a unit code in the account's scope)",

@@ -985,7 +985,7 @@ pub(crate) fn unassign_units(
             // the unit has reported for.
             let (info, due) = rule_due(r, p, &crate::ops::calendar::load(conn)?)?;
             if clock::parse_stored(&rec.at).is_some_and(|now| due <= now) {
-                let d = &info.deadline;
+                let d = info.effective.strftime("%d/%m/%Y %H:%M");
                 return Err(Error::new(
                     Kind::State,
                     Msg::new(

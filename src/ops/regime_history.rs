@@ -215,7 +215,7 @@ pub fn update(conn: &Connection, actor: &Actor, rec: &Recorder, c: &Change) -> R
     let (info, due) = rule_due(&r, &from, &cal)?;
     let now = now_of(rec)?;
     if due <= now {
-        let d = &info.deadline;
+        let d = info.effective.strftime("%d/%m/%Y %H:%M");
         return Err(state(
             format!("Kỳ {from} đã đến hạn ({d}) theo quy định đang áp dụng: thay đổi chỉ áp dụng cho các kỳ chưa đến hạn, để việc đánh giá các kỳ đã qua không thay đổi"),
             format!("Period {from} is already due ({d}) under the rules in force: a change applies only to periods not yet due, so the past is judged as it was"),
