@@ -70,50 +70,35 @@ const FIELDS: &[Field] = fields![
 ];
 
 pub fn run(ctx: &Ctx, cmd: DelegateCmd) -> Result<()> {
-    match cmd {
-        DelegateCmd::Add(a) => {
-            let w = Which {
-                regime: &a.regime,
-                unit: &a.unit,
-                account: &a.account,
-            };
-            let d = ctx.write(|tx, actor, rec| delegation::add(tx, actor, rec, &w))?;
-            ctx.out.note(Msg::new(
-                format!(
-                    "Đã ủy quyền cho {} duyệt số liệu chế độ {} của đơn vị {}",
-                    d.account, d.regime, d.unit
-                ),
-                format!(
-                    "{} now approves the figures of regime {} for unit {}",
-                    d.account, d.regime, d.unit
-                ),
-            ));
-            ctx.out.emit(&serde_json::to_value(d)?, FIELDS)
-        }
-        DelegateCmd::Remove(a) => {
-            let w = Which {
-                regime: &a.regime,
-                unit: &a.unit,
-                account: &a.account,
-            };
-            let d = ctx.write(|tx, actor, rec| delegation::remove(tx, actor, rec, &w))?;
-            ctx.out.note(Msg::new(
-                format!(
-                    "Đã thu hồi ủy quyền duyệt số liệu chế độ {} của đơn vị {} khỏi {}",
-                    d.regime, d.unit, d.account
-                ),
-                format!(
-                    "{} no longer approves the figures of regime {} for unit {}",
-                    d.account, d.regime, d.unit
-                ),
-            ));
-            ctx.out.emit(&serde_json::to_value(d)?, FIELDS)
-        }
+    let (a, adding) = match cmd {
+        DelegateCmd::Add(a) => (a, true),
+        DelegateCmd::Remove(a) => (a, false),
         DelegateCmd::List(a) => {
             let all = ctx.read(|tx, actor| {
                 delegation::list(tx, actor, a.regime.as_deref(), a.unit.as_deref())
             })?;
-            ctx.out.emit(&serde_json::to_value(all)?, FIELDS)
+            return ctx.out.emit(&serde_json::to_value(all)?, FIELDS);
         }
-    }
+    };
+    let w = Which {
+        regime: &a.regime,
+        unit: &a.unit,
+        account: &a.account,
+    };
+    let d = ctx.write(|tx, actor, rec| match adding {
+        true => delegation::add(tx, actor, rec, &w),
+        false => delegation::remove(tx, actor, rec, &w),
+    })?;
+    let (account, regime, unit) = (&d.account, &d.regime, &d.unit);
+    ctx.out.note(match adding {
+        true => Msg::new(
+            format!("Đã ủy quyền cho {account} duyệt số liệu chế độ {regime} của đơn vị {unit}"),
+            format!("{account} now approves the figures of regime {regime} for unit {unit}"),
+        ),
+        false => Msg::new(
+            format!("Đã thu hồi ủy quyền duyệt số liệu chế độ {regime} của đơn vị {unit} khỏi {account}"),
+            format!("{account} no longer approves the figures of regime {regime} for unit {unit}"),
+        ),
+    });
+    ctx.out.emit(&serde_json::to_value(d)?, FIELDS)
 }
