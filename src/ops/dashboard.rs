@@ -262,12 +262,7 @@ pub fn build(
             may_see(conn, actor, &regime::rules_for(&r, p))?;
         }
         // The indicators are the rows of the form of the span's last period.
-        let rules = regime::rules_for(&r, &last.to_string());
-        let form = crate::ops::form::load(
-            conn,
-            &rules.form,
-            regime::form_version_for(&r, &last.to_string()),
-        )?;
+        let form = regime::form_for(conn, &r, &last.to_string())?;
         let column = column(&form, req.column.as_deref())?;
         let rows: Vec<crate::form::Row> =
             rows(&form, &req.indicators)?.into_iter().cloned().collect();

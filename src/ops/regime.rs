@@ -515,6 +515,17 @@ pub fn form_version_for(r: &Regime, period: &str) -> Option<i64> {
     version_for(r, period).and_then(|v| v.form_version)
 }
 
+/// The form `period`'s reports are made on: the form code in force for the period, at
+/// its pinned version (else the latest). Aggregation, the dashboard and the pages read
+/// the period's values through it, so a pinned older layout stays the one they use.
+pub fn form_for(conn: &Connection, r: &Regime, period: &str) -> Result<crate::form::FormDef> {
+    crate::ops::form::load(
+        conn,
+        &rules_for(r, period).form,
+        form_version_for(r, period),
+    )
+}
+
 /// Whether a unit is asked for `period`: always, but for a request naming its units.
 pub fn asks(r: &Regime, period: &str, unit_code: &str) -> bool {
     request_for(r, period)
@@ -761,7 +772,7 @@ pub(crate) fn assign_units(
     let from = a.from.as_deref().map(|p| parse_period(r, p)).transpose()?;
     // Rows and columns are those of the form in force for the first period.
     let form = match from.as_deref() {
-        Some(p) => crate::ops::form::load(conn, &rules_for(r, p).form, form_version_for(r, p))?,
+        Some(p) => form_for(conn, r, p)?,
         None => crate::ops::form::load(conn, &r.form, None)?,
     };
     for k in a.rows.iter().flatten() {

@@ -1126,6 +1126,21 @@ fn a_form_version_pinned_from_a_period_is_the_one_its_reports_use() {
         "entry", "set", "KTXH", "--period", "202612", &lua, "1", "120",
     ]);
     env.login("admin", ADMIN_PW).ok();
+    // Aggregation reads each period on the form its reports were made on: December's
+    // aggregate has version 1's rows, January's the new row too.
+    let dec = env.run(&["-o", "json", "aggregate", "KTXH", "202612"]).ok();
+    assert!(
+        !dec.stdout.contains("Thu từ xuất nhập khẩu"),
+        "{}",
+        dec.stdout
+    );
+    assert!(dec.stdout.contains("Lúa"), "{}", dec.stdout);
+    let jan = env.run(&["-o", "json", "aggregate", "KTXH", "202701"]).ok();
+    assert!(
+        jan.stdout.contains("Thu từ xuất nhập khẩu"),
+        "{}",
+        jan.stdout
+    );
 }
 
 /// A regime led by the Department of Finance, handed to the Department of Home Affairs

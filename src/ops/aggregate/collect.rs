@@ -718,7 +718,7 @@ pub fn aggregate_regime(
         ));
     }
     // The period's form (a regime amended from a later period keeps this one's).
-    let form = crate::ops::form::load(conn, &regime::rules_for(r, &period).form, None)?;
+    let form = regime::form_for(conn, r, &period)?;
     let rules = rules(conn, &form)?;
     let cal = crate::ops::calendar::load(conn)?;
     let plan = engine::Plan::new(&form, &rules);

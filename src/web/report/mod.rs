@@ -249,7 +249,7 @@ fn view_of(ctx: &Ctx, which: &ops::report::Which, lang: Lang) -> Result<View> {
         let v = ops::report::show(tx, actor, which, now)?;
         let regime = ops::regime::find(tx, &v.regime)?;
         // The outline the submission checks a narrative or combined report against.
-        let form = ops::form::load(tx, &ops::regime::rules_for(&regime, &v.period).form, None)?;
+        let form = ops::regime::form_for(tx, &regime, &v.period)?;
         let outline = match form.kind {
             crate::form::FormKind::Numeric => None,
             _ => ops::outline::of(tx, regime.id)?,
